@@ -1,0 +1,199 @@
+package as4
+
+import (
+	"bufio"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/textproto"
+	"strings"
+)
+
+// Limits bounds what the Receiver and MIME reader accept from outside.
+type Limits struct {
+	Envelope     int64 // SOAP part, bytes; default 4 MiB
+	Part         int64 // one attachment as received, bytes; default 2 GiB
+	Parts        int   // attachments per message; default 64
+	Decompressed int64 // one attachment after gunzip, bytes; default 2 GiB
+}
+
+func (l Limits) withDefaults() Limits {
+	if l.Envelope <= 0 {
+		l.Envelope = 4 << 20
+	}
+	if l.Part <= 0 {
+		l.Part = 2 << 30
+	}
+	if l.Parts <= 0 {
+		l.Parts = 64
+	}
+	if l.Decompressed <= 0 {
+		l.Decompressed = 2 << 30
+	}
+	return l
+}
+
+// rootContentID is the Content-ID of the SOAP part in messages we build.
+const rootContentID = "soappart@vienreiz"
+
+// MultipartContentType returns the Content-Type header of a SwA message
+// with the given boundary.
+func MultipartContentType(boundary string) string {
+	return mime.FormatMediaType("multipart/related", map[string]string{
+		"type":     MimeSOAP12,
+		"boundary": boundary,
+		"start":    "<" + rootContentID + ">",
+	})
+}
+
+// WriteMIME writes a SOAP-with-attachments multipart/related body: the
+// envelope as root part, then each part, streamed from its Open with
+// Content-Transfer-Encoding binary. The Content-Type to send is
+// MultipartContentType(boundary).
+func WriteMIME(w io.Writer, boundary string, envelope []byte, parts []Part) error {
+	mw := multipart.NewWriter(w)
+	if err := mw.SetBoundary(boundary); err != nil {
+		return fmt.Errorf("mime boundary: %w", err)
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Type", MimeSOAP12+"; charset=UTF-8")
+	h.Set("Content-Transfer-Encoding", "binary")
+	h.Set("Content-ID", "<"+rootContentID+">")
+	pw, err := mw.CreatePart(h)
+	if err != nil {
+		return fmt.Errorf("mime root part: %w", err)
+	}
+	if _, err := pw.Write(envelope); err != nil {
+		return fmt.Errorf("mime root part: %w", err)
+	}
+	for _, p := range parts {
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Type", p.ContentType)
+		h.Set("Content-Transfer-Encoding", "binary")
+		h.Set("Content-ID", "<"+p.ContentID+">")
+		pw, err := mw.CreatePart(h)
+		if err != nil {
+			return fmt.Errorf("mime part %s: %w", p.ContentID, err)
+		}
+		rc, err := p.Open()
+		if err != nil {
+			return fmt.Errorf("mime part %s: open: %w", p.ContentID, err)
+		}
+		_, err = io.Copy(pw, rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("mime part %s: %w", p.ContentID, err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return fmt.Errorf("mime close: %w", err)
+	}
+	return nil
+}
+
+// ReadMIME reads an AS4 message body with the given Content-Type header:
+// either a bare SOAP 1.2 envelope (application/soap+xml) or a SwA
+// multipart/related whose root part is the envelope. Attachments are
+// spooled to files from spool. Errors are EBMS:0007 MimeInconsistency
+// naming what was wrong.
+func ReadMIME(r io.Reader, contentType string, lim Limits, spool *Spool) (envelope []byte, parts []Part, err error) {
+	lim = lim.withDefaults()
+	mt, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return nil, nil, ErrMimeInconsistency.Withf("", "Content-Type %q: %v", contentType, err)
+	}
+	switch mt {
+	case MimeSOAP12:
+		env, err := readLimited(r, lim.Envelope)
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.Withf("", "SOAP envelope: %v", err)
+		}
+		return env, nil, nil
+	case "multipart/related":
+	default:
+		return nil, nil, ErrMimeInconsistency.Withf("", "Content-Type %q is neither application/soap+xml nor multipart/related", mt)
+	}
+	if t := params["type"]; t != MimeSOAP12 {
+		return nil, nil, ErrMimeInconsistency.Withf("", "multipart/related type parameter %q, want %s", t, MimeSOAP12)
+	}
+	boundary := params["boundary"]
+	if boundary == "" {
+		return nil, nil, ErrMimeInconsistency.Withf("", "multipart/related without boundary")
+	}
+	start := strings.Trim(params["start"], "<>")
+	mr := multipart.NewReader(bufio.NewReaderSize(r, 64<<10), boundary)
+	seen := map[string]bool{}
+	for i := 0; ; i++ {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.Withf("", "mime part %d: %v", i, err)
+		}
+		cid := strings.TrimSpace(p.Header.Get("Content-ID"))
+		cid = strings.TrimSuffix(strings.TrimPrefix(cid, "<"), ">")
+		body, err := partBody(p)
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.Withf("", "mime part %d: %v", i, err)
+		}
+		if i == 0 {
+			if start != "" && cid != start {
+				return nil, nil, ErrMimeInconsistency.Withf("", "first mime part has Content-ID %q, start parameter names %q", cid, start)
+			}
+			if ct, _, _ := mime.ParseMediaType(p.Header.Get("Content-Type")); ct != MimeSOAP12 {
+				return nil, nil, ErrMimeInconsistency.Withf("", "root mime part has Content-Type %q, want %s", ct, MimeSOAP12)
+			}
+			if envelope, err = readLimited(body, lim.Envelope); err != nil {
+				return nil, nil, ErrMimeInconsistency.Withf("", "SOAP part: %v", err)
+			}
+			continue
+		}
+		if cid == "" {
+			return nil, nil, ErrMimeInconsistency.Withf("", "mime part %d has no Content-ID", i)
+		}
+		if seen[cid] {
+			return nil, nil, ErrMimeInconsistency.Withf("", "Content-ID %q appears twice", cid)
+		}
+		seen[cid] = true
+		if len(parts) == lim.Parts {
+			return nil, nil, ErrMimeInconsistency.Withf("", "more than %d attachments", lim.Parts)
+		}
+		part, _, err := spool.spoolCopy(body, lim.Part, cid, p.Header.Get("Content-Type"))
+		if err != nil {
+			return nil, nil, ErrMimeInconsistency.Withf("", "attachment %s: %v", cid, err)
+		}
+		parts = append(parts, part)
+	}
+	if envelope == nil {
+		return nil, nil, ErrMimeInconsistency.Withf("", "multipart message has no parts")
+	}
+	return envelope, parts, nil
+}
+
+// partBody undoes the transfer encoding of a part (quoted-printable is
+// already undone by mime/multipart).
+func partBody(p *multipart.Part) (io.Reader, error) {
+	switch enc := strings.ToLower(strings.TrimSpace(p.Header.Get("Content-Transfer-Encoding"))); enc {
+	case "", "binary", "8bit", "7bit", "quoted-printable":
+		return p, nil
+	case "base64":
+		return base64.NewDecoder(base64.StdEncoding, p), nil
+	default:
+		return nil, fmt.Errorf("Content-Transfer-Encoding %q not supported", enc)
+	}
+}
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, limit)
+	}
+	return data, nil
+}
