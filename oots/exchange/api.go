@@ -1,0 +1,125 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// CatalogueStore is what the REST API needs of the store for the catalogue.
+type CatalogueStore interface {
+	SearchServices(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error)
+	Service(ctx context.Context, id string) (*catalogue.Service, error)
+	Facets(ctx context.Context) (*catalogue.Facets, error)
+	Ping(ctx context.Context) error
+}
+
+// restAPI is the exchange service's REST API.
+type restAPI struct {
+	cat CatalogueStore
+	log *slog.Logger
+}
+
+// NewHandler returns the REST API over the store, with logging and panic
+// recovery.
+func NewHandler(cat CatalogueStore, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &restAPI{cat: cat, log: log}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /v1/health", a.health)
+	mux.HandleFunc("GET /v1/services", a.listServices)
+	mux.HandleFunc("GET /v1/services/{id}", a.getService)
+	mux.HandleFunc("GET /v1/facets", a.facets)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	return a.logged(mux)
+}
+
+func (a *restAPI) health(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := a.cat.Ping(ctx); err != nil {
+		a.log.Error("health: database does not answer", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, api.Health{Status: "unavailable", Database: err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, api.Health{Status: "ok", Database: "ok"})
+}
+
+func (a *restAPI) listServices(w http.ResponseWriter, r *http.Request) {
+	v := r.URL.Query()
+	q := catalogue.Query{Text: v.Get("q"), Category: v.Get("category"), Country: v.Get("country")}
+	if err := q.Validate(); err != nil {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
+		return
+	}
+	list, err := a.cat.SearchServices(r.Context(), q)
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, api.ServiceList{Services: list, Count: len(list)})
+}
+
+func (a *restAPI) getService(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if !catalogue.ValidID(id) {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no service with id "+quote(id))
+		return
+	}
+	svc, err := a.cat.Service(r.Context(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no service with id "+quote(id))
+		return
+	}
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, svc)
+}
+
+func (a *restAPI) facets(w http.ResponseWriter, r *http.Request) {
+	f, err := a.cat.Facets(r.Context())
+	if err != nil {
+		a.internal(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, f)
+}
+
+// internal logs err and answers 500 without exposing details.
+func (a *restAPI) internal(w http.ResponseWriter, r *http.Request, err error) {
+	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	writeError(w, http.StatusInternalServerError, api.CodeInternal, "internal error; the service log has the details")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, api.ErrorBody{Error: api.Error{Code: code, Message: msg}})
+}
+
+// quote shows an id from a request safely in a message, cut to 64 bytes.
+func quote(s string) string {
+	if len(s) > 64 {
+		s = s[:64] + "…"
+	}
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -1,0 +1,146 @@
+// Package exchange is the exchange service: the REST API the app talks to,
+// over the store and (as later steps land) the OOTS look-ups, EDM messages
+// and AS4 transport. The same code runs embedded in the app and headless
+// in platforms/server.
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// DefaultListen is the address the service listens on unless configured:
+// loopback, with a free port chosen by the system.
+const DefaultListen = "127.0.0.1:0"
+
+// DatabaseFile is the SQLite file's name inside the data directory.
+const DatabaseFile = "vienreiz.db"
+
+// Config says where the service listens and keeps its data.
+type Config struct {
+	// Listen is the TCP address, DefaultListen when empty.
+	Listen string
+	// DataDir holds the SQLite database; created if missing.
+	DataDir string
+	// Database overrides the store: a PostgreSQL URL or an SQLite path.
+	// Empty means DataDir/vienreiz.db.
+	Database string
+	// Logger receives structured logs; slog.Default when nil.
+	Logger *slog.Logger
+}
+
+// Server is a running exchange service.
+type Server struct {
+	store *store.Store
+	http  *http.Server
+	ln    net.Listener
+	done  chan error
+	log   *slog.Logger
+}
+
+// Start opens the store (migrating it and loading the demo catalogue on
+// first start), listens and serves in the background. Errors say what was
+// wrong with the data directory, the database or the address.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	dsn := cfg.Database
+	if dsn == "" {
+		if cfg.DataDir == "" {
+			return nil, errors.New("exchange: no data directory and no database configured")
+		}
+		if err := usableDir(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		dsn = filepath.Join(cfg.DataDir, DatabaseFile)
+	}
+	st, err := store.Open(ctx, dsn, log)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalogue.Parse(assets.CatalogueJSON())
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("exchange: embedded catalogue: %w", err)
+	}
+	if loaded, err := st.SeedCatalogue(ctx, cat); err != nil {
+		st.Close()
+		return nil, err
+	} else if loaded {
+		log.Info("catalogue loaded", "version", cat.Version, "services", len(cat.Services))
+	}
+	addr := cfg.Listen
+	if addr == "" {
+		addr = DefaultListen
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		st.Close()
+		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
+	}
+	s := &Server{
+		store: st,
+		ln:    ln,
+		done:  make(chan error, 1),
+		log:   log,
+		http: &http.Server{
+			Handler:           NewHandler(st, log),
+			ReadHeaderTimeout: 10 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+	}
+	go func() {
+		err := s.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect())
+	return s, nil
+}
+
+// URL is the base URL of the REST API, e.g. http://127.0.0.1:41234.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+
+// Close stops accepting requests, waits for those in flight until ctx ends,
+// and closes the store.
+func (s *Server) Close(ctx context.Context) error {
+	err := s.http.Shutdown(ctx)
+	if serveErr := <-s.done; err == nil {
+		err = serveErr
+	}
+	if cerr := s.store.Close(); err == nil {
+		err = cerr
+	}
+	s.log.Info("exchange service stopped")
+	return err
+}
+
+// usableDir creates dir if needed and checks that files can be created in it.
+func usableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("exchange: data directory %s cannot be created: %w", dir, err)
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("exchange: data directory %s is not writable: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}

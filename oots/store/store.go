@@ -1,0 +1,110 @@
+// Package store persists the exchange service's data: SQLite (pure Go,
+// the embedded default) or PostgreSQL (scale-out), chosen by the data
+// source name, behind one Store type so callers never see the difference.
+// The schema is created and upgraded by versioned migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+)
+
+// ErrNotFound is returned when a requested record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrForeignDatabase is returned when the database file belongs to another
+// program, is corrupt, or was written by a newer Vienreiz; it is left
+// untouched.
+var ErrForeignDatabase = errors.New("not a Vienreiz database")
+
+// Store is the persistence of the exchange service. It is safe for
+// concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+	log     *slog.Logger
+}
+
+// Open connects to the database named by dsn and brings its schema up to
+// date. A dsn starting with postgres:// or postgresql:// selects
+// PostgreSQL; anything else is the path of an SQLite file, created if
+// missing. An existing file that is not a Vienreiz database is refused with
+// ErrForeignDatabase and not modified.
+func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
+	if log == nil {
+		log = slog.Default()
+	}
+	if strings.TrimSpace(dsn) == "" {
+		return nil, errors.New("store: empty database name")
+	}
+	var (
+		db  *sql.DB
+		d   dialect
+		err error
+	)
+	if isPostgres(dsn) {
+		db, err = openPostgres(ctx, dsn)
+		d = postgresDialect
+	} else {
+		db, err = openSQLite(ctx, dsn)
+		d = sqliteDialect
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &Store{db: db, dialect: d, log: log}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close releases the database; SQLite checkpoints its write-ahead log.
+func (s *Store) Close() error {
+	return s.db.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	return s.db.PingContext(ctx)
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+func isPostgres(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// dialect holds what differs between the databases.
+type dialect struct {
+	name string
+	// rebind turns the ? placeholders the queries are written with into
+	// the database's own.
+	rebind func(query string) string
+}
+
+var sqliteDialect = dialect{name: "sqlite", rebind: func(q string) string { return q }}
+
+var postgresDialect = dialect{name: "postgres", rebind: dollarPlaceholders}
+
+func dollarPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func (s *Store) q(query string) string { return s.dialect.rebind(query) }
