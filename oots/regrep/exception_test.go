@@ -1,0 +1,66 @@
+package regrep
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/beevik/etree"
+)
+
+func TestExceptionRoundTrip(t *testing.T) {
+	in := Exception{
+		Type:     AuthorizationException,
+		Severity: "urn:sr.oots.tech.europa.eu:codes:ErrorSeverity:EDMErrorResponse:PreviewRequired",
+		Message:  "Missing Authorization",
+		Detail:   "preview needed",
+		Code:     "EDM:ERR:0002",
+		Slots:    []Slot{NewSlot("PreviewLocation", String("https://preview.example/x?a=1&b=2"))},
+	}
+	doc := etree.NewDocument()
+	root := doc.CreateElement("root")
+	Declare(root, Standard[:]...)
+	in.Build(root)
+	data, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := ReadException(mustParse(t, string(data)).ChildElements()[0])
+	if err != nil {
+		t.Fatalf("%v\n%s", err, data)
+	}
+	if x.Type != in.Type || x.Severity != in.Severity || x.Message != in.Message || x.Detail != in.Detail || x.Code != in.Code {
+		t.Errorf("got %+v, want %+v", x, in)
+	}
+	if loc, err := Find(x.Slots, "PreviewLocation").StringValue(); err != nil || loc != "https://preview.example/x?a=1&b=2" {
+		t.Errorf("PreviewLocation = %q, %v", loc, err)
+	}
+	if got := x.Error(); !strings.Contains(got, "EDM:ERR:0002") || !strings.Contains(got, "Missing Authorization") {
+		t.Errorf("Error() = %q", got)
+	}
+}
+
+func TestReadExceptionErrors(t *testing.T) {
+	ns := `xmlns:rs="` + NSRS + `" xmlns:xsi="` + NSXSI + `" xmlns:rim="` + NSRIM + `"`
+	tests := []struct {
+		name, xml string
+		want      error
+	}{
+		{"not an exception", `<rim:Slot ` + ns + `/>`, ErrNamespace},
+		{"wrong namespace", `<rs:Exception xmlns:rs="urn:evil" xmlns:xsi="` + NSXSI + `" xsi:type="rs:TimeoutExceptionType"/>`, ErrNamespace},
+		{"no type", `<rs:Exception ` + ns + `/>`, ErrMissing},
+		{"type outside rs", `<rs:Exception ` + ns + ` xsi:type="rim:TimeoutExceptionType"/>`, ErrWrongType},
+		{"bad slot", `<rs:Exception ` + ns + ` xsi:type="rs:TimeoutExceptionType"><rim:Slot/></rs:Exception>`, ErrMissing},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ReadException(mustParse(t, tc.xml))
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("err = %v, want %v", err, tc.want)
+			}
+			if !strings.Contains(err.Error(), "rs:Exception") && !strings.Contains(err.Error(), "rim:Slot") {
+				t.Errorf("error %q does not name the element", err)
+			}
+		})
+	}
+}
