@@ -21,27 +21,31 @@ const (
 	SeverityWarning = "urn:oasis:names:tc:ebxml-regrep:ErrorSeverityType:Warning"
 )
 
-// ExceptionType is the local name of an rs:Exception xsi:type.
+// ExceptionType is the xsi:type of an rs:Exception, written with this
+// package's prefix: "rs:AuthorizationExceptionType", or
+// "query:QueryExceptionType" for the one type in the query namespace.
+// Reading resolves whatever prefix the document used to these forms.
 type ExceptionType string
 
-// The RegRep 4 exception types (rs.xsd).
+// The RegRep 4 exception types (rs.xsd, query.xsd).
 const (
-	RegistryException              ExceptionType = "RegistryExceptionType"
-	AuthenticationException        ExceptionType = "AuthenticationExceptionType"
-	AuthorizationException         ExceptionType = "AuthorizationExceptionType"
-	InvalidRequestException        ExceptionType = "InvalidRequestExceptionType"
-	ObjectExistsException          ExceptionType = "ObjectExistsExceptionType"
-	ObjectNotFoundException        ExceptionType = "ObjectNotFoundExceptionType"
-	QuotaExceededException         ExceptionType = "QuotaExceededExceptionType"
-	ReferencesExistException       ExceptionType = "ReferencesExistExceptionType"
-	TimeoutException               ExceptionType = "TimeoutExceptionType"
-	UnresolvedReferenceException   ExceptionType = "UnresolvedReferenceExceptionType"
-	UnsupportedCapabilityException ExceptionType = "UnsupportedCapabilityExceptionType"
+	RegistryException              ExceptionType = "rs:RegistryExceptionType"
+	AuthenticationException        ExceptionType = "rs:AuthenticationExceptionType"
+	AuthorizationException         ExceptionType = "rs:AuthorizationExceptionType"
+	InvalidRequestException        ExceptionType = "rs:InvalidRequestExceptionType"
+	ObjectExistsException          ExceptionType = "rs:ObjectExistsExceptionType"
+	ObjectNotFoundException        ExceptionType = "rs:ObjectNotFoundExceptionType"
+	QuotaExceededException         ExceptionType = "rs:QuotaExceededExceptionType"
+	ReferencesExistException       ExceptionType = "rs:ReferencesExistExceptionType"
+	TimeoutException               ExceptionType = "rs:TimeoutExceptionType"
+	UnresolvedReferenceException   ExceptionType = "rs:UnresolvedReferenceExceptionType"
+	UnsupportedCapabilityException ExceptionType = "rs:UnsupportedCapabilityExceptionType"
+	QueryException                 ExceptionType = "query:QueryExceptionType"
 )
 
 // Exception is an rs:Exception: a typed error with its own slots.
 type Exception struct {
-	Type     ExceptionType // xsi:type local name, in the rs namespace
+	Type     ExceptionType // xsi:type; "" is written as RegistryException
 	Severity string        // @severity; "" means the RegRep default (Error)
 	Message  string        // @message
 	Detail   string        // @detail
@@ -75,10 +79,14 @@ func ReadException(e *etree.Element) (Exception, error) {
 		return Exception{}, FieldErr("rs:Exception/@xsi:type", ErrMissing)
 	}
 	ns, local, ok := ResolveQName(e, xt)
-	if !ok || ns != NSRS {
-		return Exception{}, FieldErr("rs:Exception/@xsi:type", fmt.Errorf("%w: %q is not an rs: exception type", ErrWrongType, xt))
+	switch {
+	case ok && ns == NSRS:
+		x.Type = ExceptionType(PrefixRS + ":" + local)
+	case ok && ns == NSQuery:
+		x.Type = ExceptionType(PrefixQuery + ":" + local)
+	default:
+		return Exception{}, FieldErr("rs:Exception/@xsi:type", fmt.Errorf("%w: %q is not an rs: or query: exception type", ErrWrongType, xt))
 	}
-	x.Type = ExceptionType(local)
 	x.Severity, _ = AttrNS(e, "", "severity")
 	x.Message, _ = AttrNS(e, "", "message")
 	x.Detail, _ = AttrNS(e, "", "detail")
@@ -92,14 +100,15 @@ func ReadException(e *etree.Element) (Exception, error) {
 }
 
 // Build appends x to parent as an rs:Exception element (prefixes rs:, xsi:,
-// rim: must be declared by the root) and returns it.
+// rim: and, for QueryException, query: must be declared by the root) and
+// returns it.
 func (x *Exception) Build(parent *etree.Element) *etree.Element {
 	e := parent.CreateElement("rs:Exception")
 	t := x.Type
 	if t == "" {
 		t = RegistryException
 	}
-	e.CreateAttr("xsi:type", "rs:"+string(t))
+	e.CreateAttr("xsi:type", string(t))
 	if x.Severity != "" {
 		e.CreateAttr("severity", x.Severity)
 	}

@@ -40,6 +40,22 @@ func TestExceptionRoundTrip(t *testing.T) {
 	}
 }
 
+func TestExceptionTypePrefixes(t *testing.T) {
+	tests := []struct {
+		xml  string
+		want ExceptionType
+	}{
+		{`<x:Exception xmlns:x="` + NSRS + `" xmlns:i="` + NSXSI + `" i:type="x:TimeoutExceptionType"/>`, TimeoutException},
+		{`<rs:Exception xmlns:rs="` + NSRS + `" xmlns:q="` + NSQuery + `" xmlns:xsi="` + NSXSI + `" xsi:type="q:QueryExceptionType"/>`, QueryException},
+	}
+	for _, tc := range tests {
+		x, err := ReadException(mustParse(t, tc.xml))
+		if err != nil || x.Type != tc.want {
+			t.Errorf("%s: type %q, %v; want %q", tc.xml, x.Type, err, tc.want)
+		}
+	}
+}
+
 func TestReadExceptionErrors(t *testing.T) {
 	ns := `xmlns:rs="` + NSRS + `" xmlns:xsi="` + NSXSI + `" xmlns:rim="` + NSRIM + `"`
 	tests := []struct {
@@ -49,7 +65,7 @@ func TestReadExceptionErrors(t *testing.T) {
 		{"not an exception", `<rim:Slot ` + ns + `/>`, ErrNamespace},
 		{"wrong namespace", `<rs:Exception xmlns:rs="urn:evil" xmlns:xsi="` + NSXSI + `" xsi:type="rs:TimeoutExceptionType"/>`, ErrNamespace},
 		{"no type", `<rs:Exception ` + ns + `/>`, ErrMissing},
-		{"type outside rs", `<rs:Exception ` + ns + ` xsi:type="rim:TimeoutExceptionType"/>`, ErrWrongType},
+		{"type outside rs and query", `<rs:Exception ` + ns + ` xsi:type="rim:TimeoutExceptionType"/>`, ErrWrongType},
 		{"bad slot", `<rs:Exception ` + ns + ` xsi:type="rs:TimeoutExceptionType"><rim:Slot/></rs:Exception>`, ErrMissing},
 	}
 	for _, tc := range tests {
