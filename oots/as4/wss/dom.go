@@ -1,0 +1,113 @@
+package wss
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/beevik/etree"
+)
+
+// is reports whether el is the element {ns}local.
+func is(el *etree.Element, ns, local string) bool {
+	return el != nil && el.Tag == local && el.NamespaceURI() == ns
+}
+
+// children returns the child elements of el named {ns}local.
+func children(el *etree.Element, ns, local string) []*etree.Element {
+	var out []*etree.Element
+	for _, c := range el.ChildElements() {
+		if is(c, ns, local) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// child returns the only child {ns}local of el, or an error naming it when
+// there is none or more than one.
+func child(el *etree.Element, ns, local string) (*etree.Element, error) {
+	cs := children(el, ns, local)
+	switch len(cs) {
+	case 1:
+		return cs[0], nil
+	case 0:
+		return nil, fmt.Errorf("%s has no %s", el.Tag, local)
+	}
+	return nil, fmt.Errorf("%s has %d %s elements, want one", el.Tag, len(cs), local)
+}
+
+// descendants returns every element below el (el excluded) named {ns}local.
+func descendants(el *etree.Element, ns, local string) []*etree.Element {
+	var out []*etree.Element
+	for _, c := range el.ChildElements() {
+		if is(c, ns, local) {
+			out = append(out, c)
+		}
+		out = append(out, descendants(c, ns, local)...)
+	}
+	return out
+}
+
+// attr returns the value of the attribute {ns}local of el; ns "" means an
+// unqualified attribute.
+func attr(el *etree.Element, ns, local string) (string, bool) {
+	for i := range el.Attr {
+		a := &el.Attr[i]
+		if a.Key == local && a.NamespaceURI() == ns && (ns != "" || a.Space == "") {
+			return a.Value, true
+		}
+	}
+	return "", false
+}
+
+// wsuID returns the wsu:Id of el, or its unqualified Id attribute.
+func wsuID(el *etree.Element) string {
+	if v, ok := attr(el, NSWsu, "Id"); ok {
+		return v
+	}
+	v, _ := attr(el, "", "Id")
+	return v
+}
+
+// newID returns a fresh identifier with the given prefix, e.g. "SIG-3f2a…".
+func newID(prefix string) (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("random id: %w", err)
+	}
+	return prefix + hex.EncodeToString(b[:]), nil
+}
+
+// envelope holds the parts of a SOAP 1.2 envelope this package touches.
+type envelope struct {
+	root, header, body, messaging *etree.Element
+}
+
+// splitEnvelope checks that doc is a SOAP 1.2 envelope with one Header,
+// one Body and exactly one eb:Messaging in the whole document, a direct
+// child of the Header. Any other layout is a policy failure: a second
+// Messaging is the classic signature-wrapping vehicle.
+func splitEnvelope(doc *etree.Document) (envelope, error) {
+	var e envelope
+	e.root = doc.Root()
+	if !is(e.root, NSSoap12, "Envelope") {
+		return e, policyErr("root element is not a SOAP 1.2 Envelope")
+	}
+	var err error
+	if e.header, err = child(e.root, NSSoap12, "Header"); err != nil {
+		return e, policyErr("%v", err)
+	}
+	if e.body, err = child(e.root, NSSoap12, "Body"); err != nil {
+		return e, policyErr("%v", err)
+	}
+	all := descendants(e.root, NSEbms, "Messaging")
+	if len(all) != 1 {
+		return e, policyErr("envelope holds %d eb:Messaging elements, want exactly one", len(all))
+	}
+	if all[0].Parent() != e.header {
+		return e, policyErr("eb:Messaging is not a direct child of the SOAP Header")
+	}
+	e.messaging = all[0]
+	return e, nil
+}

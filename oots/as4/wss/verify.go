@@ -1,0 +1,233 @@
+package wss
+
+import (
+	"crypto/rsa"
+	"crypto/subtle"
+	"crypto/x509"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+)
+
+// minRSABits is the smallest RSA signing key accepted.
+const minRSABits = 2048
+
+// Verified is the outcome of a successful Verify.
+type Verified struct {
+	// Cert is the signer's certificate, checked against the trust store.
+	Cert *x509.Certificate
+	// References are copies of the signed ds:Reference elements, in
+	// SignedInfo order, for the non-repudiation receipt.
+	References []*etree.Element
+}
+
+// Verify checks the WS-Security signature of a received envelope and its
+// (already decrypted) attachments: the signature must cover eb:Messaging,
+// the SOAP Body and every part, with allowed algorithms only; the signer's
+// certificate must be trusted by trust at time now and allowed to sign.
+// Failures wrap ErrFailedAuthentication or ErrPolicyNoncompliance.
+func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time) (*Verified, error) {
+	e, err := splitEnvelope(env)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := parseSecurity(e)
+	if err != nil {
+		return nil, err
+	}
+	sig := sec.signature
+	if sig == nil {
+		return nil, policyErr("message is not signed: wsse:Security has no ds:Signature")
+	}
+	plan, err := planReferences(e, sig, parts)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSigner(sig.cert, trust, now); err != nil {
+		return nil, err
+	}
+	if err := checkSignatureValue(sig); err != nil {
+		return nil, err
+	}
+	for _, step := range plan {
+		if err := step.check(); err != nil {
+			return nil, err
+		}
+	}
+	v := &Verified{Cert: sig.cert}
+	for _, r := range sig.refs {
+		v.References = append(v.References, r.el.Copy())
+	}
+	return v, nil
+}
+
+// refCheck is one digest comparison still to be done.
+type refCheck struct {
+	ref    reference
+	target *etree.Element // same-document target, or nil
+	part   Part           // attachment target when target is nil
+}
+
+// check recomputes the reference's digest and compares it.
+func (c refCheck) check() error {
+	h, err := digestHash(c.ref.digestAlg)
+	if err != nil {
+		return err
+	}
+	var got []byte
+	if c.target != nil {
+		canon, err := canonicalize(c.target, c.ref.transforms[0].prefixList)
+		if err != nil {
+			return authErr("reference %q: %v", c.ref.uri, err)
+		}
+		hh := h.New()
+		hh.Write(canon)
+		got = hh.Sum(nil)
+	} else {
+		got, err = digestPart(c.part, h.New())
+		if err != nil {
+			return authErr("reference %q: %v", c.ref.uri, err)
+		}
+	}
+	if subtle.ConstantTimeCompare(got, c.ref.digest) != 1 {
+		return authErr("digest of %q does not match: content was changed", c.ref.uri)
+	}
+	return nil
+}
+
+// planReferences resolves every reference and enforces the AS4 coverage
+// policy: eb:Messaging, the Body and each part referenced exactly once,
+// nothing else referenced, only the expected transforms.
+func planReferences(e envelope, sig *signature, parts []Part) ([]refCheck, error) {
+	var plan []refCheck
+	covered := map[*etree.Element]bool{}
+	partsCovered := map[string]bool{}
+	for _, ref := range sig.refs {
+		switch {
+		case strings.HasPrefix(ref.uri, "#"):
+			target, err := resolveID(e, ref.uri[1:])
+			if err != nil {
+				return nil, err
+			}
+			if covered[target] {
+				return nil, policyErr("element %q is referenced twice", ref.uri)
+			}
+			covered[target] = true
+			if len(ref.transforms) != 1 || ref.transforms[0].alg != AlgExcC14N {
+				return nil, policyErr("reference %q must have exactly the exclusive c14n transform", ref.uri)
+			}
+			plan = append(plan, refCheck{ref: ref, target: target})
+		case strings.HasPrefix(ref.uri, "cid:"):
+			cid := ref.uri[len("cid:"):]
+			p, _, ok := findPart(parts, cid)
+			if !ok {
+				return nil, policyErr("reference %q names no attachment of the message", ref.uri)
+			}
+			if partsCovered[cid] {
+				return nil, policyErr("attachment %q is referenced twice", ref.uri)
+			}
+			partsCovered[cid] = true
+			if len(ref.transforms) != 1 || ref.transforms[0].alg != AlgAttachmentContentSig {
+				return nil, policyErr("reference %q must have exactly the Attachment-Content-Signature-Transform", ref.uri)
+			}
+			plan = append(plan, refCheck{ref: ref, part: p})
+		default:
+			return nil, policyErr("reference URI %q is neither same-document nor cid:", ref.uri)
+		}
+	}
+	if !covered[e.messaging] {
+		return nil, policyErr("eb:Messaging is not signed")
+	}
+	if !covered[e.body] {
+		return nil, policyErr("SOAP Body is not signed")
+	}
+	for _, p := range parts {
+		if !partsCovered[p.ContentID] {
+			return nil, policyErr("attachment cid:%s is not signed", p.ContentID)
+		}
+	}
+	return plan, nil
+}
+
+// resolveID finds the one element of the envelope carrying id in any
+// attribute named Id, and accepts it only if it is eb:Messaging or the
+// SOAP Body. Duplicated ids and ids on other elements are wrapping attempts.
+func resolveID(e envelope, id string) (*etree.Element, error) {
+	var found []*etree.Element
+	var walk func(*etree.Element)
+	walk = func(el *etree.Element) {
+		for _, a := range el.Attr {
+			if strings.EqualFold(a.Key, "id") && a.Space != "xmlns" && a.Value == id {
+				found = append(found, el)
+				break
+			}
+		}
+		for _, c := range el.ChildElements() {
+			walk(c)
+		}
+	}
+	walk(e.root)
+	switch {
+	case len(found) == 0:
+		return nil, policyErr("reference #%s points at no element", id)
+	case len(found) > 1:
+		return nil, policyErr("id %q is carried by %d elements (signature wrapping?)", id, len(found))
+	}
+	if t := found[0]; t != e.messaging && t != e.body {
+		return nil, policyErr("reference #%s points at %s, only eb:Messaging and the SOAP Body may be signed", id, t.FullTag())
+	}
+	if wsuID(found[0]) != id {
+		return nil, policyErr("reference #%s does not match a wsu:Id", id)
+	}
+	return found[0], nil
+}
+
+// checkSigner validates the signing certificate: trusted chain and
+// validity at now and the digitalSignature key usage (keys.TrustStore),
+// and an RSA key of at least minRSABits.
+func checkSigner(cert *x509.Certificate, trust *keys.TrustStore, now time.Time) error {
+	if trust == nil {
+		return authErr("no trust store to verify the signer against")
+	}
+	// A certificate without the key usage extension may be used for
+	// anything (RFC 5280, 4.2.1.3); one with it must allow signatures.
+	var ku x509.KeyUsage
+	if cert.KeyUsage != 0 {
+		ku = x509.KeyUsageDigitalSignature
+	}
+	if err := trust.VerifyKeyUsage(cert, now, ku); err != nil {
+		return fmt.Errorf("%w: signer certificate %q: %w", ErrFailedAuthentication, cert.Subject, err)
+	}
+	pub, ok := cert.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return policyErr("signer key is %T, want RSA", cert.PublicKey)
+	}
+	if pub.N.BitLen() < minRSABits {
+		return policyErr("signer RSA key has %d bits, want at least %d", pub.N.BitLen(), minRSABits)
+	}
+	return nil
+}
+
+// checkSignatureValue verifies the RSA PKCS#1 v1.5 signature over the
+// exclusive canonical form of SignedInfo.
+func checkSignatureValue(sig *signature) error {
+	h, err := signatureHash(sig.method)
+	if err != nil {
+		return err
+	}
+	canon, err := canonicalize(sig.signedInfo, sig.c14nPrefix)
+	if err != nil {
+		return authErr("ds:SignedInfo: %v", err)
+	}
+	hh := h.New()
+	hh.Write(canon)
+	pub := sig.cert.PublicKey.(*rsa.PublicKey)
+	if err := rsa.VerifyPKCS1v15(pub, h, hh.Sum(nil), sig.value); err != nil {
+		return authErr("ds:SignatureValue does not verify with the signer certificate: %v", err)
+	}
+	return nil
+}
