@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
 	"io"
 	"math/big"
 	"os"
@@ -198,3 +199,8 @@ func spoolFiles(t testing.TB, dir string) []string {
 	}
 	return m
 }
+
+// secSuite is the P-Mode security section the tests vary.
+type secSuite = pmode.Security
+
+var base64Std = base64.StdEncoding

@@ -27,9 +27,9 @@ func stdGCM(t testing.TB, key, iv, plain []byte) []byte {
 
 func TestGCMStreamMatchesStdlib(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	sizes := []int{0, 1, 15, 16, 17, 31, 32, 33, 255, 256, 4095, 4096, 4097, 65535, 65536, 65537, 200003, 1 << 20}
-	for i := 0; i < 40; i++ {
-		sizes = append(sizes, rng.IntN(300000))
+	sizes := []int{0, 1, 15, 16, 17, 31, 32, 33, 255, 256, 4095, 4096, 4097, 65535, 65536, 65537, 65536 + 16, 200003, 1 << 20}
+	for i := 0; i < 30; i++ {
+		sizes = append(sizes, rng.IntN(100000))
 	}
 	for _, keyLen := range []int{16, 32} {
 		for _, size := range sizes {
@@ -44,9 +44,11 @@ func TestGCMStreamMatchesStdlib(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := io.ReadAll(iotest.OneByteReader(io.LimitReader(sr, 1<<62)))
-			if size > 70000 {
-				got, err = readSealed(key, iv, plain)
+			var got []byte
+			if size <= 5000 {
+				got, err = io.ReadAll(iotest.OneByteReader(sr))
+			} else {
+				got, err = io.ReadAll(sr)
 			}
 			if err != nil {
 				t.Fatalf("key %d size %d: seal: %v", keyLen, size, err)
@@ -65,14 +67,6 @@ func TestGCMStreamMatchesStdlib(t *testing.T) {
 			}
 		}
 	}
-}
-
-func readSealed(key, iv, plain []byte) ([]byte, error) {
-	sr, err := newGCMSealReader(bytes.NewReader(plain), key, iv)
-	if err != nil {
-		return nil, err
-	}
-	return io.ReadAll(sr)
 }
 
 func fill(rng *rand.Rand, bufs ...[]byte) {

@@ -161,4 +161,3 @@ func securityHeader(e envelope) (*etree.Element, error) {
 	e.header.InsertChildAt(0, sec)
 	return sec, nil
 }
-
