@@ -263,3 +263,28 @@ func FuzzReadSlots(f *testing.F) {
 		}
 	})
 }
+
+func TestStartSlotsMatchBuild(t *testing.T) {
+	// The streaming helpers must write what Slot.Build writes.
+	doc := etree.NewDocument()
+	root := doc.CreateElement("root")
+	Declare(root, Standard[:]...)
+	StartAnySlot(root, "A").CreateElement("sdg:Agent")
+	c := StartCollectionSlot(root, "C", CollectionSet)
+	AddAnyElement(c).CreateElement("sdg:Requirement")
+	AddAnyElement(c).CreateElement("sdg:Requirement")
+	data, err := doc.WriteToBytes()
+	if err != nil {
+		t.Fatal(err)
+	}
+	slots, err := ReadSlots(mustParse(t, string(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, err := Find(slots, "A").AnyValue(); err != nil || a.Tag != "Agent" {
+		t.Errorf("A = %v, %v", a, err)
+	}
+	if els, err := Find(slots, "C").AnyElements(); err != nil || len(els) != 2 || Find(slots, "C").Value.CollectionType != CollectionSet {
+		t.Errorf("C = %v, %v", els, err)
+	}
+}
