@@ -28,6 +28,7 @@ type TrustStore struct {
 	roots         *x509.CertPool
 	intermediates *x509.CertPool
 	certs         []*x509.Certificate
+	named         map[string]*x509.Certificate
 }
 
 // NewTrustStore returns a trust store holding certs as trust anchors.
@@ -48,6 +49,25 @@ func (t *TrustStore) Add(cert *x509.Certificate) {
 	}
 	t.roots.AddCert(cert)
 	t.certs = append(t.certs, cert)
+}
+
+// AddNamed adds cert as a trust anchor and records it under alias (as a
+// JKS entry or a Domibus truststore names a partner's certificate), so
+// Lookup can find it. Aliases compare case-insensitively.
+func (t *TrustStore) AddNamed(alias string, cert *x509.Certificate) {
+	t.Add(cert)
+	if t.named == nil {
+		t.named = make(map[string]*x509.Certificate)
+	}
+	t.named[strings.ToLower(alias)] = cert
+}
+
+// Lookup returns the certificate recorded under alias, or nil.
+func (t *TrustStore) Lookup(alias string) *x509.Certificate {
+	if t == nil {
+		return nil
+	}
+	return t.named[strings.ToLower(alias)]
 }
 
 // AddIntermediate adds cert as an untrusted intermediate for building chains.
