@@ -38,7 +38,7 @@ func (e *Error) Unwrap() error { return e.err }
 // errors.Is(err, as4.ErrDecompressionFailure) works on any instance.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Code == e.Code
+	return ok && e != nil && t != nil && t.Code == e.Code
 }
 
 // Standard ebMS3 and AS4 errors (ebMS3 core 6.7, AS4 profile 5.2). Use

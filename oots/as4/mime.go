@@ -2,6 +2,7 @@ package as4
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -124,7 +125,9 @@ func ReadMIME(r io.Reader, contentType string, lim Limits, spool *Spool) (envelo
 		return nil, nil, ErrMimeInconsistency.Withf("", "multipart/related without boundary")
 	}
 	start := strings.Trim(params["start"], "<>")
-	mr := multipart.NewReader(bufio.NewReaderSize(r, 64<<10), boundary)
+	tail := &tailReader{r: r, keep: len(boundary) + 64}
+	br := bufio.NewReaderSize(tail, 64<<10)
+	mr := multipart.NewReader(br, boundary)
 	seen := map[string]bool{}
 	for i := 0; ; i++ {
 		p, err := mr.NextPart()
@@ -171,7 +174,34 @@ func ReadMIME(r io.Reader, contentType string, lim Limits, spool *Spool) (envelo
 	if envelope == nil {
 		return nil, nil, ErrMimeInconsistency.Withf("", "multipart message has no parts")
 	}
+	// mime/multipart takes a stream cut right after a boundary line for a
+	// clean end; AS4 wants the close delimiter, so a truncated message is
+	// never processed.
+	if _, err := io.Copy(io.Discard, io.LimitReader(br, 64<<10)); err != nil {
+		return nil, nil, ErrMimeInconsistency.Withf("", "after the last part: %v", err)
+	}
+	if !bytes.HasSuffix(bytes.TrimRight(tail.buf, " \t\r\n"), []byte("--"+boundary+"--")) {
+		return nil, nil, ErrMimeInconsistency.Withf("", "multipart body does not end with the close delimiter --%s-- (truncated?)", boundary)
+	}
 	return envelope, parts, nil
+}
+
+// tailReader passes reads through and keeps the last keep bytes seen.
+type tailReader struct {
+	r    io.Reader
+	keep int
+	buf  []byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.buf = append(t.buf, p[:n]...)
+		if len(t.buf) > 2*t.keep {
+			t.buf = append(t.buf[:0], t.buf[len(t.buf)-t.keep:]...)
+		}
+	}
+	return n, err
 }
 
 // partBody undoes the transfer encoding of a part (quoted-printable is

@@ -1,0 +1,288 @@
+package as4
+
+import (
+	"context"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/beevik/etree"
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
+)
+
+// Delivery is a received user message handed to the Receiver's callback.
+// The payload files are removed when the callback returns: copy what you
+// keep.
+type Delivery struct {
+	Message *UserMessage
+	PMode   *pmode.PMode
+	From    *pmode.Party
+	// Signer is the certificate that signed the message (nil if unsigned).
+	Signer *x509.Certificate
+	// Payloads are decrypted and decompressed, in eb:PayloadInfo order,
+	// with the MIME type from the MimeType part property.
+	Payloads []Payload
+}
+
+// Receiver is the receiving side of the MSH, an http.Handler. Several
+// Receivers (listeners in two data centres) may share one DuplicateStore.
+type Receiver struct {
+	Config   *pmode.Config
+	Identity keys.Identity
+	// Trust verifies the signatures of incoming messages.
+	Trust    *keys.TrustStore
+	Security Security
+	// Duplicates remembers received MessageIds; required when a P-Mode
+	// asks for duplicate detection.
+	Duplicates DuplicateStore
+	// Deliver is called once per new message; an error makes the answer
+	// EBMS:0202 DeliveryFailure and lets a retry deliver again.
+	Deliver func(ctx context.Context, d *Delivery) error
+	// Limits bound the request; zero fields take the defaults.
+	Limits Limits
+	// SpoolDir holds temporary payload files ("" = os.TempDir).
+	SpoolDir string
+	// Lease is how long a claim on a MessageId blocks other listeners
+	// (default 5 min); InProgressWait is how long a duplicate waits for
+	// the first copy's receipt before answering 503 (default 2 s).
+	Lease, InProgressWait time.Duration
+	Logger                *slog.Logger
+	Now                   func() time.Time
+	Rand                  io.Reader
+}
+
+func (r *Receiver) logger() *slog.Logger {
+	if r.Logger != nil {
+		return r.Logger
+	}
+	return slog.Default()
+}
+
+func (r *Receiver) now() time.Time {
+	if r.Now != nil {
+		return r.Now()
+	}
+	return time.Now()
+}
+
+// ServeHTTP receives one AS4 message and answers synchronously with a
+// receipt or an ebMS error signal.
+func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if req.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "AS4 endpoint: POST only", http.StatusMethodNotAllowed)
+		return
+	}
+	spool := &Spool{Dir: r.SpoolDir}
+	defer spool.Cleanup()
+	answer, err := r.receive(req.Context(), req, spool)
+	var busy *busyError
+	switch {
+	case errors.As(err, &busy):
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, busy.Error(), http.StatusServiceUnavailable)
+		return
+	case err != nil:
+		e := AsError(err, "", ErrOther)
+		r.logger().Warn("as4 message rejected", "code", e.Code, "message", e.RefToMessageInError, "err", err)
+		if answer, err = r.errorSignal(e); err != nil {
+			r.logger().Error("as4 error signal", "err", err)
+			http.Error(w, "internal error", http.StatusInternalServerError)
+			return
+		}
+	}
+	w.Header().Set("Content-Type", MimeSOAP12+"; charset=UTF-8")
+	w.WriteHeader(http.StatusOK)
+	w.Write(answer)
+}
+
+// busyError answers a duplicate whose first copy is still in progress.
+type busyError struct{ id string }
+
+func (b *busyError) Error() string { return "message " + b.id + " is being processed; retry later" }
+
+// inbound is the state of one message while it is received.
+type inbound struct {
+	doc    *etree.Document
+	user   *UserMessage
+	pm     *pmode.PMode
+	from   *pmode.Party
+	parts  []Part
+	signer *x509.Certificate
+	refs   []*etree.Element
+}
+
+// receive runs the receive pipeline and returns the receipt to send.
+func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool) ([]byte, error) {
+	lim := r.Limits.withDefaults()
+	envBytes, parts, err := ReadMIME(req.Body, req.Header.Get("Content-Type"), lim, spool)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := xmlsafe.ParseBytes(envBytes)
+	if err != nil {
+		return nil, ErrInvalidHeader.Withf("", "SOAP envelope: %v", err)
+	}
+	m, err := ParseEnvelope(doc)
+	if err != nil {
+		return nil, err
+	}
+	if m.User == nil {
+		return nil, ErrFeatureNotSupported.Withf(m.Signals[0].MessageID, "signal messages are only accepted as synchronous responses")
+	}
+	in := &inbound{doc: doc, user: m.User, parts: parts}
+	id := in.user.MessageID
+	if err := r.matchPMode(in); err != nil {
+		return nil, AsError(err, id, ErrProcessingModeMismatch)
+	}
+	if err := r.secure(in, spool); err != nil {
+		return nil, AsError(err, id, ErrPolicyNoncompliance)
+	}
+	if !in.pm.Reliability.DuplicateDetection {
+		return r.process(ctx, in, spool)
+	}
+	if r.Duplicates == nil {
+		return nil, ErrOther.Withf(id, "duplicate detection required by P-Mode %q but no store configured", in.pm.ID)
+	}
+	receipt, fresh, err := r.claim(ctx, id)
+	if err != nil || !fresh {
+		if receipt != nil {
+			r.logger().Info("as4 duplicate message; receipt sent again", "message", id)
+		}
+		return receipt, err
+	}
+	receipt, err = r.process(ctx, in, spool)
+	if err != nil {
+		if rerr := r.Duplicates.Release(context.WithoutCancel(ctx), id); rerr != nil {
+			r.logger().Error("as4 duplicate store release", "message", id, "err", rerr)
+		}
+		return nil, err
+	}
+	if err := r.Duplicates.Complete(context.WithoutCancel(ctx), id, receipt); err != nil {
+		r.logger().Error("as4 duplicate store complete", "message", id, "err", err)
+	}
+	return receipt, nil
+}
+
+// claim takes the MessageId in the duplicate store. A duplicate of a done
+// message returns the stored receipt; one in progress waits a little for
+// it, then reports busy.
+func (r *Receiver) claim(ctx context.Context, id string) (receipt []byte, fresh bool, err error) {
+	lease := r.Lease
+	if lease <= 0 {
+		lease = 5 * time.Minute
+	}
+	wait := r.InProgressWait
+	if wait <= 0 {
+		wait = 2 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		state, receipt, err := r.Duplicates.Claim(ctx, id, lease)
+		if err != nil {
+			return nil, false, ErrOther.Withf(id, "duplicate store: %v", err)
+		}
+		switch state {
+		case Fresh:
+			return nil, true, nil
+		case Done:
+			return receipt, false, nil
+		}
+		if time.Now().After(deadline) {
+			return nil, false, &busyError{id: id}
+		}
+		if err := sleep(ctx, 50*time.Millisecond); err != nil {
+			return nil, false, err
+		}
+	}
+}
+
+// matchPMode finds the sender party and the P-Mode of an inbound message:
+// the From party must be known, the To party must be us, and a P-Mode
+// must have them as initiator and responder with this service and action.
+func (r *Receiver) matchPMode(in *inbound) error {
+	u := in.user
+	for _, id := range u.From.IDs {
+		if p := r.Config.PartyByID(id.Value, id.Type); p != nil {
+			in.from = p
+			break
+		}
+	}
+	if in.from == nil {
+		return ErrValueInconsistent.Withf(u.MessageID, "unknown sender party %s", formatIDs(u.From.IDs))
+	}
+	self, err := r.Config.Party(r.Config.Self)
+	if err != nil {
+		return ErrOther.Withf(u.MessageID, "receiver configuration: %v", err)
+	}
+	toUs := false
+	for _, id := range u.To.IDs {
+		if p := r.Config.PartyByID(id.Value, id.Type); p == self {
+			toUs = true
+		}
+	}
+	if !toUs {
+		return ErrValueInconsistent.Withf(u.MessageID, "message is addressed to %s, not to us", formatIDs(u.To.IDs))
+	}
+	var found []*pmode.PMode
+	for _, pm := range r.Config.PModes {
+		if pm.Initiator.Party == in.from.Name && pm.Responder.Party == self.Name && pm.HasLeg(u.Service, u.Action) &&
+			(u.PModeID == "" || u.PModeID == pm.ID) {
+			found = append(found, pm)
+		}
+	}
+	if len(found) != 1 {
+		return ErrProcessingModeMismatch.Withf(u.MessageID, "%d P-Modes for %s -> %s, service %q, action %q",
+			len(found), in.from.Name, self.Name, u.Service, u.Action)
+	}
+	in.pm = found[0]
+	if role := in.pm.Initiator.Role; role != "" && role != u.From.Role {
+		return ErrProcessingModeMismatch.Withf(u.MessageID, "sender role %q, P-Mode %q expects %q", u.From.Role, in.pm.ID, role)
+	}
+	return nil
+}
+
+func formatIDs(ids []PartyID) string {
+	s := ""
+	for i, id := range ids {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%q (type %q)", id.Value, id.Type)
+	}
+	return s
+}
+
+// secure decrypts and verifies per the P-Mode: a message that should be
+// signed or encrypted and is not is a policy failure.
+func (r *Receiver) secure(in *inbound, spool *Spool) error {
+	sec := in.pm.Security
+	id := in.user.MessageID
+	if (sec.Sign || sec.Encrypt) && r.Security == nil {
+		return ErrOther.Withf(id, "P-Mode %q needs WS-Security but the Receiver has none", in.pm.ID)
+	}
+	if sec.Encrypt {
+		parts, err := r.Security.Decrypt(in.doc, in.parts, r.Identity, spool.File)
+		if err != nil {
+			return AsError(err, id, ErrFailedDecryption)
+		}
+		in.parts = parts
+	}
+	if sec.Sign {
+		cert, refs, err := r.Security.Verify(in.doc, in.parts, r.Trust, r.now())
+		if err != nil {
+			return AsError(err, id, ErrFailedAuthentication)
+		}
+		if in.from.Cert != nil && !cert.Equal(in.from.Cert) {
+			return ErrFailedAuthentication.Withf(id, "signed by %q, which is not the certificate of party %q", cert.Subject, in.from.Name)
+		}
+		in.signer, in.refs = cert, refs
+	}
+	return nil
+}

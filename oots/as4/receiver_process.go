@@ -1,0 +1,109 @@
+package as4
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/beevik/etree"
+)
+
+// process matches the parts to eb:PayloadInfo, decompresses them,
+// delivers the message and returns the receipt.
+func (r *Receiver) process(ctx context.Context, in *inbound, spool *Spool) ([]byte, error) {
+	u := in.user
+	lim := r.Limits.withDefaults()
+	if in.pm.MaxPayloadSize > 0 && in.pm.MaxPayloadSize < lim.Decompressed {
+		lim.Decompressed = in.pm.MaxPayloadSize
+	}
+	byCID := make(map[string]Part, len(in.parts))
+	for _, p := range in.parts {
+		byCID[p.ContentID] = p
+	}
+	d := &Delivery{Message: u, PMode: in.pm, From: in.from, Signer: in.signer}
+	for _, info := range u.Parts {
+		cid := info.ContentID()
+		p, ok := byCID[cid]
+		if !ok {
+			return nil, ErrMimeInconsistency.Withf(u.MessageID, "eb:PartInfo %s has no MIME part", info.Href)
+		}
+		delete(byCID, cid)
+		mimeType := info.Property(PartPropMimeType)
+		if mimeType == "" {
+			mimeType = p.ContentType
+		}
+		switch ct := info.Property(PartPropCompression); ct {
+		case "":
+		case MimeGzip:
+			var err error
+			if p, err = Decompress(p, mimeType, lim.Decompressed, spool); err != nil {
+				return nil, AsError(err, u.MessageID, ErrDecompressionFailure)
+			}
+		default:
+			return nil, ErrDecompressionFailure.Withf(u.MessageID, "part %s: CompressionType %q not supported", cid, ct)
+		}
+		d.Payloads = append(d.Payloads, Payload{ContentID: cid, MimeType: mimeType, Properties: info.Properties, Open: p.Open})
+	}
+	for cid := range byCID {
+		return nil, ErrMimeInconsistency.Withf(u.MessageID, "MIME part %s is not listed in eb:PayloadInfo", cid)
+	}
+	if r.Deliver == nil {
+		return nil, ErrDeliveryFailure.Withf(u.MessageID, "no delivery callback configured")
+	}
+	if err := r.Deliver(ctx, d); err != nil {
+		return nil, ErrDeliveryFailure.With(u.MessageID, fmt.Errorf("delivery: %w", err))
+	}
+	r.logger().Info("as4 message delivered", "message", u.MessageID, "from", in.from.Name, "action", u.Action, "pmode", in.pm.ID)
+	return r.receipt(in)
+}
+
+// receipt builds the eb:Receipt for in: non-repudiation information with
+// the signed references when the message was signed and the P-Mode asks
+// for it, a copy of the eb:UserMessage otherwise; signed when the P-Mode
+// signs.
+func (r *Receiver) receipt(in *inbound) ([]byte, error) {
+	id, err := newID(r.Rand, r.Config.Self)
+	if err != nil {
+		return nil, ErrOther.With(in.user.MessageID, err)
+	}
+	rc := &Receipt{}
+	if in.pm.Security.NonRepudiation && len(in.refs) > 0 {
+		rc.References = in.refs
+	} else if um := userMessageElement(in.doc); um != nil {
+		rc.UserMessage = detachedCopy(um, NSEbMS)
+	}
+	sig := &SignalMessage{MessageID: id, RefToMessageID: in.user.MessageID, Timestamp: r.now(), Receipt: rc}
+	doc := NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}})
+	if in.pm.Security.Sign {
+		if err := r.Security.Sign(doc, nil, r.Identity, in.pm.Security); err != nil {
+			return nil, ErrOther.With(in.user.MessageID, fmt.Errorf("signing the receipt: %w", err))
+		}
+	}
+	b, err := doc.WriteToBytes()
+	if err != nil {
+		return nil, ErrOther.With(in.user.MessageID, err)
+	}
+	return b, nil
+}
+
+func userMessageElement(doc *etree.Document) *etree.Element {
+	m, err := MessagingElement(doc)
+	if err != nil {
+		return nil
+	}
+	for _, c := range m.ChildElements() {
+		if c.Tag == "UserMessage" && c.NamespaceURI() == NSEbMS {
+			return c
+		}
+	}
+	return nil
+}
+
+// errorSignal builds the unsigned eb:Error signal for e.
+func (r *Receiver) errorSignal(e *Error) ([]byte, error) {
+	id, err := newID(r.Rand, r.Config.Self)
+	if err != nil {
+		return nil, err
+	}
+	sig := &SignalMessage{MessageID: id, RefToMessageID: e.RefToMessageInError, Timestamp: r.now(), Errors: []*Error{e}}
+	return NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}}).WriteToBytes()
+}

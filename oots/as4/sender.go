@@ -1,0 +1,274 @@
+package as4
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+)
+
+// Sender is the sending side of the MSH. Fill the fields, then call Send
+// (or Submit and Resume). It is safe for concurrent use.
+type Sender struct {
+	// Config selects the P-Mode and holds the parties; Config.Self is us.
+	Config *pmode.Config
+	// Identity signs our messages.
+	Identity keys.Identity
+	// Trust verifies the signatures of receipts.
+	Trust *keys.TrustStore
+	// Security signs and encrypts; see WSS.
+	Security Security
+	// Outbox persists accepted messages, Dir their payload files. Both
+	// must survive restarts for the crash guarantee.
+	Outbox Outbox
+	Dir    string
+	// Client posts the messages; nil means NewHTTPClient(nil).
+	Client *http.Client
+	// ResponseLimit bounds the SOAP response read; 0 means 1 MiB.
+	ResponseLimit int64
+	// Logger, Now and Rand default to slog.Default, time.Now and crypto/rand.
+	Logger *slog.Logger
+	Now    func() time.Time
+	Rand   io.Reader
+
+	mu       sync.Mutex
+	inflight map[string]bool
+}
+
+// Result is the outcome of a message that got its receipt.
+type Result struct {
+	MessageID string
+	Receipt   *SignalMessage
+	Endpoint  string // the endpoint that answered
+	Attempts  int    // HTTP posts made
+}
+
+func (s *Sender) logger() *slog.Logger {
+	if s.Logger != nil {
+		return s.Logger
+	}
+	return slog.Default()
+}
+
+func (s *Sender) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+// Send accepts sub into the outbox and sends it, returning once a receipt
+// arrived (Result), an ebMS error came back (*Error), the retry budget
+// ended (ErrMissingReceipt) or ctx ended. When ctx ends first the message
+// stays in the outbox and Resume sends it later.
+func (s *Sender) Send(ctx context.Context, sub *Submission) (*Result, error) {
+	rec, err := s.accept(ctx, sub)
+	if err != nil {
+		return nil, err
+	}
+	return s.deliver(ctx, rec)
+}
+
+// Submit accepts sub into the outbox and returns its MessageID without
+// sending it; Resume sends it.
+func (s *Sender) Submit(ctx context.Context, sub *Submission) (string, error) {
+	rec, err := s.accept(ctx, sub)
+	if err != nil {
+		return "", err
+	}
+	return rec.MessageID, nil
+}
+
+// Resume sends every pending outbox entry, one after the other, and
+// returns the errors of those that failed. Call it at start-up (after a
+// crash) and periodically.
+func (s *Sender) Resume(ctx context.Context) error {
+	entries, err := s.Outbox.Pending(ctx, 0)
+	if err != nil {
+		return fmt.Errorf("resume: %w", err)
+	}
+	var errs []error
+	for _, e := range entries {
+		var rec outboxRecord
+		if err := json.Unmarshal(e.Data, &rec); err != nil {
+			errs = append(errs, fmt.Errorf("resume %s: outbox record: %w", e.MessageID, err))
+			s.finish(ctx, e.MessageID, "failed", err.Error())
+			continue
+		}
+		if _, err := s.deliver(ctx, &rec); err != nil {
+			errs = append(errs, fmt.Errorf("resume %s: %w", e.MessageID, err))
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// accept validates sub, picks its P-Mode, copies the payloads into the
+// outbox folder and records the message in the outbox.
+func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, error) {
+	if s.Config == nil || s.Outbox == nil || s.Dir == "" {
+		return nil, errors.New("sender: Config, Outbox and Dir are required")
+	}
+	if err := sub.validate(); err != nil {
+		return nil, err
+	}
+	pm, err := s.Config.Find(sub.Service, sub.Action, sub.To)
+	if err != nil {
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	rec := &outboxRecord{
+		MessageID: sub.MessageID, ConversationID: sub.ConversationID, RefToMessageID: sub.RefToMessageID,
+		PModeID: pm.ID, Service: sub.Service, Action: sub.Action, Timestamp: s.now().UTC(), Properties: sub.Properties,
+	}
+	if rec.MessageID == "" {
+		if rec.MessageID, err = newID(s.Rand, s.Config.Self); err != nil {
+			return nil, err
+		}
+	}
+	if rec.ConversationID == "" {
+		if rec.ConversationID, err = newID(s.Rand, ""); err != nil {
+			return nil, err
+		}
+	}
+	dir := s.messageDir(rec.MessageID)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sender: outbox folder: %w", err)
+	}
+	for i, p := range sub.Payloads {
+		sp := storedPayload{ContentID: p.ContentID, MimeType: p.MimeType, Properties: p.Properties, File: fmt.Sprintf("part%d", i)}
+		if sp.ContentID == "" {
+			if sp.ContentID, err = newID(s.Rand, "payload"); err != nil {
+				return nil, err
+			}
+		}
+		if err := copyToFile(filepath.Join(dir, sp.File), p, pm.MaxPayloadSize); err != nil {
+			os.RemoveAll(dir)
+			return nil, fmt.Errorf("sender: payload %s: %w", sp.ContentID, err)
+		}
+		rec.Payloads = append(rec.Payloads, sp)
+	}
+	data, err := json.Marshal(rec)
+	if err != nil {
+		return nil, fmt.Errorf("sender: outbox record: %w", err)
+	}
+	if err := s.Outbox.Add(ctx, OutboxEntry{MessageID: rec.MessageID, Data: data, Created: rec.Timestamp}); err != nil {
+		if !errors.Is(err, ErrExists) {
+			os.RemoveAll(dir)
+		}
+		return nil, fmt.Errorf("sender: %w", err)
+	}
+	return rec, nil
+}
+
+func (s *Sender) messageDir(messageID string) string {
+	h := sha256.Sum256([]byte(messageID))
+	return filepath.Join(s.Dir, hex.EncodeToString(h[:16]))
+}
+
+// copyToFile writes the payload to path and syncs it, refusing more than
+// limit bytes (limit <= 0: no limit).
+func copyToFile(path string, p Payload, limit int64) error {
+	rc, err := p.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	src := io.Reader(rc)
+	if limit > 0 {
+		src = io.LimitReader(rc, limit+1)
+	}
+	n, err := io.Copy(f, src)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && limit > 0 && n > limit {
+		err = fmt.Errorf("larger than the P-Mode limit of %d bytes", limit)
+	}
+	return err
+}
+
+func (s *Sender) claim(id string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.inflight == nil {
+		s.inflight = map[string]bool{}
+	}
+	if s.inflight[id] {
+		return false
+	}
+	s.inflight[id] = true
+	return true
+}
+
+func (s *Sender) unclaim(id string) {
+	s.mu.Lock()
+	delete(s.inflight, id)
+	s.mu.Unlock()
+}
+
+// finish records the outcome; the outbox folder goes with a final state.
+func (s *Sender) finish(ctx context.Context, id, status, detail string) {
+	if err := s.Outbox.Finish(context.WithoutCancel(ctx), id, status, detail); err != nil {
+		s.logger().Error("as4 outbox finish", "message", id, "status", status, "err", err)
+		return
+	}
+	if err := os.RemoveAll(s.messageDir(id)); err != nil {
+		s.logger().Warn("as4 outbox cleanup", "message", id, "err", err)
+	}
+}
+
+// errBusy is returned when the same message is already being sent.
+var errBusy = errors.New("message is already being sent")
+
+// deliver builds, secures and posts one outbox message until it is
+// acknowledged, and records the outcome in the outbox.
+func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error) {
+	if !s.claim(rec.MessageID) {
+		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
+	}
+	defer s.unclaim(rec.MessageID)
+	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
+
+	spool := &Spool{Dir: s.Dir}
+	defer spool.Cleanup()
+	msg, err := s.build(rec, spool)
+	if err != nil {
+		s.finish(ctx, rec.MessageID, "failed", err.Error())
+		return nil, err
+	}
+	res, err := s.post(ctx, msg, log)
+	switch {
+	case err == nil:
+		s.finish(ctx, rec.MessageID, "sent", res.Receipt.MessageID)
+		log.Info("as4 message acknowledged", "endpoint", res.Endpoint, "attempts", res.Attempts)
+		return res, nil
+	case ctx.Err() != nil:
+		log.Warn("as4 send interrupted; message stays in the outbox", "err", err)
+		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, err)
+	default:
+		s.finish(ctx, rec.MessageID, "failed", err.Error())
+		log.Error("as4 message failed", "err", err)
+		return nil, err
+	}
+}

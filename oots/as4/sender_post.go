@@ -1,0 +1,163 @@
+package as4
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
+)
+
+// errTransient marks a failed attempt worth retrying or failing over:
+// connection errors, time-outs, HTTP responses without an ebMS signal.
+var errTransient = errors.New("transient")
+
+// post sends msg with failover over the responder's endpoints and retries
+// with back-off per the P-Mode until a receipt arrives or the budget ends.
+func (s *Sender) post(ctx context.Context, msg *outgoing, log *slog.Logger) (*Result, error) {
+	rel := msg.pm.Reliability
+	interval := rel.RetryInterval
+	backoff := rel.BackoffFactor
+	if backoff < 1 {
+		backoff = 1
+	}
+	timeout := rel.ReceiptTimeout
+	if timeout <= 0 {
+		timeout = 2 * time.Minute
+	}
+	res := &Result{MessageID: msg.id}
+	var last error
+	for round := 0; round <= rel.RetryCount; round++ {
+		if round > 0 {
+			if err := sleep(ctx, interval); err != nil {
+				return nil, fmt.Errorf("retry wait: %w (last attempt: %v)", err, last)
+			}
+			interval = time.Duration(float64(interval) * backoff)
+		}
+		for _, ep := range msg.responder.Endpoints {
+			res.Attempts++
+			sig, err := s.attempt(ctx, ep, msg, timeout)
+			if err == nil {
+				res.Receipt, res.Endpoint = sig, ep
+				return res, nil
+			}
+			if !errors.Is(err, errTransient) {
+				return nil, err
+			}
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			last = err
+			log.Warn("as4 attempt failed", "endpoint", ep, "round", round, "err", err)
+		}
+	}
+	return nil, ErrMissingReceipt.With(msg.id, fmt.Errorf("no receipt after %d attempts: %w", res.Attempts, last))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// attempt posts the message to one endpoint and checks the answer.
+func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, timeout time.Duration) (*SignalMessage, error) {
+	if err := CheckEndpoint(endpoint); err != nil {
+		return nil, fmt.Errorf("%w: %v", errTransient, err)
+	}
+	actx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	var b [12]byte
+	rand.Read(b[:])
+	boundary := "MIMEBoundary_" + hex.EncodeToString(b[:])
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(WriteMIME(pw, boundary, msg.envelope, msg.parts)) }()
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, pr)
+	if err != nil {
+		pr.Close()
+		return nil, fmt.Errorf("%w: request: %v", errTransient, err)
+	}
+	req.Header.Set("Content-Type", MultipartContentType(boundary))
+	req.Header.Set("MIME-Version", "1.0")
+	client := s.Client
+	if client == nil {
+		client = NewHTTPClient(nil)
+	}
+	resp, err := client.Do(req)
+	pr.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", errTransient, endpoint, err)
+	}
+	defer resp.Body.Close()
+	limit := s.ResponseLimit
+	if limit <= 0 {
+		limit = 1 << 20
+	}
+	spool := &Spool{Dir: s.Dir}
+	defer spool.Cleanup()
+	env, _, err := ReadMIME(resp.Body, resp.Header.Get("Content-Type"), Limits{Envelope: limit, Part: limit, Parts: 4}, spool)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: HTTP %d: %v", errTransient, endpoint, resp.StatusCode, err)
+	}
+	return s.checkResponse(env, msg, resp.StatusCode)
+}
+
+// checkResponse reads the synchronous answer: a receipt for our message
+// (verified when the P-Mode signs), or an ebMS error.
+func (s *Sender) checkResponse(env []byte, msg *outgoing, status int) (*SignalMessage, error) {
+	doc, err := xmlsafe.ParseBytes(env)
+	if err != nil {
+		return nil, fmt.Errorf("%w: HTTP %d response: %v", errTransient, status, err)
+	}
+	m, err := ParseEnvelope(doc)
+	if err != nil {
+		return nil, fmt.Errorf("%w: HTTP %d response: %v", errTransient, status, err)
+	}
+	var receipt *SignalMessage
+	for _, sig := range m.Signals {
+		for _, e := range sig.Errors {
+			if e.Severity == "failure" {
+				return nil, e
+			}
+		}
+		if sig.Receipt != nil {
+			receipt = sig
+		}
+	}
+	if receipt == nil {
+		return nil, fmt.Errorf("%w: HTTP %d response holds no receipt", errTransient, status)
+	}
+	if receipt.RefToMessageID != msg.id {
+		return nil, ErrInvalidReceipt.Withf(msg.id, "receipt refers to %q", receipt.RefToMessageID)
+	}
+	sec := msg.pm.Security
+	if sec.Sign {
+		cert, _, err := s.Security.Verify(doc, nil, s.Trust, s.now())
+		if err != nil {
+			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt signature: %v", err)
+		}
+		if want := msg.responder.Cert; want != nil && !cert.Equal(want) {
+			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt signed by %q, not by party %q", cert.Subject, msg.responder.Name)
+		}
+		if sec.NonRepudiation {
+			if err := checkNRR(msg.sentRefs, receipt.Receipt.References); err != nil {
+				return nil, ErrInvalidReceipt.With(msg.id, err)
+			}
+		}
+	}
+	return receipt, nil
+}
