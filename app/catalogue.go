@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// Catalogue is the view model of the services screen: the search, its
+// results and the filters offered.
+type Catalogue struct {
+	api CatalogueAPI
+
+	// Results holds the services found, as catalogue.Service values.
+	Results binding.UntypedList
+	// Busy is true while a search runs.
+	Busy binding.Bool
+	// Problem is a translated message when the last search failed, else "".
+	Problem binding.String
+
+	mu     sync.Mutex
+	facets *catalogue.Facets
+	seq    int
+}
+
+// NewCatalogue returns the view model over api.
+func NewCatalogue(api CatalogueAPI) *Catalogue {
+	return &Catalogue{
+		api:     api,
+		Results: binding.NewUntypedList(),
+		Busy:    binding.NewBool(),
+		Problem: binding.NewString(),
+	}
+}
+
+// Search runs q and publishes the results. When searches overlap (a user
+// typing), only the newest one's answer is shown.
+func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
+	c.mu.Lock()
+	c.seq++
+	mine := c.seq
+	c.mu.Unlock()
+	fyne.DoAndWait(func() { _ = c.Busy.Set(true) })
+
+	list, err := c.search(ctx, q)
+
+	c.mu.Lock()
+	latest := mine == c.seq
+	c.mu.Unlock()
+	if !latest {
+		return err
+	}
+	fyne.DoAndWait(func() {
+		_ = c.Busy.Set(false)
+		if err != nil {
+			_ = c.Problem.Set(UserMessage(err))
+			return
+		}
+		_ = c.Problem.Set("")
+		items := make([]any, len(list))
+		for i := range list {
+			items[i] = list[i]
+		}
+		_ = c.Results.Set(items)
+	})
+	return err
+}
+
+func (c *Catalogue) search(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error) {
+	if err := q.Validate(); err != nil {
+		return nil, err
+	}
+	return c.api.Services(ctx, q)
+}
+
+// Service fetches one service for the detail screen.
+func (c *Catalogue) Service(ctx context.Context, id string) (*catalogue.Service, error) {
+	return c.api.Service(ctx, id)
+}
+
+// Facets returns the filters offered, fetched once.
+func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.facets != nil {
+		return c.facets, nil
+	}
+	f, err := c.api.Facets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.facets = f
+	return f, nil
+}
+
+// UserMessage turns an error into a translated sentence a person can act on.
+func UserMessage(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, catalogue.ErrQueryTooLong):
+		return lang.L("error.query_too_long")
+	case errors.Is(err, catalogue.ErrInvalidFilter):
+		return lang.L("error.invalid_filter")
+	case errors.Is(err, client.ErrNotFound):
+		return lang.L("error.not_found")
+	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		return lang.L("error.unavailable")
+	default:
+		return lang.L("error.generic")
+	}
+}

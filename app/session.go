@@ -1,0 +1,50 @@
+// Package app is the application core of the Vienreiz app: the session,
+// its use cases and view models as Fyne data bindings. It knows no
+// widgets; ui/ draws what it holds. It reaches the exchange service only
+// through the Go SDK (client/), behind the small interfaces below.
+package app
+
+import (
+	"context"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// CatalogueAPI is what the app needs of the exchange service for the
+// catalogue; *client.Client satisfies it.
+type CatalogueAPI interface {
+	Services(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error)
+	Service(ctx context.Context, id string) (*catalogue.Service, error)
+	Facets(ctx context.Context) (*catalogue.Facets, error)
+}
+
+// Preferences stores small settings across runs; fyne.Preferences
+// satisfies it.
+type Preferences interface {
+	String(key string) string
+	SetString(key, value string)
+}
+
+// About describes where the app's parts run, for the profile screen.
+type About struct {
+	Version    string
+	ServiceURL string
+	DataDir    string
+}
+
+// Session is one user's running app: settings and the view models of
+// every screen.
+type Session struct {
+	Language  *Language
+	Catalogue *Catalogue
+	About     About
+}
+
+// NewSession builds the session over the exchange service API.
+func NewSession(api CatalogueAPI, prefs Preferences, about About) *Session {
+	return &Session{
+		Language:  NewLanguage(prefs),
+		Catalogue: NewCatalogue(api),
+		About:     about,
+	}
+}

@@ -1,0 +1,113 @@
+// Command vienreiz is the Vienreiz app: the Fyne user interface with the
+// exchange service and the demo data embedded. `go run .` starts it.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/internal/buildinfo"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/platforms"
+	"github.com/vienreiz/vienreiz/ui"
+)
+
+// appID is the application id of FyneApp.toml and the stores.
+const appID = "lv.vienreiz.app"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stderr))
+}
+
+func run(args []string, stderr io.Writer) int {
+	started := time.Now()
+	fs := flag.NewFlagSet("vienreiz", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	listen := fs.String("listen", envOr("VIENREIZ_LISTEN", exchange.DefaultListen), "address of the embedded exchange service (VIENREIZ_LISTEN; default: a free loopback port)")
+	dataDir := fs.String("data-dir", "", "folder for the database (VIENREIZ_DATA_DIR; default $XDG_DATA_HOME/vienreiz)")
+	database := fs.String("database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
+	logLevel := fs.String("log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags]\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+		fmt.Fprintf(stderr, "vienreiz: -log-level: %v\n", err)
+		return 2
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	slog.SetDefault(log)
+
+	if *dataDir == "" && *database == "" {
+		d, err := platforms.DataDir("")
+		if err != nil {
+			fmt.Fprintf(stderr, "vienreiz: %v\n", err)
+			return 1
+		}
+		*dataDir = d
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := exchange.Start(ctx, exchange.Config{Listen: *listen, DataDir: *dataDir, Database: *database, Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
+		return 1
+	}
+	defer func() {
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Close(shutdown); err != nil {
+			log.Error("exchange service shutdown", "err", err)
+		}
+	}()
+
+	a := fyneapp.NewWithID(appID)
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
+	session := app.NewSession(client.New(srv.URL()), a.Preferences(), app.About{
+		Version:    buildinfo.Version(),
+		ServiceURL: srv.URL(),
+		DataDir:    *dataDir,
+	})
+	win := a.NewWindow("Vienreiz")
+	ui.Build(win, session)
+	win.Resize(fyne.NewSize(1024, 720))
+	a.Lifecycle().SetOnStarted(func() {
+		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", session.Language.Code())
+	})
+	go func() {
+		<-ctx.Done()
+		log.Info("signal received, closing")
+		fyne.Do(a.Quit)
+	}()
+	win.ShowAndRun()
+	return 0
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}

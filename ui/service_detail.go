@@ -1,0 +1,53 @@
+package ui
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// NewServiceDetail shows one service: what it is, who provides it, the
+// evidence it needs, how long it takes and on which legal basis.
+func NewServiceDetail(svc catalogue.Service, code, categoryName string) fyne.CanvasObject {
+	title := widget.NewLabelWithStyle(svc.Name.In(code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	title.SizeName = "subHeadingText"
+
+	desc := widget.NewLabel(svc.Description.In(code))
+	desc.Wrapping = fyne.TextWrapWord
+
+	facts := widget.NewForm(
+		widget.NewFormItem(lang.L("detail.provider"), wrapped(svc.Provider.Name.In(code))),
+		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(svc.Country))),
+		widget.NewFormItem(lang.L("detail.category"), wrapped(categoryName)),
+		widget.NewFormItem(lang.L("detail.processing_time"), wrapped(lang.N("services.days", svc.ProcessingDays, map[string]any{"Count": svc.ProcessingDays}))),
+		widget.NewFormItem(lang.L("detail.procedure"), wrapped(fmt.Sprintf("%s — %s", svc.Procedure, lang.X("procedure."+svc.Procedure, svc.Procedure)))),
+	)
+
+	evidence := container.NewVBox()
+	for _, e := range svc.Evidence {
+		evidence.Add(widget.NewCard("", e.Name.In(code), wrapped(e.Requirement)))
+	}
+	legal := wrapped(svc.LegalBasis.In(code))
+
+	body := container.NewVBox(
+		title, desc, facts,
+		widget.NewLabelWithStyle(lang.L("detail.evidence_needed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(lang.L("detail.evidence_explained")),
+		evidence,
+		widget.NewLabelWithStyle(lang.L("detail.legal_basis"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		legal,
+	)
+	return container.NewVScroll(container.NewPadded(body))
+}
+
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}

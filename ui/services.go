@@ -1,0 +1,221 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// searchDelay is how long typing must pause before a search runs.
+const searchDelay = 250 * time.Millisecond
+
+// searchTimeout bounds one search.
+const searchTimeout = 10 * time.Second
+
+// ServicesScreen is the catalogue: search, filters, results, and the
+// detail of a service pushed on top.
+type ServicesScreen struct {
+	widget.BaseWidget
+
+	model *app.Catalogue
+	lang  *app.Language
+	win   fyne.Window
+
+	nav      *container.Navigation
+	Search   *widget.Entry
+	Category *widget.Select
+	Country  *widget.Select
+	Results  *widget.List
+	count    *widget.Label
+
+	mu         sync.Mutex
+	timer      *time.Timer
+	categories []catalogue.Category
+	countries  []string
+}
+
+// NewServicesScreen builds the catalogue screen and runs the first search.
+func NewServicesScreen(win fyne.Window, model *app.Catalogue, l *app.Language) *ServicesScreen {
+	s := &ServicesScreen{model: model, lang: l, win: win}
+	s.ExtendBaseWidget(s)
+
+	s.Search = widget.NewEntry()
+	s.Search.SetPlaceHolder(lang.L("services.search_placeholder"))
+	s.Search.OnChanged = func(string) { s.searchSoon() }
+	s.Search.OnSubmitted = func(string) { s.searchNow() }
+
+	s.Category = widget.NewSelect([]string{lang.L("services.all_categories")}, func(string) { s.searchNow() })
+	s.Category.SetSelectedIndex(0)
+	s.Country = widget.NewSelect([]string{lang.L("services.all_countries")}, func(string) { s.searchNow() })
+	s.Country.SetSelectedIndex(0)
+
+	s.count = widget.NewLabel("")
+	problem := widget.NewLabelWithData(model.Problem)
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	busy := widget.NewProgressBarInfinite()
+	busy.Hide()
+	model.Busy.AddListener(binding.NewDataListener(func() {
+		if b, _ := model.Busy.Get(); b {
+			busy.Show()
+		} else {
+			busy.Hide()
+		}
+	}))
+	model.Problem.AddListener(binding.NewDataListener(func() {
+		if p, _ := model.Problem.Get(); p == "" {
+			problem.Hide()
+		} else {
+			problem.Show()
+		}
+	}))
+
+	s.Results = widget.NewListWithData(model.Results, s.newRow, s.updateRow)
+	s.Results.OnSelected = func(id widget.ListItemID) {
+		s.Results.Unselect(id)
+		item, err := model.Results.GetValue(id)
+		if svc, ok := item.(catalogue.Service); ok && err == nil {
+			s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category)), svc.Name.In(s.lang.Code()))
+		}
+	}
+	model.Results.AddListener(binding.NewDataListener(s.updateCount))
+
+	filters := container.NewGridWithColumns(2, s.Category, s.Country)
+	top := container.NewVBox(s.Search, filters, busy, problem, s.count)
+	list := container.NewBorder(top, nil, nil, nil, s.Results)
+	s.nav = container.NewNavigationWithTitle(list, lang.L("services.title"))
+
+	go s.loadFacets()
+	s.searchNow()
+	return s
+}
+
+// CreateRenderer draws the navigation stack.
+func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(s.nav)
+}
+
+// Navigation returns the screen's navigation stack (list, then detail).
+func (s *ServicesScreen) Navigation() *container.Navigation { return s.nav }
+
+func (s *ServicesScreen) newRow() fyne.CanvasObject {
+	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel("")
+	meta.Truncation = fyne.TextTruncateEllipsis
+	meta.Importance = widget.LowImportance
+	return container.NewVBox(name, meta)
+}
+
+func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject) {
+	v, err := item.(binding.Untyped).Get()
+	svc, ok := v.(catalogue.Service)
+	if err != nil || !ok {
+		return
+	}
+	code := s.lang.Code()
+	box := obj.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(svc.Name.In(code))
+	box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s",
+		countryName(svc.Country), svc.Provider.Name.In(code),
+		lang.N("services.days", svc.ProcessingDays, map[string]any{"Count": svc.ProcessingDays})))
+}
+
+func (s *ServicesScreen) updateCount() {
+	n := s.model.Results.Length()
+	if n == 0 {
+		s.count.SetText(lang.L("services.none_found"))
+		return
+	}
+	s.count.SetText(lang.N("services.found", n, map[string]any{"Count": n}))
+}
+
+// query reads the search and filters from the widgets.
+func (s *ServicesScreen) query() catalogue.Query {
+	q := catalogue.Query{Text: s.Search.Text}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if i := s.Category.SelectedIndex(); i > 0 && i-1 < len(s.categories) {
+		q.Category = s.categories[i-1].ID
+	}
+	if i := s.Country.SelectedIndex(); i > 0 && i-1 < len(s.countries) {
+		q.Country = s.countries[i-1]
+	}
+	return q
+}
+
+// searchSoon searches once typing pauses.
+func (s *ServicesScreen) searchSoon() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	s.timer = time.AfterFunc(searchDelay, func() { fyne.Do(s.searchNow) })
+}
+
+// searchNow runs the search in the background; the model publishes the
+// results through its bindings.
+func (s *ServicesScreen) searchNow() {
+	if s.Search == nil || s.Category == nil || s.Country == nil {
+		return // still being built
+	}
+	q := s.query()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		defer cancel()
+		_ = s.model.Search(ctx, q) // the model shows the error
+	}()
+}
+
+func (s *ServicesScreen) loadFacets() {
+	ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+	defer cancel()
+	f, err := s.model.Facets(ctx)
+	if err != nil {
+		fyne.Do(func() { _ = s.model.Problem.Set(app.UserMessage(err)) })
+		return
+	}
+	code := s.lang.Code()
+	cats := []string{lang.L("services.all_categories")}
+	for _, c := range f.Categories {
+		cats = append(cats, c.Name.In(code))
+	}
+	countries := []string{lang.L("services.all_countries")}
+	for _, c := range f.Countries {
+		countries = append(countries, countryName(c))
+	}
+	s.mu.Lock()
+	s.categories, s.countries = f.Categories, f.Countries
+	s.mu.Unlock()
+	fyne.Do(func() {
+		s.Category.SetOptions(cats)
+		s.Country.SetOptions(countries)
+	})
+}
+
+func (s *ServicesScreen) categoryName(id string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.categories {
+		if c.ID == id {
+			return c.Name.In(s.lang.Code())
+		}
+	}
+	return id
+}
+
+// countryName is the translated name of an ISO 3166 code, or the code.
+func countryName(code string) string {
+	return lang.X("country."+code, code)
+}

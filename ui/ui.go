@@ -1,0 +1,28 @@
+// Package ui draws the Vienreiz app with Fyne widgets. It reads the view
+// models of app/ and never talks to the exchange service itself.
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// Build fills win with the app for session s and redraws it whenever the
+// language changes, keeping the tab the user was on.
+func Build(win fyne.Window, s *app.Session) {
+	var shell *Shell
+	draw := func() {
+		selected := 0
+		if shell != nil {
+			selected = shell.Selected()
+		}
+		win.SetTitle(lang.L("app.title"))
+		shell = NewShell(win, s)
+		shell.Select(selected)
+		win.SetContent(shell.Content())
+	}
+	draw()
+	s.Language.OnChange(func(string) { draw() })
+}
