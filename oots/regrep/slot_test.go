@@ -288,3 +288,14 @@ func TestStartSlotsMatchBuild(t *testing.T) {
 		t.Errorf("C = %v, %v", els, err)
 	}
 }
+
+func TestSlotWithoutValue(t *testing.T) {
+	s := Slot{Name: "SpecificationIdentifier"}
+	_, err := s.StringValue()
+	if !errors.Is(err, ErrMissing) || !strings.Contains(err.Error(), "rim:SlotValue") || !strings.Contains(err.Error(), "SpecificationIdentifier") {
+		t.Errorf("StringValue of an empty slot: %v", err)
+	}
+	if _, err := s.AnyElements(); !errors.Is(err, ErrMissing) {
+		t.Errorf("AnyElements of an empty slot: %v", err)
+	}
+}

@@ -91,10 +91,19 @@ func Collection(collectionType string, elems ...Value) Value {
 	return Value{Kind: KindCollection, CollectionType: collectionType, Elements: elems}
 }
 
+// kindErr describes a value of another kind than want; a zero Kind means
+// the slot had no rim:SlotValue at all.
+func (v Value) kindErr(want Kind) error {
+	if v.Kind == "" {
+		return fmt.Errorf("rim:SlotValue: %w", ErrMissing)
+	}
+	return fmt.Errorf("%w: want %s, have %s", ErrWrongType, want, v.Kind)
+}
+
 // AsString returns the text of a StringValueType value.
 func (v Value) AsString() (string, error) {
 	if v.Kind != KindString {
-		return "", fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindString, v.Kind)
+		return "", v.kindErr(KindString)
 	}
 	return v.Text, nil
 }
@@ -102,7 +111,7 @@ func (v Value) AsString() (string, error) {
 // AsDateTime parses a DateTimeValueType value as xsd:dateTime.
 func (v Value) AsDateTime() (time.Time, error) {
 	if v.Kind != KindDateTime {
-		return time.Time{}, fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindDateTime, v.Kind)
+		return time.Time{}, v.kindErr(KindDateTime)
 	}
 	return ParseDateTime(v.Text)
 }
@@ -120,7 +129,7 @@ func ParseDateTime(s string) (time.Time, error) {
 // AsBool parses a BooleanValueType value (true, false, 1, 0).
 func (v Value) AsBool() (bool, error) {
 	if v.Kind != KindBoolean {
-		return false, fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindBoolean, v.Kind)
+		return false, v.kindErr(KindBoolean)
 	}
 	switch v.Text {
 	case "true", "1":
@@ -134,7 +143,7 @@ func (v Value) AsBool() (bool, error) {
 // AsInternational returns the strings of an InternationalStringValueType.
 func (v Value) AsInternational() ([]LocalizedString, error) {
 	if v.Kind != KindInternational {
-		return nil, fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindInternational, v.Kind)
+		return nil, v.kindErr(KindInternational)
 	}
 	return v.Strings, nil
 }
@@ -142,7 +151,7 @@ func (v Value) AsInternational() ([]LocalizedString, error) {
 // AsAny returns the content element of an AnyValueType value.
 func (v Value) AsAny() (*etree.Element, error) {
 	if v.Kind != KindAny {
-		return nil, fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindAny, v.Kind)
+		return nil, v.kindErr(KindAny)
 	}
 	if v.Any == nil {
 		return nil, fmt.Errorf("%w: AnyValueType without content element", ErrMissing)
@@ -153,7 +162,7 @@ func (v Value) AsAny() (*etree.Element, error) {
 // AsCollection returns the elements of a CollectionValueType value.
 func (v Value) AsCollection() ([]Value, error) {
 	if v.Kind != KindCollection {
-		return nil, fmt.Errorf("%w: want %s, have %s", ErrWrongType, KindCollection, v.Kind)
+		return nil, v.kindErr(KindCollection)
 	}
 	return v.Elements, nil
 }
@@ -180,6 +189,9 @@ func (v Value) AnyElements() ([]*etree.Element, error) {
 			out = append(out, e)
 		}
 		return out, nil
+	}
+	if v.Kind == "" {
+		return nil, v.kindErr(KindAny)
 	}
 	return nil, fmt.Errorf("%w: want %s or %s, have %s", ErrWrongType, KindAny, KindCollection, v.Kind)
 }
