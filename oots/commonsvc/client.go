@@ -1,0 +1,168 @@
+package commonsvc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
+)
+
+// DefaultTimeout bounds one look-up when Client.Timeout is zero.
+const DefaultTimeout = 10 * time.Second
+
+// DefaultMaxAnswer is the largest answer accepted when
+// Client.MaxAnswerBytes is zero (the EC's full requirements catalogue is
+// about 0.6 MiB).
+const DefaultMaxAnswer = 8 << 20
+
+// Client runs OOTS common-service look-ups. The zero value is not usable:
+// set EBURL and DSDURL. A Client is safe for concurrent use.
+type Client struct {
+	// EBURL and DSDURL are the query endpoints, e.g.
+	// "https://host/query/eb/rest/search"; query parameters are added.
+	EBURL  string
+	DSDURL string
+	// HTTP sends the requests; nil means http.DefaultClient.
+	HTTP *http.Client
+	// Timeout bounds each look-up (connect, send, read); 0 = DefaultTimeout.
+	Timeout time.Duration
+	// MaxAnswerBytes rejects larger answers; 0 = DefaultMaxAnswer.
+	MaxAnswerBytes int64
+	// Cache, when set, keeps answers (see Cache).
+	Cache *Cache
+	// Logger receives one debug line per look-up; nil = no logs.
+	Logger *slog.Logger
+}
+
+// Requirements runs the EB "Get List of Requirements" query.
+func (c *Client) Requirements(ctx context.Context, q RequirementsQuery) ([]Requirement, error) {
+	v, err := c.lookup(ctx, EvidenceBroker, c.EBURL, q.Values(), func(b []byte) (any, error) { return ParseRequirements(b) })
+	reqs, _ := v.([]Requirement)
+	return reqs, err
+}
+
+// EvidenceTypes runs the EB "Get Evidence Types for Requirement" query.
+func (c *Client) EvidenceTypes(ctx context.Context, q EvidenceTypesQuery) ([]Requirement, error) {
+	v, err := c.lookup(ctx, EvidenceBroker, c.EBURL, q.Values(), func(b []byte) (any, error) { return ParseEvidenceTypes(b) })
+	reqs, _ := v.([]Requirement)
+	return reqs, err
+}
+
+// DataServices runs the DSD "Find Data Services" query. An
+// *AttributesRequiredError says which user attributes to add to q.
+func (c *Client) DataServices(ctx context.Context, q DataServicesQuery) ([]DataServiceEvidenceType, error) {
+	v, err := c.lookup(ctx, DataServiceDirectory, c.DSDURL, q.Values(), func(b []byte) (any, error) { return ParseDataServices(b) })
+	ts, _ := v.([]DataServiceEvidenceType)
+	return ts, err
+}
+
+// lookup fetches endpoint with params, parses the answer with parse, and
+// caches answers and service error answers.
+func (c *Client) lookup(ctx context.Context, svc Service, endpoint string, params url.Values, parse func([]byte) (any, error)) (any, error) {
+	u, err := url.Parse(endpoint)
+	if err != nil || endpoint == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("%s endpoint %q: not an http(s) URL", svc, endpoint)
+	}
+	q := u.Query()
+	for k, vs := range params {
+		q[k] = vs
+	}
+	u.RawQuery = q.Encode()
+	full := u.String()
+	if c.Cache != nil {
+		if v, err, ok := c.Cache.get(full); ok {
+			c.log(ctx, svc, full, "cache", err)
+			return v, err
+		}
+	}
+	body, status, err := c.fetch(ctx, svc, full)
+	if err != nil {
+		c.log(ctx, svc, full, "network", err)
+		return nil, err
+	}
+	v, err := parse(body)
+	var qe *QueryError
+	var ae *AttributesRequiredError
+	switch {
+	case errors.As(err, &qe):
+		qe.Service, qe.URL = svc, full
+	case errors.As(err, &ae):
+		ae.URL = full
+	case err != nil:
+		err = &AnswerError{Service: svc, URL: full, StatusCode: status, Err: err}
+		c.log(ctx, svc, full, "network", err)
+		return nil, err
+	}
+	if c.Cache != nil {
+		c.Cache.put(full, v, err, int64(len(body)))
+	}
+	c.log(ctx, svc, full, "network", err)
+	return v, err
+}
+
+// fetch GETs rawURL and returns the body of an answer that may hold a
+// RegRep query response (HTTP 200 or 4xx).
+func (c *Client) fetch(ctx context.Context, svc Service, rawURL string) ([]byte, int, error) {
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = DefaultTimeout
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s request %s: %w", svc, rawURL, err)
+	}
+	req.Header.Set("Accept", "application/xml")
+	hc := c.HTTP
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, 0, &UnavailableError{Service: svc, URL: rawURL, Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 500 {
+		return nil, resp.StatusCode, &UnavailableError{Service: svc, URL: rawURL, StatusCode: resp.StatusCode}
+	}
+	if resp.StatusCode != http.StatusOK && (resp.StatusCode < 400 || resp.StatusCode > 499) {
+		return nil, resp.StatusCode, &AnswerError{Service: svc, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("unexpected HTTP status %s", resp.Status)}
+	}
+	limit := c.MaxAnswerBytes
+	if limit <= 0 {
+		limit = DefaultMaxAnswer
+	}
+	if resp.ContentLength > limit {
+		return nil, resp.StatusCode, &AnswerError{Service: svc, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("%w: Content-Length %d > %d", xmlsafe.ErrTooLarge, resp.ContentLength, limit)}
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, resp.StatusCode, &UnavailableError{Service: svc, URL: rawURL, Err: fmt.Errorf("reading answer: %w", ctx.Err())}
+		}
+		return nil, resp.StatusCode, &UnavailableError{Service: svc, URL: rawURL, Err: fmt.Errorf("reading answer: %w", err)}
+	}
+	if int64(len(body)) > limit {
+		return nil, resp.StatusCode, &AnswerError{Service: svc, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("%w: more than %d bytes", xmlsafe.ErrTooLarge, limit)}
+	}
+	if ct := resp.Header.Get("Content-Type"); ct != "" && !strings.Contains(ct, "xml") {
+		return nil, resp.StatusCode, &AnswerError{Service: svc, URL: rawURL, StatusCode: resp.StatusCode, Err: fmt.Errorf("content type %q is not XML", ct)}
+	}
+	return body, resp.StatusCode, nil
+}
+
+func (c *Client) log(ctx context.Context, svc Service, u, from string, err error) {
+	if c.Logger == nil {
+		return
+	}
+	code := CodeOf(err)
+	c.Logger.DebugContext(ctx, "common services look-up", "service", string(svc), "url", u, "from", from, "code", string(code), "err", err)
+}
