@@ -1,6 +1,9 @@
 package pmode
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Algorithm URIs of the eDelivery AS4 1.15 profile.
 const (
@@ -16,6 +19,26 @@ const (
 	AlgMGF1SHA256 = "http://www.w3.org/2009/xmlenc11#mgf1sha256"
 )
 
+// Further algorithm URIs accepted in configurations.
+const (
+	// AlgRSASHA384 is the RSA PKCS#1 v1.5 signature with SHA-384.
+	AlgRSASHA384 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha384"
+	// AlgRSASHA512 is the RSA PKCS#1 v1.5 signature with SHA-512.
+	AlgRSASHA512 = "http://www.w3.org/2001/04/xmldsig-more#rsa-sha512"
+	// AlgSHA384 is the SHA-384 digest.
+	AlgSHA384 = "http://www.w3.org/2001/04/xmldsig-more#sha384"
+	// AlgSHA512 is the SHA-512 digest.
+	AlgSHA512 = "http://www.w3.org/2001/04/xmlenc#sha512"
+	// AlgAES256GCM is AES-256 in GCM mode.
+	AlgAES256GCM = "http://www.w3.org/2009/xmlenc11#aes256-gcm"
+	// AlgRSAOAEPMGF1P is RSA-OAEP of XML Encryption 1.0 (MGF1 with SHA-1 fixed).
+	AlgRSAOAEPMGF1P = "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p"
+	// AlgMGF1SHA384 is MGF1 with SHA-384.
+	AlgMGF1SHA384 = "http://www.w3.org/2009/xmlenc11#mgf1sha384"
+	// AlgMGF1SHA512 is MGF1 with SHA-512.
+	AlgMGF1SHA512 = "http://www.w3.org/2009/xmlenc11#mgf1sha512"
+)
+
 // Message exchange pattern URIs of ebMS3.
 const (
 	// MEPOneWay is the one-way message exchange pattern.
@@ -24,7 +47,47 @@ const (
 	MEPTwoWay = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/twoWay"
 	// MEPBindingPush is the push channel binding.
 	MEPBindingPush = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/push"
+	// MEPBindingPushAndPush is the two-way push-and-push binding.
+	MEPBindingPushAndPush = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/pushAndPush"
+	// MEPBindingPull is the pull binding (recognised, not supported).
+	MEPBindingPull = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/pull"
 )
+
+// Role URIs.
+const (
+	// RoleInitiator is the ebMS3 default initiator role.
+	RoleInitiator = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/initiator"
+	// RoleResponder is the ebMS3 default responder role.
+	RoleResponder = "http://docs.oasis-open.org/ebxml-msg/ebms/v3.0/ns/core/200704/responder"
+	// RoleOOTSGateway is the role OOTS access points play on both sides.
+	RoleOOTSGateway = "http://sdg.europa.eu/edelivery/gateway"
+)
+
+// expandMEP turns the short names "oneWay" and "twoWay" into the URIs;
+// empty means one-way. Other values are returned as they are.
+func expandMEP(s string) string {
+	switch strings.ToLower(s) {
+	case "", "oneway":
+		return MEPOneWay
+	case "twoway":
+		return MEPTwoWay
+	}
+	return s
+}
+
+// expandBinding turns "push", "pushAndPush" and "pull" into the URIs;
+// empty means push.
+func expandBinding(s string) string {
+	switch strings.ToLower(s) {
+	case "", "push":
+		return MEPBindingPush
+	case "pushandpush":
+		return MEPBindingPushAndPush
+	case "pull":
+		return MEPBindingPull
+	}
+	return s
+}
 
 // Profile defaults used when a configuration leaves a setting out.
 const (

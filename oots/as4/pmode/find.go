@@ -82,3 +82,37 @@ func (c *Config) PartyByID(value, typ string) *Party {
 	}
 	return nil
 }
+
+// Match returns the P-Mode for a received (or sent) user message: the one
+// whose initiator and responder are the named parties and that carries
+// the service and action. Empty party names match any party.
+func (c *Config) Match(initiator, responder, service, action string) (*PMode, error) {
+	var found []*PMode
+	for _, pm := range c.PModes {
+		if (initiator == "" || pm.Initiator.Party == initiator) &&
+			(responder == "" || pm.Responder.Party == responder) && pm.HasLeg(service, action) {
+			found = append(found, pm)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w for service %q, action %q from %q to %q", ErrNoPMode, service, action, initiator, responder)
+	case 1:
+		return found[0], nil
+	}
+	ids := make([]string, len(found))
+	for i, pm := range found {
+		ids[i] = pm.ID
+	}
+	return nil, fmt.Errorf("%w for service %q, action %q from %q to %q: %s", ErrAmbiguousPMode, service, action, initiator, responder, strings.Join(ids, ", "))
+}
+
+// Leg returns the leg of the P-Mode with service and action, or false.
+func (p *PMode) Leg(service, action string) (Leg, bool) {
+	for _, l := range p.Legs {
+		if l.Service == service && l.Action == action {
+			return l, true
+		}
+	}
+	return Leg{}, false
+}
