@@ -89,7 +89,7 @@ func run(args []string, stderr io.Writer) int {
 		Version:    buildinfo.Version(),
 		ServiceURL: srv.URL(),
 		DataDir:    *dataDir,
-	})
+	}, log)
 	win := a.NewWindow("Vienreiz")
 	ui.Build(win, session)
 	win.Resize(fyne.NewSize(1024, 720))

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,7 @@ import (
 // results and the filters offered.
 type Catalogue struct {
 	api CatalogueAPI
+	log *slog.Logger
 
 	// Results holds the services found, as catalogue.Service values.
 	Results binding.UntypedList
@@ -30,10 +32,11 @@ type Catalogue struct {
 	seq    int
 }
 
-// NewCatalogue returns the view model over api.
-func NewCatalogue(api CatalogueAPI) *Catalogue {
+// NewCatalogue returns the view model over api; failures are logged to log.
+func NewCatalogue(api CatalogueAPI, log *slog.Logger) *Catalogue {
 	return &Catalogue{
 		api:     api,
+		log:     log,
 		Results: binding.NewUntypedList(),
 		Busy:    binding.NewBool(),
 		Problem: binding.NewString(),
@@ -50,6 +53,9 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 	fyne.DoAndWait(func() { _ = c.Busy.Set(true) })
 
 	list, err := c.search(ctx, q)
+	if err != nil {
+		c.log.Warn("catalogue search failed", "query", q.Text, "category", q.Category, "country", q.Country, "err", err)
+	}
 
 	c.mu.Lock()
 	latest := mine == c.seq
@@ -94,6 +100,7 @@ func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	}
 	f, err := c.api.Facets(ctx)
 	if err != nil {
+		c.log.Warn("loading catalogue filters failed", "err", err)
 		return nil, err
 	}
 	c.facets = f

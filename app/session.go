@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"log/slog"
 
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
@@ -40,11 +41,15 @@ type Session struct {
 	About     About
 }
 
-// NewSession builds the session over the exchange service API.
-func NewSession(api CatalogueAPI, prefs Preferences, about About) *Session {
+// NewSession builds the session over the exchange service API; log
+// receives what goes wrong (slog.Default when nil).
+func NewSession(api CatalogueAPI, prefs Preferences, about About, log *slog.Logger) *Session {
+	if log == nil {
+		log = slog.Default()
+	}
 	return &Session{
 		Language:  NewLanguage(prefs),
-		Catalogue: NewCatalogue(api),
+		Catalogue: NewCatalogue(api, log),
 		About:     about,
 	}
 }

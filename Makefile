@@ -1,0 +1,39 @@
+# Vienreiz. `make run` starts the app; `make test` runs every test.
+# Both install the Debian packages they need (apt-get; sudo when not root).
+
+GO ?= go
+# Fyne's desktop build (cgo, OpenGL, X11).
+UI_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev
+# Tests: a display for the smoke test, independent XML/XSD/Schematron and
+# signature checkers, Java for Apache Santuario, PostgreSQL.
+TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils \
+	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
+	xmlsec1 postgresql ca-certificates git
+
+.PHONY: run test bench package server deps-run deps-test clean
+
+run: deps-run
+	$(GO) run .
+
+test: deps-test
+	scripts/test.sh
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+server:
+	CGO_ENABLED=0 $(GO) build -o build/vienreiz-server ./platforms/server
+
+# A Linux desktop bundle: the app, its icon and a .desktop entry in a tarball.
+package: deps-run
+	scripts/package-linux.sh
+
+deps-run:
+	@scripts/ensure-packages.sh $(UI_PACKAGES)
+
+deps-test:
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+
+clean:
+	rm -rf build

@@ -1,0 +1,169 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// memPrefs is an in-memory Preferences.
+type memPrefs struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+func (p *memPrefs) String(k string) string { p.mu.Lock(); defer p.mu.Unlock(); return p.m[k] }
+func (p *memPrefs) SetString(k, v string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[string]string{}
+	}
+	p.m[k] = v
+}
+
+// fakeAPI answers searches from a fixed list, optionally slowly or failing.
+type fakeAPI struct {
+	services []catalogue.Service
+	delay    func(q catalogue.Query) time.Duration
+	err      error
+}
+
+func (f *fakeAPI) Services(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error) {
+	if f.delay != nil {
+		select {
+		case <-time.After(f.delay(q)):
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	if f.err != nil {
+		return nil, f.err
+	}
+	var out []catalogue.Service
+	for i := range f.services {
+		if q.Matches(&f.services[i]) {
+			out = append(out, f.services[i])
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeAPI) Service(ctx context.Context, id string) (*catalogue.Service, error) {
+	return nil, client.ErrNotFound
+}
+
+func (f *fakeAPI) Facets(ctx context.Context) (*catalogue.Facets, error) {
+	return &catalogue.Facets{Countries: []string{"LV"}}, f.err
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func services() []catalogue.Service {
+	mk := func(id, en string) catalogue.Service {
+		return catalogue.Service{ID: id, Country: "LV", Category: "tax", Name: catalogue.Text{"en": en, "lv": en}}
+	}
+	return []catalogue.Service{mk("a", "pension claim"), mk("b", "vehicle registration"), mk("c", "pension record")}
+}
+
+func TestSearchPublishesResults(t *testing.T) {
+	test.NewTempApp(t)
+	c := NewCatalogue(&fakeAPI{services: services()}, quiet())
+	if err := c.Search(context.Background(), catalogue.Query{Text: "pension"}); err != nil {
+		t.Fatal(err)
+	}
+	if n := c.Results.Length(); n != 2 {
+		t.Fatalf("results = %d, want 2", n)
+	}
+	if busy, _ := c.Busy.Get(); busy {
+		t.Fatal("still busy after the search ended")
+	}
+	if p, _ := c.Problem.Get(); p != "" {
+		t.Fatalf("problem = %q after a good search", p)
+	}
+}
+
+func TestSearchErrorBecomesTranslatedProblem(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	down := &fakeAPI{err: errors.Join(client.ErrUnavailable, errors.New("connection refused"))}
+	c := NewCatalogue(down, quiet())
+	if err := c.Search(context.Background(), catalogue.Query{Text: "x"}); err == nil {
+		t.Fatal("no error from a service that is down")
+	}
+	p, _ := c.Problem.Get()
+	if p != lang.L("error.unavailable") || p == "error.unavailable" {
+		t.Fatalf("problem = %q, want the translated unavailable message", p)
+	}
+	long := NewCatalogue(&fakeAPI{}, quiet())
+	_ = long.Search(context.Background(), catalogue.Query{Text: string(make([]byte, catalogue.MaxQueryLength+1))})
+	if p, _ := long.Problem.Get(); p != lang.L("error.query_too_long") {
+		t.Fatalf("over-long search: problem = %q", p)
+	}
+}
+
+func TestOnlyTheNewestSearchIsShown(t *testing.T) {
+	test.NewTempApp(t)
+	api := &fakeAPI{services: services(), delay: func(q catalogue.Query) time.Duration {
+		if q.Text == "pension" {
+			return 300 * time.Millisecond // the older, slower search
+		}
+		return 0
+	}}
+	c := NewCatalogue(api, quiet())
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); _ = c.Search(context.Background(), catalogue.Query{Text: "pension"}) }()
+	time.Sleep(50 * time.Millisecond)
+	if err := c.Search(context.Background(), catalogue.Query{Text: "vehicle"}); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if n := c.Results.Length(); n != 1 {
+		t.Fatalf("results = %d, want the newest search's 1", n)
+	}
+	v, _ := c.Results.GetValue(0)
+	if v.(catalogue.Service).ID != "b" {
+		t.Fatalf("shown %v, want the vehicle service", v)
+	}
+}
+
+func TestLanguageSwitchTranslatesAndPersists(t *testing.T) {
+	test.NewTempApp(t)
+	prefs := &memPrefs{}
+	l := NewLanguage(prefs)
+	var told []string
+	l.OnChange(func(code string) { told = append(told, code) })
+
+	if err := l.Set("lv"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.L("nav.services"); got != "Pakalpojumi" {
+		t.Fatalf("in lv, nav.services = %q", got)
+	}
+	if err := l.Set("en"); err != nil {
+		t.Fatal(err)
+	}
+	if got := lang.L("nav.services"); got != "Services" {
+		t.Fatalf("in en, nav.services = %q", got)
+	}
+	if prefs.String("language") != "en" || len(told) != 2 {
+		t.Fatalf("preference = %q, listeners told %v", prefs.String("language"), told)
+	}
+	if err := l.Set("de"); err == nil || l.Code() != "en" {
+		t.Fatalf("unknown language: err = %v, code = %s", err, l.Code())
+	}
+	if again := NewLanguage(&memPrefs{m: map[string]string{"language": "lv"}}); again.Code() != "lv" || lang.L("nav.inbox") != "Iesūtne" {
+		t.Fatalf("remembered language not applied: %s", again.Code())
+	}
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# postgres.sh — starts Debian's PostgreSQL (installed by `make test`) and prints
+# the URL of a fresh test database on stdout. Exits non-zero, saying why on
+# stderr, when it cannot.
+set -euo pipefail
+if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+  echo "postgres.sh: PostgreSQL is not installed" >&2; exit 1
+fi
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
+if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
+  cluster=$(pg_lsclusters -h | awk 'NR==1{print $1" "$2}')
+  if [ -z "$cluster" ]; then
+    ver=$(ls /usr/lib/postgresql | sort -V | tail -1)
+    if [ "$(id -u)" -eq 0 ]; then pg_createcluster "$ver" main >&2; else sudo pg_createcluster "$ver" main >&2; fi
+    cluster="$ver main"
+  fi
+  if [ "$(id -u)" -eq 0 ]; then pg_ctlcluster $cluster start >&2; else sudo pg_ctlcluster $cluster start >&2; fi
+fi
+port=$(pg_lsclusters -h | awk '$4=="online"{print $3; exit}')
+for i in $(seq 1 30); do as_postgres pg_isready -q -p "$port" && break; sleep 1; done
+as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<SQL >&2
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vienreiz') THEN
+    CREATE ROLE vienreiz LOGIN PASSWORD 'vienreiz';
+  END IF;
+END \$\$;
+DROP DATABASE IF EXISTS vienreiz_test;
+CREATE DATABASE vienreiz_test OWNER vienreiz;
+SQL
+echo "postgres://vienreiz:vienreiz@127.0.0.1:${port}/vienreiz_test?sslmode=disable"

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# smoke.sh APP_BINARY — starts the real app under Xvfb with a fresh data
+# folder, waits for its window, takes a screenshot, and fails if the window
+# never appears, the picture is blank, or the log shows an error.
+# Prints the cold start to first frame and the RSS after start.
+set -euo pipefail
+bin=$(realpath "$1")
+out=${SMOKE_OUT:-build/smoke}
+mkdir -p "$out"
+work=$(mktemp -d)
+display=:$((100 + RANDOM % 400))
+Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb=$!
+app=""
+cleanup() {
+  [ -n "$app" ] && kill "$app" 2>/dev/null || true
+  kill "$xvfb" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+for i in $(seq 1 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+
+export DISPLAY=$display LANG=en_US.UTF-8 VIENREIZ_DATA_DIR="$work/data" HOME="$work/home"
+start=$(date +%s%N)
+"$bin" >"$work/app.log" 2>&1 &
+app=$!
+win=""
+for i in $(seq 1 600); do
+  win=$(xdotool search --onlyvisible --name '^Vienreiz$' 2>/dev/null | head -1 || true)
+  [ -n "$win" ] && break
+  kill -0 "$app" 2>/dev/null || { echo "smoke: the app exited before showing a window:"; cat "$work/app.log"; exit 1; }
+  sleep 0.05
+done
+[ -n "$win" ] || { echo "smoke: no window after 30 s"; cat "$work/app.log"; exit 1; }
+mapped=$(date +%s%N)
+# Wait until the catalogue has been drawn: the app logs when its UI started; then give the first search a moment.
+for i in $(seq 1 100); do grep -q 'app started' "$work/app.log" && break; sleep 0.05; done
+sleep 2
+import -window root "$out/screenshot.png"
+rss=$(awk '/VmRSS/{print $2}' /proc/$app/status)
+kill -TERM "$app"
+for i in $(seq 1 100); do kill -0 "$app" 2>/dev/null || break; sleep 0.05; done
+if kill -0 "$app" 2>/dev/null; then echo "smoke: the app did not exit on SIGTERM"; exit 1; fi
+app=""
+cp "$work/app.log" "$out/app.log"
+
+colours=$(convert "$out/screenshot.png" -format '%k' info:)
+deviation=$(convert "$out/screenshot.png" -colorspace Gray -format '%[fx:standard_deviation]' info:)
+echo "smoke: window after $(( (mapped - start) / 1000000 )) ms; $(grep -o 'since_launch=[^ ]*' "$out/app.log"); RSS after start ${rss} KiB; screenshot ${colours} colours, deviation ${deviation}"
+if [ "$colours" -lt 16 ] || awk "BEGIN{exit !($deviation < 0.02)}"; then
+  echo "smoke: the screenshot is blank"; exit 1
+fi
+if grep -E 'level=(ERROR|WARN)|panic' "$out/app.log"; then
+  echo "smoke: the app logged an error"; exit 1
+fi
+grep -q 'exchange service stopped' "$out/app.log" || { echo "smoke: no clean shutdown in the log"; cat "$out/app.log"; exit 1; }
+echo "smoke: ok ($out/screenshot.png)"

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# test.sh — what `make test` runs: formatting and vet, the unit tests with
+# the race detector on SQLite and PostgreSQL, the pure-Go build, the real
+# cgo build of the app, and a smoke test of the app under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export LANG=en_US.UTF-8
+unset LC_ALL LC_MESSAGES LANGUAGE
+
+step() { echo; echo "== $*"; }
+
+mkdir -p build
+step "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+[ -z "$unformatted" ] || { echo "gofmt would change: $unformatted"; exit 1; }
+
+step "go vet"
+go vet ./...
+CGO_ENABLED=0 go vet -tags ci ./...
+
+step "PostgreSQL for the store tests"
+if url=$(scripts/postgres.sh); then
+  export VIENREIZ_TEST_POSTGRES="$url"
+  echo "using $url"
+elif [ "${VIENREIZ_REQUIRE_POSTGRES:-}" = 1 ]; then
+  echo "PostgreSQL is required here (VIENREIZ_REQUIRE_POSTGRES=1) but could not be started"; exit 1
+else
+  echo "PostgreSQL tests will be skipped"
+fi
+
+step "unit tests (race detector)"
+go test -race -count=1 -timeout 30m ./... 2>&1 | tee build/test.log
+
+step "pure-Go build (CGO_ENABLED=0, -tags ci)"
+CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
+CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
+
+step "cgo build of the app"
+go build -o build/vienreiz .
+
+step "smoke test under Xvfb"
+scripts/smoke.sh build/vienreiz

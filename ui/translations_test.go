@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
+
+// TestEveryStringIsTranslated checks that the lv and en files have the
+// same keys, and that every key the code uses — literally, or built from
+// catalogue countries, procedures, languages and empty states — is there.
+func TestEveryStringIsTranslated(t *testing.T) {
+	files := map[string]map[string]any{}
+	for _, code := range app.Languages {
+		data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatalf("%s.json: %v", code, err)
+		}
+		files[code] = m
+	}
+	for key := range files["en"] {
+		if _, ok := files["lv"][key]; !ok {
+			t.Errorf("lv.json lacks %q", key)
+		}
+	}
+	for key := range files["lv"] {
+		if _, ok := files["en"][key]; !ok {
+			t.Errorf("en.json lacks %q", key)
+		}
+	}
+
+	used := map[string]bool{}
+	literal := regexp.MustCompile(`lang\.[LNX]\("([a-z_]+(?:\.[a-z_]+)+)"[,)]`)
+	for _, dir := range []string{".", "../app"} {
+		sources, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, src := range sources {
+			data, err := os.ReadFile(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range literal.FindAllStringSubmatch(string(data), -1) {
+				used[m[1]] = true
+			}
+		}
+	}
+	if len(used) < 20 {
+		t.Fatalf("found only %d literal keys; is the pattern still right?", len(used))
+	}
+	cat, err := catalogue.Parse(assets.CatalogueJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range cat.Services {
+		used["country."+s.Country] = true
+		used["procedure."+s.Procedure] = true
+	}
+	for _, code := range app.Languages {
+		used["language."+code] = true
+	}
+	for _, name := range []string{"requests", "wallet", "inbox"} {
+		used["empty."+name+".title"] = true
+		used["empty."+name+".body"] = true
+	}
+	for key := range used {
+		for code, m := range files {
+			if _, ok := m[key]; !ok {
+				t.Errorf("%s.json lacks %q, which the app uses", code, key)
+			}
+		}
+	}
+}

@@ -1,0 +1,203 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+type memPrefs map[string]string
+
+func (p memPrefs) String(k string) string { return p[k] }
+func (p memPrefs) SetString(k, v string)  { p[k] = v }
+
+// newApp starts a real exchange service in a temporary folder and builds
+// the UI over it in a test window, as main.go does.
+func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
+	t.Helper()
+	test.NewTempApp(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	s := app.NewSession(client.New(srv.URL()), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(w, s)
+	w.Resize(fyne.NewSize(1000, 700))
+	return w, s
+}
+
+// eventually polls cond until it holds or fails the test after 5 s.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func find[T fyne.CanvasObject](root fyne.CanvasObject) []T {
+	var out []T
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		if v, ok := o.(T); ok {
+			out = append(out, v)
+		}
+		switch c := o.(type) {
+		case *fyne.Container:
+			for _, child := range c.Objects {
+				walk(child)
+			}
+		case fyne.Widget:
+			r := test.WidgetRenderer(c)
+			for _, child := range r.Objects() {
+				walk(child)
+			}
+		}
+	}
+	walk(root)
+	return out
+}
+
+func servicesScreen(t *testing.T, w fyne.Window) *ServicesScreen {
+	t.Helper()
+	screens := find[*ServicesScreen](w.Content())
+	if len(screens) != 1 {
+		t.Fatalf("found %d services screens", len(screens))
+	}
+	return screens[0]
+}
+
+// labels returns the visible texts of labels and card titles under root.
+func labels(root fyne.CanvasObject) string {
+	var b strings.Builder
+	for _, l := range find[*widget.Label](root) {
+		b.WriteString(l.Text)
+		b.WriteByte('\n')
+	}
+	for _, c := range find[*widget.Card](root) {
+		b.WriteString(c.Title + "\n" + c.Subtitle + "\n")
+	}
+	return b.String()
+}
+
+func TestSearchFilterAndOpenAService(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	eventually(t, "the whole catalogue", func() bool { return s.Catalogue.Results.Length() == 16 })
+
+	test.Type(sc.Search, "pension")
+	eventually(t, "pension services", func() bool { return s.Catalogue.Results.Length() == 2 })
+
+	eventually(t, "country filter options", func() bool { return len(sc.Country.Options) == 6 })
+	sc.Country.SetSelected("Finland")
+	eventually(t, "Finnish pension service", func() bool { return s.Catalogue.Results.Length() == 1 })
+
+	sc.Results.Select(0)
+	eventually(t, "the detail page", func() bool {
+		return strings.Contains(labels(w.Content()), "Finnish Centre for Pensions")
+	})
+	text := labels(w.Content())
+	for _, want := range []string{"Request your pension record", "Proof of pension entitlement", "Employees Pensions Act of Finland", "14 days", "Evidence needed"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("detail page lacks %q", want)
+		}
+	}
+	sc.Navigation().Back()
+	eventually(t, "back on the list", func() bool { return !strings.Contains(labels(w.Content()), "Employees Pensions Act") })
+}
+
+func TestNoResultsAndOverlongSearchAreExplained(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	test.Type(sc.Search, "zzzznothing")
+	eventually(t, "an empty result", func() bool {
+		return s.Catalogue.Results.Length() == 0 && strings.Contains(labels(w.Content()), lang.L("services.none_found"))
+	})
+
+	sc.Search.SetText(strings.Repeat("x", 201))
+	eventually(t, "the too-long message", func() bool { p, _ := s.Catalogue.Problem.Get(); return p == lang.L("error.query_too_long") })
+}
+
+func TestLanguageSwitchRedrawsInLatvian(t *testing.T) {
+	w, s := newApp(t, "en")
+	shell := find[*container.AppTabs](w.Content())[0]
+	if shell.Items[0].Text != "Services" {
+		t.Fatalf("first tab = %q", shell.Items[0].Text)
+	}
+	shell.SelectIndex(TabProfile)
+	radios := find[*widget.RadioGroup](w.Content())
+	if len(radios) != 1 {
+		t.Fatalf("found %d language choices", len(radios))
+	}
+	radios[0].SetSelected("Latviešu")
+	if s.Language.Code() != "lv" {
+		t.Fatalf("language = %s", s.Language.Code())
+	}
+	tabs := find[*container.AppTabs](w.Content())[0]
+	var names []string
+	for _, it := range tabs.Items {
+		names = append(names, it.Text)
+	}
+	if strings.Join(names, ",") != "Pakalpojumi,Pieprasījumi,Maciņš,Iesūtne,Profils" {
+		t.Fatalf("tabs after switching to lv = %v", names)
+	}
+	if tabs.SelectedIndex() != TabProfile {
+		t.Fatalf("after redraw tab %d is open, want the profile tab still", tabs.SelectedIndex())
+	}
+	if !strings.Contains(labels(w.Content()), "Iestatījumi") {
+		t.Fatal("profile screen not in Latvian")
+	}
+}
+
+func TestLayoutAdaptsToWidth(t *testing.T) {
+	w, _ := newApp(t, "en")
+	shell := find[*container.AppTabs](w.Content())[0]
+	_ = shell
+	layouts := func() *adaptiveLayout { return w.Content().(*fyne.Container).Layout.(*adaptiveLayout) }
+	w.Resize(fyne.NewSize(1000, 700))
+	if layouts().narrow {
+		t.Fatal("desktop width uses the phone layout")
+	}
+	w.Resize(fyne.NewSize(380, 760))
+	if !layouts().narrow {
+		t.Fatal("phone width keeps the side navigation")
+	}
+	w.Resize(fyne.NewSize(900, 700))
+	if layouts().narrow {
+		t.Fatal("widening again does not return to the side navigation")
+	}
+}
+
+func TestEmptyTabsSayWhatWillBeThere(t *testing.T) {
+	w, _ := newApp(t, "en")
+	tabs := find[*container.AppTabs](w.Content())[0]
+	for i, key := range map[int]string{TabRequests: "requests", TabWallet: "wallet", TabInbox: "inbox"} {
+		tabs.SelectIndex(i)
+		text := labels(tabs.Items[i].Content)
+		if !strings.Contains(text, lang.L("empty."+key+".title")) || !strings.Contains(text, lang.L("empty."+key+".body")) {
+			t.Errorf("tab %s shows %q", key, text)
+		}
+	}
+}
