@@ -1,0 +1,187 @@
+package edm
+
+import (
+	"fmt"
+	"bytes"
+	"encoding/base64"
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/internal/spectest"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// sample is one EDM message found under samples/edm.
+type sample struct {
+	name string // path relative to samples/edm
+	data []byte
+}
+
+var payloadRE = regexp.MustCompile(`(?s)<payload[^>]*?(?:contentType="application/x-ebrs\+xml"[^>]*)?>\s*<value>([^<]+)</value>`)
+
+// edmSamples returns every file under samples/edm whose root is an EDM
+// message, plus the RegRep payloads base64-embedded in the Domibus
+// envelopes of the oots-france samples (named <file>#payload).
+func edmSamples(t testing.TB) []sample {
+	t.Helper()
+	dir := filepath.Join(spectest.Dir(t), "samples", "edm")
+	var out []sample
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".xml") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		if isEDM(data) {
+			out = append(out, sample{rel, data})
+			return nil
+		}
+		for i, m := range payloadRE.FindAllSubmatch(data, -1) {
+			dec, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace(m[1])))
+			if err == nil && isEDM(dec) {
+				out = append(out, sample{rel + "#payload" + string(rune('0'+i)), dec})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out
+}
+
+var rootRE = regexp.MustCompile(`<([A-Za-z_][\w.-]*:)?(QueryRequest|QueryResponse)[\s>]`)
+
+func isEDM(data []byte) bool {
+	// The first element after the prolog and comments decides.
+	s := string(data)
+	for {
+		s = strings.TrimLeft(s, " \t\r\n\ufeff")
+		switch {
+		case strings.HasPrefix(s, "<?"):
+			i := strings.Index(s, "?>")
+			if i < 0 {
+				return false
+			}
+			s = s[i+2:]
+		case strings.HasPrefix(s, "<!--"):
+			i := strings.Index(s, "-->")
+			if i < 0 {
+				return false
+			}
+			s = s[i+3:]
+		default:
+			m := rootRE.FindStringIndex(s)
+			return m != nil && m[0] == 0
+		}
+	}
+}
+
+// incomplete lists the samples that are not complete messages, with the
+// error Parse must give: the official per-slot snippets, and the
+// hand-made oots-france fixtures whose slots are elided ("<!-- … -->") or
+// whose preview location is "undefined".
+var incomplete = map[string]string{
+	"v1.0/tdd-snippets/Error/2.1 ebRIM QueryResponseError example.snippet.xml":   `slot "Timestamp": missing`,
+	"v1.0/tdd-snippets/Request/ebRIM_QueryRequest_tempate.snippet.xml":          `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurAutorisationRequise.xml#payload0":          `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurSansCode.xml#payload0":                     `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurObjetIntrouvable.xml#payload0":             `slot "PreviewLocation": invalid value: "undefined" is not an https URL`,
+	"v2.0-oots-france/incoming/reponseAvecPieceJointe.xml#payload0":             `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.demarcheInconnue.xml#payload0":           `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.sansProcedure.xml#payload0":              `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.sansRequeteur.xml#payload0":              `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.xml#payload0":                            `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+}
+
+// parsedSample is a complete sample with its parsed message.
+type parsedSample struct {
+	sample
+	msg Message
+}
+
+// completeSamples parses every sample; complete ones must parse, the
+// incomplete ones must fail with the listed error.
+func completeSamples(t *testing.T) []parsedSample {
+	t.Helper()
+	var out []parsedSample
+	seen := 0
+	for _, s := range edmSamples(t) {
+		msg, err := Parse(s.data)
+		if want, ok := incomplete[s.name]; ok {
+			seen++
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%s: err = %v, want one containing %q", s.name, err, want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", s.name, err)
+			continue
+		}
+		out = append(out, parsedSample{s, msg})
+	}
+	if seen != len(incomplete) {
+		t.Errorf("found %d of the %d incomplete samples; the sample set changed", seen, len(incomplete))
+	}
+	return out
+}
+
+func goldenName(sampleName string) string {
+	r := strings.NewReplacer("/", "__", " ", "_", "#", "_")
+	return filepath.Join("testdata", "golden", r.Replace(strings.TrimSuffix(sampleName, ".xml"))+".xml")
+}
+
+// TestSamplesRoundTrip: every complete sample parses, re-marshals in its own
+// version to the golden file, and the golden parses back to the same values.
+func TestSamplesRoundTrip(t *testing.T) {
+	samples := completeSamples(t)
+	if len(samples) < 50 {
+		t.Fatalf("only %d complete samples found", len(samples))
+	}
+	counts := map[string]int{}
+	for _, s := range samples {
+		counts[fmt.Sprintf("%T v%d", s.msg, s.msg.SpecVersion().Major())]++
+		out, err := s.msg.Marshal(s.msg.SpecVersion())
+		if err != nil {
+			t.Errorf("%s: marshal: %v", s.name, err)
+			continue
+		}
+		golden := goldenName(s.name)
+		if *update {
+			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(golden, out, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: %v (run go test -update)", s.name, err)
+			continue
+		}
+		if !bytes.Equal(out, want) {
+			t.Errorf("%s: output differs from %s (run go test -update and review the diff)", s.name, golden)
+		}
+		back, err := Parse(out)
+		if err != nil {
+			t.Errorf("%s: re-parse: %v", s.name, err)
+			continue
+		}
+		if diff := compareMessages(s.msg, back); diff != "" {
+			t.Errorf("%s: fields lost in Build(Parse(x)): %s", s.name, diff)
+		}
+	}
+	t.Logf("complete samples by type and major version: %v", counts)
+}
