@@ -1,10 +1,10 @@
 package edm
 
 import (
-	"fmt"
 	"bytes"
 	"encoding/base64"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -92,16 +92,16 @@ func isEDM(data []byte) bool {
 // hand-made oots-france fixtures whose slots are elided ("<!-- … -->") or
 // whose preview location is "undefined".
 var incomplete = map[string]string{
-	"v1.0/tdd-snippets/Error/2.1 ebRIM QueryResponseError example.snippet.xml":   `slot "Timestamp": missing`,
-	"v1.0/tdd-snippets/Request/ebRIM_QueryRequest_tempate.snippet.xml":          `slot "SpecificationIdentifier": missing`,
-	"v2.0-oots-france/incoming/erreurAutorisationRequise.xml#payload0":          `slot "SpecificationIdentifier": missing`,
-	"v2.0-oots-france/incoming/erreurSansCode.xml#payload0":                     `slot "SpecificationIdentifier": missing`,
-	"v2.0-oots-france/incoming/erreurObjetIntrouvable.xml#payload0":             `slot "PreviewLocation": invalid value: "undefined" is not an https URL`,
-	"v2.0-oots-france/incoming/reponseAvecPieceJointe.xml#payload0":             `slot "SpecificationIdentifier": rim:SlotValue: missing`,
-	"v2.0-oots-france/incoming/requete.demarcheInconnue.xml#payload0":           `slot "SpecificationIdentifier": rim:SlotValue: missing`,
-	"v2.0-oots-france/incoming/requete.sansProcedure.xml#payload0":              `slot "SpecificationIdentifier": rim:SlotValue: missing`,
-	"v2.0-oots-france/incoming/requete.sansRequeteur.xml#payload0":              `slot "SpecificationIdentifier": rim:SlotValue: missing`,
-	"v2.0-oots-france/incoming/requete.xml#payload0":                            `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v1.0/tdd-snippets/Error/2.1 ebRIM QueryResponseError example.snippet.xml": `slot "Timestamp": missing`,
+	"v1.0/tdd-snippets/Request/ebRIM_QueryRequest_tempate.snippet.xml":         `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurAutorisationRequise.xml#payload0":         `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurSansCode.xml#payload0":                    `slot "SpecificationIdentifier": missing`,
+	"v2.0-oots-france/incoming/erreurObjetIntrouvable.xml#payload0":            `slot "PreviewLocation": invalid value: "undefined" is not an https URL`,
+	"v2.0-oots-france/incoming/reponseAvecPieceJointe.xml#payload0":            `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.demarcheInconnue.xml#payload0":          `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.sansProcedure.xml#payload0":             `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.sansRequeteur.xml#payload0":             `slot "SpecificationIdentifier": rim:SlotValue: missing`,
+	"v2.0-oots-france/incoming/requete.xml#payload0":                           `slot "SpecificationIdentifier": rim:SlotValue: missing`,
 }
 
 // parsedSample is a complete sample with its parsed message.
