@@ -5,7 +5,9 @@ import "encoding/binary"
 // ghash computes the GCM universal hash (NIST SP 800-38D, 6.4) with an
 // 8-bit table: 256 precomputed multiples of the hash key H, so one 16-byte
 // block costs 16 table look-ups and 16 byte-wide shifts instead of 128
-// bit-steps. Elements are held as two big-endian 64-bit halves; bit 0 of hi
+// bit-steps. Per-position tables (16×256 or 32×16 entries, no shifts)
+// measured no faster here: the 6 KiB of this layout stay in L1 cache.
+// Elements are held as two big-endian 64-bit halves; bit 0 of hi
 // (its most significant bit) is the coefficient of x^0, as GCM numbers them.
 type ghash struct {
 	mul    [256]elem // mul[b] = H · b, b read as the polynomial of its 8 bits

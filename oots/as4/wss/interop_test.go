@@ -2,6 +2,7 @@ package wss
 
 import (
 	"bytes"
+	"fmt"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -141,9 +142,10 @@ func TestXmlsec1VerifiesOurSignature(t *testing.T) {
 var santuarioJars = []string{"xmlsec.jar", "slf4j-api.jar", "slf4j-nop.jar", "commons-codec.jar"}
 
 // santuarioBuild compiles testdata/santuario once per test binary.
+// TestMain removes its class folder after the run.
 var santuarioBuild = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "wss-santuario-")
-	if err != nil {
+	dir := santuarioClassDir()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
 	cp := santuarioClassPath("")
@@ -154,6 +156,17 @@ var santuarioBuild = sync.OnceValues(func() (string, error) {
 	}
 	return dir, nil
 })
+
+// santuarioClassDir is this test process's folder for the compiled helper.
+func santuarioClassDir() string {
+	return filepath.Join(os.TempDir(), fmt.Sprintf("wss-santuario-%d", os.Getpid()))
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	os.RemoveAll(santuarioClassDir())
+	os.Exit(code)
+}
 
 type javacError struct {
 	out string
