@@ -2,11 +2,11 @@ package wss
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
