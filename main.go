@@ -33,7 +33,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
-func run(args []string, stderr io.Writer) int {
+func run(args []string, stderr io.Writer) (code int) {
 	started := time.Now()
 	fs := flag.NewFlagSet("vienreiz", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -68,6 +68,10 @@ func run(args []string, stderr io.Writer) int {
 		*dataDir = d
 	}
 
+	if msg := platforms.DisplayProblem(); msg != "" {
+		fmt.Fprintf(stderr, "vienreiz: %s\n", msg)
+		return 1
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	srv, err := exchange.Start(ctx, exchange.Config{Listen: *listen, DataDir: *dataDir, Database: *database, Logger: log})
@@ -83,6 +87,13 @@ func run(args []string, stderr io.Writer) int {
 		}
 	}()
 
+	defer func() {
+		// The desktop driver panics when the display cannot be opened.
+		if p := recover(); p != nil {
+			fmt.Fprintf(stderr, "vienreiz: cannot open a window: %v\n", p)
+			code = 1
+		}
+	}()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	session := app.NewSession(client.New(srv.URL()), a.Preferences(), app.About{

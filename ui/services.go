@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
@@ -113,8 +115,8 @@ func (s *ServicesScreen) newRow() fyne.CanvasObject {
 	name.Truncation = fyne.TextTruncateEllipsis
 	meta := widget.NewLabel("")
 	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.Importance = widget.LowImportance
-	return container.NewVBox(name, meta)
+	meta.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, meta)
 }
 
 func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject) {

@@ -2,9 +2,11 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 
 	"github.com/vienreiz/vienreiz/app"
@@ -13,14 +15,6 @@ import (
 // NarrowWidth is the width below which the phone layout (bottom
 // navigation) is used instead of the desktop layout (side navigation).
 const NarrowWidth float32 = 600
-
-// Shell is the app's frame: the five main tabs with navigation that sits at
-// the bottom on a phone and at the side on a desktop.
-type Shell struct {
-	tabs    *container.AppTabs
-	layout  *adaptiveLayout
-	content fyne.CanvasObject
-}
 
 // Tab indexes, in navigation order.
 const (
@@ -31,17 +25,38 @@ const (
 	TabProfile
 )
 
-// NewShell builds the tabs for session s in win.
+// Shell is the app's frame: the five main destinations with a navigation
+// bar at the bottom on a phone and at the side on a desktop.
+type Shell struct {
+	screens  []fyne.CanvasObject
+	buttons  []*navButton
+	selected int
+	layout   *shellLayout
+	content  *fyne.Container
+}
+
+// NewShell builds the destinations for session s in win.
 func NewShell(win fyne.Window, s *app.Session) *Shell {
-	tabs := container.NewAppTabs(
-		container.NewTabItemWithIcon(lang.L("nav.services"), theme.SearchIcon(), NewServicesScreen(win, s.Catalogue, s.Language)),
-		container.NewTabItemWithIcon(lang.L("nav.requests"), theme.DocumentIcon(), NewEmptyState(theme.DocumentIcon(), "requests")),
-		container.NewTabItemWithIcon(lang.L("nav.wallet"), theme.FolderIcon(), NewEmptyState(theme.FolderIcon(), "wallet")),
-		container.NewTabItemWithIcon(lang.L("nav.inbox"), theme.MailComposeIcon(), NewEmptyState(theme.MailComposeIcon(), "inbox")),
-		container.NewTabItemWithIcon(lang.L("nav.profile"), theme.AccountIcon(), NewProfileScreen(s)),
-	)
-	sh := &Shell{tabs: tabs, layout: &adaptiveLayout{tabs: tabs, mobile: fyne.CurrentDevice().IsMobile()}}
-	sh.content = container.New(sh.layout, tabs)
+	sh := &Shell{}
+	add := func(icon fyne.Resource, key string, screen fyne.CanvasObject) {
+		i := len(sh.screens)
+		sh.screens = append(sh.screens, screen)
+		sh.buttons = append(sh.buttons, newNavButton(icon, lang.L(key), func() { sh.Select(i) }))
+	}
+	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s.Catalogue, s.Language))
+	add(theme.DocumentIcon(), "nav.requests", NewEmptyState(theme.DocumentIcon(), "requests"))
+	add(theme.FolderIcon(), "nav.wallet", NewEmptyState(theme.FolderIcon(), "wallet"))
+	add(theme.MailComposeIcon(), "nav.inbox", NewEmptyState(theme.MailComposeIcon(), "inbox"))
+	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(s))
+
+	nav := container.NewVBox()
+	for _, b := range sh.buttons {
+		nav.Add(b)
+	}
+	divider := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
+	sh.layout = &shellLayout{nav: nav, mobile: fyne.CurrentDevice().IsMobile()}
+	sh.content = container.New(sh.layout, container.NewStack(sh.screens...), nav, divider)
+	sh.Select(TabServices)
 	sh.addShortcuts(win)
 	return sh
 }
@@ -49,16 +64,29 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 // Content is the object to put in the window.
 func (s *Shell) Content() fyne.CanvasObject { return s.content }
 
-// Selected returns the index of the open tab.
-func (s *Shell) Selected() int { return s.tabs.SelectedIndex() }
+// Selected returns the index of the open destination.
+func (s *Shell) Selected() int { return s.selected }
 
-// Select opens tab i.
-func (s *Shell) Select(i int) { s.tabs.SelectIndex(i) }
+// Select opens destination i.
+func (s *Shell) Select(i int) {
+	if i < 0 || i >= len(s.screens) {
+		return
+	}
+	s.selected = i
+	for j, screen := range s.screens {
+		s.buttons[j].setSelected(j == i)
+		if j == i {
+			screen.Show()
+		} else {
+			screen.Hide()
+		}
+	}
+}
 
 // Narrow reports whether the phone layout is in use.
 func (s *Shell) Narrow() bool { return s.layout.narrow }
 
-// addShortcuts binds Alt+1 … Alt+5 to the tabs on desktops.
+// addShortcuts binds Alt+1 … Alt+5 to the destinations on desktops.
 func (s *Shell) addShortcuts(win fyne.Window) {
 	keys := []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5}
 	for i, k := range keys {
@@ -68,32 +96,57 @@ func (s *Shell) addShortcuts(win fyne.Window) {
 	}
 }
 
-// adaptiveLayout fills the space with the tabs and moves their navigation
-// to the bottom when the space is narrow (or the device is a phone) and to
-// the leading side otherwise.
-type adaptiveLayout struct {
-	tabs   *container.AppTabs
+// shellLayout places the screens, the navigation bar and a divider line:
+// the bar along the bottom with the destinations side by side when the
+// space is narrow (or the device is a phone), else down the leading side.
+// Objects are: screens, navigation, divider.
+type shellLayout struct {
+	nav    *fyne.Container
 	mobile bool
-	placed bool // the location has been set at least once
+	placed bool // the navigation's arrangement has been set once
 	narrow bool // the navigation is at the bottom
 }
 
-func (l *adaptiveLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	narrow := l.mobile || size.Width < NarrowWidth
-	if !l.placed || narrow != l.narrow {
-		l.placed, l.narrow = true, narrow
-		if narrow {
-			l.tabs.SetTabLocation(container.TabLocationBottom)
-		} else {
-			l.tabs.SetTabLocation(container.TabLocationLeading)
-		}
+func (l *shellLayout) arrange(width float32) {
+	narrow := l.mobile || width < NarrowWidth
+	if l.placed && narrow == l.narrow {
+		return
 	}
-	for _, o := range objects {
-		o.Move(fyne.NewPos(0, 0))
-		o.Resize(size)
+	l.placed, l.narrow = true, narrow
+	if narrow {
+		l.nav.Layout = layout.NewGridLayoutWithColumns(len(l.nav.Objects))
+	} else {
+		l.nav.Layout = layout.NewVBoxLayout()
 	}
 }
 
-func (l *adaptiveLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	return l.tabs.MinSize()
+func (l *shellLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.arrange(size.Width)
+	screens, nav, divider := objects[0], objects[1], objects[2]
+	navMin := nav.MinSize()
+	line := theme.SeparatorThicknessSize()
+	if l.narrow {
+		screenHeight := size.Height - navMin.Height - line
+		screens.Move(fyne.NewPos(0, 0))
+		screens.Resize(fyne.NewSize(size.Width, screenHeight))
+		divider.Move(fyne.NewPos(0, screenHeight))
+		divider.Resize(fyne.NewSize(size.Width, line))
+		nav.Move(fyne.NewPos(0, screenHeight+line))
+		nav.Resize(fyne.NewSize(size.Width, navMin.Height))
+		return
+	}
+	nav.Move(fyne.NewPos(0, 0))
+	nav.Resize(fyne.NewSize(navMin.Width, size.Height))
+	divider.Move(fyne.NewPos(navMin.Width, 0))
+	divider.Resize(fyne.NewSize(line, size.Height))
+	screens.Move(fyne.NewPos(navMin.Width+line, 0))
+	screens.Resize(fyne.NewSize(size.Width-navMin.Width-line, size.Height))
+}
+
+func (l *shellLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	screens, nav := objects[0].MinSize(), objects[1].MinSize()
+	if l.narrow {
+		return fyne.NewSize(max(screens.Width, nav.Width), screens.Height+nav.Height)
+	}
+	return fyne.NewSize(screens.Width+nav.Width, max(screens.Height, nav.Height))
 }

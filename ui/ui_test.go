@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -140,13 +139,22 @@ func TestNoResultsAndOverlongSearchAreExplained(t *testing.T) {
 	eventually(t, "the too-long message", func() bool { p, _ := s.Catalogue.Problem.Get(); return p == lang.L("error.query_too_long") })
 }
 
+// navButtons returns the navigation's destinations in the window.
+func navButtons(t *testing.T, w fyne.Window) []*navButton {
+	t.Helper()
+	b := find[*navButton](w.Content())
+	if len(b) != 5 {
+		t.Fatalf("found %d navigation buttons, want 5", len(b))
+	}
+	return b
+}
+
 func TestLanguageSwitchRedrawsInLatvian(t *testing.T) {
 	w, s := newApp(t, "en")
-	shell := find[*container.AppTabs](w.Content())[0]
-	if shell.Items[0].Text != "Services" {
-		t.Fatalf("first tab = %q", shell.Items[0].Text)
+	if got := navButtons(t, w)[0].label; got != "Services" {
+		t.Fatalf("first destination = %q", got)
 	}
-	shell.SelectIndex(TabProfile)
+	test.Tap(navButtons(t, w)[TabProfile])
 	radios := find[*widget.RadioGroup](w.Content())
 	if len(radios) != 1 {
 		t.Fatalf("found %d language choices", len(radios))
@@ -155,16 +163,15 @@ func TestLanguageSwitchRedrawsInLatvian(t *testing.T) {
 	if s.Language.Code() != "lv" {
 		t.Fatalf("language = %s", s.Language.Code())
 	}
-	tabs := find[*container.AppTabs](w.Content())[0]
 	var names []string
-	for _, it := range tabs.Items {
-		names = append(names, it.Text)
+	for _, b := range navButtons(t, w) {
+		names = append(names, b.label)
 	}
 	if strings.Join(names, ",") != "Pakalpojumi,Pieprasījumi,Maciņš,Iesūtne,Profils" {
-		t.Fatalf("tabs after switching to lv = %v", names)
+		t.Fatalf("navigation after switching to lv = %v", names)
 	}
-	if tabs.SelectedIndex() != TabProfile {
-		t.Fatalf("after redraw tab %d is open, want the profile tab still", tabs.SelectedIndex())
+	if !navButtons(t, w)[TabProfile].selected {
+		t.Fatal("after the redraw the profile is no longer the open destination")
 	}
 	if !strings.Contains(labels(w.Content()), "Iestatījumi") {
 		t.Fatal("profile screen not in Latvian")
@@ -173,31 +180,37 @@ func TestLanguageSwitchRedrawsInLatvian(t *testing.T) {
 
 func TestLayoutAdaptsToWidth(t *testing.T) {
 	w, _ := newApp(t, "en")
-	shell := find[*container.AppTabs](w.Content())[0]
-	_ = shell
-	layouts := func() *adaptiveLayout { return w.Content().(*fyne.Container).Layout.(*adaptiveLayout) }
+	shell := w.Content().(*fyne.Container)
+	nav := shell.Objects[1]
 	w.Resize(fyne.NewSize(1000, 700))
-	if layouts().narrow {
-		t.Fatal("desktop width uses the phone layout")
+	if nav.Position().X != 0 || nav.Size().Height < 600 {
+		t.Fatalf("desktop: navigation at %v size %v, want a full-height side bar", nav.Position(), nav.Size())
 	}
 	w.Resize(fyne.NewSize(380, 760))
-	if !layouts().narrow {
-		t.Fatal("phone width keeps the side navigation")
+	if nav.Position().Y < 600 || nav.Size().Width < 370 {
+		t.Fatalf("phone: navigation at %v size %v, want a full-width bottom bar", nav.Position(), nav.Size())
+	}
+	for _, b := range navButtons(t, w) {
+		if b.Position().Y != 0 || b.Size().Width < 60 {
+			t.Fatalf("phone: destination %q at %v size %v, want all five side by side", b.label, b.Position(), b.Size())
+		}
 	}
 	w.Resize(fyne.NewSize(900, 700))
-	if layouts().narrow {
+	if nav.Position().X != 0 || nav.Size().Height < 600 {
 		t.Fatal("widening again does not return to the side navigation")
 	}
 }
 
-func TestEmptyTabsSayWhatWillBeThere(t *testing.T) {
+func TestEmptyDestinationsSayWhatWillBeThere(t *testing.T) {
 	w, _ := newApp(t, "en")
-	tabs := find[*container.AppTabs](w.Content())[0]
 	for i, key := range map[int]string{TabRequests: "requests", TabWallet: "wallet", TabInbox: "inbox"} {
-		tabs.SelectIndex(i)
-		text := labels(tabs.Items[i].Content)
+		test.Tap(navButtons(t, w)[i])
+		text := labels(w.Content())
 		if !strings.Contains(text, lang.L("empty."+key+".title")) || !strings.Contains(text, lang.L("empty."+key+".body")) {
-			t.Errorf("tab %s shows %q", key, text)
+			t.Errorf("destination %s shows %q", key, text)
+		}
+		if strings.Contains(text, lang.L("services.search_placeholder")) {
+			t.Errorf("destination %s still shows the services screen", key)
 		}
 	}
 }
