@@ -17,15 +17,7 @@ import (
 // constructed returns the typical messages built from Go values, by name.
 func constructed(t testing.TB) map[string][]byte {
 	t.Helper()
-	msgs := map[string]Message{
-		"request-natural":       naturalRequest(),
-		"request-legal-rep":     legalRequest(),
-		"request-after-preview": naturalRequest().AfterPreview("https://preview.example.de/requests?session=d36af8bc", fixedNow.Add(5*60e9)),
-		"response":              typicalResponse(),
-	}
-	empty := typicalResponse()
-	empty.Evidence = nil
-	msgs["response-no-evidence"] = empty
+	msgs := constructedMessages()
 	for c, r := range errorResponses() {
 		msgs["error-"+strings.ReplaceAll(string(c), ":", "")] = r
 	}
