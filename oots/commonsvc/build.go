@@ -116,6 +116,9 @@ func sdgTexts(parent *etree.Element, tag string, ts Texts) {
 }
 
 func jurisdictionElement(parent *etree.Element, j Jurisdiction) {
+	if j == (Jurisdiction{}) {
+		return
+	}
 	e := parent.CreateElement("sdg:Jurisdiction")
 	e.CreateElement("sdg:AdminUnitLevel1").SetText(j.Country)
 	sdgText(e, "sdg:AdminUnitLevel2", j.AdminLevel2)

@@ -79,7 +79,7 @@ const (
 // specSamples lists every complete common-services answer in oots-spec
 // (v0.99, v1.0, v2.0), with the parser for it. Snippets and LCM are not
 // query answers.
-func specSamples(t *testing.T) map[string]sampleKind {
+func specSamples(t testing.TB) map[string]sampleKind {
 	dir := filepath.Join(spectest.Dir(t), "samples", "common-services")
 	out := map[string]sampleKind{}
 	for _, pattern := range []string{"v1.0/tdd-examples/EB/*.xml", "v1.0/tdd-examples/DSD/*.xml", "v0.99-governikus/*/*.xml", "v2.0-oots-france/*.xml"} {
