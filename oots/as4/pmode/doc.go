@@ -3,5 +3,6 @@
 // access-point endpoints and certificates, and per agreement the services,
 // actions, security and reliability settings, with defaults taken from the
 // eDelivery AS4 1.15 profile. Configurations are loaded from a JSON file
-// (see Load) or imported from a Domibus P-Mode XML file (see ImportDomibus).
+// (see Load) or imported from a Domibus P-Mode XML file (package
+// pmode/domibus). Package pmode/demo generates the two-party demo setup.
 package pmode

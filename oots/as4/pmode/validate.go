@@ -9,7 +9,7 @@ import (
 )
 
 // ErrInvalid is wrapped by every configuration error of Parse, Load,
-// Validate and ImportDomibus.
+// Validate and the Domibus importer.
 var ErrInvalid = errors.New("pmode: invalid configuration")
 
 // FieldError is one problem with one setting; Field is its path in the
