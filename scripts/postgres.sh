@@ -3,6 +3,7 @@
 # the URL of a fresh test database on stdout. Exits non-zero, saying why on
 # stderr, when it cannot.
 set -euo pipefail
+export LANG=C.UTF-8 LC_ALL=C.UTF-8  # the tools complain about locales that are not generated
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   echo "postgres.sh: PostgreSQL is not installed" >&2; exit 1
 fi

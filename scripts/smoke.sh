@@ -20,9 +20,9 @@ cleanup() {
 trap cleanup EXIT
 for i in $(seq 1 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
 
-export DISPLAY=$display LANG=en_US.UTF-8 VIENREIZ_DATA_DIR="$work/data" HOME="$work/home"
+export DISPLAY=$display VIENREIZ_DATA_DIR="$work/data" HOME="$work/home"
 start=$(date +%s%N)
-"$bin" >"$work/app.log" 2>&1 &
+env LANG=en_US.UTF-8 "$bin" >"$work/app.log" 2>&1 &
 app=$!
 win=""
 for i in $(seq 1 600); do

@@ -4,8 +4,10 @@
 # cgo build of the app, and a smoke test of the app under Xvfb.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export LANG=en_US.UTF-8
+# Fyne picks its language from these; the tests expect English. `env` sets
+# it for the commands only, as the shell itself may lack that locale.
 unset LC_ALL LC_MESSAGES LANGUAGE
+run_en() { env LANG=en_US.UTF-8 "$@"; }
 
 step() { echo; echo "== $*"; }
 
@@ -29,7 +31,7 @@ else
 fi
 
 step "unit tests (race detector)"
-go test -race -count=1 -timeout 30m ./... 2>&1 | tee build/test.log
+run_en go test -race -count=1 -timeout 30m ./... 2>&1 | tee build/test.log
 
 step "pure-Go build (CGO_ENABLED=0, -tags ci)"
 CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
