@@ -5,9 +5,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"os"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -289,9 +289,9 @@ func userMessage(id, cid string, compressed bool) *as4.UserMessage {
 	}
 	return &as4.UserMessage{
 		MessageID: id, Timestamp: time.Now(),
-		From:      as4.Party{IDs: []as4.PartyID{{Value: "AP_LV_01", Type: as4.PartyIDTypeOOTS}}, Role: as4.GatewayRole},
-		To:        as4.Party{IDs: []as4.PartyID{{Value: "AP_DE_01", Type: as4.PartyIDTypeOOTS}}, Role: as4.GatewayRole},
-		Service:   as4.OOTSService, ServiceType: as4.OOTSServiceType, Action: as4.ActionQueryRequest,
+		From:    as4.Party{IDs: []as4.PartyID{{Value: "AP_LV_01", Type: as4.PartyIDTypeOOTS}}, Role: as4.GatewayRole},
+		To:      as4.Party{IDs: []as4.PartyID{{Value: "AP_DE_01", Type: as4.PartyIDTypeOOTS}}, Role: as4.GatewayRole},
+		Service: as4.OOTSService, ServiceType: as4.OOTSServiceType, Action: as4.ActionQueryRequest,
 		ConversationID: "c1",
 		Parts:          []as4.PartInfo{{Href: "cid:" + cid, Properties: props}},
 	}

@@ -33,65 +33,215 @@ func FilePart(contentID, contentType, path string) Part {
 	}}
 }
 
-// Spool hands out temporary files for payloads and removes them all on
-// Cleanup. The zero value uses os.TempDir. It is safe for concurrent use.
+// Spool hands out temporary files for payloads and releases them all on
+// Cleanup. Payloads up to MemLimit bytes stay in memory; larger ones go to
+// files in Dir. Files are unlinked as soon as they are created where the
+// system allows it (nothing is left behind by a crash) and, with a
+// FilePool, reused: creating and deleting a file costs ten times more than
+// truncating one. The zero value uses os.TempDir and DefaultMemLimit. It is
+// safe for concurrent use.
 type Spool struct {
-	Dir string
+	Dir      string
+	MemLimit int       // <= 0: DefaultMemLimit
+	Pool     *FilePool // optional
 
 	mu    sync.Mutex
-	files []string
+	files []spoolFile
 }
 
-// File creates a new temporary file that Cleanup will remove.
+type spoolFile struct {
+	f        *os.File
+	unlinked bool
+}
+
+// FilePool keeps emptied, unlinked spool files for reuse by Spools. The
+// zero value keeps up to 16 files. It is safe for concurrent use.
+type FilePool struct {
+	Max int
+
+	mu   sync.Mutex
+	free []*os.File
+}
+
+func (p *FilePool) get() *os.File {
+	if p == nil {
+		return nil
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if n := len(p.free); n > 0 {
+		f := p.free[n-1]
+		p.free = p.free[:n-1]
+		return f
+	}
+	return nil
+}
+
+// put empties f and keeps it, or closes it when the pool is full or f is
+// no longer usable.
+func (p *FilePool) put(f *os.File) {
+	max := 16
+	if p.Max > 0 {
+		max = p.Max
+	}
+	if f.Truncate(0) != nil {
+		f.Close()
+		return
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		f.Close()
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.free) >= max {
+		f.Close()
+		return
+	}
+	p.free = append(p.free, f)
+}
+
+// Close closes the pooled files.
+func (p *FilePool) Close() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range p.free {
+		f.Close()
+	}
+	p.free = nil
+	return nil
+}
+
+// File returns an empty temporary file, open for reading and writing,
+// that Cleanup will close and remove. Use it through its handle: the file
+// may have no name.
 func (s *Spool) File() (*os.File, error) {
+	if f := s.Pool.get(); f != nil {
+		s.mu.Lock()
+		s.files = append(s.files, spoolFile{f: f, unlinked: true})
+		s.mu.Unlock()
+		return f, nil
+	}
 	f, err := os.CreateTemp(s.Dir, "as4-spool-*")
 	if err != nil {
 		return nil, fmt.Errorf("spool file: %w", err)
 	}
+	sf := spoolFile{f: f, unlinked: os.Remove(f.Name()) == nil}
 	s.mu.Lock()
-	s.files = append(s.files, f.Name())
+	s.files = append(s.files, sf)
 	s.mu.Unlock()
 	return f, nil
 }
 
-// Cleanup removes every file the spool created.
+// Cleanup releases every file the spool handed out: back to the pool, or
+// closed and removed.
 func (s *Spool) Cleanup() error {
 	s.mu.Lock()
 	files := s.files
 	s.files = nil
 	s.mu.Unlock()
 	var errs []error
-	for _, f := range files {
-		if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-			errs = append(errs, err)
+	for _, sf := range files {
+		if sf.unlinked && s.Pool != nil {
+			s.Pool.put(sf.f)
+			continue
+		}
+		sf.f.Close()
+		if !sf.unlinked {
+			if err := os.Remove(sf.f.Name()); err != nil && !errors.Is(err, os.ErrNotExist) {
+				errs = append(errs, err)
+			}
 		}
 	}
 	return errors.Join(errs...)
 }
 
-// spoolCopy writes r into a new spool file and returns a Part over it and
+// handlePart returns a Part reading the first size bytes of f through its
+// handle (the file may be unlinked).
+func handlePart(contentID, contentType string, f *os.File, size int64) Part {
+	return Part{ContentID: contentID, ContentType: contentType, Open: func() (io.ReadCloser, error) {
+		return io.NopCloser(io.NewSectionReader(f, 0, size)), nil
+	}}
+}
+
+// DefaultMemLimit is the size up to which a spooled payload stays in memory.
+const DefaultMemLimit = 256 << 10
+
+// spoolCopy copies r into the spool and returns a Part over the copy and
 // the number of bytes written. It fails when more than limit bytes come
 // (limit <= 0: no limit), returning errTooLarge.
 func (s *Spool) spoolCopy(r io.Reader, limit int64, cid, ctype string) (Part, int64, error) {
-	f, err := s.File()
-	if err != nil {
-		return Part{}, 0, err
-	}
+	w := s.writer()
 	src := r
 	if limit > 0 {
 		src = io.LimitReader(r, limit+1)
 	}
-	n, err := io.Copy(f, src)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
+	n, err := io.Copy(w, src)
 	if err != nil {
+		w.abort()
 		return Part{}, n, err
 	}
 	if limit > 0 && n > limit {
+		w.abort()
 		return Part{}, n, fmt.Errorf("%w: more than %d bytes", errTooLarge, limit)
 	}
-	return FilePart(cid, ctype, f.Name()), n, nil
+	p, err := w.part(cid, ctype)
+	return p, n, err
+}
+
+// spoolWriter buffers in memory up to the spool's MemLimit and moves to a
+// spool file beyond it.
+type spoolWriter struct {
+	s     *Spool
+	limit int
+	buf   bytes.Buffer
+	f     *os.File
+	n     int64
+}
+
+func (s *Spool) writer() *spoolWriter {
+	limit := s.MemLimit
+	if limit <= 0 {
+		limit = DefaultMemLimit
+	}
+	return &spoolWriter{s: s, limit: limit}
+}
+
+func (w *spoolWriter) Write(p []byte) (int, error) {
+	if w.f == nil {
+		if w.buf.Len()+len(p) <= w.limit {
+			return w.buf.Write(p)
+		}
+		f, err := w.s.File()
+		if err != nil {
+			return 0, err
+		}
+		w.f = f
+		if _, err := f.Write(w.buf.Bytes()); err != nil {
+			return 0, fmt.Errorf("spool write: %w", err)
+		}
+		w.n = int64(w.buf.Len())
+		w.buf = bytes.Buffer{}
+	}
+	n, err := w.f.Write(p)
+	w.n += int64(n)
+	if err != nil {
+		err = fmt.Errorf("spool write: %w", err)
+	}
+	return n, err
+}
+
+// part finishes the copy and returns a Part over it.
+func (w *spoolWriter) part(cid, ctype string) (Part, error) {
+	if w.f == nil {
+		return BytesPart(cid, ctype, w.buf.Bytes()), nil
+	}
+	return handlePart(cid, ctype, w.f, w.n), nil
+}
+
+// abort drops a copy that will not be used (Cleanup releases the file).
+func (w *spoolWriter) abort() {
+	w.buf = bytes.Buffer{}
 }
 
 var errTooLarge = errors.New("size limit exceeded")

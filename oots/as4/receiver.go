@@ -55,6 +55,8 @@ type Receiver struct {
 	Logger                *slog.Logger
 	Now                   func() time.Time
 	Rand                  io.Reader
+
+	files FilePool
 }
 
 func (r *Receiver) logger() *slog.Logger {
@@ -79,7 +81,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		http.Error(w, "AS4 endpoint: POST only", http.StatusMethodNotAllowed)
 		return
 	}
-	spool := &Spool{Dir: r.SpoolDir}
+	spool := &Spool{Dir: r.SpoolDir, Pool: &r.files}
 	defer spool.Cleanup()
 	answer, err := r.receive(req.Context(), req, spool)
 	var busy *busyError

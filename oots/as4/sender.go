@@ -45,6 +45,8 @@ type Sender struct {
 
 	mu       sync.Mutex
 	inflight map[string]bool
+	gzip     gzipPool
+	files    FilePool
 }
 
 // Result is the outcome of a message that got its receipt.
@@ -145,17 +147,14 @@ func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, er
 		}
 	}
 	dir := s.messageDir(rec.MessageID)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("sender: outbox folder: %w", err)
-	}
 	for i, p := range sub.Payloads {
-		sp := storedPayload{ContentID: p.ContentID, MimeType: p.MimeType, Properties: p.Properties, File: fmt.Sprintf("part%d", i)}
+		sp := storedPayload{ContentID: p.ContentID, MimeType: p.MimeType, Properties: p.Properties}
 		if sp.ContentID == "" {
 			if sp.ContentID, err = newID(s.Rand, "payload"); err != nil {
 				return nil, err
 			}
 		}
-		if err := copyToFile(filepath.Join(dir, sp.File), p, pm.MaxPayloadSize); err != nil {
+		if err := storePayload(&sp, p, dir, fmt.Sprintf("part%d", i), pm.MaxPayloadSize); err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("sender: payload %s: %w", sp.ContentID, err)
 		}
@@ -179,23 +178,51 @@ func (s *Sender) messageDir(messageID string) string {
 	return filepath.Join(s.Dir, hex.EncodeToString(h[:16]))
 }
 
-// copyToFile writes the payload to path and syncs it, refusing more than
-// limit bytes (limit <= 0: no limit).
-func copyToFile(path string, p Payload, limit int64) error {
+// inlineLimit is the payload size up to which the outbox record holds the
+// bytes itself instead of a file (one database write instead of a file
+// create and fsync).
+const inlineLimit = 64 << 10
+
+// storePayload keeps p in sp: inline when small, else in dir/name, synced
+// to disk. It refuses more than limit bytes (limit <= 0: no limit).
+func storePayload(sp *storedPayload, p Payload, dir, name string, limit int64) error {
 	rc, err := p.Open()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return err
-	}
 	src := io.Reader(rc)
 	if limit > 0 {
 		src = io.LimitReader(rc, limit+1)
 	}
-	n, err := io.Copy(f, src)
+	head, err := io.ReadAll(io.LimitReader(src, inlineLimit+1))
+	if err != nil {
+		return err
+	}
+	if len(head) <= inlineLimit {
+		if limit > 0 && int64(len(head)) > limit {
+			return fmt.Errorf("larger than the P-Mode limit of %d bytes", limit)
+		}
+		sp.Data = head
+		if sp.Data == nil {
+			sp.Data = []byte{}
+		}
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("outbox folder: %w", err)
+	}
+	sp.File = name
+	f, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(head)
+	var n int64
+	if err == nil {
+		n, err = io.Copy(f, src)
+		n += int64(len(head))
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -250,7 +277,7 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 	defer s.unclaim(rec.MessageID)
 	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
 
-	spool := &Spool{Dir: s.Dir}
+	spool := &Spool{Dir: s.Dir, Pool: &s.files}
 	defer spool.Cleanup()
 	msg, err := s.build(rec, spool)
 	if err != nil {

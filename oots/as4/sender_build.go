@@ -58,10 +58,13 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 	dir := s.messageDir(rec.MessageID)
 	var parts []Part
 	for _, p := range rec.Payloads {
-		part := FilePart(p.ContentID, p.MimeType, filepath.Join(dir, p.File))
+		part := BytesPart(p.ContentID, p.MimeType, p.Data)
+		if p.File != "" {
+			part = FilePart(p.ContentID, p.MimeType, filepath.Join(dir, p.File))
+		}
 		props := append([]Property{{Name: PartPropMimeType, Value: p.MimeType}}, withoutProps(p.Properties, PartPropMimeType, PartPropCompression)...)
 		if pm.Compress {
-			if part, err = Compress(part, spool); err != nil {
+			if part, err = compressWith(&s.gzip, part, spool); err != nil {
 				return fail("%w", err)
 			}
 			props = append(props, Property{Name: PartPropCompression, Value: MimeGzip})

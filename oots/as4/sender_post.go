@@ -107,7 +107,7 @@ func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, ti
 	if limit <= 0 {
 		limit = 1 << 20
 	}
-	spool := &Spool{Dir: s.Dir}
+	spool := &Spool{Dir: s.Dir, Pool: &s.files}
 	defer spool.Cleanup()
 	env, _, err := ReadMIME(resp.Body, resp.Header.Get("Content-Type"), Limits{Envelope: limit, Part: limit, Parts: 4}, spool)
 	if err != nil {

@@ -42,7 +42,9 @@ type Payload struct {
 }
 
 // Part returns the payload as a MIME Part.
-func (p Payload) Part() Part { return Part{ContentID: p.ContentID, ContentType: p.MimeType, Open: p.Open} }
+func (p Payload) Part() Part {
+	return Part{ContentID: p.ContentID, ContentType: p.MimeType, Open: p.Open}
+}
 
 func (s *Submission) validate() error {
 	if s.Service == "" || s.Action == "" {
@@ -110,5 +112,6 @@ type storedPayload struct {
 	ContentID  string     `json:"contentId"`
 	MimeType   string     `json:"mimeType"`
 	Properties []Property `json:"properties,omitempty"`
-	File       string     `json:"file"` // name inside the message's outbox folder
+	File       string     `json:"file,omitempty"` // name inside the message's outbox folder
+	Data       []byte     `json:"data,omitempty"` // small payloads are kept in the record itself
 }
