@@ -22,7 +22,8 @@ const PartyIDTypeUnregistered = "urn:oasis:names:tc:ebcore:partyid-type:unregist
 // Directory is the content of an embedded Evidence Broker and Data Service
 // Directory: requirements with their procedures, evidence types per
 // country, and the providers that issue them. It is read-only after
-// loading and safe for concurrent use.
+// loading and safe for concurrent use. The values its query methods return
+// share the directory's data: callers must not modify them.
 type Directory struct {
 	countries    map[string]bool
 	procedures   map[string]string // code → English title

@@ -73,7 +73,7 @@ func (c Code) Info() (message string, typ regrep.ExceptionType, ok bool) {
 	case DSDUnknownQuery:
 		return "The requested Query does not exist", ir, true
 	case DSDAttributesRequired:
-		return "The query requires the included extra attributes to be provided by the user.", nf, true
+		return "The query requires the included extra attributes to be provided by the user", nf, true
 	case DSDBadParameterValue:
 		return "Incorrect provided value for requested parameters", ir, true
 	}

@@ -36,14 +36,19 @@ type Jurisdiction struct {
 }
 
 // Level returns the finest level the jurisdiction names, as a code of the
-// JurisdictionLevel code list: "Country", "NUTS" for a region (the code does
-// not say which NUTS level) or "LAU"; "" when empty.
+// JurisdictionLevel code list: "Country", "NUTS1".."NUTS3" (from the length
+// of the NUTS code: DE3 is NUTS1, DE30 NUTS2, DE300 NUTS3) or "LAU"; ""
+// when empty.
 func (j Jurisdiction) Level() string {
 	switch {
 	case j.AdminLevel3 != "":
 		return JurisdictionLAU
-	case j.AdminLevel2 != "":
-		return "NUTS"
+	case len(j.AdminLevel2) == 3:
+		return JurisdictionNUTS1
+	case len(j.AdminLevel2) == 4:
+		return JurisdictionNUTS2
+	case len(j.AdminLevel2) == 5:
+		return JurisdictionNUTS3
 	case j.Country != "":
 		return JurisdictionCountry
 	}
