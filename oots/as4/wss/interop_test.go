@@ -301,6 +301,9 @@ func TestSantuarioInterop(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Santuario sign: %v\n%s", err, out)
 		}
+		if b, err := os.ReadFile(signed); err != nil || !bytes.Contains(b, []byte(`PrefixList="xsd"`)) {
+			t.Fatalf("Santuario's signature lacks the InclusiveNamespaces prefix list this test relies on (%v)", err)
+		}
 		encrypted := filepath.Join(dir, "j-encrypted.xml")
 		args := []string{"encrypt", signed, encrypted, receiverCert}
 		for i, a := range atts {

@@ -4,7 +4,7 @@
 //
 //   verify  ENVELOPE CERT.pem [CID TYPE FILE]...        check our signature, attachments included
 //   decrypt ENVELOPE KEY.pem OUTDIR [CID FILE]...       decrypt our attachments to OUTDIR/CID
-//   sign    IN OUT KEY.pem CERT.pem [CID TYPE FILE]...  sign as a Santuario-based MSH would
+//   sign    IN OUT KEY.pem CERT.pem [CID TYPE FILE]...  sign as WSS4J would (with InclusiveNamespaces)
 //   encrypt IN OUT CERT.pem [CID TYPE FILE OUTFILE]...  encrypt attachments for CERT
 //
 // It exits 0 on success and 1 with a message on stderr otherwise.
@@ -48,6 +48,7 @@ import org.apache.xml.security.signature.XMLSignatureInput;
 import org.apache.xml.security.transforms.Transform;
 import org.apache.xml.security.transforms.TransformSpi;
 import org.apache.xml.security.transforms.Transforms;
+import org.apache.xml.security.transforms.params.InclusiveNamespaces;
 import org.apache.xml.security.utils.resolver.ResourceResolverContext;
 import org.apache.xml.security.utils.resolver.ResourceResolverException;
 import org.apache.xml.security.utils.resolver.ResourceResolverSpi;
@@ -239,12 +240,19 @@ public class WssInterop {
         bst.setIdAttributeNS(WSU, "Id", true);
         bst.setTextContent(Base64.getEncoder().encodeToString(crt.getEncoded()));
         sec.appendChild(bst);
-        XMLSignature sig = new XMLSignature(doc, "", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256, Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
+        // Like WSS4J, name the inherited prefixes in InclusiveNamespaces lists,
+        // so the verifier must honour them (xsd is declared but unused).
+        Element sm = doc.createElementNS(DS, "ds:SignatureMethod");
+        sm.setAttribute("Algorithm", XMLSignature.ALGO_ID_SIGNATURE_RSA_SHA256);
+        Element cm = doc.createElementNS(DS, "ds:CanonicalizationMethod");
+        cm.setAttribute("Algorithm", Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS);
+        cm.appendChild(new InclusiveNamespaces(doc, "env xsd").getElement());
+        XMLSignature sig = new XMLSignature(doc, "", sm, cm);
         sec.appendChild(sig.getElement());
         sig.addResourceResolver(new CidResolver(atts));
         for (String id : new String[] {"id-messaging", "id-body"}) {
             Transforms t = new Transforms(doc);
-            t.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS);
+            t.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS, new InclusiveNamespaces(doc, "xsd").getElement());
             sig.addDocument("#" + id, t, SHA256);
         }
         for (Att att : atts.values()) {
