@@ -177,6 +177,9 @@ func TestVerifyRejects(t *testing.T) {
 		{"missing reference to a part", keys.Identity{}, func(t *testing.T, m *signedMessage) {
 			m.parts = append(m.parts, memPart("unsigned@attacker", "application/gzip", []byte("extra")))
 		}, ErrPolicyNoncompliance},
+		{"second attachment under a signed Content-ID", keys.Identity{}, func(t *testing.T, m *signedMessage) {
+			m.parts = append(m.parts, memPart("payload-1@vienreiz.lv", "application/gzip", []byte("smuggled")))
+		}, ErrPolicyNoncompliance},
 		{"reference to a part the message lacks", keys.Identity{}, func(t *testing.T, m *signedMessage) {
 			m.parts = nil
 		}, ErrPolicyNoncompliance},

@@ -33,6 +33,9 @@ func Decrypt(env *etree.Document, parts []Part, id keys.Identity, spool func() (
 	if err != nil {
 		return nil, err
 	}
+	if err := checkContentIDs(parts); err != nil {
+		return nil, err
+	}
 	sec, err := parseSecurity(e)
 	if err != nil {
 		return nil, err

@@ -103,6 +103,9 @@ func TestDecryptRejects(t *testing.T) {
 		{"attachment not encrypted", p.receiver, func(t *testing.T, m *encryptedMessage) {
 			m.parts = append(m.parts, memPart("plain@attacker", "application/gzip", []byte("plaintext")))
 		}, ErrPolicyNoncompliance},
+		{"second attachment under an encrypted Content-ID", p.receiver, func(t *testing.T, m *encryptedMessage) {
+			m.parts = append(m.parts, memPart(m.parts[0].ContentID, "application/octet-stream", readPart(t, m.parts[0])))
+		}, ErrPolicyNoncompliance},
 		{"encrypted data naming a missing attachment", p.receiver, func(t *testing.T, m *encryptedMessage) {
 			m.parts = m.parts[:1]
 		}, ErrPolicyNoncompliance},
@@ -207,3 +210,29 @@ func TestEncryptRejectsPolicy(t *testing.T) {
 }
 
 func encodeB64(b []byte) string { return base64Std.EncodeToString(b) }
+
+func TestDecryptBySubjectKeyIdentifier(t *testing.T) {
+	// Some access points name the recipient by SKI instead of issuer and
+	// serial; both must find our key.
+	p := getPKI(t)
+	m := newEncrypted(t)
+	ki := m.first(t, ".//xenc:EncryptedKey/ds:KeyInfo")
+	str := ki.FindElement("./wsse:SecurityTokenReference")
+	str.RemoveChild(str.FindElement("./ds:X509Data"))
+	kid := str.CreateElement("wsse:KeyIdentifier")
+	kid.CreateAttr("ValueType", ValueTypeSKI)
+	kid.CreateAttr("EncodingType", EncodingBase64)
+	kid.SetText(encodeB64(p.receiver.Cert.SubjectKeyId))
+	spool, _ := tempSpool(t)
+	dec, err := Decrypt(m.env, m.parts, p.receiver, spool)
+	if err != nil {
+		t.Fatalf("Decrypt by SKI: %v", err)
+	}
+	if _, err := Verify(m.env, dec, p.trust, testNow); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	kid.SetText(encodeB64([]byte("another key id")))
+	if _, err := Decrypt(m.env, m.parts, p.receiver, spool); !errors.Is(err, ErrFailedDecryption) {
+		t.Fatalf("foreign SKI: error = %v, want ErrFailedDecryption", err)
+	}
+}

@@ -111,3 +111,19 @@ func splitEnvelope(doc *etree.Document) (envelope, error) {
 	e.messaging = all[0]
 	return e, nil
 }
+
+// checkContentIDs refuses parts without a Content-ID or with one used
+// twice: a second part under a signed Content-ID would never be digested.
+func checkContentIDs(parts []Part) error {
+	seen := make(map[string]bool, len(parts))
+	for _, p := range parts {
+		if p.ContentID == "" {
+			return policyErr("attachment without Content-ID")
+		}
+		if seen[p.ContentID] {
+			return policyErr("Content-ID %q is used by two attachments", p.ContentID)
+		}
+		seen[p.ContentID] = true
+	}
+	return nil
+}

@@ -39,6 +39,9 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 	if len(parts) == 0 {
 		return nil, nil
 	}
+	if err := checkContentIDs(parts); err != nil {
+		return nil, fmt.Errorf("encrypt: %w", err)
+	}
 	dataAlg := orDefault(alg.DataEncryptionAlgorithm, AlgAES128GCM)
 	keySize, err := dataKeySize(dataAlg)
 	if err != nil {

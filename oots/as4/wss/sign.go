@@ -73,12 +73,10 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 		h.Write(c)
 		addReference(signedInfo, "#"+refID, AlgExcC14N, digURI, h.Sum(nil))
 	}
-	seen := map[string]bool{}
+	if err := checkContentIDs(parts); err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
 	for _, p := range parts {
-		if p.ContentID == "" || seen[p.ContentID] {
-			return fmt.Errorf("wss: sign: part Content-ID %q is empty or repeated", p.ContentID)
-		}
-		seen[p.ContentID] = true
 		d, err := digestPart(p, digHash.New())
 		if err != nil {
 			return fmt.Errorf("wss: sign: %w", err)

@@ -35,6 +35,9 @@ func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.
 	if err != nil {
 		return nil, err
 	}
+	if err := checkContentIDs(parts); err != nil {
+		return nil, err
+	}
 	sec, err := parseSecurity(e)
 	if err != nil {
 		return nil, err
