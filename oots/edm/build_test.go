@@ -24,7 +24,7 @@ func TestBuiltGolden(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		for _, v := range []Version{V1, V2} {
-			out, err := msgs[name].Marshal(v)
+			out, err := MarshalIndent(msgs[name], v)
 			if err != nil {
 				t.Fatalf("%s %s: %v", name, v, err)
 			}

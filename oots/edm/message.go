@@ -14,6 +14,9 @@ type Message interface {
 	SpecVersion() Version
 	// Marshal writes the message as version v.
 	Marshal(v Version) ([]byte, error)
+	// Build returns the message as an etree document of version v, e.g.
+	// to embed it in another document.
+	Build(v Version) (*etree.Document, error)
 }
 
 // Parse parses any EDM message, choosing the type by the root element and

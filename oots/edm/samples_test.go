@@ -152,7 +152,7 @@ func TestSamplesRoundTrip(t *testing.T) {
 	counts := map[string]int{}
 	for _, s := range samples {
 		counts[fmt.Sprintf("%T v%d", s.msg, s.msg.SpecVersion().Major())]++
-		out, err := s.msg.Marshal(s.msg.SpecVersion())
+		out, err := MarshalIndent(s.msg, s.msg.SpecVersion())
 		if err != nil {
 			t.Errorf("%s: marshal: %v", s.name, err)
 			continue
@@ -174,7 +174,12 @@ func TestSamplesRoundTrip(t *testing.T) {
 		if !bytes.Equal(out, want) {
 			t.Errorf("%s: output differs from %s (run go test -update and review the diff)", s.name, golden)
 		}
-		back, err := Parse(out)
+		compact, err := s.msg.Marshal(s.msg.SpecVersion())
+		if err != nil {
+			t.Errorf("%s: marshal: %v", s.name, err)
+			continue
+		}
+		back, err := Parse(compact)
 		if err != nil {
 			t.Errorf("%s: re-parse: %v", s.name, err)
 			continue
