@@ -39,6 +39,15 @@ type Client struct {
 	Cache *Cache
 	// Logger receives one debug line per look-up; nil = no logs.
 	Logger *slog.Logger
+	// Preview, when set, fills DataService.Preview, which DSD answers do
+	// not carry (a *Directory knows it for the demo providers).
+	Preview PreviewSource
+}
+
+// PreviewSource tells whether the provider behind an access service
+// supports evidence preview.
+type PreviewSource interface {
+	PreviewOf(partyURN string) PreviewSupport
 }
 
 // Requirements runs the EB "Get List of Requirements" query.
@@ -58,7 +67,18 @@ func (c *Client) EvidenceTypes(ctx context.Context, q EvidenceTypesQuery) ([]Req
 // DataServices runs the DSD "Find Data Services" query. An
 // *AttributesRequiredError says which user attributes to add to q.
 func (c *Client) DataServices(ctx context.Context, q DataServicesQuery) ([]DataServiceEvidenceType, error) {
-	v, err := c.lookup(ctx, DataServiceDirectory, c.DSDURL, q.Values(), func(b []byte) (any, error) { return ParseDataServices(b) })
+	v, err := c.lookup(ctx, DataServiceDirectory, c.DSDURL, q.Values(), func(b []byte) (any, error) {
+		ts, err := ParseDataServices(b)
+		if c.Preview != nil {
+			for i := range ts {
+				for j := range ts[i].Services {
+					s := &ts[i].Services[j]
+					s.Preview = c.Preview.PreviewOf(s.PartyID.URN())
+				}
+			}
+		}
+		return ts, err
+	})
 	ts, _ := v.([]DataServiceEvidenceType)
 	return ts, err
 }

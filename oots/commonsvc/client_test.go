@@ -145,6 +145,15 @@ func TestClientAttributeFlow(t *testing.T) {
 		s.Provider.Names.Get("EN") != "Civil registry office Berlin (demo)" {
 		t.Errorf("service %+v", s)
 	}
+	if s.Preview != PreviewUnknown {
+		t.Errorf("preview %v without a preview source, want unknown", s.Preview)
+	}
+	c.Preview = demo(t)
+	c.Cache = nil
+	ts, err = c.DataServices(ctx, q)
+	if err != nil || ts[0].Services[0].Preview != PreviewNotSupported {
+		t.Errorf("preview from the directory: %v %v, want not supported", err, ts[0].Services[0].Preview)
+	}
 	// FI speaks EDM v2.0.
 	fi, err := c.EvidenceTypes(ctx, EvidenceTypesQuery{RequirementID: reqBase + "proof-of-birth", Country: "FI"})
 	if err != nil {

@@ -312,6 +312,14 @@ func (d *Directory) Service(urn string) (DataService, bool) {
 	return DataService{}, false
 }
 
+// PreviewOf returns the preview support of the provider behind the access
+// service with party id URN urn, PreviewUnknown for unknown ones. It makes
+// a Directory a PreviewSource for Client.
+func (d *Directory) PreviewOf(urn string) PreviewSupport {
+	s, _ := d.Service(urn)
+	return s.Preview
+}
+
 // demoUUID derives a stable name-based (SHA-1, version 5) UUID from parts,
 // so the demo data keeps its identifiers across runs.
 func demoUUID(parts ...string) string {
