@@ -26,6 +26,7 @@ type SlotError struct {
 	Err  error  // cause, usually wrapping one of the sentinel errors
 }
 
+// Error reports the slot name and the cause.
 func (e *SlotError) Error() string { return fmt.Sprintf("slot %q: %v", e.Slot, e.Err) }
 
 // Unwrap returns the cause.
@@ -38,6 +39,7 @@ type FieldError struct {
 	Err   error
 }
 
+// Error reports the field path and the cause.
 func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
 
 // Unwrap returns the cause.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/beevik/etree"
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
 
 func TestExceptionRoundTrip(t *testing.T) {
@@ -79,4 +80,45 @@ func TestReadExceptionErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzReadException(f *testing.F) {
+	ns := `xmlns:rs="` + NSRS + `" xmlns:xsi="` + NSXSI + `" xmlns:rim="` + NSRIM + `" xmlns:query="` + NSQuery + `"`
+	f.Add(`<rs:Exception ` + ns + ` xsi:type="rs:AuthorizationExceptionType" code="EDM:ERR:0002" severity="s" message="m" detail="d">` +
+		`<rim:Slot name="PreviewLocation"><rim:SlotValue xsi:type="rim:StringValueType"><rim:Value>https://x</rim:Value></rim:SlotValue></rim:Slot></rs:Exception>`)
+	f.Add(`<rs:Exception ` + ns + ` xsi:type="query:QueryExceptionType"/>`)
+	f.Fuzz(func(t *testing.T, s string) {
+		doc, err := xmlsafe.ParseBytes([]byte(s))
+		if err != nil {
+			return
+		}
+		x, err := ReadException(doc.Root())
+		if err != nil {
+			return
+		}
+		// Only the attributes and slot names are compared: slot content
+		// may use prefixes the rebuilt document does not declare.
+		for i := range x.Slots {
+			x.Slots[i].Value = Value{}
+		}
+		out := etree.NewDocument()
+		root := out.CreateElement("root")
+		Declare(root, Standard[:]...)
+		x.Build(root)
+		data, err := out.WriteToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		back, err := xmlsafe.ParseBytes(data)
+		if err != nil {
+			t.Fatalf("rebuilt exception does not parse: %v\n%s", err, data)
+		}
+		y, err := ReadException(back.Root().ChildElements()[0])
+		if err != nil {
+			t.Fatalf("rebuilt exception does not read: %v\n%s", err, data)
+		}
+		if y.Type != x.Type || y.Code != x.Code || y.Severity != x.Severity || y.Message != x.Message || y.Detail != x.Detail || len(y.Slots) != len(x.Slots) {
+			t.Fatalf("round trip changed %+v into %+v", x, y)
+		}
+	})
 }
