@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"github.com/vienreiz/vienreiz/oots/regrep"
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
@@ -217,6 +219,22 @@ func TestClientUnavailable(t *testing.T) {
 		<-r.Context().Done()
 	}))
 	defer slow.Close()
+	trickle := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/xml")
+		w.WriteHeader(200)
+		for {
+			if _, err := w.Write([]byte(" ")); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}))
+	defer trickle.Close()
 
 	for _, tc := range []struct {
 		name    string
@@ -227,6 +245,7 @@ func TestClientUnavailable(t *testing.T) {
 		{"connection refused", down, 0, false},
 		{"HTTP 503", failing.URL, 503, false},
 		{"slow server times out", slow.URL, 0, true},
+		{"trickling answer times out", trickle.URL, 0, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := &Client{EBURL: tc.base + "/eb", DSDURL: tc.base + "/dsd", Timeout: 200 * time.Millisecond, Cache: NewCache(CacheConfig{})}
@@ -285,6 +304,7 @@ func TestClientRejectsHostileAnswers(t *testing.T) {
 		{"empty body", "application/xml", 200, "", 0, xmlsafe.ErrEmpty, ""},
 		{"XXE external entity", "application/xml", 200, `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>`, 0, xmlsafe.ErrDoctype, ""},
 		{"billion laughs", "application/xml", 200, `<!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><l>&b;</l>`, 0, xmlsafe.ErrDoctype, ""},
+		{"deeply nested elements", "application/xml", 200, strings.Repeat("<a>", 20000) + strings.Repeat("</a>", 20000), 0, etree.ErrMaxDepth, ""},
 		{"oversize body", "application/xml", 200, ok + strings.Repeat(" ", 2000), 1000, xmlsafe.ErrTooLarge, ""},
 		{"wrong root", "application/xml", 200, `<html><body>login</body></html>`, 0, regrep.ErrNamespace, "query:QueryResponse"},
 		{"HTML error page", "text/html", 404, `<html>not found</html>`, 0, nil, "not XML"},
