@@ -327,6 +327,15 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+func TestParseVersion(t *testing.T) {
+	if v, err := ParseVersion(" oots-edm:v2.0\n"); err != nil || v != V2 {
+		t.Errorf("ParseVersion = %q, %v", v, err)
+	}
+	if _, err := ParseVersion("oots-cs:v2.0"); !errors.Is(err, ErrVersion) {
+		t.Errorf("ParseVersion of a common-services id: %v", err)
+	}
+}
+
 func TestIDs(t *testing.T) {
 	a, b := NewID(), NewID()
 	if a == b || !strings.HasPrefix(a, "urn:uuid:") || len(a) != 45 || a[23] != '4' {

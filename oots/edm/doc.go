@@ -13,8 +13,9 @@
 //
 // The usual calls:
 //
+//	v, err := edm.ParseVersion(dsdEntrySpecID)     // the receiver's EDM version
 //	req := &edm.QueryRequest{...}                  // from catalogue + directory data
-//	body, err := req.Marshal(edm.V2)               // payload for the AS4 user message
+//	body, err := req.Marshal(v)                    // payload for the AS4 user message
 //	msg, err := edm.Parse(reply)                   // whatever came back
 //	switch m := msg.(type) {
 //	case *edm.QueryResponse:                      // evidence, attachment in m.Evidence[i].Attachment

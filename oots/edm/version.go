@@ -64,5 +64,16 @@ func (v Version) check() error {
 	return nil
 }
 
+// ParseVersion checks a specification identifier taken from outside (a
+// P-Mode, a Data Service Directory entry, an ebMS SpecificationId
+// property) and returns it as a Version, surrounding space removed.
+func ParseVersion(s string) (Version, error) {
+	v := Version(strings.TrimSpace(s))
+	if err := v.check(); err != nil {
+		return "", err
+	}
+	return v, nil
+}
+
 // String returns the specification identifier.
 func (v Version) String() string { return string(v) }
