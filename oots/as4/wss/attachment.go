@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"mime"
 	"strings"
 
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
@@ -18,7 +17,8 @@ const maxXMLAttachment = 64 << 20
 
 // digestPart runs the Attachment-Content-Signature-Transform over p and
 // returns the digest of its output (WSS SwA profile 1.1, 5.4): XML content
-// is exclusively canonicalized, other text has its line ends made CRLF, and
+// is exclusively canonicalized (its root element; processing instructions
+// outside it are dropped), other text has its line ends made CRLF, and
 // everything else is hashed as is, streaming.
 func digestPart(p Part, h hash.Hash) ([]byte, error) {
 	if p.Open == nil {
@@ -62,16 +62,17 @@ const (
 	kindXML
 )
 
-// contentKind classifies a MIME type for the content transform.
+// contentKind classifies a MIME type for the content transform the way
+// WSS4J (and so Domibus) does, on the raw header value: text/xml and
+// application/xml types, and application/ or image/ types with "+xml", are
+// XML; other text/ types are text; everything else is octets.
 func contentKind(contentType string) kind {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return kindOctets
-	}
+	s := strings.ToLower(strings.TrimSpace(contentType))
 	switch {
-	case mt == "text/xml" || mt == "application/xml" || strings.HasSuffix(mt, "+xml"):
+	case strings.HasPrefix(s, "text/xml"), strings.HasPrefix(s, "application/xml"),
+		(strings.HasPrefix(s, "application/") || strings.HasPrefix(s, "image/")) && strings.Contains(s, "+xml"):
 		return kindXML
-	case strings.HasPrefix(mt, "text/"):
+	case strings.HasPrefix(s, "text/"):
 		return kindText
 	}
 	return kindOctets

@@ -20,6 +20,9 @@ func TestContentKind(t *testing.T) {
 		{"application/x-ebrs+xml", kindXML},
 		{"TEXT/PLAIN", kindText},
 		{"text/csv; charset=utf-8", kindText},
+		{"image/svg+xml", kindXML},
+		{"text/foo+xml", kindText},
+		{" Application/XML ", kindXML},
 		{"", kindOctets},
 		{"not a media type;;", kindOctets},
 	}

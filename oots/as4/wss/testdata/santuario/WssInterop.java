@@ -109,13 +109,14 @@ public class WssInterop {
         @Override protected XMLSignatureInput enginePerformTransform(XMLSignatureInput input, OutputStream os, Transform t)
                 throws IOException {
             byte[] in = input.getOctetStream().readAllBytes();
-            String type = input.getMIMEType() == null ? "" : input.getMIMEType().toLowerCase();
-            String base = type.split(";")[0].trim();
+            // The MIME type rules of WSS4J, which Domibus uses.
+            String type = input.getMIMEType() == null ? "" : input.getMIMEType().trim().toLowerCase();
             byte[] out;
             try {
-                if (base.equals("text/xml") || base.equals("application/xml") || base.endsWith("+xml")) {
+                if (type.startsWith("text/xml") || type.startsWith("application/xml")
+                        || ((type.startsWith("application/") || type.startsWith("image/")) && type.contains("+xml"))) {
                     out = Canonicalizer.getInstance(Canonicalizer.ALGO_ID_C14N_EXCL_OMIT_COMMENTS).canonicalize(in);
-                } else if (base.startsWith("text/")) {
+                } else if (type.startsWith("text/")) {
                     out = crlf(in);
                 } else {
                     out = in;
