@@ -20,13 +20,26 @@ func IsJKS(data []byte) bool { return bytes.HasPrefix(data, jksMagic) }
 // LoadJKS reads the private key entry alias from a Java keystore. The
 // store password checks the store's integrity; keyPassword decrypts the
 // key (keytool uses the store password for both unless told otherwise;
-// an empty keyPassword means the store password).
+// an empty keyPassword means the store password). An empty alias takes
+// the store's only private key entry.
 func LoadJKS(data []byte, storePassword, alias, keyPassword string) (Identity, error) {
 	ks, err := readJKS(data, storePassword)
 	if err != nil {
 		return Identity{}, err
 	}
 	alias = strings.ToLower(alias)
+	if alias == "" {
+		var keyAliases []string
+		for _, a := range ks.Aliases() {
+			if ks.IsPrivateKeyEntry(a) {
+				keyAliases = append(keyAliases, a)
+			}
+		}
+		if len(keyAliases) != 1 {
+			return Identity{}, fmt.Errorf("%w: no alias given and the store has %d key entries (%s)", ErrNoAlias, len(keyAliases), strings.Join(keyAliases, ", "))
+		}
+		alias = keyAliases[0]
+	}
 	if !ks.IsPrivateKeyEntry(alias) {
 		if ks.IsTrustedCertificateEntry(alias) {
 			return Identity{}, fmt.Errorf("%w: %q is a trusted certificate", ErrNotKeyEntry, alias)

@@ -58,6 +58,7 @@ func TestJKSErrors(t *testing.T) {
 		{"wrong key password", "storepass", "lv", "nope", data, keys.ErrPassword, "lv"},
 		{"key password defaults to store password", "storepass", "lv", "", data, keys.ErrPassword, "lv"},
 		{"unknown alias", "storepass", "ee", "keypass", data, keys.ErrNoAlias, "lv"},
+		{"no alias, one key entry", "storepass", "", "nope", data, keys.ErrPassword, "lv"},
 		{"trusted entry is not a key", "storepass", "root", "keypass", data, keys.ErrNotKeyEntry, "root"},
 		{"not a JKS", "storepass", "lv", "keypass", []byte("PK\x03\x04"), keys.ErrFormat, "magic"},
 		{"truncated", "storepass", "lv", "keypass", data[:len(data)-30], keys.ErrFormat, ""},

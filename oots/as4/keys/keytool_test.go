@@ -4,26 +4,55 @@ import (
 	"bytes"
 	"crypto/x509"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 )
 
+
 // keytool runs Java's keytool in dir, failing the test with its output.
 func keytool(t *testing.T, bin, dir string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, args...)
+	out, err := runKeytool(bin, dir, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// runKeytool runs keytool and returns its output, or an error with it.
+func runKeytool(bin, dir string, args ...string) (string, error) {
+	// These JVM flags make keytool start faster; it is run many times.
+	jvm := []string{"-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xshare:auto"}
+	cmd := exec.Command(bin, append(jvm, args...)...)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("keytool %s: %v\n%s", strings.Join(args, " "), err, out)
+		return "", fmt.Errorf("keytool %s: %w\n%s", strings.Join(args, " "), err, out)
 	}
-	return string(out)
+	return string(out), nil
+}
+
+// parallel runs independent keytool invocations at once (each JVM start
+// takes seconds) and fails the test with every error.
+func parallel(t *testing.T, bin, dir string, cmds ...[]string) {
+	t.Helper()
+	errs := make([]error, len(cmds))
+	var wg sync.WaitGroup
+	for i, args := range cmds {
+		wg.Go(func() { _, errs[i] = runKeytool(bin, dir, args...) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestKeytoolStores reads keystores and truststores written by Java's
@@ -34,7 +63,7 @@ func TestKeytoolStores(t *testing.T) {
 		t.Skipf("keytool not installed (Debian package default-jdk-headless): %v", err)
 	}
 	dir := t.TempDir()
-	gen := func(alias, store, storeType, keyPass string) {
+	gen := func(alias, store, storeType, keyPass string) []string {
 		args := []string{"-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
 			"-sigalg", "SHA256withRSA", "-dname", "CN=" + alias + ",O=Vienreiz keytool test,C=LV",
 			"-validity", "30", "-ext", "KeyUsage=digitalSignature,keyEncipherment",
@@ -42,16 +71,23 @@ func TestKeytoolStores(t *testing.T) {
 		if keyPass != "" {
 			args = append(args, "-keypass", keyPass)
 		}
-		keytool(t, bin, dir, args...)
+		return args
 	}
-	gen("blue_gw", "gw.p12", "PKCS12", "")
-	gen("red_gw", "gw.p12", "PKCS12", "")
-	gen("blue_gw", "gw.jks", "JKS", "keypass1")
-	keytool(t, bin, dir, "-exportcert", "-rfc", "-alias", "red_gw", "-keystore", "gw.p12", "-storepass", "changeit", "-file", "red.pem")
-	for _, st := range []string{"JKS", "PKCS12"} {
-		keytool(t, bin, dir, "-importcert", "-noprompt", "-alias", "red_gw", "-file", "red.pem",
-			"-keystore", "trust."+strings.ToLower(st), "-storetype", st, "-storepass", "changeit")
+	// Two stores at once; the second key of gw.p12 must wait for the first.
+	parallel(t, bin, dir, gen("blue_gw", "gw.p12", "PKCS12", ""), gen("blue_gw", "gw.jks", "JKS", "keypass1"))
+	keytool(t, bin, dir, gen("red_gw", "gw.p12", "PKCS12", "")...)
+	red, err := keys.LoadIdentityFile(filepath.Join(dir, "gw.p12"), "changeit", "red_gw", "")
+	if err != nil {
+		t.Fatal(err)
 	}
+	if err := os.WriteFile(filepath.Join(dir, "red.pem"), keys.EncodePEM(red.Cert), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	importCert := func(st string) []string {
+		return []string{"-importcert", "-noprompt", "-alias", "red_gw", "-file", "red.pem",
+			"-keystore", "trust." + strings.ToLower(st), "-storetype", st, "-storepass", "changeit"}
+	}
+	parallel(t, bin, dir, importCert("JKS"), importCert("PKCS12"))
 	now := time.Now()
 
 	t.Run("PKCS#12 with two key entries, by alias", func(t *testing.T) {
@@ -91,10 +127,6 @@ func TestKeytoolStores(t *testing.T) {
 	})
 
 	t.Run("truststores", func(t *testing.T) {
-		red, err := keys.LoadIdentityFile(filepath.Join(dir, "gw.p12"), "changeit", "red_gw", "")
-		if err != nil {
-			t.Fatal(err)
-		}
 		for _, f := range []string{"trust.jks", "trust.pkcs12", "red.pem"} {
 			ts := keys.NewTrustStore()
 			n, err := ts.AddFile(filepath.Join(dir, f), "changeit")
@@ -127,33 +159,31 @@ func TestKeytoolStores(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "ours.jks"), jks.Bytes(), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		out := keytool(t, bin, dir, "-list", "-keystore", "ours.jks", "-storetype", "JKS", "-storepass", "changeit")
-		if !strings.Contains(out, "lv,") || !strings.Contains(out, "root,") {
-			t.Errorf("keytool -list of our JKS lacks entries:\n%s", out)
-		}
-		// Convert our PKCS#12 with keytool and read keytool's JKS back.
-		keytool(t, bin, dir, "-importkeystore", "-noprompt", "-srckeystore", "ours.p12", "-srcstoretype", "PKCS12",
-			"-srcstorepass", "changeit", "-destkeystore", "conv.jks", "-deststoretype", "JKS", "-deststorepass", "changeit2")
-		out = keytool(t, bin, dir, "-list", "-keystore", "conv.jks", "-storetype", "JKS", "-storepass", "changeit2")
-		alias := strings.TrimSpace(strings.SplitN(lastEntryLine(out), ",", 2)[0])
-		got, err := keys.LoadIdentityFile(filepath.Join(dir, "conv.jks"), "changeit2", alias, "changeit")
+		// keytool converts our PKCS#12 to JKS and our JKS to PKCS#12; we
+		// read both results back.
+		parallel(t, bin, dir,
+			[]string{"-importkeystore", "-noprompt", "-srckeystore", "ours.p12", "-srcstoretype", "PKCS12",
+				"-srcstorepass", "changeit", "-destkeystore", "conv.jks", "-deststoretype", "JKS", "-deststorepass", "changeit2"},
+			[]string{"-importkeystore", "-noprompt", "-srckeystore", "ours.jks", "-srcstoretype", "JKS",
+				"-srcstorepass", "changeit", "-destkeystore", "conv.p12", "-deststoretype", "PKCS12", "-deststorepass", "changeit3"})
+		// keytool invents the alias of an unnamed PKCS#12 entry; "" takes
+		// the only key entry.
+		got, err := keys.LoadIdentityFile(filepath.Join(dir, "conv.jks"), "changeit2", "", "changeit")
 		if err != nil {
-			t.Fatalf("alias %q: %v\n%s", alias, err, out)
+			t.Fatalf("JKS converted by keytool: %v", err)
 		}
 		if !got.Cert.Equal(id.Cert) || len(got.Chain) != 2 {
-			t.Errorf("converted identity differs: %v, chain %d", got.Cert.Subject, len(got.Chain))
+			t.Errorf("converted JKS identity differs: %v, chain %d", got.Cert.Subject, len(got.Chain))
+		}
+		got, err = keys.LoadIdentityFile(filepath.Join(dir, "conv.p12"), "changeit3", "LV", "")
+		if err != nil {
+			t.Fatalf("PKCS#12 converted by keytool: %v", err)
+		}
+		if !got.Cert.Equal(id.Cert) || len(got.Chain) != 2 {
+			t.Errorf("converted PKCS#12 identity differs: %v, chain %d", got.Cert.Subject, len(got.Chain))
+		}
+		if n, err := keys.NewTrustStore().AddFile(filepath.Join(dir, "conv.p12"), "changeit3"); err == nil {
+			t.Errorf("a PKCS#12 keystore with a key entry was read as a truststore (%d certificates)", n)
 		}
 	})
-}
-
-// lastEntryLine returns the last "alias, date, EntryType," line of
-// keytool -list output.
-func lastEntryLine(out string) string {
-	var last string
-	for _, l := range strings.Split(out, "\n") {
-		if strings.Contains(l, "Entry,") {
-			last = l
-		}
-	}
-	return last
 }

@@ -90,6 +90,13 @@ func TestPKCS12TrustStore(t *testing.T) {
 	if err := ts.Verify(id.Cert, refTime); err != nil {
 		t.Errorf("party not trusted through PKCS#12 truststore: %v", err)
 	}
+	der := filepath.Join(t.TempDir(), "root.cer")
+	if err := os.WriteFile(der, p.Root.Raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := keys.NewTrustStore().AddFile(der, ""); err != nil || n != 1 {
+		t.Errorf("DER certificate file: %d, %v", n, err)
+	}
 	if _, err := keys.NewTrustStore().AddPKCS12(data, "wrong"); !errors.Is(err, keys.ErrPassword) {
 		t.Errorf("wrong password: %v, want ErrPassword", err)
 	}

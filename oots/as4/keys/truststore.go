@@ -23,7 +23,8 @@ var (
 
 // TrustStore holds trusted root certificates (trust anchors) and
 // intermediate certificates used to build chains. The zero value trusts
-// nothing; use NewTrustStore and Add.
+// nothing; use NewTrustStore and Add. Fill a store before sharing it:
+// Verify and Lookup are safe for concurrent use, Add is not.
 type TrustStore struct {
 	roots         *x509.CertPool
 	intermediates *x509.CertPool
