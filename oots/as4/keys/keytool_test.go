@@ -16,7 +16,6 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 )
 
-
 // keytool runs Java's keytool in dir, failing the test with its output.
 func keytool(t *testing.T, bin, dir string, args ...string) string {
 	t.Helper()
