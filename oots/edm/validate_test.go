@@ -48,7 +48,8 @@ func validate(t *testing.T, files []string) map[string][]string {
 		t.Fatalf("oots-validate: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
 	errs := map[string][]string{}
-	sc := bufio.NewScanner(&stdout)
+	out := stdout.String()
+	sc := bufio.NewScanner(strings.NewReader(out))
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
@@ -58,7 +59,7 @@ func validate(t *testing.T, files []string) map[string][]string {
 			}
 		}
 	}
-	for _, line := range strings.Split(stdout.String()+stderr.String(), "\n") {
+	for _, line := range strings.Split(out+stderr.String(), "\n") {
 		if strings.HasPrefix(line, "oots-validate: ") {
 			t.Logf("%s", line)
 		}
@@ -66,26 +67,39 @@ func validate(t *testing.T, files []string) map[string][]string {
 	return errs
 }
 
+// dirtySamples are the v1.0 samples whose original already fails the
+// official rules (data, not structure): their re-writes keep those errors.
+// Measured with oots-validate on the originals; see the tool's README.
+var dirtySamples = map[string]string{
+	"v0.99-governikus/Birth Certificate/oots_request.xml":                                                                                   "pre-1.0 code values",
+	"v0.99-governikus/Birth Certificate/oots_response.xml":                                                                                  "pre-1.0 code values",
+	"v0.99-governikus/Secondary Education Completion Evidence/oots_exception_preview.xml":                                                   "pre-1.0 code values, no error code",
+	"v0.99-governikus/Secondary Education Completion Evidence/oots_request1_preview.xml":                                                    "pre-1.0 code values",
+	"v0.99-governikus/Secondary Education Completion Evidence/oots_request2_after_preview.xml":                                              "pre-1.0 code values",
+	"v0.99-governikus/Secondary Education Completion Evidence/oots_response.xml":                                                            "pre-1.0 code values",
+	"v1.0/tdd-examples/4 Example for requesting an Extract of a Commercial Register/4.1 Step 1  Evidence Request  - Tax - full example.xml": "R-EDM-REQ-C067: country GR (the list has EL)",
+}
+
 // TestValidatorAcceptsBuiltMessages runs the official v1.0 XSD and
 // Schematron rules, in one validator call, on
-//   - every typical message built from Go values (must give 0 errors), and
-//   - every v1.0 sample and its Build(Parse(x)) re-write: when the
-//     original has no error, the re-write must have none either.
+//   - every typical message built from Go values, and
+//   - the Build(Parse(x)) re-write of every v1.0 sample;
+//
+// all must give 0 errors, except the re-writes of dirtySamples, which must
+// give some (so a validator whose output is no longer understood fails).
 func TestValidatorAcceptsBuiltMessages(t *testing.T) {
 	spectest.Validator(t) // skip early, with the reason, when tools are missing
 	dir := t.TempDir()
 	var files []string
-	built := map[string]string{} // file → name
+	names := map[string]string{} // file → what it is
 	for name, data := range constructed(t) {
 		f := filepath.Join(dir, name+".xml")
 		if err := os.WriteFile(f, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, f)
-		built[f] = name
+		names[f] = "built message " + name
 	}
-	rewrites := map[string]string{} // rewrite file → original file
-	specDir := filepath.Join(spectest.Dir(t), "samples", "edm")
 	for i, s := range completeSamples(t) {
 		if s.msg.SpecVersion() != V1 || strings.Contains(s.name, "#") {
 			continue // the validator knows v1.0 only
@@ -98,34 +112,28 @@ func TestValidatorAcceptsBuiltMessages(t *testing.T) {
 		if err := os.WriteFile(f, out, 0o644); err != nil {
 			t.Fatal(err)
 		}
-		orig := filepath.Join(specDir, s.name)
-		files = append(files, f, orig)
-		rewrites[f] = orig
+		files = append(files, f)
+		names[f] = "rewrite of " + s.name
 	}
 	sort.Strings(files)
 	errs := validate(t, files)
-	for f, name := range built {
-		if len(errs[f]) > 0 {
-			t.Errorf("built message %s: %d validator errors:\n%s", name, len(errs[f]), strings.Join(errs[f], "\n"))
-		}
-	}
 	clean, dirty := 0, 0
-	for f, orig := range rewrites {
-		switch {
-		case len(errs[orig]) == 0 && len(errs[f]) > 0:
-			t.Errorf("rewrite of %s: %d validator errors, the original has none:\n%s", orig, len(errs[f]), strings.Join(errs[f], "\n"))
-		case len(errs[orig]) == 0:
-			clean++
-		default:
+	for _, f := range files {
+		name := names[f]
+		sample := strings.TrimPrefix(name, "rewrite of ")
+		switch reason, known := dirtySamples[sample]; {
+		case known && len(errs[f]) == 0:
+			t.Errorf("%s: no validator error, expected the original's (%s): is the validator output still read?", name, reason)
+		case known:
 			dirty++
-			t.Logf("%s: the original has %d validator errors (sample data), the rewrite %d", filepath.Base(orig), len(errs[orig]), len(errs[f]))
+		case len(errs[f]) > 0:
+			t.Errorf("%s: %d validator errors:\n%s", name, len(errs[f]), strings.Join(errs[f], "\n"))
+		default:
+			clean++
 		}
 	}
-	if dirty == 0 {
-		t.Error("the validator reported no error for any sample, not even the known-bad ones: is its output still read correctly?")
+	if dirty != len(dirtySamples) || clean < 40 {
+		t.Errorf("%d clean and %d known-dirty messages checked; expected ≥ 40 and %d", clean, dirty, len(dirtySamples))
 	}
-	if len(built) < 10 || clean < 20 {
-		t.Errorf("checked %d built messages and %d clean rewrites; expected more", len(built), clean)
-	}
-	t.Logf("%d built messages and %d rewrites of clean v1.0 samples: 0 errors", len(built), clean)
+	t.Logf("%d messages with 0 validator errors (%d built, the rest sample re-writes); %d known-dirty samples keep their errors", clean, len(constructed(t)), dirty)
 }
