@@ -157,3 +157,28 @@ func example(t *testing.T) []byte {
 	}
 	return out
 }
+
+func TestLoadErrorsNameTheFile(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.json")
+	if err := os.WriteFile(big, []byte(`{"self": "`+strings.Repeat("x", MaxFileSize)+`"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"self": "LV", "parties": []}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		path, want string
+	}{
+		{big, "larger than"},
+		{bad, "parties: at least one party"},
+		{filepath.Join(dir, "none.json"), "no such file"},
+	}
+	for _, tt := range tests {
+		_, err := Load(tt.path)
+		if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), filepath.Base(tt.path)) {
+			t.Errorf("Load(%s) = %v, want an error naming the file and %q", filepath.Base(tt.path), err, tt.want)
+		}
+	}
+}
