@@ -155,40 +155,6 @@ func be64(b []byte) uint64 {
 	return v
 }
 
-func BenchmarkGCM16MiB(b *testing.B) {
-	key := bytes.Repeat([]byte{1}, 16)
-	iv := bytes.Repeat([]byte{2}, 12)
-	plain := make([]byte, 16<<20)
-	b.Run("stdlib-aead", func(b *testing.B) {
-		block, _ := aes.NewCipher(key)
-		aead, _ := cipher.NewGCM(block)
-		dst := make([]byte, 0, len(plain)+16)
-		b.SetBytes(int64(len(plain)))
-		for b.Loop() {
-			dst = aead.Seal(dst[:0], iv, plain, nil)
-		}
-	})
-	b.Run("streaming-seal", func(b *testing.B) {
-		buf := make([]byte, 64<<10)
-		b.SetBytes(int64(len(plain)))
-		for b.Loop() {
-			sr, _ := newGCMSealReader(bytes.NewReader(plain), key, iv)
-			if _, err := io.CopyBuffer(io.Discard, sr, buf); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	sealed := stdGCM(b, key, iv, plain)
-	b.Run("streaming-open", func(b *testing.B) {
-		b.SetBytes(int64(len(plain)))
-		for b.Loop() {
-			if _, err := gcmOpen(io.Discard, bytes.NewReader(sealed), key); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
 // FuzzGCMOpen checks the streaming opener against crypto/cipher on
 // arbitrary ciphertexts: both must accept the same inputs and yield the
 // same plaintext.
