@@ -32,6 +32,7 @@ type Directory struct {
 	types        []*dirEvidenceType
 	byClass      map[string]*dirEvidenceType
 	providers    map[string]*dirProvider
+	byURN        map[string]*dirProvider // access service party id URN → provider
 }
 
 type dirRequirement struct {
@@ -138,6 +139,7 @@ func LoadDirectory(data []byte) (*Directory, error) {
 		byReq:      map[string]*dirRequirement{},
 		byClass:    map[string]*dirEvidenceType{},
 		providers:  map[string]*dirProvider{},
+		byURN:      map[string]*dirProvider{},
 	}
 	if f.ClassificationBase == "" {
 		return nil, errors.New("directory json: classificationBase is empty")
@@ -177,7 +179,7 @@ func LoadDirectory(data []byte) (*Directory, error) {
 			preview = PreviewSupported
 		}
 		full := strings.TrimSpace(strings.Join(nonEmpty(strings.TrimSpace(p.Street+" "+p.Number), strings.TrimSpace(p.PostCode+" "+p.City)), ", "))
-		d.providers[p.Slug] = &dirProvider{
+		dp := &dirProvider{
 			slug:    p.Slug,
 			country: p.Country,
 			values:  p.Classifications,
@@ -196,6 +198,8 @@ func LoadDirectory(data []byte) (*Directory, error) {
 				},
 			},
 		}
+		d.providers[p.Slug] = dp
+		d.byURN[pid.URN()] = dp
 	}
 	for _, t := range f.EvidenceTypes {
 		if !d.countries[t.Country] {
@@ -304,10 +308,8 @@ func (d *Directory) Countries() []string {
 // Service returns the data service (with its provider and preview support)
 // whose access service party id URN is urn, and whether it exists.
 func (d *Directory) Service(urn string) (DataService, bool) {
-	for _, p := range d.providers {
-		if p.service.PartyID.URN() == urn {
-			return p.service, true
-		}
+	if p := d.byURN[urn]; p != nil {
+		return p.service, true
 	}
 	return DataService{}, false
 }
