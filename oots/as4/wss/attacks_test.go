@@ -101,6 +101,13 @@ func TestVerifyRejects(t *testing.T) {
 			m.parts[0].ContentType = "text/plain"
 			m.parts[0] = memPart("payload-1@vienreiz.lv", "text/plain", []byte("line\n"))
 		}, ErrFailedAuthentication},
+		{"comment splitting signed eb:Messaging text (c14n drops it)", keys.Identity{}, func(t *testing.T, m *signedMessage) {
+			id := m.e.messaging.FindElement(".//eb:MessageId")
+			text := id.Text()
+			id.SetText(text[:8])
+			id.AddChild(etree.NewComment("split"))
+			id.AddChild(etree.NewText(text[8:]))
+		}, ErrPolicyNoncompliance},
 		{"wrapping: second eb:Messaging in the header", keys.Identity{}, func(t *testing.T, m *signedMessage) {
 			forged := m.e.messaging.Copy()
 			forged.RemoveAttr("wsu:Id")

@@ -145,6 +145,11 @@ func planReferences(e envelope, sig *signature, parts []Part) ([]refCheck, error
 	if !covered[e.messaging] {
 		return nil, policyErr("eb:Messaging is not signed")
 	}
+	if hasCommentOrPI(e.messaging) {
+		// Exclusive c14n drops comments, so text split by one still
+		// verifies while a parser may read only its first piece.
+		return nil, policyErr("signed eb:Messaging contains a comment or processing instruction")
+	}
 	if !covered[e.body] {
 		return nil, policyErr("SOAP Body is not signed")
 	}
@@ -233,4 +238,20 @@ func checkSignatureValue(sig *signature) error {
 		return authErr("ds:SignatureValue does not verify with the signer certificate: %v", err)
 	}
 	return nil
+}
+
+// hasCommentOrPI reports whether a comment or processing instruction
+// appears anywhere below el.
+func hasCommentOrPI(el *etree.Element) bool {
+	for _, tok := range el.Child {
+		switch t := tok.(type) {
+		case *etree.Comment, *etree.ProcInst:
+			return true
+		case *etree.Element:
+			if hasCommentOrPI(t) {
+				return true
+			}
+		}
+	}
+	return false
 }
