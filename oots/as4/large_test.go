@@ -156,7 +156,7 @@ func TestLargeChild(t *testing.T) {
 		}
 		done := make(chan string, 1)
 		r := &as4.Receiver{
-			Config: &pmode.Config{Self: "de", Parties: parties, PModes: []*pmode.PMode{pm}},
+			Config:   &pmode.Config{Self: "de", Parties: parties, PModes: []*pmode.PMode{pm}},
 			Identity: de, Trust: trust, Security: as4.WSS(), Duplicates: as4.NewMemStore(), SpoolDir: spool, Logger: quiet(),
 			Deliver: func(ctx context.Context, d *as4.Delivery) error {
 				rc, err := d.Payloads[0].Open()
@@ -177,8 +177,12 @@ func TestLargeChild(t *testing.T) {
 		go srv.Serve(l)
 		fmt.Printf("LISTEN http://%s/as4\n", l.Addr())
 		msg := <-done
-		time.Sleep(500 * time.Millisecond) // let the receipt go out
-		srv.Close()
+		// Shutdown waits until the receipt is written and the connection idle.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			t.Fatal(err)
+		}
 		fmt.Println(msg)
 	case "sender":
 		s := &as4.Sender{

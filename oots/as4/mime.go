@@ -15,6 +15,7 @@ import (
 
 // Limits bounds what the Receiver and MIME reader accept from outside.
 type Limits struct {
+	Message      int64 // whole HTTP request body, bytes; default 4 GiB
 	Envelope     int64 // SOAP part, bytes; default 4 MiB
 	Part         int64 // one attachment as received, bytes; default 2 GiB
 	Parts        int   // attachments per message; default 64
@@ -22,6 +23,9 @@ type Limits struct {
 }
 
 func (l Limits) withDefaults() Limits {
+	if l.Message <= 0 {
+		l.Message = 4 << 30
+	}
 	if l.Envelope <= 0 {
 		l.Envelope = 4 << 20
 	}

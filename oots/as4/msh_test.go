@@ -3,6 +3,8 @@ package as4_test
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"net"
 	"net/http"
@@ -11,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/vienreiz/vienreiz/oots/as4"
@@ -447,5 +450,68 @@ func TestCheckEndpoint(t *testing.T) {
 		if err := as4.CheckEndpoint(c.url); (err == nil) != c.ok {
 			t.Errorf("%s: %v", c.url, err)
 		}
+	}
+}
+
+func TestTLSTransport(t *testing.T) {
+	w := newWorld(t, 1)
+	for _, c := range []struct {
+		name   string
+		maxVer uint16
+		ok     bool
+	}{
+		{"TLS 1.3", tls.VersionTLS13, true},
+		{"TLS 1.2", tls.VersionTLS12, true},
+		{"TLS 1.1 refused", tls.VersionTLS11, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			srv := httptest.NewUnstartedServer(w.recv[0])
+			srv.TLS = &tls.Config{MinVersion: tls.VersionTLS10, MaxVersion: c.maxVer}
+			srv.StartTLS()
+			defer srv.Close()
+			roots := x509.NewCertPool()
+			roots.AddCert(srv.Certificate())
+			w.sendCfg.Parties["de"].Endpoints = []string{srv.URL + "/as4"}
+			w.pm.Reliability.RetryCount = 0
+			s := w.memSender()
+			s.Client = as4.NewHTTPClient(as4.TLSConfig(roots, nil))
+			_, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>"))))
+			if c.ok && err != nil {
+				t.Fatal(err)
+			}
+			if !c.ok && (!errors.Is(err, as4.ErrMissingReceipt) || !strings.Contains(err.Error(), "protocol version")) {
+				t.Fatalf("got %v, want a refused handshake", err)
+			}
+		})
+	}
+}
+
+func TestRunSendsSubmittedMessages(t *testing.T) {
+	w := newWorld(t, 1)
+	s := w.memSender()
+	ids := map[string]bool{}
+	for i := 0; i < 3; i++ {
+		id, err := s.Submit(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>"))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[id] = true
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- s.Run(ctx, time.Hour) }()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(w.deliveries()) < 3 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("Run returned %v", err)
+	}
+	for _, d := range w.deliveries() {
+		delete(ids, d.msg.MessageID)
+	}
+	if len(ids) != 0 || len(w.deliveries()) != 3 {
+		t.Fatalf("not delivered: %v; %d deliveries", ids, len(w.deliveries()))
 	}
 }

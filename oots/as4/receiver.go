@@ -83,6 +83,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	spool := &Spool{Dir: r.SpoolDir, Pool: &r.files}
 	defer spool.Cleanup()
+	req.Body = http.MaxBytesReader(w, req.Body, r.Limits.withDefaults().Message)
 	answer, err := r.receive(req.Context(), req, spool)
 	var busy *busyError
 	switch {

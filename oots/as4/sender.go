@@ -109,7 +109,7 @@ func (s *Sender) Resume(ctx context.Context) error {
 			s.finish(ctx, e.MessageID, "failed", err.Error())
 			continue
 		}
-		if _, err := s.deliver(ctx, &rec); err != nil {
+		if _, err := s.deliver(ctx, &rec); err != nil && !errors.Is(err, errBusy) {
 			errs = append(errs, fmt.Errorf("resume %s: %w", e.MessageID, err))
 		}
 		if ctx.Err() != nil {
@@ -117,6 +117,23 @@ func (s *Sender) Resume(ctx context.Context) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// Run calls Resume now and then every interval until ctx ends, logging
+// failures; start it once per outbox (it returns ctx's error).
+func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := s.Resume(ctx); err != nil && ctx.Err() == nil {
+			s.logger().Error("as4 outbox resume", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
 }
 
 // accept validates sub, picks its P-Mode, copies the payloads into the
