@@ -93,11 +93,14 @@ func BenchmarkEtreeReadQueryResponse(b *testing.B) {
 
 // BenchmarkParseRatio interleaves the typed parse and the plain etree read
 // of the same bytes in one run and reports typed/plain CPU time as
-// "req-x-etree" and "resp-x-etree" (goal ≤ 2).
+// "req-x-etree" and "resp-x-etree" (goal ≤ 2), and the CPU time of
+// building and serialising the request relative to reading it
+// ("build-req-x-etree"), a load-independent view of the build speed.
 func BenchmarkParseRatio(b *testing.B) {
 	req := benchBytes(b, naturalRequest())
 	resp := benchBytes(b, typicalResponse())
-	var typedReq, plainReq, typedResp, plainResp time.Duration
+	r := naturalRequest()
+	var typedReq, plainReq, typedResp, plainResp, buildReq time.Duration
 	measure := func(acc *time.Duration, f func() error) {
 		start := processCPU()
 		if err := f(); err != nil {
@@ -123,6 +126,14 @@ func BenchmarkParseRatio(b *testing.B) {
 			}
 			return nil
 		})
+		measure(&buildReq, func() error {
+			for range batch {
+				if _, err := r.Marshal(V1); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
 		measure(&typedResp, func() error {
 			for range batch {
 				if _, err := ParseQueryResponse(resp); err != nil {
@@ -143,5 +154,6 @@ func BenchmarkParseRatio(b *testing.B) {
 	if plainReq > 0 && plainResp > 0 {
 		b.ReportMetric(float64(typedReq)/float64(plainReq), "req-x-etree")
 		b.ReportMetric(float64(typedResp)/float64(plainResp), "resp-x-etree")
+		b.ReportMetric(float64(buildReq)/float64(plainReq), "build-req-x-etree")
 	}
 }

@@ -32,10 +32,10 @@ func (r *ExceptionResponse) Build(v Version) (*etree.Document, error) {
 	}
 	regrep.NewSlot("SpecificationIdentifier", regrep.String(string(v))).Build(root)
 	regrep.NewSlot("EvidenceResponseIdentifier", regrep.String(r.ResponseID)).Build(root)
-	if _, err := buildAgent(regrep.StartAnySlot(root, "ErrorProvider"), "Agent", &r.ErrorProvider); err != nil {
+	if _, err := buildAgent(regrep.StartAnySlot(root, "ErrorProvider"), "sdg:Agent", &r.ErrorProvider); err != nil {
 		return nil, regrep.SlotErr("ErrorProvider", err)
 	}
-	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceRequester"), "Agent", &r.EvidenceRequester); err != nil {
+	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceRequester"), "sdg:Agent", &r.EvidenceRequester); err != nil {
 		return nil, regrep.SlotErr("EvidenceRequester", err)
 	}
 	rx := regrep.Exception{

@@ -55,11 +55,11 @@ func (r *QueryRequest) Build(v Version) (*etree.Document, error) {
 	}
 	sv := regrep.StartCollectionSlot(root, "EvidenceRequester", regrep.CollectionSet)
 	for i := range r.EvidenceRequesters {
-		if _, err := buildAgent(regrep.AddAnyElement(sv), "Agent", &r.EvidenceRequesters[i]); err != nil {
+		if _, err := buildAgent(regrep.AddAnyElement(sv), "sdg:Agent", &r.EvidenceRequesters[i]); err != nil {
 			return nil, regrep.SlotErr("EvidenceRequester", err)
 		}
 	}
-	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceProvider"), "Agent", &r.EvidenceProvider); err != nil {
+	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceProvider"), "sdg:Agent", &r.EvidenceProvider); err != nil {
 		return nil, regrep.SlotErr("EvidenceProvider", err)
 	}
 	if len(r.EvidenceProviderClassifications) > 0 {
@@ -74,16 +74,16 @@ func (r *QueryRequest) Build(v Version) (*etree.Document, error) {
 	q := root.CreateElement("query:Query")
 	q.CreateAttr("queryDefinition", "DocumentQuery")
 	if r.NaturalPerson != nil {
-		if _, err := buildPerson(regrep.StartAnySlot(q, "NaturalPerson"), "Person", r.NaturalPerson); err != nil {
+		if _, err := buildPerson(regrep.StartAnySlot(q, "NaturalPerson"), "sdg:Person", r.NaturalPerson); err != nil {
 			return nil, regrep.SlotErr("NaturalPerson", err)
 		}
 	} else {
-		if _, err := buildLegalPerson(regrep.StartAnySlot(q, "LegalPerson"), "LegalPerson", r.LegalPerson); err != nil {
+		if _, err := buildLegalPerson(regrep.StartAnySlot(q, "LegalPerson"), "sdg:LegalPerson", r.LegalPerson); err != nil {
 			return nil, regrep.SlotErr("LegalPerson", err)
 		}
 	}
 	if r.AuthorizedRepresentative != nil {
-		if _, err := buildPerson(regrep.StartAnySlot(q, "AuthorizedRepresentative"), "Person", r.AuthorizedRepresentative); err != nil {
+		if _, err := buildPerson(regrep.StartAnySlot(q, "AuthorizedRepresentative"), "sdg:Person", r.AuthorizedRepresentative); err != nil {
 			return nil, regrep.SlotErr("AuthorizedRepresentative", err)
 		}
 	}

@@ -40,11 +40,11 @@ func (r *QueryResponse) Build(v Version) (*etree.Document, error) {
 	}
 	sv := regrep.StartCollectionSlot(root, "EvidenceProvider", regrep.CollectionSet)
 	for i := range r.EvidenceProviders {
-		if _, err := buildAgent(regrep.AddAnyElement(sv), "Agent", &r.EvidenceProviders[i]); err != nil {
+		if _, err := buildAgent(regrep.AddAnyElement(sv), "sdg:Agent", &r.EvidenceProviders[i]); err != nil {
 			return nil, regrep.SlotErr("EvidenceProvider", err)
 		}
 	}
-	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceRequester"), "Agent", &r.EvidenceRequester); err != nil {
+	if _, err := buildAgent(regrep.StartAnySlot(root, "EvidenceRequester"), "sdg:Agent", &r.EvidenceRequester); err != nil {
 		return nil, regrep.SlotErr("EvidenceRequester", err)
 	}
 	if len(r.Evidence) == 0 && r.Status != "" && r.Status != StatusSuccess {

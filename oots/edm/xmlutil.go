@@ -28,7 +28,7 @@ func newDocument(root string) (*etree.Document, *etree.Element) {
 // sized for a typical message.
 func serialize(doc *etree.Document) ([]byte, error) {
 	var buf bytes.Buffer
-	buf.Grow(16 << 10)
+	buf.Grow(8 << 10)
 	if _, err := doc.WriteTo(&buf); err != nil {
 		return nil, err
 	}

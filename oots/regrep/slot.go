@@ -256,7 +256,7 @@ func (s Slot) Build(parent *etree.Element) *etree.Element {
 // "rim:Element") with its xsi:type, and returns it.
 func (v Value) Build(parent *etree.Element, tag string) *etree.Element {
 	e := parent.CreateElement(tag)
-	e.CreateAttr("xsi:type", "rim:"+string(v.Kind))
+	e.CreateAttr("xsi:type", v.Kind.xsiType())
 	switch {
 	case v.Kind.simple():
 		e.CreateElement("rim:Value").SetText(v.Text)

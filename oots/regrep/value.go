@@ -34,6 +34,26 @@ func (k Kind) simple() bool {
 	return false
 }
 
+// xsiType returns the xsi:type attribute value written for k, as a
+// constant for the common kinds (building it per value showed in profiles).
+func (k Kind) xsiType() string {
+	switch k {
+	case KindString:
+		return "rim:" + string(KindString)
+	case KindDateTime:
+		return "rim:" + string(KindDateTime)
+	case KindBoolean:
+		return "rim:" + string(KindBoolean)
+	case KindInternational:
+		return "rim:" + string(KindInternational)
+	case KindAny:
+		return "rim:" + string(KindAny)
+	case KindCollection:
+		return "rim:" + string(KindCollection)
+	}
+	return "rim:" + string(k)
+}
+
 // Collection types (the collectionType attribute of CollectionValueType).
 const (
 	CollectionSet  = "urn:oasis:names:tc:ebxml-regrep:CollectionType:Set"
