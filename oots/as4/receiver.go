@@ -36,7 +36,8 @@ type Receiver struct {
 	Config   *pmode.Config
 	Identity keys.Identity
 	// Trust verifies the signatures of incoming messages.
-	Trust    *keys.TrustStore
+	Trust *keys.TrustStore
+	// Security signs, verifies and decrypts; nil means WSS().
 	Security Security
 	// Duplicates remembers received MessageIds; required when a P-Mode
 	// asks for duplicate detection.
@@ -267,18 +268,15 @@ func formatIDs(ids []PartyID) string {
 func (r *Receiver) secure(in *inbound, spool *Spool) error {
 	sec := in.pm.Security
 	id := in.user.MessageID
-	if (sec.Sign || sec.Encrypt) && r.Security == nil {
-		return ErrOther.Withf(id, "P-Mode %q needs WS-Security but the Receiver has none", in.pm.ID)
-	}
 	if sec.Encrypt {
-		parts, err := r.Security.Decrypt(in.doc, in.parts, r.Identity, spool.File)
+		parts, err := r.security().Decrypt(in.doc, in.parts, r.Identity, spool.File)
 		if err != nil {
 			return AsError(err, id, ErrFailedDecryption)
 		}
 		in.parts = parts
 	}
 	if sec.Sign {
-		cert, refs, err := r.Security.Verify(in.doc, in.parts, r.Trust, r.now())
+		cert, refs, err := r.security().Verify(in.doc, in.parts, r.Trust, r.now())
 		if err != nil {
 			return AsError(err, id, ErrFailedAuthentication)
 		}
@@ -288,4 +286,11 @@ func (r *Receiver) secure(in *inbound, spool *Spool) error {
 		in.signer, in.refs = cert, refs
 	}
 	return nil
+}
+
+func (r *Receiver) security() Security {
+	if r.Security != nil {
+		return r.Security
+	}
+	return WSS()
 }

@@ -74,7 +74,7 @@ func (r *Receiver) receipt(in *inbound) ([]byte, error) {
 	sig := &SignalMessage{MessageID: id, RefToMessageID: in.user.MessageID, Timestamp: r.now(), Receipt: rc}
 	doc := NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}})
 	if in.pm.Security.Sign {
-		if err := r.Security.Sign(doc, nil, r.Identity, in.pm.Security); err != nil {
+		if err := r.security().Sign(doc, nil, r.Identity, in.pm.Security); err != nil {
 			return nil, ErrOther.With(in.user.MessageID, fmt.Errorf("signing the receipt: %w", err))
 		}
 	}

@@ -28,7 +28,7 @@ type Sender struct {
 	Identity keys.Identity
 	// Trust verifies the signatures of receipts.
 	Trust *keys.TrustStore
-	// Security signs and encrypts; see WSS.
+	// Security signs, encrypts and verifies receipts; nil means WSS().
 	Security Security
 	// Outbox persists accepted messages, Dir their payload files. Both
 	// must survive restarts for the crash guarantee.
@@ -315,4 +315,11 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 		log.Error("as4 message failed", "err", err)
 		return nil, err
 	}
+}
+
+func (s *Sender) security() Security {
+	if s.Security != nil {
+		return s.Security
+	}
+	return WSS()
 }

@@ -75,11 +75,8 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 	doc := NewEnvelope(&Messaging{User: u})
 	out := &outgoing{id: rec.MessageID, pm: pm, responder: responder}
 	sec := pm.Security
-	if (sec.Sign || sec.Encrypt) && s.Security == nil {
-		return fail("P-Mode %q needs WS-Security but the Sender has none", pm.ID)
-	}
 	if sec.Sign {
-		if err := s.Security.Sign(doc, parts, s.Identity, sec); err != nil {
+		if err := s.security().Sign(doc, parts, s.Identity, sec); err != nil {
 			return fail("sign: %w", err)
 		}
 		out.sentRefs = signedReferences(doc)
@@ -88,7 +85,7 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 		if responder.Cert == nil {
 			return fail("party %q has no certificate to encrypt for", responder.Name)
 		}
-		if parts, err = s.Security.Encrypt(doc, parts, responder.Cert, sec, s.Rand); err != nil {
+		if parts, err = s.security().Encrypt(doc, parts, responder.Cert, sec, s.Rand); err != nil {
 			return fail("encrypt: %w", err)
 		}
 	}
