@@ -16,15 +16,27 @@ type CacheConfig struct {
 
 // Cache keeps recent look-up answers, successful ones and EB:ERR/DSD:ERR
 // error answers alike, for TTL, evicting the least recently used entry
-// when it holds more than MaxEntries answers or MaxBytes bytes. It is safe
-// for concurrent use. Cached values are shared: callers must not modify
-// what a Client returns.
+// when it holds more than MaxEntries answers or MaxBytes bytes (the size
+// of an answer is its XML size; the parsed values take a small multiple of
+// it). Concurrent look-ups of the same query wait for one request and share
+// its outcome. A Cache is safe for concurrent use. Cached values are
+// shared: callers must not modify what a Client returns.
 type Cache struct {
 	cfg   CacheConfig
 	mu    sync.Mutex
 	order *list.List // front = most recently used; values are *cacheEntry
 	items map[string]*list.Element
 	bytes int64
+	// flights holds look-ups under way, so that concurrent callers asking
+	// the same thing wait for one network request.
+	flights map[string]*flight
+}
+
+// flight is one look-up under way; done closes when value and err are set.
+type flight struct {
+	done  chan struct{}
+	value any
+	err   error
 }
 
 type cacheEntry struct {
@@ -49,13 +61,17 @@ func NewCache(cfg CacheConfig) *Cache {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &Cache{cfg: cfg, order: list.New(), items: map[string]*list.Element{}}
+	return &Cache{cfg: cfg, order: list.New(), items: map[string]*list.Element{}, flights: map[string]*flight{}}
 }
 
 // get returns the live entry for key.
 func (c *Cache) get(key string) (value any, err error, ok bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.getLocked(key)
+}
+
+func (c *Cache) getLocked(key string) (value any, err error, ok bool) {
 	el := c.items[key]
 	if el == nil {
 		return nil, nil, false
@@ -93,6 +109,33 @@ func (c *Cache) remove(el *list.Element) {
 	c.order.Remove(el)
 	delete(c.items, e.key)
 	c.bytes -= e.size
+}
+
+// join returns the cached answer for key (hit), or else the flight for
+// key and whether the caller leads it (must fetch, then call land);
+// followers wait on flight.done. Checking the cache and joining under one
+// lock means no caller fetches again an answer that just landed.
+func (c *Cache) join(key string) (value any, err error, hit bool, f *flight, leader bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if v, err, ok := c.getLocked(key); ok {
+		return v, err, true, nil, false
+	}
+	if f := c.flights[key]; f != nil {
+		return nil, nil, false, f, false
+	}
+	f = &flight{done: make(chan struct{})}
+	c.flights[key] = f
+	return nil, nil, false, f, true
+}
+
+// land ends the flight for key with its outcome, which followers receive.
+func (c *Cache) land(key string, f *flight, value any, err error) {
+	c.mu.Lock()
+	delete(c.flights, key)
+	c.mu.Unlock()
+	f.value, f.err = value, err
+	close(f.done)
 }
 
 // Len returns the number of cached answers, expired ones included until

@@ -3,7 +3,10 @@ package commonsvc
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -130,5 +133,53 @@ func TestCacheConcurrentUse(t *testing.T) {
 	wg.Wait()
 	if c.Len() > 50 || c.Bytes() > 1000 || c.Bytes() < 0 {
 		t.Errorf("%d entries, %d bytes", c.Len(), c.Bytes())
+	}
+}
+
+// TestClientSharesConcurrentLookups: callers asking the same thing at once
+// wait for one request to the directory.
+func TestClientSharesConcurrentLookups(t *testing.T) {
+	d := demo(t)
+	h := NewServer(d, nil)
+	release := make(chan struct{})
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		<-release
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	c := clientFor(srv)
+	c.Cache = NewCache(CacheConfig{})
+	const callers = 16
+	var wg sync.WaitGroup
+	errs := make(chan error, callers)
+	for i := 0; i < callers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			reqs, err := c.Requirements(context.Background(), RequirementsQuery{Procedure: "R1", Country: "LV"})
+			if err == nil && len(reqs) != 1 {
+				err = fmt.Errorf("%d requirements", len(reqs))
+			}
+			errs <- err
+		}()
+	}
+	// Let the callers queue up behind the first request, then answer it.
+	deadline := time.Now().Add(5 * time.Second)
+	for hits.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests for %d concurrent callers, want 1", n, callers)
 	}
 }

@@ -96,12 +96,31 @@ func (c *Client) lookup(ctx context.Context, svc Service, endpoint string, param
 	}
 	u.RawQuery = q.Encode()
 	full := u.String()
-	if c.Cache != nil {
-		if v, err, ok := c.Cache.get(full); ok {
-			c.log(ctx, svc, full, "cache", err)
-			return v, err
+	if c.Cache == nil {
+		return c.fetchAndParse(ctx, svc, full, parse)
+	}
+	v, err, hit, f, leader := c.Cache.join(full)
+	if hit {
+		c.log(ctx, svc, full, "cache", err)
+		return v, err
+	}
+	if !leader {
+		select {
+		case <-f.done:
+			c.log(ctx, svc, full, "shared", f.err)
+			return f.value, f.err
+		case <-ctx.Done():
+			return nil, &UnavailableError{Service: svc, URL: full, Err: ctx.Err()}
 		}
 	}
+	v, err = c.fetchAndParse(ctx, svc, full, parse)
+	c.Cache.land(full, f, v, err)
+	return v, err
+}
+
+// fetchAndParse asks the service and parses its answer; service answers
+// (results and EB/DSD error answers) go into the cache.
+func (c *Client) fetchAndParse(ctx context.Context, svc Service, full string, parse func([]byte) (any, error)) (any, error) {
 	body, status, err := c.fetch(ctx, svc, full)
 	if err != nil {
 		c.log(ctx, svc, full, "network", err)
