@@ -34,17 +34,21 @@ type Cache struct {
 
 // flight is one look-up under way; done closes when value and err are set.
 type flight struct {
-	done  chan struct{}
-	value any
-	err   error
+	done   chan struct{}
+	answer answerOf
 }
 
 type cacheEntry struct {
 	key     string
-	value   any
-	err     error
+	answer  answerOf
 	size    int64
 	expires time.Time
+}
+
+// answerOf is the outcome of a look-up: a value or a service error answer.
+type answerOf struct {
+	value any
+	err   error
 }
 
 // NewCache returns an empty cache; zero fields of cfg take the defaults.
@@ -65,29 +69,29 @@ func NewCache(cfg CacheConfig) *Cache {
 }
 
 // get returns the live entry for key.
-func (c *Cache) get(key string) (value any, err error, ok bool) {
+func (c *Cache) get(key string) (answerOf, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.getLocked(key)
 }
 
-func (c *Cache) getLocked(key string) (value any, err error, ok bool) {
+func (c *Cache) getLocked(key string) (answerOf, bool) {
 	el := c.items[key]
 	if el == nil {
-		return nil, nil, false
+		return answerOf{}, false
 	}
 	e := el.Value.(*cacheEntry)
 	if !c.cfg.Now().Before(e.expires) {
 		c.remove(el)
-		return nil, nil, false
+		return answerOf{}, false
 	}
 	c.order.MoveToFront(el)
-	return e.value, e.err, true
+	return e.answer, true
 }
 
 // put stores an answer of size bytes; answers larger than MaxBytes are not
 // kept.
-func (c *Cache) put(key string, value any, err error, size int64) {
+func (c *Cache) put(key string, a answerOf, size int64) {
 	if size > c.cfg.MaxBytes {
 		return
 	}
@@ -96,7 +100,7 @@ func (c *Cache) put(key string, value any, err error, size int64) {
 	if el := c.items[key]; el != nil {
 		c.remove(el)
 	}
-	e := &cacheEntry{key: key, value: value, err: err, size: size, expires: c.cfg.Now().Add(c.cfg.TTL)}
+	e := &cacheEntry{key: key, answer: a, size: size, expires: c.cfg.Now().Add(c.cfg.TTL)}
 	c.items[key] = c.order.PushFront(e)
 	c.bytes += size
 	for c.order.Len() > c.cfg.MaxEntries || c.bytes > c.cfg.MaxBytes {
@@ -115,26 +119,26 @@ func (c *Cache) remove(el *list.Element) {
 // key and whether the caller leads it (must fetch, then call land);
 // followers wait on flight.done. Checking the cache and joining under one
 // lock means no caller fetches again an answer that just landed.
-func (c *Cache) join(key string) (value any, err error, hit bool, f *flight, leader bool) {
+func (c *Cache) join(key string) (cached answerOf, hit bool, f *flight, leader bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if v, err, ok := c.getLocked(key); ok {
-		return v, err, true, nil, false
+	if a, ok := c.getLocked(key); ok {
+		return a, true, nil, false
 	}
 	if f := c.flights[key]; f != nil {
-		return nil, nil, false, f, false
+		return answerOf{}, false, f, false
 	}
 	f = &flight{done: make(chan struct{})}
 	c.flights[key] = f
-	return nil, nil, false, f, true
+	return answerOf{}, false, f, true
 }
 
 // land ends the flight for key with its outcome, which followers receive.
-func (c *Cache) land(key string, f *flight, value any, err error) {
+func (c *Cache) land(key string, f *flight, a answerOf) {
 	c.mu.Lock()
 	delete(c.flights, key)
 	c.mu.Unlock()
-	f.value, f.err = value, err
+	f.answer = a
 	close(f.done)
 }
 

@@ -76,15 +76,15 @@ func TestCacheBounds(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := NewCache(tc.cfg)
 			for i, s := range tc.sizes {
-				c.put(fmt.Sprint(i), i, nil, s)
+				c.put(fmt.Sprint(i), answerOf{value: i}, s)
 			}
 			for _, k := range tc.wantKeys {
-				if v, _, ok := c.get(fmt.Sprint(k)); !ok || v != k {
-					t.Errorf("key %d: %v %v, want cached", k, v, ok)
+				if a, ok := c.get(fmt.Sprint(k)); !ok || a.value != k {
+					t.Errorf("key %d: %v %v, want cached", k, a.value, ok)
 				}
 			}
 			for _, k := range tc.wantAbsent {
-				if _, _, ok := c.get(fmt.Sprint(k)); ok {
+				if _, ok := c.get(fmt.Sprint(k)); ok {
 					t.Errorf("key %d still cached", k)
 				}
 			}
@@ -95,21 +95,21 @@ func TestCacheBounds(t *testing.T) {
 	}
 	t.Run("get refreshes recency", func(t *testing.T) {
 		c := NewCache(CacheConfig{MaxEntries: 2})
-		c.put("a", 1, nil, 1)
-		c.put("b", 2, nil, 1)
+		c.put("a", answerOf{value: 1}, 1)
+		c.put("b", answerOf{value: 2}, 1)
 		c.get("a")
-		c.put("c", 3, nil, 1)
-		if _, _, ok := c.get("a"); !ok {
+		c.put("c", answerOf{value: 3}, 1)
+		if _, ok := c.get("a"); !ok {
 			t.Error("recently read entry evicted")
 		}
-		if _, _, ok := c.get("b"); ok {
+		if _, ok := c.get("b"); ok {
 			t.Error("least recently used entry kept")
 		}
 	})
 	t.Run("replacing a key keeps the byte count", func(t *testing.T) {
 		c := NewCache(CacheConfig{})
-		c.put("a", 1, nil, 30)
-		c.put("a", 2, nil, 50)
+		c.put("a", answerOf{value: 1}, 30)
+		c.put("a", answerOf{value: 2}, 50)
 		if c.Len() != 1 || c.Bytes() != 50 {
 			t.Errorf("%d entries, %d bytes", c.Len(), c.Bytes())
 		}
@@ -125,7 +125,7 @@ func TestCacheConcurrentUse(t *testing.T) {
 			defer wg.Done()
 			for i := 0; i < 500; i++ {
 				k := fmt.Sprint((g * i) % 97)
-				c.put(k, i, nil, int64(i%30))
+				c.put(k, answerOf{value: i}, int64(i%30))
 				c.get(k)
 			}
 		}(g)

@@ -35,7 +35,8 @@ type Client struct {
 	Timeout time.Duration
 	// MaxAnswerBytes rejects larger answers; 0 = DefaultMaxAnswer.
 	MaxAnswerBytes int64
-	// Cache, when set, keeps answers (see Cache).
+	// Cache, when set, keeps answers and makes concurrent identical
+	// look-ups share one request (see Cache).
 	Cache *Cache
 	// Logger receives one debug line per look-up; nil = no logs.
 	Logger *slog.Logger
@@ -99,22 +100,22 @@ func (c *Client) lookup(ctx context.Context, svc Service, endpoint string, param
 	if c.Cache == nil {
 		return c.fetchAndParse(ctx, svc, full, parse)
 	}
-	v, err, hit, f, leader := c.Cache.join(full)
+	cached, hit, f, leader := c.Cache.join(full)
 	if hit {
-		c.log(ctx, svc, full, "cache", err)
-		return v, err
+		c.log(ctx, svc, full, "cache", cached.err)
+		return cached.value, cached.err
 	}
 	if !leader {
 		select {
 		case <-f.done:
-			c.log(ctx, svc, full, "shared", f.err)
-			return f.value, f.err
+			c.log(ctx, svc, full, "shared", f.answer.err)
+			return f.answer.value, f.answer.err
 		case <-ctx.Done():
 			return nil, &UnavailableError{Service: svc, URL: full, Err: ctx.Err()}
 		}
 	}
-	v, err = c.fetchAndParse(ctx, svc, full, parse)
-	c.Cache.land(full, f, v, err)
+	v, err := c.fetchAndParse(ctx, svc, full, parse)
+	c.Cache.land(full, f, answerOf{v, err})
 	return v, err
 }
 
@@ -140,7 +141,7 @@ func (c *Client) fetchAndParse(ctx context.Context, svc Service, full string, pa
 		return nil, err
 	}
 	if c.Cache != nil {
-		c.Cache.put(full, v, err, int64(len(body)))
+		c.Cache.put(full, answerOf{v, err}, int64(len(body)))
 	}
 	c.log(ctx, svc, full, "network", err)
 	return v, err
