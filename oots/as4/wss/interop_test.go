@@ -338,5 +338,18 @@ func TestSantuarioInterop(t *testing.T) {
 		if len(v.References) != 5 {
 			t.Fatalf("%d references, want 5", len(v.References))
 		}
+		// The receipt copies must carry the ec: prefix of WSS4J-style
+		// InclusiveNamespaces along with ds:.
+		doc := etree.NewDocument()
+		doc.SetRoot(v.References[0].Copy())
+		b, _ := doc.WriteToBytes()
+		alone, err := xmlsafe.ParseBytes(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := alone.Root().FindElement(".//InclusiveNamespaces")
+		if in == nil || in.NamespaceURI() != NSExcC14N {
+			t.Fatalf("standalone reference lost the InclusiveNamespaces namespace:\n%s", b)
+		}
 	})
 }

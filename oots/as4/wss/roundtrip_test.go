@@ -5,6 +5,10 @@ import (
 	"crypto/rand"
 	"strings"
 	"testing"
+
+	"github.com/beevik/etree"
+
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
 
 func TestSignVerifyRoundTrip(t *testing.T) {
@@ -40,6 +44,16 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 			}
 			if want := 2 + len(tt.parts); len(v.References) != want {
 				t.Fatalf("Verified.References has %d entries, want %d", len(v.References), want)
+			}
+			for i, r := range v.References {
+				doc := etree.NewDocument()
+				doc.SetRoot(r.Copy())
+				b, _ := doc.WriteToString()
+				alone, err := xmlsafe.ParseBytes([]byte(b))
+				if err != nil || !is(alone.Root(), NSDsig, "Reference") || alone.Root().FindElement("./ds:DigestValue") == nil ||
+					alone.Root().FindElement("./ds:DigestValue").NamespaceURI() != NSDsig {
+					t.Errorf("reference %d is not a self-contained ds:Reference: %v\n%s", i, err, b)
+				}
 			}
 			for i, part := range tt.parts {
 				if uri := v.References[2+i].SelectAttrValue("URI", ""); uri != "cid:"+part.ContentID {

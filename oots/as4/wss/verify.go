@@ -21,7 +21,8 @@ type Verified struct {
 	// Cert is the signer's certificate, checked against the trust store.
 	Cert *x509.Certificate
 	// References are copies of the signed ds:Reference elements, in
-	// SignedInfo order, for the non-repudiation receipt.
+	// SignedInfo order, for the non-repudiation receipt. Each declares the
+	// namespaces it uses, so it can be placed in any document.
 	References []*etree.Element
 }
 
@@ -63,7 +64,7 @@ func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.
 	}
 	v := &Verified{Cert: sig.cert}
 	for _, r := range sig.refs {
-		v.References = append(v.References, r.el.Copy())
+		v.References = append(v.References, standalone(r.el))
 	}
 	return v, nil
 }
@@ -254,4 +255,51 @@ func hasCommentOrPI(el *etree.Element) bool {
 		}
 	}
 	return false
+}
+
+// standalone returns a copy of el that declares on itself every namespace
+// prefix used in its subtree and declared above it.
+func standalone(el *etree.Element) *etree.Element {
+	c := el.Copy()
+	declared := map[string]bool{}
+	for _, a := range c.Attr {
+		if a.Space == "xmlns" {
+			declared[a.Key] = true
+		}
+	}
+	var walk func(*etree.Element)
+	walk = func(e *etree.Element) {
+		need := []string{e.Space}
+		for _, a := range e.Attr {
+			if a.Space != "" && a.Space != "xmlns" && a.Space != "xml" {
+				need = append(need, a.Space)
+			}
+		}
+		for _, p := range need {
+			if p == "" || declared[p] {
+				continue
+			}
+			declared[p] = true
+			if uri := lookupPrefix(el, p); uri != "" {
+				c.CreateAttr("xmlns:"+p, uri)
+			}
+		}
+		for _, ch := range e.ChildElements() {
+			walk(ch)
+		}
+	}
+	walk(c)
+	return c
+}
+
+// lookupPrefix resolves prefix in the scope of el, ancestors included.
+func lookupPrefix(el *etree.Element, prefix string) string {
+	for e := el; e != nil; e = e.Parent() {
+		for _, a := range e.Attr {
+			if a.Space == "xmlns" && a.Key == prefix {
+				return a.Value
+			}
+		}
+	}
+	return ""
 }
