@@ -22,5 +22,9 @@
 //	case *edm.ExceptionResponse:                  // m.PreviewRequired(), m.Exception.Code ...
 //	}
 //
-// All input is parsed through oots/xmlsafe (size limit, no DTDs).
+// All input is parsed through oots/xmlsafe: at most xmlsafe.DefaultLimit
+// (8 MiB), no DTD or entity declarations (XXE, entity bombs), and element
+// names are matched by namespace URI, never by prefix. Errors wrap the
+// sentinels below and name the slot (regrep.SlotError) or the element or
+// attribute path (regrep.FieldError) at fault.
 package edm

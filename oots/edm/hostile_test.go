@@ -254,3 +254,63 @@ func TestOtherPrefixes(t *testing.T) {
 		t.Error(d)
 	}
 }
+
+// TestDefaultNamespaceContent: sdg content written with a default
+// namespace and other prefixes for rim/xsi (as some member states'
+// generators do) parses to the same values.
+func TestDefaultNamespaceContent(t *testing.T) {
+	for _, m := range []Message{naturalRequest(), typicalResponse(), previewResponse()} {
+		data, err := m.Marshal(V1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc := etree.NewDocument()
+		if err := doc.ReadFromBytes(data); err != nil {
+			t.Fatal(err)
+		}
+		var walk func(e *etree.Element, inSDG bool)
+		walk = func(e *etree.Element, inSDG bool) {
+			if e.Space == "sdg" {
+				e.Space = ""
+				if !inSDG {
+					e.CreateAttr("xmlns", regrep.NSSDG)
+				}
+				inSDG = true
+			}
+			if e.Space == "rim" {
+				e.Space = "ns4"
+			}
+			for _, a := range e.Attr {
+				if a.Space == "xsi" && a.Key == "type" {
+					e.CreateAttr("d3p1:type", strings.Replace(a.Value, "rim:", "ns4:", 1))
+					e.CreateAttr("xmlns:d3p1", regrep.NSXSI)
+					e.RemoveAttr("xsi:type")
+					break
+				}
+			}
+			for _, c := range e.ChildElements() {
+				walk(c, inSDG)
+			}
+		}
+		root := doc.Root()
+		root.RemoveAttr("xmlns:rim")
+		root.RemoveAttr("xmlns:sdg")
+		root.CreateAttr("xmlns:ns4", regrep.NSRIM)
+		walk(root, false)
+		out, err := doc.WriteToBytes()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(out, []byte("<sdg:")) || bytes.Contains(out, []byte("<rim:")) {
+			t.Fatalf("rewrite left standard prefixes:\n%s", out)
+		}
+		got, err := Parse(out)
+		if err != nil {
+			t.Fatalf("%T: %v\n%s", m, err, out)
+		}
+		want, _ := Parse(data)
+		if d := compareMessages(want, got); d != "" {
+			t.Errorf("%T: %s", m, d)
+		}
+	}
+}
