@@ -132,7 +132,12 @@ func constructedMessages() map[string]Message {
 	empty.Evidence = nil
 	timeout := NewTimeout(naturalRequest(), errorProvider(), "The base registry did not answer in time", fixedNow.Add(time.Minute))
 	timeout.ResponseID = "530ad1e2-5eaf-4a9a-8192-227432eea95e"
+	later := typicalResponse()
+	later.Status = StatusUnavailable
+	later.Evidence = nil
+	later.ResponseAvailableDateTime = fixedNow.Add(48 * time.Hour)
 	return map[string]Message{
+		"response-later":        later,
 		"request-natural":       naturalRequest(),
 		"request-legal-rep":     legalRequest(),
 		"request-after-preview": afterPreview(),
