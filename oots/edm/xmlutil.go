@@ -19,7 +19,7 @@ func newDocument(root string) (*etree.Document, *etree.Element) {
 	doc := etree.NewDocument()
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
 	r := doc.CreateElement(root)
-	regrep.Declare(r, regrep.Standard[:]...)
+	regrep.DeclareStandard(r)
 	return doc, r
 }
 

@@ -20,7 +20,7 @@ func TestExceptionRoundTrip(t *testing.T) {
 	}
 	doc := etree.NewDocument()
 	root := doc.CreateElement("root")
-	Declare(root, Standard[:]...)
+	DeclareStandard(root)
 	in.Build(root)
 	data, err := doc.WriteToBytes()
 	if err != nil {
@@ -103,7 +103,7 @@ func FuzzReadException(f *testing.F) {
 		}
 		out := etree.NewDocument()
 		root := out.CreateElement("root")
-		Declare(root, Standard[:]...)
+		DeclareStandard(root)
 		x.Build(root)
 		data, err := out.WriteToBytes()
 		if err != nil {

@@ -38,15 +38,32 @@ type Namespace struct {
 	URI    string
 }
 
-// Standard lists the namespaces an OOTS RegRep message root declares, in
-// the order they are written. The xml prefix is predefined and not listed.
-var Standard = [...]Namespace{
-	{PrefixXSI, NSXSI},
-	{PrefixRS, NSRS},
-	{PrefixSDG, NSSDG},
-	{PrefixRIM, NSRIM},
-	{PrefixQuery, NSQuery},
-	{PrefixXLink, NSXLink},
+// StandardNamespaces returns the namespaces an OOTS RegRep message root
+// declares, in the order they are written. The xml prefix is predefined
+// and not listed. Each call returns a fresh array.
+func StandardNamespaces() [6]Namespace {
+	return [...]Namespace{
+		{PrefixXSI, NSXSI},
+		{PrefixRS, NSRS},
+		{PrefixSDG, NSSDG},
+		{PrefixRIM, NSRIM},
+		{PrefixQuery, NSQuery},
+		{PrefixXLink, NSXLink},
+	}
+}
+
+// Standard is StandardNamespaces() as a package variable.
+//
+// Deprecated: use DeclareStandard or StandardNamespaces; a package-level
+// table can be changed by any importer. Kept until its last user moves.
+var Standard = StandardNamespaces()
+
+// DeclareStandard declares the standard OOTS RegRep prefixes on e (the
+// message root), as the builders of this package and its users expect.
+func DeclareStandard(e *etree.Element) {
+	for _, ns := range StandardNamespaces() {
+		e.CreateAttr("xmlns:"+ns.Prefix, ns.URI)
+	}
 }
 
 // Declare adds xmlns declarations for the given namespaces to e.

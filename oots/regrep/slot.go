@@ -239,7 +239,7 @@ func (s *Slot) wrap(err error) error {
 
 // Build appends s to parent as a rim:Slot element and returns it. The
 // element names use the rim: and xsi: prefixes, which the document root must
-// declare (see Declare and Standard).
+// declare (see DeclareStandard).
 func (s Slot) Build(parent *etree.Element) *etree.Element {
 	e := parent.CreateElement("rim:Slot")
 	e.CreateAttr("name", s.Name)

@@ -181,7 +181,7 @@ func TestBuildReadRoundTrip(t *testing.T) {
 	}
 	doc := etree.NewDocument()
 	root := doc.CreateElement("root")
-	Declare(root, Standard[:]...)
+	DeclareStandard(root)
 	for _, s := range in {
 		s.Build(root)
 	}
@@ -238,7 +238,7 @@ func FuzzReadSlots(f *testing.F) {
 		// Whatever was read must build and read back to the same names.
 		out := etree.NewDocument()
 		root := out.CreateElement("root")
-		Declare(root, Standard[:]...)
+		DeclareStandard(root)
 		for _, sl := range slots {
 			sl.Value.Any = nil // foreign content may use undeclared prefixes
 			for i := range sl.Value.Elements {
@@ -268,7 +268,7 @@ func TestStartSlotsMatchBuild(t *testing.T) {
 	// The streaming helpers must write what Slot.Build writes.
 	doc := etree.NewDocument()
 	root := doc.CreateElement("root")
-	Declare(root, Standard[:]...)
+	DeclareStandard(root)
 	StartAnySlot(root, "A").CreateElement("sdg:Agent")
 	c := StartCollectionSlot(root, "C", CollectionSet)
 	AddAnyElement(c).CreateElement("sdg:Requirement")
