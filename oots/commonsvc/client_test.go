@@ -115,7 +115,7 @@ func TestClientAttributeFlow(t *testing.T) {
 	c := clientFor(srv)
 	ctx := context.Background()
 	reqs, err := c.Requirements(ctx, RequirementsQuery{Procedure: "R1", Country: "LV"})
-	if err != nil || len(reqs) != 1 || reqs[0].ID != reqBase+"proof-of-birth" {
+	if err != nil || len(reqs) != 1 || reqs[0].ID != reqID("proof-of-birth") {
 		t.Fatalf("requirements: %v %+v", err, reqs)
 	}
 	ets, err := c.EvidenceTypes(ctx, EvidenceTypesQuery{RequirementID: reqs[0].ID, Country: "DE"})
@@ -157,7 +157,7 @@ func TestClientAttributeFlow(t *testing.T) {
 		t.Errorf("preview from the directory: %v %v, want not supported", err, ts[0].Services[0].Preview)
 	}
 	// FI speaks EDM v2.0.
-	fi, err := c.EvidenceTypes(ctx, EvidenceTypesQuery{RequirementID: reqBase + "proof-of-birth", Country: "FI"})
+	fi, err := c.EvidenceTypes(ctx, EvidenceTypesQuery{RequirementID: reqID("proof-of-birth"), Country: "FI"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -272,14 +272,16 @@ func LoadDirectory(data []byte) (*Directory, error) {
 	return d, nil
 }
 
-// requirementID resolves a requirement reference: a full id, or the last
-// path segment of one.
+// requirementID resolves a requirement reference: a full id, its last path
+// segment, or the slug its demo UUID is derived from
+// (docs/demo-requirements.md).
 func requirementID(d *Directory, ref string) string {
 	if d.byReq[ref] != nil {
 		return ref
 	}
+	derived := "/" + demoUUID("requirement", ref)
 	for _, r := range d.requirements {
-		if strings.HasSuffix(r.id, "/"+ref) {
+		if strings.HasSuffix(r.id, "/"+ref) || strings.HasSuffix(r.id, derived) {
 			return r.id
 		}
 	}

@@ -21,7 +21,11 @@ func demo(t testing.TB) *Directory {
 	return d
 }
 
-const reqBase = "https://vienreiz.lv/sr/requirements/"
+const reqBase = "https://sr.oots.tech.europa.eu/requirements/"
+
+// reqID is the demo requirement identifier of a slug of
+// docs/demo-requirements.md.
+func reqID(slug string) string { return reqBase + demoUUID("requirement", slug) }
 
 // TestDemoMatchesSharedRequirements reads docs/demo-requirements.md and
 // checks the demo directory has exactly those requirement ids, each with
@@ -35,7 +39,7 @@ func TestDemoMatchesSharedRequirements(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile(`(?m)^\| ([a-z-]+) \| [^|]+ \| ([A-Z0-9, ]+) \|$`)
+	row := regexp.MustCompile(`(?m)^\| [a-z-]+ \| ([0-9a-f-]{36}) \| [^|]+ \| ([A-Z0-9, ]+) \|$`)
 	rows := row.FindAllStringSubmatch(string(doc), -1)
 	if len(rows) != 11 {
 		t.Fatalf("found %d requirement rows in docs/demo-requirements.md, want 11", len(rows))
@@ -141,7 +145,7 @@ func TestLoadDirectoryRejectsBrokenData(t *testing.T) {
 // requirement slug in country.
 func classificationOf(t testing.TB, d *Directory, slug, country string) string {
 	t.Helper()
-	reqs, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqBase + slug, Country: country})
+	reqs, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqID(slug), Country: country})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -178,15 +182,15 @@ func TestDirectoryErrorCodes(t *testing.T) {
 			return err
 		}, EBEmptyResult, ""},
 		{"EB evidence types: unknown requirement", func() error {
-			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqBase + "nope", Country: "LV"})
+			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqID("nope"), Country: "LV"})
 			return err
-		}, EBRequirementNotFound, reqBase + "nope"},
+		}, EBRequirementNotFound, reqID("nope")},
 		{"EB evidence types: malformed country", func() error {
-			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqBase + "proof-of-birth", Country: "latvia"})
+			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqID("proof-of-birth"), Country: "latvia"})
 			return err
 		}, EBBadParameters, ParamCountry},
 		{"EB evidence types: none in country", func() error {
-			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqBase + "proof-of-income", Country: "DE"})
+			_, err := d.EvidenceTypes(EvidenceTypesQuery{RequirementID: reqID("proof-of-income"), Country: "DE"})
 			return err
 		}, EBEmptyResult, ""},
 		{"DSD: no classification", func() error { _, err := d.DataServices(DataServicesQuery{Country: "LV"}); return err }, DSDBadParameters, ParamClassification},
@@ -331,7 +335,7 @@ func TestDirectoryRequirementsAnswer(t *testing.T) {
 	}
 	var ids []string
 	for _, r := range reqs {
-		ids = append(ids, strings.TrimPrefix(r.ID, reqBase))
+		ids = append(ids, r.ID)
 		if len(r.ReferenceFrameworks) != 1 || r.ReferenceFrameworks[0].Jurisdiction.Country != "EE" || r.ReferenceFrameworks[0].Procedures[0] != "W1" {
 			t.Errorf("%s: reference frameworks %+v", r.ID, r.ReferenceFrameworks)
 		}
@@ -339,7 +343,7 @@ func TestDirectoryRequirementsAnswer(t *testing.T) {
 			t.Errorf("%s: requirements answer carries evidence types", r.ID)
 		}
 	}
-	if want := []string{"proof-of-birth", "social-security-contributions"}; !slices.Equal(ids, want) {
+	if want := []string{reqID("proof-of-birth"), reqID("social-security-contributions")}; !slices.Equal(ids, want) {
 		t.Errorf("W1 requirements %v, want %v", ids, want)
 	}
 }

@@ -28,7 +28,7 @@ func Example() {
 	ctx := context.Background()
 
 	reqs, err := c.EvidenceTypes(ctx, commonsvc.EvidenceTypesQuery{
-		RequirementID: "https://vienreiz.lv/sr/requirements/proof-of-residence", Country: "DE"})
+		RequirementID: "https://sr.oots.tech.europa.eu/requirements/ae2cfbb0-c834-5fb4-b1f4-381711fb5f63", Country: "DE"})
 	if err != nil {
 		panic(err)
 	}

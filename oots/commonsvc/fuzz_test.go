@@ -120,7 +120,7 @@ func FuzzParseDataServices(f *testing.F) {
 func FuzzServerQuery(f *testing.F) {
 	for _, q := range []string{
 		RequirementsQuery{Procedure: "R1", Country: "LV"}.Values().Encode(),
-		EvidenceTypesQuery{RequirementID: reqBase + "proof-of-birth", Country: "DE"}.Values().Encode(),
+		EvidenceTypesQuery{RequirementID: reqID("proof-of-birth"), Country: "DE"}.Values().Encode(),
 		DataServicesQuery{Classification: "x", Country: "DE", AdminLevel2: "DE3", Classifications: map[string]string{"a": "b"}}.Values().Encode(),
 		"queryId=%zz", "", "a=b&a=c",
 	} {

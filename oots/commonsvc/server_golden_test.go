@@ -17,8 +17,8 @@ func TestServerAnswersGolden(t *testing.T) {
 	jd := d.byClass[deBirth].jurisdiction
 	for _, tc := range []struct{ name, query string }{
 		{"eb-requirements-R1-LV", RequirementsQuery{Procedure: "R1", Country: "LV"}.Values().Encode()},
-		{"eb-evidence-types-birth-DE", EvidenceTypesQuery{RequirementID: reqBase + "proof-of-birth", Country: "DE"}.Values().Encode()},
-		{"eb-err-0002", EvidenceTypesQuery{RequirementID: reqBase + "nope", Country: "DE"}.Values().Encode()},
+		{"eb-evidence-types-birth-DE", EvidenceTypesQuery{RequirementID: reqID("proof-of-birth"), Country: "DE"}.Values().Encode()},
+		{"eb-err-0002", EvidenceTypesQuery{RequirementID: reqID("nope"), Country: "DE"}.Values().Encode()},
 		{"dsd-err-0005-birth-DE", DataServicesQuery{Classification: deBirth, Country: "DE"}.Values().Encode()},
 		{"dsd-birth-DE3", DataServicesQuery{Classification: deBirth, Country: "DE", EvidenceTypeID: d.byClass[deBirth].id, JurisdictionContext: jd.ContextID, AdminLevel2: "DE3"}.Values().Encode()},
 		{"dsd-err-0005-pension-FI", DataServicesQuery{Classification: fiPension, Country: "FI"}.Values().Encode()},

@@ -86,15 +86,9 @@ func answerSet(t *testing.T, d *Directory) map[string][]byte {
 	return out
 }
 
-// demoIDRules are the v1.0 rules the demo data breaks on purpose: they
-// require the EC Semantic Repository prefixes
-// (https://sr.oots.tech.europa.eu/requirements/UUID, …/evidencetypeclassifications/CC/UUID)
-// while the demo uses its own namespace (docs/demo-requirements.md), and
+// demoIDRules are the v1.0 rules the demo data breaks on purpose:
 // R-DSD-RESP-C015 requires oots-edm:v1.0 while the FI providers speak v2.0.
-var demoIDRules = map[string]bool{
-	"R-EB-REQ-C001": true, "R-EB-EVI-C001": true, "R-EB-EVI-C016": true,
-	"R-DSD-RESP-C003": true, "R-DSD-ERR-C011": true, "R-DSD-RESP-C015": true,
-}
+var demoIDRules = map[string]bool{"R-DSD-RESP-C015": true}
 
 // TestServerAnswersValidate runs oots-validate (XSD + v1.0 Schematron) over
 // the server's answers in one call: answers of a fixture directory that
