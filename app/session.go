@@ -39,6 +39,10 @@ type Session struct {
 	Language  *Language
 	Catalogue *Catalogue
 	About     About
+	// Background runs slow work (calls to the exchange service) off the
+	// UI thread; results come back through the bindings. It starts a
+	// goroutine; tests may make it synchronous.
+	Background func(task func())
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -48,8 +52,9 @@ func NewSession(api CatalogueAPI, prefs Preferences, about About, log *slog.Logg
 		log = slog.Default()
 	}
 	return &Session{
-		Language:  NewLanguage(prefs),
-		Catalogue: NewCatalogue(api, log),
-		About:     about,
+		Language:   NewLanguage(prefs),
+		Catalogue:  NewCatalogue(api, log),
+		About:      about,
+		Background: func(task func()) { go task() },
 	}
 }

@@ -29,9 +29,11 @@ const searchTimeout = 10 * time.Second
 type ServicesScreen struct {
 	widget.BaseWidget
 
-	model *app.Catalogue
-	lang  *app.Language
-	win   fyne.Window
+	model      *app.Catalogue
+	lang       *app.Language
+	win        fyne.Window
+	background func(func())
+	delay      time.Duration // pause in typing before a search; 0 searches at once
 
 	nav      *container.Navigation
 	Search   *widget.Entry
@@ -47,8 +49,9 @@ type ServicesScreen struct {
 }
 
 // NewServicesScreen builds the catalogue screen and runs the first search.
-func NewServicesScreen(win fyne.Window, model *app.Catalogue, l *app.Language) *ServicesScreen {
-	s := &ServicesScreen{model: model, lang: l, win: win}
+func NewServicesScreen(win fyne.Window, sess *app.Session) *ServicesScreen {
+	model := sess.Catalogue
+	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -97,7 +100,7 @@ func NewServicesScreen(win fyne.Window, model *app.Catalogue, l *app.Language) *
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = container.NewNavigationWithTitle(list, lang.L("services.title"))
 
-	go s.loadFacets()
+	s.background(s.loadFacets)
 	s.searchNow()
 	return s
 }
@@ -158,12 +161,16 @@ func (s *ServicesScreen) query() catalogue.Query {
 
 // searchSoon searches once typing pauses.
 func (s *ServicesScreen) searchSoon() {
+	if s.delay == 0 {
+		s.searchNow()
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.timer != nil {
 		s.timer.Stop()
 	}
-	s.timer = time.AfterFunc(searchDelay, func() { fyne.Do(s.searchNow) })
+	s.timer = time.AfterFunc(s.delay, func() { fyne.Do(s.searchNow) })
 }
 
 // searchNow runs the search in the background; the model publishes the
@@ -173,11 +180,11 @@ func (s *ServicesScreen) searchNow() {
 		return // still being built
 	}
 	q := s.query()
-	go func() {
+	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
 		defer cancel()
 		_ = s.model.Search(ctx, q) // the model shows the error
-	}()
+	})
 }
 
 func (s *ServicesScreen) loadFacets() {

@@ -43,7 +43,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.screens = append(sh.screens, screen)
 		sh.buttons = append(sh.buttons, newNavButton(icon, lang.L(key), func() { sh.Select(i) }))
 	}
-	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s.Catalogue, s.Language))
+	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s))
 	add(theme.DocumentIcon(), "nav.requests", NewEmptyState(theme.DocumentIcon(), "requests"))
 	add(theme.FolderIcon(), "nav.wallet", NewEmptyState(theme.FolderIcon(), "wallet"))
 	add(theme.MailComposeIcon(), "nav.inbox", NewEmptyState(theme.MailComposeIcon(), "inbox"))

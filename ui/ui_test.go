@@ -35,6 +35,9 @@ func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
 	s := app.NewSession(client.New(srv.URL()), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	// The test driver runs fyne.Do on the calling goroutine, so background
+	// work must stay on the test's goroutine to keep widget access single-threaded.
+	s.Background = func(task func()) { task() }
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 700))
@@ -104,6 +107,7 @@ func labels(root fyne.CanvasObject) string {
 func TestSearchFilterAndOpenAService(t *testing.T) {
 	w, s := newApp(t, "en")
 	sc := servicesScreen(t, w)
+	sc.delay = 0
 	eventually(t, "the whole catalogue", func() bool { return s.Catalogue.Results.Length() == 16 })
 
 	test.Type(sc.Search, "pension")
@@ -130,6 +134,7 @@ func TestSearchFilterAndOpenAService(t *testing.T) {
 func TestNoResultsAndOverlongSearchAreExplained(t *testing.T) {
 	w, s := newApp(t, "en")
 	sc := servicesScreen(t, w)
+	sc.delay = 0
 	test.Type(sc.Search, "zzzznothing")
 	eventually(t, "an empty result", func() bool {
 		return s.Catalogue.Results.Length() == 0 && strings.Contains(labels(w.Content()), lang.L("services.none_found"))
