@@ -79,7 +79,7 @@ func (r *ExceptionResponse) Build(v Version) (*etree.Document, error) {
 func (r *ExceptionResponse) check() error {
 	x := &r.Exception
 	switch {
-	case r.RequestID == "" && x.Code != CodeInvalidRequest:
+	case r.RequestID == "" && x.Code != CodeInvalidRequest && x.Type != regrep.InvalidRequestException:
 		return regrep.FieldErr("query:QueryResponse/@requestId", ErrMissing)
 	case r.ResponseID == "":
 		return regrep.SlotErr("EvidenceResponseIdentifier", ErrMissing)

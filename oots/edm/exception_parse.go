@@ -88,6 +88,9 @@ func (x *Exception) read(rx *regrep.Exception) error {
 	if x.PreviewLocation, err = slots.str("PreviewLocation", false); err != nil {
 		return err
 	}
+	if x.PreviewLocation == "" && x.Code == CodePreviewRequired {
+		return regrep.SlotErr("PreviewLocation", fmt.Errorf("%w: EDM:ERR:0002 needs a preview location", ErrMissing))
+	}
 	if x.PreviewLocation != "" {
 		if err := checkPreviewLocation(x.PreviewLocation); err != nil {
 			return regrep.SlotErr("PreviewLocation", err)

@@ -205,6 +205,11 @@ func TestMissingMandatory(t *testing.T) {
 		{typicalResponse(), func(r *etree.Element) { drop(r, "//rim:RepositoryItemRef") }, "rim:RepositoryItemRef"},
 		{typicalResponse(), func(r *etree.Element) { drop(r, "//sdg:Evidence/sdg:IssuingDate") }, "sdg:IssuingDate"},
 		{typicalResponse(), func(r *etree.Element) { drop(r, "//sdg:Evidence/sdg:IsAbout") }, "sdg:IsAbout"},
+		{typicalResponse(), func(r *etree.Element) { r.FindElement("//rim:RepositoryItemRef").RemoveAttr("xlink:title") }, "@xlink:title"},
+		{typicalResponse(), func(r *etree.Element) { drop(r, "//sdg:IsConformantTo/sdg:Title") }, "sdg:IsConformantTo/sdg:Title"},
+		{naturalRequest(), func(r *etree.Element) { drop(r, "//sdg:Requirement/sdg:Name") }, "sdg:Requirement/sdg:Name"},
+		{naturalRequest(), func(r *etree.Element) { dropAll(r, "//sdg:DataServiceEvidenceType/sdg:Title") }, "sdg:DataServiceEvidenceType/sdg:Title"},
+		{previewResponse(), dropSlot("PreviewLocation"), "EDM:ERR:0002 needs a preview location"},
 		{previewResponse(), dropSlot("Timestamp"), "Timestamp"},
 		{previewResponse(), dropSlot("ErrorProvider"), "ErrorProvider"},
 		{previewResponse(), dropSlot("EvidenceRequester"), "EvidenceRequester"},
@@ -221,6 +226,12 @@ func TestMissingMandatory(t *testing.T) {
 				t.Errorf("error %q does not name %q", err, tc.mention)
 			}
 		})
+	}
+}
+
+func dropAll(root *etree.Element, path string) {
+	for _, e := range root.FindElements(path) {
+		e.Parent().RemoveChild(e)
 	}
 }
 

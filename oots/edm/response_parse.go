@@ -145,6 +145,8 @@ func readItem(o *etree.Element, id string) (EvidenceItem, error) {
 	if item.Attachment.Href, ok = regrep.AttrNS(ref, regrep.NSXLink, "href"); !ok || item.Attachment.Href == "" {
 		return item, regrep.FieldErr("rim:RepositoryItemRef/@xlink:href", ErrMissing)
 	}
-	item.Attachment.Title, _ = regrep.AttrNS(ref, regrep.NSXLink, "title")
+	if item.Attachment.Title, ok = regrep.AttrNS(ref, regrep.NSXLink, "title"); !ok || item.Attachment.Title == "" {
+		return item, regrep.FieldErr("rim:RepositoryItemRef/@xlink:title", ErrMissing)
+	}
 	return item, nil
 }

@@ -118,6 +118,9 @@ func parseAgent(e *etree.Element) (Agent, error) {
 				}
 				return nil
 			})
+			if j.AdminUnitLevel1 == "" {
+				return regrep.FieldErr(path+"/sdg:Jurisdiction/sdg:AdminUnitLevel1", ErrMissing)
+			}
 			a.Jurisdiction = j
 		case "Classification":
 			a.Classification = text(c)
@@ -250,6 +253,9 @@ func parseRequirement(e *etree.Element) (Requirement, error) {
 	if r.Identifier == "" {
 		return Requirement{}, regrep.FieldErr("sdg:Requirement/sdg:Identifier", ErrMissing)
 	}
+	if len(r.Names) == 0 {
+		return Requirement{}, regrep.FieldErr("sdg:Requirement/sdg:Name", ErrMissing)
+	}
 	return r, nil
 }
 
@@ -311,6 +317,8 @@ func parseEvidenceType(e *etree.Element) (EvidenceType, error) {
 		return EvidenceType{}, regrep.FieldErr(path+"/sdg:Identifier", ErrMissing)
 	case t.Classification == "":
 		return EvidenceType{}, regrep.FieldErr(path+"/sdg:EvidenceTypeClassification", ErrMissing)
+	case len(t.Titles) == 0:
+		return EvidenceType{}, regrep.FieldErr(path+"/sdg:Title", ErrMissing)
 	case !seenDist:
 		return EvidenceType{}, regrep.FieldErr(path+"/sdg:DistributedAs", ErrMissing)
 	}
@@ -450,8 +458,12 @@ func parseEvidence(e *etree.Element) (Evidence, error) {
 		return Evidence{}, regrep.FieldErr(path+"/sdg:IsAbout", ErrMissing)
 	case !seenAuth:
 		return Evidence{}, regrep.FieldErr(path+"/sdg:IssuingAuthority", ErrMissing)
-	case !seenConf:
-		return Evidence{}, regrep.FieldErr(path+"/sdg:IsConformantTo", ErrMissing)
+	case !seenConf || ev.IsConformantTo.Classification == "":
+		return Evidence{}, regrep.FieldErr(path+"/sdg:IsConformantTo/sdg:EvidenceTypeClassification", ErrMissing)
+	case len(ev.IsConformantTo.Titles) == 0:
+		return Evidence{}, regrep.FieldErr(path+"/sdg:IsConformantTo/sdg:Title", ErrMissing)
+	case ev.ValidityPeriod != nil && (ev.ValidityPeriod.StartDate == "" || ev.ValidityPeriod.EndDate == ""):
+		return Evidence{}, regrep.FieldErr(path+"/sdg:ValidityPeriod", fmt.Errorf("%w: StartDate and EndDate", ErrMissing))
 	case ev.IssuingDate == "":
 		return Evidence{}, regrep.FieldErr(path+"/sdg:IssuingDate", ErrMissing)
 	case !seenDist:
