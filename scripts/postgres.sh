@@ -22,9 +22,10 @@ for i in $(seq 1 30); do as_postgres pg_isready -q -p "$port" && break; sleep 1;
 as_postgres psql -q -p "$port" -v ON_ERROR_STOP=1 <<SQL >&2
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'vienreiz') THEN
-    CREATE ROLE vienreiz LOGIN PASSWORD 'vienreiz';
+    CREATE ROLE vienreiz LOGIN CREATEDB PASSWORD 'vienreiz';
   END IF;
 END \$\$;
+ALTER ROLE vienreiz CREATEDB;
 DROP DATABASE IF EXISTS vienreiz_test;
 CREATE DATABASE vienreiz_test OWNER vienreiz;
 SQL

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/internal/pgtest"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
@@ -40,8 +41,24 @@ func start(t *testing.T, cfg exchange.Config) *exchange.Server {
 	return s
 }
 
+// configs returns the embedded default (SQLite in a data folder) and, when
+// VIENREIZ_TEST_POSTGRES is set, a PostgreSQL-backed service.
+func configs(t *testing.T) map[string]exchange.Config {
+	out := map[string]exchange.Config{"sqlite": {DataDir: t.TempDir()}}
+	if dsn := pgtest.Fresh(t); dsn != "" {
+		out["postgres"] = exchange.Config{Database: dsn}
+	}
+	return out
+}
+
 func TestCatalogueThroughClient(t *testing.T) {
-	s := start(t, exchange.Config{DataDir: t.TempDir()})
+	for name, cfg := range configs(t) {
+		t.Run(name, func(t *testing.T) { testCatalogueThroughClient(t, cfg) })
+	}
+}
+
+func testCatalogueThroughClient(t *testing.T, cfg exchange.Config) {
+	s := start(t, cfg)
 	c := client.New(s.URL())
 	ctx := context.Background()
 

@@ -10,11 +10,12 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/internal/pgtest"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // testStores opens a fresh SQLite store and, when VIENREIZ_TEST_POSTGRES
-// names a PostgreSQL database, a PostgreSQL store emptied for the test, so
+// names a PostgreSQL server, a store in a database of the test's own, so
 // every behaviour is checked on both databases.
 func testStores(t *testing.T) map[string]*Store {
 	t.Helper()
@@ -26,30 +27,15 @@ func testStores(t *testing.T) map[string]*Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	out["sqlite"] = s
-	if dsn := os.Getenv("VIENREIZ_TEST_POSTGRES"); dsn != "" {
-		resetPostgres(t, dsn)
+	if dsn := pgtest.Fresh(t); dsn != "" {
 		p, err := Open(ctx, dsn, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { p.Close() })
 		out["postgres"] = p
-	} else {
-		t.Log("PostgreSQL not tested: set VIENREIZ_TEST_POSTGRES=postgres://... to include it")
 	}
 	return out
-}
-
-func resetPostgres(t *testing.T, dsn string) {
-	t.Helper()
-	db, err := openPostgres(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`DROP SCHEMA public CASCADE; CREATE SCHEMA public`); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func demoCatalogue(t testing.TB) *catalogue.Catalogue {
