@@ -65,10 +65,6 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 	if err != nil {
 		return nil, fmt.Errorf("encrypt: key transport: %w", err)
 	}
-	sec, err := securityHeader(e)
-	if err != nil {
-		return nil, err
-	}
 
 	key := make([]byte, keySize)
 	if _, err := io.ReadFull(rnd, key); err != nil {
@@ -99,8 +95,15 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 		datas = append(datas, encryptedData(edID, ekID, dataAlg, p))
 		out[i] = sealedPart(p, key, iv)
 	}
+	// Only now, with nothing left to fail, does the envelope change.
+	sec, _, err := securityHeader(e)
+	if err != nil {
+		return nil, err
+	}
+	declareIfMissing(ek, sec, "wsse", NSWsse)
 	sec.InsertChildAt(0, ek)
 	for i, ed := range datas {
+		declareIfMissing(ed, sec, "wsse", NSWsse)
 		sec.InsertChildAt(1+i, ed)
 	}
 	return out, nil

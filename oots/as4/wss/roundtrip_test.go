@@ -2,12 +2,17 @@ package wss
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/rand"
+	"errors"
+	"io"
 	"strings"
 	"testing"
 
 	"github.com/beevik/etree"
 
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
 
@@ -151,5 +156,70 @@ func TestSignEncryptDecryptVerify(t *testing.T) {
 	}
 	if _, err := Verify(got, dec, p.trust, testNow); err != nil {
 		t.Fatalf("Verify after Decrypt: %v", err)
+	}
+}
+
+func TestSignFailureLeavesEnvelopeUnchanged(t *testing.T) {
+	p := getPKI(t)
+	broken := Part{ContentID: "broken@x", ContentType: "application/gzip", Open: func() (io.ReadCloser, error) {
+		return nil, errors.New("disk gone")
+	}}
+	tests := []struct {
+		name  string
+		parts []Part
+		id    keys.Identity
+		alg   pmode.Security
+	}{
+		{"unreadable attachment", []Part{memPart("ok@x", "application/gzip", []byte("x")), broken}, p.sender, as4Security},
+		{"repeated Content-ID", []Part{memPart("a@x", "application/gzip", nil), memPart("a@x", "application/gzip", nil)}, p.sender, as4Security},
+		{"rsa-sha1 requested", nil, p.sender, pmode.Security{SignatureAlgorithm: AlgRSASHA1}},
+		{"signer that fails", nil, keys.Identity{Key: failingSigner{p.sender.Key}, Cert: p.sender.Cert}, as4Security},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			env := loadEnvelope(t)
+			before, _ := env.WriteToString()
+			if err := Sign(env, tt.parts, tt.id, tt.alg); err == nil {
+				t.Fatal("Sign succeeded")
+			}
+			if after, _ := env.WriteToString(); after != before {
+				t.Fatalf("failed Sign changed the envelope:\n%s", after)
+			}
+		})
+	}
+}
+
+// failingSigner is an RSA identity whose signing always fails (an HSM that
+// went away).
+type failingSigner struct{ crypto.Signer }
+
+func (failingSigner) Sign(io.Reader, []byte, crypto.SignerOpts) ([]byte, error) {
+	return nil, errors.New("token removed")
+}
+
+func TestSignIntoForeignSecurityHeader(t *testing.T) {
+	// A wsse:Security made by someone else with other prefixes: what Sign
+	// adds must still resolve its namespaces.
+	p := getPKI(t)
+	env := loadEnvelope(t)
+	hdr := env.FindElement("//env:Header")
+	sec := hdr.CreateElement("o:Security")
+	sec.CreateAttr("xmlns:o", NSWsse)
+	parts := []Part{memPart("payload-1@vienreiz.lv", "application/gzip", payload)}
+	if err := Sign(env, parts, p.sender, as4Security); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := Encrypt(env, parts, p.receiver.Cert, as4Security, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := wire(t, env)
+	spool, _ := tempSpool(t)
+	dec, err := Decrypt(got, materialize(t, enc), p.receiver, spool)
+	if err != nil {
+		t.Fatalf("Decrypt: %v", err)
+	}
+	if _, err := Verify(got, dec, p.trust, testNow); err != nil {
+		t.Fatalf("Verify: %v", err)
 	}
 }

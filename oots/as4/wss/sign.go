@@ -18,7 +18,7 @@ import (
 // Messaging and Body a wsu:Id when they have none. The signature algorithm
 // and digest come from alg (RSA-SHA256 and SHA-256 when empty); id.Key must
 // be an RSA key. Attachments are digested streaming.
-func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Security) error {
+func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Security) (err error) {
 	e, err := splitEnvelope(env)
 	if err != nil {
 		return err
@@ -39,10 +39,16 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 	if err != nil {
 		return fmt.Errorf("sign: DigestAlgorithm: %w", err)
 	}
-
-	sec, err := securityHeader(e)
-	if err != nil {
-		return err
+	if err := checkContentIDs(parts); err != nil {
+		return fmt.Errorf("sign: %w", err)
+	}
+	// Attachments first: reading them is what usually fails, and until
+	// here the envelope is untouched.
+	partDigests := make([][]byte, len(parts))
+	for i, p := range parts {
+		if partDigests[i], err = digestPart(p, digHash.New()); err != nil {
+			return fmt.Errorf("wss: sign: %w", err)
+		}
 	}
 	bstID, err := newID("X509-")
 	if err != nil {
@@ -53,6 +59,16 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 		return err
 	}
 
+	// From here on the envelope changes; undo it all on failure.
+	var undo []func()
+	defer func() {
+		if err != nil {
+			for i := len(undo) - 1; i >= 0; i-- {
+				undo[i]()
+			}
+		}
+	}()
+
 	signature := etree.NewElement("ds:Signature")
 	signature.CreateAttr("xmlns:ds", NSDsig)
 	signature.CreateAttr("Id", sigID)
@@ -61,9 +77,15 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 	signedInfo.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", sigURI)
 
 	for _, target := range []*etree.Element{e.messaging, e.body} {
-		refID, err := ensureWsuID(target)
+		refID, added, err := ensureWsuID(target)
 		if err != nil {
 			return err
+		}
+		if added {
+			undo = append(undo, func() {
+				target.RemoveAttr("wsu:Id")
+				target.RemoveAttr("xmlns:wsu")
+			})
 		}
 		c, err := canonicalize(target, "")
 		if err != nil {
@@ -73,15 +95,8 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 		h.Write(c)
 		addReference(signedInfo, "#"+refID, AlgExcC14N, digURI, h.Sum(nil))
 	}
-	if err := checkContentIDs(parts); err != nil {
-		return fmt.Errorf("sign: %w", err)
-	}
-	for _, p := range parts {
-		d, err := digestPart(p, digHash.New())
-		if err != nil {
-			return fmt.Errorf("wss: sign: %w", err)
-		}
-		addReference(signedInfo, "cid:"+p.ContentID, AlgAttachmentContentSig, digURI, d)
+	for i, p := range parts {
+		addReference(signedInfo, "cid:"+p.ContentID, AlgAttachmentContentSig, digURI, partDigests[i])
 	}
 	sigValue := signature.CreateElement("ds:SignatureValue")
 	str := signature.CreateElement("ds:KeyInfo").CreateElement("wsse:SecurityTokenReference")
@@ -94,8 +109,20 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 	bst.CreateAttr("ValueType", ValueTypeX509v3)
 	bst.CreateAttr("wsu:Id", bstID)
 	bst.SetText(base64.StdEncoding.EncodeToString(id.Cert.Raw))
+
+	sec, created, err := securityHeader(e)
+	if err != nil {
+		return err
+	}
+	if created {
+		undo = append(undo, func() { e.header.RemoveChild(sec) })
+	}
+	declareIfMissing(bst, sec, "wsse", NSWsse)
+	declareIfMissing(bst, sec, "wsu", NSWsu)
+	declareIfMissing(signature, sec, "wsse", NSWsse)
 	sec.AddChild(bst)
 	sec.AddChild(signature)
+	undo = append(undo, func() { sec.RemoveChild(bst); sec.RemoveChild(signature) })
 
 	// SignedInfo is canonicalized where it now stands, as a verifier will.
 	c, err := canonicalize(signedInfo, "")
@@ -122,32 +149,32 @@ func addReference(signedInfo *etree.Element, uri, transform, digestURI string, d
 }
 
 // ensureWsuID returns el's wsu:Id, adding a fresh one (and the wsu
-// namespace declaration) when it has none.
-func ensureWsuID(el *etree.Element) (string, error) {
+// namespace declaration) when it has none; added says which.
+func ensureWsuID(el *etree.Element) (id string, added bool, err error) {
 	if v, ok := attr(el, NSWsu, "Id"); ok && v != "" {
-		return v, nil
+		return v, false, nil
 	}
-	id, err := newID("_")
-	if err != nil {
-		return "", err
+	if id, err = newID("_"); err != nil {
+		return "", false, err
 	}
 	el.CreateAttr("xmlns:wsu", NSWsu)
 	el.CreateAttr("wsu:Id", id)
-	return id, nil
+	return id, true, nil
 }
 
 // securityHeader returns the wsse:Security header of the envelope, adding
-// one (soap:mustUnderstand="true") as the first header block when absent.
-func securityHeader(e envelope) (*etree.Element, error) {
+// one (soap:mustUnderstand="true") as the first header block when absent;
+// created says which.
+func securityHeader(e envelope) (sec *etree.Element, created bool, err error) {
 	secs := children(e.header, NSWsse, "Security")
 	switch len(secs) {
 	case 1:
-		return secs[0], nil
+		return secs[0], false, nil
 	case 0:
 	default:
-		return nil, policyErr("header holds %d wsse:Security elements", len(secs))
+		return nil, false, policyErr("header holds %d wsse:Security elements", len(secs))
 	}
-	sec := etree.NewElement("wsse:Security")
+	sec = etree.NewElement("wsse:Security")
 	sec.CreateAttr("xmlns:wsse", NSWsse)
 	sec.CreateAttr("xmlns:wsu", NSWsu)
 	soapPrefix := e.root.Space
@@ -157,5 +184,13 @@ func securityHeader(e envelope) (*etree.Element, error) {
 	}
 	sec.CreateAttr(soapPrefix+":mustUnderstand", "true")
 	e.header.InsertChildAt(0, sec)
-	return sec, nil
+	return sec, true, nil
+}
+
+// declareIfMissing declares prefix for uri on el when it does not already
+// mean uri in scope, for elements added to a header someone else made.
+func declareIfMissing(el, scope *etree.Element, prefix, uri string) {
+	if lookupPrefix(scope, prefix) != uri {
+		el.CreateAttr("xmlns:"+prefix, uri)
+	}
 }
