@@ -35,14 +35,30 @@ func NewHandler(cat CatalogueStore, log *slog.Logger) http.Handler {
 	}
 	a := &restAPI{cat: cat, log: log}
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /v1/health", a.health)
-	mux.HandleFunc("GET /v1/services", a.listServices)
-	mux.HandleFunc("GET /v1/services/{id}", a.getService)
-	mux.HandleFunc("GET /v1/facets", a.facets)
+	for _, rt := range a.routes() {
+		mux.HandleFunc(rt.pattern, rt.handler)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	return a.logged(mux)
+}
+
+// route is one endpoint: "METHOD /path" and its handler. The OpenAPI
+// document lists exactly these (a test holds the two together).
+type route struct {
+	pattern string
+	handler http.HandlerFunc
+}
+
+func (a *restAPI) routes() []route {
+	return []route{
+		{"GET /openapi.json", serveOpenAPI},
+		{"GET /v1/health", a.health},
+		{"GET /v1/services", a.listServices},
+		{"GET /v1/services/{id}", a.getService},
+		{"GET /v1/facets", a.facets},
+	}
 }
 
 func (a *restAPI) health(w http.ResponseWriter, r *http.Request) {
