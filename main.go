@@ -37,12 +37,10 @@ func run(args []string, stderr io.Writer) (code int) {
 	started := time.Now()
 	fs := flag.NewFlagSet("vienreiz", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", envOr("VIENREIZ_LISTEN", exchange.DefaultListen), "address of the embedded exchange service (VIENREIZ_LISTEN; default: a free loopback port)")
-	dataDir := fs.String("data-dir", "", "folder for the database (VIENREIZ_DATA_DIR; default $XDG_DATA_HOME/vienreiz)")
-	database := fs.String("database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
-	logLevel := fs.String("log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
+	var sf platforms.ServiceFlags
+	sf.Register(fs, exchange.DefaultListen)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags]\n\nFlags:\n")
+		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags]\n\nFlags (each can also be set by the environment variable shown):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -51,30 +49,24 @@ func run(args []string, stderr io.Writer) (code int) {
 		}
 		return 2
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "vienreiz: -log-level: %v\n", err)
+	log, err := sf.Logger(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
 		return 2
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
-
-	if *dataDir == "" && *database == "" {
-		d, err := platforms.DataDir("")
-		if err != nil {
-			fmt.Fprintf(stderr, "vienreiz: %v\n", err)
-			return 1
-		}
-		*dataDir = d
+	cfg, err := sf.Config(log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
+		return 1
 	}
-
 	if msg := platforms.DisplayProblem(); msg != "" {
 		fmt.Fprintf(stderr, "vienreiz: %s\n", msg)
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := exchange.Start(ctx, exchange.Config{Listen: *listen, DataDir: *dataDir, Database: *database, Logger: log})
+	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
 		return 1
@@ -99,7 +91,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	session := app.NewSession(client.New(srv.URL()), a.Preferences(), app.About{
 		Version:    buildinfo.Version(),
 		ServiceURL: srv.URL(),
-		DataDir:    *dataDir,
+		DataDir:    cfg.DataDir,
 	}, log)
 	win := a.NewWindow("Vienreiz")
 	ui.Build(win, session)
@@ -114,11 +106,4 @@ func run(args []string, stderr io.Writer) (code int) {
 	}()
 	win.ShowAndRun()
 	return 0
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }

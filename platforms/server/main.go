@@ -8,7 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
 	"syscall"
@@ -34,11 +33,8 @@ func main() {
 func run(args []string, stderr io.Writer) int {
 	fs := flag.NewFlagSet("vienreiz-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	listen := fs.String("listen", envOr("VIENREIZ_LISTEN", "127.0.0.1:8080"), "address to serve the REST API on (VIENREIZ_LISTEN)")
-	dataDir := fs.String("data-dir", "", "folder for the SQLite database (VIENREIZ_DATA_DIR; default $XDG_DATA_HOME/vienreiz)")
-	database := fs.String("database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
-	logLevel := fs.String("log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
-	logJSON := fs.Bool("log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
+	var sf platforms.ServiceFlags
+	sf.Register(fs, "127.0.0.1:8080")
 	version := fs.Bool("version", false, "print the version and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -54,29 +50,19 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "vienreiz-server", buildinfo.Version())
 		return 0
 	}
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
-		fmt.Fprintf(stderr, "vienreiz-server: -log-level: %v\n", err)
+	log, err := sf.Logger(stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
 		return 2
 	}
-	opts := &slog.HandlerOptions{Level: level}
-	var handler slog.Handler = slog.NewTextHandler(stderr, opts)
-	if *logJSON {
-		handler = slog.NewJSONHandler(stderr, opts)
-	}
-	log := slog.New(handler)
-
-	if *dataDir == "" && *database == "" {
-		d, err := platforms.DataDir("")
-		if err != nil {
-			fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
-			return 1
-		}
-		*dataDir = d
+	cfg, err := sf.Config(log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
+		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	srv, err := exchange.Start(ctx, exchange.Config{Listen: *listen, DataDir: *dataDir, Database: *database, Logger: log})
+	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
 		return 1
@@ -90,11 +76,4 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	return 0
-}
-
-func envOr(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
-	}
-	return def
 }
