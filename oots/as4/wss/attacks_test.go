@@ -253,8 +253,12 @@ func TestVerifyUntamperedStillPasses(t *testing.T) {
 	// rejection above is caused by its attack.
 	p := getPKI(t)
 	m := newSigned(t, p.sender)
+	before, _ := m.env.WriteToString()
 	if _, err := Verify(m.env, m.parts, p.trust, testNow); err != nil {
 		t.Fatal(err)
+	}
+	if after, _ := m.env.WriteToString(); after != before {
+		t.Fatal("Verify changed the envelope")
 	}
 	if _, err := Verify(m.env, m.parts, nil, testNow); !errors.Is(err, ErrFailedAuthentication) {
 		t.Fatalf("no trust store: error = %v", err)
