@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -41,6 +42,8 @@ type world struct {
 	got      []*received
 	requests []recorded
 	deliver  func(ctx context.Context, d *as4.Delivery) error
+	// noRecord turns the request recorder off (benchmarks).
+	noRecord atomic.Bool
 }
 
 type received struct {
@@ -127,6 +130,10 @@ func newWorld(t testing.TB, listeners int) *world {
 // recorder keeps a copy of every request body so tests can replay it.
 func (w *world) recorder(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+		if w.noRecord.Load() {
+			h.ServeHTTP(rw, req)
+			return
+		}
 		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			http.Error(rw, err.Error(), http.StatusBadRequest)

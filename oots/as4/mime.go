@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"strings"
+	"sync"
 )
 
 // Limits bounds what the Receiver and MIME reader accept from outside.
@@ -105,6 +106,30 @@ func WriteMIME(w io.Writer, boundary string, envelope []byte, parts []Part) erro
 // spooled to files from spool. Errors are EBMS:0007 MimeInconsistency
 // naming what was wrong.
 func ReadMIME(r io.Reader, contentType string, lim Limits, spool *Spool) (envelope []byte, parts []Part, err error) {
+	return readMIME(r, contentType, lim, spool, nil)
+}
+
+// readerPool reuses the 64 KiB read buffers of readMIME.
+type readerPool struct{ pool sync.Pool }
+
+func (p *readerPool) get(r io.Reader) *bufio.Reader {
+	if br, ok := p.pool.Get().(*bufio.Reader); ok {
+		br.Reset(r)
+		return br
+	}
+	return bufio.NewReaderSize(r, 64<<10)
+}
+
+func (p *readerPool) put(br *bufio.Reader) {
+	br.Reset(nil)
+	p.pool.Put(br)
+}
+
+// readMIME is ReadMIME with read buffers from pool (nil: no reuse).
+func readMIME(r io.Reader, contentType string, lim Limits, spool *Spool, pool *readerPool) (envelope []byte, parts []Part, err error) {
+	if pool == nil {
+		pool = &readerPool{}
+	}
 	lim = lim.withDefaults()
 	mt, params, err := mime.ParseMediaType(contentType)
 	if err != nil {
@@ -130,7 +155,8 @@ func ReadMIME(r io.Reader, contentType string, lim Limits, spool *Spool) (envelo
 	}
 	start := strings.Trim(params["start"], "<>")
 	tail := &tailReader{r: r, keep: len(boundary) + 64}
-	br := bufio.NewReaderSize(tail, 64<<10)
+	br := pool.get(tail)
+	defer pool.put(br)
 	mr := multipart.NewReader(br, boundary)
 	seen := map[string]bool{}
 	for i := 0; ; i++ {

@@ -199,3 +199,45 @@ func FuzzReadMIME(f *testing.F) {
 		}
 	})
 }
+
+func TestSpoolMemoryAndFile(t *testing.T) {
+	pool := &FilePool{}
+	defer pool.Close()
+	for _, n := range []int{0, 99, 100, 101, 10000, 300000} {
+		spool := &Spool{Dir: t.TempDir(), MemLimit: 100, Pool: pool}
+		data := bytes.Repeat([]byte{'a', 'b', 'c'}, n/3+1)[:n]
+		p, got, err := spool.spoolCopy(bytes.NewReader(data), 0, "c", "t/t")
+		if err != nil || got != int64(n) {
+			t.Fatalf("%d bytes: copied %d, %v", n, got, err)
+		}
+		// Read twice: parts are re-readable.
+		for range 2 {
+			if !bytes.Equal(readPart(t, p), data) {
+				t.Fatalf("%d bytes: content differs", n)
+			}
+		}
+		wantFiles := 0
+		if n > 100 {
+			wantFiles = 1
+		}
+		if len(spool.files) != wantFiles {
+			t.Errorf("%d bytes: %d spool files, want %d", n, len(spool.files), wantFiles)
+		}
+		if _, _, err := spool.spoolCopy(bytes.NewReader(data), int64(n)-1, "c", "t/t"); n > 0 && !errors.Is(err, errTooLarge) {
+			t.Errorf("%d bytes with limit %d: %v", n, n-1, err)
+		}
+		if err := spool.Cleanup(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Files come back from the pool empty.
+	spool := &Spool{Dir: t.TempDir(), Pool: pool}
+	f, err := spool.File()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := f.Stat(); err != nil || st.Size() != 0 {
+		t.Fatalf("pooled file: %v size %d", err, st.Size())
+	}
+	spool.Cleanup()
+}

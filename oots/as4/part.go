@@ -231,6 +231,40 @@ func (w *spoolWriter) Write(p []byte) (int, error) {
 	return n, err
 }
 
+// ReadFrom copies r without io.Copy's 32 KiB buffer while the data fits
+// in memory; beyond, the rest goes to the file with one buffer.
+func (w *spoolWriter) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	if w.f == nil {
+		room := int64(w.limit - w.buf.Len())
+		n, err := w.buf.ReadFrom(io.LimitReader(r, room+1))
+		total += n
+		if err != nil {
+			return total, err
+		}
+		if n <= room {
+			return total, nil // everything fit
+		}
+		// One byte too many: move to a file and continue there.
+		extra := w.buf.Bytes()[w.buf.Len()-1:]
+		last := extra[0]
+		w.buf.Truncate(w.buf.Len() - 1)
+		if _, err := w.Write([]byte{last}); err != nil {
+			return total, err
+		}
+		if w.buf.Len() > 0 || w.f == nil {
+			return total, errors.New("spool: internal state")
+		}
+	}
+	n, err := io.CopyBuffer(onlyWriter{w}, r, make([]byte, 64<<10))
+	return total + n, err
+}
+
+// onlyWriter hides ReadFrom so io.CopyBuffer uses the given buffer.
+type onlyWriter struct{ w io.Writer }
+
+func (o onlyWriter) Write(p []byte) (int, error) { return o.w.Write(p) }
+
 // part finishes the copy and returns a Part over it.
 func (w *spoolWriter) part(cid, ctype string) (Part, error) {
 	if w.f == nil {

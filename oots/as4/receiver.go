@@ -58,6 +58,7 @@ type Receiver struct {
 	Rand                  io.Reader
 
 	files FilePool
+	bufs  readerPool
 }
 
 func (r *Receiver) logger() *slog.Logger {
@@ -125,7 +126,7 @@ type inbound struct {
 // receive runs the receive pipeline and returns the receipt to send.
 func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool) ([]byte, error) {
 	lim := r.Limits.withDefaults()
-	envBytes, parts, err := ReadMIME(req.Body, req.Header.Get("Content-Type"), lim, spool)
+	envBytes, parts, err := readMIME(req.Body, req.Header.Get("Content-Type"), lim, spool, &r.bufs)
 	if err != nil {
 		return nil, err
 	}

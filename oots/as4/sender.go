@@ -47,6 +47,7 @@ type Sender struct {
 	inflight map[string]bool
 	gzip     gzipPool
 	files    FilePool
+	bufs     readerPool
 }
 
 // Result is the outcome of a message that got its receipt.

@@ -1,8 +1,12 @@
 package as4
 
 import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 
 	"github.com/beevik/etree"
@@ -18,6 +22,8 @@ type outgoing struct {
 	envelope  []byte
 	parts     []Part
 	sentRefs  []*etree.Element // ds:Reference of our signature, for NRR checks
+	boundary  string
+	body      []byte // the whole MIME body when small; nil: stream it
 }
 
 // build turns an outbox record into a message: compress, sign, encrypt.
@@ -93,7 +99,43 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 		return fail("serialize: %w", err)
 	}
 	out.parts = parts
+	var b [12]byte
+	if _, err := io.ReadFull(rand.Reader, b[:]); err != nil {
+		return fail("boundary: %w", err)
+	}
+	out.boundary = "MIMEBoundary_" + hex.EncodeToString(b[:])
+	out.body = bufferMIME(out.boundary, out.envelope, parts)
 	return out, nil
+}
+
+// bodyBufferLimit is the largest MIME body kept in memory and sent with a
+// Content-Length; larger ones are streamed (chunked) on every attempt.
+const bodyBufferLimit = 1 << 20
+
+// bufferMIME returns the MIME body when it fits in bodyBufferLimit bytes,
+// else nil.
+func bufferMIME(boundary string, envelope []byte, parts []Part) []byte {
+	var buf bytes.Buffer
+	if err := WriteMIME(&capWriter{w: &buf, room: bodyBufferLimit}, boundary, envelope, parts); err != nil {
+		return nil
+	}
+	return buf.Bytes()
+}
+
+// capWriter fails once more than room bytes were written.
+type capWriter struct {
+	w    io.Writer
+	room int
+}
+
+var errBodyTooLarge = errors.New("body larger than the buffer limit")
+
+func (c *capWriter) Write(p []byte) (int, error) {
+	if len(p) > c.room {
+		return 0, errBodyTooLarge
+	}
+	c.room -= len(p)
+	return c.w.Write(p)
 }
 
 // findLeg returns the P-Mode leg of the record's service and action.

@@ -1,9 +1,8 @@
 package as4
 
 import (
+	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -81,24 +80,26 @@ func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, ti
 	}
 	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var b [12]byte
-	rand.Read(b[:])
-	boundary := "MIMEBoundary_" + hex.EncodeToString(b[:])
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(WriteMIME(pw, boundary, msg.envelope, msg.parts)) }()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, pr)
+	var body io.Reader
+	if msg.body != nil {
+		body = bytes.NewReader(msg.body) // sets Content-Length
+	} else {
+		pr, pw := io.Pipe()
+		defer pr.Close()
+		go func() { pw.CloseWithError(WriteMIME(pw, msg.boundary, msg.envelope, msg.parts)) }()
+		body = pr
+	}
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, body)
 	if err != nil {
-		pr.Close()
 		return nil, fmt.Errorf("%w: request: %v", errTransient, err)
 	}
-	req.Header.Set("Content-Type", MultipartContentType(boundary))
+	req.Header.Set("Content-Type", MultipartContentType(msg.boundary))
 	req.Header.Set("MIME-Version", "1.0")
 	client := s.Client
 	if client == nil {
 		client = NewHTTPClient(nil)
 	}
 	resp, err := client.Do(req)
-	pr.Close()
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", errTransient, endpoint, err)
 	}
@@ -109,7 +110,7 @@ func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, ti
 	}
 	spool := &Spool{Dir: s.Dir, Pool: &s.files}
 	defer spool.Cleanup()
-	env, _, err := ReadMIME(resp.Body, resp.Header.Get("Content-Type"), Limits{Envelope: limit, Part: limit, Parts: 4}, spool)
+	env, _, err := readMIME(resp.Body, resp.Header.Get("Content-Type"), Limits{Envelope: limit, Part: limit, Parts: 4}, spool, &s.bufs)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: HTTP %d: %v", errTransient, endpoint, resp.StatusCode, err)
 	}
