@@ -17,7 +17,7 @@ func newAnswer(status string) (*etree.Document, *etree.Element) {
 	doc := etree.NewDocument()
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
 	root := doc.CreateElement("query:QueryResponse")
-	regrep.Declare(root, regrep.Standard[:]...)
+	regrep.DeclareStandard(root)
 	root.CreateAttr("status", status)
 	return doc, root
 }

@@ -52,12 +52,6 @@ func StandardNamespaces() [6]Namespace {
 	}
 }
 
-// Standard is StandardNamespaces() as a package variable.
-//
-// Deprecated: use DeclareStandard or StandardNamespaces; a package-level
-// table can be changed by any importer. Kept until its last user moves.
-var Standard = StandardNamespaces()
-
 // DeclareStandard declares the standard OOTS RegRep prefixes on e (the
 // message root), as the builders of this package and its users expect.
 func DeclareStandard(e *etree.Element) {
