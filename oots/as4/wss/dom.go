@@ -37,14 +37,69 @@ func child(el *etree.Element, ns, local string) (*etree.Element, error) {
 	return nil, fmt.Errorf("%s has %d %s elements, want one", el.Tag, len(cs), local)
 }
 
-// descendants returns every element below el (el excluded) named {ns}local.
+// descendants returns every element below el (el excluded) named
+// {ns}local. Prefixes are resolved with a scope carried down the walk, so
+// the cost stays linear in the size of the tree; Element.NamespaceURI
+// walks up to the root on every call, which a hostile document nested
+// 1000 deep turns into seconds.
 func descendants(el *etree.Element, ns, local string) []*etree.Element {
 	var out []*etree.Element
-	for _, c := range el.ChildElements() {
-		if is(c, ns, local) {
-			out = append(out, c)
+	var walk func(e *etree.Element, scope map[string]string)
+	walk = func(e *etree.Element, scope map[string]string) {
+		for _, tok := range e.Child {
+			c, ok := tok.(*etree.Element)
+			if !ok {
+				continue
+			}
+			s := withDeclarations(scope, c)
+			if c.Tag == local && s[c.Space] == ns {
+				out = append(out, c)
+			}
+			walk(c, s)
 		}
-		out = append(out, descendants(c, ns, local)...)
+	}
+	walk(el, scopeOf(el))
+	return out
+}
+
+// scopeOf returns the namespace declarations in force at el, by prefix
+// ("" for the default namespace).
+func scopeOf(el *etree.Element) map[string]string {
+	var chain []*etree.Element
+	for e := el; e != nil; e = e.Parent() {
+		chain = append(chain, e)
+	}
+	scope := map[string]string{}
+	for i := len(chain) - 1; i >= 0; i-- {
+		scope = withDeclarations(scope, chain[i])
+	}
+	return scope
+}
+
+// withDeclarations returns scope extended by the declarations on el; the
+// same map when el declares nothing.
+func withDeclarations(scope map[string]string, el *etree.Element) map[string]string {
+	var out map[string]string
+	for _, a := range el.Attr {
+		var prefix string
+		switch {
+		case a.Space == "xmlns":
+			prefix = a.Key
+		case a.Space == "" && a.Key == "xmlns":
+			prefix = ""
+		default:
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string, len(scope)+1)
+			for k, v := range scope {
+				out[k] = v
+			}
+		}
+		out[prefix] = a.Value
+	}
+	if out == nil {
+		return scope
 	}
 	return out
 }

@@ -175,8 +175,10 @@ func resolveID(e envelope, id string) (*etree.Element, error) {
 				break
 			}
 		}
-		for _, c := range el.ChildElements() {
-			walk(c)
+		for _, tok := range el.Child {
+			if c, ok := tok.(*etree.Element); ok {
+				walk(c)
+			}
 		}
 	}
 	walk(e.root)
