@@ -515,3 +515,26 @@ func TestRunSendsSubmittedMessages(t *testing.T) {
 		t.Fatalf("not delivered: %v; %d deliveries", ids, len(w.deliveries()))
 	}
 }
+
+func TestResubmittedMessageIDRefused(t *testing.T) {
+	w := newWorld(t, 1)
+	s := w.memSender()
+	big := bytes.Repeat([]byte("A"), 100<<10) // stored as a file, not inline
+	sub := querySubmission(payload("p@x", as4.MimeEbRS, big))
+	sub.MessageID = "fixed@lv"
+	if _, err := s.Submit(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	again := querySubmission(payload("p@x", as4.MimeEbRS, bytes.Repeat([]byte("B"), 100<<10)))
+	again.MessageID = "fixed@lv"
+	if _, err := s.Submit(context.Background(), again); !errors.Is(err, as4.ErrExists) {
+		t.Fatalf("second submit: %v", err)
+	}
+	if err := s.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := w.deliveries()
+	if len(got) != 1 || !bytes.Equal(got[0].payloads["p@x"], big) {
+		t.Fatal("the refused resubmission changed the queued message")
+	}
+}

@@ -2,8 +2,6 @@ package as4
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -107,7 +105,7 @@ func (s *Sender) Resume(ctx context.Context) error {
 		var rec outboxRecord
 		if err := json.Unmarshal(e.Data, &rec); err != nil {
 			errs = append(errs, fmt.Errorf("resume %s: outbox record: %w", e.MessageID, err))
-			s.finish(ctx, e.MessageID, "failed", err.Error())
+			s.finish(ctx, &outboxRecord{MessageID: e.MessageID}, "failed", err.Error())
 			continue
 		}
 		if _, err := s.deliver(ctx, &rec); err != nil && !errors.Is(err, errBusy) {
@@ -164,7 +162,12 @@ func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, er
 			return nil, err
 		}
 	}
-	dir := s.messageDir(rec.MessageID)
+	// Each acceptance gets its own folder, so a refused duplicate id never
+	// touches the files of the message already in the outbox.
+	if rec.Folder, err = newID(s.Rand, ""); err != nil {
+		return nil, err
+	}
+	dir := s.messageDir(rec)
 	for i, p := range sub.Payloads {
 		sp := storedPayload{ContentID: p.ContentID, MimeType: p.MimeType, Properties: p.Properties}
 		if sp.ContentID == "" {
@@ -183,17 +186,19 @@ func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, er
 		return nil, fmt.Errorf("sender: outbox record: %w", err)
 	}
 	if err := s.Outbox.Add(ctx, OutboxEntry{MessageID: rec.MessageID, Data: data, Created: rec.Timestamp}); err != nil {
-		if !errors.Is(err, ErrExists) {
-			os.RemoveAll(dir)
-		}
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("sender: %w", err)
 	}
 	return rec, nil
 }
 
-func (s *Sender) messageDir(messageID string) string {
-	h := sha256.Sum256([]byte(messageID))
-	return filepath.Join(s.Dir, hex.EncodeToString(h[:16]))
+// messageDir is the folder of a message's payload files ("" when the
+// record has none).
+func (s *Sender) messageDir(rec *outboxRecord) string {
+	if rec.Folder == "" {
+		return ""
+	}
+	return filepath.Join(s.Dir, rec.Folder)
 }
 
 // inlineLimit is the payload size up to which the outbox record holds the
@@ -273,12 +278,15 @@ func (s *Sender) unclaim(id string) {
 }
 
 // finish records the outcome; the outbox folder goes with a final state.
-func (s *Sender) finish(ctx context.Context, id, status, detail string) {
+func (s *Sender) finish(ctx context.Context, rec *outboxRecord, status, detail string) {
+	id := rec.MessageID
 	if err := s.Outbox.Finish(context.WithoutCancel(ctx), id, status, detail); err != nil {
 		s.logger().Error("as4 outbox finish", "message", id, "status", status, "err", err)
 		return
 	}
-	if err := os.RemoveAll(s.messageDir(id)); err != nil {
+	if dir := s.messageDir(rec); dir == "" {
+		return
+	} else if err := os.RemoveAll(dir); err != nil {
 		s.logger().Warn("as4 outbox cleanup", "message", id, "err", err)
 	}
 }
@@ -299,20 +307,20 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 	defer spool.Cleanup()
 	msg, err := s.build(rec, spool)
 	if err != nil {
-		s.finish(ctx, rec.MessageID, "failed", err.Error())
+		s.finish(ctx, rec, "failed", err.Error())
 		return nil, err
 	}
 	res, err := s.post(ctx, msg, log)
 	switch {
 	case err == nil:
-		s.finish(ctx, rec.MessageID, "sent", res.Receipt.MessageID)
+		s.finish(ctx, rec, "sent", res.Receipt.MessageID)
 		log.Info("as4 message acknowledged", "endpoint", res.Endpoint, "attempts", res.Attempts)
 		return res, nil
 	case ctx.Err() != nil:
 		log.Warn("as4 send interrupted; message stays in the outbox", "err", err)
 		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, err)
 	default:
-		s.finish(ctx, rec.MessageID, "failed", err.Error())
+		s.finish(ctx, rec, "failed", err.Error())
 		log.Error("as4 message failed", "err", err)
 		return nil, err
 	}

@@ -61,7 +61,7 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 	} else {
 		return fail("P-Mode %q has no leg", pm.ID)
 	}
-	dir := s.messageDir(rec.MessageID)
+	dir := s.messageDir(rec)
 	var parts []Part
 	for _, p := range rec.Payloads {
 		part := BytesPart(p.ContentID, p.MimeType, p.Data)

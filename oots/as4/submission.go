@@ -103,6 +103,7 @@ type outboxRecord struct {
 	PModeID        string          `json:"pmode"`
 	Service        string          `json:"service"`
 	Action         string          `json:"action"`
+	Folder         string          `json:"folder,omitempty"` // payload files under the Sender's Dir
 	Timestamp      time.Time       `json:"timestamp"`
 	Properties     []Property      `json:"properties,omitempty"`
 	Payloads       []storedPayload `json:"payloads,omitempty"`
