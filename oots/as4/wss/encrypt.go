@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/beevik/etree"
 
@@ -21,9 +22,10 @@ import (
 // a receiver decrypts before it verifies. Call Sign first.
 //
 // The returned parts carry the ciphertext (IV ‖ data ‖ tag) and encrypt on
-// the fly each time they are opened, so the plaintext parts must stay
-// readable, unchanged, until the message is sent. rnd supplies the content
-// key, IVs and OAEP seed (crypto/rand.Reader in production).
+// the fly each time they are opened, with a fresh IV each time, so the
+// plaintext parts must stay readable until the message is sent. rnd
+// supplies the content key, the IVs (also later, when parts are opened)
+// and the OAEP seed: crypto/rand.Reader in production.
 func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg pmode.Security, rnd io.Reader) ([]Part, error) {
 	e, err := splitEnvelope(env)
 	if err != nil {
@@ -82,18 +84,15 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 
 	out := make([]Part, len(parts))
 	var datas []*etree.Element
+	ivs := &ivSource{rnd: rnd}
 	for i, p := range parts {
 		edID, err := newID("ED-")
 		if err != nil {
 			return nil, err
 		}
-		iv := make([]byte, gcmIVSize)
-		if _, err := io.ReadFull(rnd, iv); err != nil {
-			return nil, fmt.Errorf("wss: encrypt: iv: %w", err)
-		}
 		refList.CreateElement("xenc:DataReference").CreateAttr("URI", "#"+edID)
 		datas = append(datas, encryptedData(edID, ekID, dataAlg, p))
-		out[i] = sealedPart(p, key, iv)
+		out[i] = sealedPart(p, key, ivs)
 	}
 	// Only now, with nothing left to fail, does the envelope change.
 	sec, _, err := securityHeader(e)
@@ -129,14 +128,20 @@ func encryptedData(edID, ekID, dataAlg string, p Part) *etree.Element {
 }
 
 // sealedPart returns the ciphertext view of p: each Open encrypts p's
-// content again, with the same key and IV, giving the same bytes.
-func sealedPart(p Part, key, iv []byte) Part {
+// content again under a fresh IV, so the bytes differ between opens (the
+// IV travels in them) and an IV is never used twice, even if p's content
+// changed between opens.
+func sealedPart(p Part, key []byte, ivs *ivSource) Part {
 	return Part{
 		ContentID:   p.ContentID,
 		ContentType: "application/octet-stream",
 		Open: func() (io.ReadCloser, error) {
 			if p.Open == nil {
 				return nil, fmt.Errorf("wss: part %q has no content", p.ContentID)
+			}
+			iv, err := ivs.next()
+			if err != nil {
+				return nil, err
 			}
 			rc, err := p.Open()
 			if err != nil {
@@ -150,6 +155,23 @@ func sealedPart(p Part, key, iv []byte) Part {
 			return readCloser{Reader: sr, Closer: rc}, nil
 		},
 	}
+}
+
+// ivSource draws IVs from the Encrypt caller's randomness; parts may be
+// opened from several goroutines, the reader need not allow that.
+type ivSource struct {
+	mu  sync.Mutex
+	rnd io.Reader
+}
+
+func (s *ivSource) next() ([]byte, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	iv := make([]byte, gcmIVSize)
+	if _, err := io.ReadFull(s.rnd, iv); err != nil {
+		return nil, fmt.Errorf("wss: encrypt: iv: %w", err)
+	}
+	return iv, nil
 }
 
 // readCloser pairs a reader with the closer of what it reads from.
