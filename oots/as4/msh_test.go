@@ -204,7 +204,7 @@ func TestRejectedMessages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bomb := gz(t, make([]byte, 64<<20)) // 64 MiB of zeros in ~64 KiB
+	bomb := gz(t, make([]byte, 16<<20)) // 16 MiB of zeros in ~16 KiB, limit 8 MiB
 	plain := []as4.Part{as4.BytesPart("p@x", as4.MimeEbRS, []byte("<q/>"))}
 	zipped := []as4.Part{as4.BytesPart("p@x", as4.MimeGzip, gz(t, []byte("<q/>")))}
 	signed := craftOpts{sign: true, encrypt: true, signer: w.lvID}
