@@ -272,3 +272,42 @@ func FuzzParseMessaging(f *testing.F) {
 		}
 	})
 }
+
+// TestSignalGolden pins the wire form of a receipt with non-repudiation
+// information and of an error signal.
+func TestSignalGolden(t *testing.T) {
+	ts := time.Date(2026, 8, 6, 10, 0, 1, 0, time.UTC)
+	sig := mustParse(t, []byte(`<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:SignedInfo>`+
+		`<ds:Reference URI="#_messaging"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>bWVzc2FnaW5n</ds:DigestValue></ds:Reference>`+
+		`<ds:Reference URI="cid:p@x"><ds:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/><ds:DigestValue>cGFydA==</ds:DigestValue></ds:Reference>`+
+		`</ds:SignedInfo></ds:Signature>`))
+	refs := sig.FindElements("//Reference") // still attached: the copy must carry its namespace
+	cases := map[string]*Messaging{
+		"receipt.golden.xml": {Signals: []*SignalMessage{{MessageID: "r1@de", RefToMessageID: "m1@lv", Timestamp: ts, Receipt: &Receipt{References: refs}}}},
+		"error.golden.xml": {Signals: []*SignalMessage{{MessageID: "e1@de", RefToMessageID: "m1@lv", Timestamp: ts,
+			Errors: []*Error{ErrDecompressionFailure.Withf("m1@lv", "part p@x: size limit exceeded")}}}},
+	}
+	for name, m := range cases {
+		got := envelopeBytes(t, m)
+		golden := filepath.Join("testdata", name)
+		if *update {
+			if err := os.WriteFile(golden, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s differs (run with -update after checking):\n%s", name, got)
+		}
+		back, err := ParseEnvelope(mustParse(t, got))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if r := back.Signals[0].Receipt; r != nil && (len(r.References) != 2 || referenceKey(r.References[1]) != "cid:p@x cGFydA==") {
+			t.Errorf("%s: references read back %d", name, len(r.References))
+		}
+	}
+}

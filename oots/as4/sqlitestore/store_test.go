@@ -147,3 +147,27 @@ func TestConcurrentClaimsAcrossConnections(t *testing.T) {
 		}
 	}
 }
+
+func TestReceivedSurvivesReopen(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "as4.db")
+	s := open(t, path)
+	if state, _, err := s.Claim(ctx, "m1", time.Hour); err != nil || state != as4.Fresh {
+		t.Fatalf("claim: %v %v", state, err)
+	}
+	if err := s.Complete(ctx, "m1", []byte("<r/>")); err != nil {
+		t.Fatal(err)
+	}
+	if state, _, err := s.Claim(ctx, "m2", time.Hour); err != nil || state != as4.Fresh {
+		t.Fatalf("claim m2: %v %v", state, err)
+	}
+	s.Close() // crash while m2 is being processed
+
+	s = open(t, path)
+	if state, receipt, err := s.Claim(ctx, "m1", time.Hour); err != nil || state != as4.Done || string(receipt) != "<r/>" {
+		t.Fatalf("m1 after reopen: %v %q %v", state, receipt, err)
+	}
+	if state, _, err := s.Claim(ctx, "m2", time.Hour); err != nil || state != as4.InProgress {
+		t.Fatalf("m2 after reopen (lease still running): %v %v", state, err)
+	}
+}
