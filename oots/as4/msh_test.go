@@ -538,3 +538,18 @@ func TestResubmittedMessageIDRefused(t *testing.T) {
 		t.Fatal("the refused resubmission changed the queued message")
 	}
 }
+
+func TestSendWithoutPayload(t *testing.T) {
+	w := newWorld(t, 1)
+	res, err := w.memSender().Send(context.Background(), querySubmission())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := w.deliveries()
+	if len(got) != 1 || got[0].msg.MessageID != res.MessageID || len(got[0].payloads) != 0 {
+		t.Fatalf("deliveries: %+v", got)
+	}
+	if req := w.lastRequest(); !strings.HasPrefix(req.contentType, "multipart/related") {
+		t.Errorf("content type %q", req.contentType)
+	}
+}
