@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/beevik/etree"
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/keys/testpki"
@@ -106,7 +105,7 @@ func newWorld(t testing.TB, listeners int) *world {
 	}
 	w.sendCfg = &pmode.Config{Self: "lv", Parties: parties(urls), PModes: []*pmode.PMode{w.pm}}
 	w.recvCfg = &pmode.Config{Self: "de", Parties: parties(nil), PModes: []*pmode.PMode{w.pm}}
-	for i, srv := range w.servers {
+	for _, srv := range w.servers {
 		store, err := sqlitestore.Open(context.Background(), w.dupPath)
 		if err != nil {
 			t.Fatal(err)
@@ -120,7 +119,6 @@ func newWorld(t testing.TB, listeners int) *world {
 		}
 		w.recv = append(w.recv, r)
 		srv.Config.Handler = w.recorder(r)
-		_ = i
 		srv.Start()
 		t.Cleanup(srv.Close)
 	}
@@ -303,8 +301,6 @@ func userMessage(id, cid string, compressed bool) *as4.UserMessage {
 		Parts:          []as4.PartInfo{{Href: "cid:" + cid, Properties: props}},
 	}
 }
-
-var _ = etree.NewDocument
 
 // quiet is the tests' logger: silent unless -v with VIENREIZ_LOG=1.
 func quiet() *slog.Logger {

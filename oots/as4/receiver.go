@@ -96,6 +96,10 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	case err != nil:
 		e := AsError(err, "", ErrOther)
 		r.logger().Warn("as4 message rejected", "code", e.Code, "message", e.RefToMessageInError, "err", err)
+		if errors.Is(e, ErrOther) {
+			// Internal trouble (storage, configuration): no details to the peer.
+			e = ErrOther.Withf(e.RefToMessageInError, "internal error at the receiving access point")
+		}
 		if answer, err = r.errorSignal(e); err != nil {
 			r.logger().Error("as4 error signal", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
