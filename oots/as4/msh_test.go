@@ -553,3 +553,18 @@ func TestSendWithoutPayload(t *testing.T) {
 		t.Errorf("content type %q", req.contentType)
 	}
 }
+
+func TestInternalErrorsNotDisclosed(t *testing.T) {
+	w := newWorld(t, 1)
+	w.recv[0].Duplicates = nil // misconfigured: the P-Mode asks for duplicate detection
+	ct, body := w.craft(userMessage("m@lv", "p@x", false), []as4.Part{as4.BytesPart("p@x", as4.MimeEbRS, []byte("<q/>"))},
+		craftOpts{sign: true, encrypt: true, signer: w.lvID})
+	_, m, raw := post(t, w.servers[0].URL, ct, body)
+	e := ebmsError(m)
+	if e == nil || !errors.Is(e, as4.ErrOther) || e.RefToMessageInError != "m@lv" {
+		t.Fatalf("got %v\n%s", e, raw)
+	}
+	if strings.Contains(string(raw), "store") || !strings.Contains(e.Detail, "internal error") {
+		t.Errorf("detail disclosed: %q", e.Detail)
+	}
+}
