@@ -145,7 +145,7 @@ func TestHostileInput(t *testing.T) {
 				t.Fatal(err)
 			}
 			p.AddChild(doc.Root().ChildElements()[0])
-		}), Parse, nil, ""},
+		}), Parse, xmlsafe.ErrTooDeep, "deeper than"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

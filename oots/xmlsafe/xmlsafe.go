@@ -24,6 +24,14 @@ var ErrTooLarge = errors.New("xml document exceeds size limit")
 // XXE and entity-expansion attacks.
 var ErrDoctype = errors.New("xml document contains a DOCTYPE or entity declaration, which is not allowed")
 
+// MaxDepth is the deepest element nesting accepted. OOTS and AS4 messages
+// nest a few dozen levels; deeper documents only serve to make code that
+// walks up the tree (namespace resolution) slow.
+const MaxDepth = 128
+
+// ErrTooDeep is returned when elements nest deeper than MaxDepth.
+var ErrTooDeep = fmt.Errorf("xml document nests elements deeper than %d levels", MaxDepth)
+
 // ErrEmpty is returned when a document has no root element.
 var ErrEmpty = errors.New("xml document has no root element")
 
@@ -59,6 +67,9 @@ func ParseBytes(data []byte) (*etree.Document, error) {
 	}
 	if hasDirective(&doc.Element) {
 		return nil, ErrDoctype
+	}
+	if depth(doc.Root()) > MaxDepth {
+		return nil, ErrTooDeep
 	}
 	return doc, nil
 }
@@ -98,4 +109,24 @@ func hasDirective(e *etree.Element) bool {
 		}
 	}
 	return false
+}
+
+// depth returns how deep elements nest under and including root, walking
+// the tree once without recursion.
+func depth(root *etree.Element) int {
+	type frame struct {
+		e *etree.Element
+		d int
+	}
+	deepest := 0
+	stack := []frame{{root, 1}}
+	for len(stack) > 0 {
+		f := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		deepest = max(deepest, f.d)
+		for _, c := range f.e.ChildElements() {
+			stack = append(stack, frame{c, f.d + 1})
+		}
+	}
+	return deepest
 }

@@ -64,3 +64,14 @@ func TestParseRejectsDirectiveInsideElement(t *testing.T) {
 		t.Fatalf("error = %v, want ErrDoctype", err)
 	}
 }
+
+func TestParseRejectsDeepNesting(t *testing.T) {
+	deep := strings.Repeat("<a>", MaxDepth+1) + strings.Repeat("</a>", MaxDepth+1)
+	if _, err := Parse(strings.NewReader(deep), 0); !errors.Is(err, ErrTooDeep) {
+		t.Fatalf("nesting %d deep: error = %v, want ErrTooDeep", MaxDepth+1, err)
+	}
+	ok := strings.Repeat("<a>", MaxDepth) + strings.Repeat("</a>", MaxDepth)
+	if _, err := Parse(strings.NewReader(ok), 0); err != nil {
+		t.Fatalf("nesting exactly %d deep rejected: %v", MaxDepth, err)
+	}
+}
