@@ -18,7 +18,6 @@ Exec=vienreiz
 Icon=lv.vienreiz.app
 Categories=Office;
 Keywords=government;evidence;OOTS;wallet;
-MimeType=x-scheme-handler/vienreiz;
 DESKTOP
 tar -C build/pkg -cJf "build/vienreiz-linux-$arch.tar.xz" usr
 echo "built build/vienreiz-linux-$arch.tar.xz"
