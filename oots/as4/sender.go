@@ -284,7 +284,11 @@ func (s *Sender) finish(ctx context.Context, rec *outboxRecord, status, detail s
 		s.logger().Error("as4 outbox finish", "message", id, "status", status, "err", err)
 		return
 	}
-	if dir := s.messageDir(rec); dir == "" {
+	hasFiles := false
+	for _, p := range rec.Payloads {
+		hasFiles = hasFiles || p.File != ""
+	}
+	if dir := s.messageDir(rec); dir == "" || !hasFiles {
 		return
 	} else if err := os.RemoveAll(dir); err != nil {
 		s.logger().Warn("as4 outbox cleanup", "message", id, "err", err)
