@@ -537,6 +537,9 @@ func TestResubmittedMessageIDRefused(t *testing.T) {
 	if len(got) != 1 || !bytes.Equal(got[0].payloads["p@x"], big) {
 		t.Fatal("the refused resubmission changed the queued message")
 	}
+	if left, _ := filepath.Glob(filepath.Join(s.Dir, "*")); len(left) != 0 {
+		t.Errorf("outbox files left after sending: %v", left)
+	}
 }
 
 func TestSendWithoutPayload(t *testing.T) {
