@@ -10,6 +10,7 @@ import (
 
 // MemStore is an Outbox and DuplicateStore in memory, for tests and the
 // embedded demo. It does not survive a restart; use sqlitestore for that.
+// Create it with NewMemStore.
 type MemStore struct {
 	mu       sync.Mutex
 	outbox   map[string]*memOutbox
