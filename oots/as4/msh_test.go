@@ -244,6 +244,11 @@ func TestRejectedMessages(t *testing.T) {
 			u.Action = "DeleteEverything"
 			return w.craft(u, zipped, signed)
 		}, as4.ErrProcessingModeMismatch, "action@lv"},
+		{"agreement of another P-Mode", func() (string, []byte) {
+			u := userMessage("agreement@lv", "p@x", true)
+			u.Agreement = "urn:other:agreement"
+			return w.craft(u, zipped, signed)
+		}, as4.ErrProcessingModeMismatch, "agreement@lv"},
 		{"PartInfo without MIME part", func() (string, []byte) {
 			u := userMessage("nopart@lv", "p@x", true)
 			u.Parts = append(u.Parts, as4.PartInfo{Href: "cid:missing@x"})
@@ -539,6 +544,19 @@ func TestResubmittedMessageIDRefused(t *testing.T) {
 	}
 	if left, _ := filepath.Glob(filepath.Join(s.Dir, "*")); len(left) != 0 {
 		t.Errorf("outbox files left after sending: %v", left)
+	}
+}
+
+// TestForeignPModeIDAccepted: AgreementRef/@pmode carries the sender's
+// own P-Mode name (Domibus does), which differs from ours.
+func TestForeignPModeIDAccepted(t *testing.T) {
+	w := newWorld(t, 1)
+	u := userMessage("foreign@lv", "p@x", true)
+	u.Agreement, u.PModeID = w.pm.Agreement, "domibus-local-pmode-name"
+	ct, body := w.craft(u, []as4.Part{as4.BytesPart("p@x", as4.MimeGzip, gz(t, []byte("<q/>")))}, craftOpts{sign: true, encrypt: true, signer: w.lvID})
+	_, m, raw := post(t, w.servers[0].URL, ct, body)
+	if m == nil || m.Signals[0].Receipt == nil {
+		t.Fatalf("no receipt: %s", raw)
 	}
 }
 

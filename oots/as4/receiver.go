@@ -242,8 +242,21 @@ func (r *Receiver) matchPMode(in *inbound) error {
 	var found []*pmode.PMode
 	for _, pm := range r.Config.PModes {
 		if pm.Initiator.Party == in.from.Name && pm.Responder.Party == self.Name && pm.HasLeg(u.Service, u.Action) &&
-			(u.PModeID == "" || u.PModeID == pm.ID) {
+			(u.Agreement == "" || pm.Agreement == "" || u.Agreement == pm.Agreement) {
 			found = append(found, pm)
+		}
+	}
+	// AgreementRef/@pmode names the sender's P-Mode, whose id need not be
+	// ours (Domibus uses local names): it only settles a tie.
+	if len(found) > 1 && u.PModeID != "" {
+		var byID []*pmode.PMode
+		for _, pm := range found {
+			if pm.ID == u.PModeID {
+				byID = append(byID, pm)
+			}
+		}
+		if len(byID) > 0 {
+			found = byID
 		}
 	}
 	if len(found) != 1 {
