@@ -62,8 +62,8 @@ func kindOf(title string) evidenceKind {
 		kind  evidenceKind
 	}{
 		{[]string{"birth"}, kindBirth},
-		{[]string{"company", "business", "commercial", "register extract"}, kindCompany},
-		{[]string{"residen", "address"}, kindResidence},
+		{[]string{"company", "business", "commercial", "enterprise", "trade register", "handelsregister"}, kindCompany},
+		{[]string{"residen", "address", "meldebescheinigung"}, kindResidence},
 		{[]string{"diploma", "certificate of secondary", "secondary", "tertiary", "education"}, kindEducation},
 		{[]string{"tax"}, kindTax},
 		{[]string{"income", "salary"}, kindIncome},

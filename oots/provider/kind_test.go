@@ -1,0 +1,28 @@
+package provider
+
+import (
+	"testing"
+
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
+)
+
+// TestEveryDemoTypeHasAKind: each evidence type of the demo directory gets
+// specific demo fields, not the generic record.
+func TestEveryDemoTypeHasAKind(t *testing.T) {
+	dir, err := commonsvc.DemoDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newCatalog(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.offers) < 25 {
+		t.Fatalf("catalog has %d evidence types, want every demo type (27)", len(c.offers))
+	}
+	for _, o := range c.offers {
+		if k := kindOf(o.Type.Titles.Get("EN")); k == kindGeneric {
+			t.Errorf("%s %q has no demo kind", o.Country, o.Type.Titles.Get("EN"))
+		}
+	}
+}

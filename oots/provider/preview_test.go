@@ -1,0 +1,117 @@
+package provider
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/oots/edm"
+)
+
+// TestPreviewSpaceRefusals: what the preview space refuses, each with its
+// status, and the preview stays usable for the right person.
+func TestPreviewSpaceRefusals(t *testing.T) {
+	w := newWorld(t)
+	a, _ := w.ask(w.request(w.offer("LV", "birth"), "application/pdf"), edm.V1)
+	loc := exception(t, a).Exception.PreviewLocation
+	c := w.client()
+	for _, tc := range []struct {
+		name, method, url, ctype, body string
+		status                         int
+	}{
+		{"attack: another person's identifier", "POST", loc + "/view", "application/x-www-form-urlencoded", "subject=LV%2FLV%2F00000000000", http.StatusForbidden},
+		{"attack: guessed token", "POST", w.preview.URL + "/preview/" + strings.Repeat("B", 43) + "/view", "application/json", `{"subject":"LV/LV/12345612345"}`, http.StatusNotFound},
+		{"attack: malformed token", "GET", w.preview.URL + "/preview/..%2f..%2fetc", "", "", http.StatusNotFound},
+		{"attack: unknown JSON field", "POST", loc + "/view", "application/json", `{"subject":"LV/LV/12345612345","admin":true}`, http.StatusBadRequest},
+		{"attack: repeated form field", "POST", loc + "/view", "application/x-www-form-urlencoded", "subject=a&subject=LV%2FLV%2F12345612345", http.StatusBadRequest},
+		{"attack: oversize body", "POST", loc + "/view", "application/x-www-form-urlencoded", "subject=" + strings.Repeat("x", 5000), http.StatusBadRequest},
+		{"attack: control characters", "POST", loc + "/view", "application/json", `{"subject":"LV/LV/1\u0000"}`, http.StatusBadRequest},
+		{"text/plain body", "POST", loc + "/view", "text/plain", "LV/LV/12345612345", http.StatusBadRequest},
+		{"decision on view", "POST", loc + "/view", "application/json", `{"subject":"LV/LV/12345612345","decision":"approve"}`, http.StatusBadRequest},
+		{"bad decision", "POST", loc + "/decision", "application/json", `{"subject":"LV/LV/12345612345","decision":"maybe"}`, http.StatusBadRequest},
+		{"decision before view", "POST", loc + "/decision", "application/json", `{"subject":"LV/LV/12345612345","decision":"approve"}`, http.StatusConflict},
+		{"wrong method", "DELETE", loc, "", "", http.StatusMethodNotAllowed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, err := http.NewRequest(tc.method, tc.url, strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.ctype != "" {
+				req.Header.Set("Content-Type", tc.ctype)
+			}
+			resp, err := c.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body := readAll(t, resp)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d %q, want %d", resp.StatusCode, body, tc.status)
+			}
+			if strings.Contains(body, "Bērziņa") {
+				t.Fatalf("refusal shows evidence: %q", body)
+			}
+		})
+	}
+
+	// The HTML flow with forms still works for the right person, and the
+	// hidden identifier is escaped.
+	resp, err := c.PostForm(loc+"/view", url.Values{"subject": {"LV/LV/12345612345"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Bērziņa") || !strings.Contains(page, `value="approve"`) {
+		t.Fatalf("HTML view: %d %q", resp.StatusCode, page)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || resp.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("security headers: CSP %q, Cache-Control %q", csp, resp.Header.Get("Cache-Control"))
+	}
+	resp, err = c.PostForm(loc+"/decision", url.Values{"subject": {"LV/LV/12345612345"}, "decision": {"approve"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := readAll(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Approved") {
+		t.Fatalf("HTML decision: %d %q", resp.StatusCode, page)
+	}
+	// The sign-in page of a used preview says so.
+	resp, err = c.Get(loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page := readAll(t, resp); resp.StatusCode != http.StatusGone {
+		t.Fatalf("sign-in after use: %d %q, want 410", resp.StatusCode, page)
+	}
+}
+
+// TestParseInput covers the accepted shapes of preview space input.
+func TestParseInput(t *testing.T) {
+	for _, tc := range []struct {
+		name, ctype, body string
+		decision          bool
+		want              input
+		ok                bool
+	}{
+		{"form view", "application/x-www-form-urlencoded", "subject=LV%2FDE%2F1", false, input{Subject: "LV/DE/1"}, true},
+		{"json decision", "application/json; charset=utf-8", `{"subject":" LV/DE/1 ","decision":"refuse"}`, true, input{Subject: "LV/DE/1", Decision: "refuse"}, true},
+		{"json trailing data", "application/json", `{"subject":"a"}{"subject":"b"}`, false, input{}, false},
+		{"json not object", "application/json", `["a"]`, false, input{}, false},
+		{"empty subject", "application/json", `{"subject":"  "}`, false, input{}, false},
+		{"long subject", "application/json", `{"subject":"` + strings.Repeat("a", 257) + `"}`, false, input{}, false},
+		{"invalid utf-8", "application/x-www-form-urlencoded", "subject=%ff%fe", false, input{}, false},
+		{"bad form escape", "application/x-www-form-urlencoded", "subject=%zz", false, input{}, false},
+		{"no content type", "", "subject=a", false, input{}, false},
+		{"missing decision", "application/json", `{"subject":"a"}`, true, input{}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := parseInput(tc.ctype, []byte(tc.body), tc.decision)
+			if (err == nil) != tc.ok {
+				t.Fatalf("err = %v, want ok %v", err, tc.ok)
+			}
+			if tc.ok && got != tc.want {
+				t.Fatalf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
