@@ -16,19 +16,36 @@ func Compress(p Part, spool *Spool) (Part, error) {
 	return compressWith(nil, p, spool)
 }
 
-// gzipPool reuses gzip writers (each holds about 1 MiB of tables).
-type gzipPool struct{ pool sync.Pool }
+// gzipPool keeps up to two idle gzip writers (each holds about 1 MiB of
+// tables). A sync.Pool loses them at every other GC, which with small
+// messages happens every few round trips.
+type gzipPool struct {
+	mu   sync.Mutex
+	free []*gzip.Writer
+}
 
 func (g *gzipPool) get(w io.Writer) *gzip.Writer {
-	if zw, ok := g.pool.Get().(*gzip.Writer); ok {
+	g.mu.Lock()
+	if n := len(g.free); n > 0 {
+		zw := g.free[n-1]
+		g.free = g.free[:n-1]
+		g.mu.Unlock()
 		zw.Reset(w)
 		return zw
 	}
+	g.mu.Unlock()
 	zw, _ := gzip.NewWriterLevel(w, gzip.DefaultCompression) // the level is valid
 	return zw
 }
 
-func (g *gzipPool) put(zw *gzip.Writer) { g.pool.Put(zw) }
+func (g *gzipPool) put(zw *gzip.Writer) {
+	zw.Reset(io.Discard) // drop the reference to the spool
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if len(g.free) < 2 {
+		g.free = append(g.free, zw)
+	}
+}
 
 // compressWith is Compress with writers from pool (nil: no reuse).
 func compressWith(pool *gzipPool, p Part, spool *Spool) (Part, error) {
