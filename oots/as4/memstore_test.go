@@ -35,7 +35,10 @@ func TestMemStore(t *testing.T) {
 		{"held", func() (ClaimState, []byte, error) { return m.Claim(ctx, "x", time.Minute) }, InProgress},
 		{"expired", func() (ClaimState, []byte, error) { now = now.Add(time.Hour); return m.Claim(ctx, "x", time.Minute) }, Fresh},
 		{"released", func() (ClaimState, []byte, error) { m.Release(ctx, "x"); return m.Claim(ctx, "x", time.Minute) }, Fresh},
-		{"done", func() (ClaimState, []byte, error) { m.Complete(ctx, "x", []byte("r")); return m.Claim(ctx, "x", time.Minute) }, Done},
+		{"done", func() (ClaimState, []byte, error) {
+			m.Complete(ctx, "x", []byte("r"))
+			return m.Claim(ctx, "x", time.Minute)
+		}, Done},
 	}
 	for _, s := range steps {
 		got, receipt, err := s.do()
