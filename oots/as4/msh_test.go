@@ -244,6 +244,11 @@ func TestRejectedMessages(t *testing.T) {
 			u.Action = "DeleteEverything"
 			return w.craft(u, zipped, signed)
 		}, as4.ErrProcessingModeMismatch, "action@lv"},
+		{"unknown CompressionType", func() (string, []byte) {
+			u := userMessage("zstd@lv", "p@x", false)
+			u.Parts[0].Properties = append(u.Parts[0].Properties, as4.Property{Name: as4.PartPropCompression, Value: "application/zstd"})
+			return w.craft(u, zipped, signed)
+		}, as4.ErrValueNotRecognized, "zstd@lv"},
 		{"agreement of another P-Mode", func() (string, []byte) {
 			u := userMessage("agreement@lv", "p@x", true)
 			u.Agreement = "urn:other:agreement"

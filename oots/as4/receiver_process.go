@@ -39,7 +39,7 @@ func (r *Receiver) process(ctx context.Context, in *inbound, spool *Spool) ([]by
 				return nil, AsError(err, u.MessageID, ErrDecompressionFailure)
 			}
 		default:
-			return nil, ErrDecompressionFailure.Withf(u.MessageID, "part %s: CompressionType %q not supported", cid, ct)
+			return nil, ErrValueNotRecognized.Withf(u.MessageID, "part %s: CompressionType %q not recognized (only %s)", cid, ct, MimeGzip)
 		}
 		d.Payloads = append(d.Payloads, Payload{ContentID: cid, MimeType: mimeType, Properties: info.Properties, Open: p.Open})
 	}
