@@ -158,7 +158,8 @@ func (p *Provider) expired(req *edm.QueryRequest, agent edm.Agent) *reply {
 // evidence is the QueryResponse carrying doc.
 func (p *Provider) evidence(in *inbound, req *edm.QueryRequest, o *offer, agent edm.Agent, doc *document) *reply {
 	host := strings.ToLower(p.cfg.PModes.Self) + ".provider.vienreiz"
-	cid := "evidence-" + uuidOf(in.MessageID, "evidence") + "@" + host
+	// R-EDM-RESP-C042: the Content-ID is [a-z0-9]*@…
+	cid := "evidence" + strings.ReplaceAll(uuidOf(in.MessageID, "evidence"), "-", "") + "@" + host
 	meta := edm.Evidence{
 		Identifier:       doc.ID,
 		IssuingAuthority: agent,

@@ -124,7 +124,7 @@ func (p *Provider) enqueue(ctx context.Context, in *inbound, rep *reply) error {
 		Action:         rep.Action,
 		Properties:     answerProperties(in, rep.Version),
 		Payloads: []as4.Payload{{
-			ContentID: "edm-" + uuidOf(in.MessageID, "edm") + "@" + host,
+			ContentID: "edm" + strings.ReplaceAll(uuidOf(in.MessageID, "edm"), "-", "") + "@" + host,
 			MimeType:  as4.MimeEbRS,
 			Open:      bytesOpener(body),
 		}},

@@ -51,7 +51,9 @@ func TestBadRequestsAnswered(t *testing.T) {
 			r.EvidenceProvider = agentOf(company.Services[0])
 		}), edm.CodeObjectNotFound, "not kept"},
 		{"no preview possible", marshal(func(r *edm.QueryRequest) { r.PossibilityForPreview = false }), edm.CodeUnsupportedCapability, "PossibilityForPreview"},
-		{"attack: foreign preview location", marshal(func(r *edm.QueryRequest) { r.PreviewLocation = "https://evil.example/preview/" + strings.Repeat("A", 43) }), edm.CodeUnresolvedReference, "not a preview of this provider"},
+		{"attack: foreign preview location", marshal(func(r *edm.QueryRequest) {
+			r.PreviewLocation = "https://evil.example/preview/" + strings.Repeat("A", 43)
+		}), edm.CodeUnresolvedReference, "not a preview of this provider"},
 		{"attack: guessed preview token", marshal(func(r *edm.QueryRequest) { r.PreviewLocation = w.preview.URL + "/preview/" + strings.Repeat("A", 43) }), edm.CodeUnresolvedReference, "names no preview"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

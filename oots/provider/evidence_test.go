@@ -1,0 +1,78 @@
+package provider
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/edm"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// demoRequest is a request for the evidence type of c whose title holds
+// word, for a person with identifier id.
+func demoRequest(t *testing.T, c *catalog, country, word, id, format string) (*offer, commonsvc.DataService, *edm.QueryRequest) {
+	t.Helper()
+	for _, o := range c.offers {
+		if o.Country == country && kindOf(o.Type.Titles.Get("EN")) == kindOf(word) && len(o.Services) > 0 {
+			req := &edm.QueryRequest{
+				NaturalPerson:   &edm.Person{Identifier: edm.Identifier{Value: id, SchemeID: "eidas"}, FamilyName: "Bērziņa", GivenName: "Anna", DateOfBirth: "1990-04-12"},
+				EvidenceRequest: edm.EvidenceType{DistributedAs: edm.Distribution{Format: format}},
+			}
+			return o, o.Services[0], req
+		}
+	}
+	t.Fatalf("no %s %s type", country, word)
+	return nil, commonsvc.DataService{}, nil
+}
+
+// TestDemoEvidenceGolden: the generated documents are deterministic per
+// subject and type (golden files), and differ between subjects.
+func TestDemoEvidenceGolden(t *testing.T) {
+	dir, err := commonsvc.DemoDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newCatalog(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ country, word, format, golden string }{
+		{"LV", "birth", "application/xml", "lv-birth.xml"},
+		{"LV", "birth", "application/pdf", "lv-birth.pdf"},
+		{"EE", "residence", "", "ee-residence.pdf"},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			o, s, req := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/12345612345", tc.format)
+			d, err := generate(o, s, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tc.golden)
+			if *update {
+				if err := os.WriteFile(path, d.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run with -update to create)", err)
+			}
+			if !bytes.Equal(d.Data, want) {
+				t.Fatalf("document differs from %s:\n%s", path, d.Data)
+			}
+			_, _, other := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/55555555555", tc.format)
+			d2, err := generate(o, s, other)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Equal(d2.Data, d.Data) || d2.ID == d.ID {
+				t.Fatal("two subjects got the same document")
+			}
+		})
+	}
+}
