@@ -96,6 +96,9 @@ func (s *Sender) Submit(ctx context.Context, sub *Submission) (string, error) {
 // returns the errors of those that failed. Call it at start-up (after a
 // crash) and periodically.
 func (s *Sender) Resume(ctx context.Context) error {
+	if s.Config == nil || s.Outbox == nil || s.Dir == "" {
+		return errors.New("sender: Config, Outbox and Dir are required")
+	}
 	entries, err := s.Outbox.Pending(ctx, 0)
 	if err != nil {
 		return fmt.Errorf("resume: %w", err)
