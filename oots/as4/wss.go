@@ -53,10 +53,12 @@ func mapWSS(err error) error {
 	}
 }
 
+// Sign calls wss.Sign.
 func (wssSecurity) Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Security) error {
 	return mapWSS(wss.Sign(env, toWSS(parts), id, alg))
 }
 
+// Encrypt calls wss.Encrypt (crypto/rand when rnd is nil).
 func (wssSecurity) Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg pmode.Security, rnd io.Reader) ([]Part, error) {
 	if rnd == nil {
 		rnd = rand.Reader
@@ -68,6 +70,7 @@ func (wssSecurity) Encrypt(env *etree.Document, parts []Part, recipient *x509.Ce
 	return fromWSS(out), nil
 }
 
+// Decrypt calls wss.Decrypt.
 func (wssSecurity) Decrypt(env *etree.Document, parts []Part, id keys.Identity, spool func() (*os.File, error)) ([]Part, error) {
 	out, err := wss.Decrypt(env, toWSS(parts), id, spool)
 	if err != nil {
@@ -76,6 +79,7 @@ func (wssSecurity) Decrypt(env *etree.Document, parts []Part, id keys.Identity, 
 	return fromWSS(out), nil
 }
 
+// Verify calls wss.Verify.
 func (wssSecurity) Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time) (*x509.Certificate, []*etree.Element, error) {
 	v, err := wss.Verify(env, toWSS(parts), trust, now)
 	if err != nil {
