@@ -17,6 +17,7 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 	"github.com/vienreiz/vienreiz/oots/as4/sqlitestore"
 )
 
@@ -592,5 +593,28 @@ func TestInternalErrorsNotDisclosed(t *testing.T) {
 	}
 	if strings.Contains(string(raw), "store") || !strings.Contains(e.Detail, "internal error") {
 		t.Errorf("detail disclosed: %q", e.Detail)
+	}
+}
+
+// TestUnsecuredPModeRoundTrip: a P-Mode without signing or encryption
+// (the embedded demo on loopback) still gets a receipt, which then holds a
+// copy of the eb:UserMessage instead of non-repudiation information.
+func TestUnsecuredPModeRoundTrip(t *testing.T) {
+	w := newWorld(t, 1)
+	w.pm.Security = pmode.Security{SendReceipt: true}
+	w.pm.Compress = false
+	res, err := w.memSender().Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>"))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := res.Receipt.Receipt
+	if len(r.References) != 0 || r.UserMessage == nil {
+		t.Fatalf("receipt %+v", r)
+	}
+	if got := w.deliveries(); len(got) != 1 || string(got[0].payloads["p@x"]) != "<q/>" || got[0].signer != "" {
+		t.Fatalf("deliveries %+v", got)
+	}
+	if body := w.lastRequest().body; bytes.Contains(body, []byte("wsse:Security")) || !bytes.Contains(body, []byte("<q/>")) {
+		t.Error("unsecured P-Mode sent a secured or compressed message")
 	}
 }
