@@ -222,3 +222,29 @@ func head(b []byte) []byte {
 	}
 	return b
 }
+
+// TestAnswerSurvivesRestart: the requester's access points are down when
+// the answer is due; the provider stops with the answer queued and sends
+// it after the restart.
+func TestAnswerSurvivesRestart(t *testing.T) {
+	w := newWorld(t)
+	w.reqDown.Store(true)
+	req := w.request(w.offer("LV", "birth"), "application/pdf")
+	body, err := req.Marshal(edm.V1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := w.send(body, req.ExchangeID)
+	time.Sleep(300 * time.Millisecond) // the first post of the answer fails
+	if err := w.prov.Close(); err != nil {
+		t.Fatal(err)
+	}
+	w.noMore(100 * time.Millisecond)
+	w.reqDown.Store(false)
+	w.start()
+	a := w.next()
+	if x := exception(t, a); !x.PreviewRequired() || a.msg.RefToMessageID != id {
+		t.Fatalf("after restart: %s to %q, want preview required to %q", x.Exception.Code, a.msg.RefToMessageID, id)
+	}
+	w.noMore(500 * time.Millisecond)
+}

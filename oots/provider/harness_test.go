@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -37,7 +38,8 @@ type world struct {
 	sender    *as4.Sender
 	answers   chan *answerMsg
 	mu        sync.Mutex
-	posted    [][]byte // raw AS4 requests received by provider listener 1
+	posted    [][]byte    // raw AS4 requests received by provider listener 1
+	reqDown   atomic.Bool // requester access points answer 503
 	postedCTs []string
 }
 
@@ -113,11 +115,19 @@ func newWorld(t testing.TB) *world {
 		t.Cleanup(s.Close)
 	}
 	lv := w.setup.Requester
+	dups := as4.NewMemStore()
 	for _, s := range reqSrv {
-		s.Config.Handler = &as4.Receiver{
-			Config: lv.Config, Identity: lv.Identity, Trust: lv.Trust, Duplicates: as4.NewMemStore(),
+		r := &as4.Receiver{
+			Config: lv.Config, Identity: lv.Identity, Trust: lv.Trust, Duplicates: dups,
 			Deliver: w.collect, SpoolDir: t.TempDir(), Logger: quiet(),
 		}
+		s.Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+			if w.reqDown.Load() {
+				http.Error(rw, "down for the test", http.StatusServiceUnavailable)
+				return
+			}
+			r.ServeHTTP(rw, req)
+		})
 		s.Start()
 		t.Cleanup(s.Close)
 	}
