@@ -12,7 +12,7 @@ var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 // allowed is the transition table written out independently of Next:
 // every (state, event) pair not listed here must be refused.
 var allowed = map[State]map[EventKind]State{
-	Draft: {ProviderFound: Ready, AttributesNeeded: NeedsAttributes, ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
+	Draft:           {ProviderFound: Ready, AttributesNeeded: NeedsAttributes, ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
 	NeedsAttributes: {AttributesGiven: Ready, ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
 	Ready: {ProviderFound: Ready, AttributesNeeded: NeedsAttributes, ExplicitRequestGiven: Ready, QuerySent: Sent,
 		ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
