@@ -248,3 +248,35 @@ func TestAnswerSurvivesRestart(t *testing.T) {
 	}
 	w.noMore(500 * time.Millisecond)
 }
+
+// TestCompanyEvidenceByRepresentative: company evidence is previewed and
+// approved by the authorised representative named in the request, not by
+// the company identifier.
+func TestCompanyEvidenceByRepresentative(t *testing.T) {
+	w := newWorld(t)
+	req := w.request(w.offer("LV", "enterprises"), "application/pdf")
+	rep := req.NaturalPerson
+	req.NaturalPerson = nil
+	req.AuthorizedRepresentative = rep
+	req.LegalPerson = &edm.LegalPerson{
+		LevelOfAssurance: "High", LegalPersonIdentifier: edm.Identifier{Value: "LV/LV/40003245752", SchemeID: "eidas"},
+		LegalName: "Vienreiz SIA",
+	}
+	a, _ := w.ask(req, edm.V1)
+	loc := exception(t, a).Exception.PreviewLocation
+	if code := w.post(loc+"/view", input{Subject: "LV/LV/40003245752"}, nil); code != http.StatusForbidden {
+		t.Fatalf("view with the company identifier: %d, want 403 (the representative previews)", code)
+	}
+	v := w.previewFlow(loc, "LV/LV/12345612345", DecisionApprove)
+	if v.Fields[1].Value != "Vienreiz SIA" {
+		t.Fatalf("company view: %+v", v.Fields)
+	}
+	a, _ = w.ask(req.AfterPreview(loc, time.Now()), edm.V1)
+	qr, ok := a.edm.(*edm.QueryResponse)
+	if !ok {
+		t.Fatalf("company evidence: %T", a.edm)
+	}
+	if lp := qr.Evidence[0].Metadata.LegalPerson; lp == nil || lp.LegalName != "Vienreiz SIA" {
+		t.Fatalf("legal person metadata: %+v", lp)
+	}
+}
