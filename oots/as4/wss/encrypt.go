@@ -1,6 +1,7 @@
 package wss
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -25,8 +26,12 @@ import (
 // the fly each time they are opened, with a fresh IV each time, so the
 // plaintext parts must stay readable until the message is sent. rnd
 // supplies the content key, the IVs (also later, when parts are opened)
-// and the OAEP seed: crypto/rand.Reader in production.
+// and the OAEP seed; nil means crypto/rand.Reader, the one to use in
+// production.
 func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg pmode.Security, rnd io.Reader) ([]Part, error) {
+	if rnd == nil {
+		rnd = rand.Reader
+	}
 	e, err := splitEnvelope(env)
 	if err != nil {
 		return nil, err
