@@ -8,8 +8,8 @@ bin=$(realpath "$1")
 out=${SMOKE_OUT:-build/smoke}
 mkdir -p "$out"
 work=$(mktemp -d)
-display=:$((100 + RANDOM % 400))
-Xvfb "$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+# Xvfb picks a free display number and writes it to fd 3 once it accepts clients.
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
 xvfb=$!
 app=""
 cleanup() {
@@ -18,7 +18,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-for i in $(seq 1 50); do xdpyinfo -display "$display" >/dev/null 2>&1 && break; sleep 0.1; done
+for i in $(seq 1 300); do [ -s "$work/display" ] && break; sleep 0.1; done
+[ -s "$work/display" ] || { echo "smoke: Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
+display=":$(tr -d '[:space:]' <"$work/display")"
 
 export DISPLAY=$display VIENREIZ_DATA_DIR="$work/data" HOME="$work/home"
 start=$(date +%s%N)
