@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var jobT0 = time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+
+func TestJobsEnqueueClaimComplete(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			created, err := q.Enqueue(ctx, NewJob{ID: "timeout/req-1", Kind: "timeout", Payload: `{"request":"req-1"}`, RunAt: jobT0})
+			if err != nil || !created {
+				t.Fatalf("Enqueue = %v, %v", created, err)
+			}
+			if again, err := q.Enqueue(ctx, NewJob{ID: "timeout/req-1", Kind: "timeout", Payload: "other", RunAt: jobT0}); err != nil || again {
+				t.Fatalf("second Enqueue of one id = %v, %v; want no new job", again, err)
+			}
+			if _, err := q.Enqueue(ctx, NewJob{Kind: "retry", RunAt: jobT0.Add(time.Hour)}); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := q.Claim(ctx, "w1", jobT0.Add(-time.Second), time.Minute, 10); err != nil || len(got) != 0 {
+				t.Fatalf("claim before RunAt = %v, %v", got, err)
+			}
+			got, err := q.Claim(ctx, "w1", jobT0, time.Minute, 10)
+			if err != nil || len(got) != 1 {
+				t.Fatalf("claim at RunAt = %+v, %v", got, err)
+			}
+			j := got[0]
+			if j.ID != "timeout/req-1" || j.Payload != `{"request":"req-1"}` || j.Attempt != 1 || j.MaxAttempts != DefaultMaxAttempts || !j.LeaseUntil.Equal(jobT0.Add(time.Minute)) {
+				t.Fatalf("claimed %+v", j)
+			}
+			info, err := q.Job(ctx, j.ID)
+			if err != nil || info.State != "running" || info.LeaseOwner != "w1" || info.Attempts != 1 {
+				t.Fatalf("stored %+v, %v", info, err)
+			}
+			if err := q.Complete(ctx, j.ID, "w2"); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("Complete by another worker = %v, want ErrLeaseLost", err)
+			}
+			if err := q.Complete(ctx, j.ID, "w1"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := q.Job(ctx, j.ID); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("completed job still stored: %v", err)
+			}
+			if err := q.Complete(ctx, j.ID, "w1"); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("second Complete = %v", err)
+			}
+		})
+	}
+}
+
+func TestJobsFailBacksOffThenDies(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			if _, err := q.Enqueue(ctx, NewJob{ID: "send/1", Kind: "send", RunAt: jobT0, MaxAttempts: 2}); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1)
+			if len(got) != 1 {
+				t.Fatal("not claimed")
+			}
+			if _, err := q.Fail(ctx, "send/1", "w2", jobT0, "x"); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("Fail by another worker = %v", err)
+			}
+			dead, err := q.Fail(ctx, "send/1", "w1", jobT0, "access point 1 down\x00\xff")
+			if err != nil || dead {
+				t.Fatalf("first Fail = %v, %v", dead, err)
+			}
+			info, _ := q.Job(ctx, "send/1")
+			if info.State != "queued" || !info.RunAt.Equal(jobT0.Add(30*time.Second)) || info.LastError != "access point 1 down?" || info.LeaseOwner != "" {
+				t.Fatalf("after first failure %+v", info)
+			}
+			if got, _ := q.Claim(ctx, "w1", jobT0.Add(29*time.Second), time.Minute, 1); len(got) != 0 {
+				t.Fatal("claimed during back-off")
+			}
+			got, _ = q.Claim(ctx, "w1", jobT0.Add(30*time.Second), time.Minute, 1)
+			if len(got) != 1 || got[0].Attempt != 2 {
+				t.Fatalf("retry claim = %+v", got)
+			}
+			if dead, err := q.Fail(ctx, "send/1", "w1", jobT0, "again"); err != nil || !dead {
+				t.Fatalf("last Fail = %v, %v; want dead", dead, err)
+			}
+			if got, _ := q.Claim(ctx, "w1", jobT0.Add(48*time.Hour), time.Minute, 10); len(got) != 0 {
+				t.Fatal("dead job claimed")
+			}
+			if info, _ := q.Job(ctx, "send/1"); info.State != "dead" || info.LastError != "again" {
+				t.Fatalf("dead job %+v", info)
+			}
+		})
+	}
+}
+
+func TestJobsLeaseExpiryRecoversCrashedWorker(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			if _, err := q.Enqueue(ctx, NewJob{ID: "a", Kind: "timeout", RunAt: jobT0, MaxAttempts: 2}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := q.Claim(ctx, "crashed", jobT0, time.Minute, 1); len(got) != 1 {
+				t.Fatal("not claimed")
+			}
+			if got, _ := q.Claim(ctx, "w2", jobT0.Add(59*time.Second), time.Minute, 1); len(got) != 0 {
+				t.Fatal("claimed while the lease holds")
+			}
+			got, err := q.Claim(ctx, "w2", jobT0.Add(time.Minute), time.Minute, 1)
+			if err != nil || len(got) != 1 || got[0].Attempt != 2 {
+				t.Fatalf("claim after lease ran out = %+v, %v", got, err)
+			}
+			if err := q.Complete(ctx, "a", "crashed"); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("late Complete by the crashed worker = %v", err)
+			}
+			// w2 crashes too, on the last attempt: the job dies.
+			if got, _ := q.Claim(ctx, "w3", jobT0.Add(3*time.Minute), time.Minute, 1); len(got) != 0 {
+				t.Fatal("job claimed beyond MaxAttempts")
+			}
+			if info, _ := q.Job(ctx, "a"); info.State != "dead" || !strings.Contains(info.LastError, "lease") {
+				t.Fatalf("after last lease ran out %+v", info)
+			}
+		})
+	}
+}
+
+func TestJobsRefuseBadInput(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name, want string
+		j          NewJob
+	}{
+		{"no kind", "Kind", NewJob{RunAt: jobT0}},
+		{"oversize kind", "Kind", NewJob{Kind: strings.Repeat("k", 65), RunAt: jobT0}},
+		{"oversize payload", "Payload", NewJob{Kind: "k", Payload: strings.Repeat("p", MaxJobPayload+1), RunAt: jobT0}},
+		{"NUL in payload", "NUL", NewJob{Kind: "k", Payload: "a\x00b", RunAt: jobT0}},
+		{"oversize id", "ID", NewJob{ID: strings.Repeat("i", 201), Kind: "k", RunAt: jobT0}},
+		{"negative attempts", "MaxAttempts", NewJob{Kind: "k", RunAt: jobT0, MaxAttempts: -1}},
+		{"no run time", "RunAt", NewJob{Kind: "k"}},
+	}
+	for name, s := range testStores(t) {
+		for _, tc := range tests {
+			if _, err := s.Jobs().Enqueue(ctx, tc.j); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("%s/%s: error = %v, want one naming %s", name, tc.name, err, tc.want)
+			}
+		}
+		if _, err := s.Jobs().Claim(ctx, "", jobT0, time.Minute, 1); err == nil {
+			t.Errorf("%s: claim without owner accepted", name)
+		}
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM jobs`).Scan(&n); err != nil || n != 0 {
+			t.Errorf("%s: refused jobs stored: %d %v", name, n, err)
+		}
+	}
+}
+
+func TestJobsTwoHandlesNeverClaimOneJobTwice(t *testing.T) {
+	ctx := context.Background()
+	const jobs = 300
+	for name, pair := range sharedStores(t) {
+		t.Run(name, func(t *testing.T) {
+			for i := range jobs {
+				if _, err := pair[0].Jobs().Enqueue(ctx, NewJob{ID: fmt.Sprintf("j%03d", i), Kind: "k", RunAt: jobT0}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var (
+				mu      sync.Mutex
+				claimed = map[string]string{}
+				wg      sync.WaitGroup
+			)
+			for w := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					q, owner := pair[w%2].Jobs(), fmt.Sprintf("worker-%d", w)
+					for {
+						got, err := q.Claim(ctx, owner, jobT0, time.Hour, 3)
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						if len(got) == 0 {
+							return
+						}
+						for _, j := range got {
+							mu.Lock()
+							if prev, dup := claimed[j.ID]; dup {
+								t.Errorf("job %s claimed by %s and %s", j.ID, prev, owner)
+							}
+							claimed[j.ID] = owner
+							mu.Unlock()
+							if err := q.Complete(ctx, j.ID, owner); err != nil {
+								t.Error(err)
+							}
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			if len(claimed) != jobs {
+				t.Fatalf("%d of %d jobs claimed", len(claimed), jobs)
+			}
+			owners := map[string]int{}
+			for _, o := range claimed {
+				owners[o]++
+			}
+			t.Logf("claims per worker: %v", owners)
+		})
+	}
+}
+
+func TestBackoff(t *testing.T) {
+	for attempts, want := range map[int]time.Duration{
+		0: 30 * time.Second, 1: 30 * time.Second, 2: time.Minute, 3: 2 * time.Minute, 7: 32 * time.Minute, 8: time.Hour, 100: time.Hour,
+	} {
+		if got := Backoff(attempts); got != want {
+			t.Errorf("Backoff(%d) = %v, want %v", attempts, got, want)
+		}
+	}
+}
