@@ -112,7 +112,8 @@ func (q Jobs) Enqueue(ctx context.Context, j NewJob) (bool, error) {
 // Claim leases up to limit jobs that are due at now (queued with RunAt ≤
 // now, or running with a lease that ran out) to owner until now + lease,
 // oldest first. A job whose lease ran out after its last attempt is
-// marked dead instead.
+// marked dead instead, so a claim may return fewer than limit jobs while
+// more are due.
 func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error) {
 	if owner == "" || lease <= 0 || limit <= 0 {
 		return nil, fmt.Errorf("store: claim: owner %q, lease %s and limit %d must be set", owner, lease, limit)
@@ -124,26 +125,29 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'dead', last_error = 'lease ran out on the last attempt'
-		WHERE state = 'running' AND lease_until_us <= ? AND attempts >= max_attempts`), nowUS); err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
-	}
+	// Rows another claimer holds are skipped, never waited for.
 	lock := ""
 	if s.dialect.name == "postgres" {
 		lock = " FOR UPDATE SKIP LOCKED"
 	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, kind, payload, attempts, max_attempts FROM jobs
-		WHERE (state = 'queued' AND run_at_us <= ?) OR (state = 'running' AND lease_until_us <= ?)
-		ORDER BY run_at_us, id LIMIT ?`+lock), nowUS, nowUS, limit)
+	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, kind, payload, state, attempts, max_attempts FROM jobs
+		WHERE state <> 'dead' AND run_at_us <= ? ORDER BY run_at_us, id LIMIT ?`+lock), nowUS, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
-	var jobs []Job
+	var jobs, spent []Job
 	for rows.Next() {
-		var j Job
-		if err := rows.Scan(&j.ID, &j.Kind, &j.Payload, &j.Attempt, &j.MaxAttempts); err != nil {
+		var (
+			j     Job
+			state string
+		)
+		if err := rows.Scan(&j.ID, &j.Kind, &j.Payload, &state, &j.Attempt, &j.MaxAttempts); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: claim: %w", err)
+		}
+		if state == "running" && j.Attempt >= j.MaxAttempts {
+			spent = append(spent, j)
+			continue
 		}
 		j.Attempt++
 		j.LeaseUntil = until
@@ -153,9 +157,14 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
+	for _, j := range spent {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'dead', lease_owner = '', last_error = 'lease ran out on the last attempt' WHERE id = ?`), j.ID); err != nil {
+			return nil, fmt.Errorf("store: claim: marking job %s dead: %w", j.ID, err)
+		}
+	}
 	for _, j := range jobs {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'running', attempts = ?, lease_owner = ?, lease_until_us = ? WHERE id = ?`),
-			j.Attempt, owner, until.UnixMicro(), j.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'running', attempts = ?, lease_owner = ?, lease_until_us = ?, run_at_us = ? WHERE id = ?`),
+			j.Attempt, owner, until.UnixMicro(), until.UnixMicro(), j.ID); err != nil {
 			return nil, fmt.Errorf("store: claim job %s: %w", j.ID, err)
 		}
 	}

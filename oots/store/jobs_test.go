@@ -228,3 +228,44 @@ func TestBackoff(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkJobClaim measures claiming and completing one due job, and ten
+// at a time, against the baseline of enqueueing one job on the same
+// database. Jobs are enqueued before the timer starts.
+func BenchmarkJobClaim(b *testing.B) {
+	ctx := context.Background()
+	for name, s := range benchStores(b) {
+		q := s.Jobs()
+		b.Run(name+"/baseline-enqueue", func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				if _, err := q.Enqueue(ctx, NewJob{Kind: "base", RunAt: jobT0.Add(1000 * time.Hour)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		for _, batch := range []int{1, 10} {
+			b.Run(fmt.Sprintf("%s/claim-complete-batch-%d", name, batch), func(b *testing.B) {
+				for i := 0; i < b.N; i++ {
+					if _, err := q.Enqueue(ctx, NewJob{Kind: "due", RunAt: jobT0}); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportAllocs()
+				b.ResetTimer()
+				for done := 0; done < b.N; {
+					got, err := q.Claim(ctx, "bench", jobT0, time.Hour, batch)
+					if err != nil || len(got) == 0 {
+						b.Fatalf("claim after %d: %v", done, err)
+					}
+					for _, j := range got {
+						if err := q.Complete(ctx, j.ID, "bench"); err != nil {
+							b.Fatal(err)
+						}
+					}
+					done += len(got)
+				}
+			})
+		}
+	}
+}

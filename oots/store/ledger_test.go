@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -183,5 +184,56 @@ func TestLedgerStoreRefusesEntryNotFollowingHead(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), "does not follow") {
 			t.Fatalf("%s: forked entry accepted: %v", name, err)
 		}
+	}
+}
+
+// benchStores opens a fresh SQLite store and, when configured, a
+// PostgreSQL one, for benchmarks.
+func benchStores(b *testing.B) map[string]*Store {
+	b.Helper()
+	ctx := context.Background()
+	out := map[string]*Store{}
+	s, err := Open(ctx, filepath.Join(b.TempDir(), "bench.db"), slog.New(slog.DiscardHandler))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	out["sqlite"] = s
+	if dsn := pgtest.Fresh(b); dsn != "" {
+		p, err := Open(ctx, dsn, slog.New(slog.DiscardHandler))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { p.Close() })
+		out["postgres"] = p
+	}
+	return out
+}
+
+// BenchmarkLedgerAppend compares a chained append (lock head, insert,
+// move head, one transaction) with the baseline of one plain INSERT in its
+// own transaction (a job enqueue) on the same database.
+func BenchmarkLedgerAppend(b *testing.B) {
+	ctx := context.Background()
+	for name, s := range benchStores(b) {
+		b.Run(name+"/baseline-plain-insert", func(b *testing.B) {
+			q := s.Jobs()
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := q.Enqueue(ctx, NewJob{Kind: "bench", Payload: "x", RunAt: jobT0.Add(1000 * time.Hour)}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(name+"/chained-append", func(b *testing.B) {
+			l := ledger.New(s.Ledger())
+			r := ledgerRecord(1)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.Append(ctx, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -34,7 +34,8 @@ type Effect struct {
 	At time.Time
 	// PreviewLocation goes into the second SendQueryRequest.
 	PreviewLocation string
-	// Notice names the ledger action or the notification's subject: the
-	// new state or the event that caused it.
+	// Notice names the ledger action (a valid ledger Action: the event's
+	// name) or the notification's subject (the event or the new state).
+	// A ProviderError's code is in the request's ErrorCode.
 	Notice string
 }

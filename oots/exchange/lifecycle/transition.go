@@ -184,7 +184,7 @@ func Transition(r Request, e Event, now time.Time) (Request, []Effect, error) {
 		finish(string(EvidenceDelivered), true)
 	case ProviderError:
 		n.ErrorCode = e.Code
-		finish(string(ProviderError)+" "+e.Code, true)
+		finish(string(ProviderError), true)
 	case Cancel:
 		finish(string(Cancel), false)
 	}

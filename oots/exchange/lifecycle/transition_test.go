@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 )
 
 var t0 = time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
@@ -308,5 +310,26 @@ func TestTimingsDefaultsAndOverrides(t *testing.T) {
 	fri := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 	if got := addWorkingDays(fri, 1); got.Weekday() != time.Monday {
 		t.Fatalf("Friday + 1 working day = %v", got.Weekday())
+	}
+}
+
+func TestLedgerNoticesAreValidLedgerActions(t *testing.T) {
+	for _, s := range States() {
+		for _, k := range EventKinds() {
+			r, e := fixture(s, k)
+			_, fx, err := Transition(r, e, t0)
+			if err != nil {
+				continue
+			}
+			for _, f := range fx {
+				if f.Kind != RecordLedger {
+					continue
+				}
+				rec := ledger.Record{Actor: "service", OnBehalfOf: "lv:citizen:1", Action: f.Notice}
+				if err := rec.Validate(); err != nil {
+					t.Errorf("%s + %s: ledger notice %q: %v", s, k, f.Notice, err)
+				}
+			}
+		}
 	}
 }

@@ -1,7 +1,8 @@
 -- The durable job queue: time-outs and retries of the exchange service.
 -- A job is queued until run_at_us, then claimed by one worker under a lease
--- (state running, lease_owner, lease_until_us); a lease that runs out
--- (the worker crashed) makes the job claimable again.
+-- (state running, lease_owner, lease_until_us). A claim also moves run_at_us
+-- to the lease's end, so a lease that runs out (the worker crashed) makes
+-- the job due again and one index serves every claim.
 CREATE TABLE jobs (
     id             TEXT PRIMARY KEY,
     kind           TEXT NOT NULL,
@@ -16,5 +17,4 @@ CREATE TABLE jobs (
     created_us     BIGINT NOT NULL
 );
 
-CREATE INDEX jobs_due ON jobs (state, run_at_us);
-CREATE INDEX jobs_lease ON jobs (state, lease_until_us);
+CREATE INDEX jobs_due ON jobs (run_at_us, id) WHERE state <> 'dead';
