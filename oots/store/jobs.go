@@ -174,6 +174,25 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	return jobs, nil
 }
 
+// Extend moves the lease of a job owner still holds to now + lease, for
+// runs longer than the first lease. It returns ErrLeaseLost when owner no
+// longer holds the job.
+func (q Jobs) Extend(ctx context.Context, id, owner string, now time.Time, lease time.Duration) error {
+	if lease <= 0 {
+		return fmt.Errorf("store: extend job %s: lease %s must be positive", id, lease)
+	}
+	until := now.Add(lease).UnixMicro()
+	res, err := q.s.db.ExecContext(ctx, q.s.q(`UPDATE jobs SET lease_until_us = ?, run_at_us = ? WHERE id = ? AND state = 'running' AND lease_owner = ? AND lease_until_us > ?`),
+		until, until, id, owner, now.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("store: extend job %s: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("store: extend job %s by %s: %w", id, owner, ErrLeaseLost)
+	}
+	return nil
+}
+
 // Complete removes a finished job. It returns ErrLeaseLost when owner no
 // longer holds the job.
 func (q Jobs) Complete(ctx context.Context, id, owner string) error {

@@ -133,6 +133,38 @@ func TestJobsLeaseExpiryRecoversCrashedWorker(t *testing.T) {
 	}
 }
 
+func TestJobsExtendKeepsTheLease(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			if _, err := q.Enqueue(ctx, NewJob{ID: "long", Kind: "k", RunAt: jobT0}); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1); len(got) != 1 {
+				t.Fatal("not claimed")
+			}
+			if err := q.Extend(ctx, "long", "w1", jobT0.Add(50*time.Second), time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := q.Claim(ctx, "w2", jobT0.Add(90*time.Second), time.Minute, 1); len(got) != 0 {
+				t.Fatal("extended lease not honoured")
+			}
+			if err := q.Extend(ctx, "long", "w2", jobT0.Add(60*time.Second), time.Minute); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("Extend by another worker = %v", err)
+			}
+			// Too late: the lease ran out at 110 s; extending it now could
+			// overlap a new owner's run.
+			if err := q.Extend(ctx, "long", "w1", jobT0.Add(111*time.Second), time.Minute); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("Extend of a lapsed lease = %v", err)
+			}
+			if got, _ := q.Claim(ctx, "w2", jobT0.Add(111*time.Second), time.Minute, 1); len(got) != 1 {
+				t.Fatal("lapsed lease not claimable")
+			}
+		})
+	}
+}
+
 func TestJobsRefuseBadInput(t *testing.T) {
 	ctx := context.Background()
 	tests := []struct {
