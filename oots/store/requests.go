@@ -1,0 +1,198 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ErrConflict is returned when a request changed since it was read; the
+// caller reads it again and retries its transition.
+var ErrConflict = errors.New("the request was changed by someone else")
+
+// RequestRecord is one stored evidence request. Doc is the exchange
+// service's own JSON document of it; the other fields are what the store
+// filters, orders and guards on.
+type RequestRecord struct {
+	ID        string
+	Owner     string
+	ServiceID string
+	State     string
+	// Version counts the changes; Update expects the value it read.
+	Version   int
+	Doc       []byte
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// TimelineEntry is one step of a request's timeline: what happened, the
+// state it led to and when the next step is expected.
+type TimelineEntry struct {
+	Seq        int
+	At         time.Time
+	Event      string
+	State      string
+	Detail     string
+	ExpectedBy time.Time // zero when nothing more is expected
+}
+
+// timeFormat stores times as sortable UTC text on both databases.
+const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format(timeFormat)
+}
+
+func parseTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return time.Parse(timeFormat, s)
+}
+
+// CreateRequest stores a new request (Version 1) with the first entry of
+// its timeline.
+func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: creating request: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)`),
+		r.ID, r.Owner, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
+		return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+	}
+	if err := s.addTimeline(ctx, tx, r.ID, 1, first); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: creating request: %w", err)
+	}
+	return nil
+}
+
+// UpdateRequest replaces the request's state and document if its stored
+// version is still r.Version, stores it as r.Version+1 and appends entry
+// to the timeline; otherwise it returns ErrConflict and changes nothing.
+func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: updating request: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, s.q(`UPDATE requests SET state = ?, doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+		r.State, string(r.Doc), formatTime(r.UpdatedAt), r.ID, r.Version)
+	if err != nil {
+		return fmt.Errorf("store: updating request %s: %w", r.ID, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: updating request %s: %w", r.ID, err)
+	} else if n == 0 {
+		return fmt.Errorf("request %s: %w", r.ID, ErrConflict)
+	}
+	var seq int
+	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM request_timeline WHERE request_id = ?`), r.ID).Scan(&seq); err != nil {
+		return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
+	}
+	if err := s.addTimeline(ctx, tx, r.ID, seq, entry); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: updating request: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) addTimeline(ctx context.Context, tx *sql.Tx, id string, seq int, e TimelineEntry) error {
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_timeline (request_id, seq, at, event, state, detail, expected_by) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		id, seq, formatTime(e.At), e.Event, e.State, e.Detail, formatTime(e.ExpectedBy)); err != nil {
+		return fmt.Errorf("store: timeline of %s: %w", id, err)
+	}
+	return nil
+}
+
+const requestColumns = `id, owner, service_id, state, version, doc, created_at, updated_at`
+
+// Request returns one request, or ErrNotFound.
+func (s *Store) Request(ctx context.Context, id string) (*RequestRecord, error) {
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE id = ?`), id)
+	r, err := scanRequest(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("request %q: %w", id, ErrNotFound)
+	}
+	return r, err
+}
+
+// RequestsOf returns the requests of owner, newest first.
+func (s *Store) RequestsOf(ctx context.Context, owner string) ([]RequestRecord, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE owner = ? ORDER BY created_at DESC, id`), owner)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing requests: %w", err)
+	}
+	defer rows.Close()
+	out := []RequestRecord{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
+// Timeline returns the steps of a request in order.
+func (s *Store) Timeline(ctx context.Context, id string) ([]TimelineEntry, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, at, event, state, detail, expected_by FROM request_timeline WHERE request_id = ? ORDER BY seq`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: timeline of %s: %w", id, err)
+	}
+	defer rows.Close()
+	out := []TimelineEntry{}
+	for rows.Next() {
+		var (
+			e          TimelineEntry
+			at, expect string
+		)
+		if err := rows.Scan(&e.Seq, &at, &e.Event, &e.State, &e.Detail, &expect); err != nil {
+			return nil, fmt.Errorf("store: timeline of %s: %w", id, err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: timeline of %s: %w", id, err)
+		}
+		if e.ExpectedBy, err = parseTime(expect); err != nil {
+			return nil, fmt.Errorf("store: timeline of %s: %w", id, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanRequest(row scanner) (*RequestRecord, error) {
+	var (
+		r                RequestRecord
+		doc, created, up string
+	)
+	if err := row.Scan(&r.ID, &r.Owner, &r.ServiceID, &r.State, &r.Version, &doc, &created, &up); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("store: reading request: %w", err)
+	}
+	r.Doc = []byte(doc)
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return nil, fmt.Errorf("store: request %s: %w", r.ID, err)
+	}
+	if r.UpdatedAt, err = parseTime(up); err != nil {
+		return nil, fmt.Errorf("store: request %s: %w", r.ID, err)
+	}
+	return &r, nil
+}

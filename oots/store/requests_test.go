@@ -1,0 +1,58 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			r := RequestRecord{ID: "r1", Owner: "LV/LV/010101-12345", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{"a":1}`), CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft", ExpectedBy: t0.Add(2 * time.Minute)}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}); err == nil {
+				t.Fatal("a second request with the same id was stored")
+			}
+			got, err := s.Request(ctx, "r1")
+			if err != nil || got.Version != 1 || string(got.Doc) != `{"a":1}` || !got.CreatedAt.Equal(t0) {
+				t.Fatalf("read back %+v, %v", got, err)
+			}
+
+			got.State, got.Doc, got.UpdatedAt = "ready", []byte(`{"a":2}`), t0.Add(time.Second)
+			if err := s.UpdateRequest(ctx, *got, TimelineEntry{At: t0.Add(time.Second), Event: "provider_found", State: "ready"}); err != nil {
+				t.Fatal(err)
+			}
+			stale := *got // still Version 1
+			stale.State = "cancelled"
+			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}); !errors.Is(err, ErrConflict) {
+				t.Fatalf("update from a stale version: %v, want ErrConflict", err)
+			}
+			now, _ := s.Request(ctx, "r1")
+			if now.State != "ready" || now.Version != 2 {
+				t.Fatalf("after the refused stale update: %+v", now)
+			}
+			tl, err := s.Timeline(ctx, "r1")
+			if err != nil || len(tl) != 2 || tl[0].Event != "created" || tl[1].Seq != 2 || !tl[0].ExpectedBy.Equal(t0.Add(2*time.Minute)) || !tl[1].ExpectedBy.IsZero() {
+				t.Fatalf("timeline = %+v, %v", tl, err)
+			}
+
+			other := RequestRecord{ID: "r2", Owner: "LV/LV/020202-54321", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateRequest(ctx, other, TimelineEntry{At: t0, Event: "created", State: "draft"}); err != nil {
+				t.Fatal(err)
+			}
+			mine, err := s.RequestsOf(ctx, "LV/LV/010101-12345")
+			if err != nil || len(mine) != 1 || mine[0].ID != "r1" {
+				t.Fatalf("requests of the first owner = %+v, %v", mine, err)
+			}
+			if _, err := s.Request(ctx, "nope"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("unknown id: %v", err)
+			}
+		})
+	}
+}
