@@ -66,6 +66,10 @@ func run(args []string, stderr io.Writer) (code int) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// Until sign-in lands, the app acts as the demo citizen with a token
+	// that lives as long as this run.
+	token := exchange.NewToken()
+	cfg.Auth = exchange.BearerTokens{token: exchange.DemoCitizen()}
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
@@ -88,7 +92,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	}()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
-	session := app.NewSession(client.New(srv.URL()), a.Preferences(), app.About{
+	session := app.NewSession(client.New(srv.URL()).WithToken(token), a.Preferences(), app.About{
 		Version:    buildinfo.Version(),
 		ServiceURL: srv.URL(),
 		DataDir:    cfg.DataDir,

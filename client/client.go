@@ -91,6 +91,53 @@ func (c *Client) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	return &out, nil
 }
 
+// WithToken returns a client that calls as the person the bearer token
+// belongs to; the evidence-request calls need one.
+func (c *Client) WithToken(token string) *Client {
+	return &Client{r: c.r.Clone().SetAuthToken(token)}
+}
+
+// CreateRequest starts an evidence request; the answer is the request
+// after its directory look-up.
+func (c *Client) CreateRequest(ctx context.Context, in api.NewRequest) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests", in, &out)
+}
+
+// Requests lists the caller's requests, newest first.
+func (c *Client) Requests(ctx context.Context) ([]api.Request, error) {
+	var out api.RequestList
+	if err := c.get(ctx, "/v1/requests", nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Requests, nil
+}
+
+// Request returns one of the caller's requests with its timeline.
+func (c *Client) Request(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.get(ctx, "/v1/requests/"+url.PathEscape(id), nil, &out)
+}
+
+// GiveAttributes answers the directory's questions of a request.
+func (c *Client) GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/attributes", api.Attributes{Values: values}, &out)
+}
+
+// GiveExplicitRequest confirms a request (who asks what from whom, on
+// which legal basis).
+func (c *Client) GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/explicit-request", nil, &out)
+}
+
+// CancelRequest withdraws an open request.
+func (c *Client) CancelRequest(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/cancel", nil, &out)
+}
+
 // Health reports whether the service and its database answer.
 func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 	var out api.Health
@@ -102,8 +149,23 @@ func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 
 func (c *Client) get(ctx context.Context, path string, params url.Values, out any) error {
 	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(params).SetResult(out).Get(path)
+	return answer(resp, err, http.MethodGet, path)
+}
+
+func (c *Client) send(ctx context.Context, method, path string, body, out any) error {
+	req := c.r.R().SetContext(ctx).SetResult(out)
+	if body != nil {
+		req.SetBody(body)
+	}
+	resp, err := req.Execute(method, path)
+	return answer(resp, err, method, path)
+}
+
+// answer turns a resty result into nil or an error: ErrUnavailable when
+// the service was not reached, *APIError for an error answer.
+func answer(resp *resty.Response, err error, method, path string) error {
 	if err != nil {
-		return fmt.Errorf("%w: GET %s: %w", ErrUnavailable, path, err)
+		return fmt.Errorf("%w: %s %s: %w", ErrUnavailable, method, path, err)
 	}
 	if resp.IsError() {
 		apiErr := &APIError{Status: resp.StatusCode(), Code: "http_" + resp.Status(), Message: resp.Status()}

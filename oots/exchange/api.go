@@ -23,17 +23,28 @@ type CatalogueStore interface {
 
 // restAPI is the exchange service's REST API.
 type restAPI struct {
-	cat CatalogueStore
-	log *slog.Logger
+	cat  CatalogueStore
+	reqs *Requests
+	auth Authenticator
+	log  *slog.Logger
 }
 
-// NewHandler returns the REST API over the store, with logging and panic
-// recovery.
-func NewHandler(cat CatalogueStore, log *slog.Logger) http.Handler {
-	if log == nil {
-		log = slog.Default()
+// HandlerConfig is what the REST API serves.
+type HandlerConfig struct {
+	Catalogue CatalogueStore
+	// Requests runs evidence requests; Auth tells whose they are.
+	Requests *Requests
+	Auth     Authenticator
+	// Log receives structured logs; slog.Default when nil.
+	Log *slog.Logger
+}
+
+// NewHandler returns the REST API, with logging and panic recovery.
+func NewHandler(cfg HandlerConfig) http.Handler {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
 	}
-	a := &restAPI{cat: cat, log: log}
+	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log}
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
 		mux.HandleFunc(rt.pattern, rt.handler)
@@ -58,6 +69,12 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/services", a.listServices},
 		{"GET /v1/services/{id}", a.getService},
 		{"GET /v1/facets", a.facets},
+		{"POST /v1/requests", a.signedIn(a.createRequest)},
+		{"GET /v1/requests", a.signedIn(a.listRequests)},
+		{"GET /v1/requests/{id}", a.signedIn(a.getRequest)},
+		{"POST /v1/requests/{id}/attributes", a.signedIn(a.giveAttributes)},
+		{"POST /v1/requests/{id}/explicit-request", a.signedIn(a.giveExplicitRequest)},
+		{"POST /v1/requests/{id}/cancel", a.signedIn(a.cancelRequest)},
 	}
 }
 

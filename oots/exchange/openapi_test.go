@@ -72,7 +72,11 @@ func TestOpenAPIServiceSchemaMatchesTheWireType(t *testing.T) {
 	if err := json.Unmarshal(OpenAPI(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	for name, v := range map[string]any{"Service": catalogue.Service{}, "ServiceList": api.ServiceList{}, "Health": api.Health{}, "Facets": catalogue.Facets{}} {
+	for name, v := range map[string]any{
+		"Service": catalogue.Service{}, "ServiceList": api.ServiceList{}, "Health": api.Health{}, "Facets": catalogue.Facets{},
+		"NewRequest": api.NewRequest{}, "Attributes": api.Attributes{}, "Request": api.Request{}, "RequestList": api.RequestList{},
+		"Step": api.Step{}, "Question": api.Question{}, "RequestProvider": api.Provider{}, "EvidenceType": api.EvidenceType{},
+	} {
 		var fields []string
 		typ := reflect.TypeOf(v)
 		for i := range typ.NumField() {
@@ -92,7 +96,7 @@ func TestOpenAPIServiceSchemaMatchesTheWireType(t *testing.T) {
 }
 
 func TestOpenAPIIsServed(t *testing.T) {
-	h := NewHandler(nil, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := NewHandler(HandlerConfig{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/openapi.json", nil))
 	body, _ := io.ReadAll(rec.Body)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -38,7 +39,18 @@ type Config struct {
 	Database string
 	// Logger receives structured logs; slog.Default when nil.
 	Logger *slog.Logger
+	// Auth tells who calls the evidence-request API; nil serves the
+	// catalogue only.
+	Auth Authenticator
+	// DirectoryURL is the base URL of the Evidence Broker and Data Service
+	// Directory query interface (…/query/eb/rest/search and
+	// …/query/dsd/rest/search below it). Empty means the embedded demo
+	// directory, served by this service under /oots/directory.
+	DirectoryURL string
 }
+
+// directoryPath is where the embedded demo directory is served.
+const directoryPath = "/oots/directory"
 
 // Server is a running exchange service.
 type Server struct {
@@ -91,13 +103,32 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
 	}
+	mux := http.NewServeMux()
+	dirURL := cfg.DirectoryURL
+	if dirURL == "" {
+		demo, err := commonsvc.DemoDirectory()
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return nil, fmt.Errorf("exchange: embedded directory: %w", err)
+		}
+		mux.Handle(directoryPath+"/", http.StripPrefix(directoryPath, commonsvc.NewServer(demo, log)))
+		dirURL = "http://" + ln.Addr().String() + directoryPath
+	}
+	dir := &commonsvc.Client{
+		EBURL:  dirURL + "/query/eb/rest/search",
+		DSDURL: dirURL + "/query/dsd/rest/search",
+		Cache:  commonsvc.NewCache(commonsvc.CacheConfig{TTL: 10 * time.Minute}),
+		Logger: log,
+	}
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: NewRequests(st, dir, log), Auth: cfg.Auth, Log: log}))
 	s := &Server{
 		store: st,
 		ln:    ln,
 		done:  make(chan error, 1),
 		log:   log,
 		http: &http.Server{
-			Handler:           NewHandler(st, log),
+			Handler:           mux,
 			ReadHeaderTimeout: 10 * time.Second,
 			MaxHeaderBytes:    64 << 10,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

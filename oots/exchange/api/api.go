@@ -3,7 +3,11 @@
 // Go SDK (client), with no dependency on either.
 package api
 
-import "github.com/vienreiz/vienreiz/oots/catalogue"
+import (
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+)
 
 // ServiceList is the body of GET /v1/services.
 type ServiceList struct {
@@ -33,4 +37,84 @@ const (
 	CodeBadRequest = "bad_request"
 	CodeNotFound   = "not_found"
 	CodeInternal   = "internal"
+)
+
+// NewRequest is the body of POST /v1/requests: the citizen asks for the
+// evidence of one requirement of a catalogue service, from one country.
+type NewRequest struct {
+	ServiceID   string `json:"service_id"`
+	Requirement string `json:"requirement"`
+	Country     string `json:"country"`
+}
+
+// Attributes is the body of POST /v1/requests/{id}/attributes: the answers
+// to the questions the Data Service Directory asked (DSD:ERR:0005).
+type Attributes struct {
+	// Values maps a question's name to the chosen value.
+	Values map[string]string `json:"values"`
+}
+
+// Request is an evidence request as the API shows it to its owner.
+type Request struct {
+	ID              string            `json:"id"`
+	ServiceID       string            `json:"service_id"`
+	Requirement     string            `json:"requirement"`
+	Country         string            `json:"country"`
+	State           string            `json:"state"`
+	ExpectedBy      *time.Time        `json:"expected_by,omitempty"`
+	DecisionBy      *time.Time        `json:"decision_by,omitempty"`
+	ErrorCode       string            `json:"error_code,omitempty"`
+	Problem         string            `json:"problem,omitempty"`
+	PreviewLocation string            `json:"preview_location,omitempty"`
+	EvidenceType    *EvidenceType     `json:"evidence_type,omitempty"`
+	Provider        *Provider         `json:"provider,omitempty"`
+	Questions       []Question        `json:"questions,omitempty"`
+	Answers         map[string]string `json:"answers,omitempty"`
+	LegalBasis      string            `json:"legal_basis"`
+	CreatedAt       time.Time         `json:"created_at"`
+	UpdatedAt       time.Time         `json:"updated_at"`
+	Timeline        []Step            `json:"timeline,omitempty"`
+}
+
+// EvidenceType is the evidence type the Evidence Broker named.
+type EvidenceType struct {
+	Classification string            `json:"classification"`
+	Title          map[string]string `json:"title"`
+}
+
+// Provider is the evidence provider the Data Service Directory named.
+type Provider struct {
+	ID         string `json:"id"`
+	Name       string `json:"name"`
+	PartyID    string `json:"party_id"`
+	EDMVersion string `json:"edm_version"`
+}
+
+// Question is an attribute the Data Service Directory needs from the user
+// before it can name the provider.
+type Question struct {
+	Name        string   `json:"name"`
+	Description string   `json:"description"`
+	Values      []string `json:"values,omitempty"`
+}
+
+// Step is one entry of a request's timeline.
+type Step struct {
+	At         time.Time  `json:"at"`
+	Event      string     `json:"event"`
+	State      string     `json:"state"`
+	Detail     string     `json:"detail,omitempty"`
+	ExpectedBy *time.Time `json:"expected_by,omitempty"`
+}
+
+// RequestList is the body of GET /v1/requests.
+type RequestList struct {
+	Requests []Request `json:"requests"`
+	Count    int       `json:"count"`
+}
+
+// More error codes of the REST API.
+const (
+	CodeUnauthorized = "unauthorized"
+	CodeConflict     = "conflict"
 )

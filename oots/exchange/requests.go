@@ -1,0 +1,388 @@
+package exchange
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// Errors of the request use cases, mapped to HTTP answers by the API.
+var (
+	// ErrInvalid: the input names no known service, requirement or country.
+	ErrInvalid = errors.New("invalid request")
+	// ErrNotYours: the request does not exist or belongs to someone else;
+	// the API answers 404 either way, so ids cannot be probed.
+	ErrNotYours = errors.New("no such request")
+)
+
+// Directory is what the exchange needs of the Evidence Broker and the Data
+// Service Directory; *commonsvc.Client satisfies it.
+type Directory interface {
+	EvidenceTypes(ctx context.Context, q commonsvc.EvidenceTypesQuery) ([]commonsvc.Requirement, error)
+	DataServices(ctx context.Context, q commonsvc.DataServicesQuery) ([]commonsvc.DataServiceEvidenceType, error)
+}
+
+// Requests runs citizens' evidence requests: each change is one
+// lifecycle transition, stored with its timeline entry, and then its
+// effects are carried out.
+type Requests struct {
+	store  *store.Store
+	dir    Directory
+	ledger *ledger.Ledger
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// NewRequests returns the request use cases over st, looking evidence up
+// in dir.
+func NewRequests(st *store.Store, dir Directory, log *slog.Logger) *Requests {
+	return &Requests{store: st, dir: dir, ledger: ledger.New(st.Ledger()), log: log, now: time.Now}
+}
+
+// requestDoc is what the store keeps of a request (RequestRecord.Doc).
+type requestDoc struct {
+	View      api.Request       `json:"view"`
+	Lifecycle lifecycle.Request `json:"lifecycle"`
+	// DSD context for asking again after DSD:ERR:0005.
+	DSDEvidenceTypeID   string `json:"dsd_evidence_type_id,omitempty"`
+	JurisdictionContext string `json:"jurisdiction_context,omitempty"`
+	JurisdictionParam   string `json:"jurisdiction_param,omitempty"`
+}
+
+// Create starts a request of who for the evidence of one requirement of a
+// catalogue service, from one country, and runs its directory look-up.
+func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
+	svc, err := q.store.Service(ctx, in.ServiceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: no service %q", ErrInvalid, in.ServiceID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == in.Requirement }) {
+		return nil, fmt.Errorf("%w: service %s needs no requirement %q", ErrInvalid, svc.ID, in.Requirement)
+	}
+	if err := (catalogue.Query{Country: in.Country}).Validate(); err != nil || in.Country == "" {
+		return nil, fmt.Errorf("%w: country %q is not an ISO 3166 alpha-2 code", ErrInvalid, in.Country)
+	}
+	now := q.now().UTC()
+	timings := lifecycle.Defaults()
+	timings.ProcessingDays = svc.ProcessingDays
+	lc, effects := lifecycle.New(newID(), timings, now)
+	doc := &requestDoc{
+		Lifecycle: lc,
+		View: api.Request{
+			ID: lc.ID, ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country,
+			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
+		},
+	}
+	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
+	if err := q.save(ctx, &rec, doc, "created", "", true); err != nil {
+		return nil, err
+	}
+	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
+}
+
+// Get returns one of who's requests with its timeline.
+func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Request, error) {
+	_, doc, err := q.load(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
+}
+
+// List returns who's requests, newest first, without timelines.
+func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, error) {
+	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]api.Request, 0, len(recs))
+	for _, rec := range recs {
+		var doc requestDoc
+		if err := json.Unmarshal(rec.Doc, &doc); err != nil {
+			return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
+		}
+		out = append(out, doc.View)
+	}
+	return out, nil
+}
+
+// GiveAttributes answers the directory's questions and looks the provider
+// up again.
+func (q *Requests) GiveAttributes(ctx context.Context, who Principal, id string, in api.Attributes) (*api.Request, error) {
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.AttributesGiven}, func(doc *requestDoc) error {
+		answers := map[string]string{}
+		for _, question := range doc.View.Questions {
+			v := in.Values[question.Name]
+			if v == "" {
+				return fmt.Errorf("%w: no answer to %q", ErrInvalid, question.Name)
+			}
+			if len(question.Values) > 0 && !slices.Contains(question.Values, v) {
+				return fmt.Errorf("%w: %q is not one of %v", ErrInvalid, v, question.Values)
+			}
+			answers[question.Name] = v
+		}
+		doc.View.Answers = answers
+		return nil
+	})
+}
+
+// GiveExplicitRequest records that who confirmed who asks what from whom
+// on which legal basis.
+func (q *Requests) GiveExplicitRequest(ctx context.Context, who Principal, id string) (*api.Request, error) {
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, nil)
+}
+
+// Cancel withdraws one of who's open requests.
+func (q *Requests) Cancel(ctx context.Context, who Principal, id string) (*api.Request, error) {
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.Cancel}, nil)
+}
+
+// change applies one event to a request of who, after edit (if any) has
+// checked the input and adjusted the document, and carries out the effects.
+func (q *Requests) change(ctx context.Context, who Principal, id string, e lifecycle.Event, edit func(*requestDoc) error) (*api.Request, error) {
+	rec, doc, err := q.load(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if edit != nil {
+		if err := edit(doc); err != nil {
+			return nil, err
+		}
+	}
+	effects, err := q.apply(ctx, rec, doc, e, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
+}
+
+// apply runs the transition and stores the result with its timeline entry.
+func (q *Requests) apply(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, e lifecycle.Event, detail string) ([]lifecycle.Effect, error) {
+	next, effects, err := lifecycle.Transition(doc.Lifecycle, e, q.now().UTC())
+	if err != nil {
+		return nil, err
+	}
+	doc.Lifecycle = next
+	if e.Kind == lifecycle.ProviderError && detail == "" {
+		detail = e.Code
+	}
+	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false); err != nil {
+		return nil, err
+	}
+	return effects, nil
+}
+
+// carryOut performs the effects a transition asked for. Sending over AS4,
+// notifications and time-outs are carried out by the parts that own them
+// as they join the service; until then the request waits in its state,
+// which the timeline shows.
+func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) error {
+	for _, eff := range effects {
+		switch eff.Kind {
+		case lifecycle.LookUpProvider:
+			e, detail := q.lookUp(ctx, doc)
+			more, err := q.apply(ctx, rec, doc, e, detail)
+			if err != nil {
+				return err
+			}
+			if err := q.carryOut(ctx, who, rec, doc, more); err != nil {
+				return err
+			}
+		case lifecycle.RecordLedger:
+			if _, err := q.ledger.Append(ctx, ledger.Record{
+				Actor: who.Subject, OnBehalfOf: who.Subject, Action: eff.Notice,
+				What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: doc.View.ID,
+			}); err != nil {
+				return fmt.Errorf("recording %s in the ledger: %w", eff.Notice, err)
+			}
+		}
+	}
+	return nil
+}
+
+// lookUp asks the Evidence Broker for the requirement's evidence type in
+// the country and the Data Service Directory for its provider, and returns
+// the event that answers the request's look-up.
+func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event, string) {
+	v := &doc.View
+	reqs, err := q.dir.EvidenceTypes(ctx, commonsvc.EvidenceTypesQuery{RequirementID: v.Requirement, Country: v.Country})
+	if err != nil {
+		return providerError(err, "EB:ERR:0001")
+	}
+	var types []commonsvc.EvidenceType
+	for _, r := range reqs {
+		types = append(types, r.EvidenceTypes()...)
+	}
+	if len(types) == 0 {
+		return lifecycle.Event{Kind: lifecycle.ProviderError, Code: "EB:ERR:0001"}, "the Evidence Broker knows no evidence type for this requirement in " + v.Country
+	}
+	et := types[0]
+	v.EvidenceType = &api.EvidenceType{Classification: et.Classification, Title: textMap(et.Titles)}
+	dq := commonsvc.DataServicesQuery{
+		Classification: et.Classification, Country: v.Country,
+		EvidenceTypeID: doc.DSDEvidenceTypeID, JurisdictionContext: doc.JurisdictionContext,
+		Classifications: map[string]string{},
+	}
+	for name, value := range v.Answers {
+		switch name {
+		case commonsvc.ParamAdminLevel2:
+			dq.AdminLevel2 = value
+		case commonsvc.ParamAdminLevel3:
+			dq.AdminLevel3 = value
+		default:
+			dq.Classifications[name] = value
+		}
+	}
+	services, err := q.dir.DataServices(ctx, dq)
+	var ask *commonsvc.AttributesRequiredError
+	if errors.As(err, &ask) {
+		v.Questions = questions(doc, ask)
+		return lifecycle.Event{Kind: lifecycle.AttributesNeeded}, ""
+	}
+	if err != nil {
+		return providerError(err, "DSD:ERR:0001")
+	}
+	for _, t := range services {
+		for _, s := range t.Services {
+			v.Provider = &api.Provider{
+				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"),
+				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion,
+			}
+			v.Questions = nil
+			return lifecycle.Event{Kind: lifecycle.ProviderFound}, v.Provider.Name
+		}
+	}
+	return lifecycle.Event{Kind: lifecycle.ProviderError, Code: "DSD:ERR:0002"}, "the Data Service Directory names no provider"
+}
+
+// questions turns a DSD:ERR:0005 answer into the questions for the user.
+func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Question {
+	var out []api.Question
+	for _, r := range ask.Requests {
+		if r.EvidenceType != nil {
+			doc.DSDEvidenceTypeID = r.EvidenceType.ID
+		}
+		if j := r.Jurisdiction; j != nil {
+			doc.JurisdictionContext = j.ContextID
+			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")"})
+		}
+		for _, c := range r.Classifications {
+			out = append(out, api.Question{Name: c.ID, Description: c.Descriptions.Get("EN"), Values: c.SupportedValues})
+		}
+	}
+	return out
+}
+
+func providerError(err error, fallback string) (lifecycle.Event, string) {
+	code := string(commonsvc.CodeOf(err))
+	if code == "" {
+		code = fallback
+	}
+	return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, err.Error()
+}
+
+// load reads a request of who; someone else's request is ErrNotYours.
+func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.RequestRecord, *requestDoc, error) {
+	rec, err := q.store.Request(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject) {
+		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var doc requestDoc
+	if err := json.Unmarshal(rec.Doc, &doc); err != nil {
+		return nil, nil, fmt.Errorf("request %s is unreadable: %w", id, err)
+	}
+	return rec, &doc, nil
+}
+
+// save writes the document with a timeline entry for event; create makes
+// the record, otherwise the stored version must not have moved.
+func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool) error {
+	lc := doc.Lifecycle
+	v := &doc.View
+	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
+	v.ExpectedBy, v.DecisionBy = timePtr(lc.ExpectedBy), timePtr(lc.DecisionBy)
+	if lc.ErrorCode != "" && detail != "" {
+		v.Problem = detail
+	}
+	body, err := json.Marshal(doc)
+	if err != nil {
+		return err
+	}
+	rec.State, rec.Doc, rec.UpdatedAt = v.State, body, lc.UpdatedAt
+	entry := store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
+	if create {
+		if err := q.store.CreateRequest(ctx, *rec, entry); err != nil {
+			return err
+		}
+		rec.Version = 1
+		return nil
+	}
+	if err := q.store.UpdateRequest(ctx, *rec, entry); err != nil {
+		return err
+	}
+	rec.Version++
+	return nil
+}
+
+// view is the API's picture of the request, with its timeline.
+func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, error) {
+	tl, err := q.store.Timeline(ctx, doc.View.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := doc.View
+	for _, e := range tl {
+		v.Timeline = append(v.Timeline, api.Step{At: e.At, Event: e.Event, State: e.State, Detail: e.Detail, ExpectedBy: timePtr(e.ExpectedBy)})
+	}
+	return &v, nil
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func textMap(ts commonsvc.Texts) map[string]string {
+	m := map[string]string{}
+	for _, t := range ts {
+		m[t.Lang] = t.Value
+	}
+	return m
+}
+
+// newID returns a random request id, also the ExchangeId of its messages.
+func newID() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b)
+	b[6] = b[6]&0x0f | 0x40 // UUID version 4
+	b[8] = b[8]&0x3f | 0x80
+	h := hex.EncodeToString(b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}

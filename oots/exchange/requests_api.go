@@ -1,0 +1,105 @@
+package exchange
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// maxBody bounds the JSON bodies the API reads.
+const maxBody = 64 << 10
+
+// signedInHandler is a handler for an authenticated person.
+type signedInHandler func(w http.ResponseWriter, r *http.Request, who Principal)
+
+// signedIn answers 401 unless the call is authenticated.
+func (a *restAPI) signedIn(h signedInHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if a.auth == nil || a.reqs == nil {
+			writeError(w, http.StatusNotFound, api.CodeNotFound, "evidence requests are not served here")
+			return
+		}
+		who, err := a.auth.Authenticate(r)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="vienreiz"`)
+			writeError(w, http.StatusUnauthorized, api.CodeUnauthorized, err.Error())
+			return
+		}
+		h(w, r, who)
+	}
+}
+
+func (a *restAPI) createRequest(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.NewRequest
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.Create(r.Context(), who, in)
+	a.answer(w, r, http.StatusCreated, out, err)
+}
+
+func (a *restAPI) listRequests(w http.ResponseWriter, r *http.Request, who Principal) {
+	list, err := a.reqs.List(r.Context(), who)
+	a.answer(w, r, http.StatusOK, api.RequestList{Requests: list, Count: len(list)}, err)
+}
+
+func (a *restAPI) getRequest(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Get(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) giveAttributes(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.Attributes
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.GiveAttributes(r.Context(), who, r.PathValue("id"), in)
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) giveExplicitRequest(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.GiveExplicitRequest(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) cancelRequest(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Cancel(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+// answer writes out with status, or the error as the API's JSON error.
+func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out any, err error) {
+	switch {
+	case err == nil:
+		writeJSON(w, status, out)
+	case errors.Is(err, ErrInvalid):
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
+	case errors.Is(err, ErrNotYours):
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such request")
+	case errors.Is(err, lifecycle.ErrForbidden), errors.Is(err, lifecycle.ErrBadEvent), errors.Is(err, store.ErrConflict):
+		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
+	default:
+		a.internal(w, r, err)
+	}
+}
+
+// readJSON decodes a JSON body of at most maxBody bytes with no unknown
+// fields, or answers 400 and returns false.
+func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "the body is not the expected JSON: "+err.Error())
+		return false
+	}
+	if dec.More() {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "the body holds more than one JSON value")
+		return false
+	}
+	return true
+}
