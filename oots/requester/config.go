@@ -1,0 +1,83 @@
+package requester
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+)
+
+// DefaultResendInterval is how often Run sends unsent outbox entries when
+// Config.ResendInterval is zero.
+const DefaultResendInterval = 10 * time.Second
+
+// Config configures a Requester. From a pmode/demo setup s, PModes,
+// Identity and Trust are s.Requester.Config, s.Requester.Identity and
+// s.Requester.Trust.
+type Config struct {
+	// PModes is our AS4 configuration; PModes.Self is the requester party,
+	// whose endpoints (primary first) are the listeners AS4Handlers serves.
+	PModes *pmode.Config
+	// Identity signs our requests and decrypts the answers.
+	Identity keys.Identity
+	// Trust verifies the provider's signatures.
+	Trust *keys.TrustStore
+	// Dir holds the state: as4.db (outbox and duplicate store), outbox/
+	// and spool/ folders, and answers/ with the evidence files.
+	Dir string
+	// OnAnswer receives each answer once. An error makes the provider
+	// send the answer again later (see the package doc).
+	OnAnswer func(ctx context.Context, a Answer) error
+	// ResendInterval is how often Run resends the outbox (0: default).
+	ResendInterval time.Duration
+	// Client posts our requests (nil: as4.NewHTTPClient(nil)).
+	Client *http.Client
+	// Logger defaults to slog.Default; Now to time.Now.
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+// check validates cfg and fills the defaults.
+func (c *Config) check() error {
+	var errs []error
+	if c.PModes == nil {
+		errs = append(errs, errors.New("PModes: missing"))
+	} else if self, err := c.PModes.Party(c.PModes.Self); err != nil {
+		errs = append(errs, fmt.Errorf("PModes.Self %q: %w", c.PModes.Self, err))
+	} else if len(self.Endpoints) == 0 {
+		errs = append(errs, fmt.Errorf("PModes.Self %q: no endpoints to listen at", c.PModes.Self))
+	}
+	if c.Identity.Key == nil || c.Identity.Cert == nil {
+		errs = append(errs, errors.New("Identity: key or certificate missing"))
+	}
+	if c.Trust == nil {
+		errs = append(errs, errors.New("Trust: missing"))
+	}
+	if c.Dir == "" {
+		errs = append(errs, errors.New("Dir: empty"))
+	}
+	if c.OnAnswer == nil {
+		errs = append(errs, errors.New("OnAnswer: missing"))
+	}
+	if c.ResendInterval < 0 {
+		errs = append(errs, fmt.Errorf("ResendInterval: %v is negative", c.ResendInterval))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("requester: config: %w", errors.Join(errs...))
+	}
+	if c.ResendInterval == 0 {
+		c.ResendInterval = DefaultResendInterval
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return nil
+}

@@ -1,0 +1,193 @@
+package requester
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/edm"
+)
+
+// DefaultRequesterScheme is the identifier scheme of Authority.ID when
+// Authority.Scheme is empty: the Latvian company register in the EAS code
+// list.
+const DefaultRequesterScheme = "urn:cef.eu:names:identifier:EAS:9939"
+
+// Query is what one evidence request needs, from the catalogue, the
+// Evidence Broker, the Data Service Directory and the citizen.
+type Query struct {
+	// ExchangeID ties the first request, the preview and the second
+	// request together; NewExchangeID makes one.
+	ExchangeID string
+	// Procedure is the OOTS procedure code, e.g. "R1".
+	Procedure string
+	// Requirement is the requirement the evidence proves.
+	Requirement Requirement
+	// EvidenceType is the evidence type from the EB and DSD.
+	EvidenceType EvidenceType
+	// Provider is the DSD's data service that serves the evidence type:
+	// its party id addresses the request, its EDMVersion is the version
+	// written.
+	Provider commonsvc.DataService
+	// Subject is the citizen the evidence is about.
+	Subject Person
+	// Requester is the Latvian authority asking.
+	Requester Authority
+	// PreviewLocation is empty on the first request and, on the second,
+	// the location of the EDM:ERR:0002 answer.
+	PreviewLocation string
+}
+
+// Requirement is an sdg:Requirement: its URI and English name.
+type Requirement struct {
+	ID   string
+	Name string
+}
+
+// EvidenceType is the requested evidence type: the DSD's evidence type
+// id, the EB classification, its titles and the chosen format.
+type EvidenceType struct {
+	ID             string
+	Classification string
+	Titles         commonsvc.Texts
+	Format         string
+}
+
+// Person is a natural person: the eIDAS identifier (LV/<CC>/<code>), names
+// and date of birth (YYYY-MM-DD). LevelOfAssurance defaults to "High".
+type Person struct {
+	Identifier       string
+	GivenName        string
+	FamilyName       string
+	DateOfBirth      string
+	LevelOfAssurance string
+}
+
+// Authority is the evidence requester: identifier (with its scheme,
+// DefaultRequesterScheme when empty) and English name.
+type Authority struct {
+	ID     string
+	Scheme string
+	Name   string
+}
+
+// NewExchangeID returns a fresh ExchangeID (a UUID).
+func NewExchangeID() string { return edm.NewUUID() }
+
+// check names every missing or malformed field of q.
+func (q *Query) check() error {
+	var errs []error
+	req := func(field, v string) {
+		if strings.TrimSpace(v) == "" {
+			errs = append(errs, fmt.Errorf("%s: empty", field))
+		}
+	}
+	req("ExchangeID", q.ExchangeID)
+	req("Procedure", q.Procedure)
+	req("Requirement.ID", q.Requirement.ID)
+	req("Requirement.Name", q.Requirement.Name)
+	req("EvidenceType.Classification", q.EvidenceType.Classification)
+	req("EvidenceType.Format", q.EvidenceType.Format)
+	if len(q.EvidenceType.Titles) == 0 {
+		errs = append(errs, errors.New("EvidenceType.Titles: empty"))
+	}
+	req("Provider.PartyID.Value", q.Provider.PartyID.Value)
+	req("Subject.GivenName", q.Subject.GivenName)
+	req("Subject.FamilyName", q.Subject.FamilyName)
+	if _, err := time.Parse(time.DateOnly, q.Subject.DateOfBirth); err != nil {
+		errs = append(errs, fmt.Errorf("Subject.DateOfBirth %q: want YYYY-MM-DD", q.Subject.DateOfBirth))
+	}
+	if p := strings.Split(q.Subject.Identifier, "/"); len(p) != 3 || p[0] != "LV" || len(p[1]) != 2 || p[2] == "" {
+		errs = append(errs, fmt.Errorf("Subject.Identifier %q: want LV/<CC>/<code>", q.Subject.Identifier))
+	}
+	req("Requester.ID", q.Requester.ID)
+	req("Requester.Name", q.Requester.Name)
+	if q.PreviewLocation != "" && !strings.HasPrefix(q.PreviewLocation, "https://") {
+		errs = append(errs, fmt.Errorf("PreviewLocation %q: not an https URL", q.PreviewLocation))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("requester: query: %w", errors.Join(errs...))
+	}
+	return nil
+}
+
+// version is the EDM version the provider speaks (v1.0 when the DSD
+// names none).
+func (q *Query) version() (edm.Version, error) {
+	if q.Provider.EDMVersion == "" {
+		return edm.V1, nil
+	}
+	v, err := edm.ParseVersion(q.Provider.EDMVersion)
+	if err != nil {
+		return "", fmt.Errorf("requester: query: Provider.EDMVersion: %w", err)
+	}
+	return v, nil
+}
+
+// request builds the EDM QueryRequest of q, issued at now.
+func (q *Query) request(now time.Time) *edm.QueryRequest {
+	scheme := q.Requester.Scheme
+	if scheme == "" {
+		scheme = DefaultRequesterScheme
+	}
+	loa := q.Subject.LevelOfAssurance
+	if loa == "" {
+		loa = "High"
+	}
+	pr := q.Provider.Provider
+	provider := edm.Agent{
+		// oots/provider finds the data service by this identifier: the
+		// DSD party id of the access service.
+		Identifier: edm.Identifier{Value: q.Provider.PartyID.Value, SchemeID: q.Provider.PartyID.Type},
+		Names:      texts(pr.Names),
+	}
+	if len(provider.Names) == 0 {
+		provider.Names = []edm.Text{{Lang: "EN", Value: q.Provider.PartyID.Value}}
+	}
+	r := &edm.QueryRequest{
+		ID:                    edm.NewID(),
+		ExchangeID:            q.ExchangeID,
+		IssueDateTime:         now.UTC().Truncate(time.Second),
+		Procedure:             &edm.Procedure{Code: q.Procedure, Lang: "EN"},
+		PossibilityForPreview: true,
+		ExplicitRequestGiven:  true,
+		Requirements: []edm.Requirement{{
+			Identifier: q.Requirement.ID,
+			Names:      []edm.Text{{Lang: "EN", Value: q.Requirement.Name}},
+		}},
+		EvidenceRequesters: []edm.Agent{{
+			Identifier:     edm.Identifier{Value: q.Requester.ID, SchemeID: scheme},
+			Names:          []edm.Text{{Lang: "EN", Value: q.Requester.Name}},
+			Classification: edm.ClassEvidenceRequester,
+		}},
+		EvidenceProvider: provider,
+		NaturalPerson: &edm.Person{
+			LevelOfAssurance: loa,
+			Identifier:       edm.Identifier{Value: q.Subject.Identifier, SchemeID: "eidas"},
+			FamilyName:       q.Subject.FamilyName,
+			GivenName:        q.Subject.GivenName,
+			DateOfBirth:      q.Subject.DateOfBirth,
+		},
+		EvidenceRequest: edm.EvidenceType{
+			Identifier:     q.EvidenceType.ID,
+			Classification: q.EvidenceType.Classification,
+			Titles:         texts(q.EvidenceType.Titles),
+			DistributedAs:  edm.Distribution{Format: q.EvidenceType.Format},
+		},
+	}
+	if q.PreviewLocation != "" {
+		// The second request: same content, new ID, the location.
+		r = r.AfterPreview(q.PreviewLocation, now.UTC().Truncate(time.Second))
+	}
+	return r
+}
+
+func texts(ts commonsvc.Texts) []edm.Text {
+	out := make([]edm.Text, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, edm.Text{Lang: t.Lang, Value: t.Value})
+	}
+	return out
+}

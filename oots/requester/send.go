@@ -1,0 +1,112 @@
+package requester
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/vienreiz/vienreiz/oots/as4"
+)
+
+// Message properties OOTS puts on EDM user messages beside originalSender
+// and finalRecipient.
+const (
+	PropExchangeID      = "ExchangeId"
+	PropSpecificationID = "SpecificationId"
+)
+
+// ErrQueued means the request is in the outbox but was not acknowledged
+// before the context of Send ended; Run sends it.
+var ErrQueued = errors.New("request queued in the outbox, not yet acknowledged")
+
+// Sent tells what Send did.
+type Sent struct {
+	// MessageID is the ebMS MessageId of the AS4 user message; answers
+	// carry it as RefToMessageId.
+	MessageID string
+	// RequestID is the EDM request id (urn:uuid:…).
+	RequestID  string
+	ExchangeID string
+	// Endpoint is the provider endpoint that acknowledged the message and
+	// Attempts the HTTP posts it took (both zero with ErrQueued).
+	Endpoint string
+	Attempts int
+}
+
+// Send builds the EDM QueryRequest of q and sends it to the provider's
+// access point as an ExecuteQueryRequest user message, returning once the
+// provider acknowledged it. The message goes through the persistent
+// outbox: when ctx ends before the receipt (or Run took the message over),
+// Send returns Sent with ErrQueued and Run sends the message. An ebMS error from the
+// provider or an exhausted retry budget is returned as it is (*as4.Error).
+func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
+	if err := q.check(); err != nil {
+		return Sent{}, err
+	}
+	v, err := q.version()
+	if err != nil {
+		return Sent{}, err
+	}
+	party := r.cfg.PModes.PartyByID(q.Provider.PartyID.Value, q.Provider.PartyID.Type)
+	if party == nil {
+		return Sent{}, fmt.Errorf("requester: Provider.PartyID %s: no party of the P-Mode configuration has this id", q.Provider.PartyID.URN())
+	}
+	req := q.request(r.cfg.Now())
+	body, err := req.Marshal(v)
+	if err != nil {
+		return Sent{}, fmt.Errorf("requester: EDM request: %w", err)
+	}
+	id, err := newMessageID(r.cfg.PModes.Self)
+	if err != nil {
+		return Sent{}, err
+	}
+	sent := Sent{MessageID: id, RequestID: req.ID, ExchangeID: q.ExchangeID}
+	scheme := req.EvidenceRequesters[0].Identifier.SchemeID
+	sub := &as4.Submission{
+		MessageID:      id,
+		ConversationID: q.ExchangeID,
+		To:             party.Name,
+		Service:        as4.OOTSService,
+		Action:         as4.ActionQueryRequest,
+		Properties: []as4.Property{
+			{Name: as4.PropOriginalSender, Type: scheme, Value: q.Requester.ID},
+			{Name: as4.PropFinalRecipient, Type: q.Provider.PartyID.Type, Value: q.Provider.PartyID.Value},
+			{Name: PropExchangeID, Value: q.ExchangeID},
+			{Name: PropSpecificationID, Value: string(v)},
+		},
+		Payloads: []as4.Payload{{MimeType: as4.MimeEbRS, Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(body)), nil
+		}}},
+	}
+	log := r.cfg.Logger.With("message", id, "exchange", q.ExchangeID)
+	res, err := r.sender.Send(ctx, sub)
+	if err != nil {
+		// Still pending: the context ended first, or Run is sending it
+		// right now; either way the outbox has it.
+		if !errors.As(err, new(*as4.Error)) && r.pending(id) {
+			log.Warn("requester: request queued", "err", err)
+			return sent, fmt.Errorf("requester: %s: %w (%w)", id, ErrQueued, err)
+		}
+		log.Error("requester: request not sent", "err", err)
+		return sent, fmt.Errorf("requester: send %s: %w", id, err)
+	}
+	sent.Endpoint, sent.Attempts = res.Endpoint, res.Attempts
+	log.Info("requester: request acknowledged", "endpoint", res.Endpoint, "preview", q.PreviewLocation != "")
+	return sent, nil
+}
+
+// pending reports whether the outbox still holds message id unsent.
+func (r *Requester) pending(id string) bool {
+	entries, err := r.db.Pending(context.Background(), 10000)
+	if err != nil {
+		return false
+	}
+	for _, e := range entries {
+		if e.MessageID == id {
+			return true
+		}
+	}
+	return false
+}
