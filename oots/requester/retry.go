@@ -10,9 +10,18 @@ import (
 // retryKey is the context key of the per-request retry flag.
 type retryKey struct{}
 
+// retryFlag is set when the delivery of one HTTP request failed on our
+// side and the sender should try again.
+type retryFlag = atomic.Bool
+
+// withRetryFlag returns ctx carrying f for markRetry.
+func withRetryFlag(ctx context.Context, f *retryFlag) context.Context {
+	return context.WithValue(ctx, retryKey{}, f)
+}
+
 // markRetry flags the HTTP request of ctx for a retry answer.
 func markRetry(ctx context.Context) {
-	if f, ok := ctx.Value(retryKey{}).(*atomic.Bool); ok {
+	if f, ok := ctx.Value(retryKey{}).(*retryFlag); ok {
 		f.Store(true)
 	}
 }
@@ -25,9 +34,9 @@ func markRetry(ctx context.Context) {
 // Answers are small signals, so buffering them costs little.
 func retryOnCallbackError(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		flag := new(atomic.Bool)
+		flag := new(retryFlag)
 		buf := &bufferedWriter{header: http.Header{}}
-		h.ServeHTTP(buf, req.WithContext(context.WithValue(req.Context(), retryKey{}, flag)))
+		h.ServeHTTP(buf, req.WithContext(withRetryFlag(req.Context(), flag)))
 		if flag.Load() {
 			w.Header().Set("Retry-After", "5")
 			http.Error(w, "answer not taken yet; send it again", http.StatusServiceUnavailable)

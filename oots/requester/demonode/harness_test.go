@@ -222,4 +222,3 @@ func (w *world) previewRequired(q requester.Query) string {
 	}
 	return x.Exception.PreviewLocation
 }
-

@@ -99,13 +99,14 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 		}
 	}
 	n = &Node{opts: opts, Directory: opts.Directory}
+	started := n // n is nil on the error returns
 	var lns []net.Listener
 	defer func() {
 		if err != nil {
 			for _, l := range lns {
 				l.Close()
 			}
-			n.Close()
+			started.Close()
 		}
 	}()
 	var lc net.ListenConfig
@@ -261,3 +262,6 @@ func (n *Node) Close() error {
 	}
 	return errors.Join(errs...)
 }
+
+// RequesterCert is the requester's AS4 certificate (from Dir/pki).
+func (n *Node) RequesterCert() *x509.Certificate { return n.reqSide.Identity.Cert }

@@ -1,0 +1,121 @@
+package requester
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/internal/spectest"
+	"github.com/vienreiz/vienreiz/oots/edm"
+)
+
+// TestQueryCheck: every missing or malformed field is refused by name.
+func TestQueryCheck(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(q *Query)
+		field string
+	}{
+		{"no exchange id", func(q *Query) { q.ExchangeID = " " }, "ExchangeID"},
+		{"no procedure", func(q *Query) { q.Procedure = "" }, "Procedure"},
+		{"no requirement", func(q *Query) { q.Requirement.ID = "" }, "Requirement.ID"},
+		{"no requirement name", func(q *Query) { q.Requirement.Name = "" }, "Requirement.Name"},
+		{"no classification", func(q *Query) { q.EvidenceType.Classification = "" }, "EvidenceType.Classification"},
+		{"no format", func(q *Query) { q.EvidenceType.Format = "" }, "EvidenceType.Format"},
+		{"no titles", func(q *Query) { q.EvidenceType.Titles = nil }, "EvidenceType.Titles"},
+		{"no provider", func(q *Query) { q.Provider.PartyID.Value = "" }, "Provider.PartyID.Value"},
+		{"no given name", func(q *Query) { q.Subject.GivenName = "" }, "Subject.GivenName"},
+		{"no family name", func(q *Query) { q.Subject.FamilyName = "" }, "Subject.FamilyName"},
+		{"bad birth date", func(q *Query) { q.Subject.DateOfBirth = "12.04.1990" }, "Subject.DateOfBirth"},
+		{"foreign identifier", func(q *Query) { q.Subject.Identifier = "EE/LV/123" }, "Subject.Identifier"},
+		{"identifier without code", func(q *Query) { q.Subject.Identifier = "LV/LV/" }, "Subject.Identifier"},
+		{"no requester", func(q *Query) { q.Requester.ID = "" }, "Requester.ID"},
+		{"no requester name", func(q *Query) { q.Requester.Name = "" }, "Requester.Name"},
+		{"preview location in clear", func(q *Query) { q.PreviewLocation = "http://example.org/p" }, "PreviewLocation"},
+	}
+	good := testQuery()
+	if err := good.check(); err != nil {
+		t.Fatalf("complete query refused: %v", err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := testQuery()
+			tt.edit(&q)
+			err := q.check()
+			if err == nil || !strings.Contains(err.Error(), tt.field+" ") && !strings.Contains(err.Error(), tt.field+":") {
+				t.Fatalf("error %v; want one naming %s", err, tt.field)
+			}
+		})
+	}
+}
+
+// TestQueryVersion: the DSD's EDM version is written; none means v1.0;
+// an unknown one is refused.
+func TestQueryVersion(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want edm.Version
+		ok   bool
+	}{{"", edm.V1, true}, {"oots-edm:v1.0", edm.V1, true}, {"oots-edm:v2.0", edm.Version("oots-edm:v2.0"), true}, {"oots-edm:v9.9", "", false}} {
+		q := testQuery()
+		q.Provider.EDMVersion = tt.in
+		v, err := q.version()
+		if (err == nil) != tt.ok || v != tt.want {
+			t.Errorf("EDMVersion %q: %q, %v; want %q (ok %v)", tt.in, v, err, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRequestContent: the EDM request carries what the query says, as
+// oots/provider expects it; the second request keeps the ExchangeID and
+// adds the location under a new ID.
+func TestRequestContent(t *testing.T) {
+	q := testQuery()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	r := q.request(now)
+	switch {
+	case !r.PossibilityForPreview || !r.ExplicitRequestGiven:
+		t.Error("preview possibility and explicit request must both be true")
+	case r.EvidenceProvider.Identifier.Value != q.Provider.PartyID.Value || r.EvidenceProvider.Identifier.SchemeID != q.Provider.PartyID.Type:
+		t.Errorf("evidence provider %+v; want the DSD party id", r.EvidenceProvider.Identifier)
+	case r.NaturalPerson.Identifier.Value != "LV/LV/12345612345" || r.NaturalPerson.Identifier.SchemeID != "eidas" || r.NaturalPerson.LevelOfAssurance != "High":
+		t.Errorf("subject %+v", r.NaturalPerson)
+	case r.EvidenceRequesters[0].Identifier.SchemeID != DefaultRequesterScheme || r.EvidenceRequesters[0].Classification != edm.ClassEvidenceRequester:
+		t.Errorf("requester %+v", r.EvidenceRequesters[0])
+	case r.EvidenceRequest.DistributedAs.Format != "application/pdf" || r.PreviewLocation != "" || r.ExchangeID != q.ExchangeID:
+		t.Errorf("request %+v", r)
+	}
+	q.PreviewLocation = "https://127.0.0.1:1/preview/abc"
+	second := q.request(now)
+	if second.PreviewLocation != q.PreviewLocation || second.ExchangeID != q.ExchangeID || second.ID == r.ID {
+		t.Errorf("second request: location %q exchange %q id %q (first %q)", second.PreviewLocation, second.ExchangeID, second.ID, r.ID)
+	}
+}
+
+// TestRequestValidates checks the first and second requests against the
+// official OOTS v1.0 XSD and Schematron rules.
+func TestRequestValidates(t *testing.T) {
+	tool := spectest.Validator(t)
+	dir := t.TempDir()
+	q := testQuery()
+	var files []string
+	for i, loc := range []string{"", "https://127.0.0.1:1/preview/abc"} {
+		q.PreviewLocation = loc
+		body, err := q.request(time.Now()).Marshal(edm.V1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(dir, []string{"first.xml", "second.xml"}[i])
+		if err := os.WriteFile(f, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	out, err := exec.Command(tool, append([]string{"--kind", "edm-request"}, files...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("oots-validate: %v\n%s", err, out)
+	}
+}
