@@ -38,6 +38,7 @@ type About struct {
 type Session struct {
 	Language  *Language
 	Catalogue *Catalogue
+	Requests  *Requests
 	About     About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
@@ -45,15 +46,22 @@ type Session struct {
 	Background func(task func())
 }
 
+// ServiceAPI is all the app needs of the exchange service.
+type ServiceAPI interface {
+	CatalogueAPI
+	RequestsAPI
+}
+
 // NewSession builds the session over the exchange service API; log
 // receives what goes wrong (slog.Default when nil).
-func NewSession(api CatalogueAPI, prefs Preferences, about About, log *slog.Logger) *Session {
+func NewSession(api ServiceAPI, prefs Preferences, about About, log *slog.Logger) *Session {
 	if log == nil {
 		log = slog.Default()
 	}
 	return &Session{
 		Language:   NewLanguage(prefs),
 		Catalogue:  NewCatalogue(api, log),
+		Requests:   NewRequests(api, log),
 		About:      about,
 		Background: func(task func()) { go task() },
 	}

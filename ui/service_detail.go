@@ -6,14 +6,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // NewServiceDetail shows one service: what it is, who provides it, the
-// evidence it needs, how long it takes and on which legal basis.
-func NewServiceDetail(svc catalogue.Service, code, categoryName string) fyne.CanvasObject {
+// evidence it needs, how long it takes and on which legal basis. Each
+// piece of evidence can be requested; request is called with it.
+func NewServiceDetail(svc catalogue.Service, code, categoryName string, request func(catalogue.Service, catalogue.Evidence)) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(svc.Name.In(code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	title.SizeName = "subHeadingText"
@@ -31,7 +33,8 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string) fyne.Can
 
 	evidence := container.NewVBox()
 	for _, e := range svc.Evidence {
-		evidence.Add(widget.NewCard("", e.Name.In(code), wrapped(e.Requirement)))
+		ask := widget.NewButtonWithIcon(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
+		evidence.Add(widget.NewCard("", e.Name.In(code), container.NewHBox(ask)))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))
 

@@ -3,15 +3,15 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
@@ -33,7 +33,10 @@ type ServicesScreen struct {
 	lang       *app.Language
 	win        fyne.Window
 	background func(func())
-	delay      time.Duration // pause in typing before a search; 0 searches at once
+	requests   *app.Requests
+	// onRequested opens a request the user just started.
+	onRequested func(id string)
+	delay       time.Duration // pause in typing before a search; 0 searches at once
 
 	nav      *container.Navigation
 	Search   *widget.Entry
@@ -49,9 +52,10 @@ type ServicesScreen struct {
 }
 
 // NewServicesScreen builds the catalogue screen and runs the first search.
-func NewServicesScreen(win fyne.Window, sess *app.Session) *ServicesScreen {
+func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id string)) *ServicesScreen {
 	model := sess.Catalogue
-	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay}
+	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay,
+		requests: sess.Requests, onRequested: onRequested}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -85,12 +89,12 @@ func NewServicesScreen(win fyne.Window, sess *app.Session) *ServicesScreen {
 		}
 	}))
 
-	s.Results = widget.NewListWithData(model.Results, s.newRow, s.updateRow)
+	s.Results = widget.NewListWithData(model.Results, newTwoLineRow, s.updateRow)
 	s.Results.OnSelected = func(id widget.ListItemID) {
 		s.Results.Unselect(id)
 		item, err := model.Results.GetValue(id)
 		if svc, ok := item.(catalogue.Service); ok && err == nil {
-			s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category)), svc.Name.In(s.lang.Code()))
+			s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence), svc.Name.In(s.lang.Code()))
 		}
 	}
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
@@ -113,15 +117,6 @@ func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
 // Navigation returns the screen's navigation stack (list, then detail).
 func (s *ServicesScreen) Navigation() *container.Navigation { return s.nav }
 
-func (s *ServicesScreen) newRow() fyne.CanvasObject {
-	name := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel("")
-	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.SizeName = theme.SizeNameCaptionText
-	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, meta)
-}
-
 func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject) {
 	v, err := item.(binding.Untyped).Get()
 	svc, ok := v.(catalogue.Service)
@@ -129,9 +124,7 @@ func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject)
 		return
 	}
 	code := s.lang.Code()
-	box := obj.(*fyne.Container)
-	box.Objects[0].(*widget.Label).SetText(svc.Name.In(code))
-	box.Objects[1].(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s",
+	setTwoLineRow(obj, svc.Name.In(code), fmt.Sprintf("%s · %s · %s",
 		countryName(svc.Country), svc.Provider.Name.In(code),
 		lang.N("services.days", svc.ProcessingDays, map[string]any{"Count": svc.ProcessingDays})))
 }
@@ -222,6 +215,40 @@ func (s *ServicesScreen) categoryName(id string) string {
 		}
 	}
 	return id
+}
+
+// askForEvidence asks which country holds the evidence, then starts the
+// request and opens it.
+func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evidence) {
+	s.mu.Lock()
+	countries := slices.Clone(s.countries)
+	s.mu.Unlock()
+	names := make([]string, len(countries))
+	for i, c := range countries {
+		names[i] = countryName(c)
+	}
+	choice := widget.NewSelect(names, nil)
+	dialog.ShowForm(lang.L("request.new_title"), lang.L("request.new_start"), lang.L("request.new_back"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("request.new_country"), choice)},
+		func(ok bool) {
+			i := choice.SelectedIndex()
+			if !ok || i < 0 {
+				return
+			}
+			country := countries[i]
+			s.background(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+				defer cancel()
+				req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
+				fyne.Do(func() {
+					if err != nil {
+						dialog.ShowError(errorFor(err), s.win)
+						return
+					}
+					s.onRequested(req.ID)
+				})
+			})
+		}, s.win)
 }
 
 // countryName is the translated name of an ISO 3166 code, or the code.

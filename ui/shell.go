@@ -43,8 +43,12 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.screens = append(sh.screens, screen)
 		sh.buttons = append(sh.buttons, newNavButton(icon, lang.L(key), func() { sh.Select(i) }))
 	}
-	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s))
-	add(theme.DocumentIcon(), "nav.requests", NewEmptyState(theme.DocumentIcon(), "requests"))
+	requests := NewRequestsScreen(win, s)
+	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s, func(id string) {
+		sh.Select(TabRequests)
+		requests.Open(id)
+	}))
+	add(theme.DocumentIcon(), "nav.requests", requests)
 	add(theme.FolderIcon(), "nav.wallet", NewEmptyState(theme.FolderIcon(), "wallet"))
 	add(theme.MailComposeIcon(), "nav.inbox", NewEmptyState(theme.MailComposeIcon(), "inbox"))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(s))

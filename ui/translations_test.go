@@ -10,6 +10,7 @@ import (
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 )
 
 // TestEveryStringIsTranslated checks that the lv and en files have the
@@ -66,6 +67,13 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	}
 	for _, code := range app.Languages {
 		used["language."+code] = true
+	}
+	for _, st := range lifecycle.States() {
+		used["state."+string(st)] = true
+	}
+	used["event.created"] = true
+	for _, k := range lifecycle.EventKinds() {
+		used["event."+string(k)] = true
 	}
 	for _, name := range []string{"requests", "wallet", "inbox"} {
 		used["empty."+name+".title"] = true

@@ -29,12 +29,12 @@ func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log})
+	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
-	s := app.NewSession(client.New(srv.URL()), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
 	// The test driver runs fyne.Do on the calling goroutine, so background
 	// work must stay on the test's goroutine to keep widget access single-threaded.
 	s.Background = func(task func()) { task() }

@@ -1,0 +1,102 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+)
+
+// RequestsAPI is what the app needs of the exchange service for evidence
+// requests; *client.Client (with a token) satisfies it.
+type RequestsAPI interface {
+	CreateRequest(ctx context.Context, in api.NewRequest) (*api.Request, error)
+	Requests(ctx context.Context) ([]api.Request, error)
+	Request(ctx context.Context, id string) (*api.Request, error)
+	GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error)
+	GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error)
+	CancelRequest(ctx context.Context, id string) (*api.Request, error)
+}
+
+// Requests is the view model of the requests screen: the user's evidence
+// requests, newest first, and the calls that move one on.
+type Requests struct {
+	api RequestsAPI
+	log *slog.Logger
+
+	// List holds the requests as api.Request values.
+	List binding.UntypedList
+	// Problem is a translated message when the last call failed, else "".
+	Problem binding.String
+}
+
+// NewRequests returns the view model over a.
+func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
+	return &Requests{api: a, log: log, List: binding.NewUntypedList(), Problem: binding.NewString()}
+}
+
+// Refresh reloads the list.
+func (r *Requests) Refresh(ctx context.Context) error {
+	list, err := r.api.Requests(ctx)
+	r.publish(err)
+	if err != nil {
+		return err
+	}
+	items := make([]any, len(list))
+	for i := range list {
+		items[i] = list[i]
+	}
+	fyne.DoAndWait(func() { _ = r.List.Set(items) })
+	return nil
+}
+
+// Create starts a request for one requirement of a service from country.
+func (r *Requests) Create(ctx context.Context, serviceID, requirement, country string) (*api.Request, error) {
+	out, err := r.api.CreateRequest(ctx, api.NewRequest{ServiceID: serviceID, Requirement: requirement, Country: country})
+	return r.after(ctx, out, err)
+}
+
+// Get fetches one request with its timeline.
+func (r *Requests) Get(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.Request(ctx, id)
+	r.publish(err)
+	return out, err
+}
+
+// GiveAttributes answers the directory's questions.
+func (r *Requests) GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error) {
+	out, err := r.api.GiveAttributes(ctx, id, values)
+	return r.after(ctx, out, err)
+}
+
+// GiveExplicitRequest confirms the request.
+func (r *Requests) GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.GiveExplicitRequest(ctx, id)
+	return r.after(ctx, out, err)
+}
+
+// Cancel withdraws the request.
+func (r *Requests) Cancel(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.CancelRequest(ctx, id)
+	return r.after(ctx, out, err)
+}
+
+// after publishes the outcome of a change and reloads the list.
+func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api.Request, error) {
+	r.publish(err)
+	if err != nil {
+		return nil, err
+	}
+	_ = r.Refresh(ctx)
+	return out, nil
+}
+
+func (r *Requests) publish(err error) {
+	if err != nil {
+		r.log.Warn("evidence request call failed", "err", err)
+	}
+	fyne.DoAndWait(func() { _ = r.Problem.Set(UserMessage(err)) })
+}

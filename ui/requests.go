@@ -1,0 +1,271 @@
+package ui
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+)
+
+// callTimeout bounds one call to the exchange service from the UI.
+const callTimeout = 20 * time.Second
+
+// openStates are the request states in which the user can still act.
+var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
+
+// RequestsScreen lists the user's evidence requests; a request opens its
+// page with its state, the next step and its timeline.
+type RequestsScreen struct {
+	widget.BaseWidget
+	sess *app.Session
+	win  fyne.Window
+	nav  *container.Navigation
+	list *widget.List
+}
+
+// NewRequestsScreen builds the requests screen and loads the list.
+func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
+	r := &RequestsScreen{sess: s, win: win}
+	r.ExtendBaseWidget(r)
+	model := s.Requests
+	r.list = widget.NewListWithData(model.List, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
+		v, _ := item.(binding.Untyped).Get()
+		if req, ok := v.(api.Request); ok {
+			setTwoLineRow(obj, evidenceTitle(req, s.Language.Code()), requestSummary(req))
+		}
+	})
+	r.list.OnSelected = func(id widget.ListItemID) {
+		r.list.Unselect(id)
+		if v, err := model.List.GetValue(id); err == nil {
+			if req, ok := v.(api.Request); ok {
+				r.Open(req.ID)
+			}
+		}
+	}
+	empty := NewEmptyState(theme.DocumentIcon(), "requests")
+	problem := widget.NewLabelWithData(model.Problem)
+	problem.Importance = widget.DangerImportance
+	problem.Wrapping = fyne.TextWrapWord
+	body := container.NewStack(r.list, empty)
+	model.List.AddListener(binding.NewDataListener(func() {
+		if model.List.Length() == 0 {
+			empty.Show()
+			r.list.Hide()
+		} else {
+			empty.Hide()
+			r.list.Show()
+		}
+	}))
+	r.nav = container.NewNavigationWithTitle(container.NewBorder(problem, nil, nil, nil, body), lang.L("requests.title"))
+	r.nav.ExtendBaseWidget(r.nav) // so that show's Refresh can set the stack up before the first draw
+	s.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		_ = model.Refresh(ctx)
+	})
+	return r
+}
+
+// CreateRenderer draws the navigation stack.
+func (r *RequestsScreen) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(r.nav)
+}
+
+// Open shows the page of request id on top of the list.
+func (r *RequestsScreen) Open(id string) {
+	r.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		req, err := r.sess.Requests.Get(ctx, id)
+		if err != nil {
+			return // the model shows the problem
+		}
+		fyne.Do(func() { r.show(req, true) })
+	})
+}
+
+// show puts the page of req on the stack, replacing the current page
+// unless push is set.
+func (r *RequestsScreen) show(req *api.Request, push bool) {
+	// Navigation sets its stack up when it is first drawn, dropping what
+	// was pushed before; a refresh makes sure that has happened.
+	r.nav.Refresh()
+	if !push {
+		r.nav.Back()
+	}
+	r.nav.PushWithTitle(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
+}
+
+// act runs a change in the background and redraws the page with its result.
+func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
+	r.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		req, err := change(ctx)
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(errorFor(err), r.win)
+				return
+			}
+			r.show(req, false)
+		})
+	})
+}
+
+// page is the request's page: facts, the next step and the timeline.
+func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
+	facts := widget.NewForm(
+		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
+		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(req.Country))),
+	)
+	if req.Provider != nil {
+		facts.Append(lang.L("detail.provider"), wrapped(req.Provider.Name))
+	}
+	if req.ExpectedBy != nil {
+		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
+	}
+	if req.ErrorCode != "" {
+		facts.Append(lang.L("request.problem"), wrapped(req.ErrorCode+" — "+req.Problem))
+	}
+	box := container.NewVBox(facts)
+	if step := r.nextStep(req); step != nil {
+		box.Add(step)
+	}
+	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, s := range req.Timeline {
+		line := lang.X("event."+s.Event, s.Event) + " · " + formatTime(s.At)
+		if s.ExpectedBy != nil {
+			line += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*s.ExpectedBy)})
+		}
+		box.Add(newTwoLineRowWith(line, stateName(s.State)))
+	}
+	if slices.Contains(openStates, req.State) {
+		cancel := widget.NewButtonWithIcon(lang.L("request.cancel"), theme.CancelIcon(), func() {
+			dialog.ShowConfirm(lang.L("request.cancel"), lang.L("request.cancel_confirm"), func(ok bool) {
+				if ok {
+					r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Cancel(ctx, req.ID) })
+				}
+			}, r.win)
+		})
+		cancel.Importance = widget.DangerImportance
+		box.Add(cancel)
+	}
+	return container.NewVScroll(container.NewPadded(box))
+}
+
+// nextStep is what the user can do now: answer the directory's questions
+// or give the explicit request; nil when the next step is not theirs.
+func (r *RequestsScreen) nextStep(req *api.Request) fyne.CanvasObject {
+	switch {
+	case req.State == "needs_attributes":
+		form := widget.NewForm()
+		answers := map[string]func() string{}
+		for _, q := range req.Questions {
+			if len(q.Values) > 0 {
+				sel := widget.NewSelect(q.Values, nil)
+				answers[q.Name] = func() string { return sel.Selected }
+				form.Append(q.Description, sel)
+				continue
+			}
+			entry := widget.NewEntry()
+			answers[q.Name] = func() string { return entry.Text }
+			form.Append(q.Description, entry)
+		}
+		form.SubmitText = lang.L("request.give_attributes")
+		form.OnSubmit = func() {
+			values := map[string]string{}
+			for name, get := range answers {
+				values[name] = get()
+			}
+			r.act(func(ctx context.Context) (*api.Request, error) {
+				return r.sess.Requests.GiveAttributes(ctx, req.ID, values)
+			})
+		}
+		return widget.NewCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
+	case req.State == "ready" && !hasEvent(req, "explicit_request_given"):
+		provider := ""
+		if req.Provider != nil {
+			provider = req.Provider.Name
+		}
+		text := lang.L("request.explicit_body", map[string]any{
+			"Evidence": evidenceTitle(*req, r.sess.Language.Code()), "Provider": provider,
+			"Country": countryName(req.Country), "LegalBasis": req.LegalBasis,
+		})
+		give := widget.NewButtonWithIcon(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) {
+				return r.sess.Requests.GiveExplicitRequest(ctx, req.ID)
+			})
+		})
+		give.Importance = widget.HighImportance
+		return widget.NewCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
+	case req.State == "ready":
+		return widget.NewCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
+	}
+	return nil
+}
+
+func hasEvent(req *api.Request, event string) bool {
+	return slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == event })
+}
+
+// evidenceTitle names what a request asks for, in the user's language.
+func evidenceTitle(req api.Request, code string) string {
+	if req.EvidenceType != nil {
+		// The directory's language codes are upper case (EN, LV).
+		for _, l := range []string{strings.ToUpper(code), "EN"} {
+			if t := req.EvidenceType.Title[l]; t != "" {
+				return t
+			}
+		}
+	}
+	return lang.L("request.evidence")
+}
+
+func requestSummary(req api.Request) string {
+	s := stateName(req.State) + " · " + countryName(req.Country)
+	if req.ExpectedBy != nil {
+		s += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*req.ExpectedBy)})
+	}
+	return s
+}
+
+func stateName(state string) string { return lang.X("state."+state, state) }
+
+func formatTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// newTwoLineRow is a list row: a bold line over a small one.
+func newTwoLineRow() fyne.CanvasObject { return newTwoLineRowWith("", "") }
+
+func newTwoLineRowWith(top, bottom string) fyne.CanvasObject {
+	name := widget.NewLabelWithStyle(top, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	name.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel(bottom)
+	meta.Truncation = fyne.TextTruncateEllipsis
+	meta.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, meta)
+}
+
+func setTwoLineRow(obj fyne.CanvasObject, top, bottom string) {
+	box := obj.(*fyne.Container)
+	box.Objects[0].(*widget.Label).SetText(top)
+	box.Objects[1].(*widget.Label).SetText(bottom)
+}
+
+// errorFor turns an error of a call into one a person can read.
+func errorFor(err error) error { return userError(app.UserMessage(err)) }
+
+type userError string
+
+func (e userError) Error() string { return string(e) }

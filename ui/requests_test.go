@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestRequestPageLeadsThroughTheExplicitRequest starts a request as the
+// service page's button does, opens it, and gives the explicit request
+// from its page.
+func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
+	w, s := newApp(t, "en")
+	svc, err := s.Catalogue.Service(context.Background(), "lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[0].Requirement, "LV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	if s.Requests.List.Length() != 1 {
+		t.Fatalf("requests list has %d entries", s.Requests.List.Length())
+	}
+	screens := find[*RequestsScreen](w.Content())
+	if len(screens) != 1 {
+		t.Fatalf("found %d requests screens", len(screens))
+	}
+	screens[0].Open(req.ID)
+	text := labels(w.Content())
+	for _, want := range []string{"Ready", "Your explicit request", "Latvia", "Request started", "Provider found"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("request page lacks %q:\n%s", want, text)
+		}
+	}
+	var give *widget.Button
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == "I request this evidence" {
+			give = b
+		}
+	}
+	if give == nil {
+		t.Fatal("no explicit-request button on the page")
+	}
+	test.Tap(give)
+	text = labels(w.Content())
+	if !strings.Contains(text, "Explicit request given") || !strings.Contains(text, "Waiting for the access point") {
+		t.Fatalf("after the explicit request the page shows:\n%s", text)
+	}
+}
+
+// TestStartingARequestOpensIt: after a request is started from a service
+// page, the requests destination opens with the new request's page.
+func TestStartingARequestOpensIt(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	svc, err := s.Catalogue.Service(context.Background(), "lv-ehic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[0].Requirement, "LV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc.onRequested(req.ID)
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the requests destination is not open")
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Request started") {
+		t.Fatalf("the new request's page is not shown:\n%s", text)
+	}
+}
