@@ -16,6 +16,11 @@ import (
 // Config.ResendInterval is zero.
 const DefaultResendInterval = 10 * time.Second
 
+// DefaultRetention is how long received MessageIds (duplicate detection)
+// and finished outbox entries are kept when Config.Retention is zero: far
+// beyond any retry window of the OOTS P-Modes.
+const DefaultRetention = 30 * 24 * time.Hour
+
 // Config configures a Requester. From a pmode/demo setup s, PModes,
 // Identity and Trust are s.Requester.Config, s.Requester.Identity and
 // s.Requester.Trust.
@@ -35,6 +40,9 @@ type Config struct {
 	OnAnswer func(ctx context.Context, a Answer) error
 	// ResendInterval is how often Run resends the outbox (0: default).
 	ResendInterval time.Duration
+	// Retention is how long Run keeps duplicate-detection records and
+	// finished outbox entries (0: DefaultRetention).
+	Retention time.Duration
 	// Client posts our requests (nil: as4.NewHTTPClient(nil)).
 	Client *http.Client
 	// Logger defaults to slog.Default; Now to time.Now.
@@ -64,6 +72,9 @@ func (c *Config) check() error {
 	if c.OnAnswer == nil {
 		errs = append(errs, errors.New("OnAnswer: missing"))
 	}
+	if c.Retention < 0 {
+		errs = append(errs, fmt.Errorf("Retention: %v is negative", c.Retention))
+	}
 	if c.ResendInterval < 0 {
 		errs = append(errs, fmt.Errorf("ResendInterval: %v is negative", c.ResendInterval))
 	}
@@ -72,6 +83,9 @@ func (c *Config) check() error {
 	}
 	if c.ResendInterval == 0 {
 		c.ResendInterval = DefaultResendInterval
+	}
+	if c.Retention == 0 {
+		c.Retention = DefaultRetention
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

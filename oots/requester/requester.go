@@ -70,10 +70,14 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 // at both is delivered once.
 func (r *Requester) AS4Handlers() []http.Handler { return append([]http.Handler(nil), r.handlers...) }
 
+// purgeInterval is how often Run purges records older than the retention.
+const purgeInterval = time.Hour
+
 // Run sends what the outbox holds (left by an earlier run, or by Send
 // calls whose context ended) now and then every Config.ResendInterval,
 // until ctx ends (returning its error) or Close is called (returning nil).
-// Call it once.
+// Every hour it also purges records older than Config.Retention. Call it
+// once.
 func (r *Requester) Run(ctx context.Context) error {
 	r.mu.Lock()
 	if r.running || r.closed {
@@ -94,9 +98,18 @@ func (r *Requester) Run(ctx context.Context) error {
 	}()
 	t := time.NewTicker(r.cfg.ResendInterval)
 	defer t.Stop()
+	var purged time.Time
 	for {
 		if err := r.sender.Resume(ctx); err != nil && ctx.Err() == nil {
 			r.cfg.Logger.Warn("requester: outbox entries not sent yet", "err", err)
+		}
+		if now := r.cfg.Now(); now.Sub(purged) >= purgeInterval {
+			purged = now
+			if n, err := r.db.Purge(ctx, now.Add(-r.cfg.Retention)); err != nil && ctx.Err() == nil {
+				r.cfg.Logger.Warn("requester: purge of old AS4 records failed", "err", err)
+			} else if n > 0 {
+				r.cfg.Logger.Info("requester: old AS4 records purged", "rows", n)
+			}
 		}
 		select {
 		case <-ctx.Done():
