@@ -32,6 +32,11 @@ type Config struct {
 	Identity keys.Identity
 	// Trust verifies the provider's signatures.
 	Trust *keys.TrustStore
+	// DefaultParty, when set, is the P-Mode party that receives requests
+	// for data services whose DSD party id no party of PModes lists (the
+	// demo member state serves every provider of the demo directory).
+	// Empty: such requests are refused.
+	DefaultParty string
 	// Dir holds the state: as4.db (outbox and duplicate store), outbox/
 	// and spool/ folders, and answers/ with the evidence files.
 	Dir string
@@ -59,6 +64,11 @@ func (c *Config) check() error {
 		errs = append(errs, fmt.Errorf("PModes.Self %q: %w", c.PModes.Self, err))
 	} else if len(self.Endpoints) == 0 {
 		errs = append(errs, fmt.Errorf("PModes.Self %q: no endpoints to listen at", c.PModes.Self))
+	}
+	if c.PModes != nil && c.DefaultParty != "" {
+		if _, err := c.PModes.Party(c.DefaultParty); err != nil {
+			errs = append(errs, fmt.Errorf("DefaultParty %q: %w", c.DefaultParty, err))
+		}
 	}
 	if c.Identity.Key == nil || c.Identity.Cert == nil {
 		errs = append(errs, errors.New("Identity: key or certificate missing"))

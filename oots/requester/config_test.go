@@ -30,6 +30,8 @@ func TestConfigRefused(t *testing.T) {
 		{"no trust", func(c *Config) { c.Trust = nil }, "Trust"},
 		{"no folder", func(c *Config) { c.Dir = "" }, "Dir"},
 		{"no callback", func(c *Config) { c.OnAnswer = nil }, "OnAnswer"},
+		{"unknown default party", func(c *Config) { c.DefaultParty = "XX" }, "DefaultParty"},
+		{"negative retention", func(c *Config) { c.Retention = -1 }, "Retention"},
 		{"negative interval", func(c *Config) { c.ResendInterval = -1 }, "ResendInterval"},
 	}
 	for _, tt := range tests {

@@ -49,9 +49,9 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	if err != nil {
 		return Sent{}, err
 	}
-	party := r.cfg.PModes.PartyByID(q.Provider.PartyID.Value, q.Provider.PartyID.Type)
-	if party == nil {
-		return Sent{}, fmt.Errorf("requester: Provider.PartyID %s: no party of the P-Mode configuration has this id", q.Provider.PartyID.URN())
+	to, err := r.partyOf(q)
+	if err != nil {
+		return Sent{}, err
 	}
 	req := q.request(r.cfg.Now())
 	body, err := req.Marshal(v)
@@ -67,7 +67,7 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	sub := &as4.Submission{
 		MessageID:      id,
 		ConversationID: q.ExchangeID,
-		To:             party.Name,
+		To:             to,
 		Service:        as4.OOTSService,
 		Action:         as4.ActionQueryRequest,
 		Properties: []as4.Property{
@@ -95,6 +95,18 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	sent.Endpoint, sent.Attempts = res.Endpoint, res.Attempts
 	log.Info("requester: request acknowledged", "endpoint", res.Endpoint, "preview", q.PreviewLocation != "")
 	return sent, nil
+}
+
+// partyOf is the P-Mode party name the request goes to: the party that
+// lists the DSD party id, else Config.DefaultParty.
+func (r *Requester) partyOf(q Query) (string, error) {
+	if p := r.cfg.PModes.PartyByID(q.Provider.PartyID.Value, q.Provider.PartyID.Type); p != nil {
+		return p.Name, nil
+	}
+	if r.cfg.DefaultParty != "" {
+		return r.cfg.DefaultParty, nil
+	}
+	return "", fmt.Errorf("requester: Provider.PartyID %s: no party of the P-Mode configuration has this id", q.Provider.PartyID.URN())
 }
 
 // pending reports whether the outbox still holds message id unsent.

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +146,82 @@ func TestOnAnswerFailsOnce(t *testing.T) {
 	w.noMore(time.Second)
 	if got := w.calls.Load(); got != 2 {
 		t.Fatalf("OnAnswer called %d times, want 2 (one failure, one delivery)", got)
+	}
+}
+
+// TestOtherProviders: a Finnish provider speaking EDM v2.0 and a German
+// one found through a jurisdiction question (whose party id the P-Modes
+// do not list, so the default party takes it) both answer.
+func TestOtherProviders(t *testing.T) {
+	w := newWorld(t)
+	for _, tt := range []struct {
+		country, region, word, party string
+		version                      edm.Version
+	}{
+		{"FI", "", "birth", "demo-fi-dvv", "oots-edm:v2.0"},
+		{"DE", "DE3", "registration", "demo-de-berlin-meldebehoerde", edm.V1},
+	} {
+		t.Run(tt.country, func(t *testing.T) {
+			q := w.queryIn(tt.country, tt.region, tt.word, "application/pdf")
+			if q.Provider.PartyID.Value != tt.party {
+				t.Fatalf("DSD named %s, want %s", q.Provider.PartyID.Value, tt.party)
+			}
+			w.send(q)
+			a := w.next()
+			x := exception(t, a)
+			if !x.PreviewRequired() || x.SpecVersion() != tt.version {
+				t.Fatalf("answer %s in %s; want preview required in %s", x.Exception.Code, x.SpecVersion(), tt.version)
+			}
+		})
+	}
+}
+
+// TestEvidenceRetriedAfterCallbackFailure: the callback fails on the
+// evidence answer; the provider sends it again and the retry carries the
+// evidence file intact.
+func TestEvidenceRetriedAfterCallbackFailure(t *testing.T) {
+	w := newWorld(t)
+	q := w.query("birth", "application/pdf")
+	loc := w.previewRequired(q)
+	w.decide(loc, q.Subject.Identifier, provider.DecisionApprove)
+	q.PreviewLocation = loc
+	w.fail.Store(1)
+	before := w.calls.Load()
+	w.send(q)
+	a := w.next()
+	if _, ok := a.Message.(*edm.QueryResponse); !ok || len(a.Attachments) != 1 {
+		t.Fatalf("retried answer: %T with %d attachments", a.Message, len(a.Attachments))
+	}
+	data, err := os.ReadFile(a.Attachments[0].Path)
+	if err != nil || sha256.Sum256(data) != a.Attachments[0].SHA256 || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("evidence file after the retry: %v, %.20q", err, data)
+	}
+	if got := w.calls.Load() - before; got != 2 {
+		t.Fatalf("OnAnswer called %d times for the evidence, want 2", got)
+	}
+	w.noMore(500 * time.Millisecond)
+}
+
+// TestAnswerOnceAcrossListeners: the provider's answer, posted again to
+// the requester's second listener, gets the stored receipt and is not
+// delivered a second time (one duplicate store for both listeners).
+func TestAnswerOnceAcrossListeners(t *testing.T) {
+	w := newWorld(t)
+	w.previewRequired(w.query("birth", "application/pdf"))
+	w.mu.Lock()
+	p := w.posts[len(w.posts)-1]
+	w.mu.Unlock()
+	resp, err := (&http.Client{Timeout: 30 * time.Second}).Post(w.node.RequesterEndpoints[1], p.contentType, bytes.NewReader(p.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte("Receipt")) {
+		t.Fatalf("replay on listener 2: status %d %.300q; want the stored receipt", resp.StatusCode, body)
+	}
+	w.noMore(time.Second)
+	if got := w.calls.Load(); got != 1 {
+		t.Fatalf("OnAnswer called %d times, want 1", got)
 	}
 }

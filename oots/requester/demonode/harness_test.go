@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -28,9 +30,18 @@ type world struct {
 	// down[side][i] makes listener i answer 503 without reaching AS4.
 	down   map[demonode.Side]*[2]atomic.Bool
 	served map[demonode.Side]*[2]atomic.Int64
+	// posts keeps the bodies and Content-Types requester listener 1 served.
+	mu    sync.Mutex
+	posts []post
 	// fail, when > 0, makes OnAnswer fail that many more times.
 	fail  atomic.Int32
 	calls atomic.Int32
+}
+
+// post is one raw AS4 message as received.
+type post struct {
+	body        []byte
+	contentType string
 }
 
 func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
@@ -66,6 +77,17 @@ func (w *world) intercept(side demonode.Side, i int, h http.Handler) http.Handle
 			return
 		}
 		w.served[side][i].Add(1)
+		if side == demonode.SideRequester && i == 0 {
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				http.Error(rw, err.Error(), http.StatusBadRequest)
+				return
+			}
+			w.mu.Lock()
+			w.posts = append(w.posts, post{body, r.Header.Get("Content-Type")})
+			w.mu.Unlock()
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		h.ServeHTTP(rw, r)
 	})
 }
@@ -113,9 +135,16 @@ func (w *world) noMore(d time.Duration) {
 // DSD), and returns a first query for it.
 func (w *world) query(word, format string) requester.Query {
 	w.t.Helper()
+	return w.queryIn("LV", "", word, format)
+}
+
+// queryIn is query for evidence of country; region answers a DSD:ERR:0005
+// jurisdiction question (AdminLevel2).
+func (w *world) queryIn(country, region, word, format string) requester.Query {
+	w.t.Helper()
 	dir := w.node.Directory
 	for _, rid := range dir.RequirementIDs() {
-		reqs, err := dir.EvidenceTypes(commonsvc.EvidenceTypesQuery{RequirementID: rid, Country: "LV"})
+		reqs, err := dir.EvidenceTypes(commonsvc.EvidenceTypesQuery{RequirementID: rid, Country: country})
 		if err != nil {
 			continue
 		}
@@ -124,7 +153,15 @@ func (w *world) query(word, format string) requester.Query {
 				if !strings.Contains(strings.ToLower(et.Titles.Get("EN")), word) {
 					continue
 				}
-				ts, err := dir.DataServices(commonsvc.DataServicesQuery{Classification: et.Classification, Country: "LV"})
+				dq := commonsvc.DataServicesQuery{Classification: et.Classification, Country: country}
+				ts, err := dir.DataServices(dq)
+				var attrs *commonsvc.AttributesRequiredError
+				if errors.As(err, &attrs) && region != "" && attrs.Requests[0].Jurisdiction != nil {
+					dq.EvidenceTypeID = attrs.Requests[0].EvidenceType.ID
+					dq.JurisdictionContext = attrs.Requests[0].Jurisdiction.ContextID
+					dq.AdminLevel2 = region
+					ts, err = dir.DataServices(dq)
+				}
 				if err != nil || len(ts) == 0 || len(ts[0].Services) == 0 {
 					continue
 				}
@@ -134,13 +171,13 @@ func (w *world) query(word, format string) requester.Query {
 					Requirement:  requester.Requirement{ID: r.ID, Name: r.Names.Get("EN")},
 					EvidenceType: requester.EvidenceType{ID: ts[0].ID, Classification: et.Classification, Titles: et.Titles, Format: format},
 					Provider:     ts[0].Services[0],
-					Subject:      requester.Person{Identifier: "LV/LV/12345612345", GivenName: "Anna", FamilyName: "Bērziņa", DateOfBirth: "1990-04-12"},
+					Subject:      requester.Person{Identifier: "LV/" + country + "/12345612345", GivenName: "Anna", FamilyName: "Bērziņa", DateOfBirth: "1990-04-12"},
 					Requester:    requester.Authority{ID: "LV90000011588", Name: "Vienreiz exchange service"},
 				}
 			}
 		}
 	}
-	w.t.Fatalf("no LV evidence type with %q in the directory", word)
+	w.t.Fatalf("no %s evidence type with %q in the directory", country, word)
 	return requester.Query{}
 }
 

@@ -184,7 +184,7 @@ func (n *Node) serve(l net.Listener, h http.Handler, tlsConf *tls.Config) {
 func (n *Node) startRequester(ctx context.Context) (r *requester.Requester, done chan error, err error) {
 	r, err = requester.New(ctx, requester.Config{
 		PModes: n.reqSide.Config, Identity: n.reqSide.Identity, Trust: n.reqSide.Trust,
-		Dir: filepath.Join(n.opts.Dir, "requester"), OnAnswer: n.opts.OnAnswer,
+		Dir: filepath.Join(n.opts.Dir, "requester"), OnAnswer: n.opts.OnAnswer, DefaultParty: ProviderParty,
 		ResendInterval: n.opts.RequesterResend, Logger: n.opts.Logger.With("side", "requester"),
 	})
 	if err != nil {
