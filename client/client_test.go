@@ -20,7 +20,7 @@ func TestRequestCallsWithToken(t *testing.T) {
 	srv, err := exchange.Start(ctx, exchange.Config{
 		DataDir: t.TempDir(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Auth:    exchange.BearerTokens{"t1": {Subject: "LV/LV/010190-12345"}},
+		Auth:    exchange.BearerTokens{"t1": exchange.DemoCitizen()},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestRequestCallsWithToken(t *testing.T) {
 	if err != nil || r.State != "ready" {
 		t.Fatalf("create: %+v, %v", r, err)
 	}
-	if r, err = c.GiveExplicitRequest(ctx, r.ID); err != nil || len(r.Timeline) != 3 {
+	if r, err = c.GiveExplicitRequest(ctx, r.ID); err != nil || r.Timeline[2].Event != "explicit_request_given" {
 		t.Fatalf("explicit request: %+v, %v", r, err)
 	}
 	if list, err := c.Requests(ctx); err != nil || len(list) != 1 {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"slices"
 	"time"
 
@@ -39,17 +40,40 @@ type Directory interface {
 // lifecycle transition, stored with its timeline entry, and then its
 // effects are carried out.
 type Requests struct {
-	store  *store.Store
-	dir    Directory
-	ledger *ledger.Ledger
-	log    *slog.Logger
-	now    func() time.Time
+	store *store.Store
+	dir   Directory
+	// transport sends QueryRequests over AS4; nil leaves ready requests
+	// waiting (the timeline says so).
+	transport Transport
+	ledger    *ledger.Ledger
+	log       *slog.Logger
+	now       func() time.Time
+	// evidenceDir keeps delivered evidence files.
+	evidenceDir string
+	// preview reaches the providers' preview spaces.
+	preview *http.Client
 }
 
-// NewRequests returns the request use cases over st, looking evidence up
-// in dir.
-func NewRequests(st *store.Store, dir Directory, log *slog.Logger) *Requests {
-	return &Requests{store: st, dir: dir, ledger: ledger.New(st.Ledger()), log: log, now: time.Now}
+// RequestsConfig is what the request use cases work with.
+type RequestsConfig struct {
+	Store     *store.Store
+	Directory Directory
+	// Transport sends QueryRequests; nil leaves ready requests waiting.
+	Transport Transport
+	// Preview reaches the providers' preview spaces (https); nil means
+	// previews cannot be opened.
+	Preview *http.Client
+	// EvidenceDir keeps delivered evidence files.
+	EvidenceDir string
+	Log         *slog.Logger
+}
+
+// NewRequests returns the request use cases.
+func NewRequests(cfg RequestsConfig) *Requests {
+	return &Requests{
+		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview,
+		evidenceDir: cfg.EvidenceDir, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
+	}
 }
 
 // requestDoc is what the store keeps of a request (RequestRecord.Doc).
@@ -59,7 +83,17 @@ type requestDoc struct {
 	// DSD context for asking again after DSD:ERR:0005.
 	DSDEvidenceTypeID   string `json:"dsd_evidence_type_id,omitempty"`
 	JurisdictionContext string `json:"jurisdiction_context,omitempty"`
-	JurisdictionParam   string `json:"jurisdiction_param,omitempty"`
+	// What the QueryRequest needs: the procedure, the evidence type and
+	// the provider's data service as the directory gave them, the person.
+	Procedure     string                 `json:"procedure"`
+	RequirementEN string                 `json:"requirement_en"`
+	Format        string                 `json:"format,omitempty"`
+	Titles        commonsvc.Texts        `json:"titles,omitempty"`
+	DataService   *commonsvc.DataService `json:"data_service,omitempty"`
+	Subject       Principal              `json:"subject"`
+	Requester     string                 `json:"requester"`
+	DecisionURL   string                 `json:"decision_url,omitempty"`
+	EvidencePaths []string               `json:"evidence_paths,omitempty"`
 }
 
 // Create starts a request of who for the evidence of one requirement of a
@@ -82,8 +116,15 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
 	lc, effects := lifecycle.New(newID(), timings, now)
+	var requirementEN string
+	for _, e := range svc.Evidence {
+		if e.Requirement == in.Requirement {
+			requirementEN = e.Name.In("en")
+		}
+	}
 	doc := &requestDoc{
-		Lifecycle: lc,
+		Lifecycle: lc, Procedure: svc.Procedure, RequirementEN: requirementEN,
+		Subject: who, Requester: svc.Provider.Name.In("en"),
 		View: api.Request{
 			ID: lc.ID, ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country,
 			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
@@ -157,25 +198,32 @@ func (q *Requests) Cancel(ctx context.Context, who Principal, id string) (*api.R
 }
 
 // change applies one event to a request of who, after edit (if any) has
-// checked the input and adjusted the document, and carries out the effects.
+// checked the input and adjusted the document, and carries out the
+// effects. When an answer from a provider changed the request meanwhile,
+// it reads the request again and retries.
 func (q *Requests) change(ctx context.Context, who Principal, id string, e lifecycle.Event, edit func(*requestDoc) error) (*api.Request, error) {
-	rec, doc, err := q.load(ctx, who, id)
-	if err != nil {
-		return nil, err
-	}
-	if edit != nil {
-		if err := edit(doc); err != nil {
+	for attempt := 1; ; attempt++ {
+		rec, doc, err := q.load(ctx, who, id)
+		if err != nil {
 			return nil, err
 		}
+		if edit != nil {
+			if err := edit(doc); err != nil {
+				return nil, err
+			}
+		}
+		effects, err := q.apply(ctx, rec, doc, e, "")
+		if errors.Is(err, store.ErrConflict) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
+			return nil, err
+		}
+		return q.view(ctx, doc)
 	}
-	effects, err := q.apply(ctx, rec, doc, e, "")
-	if err != nil {
-		return nil, err
-	}
-	if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
-		return nil, err
-	}
-	return q.view(ctx, doc)
 }
 
 // apply runs the transition and stores the result with its timeline entry.
@@ -204,6 +252,14 @@ func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.Reque
 		case lifecycle.LookUpProvider:
 			e, detail := q.lookUp(ctx, doc)
 			more, err := q.apply(ctx, rec, doc, e, detail)
+			if err != nil {
+				return err
+			}
+			if err := q.carryOut(ctx, who, rec, doc, more); err != nil {
+				return err
+			}
+		case lifecycle.SendQueryRequest:
+			more, err := q.send(ctx, rec, doc, eff.PreviewLocation)
 			if err != nil {
 				return err
 			}
@@ -240,6 +296,10 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 	}
 	et := types[0]
 	v.EvidenceType = &api.EvidenceType{Classification: et.Classification, Title: textMap(et.Titles)}
+	doc.Titles = et.Titles
+	if len(et.Distributions) > 0 {
+		doc.Format = et.Distributions[0].Format
+	}
 	dq := commonsvc.DataServicesQuery{
 		Classification: et.Classification, Country: v.Country,
 		EvidenceTypeID: doc.DSDEvidenceTypeID, JurisdictionContext: doc.JurisdictionContext,
@@ -266,6 +326,11 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 	}
 	for _, t := range services {
 		for _, s := range t.Services {
+			doc.DSDEvidenceTypeID = t.ID
+			doc.DataService = &s
+			if len(t.Distributions) > 0 {
+				doc.Format = t.Distributions[0].Format
+			}
 			v.Provider = &api.Provider{
 				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"),
 				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion,
@@ -305,10 +370,16 @@ func providerError(err error, fallback string) (lifecycle.Event, string) {
 
 // load reads a request of who; someone else's request is ErrNotYours.
 func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.RequestRecord, *requestDoc, error) {
-	rec, err := q.store.Request(ctx, id)
+	rec, doc, err := q.loadAny(ctx, id)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
 	}
+	return rec, doc, err
+}
+
+// loadAny reads a request whoever owns it, for the service's own work.
+func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord, *requestDoc, error) {
+	rec, err := q.store.Request(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
@@ -70,6 +71,37 @@ func (a *restAPI) giveExplicitRequest(w http.ResponseWriter, r *http.Request, wh
 func (a *restAPI) cancelRequest(w http.ResponseWriter, r *http.Request, who Principal) {
 	out, err := a.reqs.Cancel(r.Context(), who, r.PathValue("id"))
 	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) openPreview(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Preview(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) decidePreview(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.Decision
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.Decide(r.Context(), who, r.PathValue("id"), in)
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who Principal) {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 0 {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such evidence document")
+		return
+	}
+	path, file, err := a.reqs.Evidence(r.Context(), who, r.PathValue("id"), n)
+	if err != nil {
+		a.answer(w, r, http.StatusOK, nil, err)
+		return
+	}
+	w.Header().Set("Content-Type", file.ContentType)
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Content-Disposition", "attachment")
+	http.ServeFile(w, r, path)
 }
 
 // answer writes out with status, or the error as the API's JSON error.

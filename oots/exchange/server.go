@@ -18,6 +18,7 @@ import (
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/requester/demonode"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -55,6 +56,7 @@ const directoryPath = "/oots/directory"
 // Server is a running exchange service.
 type Server struct {
 	store *store.Store
+	node  *demonode.Node // the embedded demo member state, if any
 	http  *http.Server
 	ln    net.Listener
 	done  chan error
@@ -121,8 +123,30 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		Cache:  commonsvc.NewCache(commonsvc.CacheConfig{TTL: 10 * time.Minute}),
 		Logger: log,
 	}
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: NewRequests(st, dir, log), Auth: cfg.Auth, Log: log}))
+	stateDir := cfg.DataDir
+	if stateDir == "" {
+		if stateDir, err = os.MkdirTemp("", "vienreiz-"); err != nil {
+			ln.Close()
+			st.Close()
+			return nil, fmt.Errorf("exchange: state folder: %w", err)
+		}
+	}
+	reqs := NewRequests(RequestsConfig{Store: st, Directory: dir, EvidenceDir: filepath.Join(stateDir, "evidence"), Log: log})
+	var node *demonode.Node
+	if cfg.DirectoryURL == "" {
+		// The embedded default: the demo member state and our access
+		// points run here too, over real AS4 on loopback.
+		node, err = demonode.Start(ctx, demonode.Options{Dir: filepath.Join(stateDir, "oots"), OnAnswer: reqs.OnAnswer, Logger: log})
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return nil, fmt.Errorf("exchange: demo member state: %w", err)
+		}
+		reqs.transport, reqs.preview = node.Requester(), node.PreviewClient()
+	}
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
 	s := &Server{
+		node:  node,
 		store: st,
 		ln:    ln,
 		done:  make(chan error, 1),
@@ -154,6 +178,11 @@ func (s *Server) Close(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	if serveErr := <-s.done; err == nil {
 		err = serveErr
+	}
+	if s.node != nil {
+		if nerr := s.node.Close(); err == nil {
+			err = nerr
+		}
 	}
 	if cerr := s.store.Close(); err == nil {
 		err = cerr

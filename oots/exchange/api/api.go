@@ -74,6 +74,40 @@ type Request struct {
 	CreatedAt       time.Time         `json:"created_at"`
 	UpdatedAt       time.Time         `json:"updated_at"`
 	Timeline        []Step            `json:"timeline,omitempty"`
+	// Preview is the evidence as the provider's preview space shows it,
+	// once fetched; Evidence lists the delivered documents.
+	Preview  *Preview       `json:"preview,omitempty"`
+	Evidence []EvidenceFile `json:"evidence,omitempty"`
+}
+
+// Preview is the evidence shown before the citizen decides (OOTS preview).
+type Preview struct {
+	Title    string         `json:"title"`
+	Provider string         `json:"provider"`
+	Fields   []PreviewField `json:"fields"`
+	Expires  time.Time      `json:"expires"`
+	Decision string         `json:"decision,omitempty"` // approve or refuse, once decided
+}
+
+// PreviewField is one line of previewed evidence.
+type PreviewField struct {
+	Name       string `json:"name"`
+	Value      string `json:"value"`
+	Source     string `json:"source"`
+	LegalBasis string `json:"legal_basis"`
+}
+
+// Decision is the body of POST /v1/requests/{id}/preview/decision.
+type Decision struct {
+	Decision string `json:"decision"` // approve or refuse
+}
+
+// EvidenceFile is one delivered evidence document.
+type EvidenceFile struct {
+	Index       int    `json:"index"`
+	ContentType string `json:"content_type"`
+	Size        int64  `json:"size"`
+	SHA256      string `json:"sha256"`
 }
 
 // EvidenceType is the evidence type the Evidence Broker named.

@@ -1,0 +1,133 @@
+package exchange
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+)
+
+// maxPreviewAnswer bounds what the service reads from a preview space.
+const maxPreviewAnswer = 1 << 20
+
+// previewView is the JSON view of a provider's preview space.
+type previewView struct {
+	Title    string `json:"title"`
+	Provider string `json:"provider"`
+	Fields   []struct {
+		Name       string `json:"name"`
+		Value      string `json:"value"`
+		Source     string `json:"source"`
+		LegalBasis string `json:"legalBasis"`
+	} `json:"fields"`
+	DecisionURL string `json:"decisionUrl"`
+}
+
+// Preview fetches the evidence from the provider's preview space for who,
+// once (the provider shows it once), and keeps it on the request so the
+// app can show it field by field before who decides.
+func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.Request, error) {
+	rec, doc, err := q.load(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if doc.View.Preview != nil {
+		return q.view(ctx, doc)
+	}
+	if doc.Lifecycle.State != lifecycle.PreviewRequired {
+		return nil, &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: "preview", Reason: "no preview is waiting"}
+	}
+	var v previewView
+	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": who.Subject}, &v); err != nil {
+		return nil, err
+	}
+	loc, err := url.Parse(doc.Lifecycle.PreviewLocation)
+	if err != nil {
+		return nil, err
+	}
+	decision, err := loc.Parse(v.DecisionURL)
+	if err != nil || decision.Host != loc.Host || decision.Scheme != "https" {
+		return nil, fmt.Errorf("preview space of request %s: decision URL %q is not on the preview space", id, v.DecisionURL)
+	}
+	p := &api.Preview{Title: v.Title, Provider: v.Provider}
+	for _, f := range v.Fields {
+		p.Fields = append(p.Fields, api.PreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
+	}
+	doc.View.Preview, doc.DecisionURL = p, decision.String()
+	if _, err := q.ledger.Append(ctx, ledger.Record{
+		Actor: who.Subject, OnBehalfOf: who.Subject, Action: "evidence_viewed",
+		What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: id,
+	}); err != nil {
+		return nil, err
+	}
+	if err := q.save(ctx, rec, doc, "preview_viewed", v.Provider, false); err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
+}
+
+// Decide records who's decision on the preview at the provider and moves
+// the request on: approval sends the request again with the
+// PreviewLocation, refusal ends it.
+func (q *Requests) Decide(ctx context.Context, who Principal, id string, d api.Decision) (*api.Request, error) {
+	kind := map[string]lifecycle.EventKind{"approve": lifecycle.PreviewApproved, "refuse": lifecycle.PreviewRefused}[d.Decision]
+	if kind == "" {
+		return nil, fmt.Errorf("%w: decision must be approve or refuse", ErrInvalid)
+	}
+	_, doc, err := q.load(ctx, who, id)
+	if err != nil {
+		return nil, err
+	}
+	if doc.View.Preview == nil || doc.DecisionURL == "" {
+		return nil, fmt.Errorf("%w: open the preview before deciding", ErrInvalid)
+	}
+	if doc.Lifecycle.State != lifecycle.PreviewRequired {
+		return nil, &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: kind, Reason: "no preview is waiting"}
+	}
+	var out struct{ State string }
+	if err := q.postPreview(ctx, doc.DecisionURL, map[string]string{"subject": who.Subject, "decision": d.Decision}, &out); err != nil {
+		return nil, err
+	}
+	return q.change(ctx, who, id, lifecycle.Event{Kind: kind}, func(doc *requestDoc) error {
+		doc.View.Preview.Decision = d.Decision
+		return nil
+	})
+}
+
+// postPreview posts JSON to a provider's preview space and decodes its
+// JSON answer.
+func (q *Requests) postPreview(ctx context.Context, u string, body, out any) error {
+	if q.preview == nil {
+		return fmt.Errorf("no preview space is reachable from this service")
+	}
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := q.preview.Do(req)
+	if err != nil {
+		return fmt.Errorf("preview space: %w", err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPreviewAnswer))
+	if err != nil {
+		return fmt.Errorf("preview space: %w", err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("preview space answered %d: %.200s", resp.StatusCode, data)
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("preview space answer: %w", err)
+	}
+	return nil
+}

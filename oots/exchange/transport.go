@@ -1,0 +1,172 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/edm"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/requester"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// Transport sends evidence requests to other member states;
+// *requester.Requester satisfies it.
+type Transport interface {
+	Send(ctx context.Context, q requester.Query) (requester.Sent, error)
+}
+
+// requesterID is the Latvian authority's identifier in the demo (EAS 9939,
+// the company register).
+const requesterID = "90000000000"
+
+// send hands the QueryRequest of doc to the transport: the first one, or
+// with previewLocation the second. An acknowledged message is QuerySent;
+// a refusal by the access point or an exhausted retry budget is a
+// ProviderError with the ebMS code.
+func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, previewLocation string) ([]lifecycle.Effect, error) {
+	if q.transport == nil || doc.DataService == nil {
+		return nil, nil // waits in its state; the timeline shows it
+	}
+	query := requester.Query{
+		ExchangeID:  doc.View.ID,
+		Procedure:   doc.Procedure,
+		Requirement: requester.Requirement{ID: doc.View.Requirement, Name: doc.RequirementEN},
+		EvidenceType: requester.EvidenceType{
+			ID: doc.DSDEvidenceTypeID, Classification: doc.View.EvidenceType.Classification,
+			Titles: doc.Titles, Format: doc.Format,
+		},
+		Provider: *doc.DataService,
+		Subject: requester.Person{
+			Identifier: doc.Subject.Subject, GivenName: doc.Subject.GivenName,
+			FamilyName: doc.Subject.FamilyName, DateOfBirth: doc.Subject.DateOfBirth,
+		},
+		Requester:       requester.Authority{ID: requesterID, Name: doc.Requester},
+		PreviewLocation: previewLocation,
+	}
+	_, err := q.transport.Send(ctx, query)
+	switch {
+	case err == nil, errors.Is(err, requester.ErrQueued):
+		// Queued messages are sent by the requester's Run; either way the
+		// provider has it or will: the request waits for the answer.
+		return q.advance(ctx, rec, doc, func(d *requestDoc) (lifecycle.Event, string, bool) {
+			st := d.Lifecycle.State
+			return lifecycle.Event{Kind: lifecycle.QuerySent}, "", st == lifecycle.Ready || st == lifecycle.Approved
+		})
+	default:
+		code := "EBMS:0004"
+		var e *as4.Error
+		if errors.As(err, &e) && e.Code != "" {
+			code = e.Code
+		}
+		q.log.Warn("sending the evidence request failed", "request", doc.View.ID, "err", err)
+		return q.advance(ctx, rec, doc, func(*requestDoc) (lifecycle.Event, string, bool) {
+			return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, err.Error(), true
+		})
+	}
+}
+
+// advance applies the event decide picks to the stored request, reading it
+// again and retrying when someone else changed it meanwhile (an answer can
+// overtake the acknowledgement of its request). decide returns false to
+// apply nothing. rec and doc end up as stored.
+func (q *Requests) advance(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, decide func(*requestDoc) (lifecycle.Event, string, bool)) ([]lifecycle.Effect, error) {
+	for range 5 {
+		e, detail, ok := decide(doc)
+		if !ok {
+			return nil, nil
+		}
+		effects, err := q.apply(ctx, rec, doc, e, detail)
+		if !errors.Is(err, store.ErrConflict) {
+			return effects, err
+		}
+		fresh, freshDoc, err := q.loadAny(ctx, rec.ID)
+		if err != nil {
+			return nil, err
+		}
+		*rec, *doc = *fresh, *freshDoc
+	}
+	return nil, fmt.Errorf("request %s: %w (gave up after retries)", rec.ID, store.ErrConflict)
+}
+
+// OnAnswer takes a provider's answer (requester.Config.OnAnswer): a
+// preview to decide, evidence, or an error. An error return makes the
+// provider send the answer again later.
+func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
+	rec, doc, err := q.loadAny(ctx, a.ExchangeID)
+	if err != nil {
+		return fmt.Errorf("answer %s for exchange %q: %w", a.MessageID, a.ExchangeID, err)
+	}
+	// The answer proves the request arrived, even if its acknowledgement
+	// has not been recorded yet.
+	if _, err := q.advance(ctx, rec, doc, func(d *requestDoc) (lifecycle.Event, string, bool) {
+		st := d.Lifecycle.State
+		return lifecycle.Event{Kind: lifecycle.QuerySent}, "", st == lifecycle.Ready || st == lifecycle.Approved
+	}); err != nil {
+		return err
+	}
+	var event lifecycle.Event
+	var detail string
+	switch m := a.Message.(type) {
+	case *edm.ExceptionResponse:
+		if m.PreviewRequired() {
+			event = lifecycle.Event{Kind: lifecycle.PreviewRequested, PreviewLocation: m.Exception.PreviewLocation}
+			break
+		}
+		event, detail = lifecycle.Event{Kind: lifecycle.ProviderError, Code: string(m.Exception.Code)}, m.Exception.Message
+	case *edm.QueryResponse:
+		if err := q.keepEvidence(doc, a); err != nil {
+			return err
+		}
+		event = lifecycle.Event{Kind: lifecycle.EvidenceDelivered}
+	default:
+		return fmt.Errorf("answer %s: unexpected message %T", a.MessageID, a.Message)
+	}
+	effects, err := q.advance(ctx, rec, doc, func(*requestDoc) (lifecycle.Event, string, bool) { return event, detail, true })
+	if err != nil {
+		var te *lifecycle.TransitionError
+		if errors.As(err, &te) {
+			q.log.Warn("answer does not fit the request's state; ignored", "request", rec.ID, "answer", a.MessageID, "err", err)
+			return nil // a late or repeated answer; retrying would not help
+		}
+		return err
+	}
+	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
+}
+
+// keepEvidence moves the answer's documents next to the database and
+// lists them on the request.
+func (q *Requests) keepEvidence(doc *requestDoc, a requester.Answer) error {
+	for i, att := range a.Attachments {
+		dst := filepath.Join(q.evidenceDir, doc.View.ID+"-"+fmt.Sprint(i))
+		if err := os.MkdirAll(q.evidenceDir, 0o700); err != nil {
+			return err
+		}
+		if err := os.Rename(att.Path, dst); err != nil {
+			return fmt.Errorf("keeping evidence %s: %w", att.ContentID, err)
+		}
+		doc.View.Evidence = append(doc.View.Evidence, api.EvidenceFile{
+			Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: fmt.Sprintf("%x", att.SHA256),
+		})
+		doc.EvidencePaths = append(doc.EvidencePaths, dst)
+	}
+	return nil
+}
+
+// Evidence returns the file of who's delivered evidence document n of
+// request id.
+func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (string, api.EvidenceFile, error) {
+	_, doc, err := q.load(ctx, who, id)
+	if err != nil {
+		return "", api.EvidenceFile{}, err
+	}
+	if n >= len(doc.EvidencePaths) || n >= len(doc.View.Evidence) {
+		return "", api.EvidenceFile{}, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
+	}
+	return doc.EvidencePaths[n], doc.View.Evidence[n], nil
+}
