@@ -19,6 +19,8 @@ type RequestsAPI interface {
 	GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error)
 	GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error)
 	CancelRequest(ctx context.Context, id string) (*api.Request, error)
+	OpenPreview(ctx context.Context, id string) (*api.Request, error)
+	DecidePreview(ctx context.Context, id, decision string) (*api.Request, error)
 }
 
 // Requests is the view model of the requests screen: the user's evidence
@@ -81,6 +83,22 @@ func (r *Requests) GiveExplicitRequest(ctx context.Context, id string) (*api.Req
 // Cancel withdraws the request.
 func (r *Requests) Cancel(ctx context.Context, id string) (*api.Request, error) {
 	out, err := r.api.CancelRequest(ctx, id)
+	return r.after(ctx, out, err)
+}
+
+// OpenPreview fetches the evidence to preview.
+func (r *Requests) OpenPreview(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.OpenPreview(ctx, id)
+	return r.after(ctx, out, err)
+}
+
+// Decide approves (approve true) or refuses the previewed evidence.
+func (r *Requests) Decide(ctx context.Context, id string, approve bool) (*api.Request, error) {
+	decision := "refuse"
+	if approve {
+		decision = "approve"
+	}
+	out, err := r.api.DecidePreview(ctx, id, decision)
 	return r.after(ctx, out, err)
 }
 

@@ -138,6 +138,20 @@ func (c *Client) CancelRequest(ctx context.Context, id string) (*api.Request, er
 	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/cancel", nil, &out)
 }
 
+// OpenPreview fetches the previewed evidence of a request (once, from the
+// provider's preview space) and returns the request with it.
+func (c *Client) OpenPreview(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/preview", nil, &out)
+}
+
+// DecidePreview approves ("approve") or refuses ("refuse") the previewed
+// evidence.
+func (c *Client) DecidePreview(ctx context.Context, id, decision string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/preview/decision", api.Decision{Decision: decision}, &out)
+}
+
 // Health reports whether the service and its database answer.
 func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 	var out api.Health

@@ -22,6 +22,13 @@ import (
 // callTimeout bounds one call to the exchange service from the UI.
 const callTimeout = 20 * time.Second
 
+// A page waiting for the provider re-reads its request every followEvery,
+// at most followPolls times.
+const (
+	followEvery = 500 * time.Millisecond
+	followPolls = 120
+)
+
 // openStates are the request states in which the user can still act.
 var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
 
@@ -92,7 +99,10 @@ func (r *RequestsScreen) Open(id string) {
 		if err != nil {
 			return // the model shows the problem
 		}
-		fyne.Do(func() { r.show(req, true) })
+		fyne.Do(func() {
+			r.show(req, true)
+			r.follow(req)
+		})
 	})
 }
 
@@ -108,6 +118,33 @@ func (r *RequestsScreen) show(req *api.Request, push bool) {
 	r.nav.PushWithTitle(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
 }
 
+// waitingStates are the states in which the next step is the provider's.
+var waitingStates = []string{"ready", "sent", "approved"}
+
+// follow re-reads a request that waits for the provider until its state
+// changes (or a minute passes), and redraws its page then.
+func (r *RequestsScreen) follow(req *api.Request) {
+	if !slices.Contains(waitingStates, req.State) || !hasEvent(req, "explicit_request_given") {
+		return
+	}
+	r.sess.Background(func() {
+		for range followPolls {
+			time.Sleep(followEvery)
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			next, err := r.sess.Requests.Get(ctx, req.ID)
+			cancel()
+			if err != nil {
+				return
+			}
+			if next.State != req.State {
+				_ = r.sess.Requests.Refresh(context.Background())
+				fyne.Do(func() { r.show(next, false) })
+				return
+			}
+		}
+	})
+}
+
 // act runs a change in the background and redraws the page with its result.
 func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
 	r.sess.Background(func() {
@@ -120,6 +157,7 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 				return
 			}
 			r.show(req, false)
+			r.follow(req)
 		})
 	})
 }
@@ -210,10 +248,49 @@ func (r *RequestsScreen) nextStep(req *api.Request) fyne.CanvasObject {
 		})
 		give.Importance = widget.HighImportance
 		return widget.NewCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
-	case req.State == "ready":
+	case req.State == "ready", req.State == "sent", req.State == "approved":
 		return widget.NewCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
+	case req.State == "preview_required" && req.Preview == nil:
+		show := widget.NewButtonWithIcon(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.OpenPreview(ctx, req.ID) })
+		})
+		show.Importance = widget.HighImportance
+		return widget.NewCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
+	case req.State == "preview_required":
+		return r.previewCard(req)
+	case req.State == "delivered":
+		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
+		for _, f := range req.Evidence {
+			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": f.ContentType, "Size": f.Size})))
+		}
+		return widget.NewCard(lang.L("request.delivered_title"), "", box)
 	}
 	return nil
+}
+
+// previewCard shows the evidence field by field with its source and legal
+// basis, and the approve and refuse buttons.
+func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
+	form := widget.NewForm()
+	for _, f := range req.Preview.Fields {
+		value := wrapped(f.Value)
+		note := widget.NewLabel(lang.L("request.preview_source", map[string]any{"Source": f.Source, "LegalBasis": f.LegalBasis}))
+		note.SizeName = theme.SizeNameCaptionText
+		note.Wrapping = fyne.TextWrapWord
+		form.Append(f.Name, container.NewVBox(value, note))
+	}
+	approve := widget.NewButtonWithIcon(lang.L("request.preview_approve"), theme.ConfirmIcon(), func() {
+		r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, true) })
+	})
+	approve.Importance = widget.HighImportance
+	refuse := widget.NewButtonWithIcon(lang.L("request.preview_refuse"), theme.CancelIcon(), func() {
+		dialog.ShowConfirm(lang.L("request.preview_refuse"), lang.L("request.preview_refuse_confirm"), func(ok bool) {
+			if ok {
+				r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, false) })
+			}
+		}, r.win)
+	})
+	return widget.NewCard(req.Preview.Title, req.Preview.Provider, container.NewVBox(form, container.NewHBox(approve, refuse)))
 }
 
 func hasEvent(req *api.Request, event string) bool {

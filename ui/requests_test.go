@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 )
@@ -47,10 +48,31 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 		t.Fatal("no explicit-request button on the page")
 	}
 	test.Tap(give)
+	// The page follows the request until the provider asks for a preview.
+	tapButton(t, w, "Show the evidence")
 	text = labels(w.Content())
-	if !strings.Contains(text, "Explicit request given") || !strings.Contains(text, "Waiting for the access point") {
-		t.Fatalf("after the explicit request the page shows:\n%s", text)
+	for _, want := range []string{"Explicit request given", "Preview ready", "Source:"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("preview page lacks %q:\n%s", want, text)
+		}
 	}
+	tapButton(t, w, "Approve and send")
+	if text := labels(w.Content()); !strings.Contains(text, "Evidence delivered") {
+		t.Fatalf("after approval the page shows:\n%s", text)
+	}
+}
+
+// tapButton taps the visible button with text, failing the test if there
+// is none.
+func tapButton(t *testing.T, w fyne.Window, text string) {
+	t.Helper()
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == text {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no %q button; the page shows:\n%s", text, labels(w.Content()))
 }
 
 // TestStartingARequestOpensIt: after a request is started from a service
