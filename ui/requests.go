@@ -175,7 +175,7 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
 	if req.ErrorCode != "" {
-		facts.Append(lang.L("request.problem"), wrapped(req.ErrorCode+" — "+req.Problem))
+		facts.Append(lang.L("request.problem"), wrapped(lang.X("code."+req.ErrorCode, req.Problem)+" ("+req.ErrorCode+")"))
 	}
 	box := container.NewVBox(facts)
 	if step := r.nextStep(req); step != nil {

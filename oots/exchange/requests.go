@@ -285,7 +285,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 	v := &doc.View
 	reqs, err := q.dir.EvidenceTypes(ctx, commonsvc.EvidenceTypesQuery{RequirementID: v.Requirement, Country: v.Country})
 	if err != nil {
-		return providerError(err, "EB:ERR:0001")
+		return q.providerError(v.ID, err, "EB:ERR:0001", "the Evidence Broker has no evidence type for this requirement in "+v.Country)
 	}
 	var types []commonsvc.EvidenceType
 	for _, r := range reqs {
@@ -322,7 +322,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 		return lifecycle.Event{Kind: lifecycle.AttributesNeeded}, ""
 	}
 	if err != nil {
-		return providerError(err, "DSD:ERR:0001")
+		return q.providerError(v.ID, err, "DSD:ERR:0001", "the Data Service Directory names no provider of this evidence in "+v.Country)
 	}
 	for _, t := range services {
 		for _, s := range t.Services {
@@ -360,12 +360,16 @@ func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Qu
 	return out
 }
 
-func providerError(err error, fallback string) (lifecycle.Event, string) {
+// providerError turns a failed look-up into the event that fails the
+// request, with a sentence for the citizen; the technical error is logged.
+func (q *Requests) providerError(id string, err error, fallback, sentence string) (lifecycle.Event, string) {
 	code := string(commonsvc.CodeOf(err))
 	if code == "" {
 		code = fallback
+		sentence = "the directory could not be asked"
 	}
-	return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, err.Error()
+	q.log.Warn("directory look-up failed", "request", id, "code", code, "err", err)
+	return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, sentence
 }
 
 // load reads a request of who; someone else's request is ErrNotYours.
