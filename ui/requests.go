@@ -174,6 +174,9 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 	if req.ExpectedBy != nil {
 		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
+	if req.DecisionBy != nil {
+		facts.Append(lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
+	}
 	if req.ErrorCode != "" {
 		facts.Append(lang.L("request.problem"), wrapped(lang.X("code."+req.ErrorCode, req.Problem)+" ("+req.ErrorCode+")"))
 	}

@@ -72,6 +72,7 @@ func TestEveryStringIsTranslated(t *testing.T) {
 		used["state."+string(st)] = true
 	}
 	used["event.created"] = true
+	used["event.preview_viewed"] = true
 	for _, k := range lifecycle.EventKinds() {
 		used["event."+string(k)] = true
 	}
