@@ -15,6 +15,18 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
     if [ "$(id -u)" -eq 0 ]; then pg_createcluster "$ver" main >&2; else sudo pg_createcluster "$ver" main >&2; fi
     cluster="$ver main"
   fi
+  # A server killed earlier (as CI's sandbox does between runs) leaves lock
+  # files naming PIDs that may now belong to other processes: drop the ones
+  # not held by a running postgres.
+  datadir=$(pg_lsclusters -h | awk -v c="$cluster" '$1" "$2==c{print $6}')
+  for lock in /var/run/postgresql/.s.PGSQL.*.lock "$datadir/postmaster.pid"; do
+    [ -f "$lock" ] || continue
+    pid=$(head -1 "$lock")
+    if ! ps -p "$pid" -o comm= 2>/dev/null | grep -q postgres; then
+      echo "postgres.sh: removing stale $lock (PID $pid is not a postgres server)" >&2
+      rm -f "$lock" "${lock%.lock}"
+    fi
+  done
   if [ "$(id -u)" -eq 0 ]; then pg_ctlcluster $cluster start >&2; else sudo pg_ctlcluster $cluster start >&2; fi
 fi
 port=$(pg_lsclusters -h | awk '$4=="online"{print $3; exit}')
