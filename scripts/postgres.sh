@@ -17,17 +17,22 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
   fi
   # A server killed earlier (as CI's sandbox does between runs) leaves lock
   # files naming PIDs that may now belong to other processes: drop the ones
-  # not held by a running postgres.
+  # not held by a running postgres, then start; try again while the killed
+  # server's last processes are still going away.
   datadir=$(pg_lsclusters -h | awk -v c="$cluster" '$1" "$2==c{print $6}')
-  for lock in /var/run/postgresql/.s.PGSQL.*.lock "$datadir/postmaster.pid"; do
-    [ -f "$lock" ] || continue
-    pid=$(head -1 "$lock")
-    if ! ps -p "$pid" -o comm= 2>/dev/null | grep -q postgres; then
-      echo "postgres.sh: removing stale $lock (PID $pid is not a postgres server)" >&2
-      rm -f "$lock" "${lock%.lock}"
-    fi
+  for attempt in 1 2 3 4 5; do
+    for lock in /var/run/postgresql/.s.PGSQL.*.lock "$datadir/postmaster.pid"; do
+      [ -f "$lock" ] || continue
+      pid=$(head -1 "$lock")
+      if ! ps -p "$pid" -o comm= 2>/dev/null | grep -q postgres; then
+        echo "postgres.sh: removing stale $lock (PID $pid is not a postgres server)" >&2
+        rm -f "$lock" "${lock%.lock}"
+      fi
+    done
+    if [ "$(id -u)" -eq 0 ]; then pg_ctlcluster $cluster start >&2 && break; else sudo pg_ctlcluster $cluster start >&2 && break; fi
+    [ "$attempt" = 5 ] && { echo "postgres.sh: the server does not start" >&2; exit 1; }
+    sleep 2
   done
-  if [ "$(id -u)" -eq 0 ]; then pg_ctlcluster $cluster start >&2; else sudo pg_ctlcluster $cluster start >&2; fi
 fi
 port=$(pg_lsclusters -h | awk '$4=="online"{print $3; exit}')
 for i in $(seq 1 30); do as_postgres pg_isready -q -p "$port" && break; sleep 1; done
