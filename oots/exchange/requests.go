@@ -232,6 +232,9 @@ func (q *Requests) apply(ctx context.Context, rec *store.RequestRecord, doc *req
 	if err != nil {
 		return nil, err
 	}
+	if next == doc.Lifecycle && len(effects) == 0 {
+		return nil, nil // nothing happened (a stale time-out): no timeline entry
+	}
 	doc.Lifecycle = next
 	if e.Kind == lifecycle.ProviderError && detail == "" {
 		detail = e.Code
@@ -264,6 +267,10 @@ func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.Reque
 				return err
 			}
 			if err := q.carryOut(ctx, who, rec, doc, more); err != nil {
+				return err
+			}
+		case lifecycle.ScheduleTimeout:
+			if err := q.scheduleTimeout(ctx, doc.View.ID, eff.At); err != nil {
 				return err
 			}
 		case lifecycle.RecordLedger:

@@ -55,12 +55,15 @@ const directoryPath = "/oots/directory"
 
 // Server is a running exchange service.
 type Server struct {
-	store *store.Store
-	node  *demonode.Node // the embedded demo member state, if any
-	http  *http.Server
-	ln    net.Listener
-	done  chan error
-	log   *slog.Logger
+	// stopWork ends the time-out worker; workDone closes when it has.
+	stopWork context.CancelFunc
+	workDone chan struct{}
+	store    *store.Store
+	node     *demonode.Node // the embedded demo member state, if any
+	http     *http.Server
+	ln       net.Listener
+	done     chan error
+	log      *slog.Logger
 }
 
 // Start opens the store (migrating it and loading the demo catalogue on
@@ -145,12 +148,21 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		reqs.transport, reqs.preview = node.Requester(), node.PreviewClient()
 	}
 	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
+	workCtx, stopWork := context.WithCancel(context.Background())
+	workDone := make(chan struct{})
+	go func() {
+		defer close(workDone)
+		host, _ := os.Hostname()
+		reqs.RunTimeouts(workCtx, fmt.Sprintf("%s/%d", host, os.Getpid()), time.Second)
+	}()
 	s := &Server{
-		node:  node,
-		store: st,
-		ln:    ln,
-		done:  make(chan error, 1),
-		log:   log,
+		stopWork: stopWork,
+		workDone: workDone,
+		node:     node,
+		store:    st,
+		ln:       ln,
+		done:     make(chan error, 1),
+		log:      log,
 		http: &http.Server{
 			Handler:           mux,
 			ReadHeaderTimeout: 10 * time.Second,
@@ -179,6 +191,8 @@ func (s *Server) Close(ctx context.Context) error {
 	if serveErr := <-s.done; err == nil {
 		err = serveErr
 	}
+	s.stopWork()
+	<-s.workDone
 	if s.node != nil {
 		if nerr := s.node.Close(); err == nil {
 			err = nerr

@@ -1,0 +1,99 @@
+package exchange
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// newTestRequests builds the request use cases over a fresh SQLite store
+// and the demo directory over HTTP, with a clock the test moves.
+func newTestRequests(t *testing.T, now *time.Time) *Requests {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "v.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	cat, err := catalogue.Parse(assets.CatalogueJSON())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.SeedCatalogue(ctx, cat); err != nil {
+		t.Fatal(err)
+	}
+	demo, err := commonsvc.DemoDirectory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirSrv := httptest.NewServer(commonsvc.NewServer(demo, nil))
+	t.Cleanup(dirSrv.Close)
+	q := NewRequests(RequestsConfig{
+		Store:     st,
+		Directory: &commonsvc.Client{EBURL: dirSrv.URL + "/query/eb/rest/search", DSDURL: dirSrv.URL + "/query/dsd/rest/search"},
+		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	q.now = func() time.Time { return *now }
+	return q
+}
+
+// TestTimeoutsExpireWaitingRequestsDurably: a request that waits for the
+// citizen longer than its bound expires through the job queue, once; a
+// time-out that fires too early or again changes nothing.
+func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	who := DemoCitizen()
+	svc, err := q.store.Service(ctx, "lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil || r.State != "ready" || r.ExpectedBy == nil {
+		t.Fatalf("create: %+v, %v", r, err)
+	}
+
+	if err := q.FireDueTimeouts(ctx, "worker-1"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := q.Get(ctx, who, r.ID); got.State != "ready" {
+		t.Fatalf("a time-out fired before its time: %s", got.State)
+	}
+
+	now = r.ExpectedBy.Add(time.Second)
+	if err := q.FireDueTimeouts(ctx, "worker-1"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := q.Get(ctx, who, r.ID)
+	if err != nil || got.State != "expired" {
+		t.Fatalf("after the deadline: %+v, %v", got, err)
+	}
+	var fired int
+	for _, s := range got.Timeline {
+		if s.Event == "timed_out" {
+			fired++
+		}
+	}
+	if fired != 1 {
+		t.Fatalf("timeline has %d time-outs, want 1 (the look-up's stale one must leave no trace): %+v", fired, got.Timeline)
+	}
+	if err := q.FireDueTimeouts(ctx, "worker-2"); err != nil {
+		t.Fatal(err)
+	}
+	again, _ := q.Get(ctx, who, r.ID)
+	if len(again.Timeline) != len(got.Timeline) {
+		t.Fatalf("a second worker fired the time-out again: %v", again.Timeline)
+	}
+}
