@@ -44,7 +44,9 @@ func (e *APIError) Is(target error) bool {
 
 // Client calls one exchange service.
 type Client struct {
-	r *resty.Client
+	r       *resty.Client
+	baseURL string
+	token   string
 }
 
 // New returns a client for the service at baseURL, e.g. http://127.0.0.1:8080.
@@ -54,7 +56,7 @@ func New(baseURL string) *Client {
 		SetTimeout(DefaultTimeout).
 		SetHeader("Accept", "application/json").
 		SetError(&api.ErrorBody{})
-	return &Client{r: r}
+	return &Client{r: r, baseURL: baseURL}
 }
 
 // Services searches the catalogue.
@@ -94,7 +96,7 @@ func (c *Client) Facets(ctx context.Context) (*catalogue.Facets, error) {
 // WithToken returns a client that calls as the person the bearer token
 // belongs to; the evidence-request calls need one.
 func (c *Client) WithToken(token string) *Client {
-	return &Client{r: c.r.Clone().SetAuthToken(token)}
+	return &Client{r: c.r.Clone().SetAuthToken(token), baseURL: c.baseURL, token: token}
 }
 
 // CreateRequest starts an evidence request; the answer is the request

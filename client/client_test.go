@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/exchange"
@@ -51,5 +52,49 @@ func TestRequestCallsWithToken(t *testing.T) {
 	}
 	if _, err := c.Request(ctx, "no-such-request"); !errors.Is(err, client.ErrNotFound) {
 		t.Fatalf("unknown request: %v", err)
+	}
+}
+
+// TestEventsStreamTheCallersChanges: a subscriber sees its own request's
+// changes as server-sent events, and nobody else's.
+func TestEventsStreamTheCallersChanges(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := exchange.Start(ctx, exchange.Config{
+		DataDir: t.TempDir(),
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Auth:    exchange.BearerTokens{"t1": exchange.DemoCitizen(), "t2": {Subject: "LV/LV/020285-54321"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close(context.Background())
+	mine, theirs := make(chan api.Event, 16), make(chan api.Event, 16)
+	go client.New(srv.URL()).WithToken("t1").Events(ctx, func(e api.Event) { mine <- e })
+	go client.New(srv.URL()).WithToken("t2").Events(ctx, func(e api.Event) { theirs <- e })
+	time.Sleep(200 * time.Millisecond) // let both subscribe
+	c := client.New(srv.URL()).WithToken("t1")
+	svc, _ := c.Service(ctx, "lv-birth-certificate")
+	r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	deadline := time.After(5 * time.Second)
+	for !seen["provider_found"] {
+		select {
+		case e := <-mine:
+			if e.RequestID != r.ID {
+				t.Fatalf("event of another request: %+v", e)
+			}
+			seen[e.Event] = true
+		case <-deadline:
+			t.Fatalf("events seen: %v", seen)
+		}
+	}
+	select {
+	case e := <-theirs:
+		t.Fatalf("another person received %+v", e)
+	case <-time.After(200 * time.Millisecond):
 	}
 }

@@ -79,6 +79,7 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/requests/{id}/preview/decision", a.signedIn(a.decidePreview)},
 		{"GET /v1/requests/{id}/evidence/{n}", a.signedIn(a.downloadEvidence)},
 		{"GET /v1/ledger", a.signedIn(a.exportLedger)},
+		{"GET /v1/events", a.signedIn(a.serveEvents)},
 		{"GET /v1/calendar.ics", a.signedIn(a.calendar)},
 	}
 }

@@ -48,6 +48,8 @@ type Requests struct {
 	ledger    *ledger.Ledger
 	log       *slog.Logger
 	now       func() time.Time
+	// hub tells the owners' open event streams about every change.
+	hub *Hub
 	// evidenceDir keeps delivered evidence files.
 	evidenceDir string
 	// preview reaches the providers' preview spaces.
@@ -73,6 +75,7 @@ func NewRequests(cfg RequestsConfig) *Requests {
 	return &Requests{
 		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview,
 		evidenceDir: cfg.EvidenceDir, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
+		hub: NewHub(),
 	}
 }
 
@@ -422,12 +425,13 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 			return err
 		}
 		rec.Version = 1
-		return nil
+	} else {
+		if err := q.store.UpdateRequest(ctx, *rec, entry); err != nil {
+			return err
+		}
+		rec.Version++
 	}
-	if err := q.store.UpdateRequest(ctx, *rec, entry); err != nil {
-		return err
-	}
-	rec.Version++
+	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: v.State, At: entry.At})
 	return nil
 }
 

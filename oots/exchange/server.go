@@ -170,6 +170,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
 	}
+	s.http.RegisterOnShutdown(reqs.hub.Close)
 	go func() {
 		err := s.http.Serve(ln)
 		if errors.Is(err, http.ErrServerClosed) {

@@ -152,3 +152,12 @@ const (
 	CodeUnauthorized = "unauthorized"
 	CodeConflict     = "conflict"
 )
+
+// Event is one change of a request, as GET /v1/events streams it
+// (server-sent events named "request").
+type Event struct {
+	RequestID string    `json:"request_id"`
+	Event     string    `json:"event"`
+	State     string    `json:"state"`
+	At        time.Time `json:"at"`
+}
