@@ -97,6 +97,7 @@ func run(args []string, stderr io.Writer) (code int) {
 		ServiceURL: srv.URL(),
 		DataDir:    cfg.DataDir,
 	}, log)
+	go session.Inbox.Run(ctx, client.New(srv.URL()).WithToken(token))
 	win := a.NewWindow("Vienreiz")
 	ui.Build(win, session)
 	win.Resize(fyne.NewSize(1024, 720))

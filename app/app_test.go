@@ -14,6 +14,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // memPrefs is an in-memory Preferences.
@@ -165,5 +166,37 @@ func TestLanguageSwitchTranslatesAndPersists(t *testing.T) {
 	}
 	if again := NewLanguage(&memPrefs{m: map[string]string{"language": "lv"}}); again.Code() != "lv" || lang.L("nav.inbox") != "Iesūtne" {
 		t.Fatalf("remembered language not applied: %s", again.Code())
+	}
+}
+
+// flakyEvents fails its first call, then delivers one event and ends.
+type flakyEvents struct{ calls int }
+
+func (f *flakyEvents) Events(ctx context.Context, handle func(api.Event)) error {
+	f.calls++
+	if f.calls == 1 {
+		return client.ErrUnavailable
+	}
+	handle(api.Event{RequestID: "r1", Event: "evidence_delivered", State: "delivered"})
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+func TestInboxReconnectsAndKeepsNoteworthyEvents(t *testing.T) {
+	test.NewTempApp(t)
+	in := NewInbox(quiet())
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	ev := &flakyEvents{}
+	done := make(chan struct{})
+	go func() { in.Run(ctx, ev); close(done) }()
+	deadline := time.Now().Add(3 * time.Second)
+	for in.Messages.Length() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if ev.calls < 2 || in.Messages.Length() != 1 {
+		t.Fatalf("calls %d, messages %d: want a reconnect and one message", ev.calls, in.Messages.Length())
 	}
 }

@@ -7,8 +7,10 @@ package app
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // CatalogueAPI is what the app needs of the exchange service for the
@@ -39,6 +41,7 @@ type Session struct {
 	Language  *Language
 	Catalogue *Catalogue
 	Requests  *Requests
+	Inbox     *Inbox
 	About     About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
@@ -50,19 +53,29 @@ type Session struct {
 type ServiceAPI interface {
 	CatalogueAPI
 	RequestsAPI
+	EventsAPI
 }
 
 // NewSession builds the session over the exchange service API; log
 // receives what goes wrong (slog.Default when nil).
-func NewSession(api ServiceAPI, prefs Preferences, about About, log *slog.Logger) *Session {
+func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger) *Session {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Session{
+	s := &Session{
 		Language:   NewLanguage(prefs),
-		Catalogue:  NewCatalogue(api, log),
-		Requests:   NewRequests(api, log),
+		Catalogue:  NewCatalogue(svc, log),
+		Requests:   NewRequests(svc, log),
 		About:      about,
 		Background: func(task func()) { go task() },
+		Inbox:      NewInbox(log),
 	}
+	s.Inbox.OnEvent = func(api.Event) {
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = s.Requests.Refresh(ctx)
+		})
+	}
+	return s
 }

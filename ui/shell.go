@@ -50,7 +50,10 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	}))
 	add(theme.DocumentIcon(), "nav.requests", requests)
 	add(theme.FolderIcon(), "nav.wallet", NewEmptyState(theme.FolderIcon(), "wallet"))
-	add(theme.MailComposeIcon(), "nav.inbox", NewEmptyState(theme.MailComposeIcon(), "inbox"))
+	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, func(id string) {
+		sh.Select(TabRequests)
+		requests.Open(id)
+	}))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(s))
 
 	nav := container.NewVBox()

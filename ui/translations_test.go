@@ -73,6 +73,9 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	}
 	used["event.created"] = true
 	used["event.preview_viewed"] = true
+	for _, e := range []string{"attributes_needed", "preview_requested", "evidence_delivered", "provider_error", "timed_out", "preview_refused"} {
+		used["inbox."+e] = true
+	}
 	for _, k := range lifecycle.EventKinds() {
 		used["event."+string(k)] = true
 	}

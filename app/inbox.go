@@ -1,0 +1,90 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+)
+
+// EventsAPI streams the user's request events; *client.Client satisfies it.
+type EventsAPI interface {
+	Events(ctx context.Context, handle func(api.Event)) error
+}
+
+// Message is one inbox entry: something happened to a request that the
+// user should know about.
+type Message struct {
+	RequestID string
+	Title     string
+	Body      string
+	At        time.Time
+}
+
+// noteworthy are the events the inbox and OS notifications report.
+var noteworthy = map[string]bool{
+	"attributes_needed": true, "preview_requested": true, "evidence_delivered": true,
+	"provider_error": true, "timed_out": true, "preview_refused": true,
+}
+
+// Inbox is the view model of the inbox (P10): the noteworthy changes of
+// the user's requests, newest first, also shown as OS notifications.
+type Inbox struct {
+	log *slog.Logger
+	// Messages holds Message values, newest first.
+	Messages binding.UntypedList
+	// OnEvent, when set, runs for every event (the session refreshes the
+	// requests list with it).
+	OnEvent func(api.Event)
+}
+
+// NewInbox returns an empty inbox.
+func NewInbox(log *slog.Logger) *Inbox {
+	return &Inbox{log: log, Messages: binding.NewUntypedList()}
+}
+
+// Run follows the event stream until ctx ends, reconnecting with a
+// growing pause when the service is unreachable.
+func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
+	pause := time.Second
+	for ctx.Err() == nil {
+		start := time.Now()
+		err := events.Events(ctx, in.Take)
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(start) > time.Minute {
+			pause = time.Second
+		}
+		in.log.Debug("event stream ended; reconnecting", "err", err, "pause", pause)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 30*time.Second)
+	}
+}
+
+// Take handles one event: noteworthy ones become an inbox message and an
+// OS notification.
+func (in *Inbox) Take(e api.Event) {
+	if in.OnEvent != nil {
+		in.OnEvent(e)
+	}
+	if !noteworthy[e.Event] {
+		return
+	}
+	m := Message{RequestID: e.RequestID, Title: lang.L("inbox." + e.Event), Body: lang.L("inbox.body", map[string]any{"State": lang.X("state."+e.State, e.State)}), At: e.At}
+	fyne.Do(func() {
+		_ = in.Messages.Prepend(m)
+		if a := fyne.CurrentApp(); a != nil {
+			a.SendNotification(fyne.NewNotification(m.Title, m.Body))
+		}
+	})
+}
