@@ -13,6 +13,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -95,5 +96,43 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 	again, _ := q.Get(ctx, who, r.ID)
 	if len(again.Timeline) != len(got.Timeline) {
 		t.Fatalf("a second worker fired the time-out again: %v", again.Timeline)
+	}
+}
+
+// acceptingTransport acknowledges every request; the provider behind it
+// never answers.
+type acceptingTransport struct{ sent int }
+
+func (a *acceptingTransport) Send(ctx context.Context, q requester.Query) (requester.Sent, error) {
+	a.sent++
+	return requester.Sent{MessageID: "m", ExchangeID: q.ExchangeID}, nil
+}
+
+// TestSilentProviderEndsExpiredWithEDMTimeout: the request was sent, the
+// provider never answers; after the response bound the request expires
+// with EDM:ERR:0005 and a readable reason.
+func TestSilentProviderEndsExpiredWithEDMTimeout(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	tr := &acceptingTransport{}
+	q.transport = tr
+	who := DemoCitizen()
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err = q.GiveExplicitRequest(ctx, who, r.ID)
+	if err != nil || r.State != "sent" || tr.sent != 1 {
+		t.Fatalf("after the explicit request: %s, %d sent, %v", r.State, tr.sent, err)
+	}
+	now = r.ExpectedBy.Add(time.Second)
+	if err := q.FireDueTimeouts(ctx, "w"); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := q.Get(ctx, who, r.ID)
+	if got.State != "expired" || got.ErrorCode != "EDM:ERR:0005" {
+		t.Fatalf("silent provider: %s %q", got.State, got.ErrorCode)
 	}
 }

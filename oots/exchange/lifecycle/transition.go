@@ -191,6 +191,10 @@ func Transition(r Request, e Event, now time.Time) (Request, []Effect, error) {
 	return n, fx, nil
 }
 
+// TimeoutCode is the error a request gets when the provider does not
+// answer in time: EDM:ERR:0005, "Exceeding timeout period".
+const TimeoutCode = "EDM:ERR:0005"
+
 // timeout handles a TimedOut event Next allowed.
 func timeout(r Request, e Event, now time.Time) (Request, []Effect, error) {
 	if e.Deadline.IsZero() {
@@ -207,6 +211,11 @@ func timeout(r Request, e Event, now time.Time) (Request, []Effect, error) {
 	n.State = Expired
 	n.UpdatedAt = now
 	n.ExpectedBy = time.Time{}
+	if r.State == Sent || r.State == Approved {
+		// The provider stayed silent: EDM:ERR:0005 "Exceeding timeout
+		// period" of the EDMErrorCodes code list.
+		n.ErrorCode = TimeoutCode
+	}
 	return n, []Effect{{Kind: RecordLedger, Notice: string(TimedOut)}, {Kind: NotifyUser, Notice: string(Expired)}}, nil
 }
 
