@@ -69,7 +69,13 @@ func run(args []string, stderr io.Writer) (code int) {
 	// Until sign-in lands, the app acts as the demo citizen with a token
 	// that lives as long as this run.
 	token := exchange.NewToken()
-	cfg.Auth = exchange.BearerTokens{token: exchange.DemoCitizen()}
+	tokens := exchange.BearerTokens{token: exchange.DemoCitizen()}
+	if extra, ok := cfg.Auth.(exchange.BearerTokens); ok { // -demo-tokens
+		for t, p := range extra {
+			tokens[t] = p
+		}
+	}
+	cfg.Auth = tokens
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)

@@ -29,7 +29,7 @@ type Message struct {
 // noteworthy are the events the inbox and OS notifications report.
 var noteworthy = map[string]bool{
 	"attributes_needed": true, "preview_requested": true, "evidence_delivered": true,
-	"provider_error": true, "timed_out": true, "preview_refused": true,
+	"provider_error": true, "timed_out": true, "preview_refused": true, "status_posted": true,
 }
 
 // Inbox is the view model of the inbox (P10): the noteworthy changes of

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strings"
 
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
@@ -18,6 +19,9 @@ type ServiceFlags struct {
 	Database string
 	LogLevel string
 	LogJSON  bool
+	// DemoTokens gives the demo citizen and clerk bearer tokens, as
+	// "citizen=TOKEN,clerk=TOKEN", until sign-in lands.
+	DemoTokens string
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -27,6 +31,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database ("+DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
 	fs.StringVar(&f.Database, "database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
 	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
+	fs.StringVar(&f.DemoTokens, "demo-tokens", os.Getenv("VIENREIZ_DEMO_TOKENS"), "citizen=TOKEN,clerk=TOKEN: bearer tokens of the demo citizen and clerk for the request API (VIENREIZ_DEMO_TOKENS)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -47,6 +52,13 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 // data directory when neither a folder nor a database was given.
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log}
+	if f.DemoTokens != "" {
+		tokens, err := demoTokens(f.DemoTokens)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Auth = tokens
+	}
 	if cfg.DataDir == "" && cfg.Database == "" {
 		d, err := DataDir("")
 		if err != nil {
@@ -62,4 +74,19 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// demoTokens parses "citizen=TOKEN,clerk=TOKEN".
+func demoTokens(s string) (exchange.BearerTokens, error) {
+	people := map[string]exchange.Principal{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}
+	out := exchange.BearerTokens{}
+	for _, pair := range strings.Split(s, ",") {
+		role, token, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		p, known := people[role]
+		if !ok || !known || len(token) < 16 {
+			return nil, fmt.Errorf("-demo-tokens: %q is not citizen=TOKEN or clerk=TOKEN with a token of at least 16 characters", pair)
+		}
+		out[token] = p
+	}
+	return out, nil
 }

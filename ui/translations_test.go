@@ -73,6 +73,8 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	}
 	used["event.created"] = true
 	used["event.preview_viewed"] = true
+	used["event.status_posted"] = true
+	used["inbox.status_posted"] = true
 	for _, e := range []string{"attributes_needed", "preview_requested", "evidence_delivered", "provider_error", "timed_out", "preview_refused"} {
 		used["inbox."+e] = true
 	}

@@ -20,7 +20,20 @@ type Principal struct {
 	GivenName   string
 	FamilyName  string
 	DateOfBirth string // YYYY-MM-DD
+	// Role is RoleCitizen (the default when empty) or RoleClerk.
+	Role string
 }
+
+// Roles of the people who call the API (principle P9); checked in the
+// service, not only in the app.
+const (
+	RoleCitizen = "citizen"
+	RoleClerk   = "clerk"
+)
+
+// IsClerk reports whether p works at an authority and may post status
+// changes of any request.
+func (p Principal) IsClerk() bool { return p.Role == RoleClerk }
 
 // Authenticator tells who makes an API call. The sign-in step (OpenID
 // Connect) will add its own; BearerTokens serves the embedded demo.
@@ -52,6 +65,12 @@ func (b BearerTokens) Authenticate(r *http.Request) (Principal, error) {
 // lands: a Latvian citizen with an eIDAS-style identifier.
 func DemoCitizen() Principal {
 	return Principal{Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"}
+}
+
+// DemoClerk is the clerk of the embedded demo, until sign-in with roles
+// lands.
+func DemoClerk() Principal {
+	return Principal{Subject: "LV/LV/clerk-0001", GivenName: "Anna", FamilyName: "Ozola", Role: RoleClerk}
 }
 
 // NewToken returns a random bearer token.

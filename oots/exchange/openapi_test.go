@@ -76,7 +76,7 @@ func TestOpenAPIServiceSchemaMatchesTheWireType(t *testing.T) {
 		"Service": catalogue.Service{}, "ServiceList": api.ServiceList{}, "Health": api.Health{}, "Facets": catalogue.Facets{},
 		"NewRequest": api.NewRequest{}, "Attributes": api.Attributes{}, "Request": api.Request{}, "RequestList": api.RequestList{},
 		"Step": api.Step{}, "Question": api.Question{}, "RequestProvider": api.Provider{}, "EvidenceType": api.EvidenceType{},
-		"Event": api.Event{}, "Decision": api.Decision{}, "Preview": api.Preview{}, "PreviewField": api.PreviewField{}, "EvidenceFile": api.EvidenceFile{},
+		"Event": api.Event{}, "StatusChange": api.StatusChange{}, "Decision": api.Decision{}, "Preview": api.Preview{}, "PreviewField": api.PreviewField{}, "EvidenceFile": api.EvidenceFile{},
 	} {
 		var fields []string
 		typ := reflect.TypeOf(v)

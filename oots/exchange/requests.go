@@ -27,6 +27,8 @@ var (
 	// ErrNotYours: the request does not exist or belongs to someone else;
 	// the API answers 404 either way, so ids cannot be probed.
 	ErrNotYours = errors.New("no such request")
+	// ErrForbidden: the caller's role may not do this.
+	ErrForbidden = errors.New("not allowed for your role")
 )
 
 // Directory is what the exchange needs of the Evidence Broker and the Data

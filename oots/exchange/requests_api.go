@@ -111,6 +111,8 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		writeJSON(w, status, out)
 	case errors.Is(err, ErrInvalid):
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
+	case errors.Is(err, ErrForbidden):
+		writeError(w, http.StatusForbidden, api.CodeForbidden, err.Error())
 	case errors.Is(err, ErrNotYours):
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such request")
 	case errors.Is(err, lifecycle.ErrForbidden), errors.Is(err, lifecycle.ErrBadEvent), errors.Is(err, store.ErrConflict):

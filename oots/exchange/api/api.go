@@ -151,6 +151,7 @@ type RequestList struct {
 const (
 	CodeUnauthorized = "unauthorized"
 	CodeConflict     = "conflict"
+	CodeForbidden    = "forbidden"
 )
 
 // Event is one change of a request, as GET /v1/events streams it
@@ -160,4 +161,10 @@ type Event struct {
 	Event     string    `json:"event"`
 	State     string    `json:"state"`
 	At        time.Time `json:"at"`
+}
+
+// StatusChange is the body of POST /v1/requests/{id}/status: a clerk's
+// message about the application the request serves (status register).
+type StatusChange struct {
+	Message string `json:"message"`
 }

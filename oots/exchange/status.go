@@ -1,0 +1,58 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// maxStatusMessage bounds a status message, in characters.
+const maxStatusMessage = 1000
+
+// PostStatus records a status change of the application a request serves
+// (principle P8, the status register): a clerk's message on the request's
+// timeline, in the ledger, and on the owner's event stream.
+func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in api.StatusChange) (*api.Request, error) {
+	if !who.IsClerk() {
+		return nil, fmt.Errorf("%w: only a clerk posts status changes", ErrForbidden)
+	}
+	msg := strings.TrimSpace(in.Message)
+	if msg == "" || utf8.RuneCountInString(msg) > maxStatusMessage || !utf8.ValidString(msg) {
+		return nil, fmt.Errorf("%w: the message must be 1 to %d characters of text", ErrInvalid, maxStatusMessage)
+	}
+	for attempt := 1; ; attempt++ {
+		rec, doc, err := q.loadAny(ctx, id)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s", ErrNotYours, id)
+		}
+		err = q.save(ctx, rec, doc, "status_posted", msg, false)
+		if err == nil {
+			if _, err := q.ledger.Append(ctx, ledger.Record{
+				Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
+				What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
+			}); err != nil {
+				return nil, err
+			}
+			return q.view(ctx, doc)
+		}
+		if attempt >= 5 || !errors.Is(err, store.ErrConflict) {
+			return nil, err
+		}
+	}
+}
+
+func (a *restAPI) postStatus(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.StatusChange
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.PostStatus(r.Context(), who, r.PathValue("id"), in)
+	a.answer(w, r, http.StatusOK, out, err)
+}
