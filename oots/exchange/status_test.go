@@ -33,6 +33,17 @@ func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
 	if code := call(t, base, clerkToken, "POST", "/v1/requests/no-such/status", api.StatusChange{Message: "x"}, &e); code != 404 {
 		t.Fatalf("unknown request: %d", code)
 	}
+	var desk api.RequestList
+	if call(t, base, clerkToken, "GET", "/v1/requests", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
+		t.Fatalf("the clerk's list: %+v", desk)
+	}
+	var read api.Request
+	if code := call(t, base, clerkToken, "GET", "/v1/requests/"+r.ID, nil, &read); code != 200 || read.ID != r.ID {
+		t.Fatalf("the clerk reading the request: %d", code)
+	}
+	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/cancel", nil, &e); code != 404 {
+		t.Fatalf("a clerk cancelling a citizen's request: %d, want 404", code)
+	}
 	var after api.Request
 	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Your application is being reviewed."}, &after); code != 200 {
 		t.Fatalf("clerk posting: %d", code)

@@ -146,6 +146,25 @@ func (s *Store) RequestsOf(ctx context.Context, owner string) ([]RequestRecord, 
 	return out, rows.Err()
 }
 
+// RecentRequests returns the newest requests of everyone, at most limit,
+// for the clerks' desk.
+func (s *Store) RecentRequests(ctx context.Context, limit int) ([]RequestRecord, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests ORDER BY created_at DESC, id LIMIT ?`), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing requests: %w", err)
+	}
+	defer rows.Close()
+	out := []RequestRecord{}
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
+	}
+	return out, rows.Err()
+}
+
 // Timeline returns the steps of a request in order.
 func (s *Store) Timeline(ctx context.Context, id string) ([]TimelineEntry, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, at, event, state, detail, expected_by FROM request_timeline WHERE request_id = ? ORDER BY seq`), id)
