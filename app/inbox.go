@@ -81,6 +81,9 @@ func (in *Inbox) Take(e api.Event) {
 		return
 	}
 	m := Message{RequestID: e.RequestID, Title: lang.L("inbox." + e.Event), Body: lang.L("inbox.body", map[string]any{"State": lang.X("state."+e.State, e.State)}), At: e.At}
+	if e.Event == "status_posted" && e.Detail != "" {
+		m.Body = e.Detail // the clerk's own words
+	}
 	fyne.Do(func() {
 		_ = in.Messages.Prepend(m)
 		if a := fyne.CurrentApp(); a != nil {

@@ -450,7 +450,7 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 		}
 		rec.Version++
 	}
-	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: v.State, At: entry.At})
+	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: v.State, At: entry.At, Detail: detail})
 	return nil
 }
 

@@ -161,6 +161,8 @@ type Event struct {
 	Event     string    `json:"event"`
 	State     string    `json:"state"`
 	At        time.Time `json:"at"`
+	// Detail is the timeline entry's text, e.g. a clerk's message.
+	Detail string `json:"detail,omitempty"`
 }
 
 // StatusChange is the body of POST /v1/requests/{id}/status: a clerk's
