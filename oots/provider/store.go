@@ -7,9 +7,9 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 	_ "modernc.org/sqlite" // database/sql driver "sqlite"
 )
 
@@ -70,12 +70,7 @@ type store struct {
 
 // openStore opens (creating) the preview database at path.
 func openStore(ctx context.Context, path string) (*store, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", sqlitedsn.For(path, "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("provider store: open %s: %w", path, err)
 	}

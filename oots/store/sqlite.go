@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"os"
 
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
@@ -31,13 +31,7 @@ func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("store: %w", err)
 	}
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?"+q.Encode())
+	db, err := sql.Open("sqlite", sqlitedsn.For(path, "NORMAL", "foreign_keys(1)"))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -51,7 +45,7 @@ func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
 // inspectSQLite checks, without writing, that path is an SQLite database
 // that is empty or carries Vienreiz's application id.
 func inspectSQLite(ctx context.Context, path string) error {
-	db, err := sql.Open("sqlite", "file:"+(&url.URL{Path: path}).EscapedPath()+"?mode=ro")
+	db, err := sql.Open("sqlite", sqlitedsn.ReadOnly(path))
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", path, err)
 	}

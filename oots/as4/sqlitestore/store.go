@@ -9,9 +9,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 	"github.com/vienreiz/vienreiz/oots/as4"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -49,12 +49,7 @@ CREATE INDEX IF NOT EXISTS as4_received_age ON as4_received(claimed_at);
 // Open opens (creating when needed) the database file at path, in WAL mode
 // with a busy timeout so that several listeners can share it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(FULL)")
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	db, err := sql.Open("sqlite", sqlitedsn.For(path, "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
 	}
