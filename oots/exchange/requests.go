@@ -147,17 +147,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 
 // Get returns one of who's requests with its timeline; a clerk reads any.
 func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Request, error) {
-	load := q.load
-	if who.IsClerk() {
-		load = func(ctx context.Context, _ Principal, id string) (*store.RequestRecord, *requestDoc, error) {
-			rec, doc, err := q.loadAny(ctx, id)
-			if errors.Is(err, store.ErrNotFound) {
-				err = fmt.Errorf("%w: %s", ErrNotYours, id)
-			}
-			return rec, doc, err
-		}
-	}
-	_, doc, err := load(ctx, who, id)
+	_, doc, err := q.loadAs(ctx, who, id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -403,8 +393,14 @@ func (q *Requests) providerError(id string, err error, fallback, sentence string
 
 // load reads a request of who; someone else's request is ErrNotYours.
 func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.RequestRecord, *requestDoc, error) {
+	return q.loadAs(ctx, who, id, false)
+}
+
+// loadAs is load that, with clerkMayRead, also lets a clerk have any
+// request; a missing or forbidden request is ErrNotYours either way.
+func (q *Requests) loadAs(ctx context.Context, who Principal, id string, clerkMayRead bool) (*store.RequestRecord, *requestDoc, error) {
 	rec, doc, err := q.loadAny(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !(clerkMayRead && who.IsClerk())) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
 	}
 	return rec, doc, err

@@ -28,9 +28,9 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 		return nil, fmt.Errorf("%w: the message must be 1 to %d characters of text", ErrInvalid, maxStatusMessage)
 	}
 	for attempt := 1; ; attempt++ {
-		rec, doc, err := q.loadAny(ctx, id)
+		rec, doc, err := q.loadAs(ctx, who, id, true)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s", ErrNotYours, id)
+			return nil, err
 		}
 		err = q.save(ctx, rec, doc, "status_posted", msg, false)
 		if err == nil {
