@@ -2,8 +2,6 @@ package exchange
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,6 +15,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -120,7 +119,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
-	lc, effects := lifecycle.New(newID(), timings, now)
+	lc, effects := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
 	var requirementEN string
 	for _, e := range svc.Evidence {
 		if e.Requirement == in.Requirement {
@@ -476,14 +475,4 @@ func textMap(ts commonsvc.Texts) map[string]string {
 		m[t.Lang] = t.Value
 	}
 	return m
-}
-
-// newID returns a random request id, also the ExchangeId of its messages.
-func newID() string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	b[6] = b[6]&0x0f | 0x40 // UUID version 4
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b)
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 }

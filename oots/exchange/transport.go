@@ -142,11 +142,11 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 // keepEvidence moves the answer's documents next to the database and
 // lists them on the request.
 func (q *Requests) keepEvidence(doc *requestDoc, a requester.Answer) error {
+	if err := os.MkdirAll(q.evidenceDir, 0o700); err != nil {
+		return err
+	}
 	for i, att := range a.Attachments {
 		dst := filepath.Join(q.evidenceDir, doc.View.ID+"-"+fmt.Sprint(i))
-		if err := os.MkdirAll(q.evidenceDir, 0o700); err != nil {
-			return err
-		}
 		if err := os.Rename(att.Path, dst); err != nil {
 			return fmt.Errorf("keeping evidence %s: %w", att.ContentID, err)
 		}
