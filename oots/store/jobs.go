@@ -77,6 +77,17 @@ func (s *Store) Jobs() Jobs { return Jobs{s: s} }
 // Enqueue stores j. It reports false, changing nothing, when a job with
 // j.ID is already queued, running or dead.
 func (q Jobs) Enqueue(ctx context.Context, j NewJob) (bool, error) {
+	return q.s.enqueue(ctx, q.s.db, j)
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// enqueue checks j and inserts it through ex, so a state change and the
+// jobs it asks for can be stored in one transaction.
+func (s *Store) enqueue(ctx context.Context, ex execer, j NewJob) (bool, error) {
 	switch {
 	case j.Kind == "" || len(j.Kind) > 64:
 		return false, fmt.Errorf("store: enqueue: Kind %q must be 1 to 64 bytes", j.Kind)
@@ -99,7 +110,7 @@ func (q Jobs) Enqueue(ctx context.Context, j NewJob) (bool, error) {
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = DefaultMaxAttempts
 	}
-	res, err := q.s.db.ExecContext(ctx, q.s.q(`INSERT INTO jobs (id, kind, payload, state, run_at_us, attempts, max_attempts, lease_owner, lease_until_us, last_error, created_us)
+	res, err := ex.ExecContext(ctx, s.q(`INSERT INTO jobs (id, kind, payload, state, run_at_us, attempts, max_attempts, lease_owner, lease_until_us, last_error, created_us)
 		VALUES (?, ?, ?, 'queued', ?, 0, ?, '', 0, '', ?) ON CONFLICT (id) DO NOTHING`),
 		j.ID, j.Kind, j.Payload, j.RunAt.UnixMicro(), j.MaxAttempts, time.Now().UnixMicro())
 	if err != nil {
@@ -107,6 +118,41 @@ func (q Jobs) Enqueue(ctx context.Context, j NewJob) (bool, error) {
 	}
 	n, _ := res.RowsAffected()
 	return n == 1, nil
+}
+
+// ClaimQueued leases the queued job id to owner until now + lease, so the
+// process that just enqueued it can run it at once instead of waiting for
+// a worker's next claim. It reports false when the job is not queued any
+// more (another worker has it, or it is done).
+func (q Jobs) ClaimQueued(ctx context.Context, id, owner string, now time.Time, lease time.Duration) (Job, bool, error) {
+	if owner == "" || lease <= 0 {
+		return Job{}, false, fmt.Errorf("store: claim %s: owner %q and lease %s must be set", id, owner, lease)
+	}
+	until := now.Add(lease)
+	j := Job{ID: id, LeaseUntil: until}
+	err := q.s.db.QueryRowContext(ctx, q.s.q(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until_us = ?, run_at_us = ?
+		WHERE id = ? AND state = 'queued' RETURNING kind, payload, attempts, max_attempts`),
+		owner, until.UnixMicro(), until.UnixMicro(), id).Scan(&j.Kind, &j.Payload, &j.Attempt, &j.MaxAttempts)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Job{}, false, nil
+	}
+	if err != nil {
+		return Job{}, false, fmt.Errorf("store: claim %s: %w", id, err)
+	}
+	return j, true, nil
+}
+
+// ReleaseOwner ends the leases owner holds, making its running jobs due
+// at now: a restarted worker calls it with its stable name, so what it
+// was doing when it died is taken up at once rather than when the lease
+// runs out. It returns how many jobs it released.
+func (q Jobs) ReleaseOwner(ctx context.Context, owner string, now time.Time) (int64, error) {
+	res, err := q.s.db.ExecContext(ctx, q.s.q(`UPDATE jobs SET run_at_us = ?, lease_until_us = ? WHERE state = 'running' AND lease_owner = ?`),
+		now.UnixMicro(), now.UnixMicro(), owner)
+	if err != nil {
+		return 0, fmt.Errorf("store: release the jobs of %s: %w", owner, err)
+	}
+	return res.RowsAffected()
 }
 
 // Claim leases up to limit jobs that are due at now (queued with RunAt ≤

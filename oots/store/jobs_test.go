@@ -301,3 +301,64 @@ func BenchmarkJobClaim(b *testing.B) {
 		}
 	}
 }
+
+// The process that enqueued a job can run it at once; a job some worker
+// already holds is not handed out twice.
+func TestJobsClaimQueuedTakesOnlyAQueuedJob(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			if _, err := q.Enqueue(ctx, NewJob{ID: "send/r1", Kind: "send", Payload: `{"request":"r1"}`, RunAt: jobT0}); err != nil {
+				t.Fatal(err)
+			}
+			j, ok, err := q.ClaimQueued(ctx, "send/r1", "w1", jobT0, time.Minute)
+			if err != nil || !ok || j.Kind != "send" || j.Payload != `{"request":"r1"}` || j.Attempt != 1 || !j.LeaseUntil.Equal(jobT0.Add(time.Minute)) {
+				t.Fatalf("ClaimQueued = %+v, %v, %v", j, ok, err)
+			}
+			if _, ok, err := q.ClaimQueued(ctx, "send/r1", "w2", jobT0, time.Minute); ok || err != nil {
+				t.Fatalf("second ClaimQueued = %v, %v; want not claimed", ok, err)
+			}
+			if got, _ := q.Claim(ctx, "w2", jobT0.Add(time.Second), time.Minute, 10); len(got) != 0 {
+				t.Fatalf("a held job was claimed again: %+v", got)
+			}
+			if _, ok, _ := q.ClaimQueued(ctx, "nope", "w1", jobT0, time.Minute); ok {
+				t.Fatal("claimed a job that does not exist")
+			}
+			if err := q.Complete(ctx, "send/r1", "w1"); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// A worker that died holding jobs and comes back under the same name
+// takes them up at once instead of waiting for its leases to run out;
+// other workers' jobs stay theirs.
+func TestJobsReleaseOwnerAfterRestart(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			for _, id := range []string{"a", "b"} {
+				if _, err := q.Enqueue(ctx, NewJob{ID: id, Kind: "k", RunAt: jobT0}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, _, err := q.ClaimQueued(ctx, "a", "host/data-1", jobT0, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := q.ClaimQueued(ctx, "b", "host/data-2", jobT0, time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			restart := jobT0.Add(time.Second)
+			if n, err := q.ReleaseOwner(ctx, "host/data-1", restart); err != nil || n != 1 {
+				t.Fatalf("ReleaseOwner = %d, %v; want 1", n, err)
+			}
+			got, err := q.Claim(ctx, "host/data-1", restart, time.Minute, 10)
+			if err != nil || len(got) != 1 || got[0].ID != "a" || got[0].Attempt != 2 {
+				t.Fatalf("claim after restart = %+v, %v; want job a, attempt 2", got, err)
+			}
+		})
+	}
+}

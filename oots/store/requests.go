@@ -56,8 +56,9 @@ func parseTime(s string) (time.Time, error) {
 }
 
 // CreateRequest stores a new request (Version 1) with the first entry of
-// its timeline.
-func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry) error {
+// its timeline and, in the same transaction, the jobs its first state
+// asks for.
+func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry, jobs ...NewJob) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
@@ -70,6 +71,9 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 	if err := s.addTimeline(ctx, tx, r.ID, 1, first); err != nil {
 		return err
 	}
+	if err := s.enqueueAll(ctx, tx, jobs); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
 	}
@@ -78,8 +82,10 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 
 // UpdateRequest replaces the request's state and document if its stored
 // version is still r.Version, stores it as r.Version+1 and appends entry
-// to the timeline; otherwise it returns ErrConflict and changes nothing.
-func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry) error {
+// to the timeline, and enqueues jobs (time-outs, sends) in the same
+// transaction, so a crash never keeps a state without the work it asks
+// for; otherwise it returns ErrConflict and changes nothing.
+func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry, jobs ...NewJob) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
@@ -102,8 +108,20 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry Timeli
 	if err := s.addTimeline(ctx, tx, r.ID, seq, entry); err != nil {
 		return err
 	}
+	if err := s.enqueueAll(ctx, tx, jobs); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) enqueueAll(ctx context.Context, tx *sql.Tx, jobs []NewJob) error {
+	for _, j := range jobs {
+		if _, err := s.enqueue(ctx, tx, j); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -56,3 +56,72 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 		})
 	}
 }
+
+// A state change and the jobs it asks for are stored together: a refused
+// (stale) update enqueues nothing, an accepted one enqueues its jobs.
+func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			timeout := NewJob{ID: "timeout/r1", Kind: "timeout", RunAt: t0.Add(time.Hour)}
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, timeout); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Jobs().Job(ctx, "timeout/r1"); err != nil {
+				t.Fatalf("the creation's job is missing: %v", err)
+			}
+			stale := r
+			r.Version, r.State = 1, "ready"
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "provider_found", State: "ready"}, NewJob{ID: "send/r1", Kind: "send", RunAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+			stale.Version, stale.State = 1, "cancelled"
+			err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, NewJob{ID: "stale/r1", Kind: "send", RunAt: t0})
+			if !errors.Is(err, ErrConflict) {
+				t.Fatalf("stale update: %v, want ErrConflict", err)
+			}
+			if _, err := s.Jobs().Job(ctx, "stale/r1"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("the refused update's job was stored: %v", err)
+			}
+			// A job that cannot be stored rolls the state change back.
+			r.Version, r.State = 2, "sent"
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, NewJob{Kind: "", RunAt: t0}); err == nil {
+				t.Fatal("an update with an invalid job was stored")
+			}
+			if got, _ := s.Request(ctx, "r1"); got.State != "ready" || got.Version != 2 {
+				t.Fatalf("after the failed update: %+v", got)
+			}
+		})
+	}
+}
+
+func TestEvidenceKeptAndReplaced(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, TimelineEntry{At: t0}); err != nil {
+				t.Fatal(err)
+			}
+			pdf := []byte("%PDF-1.7\x00\xff binary")
+			if err := s.PutEvidence(ctx, EvidenceDoc{RequestID: "r1", Index: 0, ContentType: "application/pdf", SHA256: "aa", Data: pdf}); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.PutEvidence(ctx, EvidenceDoc{RequestID: "r1", Index: 0, ContentType: "application/pdf", SHA256: "bb", Data: pdf}); err != nil {
+				t.Fatalf("storing the same document again: %v", err)
+			}
+			got, err := s.Evidence(ctx, "r1", 0)
+			if err != nil || string(got.Data) != string(pdf) || got.SHA256 != "bb" || got.ContentType != "application/pdf" {
+				t.Fatalf("Evidence = %+v, %v", got, err)
+			}
+			if _, err := s.Evidence(ctx, "r1", 1); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("missing index: %v", err)
+			}
+			if err := s.PutEvidence(ctx, EvidenceDoc{RequestID: "nope", Index: 0, Data: pdf}); err == nil && name == "postgres" {
+				t.Fatal("evidence of an unknown request was stored")
+			}
+		})
+	}
+}
