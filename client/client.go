@@ -154,6 +154,14 @@ func (c *Client) DecidePreview(ctx context.Context, id, decision string) (*api.R
 	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/preview/decision", api.Decision{Decision: decision}, &out)
 }
 
+// PostStatus posts a clerk's status message about the application a
+// request serves (status register, P8); the answer is the request with
+// the message on its timeline. A citizen's call gets a 403 *APIError.
+func (c *Client) PostStatus(ctx context.Context, id, message string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/status", api.StatusChange{Message: message}, &out)
+}
+
 // Health reports whether the service and its database answer.
 func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 	var out api.Health
@@ -184,11 +192,18 @@ func answer(resp *resty.Response, err error, method, path string) error {
 		return fmt.Errorf("%w: %s %s: %w", ErrUnavailable, method, path, err)
 	}
 	if resp.IsError() {
-		apiErr := &APIError{Status: resp.StatusCode(), Code: "http_" + resp.Status(), Message: resp.Status()}
-		if body, ok := resp.Error().(*api.ErrorBody); ok && body.Error.Code != "" {
-			apiErr.Code, apiErr.Message = body.Error.Code, body.Error.Message
-		}
-		return apiErr
+		body, _ := resp.Error().(*api.ErrorBody)
+		return newAPIError(resp.StatusCode(), resp.Status(), body)
 	}
 	return nil
+}
+
+// newAPIError is the *APIError of an error answer with status and, when
+// the service sent one, its JSON error body.
+func newAPIError(status int, statusText string, body *api.ErrorBody) *APIError {
+	apiErr := &APIError{Status: status, Code: "http_" + statusText, Message: statusText}
+	if body != nil && body.Error.Code != "" {
+		apiErr.Code, apiErr.Message = body.Error.Code, body.Error.Message
+	}
+	return apiErr
 }
