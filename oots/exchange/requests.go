@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"os"
 	"slices"
 	"time"
 
@@ -51,8 +52,8 @@ type Requests struct {
 	now       func() time.Time
 	// hub tells the owners' open event streams about every change.
 	hub *Hub
-	// evidenceDir keeps delivered evidence files.
-	evidenceDir string
+	// worker names this process in the job queue; stable across restarts.
+	worker string
 	// preview reaches the providers' preview spaces.
 	preview *http.Client
 }
@@ -66,16 +67,23 @@ type RequestsConfig struct {
 	// Preview reaches the providers' preview spaces (https); nil means
 	// previews cannot be opened.
 	Preview *http.Client
-	// EvidenceDir keeps delivered evidence files.
-	EvidenceDir string
-	Log         *slog.Logger
+	// Worker names this process in the job queue. It should stay the same
+	// across restarts (e.g. host and data folder), so a restarted process
+	// takes up at once the jobs it held when it stopped; default host/pid.
+	Worker string
+	Log    *slog.Logger
 }
 
 // NewRequests returns the request use cases.
 func NewRequests(cfg RequestsConfig) *Requests {
+	worker := cfg.Worker
+	if worker == "" {
+		host, _ := os.Hostname()
+		worker = fmt.Sprintf("%s/%d", host, os.Getpid())
+	}
 	return &Requests{
 		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview,
-		evidenceDir: cfg.EvidenceDir, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
+		worker: worker, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
 		hub: NewHub(),
 	}
 }
@@ -97,7 +105,6 @@ type requestDoc struct {
 	Subject       Principal              `json:"subject"`
 	Requester     string                 `json:"requester"`
 	DecisionURL   string                 `json:"decision_url,omitempty"`
-	EvidencePaths []string               `json:"evidence_paths,omitempty"`
 }
 
 // Create starts a request of who for the evidence of one requirement of a
@@ -135,7 +142,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 		},
 	}
 	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
-	if err := q.save(ctx, &rec, doc, "created", "", true); err != nil {
+	if err := q.save(ctx, &rec, doc, "created", "", true, jobsFor(doc, effects)...); err != nil {
 		return nil, err
 	}
 	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
@@ -213,28 +220,46 @@ func (q *Requests) Cancel(ctx context.Context, who Principal, id string) (*api.R
 // effects. When an answer from a provider changed the request meanwhile,
 // it reads the request again and retries.
 func (q *Requests) change(ctx context.Context, who Principal, id string, e lifecycle.Event, edit func(*requestDoc) error) (*api.Request, error) {
-	for attempt := 1; ; attempt++ {
-		rec, doc, err := q.load(ctx, who, id)
-		if err != nil {
-			return nil, err
+	var (
+		rec     *store.RequestRecord
+		doc     *requestDoc
+		effects []lifecycle.Effect
+	)
+	err := retryOnConflict(func() (err error) {
+		if rec, doc, err = q.load(ctx, who, id); err != nil {
+			return err
 		}
 		if edit != nil {
 			if err := edit(doc); err != nil {
-				return nil, err
+				return err
 			}
 		}
-		effects, err := q.apply(ctx, rec, doc, e, "")
-		if errors.Is(err, store.ErrConflict) && attempt < 5 {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
-			return nil, err
-		}
-		return q.view(ctx, doc)
+		effects, err = q.apply(ctx, rec, doc, e, "")
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
+}
+
+// maxConflictTries bounds how often a change is tried again after someone
+// else changed the same request (store.ErrConflict).
+const maxConflictTries = 5
+
+// retryOnConflict runs try until it does not fail with store.ErrConflict,
+// at most maxConflictTries times; try reads the request afresh each time.
+func retryOnConflict(try func() error) error {
+	var err error
+	for range maxConflictTries {
+		if err = try(); !errors.Is(err, store.ErrConflict) {
+			return err
+		}
+	}
+	return fmt.Errorf("%w (gave up after %d tries)", err, maxConflictTries)
 }
 
 // apply runs the transition and stores the result with its timeline entry.
@@ -250,16 +275,16 @@ func (q *Requests) apply(ctx context.Context, rec *store.RequestRecord, doc *req
 	if e.Kind == lifecycle.ProviderError && detail == "" {
 		detail = e.Code
 	}
-	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false); err != nil {
+	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false, jobsFor(doc, effects)...); err != nil {
 		return nil, err
 	}
 	return effects, nil
 }
 
-// carryOut performs the effects a transition asked for. Sending over AS4,
-// notifications and time-outs are carried out by the parts that own them
-// as they join the service; until then the request waits in its state,
-// which the timeline shows.
+// carryOut performs the effects a transition asked for. Time-outs and
+// sends were stored as jobs with the state (jobsFor); a send is run here at
+// once unless another worker took it. Notifications go out with every
+// saved change (save publishes it).
 func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) error {
 	for _, eff := range effects {
 		switch eff.Kind {
@@ -273,16 +298,11 @@ func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.Reque
 				return err
 			}
 		case lifecycle.SendQueryRequest:
-			more, err := q.send(ctx, rec, doc, eff.PreviewLocation)
-			if err != nil {
-				return err
-			}
-			if err := q.carryOut(ctx, who, rec, doc, more); err != nil {
-				return err
-			}
-		case lifecycle.ScheduleTimeout:
-			if err := q.scheduleTimeout(ctx, doc.View.ID, eff.At); err != nil {
-				return err
+			sj := sendJob{Request: doc.View.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
+			if err := q.runNow(ctx, sendJobID(sj.Request, sj.Sends), func(ctx context.Context) error {
+				return q.sendIfDue(ctx, rec, doc, sj)
+			}); err != nil {
+				q.log.Warn("the request waits for the job worker to send it", "request", sj.Request, "err", err)
 			}
 		case lifecycle.RecordLedger:
 			if _, err := q.ledger.Append(ctx, ledger.Record{
@@ -418,9 +438,10 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 	return rec, &doc, nil
 }
 
-// save writes the document with a timeline entry for event; create makes
-// the record, otherwise the stored version must not have moved.
-func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool) error {
+// save writes the document with a timeline entry for event, and the jobs
+// the change asks for; create makes the record, otherwise the stored
+// version must not have moved.
+func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool, jobs ...store.NewJob) error {
 	lc := doc.Lifecycle
 	v := &doc.View
 	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
@@ -435,12 +456,12 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 	rec.State, rec.Doc, rec.UpdatedAt = v.State, body, lc.UpdatedAt
 	entry := store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
 	if create {
-		if err := q.store.CreateRequest(ctx, *rec, entry); err != nil {
+		if err := q.store.CreateRequest(ctx, *rec, entry, jobs...); err != nil {
 			return err
 		}
 		rec.Version = 1
 	} else {
-		if err := q.store.UpdateRequest(ctx, *rec, entry); err != nil {
+		if err := q.store.UpdateRequest(ctx, *rec, entry, jobs...); err != nil {
 			return err
 		}
 		rec.Version++

@@ -1,11 +1,13 @@
 package exchange
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
@@ -93,15 +95,16 @@ func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who P
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such evidence document")
 		return
 	}
-	path, file, err := a.reqs.Evidence(r.Context(), who, r.PathValue("id"), n)
+	doc, err := a.reqs.Evidence(r.Context(), who, r.PathValue("id"), n)
 	if err != nil {
 		a.answer(w, r, http.StatusOK, nil, err)
 		return
 	}
-	w.Header().Set("Content-Type", file.ContentType)
+	w.Header().Set("Content-Type", doc.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", "attachment")
-	http.ServeFile(w, r, path)
+	w.Header().Set("ETag", `"`+doc.SHA256+`"`)
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(doc.Data))
 }
 
 // answer writes out with status, or the error as the API's JSON error.

@@ -134,7 +134,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, fmt.Errorf("exchange: state folder: %w", err)
 		}
 	}
-	reqs := NewRequests(RequestsConfig{Store: st, Directory: dir, EvidenceDir: filepath.Join(stateDir, "evidence"), Log: log})
+	reqs := NewRequests(RequestsConfig{Store: st, Directory: dir, Worker: workerName(cfg.DataDir), Log: log})
 	var node *demonode.Node
 	if cfg.DirectoryURL == "" {
 		// The embedded default: the demo member state and our access
@@ -152,8 +152,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	workDone := make(chan struct{})
 	go func() {
 		defer close(workDone)
-		host, _ := os.Hostname()
-		reqs.RunTimeouts(workCtx, fmt.Sprintf("%s/%d", host, os.Getpid()), time.Second)
+		reqs.RunJobs(workCtx, time.Second)
 	}()
 	s := &Server{
 		stopWork: stopWork,
@@ -218,4 +217,18 @@ func usableDir(dir string) error {
 	name := f.Name()
 	f.Close()
 	return os.Remove(name)
+}
+
+// workerName names this process in the job queue: the host and the data
+// folder, which stay the same when the process is restarted; "" (host and
+// process id) without a data folder.
+func workerName(dataDir string) string {
+	if dataDir == "" {
+		return ""
+	}
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(dataDir); err == nil {
+		dataDir = abs
+	}
+	return host + ":" + dataDir
 }

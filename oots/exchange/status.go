@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -27,25 +26,26 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 	if msg == "" || utf8.RuneCountInString(msg) > maxStatusMessage || !utf8.ValidString(msg) {
 		return nil, fmt.Errorf("%w: the message must be 1 to %d characters of text", ErrInvalid, maxStatusMessage)
 	}
-	for attempt := 1; ; attempt++ {
-		rec, doc, err := q.loadAs(ctx, who, id, true)
-		if err != nil {
-			return nil, err
+	var (
+		rec *store.RequestRecord
+		doc *requestDoc
+	)
+	err := retryOnConflict(func() (err error) {
+		if rec, doc, err = q.loadAs(ctx, who, id, true); err != nil {
+			return err
 		}
-		err = q.save(ctx, rec, doc, "status_posted", msg, false)
-		if err == nil {
-			if _, err := q.ledger.Append(ctx, ledger.Record{
-				Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
-				What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
-			}); err != nil {
-				return nil, err
-			}
-			return q.view(ctx, doc)
-		}
-		if attempt >= 5 || !errors.Is(err, store.ErrConflict) {
-			return nil, err
-		}
+		return q.save(ctx, rec, doc, "status_posted", msg, false)
+	})
+	if err != nil {
+		return nil, err
 	}
+	if _, err := q.ledger.Append(ctx, ledger.Record{
+		Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
+		What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
+	}); err != nil {
+		return nil, err
+	}
+	return q.view(ctx, doc)
 }
 
 func (a *restAPI) postStatus(w http.ResponseWriter, r *http.Request, who Principal) {

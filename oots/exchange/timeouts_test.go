@@ -66,7 +66,7 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 		t.Fatalf("create: %+v, %v", r, err)
 	}
 
-	if err := q.FireDueTimeouts(ctx, "worker-1"); err != nil {
+	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := q.Get(ctx, who, r.ID); got.State != "ready" {
@@ -74,7 +74,7 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 	}
 
 	now = r.ExpectedBy.Add(time.Second)
-	if err := q.FireDueTimeouts(ctx, "worker-1"); err != nil {
+	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, err := q.Get(ctx, who, r.ID)
@@ -90,7 +90,8 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 	if fired != 1 {
 		t.Fatalf("timeline has %d time-outs, want 1 (the look-up's stale one must leave no trace): %+v", fired, got.Timeline)
 	}
-	if err := q.FireDueTimeouts(ctx, "worker-2"); err != nil {
+	q.worker = "worker-2"
+	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := q.Get(ctx, who, r.ID)
@@ -128,7 +129,7 @@ func TestSilentProviderEndsExpiredWithEDMTimeout(t *testing.T) {
 		t.Fatalf("after the explicit request: %s, %d sent, %v", r.State, tr.sent, err)
 	}
 	now = r.ExpectedBy.Add(time.Second)
-	if err := q.FireDueTimeouts(ctx, "w"); err != nil {
+	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
 	got, _ := q.Get(ctx, who, r.ID)

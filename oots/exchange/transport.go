@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/edm"
@@ -76,22 +75,27 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 // overtake the acknowledgement of its request). decide returns false to
 // apply nothing. rec and doc end up as stored.
 func (q *Requests) advance(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, decide func(*requestDoc) (lifecycle.Event, string, bool)) ([]lifecycle.Effect, error) {
-	for range 5 {
+	var effects []lifecycle.Effect
+	first := true
+	err := retryOnConflict(func() error {
+		if !first {
+			fresh, freshDoc, err := q.loadAny(ctx, rec.ID)
+			if err != nil {
+				return err
+			}
+			*rec, *doc = *fresh, *freshDoc
+		}
+		first = false
 		e, detail, ok := decide(doc)
 		if !ok {
-			return nil, nil
+			effects = nil
+			return nil
 		}
-		effects, err := q.apply(ctx, rec, doc, e, detail)
-		if !errors.Is(err, store.ErrConflict) {
-			return effects, err
-		}
-		fresh, freshDoc, err := q.loadAny(ctx, rec.ID)
-		if err != nil {
-			return nil, err
-		}
-		*rec, *doc = *fresh, *freshDoc
-	}
-	return nil, fmt.Errorf("request %s: %w (gave up after retries)", rec.ID, store.ErrConflict)
+		var err error
+		effects, err = q.apply(ctx, rec, doc, e, detail)
+		return err
+	})
+	return effects, err
 }
 
 // OnAnswer takes a provider's answer (requester.Config.OnAnswer): a
@@ -120,7 +124,7 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 		}
 		event, detail = lifecycle.Event{Kind: lifecycle.ProviderError, Code: string(m.Exception.Code)}, m.Exception.Message
 	case *edm.QueryResponse:
-		if err := q.keepEvidence(doc, a); err != nil {
+		if err := q.keepEvidence(ctx, doc, a); err != nil {
 			return err
 		}
 		event = lifecycle.Event{Kind: lifecycle.EvidenceDelivered}
@@ -139,34 +143,40 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
 }
 
-// keepEvidence moves the answer's documents next to the database and
-// lists them on the request.
-func (q *Requests) keepEvidence(doc *requestDoc, a requester.Answer) error {
-	if err := os.MkdirAll(q.evidenceDir, 0o700); err != nil {
-		return err
-	}
+// keepEvidence stores the answer's documents in the database, lists them
+// on the request and removes the requester's files.
+func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requester.Answer) error {
+	doc.View.Evidence = nil
 	for i, att := range a.Attachments {
-		dst := filepath.Join(q.evidenceDir, doc.View.ID+"-"+fmt.Sprint(i))
-		if err := os.Rename(att.Path, dst); err != nil {
-			return fmt.Errorf("keeping evidence %s: %w", att.ContentID, err)
+		if att.Size > store.MaxEvidenceSize {
+			return fmt.Errorf("evidence %s is %d bytes, more than the %d this service keeps", att.ContentID, att.Size, store.MaxEvidenceSize)
 		}
-		doc.View.Evidence = append(doc.View.Evidence, api.EvidenceFile{
-			Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: fmt.Sprintf("%x", att.SHA256),
-		})
-		doc.EvidencePaths = append(doc.EvidencePaths, dst)
+		data, err := os.ReadFile(att.Path)
+		if err != nil {
+			return fmt.Errorf("reading evidence %s: %w", att.ContentID, err)
+		}
+		sum := fmt.Sprintf("%x", att.SHA256)
+		if err := q.store.PutEvidence(ctx, store.EvidenceDoc{RequestID: doc.View.ID, Index: i, ContentType: att.ContentType, SHA256: sum, Data: data}); err != nil {
+			return err
+		}
+		doc.View.Evidence = append(doc.View.Evidence, api.EvidenceFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
+	}
+	for _, att := range a.Attachments {
+		if err := os.Remove(att.Path); err != nil {
+			q.log.Warn("removing a received evidence file", "path", att.Path, "err", err)
+		}
 	}
 	return nil
 }
 
-// Evidence returns the file of who's delivered evidence document n of
-// request id.
-func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (string, api.EvidenceFile, error) {
+// Evidence returns who's delivered evidence document n of request id.
+func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (*store.EvidenceDoc, error) {
 	_, doc, err := q.load(ctx, who, id)
 	if err != nil {
-		return "", api.EvidenceFile{}, err
+		return nil, err
 	}
-	if n >= len(doc.EvidencePaths) || n >= len(doc.View.Evidence) {
-		return "", api.EvidenceFile{}, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
+	if n >= len(doc.View.Evidence) {
+		return nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
 	}
-	return doc.EvidencePaths[n], doc.View.Evidence[n], nil
+	return q.store.Evidence(ctx, id, n)
 }

@@ -1,0 +1,155 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// Job kinds of the exchange service's durable queue.
+const (
+	// jobTimeout fires the time-out of a request's open step.
+	jobTimeout = "timeout"
+	// jobSend sends a request's QueryRequest.
+	jobSend = "send"
+)
+
+// jobLease is how long a worker holds a job before another may take it.
+const jobLease = time.Minute
+
+// sendJob is the payload of a send job: the request and which of its
+// sends (lifecycle.Request.Sends) the job makes, so a job left over from
+// an earlier send never sends again.
+type sendJob struct {
+	Request         string `json:"request"`
+	Sends           int    `json:"sends"`
+	PreviewLocation string `json:"preview_location,omitempty"`
+}
+
+func sendJobID(request string, sends int) string {
+	return fmt.Sprintf("%s/%s/%d", jobSend, request, sends)
+}
+
+// jobsFor turns the effects that must survive a crash into jobs, stored
+// in the same transaction as the state that asks for them: time-outs,
+// and the QueryRequest to send.
+func jobsFor(doc *requestDoc, effects []lifecycle.Effect) []store.NewJob {
+	var jobs []store.NewJob
+	id := doc.View.ID
+	for _, eff := range effects {
+		switch eff.Kind {
+		case lifecycle.ScheduleTimeout:
+			payload, _ := json.Marshal(timeoutJob{Request: id, Deadline: eff.At})
+			jobs = append(jobs, store.NewJob{
+				ID:   jobTimeout + "/" + id + "/" + eff.At.UTC().Format(time.RFC3339Nano),
+				Kind: jobTimeout, Payload: string(payload), RunAt: eff.At,
+			})
+		case lifecycle.SendQueryRequest:
+			sends := doc.Lifecycle.Sends
+			payload, _ := json.Marshal(sendJob{Request: id, Sends: sends, PreviewLocation: eff.PreviewLocation})
+			jobs = append(jobs, store.NewJob{ID: sendJobID(id, sends), Kind: jobSend, Payload: string(payload), RunAt: doc.Lifecycle.UpdatedAt})
+		}
+	}
+	return jobs
+}
+
+// RunJobs runs due jobs until ctx ends: first it takes up the jobs this
+// worker held when it last stopped (owner is a stable name), then every
+// interval it claims the due jobs (each by one worker, also across
+// processes sharing the database) and runs them.
+func (q *Requests) RunJobs(ctx context.Context, interval time.Duration) {
+	if n, err := q.store.Jobs().ReleaseOwner(ctx, q.worker, q.now().UTC()); err != nil {
+		q.log.Warn("taking up this worker's earlier jobs", "err", err)
+	} else if n > 0 {
+		q.log.Info("taking up the jobs this worker held when it stopped", "jobs", n)
+	}
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		if err := q.RunDueJobs(ctx); err != nil && ctx.Err() == nil {
+			q.log.Warn("running due jobs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// RunDueJobs claims the jobs due now and runs them.
+func (q *Requests) RunDueJobs(ctx context.Context) error {
+	claimed, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, 20)
+	if err != nil {
+		return err
+	}
+	var errs []error
+	for _, j := range claimed {
+		errs = append(errs, q.finishJob(ctx, j, q.runJob(ctx, j)))
+	}
+	return errors.Join(errs...)
+}
+
+// runNow runs the job id this process just stored, unless another worker
+// took it first; run does the work. A failure is left to the queue's
+// retries, so the caller's change stands.
+func (q *Requests) runNow(ctx context.Context, id string, run func(context.Context) error) error {
+	j, ok, err := q.store.Jobs().ClaimQueued(ctx, id, q.worker, q.now().UTC(), jobLease)
+	if err != nil || !ok {
+		return err
+	}
+	return q.finishJob(ctx, j, run(ctx))
+}
+
+// finishJob completes j, or records its failure for a later retry.
+func (q *Requests) finishJob(ctx context.Context, j store.Job, runErr error) error {
+	jobs := q.store.Jobs()
+	if runErr == nil {
+		return jobs.Complete(ctx, j.ID, q.worker)
+	}
+	q.log.Warn("job failed; it is retried later", "job", j.ID, "attempt", j.Attempt, "err", runErr)
+	dead, err := jobs.Fail(context.WithoutCancel(ctx), j.ID, q.worker, q.now().UTC(), runErr.Error())
+	if dead {
+		q.log.Error("job failed for the last time", "job", j.ID, "err", runErr)
+	}
+	return err
+}
+
+// runJob runs one claimed job by its kind.
+func (q *Requests) runJob(ctx context.Context, j store.Job) error {
+	switch j.Kind {
+	case jobTimeout:
+		return q.fireTimeout(ctx, j.Payload)
+	case jobSend:
+		var sj sendJob
+		if err := json.Unmarshal([]byte(j.Payload), &sj); err != nil {
+			return fmt.Errorf("send job payload: %w", err)
+		}
+		rec, doc, err := q.loadAny(ctx, sj.Request)
+		if err != nil {
+			return err
+		}
+		return q.sendIfDue(ctx, rec, doc, sj)
+	default:
+		return fmt.Errorf("unknown job kind %q", j.Kind)
+	}
+}
+
+// sendIfDue sends the QueryRequest of sj if the request still waits for
+// exactly that send, and carries out what follows.
+func (q *Requests) sendIfDue(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, sj sendJob) error {
+	lc := doc.Lifecycle
+	if lc.Sends != sj.Sends || (lc.State != lifecycle.Ready && lc.State != lifecycle.Approved) {
+		return nil // sent already, or the request ended meanwhile
+	}
+	effects, err := q.send(ctx, rec, doc, sj.PreviewLocation)
+	if err != nil {
+		return err
+	}
+	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
+}

@@ -1,0 +1,93 @@
+package exchange
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// TestSendStoredWithTheExplicitRequestSurvivesACrash: the process dies
+// right after it stored the citizen's explicit request (state and send
+// job in one transaction) and before it sent anything. The job worker
+// (here after the restart) sends the request, once; running the same job
+// again, as a worker whose lease ran out would, sends nothing more.
+func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	tr := &acceptingTransport{}
+	q.transport = tr
+	who := DemoCitizen()
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, doc, err := q.load(ctx, who, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What GiveExplicitRequest stores before it carries anything out.
+	if _, err := q.apply(ctx, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+		t.Fatal(err)
+	}
+	if tr.sent != 0 {
+		t.Fatal("apply sent the request itself")
+	}
+	jobID := sendJobID(r.ID, 1)
+	if _, err := q.store.Jobs().Job(ctx, jobID); err != nil {
+		t.Fatalf("the send job was not stored with the state: %v", err)
+	}
+
+	q.worker = "after-restart"
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := q.Get(ctx, who, r.ID)
+	if tr.sent != 1 || got.State != "sent" {
+		t.Fatalf("after the worker ran: %d sends, state %s; want 1, sent", tr.sent, got.State)
+	}
+	if _, err := q.store.Jobs().Job(ctx, jobID); err == nil {
+		t.Fatal("the send job is still queued after it ran")
+	}
+
+	// The same job once more (a worker that lost its lease mid-run).
+	payload, _ := json.Marshal(sendJob{Request: r.ID, Sends: 1})
+	if _, err := q.store.Jobs().Enqueue(ctx, store.NewJob{ID: jobID, Kind: jobSend, Payload: string(payload), RunAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if tr.sent != 1 {
+		t.Fatalf("a repeated send job sent the request again: %d sends", tr.sent)
+	}
+}
+
+// TestExplicitRequestSendsAtOnce: the API call that records the explicit
+// request also sends it (the process runs its own job at once), so the
+// answer already says sent and no job is left behind.
+func TestExplicitRequestSendsAtOnce(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	tr := &acceptingTransport{}
+	q.transport = tr
+	who := DemoCitizen()
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = q.GiveExplicitRequest(ctx, who, r.ID); err != nil || r.State != "sent" || tr.sent != 1 {
+		t.Fatalf("explicit request: %v, %d sends, %v", r, tr.sent, err)
+	}
+	if _, err := q.store.Jobs().Job(ctx, sendJobID(r.ID, 1)); err == nil {
+		t.Fatal("the send job is left in the queue")
+	}
+}
