@@ -1,22 +1,25 @@
 package requester
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"strings"
 
 	"github.com/google/uuid"
 )
 
-// newMessageID returns an ebMS MessageId: a random UUID at our host name.
-func newMessageID(self string) (string, error) {
-	u, err := uuid.NewRandomFromReader(rand.Reader)
-	if err != nil {
-		return "", fmt.Errorf("requester: message id: %w", err)
-	}
-	return u.String() + "@" + strings.ToLower(self) + ".requester.vienreiz", nil
+// messageIDSpace is the UUID name space of our request MessageIds.
+var messageIDSpace = uuid.MustParse("5d0c1a6e-7f3b-4d52-9a51-0f7c2b8e4a10")
+
+// messageIDOf returns the ebMS MessageId of the request q: a UUID derived
+// from the ExchangeId and the PreviewLocation (so the first and the
+// second request of an exchange differ) at our host name. Asking to send
+// the same request again (after a crash, or from another process) gives
+// the same MessageId, which our outbox and the provider's duplicate
+// elimination each take once.
+func messageIDOf(self string, q Query) string {
+	u := uuid.NewSHA1(messageIDSpace, []byte(q.ExchangeID+"\x00"+q.PreviewLocation))
+	return u.String() + "@" + strings.ToLower(self) + ".requester.vienreiz"
 }
 
 // folderOf is the answers/ sub-folder of a received message: a hash of its

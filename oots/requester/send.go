@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/vienreiz/vienreiz/oots/as4"
 )
@@ -58,10 +59,7 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	if err != nil {
 		return Sent{}, fmt.Errorf("requester: EDM request: %w", err)
 	}
-	id, err := newMessageID(r.cfg.PModes.Self)
-	if err != nil {
-		return Sent{}, err
-	}
+	id := messageIDOf(r.cfg.PModes.Self, q)
 	sent := Sent{MessageID: id, RequestID: req.ID, ExchangeID: q.ExchangeID}
 	scheme := req.EvidenceRequesters[0].Identifier.SchemeID
 	sub := &as4.Submission{
@@ -82,6 +80,9 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	}
 	log := r.cfg.Logger.With("message", id, "exchange", q.ExchangeID)
 	res, err := r.sender.Send(ctx, sub)
+	if errors.Is(err, as4.ErrExists) {
+		return r.sentBefore(ctx, sent, log)
+	}
 	if err != nil {
 		// Still pending: the context ended first, or Run is sending it
 		// right now; either way the outbox has it.
@@ -95,6 +96,26 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	sent.Endpoint, sent.Attempts = res.Endpoint, res.Attempts
 	log.Info("requester: request acknowledged", "endpoint", res.Endpoint, "preview", q.PreviewLocation != "")
 	return sent, nil
+}
+
+// sentBefore answers a Send of a request the outbox already holds (the
+// caller asks again after a crash): what became of the first one. The
+// EDM request id is then the first message's, not sent.RequestID.
+func (r *Requester) sentBefore(ctx context.Context, sent Sent, log *slog.Logger) (Sent, error) {
+	sent.RequestID = ""
+	status, detail, err := r.db.Status(ctx, sent.MessageID)
+	switch {
+	case err != nil:
+		return sent, fmt.Errorf("requester: send %s again: %w", sent.MessageID, err)
+	case status == "sent":
+		log.Info("requester: request was acknowledged before; not sent again")
+		return sent, nil
+	case status == "":
+		log.Info("requester: request is in the outbox already; Run sends it")
+		return sent, fmt.Errorf("requester: %s: %w", sent.MessageID, ErrQueued)
+	default:
+		return sent, fmt.Errorf("requester: send %s: it failed before: %s", sent.MessageID, detail)
+	}
 }
 
 // partyOf is the P-Mode party name the request goes to: the party that

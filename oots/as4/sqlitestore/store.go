@@ -129,6 +129,17 @@ func (s *Store) Finish(ctx context.Context, messageID, status, detail string) er
 	return nil
 }
 
+// Status returns the outcome Finish recorded for an outbox entry ("" while
+// it is pending, "sent" or "failed") with its detail, or an error wrapping
+// sql.ErrNoRows when the outbox never held messageID.
+func (s *Store) Status(ctx context.Context, messageID string) (status, detail string, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT status, detail FROM as4_outbox WHERE message_id = ?`, messageID).Scan(&status, &detail)
+	if err != nil {
+		return "", "", fmt.Errorf("sqlitestore: outbox status %s: %w", messageID, err)
+	}
+	return status, detail, nil
+}
+
 // Claim implements as4.DuplicateStore. One statement inserts the id or
 // takes over an expired claim, so concurrent listeners cannot both win.
 func (s *Store) Claim(ctx context.Context, messageID string, lease time.Duration) (as4.ClaimState, []byte, error) {

@@ -225,3 +225,28 @@ func TestAnswerOnceAcrossListeners(t *testing.T) {
 		t.Fatalf("OnAnswer called %d times, want 1", got)
 	}
 }
+
+// TestSendAgainIsTakenOnce: the exchange service asks to send a request
+// it already sent (it crashed before recording the acknowledgement). The
+// request keeps its MessageId, nothing more reaches the provider, and the
+// provider answers once; the second request of the exchange (with the
+// PreviewLocation) is a message of its own.
+func TestSendAgainIsTakenOnce(t *testing.T) {
+	w := newWorld(t)
+	q := w.query("birth", "application/pdf")
+	first := w.send(q)
+	loc := exception(t, w.next()).Exception.PreviewLocation
+	served := w.served[demonode.SideProvider][0].Load() + w.served[demonode.SideProvider][1].Load()
+	again := w.send(q)
+	if again.MessageID != first.MessageID {
+		t.Fatalf("the same request got a new MessageId: %s, then %s", first.MessageID, again.MessageID)
+	}
+	w.noMore(time.Second)
+	if got := w.served[demonode.SideProvider][0].Load() + w.served[demonode.SideProvider][1].Load(); got != served {
+		t.Fatalf("sending again posted %d more messages to the provider, want none", got-served)
+	}
+	q.PreviewLocation = loc
+	if second := w.send(q); second.MessageID == first.MessageID {
+		t.Fatal("the request with the PreviewLocation reused the first MessageId")
+	}
+}
