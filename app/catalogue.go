@@ -116,6 +116,10 @@ func UserMessage(err error) string {
 		return lang.L("error.query_too_long")
 	case errors.Is(err, catalogue.ErrInvalidFilter):
 		return lang.L("error.invalid_filter")
+	case errors.Is(err, ErrDigestMismatch):
+		return lang.L("error.digest_mismatch")
+	case errors.Is(err, client.ErrTooLarge):
+		return lang.L("error.too_large")
 	case errors.Is(err, client.ErrNotFound):
 		return lang.L("error.not_found")
 	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):

@@ -33,6 +33,9 @@ type Requests struct {
 	List binding.UntypedList
 	// Problem is a translated message when the last call failed, else "".
 	Problem binding.String
+	// OnRefresh, when set, runs with the list after every reload (the
+	// session rebuilds the wallet with it).
+	OnRefresh func([]api.Request)
 }
 
 // NewRequests returns the view model over a.
@@ -52,6 +55,9 @@ func (r *Requests) Refresh(ctx context.Context) error {
 		items[i] = list[i]
 	}
 	fyne.DoAndWait(func() { _ = r.List.Set(items) })
+	if r.OnRefresh != nil {
+		r.OnRefresh(list)
+	}
 	return nil
 }
 

@@ -42,6 +42,7 @@ type Session struct {
 	Catalogue *Catalogue
 	Requests  *Requests
 	Inbox     *Inbox
+	Wallet    *Wallet
 	About     About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
@@ -54,6 +55,7 @@ type ServiceAPI interface {
 	CatalogueAPI
 	RequestsAPI
 	EventsAPI
+	WalletAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -69,7 +71,9 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		About:      about,
 		Background: func(task func()) { go task() },
 		Inbox:      NewInbox(log),
+		Wallet:     NewWallet(svc, log),
 	}
+	s.Requests.OnRefresh = s.Wallet.Update
 	s.Inbox.OnEvent = func(api.Event) {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

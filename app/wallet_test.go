@@ -1,0 +1,159 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/exchange/api"
+)
+
+var t0 = time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
+
+// delivered is a delivered request with one document per content.
+func delivered(id string, at time.Time, contents ...string) api.Request {
+	r := api.Request{
+		ID: id, ServiceID: "lv-birth-certificate", Country: "LV", State: "delivered", UpdatedAt: at.Add(time.Minute),
+		EvidenceType: &api.EvidenceType{Title: map[string]string{"EN": "Birth certificate", "LV": "Dzimšanas apliecība"}},
+		Provider:     &api.Provider{Name: "Civil registry"},
+		Timeline:     []api.Step{{At: at.Add(-time.Hour), Event: "created"}, {At: at, Event: "evidence_delivered", State: "delivered"}},
+	}
+	for i, c := range contents {
+		sum := sha256.Sum256([]byte(c))
+		r.Evidence = append(r.Evidence, api.EvidenceFile{Index: i, ContentType: "application/xml", Size: int64(len(c)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	return r
+}
+
+func TestWalletItemsAreTheDeliveredDocuments(t *testing.T) {
+	open := delivered("open", t0.Add(3*time.Hour), "x")
+	open.State = "sent"
+	empty := delivered("empty", t0.Add(2*time.Hour))
+	older := delivered("older", t0, "<a/>", "<b/>")
+	newer := delivered("newer", t0.Add(time.Hour), "<c/>")
+	newer.EvidenceType, newer.Provider = nil, nil
+
+	items := WalletItems([]api.Request{older, open, empty, newer})
+	var got []string
+	for _, it := range items {
+		got = append(got, it.RequestID+"/"+string(rune('0'+it.Index)))
+	}
+	if strings.Join(got, ",") != "newer/0,older/0,older/1" {
+		t.Fatalf("wallet = %v, want the delivered documents newest first", got)
+	}
+	it := items[1]
+	if it.Title("lv") != "Dzimšanas apliecība" || it.Title("de") != "Birth certificate" || items[0].Title("en") != "" {
+		t.Errorf("titles: lv %q, de %q, untitled %q", it.Title("lv"), it.Title("de"), items[0].Title("en"))
+	}
+	if it.Provider != "Civil registry" || it.Country != "LV" || !it.DeliveredAt.Equal(t0) || it.ServiceID != "lv-birth-certificate" {
+		t.Errorf("item %+v", it)
+	}
+	if it.ContentType != "application/xml" || it.Size != 4 || it.SHA256 != older.Evidence[0].SHA256 {
+		t.Errorf("document fields %+v", it)
+	}
+	if name := it.FileName(); name != "evidence-older-0.xml" {
+		t.Errorf("file name %q", name)
+	}
+	if name := (WalletItem{RequestID: "r", ContentType: "nonsense"}).FileName(); name != "evidence-r-0.bin" {
+		t.Errorf("file name of an unknown type %q", name)
+	}
+}
+
+// fakeService is a ServiceAPI whose requests list and evidence documents
+// are fixed.
+type fakeService struct {
+	fakeAPI
+	requests []api.Request
+	docs     map[string]string // "request/index" → content
+	err      error
+}
+
+func (f *fakeService) Requests(context.Context) ([]api.Request, error) { return f.requests, f.err }
+func (f *fakeService) CreateRequest(context.Context, api.NewRequest) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) Request(context.Context, string) (*api.Request, error) { return nil, f.err }
+func (f *fakeService) GiveAttributes(context.Context, string, map[string]string) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) GiveExplicitRequest(context.Context, string) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) CancelRequest(context.Context, string) (*api.Request, error) { return nil, f.err }
+func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error)   { return nil, f.err }
+func (f *fakeService) DecidePreview(context.Context, string, string) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) Events(ctx context.Context, _ func(api.Event)) error { return f.err }
+
+func (f *fakeService) Evidence(_ context.Context, id string, n int) (*client.Document, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	c, ok := f.docs[id+"/"+string(rune('0'+n))]
+	if !ok {
+		return nil, &client.APIError{Status: 404, Code: api.CodeNotFound}
+	}
+	return &client.Document{ContentType: "application/xml", Size: int64(len(c)), Body: io.NopCloser(strings.NewReader(c))}, nil
+}
+
+// TestSessionRebuildsTheWalletWhenRequestsReload: a reload of the
+// requests list (as after an event) brings a newly delivered document into
+// the wallet.
+func TestSessionRebuildsTheWalletWhenRequestsReload(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &fakeService{}
+	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	if err := s.Requests.Refresh(context.Background()); err != nil || s.Wallet.Items.Length() != 0 {
+		t.Fatalf("wallet before delivery: %d items, %v", s.Wallet.Items.Length(), err)
+	}
+	svc.requests = []api.Request{delivered("r1", t0, "<a/>")}
+	if err := s.Requests.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if s.Wallet.Items.Length() != 1 {
+		t.Fatalf("wallet after delivery: %d items, want 1", s.Wallet.Items.Length())
+	}
+	v, _ := s.Wallet.Items.GetValue(0)
+	if it, ok := v.(WalletItem); !ok || it.RequestID != "r1" || it.Size != 4 {
+		t.Fatalf("wallet item %+v", v)
+	}
+}
+
+// TestWalletSaveChecksTheDocument: a copy is written when the download is
+// the delivered document, and refused when it differs or is missing.
+func TestWalletSaveChecksTheDocument(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	item := WalletItems([]api.Request{delivered("r1", t0, "<evidence/>")})[0]
+	svc := &fakeService{docs: map[string]string{"r1/0": "<evidence/>"}}
+	w := NewWallet(svc, quiet())
+	var dst bytes.Buffer
+	if err := w.Save(context.Background(), item, &dst); err != nil || dst.String() != "<evidence/>" {
+		t.Fatalf("save: %q, %v", dst.String(), err)
+	}
+
+	svc.docs["r1/0"] = "<forged/>"
+	err := w.Save(context.Background(), item, io.Discard)
+	if !errors.Is(err, ErrDigestMismatch) || UserMessage(err) != lang.L("error.digest_mismatch") {
+		t.Fatalf("a different document: %v (%q), want a digest mismatch", err, UserMessage(err))
+	}
+	item.Index = 1
+	if err := w.Save(context.Background(), item, io.Discard); !errors.Is(err, client.ErrNotFound) {
+		t.Fatalf("a missing document: %v, want not found", err)
+	}
+	svc.err = client.ErrTooLarge
+	if err := w.Save(context.Background(), item, io.Discard); UserMessage(err) != lang.L("error.too_large") {
+		t.Fatalf("an oversize document: %q", UserMessage(err))
+	}
+}
