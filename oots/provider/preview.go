@@ -140,25 +140,29 @@ func (p *Provider) decision(w http.ResponseWriter, r *http.Request) {
 		p.previewFail(w, r, err)
 		return
 	}
-	switch pv.State {
-	case stateViewed:
-	case statePending:
-		p.previewFail(w, r, &previewError{http.StatusConflict, "Look at the evidence before deciding."})
-		return
-	default:
-		p.previewFail(w, r, &previewError{http.StatusConflict, "This preview was already decided."})
-		return
-	}
 	approve := in.Decision == DecisionApprove
-	if err := p.store.decide(ctx, pv.TokenHash, approve, p.cfg.Now(), p.cfg.PreviewTTL); err != nil {
-		p.previewFail(w, r, p.stateError(err, "This preview was already decided."))
-		return
-	}
 	state := stateRefused
 	if approve {
 		state = stateApproved
 	}
-	p.cfg.Logger.Info("provider: preview decided", "exchange", pv.ExchangeID, "state", state)
+	switch pv.State {
+	case stateViewed:
+		if err := p.store.decide(ctx, pv.TokenHash, approve, p.cfg.Now(), p.cfg.PreviewTTL); err != nil {
+			p.previewFail(w, r, p.stateError(err, "This preview was already decided."))
+			return
+		}
+		p.cfg.Logger.Info("provider: preview decided", "exchange", pv.ExchangeID, "state", state)
+	case statePending:
+		p.previewFail(w, r, &previewError{http.StatusConflict, "Look at the evidence before deciding."})
+		return
+	case state:
+		// The same decision again: the requester lost our first answer
+		// (it crashed); it gets the same answer, nothing changes.
+		p.cfg.Logger.Info("provider: preview decision repeated", "exchange", pv.ExchangeID, "state", state)
+	default:
+		p.previewFail(w, r, &previewError{http.StatusConflict, "This preview was already decided otherwise."})
+		return
+	}
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, Decided{State: state})
 		return

@@ -75,6 +75,17 @@ func TestPreviewSpaceRefusals(t *testing.T) {
 	if page := readAll(t, resp); resp.StatusCode != http.StatusOK || !strings.Contains(page, "Approved") {
 		t.Fatalf("HTML decision: %d %q", resp.StatusCode, page)
 	}
+	// The same decision again (the requester crashed before it recorded
+	// the answer) gets the same answer; the other decision is refused.
+	for decision, want := range map[string]int{"approve": http.StatusOK, "refuse": http.StatusConflict} {
+		resp, err = c.PostForm(loc+"/decision", url.Values{"subject": {"LV/LV/12345612345"}, "decision": {decision}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := readAll(t, resp); resp.StatusCode != want {
+			t.Fatalf("%s after approve: %d %q, want %d", decision, resp.StatusCode, page, want)
+		}
+	}
 	// The sign-in page of a used preview says so.
 	resp, err = c.Get(loc)
 	if err != nil {
