@@ -33,7 +33,7 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 		t.Fatal(err)
 	}
 	// What GiveExplicitRequest stores before it carries anything out.
-	if _, err := q.apply(ctx, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+	if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
 		t.Fatal(err)
 	}
 	if tr.sent != 0 {
@@ -54,6 +54,17 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 	}
 	if _, err := q.store.Jobs().Job(ctx, jobID); err == nil {
 		t.Fatal("the send job is still queued after it ran")
+	}
+	entries, err := q.store.Ledger().EntriesAbout(ctx, who.Subject)
+	if err != nil {
+		t.Fatal(err)
+	}
+	actions := map[string]int{}
+	for _, e := range entries {
+		actions[e.Action]++
+	}
+	if actions["explicit_request_given"] != 1 || actions["query_sent"] != 1 {
+		t.Fatalf("ledger lines %v; want the consent and the send once each", actions)
 	}
 
 	// The same job once more (a worker that lost its lease mid-run).

@@ -12,6 +12,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
 )
 
 // maxPreviewAnswer bounds what the service reads from a preview space.
@@ -61,13 +62,8 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.
 		p.Fields = append(p.Fields, api.PreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
 	}
 	doc.View.Preview, doc.DecisionURL = p, decision.String()
-	if _, err := q.ledger.Append(ctx, ledger.Record{
-		Actor: who.Subject, OnBehalfOf: who.Subject, Action: "evidence_viewed",
-		What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: id,
-	}); err != nil {
-		return nil, err
-	}
-	if err := q.save(ctx, rec, doc, "preview_viewed", v.Provider, false); err != nil {
+	viewed := store.Effects{Ledger: []ledger.Record{doc.ledgerRecord(who, "evidence_viewed")}}
+	if err := q.save(ctx, rec, doc, "preview_viewed", v.Provider, false, viewed); err != nil {
 		return nil, err
 	}
 	return q.view(ctx, doc)

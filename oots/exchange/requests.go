@@ -142,7 +142,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 		},
 	}
 	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
-	if err := q.save(ctx, &rec, doc, "created", "", true, jobsFor(doc, effects)...); err != nil {
+	if err := q.save(ctx, &rec, doc, "created", "", true, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
 	}
 	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
@@ -234,7 +234,7 @@ func (q *Requests) change(ctx context.Context, who Principal, id string, e lifec
 				return err
 			}
 		}
-		effects, err = q.apply(ctx, rec, doc, e, "")
+		effects, err = q.apply(ctx, who, rec, doc, e, "")
 		return err
 	})
 	if err != nil {
@@ -262,8 +262,9 @@ func retryOnConflict(try func() error) error {
 	return fmt.Errorf("%w (gave up after %d tries)", err, maxConflictTries)
 }
 
-// apply runs the transition and stores the result with its timeline entry.
-func (q *Requests) apply(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, e lifecycle.Event, detail string) ([]lifecycle.Effect, error) {
+// apply runs the transition for who and stores the result with its
+// timeline entry, its jobs and its ledger records.
+func (q *Requests) apply(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, e lifecycle.Event, detail string) ([]lifecycle.Effect, error) {
 	next, effects, err := lifecycle.Transition(doc.Lifecycle, e, q.now().UTC())
 	if err != nil {
 		return nil, err
@@ -275,22 +276,42 @@ func (q *Requests) apply(ctx context.Context, rec *store.RequestRecord, doc *req
 	if e.Kind == lifecycle.ProviderError && detail == "" {
 		detail = e.Code
 	}
-	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false, jobsFor(doc, effects)...); err != nil {
+	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
 	}
 	return effects, nil
 }
 
-// carryOut performs the effects a transition asked for. Time-outs and
-// sends were stored as jobs with the state (jobsFor); a send is run here at
-// once unless another worker took it. Notifications go out with every
-// saved change (save publishes it).
+// storedEffects are the effects stored with the change that asks for them:
+// time-outs and sends as jobs, and the ledger records of who's action.
+func storedEffects(who Principal, doc *requestDoc, effects []lifecycle.Effect) store.Effects {
+	fx := store.Effects{Jobs: jobsFor(doc, effects)}
+	for _, eff := range effects {
+		if eff.Kind == lifecycle.RecordLedger {
+			fx.Ledger = append(fx.Ledger, doc.ledgerRecord(who, eff.Notice))
+		}
+	}
+	return fx
+}
+
+// ledgerRecord is the ledger line of who's action on the request.
+func (doc *requestDoc) ledgerRecord(who Principal, action string) ledger.Record {
+	return ledger.Record{
+		Actor: who.Subject, OnBehalfOf: doc.Subject.Subject, Action: action,
+		What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: doc.View.ID,
+	}
+}
+
+// carryOut performs the effects a transition asked for. Time-outs, sends
+// and ledger records were stored with the state (storedEffects); a send
+// is run here at once unless another worker took it. Notifications go out
+// with every saved change (save publishes it).
 func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) error {
 	for _, eff := range effects {
 		switch eff.Kind {
 		case lifecycle.LookUpProvider:
 			e, detail := q.lookUp(ctx, doc)
-			more, err := q.apply(ctx, rec, doc, e, detail)
+			more, err := q.apply(ctx, who, rec, doc, e, detail)
 			if err != nil {
 				return err
 			}
@@ -303,13 +324,6 @@ func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.Reque
 				return q.sendIfDue(ctx, rec, doc, sj)
 			}); err != nil {
 				q.log.Warn("the request waits for the job worker to send it", "request", sj.Request, "err", err)
-			}
-		case lifecycle.RecordLedger:
-			if _, err := q.ledger.Append(ctx, ledger.Record{
-				Actor: who.Subject, OnBehalfOf: who.Subject, Action: eff.Notice,
-				What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: doc.View.ID,
-			}); err != nil {
-				return fmt.Errorf("recording %s in the ledger: %w", eff.Notice, err)
 			}
 		}
 	}
@@ -439,9 +453,9 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 }
 
 // save writes the document with a timeline entry for event, and the jobs
-// the change asks for; create makes the record, otherwise the stored
-// version must not have moved.
-func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool, jobs ...store.NewJob) error {
+// and ledger records of the change; create makes the record, otherwise the
+// stored version must not have moved.
+func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool, fx store.Effects) error {
 	lc := doc.Lifecycle
 	v := &doc.View
 	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
@@ -456,12 +470,12 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 	rec.State, rec.Doc, rec.UpdatedAt = v.State, body, lc.UpdatedAt
 	entry := store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
 	if create {
-		if err := q.store.CreateRequest(ctx, *rec, entry, jobs...); err != nil {
+		if err := q.store.CreateRequest(ctx, *rec, entry, fx); err != nil {
 			return err
 		}
 		rec.Version = 1
 	} else {
-		if err := q.store.UpdateRequest(ctx, *rec, entry, jobs...); err != nil {
+		if err := q.store.UpdateRequest(ctx, *rec, entry, fx); err != nil {
 			return err
 		}
 		rec.Version++

@@ -34,15 +34,13 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 		if rec, doc, err = q.loadAs(ctx, who, id, true); err != nil {
 			return err
 		}
-		return q.save(ctx, rec, doc, "status_posted", msg, false)
+		posted := ledger.Record{
+			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
+			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
+		}
+		return q.save(ctx, rec, doc, "status_posted", msg, false, store.Effects{Ledger: []ledger.Record{posted}})
 	})
 	if err != nil {
-		return nil, err
-	}
-	if _, err := q.ledger.Append(ctx, ledger.Record{
-		Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
-		What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
-	}); err != nil {
 		return nil, err
 	}
 	return q.view(ctx, doc)

@@ -92,7 +92,7 @@ func (q *Requests) advance(ctx context.Context, rec *store.RequestRecord, doc *r
 			return nil
 		}
 		var err error
-		effects, err = q.apply(ctx, rec, doc, e, detail)
+		effects, err = q.apply(ctx, doc.Subject, rec, doc, e, detail)
 		return err
 	})
 	return effects, err
@@ -169,7 +169,8 @@ func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requeste
 	return nil
 }
 
-// Evidence returns who's delivered evidence document n of request id.
+// Evidence returns who's delivered evidence document n of request id and
+// records the access in the ledger.
 func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (*store.EvidenceDoc, error) {
 	_, doc, err := q.load(ctx, who, id)
 	if err != nil {
@@ -178,5 +179,12 @@ func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int
 	if n >= len(doc.View.Evidence) {
 		return nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
 	}
-	return q.store.Evidence(ctx, id, n)
+	ev, err := q.store.Evidence(ctx, id, n)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := q.ledger.Append(ctx, doc.ledgerRecord(who, "evidence_downloaded")); err != nil {
+		return nil, err
+	}
+	return ev, nil
 }

@@ -42,6 +42,33 @@ func (l LedgerStore) AppendEntry(ctx context.Context, build func(ledger.Head) (l
 		return ledger.Entry{}, fmt.Errorf("store: ledger append: %w", err)
 	}
 	defer tx.Rollback()
+	e, err := s.appendLedger(ctx, tx, build)
+	if err != nil {
+		return ledger.Entry{}, err
+	}
+	if err := tx.Commit(); err != nil {
+		return ledger.Entry{}, fmt.Errorf("store: ledger append entry %d: %w", e.Seq, err)
+	}
+	return e, nil
+}
+
+// appendRecords validates records and appends them, at time at, in tx:
+// the ledger lines of a request change are stored with it or not at all.
+func (s *Store) appendRecords(ctx context.Context, tx *sql.Tx, records []ledger.Record, at time.Time) error {
+	for _, r := range records {
+		if err := r.Validate(); err != nil {
+			return err
+		}
+		if _, err := s.appendLedger(ctx, tx, func(head ledger.Head) (ledger.Entry, error) { return ledger.Next(head, r, at), nil }); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendLedger locks the chain head in tx, stores the entry build makes
+// from it and moves the head.
+func (s *Store) appendLedger(ctx context.Context, tx *sql.Tx, build func(ledger.Head) (ledger.Entry, error)) (ledger.Entry, error) {
 	head, err := readHead(ctx, tx, `SELECT head_seq, head_hash FROM ledger_chain WHERE id = 1`+s.forUpdate())
 	if err != nil {
 		return ledger.Entry{}, err
@@ -63,9 +90,6 @@ func (l LedgerStore) AppendEntry(ctx context.Context, build func(ledger.Head) (l
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return ledger.Entry{}, fmt.Errorf("store: ledger append: head moved away from %d during the append", head.Seq)
-	}
-	if err := tx.Commit(); err != nil {
-		return ledger.Entry{}, fmt.Errorf("store: ledger append entry %d: %w", e.Seq, err)
 	}
 	return e, nil
 }

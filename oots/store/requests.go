@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 )
 
 // ErrConflict is returned when a request changed since it was read; the
@@ -55,10 +57,18 @@ func parseTime(s string) (time.Time, error) {
 	return time.Parse(timeFormat, s)
 }
 
+// Effects are what a request change stores in its own transaction, so a
+// crash never keeps a state without the work it asks for or without its
+// record: the jobs (time-outs, sends) and the ledger records, appended at
+// the time of the timeline entry.
+type Effects struct {
+	Jobs   []NewJob
+	Ledger []ledger.Record
+}
+
 // CreateRequest stores a new request (Version 1) with the first entry of
-// its timeline and, in the same transaction, the jobs its first state
-// asks for.
-func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry, jobs ...NewJob) error {
+// its timeline and its effects.
+func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry, fx Effects) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
@@ -71,7 +81,7 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 	if err := s.addTimeline(ctx, tx, r.ID, 1, first); err != nil {
 		return err
 	}
-	if err := s.enqueueAll(ctx, tx, jobs); err != nil {
+	if err := s.storeEffects(ctx, tx, fx, first.At); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -82,10 +92,9 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 
 // UpdateRequest replaces the request's state and document if its stored
 // version is still r.Version, stores it as r.Version+1 and appends entry
-// to the timeline, and enqueues jobs (time-outs, sends) in the same
-// transaction, so a crash never keeps a state without the work it asks
-// for; otherwise it returns ErrConflict and changes nothing.
-func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry, jobs ...NewJob) error {
+// to the timeline with the change's effects; otherwise it returns
+// ErrConflict and changes nothing.
+func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry, fx Effects) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
@@ -108,7 +117,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry Timeli
 	if err := s.addTimeline(ctx, tx, r.ID, seq, entry); err != nil {
 		return err
 	}
-	if err := s.enqueueAll(ctx, tx, jobs); err != nil {
+	if err := s.storeEffects(ctx, tx, fx, entry.At); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -117,13 +126,13 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry Timeli
 	return nil
 }
 
-func (s *Store) enqueueAll(ctx context.Context, tx *sql.Tx, jobs []NewJob) error {
-	for _, j := range jobs {
+func (s *Store) storeEffects(ctx context.Context, tx *sql.Tx, fx Effects, at time.Time) error {
+	for _, j := range fx.Jobs {
 		if _, err := s.enqueue(ctx, tx, j); err != nil {
 			return err
 		}
 	}
-	return nil
+	return s.appendRecords(ctx, tx, fx.Ledger, at)
 }
 
 func (s *Store) addTimeline(ctx context.Context, tx *sql.Tx, id string, seq int, e TimelineEntry) error {

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 )
 
 func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
@@ -13,10 +15,10 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 	for name, s := range testStores(t) {
 		t.Run(name, func(t *testing.T) {
 			r := RequestRecord{ID: "r1", Owner: "LV/LV/010101-12345", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{"a":1}`), CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft", ExpectedBy: t0.Add(2 * time.Minute)}); err != nil {
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft", ExpectedBy: t0.Add(2 * time.Minute)}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}); err == nil {
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{}); err == nil {
 				t.Fatal("a second request with the same id was stored")
 			}
 			got, err := s.Request(ctx, "r1")
@@ -25,12 +27,12 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 			}
 
 			got.State, got.Doc, got.UpdatedAt = "ready", []byte(`{"a":2}`), t0.Add(time.Second)
-			if err := s.UpdateRequest(ctx, *got, TimelineEntry{At: t0.Add(time.Second), Event: "provider_found", State: "ready"}); err != nil {
+			if err := s.UpdateRequest(ctx, *got, TimelineEntry{At: t0.Add(time.Second), Event: "provider_found", State: "ready"}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			stale := *got // still Version 1
 			stale.State = "cancelled"
-			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}); !errors.Is(err, ErrConflict) {
+			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("update from a stale version: %v, want ErrConflict", err)
 			}
 			now, _ := s.Request(ctx, "r1")
@@ -43,7 +45,7 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 			}
 
 			other := RequestRecord{ID: "r2", Owner: "LV/LV/020202-54321", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateRequest(ctx, other, TimelineEntry{At: t0, Event: "created", State: "draft"}); err != nil {
+			if err := s.CreateRequest(ctx, other, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			mine, err := s.RequestsOf(ctx, "LV/LV/010101-12345")
@@ -66,7 +68,7 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
 			timeout := NewJob{ID: "timeout/r1", Kind: "timeout", RunAt: t0.Add(time.Hour)}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, timeout); err != nil {
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{Jobs: []NewJob{timeout}}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Jobs().Job(ctx, "timeout/r1"); err != nil {
@@ -74,11 +76,11 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 			}
 			stale := r
 			r.Version, r.State = 1, "ready"
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "provider_found", State: "ready"}, NewJob{ID: "send/r1", Kind: "send", RunAt: t0}); err != nil {
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "provider_found", State: "ready"}, Effects{Jobs: []NewJob{{ID: "send/r1", Kind: "send", RunAt: t0}}}); err != nil {
 				t.Fatal(err)
 			}
 			stale.Version, stale.State = 1, "cancelled"
-			err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, NewJob{ID: "stale/r1", Kind: "send", RunAt: t0})
+			err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{Jobs: []NewJob{{ID: "stale/r1", Kind: "send", RunAt: t0}}})
 			if !errors.Is(err, ErrConflict) {
 				t.Fatalf("stale update: %v, want ErrConflict", err)
 			}
@@ -87,7 +89,7 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 			}
 			// A job that cannot be stored rolls the state change back.
 			r.Version, r.State = 2, "sent"
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, NewJob{Kind: "", RunAt: t0}); err == nil {
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, Effects{Jobs: []NewJob{{Kind: "", RunAt: t0}}}); err == nil {
 				t.Fatal("an update with an invalid job was stored")
 			}
 			if got, _ := s.Request(ctx, "r1"); got.State != "ready" || got.Version != 2 {
@@ -102,7 +104,7 @@ func TestEvidenceKeptAndReplaced(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	for name, s := range testStores(t) {
 		t.Run(name, func(t *testing.T) {
-			if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, TimelineEntry{At: t0}); err != nil {
+			if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, TimelineEntry{At: t0}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			pdf := []byte("%PDF-1.7\x00\xff binary")
@@ -121,6 +123,45 @@ func TestEvidenceKeptAndReplaced(t *testing.T) {
 			}
 			if err := s.PutEvidence(ctx, EvidenceDoc{RequestID: "nope", Index: 0, Data: pdf}); err == nil && name == "postgres" {
 				t.Fatal("evidence of an unknown request was stored")
+			}
+		})
+	}
+}
+
+// The ledger lines of a change are appended with it: a refused change
+// leaves no line, an accepted one leaves its lines on an intact chain.
+func TestUpdateRequestAppendsLedgerInItsTransaction(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "ready", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "ready"}, Effects{}); err != nil {
+				t.Fatal(err)
+			}
+			consent := ledger.Record{Actor: "o", OnBehalfOf: "o", Action: "explicit_request_given", RequestID: "r1"}
+			r.Version = 1
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0.Add(time.Second), Event: "explicit_request_given", State: "ready"}, Effects{Ledger: []ledger.Record{consent}}); err != nil {
+				t.Fatal(err)
+			}
+			stale := r // Version 1 again
+			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{Ledger: []ledger.Record{{Actor: "o", OnBehalfOf: "o", Action: "cancel"}}}); !errors.Is(err, ErrConflict) {
+				t.Fatalf("stale update: %v", err)
+			}
+			r.Version = 2
+			bad := ledger.Record{Actor: "o", OnBehalfOf: "o", Action: "Not A Token"}
+			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, Effects{Ledger: []ledger.Record{bad}}); err == nil {
+				t.Fatal("an update with an invalid ledger record was stored")
+			}
+			entries, err := s.Ledger().Entries(ctx, 0, 10)
+			if err != nil || len(entries) != 1 || entries[0].Action != "explicit_request_given" || !entries[0].Time.Equal(t0.Add(time.Second)) {
+				t.Fatalf("ledger = %+v, %v; want the one accepted line", entries, err)
+			}
+			if n, err := ledger.New(s.Ledger()).Verify(ctx); err != nil || n != 1 {
+				t.Fatalf("Verify = %d, %v", n, err)
+			}
+			if got, _ := s.Request(ctx, "r1"); got.Version != 2 || got.State != "ready" {
+				t.Fatalf("request after the refused updates: %+v", got)
 			}
 		})
 	}

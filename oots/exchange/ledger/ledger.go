@@ -60,16 +60,21 @@ func (l *Ledger) Append(ctx context.Context, r Record) (Entry, error) {
 	if err := r.Validate(); err != nil {
 		return Entry{}, err
 	}
-	at := l.now().UTC().Truncate(time.Microsecond)
-	e, err := l.store.AppendEntry(ctx, func(head Head) (Entry, error) {
-		e := Entry{Record: r, Seq: head.Seq + 1, Time: at, Prev: head.Hash}
-		e.Hash = e.ComputeHash()
-		return e, nil
-	})
+	at := l.now()
+	e, err := l.store.AppendEntry(ctx, func(head Head) (Entry, error) { return Next(head, r, at), nil })
 	if err != nil {
 		return Entry{}, fmt.Errorf("ledger: append %s: %w", r.Action, err)
 	}
 	return e, nil
+}
+
+// Next is the entry that adds r, at time at, to a chain whose head is
+// head. It does not validate r; storages that append records as part of
+// their own transactions call it with the head they locked.
+func Next(head Head, r Record, at time.Time) Entry {
+	e := Entry{Record: r, Seq: head.Seq + 1, Time: at.UTC().Truncate(time.Microsecond), Prev: head.Hash}
+	e.Hash = e.ComputeHash()
+	return e
 }
 
 // Validate checks that the required fields (Actor, OnBehalfOf, Action) are
