@@ -44,16 +44,14 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.buttons = append(sh.buttons, newNavButton(icon, lang.L(key), func() { sh.Select(i) }))
 	}
 	requests := NewRequestsScreen(win, s)
-	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s, func(id string) {
+	openRequest := func(id string) {
 		sh.Select(TabRequests)
 		requests.Open(id)
-	}))
+	}
+	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s, openRequest))
 	add(theme.DocumentIcon(), "nav.requests", requests)
-	add(theme.FolderIcon(), "nav.wallet", NewEmptyState(theme.FolderIcon(), "wallet"))
-	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, func(id string) {
-		sh.Select(TabRequests)
-		requests.Open(id)
-	}))
+	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))
+	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, openRequest))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(s))
 
 	nav := container.NewVBox()
