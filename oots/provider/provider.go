@@ -67,6 +67,16 @@ func New(cfg Config) (*Provider, error) {
 		st.close()
 		return nil, fmt.Errorf("provider: %w", err)
 	}
+	// Dir is this provider's alone: unfinished claims are from a run that
+	// died, and the requesters' retries of those messages are taken now.
+	if n, err := db.ReleaseClaims(ctx); err != nil {
+		cancel()
+		st.close()
+		db.Close()
+		return nil, fmt.Errorf("provider: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("provider: messages an earlier run did not finish will be taken again", "messages", n)
+	}
 	p := &Provider{
 		cfg: cfg, cat: cat, store: st, as4db: db,
 		previewURL: strings.TrimSuffix(cfg.PreviewURL, "/"),

@@ -48,6 +48,14 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 		return nil, fmt.Errorf("requester: as4 store: %w", err)
 	}
 	r.db = db
+	// Dir is this requester's alone: unfinished claims are from a run that
+	// died, and the providers' retries of those answers are taken now.
+	if n, err := db.ReleaseClaims(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("requester: %w", err)
+	} else if n > 0 {
+		cfg.Logger.Info("requester: answers an earlier run did not finish will be taken again", "messages", n)
+	}
 	r.sender = &as4.Sender{
 		Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 		Outbox: db, Dir: filepath.Join(cfg.Dir, "outbox"), Client: cfg.Client,

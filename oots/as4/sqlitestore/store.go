@@ -188,6 +188,19 @@ func (s *Store) Release(ctx context.Context, messageID string) error {
 	return nil
 }
 
+// ReleaseClaims drops every claim on a received message that was not
+// completed, and returns how many: the listeners that held them died with
+// their process, and the sender's retries must be processed rather than
+// answered "in progress" until the leases run out. Call it at start-up,
+// and only when this process alone uses the file.
+func (s *Store) ReleaseClaims(ctx context.Context) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM as4_received WHERE done_at IS NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("sqlitestore: release claims: %w", err)
+	}
+	return res.RowsAffected()
+}
+
 // Purge deletes received-message records and finished outbox entries
 // older than before (the duplicate-detection window of the P-Modes) and
 // returns how many rows went.

@@ -81,7 +81,8 @@ type Node struct {
 }
 
 // Start listens on five loopback ports (two AS4 listeners per side and
-// the preview space), builds or loads the demo setup for them, and starts
+// the preview space; the ports of the last start when they are free, so
+// PreviewLocations and queued messages stay valid across a restart), builds or loads the demo setup for them, and starts
 // the provider and the requester (with its Run loop). Close stops all.
 func Start(ctx context.Context, opts Options) (n *Node, err error) {
 	if opts.Dir == "" || opts.OnAnswer == nil {
@@ -109,13 +110,8 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 			started.Close()
 		}
 	}()
-	var lc net.ListenConfig
-	for range 5 {
-		l, err := lc.Listen(ctx, "tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, fmt.Errorf("demonode: listen: %w", err)
-		}
-		lns = append(lns, l)
+	if lns, err = listenAgain(ctx, opts.Dir, 5); err != nil {
+		return nil, err
 	}
 	url := func(l net.Listener) string { return "http://" + l.Addr().String() + "/as4" }
 	n.RequesterEndpoints = []string{url(lns[0]), url(lns[1])}
