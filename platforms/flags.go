@@ -22,16 +22,20 @@ type ServiceFlags struct {
 	// DemoTokens gives the demo citizen and clerk bearer tokens, as
 	// "citizen=TOKEN,clerk=TOKEN", until sign-in lands.
 	DemoTokens string
+	// MemberState is the folder of a demo member state running on its
+	// own, shared by several service processes (exchange.Config.MemberState).
+	MemberState string
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
 // neither the flag nor VIENREIZ_LISTEN is set.
 func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.Listen, "listen", envOr("VIENREIZ_LISTEN", defaultListen), "address of the exchange service's REST API (VIENREIZ_LISTEN)")
-	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database ("+DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
+	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database and the AS4 state ("+DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
 	fs.StringVar(&f.Database, "database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
 	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
 	fs.StringVar(&f.DemoTokens, "demo-tokens", os.Getenv("VIENREIZ_DEMO_TOKENS"), "citizen=TOKEN,clerk=TOKEN: bearer tokens of the demo citizen and clerk for the request API (VIENREIZ_DEMO_TOKENS)")
+	fs.StringVar(&f.MemberState, "member-state", os.Getenv("VIENREIZ_MEMBER_STATE"), "folder of a demo member state started with -demo-member-state, to share it with other service processes on one PostgreSQL (VIENREIZ_MEMBER_STATE)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -51,7 +55,7 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 // Config returns the exchange service configuration, with the default
 // data directory when neither a folder nor a database was given.
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
-	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log}
+	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, MemberState: f.MemberState, Logger: log}
 	if f.DemoTokens != "" {
 		tokens, err := demoTokens(f.DemoTokens)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -48,6 +49,12 @@ type Config struct {
 	// …/query/dsd/rest/search below it). Empty means the embedded demo
 	// directory, served by this service under /oots/directory.
 	DirectoryURL string
+	// MemberState is the folder of a demo member state running in its own
+	// process (vienreiz-server -demo-member-state), for several service
+	// processes sharing one PostgreSQL database: each joins it with its own
+	// outbox and receives answers at POST /as4. Empty means the embedded
+	// demo member state (unless DirectoryURL is set).
+	MemberState string
 }
 
 // directoryPath is where the embedded demo directory is served.
@@ -59,7 +66,7 @@ type Server struct {
 	stopWork context.CancelFunc
 	workDone chan struct{}
 	store    *store.Store
-	node     *demonode.Node // the embedded demo member state, if any
+	member   io.Closer // the embedded or joined demo member state, if any
 	http     *http.Server
 	ln       net.Listener
 	done     chan error
@@ -110,6 +117,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	dirURL := cfg.DirectoryURL
+	if cfg.MemberState != "" {
+		info, err := demonode.LoadMemberState(cfg.MemberState)
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return nil, fmt.Errorf("exchange: %w", err)
+		}
+		dirURL = info.DirectoryURL
+	}
 	if dirURL == "" {
 		demo, err := commonsvc.DemoDirectory()
 		if err != nil {
@@ -135,17 +151,31 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		}
 	}
 	reqs := NewRequests(RequestsConfig{Store: st, Directory: dir, Worker: workerName(cfg.DataDir), Log: log})
-	var node *demonode.Node
-	if cfg.DirectoryURL == "" {
-		// The embedded default: the demo member state and our access
-		// points run here too, over real AS4 on loopback.
-		node, err = demonode.Start(ctx, demonode.Options{Dir: filepath.Join(stateDir, "oots"), OnAnswer: reqs.OnAnswer, Logger: log})
+	var member io.Closer
+	switch {
+	case cfg.MemberState != "":
+		// A demo member state shared by several service processes: our
+		// requester (with its own outbox) joins it.
+		j, err := demonode.Join(ctx, demonode.JoinOptions{
+			MemberState: cfg.MemberState, Dir: filepath.Join(stateDir, "oots", "requester"), OnAnswer: reqs.OnAnswer, Logger: log,
+		})
 		if err != nil {
 			ln.Close()
 			st.Close()
 			return nil, fmt.Errorf("exchange: demo member state: %w", err)
 		}
-		reqs.transport, reqs.preview = node.Requester(), node.PreviewClient()
+		mux.Handle("POST /as4", j.AS4Handler())
+		reqs.transport, reqs.preview, member = j.Requester, j.PreviewClient(), j
+	case cfg.DirectoryURL == "":
+		// The embedded default: the demo member state and our access
+		// points run here too, over real AS4 on loopback.
+		node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(stateDir, "oots"), OnAnswer: reqs.OnAnswer, Logger: log})
+		if err != nil {
+			ln.Close()
+			st.Close()
+			return nil, fmt.Errorf("exchange: demo member state: %w", err)
+		}
+		reqs.transport, reqs.preview, member = node.Requester(), node.PreviewClient(), node
 	}
 	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
 	workCtx, stopWork := context.WithCancel(context.Background())
@@ -157,7 +187,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{
 		stopWork: stopWork,
 		workDone: workDone,
-		node:     node,
+		member:   member,
 		store:    st,
 		ln:       ln,
 		done:     make(chan error, 1),
@@ -193,9 +223,9 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	s.stopWork()
 	<-s.workDone
-	if s.node != nil {
-		if nerr := s.node.Close(); err == nil {
-			err = nerr
+	if s.member != nil {
+		if merr := s.member.Close(); err == nil {
+			err = merr
 		}
 	}
 	if cerr := s.store.Close(); err == nil {

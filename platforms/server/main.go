@@ -8,13 +8,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/oots/requester/demonode"
 	"github.com/vienreiz/vienreiz/platforms"
 )
 
@@ -22,6 +25,12 @@ const usage = `vienreiz-server runs the Vienreiz exchange service without the ap
 
 Usage:
   vienreiz-server [flags]
+
+Scale-out on one PostgreSQL, sharing one demo member state:
+  vienreiz-server -demo-member-state -data-dir /srv/demo \
+      -answer-to http://10.0.0.1:8080/as4,http://10.0.0.2:8080/as4
+  vienreiz-server -listen 10.0.0.1:8080 -data-dir /srv/a -database postgres://… -member-state /srv/demo
+  vienreiz-server -listen 10.0.0.2:8080 -data-dir /srv/b -database postgres://… -member-state /srv/demo
 
 Flags (each can also be set by the environment variable shown):
 `
@@ -36,6 +45,8 @@ func run(args []string, stderr io.Writer) int {
 	var sf platforms.ServiceFlags
 	sf.Register(fs, "127.0.0.1:8080")
 	version := fs.Bool("version", false, "print the version and exit")
+	memberState := fs.Bool("demo-member-state", false, "run only the demo member state (provider, access points, preview space, EB/DSD) in -data-dir, for service processes started with -member-state")
+	answerTo := fs.String("answer-to", os.Getenv("VIENREIZ_ANSWER_TO"), "with -demo-member-state: comma-separated /as4 URLs of the service processes, where answers go, primary first (VIENREIZ_ANSWER_TO)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -62,6 +73,9 @@ func run(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if *memberState {
+		return runMemberState(ctx, cfg.DataDir, *answerTo, log, stderr)
+	}
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
@@ -72,6 +86,34 @@ func run(args []string, stderr io.Writer) int {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Close(shutdown); err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: shutdown: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// runMemberState runs the demo member state alone until ctx ends.
+func runMemberState(ctx context.Context, dir, answerTo string, log *slog.Logger, stderr io.Writer) int {
+	var endpoints []string
+	for _, e := range strings.Split(answerTo, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			endpoints = append(endpoints, e)
+		}
+	}
+	if dir == "" || len(endpoints) == 0 {
+		fmt.Fprintln(stderr, "vienreiz-server: -demo-member-state needs -data-dir and -answer-to")
+		return 2
+	}
+	ms, err := demonode.StartMemberState(ctx, demonode.MemberStateOptions{Dir: dir, RequesterEndpoints: endpoints, Logger: log})
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
+		return 1
+	}
+	log.Info("demo member state listening", "folder", dir, "directory", ms.Info.DirectoryURL,
+		"access_points", strings.Join(ms.Info.ProviderEndpoints, " "), "answers_to", strings.Join(endpoints, " "))
+	<-ctx.Done()
+	log.Info("shutting down")
+	if err := ms.Close(); err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: shutdown: %v\n", err)
 		return 1
 	}

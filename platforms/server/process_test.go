@@ -40,12 +40,20 @@ type serverProcess struct {
 	done chan struct{}
 }
 
-// startServer starts the server with args (plus demo tokens and JSON
-// logs) and waits until it listens.
+// startServer starts the exchange service with args (after a free
+// port, demo tokens and JSON logs, so args may override them) and waits
+// until it listens.
 func startServer(t *testing.T, args ...string) *serverProcess {
 	t.Helper()
-	args = append([]string{"-listen", "127.0.0.1:0", "-log-json", "-demo-tokens", "citizen=" + citizenToken + ",clerk=" + clerkToken}, args...)
-	cmd := exec.Command(os.Args[0], args...)
+	args = append([]string{"-listen", "127.0.0.1:0", "-demo-tokens", "citizen=" + citizenToken + ",clerk=" + clerkToken}, args...)
+	return startProcess(t, "exchange service listening", args...)
+}
+
+// startProcess starts vienreiz-server with args and JSON logs and waits
+// for the log line ready.
+func startProcess(t *testing.T, ready string, args ...string) *serverProcess {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append([]string{"-log-json"}, args...)...)
 	cmd.Env = append(os.Environ(), serverEnv+"=1")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -67,7 +75,7 @@ func startServer(t *testing.T, args ...string) *serverProcess {
 			p.logs.WriteByte('\n')
 			p.mu.Unlock()
 			var rec struct{ Msg, URL string }
-			if json.Unmarshal(line, &rec) == nil && rec.Msg == "exchange service listening" {
+			if json.Unmarshal(line, &rec) == nil && rec.Msg == ready {
 				listening <- rec.URL
 			}
 		}

@@ -123,11 +123,12 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 		return nil, err
 	}
 	n.reqSide = reqSide
-	cert, pool, err := previewTLS(time.Now())
+	cert, root, err := previewTLS(time.Now())
 	if err != nil {
 		return nil, err
 	}
-	n.PreviewRoots = pool
+	n.PreviewRoots = x509.NewCertPool()
+	n.PreviewRoots.AddCert(root)
 	n.prov, err = provider.New(provider.Config{
 		PModes: provSide.Config, Identity: provSide.Identity, Trust: provSide.Trust,
 		Directory: opts.Directory, Dir: filepath.Join(opts.Dir, "provider"), PreviewURL: n.PreviewURL,
@@ -199,12 +200,7 @@ func (n *Node) Requester() *requester.Requester {
 }
 
 // PreviewClient returns an https client that trusts the preview space.
-func (n *Node) PreviewClient() *http.Client {
-	return &http.Client{
-		Timeout:   30 * time.Second,
-		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: n.PreviewRoots, MinVersion: tls.VersionTLS12}},
-	}
-}
+func (n *Node) PreviewClient() *http.Client { return previewClient(n.PreviewRoots) }
 
 // RestartRequester closes the requester and opens it again over the same
 // state, as a process restart would: what its outbox holds is sent by the

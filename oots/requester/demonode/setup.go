@@ -55,7 +55,8 @@ func sides(dir, password string, reqEPs, provEPs []string, ids []pmode.PartyID) 
 	return req, prov, nil
 }
 
-// rewrite sets the endpoints of both parties and the provider's ids.
+// rewrite sets the endpoints of both parties and, unless ids is nil, the
+// provider's ids.
 func rewrite(c *pmode.Config, reqEPs, provEPs []string, ids []pmode.PartyID) error {
 	r, err := c.Party(RequesterParty)
 	if err != nil {
@@ -67,7 +68,9 @@ func rewrite(c *pmode.Config, reqEPs, provEPs []string, ids []pmode.PartyID) err
 	}
 	r.Endpoints = append([]string(nil), reqEPs...)
 	p.Endpoints = append([]string(nil), provEPs...)
-	p.IDs = append([]pmode.PartyID(nil), ids...)
+	if ids != nil {
+		p.IDs = append([]pmode.PartyID(nil), ids...)
+	}
 	if err := c.Validate(); err != nil {
 		return fmt.Errorf("demonode: rewritten setup of %s: %w", c.Self, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/big"
 	"net"
+	"net/http"
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4/keys/testpki"
@@ -17,8 +18,8 @@ import (
 const previewKeyName = "Vienreiz demo preview space"
 
 // previewTLS issues a server certificate for 127.0.0.1 and localhost from
-// a test CA made now, and returns it with a pool holding that CA's root.
-func previewTLS(now time.Time) (tls.Certificate, *x509.CertPool, error) {
+// a test CA made now, and returns it with that CA's root.
+func previewTLS(now time.Time) (tls.Certificate, *x509.Certificate, error) {
 	pki, err := testpki.New(now)
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("demonode: preview CA: %w", err)
@@ -41,7 +42,13 @@ func previewTLS(now time.Time) (tls.Certificate, *x509.CertPool, error) {
 	if err != nil {
 		return tls.Certificate{}, nil, fmt.Errorf("demonode: preview certificate: %w", err)
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(pki.Root)
-	return tls.Certificate{Certificate: [][]byte{der, pki.Issuer.Raw}, PrivateKey: key}, pool, nil
+	return tls.Certificate{Certificate: [][]byte{der, pki.Issuer.Raw}, PrivateKey: key}, pki.Root, nil
+}
+
+// previewClient is an https client that trusts the preview space's root.
+func previewClient(roots *x509.CertPool) *http.Client {
+	return &http.Client{
+		Timeout:   30 * time.Second,
+		Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}},
+	}
 }
