@@ -3,6 +3,7 @@ package exchange_test
 import (
 	"context"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -93,4 +94,82 @@ func BenchmarkCreateRequest(b *testing.B) {
 			})
 		})
 	}
+}
+
+// BenchmarkCreateRequestAt500PerSecond offers POST /v1/requests at a
+// steady 500 requests a second (open loop: each request starts on its
+// schedule, whether or not the earlier ones finished, and its latency
+// counts from that scheduled start) on SQLite and, when
+// VIENREIZ_TEST_POSTGRES is set, PostgreSQL, and reports p50 and p99
+// latency. The baseline is GET /v1/health offered the same way in the same
+// run; p99-ratio is create's p99 over the baseline's.
+func BenchmarkCreateRequestAt500PerSecond(b *testing.B) {
+	cfgs := map[string]exchange.Config{"sqlite": {DataDir: b.TempDir()}}
+	if dsn := pgtest.Fresh(b); dsn != "" {
+		cfgs["postgres"] = exchange.Config{Database: dsn}
+	}
+	for name, cfg := range cfgs {
+		b.Run(name, func(b *testing.B) {
+			cfg.Logger, cfg.Auth = quietLog(), exchange.BearerTokens{"t": exchange.DemoCitizen()}
+			s, err := exchange.Start(context.Background(), cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close(context.Background())
+			c := client.New(s.URL()).WithToken("t")
+			ctx := context.Background()
+			svc, err := c.Service(ctx, "lv-ehic")
+			if err != nil {
+				b.Fatal(err)
+			}
+			in := api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"}
+			var baseline time.Duration
+			b.Run("baseline-health", func(b *testing.B) {
+				baseline = offer(b, 500, func() error { _, err := c.Health(ctx); return err })
+			})
+			b.Run("create", func(b *testing.B) {
+				p99 := offer(b, 500, func() error { _, err := c.CreateRequest(ctx, in); return err })
+				if baseline > 0 {
+					b.ReportMetric(float64(p99)/float64(baseline), "p99-ratio")
+				}
+			})
+		})
+	}
+}
+
+// offer starts b.N calls at perSecond, each in its own goroutine, waits
+// for all, reports p50-ms, p99-ms and the rate reached, and returns p99.
+func offer(b *testing.B, perSecond int, call func() error) time.Duration {
+	b.Helper()
+	interval := time.Second / time.Duration(perSecond)
+	lat := make([]time.Duration, b.N)
+	errs := make(chan error, b.N)
+	var wg sync.WaitGroup
+	b.ResetTimer()
+	start := time.Now()
+	for i := range b.N {
+		due := start.Add(time.Duration(i) * interval)
+		time.Sleep(time.Until(due))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := call(); err != nil {
+				errs <- err
+			}
+			lat[i] = time.Since(due)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	close(errs)
+	for err := range errs {
+		b.Fatal(err)
+	}
+	slices.Sort(lat)
+	p99 := lat[len(lat)*99/100]
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(p99.Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
+	return p99
 }

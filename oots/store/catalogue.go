@@ -22,7 +22,7 @@ func (s *Store) SeedCatalogue(ctx context.Context, c *catalogue.Catalogue) (bool
 	if err := c.Validate(); err != nil {
 		return false, err
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("store: seeding catalogue: %w", err)
 	}

@@ -30,7 +30,7 @@ func (s *Store) PutEvidence(ctx context.Context, d EvidenceDoc) error {
 	if data == nil {
 		data = []byte{}
 	}
-	if _, err := s.db.ExecContext(ctx, s.q(`INSERT INTO evidence (request_id, idx, content_type, sha256, size, data) VALUES (?, ?, ?, ?, ?, ?)
+	if _, err := s.w.ExecContext(ctx, s.q(`INSERT INTO evidence (request_id, idx, content_type, sha256, size, data) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (request_id, idx) DO UPDATE SET content_type = excluded.content_type, sha256 = excluded.sha256, size = excluded.size, data = excluded.data`),
 		d.RequestID, d.Index, d.ContentType, d.SHA256, len(data), data); err != nil {
 		return fmt.Errorf("store: keeping evidence %s/%d: %w", d.RequestID, d.Index, err)

@@ -77,7 +77,7 @@ func (s *Store) Jobs() Jobs { return Jobs{s: s} }
 // Enqueue stores j. It reports false, changing nothing, when a job with
 // j.ID is already queued, running or dead.
 func (q Jobs) Enqueue(ctx context.Context, j NewJob) (bool, error) {
-	return q.s.enqueue(ctx, q.s.db, j)
+	return q.s.enqueue(ctx, q.s.w, j)
 }
 
 // execer is a database or a transaction.
@@ -130,7 +130,7 @@ func (q Jobs) ClaimQueued(ctx context.Context, id, owner string, now time.Time, 
 	}
 	until := now.Add(lease)
 	j := Job{ID: id, LeaseUntil: until}
-	err := q.s.db.QueryRowContext(ctx, q.s.q(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until_us = ?, run_at_us = ?
+	err := q.s.w.QueryRowContext(ctx, q.s.q(`UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_owner = ?, lease_until_us = ?, run_at_us = ?
 		WHERE id = ? AND state = 'queued' RETURNING kind, payload, attempts, max_attempts`),
 		owner, until.UnixMicro(), until.UnixMicro(), id).Scan(&j.Kind, &j.Payload, &j.Attempt, &j.MaxAttempts)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -147,7 +147,7 @@ func (q Jobs) ClaimQueued(ctx context.Context, id, owner string, now time.Time, 
 // was doing when it died is taken up at once rather than when the lease
 // runs out. It returns how many jobs it released.
 func (q Jobs) ReleaseOwner(ctx context.Context, owner string, now time.Time) (int64, error) {
-	res, err := q.s.db.ExecContext(ctx, q.s.q(`UPDATE jobs SET run_at_us = ?, lease_until_us = ? WHERE state = 'running' AND lease_owner = ?`),
+	res, err := q.s.w.ExecContext(ctx, q.s.q(`UPDATE jobs SET run_at_us = ?, lease_until_us = ? WHERE state = 'running' AND lease_owner = ?`),
 		now.UnixMicro(), now.UnixMicro(), owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: release the jobs of %s: %w", owner, err)
@@ -166,7 +166,7 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	}
 	s := q.s
 	nowUS, until := now.UnixMicro(), now.Add(lease)
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("store: claim: %w", err)
 	}
@@ -228,7 +228,7 @@ func (q Jobs) Extend(ctx context.Context, id, owner string, now time.Time, lease
 		return fmt.Errorf("store: extend job %s: lease %s must be positive", id, lease)
 	}
 	until := now.Add(lease).UnixMicro()
-	res, err := q.s.db.ExecContext(ctx, q.s.q(`UPDATE jobs SET lease_until_us = ?, run_at_us = ? WHERE id = ? AND state = 'running' AND lease_owner = ? AND lease_until_us > ?`),
+	res, err := q.s.w.ExecContext(ctx, q.s.q(`UPDATE jobs SET lease_until_us = ?, run_at_us = ? WHERE id = ? AND state = 'running' AND lease_owner = ? AND lease_until_us > ?`),
 		until, until, id, owner, now.UnixMicro())
 	if err != nil {
 		return fmt.Errorf("store: extend job %s: %w", id, err)
@@ -242,7 +242,7 @@ func (q Jobs) Extend(ctx context.Context, id, owner string, now time.Time, lease
 // Complete removes a finished job. It returns ErrLeaseLost when owner no
 // longer holds the job.
 func (q Jobs) Complete(ctx context.Context, id, owner string) error {
-	res, err := q.s.db.ExecContext(ctx, q.s.q(`DELETE FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ?`), id, owner)
+	res, err := q.s.w.ExecContext(ctx, q.s.q(`DELETE FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ?`), id, owner)
 	if err != nil {
 		return fmt.Errorf("store: complete job %s: %w", id, err)
 	}
@@ -261,7 +261,7 @@ func (q Jobs) Fail(ctx context.Context, id, owner string, now time.Time, reason 
 		reason = reason[:1024]
 	}
 	s := q.s
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return false, fmt.Errorf("store: fail job %s: %w", id, err)
 	}

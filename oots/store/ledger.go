@@ -37,7 +37,7 @@ func (s *Store) forUpdate() string {
 // AppendEntry implements ledger.Storage.
 func (l LedgerStore) AppendEntry(ctx context.Context, build func(ledger.Head) (ledger.Entry, error)) (ledger.Entry, error) {
 	s := l.s
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return ledger.Entry{}, fmt.Errorf("store: ledger append: %w", err)
 	}
@@ -173,7 +173,7 @@ func (l LedgerStore) Bounds(ctx context.Context) (anchor, head ledger.Head, err 
 // PurgeBefore implements ledger.Storage.
 func (l LedgerStore) PurgeBefore(ctx context.Context, cutoff time.Time) (int, error) {
 	s := l.s
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("store: ledger purge: %w", err)
 	}

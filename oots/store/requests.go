@@ -69,7 +69,7 @@ type Effects struct {
 // CreateRequest stores a new request (Version 1) with the first entry of
 // its timeline and its effects.
 func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry, fx Effects) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
 	}
@@ -95,7 +95,7 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 // to the timeline with the change's effects; otherwise it returns
 // ErrConflict and changes nothing.
 func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry, fx Effects) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
 	}

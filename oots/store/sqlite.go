@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
+	"time"
 
 	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -15,31 +17,50 @@ import (
 // foreign database is recognised before anything is written to it.
 const applicationID = 0x565A5231
 
-// openSQLite opens (or creates) the SQLite file at path. An existing file is
-// first inspected read-only: if it is corrupt or belongs to another program
-// it is refused untouched.
-func openSQLite(ctx context.Context, path string) (*sql.DB, error) {
+// sqliteReaders bounds the reading connections of an SQLite store.
+const sqliteReaders = 8
+
+// openSQLite opens (or creates) the SQLite file at path, returning a pool
+// of readers and a single writer connection. An existing file is first
+// inspected read-only: if it is corrupt or belongs to another program it
+// is refused untouched.
+func openSQLite(ctx context.Context, path string) (db, w *sql.DB, err error) {
 	if info, err := os.Stat(path); err == nil {
 		if info.IsDir() {
-			return nil, fmt.Errorf("store: %s is a directory, not a database file", path)
+			return nil, nil, fmt.Errorf("store: %s is a directory, not a database file", path)
 		}
 		if info.Size() > 0 {
 			if err := inspectSQLite(ctx, path); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("store: %w", err)
+		return nil, nil, fmt.Errorf("store: %w", err)
 	}
-	db, err := sql.Open("sqlite", sqlitedsn.For(path, "NORMAL", "foreign_keys(1)"))
-	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	open := func(conns int, pragmas ...string) (*sql.DB, error) {
+		db, err := sql.Open("sqlite", sqlitedsn.For(path, "NORMAL", append([]string{"foreign_keys(1)"}, pragmas...)...))
+		if err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		db.SetMaxOpenConns(conns)
+		db.SetMaxIdleConns(conns)
+		if err := db.PingContext(ctx); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+		return db, nil
 	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	// The writer first: it creates the file and switches it to WAL. Its
+	// commits never copy the log back into the file (that is the
+	// checkpointer's job, see checkpoints), so no write waits for it.
+	if w, err = open(1, "wal_autocheckpoint(0)"); err != nil {
+		return nil, nil, err
 	}
-	return db, nil
+	if db, err = open(sqliteReaders); err != nil {
+		w.Close()
+		return nil, nil, err
+	}
+	return db, w, nil
 }
 
 // inspectSQLite checks, without writing, that path is an SQLite database
@@ -65,4 +86,28 @@ func inspectSQLite(ctx context.Context, path string) error {
 		return fmt.Errorf("store: %s belongs to another program (application id %#x, %d schema objects): %w; it was left untouched", path, id, tables, ErrForeignDatabase)
 	}
 	return nil
+}
+
+// checkpointEvery is how often the SQLite write-ahead log is copied back
+// into the database file.
+const checkpointEvery = time.Second
+
+// checkpoints copies the write-ahead log back into the database file
+// every checkpointEvery until stop closes, on a reading connection and
+// without blocking the writer (PASSIVE), so the log stays short and no
+// commit pays for a checkpoint. It closes done when it returns.
+func checkpoints(db *sql.DB, log *slog.Logger, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+		}
+		if _, err := db.Exec("PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
+			log.Warn("store: checkpoint of the write-ahead log failed", "err", err)
+		}
+	}
 }

@@ -24,9 +24,17 @@ var ErrForeignDatabase = errors.New("not a Vienreiz database")
 // Store is the persistence of the exchange service. It is safe for
 // concurrent use.
 type Store struct {
-	db      *sql.DB
+	// db reads; w writes. On SQLite w is one connection, so writers queue
+	// in Go instead of polling the file lock (which made the slowest
+	// writes wait tens of milliseconds), while readers go on in parallel
+	// under WAL. On PostgreSQL both are the same bounded pool.
+	db, w   *sql.DB
 	dialect dialect
 	log     *slog.Logger
+	// stopCheckpoints ends the SQLite checkpointer; checkpointsDone
+	// closes when it has (both nil on PostgreSQL).
+	stopCheckpoints chan struct{}
+	checkpointsDone chan struct{}
 }
 
 // Open connects to the database named by dsn and brings its schema up to
@@ -42,31 +50,43 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 		return nil, errors.New("store: empty database name")
 	}
 	var (
-		db  *sql.DB
-		d   dialect
-		err error
+		db, w *sql.DB
+		d     dialect
+		err   error
 	)
 	if isPostgres(dsn) {
 		db, err = openPostgres(ctx, dsn)
-		d = postgresDialect
+		w, d = db, postgresDialect
 	} else {
-		db, err = openSQLite(ctx, dsn)
+		db, w, err = openSQLite(ctx, dsn)
 		d = sqliteDialect
 	}
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, dialect: d, log: log}
+	s := &Store{db: db, w: w, dialect: d, log: log}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
+	}
+	if d.name == "sqlite" {
+		s.stopCheckpoints, s.checkpointsDone = make(chan struct{}), make(chan struct{})
+		go checkpoints(db, log, s.stopCheckpoints, s.checkpointsDone)
 	}
 	return s, nil
 }
 
 // Close releases the database; SQLite checkpoints its write-ahead log.
 func (s *Store) Close() error {
-	return s.db.Close()
+	if s.stopCheckpoints != nil {
+		close(s.stopCheckpoints)
+		<-s.checkpointsDone
+	}
+	err := s.db.Close()
+	if s.w != s.db {
+		err = errors.Join(err, s.w.Close())
+	}
+	return err
 }
 
 // Ping checks that the database answers.
