@@ -173,3 +173,73 @@ func offer(b *testing.B, perSecond int, call func() error) time.Duration {
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "req/s")
 	return p99
 }
+
+// BenchmarkFullExchange measures one whole demo exchange through the REST
+// API with no user think time: create (EB/DSD look-up), explicit request,
+// QueryRequest over AS4, preview required, preview opened, approval,
+// second QueryRequest, evidence delivered, on SQLite with the embedded
+// demo member state on loopback. It waits for each state by polling the
+// request every millisecond. The baseline is GET /v1/health in the same
+// run.
+func BenchmarkFullExchange(b *testing.B) {
+	s, err := exchange.Start(context.Background(), exchange.Config{
+		DataDir: b.TempDir(), Logger: quietLog(), Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close(context.Background())
+	c := client.New(s.URL()).WithToken("t")
+	ctx := context.Background()
+	var health time.Duration
+	b.Run("baseline-health", func(b *testing.B) {
+		t0 := time.Now()
+		for b.Loop() {
+			if _, err := c.Health(ctx); err != nil {
+				b.Fatal(err)
+			}
+		}
+		health = time.Since(t0) / time.Duration(b.N)
+	})
+	wait := func(b *testing.B, id, state string) {
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+			r, err := c.Request(ctx, id)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if r.State == state {
+				return
+			}
+		}
+		b.Fatalf("request %s did not reach %s", id, state)
+	}
+	b.Run("exchange", func(b *testing.B) {
+		t0 := time.Now()
+		for b.Loop() {
+			r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: birthRequirement, Country: "LV"})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.GiveExplicitRequest(ctx, r.ID); err != nil {
+				b.Fatal(err)
+			}
+			wait(b, r.ID, "preview_required")
+			if _, err := c.OpenPreview(ctx, r.ID); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := c.DecidePreview(ctx, r.ID, "approve"); err != nil {
+				b.Fatal(err)
+			}
+			wait(b, r.ID, "delivered")
+		}
+		per := time.Since(t0) / time.Duration(b.N)
+		b.ReportMetric(float64(per.Microseconds())/1000, "ms/exchange")
+		if health > 0 {
+			b.ReportMetric(float64(per)/float64(health), "x-health")
+		}
+	})
+}
+
+// birthRequirement is the demo catalogue's proof of birth, whose provider
+// asks for a preview.
+const birthRequirement = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"
