@@ -17,6 +17,8 @@ const (
 	jobTimeout = "timeout"
 	// jobSend sends a request's QueryRequest.
 	jobSend = "send"
+	// jobLedgerPurge removes ledger entries past their retention, daily.
+	jobLedgerPurge = "ledger_purge"
 )
 
 // jobLease is how long a worker holds a job before another may take it.
@@ -67,6 +69,9 @@ func (q *Requests) RunJobs(ctx context.Context, interval time.Duration) {
 		q.log.Warn("taking up this worker's earlier jobs", "err", err)
 	} else if n > 0 {
 		q.log.Info("taking up the jobs this worker held when it stopped", "jobs", n)
+	}
+	if err := q.scheduleLedgerPurge(ctx, q.now().UTC()); err != nil {
+		q.log.Warn("scheduling the ledger purge", "err", err)
 	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -125,6 +130,15 @@ func (q *Requests) runJob(ctx context.Context, j store.Job) error {
 	switch j.Kind {
 	case jobTimeout:
 		return q.fireTimeout(ctx, j.Payload)
+	case jobLedgerPurge:
+		n, err := q.ledger.Purge(ctx, q.now())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			q.log.Info("ledger entries past their retention purged", "entries", n)
+		}
+		return q.scheduleLedgerPurge(ctx, q.now().UTC().AddDate(0, 0, 1).Truncate(24*time.Hour).Add(3*time.Hour))
 	case jobSend:
 		var sj sendJob
 		if err := json.Unmarshal([]byte(j.Payload), &sj); err != nil {
@@ -138,6 +152,16 @@ func (q *Requests) runJob(ctx context.Context, j store.Job) error {
 	default:
 		return fmt.Errorf("unknown job kind %q", j.Kind)
 	}
+}
+
+// scheduleLedgerPurge queues the ledger purge of at's day to run at at;
+// the day in the job's id makes it one job a day however many processes
+// ask (ledger.RetentionMonths, principle: kept 12 months then purged).
+func (q *Requests) scheduleLedgerPurge(ctx context.Context, at time.Time) error {
+	_, err := q.store.Jobs().Enqueue(ctx, store.NewJob{
+		ID: jobLedgerPurge + "/" + at.UTC().Format(time.DateOnly), Kind: jobLedgerPurge, RunAt: at,
+	})
+	return err
 }
 
 // sendIfDue sends the QueryRequest of sj if the request still waits for

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -100,5 +101,37 @@ func TestExplicitRequestSendsAtOnce(t *testing.T) {
 	}
 	if _, err := q.store.Jobs().Job(ctx, sendJobID(r.ID, 1)); err == nil {
 		t.Fatal("the send job is left in the queue")
+	}
+}
+
+// TestLedgerPurgeRunsDailyFromTheQueue: the daily purge job removes the
+// entries older than the retention, keeps the rest verifiable, and queues
+// the next day's purge.
+func TestLedgerPurgeRunsDailyFromTheQueue(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	for _, at := range []time.Time{now.AddDate(-1, -1, 0), now.AddDate(0, -1, 0)} {
+		q.ledger.Now = func() time.Time { return at }
+		if _, err := q.ledger.Append(ctx, ledger.Record{Actor: "a", OnBehalfOf: "a", Action: "evidence_viewed"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := q.scheduleLedgerPurge(ctx, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := q.store.Ledger().Entries(ctx, 0, 10)
+	if err != nil || len(entries) != 1 || !entries[0].Time.Equal(now.AddDate(0, -1, 0)) {
+		t.Fatalf("after the purge: %+v, %v; want only the recent entry", entries, err)
+	}
+	if _, err := q.ledger.Verify(ctx); err != nil {
+		t.Fatalf("the chain no longer verifies after the purge: %v", err)
+	}
+	next, err := q.store.Jobs().Job(ctx, "ledger_purge/2026-11-26")
+	if err != nil || !next.RunAt.Equal(time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)) {
+		t.Fatalf("next purge: %+v, %v", next, err)
 	}
 }
