@@ -115,6 +115,16 @@ func (c *Client) Requests(ctx context.Context) ([]api.Request, error) {
 	return out.Requests, nil
 }
 
+// Documents lists the caller's delivered evidence documents, newest
+// first; Evidence downloads one.
+func (c *Client) Documents(ctx context.Context) ([]api.Document, error) {
+	var out api.DocumentList
+	if err := c.get(ctx, "/v1/evidence", nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Documents, nil
+}
+
 // Request returns one of the caller's requests with its timeline.
 func (c *Client) Request(ctx context.Context, id string) (*api.Request, error) {
 	var out api.Request

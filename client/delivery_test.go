@@ -106,6 +106,9 @@ func TestEvidenceDownloadIsTheDeliveredDocument(t *testing.T) {
 	c := client.New(srv.URL()).WithToken(janis)
 	r := deliver(t, c)
 	want := r.Evidence[0]
+	if docs, err := c.Documents(ctx); err != nil || len(docs) != 1 || docs[0].RequestID != r.ID || docs[0].File != want {
+		t.Fatalf("Documents = %+v, %v; want the one delivered", docs, err)
+	}
 
 	doc, err := c.Evidence(ctx, r.ID, want.Index)
 	if err != nil {

@@ -78,6 +78,7 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/requests/{id}/preview", a.signedIn(a.openPreview)},
 		{"POST /v1/requests/{id}/preview/decision", a.signedIn(a.decidePreview)},
 		{"GET /v1/requests/{id}/evidence/{n}", a.signedIn(a.downloadEvidence)},
+		{"GET /v1/evidence", a.signedIn(a.listEvidence)},
 		{"POST /v1/requests/{id}/status", a.signedIn(a.postStatus)},
 		{"GET /v1/ledger", a.signedIn(a.exportLedger)},
 		{"GET /v1/events", a.signedIn(a.serveEvents)},

@@ -78,6 +78,15 @@ func TestFullExchangeOverAS4(t *testing.T) {
 	if events(r) != want {
 		t.Fatalf("timeline\n got %s\nwant %s", events(r), want)
 	}
+	// The wallet's list: the owner's document, nobody else's.
+	var mine, theirs api.DocumentList
+	call(t, base, janisToken, "GET", "/v1/evidence", nil, &mine)
+	if mine.Count != 1 || mine.Documents[0].RequestID != r.ID || mine.Documents[0].File != r.Evidence[0] || mine.Documents[0].Provider == "" || mine.Documents[0].DeliveredAt.IsZero() {
+		t.Fatalf("GET /v1/evidence: %+v", mine)
+	}
+	if call(t, base, ievaToken, "GET", "/v1/evidence", nil, &theirs); theirs.Count != 0 {
+		t.Fatalf("another citizen's evidence list shows %+v", theirs.Documents)
+	}
 }
 
 // TestRefusedPreviewEndsTheRequest: the citizen refuses; no evidence

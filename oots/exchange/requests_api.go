@@ -51,6 +51,11 @@ func (a *restAPI) listRequests(w http.ResponseWriter, r *http.Request, who Princ
 	a.answer(w, r, http.StatusOK, api.RequestList{Requests: list, Count: len(list)}, err)
 }
 
+func (a *restAPI) listEvidence(w http.ResponseWriter, r *http.Request, who Principal) {
+	docs, err := a.reqs.Documents(r.Context(), who)
+	a.answer(w, r, http.StatusOK, api.DocumentList{Documents: docs, Count: len(docs)}, err)
+}
+
 func (a *restAPI) getRequest(w http.ResponseWriter, r *http.Request, who Principal) {
 	out, err := a.reqs.Get(r.Context(), who, r.PathValue("id"))
 	a.answer(w, r, http.StatusOK, out, err)

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -187,4 +188,38 @@ func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int
 		return nil, err
 	}
 	return ev, nil
+}
+
+// Documents lists who's delivered evidence documents, newest first, with
+// the request each came with; a clerk's list is their own too.
+func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document, error) {
+	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	out := []api.Document{}
+	for _, rec := range recs {
+		if rec.State != string(lifecycle.Delivered) {
+			continue
+		}
+		var doc requestDoc
+		if err := json.Unmarshal(rec.Doc, &doc); err != nil {
+			return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
+		}
+		v := doc.View
+		for _, f := range v.Evidence {
+			d := api.Document{
+				RequestID: v.ID, ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country,
+				DeliveredAt: v.UpdatedAt, File: f,
+			}
+			if v.Provider != nil {
+				d.Provider = v.Provider.Name
+			}
+			if v.EvidenceType != nil {
+				d.Title = v.EvidenceType.Title
+			}
+			out = append(out, d)
+		}
+	}
+	return out, nil
 }

@@ -110,6 +110,25 @@ type EvidenceFile struct {
 	SHA256      string `json:"sha256"`
 }
 
+// Document is one delivered evidence document of the caller with the
+// request it came with (GET /v1/evidence: "my evidence").
+type Document struct {
+	RequestID   string            `json:"request_id"`
+	ServiceID   string            `json:"service_id"`
+	Requirement string            `json:"requirement"`
+	Country     string            `json:"country"`
+	Provider    string            `json:"provider,omitempty"`
+	Title       map[string]string `json:"title,omitempty"`
+	DeliveredAt time.Time         `json:"delivered_at"`
+	File        EvidenceFile      `json:"file"`
+}
+
+// DocumentList is the answer of GET /v1/evidence, newest first.
+type DocumentList struct {
+	Documents []Document `json:"documents"`
+	Count     int        `json:"count"`
+}
+
 // EvidenceType is the evidence type the Evidence Broker named.
 type EvidenceType struct {
 	Classification string            `json:"classification"`
