@@ -50,50 +50,32 @@ func BenchmarkCatalogueSearch(b *testing.B) {
 
 // BenchmarkCreateRequest measures POST /v1/requests (with its EB and DSD
 // look-ups against the embedded directory, cached after the first) through
-// the Go client, on SQLite and, when VIENREIZ_TEST_POSTGRES is set, on
-// PostgreSQL, and reports the 99th percentile latency. The baseline is
-// GET /v1/health through the same client in the same run.
+// the Go client, one after the other, on SQLite and, when
+// VIENREIZ_TEST_POSTGRES is set, on PostgreSQL, and reports the 99th
+// percentile latency. The baseline is GET /v1/health through the same
+// client in the same run.
 func BenchmarkCreateRequest(b *testing.B) {
-	cfgs := map[string]exchange.Config{"sqlite": {DataDir: b.TempDir()}}
-	if dsn := pgtest.Fresh(b); dsn != "" {
-		cfgs["postgres"] = exchange.Config{Database: dsn}
-	}
-	for name, cfg := range cfgs {
-		b.Run(name, func(b *testing.B) {
-			cfg.Logger, cfg.Auth = quietLog(), exchange.BearerTokens{"t": exchange.DemoCitizen()}
-			s, err := exchange.Start(context.Background(), cfg)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close(context.Background())
-			c := client.New(s.URL()).WithToken("t")
-			ctx := context.Background()
-			svc, err := c.Service(ctx, "lv-ehic")
-			if err != nil {
-				b.Fatal(err)
-			}
-			in := api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"}
-			b.Run("baseline-health", func(b *testing.B) {
-				for b.Loop() {
-					if _, err := c.Health(ctx); err != nil {
-						b.Fatal(err)
-					}
+	onEachStore(b, func(b *testing.B, health, create func() error) {
+		b.Run("baseline-health", func(b *testing.B) {
+			for b.Loop() {
+				if err := health(); err != nil {
+					b.Fatal(err)
 				}
-			})
-			b.Run("create", func(b *testing.B) {
-				var lat []time.Duration
-				for b.Loop() {
-					t0 := time.Now()
-					if _, err := c.CreateRequest(ctx, in); err != nil {
-						b.Fatal(err)
-					}
-					lat = append(lat, time.Since(t0))
-				}
-				slices.Sort(lat)
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-			})
+			}
 		})
-	}
+		b.Run("create", func(b *testing.B) {
+			var lat []time.Duration
+			for b.Loop() {
+				t0 := time.Now()
+				if err := create(); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+		})
+	})
 }
 
 // BenchmarkCreateRequestAt500PerSecond offers POST /v1/requests at a
@@ -104,6 +86,23 @@ func BenchmarkCreateRequest(b *testing.B) {
 // latency. The baseline is GET /v1/health offered the same way in the same
 // run; p99-ratio is create's p99 over the baseline's.
 func BenchmarkCreateRequestAt500PerSecond(b *testing.B) {
+	onEachStore(b, func(b *testing.B, health, create func() error) {
+		var baseline time.Duration
+		b.Run("baseline-health", func(b *testing.B) { baseline = offer(b, 500, health) })
+		b.Run("create", func(b *testing.B) {
+			p99 := offer(b, 500, create)
+			if baseline > 0 {
+				b.ReportMetric(float64(p99)/float64(baseline), "p99-ratio")
+			}
+		})
+	})
+}
+
+// onEachStore starts the service on SQLite and, when
+// VIENREIZ_TEST_POSTGRES is set, PostgreSQL, and runs bench as a
+// sub-benchmark of each with two calls through the Go client: GET
+// /v1/health and POST /v1/requests for the EHIC service.
+func onEachStore(b *testing.B, bench func(b *testing.B, health, create func() error)) {
 	cfgs := map[string]exchange.Config{"sqlite": {DataDir: b.TempDir()}}
 	if dsn := pgtest.Fresh(b); dsn != "" {
 		cfgs["postgres"] = exchange.Config{Database: dsn}
@@ -123,16 +122,9 @@ func BenchmarkCreateRequestAt500PerSecond(b *testing.B) {
 				b.Fatal(err)
 			}
 			in := api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"}
-			var baseline time.Duration
-			b.Run("baseline-health", func(b *testing.B) {
-				baseline = offer(b, 500, func() error { _, err := c.Health(ctx); return err })
-			})
-			b.Run("create", func(b *testing.B) {
-				p99 := offer(b, 500, func() error { _, err := c.CreateRequest(ctx, in); return err })
-				if baseline > 0 {
-					b.ReportMetric(float64(p99)/float64(baseline), "p99-ratio")
-				}
-			})
+			bench(b,
+				func() error { _, err := c.Health(ctx); return err },
+				func() error { _, err := c.CreateRequest(ctx, in); return err })
 		})
 	}
 }

@@ -19,16 +19,7 @@ import (
 // again, as a worker whose lease ran out would, sends nothing more.
 func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
-	tr := &acceptingTransport{}
-	q.transport = tr
-	who := DemoCitizen()
-	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	q, tr, who, r := readyRequest(t)
 	rec, doc, err := q.load(ctx, who, r.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -70,7 +61,7 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 
 	// The same job once more (a worker that lost its lease mid-run).
 	payload, _ := json.Marshal(sendJob{Request: r.ID, Sends: 1})
-	if _, err := q.store.Jobs().Enqueue(ctx, store.NewJob{ID: jobID, Kind: jobSend, Payload: string(payload), RunAt: now}); err != nil {
+	if _, err := q.store.Jobs().Enqueue(ctx, store.NewJob{ID: jobID, Kind: jobSend, Payload: string(payload), RunAt: q.now()}); err != nil {
 		t.Fatal(err)
 	}
 	if err := q.RunDueJobs(ctx); err != nil {
@@ -86,17 +77,9 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 // answer already says sent and no job is left behind.
 func TestExplicitRequestSendsAtOnce(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
-	tr := &acceptingTransport{}
-	q.transport = tr
-	who := DemoCitizen()
-	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err = q.GiveExplicitRequest(ctx, who, r.ID); err != nil || r.State != "sent" || tr.sent != 1 {
+	q, tr, who, r := readyRequest(t)
+	r, err := q.GiveExplicitRequest(ctx, who, r.ID)
+	if err != nil || r.State != "sent" || tr.sent != 1 {
 		t.Fatalf("explicit request: %v, %d sends, %v", r, tr.sent, err)
 	}
 	if _, err := q.store.Jobs().Job(ctx, sendJobID(r.ID, 1)); err == nil {
@@ -134,4 +117,22 @@ func TestLedgerPurgeRunsDailyFromTheQueue(t *testing.T) {
 	if err != nil || !next.RunAt.Equal(time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)) {
 		t.Fatalf("next purge: %+v, %v", next, err)
 	}
+}
+
+// readyRequest creates a birth-record request of the demo citizen over a
+// transport that acknowledges every send; the request is ready, waiting
+// for the explicit request.
+func readyRequest(t *testing.T) (*Requests, *acceptingTransport, Principal, *api.Request) {
+	t.Helper()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	tr := &acceptingTransport{}
+	q.transport = tr
+	who := DemoCitizen()
+	svc, _ := q.store.Service(context.Background(), "lv-birth-certificate")
+	r, err := q.Create(context.Background(), who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return q, tr, who, r
 }

@@ -114,21 +114,12 @@ func (a *acceptingTransport) Send(ctx context.Context, q requester.Query) (reque
 // with EDM:ERR:0005 and a readable reason.
 func TestSilentProviderEndsExpiredWithEDMTimeout(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
-	tr := &acceptingTransport{}
-	q.transport = tr
-	who := DemoCitizen()
-	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err = q.GiveExplicitRequest(ctx, who, r.ID)
+	q, tr, who, r := readyRequest(t)
+	r, err := q.GiveExplicitRequest(ctx, who, r.ID)
 	if err != nil || r.State != "sent" || tr.sent != 1 {
 		t.Fatalf("after the explicit request: %s, %d sent, %v", r.State, tr.sent, err)
 	}
-	now = r.ExpectedBy.Add(time.Second)
+	q.now = func() time.Time { return r.ExpectedBy.Add(time.Second) }
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
