@@ -126,7 +126,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
-	lc, effects := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
+	lc, _ := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
 	var requirementEN string
 	for _, e := range svc.Evidence {
 		if e.Requirement == in.Requirement {
@@ -141,9 +141,31 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
 		},
 	}
-	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
-	if err := q.save(ctx, &rec, doc, "created", "", true, storedEffects(who, doc, effects)); err != nil {
+	created := doc.step("created", "")
+	// The look-up runs before anything is stored: a request is kept with
+	// its outcome (provider found, questions, or the reason it failed) in
+	// one transaction, so no crash leaves one half made. The draft's own
+	// time-out and look-up are done with.
+	e, detail := q.lookUp(ctx, doc)
+	next, effects, err := lifecycle.Transition(lc, e, q.now().UTC())
+	if err != nil {
 		return nil, err
+	}
+	doc.Lifecycle = next
+	if e.Kind == lifecycle.ProviderError && detail == "" {
+		detail = e.Code
+	}
+	looked := doc.step(string(e.Kind), detail)
+	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
+	if err := doc.encode(&rec); err != nil {
+		return nil, err
+	}
+	if err := q.store.CreateRequest(ctx, rec, []store.TimelineEntry{created, looked}, storedEffects(who, doc, effects)); err != nil {
+		return nil, err
+	}
+	rec.Version = 1
+	for _, st := range []store.TimelineEntry{created, looked} {
+		q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail})
 	}
 	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
 		return nil, err
@@ -276,7 +298,7 @@ func (q *Requests) apply(ctx context.Context, who Principal, rec *store.RequestR
 	if e.Kind == lifecycle.ProviderError && detail == "" {
 		detail = e.Code
 	}
-	if err := q.save(ctx, rec, doc, string(e.Kind), detail, false, storedEffects(who, doc, effects)); err != nil {
+	if err := q.save(ctx, rec, doc, string(e.Kind), detail, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
 	}
 	return effects, nil
@@ -453,9 +475,24 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 }
 
 // save writes the document with a timeline entry for event, and the jobs
-// and ledger records of the change; create makes the record, otherwise the
-// stored version must not have moved.
-func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, create bool, fx store.Effects) error {
+// and ledger records of the change; the stored version must not have
+// moved.
+func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, fx store.Effects) error {
+	entry := doc.step(event, detail)
+	if err := doc.encode(rec); err != nil {
+		return err
+	}
+	if err := q.store.UpdateRequest(ctx, *rec, entry, fx); err != nil {
+		return err
+	}
+	rec.Version++
+	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: entry.State, At: entry.At, Detail: detail})
+	return nil
+}
+
+// step brings the view up to the lifecycle as it stands and returns the
+// timeline entry of event.
+func (doc *requestDoc) step(event, detail string) store.TimelineEntry {
 	lc := doc.Lifecycle
 	v := &doc.View
 	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
@@ -463,24 +500,16 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 	if lc.ErrorCode != "" && detail != "" {
 		v.Problem = detail
 	}
+	return store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
+}
+
+// encode puts the document into rec for storing.
+func (doc *requestDoc) encode(rec *store.RequestRecord) error {
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return err
 	}
-	rec.State, rec.Doc, rec.UpdatedAt = v.State, body, lc.UpdatedAt
-	entry := store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
-	if create {
-		if err := q.store.CreateRequest(ctx, *rec, entry, fx); err != nil {
-			return err
-		}
-		rec.Version = 1
-	} else {
-		if err := q.store.UpdateRequest(ctx, *rec, entry, fx); err != nil {
-			return err
-		}
-		rec.Version++
-	}
-	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: v.State, At: entry.At, Detail: detail})
+	rec.State, rec.Doc, rec.UpdatedAt = doc.View.State, body, doc.Lifecycle.UpdatedAt
 	return nil
 }
 

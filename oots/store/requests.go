@@ -66,9 +66,13 @@ type Effects struct {
 	Ledger []ledger.Record
 }
 
-// CreateRequest stores a new request (Version 1) with the first entry of
-// its timeline and its effects.
-func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first TimelineEntry, fx Effects) error {
+// CreateRequest stores a new request (Version 1) with the first entries
+// of its timeline (at least one) and its effects, the ledger records at
+// the time of the last entry.
+func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []TimelineEntry, fx Effects) error {
+	if len(timeline) == 0 {
+		return fmt.Errorf("store: creating request %s: no timeline entry", r.ID)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
@@ -78,10 +82,12 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, first Timeli
 		r.ID, r.Owner, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
 		return fmt.Errorf("store: creating request %s: %w", r.ID, err)
 	}
-	if err := s.addTimeline(ctx, tx, r.ID, 1, first); err != nil {
-		return err
+	for i, e := range timeline {
+		if err := s.addTimeline(ctx, tx, r.ID, i+1, e); err != nil {
+			return err
+		}
 	}
-	if err := s.storeEffects(ctx, tx, fx, first.At); err != nil {
+	if err := s.storeEffects(ctx, tx, fx, timeline[len(timeline)-1].At); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

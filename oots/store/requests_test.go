@@ -15,10 +15,10 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 	for name, s := range testStores(t) {
 		t.Run(name, func(t *testing.T) {
 			r := RequestRecord{ID: "r1", Owner: "LV/LV/010101-12345", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{"a":1}`), CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft", ExpectedBy: t0.Add(2 * time.Minute)}, Effects{}); err != nil {
+			if err := s.CreateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "created", State: "draft", ExpectedBy: t0.Add(2 * time.Minute)}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{}); err == nil {
+			if err := s.CreateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "created", State: "draft"}}, Effects{}); err == nil {
 				t.Fatal("a second request with the same id was stored")
 			}
 			got, err := s.Request(ctx, "r1")
@@ -45,7 +45,7 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 			}
 
 			other := RequestRecord{ID: "r2", Owner: "LV/LV/020202-54321", ServiceID: "lv-ehic", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateRequest(ctx, other, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{}); err != nil {
+			if err := s.CreateRequest(ctx, other, []TimelineEntry{{At: t0, Event: "created", State: "draft"}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			mine, err := s.RequestsOf(ctx, "LV/LV/010101-12345")
@@ -68,7 +68,7 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
 			timeout := NewJob{ID: "timeout/r1", Kind: "timeout", RunAt: t0.Add(time.Hour)}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "draft"}, Effects{Jobs: []NewJob{timeout}}); err != nil {
+			if err := s.CreateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "created", State: "draft"}}, Effects{Jobs: []NewJob{timeout}}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.Jobs().Job(ctx, "timeout/r1"); err != nil {
@@ -104,7 +104,7 @@ func TestEvidenceKeptAndReplaced(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
 	for name, s := range testStores(t) {
 		t.Run(name, func(t *testing.T) {
-			if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, TimelineEntry{At: t0}, Effects{}); err != nil {
+			if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, []TimelineEntry{{At: t0}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			pdf := []byte("%PDF-1.7\x00\xff binary")
@@ -136,7 +136,7 @@ func TestUpdateRequestAppendsLedgerInItsTransaction(t *testing.T) {
 	for name, s := range testStores(t) {
 		t.Run(name, func(t *testing.T) {
 			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "ready", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
-			if err := s.CreateRequest(ctx, r, TimelineEntry{At: t0, Event: "created", State: "ready"}, Effects{}); err != nil {
+			if err := s.CreateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "created", State: "ready"}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			consent := ledger.Record{Actor: "o", OnBehalfOf: "o", Action: "explicit_request_given", RequestID: "r1"}
