@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,4 +136,51 @@ func readyRequest(t *testing.T) (*Requests, *acceptingTransport, Principal, *api
 		t.Fatal(err)
 	}
 	return q, tr, who, r
+}
+
+// TestLookUpIsStoredWithTheChangeThatAskedForIt: creating a request and
+// answering the directory's questions each store one change, holding the
+// look-up's outcome too, so no crash can leave a look-up half done and no
+// draft's time-out is left behind.
+func TestLookUpIsStoredWithTheChangeThatAskedForIt(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	who := DemoCitizen()
+	svc, _ := q.store.Service(ctx, "de-vehicle-registration")
+	var residence string
+	for _, e := range svc.Evidence {
+		if strings.Contains(e.Name.In("en"), "residence") {
+			residence = e.Requirement
+		}
+	}
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: residence, Country: "DE"})
+	if err != nil || r.State != "needs_attributes" {
+		t.Fatalf("create: %+v, %v", r, err)
+	}
+	if rec, _ := q.store.Request(ctx, r.ID); rec.Version != 1 {
+		t.Fatalf("create stored %d versions, want 1", rec.Version)
+	}
+	r, err = q.GiveAttributes(ctx, who, r.ID, api.Attributes{Values: map[string]string{r.Questions[0].Name: "DE6"}})
+	if err != nil || r.State != "ready" {
+		t.Fatalf("attributes: %+v, %v", r, err)
+	}
+	if rec, _ := q.store.Request(ctx, r.ID); rec.Version != 2 {
+		t.Fatalf("answering stored %d more versions, want 1", rec.Version-1)
+	}
+	var events []string
+	for _, s := range r.Timeline {
+		events = append(events, s.Event)
+	}
+	if got := strings.Join(events, ","); got != "created,attributes_needed,attributes_given,provider_found" {
+		t.Fatalf("timeline %s", got)
+	}
+	// Only the time-out of the state the request is in is queued.
+	now = now.Add(time.Hour)
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := q.Get(ctx, who, r.ID); got.State != "ready" || len(got.Timeline) != 4 {
+		t.Fatalf("an hour later: %s, %d steps", got.State, len(got.Timeline))
+	}
 }

@@ -63,7 +63,7 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.
 	}
 	doc.View.Preview, doc.DecisionURL = p, decision.String()
 	viewed := store.Effects{Ledger: []ledger.Record{doc.ledgerRecord(who, "evidence_viewed")}}
-	if err := q.save(ctx, rec, doc, "preview_viewed", v.Provider, viewed); err != nil {
+	if err := q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("preview_viewed", v.Provider)}, false, viewed); err != nil {
 		return nil, err
 	}
 	return q.view(ctx, doc)

@@ -126,7 +126,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
-	lc, _ := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
+	lc, effects := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
 	var requirementEN string
 	for _, e := range svc.Evidence {
 		if e.Requirement == in.Requirement {
@@ -141,31 +141,13 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
 		},
 	}
-	created := doc.step("created", "")
-	// The look-up runs before anything is stored: a request is kept with
-	// its outcome (provider found, questions, or the reason it failed) in
-	// one transaction, so no crash leaves one half made. The draft's own
-	// time-out and look-up are done with.
-	e, detail := q.lookUp(ctx, doc)
-	next, effects, err := lifecycle.Transition(lc, e, q.now().UTC())
+	steps, effects, err := q.settle(ctx, doc, doc.step("created", ""), effects)
 	if err != nil {
 		return nil, err
 	}
-	doc.Lifecycle = next
-	if e.Kind == lifecycle.ProviderError && detail == "" {
-		detail = e.Code
-	}
-	looked := doc.step(string(e.Kind), detail)
 	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
-	if err := doc.encode(&rec); err != nil {
+	if err := q.save(ctx, &rec, doc, steps, true, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
-	}
-	if err := q.store.CreateRequest(ctx, rec, []store.TimelineEntry{created, looked}, storedEffects(who, doc, effects)); err != nil {
-		return nil, err
-	}
-	rec.Version = 1
-	for _, st := range []store.TimelineEntry{created, looked} {
-		q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail})
 	}
 	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
 		return nil, err
@@ -284,8 +266,9 @@ func retryOnConflict(try func() error) error {
 	return fmt.Errorf("%w (gave up after %d tries)", err, maxConflictTries)
 }
 
-// apply runs the transition for who and stores the result with its
-// timeline entry, its jobs and its ledger records.
+// apply runs the transition for who, settles what it asks for in memory
+// (the directory look-up) and stores the result with its timeline entries,
+// its jobs and its ledger records, in one transaction.
 func (q *Requests) apply(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, e lifecycle.Event, detail string) ([]lifecycle.Effect, error) {
 	next, effects, err := lifecycle.Transition(doc.Lifecycle, e, q.now().UTC())
 	if err != nil {
@@ -295,13 +278,51 @@ func (q *Requests) apply(ctx context.Context, who Principal, rec *store.RequestR
 		return nil, nil // nothing happened (a stale time-out): no timeline entry
 	}
 	doc.Lifecycle = next
-	if e.Kind == lifecycle.ProviderError && detail == "" {
-		detail = e.Code
+	steps, effects, err := q.settle(ctx, doc, doc.step(stepOf(e, detail)), effects)
+	if err != nil {
+		return nil, err
 	}
-	if err := q.save(ctx, rec, doc, string(e.Kind), detail, storedEffects(who, doc, effects)); err != nil {
+	if err := q.save(ctx, rec, doc, steps, false, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
 	}
 	return effects, nil
+}
+
+// stepOf is the timeline event and detail of e; a provider error without
+// a sentence shows its code.
+func stepOf(e lifecycle.Event, detail string) (string, string) {
+	if e.Kind == lifecycle.ProviderError && detail == "" {
+		detail = e.Code
+	}
+	return string(e.Kind), detail
+}
+
+// settle runs the directory look-up a change asks for before the change
+// is stored, and the transition its answer makes, so the request is kept
+// with the outcome (provider found, questions, or the reason it failed)
+// and no crash leaves a look-up half done. It returns the timeline entries
+// from first on and the effects left to store and carry out; the time-outs
+// of the steps passed through are dropped, the last step's stands.
+func (q *Requests) settle(ctx context.Context, doc *requestDoc, first store.TimelineEntry, effects []lifecycle.Effect) ([]store.TimelineEntry, []lifecycle.Effect, error) {
+	steps := []store.TimelineEntry{first}
+	for slices.ContainsFunc(effects, isKind(lifecycle.LookUpProvider)) {
+		e, detail := q.lookUp(ctx, doc)
+		next, more, err := lifecycle.Transition(doc.Lifecycle, e, q.now().UTC())
+		if err != nil {
+			return nil, nil, err
+		}
+		doc.Lifecycle = next
+		steps = append(steps, doc.step(stepOf(e, detail)))
+		effects = slices.DeleteFunc(effects, func(eff lifecycle.Effect) bool {
+			return eff.Kind == lifecycle.LookUpProvider || eff.Kind == lifecycle.ScheduleTimeout
+		})
+		effects = append(effects, more...)
+	}
+	return steps, effects, nil
+}
+
+func isKind(k lifecycle.EffectKind) func(lifecycle.Effect) bool {
+	return func(e lifecycle.Effect) bool { return e.Kind == k }
 }
 
 // storedEffects are the effects stored with the change that asks for them:
@@ -324,22 +345,14 @@ func (doc *requestDoc) ledgerRecord(who Principal, action string) ledger.Record 
 	}
 }
 
-// carryOut performs the effects a transition asked for. Time-outs, sends
-// and ledger records were stored with the state (storedEffects); a send
-// is run here at once unless another worker took it. Notifications go out
+// carryOut performs the effects a transition asked for. The look-up was
+// settled before storing; time-outs, sends and ledger records were stored
+// with the state (storedEffects); a send is run here at once unless
+// another worker took it. Notifications go out
 // with every saved change (save publishes it).
 func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) error {
 	for _, eff := range effects {
 		switch eff.Kind {
-		case lifecycle.LookUpProvider:
-			e, detail := q.lookUp(ctx, doc)
-			more, err := q.apply(ctx, who, rec, doc, e, detail)
-			if err != nil {
-				return err
-			}
-			if err := q.carryOut(ctx, who, rec, doc, more); err != nil {
-				return err
-			}
 		case lifecycle.SendQueryRequest:
 			sj := sendJob{Request: doc.View.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
 			if err := q.runNow(ctx, sendJobID(sj.Request, sj.Sends), func(ctx context.Context) error {
@@ -474,19 +487,28 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 	return rec, &doc, nil
 }
 
-// save writes the document with a timeline entry for event, and the jobs
-// and ledger records of the change; the stored version must not have
-// moved.
-func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, event, detail string, fx store.Effects) error {
-	entry := doc.step(event, detail)
+// save writes the document with its new timeline entries, and the jobs
+// and ledger records of the change; create makes the record, otherwise
+// the stored version must not have moved. The owner's event streams hear
+// of each step.
+func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry, create bool, fx store.Effects) error {
 	if err := doc.encode(rec); err != nil {
 		return err
 	}
-	if err := q.store.UpdateRequest(ctx, *rec, entry, fx); err != nil {
-		return err
+	if create {
+		if err := q.store.CreateRequest(ctx, *rec, steps, fx); err != nil {
+			return err
+		}
+		rec.Version = 1
+	} else {
+		if err := q.store.UpdateRequest(ctx, *rec, steps, fx); err != nil {
+			return err
+		}
+		rec.Version++
 	}
-	rec.Version++
-	q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: event, State: entry.State, At: entry.At, Detail: detail})
+	for _, st := range steps {
+		q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail})
+	}
 	return nil
 }
 

@@ -38,7 +38,7 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
 			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
 		}
-		return q.save(ctx, rec, doc, "status_posted", msg, store.Effects{Ledger: []ledger.Record{posted}})
+		return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("status_posted", msg)}, false, store.Effects{Ledger: []ledger.Record{posted}})
 	})
 	if err != nil {
 		return nil, err

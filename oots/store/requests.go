@@ -97,10 +97,14 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 }
 
 // UpdateRequest replaces the request's state and document if its stored
-// version is still r.Version, stores it as r.Version+1 and appends entry
-// to the timeline with the change's effects; otherwise it returns
+// version is still r.Version, stores it as r.Version+1 and appends the
+// entries (at least one) to the timeline with the change's effects, the
+// ledger records at the time of the last entry; otherwise it returns
 // ErrConflict and changes nothing.
-func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry TimelineEntry, fx Effects) error {
+func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []TimelineEntry, fx Effects) error {
+	if len(timeline) == 0 {
+		return fmt.Errorf("store: updating request %s: no timeline entry", r.ID)
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
@@ -120,10 +124,12 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, entry Timeli
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM request_timeline WHERE request_id = ?`), r.ID).Scan(&seq); err != nil {
 		return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
 	}
-	if err := s.addTimeline(ctx, tx, r.ID, seq, entry); err != nil {
-		return err
+	for i, e := range timeline {
+		if err := s.addTimeline(ctx, tx, r.ID, seq+i, e); err != nil {
+			return err
+		}
 	}
-	if err := s.storeEffects(ctx, tx, fx, entry.At); err != nil {
+	if err := s.storeEffects(ctx, tx, fx, timeline[len(timeline)-1].At); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {

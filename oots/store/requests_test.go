@@ -27,12 +27,12 @@ func TestRequestsCreateUpdateAndTimeline(t *testing.T) {
 			}
 
 			got.State, got.Doc, got.UpdatedAt = "ready", []byte(`{"a":2}`), t0.Add(time.Second)
-			if err := s.UpdateRequest(ctx, *got, TimelineEntry{At: t0.Add(time.Second), Event: "provider_found", State: "ready"}, Effects{}); err != nil {
+			if err := s.UpdateRequest(ctx, *got, []TimelineEntry{{At: t0.Add(time.Second), Event: "provider_found", State: "ready"}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
 			stale := *got // still Version 1
 			stale.State = "cancelled"
-			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{}); !errors.Is(err, ErrConflict) {
+			if err := s.UpdateRequest(ctx, stale, []TimelineEntry{{At: t0, Event: "cancel", State: "cancelled"}}, Effects{}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("update from a stale version: %v, want ErrConflict", err)
 			}
 			now, _ := s.Request(ctx, "r1")
@@ -76,11 +76,11 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 			}
 			stale := r
 			r.Version, r.State = 1, "ready"
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "provider_found", State: "ready"}, Effects{Jobs: []NewJob{{ID: "send/r1", Kind: "send", RunAt: t0}}}); err != nil {
+			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "provider_found", State: "ready"}}, Effects{Jobs: []NewJob{{ID: "send/r1", Kind: "send", RunAt: t0}}}); err != nil {
 				t.Fatal(err)
 			}
 			stale.Version, stale.State = 1, "cancelled"
-			err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{Jobs: []NewJob{{ID: "stale/r1", Kind: "send", RunAt: t0}}})
+			err := s.UpdateRequest(ctx, stale, []TimelineEntry{{At: t0, Event: "cancel", State: "cancelled"}}, Effects{Jobs: []NewJob{{ID: "stale/r1", Kind: "send", RunAt: t0}}})
 			if !errors.Is(err, ErrConflict) {
 				t.Fatalf("stale update: %v, want ErrConflict", err)
 			}
@@ -89,7 +89,7 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 			}
 			// A job that cannot be stored rolls the state change back.
 			r.Version, r.State = 2, "sent"
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, Effects{Jobs: []NewJob{{Kind: "", RunAt: t0}}}); err == nil {
+			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "query_sent", State: "sent"}}, Effects{Jobs: []NewJob{{Kind: "", RunAt: t0}}}); err == nil {
 				t.Fatal("an update with an invalid job was stored")
 			}
 			if got, _ := s.Request(ctx, "r1"); got.State != "ready" || got.Version != 2 {
@@ -141,16 +141,16 @@ func TestUpdateRequestAppendsLedgerInItsTransaction(t *testing.T) {
 			}
 			consent := ledger.Record{Actor: "o", OnBehalfOf: "o", Action: "explicit_request_given", RequestID: "r1"}
 			r.Version = 1
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0.Add(time.Second), Event: "explicit_request_given", State: "ready"}, Effects{Ledger: []ledger.Record{consent}}); err != nil {
+			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: t0.Add(time.Second), Event: "explicit_request_given", State: "ready"}}, Effects{Ledger: []ledger.Record{consent}}); err != nil {
 				t.Fatal(err)
 			}
 			stale := r // Version 1 again
-			if err := s.UpdateRequest(ctx, stale, TimelineEntry{At: t0, Event: "cancel", State: "cancelled"}, Effects{Ledger: []ledger.Record{{Actor: "o", OnBehalfOf: "o", Action: "cancel"}}}); !errors.Is(err, ErrConflict) {
+			if err := s.UpdateRequest(ctx, stale, []TimelineEntry{{At: t0, Event: "cancel", State: "cancelled"}}, Effects{Ledger: []ledger.Record{{Actor: "o", OnBehalfOf: "o", Action: "cancel"}}}); !errors.Is(err, ErrConflict) {
 				t.Fatalf("stale update: %v", err)
 			}
 			r.Version = 2
 			bad := ledger.Record{Actor: "o", OnBehalfOf: "o", Action: "Not A Token"}
-			if err := s.UpdateRequest(ctx, r, TimelineEntry{At: t0, Event: "query_sent", State: "sent"}, Effects{Ledger: []ledger.Record{bad}}); err == nil {
+			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "query_sent", State: "sent"}}, Effects{Ledger: []ledger.Record{bad}}); err == nil {
 				t.Fatal("an update with an invalid ledger record was stored")
 			}
 			entries, err := s.Ledger().Entries(ctx, 0, 10)
