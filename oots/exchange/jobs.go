@@ -87,15 +87,24 @@ func (q *Requests) RunJobs(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// RunDueJobs claims the jobs due now and runs them.
+// jobBatch is how many due jobs a worker claims at a time.
+const jobBatch = 20
+
+// RunDueJobs claims the jobs due now, a batch at a time, and runs them
+// until none is left (after downtime there may be a backlog).
 func (q *Requests) RunDueJobs(ctx context.Context) error {
-	claimed, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, 20)
-	if err != nil {
-		return err
-	}
 	var errs []error
-	for _, j := range claimed {
-		errs = append(errs, q.finishJob(ctx, j, q.runJob(ctx, j)))
+	for ctx.Err() == nil {
+		claimed, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, jobBatch)
+		if err != nil {
+			return errors.Join(append(errs, err)...)
+		}
+		for _, j := range claimed {
+			errs = append(errs, q.finishJob(ctx, j, q.runJob(ctx, j)))
+		}
+		if len(claimed) < jobBatch {
+			break
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -184,3 +184,22 @@ func TestLookUpIsStoredWithTheChangeThatAskedForIt(t *testing.T) {
 		t.Fatalf("an hour later: %s, %d steps", got.State, len(got.Timeline))
 	}
 }
+
+// TestRunDueJobsDrainsABacklog: after downtime more jobs are due than one
+// batch holds; one run takes them all.
+func TestRunDueJobsDrainsABacklog(t *testing.T) {
+	ctx := context.Background()
+	q, _, _, r := readyRequest(t)
+	for i := range 3*jobBatch + 1 {
+		payload, _ := json.Marshal(timeoutJob{Request: r.ID, Deadline: q.now().Add(-time.Duration(i+1) * time.Second)})
+		if _, err := q.store.Jobs().Enqueue(ctx, store.NewJob{Kind: jobTimeout, Payload: string(payload), RunAt: q.now().Add(-time.Minute)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if left, err := q.store.Jobs().Claim(ctx, "probe", q.now(), time.Minute, 100); err != nil || len(left) != 0 {
+		t.Fatalf("%d due jobs left after one run, %v", len(left), err)
+	}
+}
