@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/internal/pgtest"
 	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
@@ -31,14 +32,29 @@ const proofOfBirth = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-
 // over the same data folder the citizen carries on from what the API
 // shows; every request must end delivered, with each consent, send,
 // approval and delivery on its timeline and in the ledger exactly once,
-// and the evidence intact.
+// and the evidence intact. It runs on SQLite and, when
+// VIENREIZ_TEST_POSTGRES is set, on PostgreSQL.
 func TestKill9MidExchangeEveryRequestCompletesOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
 	}
+	t.Run("sqlite", func(t *testing.T) { killTwiceMidExchange(t) })
+	t.Run("postgres", func(t *testing.T) {
+		db := pgtest.Fresh(t)
+		if db == "" {
+			t.Skip("needs PostgreSQL: set " + pgtest.Env)
+		}
+		killTwiceMidExchange(t, "-database", db)
+	})
+}
+
+// killTwiceMidExchange runs the kill test with the server flags args
+// (besides its data folder).
+func killTwiceMidExchange(t *testing.T, args ...string) {
 	const n = 12
 	dir := t.TempDir()
-	p := startServer(t, "-data-dir", dir)
+	args = append(args, "-data-dir", dir)
+	p := startServer(t, args...)
 	c := client.New(p.url).WithToken(citizenToken)
 	ctx := context.Background()
 	ids := make([]string, n)
@@ -52,7 +68,7 @@ func TestKill9MidExchangeEveryRequestCompletesOnce(t *testing.T) {
 
 	// Kill 1: the explicit requests and their first QueryRequests.
 	killMidway(t, p, ids, func(id string) error { _, err := c.GiveExplicitRequest(ctx, id); return err })
-	p = startServer(t, "-data-dir", dir)
+	p = startServer(t, args...)
 	c = client.New(p.url).WithToken(citizenToken)
 	logStates(t, c, ids)
 	for _, id := range ids {
@@ -66,7 +82,7 @@ func TestKill9MidExchangeEveryRequestCompletesOnce(t *testing.T) {
 
 	// Kill 2: the approvals, the second QueryRequests and the answers.
 	killMidway(t, p, ids, func(id string) error { _, err := c.DecidePreview(ctx, id, "approve"); return err })
-	p = startServer(t, "-data-dir", dir)
+	p = startServer(t, args...)
 	c = client.New(p.url).WithToken(citizenToken)
 	logStates(t, c, ids)
 	for _, id := range ids {
