@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -198,5 +199,32 @@ func TestInboxReconnectsAndKeepsNoteworthyEvents(t *testing.T) {
 	<-done
 	if ev.calls < 2 || in.Messages.Length() != 1 {
 		t.Fatalf("calls %d, messages %d: want a reconnect and one message", ev.calls, in.Messages.Length())
+	}
+}
+
+// TestInboxNamesTheServicesAnOfferIsFor: an offer's detail holds service
+// ids; the message names the services in the user's language.
+func TestInboxNamesTheServicesAnOfferIsFor(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	in := NewInbox(quiet())
+	in.ServiceNames = func(ids []string) []string {
+		names := map[string]string{"lv-pension-claim": "Claim an old-age pension"}
+		var out []string
+		for _, id := range ids {
+			if n, ok := names[id]; ok {
+				out = append(out, n)
+			}
+		}
+		return out
+	}
+	in.Take(api.Event{RequestID: "r1", Event: "offered", State: "delivered", Detail: "lv-pension-claim,unknown-service"})
+	v, err := in.Messages.GetValue(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(Message)
+	if m.Title != "Your evidence can be used again" || !strings.Contains(m.Body, "Claim an old-age pension") || strings.Contains(m.Body, "unknown-service") {
+		t.Fatalf("offer message %+v", m)
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -30,6 +31,7 @@ type Message struct {
 var noteworthy = map[string]bool{
 	"attributes_needed": true, "preview_requested": true, "evidence_delivered": true,
 	"provider_error": true, "timed_out": true, "preview_refused": true, "status_posted": true,
+	"offered": true,
 }
 
 // Inbox is the view model of the inbox (P10): the noteworthy changes of
@@ -38,6 +40,9 @@ type Inbox struct {
 	log *slog.Logger
 	// Messages holds Message values, newest first.
 	Messages binding.UntypedList
+	// ServiceNames, when set, names catalogue services by id in the
+	// user's language, for offers; unknown ids are left out.
+	ServiceNames func(ids []string) []string
 	// OnEvent, when set, runs for every event (the session refreshes the
 	// requests list with it).
 	OnEvent func(api.Event)
@@ -84,10 +89,26 @@ func (in *Inbox) Take(e api.Event) {
 	if e.Event == "status_posted" && e.Detail != "" {
 		m.Body = e.Detail // the clerk's own words
 	}
+	if e.Event == "offered" {
+		m.Body = in.offer(e.Detail)
+	}
 	fyne.Do(func() {
 		_ = in.Messages.Prepend(m)
 		if a := fyne.CurrentApp(); a != nil {
 			a.SendNotification(fyne.NewNotification(m.Title, m.Body))
 		}
 	})
+}
+
+// offer is the body of an offer: the services the evidence also serves
+// (the event's detail holds their ids), by name when they can be named.
+func (in *Inbox) offer(detail string) string {
+	ids := strings.Split(detail, ",")
+	names := ids
+	if in.ServiceNames != nil {
+		if n := in.ServiceNames(ids); len(n) > 0 {
+			names = n
+		}
+	}
+	return lang.L("inbox.offered_body", map[string]any{"Services": strings.Join(names, "; ")})
 }

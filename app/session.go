@@ -74,6 +74,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Wallet:     NewWallet(svc, log),
 	}
 	s.Requests.OnRefresh = s.Wallet.Update
+	s.Inbox.ServiceNames = s.serviceNames
 	s.Inbox.OnEvent = func(api.Event) {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -82,4 +83,18 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		})
 	}
 	return s
+}
+
+// serviceNames names catalogue services by id in the current language;
+// services that cannot be fetched are left out.
+func (s *Session) serviceNames(ids []string) []string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var names []string
+	for _, id := range ids {
+		if svc, err := s.Catalogue.Service(ctx, id); err == nil {
+			names = append(names, svc.Name.In(s.Language.Code()))
+		}
+	}
+	return names
 }

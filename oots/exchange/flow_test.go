@@ -74,9 +74,13 @@ func TestFullExchangeOverAS4(t *testing.T) {
 	if resp.StatusCode != 200 || fmt.Sprintf("%x", sha256.Sum256(body)) != r.Evidence[0].SHA256 {
 		t.Fatalf("download: %d, %d bytes, sha256 mismatch", resp.StatusCode, len(body))
 	}
-	want := "created,provider_found,explicit_request_given,query_sent,preview_requested,preview_viewed,preview_approved,query_sent,evidence_delivered"
+	want := "created,provider_found,explicit_request_given,query_sent,preview_requested,preview_viewed,preview_approved,query_sent,evidence_delivered,offered"
 	if events(r) != want {
 		t.Fatalf("timeline\n got %s\nwant %s", events(r), want)
+	}
+	// Stored with the delivery: the other services the birth record serves.
+	if offer := r.Timeline[len(r.Timeline)-1]; offer.Detail != "lv-university-admission,lv-pension-claim" || offer.State != "delivered" {
+		t.Fatalf("offer %+v; want the university admission and the pension claim", offer)
 	}
 	// The wallet's list: the owner's document, nobody else's.
 	var mine, theirs api.DocumentList

@@ -300,7 +300,8 @@ func stepOf(e lifecycle.Event, detail string) (string, string) {
 // settle runs the directory look-up a change asks for before the change
 // is stored, and the transition its answer makes, so the request is kept
 // with the outcome (provider found, questions, or the reason it failed)
-// and no crash leaves a look-up half done. It returns the timeline entries
+// and no crash leaves a look-up half done; with delivered evidence it adds
+// the offer of the other services it serves. It returns the timeline entries
 // from first on and the effects left to store and carry out; the time-outs
 // of the steps passed through are dropped, the last step's stands.
 func (q *Requests) settle(ctx context.Context, doc *requestDoc, first store.TimelineEntry, effects []lifecycle.Effect) ([]store.TimelineEntry, []lifecycle.Effect, error) {
@@ -317,6 +318,11 @@ func (q *Requests) settle(ctx context.Context, doc *requestDoc, first store.Time
 			return eff.Kind == lifecycle.LookUpProvider || eff.Kind == lifecycle.ScheduleTimeout
 		})
 		effects = append(effects, more...)
+	}
+	if slices.ContainsFunc(effects, isKind(lifecycle.StoreEvidence)) {
+		if offer, ok := q.offerStep(ctx, doc); ok {
+			steps = append(steps, offer)
+		}
 	}
 	return steps, effects, nil
 }

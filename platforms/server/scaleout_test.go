@@ -69,7 +69,7 @@ func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
 	})
 	for i, id := range ids {
 		r := carryOn(t, clients[(i+1)%2], id, "delivered")
-		if steps(r) != "created,provider_found,explicit_request_given,query_sent,preview_requested,preview_viewed,preview_approved,query_sent,evidence_delivered" {
+		if steps(r) != "created,provider_found,explicit_request_given,query_sent,preview_requested,preview_viewed,preview_approved,query_sent,evidence_delivered,offered" {
 			t.Errorf("request %s: timeline %s", id, steps(r))
 		}
 		if body := download(t, procs[i%2].url, id); len(body) == 0 || len(r.Evidence) != 1 || int64(len(body)) != r.Evidence[0].Size {

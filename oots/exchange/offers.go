@@ -1,0 +1,38 @@
+package exchange
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// EventOffered is the timeline step (and event) that offers the citizen
+// the other services the evidence just delivered also serves: once-only
+// in practice (principle P10, offers). Its detail is the services'
+// catalogue ids, comma-separated, for the app to name in the user's
+// language.
+const EventOffered = "offered"
+
+// offerStep is the offered step of a request whose evidence was just
+// delivered, false when no other service needs the same requirement. A
+// catalogue that cannot be read costs the offer, not the delivery.
+func (q *Requests) offerStep(ctx context.Context, doc *requestDoc) (store.TimelineEntry, bool) {
+	services, err := q.store.SearchServices(ctx, catalogue.Query{})
+	if err != nil {
+		q.log.Warn("offering the other services the evidence serves", "request", doc.View.ID, "err", err)
+		return store.TimelineEntry{}, false
+	}
+	var ids []string
+	for _, s := range services {
+		if s.ID != doc.View.ServiceID && slices.ContainsFunc(s.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == doc.View.Requirement }) {
+			ids = append(ids, s.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return store.TimelineEntry{}, false
+	}
+	return doc.step(EventOffered, strings.Join(ids, ",")), true
+}
