@@ -73,14 +73,7 @@ func waitState(t *testing.T, c *client.Client, id, state string) *api.Request {
 func deliver(t *testing.T, c *client.Client) *api.Request {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := c.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := createBirthRequest(t, c)
 	if _, err := c.GiveExplicitRequest(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -146,14 +139,7 @@ func TestPostStatusIsForClerks(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	c := client.New(srv.URL()).WithToken(janis)
-	svc, err := c.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := createBirthRequest(t, c)
 	var apiErr *client.APIError
 	if _, err := c.PostStatus(ctx, r.ID, "self-approved"); !errors.As(err, &apiErr) || apiErr.Status != http.StatusForbidden {
 		t.Fatalf("a citizen posting status: %v, want 403", err)
@@ -181,15 +167,8 @@ func TestLedgerExportsAndCalendar(t *testing.T) {
 	srv := startServer(t)
 	ctx := context.Background()
 	c := client.New(srv.URL()).WithToken(janis)
-	svc, err := c.Service(ctx, "lv-birth-certificate")
+	r, err := c.GiveExplicitRequest(ctx, createBirthRequest(t, c).ID)
 	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r, err = c.GiveExplicitRequest(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -252,4 +231,19 @@ func flatten(rows [][]string) []string {
 		out = append(out, r...)
 	}
 	return out
+}
+
+// createBirthRequest starts a birth-record request of c's citizen.
+func createBirthRequest(t *testing.T, c *client.Client) *api.Request {
+	t.Helper()
+	ctx := context.Background()
+	svc, err := c.Service(ctx, "lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }
