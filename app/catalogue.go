@@ -91,6 +91,18 @@ func (c *Catalogue) Service(ctx context.Context, id string) (*catalogue.Service,
 	return c.api.Service(ctx, id)
 }
 
+// Named fetches the services with the given ids, in that order; those
+// that cannot be fetched are left out (an offer names what it can).
+func (c *Catalogue) Named(ctx context.Context, ids []string) []catalogue.Service {
+	var out []catalogue.Service
+	for _, id := range ids {
+		if svc, err := c.api.Service(ctx, id); err == nil {
+			out = append(out, *svc)
+		}
+	}
+	return out
+}
+
 // Facets returns the filters offered, fetched once.
 func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	c.mu.Lock()

@@ -91,10 +91,8 @@ func (s *Session) serviceNames(ids []string) []string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var names []string
-	for _, id := range ids {
-		if svc, err := s.Catalogue.Service(ctx, id); err == nil {
-			names = append(names, svc.Name.In(s.Language.Code()))
-		}
+	for _, svc := range s.Catalogue.Named(ctx, ids) {
+		names = append(names, svc.Name.In(s.Language.Code()))
 	}
 	return names
 }

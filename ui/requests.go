@@ -40,6 +40,9 @@ type RequestsScreen struct {
 	win  fyne.Window
 	nav  *container.Navigation
 	list *widget.List
+	// OpenService, when set, shows a catalogue service's page: the
+	// services a delivered document also serves lead there.
+	OpenService func(id string)
 }
 
 // NewRequestsScreen builds the requests screen and loads the list.
@@ -183,6 +186,9 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 	box := container.NewVBox(facts)
 	if step := r.nextStep(req); step != nil {
 		box.Add(step)
+	}
+	if offers := r.offers(req); offers != nil {
+		box.Add(offers)
 	}
 	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, s := range req.Timeline {
@@ -349,3 +355,31 @@ func errorFor(err error) error { return userError(app.UserMessage(err)) }
 type userError string
 
 func (e userError) Error() string { return string(e) }
+
+// offers is the section of a delivered request that leads to the other
+// services its evidence serves (the offered step), nil when there is
+// none. The services' names are fetched in the background.
+func (r *RequestsScreen) offers(req *api.Request) fyne.CanvasObject {
+	i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == "offered" })
+	if i < 0 || r.OpenService == nil {
+		return nil
+	}
+	buttons := container.NewVBox()
+	ids := strings.Split(req.Timeline[i].Detail, ",")
+	r.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		services := r.sess.Catalogue.Named(ctx, ids)
+		code := r.sess.Language.Code()
+		fyne.Do(func() {
+			for _, svc := range services {
+				buttons.Add(widget.NewButtonWithIcon(svc.Name.In(code), theme.NavigateNextIcon(), func() { r.OpenService(svc.ID) }))
+			}
+		})
+	})
+	return container.NewVBox(
+		widget.NewLabelWithStyle(lang.L("request.offered"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		wrapped(lang.L("request.offered_body")),
+		buttons,
+	)
+}

@@ -59,8 +59,17 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 		}
 	}
 	tapButton(t, w, "Approve and send")
-	if text := labels(w.Content()); !strings.Contains(text, "Evidence delivered") {
+	if text := labels(w.Content()); !strings.Contains(text, "Evidence delivered") || !strings.Contains(text, "This evidence also serves") {
 		t.Fatalf("after approval the page shows:\n%s", text)
+	}
+	// The offer leads to another service that needs the same evidence.
+	tapButton(t, w, "Claim an old-age pension")
+	if !navButtons(t, w)[TabServices].selected {
+		t.Fatal("the offer did not open the services destination")
+	}
+	sc := servicesScreen(t, w)
+	if text := labels(sc.Navigation()); !strings.Contains(text, "State Social Insurance Agency") || !strings.Contains(text, "Legal basis") {
+		t.Fatalf("the offered service's page is not shown:\n%s", text)
 	}
 }
 

@@ -94,7 +94,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 		s.Results.Unselect(id)
 		item, err := model.Results.GetValue(id)
 		if svc, ok := item.(catalogue.Service); ok && err == nil {
-			s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence), svc.Name.In(s.lang.Code()))
+			s.showService(svc)
 		}
 	}
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
@@ -107,6 +107,28 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.background(s.loadFacets)
 	s.searchNow()
 	return s
+}
+
+// showService pushes the page of svc.
+func (s *ServicesScreen) showService(svc catalogue.Service) {
+	// Navigation sets its stack up when it is first drawn, dropping what
+	// was pushed before; a refresh makes sure that has happened.
+	s.nav.Refresh()
+	s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence), svc.Name.In(s.lang.Code()))
+}
+
+// OpenService shows the page of the service with id on top of the list
+// (an offer on a request's page leads here).
+func (s *ServicesScreen) OpenService(id string) {
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		svc, err := s.model.Service(ctx, id)
+		if err != nil {
+			return
+		}
+		fyne.Do(func() { s.showService(*svc) })
+	})
 }
 
 // CreateRenderer draws the navigation stack.

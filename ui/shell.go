@@ -48,7 +48,12 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.Select(TabRequests)
 		requests.Open(id)
 	}
-	add(theme.SearchIcon(), "nav.services", NewServicesScreen(win, s, openRequest))
+	services := NewServicesScreen(win, s, openRequest)
+	requests.OpenService = func(id string) {
+		sh.Select(TabServices)
+		services.OpenService(id)
+	}
+	add(theme.SearchIcon(), "nav.services", services)
 	add(theme.DocumentIcon(), "nav.requests", requests)
 	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))
 	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, openRequest))
