@@ -36,6 +36,9 @@ var ErrDigestMismatch = errors.New("the downloaded document differs from the del
 type WalletItem struct {
 	RequestID string
 	ServiceID string
+	// Requirement is the OOTS requirement the document meets: any service
+	// needing it can use the document (once-only).
+	Requirement string
 	// Index is the document's number within its request (api.EvidenceFile.Index).
 	Index int
 	// Titles names the evidence type by upper-case language code (EN, LV).
@@ -102,7 +105,7 @@ func WalletItems(requests []api.Request) []WalletItem {
 		if r.State != "delivered" || len(r.Evidence) == 0 {
 			continue
 		}
-		base := WalletItem{RequestID: r.ID, ServiceID: r.ServiceID, Country: r.Country, DeliveredAt: deliveredAt(r)}
+		base := WalletItem{RequestID: r.ID, ServiceID: r.ServiceID, Requirement: r.Requirement, Country: r.Country, DeliveredAt: deliveredAt(r)}
 		if r.EvidenceType != nil {
 			base.Titles = r.EvidenceType.Title
 		}
@@ -155,6 +158,19 @@ func (w *Wallet) Update(requests []api.Request) {
 		items[i] = list[i]
 	}
 	fyne.DoAndWait(func() { _ = w.Items.Set(items) })
+}
+
+// Holding returns the newest document in the wallet that meets
+// requirement, false when there is none: a service that needs it can use
+// it instead of asking again.
+func (w *Wallet) Holding(requirement string) (WalletItem, bool) {
+	items, _ := w.Items.Get()
+	for _, v := range items {
+		if it, ok := v.(WalletItem); ok && it.Requirement == requirement {
+			return it, true // newest first
+		}
+	}
+	return WalletItem{}, false
 }
 
 // Save downloads item's document and writes it to dst, checking that its

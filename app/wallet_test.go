@@ -157,3 +157,21 @@ func TestWalletSaveChecksTheDocument(t *testing.T) {
 		t.Fatalf("an oversize document: %q", UserMessage(err))
 	}
 }
+
+// TestWalletHoldingFindsTheNewestDocumentOfARequirement: a service page
+// asks the wallet whether the evidence it needs is already there.
+func TestWalletHoldingFindsTheNewestDocumentOfARequirement(t *testing.T) {
+	test.NewTempApp(t)
+	older := delivered("older", t0, "<a/>")
+	newer := delivered("newer", t0.Add(time.Hour), "<b/>")
+	other := delivered("other", t0.Add(2*time.Hour), "<c/>")
+	older.Requirement, newer.Requirement, other.Requirement = "birth", "birth", "residence"
+	w := NewWallet(nil, quiet())
+	w.Update([]api.Request{older, other, newer})
+	if it, ok := w.Holding("birth"); !ok || it.RequestID != "newer" || it.Requirement != "birth" {
+		t.Fatalf("Holding(birth) = %+v, %v; want the newer birth record", it, ok)
+	}
+	if _, ok := w.Holding("diploma"); ok {
+		t.Fatal("Holding found a document for a requirement nobody delivered")
+	}
+}

@@ -187,7 +187,13 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 	if step := r.nextStep(req); step != nil {
 		box.Add(step)
 	}
-	if offers := r.offers(req); offers != nil {
+	var scroll *container.Scroll
+	relayout := func() {
+		if scroll != nil { // nil while the page is built (the names came at once)
+			scroll.Refresh()
+		}
+	}
+	if offers := r.offers(req, relayout); offers != nil {
 		box.Add(offers)
 	}
 	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
@@ -209,7 +215,8 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 		cancel.Importance = widget.DangerImportance
 		box.Add(cancel)
 	}
-	return container.NewVScroll(container.NewPadded(box))
+	scroll = container.NewVScroll(container.NewPadded(box))
+	return scroll
 }
 
 // nextStep is what the user can do now: answer the directory's questions
@@ -358,8 +365,9 @@ func (e userError) Error() string { return string(e) }
 
 // offers is the section of a delivered request that leads to the other
 // services its evidence serves (the offered step), nil when there is
-// none. The services' names are fetched in the background.
-func (r *RequestsScreen) offers(req *api.Request) fyne.CanvasObject {
+// none. The services' names are fetched in the background; relayout
+// makes room for their buttons when they arrive.
+func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasObject {
 	i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == "offered" })
 	if i < 0 || r.OpenService == nil {
 		return nil
@@ -375,6 +383,7 @@ func (r *RequestsScreen) offers(req *api.Request) fyne.CanvasObject {
 			for _, svc := range services {
 				buttons.Add(widget.NewButtonWithIcon(svc.Name.In(code), theme.NavigateNextIcon(), func() { r.OpenService(svc.ID) }))
 			}
+			relayout()
 		})
 	})
 	return container.NewVBox(

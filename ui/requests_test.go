@@ -71,6 +71,10 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 	if text := labels(sc.Navigation()); !strings.Contains(text, "State Social Insurance Agency") || !strings.Contains(text, "Legal basis") {
 		t.Fatalf("the offered service's page is not shown:\n%s", text)
 	}
+	// There the birth record is marked as already in the wallet.
+	if text := labels(sc.Navigation()); strings.Count(text, "Already in your wallet") != 1 {
+		t.Fatalf("the service page does not mark (just) the birth record as held:\n%s", text)
+	}
 }
 
 // tapButton taps the visible button with text, failing the test if there

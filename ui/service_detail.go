@@ -9,13 +9,14 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // NewServiceDetail shows one service: what it is, who provides it, the
 // evidence it needs, how long it takes and on which legal basis. Each
 // piece of evidence can be requested; request is called with it.
-func NewServiceDetail(svc catalogue.Service, code, categoryName string, request func(catalogue.Service, catalogue.Evidence)) fyne.CanvasObject {
+func NewServiceDetail(svc catalogue.Service, code, categoryName string, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(svc.Name.In(code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	title.SizeName = "subHeadingText"
@@ -34,7 +35,14 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 	evidence := container.NewVBox()
 	for _, e := range svc.Evidence {
 		ask := widget.NewButtonWithIcon(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
-		evidence.Add(widget.NewCard("", e.Name.In(code), container.NewHBox(ask)))
+		content := fyne.CanvasObject(container.NewHBox(ask))
+		if it, ok := held(e.Requirement); ok {
+			// Once-only: the document is already in the wallet.
+			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Provider, "Date": formatTime(it.DeliveredAt)}))
+			have.Importance = widget.SuccessImportance
+			content = container.NewVBox(have, container.NewHBox(ask))
+		}
+		evidence.Add(widget.NewCard("", e.Name.In(code), content))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))
 

@@ -34,6 +34,7 @@ type ServicesScreen struct {
 	win        fyne.Window
 	background func(func())
 	requests   *app.Requests
+	wallet     *app.Wallet
 	// onRequested opens a request the user just started.
 	onRequested func(id string)
 	delay       time.Duration // pause in typing before a search; 0 searches at once
@@ -55,7 +56,7 @@ type ServicesScreen struct {
 func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id string)) *ServicesScreen {
 	model := sess.Catalogue
 	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay,
-		requests: sess.Requests, onRequested: onRequested}
+		requests: sess.Requests, wallet: sess.Wallet, onRequested: onRequested}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -114,7 +115,7 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 	// Navigation sets its stack up when it is first drawn, dropping what
 	// was pushed before; a refresh makes sure that has happened.
 	s.nav.Refresh()
-	s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence), svc.Name.In(s.lang.Code()))
+	s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding), svc.Name.In(s.lang.Code()))
 }
 
 // OpenService shows the page of the service with id on top of the list
