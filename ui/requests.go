@@ -65,9 +65,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 		}
 	}
 	empty := NewEmptyState(theme.DocumentIcon(), "requests")
-	problem := widget.NewLabelWithData(model.Problem)
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
+	problem := newProblemLabel(model.Problem)
 	body := container.NewStack(r.list, empty)
 	model.List.AddListener(binding.NewDataListener(func() {
 		if model.List.Length() == 0 {

@@ -70,9 +70,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.Country.SetSelectedIndex(0)
 
 	s.count = widget.NewLabel("")
-	problem := widget.NewLabelWithData(model.Problem)
-	problem.Importance = widget.DangerImportance
-	problem.Wrapping = fyne.TextWrapWord
+	problem := newProblemLabel(model.Problem)
 	busy := widget.NewProgressBarInfinite()
 	busy.Hide()
 	model.Busy.AddListener(binding.NewDataListener(func() {
@@ -80,13 +78,6 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 			busy.Show()
 		} else {
 			busy.Hide()
-		}
-	}))
-	model.Problem.AddListener(binding.NewDataListener(func() {
-		if p, _ := model.Problem.Get(); p == "" {
-			problem.Hide()
-		} else {
-			problem.Show()
 		}
 	}))
 
