@@ -43,6 +43,7 @@ type Session struct {
 	Requests  *Requests
 	Inbox     *Inbox
 	Wallet    *Wallet
+	Records   *Records
 	About     About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
@@ -56,6 +57,7 @@ type ServiceAPI interface {
 	RequestsAPI
 	EventsAPI
 	WalletAPI
+	RecordsAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -72,6 +74,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Background: func(task func()) { go task() },
 		Inbox:      NewInbox(log),
 		Wallet:     NewWallet(svc, log),
+		Records:    NewRecords(svc, log),
 	}
 	s.Requests.OnRefresh = s.Wallet.Update
 	s.Inbox.ServiceNames = s.serviceNames

@@ -175,3 +175,34 @@ func TestWalletHoldingFindsTheNewestDocumentOfARequirement(t *testing.T) {
 		t.Fatal("Holding found a document for a requirement nobody delivered")
 	}
 }
+
+func (f *fakeService) ExportLedger(_ context.Context, format string, w io.Writer) error {
+	if f.err != nil {
+		return f.err
+	}
+	_, err := io.WriteString(w, "ledger as "+format)
+	return err
+}
+
+func (f *fakeService) Calendar(_ context.Context, w io.Writer) error {
+	if f.err != nil {
+		return f.err
+	}
+	_, err := io.WriteString(w, "BEGIN:VCALENDAR")
+	return err
+}
+
+// TestRecordsPassTheExportsThrough: the records write what the service
+// exports and say which export failed.
+func TestRecordsPassTheExportsThrough(t *testing.T) {
+	svc := &fakeService{}
+	r := NewRecords(svc, quiet())
+	var b strings.Builder
+	if err := r.Ledger(context.Background(), "csv", &b); err != nil || b.String() != "ledger as csv" {
+		t.Fatalf("Ledger wrote %q, %v", b.String(), err)
+	}
+	svc.err = client.ErrUnavailable
+	if err := r.Calendar(context.Background(), &b); !errors.Is(err, client.ErrUnavailable) || !strings.Contains(err.Error(), "calendar") {
+		t.Fatalf("Calendar with the service down: %v", err)
+	}
+}

@@ -1,16 +1,21 @@
 package ui
 
 import (
+	"context"
+	"io"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
 )
 
-// NewProfileScreen holds the settings (language) and what the app runs on.
-func NewProfileScreen(s *app.Session) fyne.CanvasObject {
+// NewProfileScreen holds the settings (language), the user's own records
+// to take away, and what the app runs on.
+func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	names := make([]string, len(app.Languages))
 	for i, code := range app.Languages {
 		names[i] = lang.L("language." + code)
@@ -37,5 +42,24 @@ func NewProfileScreen(s *app.Session) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("profile.data_dir"), wrapped(s.About.DataDir)),
 	))
 	signin := widget.NewCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
-	return container.NewVScroll(container.NewVBox(signin, settings, about))
+	return container.NewVScroll(container.NewVBox(signin, settings, newRecordsCard(newSaver(win, s.Background), s.Records), about))
+}
+
+// newRecordsCard offers the user's own records as files: the ledger of
+// every exchange, consent and access (CSV and JSON) and the expected-by
+// dates as a calendar (.ics).
+func newRecordsCard(sv *saver, r *app.Records) *widget.Card {
+	saved := func(name string) (string, string) {
+		return lang.L("records.saved_title"), lang.L("records.saved", map[string]any{"Name": name})
+	}
+	buttons := container.NewVBox()
+	for _, format := range app.LedgerFormats {
+		buttons.Add(widget.NewButtonWithIcon(lang.L("records.ledger_"+format), theme.DocumentSaveIcon(), func() {
+			sv.save("vienreiz-ledger."+format, func(ctx context.Context, w io.Writer) error { return r.Ledger(ctx, format, w) }, saved)
+		}))
+	}
+	buttons.Add(widget.NewButtonWithIcon(lang.L("records.calendar"), theme.HistoryIcon(), func() {
+		sv.save("vienreiz.ics", r.Calendar, saved)
+	}))
+	return widget.NewCard(lang.L("records.title"), lang.L("records.body"), buttons)
 }

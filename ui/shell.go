@@ -57,7 +57,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	add(theme.DocumentIcon(), "nav.requests", requests)
 	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))
 	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, openRequest))
-	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(s))
+	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
 
 	nav := container.NewVBox()
 	for _, b := range sh.buttons {

@@ -3,14 +3,13 @@ package ui
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,9 +26,8 @@ type WalletScreen struct {
 	nav         *container.Navigation
 	list        *widget.List
 	openRequest func(id string)
-	// chooseFile asks where to save a file named name and calls done with
-	// the writer (nil when the user cancels); a file save dialog.
-	chooseFile func(name string, done func(fyne.URIWriteCloser, error))
+	// saver saves copies of documents.
+	saver *saver
 }
 
 // NewWalletScreen builds the wallet over the session's wallet model;
@@ -37,11 +35,7 @@ type WalletScreen struct {
 func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string)) *WalletScreen {
 	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
 	ws.ExtendBaseWidget(ws)
-	ws.chooseFile = func(name string, done func(fyne.URIWriteCloser, error)) {
-		d := dialog.NewFileSave(done, win)
-		d.SetFileName(name)
-		d.Show()
-	}
+	ws.saver = newSaver(win, s.Background)
 	model := s.Wallet
 	ws.list = widget.NewListWithData(model.Items, newWalletCard, func(item binding.DataItem, obj fyne.CanvasObject) {
 		v, _ := item.(binding.Untyped).Get()
@@ -100,15 +94,10 @@ func (ws *WalletScreen) page(it app.WalletItem) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("wallet.request"), wrapped(it.RequestID)),
 	)
 	save := widget.NewButtonWithIcon(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
-		ws.chooseFile(it.FileName(), func(wc fyne.URIWriteCloser, err error) {
-			if err != nil {
-				dialog.ShowError(err, ws.win)
-				return
-			}
-			if wc != nil {
-				ws.saveTo(it, wc)
-			}
-		})
+		ws.saver.save(it.FileName(), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
+			func(name string) (string, string) {
+				return lang.L("wallet.saved_title"), lang.L("wallet.saved", map[string]any{"Name": name})
+			})
 	})
 	save.Importance = widget.HighImportance
 	open := widget.NewButtonWithIcon(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
@@ -116,29 +105,6 @@ func (ws *WalletScreen) page(it app.WalletItem) fyne.CanvasObject {
 	})
 	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts, container.NewHBox(save, open))
 	return container.NewVScroll(container.NewPadded(body))
-}
-
-// saveTo downloads the document into wc in the background and says how it
-// went; a copy that failed its check is deleted.
-func (ws *WalletScreen) saveTo(it app.WalletItem, wc fyne.URIWriteCloser) {
-	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-		defer cancel()
-		err := ws.sess.Wallet.Save(ctx, it, wc)
-		if closeErr := wc.Close(); err == nil {
-			err = closeErr
-		}
-		if err != nil {
-			_ = storage.Delete(wc.URI()) // best effort: leave no wrong copy behind
-		}
-		fyne.Do(func() {
-			if err != nil {
-				dialog.ShowError(errorFor(err), ws.win)
-				return
-			}
-			dialog.ShowInformation(lang.L("wallet.saved_title"), lang.L("wallet.saved", map[string]any{"Name": wc.URI().Name()}), ws.win)
-		})
-	})
 }
 
 // title names the document's evidence type in the user's language.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -85,7 +86,7 @@ func walletScreen(t *testing.T, w fyne.Window) *WalletScreen {
 // saveInto makes ws save to path instead of asking with a dialog, and
 // records the name it suggested.
 func saveInto(ws *WalletScreen, path string, suggested *string) {
-	ws.chooseFile = func(name string, done func(fyne.URIWriteCloser, error)) {
+	ws.saver.choose = func(name string, done func(fyne.URIWriteCloser, error)) {
 		*suggested = name
 		done(storage.Writer(storage.NewFileURI(path)))
 	}
@@ -172,7 +173,9 @@ func TestWalletDeletesACopyThatFailsItsCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws.saveTo(item, wc)
+	ws.saver.choose = func(_ string, done func(fyne.URIWriteCloser, error)) { done(wc, nil) }
+	ws.saver.save(item.FileName(), func(ctx context.Context, w io.Writer) error { return s.Wallet.Save(ctx, item, w) },
+		func(string) (string, string) { return "saved", "saved" })
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("a copy that failed its check is still there: %v", err)
 	}

@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"context"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+)
+
+// saver saves files the user places: a file save dialog, then the writing
+// in the background, then a message saying how it went. A file whose
+// writing failed is deleted, so no wrong copy is left behind.
+type saver struct {
+	win        fyne.Window
+	background func(func())
+	// choose asks where to save a file named name and calls done with the
+	// writer (nil when the user cancels); a file save dialog, which tests
+	// replace.
+	choose func(name string, done func(fyne.URIWriteCloser, error))
+}
+
+func newSaver(win fyne.Window, background func(func())) *saver {
+	return &saver{win: win, background: background, choose: func(name string, done func(fyne.URIWriteCloser, error)) {
+		d := dialog.NewFileSave(done, win)
+		d.SetFileName(name)
+		d.Show()
+	}}
+}
+
+// save asks where to put a file named name, writes it with write and then
+// shows the message saved returns for the file's name, or the error.
+func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) error, saved func(name string) (title, message string)) {
+	s.choose(name, func(wc fyne.URIWriteCloser, err error) {
+		if err != nil {
+			dialog.ShowError(err, s.win)
+			return
+		}
+		if wc == nil {
+			return // cancelled
+		}
+		s.background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			err := write(ctx, wc)
+			if closeErr := wc.Close(); err == nil {
+				err = closeErr
+			}
+			if err != nil {
+				_ = storage.Delete(wc.URI()) // best effort
+			}
+			fyne.Do(func() {
+				if err != nil {
+					dialog.ShowError(errorFor(err), s.win)
+					return
+				}
+				title, message := saved(wc.URI().Name())
+				dialog.ShowInformation(title, message, s.win)
+			})
+		})
+	})
+}
