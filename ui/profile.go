@@ -61,5 +61,7 @@ func newRecordsCard(sv *saver, r *app.Records) *widget.Card {
 	buttons.Add(widget.NewButtonWithIcon(lang.L("records.calendar"), theme.HistoryIcon(), func() {
 		sv.save("vienreiz.ics", r.Calendar, saved)
 	}))
-	return widget.NewCard(lang.L("records.title"), lang.L("records.body"), buttons)
+	// The explanation is a wrapped label, not the card's subtitle, which
+	// would not wrap and widen the window.
+	return widget.NewCard(lang.L("records.title"), "", container.NewVBox(wrapped(lang.L("records.body")), buttons))
 }

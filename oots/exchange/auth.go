@@ -12,6 +12,10 @@ import (
 // ErrUnauthenticated is returned when a call carries no valid credentials.
 var ErrUnauthenticated = errors.New("sign-in required")
 
+// serviceActor is who the ledger names for what the service does on a
+// citizen's behalf: sending requests, taking answers, time-outs.
+var serviceActor = Principal{Subject: "service"}
+
 // Principal is the person an API call is made by.
 type Principal struct {
 	// Subject is the person's identifier, e.g. an eIDAS identifier

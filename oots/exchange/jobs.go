@@ -184,5 +184,6 @@ func (q *Requests) sendIfDue(ctx context.Context, rec *store.RequestRecord, doc 
 	if err != nil {
 		return err
 	}
-	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
+	q.carryOut(ctx, rec, doc, effects)
+	return nil
 }

@@ -55,6 +55,10 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 	actions := map[string]int{}
 	for _, e := range entries {
 		actions[e.Action]++
+		// The citizen consents; the service sends, on their behalf.
+		if want := map[string]string{"explicit_request_given": who.Subject, "query_sent": "service"}[e.Action]; want != "" && (e.Actor != want || e.OnBehalfOf != who.Subject) {
+			t.Errorf("ledger line %s by %s for %s; want by %s for %s", e.Action, e.Actor, e.OnBehalfOf, want, who.Subject)
+		}
 	}
 	if actions["explicit_request_given"] != 1 || actions["query_sent"] != 1 {
 		t.Fatalf("ledger lines %v; want the consent and the send once each", actions)

@@ -149,9 +149,7 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	if err := q.save(ctx, &rec, doc, steps, true, storedEffects(who, doc, effects)); err != nil {
 		return nil, err
 	}
-	if err := q.carryOut(ctx, who, &rec, doc, effects); err != nil {
-		return nil, err
-	}
+	q.carryOut(ctx, &rec, doc, effects)
 	return q.view(ctx, doc)
 }
 
@@ -244,9 +242,7 @@ func (q *Requests) change(ctx context.Context, who Principal, id string, e lifec
 	if err != nil {
 		return nil, err
 	}
-	if err := q.carryOut(ctx, who, rec, doc, effects); err != nil {
-		return nil, err
-	}
+	q.carryOut(ctx, rec, doc, effects)
 	return q.view(ctx, doc)
 }
 
@@ -351,24 +347,23 @@ func (doc *requestDoc) ledgerRecord(who Principal, action string) ledger.Record 
 	}
 }
 
-// carryOut performs the effects a transition asked for. The look-up was
-// settled before storing; time-outs, sends and ledger records were stored
-// with the state (storedEffects); a send is run here at once unless
-// another worker took it. Notifications go out
-// with every saved change (save publishes it).
-func (q *Requests) carryOut(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) error {
+// carryOut runs at once the send a change stored as a job, unless another
+// worker took it; a failed send is left to the job's retries. Everything
+// else a transition asks for was settled before storing (the look-up) or
+// stored with it (storedEffects); the owner's event streams heard of it
+// from save.
+func (q *Requests) carryOut(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, effects []lifecycle.Effect) {
 	for _, eff := range effects {
-		switch eff.Kind {
-		case lifecycle.SendQueryRequest:
-			sj := sendJob{Request: doc.View.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
-			if err := q.runNow(ctx, sendJobID(sj.Request, sj.Sends), func(ctx context.Context) error {
-				return q.sendIfDue(ctx, rec, doc, sj)
-			}); err != nil {
-				q.log.Warn("the request waits for the job worker to send it", "request", sj.Request, "err", err)
-			}
+		if eff.Kind != lifecycle.SendQueryRequest {
+			continue
+		}
+		sj := sendJob{Request: doc.View.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
+		if err := q.runNow(ctx, sendJobID(sj.Request, sj.Sends), func(ctx context.Context) error {
+			return q.sendIfDue(ctx, rec, doc, sj)
+		}); err != nil {
+			q.log.Warn("the request waits for the job worker to send it", "request", sj.Request, "err", err)
 		}
 	}
-	return nil
 }
 
 // lookUp asks the Evidence Broker for the requirement's evidence type in

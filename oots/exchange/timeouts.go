@@ -33,5 +33,6 @@ func (q *Requests) fireTimeout(ctx context.Context, payload string) error {
 	if err != nil {
 		return err
 	}
-	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
+	q.carryOut(ctx, rec, doc, effects)
+	return nil
 }

@@ -93,7 +93,7 @@ func (q *Requests) advance(ctx context.Context, rec *store.RequestRecord, doc *r
 			return nil
 		}
 		var err error
-		effects, err = q.apply(ctx, doc.Subject, rec, doc, e, detail)
+		effects, err = q.apply(ctx, serviceActor, rec, doc, e, detail)
 		return err
 	})
 	return effects, err
@@ -141,7 +141,8 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 		}
 		return err
 	}
-	return q.carryOut(ctx, doc.Subject, rec, doc, effects)
+	q.carryOut(ctx, rec, doc, effects)
+	return nil
 }
 
 // keepEvidence stores the answer's documents in the database, lists them
