@@ -177,9 +177,9 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 	}
 	out := make([]api.Request, 0, len(recs))
 	for _, rec := range recs {
-		var doc requestDoc
-		if err := json.Unmarshal(rec.Doc, &doc); err != nil {
-			return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
+		doc, err := decodeDoc(&rec)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, doc.View)
 	}
@@ -481,11 +481,20 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 	if err != nil {
 		return nil, nil, err
 	}
+	doc, err := decodeDoc(rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rec, doc, nil
+}
+
+// decodeDoc reads the request document a record holds.
+func decodeDoc(rec *store.RequestRecord) (*requestDoc, error) {
 	var doc requestDoc
 	if err := json.Unmarshal(rec.Doc, &doc); err != nil {
-		return nil, nil, fmt.Errorf("request %s is unreadable: %w", id, err)
+		return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
 	}
-	return rec, &doc, nil
+	return &doc, nil
 }
 
 // save writes the document with its new timeline entries, and the jobs

@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -203,9 +202,9 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 		if rec.State != string(lifecycle.Delivered) {
 			continue
 		}
-		var doc requestDoc
-		if err := json.Unmarshal(rec.Doc, &doc); err != nil {
-			return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
+		doc, err := decodeDoc(&rec)
+		if err != nil {
+			return nil, err
 		}
 		v := doc.View
 		for _, f := range v.Evidence {
