@@ -82,12 +82,7 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 		r.ID, r.Owner, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
 		return fmt.Errorf("store: creating request %s: %w", r.ID, err)
 	}
-	for i, e := range timeline {
-		if err := s.addTimeline(ctx, tx, r.ID, i+1, e); err != nil {
-			return err
-		}
-	}
-	if err := s.storeEffects(ctx, tx, fx, timeline[len(timeline)-1].At); err != nil {
+	if err := s.storeChange(ctx, tx, r.ID, 1, timeline, fx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -124,12 +119,7 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM request_timeline WHERE request_id = ?`), r.ID).Scan(&seq); err != nil {
 		return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
 	}
-	for i, e := range timeline {
-		if err := s.addTimeline(ctx, tx, r.ID, seq+i, e); err != nil {
-			return err
-		}
-	}
-	if err := s.storeEffects(ctx, tx, fx, timeline[len(timeline)-1].At); err != nil {
+	if err := s.storeChange(ctx, tx, r.ID, seq, timeline, fx); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -138,13 +128,20 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 	return nil
 }
 
-func (s *Store) storeEffects(ctx context.Context, tx *sql.Tx, fx Effects, at time.Time) error {
+// storeChange appends the timeline entries of a change from seq on and
+// stores its effects, the ledger records at the time of the last entry.
+func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int, timeline []TimelineEntry, fx Effects) error {
+	for i, e := range timeline {
+		if err := s.addTimeline(ctx, tx, id, seq+i, e); err != nil {
+			return err
+		}
+	}
 	for _, j := range fx.Jobs {
 		if _, err := s.enqueue(ctx, tx, j); err != nil {
 			return err
 		}
 	}
-	return s.appendRecords(ctx, tx, fx.Ledger, at)
+	return s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At)
 }
 
 func (s *Store) addTimeline(ctx context.Context, tx *sql.Tx, id string, seq int, e TimelineEntry) error {
