@@ -132,14 +132,6 @@ func (r *Requester) partyOf(q Query) (string, error) {
 
 // pending reports whether the outbox still holds message id unsent.
 func (r *Requester) pending(id string) bool {
-	entries, err := r.db.Pending(context.Background(), 10000)
-	if err != nil {
-		return false
-	}
-	for _, e := range entries {
-		if e.MessageID == id {
-			return true
-		}
-	}
-	return false
+	status, _, err := r.db.Status(context.Background(), id)
+	return err == nil && status == ""
 }
