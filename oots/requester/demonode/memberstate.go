@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/provider"
@@ -58,7 +57,7 @@ type MemberStateOptions struct {
 type MemberState struct {
 	Info    MemberStateInfo
 	prov    *provider.Provider
-	servers []*http.Server
+	servers servers
 }
 
 // StartMemberState listens on four loopback ports (two AS4 listeners, the
@@ -115,15 +114,11 @@ func StartMemberState(ctx context.Context, opts MemberStateOptions) (ms *MemberS
 	}
 	handlers := []http.Handler{ms.prov.AS4Handlers()[0], ms.prov.AS4Handlers()[1], ms.prov.PreviewHandler(), commonsvc.NewServer(dir, opts.Logger)}
 	for i, h := range handlers {
-		srv := as4.NewServer(lns[i].Addr().String(), h, nil)
-		srv.ErrorLog = slog.NewLogLogger(opts.Logger.Handler(), slog.LevelDebug)
-		ms.servers = append(ms.servers, srv)
-		if i == 2 {
-			srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
-			go srv.ServeTLS(lns[i], "", "")
-			continue
+		var tlsConf *tls.Config
+		if i == 2 { // the preview space
+			tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		go srv.Serve(lns[i])
+		ms.servers.serve(lns[i], h, tlsConf, opts.Logger)
 	}
 	lns = nil // owned by the servers now
 	b, _ := json.MarshalIndent(info, "", "  ")
@@ -136,18 +131,11 @@ func StartMemberState(ctx context.Context, opts MemberStateOptions) (ms *MemberS
 // Close stops the listeners and the provider; what its outbox holds is
 // sent by the next start.
 func (ms *MemberState) Close() error {
-	var errs []error
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, s := range ms.servers {
-		if err := s.Shutdown(ctx); err != nil {
-			s.Close()
-		}
-	}
+	ms.servers.shutdown()
 	if ms.prov != nil {
-		errs = append(errs, ms.prov.Close())
+		return ms.prov.Close()
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // LoadMemberState reads the InfoFile of the demo member state in dir.

@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/provider"
@@ -72,7 +71,7 @@ type Node struct {
 	opts    Options
 	reqSide demo.Side
 	prov    *provider.Provider
-	servers []*http.Server
+	servers servers
 
 	mu      sync.RWMutex
 	req     *requester.Requester
@@ -142,15 +141,15 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 	}
 	for i := range 2 {
 		i := i
-		n.serve(lns[i], n.wrap(SideRequester, i, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.servers.serve(lns[i], n.wrap(SideRequester, i, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n.mu.RLock()
 			h := n.req.AS4Handlers()[i]
 			n.mu.RUnlock()
 			h.ServeHTTP(w, r)
-		})), nil)
-		n.serve(lns[2+i], n.wrap(SideProvider, i, n.prov.AS4Handlers()[i]), nil)
+		})), nil, n.opts.Logger)
+		n.servers.serve(lns[2+i], n.wrap(SideProvider, i, n.prov.AS4Handlers()[i]), nil, n.opts.Logger)
 	}
-	n.serve(lns[4], n.prov.PreviewHandler(), &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+	n.servers.serve(lns[4], n.prov.PreviewHandler(), &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, n.opts.Logger)
 	lns = nil // owned by the servers now
 	return n, nil
 }
@@ -161,19 +160,6 @@ func (n *Node) wrap(side Side, i int, h http.Handler) http.Handler {
 		return h
 	}
 	return n.opts.Intercept(side, i, h)
-}
-
-// serve runs an AS4 or (with tlsConf) https server on l.
-func (n *Node) serve(l net.Listener, h http.Handler, tlsConf *tls.Config) {
-	srv := as4.NewServer(l.Addr().String(), h, nil)
-	srv.ErrorLog = slog.NewLogLogger(n.opts.Logger.Handler(), slog.LevelDebug)
-	n.servers = append(n.servers, srv)
-	if tlsConf != nil {
-		srv.TLSConfig = tlsConf
-		go srv.ServeTLS(l, "", "")
-		return
-	}
-	go srv.Serve(l)
 }
 
 // startRequester opens the requester over Dir/requester and starts Run;
@@ -235,13 +221,7 @@ func (n *Node) Close() error {
 	n.closed = true
 	n.mu.Unlock()
 	var errs []error
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	for _, s := range n.servers {
-		if err := s.Shutdown(ctx); err != nil {
-			s.Close()
-		}
-	}
+	n.servers.shutdown()
 	n.mu.Lock()
 	r, done := n.req, n.running
 	n.mu.Unlock()
