@@ -117,14 +117,15 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	dirURL := cfg.DirectoryURL
+	var memberState demonode.MemberStateInfo
 	if cfg.MemberState != "" {
-		info, err := demonode.LoadMemberState(cfg.MemberState)
+		memberState, err = demonode.LoadMemberState(cfg.MemberState)
 		if err != nil {
 			ln.Close()
 			st.Close()
 			return nil, fmt.Errorf("exchange: %w", err)
 		}
-		dirURL = info.DirectoryURL
+		dirURL = memberState.DirectoryURL
 	}
 	if dirURL == "" {
 		demo, err := commonsvc.DemoDirectory()
@@ -157,7 +158,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		// A demo member state shared by several service processes: our
 		// requester (with its own outbox) joins it.
 		j, err := demonode.Join(ctx, demonode.JoinOptions{
-			MemberState: cfg.MemberState, Dir: filepath.Join(stateDir, "oots", "requester"), OnAnswer: reqs.OnAnswer, Logger: log,
+			MemberState: cfg.MemberState, Info: memberState, Dir: filepath.Join(stateDir, "oots", "requester"), OnAnswer: reqs.OnAnswer, Logger: log,
 		})
 		if err != nil {
 			ln.Close()

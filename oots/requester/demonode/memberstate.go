@@ -156,8 +156,10 @@ func LoadMemberState(dir string) (MemberStateInfo, error) {
 
 // JoinOptions configure Join.
 type JoinOptions struct {
-	// MemberState is the folder of the running demo member state.
+	// MemberState is the folder of the running demo member state (its
+	// keys) and Info what LoadMemberState read from it.
 	MemberState string
+	Info        MemberStateInfo
 	// Dir holds this process's own requester state (its AS4 outbox).
 	Dir string
 	// Password opens the key stores (DefaultPassword if empty).
@@ -179,7 +181,8 @@ type Joined struct {
 }
 
 // Join opens the requester side of the demo member state in
-// opts.MemberState, with its state in opts.Dir, and starts its Run loop.
+// opts.MemberState (opts.Info as LoadMemberState read it), with its state
+// in opts.Dir, and starts its Run loop.
 func Join(ctx context.Context, opts JoinOptions) (*Joined, error) {
 	if opts.Password == "" {
 		opts.Password = DefaultPassword
@@ -187,10 +190,7 @@ func Join(ctx context.Context, opts JoinOptions) (*Joined, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	info, err := LoadMemberState(opts.MemberState)
-	if err != nil {
-		return nil, err
-	}
+	info := opts.Info
 	side, err := demo.LoadSide(filepath.Join(opts.MemberState, "pki", RequesterParty), opts.Password)
 	if err != nil {
 		return nil, fmt.Errorf("demonode: keys of %s in %s: %w", RequesterParty, opts.MemberState, err)
