@@ -13,9 +13,9 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // memPrefs is an in-memory Preferences.

@@ -10,7 +10,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 )
 
 // EventsAPI streams the user's request events; *client.Client satisfies it.

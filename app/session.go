@@ -9,8 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // CatalogueAPI is what the app needs of the exchange service for the

@@ -17,8 +17,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // WalletAPI is what the wallet needs of the exchange service;

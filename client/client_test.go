@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // TestRequestCallsWithToken runs the evidence-request calls of the SDK

@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // Tokens of the people in startServer's service.

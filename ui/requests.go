@@ -15,8 +15,8 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // callTimeout bounds one call to the exchange service from the UI.

@@ -16,8 +16,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // deliverRequest takes a birth-certificate request to delivered through

@@ -8,8 +8,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 

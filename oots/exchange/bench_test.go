@@ -7,11 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // BenchmarkCatalogueSearch measures a catalogue search through the Go

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 )
 
 // subscriberBuffer is how many events a slow subscriber may fall behind

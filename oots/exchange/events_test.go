@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 )
 
 func TestHubDropsSlowSubscribersWithoutBlocking(t *testing.T) {

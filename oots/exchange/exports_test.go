@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 )
 
 func get(t *testing.T, base, token, path string) (int, string, string) {

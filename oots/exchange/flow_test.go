@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 )
 
 // waitState polls the request until it reaches state or fails the test.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"

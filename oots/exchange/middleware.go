@@ -1,7 +1,7 @@
 package exchange
 
 import (
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
+	"github.com/vienreiz/vienreiz/api"
 
 	"net/http"
 	"runtime/debug"

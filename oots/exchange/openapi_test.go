@@ -12,8 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // TestOpenAPIListsExactlyTheRoutes keeps the OpenAPI document true: every

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 const (

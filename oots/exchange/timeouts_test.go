@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )

@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // proofOfBirth is the demo catalogue's birth requirement; its provider

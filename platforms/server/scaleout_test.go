@@ -9,9 +9,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
-	"github.com/vienreiz/vienreiz/oots/exchange/api"
 )
 
 // TestTwoProcessesOnOnePostgresShareTheWork runs the scale-out set-up:
