@@ -6,7 +6,7 @@ package api
 import (
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // ServiceList is the body of GET /v1/services.

@@ -14,8 +14,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // memPrefs is an in-memory Preferences.

@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // Catalogue is the view model of the services screen: the search, its

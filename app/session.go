@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // CatalogueAPI is what the app needs of the exchange service for the

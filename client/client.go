@@ -14,7 +14,7 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // DefaultTimeout bounds each call unless the context ends sooner.

@@ -15,7 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // searchDelay is how long typing must pause before a search runs.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/assets"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 )
 

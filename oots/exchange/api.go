@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 

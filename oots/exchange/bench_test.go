@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 

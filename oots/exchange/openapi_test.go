@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // TestOpenAPIListsExactlyTheRoutes keeps the OpenAPI document true: every

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/assets"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/requester/demonode"
 	"github.com/vienreiz/vienreiz/oots/store"

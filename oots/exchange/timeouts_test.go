@@ -11,7 +11,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/assets"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"

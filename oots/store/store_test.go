@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
-	"github.com/vienreiz/vienreiz/oots/catalogue"
 )
 
 // testStores opens a fresh SQLite store and, when VIENREIZ_TEST_POSTGRES

@@ -1,7 +1,8 @@
 // Package catalogue holds the service catalogue model (principles P1 and P3):
 // public services, the evidence each needs, and how a search over them is
 // expressed. It is shared by the store, the exchange service's REST API and
-// the Go client, so the wire format is defined once.
+// the Go client, so the wire format is defined once. It is no part of the
+// OOTS exchange (it sits outside oots/), so the app and its UI can use it.
 package catalogue
 
 import (
