@@ -6,10 +6,12 @@ GO ?= go
 UI_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev
 # Tests: a display for the smoke test, independent XML/XSD/Schematron and
-# signature checkers, Java for Apache Santuario, PostgreSQL.
+# signature checkers, Java for Apache Santuario, PostgreSQL, and a D-Bus
+# session with gnome-keyring for the secret store.
 TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils \
 	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
-	xmlsec1 postgresql ca-certificates git
+	xmlsec1 postgresql ca-certificates git \
+	dbus-daemon dbus-x11 gnome-keyring libsecret-tools
 
 .PHONY: run test bench package server deps-run deps-test clean
 

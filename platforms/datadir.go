@@ -1,5 +1,5 @@
-// Package platforms holds per-platform glue: where data lives, and (as
-// later steps land) the secret store, notifications and URL schemes.
+// Package platforms holds per-platform glue: where data lives; the secret
+// store is platforms/secrets; notifications and URL schemes follow.
 package platforms
 
 import (
