@@ -38,7 +38,7 @@ type RequestsScreen struct {
 	widget.BaseWidget
 	sess *app.Session
 	win  fyne.Window
-	nav  *container.Navigation
+	nav  *pages
 	list *widget.List
 	// OpenService, when set, shows a catalogue service's page: the
 	// services a delivered document also serves lead there.
@@ -76,8 +76,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			r.list.Show()
 		}
 	}))
-	r.nav = container.NewNavigationWithTitle(container.NewBorder(problem, nil, nil, nil, body), lang.L("requests.title"))
-	r.nav.ExtendBaseWidget(r.nav) // so that show's Refresh can set the stack up before the first draw
+	r.nav = newPages(container.NewBorder(problem, nil, nil, nil, body), lang.L("requests.title"))
 	s.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -107,16 +106,15 @@ func (r *RequestsScreen) Open(id string) {
 	})
 }
 
-// show puts the page of req on the stack, replacing the current page
-// unless push is set.
-func (r *RequestsScreen) show(req *api.Request, push bool) {
-	// Navigation sets its stack up when it is first drawn, dropping what
-	// was pushed before; a refresh makes sure that has happened.
-	r.nav.Refresh()
-	if !push {
-		r.nav.Back()
+// show puts the page of req above the list: as the only page when open
+// is set (a request opened from anywhere does not pile up behind the
+// next), else in place of the current page (the same request redrawn).
+func (r *RequestsScreen) show(req *api.Request, open bool) {
+	if open {
+		r.nav.Open(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
+		return
 	}
-	r.nav.PushWithTitle(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
+	r.nav.Replace(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
 }
 
 // waitingStates are the states in which the next step is the provider's.

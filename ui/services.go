@@ -39,7 +39,7 @@ type ServicesScreen struct {
 	onRequested func(id string)
 	delay       time.Duration // pause in typing before a search; 0 searches at once
 
-	nav      *container.Navigation
+	nav      *pages
 	Search   *widget.Entry
 	Category *widget.Select
 	Country  *widget.Select
@@ -94,7 +94,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	filters := container.NewGridWithColumns(2, s.Category, s.Country)
 	top := container.NewVBox(s.Search, filters, busy, problem, s.count)
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
-	s.nav = container.NewNavigationWithTitle(list, lang.L("services.title"))
+	s.nav = newPages(list, lang.L("services.title"))
 
 	s.background(s.loadFacets)
 	s.searchNow()
@@ -103,10 +103,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 // showService pushes the page of svc.
 func (s *ServicesScreen) showService(svc catalogue.Service) {
-	// Navigation sets its stack up when it is first drawn, dropping what
-	// was pushed before; a refresh makes sure that has happened.
-	s.nav.Refresh()
-	s.nav.PushWithTitle(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding), svc.Name.In(s.lang.Code()))
+	s.nav.Open(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding), svc.Name.In(s.lang.Code()))
 }
 
 // OpenService shows the page of the service with id on top of the list
@@ -128,8 +125,8 @@ func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(s.nav)
 }
 
-// Navigation returns the screen's navigation stack (list, then detail).
-func (s *ServicesScreen) Navigation() *container.Navigation { return s.nav }
+// Navigation returns the screen's page stack (list, then detail).
+func (s *ServicesScreen) Navigation() *pages { return s.nav }
 
 func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject) {
 	v, err := item.(binding.Untyped).Get()

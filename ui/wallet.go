@@ -23,7 +23,7 @@ type WalletScreen struct {
 	widget.BaseWidget
 	sess        *app.Session
 	win         fyne.Window
-	nav         *container.Navigation
+	nav         *pages
 	list        *widget.List
 	openRequest func(id string)
 	// saver saves copies of documents.
@@ -61,8 +61,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 			ws.list.Show()
 		}
 	}))
-	ws.nav = container.NewNavigationWithTitle(container.NewStack(ws.list, empty), lang.L("wallet.title"))
-	ws.nav.ExtendBaseWidget(ws.nav) // so that Open's Refresh can set the stack up before the first draw
+	ws.nav = newPages(container.NewStack(ws.list, empty), lang.L("wallet.title"))
 	return ws
 }
 
@@ -73,10 +72,7 @@ func (ws *WalletScreen) CreateRenderer() fyne.WidgetRenderer {
 
 // Open shows the page of one document on top of the list.
 func (ws *WalletScreen) Open(it app.WalletItem) {
-	// Navigation sets its stack up when it is first drawn, dropping what
-	// was pushed before; a refresh makes sure that has happened.
-	ws.nav.Refresh()
-	ws.nav.PushWithTitle(ws.page(it), ws.title(it))
+	ws.nav.Open(ws.page(it), ws.title(it))
 }
 
 // page shows the document's facts and what can be done with it.
