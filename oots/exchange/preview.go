@@ -31,31 +31,46 @@ type previewView struct {
 	DecisionURL string `json:"decisionUrl"`
 }
 
-// Preview fetches the evidence from the provider's preview space for who,
-// once (the provider shows it once), and keeps it on the request so the
-// app can show it field by field before who decides.
+// Preview fetches the evidence from the provider's preview space for who
+// and keeps it on the request so the app can show it field by field
+// before who decides. The preview space shows it again until the
+// decision, so a fetch cut off by a crash is simply repeated; of calls at
+// the same time, the first stored wins and all answer with it.
 func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.Request, error) {
-	rec, doc, err := q.load(ctx, who, id)
-	if err != nil {
-		return nil, err
-	}
-	if doc.View.Preview != nil {
-		return q.view(ctx, doc)
-	}
+	var out *api.Request
+	err := retryOnConflict(func() error {
+		rec, doc, err := q.load(ctx, who, id)
+		if err != nil {
+			return err
+		}
+		if doc.View.Preview == nil {
+			if err := q.fetchPreview(ctx, who, rec, doc); err != nil {
+				return err
+			}
+		}
+		out, err = q.view(ctx, doc)
+		return err
+	})
+	return out, err
+}
+
+// fetchPreview asks the provider's preview space for the evidence of the
+// request and stores it with the request.
+func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc) error {
 	if doc.Lifecycle.State != lifecycle.PreviewRequired {
-		return nil, &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: "preview", Reason: "no preview is waiting"}
+		return &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: "preview", Reason: "no preview is waiting"}
 	}
 	var v previewView
 	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": who.Subject}, &v); err != nil {
-		return nil, err
+		return err
 	}
 	loc, err := url.Parse(doc.Lifecycle.PreviewLocation)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	decision, err := loc.Parse(v.DecisionURL)
 	if err != nil || decision.Host != loc.Host || decision.Scheme != "https" {
-		return nil, fmt.Errorf("preview space of request %s: decision URL %q is not on the preview space", id, v.DecisionURL)
+		return fmt.Errorf("preview space of request %s: decision URL %q is not on the preview space", rec.ID, v.DecisionURL)
 	}
 	p := &api.Preview{Title: v.Title, Provider: v.Provider}
 	for _, f := range v.Fields {
@@ -63,10 +78,7 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.
 	}
 	doc.View.Preview, doc.DecisionURL = p, decision.String()
 	viewed := store.Effects{Ledger: []ledger.Record{doc.ledgerRecord(who, "evidence_viewed")}}
-	if err := q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("preview_viewed", v.Provider)}, false, viewed); err != nil {
-		return nil, err
-	}
-	return q.view(ctx, doc)
+	return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("preview_viewed", v.Provider)}, false, viewed)
 }
 
 // Decide records who's decision on the preview at the provider and moves

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"regexp"
@@ -72,12 +70,9 @@ func (p *Provider) first(ctx context.Context, in *inbound, req *edm.QueryRequest
 	if _, err := generate(o, svc, req); err != nil {
 		return p.fail(req, agent, edm.CodeObjectNotFound, err.Error()), nil
 	}
-	token, err := newToken()
-	if err != nil {
-		return nil, err
-	}
+	token := previewToken(p.tokenKey, in.Requester, in.ExchangeID)
 	now := p.cfg.Now()
-	err = p.store.insert(ctx, &preview{
+	pv, err := p.store.insertOnce(ctx, &preview{
 		TokenHash: hashToken(token), ExchangeID: in.ExchangeID, Requester: in.Requester,
 		ProviderURN: svc.PartyID.URN(), EvidenceType: o.Type.Classification,
 		Subject: subjectKey(req), Previewer: previewerKey(req), Request: body,
@@ -85,6 +80,16 @@ func (p *Provider) first(ctx context.Context, in *inbound, req *edm.QueryRequest
 	})
 	if err != nil {
 		return nil, err
+	}
+	// The same request sent again (the requester crashed before it stored
+	// our answer) names the preview made the first time.
+	switch {
+	case pv.State == stateRefused:
+		r := p.fail(req, agent, edm.CodeQueryException, "the user refused to share the evidence")
+		r.Message.(*edm.ExceptionResponse).Exception.Message = MessageRefused
+		return r, nil
+	case (pv.State == statePending || pv.State == stateViewed) && !now.Before(pv.Expires):
+		return p.expired(req, agent), nil
 	}
 	x := edm.NewPreviewRequired(req, agent, p.location(token), now)
 	x.Exception.PreviewDescription = []edm.Text{{Lang: "EN", Value: "Sign in at " + svc.Provider.Names.Get("EN") + ", look at the evidence and approve or refuse it."}}
@@ -308,15 +313,6 @@ func texts(ts commonsvc.Texts) []edm.Text {
 		out = append(out, edm.Text{Lang: t.Lang, Value: t.Value})
 	}
 	return out
-}
-
-// newToken returns a fresh preview token: 32 random bytes, base64url.
-func newToken() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("provider: preview token: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
 var tokenRE = regexp.MustCompile(`^[A-Za-z0-9_-]{43}$`)

@@ -34,7 +34,7 @@ type Decided struct {
 // previewRoutes builds the preview space:
 //
 //	GET  <path>/{token}           sign-in page (identify with the identifier of the request)
-//	POST <path>/{token}/view      the evidence, once (HTML, or View as JSON)
+//	POST <path>/{token}/view      the evidence, until decided (HTML, or View as JSON)
 //	POST <path>/{token}/decision  approve or refuse (HTML, or Decided as JSON)
 //
 // Bodies are forms or JSON ({"subject": ..., "decision": ...}); a JSON body
@@ -84,15 +84,15 @@ func (p *Provider) signIn(w http.ResponseWriter, r *http.Request) {
 		p.previewFail(w, r, err)
 		return
 	}
-	if pv.State != statePending {
-		p.previewFail(w, r, &previewError{http.StatusGone, "This preview was already shown."})
+	if pv.State != statePending && pv.State != stateViewed {
+		p.previewFail(w, r, &previewError{http.StatusGone, "This preview was already decided."})
 		return
 	}
 	p.page(w, http.StatusOK, signInPage, map[string]any{"Action": r.URL.Path + "/view", "Expires": pv.Expires.UTC().Format(time.RFC1123)})
 }
 
 // view checks the identifier, marks the preview viewed and shows the
-// evidence, once.
+// evidence, again if asked again, until the preview is decided or expires.
 func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pv, in, err := p.authorise(ctx, r, false)
@@ -117,7 +117,7 @@ func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := p.store.markViewed(ctx, pv.TokenHash, p.cfg.Now()); err != nil {
-		p.previewFail(w, r, p.stateError(err, "This preview was already shown."))
+		p.previewFail(w, r, p.stateError(err, "This preview was already decided."))
 		return
 	}
 	v := View{

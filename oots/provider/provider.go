@@ -26,6 +26,7 @@ type Provider struct {
 	cfg        Config
 	cat        *catalog
 	store      *store
+	tokenKey   []byte // preview tokens are derived from it
 	as4db      *sqlitestore.Store
 	sender     *as4.Sender
 	receivers  []*as4.Receiver
@@ -55,6 +56,10 @@ func New(cfg Config) (*Provider, error) {
 			return nil, fmt.Errorf("provider: state folder: %w", err)
 		}
 	}
+	tokenKey, err := loadTokenKey(filepath.Join(cfg.Dir, "preview-token.key"))
+	if err != nil {
+		return nil, err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	st, err := openStore(ctx, filepath.Join(cfg.Dir, "provider.db"))
 	if err != nil {
@@ -78,7 +83,7 @@ func New(cfg Config) (*Provider, error) {
 		cfg.Logger.Info("provider: messages an earlier run did not finish will be taken again", "messages", n)
 	}
 	p := &Provider{
-		cfg: cfg, cat: cat, store: st, as4db: db,
+		cfg: cfg, cat: cat, store: st, tokenKey: tokenKey, as4db: db,
 		previewURL: strings.TrimSuffix(cfg.PreviewURL, "/"),
 		kick:       make(chan struct{}, 1),
 		cancel:     cancel,

@@ -90,17 +90,18 @@ func hashToken(token string) string {
 	return hex.EncodeToString(h[:])
 }
 
-// insert stores a new pending preview.
-func (s *store) insert(ctx context.Context, p *preview) error {
+// insertOnce stores a new pending preview and returns it, or returns the
+// preview already stored under its token hash.
+func (s *store) insertOnce(ctx context.Context, p *preview) (*preview, error) {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO previews(token_hash, exchange_id, requester, provider_urn,
 		evidence_type, subject, previewer, request, state, created_at, expires_at)
-		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(token_hash) DO NOTHING`,
 		p.TokenHash, p.ExchangeID, p.Requester, p.ProviderURN, p.EvidenceType, p.Subject, p.Previewer,
 		p.Request, statePending, p.Created.UnixNano(), p.Expires.UnixNano())
 	if err != nil {
-		return fmt.Errorf("provider store: insert preview: %w", err)
+		return nil, fmt.Errorf("provider store: insert preview: %w", err)
 	}
-	return nil
+	return s.get(ctx, p.TokenHash)
 }
 
 // get returns the preview with the token hash, or errNoPreview.
@@ -135,12 +136,13 @@ func (s *store) count(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// markViewed moves a pending, unexpired preview to viewed. It fails with
-// errState when the preview was already shown, decided or expired: the
-// evidence is shown once.
+// markViewed moves a pending, unexpired preview to viewed; a viewed one
+// stays viewed (the requester lost the first answer and fetches again).
+// It fails with errState when the preview was decided or expired: once
+// decided, the evidence is not shown again.
 func (s *store) markViewed(ctx context.Context, tokenHash string, now time.Time) error {
-	return s.transition(ctx, `UPDATE previews SET state = ? WHERE token_hash = ? AND state = ? AND expires_at > ?`,
-		stateViewed, tokenHash, statePending, now.UnixNano())
+	return s.transition(ctx, `UPDATE previews SET state = ? WHERE token_hash = ? AND state IN (?, ?) AND expires_at > ?`,
+		stateViewed, tokenHash, statePending, stateViewed, now.UnixNano())
 }
 
 // decide moves a viewed, unexpired preview to approved or refused. An

@@ -20,7 +20,7 @@ func testStore(t *testing.T) (*store, *preview, time.Time) {
 	now := time.Unix(1_800_000_000, 0)
 	p := &preview{TokenHash: hashToken("tok"), ExchangeID: "x", Requester: "LV", ProviderURN: "urn:p", EvidenceType: "c",
 		Subject: "s", Previewer: "s", Request: []byte("<r/>"), Created: now, Expires: now.Add(time.Minute)}
-	if err := s.insert(context.Background(), p); err != nil {
+	if _, err := s.insertOnce(context.Background(), p); err != nil {
 		t.Fatal(err)
 	}
 	return s, p, now
@@ -38,8 +38,9 @@ func TestStoreTransitions(t *testing.T) {
 		{"decide before view", func() error { return s.decide(ctx, p.TokenHash, true, now, time.Minute) }, false},
 		{"deliver before approval", func() error { return s.markDelivered(ctx, p.TokenHash, "m1", now) }, false},
 		{"view", func() error { return s.markViewed(ctx, p.TokenHash, now) }, true},
-		{"view again", func() error { return s.markViewed(ctx, p.TokenHash, now) }, false},
+		{"view again (the requester lost the answer)", func() error { return s.markViewed(ctx, p.TokenHash, now) }, true},
 		{"approve", func() error { return s.decide(ctx, p.TokenHash, true, now.Add(30*time.Second), time.Minute) }, true},
+		{"view after the decision", func() error { return s.markViewed(ctx, p.TokenHash, now) }, false},
 		{"replayed approval", func() error { return s.decide(ctx, p.TokenHash, true, now, time.Minute) }, false},
 		{"refusal after approval", func() error { return s.decide(ctx, p.TokenHash, false, now, time.Minute) }, false},
 		{"deliver within the approval's ttl", func() error { return s.markDelivered(ctx, p.TokenHash, "m1", now.Add(80*time.Second)) }, true},
