@@ -25,8 +25,10 @@ type CatalogueStore interface {
 type restAPI struct {
 	cat  CatalogueStore
 	reqs *Requests
-	auth Authenticator
-	log  *slog.Logger
+	// handoffs serves the handoff links (nil when Requests is).
+	handoffs *Handoffs
+	auth     Authenticator
+	log      *slog.Logger
 }
 
 // HandlerConfig is what the REST API serves.
@@ -45,6 +47,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		cfg.Log = slog.Default()
 	}
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log}
+	if cfg.Requests != nil {
+		a.handoffs = NewHandoffs(cfg.Requests)
+	}
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
 		mux.HandleFunc(rt.pattern, rt.handler)
@@ -83,6 +88,8 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/ledger", a.signedIn(a.exportLedger)},
 		{"GET /v1/events", a.signedIn(a.serveEvents)},
 		{"GET /v1/calendar.ics", a.signedIn(a.calendar)},
+		{"POST /v1/handoffs", a.signedIn(a.createHandoff)},
+		{"POST /v1/handoffs/redeem", a.signedIn(a.redeemHandoff)},
 	}
 }
 

@@ -110,18 +110,9 @@ type requestDoc struct {
 // Create starts a request of who for the evidence of one requirement of a
 // catalogue service, from one country, and runs its directory look-up.
 func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
-	svc, err := q.store.Service(ctx, in.ServiceID)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("%w: no service %q", ErrInvalid, in.ServiceID)
-	}
+	svc, err := q.checkNew(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	if !slices.ContainsFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == in.Requirement }) {
-		return nil, fmt.Errorf("%w: service %s needs no requirement %q", ErrInvalid, svc.ID, in.Requirement)
-	}
-	if err := (catalogue.Query{Country: in.Country}).Validate(); err != nil || in.Country == "" {
-		return nil, fmt.Errorf("%w: country %q is not an ISO 3166 alpha-2 code", ErrInvalid, in.Country)
 	}
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
@@ -151,6 +142,26 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	}
 	q.carryOut(ctx, &rec, doc, effects)
 	return q.view(ctx, doc)
+}
+
+// checkNew returns the catalogue service of a new request, or ErrInvalid
+// when the service, the requirement or the country is not one it can be
+// made for.
+func (q *Requests) checkNew(ctx context.Context, in api.NewRequest) (*catalogue.Service, error) {
+	svc, err := q.store.Service(ctx, in.ServiceID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("%w: no service %q", ErrInvalid, in.ServiceID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !slices.ContainsFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == in.Requirement }) {
+		return nil, fmt.Errorf("%w: service %s needs no requirement %q", ErrInvalid, svc.ID, in.Requirement)
+	}
+	if err := (catalogue.Query{Country: in.Country}).Validate(); err != nil || in.Country == "" {
+		return nil, fmt.Errorf("%w: country %q is not an ISO 3166 alpha-2 code", ErrInvalid, in.Country)
+	}
+	return svc, nil
 }
 
 // Get returns one of who's requests with its timeline; a clerk reads any.

@@ -1,0 +1,37 @@
+package api
+
+import "time"
+
+// NewHandoff is the body of POST /v1/handoffs: what the app should start
+// when the handoff is redeemed on another device.
+type NewHandoff struct {
+	ServiceID   string `json:"service_id"`
+	Requirement string `json:"requirement"`
+	Country     string `json:"country"`
+}
+
+// Handoff is a one-time link into the app (issue 14): a QR code holds
+// Link, a person can type Code instead. Both work once, until ExpiresAt.
+type Handoff struct {
+	// Link is https://HOST/open/handoff/TOKEN; AppLink the same as
+	// vienreiz://handoff/TOKEN.
+	Link      string    `json:"link"`
+	AppLink   string    `json:"app_link"`
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Redeem is the body of POST /v1/handoffs/redeem: a handoff link (either
+// form, as read from a QR code) or its short code.
+type Redeem struct {
+	Link string `json:"link,omitempty"`
+	Code string `json:"code,omitempty"`
+}
+
+// Error codes of a refused handoff; the message says what to do.
+const (
+	CodeHandoffInvalid     = "handoff_invalid"
+	CodeHandoffExpired     = "handoff_expired"
+	CodeHandoffUsed        = "handoff_used"
+	CodeHandoffOtherPerson = "handoff_other_person"
+)

@@ -1,0 +1,206 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// handoffKeyName names the handoff signing key among the service's keys.
+const handoffKeyName = "handoff-hmac"
+
+// Handoffs makes and redeems the one-time links that carry a person from
+// the portal, or from another device, into the app with a request started.
+type Handoffs struct {
+	reqs *Requests
+
+	mu     sync.Mutex
+	signer *handoff.Signer // loaded from the store on first use
+}
+
+// NewHandoffs returns the handoff use cases over the request use cases.
+func NewHandoffs(reqs *Requests) *Handoffs {
+	return &Handoffs{reqs: reqs}
+}
+
+// key returns the signer with the key every process on this database
+// shares, making the key on first use.
+func (h *Handoffs) key(ctx context.Context) (*handoff.Signer, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.signer != nil {
+		return h.signer, nil
+	}
+	key, err := h.reqs.store.ServiceKey(ctx, handoffKeyName, handoff.NewKey())
+	if err != nil {
+		return nil, err
+	}
+	if h.signer, err = handoff.NewSigner(key); err != nil {
+		return nil, err
+	}
+	return h.signer, nil
+}
+
+// Create makes a handoff that starts the request in when redeemed within
+// handoff.Lifetime; subject binds it to one person ("" for anyone). base
+// is the service's public URL for the https form of the link.
+func (h *Handoffs) Create(ctx context.Context, subject string, in api.NewHandoff, base string) (*api.Handoff, error) {
+	if _, err := h.reqs.checkNew(ctx, api.NewRequest(in)); err != nil {
+		return nil, err
+	}
+	signer, err := h.key(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := h.reqs.now().UTC()
+	rec := store.Handoff{
+		ID: handoff.NewID(), ServiceID: in.ServiceID, Requirement: in.Requirement, Country: in.Country,
+		Subject: subject, CreatedAt: now, ExpiresAt: now.Add(handoff.Lifetime).Truncate(time.Second),
+	}
+	token, err := signer.Token(rec.ID, rec.ExpiresAt)
+	if err != nil {
+		return nil, err
+	}
+	for attempt := 0; ; attempt++ {
+		rec.Code = handoff.NewCode()
+		err = h.reqs.store.PutHandoff(ctx, rec)
+		if err == nil || attempt == 2 { // a code taken by a live handoff: draw another
+			break
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &api.Handoff{
+		Link:      strings.TrimSuffix(base, "/") + "/open/" + handoff.Path(token),
+		AppLink:   "vienreiz://" + handoff.Path(token),
+		Code:      rec.Code,
+		ExpiresAt: rec.ExpiresAt,
+	}, nil
+}
+
+// Redeem starts, for who, the request a handoff link or code stands for,
+// and marks it used. A forged, unknown, expired, used or other person's
+// handoff is refused with its handoff error, and nothing is started.
+func (h *Handoffs) Redeem(ctx context.Context, who Principal, in api.Redeem) (*api.Request, error) {
+	rec, err := h.find(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	now := h.reqs.now()
+	switch {
+	case !now.Before(rec.ExpiresAt):
+		return nil, handoff.ErrExpired
+	case !rec.UsedAt.IsZero():
+		return nil, handoff.ErrUsed
+	case rec.Subject != "" && rec.Subject != who.Subject:
+		return nil, handoff.ErrOtherPerson
+	}
+	if err := h.reqs.store.UseHandoff(ctx, rec.ID, who.Subject, now.UTC()); errors.Is(err, store.ErrConflict) {
+		return nil, handoff.ErrUsed
+	} else if err != nil {
+		return nil, err
+	}
+	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country})
+	if err != nil {
+		// Nothing was started: give the handoff back.
+		return nil, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))
+	}
+	if err := h.reqs.store.FinishHandoff(ctx, rec.ID, req.ID); err != nil {
+		h.reqs.log.Warn("handoff: request started but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
+	}
+	return req, nil
+}
+
+// find returns the stored handoff a link or code names.
+func (h *Handoffs) find(ctx context.Context, in api.Redeem) (*store.Handoff, error) {
+	var (
+		rec *store.Handoff
+		err error
+	)
+	switch {
+	case in.Link != "" && in.Code != "":
+		return nil, fmt.Errorf("%w: give a link or a code, not both", ErrInvalid)
+	case in.Link != "":
+		token, ok := handoff.TokenOf(in.Link)
+		if !ok {
+			return nil, handoff.ErrForged
+		}
+		signer, kerr := h.key(ctx)
+		if kerr != nil {
+			return nil, kerr
+		}
+		id, verr := signer.Verify(token, h.reqs.now())
+		if verr != nil {
+			return nil, verr
+		}
+		rec, err = h.reqs.store.Handoff(ctx, id)
+	case in.Code != "":
+		code, ok := handoff.NormalizeCode(in.Code)
+		if !ok {
+			return nil, handoff.ErrUnknown
+		}
+		rec, err = h.reqs.store.HandoffByCode(ctx, code)
+	default:
+		return nil, fmt.Errorf("%w: give a handoff link or code", ErrInvalid)
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, handoff.ErrUnknown
+	}
+	return rec, err
+}
+
+func (a *restAPI) createHandoff(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.NewHandoff
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.handoffs.Create(r.Context(), who.Subject, in, publicBase(r))
+	a.answer(w, r, http.StatusCreated, out, err)
+}
+
+func (a *restAPI) redeemHandoff(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.Redeem
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.handoffs.Redeem(r.Context(), who, in)
+	if status, code, ok := handoffRefusal(err); ok {
+		writeError(w, status, code, err.Error())
+		return
+	}
+	a.answer(w, r, http.StatusCreated, out, err)
+}
+
+// handoffRefusal is the HTTP answer to a refused handoff.
+func handoffRefusal(err error) (status int, code string, ok bool) {
+	switch {
+	case errors.Is(err, handoff.ErrForged), errors.Is(err, handoff.ErrUnknown):
+		return http.StatusBadRequest, api.CodeHandoffInvalid, true
+	case errors.Is(err, handoff.ErrExpired):
+		return http.StatusGone, api.CodeHandoffExpired, true
+	case errors.Is(err, handoff.ErrUsed):
+		return http.StatusConflict, api.CodeHandoffUsed, true
+	case errors.Is(err, handoff.ErrOtherPerson):
+		return http.StatusForbidden, api.CodeHandoffOtherPerson, true
+	}
+	return 0, "", false
+}
+
+// publicBase is the scheme and host the caller reached the service at,
+// for links that point back to it.
+func publicBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
