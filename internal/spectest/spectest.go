@@ -1,26 +1,28 @@
-// Package spectest locates the shared OOTS specification data
-// (../shared/oots-spec beside the repository) for tests.
+// Package spectest gives tests the project's copy of the OOTS specification
+// data (third_party/oots-spec) and the conformance validator. Neither ever
+// skips a test: missing data or tools fail it, naming what to install, so a
+// conformance test cannot quietly not run.
 package spectest
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/vienreiz/vienreiz/internal/conformance"
 )
 
-// Dir returns the absolute path of the oots-spec folder, found by walking up
-// from the working directory to the module root (the folder with go.mod) and
-// then to ../shared/oots-spec. The test is skipped with a reason when the
-// folder is absent, so a checkout without shared/ still builds and tests.
+// Dir returns the absolute path of third_party/oots-spec in the module.
 func Dir(tb testing.TB) string {
 	tb.Helper()
 	root, err := ModuleRoot()
 	if err != nil {
-		tb.Skipf("spec data: %v", err)
+		tb.Fatalf("spec data: module root: %v", err)
 	}
-	dir := filepath.Join(root, "..", "shared", "oots-spec")
+	dir := filepath.Join(root, "third_party", "oots-spec")
 	if _, err := os.Stat(dir); err != nil {
-		tb.Skipf("spec data not found at %s: %v", dir, err)
+		tb.Fatalf("spec data: %v", err)
 	}
 	return dir
 }
@@ -44,21 +46,25 @@ func ModuleRoot() (string, error) {
 	}
 }
 
-// Validator returns the path of the oots-validate tool, or skips the test
-// with the reason when it or the Java and xmllint tools it needs are missing.
-func Validator(tb testing.TB) string {
+// Validator returns the official XSD + Schematron validator over Dir. The
+// test fails when xmllint, Java or Saxon-HE is missing (`make test` installs
+// them).
+func Validator(tb testing.TB) *conformance.Validator {
 	tb.Helper()
-	tool := filepath.Join(Dir(tb), "..", "tools", "oots-validate")
-	if _, err := os.Stat(tool); err != nil {
-		tb.Skipf("oots-validate not found: %v", err)
+	v, err := conformance.New(Dir(tb))
+	if err != nil {
+		tb.Fatal(err)
 	}
-	for _, need := range []string{"java", "xmllint"} {
-		if _, err := lookPath(need); err != nil {
-			tb.Skipf("oots-validate needs %s (apt-get install libxml2-utils libsaxonhe-java default-jre-headless): %v", need, err)
-		}
+	return v
+}
+
+// Validate checks docs in one batch and returns one result per doc; a
+// failure of the tools themselves fails the test.
+func Validate(tb testing.TB, docs ...conformance.Doc) []conformance.Result {
+	tb.Helper()
+	res, err := Validator(tb).Validate(context.Background(), docs)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	if _, err := os.Stat("/usr/share/java/Saxon-HE.jar"); err != nil && os.Getenv("SAXON_JAR") == "" {
-		tb.Skipf("oots-validate needs Saxon-HE (apt-get install libsaxonhe-java): %v", err)
-	}
-	return tool
+	return res
 }

@@ -1,18 +1,14 @@
 package commonsvc
 
 import (
-	"bufio"
-	"bytes"
-	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/vienreiz/vienreiz/internal/conformance"
 	"github.com/vienreiz/vienreiz/internal/spectest"
 )
 
@@ -96,8 +92,7 @@ var demoIDRules = map[string]bool{"R-DSD-RESP-C015": true}
 // directory's answers may only break demoIDRules.
 func TestServerAnswersValidate(t *testing.T) {
 	t.Parallel() // the JVM run dominates; let the other tests overlap it
-	tool := spectest.Validator(t)
-	dir := t.TempDir()
+	spectest.Validator(t)
 	strictData, err := os.ReadFile(filepath.Join("testdata", "strict-directory.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -106,51 +101,28 @@ func TestServerAnswersValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var files []string
-	for set, d := range map[string]*Directory{"strict": strict, "demo": demo(t)} {
-		if err := os.Mkdir(filepath.Join(dir, set), 0o755); err != nil {
-			t.Fatal(err)
+	var docs []conformance.Doc
+	for _, set := range []string{"strict", "demo"} {
+		d := strict
+		if set == "demo" {
+			d = demo(t)
 		}
 		for name, body := range answerSet(t, d) {
-			f := filepath.Join(dir, set, name+".xml")
-			if err := os.WriteFile(f, body, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			files = append(files, f)
+			docs = append(docs, conformance.Doc{Name: set + "/" + name, Data: body})
 		}
 	}
-	cmd := exec.Command(tool, files...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err = cmd.Run()
-	var exit *exec.ExitError
-	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) {
-		t.Fatalf("oots-validate: %v\n%s", err, stderr.String())
-	}
-	summary := regexp.MustCompile(`oots-validate: (\d+) files, (\d+) errors`).FindStringSubmatch(stdout.String())
-	if summary == nil || summary[1] != fmt.Sprint(len(files)) {
-		t.Fatalf("validator summary %q for %d files:\n%s", summary, len(files), stdout.String())
-	}
-	rule := regexp.MustCompile(`^(.*?): error: \[\S+ (\S+)\]`)
 	perRule := map[string]int{}
-	sc := bufio.NewScanner(&stdout)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.Contains(line, ": error: ") {
-			continue
-		}
-		m := rule.FindStringSubmatch(line)
-		switch {
-		case m == nil:
-			t.Errorf("unexpected validator error: %s", line)
-		case strings.HasPrefix(m[1], filepath.Join(dir, "strict")):
-			t.Errorf("fixture answer breaks a rule: %s", line)
-		case !demoIDRules[m[2]]:
-			t.Errorf("demo answer breaks a rule beyond the identifier ones: %s", line)
-		default:
-			perRule[m[2]]++
+	for _, r := range spectest.Validate(t, docs...) {
+		for _, f := range r.Errors() {
+			switch {
+			case strings.HasPrefix(r.Name, "strict/"):
+				t.Errorf("%s: fixture answer breaks a rule: %v", r.Name, f)
+			case !demoIDRules[f.Rule]:
+				t.Errorf("%s: demo answer breaks a rule beyond the identifier ones: %v", r.Name, f)
+			default:
+				perRule[f.Rule]++
+			}
 		}
 	}
-	t.Logf("validated %d answers; demo identifier-rule findings: %v", len(files), perRule)
+	t.Logf("validated %d answers; demo identifier-rule findings: %v", len(docs), perRule)
 }

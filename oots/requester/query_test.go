@@ -1,13 +1,11 @@
 package requester
 
 import (
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/internal/conformance"
 	"github.com/vienreiz/vienreiz/internal/spectest"
 	"github.com/vienreiz/vienreiz/oots/edm"
 )
@@ -98,24 +96,20 @@ func TestRequestContent(t *testing.T) {
 // TestRequestValidates checks the first and second requests against the
 // official OOTS v1.0 XSD and Schematron rules.
 func TestRequestValidates(t *testing.T) {
-	tool := spectest.Validator(t)
-	dir := t.TempDir()
+	spectest.Validator(t)
 	q := testQuery()
-	var files []string
+	var docs []conformance.Doc
 	for i, loc := range []string{"", "https://127.0.0.1:1/preview/abc"} {
 		q.PreviewLocation = loc
 		body, err := q.request(time.Now()).Marshal(edm.V1)
 		if err != nil {
 			t.Fatal(err)
 		}
-		f := filepath.Join(dir, []string{"first.xml", "second.xml"}[i])
-		if err := os.WriteFile(f, body, 0o600); err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, f)
+		docs = append(docs, conformance.Doc{Name: []string{"first", "second"}[i], Data: body, Kind: conformance.EDMRequest})
 	}
-	out, err := exec.Command(tool, append([]string{"--kind", "edm-request"}, files...)...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("oots-validate: %v\n%s", err, out)
+	for _, r := range spectest.Validate(t, docs...) {
+		if errs := r.Errors(); len(errs) > 0 {
+			t.Errorf("%s: %v", r.Name, errs)
+		}
 	}
 }
