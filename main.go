@@ -21,6 +21,7 @@ import (
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
+	_ "github.com/vienreiz/vienreiz/internal/clocale" // before Fyne reads the locale
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/platforms"
 	"github.com/vienreiz/vienreiz/ui"

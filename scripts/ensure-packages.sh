@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # ensure-packages.sh PKG... — installs the Debian packages that are missing,
 # saying which, with sudo only when not root. Installed packages are left alone.
+# When another apt or dpkg holds the lock, it waits for it (up to 10 minutes)
+# instead of failing at once.
 set -euo pipefail
 missing=()
 for p in "$@"; do
@@ -11,5 +13,6 @@ echo "Installing missing system packages: ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${missing[@]}"
+wait_lock=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${wait_lock[@]}" update -qq
+$sudo apt-get "${wait_lock[@]}" install -y -qq "${missing[@]}"

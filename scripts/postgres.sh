@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
 # postgres.sh — starts Debian's PostgreSQL (installed by `make test`) and prints
 # the URL of a fresh test database on stdout. Exits non-zero, saying why on
-# stderr, when it cannot.
+# stderr, when it cannot. The database is $VIENREIZ_TEST_DB (vienreiz_test).
+# `postgres.sh stop` stops the cluster again if (and only if) an earlier run
+# started it; a cluster that was already running is left alone.
 set -euo pipefail
 export LANG=C.UTF-8 LC_ALL=C.UTF-8  # the tools complain about locales that are not generated
+db=${VIENREIZ_TEST_DB:-vienreiz_test}
+started_file=${TMPDIR:-/tmp}/vienreiz-postgres-started
+# The postgres user cannot enter the caller's folder (e.g. a checkout under
+# /root): its tools would print "Permission denied" for it.
+cd /
+if [ "${1:-}" = stop ]; then
+  [ -f "$started_file" ] || exit 0
+  cluster=$(cat "$started_file")
+  rm -f "$started_file"
+  if [ "$(id -u)" -eq 0 ]; then pg_ctlcluster $cluster stop >&2; else sudo pg_ctlcluster $cluster stop >&2; fi
+  exit 0
+fi
 if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   echo "postgres.sh: PostgreSQL is not installed" >&2; exit 1
 fi
@@ -33,6 +47,7 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q online; then
     [ "$attempt" = 5 ] && { echo "postgres.sh: the server does not start" >&2; exit 1; }
     sleep 2
   done
+  echo "$cluster" >"$started_file"
 fi
 port=$(pg_lsclusters -h | awk '$4=="online"{print $3; exit}')
 for i in $(seq 1 30); do as_postgres pg_isready -q -p "$port" && break; sleep 1; done
@@ -43,7 +58,7 @@ DO \$\$ BEGIN
   END IF;
 END \$\$;
 ALTER ROLE vienreiz CREATEDB;
-DROP DATABASE IF EXISTS vienreiz_test;
-CREATE DATABASE vienreiz_test OWNER vienreiz;
+DROP DATABASE IF EXISTS "$db";
+CREATE DATABASE "$db" OWNER vienreiz;
 SQL
-echo "postgres://vienreiz:vienreiz@127.0.0.1:${port}/vienreiz_test?sslmode=disable"
+echo "postgres://vienreiz:vienreiz@127.0.0.1:${port}/${db}?sslmode=disable"

@@ -22,6 +22,7 @@ CGO_ENABLED=0 go vet -tags ci ./...
 
 step "PostgreSQL for the store tests"
 if url=$(scripts/postgres.sh); then
+  trap 'scripts/postgres.sh stop' EXIT  # only stops a cluster this run started
   export VIENREIZ_TEST_POSTGRES="$url"
   echo "using $url"
 elif [ "${VIENREIZ_REQUIRE_POSTGRES:-}" = 1 ]; then
