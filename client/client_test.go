@@ -11,6 +11,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -19,6 +20,7 @@ import (
 func TestRequestCallsWithToken(t *testing.T) {
 	ctx := context.Background()
 	srv, err := exchange.Start(ctx, exchange.Config{
+		Network: demonet.Embedded{},
 		DataDir: t.TempDir(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Auth:    exchange.BearerTokens{"t1": exchange.DemoCitizen()},
@@ -61,6 +63,7 @@ func TestEventsStreamTheCallersChanges(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	srv, err := exchange.Start(ctx, exchange.Config{
+		Network: demonet.Embedded{},
 		DataDir: t.TempDir(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Auth:    exchange.BearerTokens{"t1": exchange.DemoCitizen(), "t2": {Subject: "LV/LV/020285-54321"}},

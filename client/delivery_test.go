@@ -18,6 +18,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -33,6 +34,7 @@ const (
 func startServer(t *testing.T) *exchange.Server {
 	t.Helper()
 	srv, err := exchange.Start(context.Background(), exchange.Config{
+		Network: demonet.Embedded{},
 		DataDir: t.TempDir(),
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 		Auth: exchange.BearerTokens{

@@ -23,7 +23,7 @@ type ServiceFlags struct {
 	// "citizen=TOKEN,clerk=TOKEN", until sign-in lands.
 	DemoTokens string
 	// MemberState is the folder of a demo member state running on its
-	// own, shared by several service processes (exchange.Config.MemberState).
+	// own, shared by several service processes (demonet.Shared).
 	MemberState string
 }
 
@@ -55,7 +55,12 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 // Config returns the exchange service configuration, with the default
 // data directory when neither a folder nor a database was given.
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
-	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, MemberState: f.MemberState, Logger: log}
+	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log}
+	network, err := demoNetwork(f.MemberState)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Network = network
 	if f.DemoTokens != "" {
 		tokens, err := demoTokens(f.DemoTokens)
 		if err != nil {

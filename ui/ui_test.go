@@ -15,6 +15,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -29,7 +30,7 @@ func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()}})
+	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{}, Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()}})
 	if err != nil {
 		t.Fatal(err)
 	}

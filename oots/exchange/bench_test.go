@@ -11,6 +11,7 @@ import (
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -19,7 +20,7 @@ import (
 // same HTTP, one trivial query) as the baseline measured in the same run:
 // the ratio search/health is what the search itself costs.
 func BenchmarkCatalogueSearch(b *testing.B) {
-	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: b.TempDir(), Logger: quietLog()})
+	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: b.TempDir(), Logger: quietLog(), Network: demonet.Embedded{}})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,9 +104,9 @@ func BenchmarkCreateRequestAt500PerSecond(b *testing.B) {
 // sub-benchmark of each with two calls through the Go client: GET
 // /v1/health and POST /v1/requests for the EHIC service.
 func onEachStore(b *testing.B, bench func(b *testing.B, health, create func() error)) {
-	cfgs := map[string]exchange.Config{"sqlite": {DataDir: b.TempDir()}}
+	cfgs := map[string]exchange.Config{"sqlite": {DataDir: b.TempDir(), Network: demonet.Embedded{}}}
 	if dsn := pgtest.Fresh(b); dsn != "" {
-		cfgs["postgres"] = exchange.Config{Database: dsn}
+		cfgs["postgres"] = exchange.Config{Database: dsn, Network: demonet.Embedded{}}
 	}
 	for name, cfg := range cfgs {
 		b.Run(name, func(b *testing.B) {
@@ -175,6 +176,7 @@ func offer(b *testing.B, perSecond int, call func() error) time.Duration {
 // run.
 func BenchmarkFullExchange(b *testing.B) {
 	s, err := exchange.Start(context.Background(), exchange.Config{
+		Network: demonet.Embedded{},
 		DataDir: b.TempDir(), Logger: quietLog(), Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()},
 	})
 	if err != nil {

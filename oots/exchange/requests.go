@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"os"
 	"slices"
 	"time"
@@ -55,7 +54,9 @@ type Requests struct {
 	// worker names this process in the job queue; stable across restarts.
 	worker string
 	// preview reaches the providers' preview spaces.
-	preview *http.Client
+	preview PreviewSpace
+	// authority is our evidence-requesting authority.
+	authority requester.Authority
 }
 
 // RequestsConfig is what the request use cases work with.
@@ -66,7 +67,9 @@ type RequestsConfig struct {
 	Transport Transport
 	// Preview reaches the providers' preview spaces (https); nil means
 	// previews cannot be opened.
-	Preview *http.Client
+	Preview PreviewSpace
+	// Requester is our evidence-requesting authority (Connection.Requester).
+	Requester requester.Authority
 	// Worker names this process in the job queue. It should stay the same
 	// across restarts (e.g. host and data folder), so a restarted process
 	// takes up at once the jobs it held when it stopped; default host/pid.
@@ -82,7 +85,7 @@ func NewRequests(cfg RequestsConfig) *Requests {
 		worker = fmt.Sprintf("%s/%d", host, os.Getpid())
 	}
 	return &Requests{
-		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview,
+		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview, authority: cfg.Requester,
 		worker: worker, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
 		hub: NewHub(),
 	}

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,8 +17,6 @@ import (
 
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
-	"github.com/vienreiz/vienreiz/oots/commonsvc"
-	"github.com/vienreiz/vienreiz/oots/requester/demonode"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -30,11 +27,13 @@ const DefaultListen = "127.0.0.1:0"
 // DatabaseFile is the SQLite file's name inside the data directory.
 const DatabaseFile = "vienreiz.db"
 
-// Config says where the service listens and keeps its data.
+// Config says where the service listens, keeps its data and which OOTS
+// network it talks to.
 type Config struct {
 	// Listen is the TCP address, DefaultListen when empty.
 	Listen string
-	// DataDir holds the SQLite database; created if missing.
+	// DataDir holds the SQLite database and the network's state; created
+	// if missing.
 	DataDir string
 	// Database overrides the store: a PostgreSQL URL or an SQLite path.
 	// Empty means DataDir/vienreiz.db.
@@ -44,43 +43,110 @@ type Config struct {
 	// Auth tells who calls the evidence-request API; nil serves the
 	// catalogue only.
 	Auth Authenticator
-	// DirectoryURL is the base URL of the Evidence Broker and Data Service
-	// Directory query interface (…/query/eb/rest/search and
-	// …/query/dsd/rest/search below it). Empty means the embedded demo
-	// directory, served by this service under /oots/directory.
-	DirectoryURL string
-	// MemberState is the folder of a demo member state running in its own
-	// process (vienreiz-server -demo-member-state), for several service
-	// processes sharing one PostgreSQL database: each joins it with its own
-	// outbox and receives answers at POST /as4. Empty means the embedded
-	// demo member state (unless DirectoryURL is set).
-	MemberState string
+	// Network is the OOTS network the service talks to (required): the
+	// demo (oots/demonet) or one configured from a network file
+	// (oots/network).
+	Network Network
 }
-
-// directoryPath is where the embedded demo directory is served.
-const directoryPath = "/oots/directory"
 
 // Server is a running exchange service.
 type Server struct {
 	// stopWork ends the time-out worker; workDone closes when it has.
 	stopWork context.CancelFunc
 	workDone chan struct{}
-	store    *store.Store
-	member   io.Closer // the embedded or joined demo member state, if any
 	http     *http.Server
 	ln       net.Listener
 	done     chan error
 	log      *slog.Logger
+	// release closes, newest first, what Start opened: the network
+	// connection, the state folder, the store.
+	release cleanup
 }
 
 // Start opens the store (migrating it and loading the demo catalogue on
-// first start), listens and serves in the background. Errors say what was
-// wrong with the data directory, the database or the address.
-func Start(ctx context.Context, cfg Config) (*Server, error) {
+// first start), listens, connects the network and serves in the
+// background. Errors say what was wrong with the data directory, the
+// database, the address or the network.
+func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	log := cfg.Logger
 	if log == nil {
 		log = slog.Default()
 	}
+	if cfg.Network == nil {
+		return nil, errors.New("exchange: no OOTS network configured (Config.Network)")
+	}
+	var release cleanup
+	defer func() {
+		if err != nil {
+			release.run()
+		}
+	}()
+	st, err := openStore(ctx, cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	release.add(st.Close)
+	stateDir, err := stateFolder(cfg.DataDir, &release)
+	if err != nil {
+		return nil, err
+	}
+	addr := cfg.Listen
+	if addr == "" {
+		addr = DefaultListen
+	}
+	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
+	}
+	release.add(func() error { return ignoreClosed(ln.Close()) })
+	mux := http.NewServeMux()
+	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), Log: log})
+	conn, err := cfg.Network.Connect(ctx, Site{
+		URL: "http://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("exchange: network: %w", err)
+	}
+	if conn.Close != nil {
+		release.add(conn.Close)
+	}
+	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
+	workCtx, stopWork := context.WithCancel(context.Background())
+	workDone := make(chan struct{})
+	go func() {
+		defer close(workDone)
+		reqs.RunJobs(workCtx, time.Second)
+	}()
+	s := &Server{
+		stopWork: stopWork,
+		workDone: workDone,
+		release:  release,
+		ln:       ln,
+		done:     make(chan error, 1),
+		log:      log,
+		http: &http.Server{
+			Handler:           mux,
+			ReadHeaderTimeout: 10 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		},
+	}
+	s.http.RegisterOnShutdown(reqs.hub.Close)
+	go func() {
+		err := s.http.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		s.done <- err
+	}()
+	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)
+	return s, nil
+}
+
+// openStore opens the configured database, or the SQLite file in the
+// data folder, and loads the embedded catalogue on first start.
+func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
 	dsn := cfg.Database
 	if dsn == "" {
 		if cfg.DataDir == "" {
@@ -100,123 +166,36 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		st.Close()
 		return nil, fmt.Errorf("exchange: embedded catalogue: %w", err)
 	}
-	if loaded, err := st.SeedCatalogue(ctx, cat); err != nil {
-		st.Close()
-		return nil, err
-	} else if loaded {
-		log.Info("catalogue loaded", "version", cat.Version, "services", len(cat.Services))
-	}
-	addr := cfg.Listen
-	if addr == "" {
-		addr = DefaultListen
-	}
-	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
+	loaded, err := st.SeedCatalogue(ctx, cat)
 	if err != nil {
 		st.Close()
-		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
+		return nil, err
 	}
-	mux := http.NewServeMux()
-	dirURL := cfg.DirectoryURL
-	var memberState demonode.MemberStateInfo
-	if cfg.MemberState != "" {
-		memberState, err = demonode.LoadMemberState(cfg.MemberState)
-		if err != nil {
-			ln.Close()
-			st.Close()
-			return nil, fmt.Errorf("exchange: %w", err)
-		}
-		dirURL = memberState.DirectoryURL
+	if loaded {
+		log.Info("catalogue loaded", "version", cat.Version, "services", len(cat.Services))
 	}
-	if dirURL == "" {
-		demo, err := commonsvc.DemoDirectory()
-		if err != nil {
-			ln.Close()
-			st.Close()
-			return nil, fmt.Errorf("exchange: embedded directory: %w", err)
-		}
-		mux.Handle(directoryPath+"/", http.StripPrefix(directoryPath, commonsvc.NewServer(demo, log)))
-		dirURL = "http://" + ln.Addr().String() + directoryPath
+	return st, nil
+}
+
+// stateFolder is the data folder, or without one a temporary folder that
+// release removes.
+func stateFolder(dataDir string, release *cleanup) (string, error) {
+	if dataDir != "" {
+		return dataDir, nil
 	}
-	dir := &commonsvc.Client{
-		EBURL:  dirURL + "/query/eb/rest/search",
-		DSDURL: dirURL + "/query/dsd/rest/search",
-		Cache:  commonsvc.NewCache(commonsvc.CacheConfig{TTL: 10 * time.Minute}),
-		Logger: log,
+	dir, err := os.MkdirTemp("", "vienreiz-")
+	if err != nil {
+		return "", fmt.Errorf("exchange: state folder: %w", err)
 	}
-	stateDir := cfg.DataDir
-	if stateDir == "" {
-		if stateDir, err = os.MkdirTemp("", "vienreiz-"); err != nil {
-			ln.Close()
-			st.Close()
-			return nil, fmt.Errorf("exchange: state folder: %w", err)
-		}
-	}
-	reqs := NewRequests(RequestsConfig{Store: st, Directory: dir, Worker: workerName(cfg.DataDir), Log: log})
-	var member io.Closer
-	switch {
-	case cfg.MemberState != "":
-		// A demo member state shared by several service processes: our
-		// requester (with its own outbox) joins it.
-		j, err := demonode.Join(ctx, demonode.JoinOptions{
-			MemberState: cfg.MemberState, Info: memberState, Dir: filepath.Join(stateDir, "oots", "requester"), OnAnswer: reqs.OnAnswer, Logger: log,
-		})
-		if err != nil {
-			ln.Close()
-			st.Close()
-			return nil, fmt.Errorf("exchange: demo member state: %w", err)
-		}
-		mux.Handle("POST /as4", j.AS4Handler())
-		reqs.transport, reqs.preview, member = j.Requester, j.PreviewClient(), j
-	case cfg.DirectoryURL == "":
-		// The embedded default: the demo member state and our access
-		// points run here too, over real AS4 on loopback.
-		node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(stateDir, "oots"), OnAnswer: reqs.OnAnswer, Logger: log})
-		if err != nil {
-			ln.Close()
-			st.Close()
-			return nil, fmt.Errorf("exchange: demo member state: %w", err)
-		}
-		reqs.transport, reqs.preview, member = node.Requester(), node.PreviewClient(), node
-	}
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
-	workCtx, stopWork := context.WithCancel(context.Background())
-	workDone := make(chan struct{})
-	go func() {
-		defer close(workDone)
-		reqs.RunJobs(workCtx, time.Second)
-	}()
-	s := &Server{
-		stopWork: stopWork,
-		workDone: workDone,
-		member:   member,
-		store:    st,
-		ln:       ln,
-		done:     make(chan error, 1),
-		log:      log,
-		http: &http.Server{
-			Handler:           mux,
-			ReadHeaderTimeout: 10 * time.Second,
-			MaxHeaderBytes:    64 << 10,
-			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-		},
-	}
-	s.http.RegisterOnShutdown(reqs.hub.Close)
-	go func() {
-		err := s.http.Serve(ln)
-		if errors.Is(err, http.ErrServerClosed) {
-			err = nil
-		}
-		s.done <- err
-	}()
-	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect())
-	return s, nil
+	release.add(func() error { return os.RemoveAll(dir) })
+	return dir, nil
 }
 
 // URL is the base URL of the REST API, e.g. http://127.0.0.1:41234.
 func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
 
 // Close stops accepting requests, waits for those in flight until ctx ends,
-// and closes the store.
+// stops the background work, disconnects the network and closes the store.
 func (s *Server) Close(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	if serveErr := <-s.done; err == nil {
@@ -224,15 +203,33 @@ func (s *Server) Close(ctx context.Context) error {
 	}
 	s.stopWork()
 	<-s.workDone
-	if s.member != nil {
-		if merr := s.member.Close(); err == nil {
-			err = merr
-		}
-	}
-	if cerr := s.store.Close(); err == nil {
-		err = cerr
+	if rerr := s.release.run(); err == nil {
+		err = rerr
 	}
 	s.log.Info("exchange service stopped")
+	return err
+}
+
+// cleanup closes what was opened, newest first.
+type cleanup []func() error
+
+func (c *cleanup) add(f func() error) { *c = append(*c, f) }
+
+// run calls every function once, newest first, and joins their errors.
+func (c *cleanup) run() error {
+	var errs []error
+	for i := len(*c) - 1; i >= 0; i-- {
+		errs = append(errs, (*c)[i]())
+	}
+	*c = nil
+	return errors.Join(errs...)
+}
+
+// ignoreClosed drops the error of closing what is already closed.
+func ignoreClosed(err error) error {
+	if errors.Is(err, net.ErrClosed) {
+		return nil
+	}
 	return err
 }
 

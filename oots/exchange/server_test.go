@@ -18,6 +18,7 @@ import (
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -28,6 +29,9 @@ func start(t *testing.T, cfg exchange.Config) *exchange.Server {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = quietLog()
+	}
+	if cfg.Network == nil {
+		cfg.Network = demonet.Embedded{}
 	}
 	s, err := exchange.Start(context.Background(), cfg)
 	if err != nil {
@@ -161,7 +165,7 @@ func TestStartFailsClearly(t *testing.T) {
 	if err := os.WriteFile(notADir, []byte("x"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := exchange.Start(ctx, exchange.Config{DataDir: notADir, Logger: quietLog()}); err == nil || !strings.Contains(err.Error(), "data directory") {
+	if _, err := exchange.Start(ctx, exchange.Config{DataDir: notADir, Logger: quietLog(), Network: demonet.Embedded{}}); err == nil || !strings.Contains(err.Error(), "data directory") {
 		t.Fatalf("data dir that is a file: error = %v", err)
 	}
 
@@ -170,7 +174,7 @@ func TestStartFailsClearly(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer busy.Close()
-	_, err = exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Listen: busy.Addr().String(), Logger: quietLog()})
+	_, err = exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Listen: busy.Addr().String(), Logger: quietLog(), Network: demonet.Embedded{}})
 	if err == nil || !strings.Contains(err.Error(), "cannot listen on") {
 		t.Fatalf("port in use: error = %v", err)
 	}
@@ -181,7 +185,7 @@ func TestStartFailsClearly(t *testing.T) {
 	if err := os.WriteFile(db, garbage, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err = exchange.Start(ctx, exchange.Config{DataDir: corruptDir, Logger: quietLog()})
+	_, err = exchange.Start(ctx, exchange.Config{DataDir: corruptDir, Logger: quietLog(), Network: demonet.Embedded{}})
 	if !errors.Is(err, store.ErrForeignDatabase) {
 		t.Fatalf("corrupt database: error = %v", err)
 	}
@@ -192,7 +196,7 @@ func TestStartFailsClearly(t *testing.T) {
 
 func TestRestartKeepsDataAndPortIsReleased(t *testing.T) {
 	dir := t.TempDir()
-	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Logger: quietLog()})
+	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Logger: quietLog(), Network: demonet.Embedded{}})
 	if err != nil {
 		t.Fatal(err)
 	}

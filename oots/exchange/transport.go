@@ -20,10 +20,6 @@ type Transport interface {
 	Send(ctx context.Context, q requester.Query) (requester.Sent, error)
 }
 
-// requesterID is the Latvian authority's identifier in the demo (EAS 9939,
-// the company register).
-const requesterID = "90000000000"
-
 // send hands the QueryRequest of doc to the transport: the first one, or
 // with previewLocation the second. An acknowledged message is QuerySent;
 // a refusal by the access point or an exhausted retry budget is a
@@ -45,7 +41,7 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 			Identifier: doc.Subject.Subject, GivenName: doc.Subject.GivenName,
 			FamilyName: doc.Subject.FamilyName, DateOfBirth: doc.Subject.DateOfBirth,
 		},
-		Requester:       requester.Authority{ID: requesterID, Name: doc.Requester},
+		Requester:       q.requesterOf(doc),
 		PreviewLocation: previewLocation,
 	}
 	_, err := q.transport.Send(ctx, query)
@@ -68,6 +64,16 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 			return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, err.Error(), true
 		})
 	}
+}
+
+// requesterOf is the authority a QueryRequest names: ours, with the
+// name the network gives it or else the catalogue's.
+func (q *Requests) requesterOf(doc *requestDoc) requester.Authority {
+	a := q.authority
+	if a.Name == "" {
+		a.Name = doc.Requester
+	}
+	return a
 }
 
 // advance applies the event decide picks to the stored request, reading it

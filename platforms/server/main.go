@@ -8,16 +8,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/oots/requester/demonode"
 	"github.com/vienreiz/vienreiz/platforms"
 )
 
@@ -86,34 +83,6 @@ func run(args []string, stderr io.Writer) int {
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if err := srv.Close(shutdown); err != nil {
-		fmt.Fprintf(stderr, "vienreiz-server: shutdown: %v\n", err)
-		return 1
-	}
-	return 0
-}
-
-// runMemberState runs the demo member state alone until ctx ends.
-func runMemberState(ctx context.Context, dir, answerTo string, log *slog.Logger, stderr io.Writer) int {
-	var endpoints []string
-	for _, e := range strings.Split(answerTo, ",") {
-		if e = strings.TrimSpace(e); e != "" {
-			endpoints = append(endpoints, e)
-		}
-	}
-	if dir == "" || len(endpoints) == 0 {
-		fmt.Fprintln(stderr, "vienreiz-server: -demo-member-state needs -data-dir and -answer-to")
-		return 2
-	}
-	ms, err := demonode.StartMemberState(ctx, demonode.MemberStateOptions{Dir: dir, RequesterEndpoints: endpoints, Logger: log})
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
-		return 1
-	}
-	log.Info("demo member state listening", "folder", dir, "directory", ms.Info.DirectoryURL,
-		"access_points", strings.Join(ms.Info.ProviderEndpoints, " "), "answers_to", strings.Join(endpoints, " "))
-	<-ctx.Done()
-	log.Info("shutting down")
-	if err := ms.Close(); err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: shutdown: %v\n", err)
 		return 1
 	}

@@ -1,0 +1,14 @@
+//go:build nodemo
+
+package platforms
+
+import (
+	"errors"
+
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// demoNetwork refuses: a nodemo build links no demo and needs -network.
+func demoNetwork(string) (exchange.Network, error) {
+	return nil, errors.New("-network is required: this build (nodemo) has no demo network")
+}
