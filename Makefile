@@ -10,7 +10,7 @@ UI_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrand
 # session with gnome-keyring for the secret store.
 TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils \
 	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
-	xmlsec1 postgresql ca-certificates git \
+	xmlsec1 postgresql ca-certificates git chromium \
 	dbus-daemon dbus-x11 gnome-keyring libsecret-tools
 
 .PHONY: run test bench package server deps-run deps-test clean

@@ -1,0 +1,362 @@
+// Package portal is the demo web portal the exchange service serves at
+// /portal: the service catalogue and a page per service whose "Continue in
+// the app" shows a QR code and a short code of a one-time handoff link
+// (issue 14). It also answers the https form of the app's direct links,
+// /open/…, for browsers where the app is not installed.
+package portal
+
+import (
+	"context"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/assets"
+	"github.com/vienreiz/vienreiz/catalogue"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Catalogue is what the portal shows of the service catalogue.
+type Catalogue interface {
+	SearchServices(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error)
+	Service(ctx context.Context, id string) (*catalogue.Service, error)
+	Facets(ctx context.Context) (*catalogue.Facets, error)
+}
+
+// Handoffs makes the one-time links the QR codes hold.
+type Handoffs interface {
+	Create(ctx context.Context, subject string, in api.NewHandoff, base string) (*api.Handoff, error)
+}
+
+// Person is who is signed in on the portal.
+type Person struct {
+	Subject string
+	Name    string
+}
+
+// People tells whose a sign-in token is. It is the portal's one seam to
+// sign-in: the demo signs in with an access token; an OpenID Connect
+// sign-in replaces it without touching the pages.
+type People interface {
+	Person(r *http.Request, token string) (Person, bool)
+}
+
+// Config is what the portal serves.
+type Config struct {
+	Catalogue Catalogue
+	// Handoffs makes handoff links; nil hides "Continue in the app".
+	Handoffs Handoffs
+	// People signs people in; nil serves the portal signed out only.
+	People People
+	Log    *slog.Logger
+}
+
+// sessionCookie holds the signed-in person's access token.
+const sessionCookie = "vienreiz_portal"
+
+// qrSize is the side of the QR code image, in pixels.
+const qrSize = 320
+
+type portal struct {
+	cfg       Config
+	pages     map[string]*template.Template
+	countries map[string]string // ISO code → English name
+}
+
+// Handler serves the portal below /portal/ and the direct links below
+// /open/.
+func Handler(cfg Config) http.Handler {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	p := &portal{cfg: cfg, pages: parsePages(), countries: countryNames()}
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /portal/static/", http.StripPrefix("/portal/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /portal", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/portal/", http.StatusMovedPermanently)
+	})
+	mux.HandleFunc("GET /portal/{$}", p.catalogue)
+	mux.HandleFunc("GET /portal/services/{id}", p.service)
+	mux.HandleFunc("POST /portal/services/{id}/continue", p.continueInApp)
+	mux.HandleFunc("GET /portal/sign-in", p.signInPage)
+	mux.HandleFunc("POST /portal/sign-in", p.signIn)
+	mux.HandleFunc("POST /portal/sign-out", p.signOut)
+	mux.HandleFunc("GET /open/{path...}", p.open)
+	mux.HandleFunc("/portal/", func(w http.ResponseWriter, r *http.Request) {
+		p.render(w, r, http.StatusNotFound, "problem", pageData{Title: "Page not found", Problem: "There is no page at this address. The catalogue lists every service."})
+	})
+	return securityHeaders(mux)
+}
+
+func parsePages() map[string]*template.Template {
+	funcs := template.FuncMap{
+		"en":   func(t catalogue.Text) string { return t.In("en") },
+		"time": func(t time.Time) string { return t.UTC().Format("15:04 UTC") },
+		"app":  appURL,
+	}
+	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"catalogue", "service", "continue", "sign-in", "open", "problem"} {
+		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name+".html"))
+	}
+	return pages
+}
+
+// countryNames reads the English country names from the app's translations.
+func countryNames() map[string]string {
+	out := map[string]string{}
+	var tr map[string]any
+	if data, err := fs.ReadFile(assets.Translations, assets.TranslationsDir+"/en.json"); err == nil {
+		_ = json.Unmarshal(data, &tr)
+	}
+	for k, v := range tr {
+		if code, ok := strings.CutPrefix(k, "country."); ok {
+			if s, ok := v.(string); ok {
+				out[code] = s
+			}
+		}
+	}
+	return out
+}
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title   string
+	Person  *Person
+	Problem string
+	// Page-specific parts.
+	Query      string
+	Category   string
+	Facets     *catalogue.Facets
+	Services   []catalogue.Service
+	Service    *catalogue.Service
+	Countries  []country
+	Handoff    *api.Handoff
+	QR         template.URL // data: URL of the QR code image
+	Evidence   string       // the chosen evidence's name
+	Country    string       // the chosen country's name
+	CanHandoff bool
+	AppLink    string
+	Portal     string // the portal page of an /open/ link, if any
+}
+
+type country struct{ Code, Name string }
+
+func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
+	if person, ok := p.person(r); ok {
+		d.Person = &person
+	}
+	var b strings.Builder
+	if err := p.pages[page].ExecuteTemplate(&b, "layout.html", d); err != nil {
+		p.cfg.Log.Error("portal: page", "page", page, "err", err)
+		http.Error(w, "internal error; the service log has the details", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write([]byte(b.String()))
+}
+
+func (p *portal) problem(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
+	p.render(w, r, status, "problem", pageData{Title: title, Problem: msg})
+}
+
+func (p *portal) internal(w http.ResponseWriter, r *http.Request, err error) {
+	p.cfg.Log.Error("portal: request failed", "path", r.URL.Path, "err", err)
+	p.problem(w, r, http.StatusInternalServerError, "Something went wrong", "The page could not be made. Please try again in a moment.")
+}
+
+func (p *portal) catalogue(w http.ResponseWriter, r *http.Request) {
+	q := catalogue.Query{Text: r.URL.Query().Get("q"), Category: r.URL.Query().Get("category")}
+	if err := q.Validate(); err != nil {
+		p.problem(w, r, http.StatusBadRequest, "Search not understood", err.Error())
+		return
+	}
+	list, err := p.cfg.Catalogue.SearchServices(r.Context(), q)
+	if err != nil {
+		p.internal(w, r, err)
+		return
+	}
+	facets, err := p.cfg.Catalogue.Facets(r.Context())
+	if err != nil {
+		p.internal(w, r, err)
+		return
+	}
+	p.render(w, r, http.StatusOK, "catalogue", pageData{Title: "Public services", Query: q.Text, Category: q.Category, Facets: facets, Services: list})
+}
+
+// lookUp returns the service of the page's {id}, or answers 404.
+func (p *portal) lookUp(w http.ResponseWriter, r *http.Request) (*catalogue.Service, bool) {
+	id := r.PathValue("id")
+	var svc *catalogue.Service
+	err := errors.New("no such id")
+	if catalogue.ValidID(id) {
+		svc, err = p.cfg.Catalogue.Service(r.Context(), id)
+	}
+	if err != nil {
+		p.problem(w, r, http.StatusNotFound, "Service not found", "There is no service with this address. The catalogue lists every service.")
+		return nil, false
+	}
+	return svc, true
+}
+
+func (p *portal) service(w http.ResponseWriter, r *http.Request) {
+	svc, ok := p.lookUp(w, r)
+	if !ok {
+		return
+	}
+	p.render(w, r, http.StatusOK, "service", p.serviceData(r.Context(), svc, ""))
+}
+
+func (p *portal) serviceData(ctx context.Context, svc *catalogue.Service, problem string) pageData {
+	d := pageData{Title: svc.Name.In("en"), Service: svc, CanHandoff: p.cfg.Handoffs != nil, Problem: problem, AppLink: "vienreiz://services/" + svc.ID}
+	if f, err := p.cfg.Catalogue.Facets(ctx); err == nil {
+		for _, c := range f.Countries {
+			d.Countries = append(d.Countries, country{Code: c, Name: p.countryName(c)})
+		}
+	}
+	return d
+}
+
+func (p *portal) countryName(code string) string {
+	if n, ok := p.countries[code]; ok {
+		return n
+	}
+	return code
+}
+
+// continueInApp makes a handoff for the chosen evidence and country and
+// shows its QR code and short code.
+func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
+	svc, ok := p.lookUp(w, r)
+	if !ok {
+		return
+	}
+	if p.cfg.Handoffs == nil {
+		p.problem(w, r, http.StatusNotFound, "Not available", "This portal cannot hand services over to the app.")
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	requirement, countryCode := r.PostFormValue("evidence"), r.PostFormValue("country")
+	var evidence string
+	for _, e := range svc.Evidence {
+		if e.Requirement == requirement {
+			evidence = e.Name.In("en")
+		}
+	}
+	if evidence == "" || countryCode == "" {
+		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r.Context(), svc, "Choose the evidence and the country it comes from, then press Continue in the app."))
+		return
+	}
+	var subject string
+	if person, ok := p.person(r); ok {
+		subject = person.Subject
+	}
+	h, err := p.cfg.Handoffs.Create(r.Context(), subject, api.NewHandoff{ServiceID: svc.ID, Requirement: requirement, Country: countryCode}, baseURL(r))
+	if err != nil {
+		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r.Context(), svc, "The app cannot be given this request: "+err.Error()))
+		return
+	}
+	png, err := qrcode.Encode(h.Link, qrcode.Medium, qrSize)
+	if err != nil {
+		p.internal(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	p.render(w, r, http.StatusOK, "continue", pageData{
+		Title: "Continue in the app: " + svc.Name.In("en"), Service: svc, Handoff: h,
+		QR:       template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
+		Evidence: evidence, Country: p.countryName(countryCode),
+	})
+}
+
+func (p *portal) signInPage(w http.ResponseWriter, r *http.Request) {
+	p.render(w, r, http.StatusOK, "sign-in", pageData{Title: "Sign in"})
+}
+
+func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	token := strings.TrimSpace(r.PostFormValue("token"))
+	if p.cfg.People == nil {
+		p.problem(w, r, http.StatusNotFound, "Sign-in not available", "This portal has no sign-in.")
+		return
+	}
+	if _, ok := p.cfg.People.Person(r, token); !ok {
+		p.render(w, r, http.StatusUnauthorized, "sign-in", pageData{Title: "Sign in", Problem: "This access token is not known. Check it and try once more."})
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+}
+
+func (p *portal) signOut(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
+}
+
+// person is who is signed in on the portal, if anyone.
+func (p *portal) person(r *http.Request) (Person, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || p.cfg.People == nil {
+		return Person{}, false
+	}
+	return p.cfg.People.Person(r, c.Value)
+}
+
+// open answers an https direct link in a browser: a page that opens the
+// app (vienreiz://…) and, for a service, leads to its portal page.
+func (p *portal) open(w http.ResponseWriter, r *http.Request) {
+	path := r.PathValue("path")
+	d := pageData{Title: "Open in the Vienreiz app", AppLink: "vienreiz://" + path}
+	if id, ok := strings.CutPrefix(path, "services/"); ok && catalogue.ValidID(id) {
+		d.Portal = "/portal/services/" + url.PathEscape(id)
+	}
+	p.render(w, r, http.StatusOK, "open", d)
+}
+
+// appURL lets a vienreiz:// link (which html/template would otherwise
+// blank out as an unknown scheme) into an href; anything else becomes "#".
+func appURL(link string) template.URL {
+	if rest, ok := strings.CutPrefix(link, "vienreiz://"); ok && !strings.ContainsAny(rest, "\"<>'` ") {
+		return template.URL(link)
+	}
+	return "#"
+}
+
+// baseURL is the scheme and host the browser reached the portal at.
+func baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// securityHeaders keeps the pages from being framed, sniffed or made to
+// run scripts from elsewhere.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		next.ServeHTTP(w, r)
+	})
+}
