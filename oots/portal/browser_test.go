@@ -25,6 +25,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
 	"github.com/vienreiz/vienreiz/oots/store"
@@ -47,7 +48,7 @@ var people = exchange.BearerTokens{
 // people and returns its URL.
 func startService(t *testing.T, dir string) string {
 	t.Helper()
-	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Auth: people, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Auth: people, Network: demonet.Embedded{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
