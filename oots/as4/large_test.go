@@ -211,7 +211,7 @@ func TestLargeChild(t *testing.T) {
 	}
 }
 
-func writeIdentity(t *testing.T, path string, id keys.Identity) {
+func writeIdentity(t testing.TB, path string, id keys.Identity) {
 	der, err := x509.MarshalPKCS8PrivateKey(id.Key)
 	if err != nil {
 		t.Fatal(err)
@@ -222,7 +222,7 @@ func writeIdentity(t *testing.T, path string, id keys.Identity) {
 	writeCerts(t, path+".crt", id.Cert)
 }
 
-func writeCerts(t *testing.T, path string, certs ...*x509.Certificate) {
+func writeCerts(t testing.TB, path string, certs ...*x509.Certificate) {
 	var all []byte
 	for _, c := range certs {
 		all = append(all, c.Raw...)

@@ -57,8 +57,9 @@ type Receiver struct {
 	Now                   func() time.Time
 	Rand                  io.Reader
 
-	files FilePool
-	bufs  readerPool
+	files   FilePool
+	bufs    readerPool
+	uploads peerUploads
 }
 
 func (r *Receiver) logger() *slog.Logger {
@@ -88,10 +89,11 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	req.Body = http.MaxBytesReader(w, req.Body, r.Limits.withDefaults().Message)
 	answer, err := r.receive(req.Context(), req, spool)
 	var busy *busyError
+	var full *peerBusyError
 	switch {
-	case errors.As(err, &busy):
+	case errors.As(err, &busy), errors.As(err, &full):
 		w.Header().Set("Retry-After", "5")
-		http.Error(w, busy.Error(), http.StatusServiceUnavailable)
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
 		return
 	case err != nil:
 		e := AsError(err, "", ErrOther)
@@ -130,11 +132,12 @@ type inbound struct {
 // receive runs the receive pipeline and returns the receipt to send.
 func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool) ([]byte, error) {
 	lim := r.Limits.withDefaults()
-	envBytes, parts, err := readMIME(req.Body, req.Header.Get("Content-Type"), lim, spool, &r.bufs)
+	msg, err := openMIME(req.Body, req.Header.Get("Content-Type"), lim, &r.bufs)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := xmlsafe.ParseBytes(envBytes)
+	defer msg.close()
+	doc, err := xmlsafe.ParseBytes(msg.envelope)
 	if err != nil {
 		return nil, ErrInvalidHeader.Withf("", "SOAP envelope: %v", err)
 	}
@@ -145,10 +148,18 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool)
 	if m.User == nil {
 		return nil, ErrFeatureNotSupported.Withf(m.Signals[0].MessageID, "signal messages are only accepted as synchronous responses")
 	}
-	in := &inbound{doc: doc, user: m.User, parts: parts}
+	in := &inbound{doc: doc, user: m.User}
 	id := in.user.MessageID
 	if err := r.matchPMode(in); err != nil {
 		return nil, AsError(err, id, ErrProcessingModeMismatch)
+	}
+	release, err := r.admit(in)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	if in.parts, err = r.readAttachments(msg, in, spool); err != nil {
+		return nil, err
 	}
 	if err := r.secure(in, spool); err != nil {
 		return nil, AsError(err, id, ErrPolicyNoncompliance)

@@ -12,9 +12,7 @@ import (
 func (r *Receiver) process(ctx context.Context, in *inbound, spool *Spool) ([]byte, error) {
 	u := in.user
 	lim := r.Limits.withDefaults()
-	if in.pm.MaxPayloadSize > 0 && in.pm.MaxPayloadSize < lim.Decompressed {
-		lim.Decompressed = in.pm.MaxPayloadSize
-	}
+	lim.Decompressed = min(lim.Decompressed, r.payloadLimit(in.pm))
 	byCID := make(map[string]Part, len(in.parts))
 	for _, p := range in.parts {
 		byCID[p.ContentID] = p

@@ -98,7 +98,7 @@ func New(cfg Config) (*Provider, error) {
 		p.receivers = append(p.receivers, &as4.Receiver{
 			Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 			Duplicates: db, Deliver: p.deliver, SpoolDir: filepath.Join(cfg.Dir, "spool"),
-			Limits: as4.Limits{Message: 32 << 20, Part: 16 << 20, Parts: 8, Decompressed: 16 << 20},
+			Limits: as4.Limits{Parts: 8}, // sizes come from the P-Mode
 			Logger: cfg.Logger,
 		})
 	}

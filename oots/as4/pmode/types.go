@@ -102,7 +102,10 @@ type PMode struct {
 	Reliability Reliability
 	// Compress says whether payloads are gzip-compressed (AS4 compression).
 	Compress bool
-	// MaxPayloadSize limits one payload in bytes; 0 means no limit.
+	// MaxPayloadSize limits the payloads of one message in bytes: all of
+	// them as received, and each after decompression. 0 takes the
+	// receiver's default (as4.DefaultMaxPayloads); a sender refuses a
+	// payload larger than a non-zero limit.
 	MaxPayloadSize int64
 }
 

@@ -199,7 +199,7 @@ func (pm *PMode) validate(c *Config, field string, seenLeg map[string]string) []
 		add("reliability.receiptTimeout", "%s: must be positive when receipts are requested", r.ReceiptTimeout)
 	}
 	if pm.MaxPayloadSize < 0 {
-		add("maxPayloadSize", "%d is negative (0 means no limit)", pm.MaxPayloadSize)
+		add("maxPayloadSize", "%d is negative (0 takes the receiver's default)", pm.MaxPayloadSize)
 	}
 	return errs
 }

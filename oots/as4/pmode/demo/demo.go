@@ -29,9 +29,13 @@ const (
 	// RequestPMode and ResponsePMode are the P-Mode IDs.
 	RequestPMode  = "oots-request"
 	ResponsePMode = "oots-response"
-	// MaxPayloadSize bounds one payload in the demo: 2 GiB, room for the
-	// 1 GiB evidence the streaming tests send.
+	// MaxPayloadSize bounds the payloads of an answer in the demo: 2 GiB,
+	// room for the 1 GiB evidence the streaming tests send.
 	MaxPayloadSize = 2 << 30
+	// RequestMaxPayloadSize bounds the payloads of a query: a QueryRequest
+	// is a few KiB; 16 MiB leaves the EDM parser's own 8 MiB limit the
+	// one that speaks, while a provider spools little for anyone.
+	RequestMaxPayloadSize = 16 << 20
 )
 
 // Options choose names, identifiers and endpoints; zero fields take the
@@ -144,12 +148,12 @@ func config(o Options, reqID, provID keys.Identity) *pmode.Config {
 		RetryCount: 3, RetryInterval: 5 * time.Second, BackoffFactor: 2,
 		ReceiptTimeout: 30 * time.Second, DuplicateDetection: true,
 	}
-	pm := func(id, from, to string, actions ...string) *pmode.PMode {
+	pm := func(id, from, to string, max int64, actions ...string) *pmode.PMode {
 		p := &pmode.PMode{
 			ID: id, MEP: pmode.MEPOneWay, MEPBinding: pmode.MEPBindingPush,
 			Initiator: gateway(from), Responder: gateway(to),
 			Security: pmode.DefaultSecurity(), Reliability: rel,
-			Compress: true, MaxPayloadSize: MaxPayloadSize,
+			Compress: true, MaxPayloadSize: max,
 		}
 		for _, a := range actions {
 			p.Legs = append(p.Legs, pmode.Leg{Service: Service, ServiceType: ServiceType, Action: a})
@@ -162,8 +166,8 @@ func config(o Options, reqID, provID keys.Identity) *pmode.Config {
 			o.ProviderName:  {Name: o.ProviderName, IDs: clone(o.ProviderIDs), Endpoints: clone(o.ProviderEndpoints), Cert: provID.Cert},
 		},
 		PModes: []*pmode.PMode{
-			pm(RequestPMode, o.RequesterName, o.ProviderName, ActionRequest),
-			pm(ResponsePMode, o.ProviderName, o.RequesterName, ActionResponse, ActionException),
+			pm(RequestPMode, o.RequesterName, o.ProviderName, RequestMaxPayloadSize, ActionRequest),
+			pm(ResponsePMode, o.ProviderName, o.RequesterName, MaxPayloadSize, ActionResponse, ActionException),
 		},
 	}
 }
