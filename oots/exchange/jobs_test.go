@@ -111,7 +111,7 @@ func TestLedgerPurgeRunsDailyFromTheQueue(t *testing.T) {
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
-	entries, err := q.store.Ledger().Entries(ctx, 0, 10)
+	entries, err := q.store.Ledger().Entries(ctx, "a", 0, 10)
 	if err != nil || len(entries) != 1 || !entries[0].Time.Equal(now.AddDate(0, -1, 0)) {
 		t.Fatalf("after the purge: %+v, %v; want only the recent entry", entries, err)
 	}

@@ -89,9 +89,13 @@ func TestLedgerStoreAppendVerifyPurgeExport(t *testing.T) {
 			if n, err := l.Verify(ctx); err != nil || n != 40 {
 				t.Fatalf("Verify after purge = %d, %v", n, err)
 			}
-			anchor, head, err := s.Ledger().Bounds(ctx)
-			if err != nil || anchor.Seq != 40 || head.Seq != 80 {
-				t.Fatalf("Bounds = %+v %+v %v", anchor, head, err)
+			chains, err := s.Ledger().Chains(ctx)
+			var anchors, heads int64
+			for _, c := range chains {
+				anchors, heads = anchors+c.Anchor.Seq, heads+c.Head.Seq
+			}
+			if err != nil || len(chains) != 3 || anchors != 40 || heads != 80 {
+				t.Fatalf("Chains = %+v %v; want 3 chains, 40 purged of 80", chains, err)
 			}
 			if _, err := l.Append(ctx, ledgerRecord(1)); err != nil {
 				t.Fatal(err)
@@ -105,7 +109,7 @@ func TestLedgerStoreAppendVerifyPurgeExport(t *testing.T) {
 			}
 			rows, err := csv.NewReader(&buf).ReadAll()
 			// Entries 41..80 with i%3 == 1 (i = 1, 4, …, 37: 13) plus the one just added.
-			if err != nil || len(rows) != 1+14 || rows[1][3] != "lv:citizen:1" {
+			if err != nil || len(rows) != 1+14 || rows[1][4] != "lv:citizen:1" || rows[1][0] != "lv:citizen:1" {
 				t.Fatalf("CSV export: %d rows, %v", len(rows), err)
 			}
 		})
@@ -123,14 +127,14 @@ func TestLedgerStoreTamperingFound(t *testing.T) {
 		{"hash column garbled", `UPDATE ledger_entries SET hash = 'zz' WHERE seq = 4`, 4},
 		{"entry deleted", `DELETE FROM ledger_entries WHERE seq = 5`, 5},
 		{"last entry deleted", `DELETE FROM ledger_entries WHERE seq = 6`, 6},
-		{"head rolled back", `UPDATE ledger_chain SET head_seq = 5`, 6},
+		{"head rolled back", `UPDATE ledger_heads SET head_seq = 5`, 6},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			for name, s := range testStores(t) {
 				l := ledger.New(s.Ledger())
 				for i := range 6 {
-					if _, err := l.Append(ctx, ledgerRecord(i)); err != nil {
+					if _, err := l.Append(ctx, ledgerRecord(3*i)); err != nil { // one person: one chain
 						t.Fatal(err)
 					}
 				}
@@ -178,8 +182,8 @@ func TestLedgerStoreConcurrentAppendsFromTwoHandles(t *testing.T) {
 
 func TestLedgerStoreRefusesEntryNotFollowingHead(t *testing.T) {
 	for name, s := range testStores(t) {
-		_, err := s.Ledger().AppendEntry(context.Background(), func(h ledger.Head) (ledger.Entry, error) {
-			return ledger.Entry{Seq: h.Seq + 2}, nil
+		_, err := s.Ledger().AppendEntry(context.Background(), "x", func(h ledger.Head) (ledger.Entry, error) {
+			return ledger.Entry{Chain: "x", Seq: h.Seq + 2}, nil
 		})
 		if err == nil || !strings.Contains(err.Error(), "does not follow") {
 			t.Fatalf("%s: forked entry accepted: %v", name, err)
@@ -256,16 +260,22 @@ func BenchmarkLedgerVerify(b *testing.B) {
 	}
 	b.Run("baseline-read-all", func(b *testing.B) {
 		for b.Loop() {
-			var after int64
-			for {
-				es, err := s.Ledger().Entries(ctx, after, 1000)
-				if err != nil {
-					b.Fatal(err)
+			chains, err := s.Ledger().Chains(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, c := range chains {
+				var after int64
+				for {
+					es, err := s.Ledger().Entries(ctx, c.Chain, after, 1000)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if len(es) == 0 {
+						break
+					}
+					after = es[len(es)-1].Seq
 				}
-				if len(es) == 0 {
-					break
-				}
-				after = es[len(es)-1].Seq
 			}
 		}
 	})

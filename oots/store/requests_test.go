@@ -153,7 +153,7 @@ func TestUpdateRequestAppendsLedgerInItsTransaction(t *testing.T) {
 			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "query_sent", State: "sent"}}, Effects{Ledger: []ledger.Record{bad}}); err == nil {
 				t.Fatal("an update with an invalid ledger record was stored")
 			}
-			entries, err := s.Ledger().Entries(ctx, 0, 10)
+			entries, err := s.Ledger().Entries(ctx, "o", 0, 10)
 			if err != nil || len(entries) != 1 || entries[0].Action != "explicit_request_given" || !entries[0].Time.Equal(t0.Add(time.Second)) {
 				t.Fatalf("ledger = %+v, %v; want the one accepted line", entries, err)
 			}

@@ -1,8 +1,16 @@
 // Package ledger is the append-only, hash-chained record of every
 // exchange, consent and access to evidence: who acted, on behalf of whom,
-// what, when, on which legal basis and for which request. Each entry's
-// hash is SHA-256 of the previous hash and the entry's canonical encoding,
-// so Verify finds the first entry that was changed, removed or inserted.
+// what, when, on which legal basis and for which request.
+//
+// Entries form one chain per person (the OnBehalfOf of the record), so
+// appends for different people never wait for each other. Each entry's
+// hash is SHA-256 of the previous hash of its chain and the entry's
+// canonical encoding, so Verify finds the first entry that was changed,
+// removed or inserted. A chain rewritten from some entry on, or cut back,
+// still links; an Anchor catches that: the service signs each chain's head
+// at intervals (a Checkpoint) and appends it to a file outside the
+// database, and every export carries the person's latest checkpoint.
+//
 // Storage is an interface; oots/store implements it on SQLite and
 // PostgreSQL.
 package ledger
@@ -64,10 +72,16 @@ type Record struct {
 	RequestID string
 }
 
+// ChainOf is the chain a record goes to: the person it is about.
+func ChainOf(r Record) string { return r.OnBehalfOf }
+
 // Entry is one stored ledger entry.
 type Entry struct {
 	Record
-	// Seq is the entry's position in the chain, from 1, without gaps.
+	// Chain is the chain the entry belongs to (ChainOf its record; ""
+	// for the single chain of ledgers from before per-person chains).
+	Chain string
+	// Seq is the entry's position in its chain, from 1, without gaps.
 	Seq int64
 	// Time is when the entry was appended, UTC, microsecond precision.
 	Time time.Time

@@ -2,6 +2,7 @@ package ledger
 
 import (
 	"context"
+	"crypto/ed25519"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 
 // exported is one entry in the JSON export.
 type exported struct {
+	Chain      string    `json:"chain"`
 	Seq        int64     `json:"seq"`
 	Time       time.Time `json:"time"`
 	Actor      string    `json:"actor"`
@@ -28,7 +30,7 @@ type exported struct {
 
 // csvHeader names the CSV export's columns.
 func csvHeader() []string {
-	return []string{"seq", "time", "actor", "on_behalf_of", "action", "what", "legal_basis", "request_id", "hash"}
+	return []string{"chain", "seq", "time", "actor", "on_behalf_of", "action", "what", "legal_basis", "request_id", "hash"}
 }
 
 func (l *Ledger) about(ctx context.Context, person string) ([]Entry, error) {
@@ -42,20 +44,29 @@ func (l *Ledger) about(ctx context.Context, person string) ([]Entry, error) {
 	return es, nil
 }
 
-// ExportJSON writes the entries where person acted or was acted for, as a
-// JSON object {"person", "entries": [...]}, each entry with its hashes so
-// the citizen can check them.
+// Export is the JSON export of one person's entries: every entry of the
+// person's chain (and those where the person acted in others' chains),
+// with hashes, and the latest signed checkpoint of the person's chain.
+type Export struct {
+	Person     string      `json:"person"`
+	Entries    []exported  `json:"entries"`
+	Checkpoint *Checkpoint `json:"checkpoint,omitempty"`
+}
+
+// ExportJSON writes the entries where person acted or was acted for, as
+// an Export, each entry with its hashes and the person's latest
+// checkpoint, so the citizen can check them and later prove tampering.
 func (l *Ledger) ExportJSON(ctx context.Context, w io.Writer, person string) error {
 	es, err := l.about(ctx, person)
 	if err != nil {
 		return err
 	}
-	out := struct {
-		Person  string     `json:"person"`
-		Entries []exported `json:"entries"`
-	}{Person: person, Entries: make([]exported, 0, len(es))}
+	out := Export{Person: person, Entries: make([]exported, 0, len(es))}
 	for _, e := range es {
-		out.Entries = append(out.Entries, exported{e.Seq, e.Time, e.Actor, e.OnBehalfOf, e.Action, e.What, e.LegalBasis, e.RequestID, e.Prev, e.Hash})
+		out.Entries = append(out.Entries, exported{e.Chain, e.Seq, e.Time, e.Actor, e.OnBehalfOf, e.Action, e.What, e.LegalBasis, e.RequestID, e.Prev, e.Hash})
+	}
+	if out.Checkpoint, err = l.store.LatestCheckpoint(ctx, person); err != nil {
+		return fmt.Errorf("ledger: export: %w", err)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -63,6 +74,51 @@ func (l *Ledger) ExportJSON(ctx context.Context, w io.Writer, person string) err
 		return fmt.Errorf("ledger: export JSON: %w", err)
 	}
 	return nil
+}
+
+// Check verifies an export on its own: each entry of the person's chain
+// matches its hash and links to the one before, and the checkpoint (if
+// any) is signed by key (any key when nil) and names an entry of the
+// chain with the same hash.
+func (x *Export) Check(key ed25519.PublicKey) error {
+	var prev *exported
+	for i := range x.Entries {
+		e := &x.Entries[i]
+		if e.Chain != x.Person {
+			continue
+		}
+		full := Entry{Record: Record{e.Actor, e.OnBehalfOf, e.Action, e.What, e.LegalBasis, e.RequestID}, Chain: e.Chain, Seq: e.Seq, Time: e.Time, Prev: e.Prev, Hash: e.Hash}
+		if full.ComputeHash() != e.Hash {
+			return &ChainError{Chain: e.Chain, Seq: e.Seq, Reason: "content does not match its hash (changed)"}
+		}
+		if prev != nil && (e.Seq != prev.Seq+1 || e.Prev != prev.Hash) {
+			return &ChainError{Chain: e.Chain, Seq: e.Seq, Reason: "does not follow the entry before it"}
+		}
+		prev = e
+	}
+	if x.Checkpoint == nil {
+		return nil
+	}
+	if err := x.Checkpoint.Check(key); err != nil {
+		return err
+	}
+	return x.Holds(*x.Checkpoint)
+}
+
+// Holds reports whether the export's chain still has the entry a
+// checkpoint names (for instance one from an export saved earlier) with
+// the hash the checkpoint signed. An error means the chain was rewritten
+// or cut back after that checkpoint.
+func (x *Export) Holds(cp Checkpoint) error {
+	for _, e := range x.Entries {
+		if e.Chain == cp.Chain && e.Seq == cp.Seq {
+			if e.Hash != cp.Hash {
+				return &ChainError{Chain: cp.Chain, Seq: cp.Seq, Reason: "the hash differs from the one checkpointed on " + cp.Time.Format(time.RFC3339) + " (rewritten)"}
+			}
+			return nil
+		}
+	}
+	return &ChainError{Chain: cp.Chain, Seq: cp.Seq, Reason: "checkpointed on " + cp.Time.Format(time.RFC3339) + " but missing (deleted or cut back)"}
 }
 
 // ExportCSV writes the same entries as CSV with a header row. Cells a
@@ -77,7 +133,7 @@ func (l *Ledger) ExportCSV(ctx context.Context, w io.Writer, person string) erro
 		return fmt.Errorf("ledger: export CSV: %w", err)
 	}
 	for _, e := range es {
-		row := []string{strconv.FormatInt(e.Seq, 10), e.Time.Format(time.RFC3339Nano), e.Actor, e.OnBehalfOf, e.Action, e.What, e.LegalBasis, e.RequestID, e.Hash.String()}
+		row := []string{e.Chain, strconv.FormatInt(e.Seq, 10), e.Time.Format(time.RFC3339Nano), e.Actor, e.OnBehalfOf, e.Action, e.What, e.LegalBasis, e.RequestID, e.Hash.String()}
 		for i := range row {
 			row[i] = SafeCell(row[i])
 		}

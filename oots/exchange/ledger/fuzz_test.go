@@ -53,9 +53,9 @@ func FuzzRecordAndCSV(f *testing.F) {
 			t.Fatalf("CSV does not read back: %v %q", err, rows)
 		}
 		for i, want := range []string{person, person, "evidence_viewed", what, basis, req} {
-			got := rows[1][2+i]
+			got := rows[1][3+i]
 			if got != want && got != "'"+want {
-				t.Fatalf("cell %d = %q, want %q", 2+i, got, want)
+				t.Fatalf("cell %d = %q, want %q", 3+i, got, want)
 			}
 			if c := strings.TrimLeft(got, " "); c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
 				t.Fatalf("cell %q starts a formula", got)

@@ -30,9 +30,12 @@ func clock(start time.Time, step time.Duration) func() time.Time {
 	}
 }
 
+// citizen is the person of rec's records: one chain.
+const citizen = "lv:citizen:1"
+
 func rec(i int) Record {
-	people := []string{"lv:citizen:1", "lv:citizen:2"}
-	return Record{Actor: "service", OnBehalfOf: people[i%2], Action: "evidence_delivered",
+	actors := []string{"service", citizen}
+	return Record{Actor: actors[i%2], OnBehalfOf: citizen, Action: "evidence_delivered",
 		What: "BirthCertificate", LegalBasis: "SDGR art. 14", RequestID: "req-" + strings.Repeat("x", i%3)}
 }
 
@@ -119,8 +122,8 @@ func TestVerifyFindsFirstTamperedEntry(t *testing.T) {
 			e.Hash = e.ComputeHash()
 			m.entries = append(m.entries, e)
 		}, 7, "inserted"},
-		{"head moved", func(m *memStorage) { m.head.Hash[0] ^= 1 }, 6, "head"},
-		{"anchor forged", func(m *memStorage) { m.anchor.Hash[0] ^= 1 }, 1, "anchor"},
+		{"head moved", func(m *memStorage) { m.bounds[citizen].Head.Hash[0] ^= 1 }, 6, "head"},
+		{"anchor forged", func(m *memStorage) { m.bounds[citizen].Anchor.Hash[0] ^= 1 }, 1, "anchor"},
 		{"prev hash of one entry changed", func(m *memStorage) { m.entries[3].Prev[5] ^= 1 }, 4, "changed"},
 	}
 	for _, tc := range tests {
@@ -151,8 +154,8 @@ func TestPurgeKeepsRemainingChainVerifiable(t *testing.T) {
 	if len(m.entries) == 0 || m.entries[0].Time.Before(cutoff) || n+len(m.entries) != 500 {
 		t.Fatalf("purged %d, kept %d starting %v; cutoff %v", n, len(m.entries), m.entries[0].Time, cutoff)
 	}
-	if m.anchor.Seq != int64(n) {
-		t.Fatalf("anchor at %d after purging %d", m.anchor.Seq, n)
+	if a := m.bounds[citizen].Anchor; a.Seq != int64(n) {
+		t.Fatalf("anchor at %d after purging %d", a.Seq, n)
 	}
 	if checked, err := l.Verify(ctx); err != nil || checked != int64(len(m.entries)) {
 		t.Fatalf("after purge Verify = %d, %v", checked, err)
@@ -229,15 +232,18 @@ func TestExportsOneCitizen(t *testing.T) {
 	var doc struct {
 		Person  string `json:"person"`
 		Entries []struct {
-			Seq  int64  `json:"seq"`
-			What string `json:"what"`
-			Hash Hash   `json:"hash"`
+			Chain string `json:"chain"`
+			Seq   int64  `json:"seq"`
+			What  string `json:"what"`
+			Hash  Hash   `json:"hash"`
 		} `json:"entries"`
 	}
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Person != "lv:citizen:1" || len(doc.Entries) != 3 || doc.Entries[0].Seq != 1 || doc.Entries[1].Seq != 3 || doc.Entries[2].Seq != 4 {
+	// Two entries of the citizen's own chain, and one in the company's
+	// chain where the citizen acted.
+	if doc.Person != "lv:citizen:1" || len(doc.Entries) != 3 || doc.Entries[0].Seq != 1 || doc.Entries[1].Seq != 2 || doc.Entries[2].Seq != 1 || doc.Entries[2].Chain != "lv:company:40003" {
 		t.Fatalf("JSON export = %s", js.String())
 	}
 	if doc.Entries[0].What != records[0].What || doc.Entries[2].Hash != m.entries[3].Hash {
@@ -252,12 +258,12 @@ func TestExportsOneCitizen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || strings.Join(rows[0], ",") != "seq,time,actor,on_behalf_of,action,what,legal_basis,request_id,hash" {
+	if len(rows) != 4 || strings.Join(rows[0], ",") != "chain,seq,time,actor,on_behalf_of,action,what,legal_basis,request_id,hash" {
 		t.Fatalf("CSV rows = %q", rows)
 	}
 	checks := map[string]string{
-		rows[1][5]: `'=HYPERLINK("http://evil")`, rows[2][5]: "'+1+1", rows[2][6]: "'@SUM(A1)", rows[2][7]: "'-2", rows[3][5]: "'  =1",
-		rows[1][2]: "lv:citizen:1", rows[2][8]: m.entries[2].Hash.String(),
+		rows[1][6]: `'=HYPERLINK("http://evil")`, rows[2][6]: "'+1+1", rows[2][7]: "'@SUM(A1)", rows[2][8]: "'-2", rows[3][6]: "'  =1",
+		rows[1][3]: "lv:citizen:1", rows[2][9]: m.entries[2].Hash.String(), rows[3][0]: "lv:company:40003",
 	}
 	for got, want := range checks {
 		if got != want {
