@@ -17,8 +17,26 @@ type ServiceList struct {
 
 // Health is the body of GET /v1/health.
 type Health struct {
-	Status   string `json:"status"`
+	Status   string `json:"status"` // "ok", or "degraded" when the ledger was tampered with
 	Database string `json:"database"`
+	// Ledger is the result of the last ledger verification.
+	Ledger *LedgerHealth `json:"ledger,omitempty"`
+}
+
+// Ledger verification states in LedgerHealth.Status.
+const (
+	LedgerOK        = "ok"
+	LedgerTampered  = "tampered"
+	LedgerUnchecked = "unchecked" // not verified yet, or the check could not run
+)
+
+// LedgerHealth is the result of the last verification of the ledger
+// against its anchor file.
+type LedgerHealth struct {
+	Status     string    `json:"status"`
+	Entries    int64     `json:"entries"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
+	Problem    string    `json:"problem,omitempty"`
 }
 
 // Error is the JSON body of every error answer.

@@ -29,6 +29,8 @@ type restAPI struct {
 	handoffs *Handoffs
 	auth     Authenticator
 	log      *slog.Logger
+	// ledger reports the last ledger verification (nil: not shown).
+	ledger func() api.LedgerHealth
 }
 
 // HandlerConfig is what the REST API serves.
@@ -39,6 +41,9 @@ type HandlerConfig struct {
 	Auth     Authenticator
 	// Log receives structured logs; slog.Default when nil.
 	Log *slog.Logger
+	// Ledger, when set, reports the last ledger verification on
+	// /v1/health.
+	Ledger func() api.LedgerHealth
 }
 
 // NewHandler returns the REST API, with logging and panic recovery.
@@ -46,7 +51,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log}
+	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests)
 	}
@@ -102,7 +107,15 @@ func (a *restAPI) health(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusServiceUnavailable, api.Health{Status: "unavailable", Database: err.Error()})
 		return
 	}
-	writeJSON(w, http.StatusOK, api.Health{Status: "ok", Database: "ok"})
+	h := api.Health{Status: "ok", Database: "ok"}
+	if a.ledger != nil {
+		l := a.ledger()
+		h.Ledger = &l
+		if l.Status == api.LedgerTampered {
+			h.Status = "degraded"
+		}
+	}
+	writeJSON(w, http.StatusOK, h)
 }
 
 func (a *restAPI) listServices(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/assets"
@@ -101,6 +102,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	release.add(func() error { return ignoreClosed(ln.Close()) })
 	mux := http.NewServeMux()
 	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), Log: log})
+	if reqs.ledger, err = anchoredLedger(st, stateDir); err != nil {
+		return nil, err
+	}
+	guard := newLedgerGuard(reqs.ledger, log)
 	conn, err := cfg.Network.Connect(ctx, Site{
 		URL: "http://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,
 	})
@@ -111,12 +116,15 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		release.add(conn.Close)
 	}
 	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log}))
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health}))
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := make(chan struct{})
 	go func() {
 		defer close(workDone)
+		var wg sync.WaitGroup
+		wg.Go(func() { guard.run(workCtx, ledgerCheckpointEvery, ledgerVerifyEvery) })
 		reqs.RunJobs(workCtx, time.Second)
+		wg.Wait()
 	}()
 	s := &Server{
 		stopWork: stopWork,

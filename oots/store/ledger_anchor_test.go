@@ -50,7 +50,9 @@ func TestLedgerStoreEveryTamperKindFound(t *testing.T) {
 		{"change", func(t *testing.T, s *Store) {
 			exec(t, s, `UPDATE ledger_entries SET what = 'Passport' WHERE chain = ? AND seq = 3`, person)
 		}, "changed"},
-		{"delete", func(t *testing.T, s *Store) { exec(t, s, `DELETE FROM ledger_entries WHERE chain = ? AND seq = 4`, person) }, "missing"},
+		{"delete", func(t *testing.T, s *Store) {
+			exec(t, s, `DELETE FROM ledger_entries WHERE chain = ? AND seq = 4`, person)
+		}, "missing"},
 		{"reorder", func(t *testing.T, s *Store) {
 			exec(t, s, `UPDATE ledger_entries SET seq = -2 WHERE chain = ? AND seq = 2`, person)
 			exec(t, s, `UPDATE ledger_entries SET seq = 2 WHERE chain = ? AND seq = 3`, person)

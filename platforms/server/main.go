@@ -10,11 +10,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/platforms"
 )
 
@@ -22,6 +24,9 @@ const usage = `vienreiz-server runs the Vienreiz exchange service without the ap
 
 Usage:
   vienreiz-server [flags]
+  vienreiz-server ledger-verify [-data-dir DIR] [-database URL]
+      checks the ledger's hash chains against the signed checkpoints in
+      DIR/ledger-checkpoints.jsonl; exit status 1 when it was tampered with
 
 Scale-out on one PostgreSQL, sharing one demo member state:
   vienreiz-server -demo-member-state -data-dir /srv/demo \
@@ -37,6 +42,10 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
+	verifyLedger := len(args) > 0 && args[0] == "ledger-verify"
+	if verifyLedger {
+		args = args[1:]
+	}
 	fs := flag.NewFlagSet("vienreiz-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var sf platforms.ServiceFlags
@@ -70,6 +79,9 @@ func run(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if verifyLedger {
+		return runLedgerVerify(ctx, cfg, stderr)
+	}
 	if *memberState {
 		return runMemberState(ctx, cfg.DataDir, *answerTo, log, stderr)
 	}
@@ -86,5 +98,21 @@ func run(args []string, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "vienreiz-server: shutdown: %v\n", err)
 		return 1
 	}
+	return 0
+}
+
+// runLedgerVerify checks the ledger and says what it found: exit status 0
+// when intact, 1 when tampered with or not checkable.
+func runLedgerVerify(ctx context.Context, cfg exchange.Config, stderr io.Writer) int {
+	n, err := exchange.VerifyLedger(ctx, cfg)
+	if errors.Is(err, ledger.ErrTampered) {
+		fmt.Fprintf(stderr, "vienreiz-server: ledger TAMPERED (%d entries checked before): %v\n", n, err)
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: ledger-verify: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stderr, "vienreiz-server: ledger intact: %d entries verified against the checkpoints in %s\n", n, filepath.Join(cfg.DataDir, ledger.AnchorFile))
 	return 0
 }
