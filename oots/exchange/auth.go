@@ -24,23 +24,30 @@ type Principal struct {
 	GivenName   string
 	FamilyName  string
 	DateOfBirth string // YYYY-MM-DD
-	// Role is RoleCitizen (the default when empty) or RoleClerk.
+	// Role is RoleCitizen (the default when empty), RoleClerk or
+	// RoleAdministrator.
 	Role string
+	// Institution is the authority a clerk works for.
+	Institution string `json:",omitempty"`
+	// LevelOfAssurance is the sign-in's level on the OOTS code list (Low,
+	// Substantial, High); empty when the token named none.
+	LevelOfAssurance string `json:",omitempty"`
 }
 
 // Roles of the people who call the API (principle P9); checked in the
 // service, not only in the app.
 const (
-	RoleCitizen = "citizen"
-	RoleClerk   = "clerk"
+	RoleCitizen       = "citizen"
+	RoleClerk         = "clerk"
+	RoleAdministrator = "administrator"
 )
 
 // IsClerk reports whether p works at an authority and may post status
 // changes of any request.
 func (p Principal) IsClerk() bool { return p.Role == RoleClerk }
 
-// Authenticator tells who makes an API call. The sign-in step (OpenID
-// Connect) will add its own; BearerTokens serves the embedded demo.
+// Authenticator tells who makes an API call: OIDCTokens for signed-in
+// people; BearerTokens for fixed demo tokens in tests and headless use.
 type Authenticator interface {
 	Authenticate(r *http.Request) (Principal, error)
 }
