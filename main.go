@@ -67,16 +67,17 @@ func run(args []string, stderr io.Writer) (code int) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// Until sign-in lands, the app acts as the demo citizen with a token
-	// that lives as long as this run.
-	token := exchange.NewToken()
-	tokens := exchange.BearerTokens{token: exchange.DemoCitizen()}
-	if extra, ok := cfg.Auth.(exchange.BearerTokens); ok { // -demo-tokens
-		for t, p := range extra {
-			tokens[t] = p
-		}
+	id, err := sf.Identity(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz: sign-in: %v\n", err)
+		return 1
 	}
-	cfg.Auth = tokens
+	defer id.Close(context.Background())
+	// Until the app's sign-in screen lands, the app acts as the demo
+	// citizen with a token that lives as long as this run; signed-in
+	// people's access tokens are checked by id.Auth.
+	token := exchange.NewToken()
+	cfg.Auth = exchange.FirstOf{exchange.BearerTokens{token: exchange.DemoCitizen()}, id.Auth}
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)

@@ -1,6 +1,7 @@
 package platforms
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -25,6 +27,11 @@ type ServiceFlags struct {
 	// MemberState is the folder of a demo member state running on its
 	// own, shared by several service processes (demonet.Shared).
 	MemberState string
+	// OIDCIssuer and OIDCClientID name the identity provider; without
+	// them the development provider runs (refused in production), on
+	// DevIdPListen.
+	OIDCIssuer, OIDCClientID string
+	DevIdPListen             string
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -36,6 +43,9 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
 	fs.StringVar(&f.DemoTokens, "demo-tokens", os.Getenv("VIENREIZ_DEMO_TOKENS"), "citizen=TOKEN,clerk=TOKEN: bearer tokens of the demo citizen and clerk for the request API (VIENREIZ_DEMO_TOKENS)")
 	fs.StringVar(&f.MemberState, "member-state", os.Getenv("VIENREIZ_MEMBER_STATE"), "folder of a demo member state started with -demo-member-state, to share it with other service processes on one PostgreSQL (VIENREIZ_MEMBER_STATE)")
+	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", os.Getenv("VIENREIZ_OIDC_ISSUER"), "issuer URL of the OpenID Connect provider people sign in with; without it the development provider runs (VIENREIZ_OIDC_ISSUER)")
+	fs.StringVar(&f.OIDCClientID, "oidc-client-id", os.Getenv("VIENREIZ_OIDC_CLIENT_ID"), "the app's client id at that provider (VIENREIZ_OIDC_CLIENT_ID)")
+	fs.StringVar(&f.DevIdPListen, "dev-idp-listen", envOr("VIENREIZ_DEV_IDP_LISTEN", "127.0.0.1:0"), "address of the development identity provider, when it runs (VIENREIZ_DEV_IDP_LISTEN)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -61,12 +71,8 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		return cfg, err
 	}
 	cfg.Network = network
-	if f.DemoTokens != "" {
-		tokens, err := demoTokens(f.DemoTokens)
-		if err != nil {
-			return cfg, err
-		}
-		cfg.Auth = tokens
+	if _, err := demoTokens(f.DemoTokens); err != nil {
+		return cfg, err
 	}
 	if cfg.DataDir == "" && cfg.Database == "" {
 		d, err := DataDir("")
@@ -85,8 +91,23 @@ func envOr(key, def string) string {
 	return def
 }
 
-// demoTokens parses "citizen=TOKEN,clerk=TOKEN".
+// Identity starts sign-in for the service cfg describes (see
+// StartIdentity): the provider of -oidc-issuer, or the development provider
+// unless cfg's network is a real one; the demo tokens are accepted too.
+func (f *ServiceFlags) Identity(ctx context.Context, cfg exchange.Config, log *slog.Logger) (*Identity, error) {
+	demo, err := demoTokens(f.DemoTokens)
+	if err != nil {
+		return nil, err
+	}
+	p := identity.Provider{Issuer: f.OIDCIssuer, ClientID: f.OIDCClientID}
+	return StartIdentity(ctx, p, !isDemoNetwork(cfg.Network), f.DevIdPListen, demo, log)
+}
+
+// demoTokens parses "citizen=TOKEN,clerk=TOKEN"; "" gives none.
 func demoTokens(s string) (exchange.BearerTokens, error) {
+	if s == "" {
+		return nil, nil
+	}
 	people := map[string]exchange.Principal{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}
 	out := exchange.BearerTokens{}
 	for _, pair := range strings.Split(s, ",") {

@@ -85,11 +85,19 @@ func run(args []string, stderr io.Writer) int {
 	if *memberState {
 		return runMemberState(ctx, cfg.DataDir, *answerTo, log, stderr)
 	}
+	id, err := sf.Identity(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz-server: sign-in: %v\n", err)
+		return 1
+	}
+	defer id.Close(context.Background())
+	cfg.Auth = id.Auth
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
 		return 1
 	}
+	log.Info("sign-in", "issuer", id.Provider.Issuer, "client_id", id.Provider.ClientID, "development_provider", id.Development)
 	<-ctx.Done()
 	log.Info("shutting down")
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -1,0 +1,56 @@
+package platforms
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// Identity is the sign-in side of a running service: the provider the app
+// signs in with and the authenticator of the service's API.
+type Identity struct {
+	// Provider is the identity provider: the configured one, or the
+	// development provider of the embedded default.
+	Provider identity.Provider
+	// Auth checks each API call's access token (and the demo tokens, when
+	// some were given).
+	Auth exchange.Authenticator
+	// Development is true when Provider is the development provider.
+	Development bool
+	stop        func(context.Context) error
+}
+
+// Close stops the development provider, if it runs.
+func (id *Identity) Close(ctx context.Context) error {
+	if id.stop == nil {
+		return nil
+	}
+	return id.stop(ctx)
+}
+
+// StartIdentity sets up sign-in: with a configured provider (its issuer
+// set), tokens of that provider; otherwise the development provider,
+// started on devListen, which production (a service with a network file)
+// refuses. demo bearer tokens, when given, are accepted as well.
+func StartIdentity(ctx context.Context, configured identity.Provider, production bool, devListen string, demo exchange.BearerTokens, log *slog.Logger) (*Identity, error) {
+	id := &Identity{Provider: configured}
+	if configured.Issuer == "" {
+		p, stop, err := startDevIdP(ctx, devListen, production, log)
+		if err != nil {
+			return nil, err
+		}
+		id.Provider, id.stop, id.Development = p, stop, true
+	}
+	tokens, err := exchange.NewOIDCTokens(ctx, id.Provider, exchange.OIDCOptions{Log: log})
+	if err != nil {
+		id.Close(ctx)
+		return nil, err
+	}
+	id.Auth = tokens
+	if len(demo) > 0 {
+		id.Auth = exchange.FirstOf{demo, tokens}
+	}
+	return id, nil
+}
