@@ -55,6 +55,9 @@ const (
 	CodeBadRequest = "bad_request"
 	CodeNotFound   = "not_found"
 	CodeInternal   = "internal"
+	// CodeUnavailable: the service cannot answer for a while (its
+	// database is down); the answer is 503 with Retry-After.
+	CodeUnavailable = "unavailable"
 )
 
 // NewRequest is the body of POST /v1/requests: the citizen asks for the
@@ -63,6 +66,13 @@ type NewRequest struct {
 	ServiceID   string `json:"service_id"`
 	Requirement string `json:"requirement"`
 	Country     string `json:"country"`
+}
+
+// CountryList is the answer of GET /v1/evidence-countries: the member
+// states in which the Evidence Broker knows evidence for a requirement.
+type CountryList struct {
+	Requirement string   `json:"requirement"`
+	Countries   []string `json:"countries"`
 }
 
 // Attributes is the body of POST /v1/requests/{id}/attributes: the answers

@@ -65,6 +65,10 @@ func (f *fakeAPI) Service(ctx context.Context, id string) (*catalogue.Service, e
 	return nil, client.ErrNotFound
 }
 
+func (f *fakeAPI) EvidenceCountries(context.Context, string) ([]string, error) {
+	return []string{"LV"}, f.err
+}
+
 func (f *fakeAPI) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	return &catalogue.Facets{Countries: []string{"LV"}}, f.err
 }

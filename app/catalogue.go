@@ -2,16 +2,14 @@ package app
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/catalogue"
-	"github.com/vienreiz/vienreiz/client"
 )
 
 // Catalogue is the view model of the services screen: the search, its
@@ -24,8 +22,12 @@ type Catalogue struct {
 	Results binding.UntypedList
 	// Busy is true while a search runs.
 	Busy binding.Bool
-	// Problem is a translated message when the last search failed, else "".
-	Problem binding.String
+	// Problem is a translated message when the last search failed, else
+	// ""; ProblemCode names its help centre page.
+	Problem     binding.String
+	ProblemCode binding.String
+	// conn hears whether the service answered.
+	conn *Connection
 
 	mu     sync.Mutex
 	facets *catalogue.Facets
@@ -35,11 +37,12 @@ type Catalogue struct {
 // NewCatalogue returns the view model over api; failures are logged to log.
 func NewCatalogue(api CatalogueAPI, log *slog.Logger) *Catalogue {
 	return &Catalogue{
-		api:     api,
-		log:     log,
-		Results: binding.NewUntypedList(),
-		Busy:    binding.NewBool(),
-		Problem: binding.NewString(),
+		api:         api,
+		log:         log,
+		Results:     binding.NewUntypedList(),
+		Busy:        binding.NewBool(),
+		Problem:     binding.NewString(),
+		ProblemCode: binding.NewString(),
 	}
 }
 
@@ -56,6 +59,7 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 	if err != nil {
 		c.log.Warn("catalogue search failed", "query", q.Text, "category", q.Category, "country", q.Country, "err", err)
 	}
+	c.conn.Report("search", err, func() { c.retry(q) })
 
 	c.mu.Lock()
 	latest := mine == c.seq
@@ -65,11 +69,12 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 	}
 	fyne.DoAndWait(func() {
 		_ = c.Busy.Set(false)
+		p := ProblemOf(err)
+		_ = c.Problem.Set(p.Text)
+		_ = c.ProblemCode.Set(p.Code)
 		if err != nil {
-			_ = c.Problem.Set(UserMessage(err))
-			return
+			return // the results shown stay, and the banner marks them as the earlier copy
 		}
-		_ = c.Problem.Set("")
 		items := make([]any, len(list))
 		for i := range list {
 			items[i] = list[i]
@@ -77,6 +82,13 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 		_ = c.Results.Set(items)
 	})
 	return err
+}
+
+// retry runs q again after the service was unavailable.
+func (c *Catalogue) retry(q catalogue.Query) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = c.Search(ctx, q)
 }
 
 func (c *Catalogue) search(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error) {
@@ -103,6 +115,16 @@ func (c *Catalogue) Named(ctx context.Context, ids []string) []catalogue.Service
 	return out
 }
 
+// EvidenceCountries returns the countries in which the Evidence Broker
+// knows evidence for requirement: the only ones the user is offered.
+func (c *Catalogue) EvidenceCountries(ctx context.Context, requirement string) ([]string, error) {
+	list, err := c.api.EvidenceCountries(ctx, requirement)
+	if err != nil {
+		c.log.Warn("looking up the countries of a requirement failed", "requirement", requirement, "err", err)
+	}
+	return list, err
+}
+
 // Facets returns the filters offered, fetched once.
 func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	c.mu.Lock()
@@ -117,26 +139,4 @@ func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	}
 	c.facets = f
 	return f, nil
-}
-
-// UserMessage turns an error into a translated sentence a person can act on.
-func UserMessage(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, catalogue.ErrQueryTooLong):
-		return lang.L("error.query_too_long")
-	case errors.Is(err, catalogue.ErrInvalidFilter):
-		return lang.L("error.invalid_filter")
-	case errors.Is(err, ErrDigestMismatch):
-		return lang.L("error.digest_mismatch")
-	case errors.Is(err, client.ErrTooLarge):
-		return lang.L("error.too_large")
-	case errors.Is(err, client.ErrNotFound):
-		return lang.L("error.not_found")
-	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
-		return lang.L("error.unavailable")
-	default:
-		return lang.L("error.generic")
-	}
 }

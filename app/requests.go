@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
@@ -31,8 +32,12 @@ type Requests struct {
 
 	// List holds the requests as api.Request values.
 	List binding.UntypedList
-	// Problem is a translated message when the last call failed, else "".
-	Problem binding.String
+	// Problem is a translated message when the last call failed, else
+	// ""; ProblemCode names its help centre page.
+	Problem     binding.String
+	ProblemCode binding.String
+	// conn hears whether the service answered.
+	conn *Connection
 	// OnRefresh, when set, runs with the list after every reload (the
 	// session rebuilds the wallet with it).
 	OnRefresh func([]api.Request)
@@ -40,13 +45,18 @@ type Requests struct {
 
 // NewRequests returns the view model over a.
 func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
-	return &Requests{api: a, log: log, List: binding.NewUntypedList(), Problem: binding.NewString()}
+	return &Requests{api: a, log: log, List: binding.NewUntypedList(), Problem: binding.NewString(), ProblemCode: binding.NewString()}
 }
 
 // Refresh reloads the list.
 func (r *Requests) Refresh(ctx context.Context) error {
 	list, err := r.api.Requests(ctx)
 	r.publish(err)
+	r.conn.Report("requests", err, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = r.Refresh(ctx)
+	})
 	if err != nil {
 		return err
 	}
@@ -122,5 +132,9 @@ func (r *Requests) publish(err error) {
 	if err != nil {
 		r.log.Warn("evidence request call failed", "err", err)
 	}
-	fyne.DoAndWait(func() { _ = r.Problem.Set(UserMessage(err)) })
+	p := ProblemOf(err)
+	fyne.DoAndWait(func() {
+		_ = r.Problem.Set(p.Text)
+		_ = r.ProblemCode.Set(p.Code)
+	})
 }

@@ -19,6 +19,7 @@ type CatalogueAPI interface {
 	Services(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error)
 	Service(ctx context.Context, id string) (*catalogue.Service, error)
 	Facets(ctx context.Context) (*catalogue.Facets, error)
+	EvidenceCountries(ctx context.Context, requirement string) ([]string, error)
 }
 
 // Preferences stores small settings across runs; fyne.Preferences
@@ -44,7 +45,9 @@ type Session struct {
 	Inbox     *Inbox
 	Wallet    *Wallet
 	Records   *Records
-	About     About
+	// Connection says when the service cannot be reached, with a retry.
+	Connection *Connection
+	About      About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
 	// goroutine; tests may make it synchronous.
@@ -75,7 +78,9 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Inbox:      NewInbox(log),
 		Wallet:     NewWallet(svc, log),
 		Records:    NewRecords(svc, log),
+		Connection: NewConnection(),
 	}
+	s.Catalogue.conn, s.Requests.conn = s.Connection, s.Connection
 	s.Requests.OnRefresh = s.Wallet.Update
 	s.Inbox.ServiceNames = s.serviceNames
 	s.Inbox.OnEvent = func(api.Event) {

@@ -37,9 +37,17 @@ func (e *APIError) Error() string {
 	return fmt.Sprintf("exchange service: %s (%d %s)", e.Message, e.Status, e.Code)
 }
 
-// Is makes errors.Is(err, ErrNotFound) true for 404 answers.
+// Is makes errors.Is(err, ErrNotFound) true for 404 answers, and
+// errors.Is(err, ErrUnavailable) for 503 (the service is up but cannot
+// answer for a while, e.g. its database is down).
 func (e *APIError) Is(target error) bool {
-	return target == ErrNotFound && e.Status == http.StatusNotFound
+	switch target {
+	case ErrNotFound:
+		return e.Status == http.StatusNotFound
+	case ErrUnavailable:
+		return e.Status == http.StatusServiceUnavailable
+	}
+	return false
 }
 
 // Client calls one exchange service.
@@ -123,6 +131,16 @@ func (c *Client) Documents(ctx context.Context) ([]api.Document, error) {
 		return nil, err
 	}
 	return out.Documents, nil
+}
+
+// EvidenceCountries returns the member states in which the Evidence
+// Broker knows evidence for requirement: the countries worth asking.
+func (c *Client) EvidenceCountries(ctx context.Context, requirement string) ([]string, error) {
+	var out api.CountryList
+	if err := c.get(ctx, "/v1/evidence-countries", url.Values{"requirement": {requirement}}, &out); err != nil {
+		return nil, err
+	}
+	return out.Countries, nil
 }
 
 // Request returns one of the caller's requests with its timeline.

@@ -91,3 +91,78 @@ func TestRequestsBackLeadsToTheListAtOnce(t *testing.T) {
 		t.Fatalf("%d Back presses to reach the list after opening three requests, want 1", presses)
 	}
 }
+
+// TestServiceDownShowsABannerWithRetryAndHelp (defect 4): with the
+// service gone, every screen shows a banner with a retry, the list loaded
+// before stays, and the error links to its help centre page.
+func TestServiceDownShowsABannerWithRetryAndHelp(t *testing.T) {
+	w, s, stop := newAppWithService(t, "en")
+	sc := servicesScreen(t, w)
+	sc.delay = 0
+	eventually(t, "the whole catalogue", func() bool { return s.Catalogue.Results.Length() == 16 })
+	if strings.Contains(labels(w.Content()), "cannot be reached") {
+		t.Fatal("a banner while the service answers")
+	}
+	stop()
+	test.Type(sc.Search, "pension")
+	eventually(t, "the banner", func() bool { return strings.Contains(labels(w.Content()), "loaded at") })
+	if n := s.Catalogue.Results.Length(); n != 16 {
+		t.Fatalf("%d results shown while the service is down, want the 16 loaded before", n)
+	}
+	tapButton(t, w, "Try again") // still down: the banner stays
+	if !strings.Contains(labels(w.Content()), "loaded at") {
+		t.Fatal("the banner went although the service is still down")
+	}
+	tapButton(t, w, "What does this mean?")
+	if text := labels(w.Canvas().Overlays().Top()); !strings.Contains(text, "The service cannot be reached") || !strings.Contains(text, "What you can do") {
+		t.Fatalf("the help page shows:\n%s", text)
+	}
+}
+
+// TestCountryPickerOffersOnlyKnownCountries (defect 5): the picker
+// offered Finland for social-security contributions (EB:ERR:0001 at
+// once), and Start with no country did nothing. Now it lists only the
+// countries the Evidence Broker knows, and Start waits for a choice.
+func TestCountryPickerOffersOnlyKnownCountries(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-pension-claim")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+	var ask []*widget.Button
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == "Request it online" {
+			ask = append(ask, b)
+		}
+	}
+	if len(ask) != 2 {
+		t.Fatalf("found %d request buttons, want one per evidence (2)", len(ask))
+	}
+	test.Tap(ask[0]) // proof of social security contributions
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no country dialog")
+	}
+	selects := find[*widget.Select](overlay)
+	if len(selects) != 1 {
+		t.Fatalf("found %d country choices", len(selects))
+	}
+	options := strings.Join(selects[0].Options, ",")
+	if strings.Contains(options, "Finland") || options == "" {
+		t.Fatalf("countries offered: %s", options)
+	}
+	var start *widget.Button
+	for _, b := range find[*widget.Button](overlay) {
+		if b.Text == "Start" {
+			start = b
+		}
+	}
+	if start == nil || !start.Disabled() {
+		t.Fatal("Start is enabled before a country is chosen")
+	}
+	selects[0].SetSelectedIndex(0)
+	if start.Disabled() {
+		t.Fatal("Start stays disabled after a country is chosen")
+	}
+	test.Tap(start)
+	eventually(t, "the new request", func() bool { return s.Requests.List.Length() == 1 })
+}

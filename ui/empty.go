@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 )
@@ -21,21 +20,4 @@ func NewEmptyState(icon fyne.Resource, name string) fyne.CanvasObject {
 	body.Alignment = fyne.TextAlignCenter
 	body.Wrapping = fyne.TextWrapWord
 	return container.NewCenter(container.NewVBox(img, title, container.NewGridWrap(fyne.NewSize(320, 80), body)))
-}
-
-// newProblemLabel shows text (a translated problem of the last call) in
-// the danger colour, and takes no room while it is empty.
-func newProblemLabel(text binding.String) *widget.Label {
-	l := widget.NewLabelWithData(text)
-	l.Importance = widget.DangerImportance
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
-	text.AddListener(binding.NewDataListener(func() {
-		if p, _ := text.Get(); p == "" {
-			l.Hide()
-		} else {
-			l.Show()
-		}
-	}))
-	return l
 }

@@ -42,7 +42,9 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("profile.data_dir"), wrapped(s.About.DataDir)),
 	))
 	signin := widget.NewCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
-	return container.NewVScroll(container.NewVBox(signin, settings, newRecordsCard(newSaver(win, s.Background), s.Records), about))
+	help := widget.NewCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
+		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
+	return container.NewVScroll(container.NewVBox(signin, settings, help, newRecordsCard(newSaver(win, s.Background), s.Records), about))
 }
 
 // newRecordsCard offers the user's own records as files: the ledger of

@@ -65,7 +65,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 		}
 	}
 	empty := NewEmptyState(theme.DocumentIcon(), "requests")
-	problem := newProblemLabel(model.Problem)
+	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
 	body := container.NewStack(r.list, empty)
 	model.List.AddListener(binding.NewDataListener(func() {
 		if model.List.Length() == 0 {
@@ -152,7 +152,7 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 		req, err := change(ctx)
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(errorFor(err), r.win)
+				showProblem(r.win, app.ProblemOf(err))
 				return
 			}
 			r.show(req, false)
@@ -177,7 +177,10 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 		facts.Append(lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
 	}
 	if req.ErrorCode != "" {
-		facts.Append(lang.L("request.problem"), wrapped(lang.X("code."+req.ErrorCode, req.Problem)+" ("+req.ErrorCode+")"))
+		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
+		help := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(r.win, p.Code) })
+		help.Importance = widget.LowImportance
+		facts.Append(lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
 	}
 	box := container.NewVBox(facts)
 	if step := r.nextStep(req); step != nil {
@@ -351,13 +354,6 @@ func setTwoLineRow(obj fyne.CanvasObject, top, bottom string) {
 	box.Objects[0].(*widget.Label).SetText(top)
 	box.Objects[1].(*widget.Label).SetText(bottom)
 }
-
-// errorFor turns an error of a call into one a person can read.
-func errorFor(err error) error { return userError(app.UserMessage(err)) }
-
-type userError string
-
-func (e userError) Error() string { return string(e) }
 
 // offers is the section of a delivered request that leads to the other
 // services its evidence serves (the offered step), nil when there is

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+
+	"github.com/vienreiz/vienreiz/app"
 )
 
 // saver saves files the user places: a file save dialog, then the writing
@@ -52,7 +54,7 @@ func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) e
 			}
 			fyne.Do(func() {
 				if err != nil {
-					dialog.ShowError(errorFor(err), s.win)
+					showProblem(s.win, app.ProblemOf(err))
 					return
 				}
 				title, message := saved(wc.URI().Name())

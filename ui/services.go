@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
@@ -70,7 +70,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.Country.SetSelectedIndex(0)
 
 	s.count = widget.NewLabel("")
-	problem := newProblemLabel(model.Problem)
+	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
 	busy := widget.NewProgressBarInfinite()
 	busy.Hide()
 	model.Busy.AddListener(binding.NewDataListener(func() {
@@ -196,7 +196,11 @@ func (s *ServicesScreen) loadFacets() {
 	defer cancel()
 	f, err := s.model.Facets(ctx)
 	if err != nil {
-		fyne.Do(func() { _ = s.model.Problem.Set(app.UserMessage(err)) })
+		p := app.ProblemOf(err)
+		fyne.Do(func() {
+			_ = s.model.Problem.Set(p.Text)
+			_ = s.model.ProblemCode.Set(p.Code)
+		})
 		return
 	}
 	code := s.lang.Code()
@@ -228,38 +232,72 @@ func (s *ServicesScreen) categoryName(id string) string {
 	return id
 }
 
-// askForEvidence asks which country holds the evidence, then starts the
-// request and opens it.
+// askForEvidence asks which country holds the evidence — offering only
+// those where the Evidence Broker knows it — then starts the request and
+// opens it.
 func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evidence) {
-	s.mu.Lock()
-	countries := slices.Clone(s.countries)
-	s.mu.Unlock()
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		countries, err := s.model.EvidenceCountries(ctx, e.Requirement)
+		fyne.Do(func() {
+			switch {
+			case err != nil:
+				showProblem(s.win, app.ProblemOf(err))
+			case len(countries) == 0:
+				showProblem(s.win, app.Problem{Code: "no_country", Text: lang.L("error.no_country")})
+			default:
+				s.pickCountry(svc, e, countries)
+			}
+		})
+	})
+}
+
+// pickCountry is the country dialog: Start is enabled once a country is
+// chosen.
+func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence, countries []string) {
 	names := make([]string, len(countries))
 	for i, c := range countries {
 		names[i] = countryName(c)
 	}
 	choice := widget.NewSelect(names, nil)
-	dialog.ShowForm(lang.L("request.new_title"), lang.L("request.new_start"), lang.L("request.new_back"),
-		[]*widget.FormItem{widget.NewFormItem(lang.L("request.new_country"), choice)},
-		func(ok bool) {
-			i := choice.SelectedIndex()
-			if !ok || i < 0 {
+	choice.PlaceHolder = lang.L("request.new_choose")
+	var d *dialog.CustomDialog
+	start := widget.NewButtonWithIcon(lang.L("request.new_start"), theme.ConfirmIcon(), func() {
+		i := choice.SelectedIndex()
+		if i < 0 {
+			return
+		}
+		d.Hide()
+		s.start(svc, e, countries[i])
+	})
+	start.Importance = widget.HighImportance
+	start.Disable()
+	choice.OnChanged = func(string) { start.Enable() }
+	back := widget.NewButton(lang.L("request.new_back"), func() { d.Hide() })
+	body := container.NewVBox(
+		wrapped(lang.L("request.new_body", map[string]any{"Evidence": e.Name.In(s.lang.Code())})),
+		widget.NewForm(widget.NewFormItem(lang.L("request.new_country"), choice)),
+	)
+	d = dialog.NewCustomWithoutButtons(lang.L("request.new_title"), dialogBody(s.win, body), s.win)
+	d.SetButtons([]fyne.CanvasObject{back, start})
+	d.Show()
+}
+
+// start starts the request and opens it.
+func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, country string) {
+	s.background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
+		fyne.Do(func() {
+			if err != nil {
+				showProblem(s.win, app.ProblemOf(err))
 				return
 			}
-			country := countries[i]
-			s.background(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-				defer cancel()
-				req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
-				fyne.Do(func() {
-					if err != nil {
-						dialog.ShowError(errorFor(err), s.win)
-						return
-					}
-					s.onRequested(req.ID)
-				})
-			})
-		}, s.win)
+			s.onRequested(req.ID)
+		})
+	})
 }
 
 // countryName is the translated name of an ISO 3166 code, or the code.

@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,13 +29,23 @@ func (p memPrefs) SetString(k, v string)  { p[k] = v }
 // the UI over it in a test window, as main.go does.
 func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 	t.Helper()
+	w, s, _ := newAppWithService(t, language)
+	return w, s
+}
+
+// newAppWithService is newApp that also returns a function that stops the
+// exchange service.
+func newAppWithService(t *testing.T, language string) (fyne.Window, *app.Session, func()) {
+	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{}, Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Close(context.Background()) })
+	var once sync.Once
+	stop := func() { once.Do(func() { srv.Close(context.Background()) }) }
+	t.Cleanup(stop)
 	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
 	// The test driver runs fyne.Do on the calling goroutine, so background
 	// work must stay on the test's goroutine to keep widget access single-threaded.
@@ -42,7 +53,7 @@ func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 700))
-	return w, s
+	return w, s, stop
 }
 
 // eventually polls cond until it holds or fails the test after 5 s.

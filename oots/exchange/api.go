@@ -80,6 +80,7 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/services", a.listServices},
 		{"GET /v1/services/{id}", a.getService},
 		{"GET /v1/facets", a.facets},
+		{"GET /v1/evidence-countries", a.evidenceCountries},
 		{"POST /v1/requests", a.signedIn(a.createRequest)},
 		{"GET /v1/requests", a.signedIn(a.listRequests)},
 		{"GET /v1/requests/{id}", a.signedIn(a.getRequest)},
@@ -161,8 +162,18 @@ func (a *restAPI) facets(w http.ResponseWriter, r *http.Request) {
 }
 
 // internal logs err and answers 500 without exposing details.
+// internal answers a call that failed on the service's side: 503 with
+// Retry-After when the database does not answer (the service is
+// unavailable for a while, and clients say so), else 500.
 func (a *restAPI) internal(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), 2*time.Second)
+	defer cancel()
+	if a.cat != nil && a.cat.Ping(ctx) != nil {
+		w.Header().Set("Retry-After", "30")
+		writeError(w, http.StatusServiceUnavailable, api.CodeUnavailable, "the service's database does not answer; try again shortly")
+		return
+	}
 	writeError(w, http.StatusInternalServerError, api.CodeInternal, "internal error; the service log has the details")
 }
 

@@ -1,0 +1,151 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/client"
+)
+
+// Problem is what went wrong, told to a person: a sentence saying what to
+// do, and the code of the help centre page that explains it (P13).
+type Problem struct {
+	Code string
+	Text string
+}
+
+// HelpCodes are the codes the help centre has a page for: every error
+// the app may show — ours, and the OOTS codes of the Evidence Broker
+// (EB), the Data Service Directory (DSD), the evidence exchange (EDM) and
+// the AS4 transport (EBMS) — in the order the help centre lists them.
+var HelpCodes = []string{
+	"unavailable", "offline_data", "not_found", "query_too_long", "invalid_filter",
+	"digest_mismatch", "too_large", "no_country", "generic",
+	"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "DSD:ERR:0005",
+	"EDM:ERR:0001", "EDM:ERR:0002", "EDM:ERR:0003", "EDM:ERR:0004", "EDM:ERR:0005", "EDM:ERR:0006",
+	"EBMS:0004", "EBMS:0005", "EBMS:0301",
+}
+
+// HelpPage is one help centre page in the current language.
+type HelpPage struct {
+	Code  string
+	Title string
+	// What happened, and what to do about it.
+	What, Do string
+}
+
+// Help returns the help centre page of code; a code without a page of its
+// own gets the general one, naming the code.
+func Help(code string) HelpPage {
+	key := code
+	if lang.X("help."+code+".title", "") == "" {
+		key = "generic"
+	}
+	return HelpPage{
+		Code:  code,
+		Title: lang.L("help." + key + ".title"),
+		What:  lang.L("help." + key + ".what"),
+		Do:    lang.L("help." + key + ".do"),
+	}
+}
+
+// ProblemOf turns an error into a Problem a person can act on.
+func ProblemOf(err error) Problem {
+	code := ""
+	switch {
+	case err == nil:
+		return Problem{}
+	case errors.Is(err, catalogue.ErrQueryTooLong):
+		code = "query_too_long"
+	case errors.Is(err, catalogue.ErrInvalidFilter):
+		code = "invalid_filter"
+	case errors.Is(err, ErrDigestMismatch):
+		code = "digest_mismatch"
+	case errors.Is(err, client.ErrTooLarge):
+		code = "too_large"
+	case errors.Is(err, client.ErrNotFound):
+		code = "not_found"
+	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):
+		code = "unavailable"
+	default:
+		code = "generic"
+	}
+	return Problem{Code: code, Text: lang.L("error." + code)}
+}
+
+// ProblemOfCode is the Problem of an OOTS error code a request failed
+// with (e.g. EB:ERR:0001); detail is the provider's own words, shown when
+// the code has no sentence of ours.
+func ProblemOfCode(code, detail string) Problem {
+	return Problem{Code: code, Text: lang.X("code."+code, detail)}
+}
+
+// UserMessage turns an error into a translated sentence a person can act on.
+func UserMessage(err error) string { return ProblemOf(err).Text }
+
+// Connection tells whether the exchange service answers. When a call
+// fails because it cannot be reached (or its database is down), Banner
+// says so, and that what the screens show is the copy loaded before;
+// Retry runs the failed loads again. The first call that succeeds clears
+// the banner.
+type Connection struct {
+	// Banner is "" while the service answers, else a translated sentence.
+	Banner binding.String
+
+	mu      sync.Mutex
+	failing map[string]func() // failed loads by name, to run again
+	lastOK  time.Time
+	now     func() time.Time
+}
+
+// NewConnection returns a connection that has not failed yet.
+func NewConnection() *Connection {
+	return &Connection{Banner: binding.NewString(), failing: map[string]func(){}, now: time.Now}
+}
+
+// Report records the outcome of the load called name: an unavailable
+// service keeps retry to run again and shows the banner; success clears
+// it. Other errors are the screen's own to show.
+func (c *Connection) Report(name string, err error, retry func()) {
+	if c == nil {
+		return
+	}
+	unavailable := err != nil && (errors.Is(err, client.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded))
+	c.mu.Lock()
+	switch {
+	case unavailable:
+		c.failing[name] = retry
+	case err == nil:
+		c.failing = map[string]func(){}
+		c.lastOK = c.now()
+	}
+	banner := ""
+	if len(c.failing) > 0 {
+		banner = lang.L("error.unavailable")
+		if !c.lastOK.IsZero() {
+			banner += " " + lang.L("offline.cached", map[string]any{"Time": c.lastOK.Local().Format("15:04")})
+		}
+	}
+	c.mu.Unlock()
+	fyne.DoAndWait(func() { _ = c.Banner.Set(banner) })
+}
+
+// Retry runs the failed loads again (each reports its outcome).
+func (c *Connection) Retry() {
+	c.mu.Lock()
+	retries := make([]func(), 0, len(c.failing))
+	for _, f := range c.failing {
+		retries = append(retries, f)
+	}
+	c.mu.Unlock()
+	for _, f := range retries {
+		f()
+	}
+}

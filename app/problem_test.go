@@ -1,0 +1,83 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/client"
+)
+
+// TestHelpCentreHasAPageForEveryCode (defect 4): every code the app may
+// show has its own page, what happened and what to do, in lv and en.
+func TestHelpCentreHasAPageForEveryCode(t *testing.T) {
+	test.NewTempApp(t)
+	for _, code := range Languages {
+		NewLanguage(&memPrefs{m: map[string]string{"language": code}})
+		generic := Help("generic")
+		titles := map[string]string{}
+		for _, c := range HelpCodes {
+			p := Help(c)
+			if p.Title == "" || p.What == "" || p.Do == "" || strings.HasPrefix(p.What, "help.") {
+				t.Errorf("%s: page %s is incomplete: %+v", code, c, p)
+			}
+			if c != "generic" && p.Title == generic.Title {
+				t.Errorf("%s: %s has no page of its own", code, c)
+			}
+			titles[c] = p.Title
+		}
+		// The codes a request's problem may carry have a page (and a sentence).
+		for _, c := range []string{"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "EDM:ERR:0004", "EDM:ERR:0005", "EBMS:0004"} {
+			if ProblemOfCode(c, "provider's words").Text == "provider's words" {
+				t.Errorf("%s: %s has no sentence of ours", code, c)
+			}
+		}
+		if code == "lv" && titles["unavailable"] == "The service cannot be reached" {
+			t.Error("the Latvian help centre is in English")
+		}
+	}
+	if p := Help("EDM:ERR:9999"); p.Code != "EDM:ERR:9999" || p.Title != Help("generic").Title {
+		t.Errorf("an unknown code gets %+v, want the general page naming it", p)
+	}
+}
+
+// TestUnavailableServiceShowsABannerAndKeepsTheResults (defect 4): when
+// the service cannot be reached, what was loaded stays listed and the
+// banner says it is the earlier copy; Retry runs the search again and the
+// banner goes once the service answers.
+func TestUnavailableServiceShowsABannerAndKeepsTheResults(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	fake := &fakeAPI{services: services()}
+	conn := NewConnection()
+	c := NewCatalogue(fake, quiet())
+	c.conn = conn
+	if err := c.Search(context.Background(), catalogue.Query{Text: "pension"}); err != nil {
+		t.Fatal(err)
+	}
+	fake.err = errors.Join(client.ErrUnavailable, errors.New("503 the database does not answer"))
+	_ = c.Search(context.Background(), catalogue.Query{Text: "pension"})
+	banner, _ := conn.Banner.Get()
+	if !strings.Contains(banner, "cannot be reached") || !strings.Contains(banner, "loaded at") {
+		t.Fatalf("banner = %q", banner)
+	}
+	if n := c.Results.Length(); n != 2 {
+		t.Fatalf("%d results while unavailable, want the 2 loaded before", n)
+	}
+	if code, _ := c.ProblemCode.Get(); code != "unavailable" {
+		t.Fatalf("problem code %q, want unavailable (its help page)", code)
+	}
+	conn.Retry()
+	if b, _ := conn.Banner.Get(); b == "" {
+		t.Fatal("banner gone although the service still fails")
+	}
+	fake.err = nil
+	conn.Retry()
+	if b, _ := conn.Banner.Get(); b != "" {
+		t.Fatalf("banner %q after the retry succeeded", b)
+	}
+}

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// The help centre (P13): a page per error code saying what happened and
+// what to do, in the user's language. Every error message the app shows
+// has a button to its page; the profile lists them all.
+
+// helpPage is the help centre page of code.
+func helpPage(code string) fyne.CanvasObject {
+	p := app.Help(code)
+	title := wrapped(p.Title)
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	codeLabel := widget.NewLabel(lang.L("help.code", map[string]any{"Code": p.Code}))
+	codeLabel.SizeName = theme.SizeNameCaptionText
+	return container.NewVBox(title,
+		widget.NewLabelWithStyle(lang.L("help.what"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(p.What),
+		widget.NewLabelWithStyle(lang.L("help.do"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), wrapped(p.Do),
+		codeLabel)
+}
+
+// showHelp shows the help centre page of code over win.
+func showHelp(win fyne.Window, code string) {
+	d := dialog.NewCustom(lang.L("help.title"), lang.L("dialog.close"), dialogBody(win, helpPage(code)), win)
+	d.Show()
+}
+
+// showHelpIndex lists every help centre page; a topic opens its page.
+func showHelpIndex(win fyne.Window) {
+	topics := container.NewVBox(wrapped(lang.L("help.body")))
+	for _, code := range app.HelpCodes {
+		b := widget.NewButton(app.Help(code).Title, func() { showHelp(win, code) })
+		b.Alignment = widget.ButtonAlignLeading
+		topics.Add(b)
+	}
+	dialog.NewCustom(lang.L("help.title"), lang.L("dialog.close"), dialogBody(win, topics), win).Show()
+}
+
+// showProblem tells the user what went wrong, with a button to the help
+// centre page that explains it.
+func showProblem(win fyne.Window, p app.Problem) {
+	more := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(win, p.Code) })
+	body := container.NewVBox(wrapped(p.Text), container.NewHBox(more))
+	dialog.NewCustom(lang.L("dialog.problem"), lang.L("dialog.close"), dialogBody(win, body), win).Show()
+}
+
+// dialogBody sizes a dialog's content to the window: as wide as fits (at
+// most 480), scrolling when long, so text wraps on a phone.
+func dialogBody(win fyne.Window, content fyne.CanvasObject) fyne.CanvasObject {
+	size := win.Canvas().Size()
+	w := min(480, max(size.Width-4*theme.Padding()-40, 200))
+	h := min(content.MinSize().Height, max(size.Height*0.6, 200))
+	scroll := container.NewVScroll(content)
+	scroll.SetMinSize(fyne.NewSize(w, h))
+	return scroll
+}
+
+// newProblemLabel shows a translated problem of the last call in the
+// danger colour, with a button to its help centre page (code); it takes
+// no room while text is empty.
+func newProblemLabel(win fyne.Window, text, code binding.String) fyne.CanvasObject {
+	l := widget.NewLabelWithData(text)
+	l.Importance = widget.DangerImportance
+	l.Wrapping = fyne.TextWrapWord
+	help := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() {
+		c, _ := code.Get()
+		showHelp(win, c)
+	})
+	help.Importance = widget.LowImportance
+	box := container.NewVBox(l, container.NewHBox(help))
+	box.Hide()
+	text.AddListener(binding.NewDataListener(func() {
+		if p, _ := text.Get(); p == "" {
+			box.Hide()
+		} else {
+			box.Show()
+		}
+	}))
+	return box
+}
+
+// newBanner is the strip at the top of every screen while the service
+// cannot be reached: what it means for what is shown, and a retry.
+func newBanner(s *app.Session) fyne.CanvasObject {
+	msg := widget.NewLabelWithData(s.Connection.Banner)
+	msg.Wrapping = fyne.TextWrapWord
+	msg.Importance = widget.WarningImportance
+	retry := widget.NewButtonWithIcon(lang.L("offline.retry"), theme.ViewRefreshIcon(), func() { s.Background(s.Connection.Retry) })
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	box := container.NewStack(bg, container.NewBorder(nil, nil, nil, retry, msg))
+	box.Hide()
+	s.Connection.Banner.AddListener(binding.NewDataListener(func() {
+		if b, _ := s.Connection.Banner.Get(); b == "" {
+			box.Hide()
+		} else {
+			box.Show()
+		}
+	}))
+	return box
+}
