@@ -32,6 +32,10 @@ type ServiceFlags struct {
 	// DevIdPListen.
 	OIDCIssuer, OIDCClientID string
 	DevIdPListen             string
+	// TLSCert and TLSKey are PEM files: serve the API over HTTPS.
+	TLSCert, TLSKey string
+	// Limits bound connections and event streams.
+	Limits exchange.Limits
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -46,6 +50,12 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", os.Getenv("VIENREIZ_OIDC_ISSUER"), "issuer URL of the OpenID Connect provider people sign in with; without it the development provider runs (VIENREIZ_OIDC_ISSUER)")
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", os.Getenv("VIENREIZ_OIDC_CLIENT_ID"), "the app's client id at that provider (VIENREIZ_OIDC_CLIENT_ID)")
 	fs.StringVar(&f.DevIdPListen, "dev-idp-listen", envOr("VIENREIZ_DEV_IDP_LISTEN", "127.0.0.1:0"), "address of the development identity provider, when it runs (VIENREIZ_DEV_IDP_LISTEN)")
+	fs.StringVar(&f.TLSCert, "tls-cert", os.Getenv("VIENREIZ_TLS_CERT"), "PEM certificate (chain) file: serve the API over HTTPS, with -tls-key (VIENREIZ_TLS_CERT); without it plain HTTP, for loopback or behind a reverse proxy (docs/reverse-proxy.md)")
+	fs.StringVar(&f.TLSKey, "tls-key", os.Getenv("VIENREIZ_TLS_KEY"), "PEM private key file of -tls-cert (VIENREIZ_TLS_KEY)")
+	fs.IntVar(&f.Limits.Conns, "max-conns", exchange.DefaultLimits.Conns, "most API connections open at once; beyond it the longest-waiting idle one is closed, or 503")
+	fs.IntVar(&f.Limits.ConnsPerHost, "max-conns-per-host", exchange.DefaultLimits.ConnsPerHost, "most API connections from one address (raise it behind a reverse proxy)")
+	fs.IntVar(&f.Limits.StreamsPerPrincipal, "max-streams-per-person", exchange.DefaultLimits.StreamsPerPrincipal, "most event streams one person may hold open (429 beyond)")
+	fs.IntVar(&f.Limits.Streams, "max-streams", exchange.DefaultLimits.Streams, "most event streams open at once (503 beyond)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -65,7 +75,8 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 // Config returns the exchange service configuration, with the default
 // data directory when neither a folder nor a database was given.
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
-	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log}
+	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
+		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits}
 	network, err := demoNetwork(f.MemberState)
 	if err != nil {
 		return cfg, err

@@ -31,6 +31,8 @@ type restAPI struct {
 	log      *slog.Logger
 	// ledger reports the last ledger verification (nil: not shown).
 	ledger func() api.LedgerHealth
+	// streams bounds the event streams open at once.
+	streams *streamLimiter
 }
 
 // HandlerConfig is what the REST API serves.
@@ -44,6 +46,8 @@ type HandlerConfig struct {
 	// Ledger, when set, reports the last ledger verification on
 	// /v1/health.
 	Ledger func() api.LedgerHealth
+	// Limits bound the event streams (zero fields: DefaultLimits).
+	Limits Limits
 }
 
 // NewHandler returns the REST API, with logging and panic recovery.
@@ -51,7 +55,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger}
+	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
+		streams: newStreamLimiter(cfg.Limits.withDefaults())}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests)
 	}

@@ -84,7 +84,15 @@ func (h *Hub) Publish(subject string, e api.Event) {
 
 // serveEvents streams the caller's request events as server-sent events.
 func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Principal) {
+	release, status, msg := a.streams.acquire(who.Subject)
+	if release == nil {
+		w.Header().Set("Retry-After", "30")
+		writeError(w, status, errorCodeOf(status), msg)
+		return
+	}
+	defer release()
 	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{}) // a stream outlives the server's read timeout
 	events, stop := a.reqs.hub.Subscribe(who.Subject)
 	defer stop()
 	w.Header().Set("Content-Type", "text/event-stream")

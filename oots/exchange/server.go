@@ -6,6 +6,7 @@ package exchange
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -44,6 +45,12 @@ type Config struct {
 	// Auth tells who calls the evidence-request API; nil serves the
 	// catalogue only.
 	Auth Authenticator
+	// TLSCert and TLSKey, both set, are PEM files: the API is served
+	// over HTTPS. Without them it is plain HTTP, for loopback or behind
+	// a reverse proxy that terminates TLS (docs/reverse-proxy.md).
+	TLSCert, TLSKey string
+	// Limits bound connections and event streams (zero: DefaultLimits).
+	Limits Limits
 	// Network is the OOTS network the service talks to (required): the
 	// demo (oots/demonet) or one configured from a network file
 	// (oots/network).
@@ -57,6 +64,8 @@ type Server struct {
 	workDone chan struct{}
 	http     *http.Server
 	ln       net.Listener
+	scheme   string // http or https
+	conns    *connLimiter
 	done     chan error
 	log      *slog.Logger
 	// release closes, newest first, what Start opened: the network
@@ -100,6 +109,10 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
 	}
 	release.add(func() error { return ignoreClosed(ln.Close()) })
+	scheme, ln, err := withTLS(cfg, ln)
+	if err != nil {
+		return nil, err
+	}
 	mux := http.NewServeMux()
 	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), Log: log})
 	if reqs.ledger, err = anchoredLedger(st, stateDir); err != nil {
@@ -107,7 +120,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	guard := newLedgerGuard(reqs.ledger, log)
 	conn, err := cfg.Network.Connect(ctx, Site{
-		URL: "http://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,
+		URL: scheme + "://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("exchange: network: %w", err)
@@ -116,7 +129,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		release.add(conn.Close)
 	}
 	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health}))
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits}))
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := make(chan struct{})
 	go func() {
@@ -126,20 +139,26 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		reqs.RunJobs(workCtx, time.Second)
 		wg.Wait()
 	}()
+	limits := cfg.Limits.withDefaults()
 	s := &Server{
 		stopWork: stopWork,
 		workDone: workDone,
 		release:  release,
 		ln:       ln,
+		scheme:   scheme,
+		conns:    newConnLimiter(limits),
 		done:     make(chan error, 1),
 		log:      log,
 		http: &http.Server{
 			Handler:           mux,
-			ReadHeaderTimeout: 10 * time.Second,
+			ReadHeaderTimeout: readHeaderTimeout,
+			ReadTimeout:       readTimeout,
+			IdleTimeout:       idleTimeout,
 			MaxHeaderBytes:    64 << 10,
 			ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 		},
 	}
+	s.http.ConnState = s.conns.track
 	s.http.RegisterOnShutdown(reqs.hub.Close)
 	go func() {
 		err := s.http.Serve(ln)
@@ -150,6 +169,22 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}()
 	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)
 	return s, nil
+}
+
+// withTLS wraps ln in TLS when cfg names a certificate and key, and
+// returns the URL scheme.
+func withTLS(cfg Config, ln net.Listener) (string, net.Listener, error) {
+	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
+		return "", nil, errors.New("exchange: TLS needs both a certificate and a key file")
+	}
+	if cfg.TLSCert == "" {
+		return "http", ln, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+	if err != nil {
+		return "", nil, fmt.Errorf("exchange: TLS certificate: %w", err)
+	}
+	return "https", tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}), nil
 }
 
 // openStore opens the configured database, or the SQLite file in the
@@ -200,7 +235,7 @@ func stateFolder(dataDir string, release *cleanup) (string, error) {
 }
 
 // URL is the base URL of the REST API, e.g. http://127.0.0.1:41234.
-func (s *Server) URL() string { return "http://" + s.ln.Addr().String() }
+func (s *Server) URL() string { return s.scheme + "://" + s.ln.Addr().String() }
 
 // Close stops accepting requests, waits for those in flight until ctx ends,
 // stops the background work, disconnects the network and closes the store.

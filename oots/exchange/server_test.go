@@ -25,7 +25,7 @@ import (
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-func start(t *testing.T, cfg exchange.Config) *exchange.Server {
+func start(t testing.TB, cfg exchange.Config) *exchange.Server {
 	t.Helper()
 	if cfg.Logger == nil {
 		cfg.Logger = quietLog()
