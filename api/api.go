@@ -201,8 +201,6 @@ const (
 	CodeForbidden    = "forbidden"
 	// CodeTooManyRequests (429): the caller holds too much open at once.
 	CodeTooManyRequests = "too_many_requests"
-	// CodeUnavailable (503): the service holds as much as it can.
-	CodeUnavailable = "unavailable"
 )
 
 // Event is one change of a request, as GET /v1/events streams it
