@@ -24,6 +24,9 @@ func (r *ExceptionResponse) Build(v Version) (*etree.Document, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	x := &r.Exception
 	doc, root := newDocument("query:QueryResponse")
 	root.CreateAttr("status", StatusFailure)

@@ -70,6 +70,9 @@ func ExceptionResponseFromElement(root *etree.Element) (*ExceptionResponse, erro
 		return nil, err
 	}
 	r.EvidenceRequester = *er
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

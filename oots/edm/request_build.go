@@ -25,6 +25,9 @@ func (r *QueryRequest) Build(v Version) (*etree.Document, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	doc, root := newDocument("query:QueryRequest")
 	if r.Lang != "" {
 		root.CreateAttr("xml:lang", r.Lang)

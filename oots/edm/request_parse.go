@@ -91,6 +91,9 @@ func QueryRequestFromElement(root *etree.Element) (*QueryRequest, error) {
 	if err := r.readQuery(root); err != nil {
 		return nil, err
 	}
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 

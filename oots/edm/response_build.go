@@ -24,6 +24,9 @@ func (r *QueryResponse) Build(v Version) (*etree.Document, error) {
 	if err := r.check(); err != nil {
 		return nil, err
 	}
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	doc, root := newDocument("query:QueryResponse")
 	status := r.Status
 	if status == "" {

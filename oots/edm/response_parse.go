@@ -73,6 +73,9 @@ func QueryResponseFromElement(root *etree.Element) (*QueryResponse, error) {
 			return nil, err
 		}
 	}
+	if err := r.checkRules(); err != nil {
+		return nil, err
+	}
 	return r, nil
 }
 
