@@ -148,12 +148,15 @@ func findLeg(pm *pmode.PMode, rec *outboxRecord) *pmode.Leg {
 	return nil
 }
 
+// partyIDs is the eb:PartyId of a party in eb:From or eb:To: its first id
+// only (its access point), as in every OOTS sample and Domibus P-Mode. The
+// other ids (data services behind the access point) travel as
+// originalSender and finalRecipient properties.
 func partyIDs(p *pmode.Party) []PartyID {
-	out := make([]PartyID, len(p.IDs))
-	for i, id := range p.IDs {
-		out[i] = PartyID{Value: id.Value, Type: id.Type}
+	if len(p.IDs) == 0 {
+		return nil
 	}
-	return out
+	return []PartyID{{Value: p.IDs[0].Value, Type: p.IDs[0].Type}}
 }
 
 func withoutProps(props []Property, names ...string) []Property {

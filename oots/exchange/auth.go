@@ -19,7 +19,7 @@ var serviceActor = Principal{Subject: "service"}
 // Principal is the person an API call is made by.
 type Principal struct {
 	// Subject is the person's identifier, e.g. an eIDAS identifier
-	// LV/LV/010190-12345; it owns the requests they make.
+	// LV/LV/01019012345 (eidas.ID); it owns the requests they make.
 	Subject     string
 	GivenName   string
 	FamilyName  string
@@ -75,13 +75,13 @@ func (b BearerTokens) Authenticate(r *http.Request) (Principal, error) {
 // DemoCitizen is the person the embedded demo signs in as until sign-in
 // lands: a Latvian citizen with an eIDAS-style identifier.
 func DemoCitizen() Principal {
-	return Principal{Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"}
+	return Principal{Subject: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"}
 }
 
 // DemoClerk is the clerk of the embedded demo, until sign-in with roles
 // lands.
 func DemoClerk() Principal {
-	return Principal{Subject: "LV/LV/clerk-0001", GivenName: "Anna", FamilyName: "Ozola", Role: RoleClerk}
+	return Principal{Subject: "LV/LV/clerk0001", GivenName: "Anna", FamilyName: "Ozola", Role: RoleClerk}
 }
 
 // NewToken returns a random bearer token.

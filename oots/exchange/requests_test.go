@@ -21,7 +21,7 @@ const (
 )
 
 var people = exchange.BearerTokens{
-	janisToken: {Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"},
+	janisToken: {Subject: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"},
 	ievaToken:  {Subject: "LV/LV/020285-54321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02"},
 }
 

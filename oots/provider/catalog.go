@@ -113,6 +113,13 @@ func (c *catalog) find(id, classification string) *offer {
 // the offer's only service. ok is false when none fits.
 func (c *catalog) service(o *offer, candidates []commonsvc.PartyID) (commonsvc.DataService, bool) {
 	for _, p := range candidates {
+		// the request's EvidenceProvider and finalRecipient name the
+		// Publisher (corner 4) of one of the offer's data services
+		for _, s := range o.Services {
+			if s.Provider.ID.Value == p.Value && (p.Type == "" || s.Provider.ID.Type == p.Type) {
+				return s, true
+			}
+		}
 		for _, urn := range []string{p.URN(), (commonsvc.PartyID{Type: commonsvc.PartyIDTypeUnregistered, Value: p.Value}).URN()} {
 			s, ok := c.dir.Service(urn)
 			if !ok || s.Provider.Country() != o.Country {

@@ -141,7 +141,7 @@ func (p *Provider) enqueue(ctx context.Context, in *inbound, rep *reply) error {
 }
 
 // answerProperties swaps originalSender and finalRecipient of the request
-// and carries its ExchangeId, with the EDM version answered.
+// and, from EDM v2.0, carries its ExchangeId and the version answered.
 func answerProperties(in *inbound, v edm.Version) []as4.Property {
 	var out []as4.Property
 	for _, pr := range in.Delivery.Message.Properties {
@@ -155,8 +155,10 @@ func answerProperties(in *inbound, v edm.Version) []as4.Property {
 		}
 		out = append(out, pr)
 	}
-	out = append(out, as4.Property{Name: propExchangeID, Value: in.ExchangeID},
-		as4.Property{Name: propSpecificationID, Value: string(v)})
+	if v.Major() >= 2 { // v1.0 headers carry neither (see requester.Query.submission)
+		out = append(out, as4.Property{Name: propExchangeID, Value: in.ExchangeID},
+			as4.Property{Name: propSpecificationID, Value: string(v)})
+	}
 	return out
 }
 

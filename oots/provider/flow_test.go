@@ -24,10 +24,11 @@ func TestPreviewApproveDeliver(t *testing.T) {
 	if !x.PreviewRequired() || x.Exception.Code != edm.CodePreviewRequired {
 		t.Fatalf("first answer: code %s, location %q; want EDM:ERR:0002 with a location", x.Exception.Code, x.Exception.PreviewLocation)
 	}
-	if a.msg.RefToMessageID != firstID || a.msg.ConversationID != req.ExchangeID || a.msg.Property(propExchangeID) != req.ExchangeID {
+	// v1.0: the conversation is the exchange; no ExchangeId or SpecificationId property
+	if a.msg.RefToMessageID != firstID || a.msg.ConversationID != req.ExchangeID || a.msg.Property(propExchangeID) != "" {
 		t.Errorf("answer ties: ref %q conv %q exchange %q; want %q and %q", a.msg.RefToMessageID, a.msg.ConversationID, a.msg.Property(propExchangeID), firstID, req.ExchangeID)
 	}
-	if x.RequestID != req.ID || x.SpecVersion() != edm.V1 || a.msg.Property(propSpecificationID) != string(edm.V1) {
+	if x.RequestID != req.ID || x.SpecVersion() != edm.V1 || a.msg.Property(propSpecificationID) != "" {
 		t.Errorf("answer request id %q version %q; want %q %q", x.RequestID, x.SpecVersion(), req.ID, edm.V1)
 	}
 	if a.msg.Property(as4.PropFinalRecipient) != "LV90000011588" {
@@ -80,8 +81,8 @@ func TestPreviewApproveDeliver(t *testing.T) {
 	if !ok || a.msg.Action != as4.ActionQueryResponse {
 		t.Fatalf("after approval: %T %s, want a QueryResponse", a.edm, a.msg.Action)
 	}
-	if qr.RequestID != third.ID || a.msg.RefToMessageID != thirdID || a.msg.Property(propExchangeID) != req.ExchangeID || len(qr.Evidence) != 1 {
-		t.Fatalf("response ties: request %q ref %q exchange %q evidence %d", qr.RequestID, a.msg.RefToMessageID, a.msg.Property(propExchangeID), len(qr.Evidence))
+	if qr.RequestID != third.ID || a.msg.RefToMessageID != thirdID || a.msg.ConversationID != req.ExchangeID || len(qr.Evidence) != 1 {
+		t.Fatalf("response ties: request %q ref %q conversation %q evidence %d", qr.RequestID, a.msg.RefToMessageID, a.msg.ConversationID, len(qr.Evidence))
 	}
 	ev := qr.Evidence[0]
 	doc := a.parts[ev.Attachment.ContentID()]

@@ -24,7 +24,10 @@ func testQuery() Query {
 		},
 		Provider: commonsvc.DataService{
 			PartyID: pid, EDMVersion: string(edm.V1),
-			Provider: commonsvc.EvidenceProvider{ID: pid, Names: commonsvc.Texts{{Lang: "EN", Value: "Civil registry"}}},
+			Provider: commonsvc.EvidenceProvider{
+				ID:    commonsvc.PartyID{Type: "urn:cef.eu:names:identifier:EAS:0037", Value: "0245437-2"},
+				Names: commonsvc.Texts{{Lang: "EN", Value: "Civil registry"}}, Address: commonsvc.Address{Country: "FI"},
+			},
 		},
 		Subject:   Person{Identifier: "LV/LV/12345612345", GivenName: "Anna", FamilyName: "Bērziņa", DateOfBirth: "1990-04-12"},
 		Requester: Authority{ID: "LV90000011588", Name: "Vienreiz exchange service"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/edm"
+	"github.com/vienreiz/vienreiz/oots/eidas"
 )
 
 // DefaultRequesterScheme is the identifier scheme of Authority.ID when
@@ -55,9 +56,13 @@ type EvidenceType struct {
 	Format         string
 }
 
-// Person is a natural person: the eIDAS identifier (LV/<CC>/<code>), names
-// and date of birth (YYYY-MM-DD). LevelOfAssurance defaults to "High".
+// Person is a natural person: the eIDAS identifier, names and date of birth
+// (YYYY-MM-DD). LevelOfAssurance defaults to "High".
 type Person struct {
+	// Identifier is the person's eIDAS identifier "XX/YY/unique" as the
+	// sign-in gives it (today the demo person's record). The request
+	// carries it with the evidence provider's country as destination YY,
+	// whatever YY it had here (eidas.ID.For).
 	Identifier       string
 	GivenName        string
 	FamilyName       string
@@ -99,9 +104,10 @@ func (q *Query) check() error {
 	if _, err := time.Parse(time.DateOnly, q.Subject.DateOfBirth); err != nil {
 		errs = append(errs, fmt.Errorf("Subject.DateOfBirth %q: want YYYY-MM-DD", q.Subject.DateOfBirth))
 	}
-	if p := strings.Split(q.Subject.Identifier, "/"); len(p) != 3 || p[0] != "LV" || len(p[1]) != 2 || p[2] == "" {
-		errs = append(errs, fmt.Errorf("Subject.Identifier %q: want LV/<CC>/<code>", q.Subject.Identifier))
+	if _, err := q.subjectID(); err != nil {
+		errs = append(errs, fmt.Errorf("Subject.Identifier %q: %w", q.Subject.Identifier, err))
 	}
+	req("Provider.Provider.ID.Value", q.Provider.Provider.ID.Value)
 	req("Requester.ID", q.Requester.ID)
 	req("Requester.Name", q.Requester.Name)
 	if q.PreviewLocation != "" && !strings.HasPrefix(q.PreviewLocation, "https://") {
@@ -126,6 +132,20 @@ func (q *Query) version() (edm.Version, error) {
 	return v, nil
 }
 
+// subjectID is the subject's eIDAS identifier as given to the provider:
+// the destination segment is the provider's country.
+func (q *Query) subjectID() (eidas.ID, error) {
+	id, err := eidas.ParseID(q.Subject.Identifier)
+	if err != nil {
+		return eidas.ID{}, err
+	}
+	country := q.Provider.Provider.Country()
+	if country == "" {
+		return eidas.ID{}, fmt.Errorf("the provider %s has no country in the directory to address the identifier to", q.Provider.Provider.ID.Value)
+	}
+	return id.For(country)
+}
+
 // request builds the EDM QueryRequest of q, issued at now.
 func (q *Query) request(now time.Time) *edm.QueryRequest {
 	scheme := q.Requester.Scheme
@@ -136,16 +156,18 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 	if loa == "" {
 		loa = "High"
 	}
+	// The evidence provider is the DSD's Publisher (corner 4), the
+	// authority that issues the evidence, as in the official samples and
+	// test cases; the access service (corner 3) is the AS4 addressee.
 	pr := q.Provider.Provider
 	provider := edm.Agent{
-		// oots/provider finds the data service by this identifier: the
-		// DSD party id of the access service.
-		Identifier: edm.Identifier{Value: q.Provider.PartyID.Value, SchemeID: q.Provider.PartyID.Type},
+		Identifier: edm.Identifier{Value: pr.ID.Value, SchemeID: pr.ID.Type},
 		Names:      texts(pr.Names),
 	}
 	if len(provider.Names) == 0 {
-		provider.Names = []edm.Text{{Lang: "EN", Value: q.Provider.PartyID.Value}}
+		provider.Names = []edm.Text{{Lang: "EN", Value: pr.ID.Value}}
 	}
+	subject, _ := q.subjectID() // checked by check
 	r := &edm.QueryRequest{
 		ID:                    edm.NewID(),
 		ExchangeID:            q.ExchangeID,
@@ -165,7 +187,7 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 		EvidenceProvider: provider,
 		NaturalPerson: &edm.Person{
 			LevelOfAssurance: loa,
-			Identifier:       edm.Identifier{Value: q.Subject.Identifier, SchemeID: "eidas"},
+			Identifier:       edm.Identifier{Value: subject.String(), SchemeID: "eidas"},
 			FamilyName:       q.Subject.FamilyName,
 			GivenName:        q.Subject.GivenName,
 			DateOfBirth:      q.Subject.DateOfBirth,

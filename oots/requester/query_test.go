@@ -7,6 +7,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/internal/conformance"
 	"github.com/vienreiz/vienreiz/internal/spectest"
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/edm"
 )
 
@@ -28,8 +29,11 @@ func TestQueryCheck(t *testing.T) {
 		{"no given name", func(q *Query) { q.Subject.GivenName = "" }, "Subject.GivenName"},
 		{"no family name", func(q *Query) { q.Subject.FamilyName = "" }, "Subject.FamilyName"},
 		{"bad birth date", func(q *Query) { q.Subject.DateOfBirth = "12.04.1990" }, "Subject.DateOfBirth"},
-		{"foreign identifier", func(q *Query) { q.Subject.Identifier = "EE/LV/123" }, "Subject.Identifier"},
+		{"short identifier", func(q *Query) { q.Subject.Identifier = "EE/LV/123" }, "Subject.Identifier"},
 		{"identifier without code", func(q *Query) { q.Subject.Identifier = "LV/LV/" }, "Subject.Identifier"},
+		{"old demo identifier", func(q *Query) { q.Subject.Identifier = "LV/LV/010190-12345" }, "Subject.Identifier"},
+		{"provider without country", func(q *Query) { q.Provider.Provider.Address.Country = "" }, "Subject.Identifier"},
+		{"provider without id", func(q *Query) { q.Provider.Provider.ID.Value = "" }, "Provider.Provider.ID.Value"},
 		{"no requester", func(q *Query) { q.Requester.ID = "" }, "Requester.ID"},
 		{"no requester name", func(q *Query) { q.Requester.Name = "" }, "Requester.Name"},
 		{"preview location in clear", func(q *Query) { q.PreviewLocation = "http://example.org/p" }, "PreviewLocation"},
@@ -77,9 +81,9 @@ func TestRequestContent(t *testing.T) {
 	switch {
 	case !r.PossibilityForPreview || !r.ExplicitRequestGiven:
 		t.Error("preview possibility and explicit request must both be true")
-	case r.EvidenceProvider.Identifier.Value != q.Provider.PartyID.Value || r.EvidenceProvider.Identifier.SchemeID != q.Provider.PartyID.Type:
-		t.Errorf("evidence provider %+v; want the DSD party id", r.EvidenceProvider.Identifier)
-	case r.NaturalPerson.Identifier.Value != "LV/LV/12345612345" || r.NaturalPerson.Identifier.SchemeID != "eidas" || r.NaturalPerson.LevelOfAssurance != "High":
+	case r.EvidenceProvider.Identifier.Value != "0245437-2" || r.EvidenceProvider.Identifier.SchemeID != "urn:cef.eu:names:identifier:EAS:0037" || r.EvidenceProvider.Names[0].Value != "Civil registry":
+		t.Errorf("evidence provider %+v; want the DSD's Publisher", r.EvidenceProvider)
+	case r.NaturalPerson.Identifier.Value != "LV/FI/12345612345" || r.NaturalPerson.Identifier.SchemeID != "eidas" || r.NaturalPerson.LevelOfAssurance != "High":
 		t.Errorf("subject %+v", r.NaturalPerson)
 	case r.EvidenceRequesters[0].Identifier.SchemeID != DefaultRequesterScheme || r.EvidenceRequesters[0].Classification != edm.ClassEvidenceRequester:
 		t.Errorf("requester %+v", r.EvidenceRequesters[0])
@@ -111,5 +115,38 @@ func TestRequestValidates(t *testing.T) {
 		if errs := r.Errors(); len(errs) > 0 {
 			t.Errorf("%s: %v", r.Name, errs)
 		}
+	}
+}
+
+// TestSubmissionHeaders: the AS4 message properties follow the official
+// headers of each EDM version, finalRecipient is the Publisher, and the
+// ConversationId is the ExchangeID in v1.0 and one per request in v2.0.
+func TestSubmissionHeaders(t *testing.T) {
+	q := testQuery()
+	req := q.request(time.Now())
+	props := func(sub *as4.Submission) map[string]as4.Property {
+		m := map[string]as4.Property{}
+		for _, p := range sub.Properties {
+			m[p.Name] = p
+		}
+		return m
+	}
+	v1 := q.submission("m1@lv", "fi", req, edm.V1, nil)
+	p := props(v1)
+	if len(p) != 2 || p[as4.PropFinalRecipient].Value != "0245437-2" || p[as4.PropFinalRecipient].Type != "urn:cef.eu:names:identifier:EAS:0037" || p[as4.PropOriginalSender].Value != q.Requester.ID {
+		t.Errorf("v1.0 properties %+v; want originalSender and finalRecipient (the Publisher) only", v1.Properties)
+	}
+	if v1.ConversationID != q.ExchangeID {
+		t.Errorf("v1.0 ConversationId %q, want the ExchangeID", v1.ConversationID)
+	}
+	v2 := q.submission("m1@lv", "fi", req, edm.V2, nil)
+	p = props(v2)
+	if p[PropExchangeID].Value != q.ExchangeID || p[PropSpecificationID].Value != string(edm.V2) || len(p) != 4 {
+		t.Errorf("v2.0 properties %+v", v2.Properties)
+	}
+	again := q.submission("m1@lv", "fi", req, edm.V2, nil)
+	other := q.submission("m2@lv", "fi", req, edm.V2, nil)
+	if v2.ConversationID == q.ExchangeID || v2.ConversationID != again.ConversationID || v2.ConversationID == other.ConversationID {
+		t.Errorf("v2.0 ConversationIds %q %q %q; want one per message, stable, not the ExchangeID", v2.ConversationID, again.ConversationID, other.ConversationID)
 	}
 }

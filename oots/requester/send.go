@@ -8,7 +8,9 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/google/uuid"
 	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/edm"
 )
 
 // Message properties OOTS puts on EDM user messages beside originalSender
@@ -61,23 +63,7 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	}
 	id := messageIDOf(r.cfg.PModes.Self, q)
 	sent := Sent{MessageID: id, RequestID: req.ID, ExchangeID: q.ExchangeID}
-	scheme := req.EvidenceRequesters[0].Identifier.SchemeID
-	sub := &as4.Submission{
-		MessageID:      id,
-		ConversationID: q.ExchangeID,
-		To:             to,
-		Service:        as4.OOTSService,
-		Action:         as4.ActionQueryRequest,
-		Properties: []as4.Property{
-			{Name: as4.PropOriginalSender, Type: scheme, Value: q.Requester.ID},
-			{Name: as4.PropFinalRecipient, Type: q.Provider.PartyID.Type, Value: q.Provider.PartyID.Value},
-			{Name: PropExchangeID, Value: q.ExchangeID},
-			{Name: PropSpecificationID, Value: string(v)},
-		},
-		Payloads: []as4.Payload{{MimeType: as4.MimeEbRS, Open: func() (io.ReadCloser, error) {
-			return io.NopCloser(bytes.NewReader(body)), nil
-		}}},
-	}
+	sub := q.submission(id, to, req, v, body)
 	log := r.cfg.Logger.With("message", id, "exchange", q.ExchangeID)
 	res, err := r.sender.Send(ctx, sub)
 	if errors.Is(err, as4.ErrExists) {
@@ -96,6 +82,48 @@ func (r *Requester) Send(ctx context.Context, q Query) (Sent, error) {
 	sent.Endpoint, sent.Attempts = res.Endpoint, res.Attempts
 	log.Info("requester: request acknowledged", "endpoint", res.Endpoint, "preview", q.PreviewLocation != "")
 	return sent, nil
+}
+
+// submission is the AS4 user message carrying the EDM request body of
+// version v, with MessageId id, to the P-Mode party to.
+//
+// The message properties follow the official header samples of each
+// version: originalSender (our authority) and finalRecipient (the
+// evidence provider, the DSD's Publisher, as in the request's
+// EvidenceProvider) always; ExchangeId and SpecificationId only from v2.0,
+// which introduced them (no v1.0 sample has them).
+//
+// ConversationId: in v2.0 the ExchangeId property ties the preview flow
+// together, and the oots-france headers show ConversationId as one AS4
+// conversation, a request and its answer, distinct from the ExchangeId; so
+// each request gets its own, derived from its MessageId (a message sent
+// again after a crash keeps it). v1.0 has no ExchangeId property: the
+// ConversationId is the only header that can tie the first request, the
+// preview answer, the second request and the evidence together, so it is
+// the ExchangeID there (the provider answers within the conversation it
+// was asked in, in both versions).
+func (q *Query) submission(id, to string, req *edm.QueryRequest, v edm.Version, body []byte) *as4.Submission {
+	pr := q.Provider.Provider.ID
+	props := []as4.Property{
+		{Name: as4.PropOriginalSender, Type: req.EvidenceRequesters[0].Identifier.SchemeID, Value: q.Requester.ID},
+		{Name: as4.PropFinalRecipient, Type: pr.Type, Value: pr.Value},
+	}
+	conversation := q.ExchangeID
+	if v.Major() >= 2 {
+		props = append(props, as4.Property{Name: PropExchangeID, Value: q.ExchangeID}, as4.Property{Name: PropSpecificationID, Value: string(v)})
+		conversation = uuid.NewSHA1(uuid.NameSpaceOID, []byte("conversation\x00"+id)).String()
+	}
+	return &as4.Submission{
+		MessageID:      id,
+		ConversationID: conversation,
+		To:             to,
+		Service:        as4.OOTSService,
+		Action:         as4.ActionQueryRequest,
+		Properties:     props,
+		Payloads: []as4.Payload{{MimeType: as4.MimeEbRS, Open: func() (io.ReadCloser, error) {
+			return io.NopCloser(bytes.NewReader(body)), nil
+		}}},
+	}
 }
 
 // sentBefore answers a Send of a request the outbox already holds (the
