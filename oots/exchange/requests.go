@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -164,6 +165,13 @@ func (q *Requests) checkNew(ctx context.Context, in api.NewRequest) (*catalogue.
 	if err := (catalogue.Query{Country: in.Country}).Validate(); err != nil || in.Country == "" {
 		return nil, fmt.Errorf("%w: country %q is not an ISO 3166 alpha-2 code", ErrInvalid, in.Country)
 	}
+	facets, err := q.store.Facets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(facets.Countries, in.Country) {
+		return nil, fmt.Errorf("%w: country %q is not one of the catalogue's countries %v", ErrInvalid, in.Country, facets.Countries)
+	}
 	return svc, nil
 }
 
@@ -200,15 +208,30 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 	return out, nil
 }
 
+// maxAnswer bounds the answer to one directory question (an address line
+// is the longest one expected).
+const maxAnswer = 256
+
 // GiveAttributes answers the directory's questions and looks the provider
 // up again.
 func (q *Requests) GiveAttributes(ctx context.Context, who Principal, id string, in api.Attributes) (*api.Request, error) {
 	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.AttributesGiven}, func(doc *requestDoc) error {
 		answers := map[string]string{}
+		for name := range in.Values {
+			if !slices.ContainsFunc(doc.View.Questions, func(q api.Question) bool { return q.Name == name }) {
+				return fmt.Errorf("%w: %.64q is not a question of this request", ErrInvalid, name)
+			}
+		}
 		for _, question := range doc.View.Questions {
-			v := in.Values[question.Name]
+			v := strings.TrimSpace(in.Values[question.Name])
 			if v == "" {
 				return fmt.Errorf("%w: no answer to %q", ErrInvalid, question.Name)
+			}
+			if len(v) > maxAnswer {
+				return fmt.Errorf("%w: the answer to %q is longer than %d bytes", ErrInvalid, question.Name, maxAnswer)
+			}
+			if err := ledger.CheckField("the answer to "+question.Name, v, false); err != nil {
+				return fmt.Errorf("%w: %s", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "))
 			}
 			if len(question.Values) > 0 && !slices.Contains(question.Values, v) {
 				return fmt.Errorf("%w: %q is not one of %v", ErrInvalid, v, question.Values)
@@ -347,10 +370,21 @@ func storedEffects(who Principal, doc *requestDoc, effects []lifecycle.Effect) s
 	fx := store.Effects{Jobs: jobsFor(doc, effects)}
 	for _, eff := range effects {
 		if eff.Kind == lifecycle.RecordLedger {
-			fx.Ledger = append(fx.Ledger, doc.ledgerRecord(who, eff.Notice))
+			fx.Ledger = append(fx.Ledger, doc.ledgerRecord(actorOf(who, eff.Notice), eff.Notice))
 		}
 	}
 	return fx
+}
+
+// actorOf is who did what the ledger action says: the service for what
+// happens between the services (a provider's error, a time-out), who for
+// the rest.
+func actorOf(who Principal, action string) Principal {
+	switch lifecycle.EventKind(action) {
+	case lifecycle.ProviderError, lifecycle.TimedOut, lifecycle.EvidenceDelivered, lifecycle.QuerySent:
+		return serviceActor
+	}
+	return who
 }
 
 // ledgerRecord is the ledger line of who's action on the request.

@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
@@ -105,11 +109,35 @@ func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who P
 		a.answer(w, r, http.StatusOK, nil, err)
 		return
 	}
+	etag := `"` + doc.SHA256 + `"`
+	if countsAsDownload(r, etag) {
+		if err := a.reqs.RecordDownload(r.Context(), who, r.PathValue("id")); err != nil {
+			a.answer(w, r, http.StatusOK, nil, err)
+			return
+		}
+	}
 	w.Header().Set("Content-Type", doc.ContentType)
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", "attachment")
-	w.Header().Set("ETag", `"`+doc.SHA256+`"`)
+	w.Header().Set("ETag", etag)
 	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(doc.Data))
+}
+
+// countsAsDownload reports whether a request for a document is a download
+// for the ledger: a GET that is not answered 304 (the client has it) and
+// asks for the document from its start. A HEAD, a revalidation and the
+// later ranges of a resumed download are not new downloads.
+func countsAsDownload(r *http.Request, etag string) bool {
+	if r.Method != http.MethodGet {
+		return false
+	}
+	for _, t := range strings.Split(r.Header.Get("If-None-Match"), ",") {
+		if t = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(t), "W/")); t == etag || t == "*" {
+			return false
+		}
+	}
+	rng := r.Header.Get("Range")
+	return rng == "" || strings.HasPrefix(strings.ReplaceAll(rng, " ", ""), "bytes=0-")
 }
 
 // answer writes out with status, or the error as the API's JSON error.
@@ -130,10 +158,27 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 	}
 }
 
-// readJSON decodes a JSON body of at most maxBody bytes with no unknown
-// fields, or answers 400 and returns false.
+// readJSON decodes a JSON body (Content-Type application/json, valid
+// UTF-8) of at most maxBody bytes with no unknown fields, or answers
+// 415/400 and returns false.
 func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxBody+1))
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		writeError(w, http.StatusUnsupportedMediaType, api.CodeBadRequest, "the body must be JSON (Content-Type: application/json)")
+		return false
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	switch {
+	case err != nil:
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "the body could not be read")
+		return false
+	case len(body) > maxBody:
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, fmt.Sprintf("the body is larger than %d bytes", maxBody))
+		return false
+	case !utf8.Valid(body):
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "the body is not valid UTF-8")
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, "the body is not the expected JSON: "+err.Error())

@@ -40,6 +40,9 @@ func call(t *testing.T, base, token, method, path string, body any, out any) int
 		rd = bytes.NewReader(data)
 	}
 	req, _ := http.NewRequest(method, base+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}

@@ -5,15 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
-
-// maxStatusMessage bounds a status message, in characters.
-const maxStatusMessage = 1000
 
 // PostStatus records a status change of the application a request serves
 // (principle P8, the status register): a clerk's message on the request's
@@ -23,8 +19,12 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 		return nil, fmt.Errorf("%w: only a clerk posts status changes", ErrForbidden)
 	}
 	msg := strings.TrimSpace(in.Message)
-	if msg == "" || utf8.RuneCountInString(msg) > maxStatusMessage || !utf8.ValidString(msg) {
-		return nil, fmt.Errorf("%w: the message must be 1 to %d characters of text", ErrInvalid, maxStatusMessage)
+	if msg == "" {
+		return nil, fmt.Errorf("%w: the message is empty", ErrInvalid)
+	}
+	// The ledger's rule: the message is stored there as it is.
+	if err := ledger.CheckField("the message", msg, true); err != nil {
+		return nil, fmt.Errorf("%w: %s (line breaks are allowed, at most %d bytes)", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "), ledger.MaxField)
 	}
 	var (
 		rec *store.RequestRecord

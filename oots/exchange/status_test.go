@@ -25,7 +25,7 @@ func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
 	if code := call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "approved by myself"}, &e); code != 403 || e.Error.Code != api.CodeForbidden {
 		t.Fatalf("a citizen posting status: %d %+v, want 403", code, e)
 	}
-	for name, body := range map[string]any{"empty": api.StatusChange{Message: "  "}, "oversize": api.StatusChange{Message: strings.Repeat("x", 1001)}} {
+	for name, body := range map[string]any{"empty": api.StatusChange{Message: "  "}, "oversize": api.StatusChange{Message: strings.Repeat("x", 1025)}} {
 		if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", body, &e); code != 400 {
 			t.Fatalf("%s message: %d", name, code)
 		}

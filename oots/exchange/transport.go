@@ -186,14 +186,18 @@ func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int
 	if n >= len(doc.View.Evidence) {
 		return nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
 	}
-	ev, err := q.store.Evidence(ctx, id, n)
+	return q.store.Evidence(ctx, id, n)
+}
+
+// RecordDownload puts who's download of a document of request id in the
+// ledger; call it once per download (see countsAsDownload).
+func (q *Requests) RecordDownload(ctx context.Context, who Principal, id string) error {
+	_, doc, err := q.load(ctx, who, id)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if _, err := q.ledger.Append(ctx, doc.ledgerRecord(who, "evidence_downloaded")); err != nil {
-		return nil, err
-	}
-	return ev, nil
+	_, err = q.ledger.Append(ctx, doc.ledgerRecord(who, "evidence_downloaded"))
+	return err
 }
 
 // Documents lists who's delivered evidence documents, newest first, with

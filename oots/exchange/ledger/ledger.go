@@ -83,9 +83,31 @@ func Next(head Head, r Record, at time.Time) Entry {
 	return e
 }
 
+// CheckField is the rule for every text the ledger stores (and the API
+// accepts for it, such as a status message): at most MaxField bytes of
+// valid UTF-8 without control characters; line breaks (\n) are allowed
+// when multiline (the What of a message).
+func CheckField(name, v string, multiline bool) error {
+	switch {
+	case len(v) > MaxField:
+		return fmt.Errorf("ledger: %s is longer than %d bytes: %w", name, MaxField, ErrInvalidRecord)
+	case !utf8.ValidString(v):
+		return fmt.Errorf("ledger: %s is not valid UTF-8: %w", name, ErrInvalidRecord)
+	}
+	for _, c := range v {
+		if c == '\n' && multiline {
+			continue
+		}
+		if unicode.IsControl(c) || c == '\u2028' || c == '\u2029' {
+			return fmt.Errorf("ledger: %s holds control character %U: %w", name, c, ErrInvalidRecord)
+		}
+	}
+	return nil
+}
+
 // Validate checks that the required fields (Actor, OnBehalfOf, Action) are
-// set, that Action is a lower-case token, and that no field is longer than
-// MaxField, is invalid UTF-8 or holds control characters.
+// set, that Action is a lower-case token, and that every field passes
+// CheckField (only What may hold line breaks).
 func (r Record) Validate() error {
 	fields := []struct {
 		name, v  string
@@ -95,18 +117,11 @@ func (r Record) Validate() error {
 		{"What", r.What, false}, {"LegalBasis", r.LegalBasis, false}, {"RequestID", r.RequestID, false},
 	}
 	for _, f := range fields {
-		switch {
-		case f.required && f.v == "":
+		if f.required && f.v == "" {
 			return fmt.Errorf("ledger: %s is empty: %w", f.name, ErrInvalidRecord)
-		case len(f.v) > MaxField:
-			return fmt.Errorf("ledger: %s is longer than %d bytes: %w", f.name, MaxField, ErrInvalidRecord)
-		case !utf8.ValidString(f.v):
-			return fmt.Errorf("ledger: %s is not valid UTF-8: %w", f.name, ErrInvalidRecord)
 		}
-		for _, c := range f.v {
-			if unicode.IsControl(c) || c == '\u2028' || c == '\u2029' {
-				return fmt.Errorf("ledger: %s holds control character %U: %w", f.name, c, ErrInvalidRecord)
-			}
+		if err := CheckField(f.name, f.v, f.name == "What"); err != nil {
+			return err
 		}
 	}
 	if len(r.Action) > 64 {
