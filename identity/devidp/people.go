@@ -37,7 +37,7 @@ func DemoPeople() []Person {
 		{Username: "liga", Identifier: "LV/LV/120875-10402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12",
 			About: "board member of Baltic Timber SIA (company LV/LV/40003012345), its representative"},
 		{Username: "anna", Identifier: "LV/LV/230388-11111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23",
-			Role: identity.RoleClerk, Institution: "LV-RUR", About: "clerk at the Register of Enterprises of Latvia (LV-RUR)"},
+			Role: identity.RoleClerk, Institution: "LV-UR", About: "clerk at the Register of Enterprises of Latvia (LV-UR)"},
 		{Username: "admin", Identifier: "LV/LV/050580-12121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05",
 			Role: identity.RoleAdministrator, About: "administrator of this Vienreiz service"},
 	}

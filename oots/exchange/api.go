@@ -102,6 +102,9 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/calendar.ics", a.signedIn(a.calendar)},
 		{"POST /v1/handoffs", a.signedIn(a.createHandoff)},
 		{"POST /v1/handoffs/redeem", a.signedIn(a.redeemHandoff)},
+		{"GET /v1/admin/roles", a.signedIn(a.listRoles)},
+		{"POST /v1/admin/roles", a.signedIn(a.assignRole)},
+		{"POST /v1/admin/roles/remove", a.signedIn(a.removeRole)},
 	}
 }
 

@@ -188,7 +188,7 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 const clerkListLimit = 200
 
 // List returns who's requests, newest first, without timelines; a clerk
-// gets the newest requests of everyone.
+// gets the newest requests made to their institution.
 func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, error) {
 	recs, err := q.store.RequestsOf(ctx, who.Subject)
 	if who.IsClerk() {
@@ -199,6 +199,9 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 	}
 	out := make([]api.Request, 0, len(recs))
 	for _, rec := range recs {
+		if rec.Owner != who.Subject && !q.clerkOf(ctx, who, rec.ServiceID) {
+			continue
+		}
 		doc, err := decodeDoc(&rec)
 		if err != nil {
 			return nil, err
@@ -517,7 +520,7 @@ func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.R
 // request; a missing or forbidden request is ErrNotYours either way.
 func (q *Requests) loadAs(ctx context.Context, who Principal, id string, clerkMayRead bool) (*store.RequestRecord, *requestDoc, error) {
 	rec, doc, err := q.loadAny(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !(clerkMayRead && who.IsClerk())) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !(clerkMayRead && q.clerkOf(ctx, who, rec.ServiceID))) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
 	}
 	return rec, doc, err

@@ -37,6 +37,10 @@ func (a *restAPI) signedIn(h signedInHandler) http.HandlerFunc {
 			writeError(w, http.StatusUnauthorized, api.CodeUnauthorized, err.Error())
 			return
 		}
+		if who, err = a.reqs.withAssignedRole(r.Context(), who); err != nil {
+			a.internal(w, r, err)
+			return
+		}
 		h(w, r, who)
 	}
 }

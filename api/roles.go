@@ -1,0 +1,35 @@
+package api
+
+import "time"
+
+// Roles an administrator assigns (principle P9).
+const (
+	RoleClerk         = "clerk"
+	RoleAdministrator = "administrator"
+)
+
+// RoleAssignment gives a person a role: POST /v1/admin/roles, and one entry
+// of GET /v1/admin/roles.
+type RoleAssignment struct {
+	// Subject is the person's eIDAS identifier, e.g. LV/LV/230388-11111.
+	Subject string `json:"subject"`
+	// Role is "clerk" or "administrator".
+	Role string `json:"role"`
+	// Institution is the authority a clerk works for; required for clerks.
+	Institution string `json:"institution,omitempty"`
+	// AssignedBy and AssignedAt are set by the service.
+	AssignedBy string    `json:"assigned_by,omitempty"`
+	AssignedAt time.Time `json:"assigned_at,omitzero"`
+}
+
+// RoleList is the answer of GET /v1/admin/roles.
+type RoleList struct {
+	Roles []RoleAssignment `json:"roles"`
+	Count int              `json:"count"`
+}
+
+// RoleRemoval takes a person's assigned role away: POST
+// /v1/admin/roles/remove.
+type RoleRemoval struct {
+	Subject string `json:"subject"`
+}

@@ -1,0 +1,266 @@
+package exchange_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// The callers of the route table: nobody signed in, the owner of the
+// request in the path, another citizen, a clerk of the institution the
+// request is made to (the civil registry, LV-DZS, for a birth
+// certificate), a clerk of another institution, an administrator.
+const (
+	anonymous = iota
+	owner
+	otherCitizen
+	clerk
+	otherClerk
+	administrator
+	callers
+)
+
+var callerNames = [callers]string{"anonymous", "owner", "other citizen", "clerk", "clerk elsewhere", "administrator"}
+
+var roleTokens = exchange.BearerTokens{
+	"token-owner":    {Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01"},
+	"token-other":    {Subject: "EE/EE/48504152718", GivenName: "Mari", FamilyName: "Tamm", DateOfBirth: "1985-04-15"},
+	"token-clerk":    {Subject: "LV/LV/230388-11111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-DZS"},
+	"token-clerk-ur": {Subject: "LV/LV/230388-22222", GivenName: "Ilze", FamilyName: "Liepa", Role: exchange.RoleClerk, Institution: "LV-UR"},
+	"token-admin":    {Subject: "LV/LV/050580-12121", GivenName: "Pēteris", FamilyName: "Admins", Role: exchange.RoleAdministrator},
+	"token-assigned": {Subject: "LV/LV/999999-99999", GivenName: "Ieva", FamilyName: "Kalniņa"},
+}
+
+var callerTokens = [callers]string{"", "token-owner", "token-other", "token-clerk", "token-clerk-ur", "token-admin"}
+
+// routeAccess is what each caller gets from each route, called on a fresh
+// request of the owner in state "ready" (so an owner's 400, 404 or 409
+// below is the request's state speaking: no evidence yet, no preview
+// opened or waiting).
+// Every route the API serves (its OpenAPI document, which
+// TestOpenAPIListsExactlyTheRoutes holds equal to the routes) must have a
+// row: a new route fails this test until its access is decided here.
+var routeAccess = map[string][callers]int{
+	//                                         anonymous owner other clerk elsewhere admin
+	"GET /openapi.json":                       {200, 200, 200, 200, 200, 200},
+	"GET /v1/health":                          {200, 200, 200, 200, 200, 200},
+	"GET /v1/services":                        {200, 200, 200, 200, 200, 200},
+	"GET /v1/services/{id}":                   {200, 200, 200, 200, 200, 200},
+	"GET /v1/facets":                          {200, 200, 200, 200, 200, 200},
+	"POST /v1/requests":                       {401, 201, 201, 201, 201, 201},
+	"GET /v1/requests":                        {401, 200, 200, 200, 200, 200},
+	"GET /v1/requests/{id}":                   {401, 200, 404, 200, 404, 404},
+	"POST /v1/requests/{id}/attributes":       {401, 409, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/explicit-request": {401, 200, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/cancel":           {401, 200, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/preview":          {401, 409, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/preview/decision": {401, 400, 404, 404, 404, 404},
+	"GET /v1/requests/{id}/evidence/{n}":      {401, 404, 404, 404, 404, 404},
+	"GET /v1/evidence":                        {401, 200, 200, 200, 200, 200},
+	"POST /v1/requests/{id}/status":           {401, 403, 403, 200, 404, 403},
+	"GET /v1/ledger":                          {401, 200, 200, 200, 200, 200},
+	"GET /v1/events":                          {401, 200, 200, 200, 200, 200},
+	"GET /v1/calendar.ics":                    {401, 200, 200, 200, 200, 200},
+	"POST /v1/handoffs":                       {401, 201, 201, 201, 201, 201},
+	"POST /v1/handoffs/redeem":                {401, 400, 400, 400, 400, 400}, // an unknown code
+	"GET /v1/admin/roles":                     {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles":                    {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles/remove":             {401, 403, 403, 403, 403, 200},
+}
+
+// routeBodies are valid bodies for the routes that read one, so that the
+// answers show access, not input checks.
+var routeBodies = map[string]any{
+	"POST /v1/requests":                       api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
+	"POST /v1/requests/{id}/attributes":       api.Attributes{Values: map[string]string{}},
+	"POST /v1/requests/{id}/preview/decision": api.Decision{Decision: "refuse"},
+	"POST /v1/requests/{id}/status":           api.StatusChange{Message: "Your application is being processed."},
+	"POST /v1/handoffs":                       api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
+	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
+	"POST /v1/admin/roles":                    api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"},
+	"POST /v1/admin/roles/remove":             api.RoleRemoval{Subject: "LV/LV/999999-99999"},
+}
+
+// statusOnly calls the API and returns the status code without reading
+// the body (the event stream never ends).
+func statusOnly(t *testing.T, base, token, method, path string, body any) int {
+	t.Helper()
+	var data []byte
+	if body != nil {
+		data, _ = json.Marshal(body)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, method, base+path, bytes.NewReader(data))
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// documentedRoutes are the "METHOD /path" of the OpenAPI document.
+func documentedRoutes(t *testing.T) []string {
+	t.Helper()
+	var doc struct {
+		Paths map[string]map[string]json.RawMessage `json:"paths"`
+	}
+	if err := json.Unmarshal(exchange.OpenAPI(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			out = append(out, strings.ToUpper(method)+" "+path)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestEveryRouteByRoleAndOwner walks every route × caller and checks the
+// answer: 401 without sign-in, 403 for a role that may not, 404 for
+// another person's request (never 403, which would confirm it exists).
+func TestEveryRouteByRoleAndOwner(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	routes := documentedRoutes(t)
+	for _, rt := range routes {
+		if _, ok := routeAccess[rt]; !ok {
+			t.Errorf("route %s has no row in routeAccess: decide who may call it", rt)
+		}
+	}
+	for rt := range routeAccess {
+		if !contains(routes, rt) {
+			t.Errorf("routeAccess has %s, which the API does not serve", rt)
+		}
+	}
+	got := map[string][callers]int{}
+	for _, rt := range routes {
+		method, pattern, _ := strings.Cut(rt, " ")
+		for who := range callers {
+			var r api.Request
+			if code := call(t, base, "token-owner", "POST", "/v1/requests", routeBodies["POST /v1/requests"], &r); code != http.StatusCreated {
+				t.Fatalf("creating the owner's request: %d", code)
+			}
+			if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", routeBodies["POST /v1/admin/roles"], nil); code != http.StatusOK {
+				t.Fatalf("assigning the role the removal takes away: %d", code)
+			}
+			path := strings.NewReplacer("{id}", r.ID, "{n}", "0").Replace(pattern)
+			if strings.HasPrefix(pattern, "/v1/services/") {
+				path = "/v1/services/lv-birth-certificate"
+			}
+			row := got[rt]
+			row[who] = statusOnly(t, base, callerTokens[who], method, path, routeBodies[rt])
+			got[rt] = row
+		}
+		if want, ok := routeAccess[rt]; ok && got[rt] != want {
+			var diff []string
+			for who := range callers {
+				if got[rt][who] != want[who] {
+					diff = append(diff, fmt.Sprintf("%s got %d want %d", callerNames[who], got[rt][who], want[who]))
+				}
+			}
+			t.Errorf("%s: %s", rt, strings.Join(diff, "; "))
+		}
+	}
+	if t.Failed() {
+		var b strings.Builder
+		for _, rt := range routes {
+			fmt.Fprintf(&b, "\t%q: %v,\n", rt, got[rt])
+		}
+		t.Logf("answers seen:\n%s", b.String())
+	}
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestAdministratorAssignsRoles: a role assigned through the API takes
+// effect on the next call and ends when removed; nobody else can assign
+// one, not even to themselves, and an administrator cannot demote
+// themselves.
+func TestAdministratorAssignsRoles(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	var r api.Request
+	call(t, base, "token-owner", "POST", "/v1/requests", routeBodies["POST /v1/requests"], &r)
+	status := "/v1/requests/" + r.ID + "/status"
+	post := func(token string) int {
+		return statusOnly(t, base, token, "POST", status, routeBodies["POST /v1/requests/{id}/status"])
+	}
+	if code := post("token-assigned"); code != http.StatusForbidden {
+		t.Fatalf("before the assignment: %d, want 403", code)
+	}
+	self := api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleAdministrator}
+	for _, token := range []string{"token-assigned", "token-clerk", "token-owner"} {
+		if code := statusOnly(t, base, token, "POST", "/v1/admin/roles", self); code != http.StatusForbidden {
+			t.Errorf("%s makes LV/LV/999999-99999 an administrator: %d, want 403", token, code)
+		}
+	}
+	var a api.RoleAssignment
+	if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"}, &a); code != 200 || a.AssignedBy != "LV/LV/050580-12121" || a.AssignedAt.IsZero() {
+		t.Fatalf("assign: %d %+v", code, a)
+	}
+	if code := post("token-assigned"); code != http.StatusNotFound {
+		t.Fatalf("a clerk of the tax office (LV-VID) posts on a birth-certificate request: %d, want 404", code)
+	}
+	var desk api.RequestList
+	if call(t, base, "token-assigned", "GET", "/v1/requests", nil, &desk); desk.Count != 0 {
+		t.Fatalf("the tax office's clerk lists %d requests of the civil registry", desk.Count)
+	}
+	if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-DZS"}, &a); code != 200 {
+		t.Fatalf("moving the clerk to the civil registry: %d", code)
+	}
+	if code := post("token-assigned"); code != http.StatusOK {
+		t.Fatalf("after the assignment to LV-DZS the clerk posts: %d, want 200", code)
+	}
+	if call(t, base, "token-assigned", "GET", "/v1/requests", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
+		t.Fatalf("the civil registry's clerk lists %+v", desk)
+	}
+	var list api.RoleList
+	if code := call(t, base, "token-admin", "GET", "/v1/admin/roles", nil, &list); code != 200 || list.Count != 1 || list.Roles[0].Institution != "LV-DZS" {
+		t.Fatalf("list: %d %+v", code, list)
+	}
+	bad := map[string]api.RoleAssignment{
+		"clerk without institution":    {Subject: "LV/LV/1", Role: api.RoleClerk},
+		"unknown role":                 {Subject: "LV/LV/1", Role: "king"},
+		"no subject":                   {Role: api.RoleAdministrator},
+		"administrator with institute": {Subject: "LV/LV/1", Role: api.RoleAdministrator, Institution: "X"},
+		"demoting oneself":             {Subject: "LV/LV/050580-12121", Role: api.RoleClerk, Institution: "X"},
+	}
+	for name, in := range bad {
+		if code := statusOnly(t, base, "token-admin", "POST", "/v1/admin/roles", in); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", name, code)
+		}
+	}
+	if code := statusOnly(t, base, "token-admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/050580-12121"}); code != http.StatusBadRequest {
+		t.Errorf("removing one's own role: %d, want 400", code)
+	}
+	if code := statusOnly(t, base, "token-admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/999999-99999"}); code != http.StatusOK {
+		t.Fatalf("remove: %d", code)
+	}
+	if code := post("token-assigned"); code != http.StatusForbidden {
+		t.Fatalf("after removal: %d, want 403", code)
+	}
+	if code := statusOnly(t, base, "token-admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/999999-99999"}); code != http.StatusNotFound {
+		t.Errorf("removing again: %d, want 404", code)
+	}
+}
