@@ -56,6 +56,7 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/services":                        {200, 200, 200, 200, 200, 200},
 	"GET /v1/services/{id}":                   {200, 200, 200, 200, 200, 200},
 	"GET /v1/facets":                          {200, 200, 200, 200, 200, 200},
+	"GET /v1/evidence-countries":              {200, 200, 200, 200, 200, 200},
 	"POST /v1/requests":                       {401, 201, 201, 201, 201, 201},
 	"GET /v1/requests":                        {401, 200, 200, 200, 200, 200},
 	"GET /v1/requests/{id}":                   {401, 200, 404, 200, 404, 404},
@@ -88,6 +89,11 @@ var routeBodies = map[string]any{
 	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
 	"POST /v1/admin/roles":                    api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"},
 	"POST /v1/admin/roles/remove":             api.RoleRemoval{Subject: "LV/LV/999999-99999"},
+}
+
+// routeQueries are the query strings of routes that need one.
+var routeQueries = map[string]string{
+	"GET /v1/evidence-countries": "?requirement=" + proofOfBirth,
 }
 
 // statusOnly calls the API and returns the status code without reading
@@ -163,7 +169,7 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 				path = "/v1/services/lv-birth-certificate"
 			}
 			row := got[rt]
-			row[who] = statusOnly(t, base, callerTokens[who], method, path, routeBodies[rt])
+			row[who] = statusOnly(t, base, callerTokens[who], method, path+routeQueries[rt], routeBodies[rt])
 			got[rt] = row
 		}
 		if want, ok := routeAccess[rt]; ok && got[rt] != want {
