@@ -40,6 +40,11 @@ type Sender struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
+	// Observe, if set, is called with every submission the sender accepts
+	// (a test hook: conformance tests collect the EDM payloads of whole
+	// exchanges with it). It must not keep sub past the call; its payloads
+	// may be opened.
+	Observe func(sub *Submission)
 
 	mu       sync.Mutex
 	inflight map[string]bool
@@ -150,6 +155,9 @@ func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, er
 	pm, err := s.Config.Find(sub.Service, sub.Action, sub.To)
 	if err != nil {
 		return nil, fmt.Errorf("sender: %w", err)
+	}
+	if s.Observe != nil {
+		s.Observe(sub)
 	}
 	rec := &outboxRecord{
 		MessageID: sub.MessageID, ConversationID: sub.ConversationID, RefToMessageID: sub.RefToMessageID,

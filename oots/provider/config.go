@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
@@ -48,8 +49,10 @@ type Config struct {
 	// Client posts our answers (nil: as4.NewHTTPClient(nil)).
 	Client *http.Client
 	// Logger defaults to slog.Default; Now to time.Now (preview clock).
-	Logger *slog.Logger
-	Now    func() time.Time
+	// ObserveSend is the AS4 sender's test hook (as4.Sender.Observe).
+	ObserveSend func(*as4.Submission)
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // withDefaults checks c and fills its optional fields.

@@ -91,6 +91,7 @@ func New(cfg Config) (*Provider, error) {
 	p.sender = &as4.Sender{
 		Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 		Outbox: db, Dir: filepath.Join(cfg.Dir, "outbox"), Client: cfg.Client, Logger: cfg.Logger,
+		Observe: cfg.ObserveSend,
 	}
 	self, _ := cfg.PModes.Party(cfg.PModes.Self)
 	n := max(len(self.Endpoints), minListeners)

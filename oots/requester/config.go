@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 )
@@ -51,8 +52,10 @@ type Config struct {
 	// Client posts our requests (nil: as4.NewHTTPClient(nil)).
 	Client *http.Client
 	// Logger defaults to slog.Default; Now to time.Now.
-	Logger *slog.Logger
-	Now    func() time.Time
+	// ObserveSend is the AS4 sender's test hook (as4.Sender.Observe).
+	ObserveSend func(*as4.Submission)
+	Logger      *slog.Logger
+	Now         func() time.Time
 }
 
 // check validates cfg and fills the defaults.

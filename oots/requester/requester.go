@@ -59,7 +59,7 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 	r.sender = &as4.Sender{
 		Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 		Outbox: db, Dir: filepath.Join(cfg.Dir, "outbox"), Client: cfg.Client,
-		Logger: cfg.Logger, Now: cfg.Now,
+		Logger: cfg.Logger, Now: cfg.Now, Observe: cfg.ObserveSend,
 	}
 	self, _ := cfg.PModes.Party(cfg.PModes.Self) // checked in cfg.check
 	for range self.Endpoints {

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/edm"
 	"github.com/vienreiz/vienreiz/oots/requester"
@@ -33,9 +34,41 @@ type world struct {
 	// posts keeps the bodies and Content-Types requester listener 1 served.
 	mu    sync.Mutex
 	posts []post
+	// wire holds every EDM payload either side's AS4 sender accepted.
+	wire []wireMsg
 	// fail, when > 0, makes OnAnswer fail that many more times.
 	fail  atomic.Int32
 	calls atomic.Int32
+}
+
+// wireMsg is an EDM payload as an AS4 sender took it.
+type wireMsg struct {
+	action string
+	props  []as4.Property
+	body   []byte
+}
+
+// observe is the senders' test hook: it keeps the EDM payload.
+func (w *world) observe(sub *as4.Submission) {
+	for _, p := range sub.Payloads {
+		if p.MimeType != as4.MimeEbRS {
+			continue
+		}
+		rc, err := p.Open()
+		if err != nil {
+			w.t.Errorf("wire capture: %v", err)
+			return
+		}
+		body, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			w.t.Errorf("wire capture: %v", err)
+			return
+		}
+		w.mu.Lock()
+		w.wire = append(w.wire, wireMsg{action: sub.Action, props: sub.Properties, body: body})
+		w.mu.Unlock()
+	}
 }
 
 // post is one raw AS4 message as received.
@@ -56,7 +89,7 @@ func newWorld(t testing.TB) *world {
 	n, err := demonode.Start(context.Background(), demonode.Options{
 		Dir: t.TempDir(), OnAnswer: w.onAnswer, Logger: quiet(),
 		ResendInterval: 500 * time.Millisecond, RequesterResend: 300 * time.Millisecond,
-		Intercept: w.intercept,
+		Intercept: w.intercept, ObserveSend: w.observe,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/provider"
@@ -51,6 +52,8 @@ type Options struct {
 	// Intercept, if set, wraps each AS4 listener (index 0 is the primary)
 	// before it is served: tests use it to take an access point down.
 	Intercept func(side Side, index int, h http.Handler) http.Handler
+	// ObserveSend is given to both sides' AS4 senders (as4.Sender.Observe).
+	ObserveSend func(*as4.Submission)
 	// Logger defaults to slog.Default.
 	Logger *slog.Logger
 }
@@ -132,6 +135,7 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 		PModes: provSide.Config, Identity: provSide.Identity, Trust: provSide.Trust,
 		Directory: opts.Directory, Dir: filepath.Join(opts.Dir, "provider"), PreviewURL: n.PreviewURL,
 		PreviewTTL: opts.PreviewTTL, ResendInterval: opts.ResendInterval, Logger: opts.Logger.With("side", "provider"),
+		ObserveSend: opts.ObserveSend,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demonode: provider: %w", err)
@@ -169,6 +173,7 @@ func (n *Node) startRequester(ctx context.Context) (r *requester.Requester, done
 		PModes: n.reqSide.Config, Identity: n.reqSide.Identity, Trust: n.reqSide.Trust,
 		Dir: filepath.Join(n.opts.Dir, "requester"), OnAnswer: n.opts.OnAnswer, DefaultParty: ProviderParty,
 		ResendInterval: n.opts.RequesterResend, Logger: n.opts.Logger.With("side", "requester"),
+		ObserveSend: n.opts.ObserveSend,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("demonode: requester: %w", err)
