@@ -33,14 +33,17 @@ func TestEnsurePackagesWaitsForTheDpkgLock(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lock.Close()
+	fd := lock.Fd() // read once: the releasing goroutine must not race Close
 	hold := syscall.Flock_t{Type: syscall.F_WRLCK}
-	if err := syscall.FcntlFlock(lock.Fd(), syscall.F_SETLKW, &hold); err != nil {
+	if err := syscall.FcntlFlock(fd, syscall.F_SETLKW, &hold); err != nil {
 		t.Fatal(err)
 	}
-	release := time.AfterFunc(3*time.Second, func() {
-		_ = syscall.FcntlFlock(lock.Fd(), syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_UNLCK})
+	released := make(chan struct{})
+	time.AfterFunc(3*time.Second, func() {
+		defer close(released)
+		_ = syscall.FcntlFlock(fd, syscall.F_SETLK, &syscall.Flock_t{Type: syscall.F_UNLCK})
 	})
-	defer release.Stop()
+	defer func() { <-released }() // before lock.Close
 
 	out, err := exec.Command("./ensure-packages.sh", pkg).CombinedOutput()
 	if err != nil {

@@ -78,9 +78,12 @@ const (
 	AnchorKeyFile = "ledger-checkpoint.key"
 )
 
-// OpenAnchor opens the anchor in dir, creating its signing key (0600) on
-// first use.
+// OpenAnchor opens the anchor in dir, creating the folder (0700) and its
+// signing key (0600) on first use.
 func OpenAnchor(dir string) (*Anchor, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("ledger: anchor folder: %w", err)
+	}
 	keyPath := filepath.Join(dir, AnchorKeyFile)
 	seed, err := os.ReadFile(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
