@@ -113,8 +113,12 @@ type Preview struct {
 	Title    string         `json:"title"`
 	Provider string         `json:"provider"`
 	Fields   []PreviewField `json:"fields"`
-	Expires  time.Time      `json:"expires"`
-	Decision string         `json:"decision,omitempty"` // approve or refuse, once decided
+	// Language is the language of the provider's texts (ISO 639-1);
+	// Languages are those it offers.
+	Language  string    `json:"language,omitempty"`
+	Languages []string  `json:"languages,omitempty"`
+	Expires   time.Time `json:"expires"`
+	Decision  string    `json:"decision,omitempty"` // approve or refuse, once decided
 }
 
 // PreviewField is one line of previewed evidence.
@@ -165,10 +169,13 @@ type EvidenceType struct {
 
 // Provider is the evidence provider the Data Service Directory named.
 type Provider struct {
-	ID         string `json:"id"`
-	Name       string `json:"name"`
-	PartyID    string `json:"party_id"`
-	EDMVersion string `json:"edm_version"`
+	ID   string `json:"id"`
+	Name string `json:"name"` // in English
+	// Names holds the name in every language the directory gives, by
+	// upper-case language code (EN, LV).
+	Names      map[string]string `json:"names,omitempty"`
+	PartyID    string            `json:"party_id"`
+	EDMVersion string            `json:"edm_version"`
 }
 
 // Question is an attribute the Data Service Directory needs from the user

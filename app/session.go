@@ -81,6 +81,12 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Connection: NewConnection(),
 	}
 	s.Catalogue.conn, s.Requests.conn = s.Connection, s.Connection
+	// The service gives texts of others (a provider's preview) in the
+	// user's language where they are offered.
+	if l, ok := svc.(interface{ SetLanguage(code string) }); ok {
+		l.SetLanguage(s.Language.Code())
+		s.Language.OnChange(l.SetLanguage)
+	}
 	s.Requests.OnRefresh = s.Wallet.Update
 	s.Inbox.ServiceNames = s.serviceNames
 	s.Inbox.OnEvent = func(api.Event) {

@@ -50,6 +50,11 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
+// SetLanguage asks the service for texts in language (ISO 639-1, e.g.
+// "lv") where it can give them, such as a provider's preview; it sends
+// Accept-Language with every call.
+func (c *Client) SetLanguage(code string) { c.r.SetHeader("Accept-Language", code) }
+
 // Client calls one exchange service.
 type Client struct {
 	r       *resty.Client

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -17,7 +18,7 @@ import (
 // the Evidence Broker knows the evidence.
 func TestEvidenceCountriesAreThoseTheBrokerKnows(t *testing.T) {
 	ctx := context.Background()
-	srv, err := exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := exchange.Start(ctx, exchange.Config{Network: demonet.Embedded{}, DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

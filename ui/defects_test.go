@@ -166,3 +166,71 @@ func TestCountryPickerOffersOnlyKnownCountries(t *testing.T) {
 	test.Tap(start)
 	eventually(t, "the new request", func() bool { return s.Requests.List.Length() == 1 })
 }
+
+// previewPage takes a birth-certificate request from country to its
+// preview through the session and opens its page in the window.
+func previewPage(t *testing.T, w fyne.Window, s *app.Session, country string) string {
+	t.Helper()
+	ctx := context.Background()
+	req := startRequest(t, s, "lv-birth-certificate", country)
+	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitRequest(t, s, req.ID, "preview_required")
+	if _, err := s.Requests.OpenPreview(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	return labels(w.Content())
+}
+
+// TestLatvianPreviewIsInLatvian (defect 3): in Latvian the preview's title
+// and field names, the provider's name and the legal basis were English
+// although Latvia's office offers Latvian.
+func TestLatvianPreviewIsInLatvian(t *testing.T) {
+	w, s := newApp(t, "lv")
+	text := previewPage(t, w, s, "LV")
+	for _, want := range []string{"Izziņa no dzimšanas reģistra", "Uzvārds", "Dzimšanas datums", "Pilsonības un migrācijas lietu pārvalde (demo)", "Apstiprināt un nosūtīt"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Latvian preview lacks %q:\n%s", want, text)
+		}
+	}
+	for _, leak := range []string{"Family name", "Date of birth", "Office of Citizenship", "Extract from the register", "Regulation (EU)", "(Select one)"} {
+		if strings.Contains(text, leak) {
+			t.Errorf("the Latvian preview shows English %q", leak)
+		}
+	}
+	if strings.Contains(text, "netiek piedāvāta") {
+		t.Error("the page says Latvian is not offered, but it is")
+	}
+}
+
+// TestPreviewSaysWhenTheUsersLanguageIsNotOffered (defect 3): Estonia's
+// register gives its texts in Estonian and English only; a Latvian user
+// is told so instead of silently reading English.
+func TestPreviewSaysWhenTheUsersLanguageIsNotOffered(t *testing.T) {
+	w, s := newApp(t, "lv")
+	text := previewPage(t, w, s, "EE")
+	if !strings.Contains(text, "netiek piedāvāta") || !strings.Contains(text, "English") {
+		t.Fatalf("the page does not say Latvian is not offered:\n%s", text)
+	}
+}
+
+// TestConfirmButtonsSpeakTheUsersLanguage (defect 3): the cancel
+// question's buttons were Fyne's English "Yes" and "No".
+func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
+	w, s := newApp(t, "lv")
+	req := startRequest(t, s, "lv-ehic", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	tapButton(t, w, "Atsaukt pieprasījumu")
+	var texts []string
+	for _, b := range find[*widget.Button](w.Canvas().Overlays().Top()) {
+		texts = append(texts, b.Text)
+	}
+	got := strings.Join(texts, ",")
+	if strings.Contains(got, "Yes") || strings.Contains(got, "No") || !strings.Contains(got, "Atpakaļ") {
+		t.Fatalf("confirm buttons: %s", got)
+	}
+}

@@ -109,3 +109,16 @@ func newBanner(s *app.Session) fyne.CanvasObject {
 	}))
 	return box
 }
+
+// confirm asks a yes-or-no question in the user's language: yes names
+// the action (e.g. "Cancel the request"), the other button goes back.
+func confirm(win fyne.Window, title, message, yes string, onYes func()) {
+	d := dialog.NewConfirm(title, message, func(ok bool) {
+		if ok {
+			onYes()
+		}
+	}, win)
+	d.SetConfirmText(yes)
+	d.SetDismissText(lang.L("request.new_back"))
+	d.Show()
+}

@@ -4,12 +4,12 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -17,6 +17,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // callTimeout bounds one call to the exchange service from the UI.
@@ -43,11 +44,14 @@ type RequestsScreen struct {
 	// OpenService, when set, shows a catalogue service's page: the
 	// services a delivered document also serves lead there.
 	OpenService func(id string)
+
+	mu       sync.Mutex
+	services map[string]*catalogue.Service // fetched once, by id
 }
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win}
+	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = widget.NewListWithData(model.List, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
@@ -99,22 +103,47 @@ func (r *RequestsScreen) Open(id string) {
 		if err != nil {
 			return // the model shows the problem
 		}
-		fyne.Do(func() {
-			r.show(req, true)
-			r.follow(req)
-		})
+		r.present(ctx, req, true)
 	})
+}
+
+// present shows req's page (see show) with the service it serves, which
+// it fetches first; it runs in the background.
+func (r *RequestsScreen) present(ctx context.Context, req *api.Request, open bool) {
+	svc := r.service(ctx, req.ServiceID)
+	fyne.Do(func() {
+		r.show(req, svc, open)
+		r.follow(req)
+	})
+}
+
+// service fetches the catalogue service with id once; nil when it cannot.
+func (r *RequestsScreen) service(ctx context.Context, id string) *catalogue.Service {
+	r.mu.Lock()
+	svc, ok := r.services[id]
+	r.mu.Unlock()
+	if ok {
+		return svc
+	}
+	svc, err := r.sess.Catalogue.Service(ctx, id)
+	if err != nil {
+		return nil
+	}
+	r.mu.Lock()
+	r.services[id] = svc
+	r.mu.Unlock()
+	return svc
 }
 
 // show puts the page of req above the list: as the only page when open
 // is set (a request opened from anywhere does not pile up behind the
 // next), else in place of the current page (the same request redrawn).
-func (r *RequestsScreen) show(req *api.Request, open bool) {
+func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open bool) {
 	if open {
-		r.nav.Open(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
+		r.nav.Open(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
 		return
 	}
-	r.nav.Replace(r.page(req), evidenceTitle(*req, r.sess.Language.Code()))
+	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
 }
 
 // waitingStates are the states in which the next step is the provider's.
@@ -137,7 +166,9 @@ func (r *RequestsScreen) follow(req *api.Request) {
 			}
 			if next.State != req.State {
 				_ = r.sess.Requests.Refresh(context.Background())
-				fyne.Do(func() { r.show(next, false) })
+				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+				defer cancel()
+				r.present(ctx, next, false)
 				return
 			}
 		}
@@ -150,25 +181,27 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
 		req, err := change(ctx)
-		fyne.Do(func() {
-			if err != nil {
-				showProblem(r.win, app.ProblemOf(err))
-				return
-			}
-			r.show(req, false)
-			r.follow(req)
-		})
+		if err != nil {
+			fyne.Do(func() { showProblem(r.win, app.ProblemOf(err)) })
+			return
+		}
+		r.present(ctx, req, false)
 	})
 }
 
 // page is the request's page: facts, the next step and the timeline.
-func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
-	facts := widget.NewForm(
+func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
+	code := r.sess.Language.Code()
+	facts := widget.NewForm()
+	if svc != nil {
+		facts.Append(lang.L("request.service"), wrapped(svc.Name.In(code)))
+	}
+	facts.Items = append(facts.Items,
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(req.Country))),
 	)
 	if req.Provider != nil {
-		facts.Append(lang.L("detail.provider"), wrapped(req.Provider.Name))
+		facts.Append(lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
 	}
 	if req.ExpectedBy != nil {
 		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
@@ -183,7 +216,7 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 		facts.Append(lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
 	}
 	box := container.NewVBox(facts)
-	if step := r.nextStep(req); step != nil {
+	if step := r.nextStep(req, svc); step != nil {
 		box.Add(step)
 	}
 	var scroll *container.Scroll
@@ -205,11 +238,9 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 	}
 	if slices.Contains(openStates, req.State) {
 		cancel := widget.NewButtonWithIcon(lang.L("request.cancel"), theme.CancelIcon(), func() {
-			dialog.ShowConfirm(lang.L("request.cancel"), lang.L("request.cancel_confirm"), func(ok bool) {
-				if ok {
-					r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Cancel(ctx, req.ID) })
-				}
-			}, r.win)
+			confirm(r.win, lang.L("request.cancel"), lang.L("request.cancel_confirm"), lang.L("request.cancel_yes"), func() {
+				r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Cancel(ctx, req.ID) })
+			})
 		})
 		cancel.Importance = widget.DangerImportance
 		box.Add(cancel)
@@ -220,7 +251,7 @@ func (r *RequestsScreen) page(req *api.Request) fyne.CanvasObject {
 
 // nextStep is what the user can do now: answer the directory's questions
 // or give the explicit request; nil when the next step is not theirs.
-func (r *RequestsScreen) nextStep(req *api.Request) fyne.CanvasObject {
+func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
 	switch {
 	case req.State == "needs_attributes":
 		form := widget.NewForm()
@@ -228,6 +259,7 @@ func (r *RequestsScreen) nextStep(req *api.Request) fyne.CanvasObject {
 		for _, q := range req.Questions {
 			if len(q.Values) > 0 {
 				sel := widget.NewSelect(q.Values, nil)
+				sel.PlaceHolder = lang.L("select.placeholder")
 				answers[q.Name] = func() string { return sel.Selected }
 				form.Append(q.Description, sel)
 				continue
@@ -248,13 +280,14 @@ func (r *RequestsScreen) nextStep(req *api.Request) fyne.CanvasObject {
 		}
 		return widget.NewCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
 	case req.State == "ready" && !hasEvent(req, "explicit_request_given"):
-		provider := ""
-		if req.Provider != nil {
-			provider = req.Provider.Name
+		provider := providerName(req.Provider, r.sess.Language.Code())
+		legal := req.LegalBasis
+		if svc != nil {
+			legal = svc.LegalBasis.In(r.sess.Language.Code())
 		}
 		text := lang.L("request.explicit_body", map[string]any{
 			"Evidence": evidenceTitle(*req, r.sess.Language.Code()), "Provider": provider,
-			"Country": countryName(req.Country), "LegalBasis": req.LegalBasis,
+			"Country": countryName(req.Country), "LegalBasis": legal,
 		})
 		give := widget.NewButtonWithIcon(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) {
@@ -299,13 +332,23 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	})
 	approve.Importance = widget.HighImportance
 	refuse := widget.NewButtonWithIcon(lang.L("request.preview_refuse"), theme.CancelIcon(), func() {
-		dialog.ShowConfirm(lang.L("request.preview_refuse"), lang.L("request.preview_refuse_confirm"), func(ok bool) {
-			if ok {
-				r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, false) })
-			}
-		}, r.win)
+		confirm(r.win, lang.L("request.preview_refuse"), lang.L("request.preview_refuse_confirm"), lang.L("request.preview_refuse"), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, false) })
+		})
 	})
-	return widget.NewCard(req.Preview.Title, req.Preview.Provider, container.NewVBox(form, container.NewHBox(approve, refuse)))
+	box := container.NewVBox(form, container.NewHBox(approve, refuse))
+	if code := r.sess.Language.Code(); req.Preview.Language != "" && req.Preview.Language != code {
+		// The provider does not offer the user's language: say so.
+		note := wrapped(lang.L("request.preview_language", map[string]any{
+			"Language": lang.X("language."+req.Preview.Language, req.Preview.Language),
+			"Wanted":   lang.L("language." + code),
+		}))
+		note.Importance = widget.WarningImportance
+		box.Objects = append([]fyne.CanvasObject{note}, box.Objects...)
+	}
+	title := wrapped(req.Preview.Title)
+	title.TextStyle = fyne.TextStyle{Bold: true}
+	return widget.NewCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
 }
 
 func hasEvent(req *api.Request, event string) bool {
@@ -383,4 +426,16 @@ func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasOb
 		wrapped(lang.L("request.offered_body")),
 		buttons,
 	)
+}
+
+// providerName names the provider in the user's language where the
+// directory gives it, else in English.
+func providerName(p *api.Provider, code string) string {
+	if p == nil {
+		return ""
+	}
+	if n := p.Names[strings.ToUpper(code)]; n != "" {
+		return n
+	}
+	return p.Name
 }

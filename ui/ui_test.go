@@ -103,7 +103,8 @@ func servicesScreen(t *testing.T, w fyne.Window) *ServicesScreen {
 	return screens[0]
 }
 
-// labels returns the visible texts of labels and card titles under root.
+// labels returns the visible texts of labels, card titles, form items and
+// buttons under root.
 func labels(root fyne.CanvasObject) string {
 	var b strings.Builder
 	for _, l := range find[*widget.Label](root) {
@@ -112,6 +113,14 @@ func labels(root fyne.CanvasObject) string {
 	}
 	for _, c := range find[*widget.Card](root) {
 		b.WriteString(c.Title + "\n" + c.Subtitle + "\n")
+	}
+	for _, f := range find[*widget.Form](root) {
+		for _, it := range f.Items {
+			b.WriteString(it.Text + "\n")
+		}
+	}
+	for _, bt := range find[*widget.Button](root) {
+		b.WriteString(bt.Text + "\n")
 	}
 	return b.String()
 }

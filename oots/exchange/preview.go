@@ -28,15 +28,18 @@ type previewView struct {
 		Source     string `json:"source"`
 		LegalBasis string `json:"legalBasis"`
 	} `json:"fields"`
-	DecisionURL string `json:"decisionUrl"`
+	Language    string   `json:"language"`
+	Languages   []string `json:"languages"`
+	DecisionURL string   `json:"decisionUrl"`
 }
 
 // Preview fetches the evidence from the provider's preview space for who
 // and keeps it on the request so the app can show it field by field
 // before who decides. The preview space shows it again until the
 // decision, so a fetch cut off by a crash is simply repeated; of calls at
-// the same time, the first stored wins and all answer with it.
-func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.Request, error) {
+// the same time, the first stored wins and all answer with it. The texts
+// come in language (ISO 639-1) when the provider offers it.
+func (q *Requests) Preview(ctx context.Context, who Principal, id, language string) (*api.Request, error) {
 	var out *api.Request
 	err := retryOnConflict(func() error {
 		rec, doc, err := q.load(ctx, who, id)
@@ -44,7 +47,7 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.
 			return err
 		}
 		if doc.View.Preview == nil {
-			if err := q.fetchPreview(ctx, who, rec, doc); err != nil {
+			if err := q.fetchPreview(ctx, who, rec, doc, language); err != nil {
 				return err
 			}
 		}
@@ -56,12 +59,12 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id string) (*api.
 
 // fetchPreview asks the provider's preview space for the evidence of the
 // request and stores it with the request.
-func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc) error {
+func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.RequestRecord, doc *requestDoc, language string) error {
 	if doc.Lifecycle.State != lifecycle.PreviewRequired {
 		return &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: "preview", Reason: "no preview is waiting"}
 	}
 	var v previewView
-	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": who.Subject}, &v); err != nil {
+	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": who.Subject, "language": language}, &v); err != nil {
 		return err
 	}
 	loc, err := url.Parse(doc.Lifecycle.PreviewLocation)
@@ -72,7 +75,7 @@ func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.R
 	if err != nil || decision.Host != loc.Host || decision.Scheme != "https" {
 		return fmt.Errorf("preview space of request %s: decision URL %q is not on the preview space", rec.ID, v.DecisionURL)
 	}
-	p := &api.Preview{Title: v.Title, Provider: v.Provider}
+	p := &api.Preview{Title: v.Title, Provider: v.Provider, Language: v.Language, Languages: v.Languages}
 	for _, f := range v.Fields {
 		p.Fields = append(p.Fields, api.PreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
 	}

@@ -471,7 +471,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 				doc.Format = t.Distributions[0].Format
 			}
 			v.Provider = &api.Provider{
-				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"),
+				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"), Names: textMap(s.Provider.Names),
 				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion,
 			}
 			v.Questions = nil

@@ -89,7 +89,7 @@ func (a *restAPI) cancelRequest(w http.ResponseWriter, r *http.Request, who Prin
 }
 
 func (a *restAPI) openPreview(w http.ResponseWriter, r *http.Request, who Principal) {
-	out, err := a.reqs.Preview(r.Context(), who, r.PathValue("id"))
+	out, err := a.reqs.Preview(r.Context(), who, r.PathValue("id"), preferredLanguage(r))
 	a.answer(w, r, http.StatusOK, out, err)
 }
 
@@ -193,4 +193,16 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// preferredLanguage is the first language of the call's Accept-Language
+// header as an ISO 639-1 code (e.g. "lv" of "lv-LV,en;q=0.5"), else "".
+func preferredLanguage(r *http.Request) string {
+	first, _, _ := strings.Cut(r.Header.Get("Accept-Language"), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	code, _, _ := strings.Cut(first, "-")
+	if len(code) != 2 {
+		return ""
+	}
+	return strings.ToLower(code)
 }

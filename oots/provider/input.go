@@ -25,6 +25,9 @@ const (
 type input struct {
 	Subject  string `json:"subject"`
 	Decision string `json:"decision,omitempty"`
+	// Language is the language the citizen reads (ISO 639-1, e.g. "lv");
+	// the preview's texts come in it when the provider offers it.
+	Language string `json:"language,omitempty"`
 }
 
 // errInput wraps every refusal of preview space input.
@@ -68,12 +71,17 @@ func parseInput(contentType string, body []byte, needDecision bool) (input, erro
 				in.Subject = v[0]
 			case "decision":
 				in.Decision = v[0]
+			case "language":
+				in.Language = v[0]
 			default:
 				return in, fmt.Errorf("%w: unknown form field %q", errInput, k)
 			}
 		}
 	default:
 		return in, fmt.Errorf("%w: Content-Type %q (want a form or JSON)", errInput, mt)
+	}
+	if in.Language != "" && !languageRE.MatchString(in.Language) {
+		return in, fmt.Errorf("%w: language %q is not an ISO 639-1 code", errInput, in.Language)
 	}
 	in.Subject = strings.TrimSpace(in.Subject)
 	if err := checkSubject(in.Subject); err != nil {

@@ -17,11 +17,15 @@ import (
 
 // View is the JSON view of a preview the app renders field by field.
 type View struct {
-	Title       string    `json:"title"`
-	Provider    string    `json:"provider"`
-	Requester   string    `json:"requester"`
-	Format      string    `json:"format"`
-	Fields      []Field   `json:"fields"`
+	Title     string  `json:"title"`
+	Provider  string  `json:"provider"`
+	Requester string  `json:"requester"`
+	Format    string  `json:"format"`
+	Fields    []Field `json:"fields"`
+	// Language is the language of the texts (lower case, e.g. "lv");
+	// Languages are those the provider offers.
+	Language    string    `json:"language"`
+	Languages   []string  `json:"languages"`
 	Expires     time.Time `json:"expires"`
 	DecisionURL string    `json:"decisionUrl"`
 }
@@ -125,6 +129,7 @@ func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 		Format: doc.Format, Fields: doc.Fields, Expires: pv.Expires.UTC(),
 		DecisionURL: strings.TrimSuffix(r.URL.Path, "/view") + "/decision",
 	}
+	localize(&v, o, svc, in.Language)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, v)
 		return
