@@ -206,17 +206,6 @@ func TestLatvianPreviewIsInLatvian(t *testing.T) {
 	}
 }
 
-// TestPreviewSaysWhenTheUsersLanguageIsNotOffered (defect 3): Estonia's
-// register gives its texts in Estonian and English only; a Latvian user
-// is told so instead of silently reading English.
-func TestPreviewSaysWhenTheUsersLanguageIsNotOffered(t *testing.T) {
-	w, s := newApp(t, "lv")
-	text := previewPage(t, w, s, "EE")
-	if !strings.Contains(text, "netiek piedāvāta") || !strings.Contains(text, "English") {
-		t.Fatalf("the page does not say Latvian is not offered:\n%s", text)
-	}
-}
-
 // TestConfirmButtonsSpeakTheUsersLanguage (defect 3): the cancel
 // question's buttons were Fyne's English "Yes" and "No".
 func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {

@@ -337,12 +337,8 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 		})
 	})
 	box := container.NewVBox(form, container.NewHBox(approve, refuse))
-	if code := r.sess.Language.Code(); req.Preview.Language != "" && req.Preview.Language != code {
-		// The provider does not offer the user's language: say so.
-		note := wrapped(lang.L("request.preview_language", map[string]any{
-			"Language": lang.X("language."+req.Preview.Language, req.Preview.Language),
-			"Wanted":   lang.L("language." + code),
-		}))
+	if text := app.PreviewLanguageNote(req.Preview, r.sess.Language.Code()); text != "" {
+		note := wrapped(text)
 		note.Importance = widget.WarningImportance
 		box.Objects = append([]fyne.CanvasObject{note}, box.Objects...)
 	}
