@@ -40,6 +40,7 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		Subject: requester.Person{
 			Identifier: doc.Subject.Subject, GivenName: doc.Subject.GivenName,
 			FamilyName: doc.Subject.FamilyName, DateOfBirth: doc.Subject.DateOfBirth,
+			LevelOfAssurance: doc.Subject.LevelOfAssurance,
 		},
 		Requester:       q.requesterOf(doc),
 		PreviewLocation: previewLocation,

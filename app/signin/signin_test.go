@@ -1,0 +1,143 @@
+package signin_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/app/signin"
+	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/identity/devidp"
+	"github.com/vienreiz/vienreiz/identity/devidp/devidptest"
+	"github.com/vienreiz/vienreiz/platforms/secrets"
+)
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func startIdP(t *testing.T) *devidp.Server {
+	t.Helper()
+	idp, err := devidp.Start(context.Background(), devidp.Options{Log: quiet()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close(context.Background()) })
+	return idp
+}
+
+// TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere: the
+// desktop flow (loopback redirect, PKCE) against the development provider;
+// the refresh token goes to the secret store (here its encrypted file), a
+// new client resumes from it, a step-up signs in again at High, and
+// signing out everywhere ends both.
+func TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere(t *testing.T) {
+	ctx := context.Background()
+	idp := startIdP(t)
+	store, err := secrets.OpenFile(filepath.Join(t.TempDir(), "secrets.json"), "4321")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := signin.New(ctx, idp.Provider(), store, devidptest.Browser(ctx, "mari", ""), quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resume(ctx); !errors.Is(err, signin.ErrNoSession) {
+		t.Fatalf("Resume before any sign-in: %v, want ErrNoSession", err)
+	}
+	s, err := c.SignIn(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := signin.Person{Identifier: "EE/EE/48504152718", GivenName: "Mari", FamilyName: "Tamm", DateOfBirth: "1985-04-15", Level: identity.LevelSubstantial}
+	if s.Person != want {
+		t.Fatalf("signed in as %+v, want %+v", s.Person, want)
+	}
+	access, err := s.AccessToken()
+	if err != nil || access == "" {
+		t.Fatalf("access token: %q, %v", access, err)
+	}
+	kept, err := store.Get("oidc/refresh-token")
+	if err != nil || kept == "" {
+		t.Fatalf("no refresh token kept: %v", err)
+	}
+
+	// "Restart": a new client with the same store resumes the session.
+	again, err := signin.New(ctx, idp.Provider(), store, func(string) error {
+		t.Error("resuming opened the browser")
+		return nil
+	}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := again.Resume(ctx)
+	if err != nil {
+		t.Fatalf("resume: %v", err)
+	}
+	if resumed.Person.Identifier != want.Identifier {
+		t.Errorf("resumed as %+v", resumed.Person)
+	}
+	if rotated, _ := store.Get("oidc/refresh-token"); rotated == kept {
+		t.Error("the refresh token was not rotated on use")
+	}
+
+	// Step-up: the same person signs in again at High.
+	c.OpenBrowser = devidptest.Browser(ctx, "mari", identity.LevelHigh)
+	high, err := c.SignIn(ctx, identity.LevelHigh)
+	if err != nil || high.Person.Level != identity.LevelHigh {
+		t.Fatalf("step-up: %+v, %v", high, err)
+	}
+
+	if err := high.SignOut(ctx, true); err != nil {
+		t.Fatalf("sign out everywhere: %v", err)
+	}
+	if _, err := store.Get("oidc/refresh-token"); !errors.Is(err, secrets.ErrNotFound) {
+		t.Errorf("refresh token still kept after signing out: %v", err)
+	}
+	if _, err := high.AccessToken(); err == nil {
+		t.Error("a signed-out session still gives access tokens")
+	}
+	// The other device's session (resumed) ended too: its refresh token is
+	// refused.
+	if err := store.Set("oidc/refresh-token", resumedRefresh(t, store, resumed)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.Resume(ctx); !errors.Is(err, signin.ErrNoSession) {
+		t.Errorf("the other session after signing out everywhere: %v, want ErrNoSession", err)
+	}
+}
+
+// resumedRefresh is the refresh token the resumed session holds.
+func resumedRefresh(t *testing.T, _ secrets.Store, s *signin.Session) string {
+	t.Helper()
+	rt := signin.RefreshTokenOf(s)
+	if rt == "" {
+		t.Fatal("the resumed session holds no refresh token")
+	}
+	return rt
+}
+
+// TestStepUpAboveTheAccountIsRefused: an account whose eID is substantial
+// cannot step up to High.
+func TestStepUpAboveTheAccountIsRefused(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	idp := startIdP(t)
+	store, _ := secrets.OpenFile(filepath.Join(t.TempDir(), "s.json"), "4321")
+	browserErr := make(chan error, 1)
+	browser := devidptest.Browser(ctx, "lukas", identity.LevelHigh)
+	c, err := signin.New(ctx, idp.Provider(), store, func(u string) error {
+		go func() { browserErr <- browser(u); cancel() }()
+		return nil
+	}, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.SignIn(ctx, identity.LevelHigh); err == nil {
+		t.Fatal("signed in at High with a substantial eID")
+	}
+	if err := <-browserErr; err == nil {
+		t.Error("the provider's page accepted level High for lukas")
+	}
+}
