@@ -11,6 +11,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/oots/network"
 )
 
 // ServiceFlags are the settings of the exchange service that the app and
@@ -24,6 +25,8 @@ type ServiceFlags struct {
 	// DemoTokens gives the demo citizen and clerk bearer tokens, as
 	// "citizen=TOKEN,clerk=TOKEN", until sign-in lands.
 	DemoTokens string
+	// Network is the network file (oots/network); empty means the demo.
+	Network string
 	// MemberState is the folder of a demo member state running on its
 	// own, shared by several service processes (demonet.Shared).
 	MemberState string
@@ -56,6 +59,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.IntVar(&f.Limits.ConnsPerHost, "max-conns-per-host", exchange.DefaultLimits.ConnsPerHost, "most API connections from one address (raise it behind a reverse proxy)")
 	fs.IntVar(&f.Limits.StreamsPerPrincipal, "max-streams-per-person", exchange.DefaultLimits.StreamsPerPrincipal, "most event streams one person may hold open (429 beyond)")
 	fs.IntVar(&f.Limits.Streams, "max-streams", exchange.DefaultLimits.Streams, "most event streams open at once (503 beyond)")
+	fs.StringVar(&f.Network, "network", os.Getenv("VIENREIZ_NETWORK"), "network file (TOML, see docs/network.md): run against a real OOTS network; without it the demo network starts (VIENREIZ_NETWORK)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -77,11 +81,22 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
 		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits}
-	network, err := demoNetwork(f.MemberState)
-	if err != nil {
-		return cfg, err
+	if f.Network != "" && f.MemberState != "" {
+		return cfg, fmt.Errorf("-network and -member-state (the demo) exclude each other")
 	}
-	cfg.Network = network
+	if f.Network != "" {
+		n, err := network.Load(f.Network, network.Options{})
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Network = n
+	} else {
+		demo, err := demoNetwork(f.MemberState)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.Network = demo
+	}
 	if _, err := demoTokens(f.DemoTokens); err != nil {
 		return cfg, err
 	}

@@ -51,6 +51,7 @@ func run(args []string, stderr io.Writer) int {
 	var sf platforms.ServiceFlags
 	sf.Register(fs, "127.0.0.1:8080")
 	version := fs.Bool("version", false, "print the version and exit")
+	checkNetwork := fs.String("check-network", "", "read the network `FILE`, print what the service would do with it (parties, endpoints, certificates, P-Modes) and exit: 0 when it is usable, 1 naming every bad field")
 	memberState := fs.Bool("demo-member-state", false, "run only the demo member state (provider, access points, preview space, EB/DSD) in -data-dir, for service processes started with -member-state")
 	answerTo := fs.String("answer-to", os.Getenv("VIENREIZ_ANSWER_TO"), "with -demo-member-state: comma-separated /as4 URLs of the service processes, where answers go, primary first (VIENREIZ_ANSWER_TO)")
 	fs.Usage = func() {
@@ -66,6 +67,9 @@ func run(args []string, stderr io.Writer) int {
 	if *version {
 		fmt.Fprintln(stderr, "vienreiz-server", buildinfo.Version())
 		return 0
+	}
+	if *checkNetwork != "" {
+		return checkNetworkFile(*checkNetwork, os.Stdout, stderr)
 	}
 	log, err := sf.Logger(stderr)
 	if err != nil {
@@ -83,7 +87,7 @@ func run(args []string, stderr io.Writer) int {
 		return runLedgerVerify(ctx, cfg, stderr)
 	}
 	if *memberState {
-		return runMemberState(ctx, cfg.DataDir, *answerTo, log, stderr)
+		return runMemberState(ctx, cfg, *answerTo, log, stderr)
 	}
 	id, err := sf.Identity(ctx, cfg, log)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/vienreiz/vienreiz/internal/servers"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/provider"
@@ -57,7 +58,7 @@ type MemberStateOptions struct {
 type MemberState struct {
 	Info    MemberStateInfo
 	prov    *provider.Provider
-	servers servers
+	servers servers.Group
 }
 
 // StartMemberState listens on four loopback ports (two AS4 listeners, the
@@ -118,7 +119,7 @@ func StartMemberState(ctx context.Context, opts MemberStateOptions) (ms *MemberS
 		if i == 2 { // the preview space
 			tlsConf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 		}
-		ms.servers.serve(lns[i], h, tlsConf, opts.Logger)
+		ms.servers.Serve(lns[i], h, tlsConf, opts.Logger)
 	}
 	lns = nil // owned by the servers now
 	b, _ := json.MarshalIndent(info, "", "  ")
@@ -131,7 +132,7 @@ func StartMemberState(ctx context.Context, opts MemberStateOptions) (ms *MemberS
 // Close stops the listeners and the provider; what its outbox holds is
 // sent by the next start.
 func (ms *MemberState) Close() error {
-	ms.servers.shutdown()
+	ms.servers.Shutdown()
 	if ms.prov != nil {
 		return ms.prov.Close()
 	}

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vienreiz/vienreiz/internal/servers"
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
@@ -74,7 +75,7 @@ type Node struct {
 	opts    Options
 	reqSide demo.Side
 	prov    *provider.Provider
-	servers servers
+	servers servers.Group
 
 	mu      sync.RWMutex
 	req     *requester.Requester
@@ -145,15 +146,15 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 	}
 	for i := range 2 {
 		i := i
-		n.servers.serve(lns[i], n.wrap(SideRequester, i, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.servers.Serve(lns[i], n.wrap(SideRequester, i, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			n.mu.RLock()
 			h := n.req.AS4Handlers()[i]
 			n.mu.RUnlock()
 			h.ServeHTTP(w, r)
 		})), nil, n.opts.Logger)
-		n.servers.serve(lns[2+i], n.wrap(SideProvider, i, n.prov.AS4Handlers()[i]), nil, n.opts.Logger)
+		n.servers.Serve(lns[2+i], n.wrap(SideProvider, i, n.prov.AS4Handlers()[i]), nil, n.opts.Logger)
 	}
-	n.servers.serve(lns[4], n.prov.PreviewHandler(), &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, n.opts.Logger)
+	n.servers.Serve(lns[4], n.prov.PreviewHandler(), &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, n.opts.Logger)
 	lns = nil // owned by the servers now
 	return n, nil
 }
@@ -226,7 +227,7 @@ func (n *Node) Close() error {
 	n.closed = true
 	n.mu.Unlock()
 	var errs []error
-	n.servers.shutdown()
+	n.servers.Shutdown()
 	n.mu.Lock()
 	r, done := n.req, n.running
 	n.mu.Unlock()

@@ -1,0 +1,146 @@
+package network_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
+	"github.com/vienreiz/vienreiz/oots/network"
+	"github.com/vienreiz/vienreiz/oots/network/networktest"
+)
+
+const examplePassword = "example-store-password"
+
+// exampleEnv is the environment the example's password_env names.
+func exampleEnv(k string) string {
+	if k == "VIENREIZ_AP_PASSWORD" {
+		return examplePassword
+	}
+	return ""
+}
+
+// example copies docs/network.example.toml into a folder beside the key
+// files it names, made now by a test CA, and returns the copy's path and
+// the setup.
+func example(t *testing.T) (string, *demo.Setup) {
+	t.Helper()
+	text, err := os.ReadFile("../../docs/network.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE",
+		RequesterEndpoints: []string{"https://ap1.vienreiz.example.lv/as4", "https://ap2.vienreiz.example.lv/as4"},
+		ProviderEndpoints:  []string{"https://ap.oots.example.de/as4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := networktest.WriteSide(filepath.Join(dir, "network-example"), s.Requester, s.PKI, examplePassword); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(dir, "network.toml")
+	if err := os.WriteFile(path, text, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, s
+}
+
+func TestTheExampleLoadsAndDescribesThePlan(t *testing.T) {
+	path, s := example(t)
+	n, err := network.Load(path, network.Options{Getenv: exampleEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.PModes.Self != "LV" || len(n.Identities) != 2 || !n.Identities[1].Cert.Equal(s.Requester.Identity.Cert) {
+		t.Fatalf("loaded self %q with %d identities", n.PModes.Self, len(n.Identities))
+	}
+	self, _ := n.PModes.Party("LV")
+	if strings.Join(self.Endpoints, " ") != "https://ap1.vienreiz.example.lv/as4 https://ap2.vienreiz.example.lv/as4" {
+		t.Errorf("our endpoints are %v, not the access points' URLs", self.Endpoints)
+	}
+	if a := n.Authority(); a.ID != "40003245752" || a.Scheme != "urn:cef.eu:names:identifier:EAS:9939" {
+		t.Errorf("authority %+v", a)
+	}
+	if got := n.Served(); len(got) != 1 || got[0] != 0 {
+		t.Errorf("served access points %v; want [0]", got)
+	}
+	var out bytes.Buffer
+	if err := n.Describe(&out); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`Our party "LV"`, "ap1-riga  https://ap1.vienreiz.example.lv/as4  (served here on 0.0.0.0:8443)",
+		"ap2-valmiera", "served by another process", "subject CN=LV", "issuer CN=" + s.PKI.Issuer.Subject.CommonName,
+		"DE (default partner)", "endpoint 1: https://ap.oots.example.de/as4", "oots-request: LV -> DE", "ExecuteQueryRequest",
+		"https://oots-commons.example.eu", "valid until",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestEveryBadFieldIsNamed(t *testing.T) {
+	path, s := example(t)
+	dir := filepath.Dir(path)
+	text, _ := os.ReadFile(path)
+	expired, err := s.PKI.Issue("LV", 1) // testpki.Expired
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := keys.EncodePKCS12(expired, examplePassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "expired.p12"), p12, 0o600)
+	pm, _ := os.ReadFile(filepath.Join(dir, "network-example", networktest.PModeFile))
+	os.WriteFile(filepath.Join(dir, "unknown-party.json"), bytes.Replace(pm, []byte(`"party": "DE"`), []byte(`"party": "FR"`), 1), 0o600)
+	tests := []struct {
+		name, old, new, want string
+		env                  func(string) string
+	}{
+		{"missing key", `"network-example/ap.p12"`, `"network-example/nothing.p12"`, "access_points[0].identity.file: ", nil},
+		{"wrong password", "", "", "access_points[0].identity: wrong password", func(string) string { return "not-the-password" }},
+		{"password variable not set", "", "", "access_points[0].identity.password_env: environment variable VIENREIZ_AP_PASSWORD is not set", func(string) string { return "" }},
+		{"expired own certificate", `"network-example/ap.p12"`, `"expired.p12"`, "access_points[0].identity: certificate \"CN=LV", nil},
+		{"P-Mode names an unknown party", `"network-example/pmodes.json"`, `"unknown-party.json"`, "pmodes.file: ", nil},
+		{"password in the file", `password_env = "VIENREIZ_AP_PASSWORD"         # or`, `password = "secret" # or`, "access_points[0].identity.password: passwords are not written in the network file", nil},
+		{"unknown field", `[party]`, "[party]\ncolour = \"red\"", "unknown field party.colour", nil},
+		{"unknown default partner", `default_partner = "DE"`, `default_partner = "XX"`, `pmodes.default_partner: no party "XX"`, nil},
+		{"our party not in the P-Modes", `name = "LV"`, `name = "EE"`, `party.name: the P-Modes (pmodes.file) have no party "EE"`, nil},
+		{"not a URL", `url = "https://oots-commons.example.eu"`, `url = "oots-commons"`, `directory.url: "oots-commons" is not an http or https URL`, nil},
+		{"bad duration", `resend = "1m"`, `resend = "soon"`, "timeouts.resend", nil},
+		{"bad listen", `listen = "0.0.0.0:8443"`, `listen = "8443"`, "access_points[0].listen", nil},
+		{"no trust", `files = ["network-example/oots-ca.pem"]`, `files = []`, "trust.files: missing", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if !bytes.Contains(text, []byte(tt.old)) {
+				t.Fatalf("the example has no %q", tt.old)
+			}
+			bad := filepath.Join(dir, "bad.toml")
+			os.WriteFile(bad, bytes.Replace(text, []byte(tt.old), []byte(tt.new), 1), 0o600)
+			env := tt.env
+			if env == nil {
+				env = exampleEnv
+			}
+			_, err := network.Load(bad, network.Options{Getenv: env})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Load = %v\nwant an error containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestACertificateValidLaterIsRefusedNow(t *testing.T) {
+	path, _ := example(t)
+	_, err := network.Load(path, network.Options{Getenv: exampleEnv, Now: time.Now().Add(-72 * time.Hour)})
+	if err == nil || !strings.Contains(err.Error(), "is not valid before") {
+		t.Fatalf("Load three days ago = %v; want the certificate named not yet valid", err)
+	}
+}

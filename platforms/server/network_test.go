@@ -1,0 +1,246 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/internal/pgtest"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
+	"github.com/vienreiz/vienreiz/oots/network/networktest"
+)
+
+// networkPassword seals the keystores the test makes; the processes read
+// it from VIENREIZ_TEST_KEY_PASSWORD (A) and a password file (B).
+const networkPassword = "network-test-store-password"
+
+// TestExchangeBetweenProcessesConfiguredByNetworkFiles runs our exchange
+// service as two processes (one per access point, on one PostgreSQL),
+// each configured by its network file (A1.toml, A2.toml: PKCS#12 key,
+// password from the environment), and a separate member-state process
+// configured by B.toml (JKS key, password from a file) that serves the
+// demo evidence and directory. Every key, party, P-Mode and URL comes
+// from the files. A citizen's request goes through explicit request,
+// preview, approval and delivery; then A's primary access point is
+// killed and a second request completes through the other.
+func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	db := pgtest.Fresh(t)
+	if db == "" {
+		t.Skip("needs PostgreSQL: set " + pgtest.Env + " (CI does; scripts/postgres.sh prints one)")
+	}
+	tmp := t.TempDir()
+	a1, a2, b1, b2 := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
+	bPreview, bDirectory := freeAddr(t), freeAddr(t)
+	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE",
+		RequesterEndpoints: []string{"http://" + a1 + "/as4", "http://" + a2 + "/as4"},
+		ProviderEndpoints:  []string{"http://" + b1 + "/as4", "http://" + b2 + "/as4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	aDir, bDir := filepath.Join(tmp, "A"), filepath.Join(tmp, "B")
+	for dir, side := range map[string]demo.Side{aDir: s.Requester, bDir: s.Provider} {
+		if err := networktest.WriteSide(dir, side, s.PKI, networkPassword); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := networktest.WriteServerTLS(bDir, s.PKI, networkPassword); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(bDir, "password"), networkPassword+"\n")
+
+	a := func(listenFirst bool) string {
+		listen := [2]string{"", fmt.Sprintf("listen = %q", a2)}
+		if listenFirst {
+			listen = [2]string{fmt.Sprintf("listen = %q", a1), ""}
+		}
+		return fmt.Sprintf(`
+[party]
+name = "LV"
+authority_id = "40003245752"
+authority_name = "Test intermediary platform"
+
+[[access_points]]
+name = "a1"
+url = "http://%s/as4"
+%s
+[access_points.identity]
+file = "ap.p12"
+alias = "ap"
+password_env = "VIENREIZ_TEST_KEY_PASSWORD"
+
+[[access_points]]
+name = "a2"
+url = "http://%s/as4"
+%s
+[access_points.identity]
+file = "ap.p12"
+password_env = "VIENREIZ_TEST_KEY_PASSWORD"
+
+[trust]
+files = ["oots-ca.pem"]
+
+[pmodes]
+file = "pmodes.json"
+default_partner = "DE"
+
+[directory]
+url = "http://%s"
+
+[preview]
+ca_file = "oots-ca.pem"
+
+[timeouts]
+resend = "2s"
+`, a1, listen[0], a2, listen[1], bDirectory)
+	}
+	write(t, filepath.Join(aDir, "A1.toml"), a(true))
+	write(t, filepath.Join(aDir, "A2.toml"), a(false))
+	write(t, filepath.Join(bDir, "B.toml"), fmt.Sprintf(`
+[party]
+name = "DE"
+authority_id = "DE-TEST-PROVIDER"
+
+[[access_points]]
+name = "b1"
+url = "http://%[1]s/as4"
+listen = "%[1]s"
+[access_points.identity]
+file = "ap.jks"
+alias = "ap"
+password_file = "password"
+
+[[access_points]]
+name = "b2"
+url = "http://%[2]s/as4"
+listen = "%[2]s"
+[access_points.identity]
+file = "ap.jks"
+alias = "ap"
+password_file = "password"
+
+[trust]
+files = ["oots-ca.pem"]
+
+[pmodes]
+file = "pmodes.json"
+
+[directory]
+listen = "%[3]s"
+
+[preview]
+url = "https://%[4]s/preview"
+listen = "%[4]s"
+[preview.tls]
+file = "tls.p12"
+password_file = "password"
+
+[timeouts]
+resend = "2s"
+`, b1, b2, bDirectory, bPreview))
+	t.Setenv("VIENREIZ_TEST_KEY_PASSWORD", networkPassword)
+
+	ms := startProcess(t, "demo member state listening", "-demo-member-state", "-network", filepath.Join(bDir, "B.toml"), "-data-dir", filepath.Join(bDir, "state"))
+	procs := []*serverProcess{
+		startServer(t, "-network", filepath.Join(aDir, "A1.toml"), "-data-dir", filepath.Join(tmp, "a1"), "-database", db),
+		startServer(t, "-network", filepath.Join(aDir, "A2.toml"), "-data-dir", filepath.Join(tmp, "a2"), "-database", db),
+	}
+	for _, p := range procs {
+		if strings.Contains(p.log(), "demo network") {
+			t.Errorf("a process with a network file says it runs the demo:\n%s", p.log())
+		}
+	}
+	ctx := context.Background()
+	exchange := func(c *client.Client, base string) {
+		t.Helper()
+		r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.GiveExplicitRequest(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		carryOn(t, c, r.ID, "preview_required")
+		if _, err := c.OpenPreview(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.DecidePreview(ctx, r.ID, "approve"); err != nil {
+			t.Fatal(err)
+		}
+		got := carryOn(t, c, r.ID, "delivered")
+		if body := download(t, base, r.ID); len(body) == 0 || len(got.Evidence) != 1 || int64(len(body)) != got.Evidence[0].Size {
+			t.Errorf("request %s: %d bytes downloaded for %+v", r.ID, len(body), got.Evidence)
+		}
+	}
+	exchange(client.New(procs[0].url).WithToken(citizenToken), procs[0].url)
+	if n := len(countLogs(ms, "provider: answer queued", "exchange")); n != 1 {
+		t.Errorf("the member state answered %d exchanges, want 1", n)
+	}
+
+	// A's primary access point dies; the member state's answers go to the
+	// second, which carries a new request to the end.
+	procs[0].kill()
+	exchange(client.New(procs[1].url).WithToken(citizenToken), procs[1].url)
+	if got := len(countLogs(procs[1], "requester: answer delivered", "exchange")); got == 0 {
+		t.Errorf("the second access point received no answer after the first died")
+	}
+	if acked := countLogs(ms, "as4 message acknowledged", "endpoint")["http://"+a2+"/as4"]; acked < 2 {
+		t.Errorf("the member state's answers were acknowledged %d times by the second access point, want 2", acked)
+	}
+	for _, p := range []*serverProcess{procs[1], ms} {
+		p.stop()
+	}
+}
+
+func TestCheckNetworkPrintsThePlanOfTheExample(t *testing.T) {
+	dir := t.TempDir()
+	text, err := os.ReadFile("../../docs/network.example.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Join(dir, "network.toml"), string(text))
+	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := networktest.WriteSide(filepath.Join(dir, "network-example"), s.Requester, s.PKI, networkPassword); err != nil {
+		t.Fatal(err)
+	}
+	check := func(env ...string) (int, string, string) {
+		cmd := exec.Command(os.Args[0], "-check-network", filepath.Join(dir, "network.toml"))
+		cmd.Env = append(append(os.Environ(), serverEnv+"=1"), env...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		_ = cmd.Run()
+		return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+	}
+	code, out, errs := check("VIENREIZ_AP_PASSWORD=" + networkPassword)
+	if code != 0 {
+		t.Fatalf("-check-network exit %d:\n%s", code, errs)
+	}
+	for _, want := range []string{`Our party "LV"`, "ap1-riga", "ap2-valmiera", "subject CN=LV", "DE (default partner)", "oots-request: LV -> DE", "The network file is usable."} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan lacks %q:\n%s", want, out)
+		}
+	}
+	code, _, errs = check("VIENREIZ_AP_PASSWORD=wrong")
+	if code != 1 || !strings.Contains(errs, "access_points[0].identity: wrong password") || !strings.Contains(errs, "access_points[1].identity: wrong password") {
+		t.Fatalf("-check-network with a wrong password: exit %d, %q; want 1 naming both access points", code, errs)
+	}
+}
+
+func write(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
