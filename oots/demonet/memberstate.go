@@ -89,4 +89,3 @@ func (ms *MemberState) Close() error {
 	}
 	return nil
 }
-
