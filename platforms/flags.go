@@ -126,6 +126,9 @@ func (f *ServiceFlags) Identity(ctx context.Context, cfg exchange.Config, log *s
 		return nil, err
 	}
 	p := identity.Provider{Issuer: f.OIDCIssuer, ClientID: f.OIDCClientID}
+	if n, ok := cfg.Network.(*network.Network); ok && p.Issuer == "" {
+		p = n.File.Identity // the network file's provider
+	}
 	return StartIdentity(ctx, p, !isDemoNetwork(cfg.Network), f.DevIdPListen, demo, log)
 }
 

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/vienreiz/vienreiz/identity"
 )
 
 // MaxFileSize bounds the network file.
@@ -30,6 +32,9 @@ type File struct {
 	Directory    Directory     `toml:"directory"`
 	Preview      Preview       `toml:"preview"`
 	Timeouts     Timeouts      `toml:"timeouts"`
+	// Identity is the identity provider people sign in with
+	// (identity.Provider; -oidc-issuer overrides it).
+	Identity identity.Provider `toml:"identity"`
 }
 
 // Party is us: the P-Mode party we are and the requesting authority.

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/domibus"
@@ -127,6 +128,11 @@ func (l *loader) load() {
 	l.pmodes()
 	l.directory()
 	l.preview()
+	if id := f.Identity; id != (identity.Provider{}) {
+		if _, err := id.Normalized(); err != nil {
+			l.bad("identity", "%v", err)
+		}
+	}
 }
 
 func (l *loader) accessPoints() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/identity/devidp"
 	"github.com/vienreiz/vienreiz/internal/pgtest"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/network/networktest"
@@ -47,6 +49,12 @@ func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	dev, err := devidp.Start(context.Background(), devidp.Options{Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { dev.Close(context.Background()) })
+	idp := dev.Provider()
 	aDir, bDir := filepath.Join(tmp, "A"), filepath.Join(tmp, "B")
 	for dir, side := range map[string]demo.Side{aDir: s.Requester, bDir: s.Provider} {
 		if err := networktest.WriteSide(dir, side, s.PKI, networkPassword); err != nil {
@@ -99,9 +107,13 @@ url = "http://%s"
 [preview]
 ca_file = "oots-ca.pem"
 
+[identity]
+issuer = %q
+client_id = %q
+
 [timeouts]
 resend = "2s"
-`, a1, listen[0], a2, listen[1], bDirectory)
+`, a1, listen[0], a2, listen[1], bDirectory, idp.Issuer, idp.ClientID)
 	}
 	write(t, filepath.Join(aDir, "A1.toml"), a(true))
 	write(t, filepath.Join(aDir, "A2.toml"), a(false))
