@@ -91,15 +91,18 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 			release.run()
 		}
 	}()
+	if cfg.DataDir == "" && cfg.Database == "" {
+		return nil, errors.New("exchange: no data directory and no database configured")
+	}
+	stateDir, err := stateFolder(cfg.DataDir, &release)
+	if err != nil {
+		return nil, err
+	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
 	release.add(st.Close)
-	stateDir, err := stateFolder(cfg.DataDir, &release)
-	if err != nil {
-		return nil, err
-	}
 	addr := cfg.Listen
 	if addr == "" {
 		addr = DefaultListen
@@ -188,16 +191,10 @@ func withTLS(cfg Config, ln net.Listener) (string, net.Listener, error) {
 }
 
 // openStore opens the configured database, or the SQLite file in the
-// data folder, and loads the embedded catalogue on first start.
+// (existing) data folder, and loads the embedded catalogue on first start.
 func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store, error) {
 	dsn := cfg.Database
 	if dsn == "" {
-		if cfg.DataDir == "" {
-			return nil, errors.New("exchange: no data directory and no database configured")
-		}
-		if err := usableDir(cfg.DataDir); err != nil {
-			return nil, err
-		}
 		dsn = filepath.Join(cfg.DataDir, DatabaseFile)
 	}
 	st, err := store.Open(ctx, dsn, log)
@@ -220,11 +217,11 @@ func openStore(ctx context.Context, cfg Config, log *slog.Logger) (*store.Store,
 	return st, nil
 }
 
-// stateFolder is the data folder, or without one a temporary folder that
-// release removes.
+// stateFolder is the data folder, created if missing, or without one a
+// temporary folder that release removes.
 func stateFolder(dataDir string, release *cleanup) (string, error) {
 	if dataDir != "" {
-		return dataDir, nil
+		return dataDir, usableDir(dataDir)
 	}
 	dir, err := os.MkdirTemp("", "vienreiz-")
 	if err != nil {
