@@ -106,11 +106,9 @@ func sdgText(parent *etree.Element, tag, value string) {
 func sdgTexts(parent *etree.Element, tag string, ts Texts) {
 	for _, t := range ts {
 		e := parent.CreateElement(tag)
-		lang := t.Lang
-		if lang == "" {
-			lang = "EN"
+		if t.Lang != "" { // a text read without lang is written without
+			e.CreateAttr("lang", t.Lang)
 		}
-		e.CreateAttr("lang", lang)
 		e.SetText(t.Value)
 	}
 }

@@ -299,3 +299,22 @@ func TestSlotWithoutValue(t *testing.T) {
 		t.Errorf("AnyElements of an empty slot: %v", err)
 	}
 }
+
+// TestDateTimeKeepsOffset: a parse/format round trip keeps the offset the
+// sender wrote; UTC stays Z.
+func TestDateTimeKeepsOffset(t *testing.T) {
+	for in, want := range map[string]string{
+		"2023-03-01T10:00:00+02:00":     "2023-03-01T10:00:00.000+02:00",
+		"2023-03-01T10:00:00.250-05:30": "2023-03-01T10:00:00.250-05:30",
+		"2023-03-01T10:00:00Z":          "2023-03-01T10:00:00.000Z",
+	} {
+		v := Value{Kind: KindDateTime, Text: in}
+		tm, err := v.AsDateTime()
+		if err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if got := DateTime(tm).Text; got != want {
+			t.Errorf("%s: written as %s, want %s", in, got, want)
+		}
+	}
+}

@@ -84,15 +84,17 @@ type Value struct {
 // String returns a StringValueType value.
 func String(s string) Value { return Value{Kind: KindString, Text: s} }
 
-// DateTime returns a DateTimeValueType value in RFC 3339 with milliseconds,
-// UTC ("2006-01-02T15:04:05.000Z"), the form the OOTS samples use.
+// DateTime returns a DateTimeValueType value in RFC 3339 with milliseconds
+// ("2006-01-02T15:04:05.000Z" for UTC), the form the OOTS samples use.
 func DateTime(t time.Time) Value {
 	return Value{Kind: KindDateTime, Text: FormatDateTime(t)}
 }
 
-// FormatDateTime formats t as an xsd:dateTime in UTC with milliseconds.
+// FormatDateTime formats t as an xsd:dateTime with milliseconds, in t's own
+// offset: a parsed value is written back with the offset it was read with
+// (Z for UTC). Builders pass UTC times.
 func FormatDateTime(t time.Time) string {
-	return t.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+	return t.Format("2006-01-02T15:04:05.000Z07:00")
 }
 
 // Bool returns a BooleanValueType value.
