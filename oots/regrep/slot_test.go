@@ -199,7 +199,7 @@ func TestBuildReadRoundTrip(t *testing.T) {
 	if got, _ := out[0].StringValue(); got != "a & <b>" {
 		t.Errorf("S = %q", got)
 	}
-	if got, _ := out[1].DateTimeValue(); !got.Equal(when) || out[1].Value.Text != "2026-11-25T09:00:00.123Z" {
+	if got, _ := out[1].DateTimeValue(); !got.Equal(when) || out[1].Value.Text != "2026-11-25T10:00:00.123+01:00" {
 		t.Errorf("D = %v (%s)", got, out[1].Value.Text)
 	}
 	if got, err := out[2].BoolValue(); err != nil || got {
