@@ -87,7 +87,11 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		l.SetLanguage(s.Language.Code())
 		s.Language.OnChange(l.SetLanguage)
 	}
-	s.Requests.OnRefresh = s.Wallet.Update
+	s.Requests.OnRefresh = func([]api.Request) {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = s.Wallet.Refresh(ctx)
+	}
 	s.Inbox.ServiceNames = s.serviceNames
 	s.Inbox.OnEvent = func(api.Event) {
 		s.Background(func() {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -10,12 +9,14 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"slices"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
@@ -24,6 +25,7 @@ import (
 // WalletAPI is what the wallet needs of the exchange service;
 // *client.Client (with a token) satisfies it.
 type WalletAPI interface {
+	Documents(ctx context.Context) ([]api.Document, error)
 	Evidence(ctx context.Context, id string, n int) (*client.Document, error)
 }
 
@@ -62,9 +64,10 @@ func (it WalletItem) Title(code string) string {
 	return ""
 }
 
-// FileName suggests a name to save the document under, e.g.
-// "evidence-<request id>-0.xml".
-func (it WalletItem) FileName() string {
+// FileName suggests a name to save the document under, after what it is
+// in language code and when it came, e.g. "Izziņa no dzimšanas reģistra
+// 2026-03-01.pdf"; a request's second document gets " (2)".
+func (it WalletItem) FileName(code string) string {
 	ext := ".bin"
 	if media, _, err := mime.ParseMediaType(it.ContentType); err == nil {
 		if known := extension(media); known != "" {
@@ -73,7 +76,26 @@ func (it WalletItem) FileName() string {
 			ext = exts[0]
 		}
 	}
-	return fmt.Sprintf("evidence-%s-%d%s", it.RequestID, it.Index, ext)
+	title := it.Title(code)
+	if title == "" {
+		title = lang.L("request.evidence")
+	}
+	name := strings.Map(func(r rune) rune {
+		if r < ' ' || strings.ContainsRune(`/\:*?"<>|`, r) {
+			return '-'
+		}
+		return r
+	}, title)
+	if len(name) > 100 {
+		name = strings.ToValidUTF8(name[:100], "")
+	}
+	if !it.DeliveredAt.IsZero() {
+		name += " " + it.DeliveredAt.Local().Format(time.DateOnly)
+	}
+	if it.Index > 0 {
+		name += fmt.Sprintf(" (%d)", it.Index+1)
+	}
+	return strings.TrimSpace(name) + ext
 }
 
 // extension is the usual file extension of common evidence formats, else
@@ -97,42 +119,18 @@ func extension(media string) string {
 	return ""
 }
 
-// WalletItems derives the wallet from requests: every document of every
-// delivered request, newest delivery first.
-func WalletItems(requests []api.Request) []WalletItem {
-	var out []WalletItem
-	for _, r := range requests {
-		if r.State != "delivered" || len(r.Evidence) == 0 {
-			continue
-		}
-		base := WalletItem{RequestID: r.ID, ServiceID: r.ServiceID, Requirement: r.Requirement, Country: r.Country, DeliveredAt: deliveredAt(r)}
-		if r.EvidenceType != nil {
-			base.Titles = r.EvidenceType.Title
-		}
-		if r.Provider != nil {
-			base.Provider = r.Provider.Name
-		}
-		for _, f := range r.Evidence {
-			it := base
-			it.Index, it.ContentType, it.Size, it.SHA256 = f.Index, f.ContentType, f.Size, f.SHA256
-			out = append(out, it)
-		}
+// itemsOf turns the service's list of the user's documents (newest
+// first) into wallet items.
+func itemsOf(docs []api.Document) []WalletItem {
+	out := make([]WalletItem, 0, len(docs))
+	for _, d := range docs {
+		out = append(out, WalletItem{
+			RequestID: d.RequestID, ServiceID: d.ServiceID, Requirement: d.Requirement, Index: d.File.Index,
+			Titles: d.Title, Provider: d.Provider, Country: d.Country, DeliveredAt: d.DeliveredAt,
+			ContentType: d.File.ContentType, Size: d.File.Size, SHA256: d.File.SHA256,
+		})
 	}
-	slices.SortStableFunc(out, func(a, b WalletItem) int {
-		return cmp.Or(b.DeliveredAt.Compare(a.DeliveredAt), cmp.Compare(a.Index, b.Index))
-	})
 	return out
-}
-
-// deliveredAt is when the request's evidence arrived: its last
-// evidence_delivered step, else its last change.
-func deliveredAt(r api.Request) time.Time {
-	for i := len(r.Timeline) - 1; i >= 0; i-- {
-		if r.Timeline[i].Event == "evidence_delivered" {
-			return r.Timeline[i].At
-		}
-	}
-	return r.UpdatedAt
 }
 
 // Wallet is the view model of the wallet screen: the delivered evidence
@@ -149,15 +147,22 @@ func NewWallet(a WalletAPI, log *slog.Logger) *Wallet {
 	return &Wallet{api: a, log: log, Items: binding.NewUntypedList()}
 }
 
-// Update rebuilds the wallet from the user's requests (the session calls
-// it whenever the requests list is reloaded).
-func (w *Wallet) Update(requests []api.Request) {
-	list := WalletItems(requests)
+// Refresh reloads the wallet from the service's list of the user's
+// documents (GET /v1/evidence); the session calls it whenever the
+// requests list is reloaded. On failure the wallet keeps what it showed.
+func (w *Wallet) Refresh(ctx context.Context) error {
+	docs, err := w.api.Documents(ctx)
+	if err != nil {
+		w.log.Warn("loading the wallet failed", "err", err)
+		return err
+	}
+	list := itemsOf(docs)
 	items := make([]any, len(list))
 	for i := range list {
 		items[i] = list[i]
 	}
 	fyne.DoAndWait(func() { _ = w.Items.Set(items) })
+	return nil
 }
 
 // Holding returns the newest document in the wallet that meets
@@ -199,4 +204,32 @@ func (w *Wallet) save(ctx context.Context, item WalletItem, dst io.Writer) error
 		return fmt.Errorf("%w: %d bytes with SHA-256 %s, delivered %d bytes with %s", ErrDigestMismatch, n, sum, item.Size, item.SHA256)
 	}
 	return nil
+}
+
+// Cache writes item's document, checked as Save checks it, to the app's
+// cache folder under name and returns its path, for the system's viewer.
+// A copy that fails its check is removed.
+func (w *Wallet) Cache(ctx context.Context, item WalletItem, name string) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "vienreiz", "documents")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, filepath.Base(name))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	err = w.Save(ctx, item, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return "", err
+	}
+	return path, nil
 }

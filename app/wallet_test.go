@@ -35,38 +35,50 @@ func delivered(id string, at time.Time, contents ...string) api.Request {
 	return r
 }
 
-func TestWalletItemsAreTheDeliveredDocuments(t *testing.T) {
-	open := delivered("open", t0.Add(3*time.Hour), "x")
-	open.State = "sent"
-	empty := delivered("empty", t0.Add(2*time.Hour))
-	older := delivered("older", t0, "<a/>", "<b/>")
-	newer := delivered("newer", t0.Add(time.Hour), "<c/>")
-	newer.EvidenceType, newer.Provider = nil, nil
-
-	items := WalletItems([]api.Request{older, open, empty, newer})
-	var got []string
-	for _, it := range items {
-		got = append(got, it.RequestID+"/"+string(rune('0'+it.Index)))
+// TestWalletFileNamesNameTheDocument (defect 6): saved copies were named
+// evidence-<uuid>-0.pdf; they are named after the document and its date.
+func TestWalletFileNamesNameTheDocument(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "lv"}})
+	it := itemsOf(documentsOf([]api.Request{delivered("older", t0, "<a/>", "<b/>")}))
+	if len(it) != 2 {
+		t.Fatalf("%d items, want 2", len(it))
 	}
-	if strings.Join(got, ",") != "newer/0,older/0,older/1" {
-		t.Fatalf("wallet = %v, want the delivered documents newest first", got)
-	}
-	it := items[1]
-	if it.Title("lv") != "Dzimšanas apliecība" || it.Title("de") != "Birth certificate" || items[0].Title("en") != "" {
-		t.Errorf("titles: lv %q, de %q, untitled %q", it.Title("lv"), it.Title("de"), items[0].Title("en"))
-	}
-	if it.Provider != "Civil registry" || it.Country != "LV" || !it.DeliveredAt.Equal(t0) || it.ServiceID != "lv-birth-certificate" {
-		t.Errorf("item %+v", it)
-	}
-	if it.ContentType != "application/xml" || it.Size != 4 || it.SHA256 != older.Evidence[0].SHA256 {
-		t.Errorf("document fields %+v", it)
-	}
-	if name := it.FileName(); name != "evidence-older-0.xml" {
+	day := t0.Local().Format(time.DateOnly)
+	if name := it[0].FileName("lv"); name != "Dzimšanas apliecība "+day+".xml" {
 		t.Errorf("file name %q", name)
 	}
-	if name := (WalletItem{RequestID: "r", ContentType: "nonsense"}).FileName(); name != "evidence-r-0.bin" {
-		t.Errorf("file name of an unknown type %q", name)
+	if name := it[1].FileName("en"); name != "Birth certificate "+day+" (2).xml" {
+		t.Errorf("second document's file name %q", name)
 	}
+	odd := WalletItem{Titles: map[string]string{"EN": `a/b:c*"d"`}, ContentType: "nonsense"}
+	if name := odd.FileName("en"); name != "a-b-c--d-.bin" {
+		t.Errorf("file name with path characters %q", name)
+	}
+	if strings.Contains(it[0].FileName("lv"), "older") {
+		t.Error("the file name shows the request id")
+	}
+}
+
+// documentsOf is what GET /v1/evidence answers for requests.
+func documentsOf(requests []api.Request) []api.Document {
+	var out []api.Document
+	for _, r := range requests {
+		if r.State != "delivered" {
+			continue
+		}
+		for _, f := range r.Evidence {
+			d := api.Document{RequestID: r.ID, ServiceID: r.ServiceID, Requirement: r.Requirement, Country: r.Country, DeliveredAt: r.Timeline[len(r.Timeline)-1].At, File: f}
+			if r.EvidenceType != nil {
+				d.Title = r.EvidenceType.Title
+			}
+			if r.Provider != nil {
+				d.Provider = r.Provider.Name
+			}
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // fakeService is a ServiceAPI whose requests list and evidence documents
@@ -79,6 +91,9 @@ type fakeService struct {
 }
 
 func (f *fakeService) Requests(context.Context) ([]api.Request, error) { return f.requests, f.err }
+func (f *fakeService) Documents(context.Context) ([]api.Document, error) {
+	return documentsOf(f.requests), f.err
+}
 func (f *fakeService) CreateRequest(context.Context, api.NewRequest) (*api.Request, error) {
 	return nil, f.err
 }
@@ -135,7 +150,7 @@ func TestSessionRebuildsTheWalletWhenRequestsReload(t *testing.T) {
 func TestWalletSaveChecksTheDocument(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
-	item := WalletItems([]api.Request{delivered("r1", t0, "<evidence/>")})[0]
+	item := itemsOf(documentsOf([]api.Request{delivered("r1", t0, "<evidence/>")}))[0]
 	svc := &fakeService{docs: map[string]string{"r1/0": "<evidence/>"}}
 	w := NewWallet(svc, quiet())
 	var dst bytes.Buffer
@@ -166,8 +181,11 @@ func TestWalletHoldingFindsTheNewestDocumentOfARequirement(t *testing.T) {
 	newer := delivered("newer", t0.Add(time.Hour), "<b/>")
 	other := delivered("other", t0.Add(2*time.Hour), "<c/>")
 	older.Requirement, newer.Requirement, other.Requirement = "birth", "birth", "residence"
-	w := NewWallet(nil, quiet())
-	w.Update([]api.Request{older, other, newer})
+	// The service lists the documents newest first.
+	w := NewWallet(&fakeService{requests: []api.Request{other, newer, older}}, quiet())
+	if err := w.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	if it, ok := w.Holding("birth"); !ok || it.RequestID != "newer" || it.Requirement != "birth" {
 		t.Fatalf("Holding(birth) = %+v, %v; want the newer birth record", it, ok)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -28,6 +29,8 @@ type WalletScreen struct {
 	openRequest func(id string)
 	// saver saves copies of documents.
 	saver *saver
+	// openURL opens a file with the system's viewer (tests record it).
+	openURL func(*url.URL) error
 }
 
 // NewWalletScreen builds the wallet over the session's wallet model;
@@ -36,6 +39,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
 	ws.ExtendBaseWidget(ws)
 	ws.saver = newSaver(win, s.Background)
+	ws.openURL = fyne.CurrentApp().OpenURL
 	model := s.Wallet
 	ws.list = widget.NewListWithData(model.Items, newWalletCard, func(item binding.DataItem, obj fyne.CanvasObject) {
 		v, _ := item.(binding.Untyped).Get()
@@ -72,35 +76,75 @@ func (ws *WalletScreen) CreateRenderer() fyne.WidgetRenderer {
 
 // Open shows the page of one document on top of the list.
 func (ws *WalletScreen) Open(it app.WalletItem) {
-	ws.nav.Open(ws.page(it), ws.title(it))
+	ws.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		service := ""
+		if svc, err := ws.sess.Catalogue.Service(ctx, it.ServiceID); err == nil {
+			service = svc.Name.In(ws.sess.Language.Code())
+		}
+		fyne.Do(func() { ws.nav.Open(ws.page(it, service), ws.title(it)) })
+	})
 }
 
-// page shows the document's facts and what can be done with it.
-func (ws *WalletScreen) page(it app.WalletItem) fyne.CanvasObject {
-	sum := wrapped(it.SHA256)
-	sum.Wrapping = fyne.TextWrapBreak
+// page shows what a person cares about — what the document is, who
+// issued it, when, and for which service — and what can be done with it;
+// the technical details are one tap away.
+func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObject {
+	code := ws.sess.Language.Code()
 	facts := widget.NewForm(
 		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(ws.title(it))),
-		widget.NewFormItem(lang.L("detail.provider"), wrapped(it.Provider)),
+		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Provider)),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
+	)
+	if service != "" {
+		facts.Append(lang.L("request.service"), wrapped(service))
+	}
+	facts.Append(lang.L("wallet.validity"), wrapped(lang.L("wallet.validity_body")))
+	sum := wrapped(it.SHA256)
+	sum.Wrapping = fyne.TextWrapBreak
+	technical := widget.NewForm(
 		widget.NewFormItem(lang.L("wallet.content_type"), wrapped(it.ContentType)),
-		widget.NewFormItem(lang.L("wallet.size"), wrapped(formatSize(it.Size, ws.sess.Language.Code()))),
+		widget.NewFormItem(lang.L("wallet.size"), wrapped(formatSize(it.Size, code))),
 		widget.NewFormItem(lang.L("wallet.sha256"), sum),
 		widget.NewFormItem(lang.L("wallet.request"), wrapped(it.RequestID)),
 	)
+	details := widget.NewAccordion(widget.NewAccordionItem(lang.L("wallet.technical"), technical))
+	open := widget.NewButtonWithIcon(lang.L("wallet.open"), theme.FileIcon(), func() { ws.openDocument(it) })
+	open.Importance = widget.HighImportance
 	save := widget.NewButtonWithIcon(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
-		ws.saver.save(it.FileName(), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
+		ws.saver.save(it.FileName(code), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
 			func(name string) (string, string) {
 				return lang.L("wallet.saved_title"), lang.L("wallet.saved", map[string]any{"Name": name})
 			})
 	})
-	save.Importance = widget.HighImportance
-	open := widget.NewButtonWithIcon(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
+	request := widget.NewButtonWithIcon(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
 		ws.openRequest(it.RequestID)
 	})
-	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts, container.NewHBox(save, open))
+	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts,
+		container.NewGridWrap(fyne.NewSize(200, open.MinSize().Height), open, save, request), details)
 	return container.NewVScroll(container.NewPadded(body))
+}
+
+// openDocument shows the document with the system's viewer (a PDF in the
+// PDF reader): it is checked and written to the app's cache folder under
+// its own name, then opened.
+func (ws *WalletScreen) openDocument(it app.WalletItem) {
+	ws.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		path, err := ws.sess.Wallet.Cache(ctx, it, it.FileName(ws.sess.Language.Code()))
+		fyne.Do(func() {
+			if err != nil {
+				showProblem(ws.win, app.ProblemOf(err))
+				return
+			}
+			if err := ws.openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+				showProblem(ws.win, app.ProblemOf(err))
+			}
+		})
+	})
 }
 
 // title names the document's evidence type in the user's language.
@@ -123,7 +167,7 @@ func newWalletCard() fyne.CanvasObject {
 func (ws *WalletScreen) setCard(card *widget.Card, it app.WalletItem) {
 	card.SetTitle(ws.title(it))
 	card.SetSubTitle(it.Provider + " · " + countryName(it.Country))
-	card.Content.(*widget.Label).SetText(formatTime(it.DeliveredAt) + " · " + formatSize(it.Size, ws.sess.Language.Code()) + " · " + it.ContentType)
+	card.Content.(*widget.Label).SetText(lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)}))
 }
 
 // formatSize shows a byte count the way people read it (e.g. 12.5 KB),

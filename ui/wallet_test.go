@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,6 +97,7 @@ func saveInto(ws *WalletScreen, path string, suggested *string) {
 // document appears as a card; its page shows its facts, saves a copy equal
 // to the delivered document, and opens the request.
 func TestWalletShowsDeliveredEvidenceAndSavesIt(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	w, s := newApp(t, "en")
 	r := deliverRequest(t, s)
 	file := r.Evidence[0]
@@ -103,7 +105,7 @@ func TestWalletShowsDeliveredEvidenceAndSavesIt(t *testing.T) {
 	ws := walletScreen(t, w)
 
 	text := labels(w.Content())
-	for _, want := range []string{r.EvidenceType.Title["EN"], r.Provider.Name + " · Latvia", file.ContentType, "My evidence"} {
+	for _, want := range []string{r.EvidenceType.Title["EN"], r.Provider.Name + " · Latvia", "Received", "My evidence"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("wallet card lacks %q:\n%s", want, text)
 		}
@@ -117,24 +119,44 @@ func TestWalletShowsDeliveredEvidenceAndSavesIt(t *testing.T) {
 		t.Fatalf("found %d lists in the wallet", len(lists))
 	}
 	lists[0].Select(0)
+	eventually(t, "the document page", func() bool { return strings.Contains(labels(w.Content()), "Issued by") })
+	// Defect 6: what a person cares about first; the technical facts one tap away.
 	text = labels(w.Content())
-	for _, f := range find[*widget.Form](w.Content()) {
-		for _, item := range f.Items {
-			text += item.Text + "\n"
-		}
-	}
-	for _, want := range []string{r.ID, file.SHA256, file.ContentType, formatSize(file.Size, "en"), "Latvia", r.Provider.Name, "SHA-256 checksum", "Received"} {
+	for _, want := range []string{"Latvia", r.Provider.Name, "Issued by", "Received", "For the service", "Request a birth certificate", "Validity", "Technical details"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("document page lacks %q:\n%s", want, text)
 		}
+	}
+	for _, technical := range []string{r.ID, file.SHA256, file.ContentType} {
+		if strings.Contains(text, technical) {
+			t.Errorf("document page shows %q before the technical details are opened", technical)
+		}
+	}
+	find[*widget.Accordion](w.Content())[0].Open(0)
+	text = labels(w.Content())
+	for _, want := range []string{r.ID, file.SHA256, file.ContentType, formatSize(file.Size, "en"), "SHA-256 checksum"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("technical details lack %q:\n%s", want, text)
+		}
+	}
+
+	// Open hands the checked document to the system's viewer under its own name.
+	var opened *url.URL
+	ws.openURL = func(u *url.URL) error { opened = u; return nil }
+	tapButton(t, w, "Open")
+	if opened == nil || opened.Scheme != "file" || !strings.HasPrefix(filepath.Base(opened.Path), r.EvidenceType.Title["EN"]) {
+		t.Fatalf("opened %v, want the document's file named after it", opened)
+	}
+	if data, err := os.ReadFile(opened.Path); err != nil || len(data) != int(file.Size) {
+		t.Fatalf("the opened file: %d bytes, %v", len(data), err)
 	}
 
 	path := filepath.Join(t.TempDir(), "copy.xml")
 	var suggested string
 	saveInto(ws, path, &suggested)
 	tapButton(t, w, "Save a copy…")
-	if want := "evidence-" + r.ID + "-0"; !strings.HasPrefix(suggested, want) {
-		t.Errorf("suggested file name %q, want it to start with %q", suggested, want)
+	if !strings.HasPrefix(suggested, r.EvidenceType.Title["EN"]+" ") || strings.Contains(suggested, r.ID) {
+		t.Errorf("suggested file name %q, want it named after the document", suggested)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -174,7 +196,7 @@ func TestWalletDeletesACopyThatFailsItsCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws.saver.choose = func(_ string, done func(fyne.URIWriteCloser, error)) { done(wc, nil) }
-	ws.saver.save(item.FileName(), func(ctx context.Context, w io.Writer) error { return s.Wallet.Save(ctx, item, w) },
+	ws.saver.save(item.FileName("en"), func(ctx context.Context, w io.Writer) error { return s.Wallet.Save(ctx, item, w) },
 		func(string) (string, string) { return "saved", "saved" })
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("a copy that failed its check is still there: %v", err)
