@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/vienreiz/vienreiz/api"
 )
@@ -23,23 +24,30 @@ const maxErrorBody = 64 << 10
 // ErrTooLarge is wrapped by errors for a document over MaxDownload bytes.
 var ErrTooLarge = errors.New("document too large")
 
-// Document is a downloaded file. The caller reads Body and closes it;
-// reading more than MaxDownload bytes fails with an error wrapping
-// ErrTooLarge. Like every call, the download (body included) is bounded by
-// DefaultTimeout unless ctx ends sooner.
+// Document is a downloaded file. The caller reads Body and closes it.
+// Ledger exports and calendars are bounded: reading more than MaxDownload
+// bytes fails with an error wrapping ErrTooLarge, and the download (body
+// included) by DefaultTimeout. Evidence documents are not: they stream
+// at any size, and after the headers (DefaultTimeout) only ctx bounds them.
 type Document struct {
 	// ContentType is the media type the service announced.
 	ContentType string
 	// Size is the announced length in bytes, or -1 when unknown.
 	Size int64
 	Body io.ReadCloser
+	etag string // the SHA-256 the service announced, for SaveEvidence
 }
 
 // Evidence downloads delivered evidence document n (api.EvidenceFile.Index)
 // of one of the caller's requests. The error wraps ErrNotFound for another
 // person's request, an unknown document or one not delivered yet.
 func (c *Client) Evidence(ctx context.Context, id string, n int) (*Document, error) {
-	return c.download(ctx, "/v1/requests/"+url.PathEscape(id)+"/evidence/"+strconv.Itoa(n), nil)
+	resp, err := c.startDownload(ctx, "/v1/requests/"+url.PathEscape(id)+"/evidence/"+strconv.Itoa(n))
+	if err != nil {
+		return nil, err
+	}
+	return &Document{ContentType: resp.Header.Get("Content-Type"), Size: resp.ContentLength, Body: resp.Body,
+		etag: strings.Trim(resp.Header.Get("ETag"), `"`)}, nil
 }
 
 // ExportLedger writes the caller's ledger entries (every consent, exchange

@@ -2,6 +2,7 @@ package platforms
 
 import (
 	"context"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"io"
@@ -39,6 +40,12 @@ type ServiceFlags struct {
 	TLSCert, TLSKey string
 	// Limits bound connections and event streams.
 	Limits exchange.Limits
+	// EvidenceKeyFile holds the key (64 hex digits) that encrypts the
+	// evidence documents at rest.
+	EvidenceKeyFile string
+	// MaxEvidenceSize bounds the documents of one answer, bytes (0: only
+	// the P-Mode's limit).
+	MaxEvidenceSize int64
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -60,6 +67,8 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.IntVar(&f.Limits.StreamsPerPrincipal, "max-streams-per-person", exchange.DefaultLimits.StreamsPerPrincipal, "most event streams one person may hold open (429 beyond)")
 	fs.IntVar(&f.Limits.Streams, "max-streams", exchange.DefaultLimits.Streams, "most event streams open at once (503 beyond)")
 	fs.StringVar(&f.Network, "network", os.Getenv("VIENREIZ_NETWORK"), "network file (TOML, see docs/network.md): run against a real OOTS network; without it the demo network starts (VIENREIZ_NETWORK)")
+	fs.StringVar(&f.EvidenceKeyFile, "evidence-key-file", os.Getenv("VIENREIZ_EVIDENCE_KEY_FILE"), "file holding the key (64 hex digits) that encrypts evidence documents at rest; without it they are kept in clear (VIENREIZ_EVIDENCE_KEY_FILE)")
+	fs.Int64Var(&f.MaxEvidenceSize, "max-evidence-size", 0, "largest evidence answer in bytes; a larger one ends its request with the reason (0: the P-Mode's limit only)")
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -80,7 +89,14 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 // data directory when neither a folder nor a database was given.
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
-		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits}
+		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits, MaxEvidenceSize: f.MaxEvidenceSize}
+	if f.EvidenceKeyFile != "" {
+		key, err := readKeyFile(f.EvidenceKeyFile)
+		if err != nil {
+			return cfg, fmt.Errorf("-evidence-key-file: %w", err)
+		}
+		cfg.EvidenceKey = key
+	}
 	if f.Network != "" && f.MemberState != "" {
 		return cfg, fmt.Errorf("-network and -member-state (the demo) exclude each other")
 	}
@@ -148,4 +164,17 @@ func demoTokens(s string) (exchange.BearerTokens, error) {
 		out[token] = p
 	}
 	return out, nil
+}
+
+// readKeyFile reads a 32-byte key written as 64 hex digits.
+func readKeyFile(path string) ([]byte, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	key, err := hex.DecodeString(strings.TrimSpace(string(data)))
+	if err != nil || len(key) != 32 {
+		return nil, fmt.Errorf("%s does not hold 64 hex digits (a 32-byte key)", path)
+	}
+	return key, nil
 }

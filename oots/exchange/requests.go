@@ -52,6 +52,8 @@ type Requests struct {
 	now       func() time.Time
 	// hub tells the owners' open event streams about every change.
 	hub *Hub
+	// maxEvidence is RequestsConfig.MaxEvidenceSize.
+	maxEvidence int64
 	// worker names this process in the job queue; stable across restarts.
 	worker string
 	// preview reaches the providers' preview spaces.
@@ -75,7 +77,11 @@ type RequestsConfig struct {
 	// across restarts (e.g. host and data folder), so a restarted process
 	// takes up at once the jobs it held when it stopped; default host/pid.
 	Worker string
-	Log    *slog.Logger
+	// MaxEvidenceSize bounds the documents of one answer in bytes; an
+	// answer over it ends its request (CodeEvidenceTooLarge) and the
+	// provider gets an ebMS error. 0: only the P-Mode's MaxPayloadSize.
+	MaxEvidenceSize int64
+	Log             *slog.Logger
 }
 
 // NewRequests returns the request use cases.
@@ -88,7 +94,7 @@ func NewRequests(cfg RequestsConfig) *Requests {
 	return &Requests{
 		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview, authority: cfg.Requester,
 		worker: worker, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
-		hub: NewHub(),
+		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize,
 	}
 }
 

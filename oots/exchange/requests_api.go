@@ -108,11 +108,12 @@ func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who P
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such evidence document")
 		return
 	}
-	doc, err := a.reqs.Evidence(r.Context(), who, r.PathValue("id"), n)
+	doc, content, err := a.reqs.Evidence(r.Context(), who, r.PathValue("id"), n)
 	if err != nil {
 		a.answer(w, r, http.StatusOK, nil, err)
 		return
 	}
+	defer content.Close()
 	etag := `"` + doc.SHA256 + `"`
 	if countsAsDownload(r, etag) {
 		if err := a.reqs.RecordDownload(r.Context(), who, r.PathValue("id")); err != nil {
@@ -124,7 +125,7 @@ func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who P
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.Header().Set("Content-Disposition", "attachment")
 	w.Header().Set("ETag", etag)
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(doc.Data))
+	http.ServeContent(w, r, "", time.Time{}, content)
 }
 
 // countsAsDownload reports whether a request for a document is a download

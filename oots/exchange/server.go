@@ -55,6 +55,12 @@ type Config struct {
 	// demo (oots/demonet) or one configured from a network file
 	// (oots/network).
 	Network Network
+	// EvidenceKey (32 bytes) encrypts the evidence documents at rest;
+	// nil keeps them in clear.
+	EvidenceKey []byte
+	// MaxEvidenceSize bounds the documents of one answer (bytes, 0: only
+	// the P-Mode); see RequestsConfig.MaxEvidenceSize.
+	MaxEvidenceSize int64
 }
 
 // Server is a running exchange service.
@@ -117,7 +123,12 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), Log: log})
+	if cfg.EvidenceKey != nil {
+		if err := st.SetEvidenceKey(cfg.EvidenceKey); err != nil {
+			return nil, fmt.Errorf("exchange: %w", err)
+		}
+	}
+	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), MaxEvidenceSize: cfg.MaxEvidenceSize, Log: log})
 	if reqs.ledger, err = anchoredLedger(st, stateDir); err != nil {
 		return nil, err
 	}

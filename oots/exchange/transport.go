@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -123,6 +124,7 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	}
 	var event lifecycle.Event
 	var detail string
+	var refused error
 	switch m := a.Message.(type) {
 	case *edm.ExceptionResponse:
 		if m.PreviewRequired() {
@@ -131,6 +133,13 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 		}
 		event, detail = lifecycle.Event{Kind: lifecycle.ProviderError, Code: string(m.Exception.Code)}, m.Exception.Message
 	case *edm.QueryResponse:
+		if tooLarge := q.oversize(a); tooLarge != "" {
+			// A policy, not a failure: the request ends with the reason and
+			// the provider gets an ebMS error, not a reason to send again.
+			event, detail = lifecycle.Event{Kind: lifecycle.ProviderError, Code: CodeEvidenceTooLarge}, tooLarge
+			refused = fmt.Errorf("%w: %s", requester.ErrRefused, tooLarge)
+			break
+		}
 		if err := q.keepEvidence(ctx, doc, a); err != nil {
 			return err
 		}
@@ -148,25 +157,45 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 		return err
 	}
 	q.carryOut(ctx, rec, doc, effects)
-	return nil
+	return refused
 }
 
-// keepEvidence stores the answer's documents in the database, lists them
+// CodeEvidenceTooLarge is the error code of a request whose evidence is
+// larger than RequestsConfig.MaxEvidenceSize: the ebMS error the provider
+// gets (DeliveryFailure); the request's problem says why.
+const CodeEvidenceTooLarge = "EBMS:0202"
+
+// oversize says why the answer's documents are over the size policy, or
+// "" when they are not.
+func (q *Requests) oversize(a requester.Answer) string {
+	if q.maxEvidence <= 0 {
+		return ""
+	}
+	var total int64
+	for _, att := range a.Attachments {
+		total += att.Size
+	}
+	if total <= q.maxEvidence {
+		return ""
+	}
+	return fmt.Sprintf("the evidence is %d bytes, more than the %d bytes this service accepts", total, q.maxEvidence)
+}
+
+// keepEvidence streams the answer's documents into the store, lists them
 // on the request and removes the requester's files.
 func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requester.Answer) error {
 	doc.View.Evidence = nil
 	for i, att := range a.Attachments {
-		if att.Size > store.MaxEvidenceSize {
-			return fmt.Errorf("evidence %s is %d bytes, more than the %d this service keeps", att.ContentID, att.Size, store.MaxEvidenceSize)
-		}
-		data, err := os.ReadFile(att.Path)
+		f, err := os.Open(att.Path)
 		if err != nil {
 			return fmt.Errorf("reading evidence %s: %w", att.ContentID, err)
 		}
-		sum := fmt.Sprintf("%x", att.SHA256)
-		if err := q.store.PutEvidence(ctx, store.EvidenceDoc{RequestID: doc.View.ID, Index: i, ContentType: att.ContentType, SHA256: sum, Data: data}); err != nil {
+		err = q.store.PutEvidenceFrom(ctx, store.EvidenceDoc{RequestID: doc.View.ID, Index: i, ContentType: att.ContentType}, f)
+		f.Close()
+		if err != nil {
 			return err
 		}
+		sum := fmt.Sprintf("%x", att.SHA256)
 		doc.View.Evidence = append(doc.View.Evidence, api.EvidenceFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
 	}
 	for _, att := range a.Attachments {
@@ -177,17 +206,18 @@ func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requeste
 	return nil
 }
 
-// Evidence returns who's delivered evidence document n of request id and
-// records the access in the ledger.
-func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (*store.EvidenceDoc, error) {
+// Evidence opens who's delivered evidence document n of request id,
+// seekable for Range requests (RecordDownload puts it in the ledger).
+// Close the reader.
+func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (*store.EvidenceDoc, io.ReadSeekCloser, error) {
 	_, doc, err := q.load(ctx, who, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if n >= len(doc.View.Evidence) {
-		return nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
+		return nil, nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
 	}
-	return q.store.Evidence(ctx, id, n)
+	return q.store.OpenEvidence(ctx, id, n)
 }
 
 // RecordDownload puts who's download of a document of request id in the

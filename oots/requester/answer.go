@@ -42,6 +42,11 @@ type Attachment struct {
 	SHA256      [32]byte
 }
 
+// ErrRefused, wrapped in an error of Config.OnAnswer, refuses an answer
+// for good (a size policy, say): the provider gets an ebMS error
+// (EBMS:0202) instead of a reason to send it again.
+var ErrRefused = errors.New("answer refused")
+
 // errDelivery marks an answer that can never be delivered: the provider
 // gets an ebMS error instead of a retry.
 var errDelivery = errors.New("answer refused")
@@ -65,6 +70,10 @@ func (r *Requester) deliver(ctx context.Context, d *as4.Delivery) error {
 	a.Attachments = files.list
 	if err := r.cfg.OnAnswer(ctx, a); err != nil {
 		files.remove()
+		if errors.Is(err, ErrRefused) {
+			log.Warn("requester: answer refused by policy; the provider gets an ebMS error", "err", err)
+			return err
+		}
 		markRetry(ctx)
 		log.Warn("requester: answer callback failed; the provider will send again", "err", err)
 		return fmt.Errorf("requester: OnAnswer: %w", err)

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -115,7 +117,7 @@ func TestEvidenceKeptAndReplaced(t *testing.T) {
 				t.Fatalf("storing the same document again: %v", err)
 			}
 			got, err := s.Evidence(ctx, "r1", 0)
-			if err != nil || string(got.Data) != string(pdf) || got.SHA256 != "bb" || got.ContentType != "application/pdf" {
+			if err != nil || string(got.Data) != string(pdf) || got.SHA256 != fmt.Sprintf("%x", sha256.Sum256(pdf)) || got.Size != int64(len(pdf)) || got.ContentType != "application/pdf" {
 				t.Fatalf("Evidence = %+v, %v", got, err)
 			}
 			if _, err := s.Evidence(ctx, "r1", 1); !errors.Is(err, ErrNotFound) {

@@ -6,6 +6,7 @@ package store
 
 import (
 	"context"
+	"crypto/cipher"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -35,6 +36,10 @@ type Store struct {
 	// closes when it has (both nil on PostgreSQL).
 	stopCheckpoints chan struct{}
 	checkpointsDone chan struct{}
+	// blobs keeps the evidence documents; evidenceKey, when set,
+	// encrypts them.
+	blobs       blobStore
+	evidenceKey cipher.AEAD
 }
 
 // Open connects to the database named by dsn and brings its schema up to
@@ -64,7 +69,10 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, w: w, dialect: d, log: log}
+	s := &Store{db: db, w: w, dialect: d, log: log, blobs: largeObjects{db: db}}
+	if d.name == "sqlite" {
+		s.blobs = fileBlobs{dir: dsn + ".evidence"}
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
