@@ -126,6 +126,14 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	var detail string
 	var refused error
 	switch m := a.Message.(type) {
+	case nil:
+		if a.Refused == nil {
+			return fmt.Errorf("answer %s: no message", a.MessageID)
+		}
+		// the answer broke an OOTS rule and the requester refused it: an
+		// invalid answer (EDM:ERR:0003's meaning), the rule in the detail
+		event = lifecycle.Event{Kind: lifecycle.ProviderError, Code: string(edm.CodeInvalidRequest)}
+		detail = "the provider's answer was refused: " + a.Refused.Error()
 	case *edm.ExceptionResponse:
 		if m.PreviewRequired() {
 			event = lifecycle.Event{Kind: lifecycle.PreviewRequested, PreviewLocation: m.Exception.PreviewLocation}

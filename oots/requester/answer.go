@@ -31,6 +31,10 @@ type Answer struct {
 	// Attachments are the evidence documents, copied to files under
 	// Config.Dir/answers/ (the caller moves or removes them).
 	Attachments []Attachment
+	// Refused is set, with Message nil, when the answer's EDM payload
+	// breaks an OOTS business rule: the provider gets an ebMS error and
+	// OnAnswer is told once so the request's timeline records the rule.
+	Refused *edm.RuleError
 }
 
 // Attachment is one evidence document of an answer, kept in a file.
@@ -58,6 +62,13 @@ func (r *Requester) deliver(ctx context.Context, d *as4.Delivery) error {
 	a, edmPart, err := readAnswer(d)
 	if err != nil {
 		r.cfg.Logger.Warn("requester: answer refused", "message", d.Message.MessageID, "err", err)
+		var rule *edm.RuleError
+		if errors.As(err, &rule) && a.ExchangeID != "" {
+			a.Refused = rule
+			if cbErr := r.cfg.OnAnswer(ctx, a); cbErr != nil {
+				r.cfg.Logger.Warn("requester: recording the refused answer failed", "message", a.MessageID, "err", cbErr)
+			}
+		}
 		return err
 	}
 	log := r.cfg.Logger.With("message", a.MessageID, "exchange", a.ExchangeID, "ref", a.RefToMessageID)

@@ -1,6 +1,7 @@
 package requester
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -133,5 +134,30 @@ func TestDeliverKeepsAttachments(t *testing.T) {
 	n := len(got)
 	if err := r.deliver(withRetryFlag(context.Background(), flag), delivery(as4.ActionQueryResponse, evidence)); err == nil || flag.Load() || len(got) != n {
 		t.Fatalf("broken answer: %v, retry %v, callbacks %d; want a final refusal", err, flag.Load(), len(got)-n)
+	}
+}
+
+// TestDeliverRuleBrokenAnswer: an answer whose EDM payload breaks an OOTS
+// rule is refused without a retry, and OnAnswer hears of it once, with
+// the rule and no message, so the request's timeline records it.
+func TestDeliverRuleBrokenAnswer(t *testing.T) {
+	_, evidence := answers("ev1@demo")
+	broken := bytes.Replace(evidence, []byte(">LV/FI/12345612345<"), []byte(">LV/DE/123<"), 1)
+	if bytes.Equal(broken, evidence) {
+		t.Fatal("the evidence answer has no subject identifier to break")
+	}
+	var got []Answer
+	r := &Requester{cfg: Config{Logger: quietLogger(), OnAnswer: func(_ context.Context, a Answer) error {
+		got = append(got, a)
+		return nil
+	}}, answerDir: t.TempDir()}
+	pdf := as4.Payload{ContentID: "ev1@demo", MimeType: "application/pdf", Open: opener([]byte("%PDF-1.4"))}
+	flag := new(retryFlag)
+	err := r.deliver(withRetryFlag(context.Background(), flag), delivery(as4.ActionQueryResponse, broken, pdf))
+	if err == nil || flag.Load() {
+		t.Fatalf("rule-broken answer: %v, retry %v; want a final refusal", err, flag.Load())
+	}
+	if len(got) != 1 || got[0].Message != nil || got[0].Refused == nil || got[0].Refused.Rule != "R-EDM-RESP-C028" || got[0].ExchangeID != "exchange-1" {
+		t.Fatalf("OnAnswer got %+v; want one refused answer naming R-EDM-RESP-C028", got)
 	}
 }
