@@ -223,3 +223,28 @@ func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
 		t.Fatalf("confirm buttons: %s", got)
 	}
 }
+
+// TestEveryScreenFitsAPhone (defect 7): at 400 px, headings that did not
+// wrap forced the window to 436–442 px. Every destination, a service page
+// and a request page fit in 360 px.
+func TestEveryScreenFitsAPhone(t *testing.T) {
+	w, s := newApp(t, "lv")
+	w.Resize(fyne.NewSize(360, 740))
+	check := func(what string) {
+		t.Helper()
+		if mw := w.Content().MinSize().Width; mw > 360 {
+			t.Errorf("%s needs %.0f px, more than a 360 px phone", what, mw)
+		}
+	}
+	for i := range 5 {
+		test.Tap(navButtons(t, w)[i])
+		check(navButtons(t, w)[i].label)
+	}
+	test.Tap(navButtons(t, w)[TabServices])
+	servicesScreen(t, w).OpenService("lv-register-business")
+	check("a service page")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	check("a request page")
+}

@@ -69,7 +69,9 @@ func (r *navButtonRenderer) Layout(size fyne.Size) {
 func (r *navButtonRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
 	t := r.text.MinSize()
-	return fyne.NewSize(max(t.Width, navIconSize)+2*pad, navIconSize+t.Height+pad/2+2*pad)
+	// The caption may be wider than this: five destinations share a
+	// 360 px phone, and the bar gives each a fifth of it.
+	return fyne.NewSize(navIconSize+2*pad, navIconSize+t.Height+pad/2+2*pad)
 }
 
 func (r *navButtonRenderer) Refresh() {

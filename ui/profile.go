@@ -33,16 +33,16 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			}
 		}
 	}
-	settings := widget.NewCard(lang.L("profile.settings"), "", widget.NewForm(
+	settings := titledCard(lang.L("profile.settings"), "", widget.NewForm(
 		widget.NewFormItem(lang.L("profile.language"), choice),
 	))
-	about := widget.NewCard(lang.L("profile.about"), lang.L("profile.about_body"), widget.NewForm(
+	about := titledCard(lang.L("profile.about"), lang.L("profile.about_body"), newFacts(
 		widget.NewFormItem(lang.L("profile.version"), wrapped(s.About.Version)),
 		widget.NewFormItem(lang.L("profile.service"), wrapped(s.About.ServiceURL)),
 		widget.NewFormItem(lang.L("profile.data_dir"), wrapped(s.About.DataDir)),
 	))
-	signin := widget.NewCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
-	help := widget.NewCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
+	signin := titledCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
+	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
 	return container.NewVScroll(container.NewVBox(signin, settings, help, newRecordsCard(newSaver(win, s.Background), s.Records), about))
 }
@@ -65,5 +65,5 @@ func newRecordsCard(sv *saver, r *app.Records) *widget.Card {
 	}))
 	// The explanation is a wrapped label, not the card's subtitle, which
 	// would not wrap and widen the window.
-	return widget.NewCard(lang.L("records.title"), "", container.NewVBox(wrapped(lang.L("records.body")), buttons))
+	return titledCard(lang.L("records.title"), "", container.NewVBox(wrapped(lang.L("records.body")), buttons))
 }

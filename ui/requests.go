@@ -192,28 +192,28 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 // page is the request's page: facts, the next step and the timeline.
 func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
 	code := r.sess.Language.Code()
-	facts := widget.NewForm()
+	facts := newFacts()
 	if svc != nil {
-		facts.Append(lang.L("request.service"), wrapped(svc.Name.In(code)))
+		addFact(facts, lang.L("request.service"), wrapped(svc.Name.In(code)))
 	}
-	facts.Items = append(facts.Items,
+	addFacts(facts, 
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(req.Country))),
 	)
 	if req.Provider != nil {
-		facts.Append(lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
+		addFact(facts, lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
 	}
 	if req.ExpectedBy != nil {
-		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
+		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
 	if req.DecisionBy != nil {
-		facts.Append(lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
+		addFact(facts, lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
 	}
 	if req.ErrorCode != "" {
 		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
 		help := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(r.win, p.Code) })
 		help.Importance = widget.LowImportance
-		facts.Append(lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
+		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
 	}
 	box := container.NewVBox(facts)
 	if step := r.nextStep(req, svc); step != nil {
@@ -278,7 +278,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 				return r.sess.Requests.GiveAttributes(ctx, req.ID, values)
 			})
 		}
-		return widget.NewCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
+		return titledCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
 	case req.State == "ready" && !hasEvent(req, "explicit_request_given"):
 		provider := providerName(req.Provider, r.sess.Language.Code())
 		legal := req.LegalBasis
@@ -295,15 +295,15 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			})
 		})
 		give.Importance = widget.HighImportance
-		return widget.NewCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
+		return titledCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
 	case req.State == "ready", req.State == "sent", req.State == "approved":
-		return widget.NewCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
+		return titledCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
 	case req.State == "preview_required" && req.Preview == nil:
 		show := widget.NewButtonWithIcon(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.OpenPreview(ctx, req.ID) })
 		})
 		show.Importance = widget.HighImportance
-		return widget.NewCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
+		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
 	case req.State == "preview_required":
 		return r.previewCard(req)
 	case req.State == "delivered":
@@ -311,7 +311,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		for _, f := range req.Evidence {
 			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": f.ContentType, "Size": f.Size})))
 		}
-		return widget.NewCard(lang.L("request.delivered_title"), "", box)
+		return titledCard(lang.L("request.delivered_title"), "", box)
 	}
 	return nil
 }
@@ -319,13 +319,13 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 // previewCard shows the evidence field by field with its source and legal
 // basis, and the approve and refuse buttons.
 func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
-	form := widget.NewForm()
+	form := newFacts()
 	for _, f := range req.Preview.Fields {
 		value := wrapped(f.Value)
 		note := widget.NewLabel(lang.L("request.preview_source", map[string]any{"Source": f.Source, "LegalBasis": f.LegalBasis}))
 		note.SizeName = theme.SizeNameCaptionText
 		note.Wrapping = fyne.TextWrapWord
-		form.Append(f.Name, container.NewVBox(value, note))
+		addFact(form, f.Name, container.NewVBox(value, note))
 	}
 	approve := widget.NewButtonWithIcon(lang.L("request.preview_approve"), theme.ConfirmIcon(), func() {
 		r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, true) })
@@ -344,7 +344,7 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	}
 	title := wrapped(req.Preview.Title)
 	title.TextStyle = fyne.TextStyle{Bold: true}
-	return widget.NewCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
+	return titledCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
 }
 
 func hasEvent(req *api.Request, event string) bool {

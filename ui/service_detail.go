@@ -24,7 +24,7 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 	desc := widget.NewLabel(svc.Description.In(code))
 	desc.Wrapping = fyne.TextWrapWord
 
-	facts := widget.NewForm(
+	facts := newFacts(
 		widget.NewFormItem(lang.L("detail.provider"), wrapped(svc.Provider.Name.In(code))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(svc.Country))),
 		widget.NewFormItem(lang.L("detail.category"), wrapped(categoryName)),
@@ -42,7 +42,7 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 			have.Importance = widget.SuccessImportance
 			content = container.NewVBox(have, container.NewHBox(ask))
 		}
-		evidence.Add(widget.NewCard("", e.Name.In(code), content))
+		evidence.Add(titledCard("", e.Name.In(code), content))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))
 

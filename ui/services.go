@@ -91,7 +91,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	}
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
-	filters := container.NewGridWithColumns(2, s.Category, s.Country)
+	filters := container.New(&sideBySide{}, s.Category, s.Country)
 	top := container.NewVBox(s.Search, filters, busy, problem, s.count)
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))

@@ -92,19 +92,19 @@ func (ws *WalletScreen) Open(it app.WalletItem) {
 // the technical details are one tap away.
 func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObject {
 	code := ws.sess.Language.Code()
-	facts := widget.NewForm(
+	facts := newFacts(
 		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(ws.title(it))),
 		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Provider)),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
 	)
 	if service != "" {
-		facts.Append(lang.L("request.service"), wrapped(service))
+		addFact(facts, lang.L("request.service"), wrapped(service))
 	}
-	facts.Append(lang.L("wallet.validity"), wrapped(lang.L("wallet.validity_body")))
+	addFact(facts, lang.L("wallet.validity"), wrapped(lang.L("wallet.validity_body")))
 	sum := wrapped(it.SHA256)
 	sum.Wrapping = fyne.TextWrapBreak
-	technical := widget.NewForm(
+	technical := newFacts(
 		widget.NewFormItem(lang.L("wallet.content_type"), wrapped(it.ContentType)),
 		widget.NewFormItem(lang.L("wallet.size"), wrapped(formatSize(it.Size, code))),
 		widget.NewFormItem(lang.L("wallet.sha256"), sum),

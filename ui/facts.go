@@ -1,0 +1,98 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// newFacts lists items (their Text is the caption, Widget the value) as
+// a caption over its value, one under another. Unlike widget.Form, whose
+// captions stand beside the values and never wrap, it fits a phone at any
+// text size. addFact and addFacts append to it.
+func newFacts(items ...*widget.FormItem) *fyne.Container {
+	f := container.NewVBox()
+	addFacts(f, items...)
+	return f
+}
+
+// addFacts appends items to a list made by newFacts.
+func addFacts(f *fyne.Container, items ...*widget.FormItem) {
+	for _, it := range items {
+		addFact(f, it.Text, it.Widget)
+	}
+}
+
+// addFact appends the fact caption: value to a list made by newFacts.
+func addFact(f *fyne.Container, caption string, value fyne.CanvasObject) {
+	c := widget.NewLabel(caption)
+	c.TextStyle = fyne.TextStyle{Bold: true}
+	c.SizeName = theme.SizeNameCaptionText
+	c.Wrapping = fyne.TextWrapWord
+	f.Add(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c, value))
+}
+
+// sideBySide places its objects in equal columns when they fit, else one
+// under another (two filters on a desktop, stacked on a phone).
+type sideBySide struct{}
+
+func (sideBySide) fits(objects []fyne.CanvasObject, width float32) bool {
+	need := float32(0)
+	for _, o := range objects {
+		need = max(need, o.MinSize().Width)
+	}
+	return need*float32(len(objects))+theme.Padding()*float32(len(objects)-1) <= width
+}
+
+func (l sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	if l.fits(objects, size.Width) {
+		w := (size.Width - pad*float32(len(objects)-1)) / float32(len(objects))
+		for i, o := range objects {
+			o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
+			o.Resize(fyne.NewSize(w, size.Height))
+		}
+		return
+	}
+	y := float32(0)
+	for _, o := range objects {
+		h := o.MinSize().Height
+		o.Move(fyne.NewPos(0, y))
+		o.Resize(fyne.NewSize(size.Width, h))
+		y += h + pad
+	}
+}
+
+// MinSize is one column's: the row wraps when narrower than both. The
+// height is that of the stacked objects, as the width is not known here.
+func (sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for i, o := range objects {
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		if i > 0 {
+			s.Height += theme.Padding()
+		}
+	}
+	return s
+}
+
+// titledCard is a card whose title and subtitle wrap (widget.Card's do
+// not, and widen the window past a phone's width).
+func titledCard(title, subtitle string, content fyne.CanvasObject) *widget.Card {
+	box := container.NewVBox()
+	if title != "" {
+		t := wrapped(title)
+		t.TextStyle = fyne.TextStyle{Bold: true}
+		t.SizeName = theme.SizeNameSubHeadingText
+		box.Add(t)
+	}
+	if subtitle != "" {
+		box.Add(wrapped(subtitle))
+	}
+	box.Add(content)
+	return widget.NewCard("", "", box)
+}
