@@ -196,7 +196,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	if svc != nil {
 		addFact(facts, lang.L("request.service"), wrapped(svc.Name.In(code)))
 	}
-	addFacts(facts, 
+	addFacts(facts,
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(req.Country))),
 	)
