@@ -105,6 +105,9 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/admin/roles", a.signedIn(a.listRoles)},
 		{"POST /v1/admin/roles", a.signedIn(a.assignRole)},
 		{"POST /v1/admin/roles/remove", a.signedIn(a.removeRole)},
+		{"GET /v1/mandates", a.signedIn(a.listMandates)},
+		{"POST /v1/mandates", a.signedIn(a.giveMandate)},
+		{"POST /v1/mandates/{id}/revoke", a.signedIn(a.revokeMandate)},
 	}
 }
 

@@ -76,6 +76,10 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/admin/roles":                     {401, 403, 403, 403, 403, 200},
 	"POST /v1/admin/roles":                    {401, 403, 403, 403, 403, 200},
 	"POST /v1/admin/roles/remove":             {401, 403, 403, 403, 403, 200},
+	"GET /v1/mandates":                        {401, 200, 200, 200, 200, 200},
+	"POST /v1/mandates":                       {401, 201, 201, 201, 201, 201},
+	// {id}: a mandate the owner gave the other citizen.
+	"POST /v1/mandates/{id}/revoke": {401, 200, 404, 404, 404, 200},
 }
 
 // routeBodies are valid bodies for the routes that read one, so that the
@@ -89,6 +93,7 @@ var routeBodies = map[string]any{
 	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
 	"POST /v1/admin/roles":                    api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"},
 	"POST /v1/admin/roles/remove":             api.RoleRemoval{Subject: "LV/LV/999999-99999"},
+	"POST /v1/mandates":                       api.NewMandate{Representative: "LV/LV/777777-77777", RepresentativeName: "Pēteris Kļaviņš", ValidUntil: time.Now().AddDate(1, 0, 0)},
 }
 
 // routeQueries are the query strings of routes that need one.
@@ -167,7 +172,16 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 			if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", routeBodies["POST /v1/admin/roles"], nil); code != http.StatusOK {
 				t.Fatalf("assigning the role the removal takes away: %d", code)
 			}
-			path := strings.NewReplacer("{id}", r.ID, "{n}", "0").Replace(pattern)
+			id := r.ID
+			if strings.HasPrefix(pattern, "/v1/mandates/") {
+				var m api.Mandate
+				give := api.NewMandate{Representative: "EE/EE/48504152718", RepresentativeName: "Mari Tamm", ValidUntil: time.Now().AddDate(1, 0, 0)}
+				if code := call(t, base, "token-owner", "POST", "/v1/mandates", give, &m); code != http.StatusCreated {
+					t.Fatalf("giving the owner's mandate: %d", code)
+				}
+				id = m.ID
+			}
+			path := strings.NewReplacer("{id}", id, "{n}", "0").Replace(pattern)
 			if strings.HasPrefix(pattern, "/v1/services/") {
 				path = "/v1/services/lv-birth-certificate"
 			}

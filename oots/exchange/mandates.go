@@ -1,0 +1,176 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// ErrNoSuchMandate: the mandate does not exist or is none of the caller's
+// business (404, never 403, which would confirm it exists).
+var ErrNoSuchMandate = errors.New("no such mandate")
+
+// maxMandateServices bounds the services one mandate lists.
+const maxMandateServices = 50
+
+// GiveMandate registers a mandate: a person for themselves, an
+// administrator also for a company.
+func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMandate) (*api.Mandate, error) {
+	now := q.now().UTC()
+	in.Representative, in.Represented = strings.TrimSpace(in.Representative), strings.TrimSpace(in.Represented)
+	if in.Represented == "" || in.Represented == who.Subject {
+		in.Represented, in.RepresentedName = who.Subject, strings.TrimSpace(who.GivenName+" "+who.FamilyName)
+	} else if !who.IsAdministrator() {
+		return nil, fmt.Errorf("%w: a person gives mandates for themselves; only an administrator registers one for a company", ErrForbidden)
+	}
+	if in.ValidFrom.IsZero() {
+		in.ValidFrom = now
+	}
+	switch {
+	case !validText(in.Representative, maxSubject) || !validText(in.RepresentativeName, maxSubject):
+		return nil, fmt.Errorf("%w: the representative's identifier and name are required", ErrInvalid)
+	case in.Representative == in.Represented:
+		return nil, fmt.Errorf("%w: nobody needs a mandate for themselves", ErrInvalid)
+	case !validText(in.RepresentedName, maxSubject):
+		return nil, fmt.Errorf("%w: the represented person's or company's name is required", ErrInvalid)
+	case !in.ValidUntil.After(in.ValidFrom) || !in.ValidUntil.After(now):
+		return nil, fmt.Errorf("%w: valid_until must be after valid_from and in the future", ErrInvalid)
+	case len(in.Services) > maxMandateServices:
+		return nil, fmt.Errorf("%w: at most %d services; leave the list empty for all", ErrInvalid, maxMandateServices)
+	}
+	for _, id := range in.Services {
+		if _, err := q.store.Service(ctx, id); err != nil {
+			return nil, fmt.Errorf("%w: unknown service %q", ErrInvalid, id)
+		}
+	}
+	m := store.Mandate{
+		ID: uuid.NewString(), Representative: in.Representative, RepresentativeName: strings.TrimSpace(in.RepresentativeName),
+		Represented: in.Represented, RepresentedName: strings.TrimSpace(in.RepresentedName), Services: slices.Compact(slices.Sorted(slices.Values(in.Services))),
+		ValidFrom: in.ValidFrom.UTC(), ValidUntil: in.ValidUntil.UTC(), CreatedBy: who.Subject, CreatedAt: now,
+	}
+	if len(m.Services) == 0 {
+		m.Services = nil
+	}
+	if err := q.store.PutMandate(ctx, m); err != nil {
+		return nil, err
+	}
+	q.log.Info("mandate given", "mandate", m.ID, "representative", m.Representative, "represented", m.Represented, "by", who.Subject)
+	out := mandateView(m, now)
+	return &out, nil
+}
+
+// Mandates lists the mandates who holds and those given for them.
+func (q *Requests) Mandates(ctx context.Context, who Principal) (*api.MandateList, error) {
+	list, err := q.store.MandatesOf(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	now := q.now().UTC()
+	out := &api.MandateList{Held: []api.Mandate{}, Given: []api.Mandate{}}
+	for _, m := range list {
+		if m.Representative == who.Subject {
+			out.Held = append(out.Held, mandateView(m, now))
+		} else {
+			out.Given = append(out.Given, mandateView(m, now))
+		}
+	}
+	return out, nil
+}
+
+// RevokeMandate ends a mandate: the represented person, whoever registered
+// it, or an administrator may.
+func (q *Requests) RevokeMandate(ctx context.Context, who Principal, id string) (*api.Mandate, error) {
+	m, err := q.store.Mandate(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.Represented != who.Subject && m.CreatedBy != who.Subject && !who.IsAdministrator()) {
+		return nil, fmt.Errorf("%w: %s", ErrNoSuchMandate, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := q.now().UTC()
+	if !m.RevokedAt.IsZero() {
+		return nil, fmt.Errorf("%w: the mandate is already revoked", errMandateRevoked)
+	}
+	if err := q.store.RevokeMandate(ctx, id, who.Subject, now); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return nil, fmt.Errorf("%w: the mandate is already revoked", errMandateRevoked)
+		}
+		return nil, err
+	}
+	m.RevokedAt, m.RevokedBy = now, who.Subject
+	q.log.Info("mandate revoked", "mandate", id, "by", who.Subject)
+	out := mandateView(*m, now)
+	return &out, nil
+}
+
+var errMandateRevoked = errors.New("mandate revoked")
+
+func mandateStatus(m store.Mandate, now time.Time) string {
+	switch {
+	case !m.RevokedAt.IsZero():
+		return "revoked"
+	case now.Before(m.ValidFrom):
+		return "not_yet_valid"
+	case !now.Before(m.ValidUntil):
+		return "expired"
+	}
+	return "active"
+}
+
+func mandateView(m store.Mandate, now time.Time) api.Mandate {
+	return api.Mandate{
+		ID: m.ID, Representative: m.Representative, RepresentativeName: m.RepresentativeName,
+		Represented: m.Represented, RepresentedName: m.RepresentedName, Services: m.Services,
+		ValidFrom: m.ValidFrom, ValidUntil: m.ValidUntil, CreatedBy: m.CreatedBy, RevokedAt: m.RevokedAt,
+		Status: mandateStatus(m, now),
+	}
+}
+
+// validText reports whether s is 1 to max bytes of valid, printable text.
+func validText(s string, max int) bool {
+	s = strings.TrimSpace(s)
+	if s == "" || len(s) > max {
+		return false
+	}
+	for _, r := range s {
+		if r < ' ' || r == 0x7f || r == 0xfffd {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *restAPI) giveMandate(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.NewMandate
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.GiveMandate(r.Context(), who, in)
+	a.answer(w, r, http.StatusCreated, out, err)
+}
+
+func (a *restAPI) listMandates(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Mandates(r.Context(), who)
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) revokeMandate(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.RevokeMandate(r.Context(), who, r.PathValue("id"))
+	switch {
+	case errors.Is(err, ErrNoSuchMandate):
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such mandate")
+	case errors.Is(err, errMandateRevoked):
+		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
+	default:
+		a.answer(w, r, http.StatusOK, out, err)
+	}
+}

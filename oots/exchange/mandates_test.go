@@ -1,0 +1,74 @@
+package exchange_test
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// TestMandateRegister: a person gives a mandate for listed services, the
+// representative sees it held and the person given; only an administrator
+// registers one for a company; bad mandates are refused; revocation is
+// once, by the represented person (not the representative).
+func TestMandateRegister(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	year := time.Now().AddDate(1, 0, 0)
+	give := api.NewMandate{Representative: "EE/EE/48504152718", RepresentativeName: "Mari Tamm", Services: []string{"lv-ehic", "lv-birth-certificate"}, ValidUntil: year}
+	var m api.Mandate
+	if code := call(t, base, "token-owner", "POST", "/v1/mandates", give, &m); code != http.StatusCreated {
+		t.Fatalf("give: %d", code)
+	}
+	if m.Represented != "LV/LV/010190-12345" || m.RepresentedName != "Jānis Bērziņš" || m.Status != "active" || len(m.Services) != 2 {
+		t.Fatalf("mandate %+v", m)
+	}
+	var held, given api.MandateList
+	call(t, base, "token-other", "GET", "/v1/mandates", nil, &held)
+	call(t, base, "token-owner", "GET", "/v1/mandates", nil, &given)
+	if len(held.Held) != 1 || held.Held[0].ID != m.ID || len(held.Given) != 0 || len(given.Given) != 1 || len(given.Held) != 0 {
+		t.Fatalf("representative sees %+v, represented sees %+v", held, given)
+	}
+
+	company := api.NewMandate{Representative: "LV/LV/120875-10402", RepresentativeName: "Līga Kalniņa", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", ValidUntil: year}
+	if code := statusOnly(t, base, "token-owner", "POST", "/v1/mandates", company); code != http.StatusForbidden {
+		t.Errorf("a citizen registering a company's mandate: %d, want 403", code)
+	}
+	var cm api.Mandate
+	if code := call(t, base, "token-admin", "POST", "/v1/mandates", company, &cm); code != http.StatusCreated || cm.Represented != "LV/LV/40003012345" {
+		t.Errorf("the administrator registering the company's mandate: %d %+v", code, cm)
+	}
+
+	bad := map[string]api.NewMandate{
+		"for oneself":       {Representative: "LV/LV/010190-12345", RepresentativeName: "Jānis", ValidUntil: year},
+		"no representative": {RepresentativeName: "X", ValidUntil: year},
+		"already expired":   {Representative: "EE/EE/1", RepresentativeName: "X", ValidUntil: time.Now().Add(-time.Hour)},
+		"ends before start": {Representative: "EE/EE/1", RepresentativeName: "X", ValidFrom: year, ValidUntil: year.Add(-time.Hour)},
+		"unknown service":   {Representative: "EE/EE/1", RepresentativeName: "X", Services: []string{"no-such"}, ValidUntil: year},
+		"control chars":     {Representative: "EE/EE/1", RepresentativeName: "X\u0000", ValidUntil: year},
+	}
+	for name, in := range bad {
+		if code := statusOnly(t, base, "token-owner", "POST", "/v1/mandates", in); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", name, code)
+		}
+	}
+	var after api.MandateList
+	if call(t, base, "token-owner", "GET", "/v1/mandates", nil, &after); len(after.Given) != 1 {
+		t.Fatalf("refused mandates were kept: %+v", after)
+	}
+
+	if code := statusOnly(t, base, "token-other", "POST", "/v1/mandates/"+m.ID+"/revoke", nil); code != http.StatusNotFound {
+		t.Errorf("the representative revoking: %d, want 404", code)
+	}
+	var revoked api.Mandate
+	if code := call(t, base, "token-owner", "POST", "/v1/mandates/"+m.ID+"/revoke", nil, &revoked); code != 200 || revoked.Status != "revoked" || revoked.RevokedAt.IsZero() {
+		t.Fatalf("revoke: %d %+v", code, revoked)
+	}
+	if code := statusOnly(t, base, "token-owner", "POST", "/v1/mandates/"+m.ID+"/revoke", nil); code != http.StatusConflict {
+		t.Errorf("revoking twice: %d, want 409", code)
+	}
+	if call(t, base, "token-other", "GET", "/v1/mandates", nil, &held); held.Held[0].Status != "revoked" {
+		t.Errorf("the representative sees %+v", held.Held[0])
+	}
+}
