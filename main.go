@@ -31,6 +31,7 @@ import (
 const appID = "lv.vienreiz.app"
 
 func main() {
+	platforms.PrivateFiles()
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 

@@ -3,6 +3,7 @@
 package platforms
 
 import (
+	"github.com/vienreiz/vienreiz/identity/devidp"
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
@@ -14,4 +15,17 @@ func demoNetwork(memberState string) (exchange.Network, error) {
 		return demonet.Shared{Dir: memberState}, nil
 	}
 	return demonet.Embedded{}, nil
+}
+
+// demoCitizens are the demo citizen and the development provider's other
+// citizens, in order: each citizen token of -demo-tokens signs in as the
+// next of them.
+func demoCitizens() []exchange.Principal {
+	out := []exchange.Principal{exchange.DemoCitizen()}
+	for _, p := range devidp.DemoPeople() {
+		if p.Role == "" && p.GivenName != out[0].GivenName {
+			out = append(out, exchange.Principal{Subject: p.Identifier, GivenName: p.GivenName, FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth})
+		}
+	}
+	return out
 }

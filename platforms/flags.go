@@ -23,11 +23,18 @@ type ServiceFlags struct {
 	Database string
 	LogLevel string
 	LogJSON  bool
-	// DemoTokens gives the demo citizen and clerk bearer tokens, as
-	// "citizen=TOKEN,clerk=TOKEN", until sign-in lands.
+	// DemoTokens gives the demo citizens' and clerk's bearer tokens, as
+	// "citizen=TOKEN,citizen=TOKEN,clerk=TOKEN": each citizen token is
+	// another demo citizen.
 	DemoTokens string
 	// Network is the network file (oots/network); empty means the demo.
 	Network string
+	// DemoTokensFile holds DemoTokens (keeps them out of the process's
+	// command line).
+	DemoTokensFile string
+	// demoTokensOnCommandLine is set when -demo-tokens was given as a
+	// flag: every user of the machine can read it.
+	demoTokensOnCommandLine bool
 	// MemberState is the folder of a demo member state running on its
 	// own, shared by several service processes (demonet.Shared).
 	MemberState string
@@ -55,7 +62,12 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database and the AS4 state ("+DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
 	fs.StringVar(&f.Database, "database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
 	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
-	fs.StringVar(&f.DemoTokens, "demo-tokens", os.Getenv("VIENREIZ_DEMO_TOKENS"), "citizen=TOKEN,clerk=TOKEN: bearer tokens of the demo citizen and clerk for the request API (VIENREIZ_DEMO_TOKENS)")
+	f.DemoTokens = os.Getenv("VIENREIZ_DEMO_TOKENS")
+	fs.Func("demo-tokens", "citizen=TOKEN,…,clerk=TOKEN: bearer tokens of demo citizens (each its own person) and the clerk; prefer VIENREIZ_DEMO_TOKENS or -demo-tokens-file: a flag shows in the process list", func(v string) error {
+		f.DemoTokens, f.demoTokensOnCommandLine = v, true
+		return nil
+	})
+	fs.StringVar(&f.DemoTokensFile, "demo-tokens-file", os.Getenv("VIENREIZ_DEMO_TOKENS_FILE"), "file holding the -demo-tokens value, readable by the service's user only (VIENREIZ_DEMO_TOKENS_FILE)")
 	fs.StringVar(&f.MemberState, "member-state", os.Getenv("VIENREIZ_MEMBER_STATE"), "folder of a demo member state started with -demo-member-state, to share it with other service processes on one PostgreSQL (VIENREIZ_MEMBER_STATE)")
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", os.Getenv("VIENREIZ_OIDC_ISSUER"), "issuer URL of the OpenID Connect provider people sign in with; without it the development provider runs (VIENREIZ_OIDC_ISSUER)")
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", os.Getenv("VIENREIZ_OIDC_CLIENT_ID"), "the app's client id at that provider (VIENREIZ_OIDC_CLIENT_ID)")
@@ -113,6 +125,9 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		}
 		cfg.Network = demo
 	}
+	if err := f.loadDemoTokens(log); err != nil {
+		return cfg, err
+	}
 	if _, err := demoTokens(f.DemoTokens); err != nil {
 		return cfg, err
 	}
@@ -148,20 +163,58 @@ func (f *ServiceFlags) Identity(ctx context.Context, cfg exchange.Config, log *s
 	return StartIdentity(ctx, p, !isDemoNetwork(cfg.Network), f.DevIdPListen, demo, log)
 }
 
-// demoTokens parses "citizen=TOKEN,clerk=TOKEN"; "" gives none.
+// loadDemoTokens reads -demo-tokens-file, and warns about tokens given
+// on the command line or in a file others may read.
+func (f *ServiceFlags) loadDemoTokens(log *slog.Logger) error {
+	if f.demoTokensOnCommandLine {
+		log.Warn("-demo-tokens on the command line: every user of this machine can read the tokens (ps, /proc/PID/cmdline); use VIENREIZ_DEMO_TOKENS or -demo-tokens-file")
+	}
+	if f.DemoTokensFile == "" {
+		return nil
+	}
+	if f.demoTokensOnCommandLine {
+		return fmt.Errorf("-demo-tokens and -demo-tokens-file: give one")
+	}
+	info, err := os.Stat(f.DemoTokensFile)
+	if err != nil {
+		return fmt.Errorf("-demo-tokens-file: %w", err)
+	}
+	if info.Mode().Perm()&0o077 != 0 {
+		log.Warn("-demo-tokens-file is readable by others; make it 0600", "file", f.DemoTokensFile, "mode", info.Mode().Perm().String())
+	}
+	b, err := os.ReadFile(f.DemoTokensFile)
+	if err != nil {
+		return fmt.Errorf("-demo-tokens-file: %w", err)
+	}
+	f.DemoTokens = strings.TrimSpace(string(b))
+	return nil
+}
+
+// demoTokens parses "citizen=TOKEN,…,clerk=TOKEN"; "" gives none. Each
+// citizen token is the next demo citizen (Jānis first), as sign-in with
+// the development provider would give each person their own identity.
 func demoTokens(s string) (exchange.BearerTokens, error) {
 	if s == "" {
 		return nil, nil
 	}
-	people := map[string]exchange.Principal{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}
+	citizens := demoCitizens()
 	out := exchange.BearerTokens{}
 	for _, pair := range strings.Split(s, ",") {
 		role, token, ok := strings.Cut(strings.TrimSpace(pair), "=")
-		p, known := people[role]
-		if !ok || !known || len(token) < 16 {
+		if !ok || (role != "citizen" && role != "clerk") || len(token) < 16 {
 			return nil, fmt.Errorf("-demo-tokens: %q is not citizen=TOKEN or clerk=TOKEN with a token of at least 16 characters", pair)
 		}
-		out[token] = p
+		if _, dup := out[token]; dup {
+			return nil, fmt.Errorf("-demo-tokens: a token is given twice")
+		}
+		if role == "clerk" {
+			out[token] = exchange.DemoClerk()
+			continue
+		}
+		if len(citizens) == 0 {
+			return nil, fmt.Errorf("-demo-tokens: more citizen tokens than demo citizens (%d)", len(demoCitizens()))
+		}
+		out[token], citizens = citizens[0], citizens[1:]
 	}
 	return out, nil
 }

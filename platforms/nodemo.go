@@ -12,3 +12,6 @@ import (
 func demoNetwork(string) (exchange.Network, error) {
 	return nil, errors.New("-network is required: this build (nodemo) has no demo network")
 }
+
+// demoCitizens is empty: a nodemo build has no demo people.
+func demoCitizens() []exchange.Principal { return nil }

@@ -6,6 +6,7 @@ package sqlitedsn
 
 import (
 	"net/url"
+	"os"
 )
 
 // For returns the DSN of the SQLite file at path in WAL mode with the
@@ -30,4 +31,28 @@ func ReadOnly(path string) string { return File(path) + "?mode=ro" }
 // the path part ('?', '#', '%') escaped.
 func File(path string) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath()
+}
+
+// Private creates the database file at path readable by its owner only
+// (0600) before SQLite opens it, or takes group and other permissions off
+// an existing one and its journal files: SQLite gives the journal files
+// the database file's permissions.
+func Private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		info, err := os.Stat(p)
+		if err != nil {
+			continue
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			if err := os.Chmod(p, perm&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

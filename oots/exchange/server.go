@@ -9,6 +9,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -284,10 +285,15 @@ func ignoreClosed(err error) error {
 	return err
 }
 
-// usableDir creates dir if needed and checks that files can be created in it.
+// usableDir creates dir if needed, makes it and everything in it private
+// (folders 0700, files 0600: it holds evidence and personal data, whoever
+// created it) and checks that files can be created in it.
 func usableDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("exchange: data directory %s cannot be created: %w", dir, err)
+	}
+	if err := makePrivate(dir); err != nil {
+		return fmt.Errorf("exchange: data directory %s: %w", dir, err)
 	}
 	f, err := os.CreateTemp(dir, ".write-check-*")
 	if err != nil {
@@ -310,4 +316,25 @@ func workerName(dataDir string) string {
 		dataDir = abs
 	}
 	return host + ":" + dataDir
+}
+
+// makePrivate takes group and other permissions off dir and everything
+// in it (symbolic links are left alone).
+func makePrivate(dir string) error {
+	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if perm := info.Mode().Perm(); perm&0o077 != 0 {
+			return os.Chmod(path, perm&0o700)
+		}
+		return nil
+	})
 }

@@ -70,6 +70,9 @@ type store struct {
 
 // openStore opens (creating) the preview database at path.
 func openStore(ctx context.Context, path string) (*store, error) {
+	if err := sqlitedsn.Private(path); err != nil {
+		return nil, fmt.Errorf("sqlite file %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", sqlitedsn.For(path, "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("provider store: open %s: %w", path, err)

@@ -37,6 +37,9 @@ func openSQLite(ctx context.Context, path string) (db, w *sql.DB, err error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, nil, fmt.Errorf("store: %w", err)
 	}
+	if err := sqlitedsn.Private(path); err != nil {
+		return nil, nil, fmt.Errorf("store: %w", err)
+	}
 	open := func(conns int, pragmas ...string) (*sql.DB, error) {
 		db, err := sql.Open("sqlite", sqlitedsn.For(path, "NORMAL", append([]string{"foreign_keys(1)"}, pragmas...)...))
 		if err != nil {

@@ -42,6 +42,7 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
+	platforms.PrivateFiles()
 	verifyLedger := len(args) > 0 && args[0] == "ledger-verify"
 	if verifyLedger {
 		args = args[1:]

@@ -49,6 +49,9 @@ CREATE INDEX IF NOT EXISTS as4_received_age ON as4_received(claimed_at);
 // Open opens (creating when needed) the database file at path, in WAL mode
 // with a busy timeout so that several listeners can share it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := sqlitedsn.Private(path); err != nil {
+		return nil, fmt.Errorf("sqlite file %s: %w", path, err)
+	}
 	db, err := sql.Open("sqlite", sqlitedsn.For(path, "FULL"))
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: open %s: %w", path, err)
