@@ -128,7 +128,9 @@ func onEachStore(b *testing.B, bench func(b *testing.B, health, create func() er
 				p.Subject = fmt.Sprintf("LV/LV/%06d-%05d", 10190+i, i)
 				tokens[fmt.Sprintf("t%d", i)] = p
 			}
-			cfg.Logger, cfg.Auth = quietLog(), tokens
+			// The open-loop load holds many connections at once; the
+			// benchmark measures the stores, not the connection caps.
+			cfg.Logger, cfg.Auth, cfg.Limits = quietLog(), tokens, exchange.Limits{Conns: 1 << 20, ConnsPerHost: 1 << 20}
 			s, err := exchange.Start(context.Background(), cfg)
 			if err != nil {
 				b.Fatal(err)
