@@ -47,7 +47,11 @@ type Session struct {
 	Records   *Records
 	// Connection says when the service cannot be reached, with a retry.
 	Connection *Connection
-	About      About
+	// Handoff takes over requests started on the portal; Links follows
+	// direct links to screens.
+	Handoff *Handoff
+	Links   *Links
+	About   About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
 	// goroutine; tests may make it synchronous.
@@ -61,6 +65,7 @@ type ServiceAPI interface {
 	EventsAPI
 	WalletAPI
 	RecordsAPI
+	HandoffAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -79,6 +84,8 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Wallet:     NewWallet(svc, log),
 		Records:    NewRecords(svc, log),
 		Connection: NewConnection(),
+		Handoff:    NewHandoff(svc, log),
+		Links:      NewLinks(prefs, about.ServiceURL),
 	}
 	s.Catalogue.conn, s.Requests.conn = s.Connection, s.Connection
 	// The service gives texts of others (a provider's preview) in the

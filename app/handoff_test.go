@@ -1,0 +1,151 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"strings"
+	"testing"
+
+	qrcode "github.com/skip2/go-qrcode"
+
+	"github.com/vienreiz/vienreiz/api"
+)
+
+func (f *fakeService) Redeem(_ context.Context, in api.Redeem) (*api.Request, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &api.Request{ID: "from:" + in.Link + in.Code}, nil
+}
+
+const handoffLink = "http://127.0.0.1:8080/open/handoff/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB"
+
+// screenshot is a page-like picture: the QR code of text at an offset on a
+// larger white page, as PNG or JPEG.
+func screenshot(t *testing.T, text string, asJPEG bool) []byte {
+	t.Helper()
+	q, err := qrcode.New(text, qrcode.Medium)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := image.NewRGBA(image.Rect(0, 0, 900, 700))
+	draw.Draw(page, page.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
+	code := q.Image(300)
+	draw.Draw(page, code.Bounds().Add(image.Pt(120, 200)), code, image.Point{}, draw.Src)
+	var buf bytes.Buffer
+	if asJPEG {
+		err = jpeg.Encode(&buf, page, &jpeg.Options{Quality: 80})
+	} else {
+		err = png.Encode(&buf, page)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestRedeemImageReadsTheQRCode(t *testing.T) {
+	h := NewHandoff(&fakeService{}, quiet())
+	for name, img := range map[string][]byte{"png": screenshot(t, handoffLink, false), "jpeg": screenshot(t, handoffLink, true)} {
+		req, err := h.RedeemImage(context.Background(), bytes.NewReader(img))
+		if err != nil || req.ID != "from:"+handoffLink {
+			t.Fatalf("%s: %+v, %v", name, req, err)
+		}
+	}
+	if _, err := h.RedeemImage(context.Background(), bytes.NewReader(screenshot(t, "https://example.com/", false))); err == nil || !strings.Contains(err.Error(), "not a Vienreiz handoff link") {
+		t.Fatalf("foreign QR code: %v", err)
+	}
+	var blank bytes.Buffer
+	_ = png.Encode(&blank, image.NewGray(image.Rect(0, 0, 200, 200)))
+	if _, err := h.RedeemImage(context.Background(), &blank); !errors.Is(err, ErrNoQRCode) {
+		t.Fatalf("blank picture: %v", err)
+	}
+	if _, err := h.RedeemImage(context.Background(), strings.NewReader("not a picture")); err == nil || !strings.Contains(err.Error(), "not a PNG or JPEG") {
+		t.Fatalf("text file: %v", err)
+	}
+}
+
+func TestParseLink(t *testing.T) {
+	for in, want := range map[string]Link{
+		"vienreiz://services":                        {Screen: ScreenServices},
+		"vienreiz://services/lv-birth-certificate":   {Screen: ScreenServices, ID: "lv-birth-certificate"},
+		"https://portal.lv/open/requests/abc-123":    {Screen: ScreenRequests, ID: "abc-123"},
+		"vienreiz://wallet/abc/2":                    {Screen: ScreenWallet, ID: "abc", Index: 2},
+		"vienreiz://inbox":                           {Screen: ScreenInbox},
+		"vienreiz://profile/":                        {Screen: ScreenProfile},
+		"vienreiz://desk/abc":                        {Screen: ScreenDesk, ID: "abc"},
+		"vienreiz://handoff/AAA.BBB":                 {Screen: ScreenHandoff, ID: "AAA.BBB"},
+		"http://127.0.0.1:8080/open/handoff/AAA.BBB": {Screen: ScreenHandoff, ID: "AAA.BBB"},
+		"  vienreiz://requests/a%2Fb\n":              {Screen: ScreenRequests, ID: "a/b"},
+	} {
+		got, err := ParseLink(in)
+		if err != nil || got != want {
+			t.Errorf("ParseLink(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+		// Both written forms read back to the same link.
+		if back, err := ParseLink(got.App()); err != nil || back != got {
+			t.Errorf("%q: App form %q reads as %+v, %v", in, got.App(), back, err)
+		}
+		if back, err := ParseLink(got.Web("https://x.lv/")); err != nil || back != got {
+			t.Errorf("%q: web form %q reads as %+v, %v", in, got.Web("https://x.lv/"), back, err)
+		}
+	}
+	for _, bad := range []string{"", "vienreiz://", "vienreiz://nowhere", "vienreiz://handoff", "https://x.lv/portal/services/a",
+		"javascript:alert(1)", "vienreiz://wallet/abc/x", "vienreiz://wallet/abc/-1", "vienreiz://requests/a/b", "vienreiz://services//x"} {
+		if l, err := ParseLink(bad); !errors.Is(err, ErrNotALink) {
+			t.Errorf("ParseLink(%q) = %+v, %v; want ErrNotALink", bad, l, err)
+		}
+	}
+}
+
+// TestLinkSurvivesSignIn: a link followed before sign-in is kept (across a
+// restart, in the preferences) and opened once sign-in is done.
+func TestLinkSurvivesSignIn(t *testing.T) {
+	prefs := &memPrefs{}
+	signedIn := false
+	var shown []Link
+	k := NewLinks(prefs, "http://svc")
+	k.SignedIn = func() bool { return signedIn }
+	k.Show = func(l Link) { shown = append(shown, l) }
+	if err := k.Follow("https://svc/open/requests/r1"); err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 0 {
+		t.Fatalf("shown before sign-in: %v", shown)
+	}
+	// The app restarts; the new run finds the link.
+	again := NewLinks(prefs, "http://svc")
+	again.Show = func(l Link) { shown = append(shown, l) }
+	signedIn = true
+	again.Resume()
+	if len(shown) != 1 || shown[0] != RequestLink("r1") {
+		t.Fatalf("after sign-in: %v", shown)
+	}
+	again.Resume()
+	if len(shown) != 1 {
+		t.Fatalf("the kept link was opened twice: %v", shown)
+	}
+	if err := k.Follow("mailto:x@y"); !errors.Is(err, ErrNotALink) {
+		t.Fatalf("Follow(mailto) = %v", err)
+	}
+}
+
+func FuzzParseLink(f *testing.F) {
+	f.Add("vienreiz://wallet/abc/2")
+	f.Add("https://x/open/handoff/A.B")
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := ParseLink(s)
+		if err != nil {
+			return
+		}
+		if back, err := ParseLink(l.App()); err != nil || back != l {
+			t.Fatalf("%q → %+v → %q → %+v, %v", s, l, l.App(), back, err)
+		}
+	})
+}
