@@ -42,7 +42,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	var sf platforms.ServiceFlags
 	sf.Register(fs, exchange.DefaultListen)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags]\n\nFlags (each can also be set by the environment variable shown):\n")
+		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags] [LINK]\n\nLINK (vienreiz://… or https://HOST/open/…) opens that screen, e.g. vienreiz://services/lv-birth-certificate.\n\nFlags (each can also be set by the environment variable shown):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -112,6 +112,11 @@ func run(args []string, stderr io.Writer) (code int) {
 	win.Resize(fyne.NewSize(1024, 720))
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", session.Language.Code())
+		for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
+			if err := session.Links.Follow(link); err != nil {
+				log.Warn("not a link to a screen", "link", link, "err", err)
+			}
+		}
 	})
 	go func() {
 		<-ctx.Done()

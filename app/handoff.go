@@ -13,7 +13,10 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
+	"fyne.io/fyne/v2/lang"
+
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
 )
 
 // HandoffAPI is what the app needs of the exchange service to take over a
@@ -24,6 +27,11 @@ type HandoffAPI interface {
 
 // ErrNoQRCode is returned for an image in which no QR code can be read.
 var ErrNoQRCode = errors.New("no QR code could be read in this image; open a sharper or larger picture, or type the code shown under it")
+
+var (
+	errNotPicture = errors.New("the file is not a PNG or JPEG picture")
+	errNotHandoff = errors.New("the QR code in this image is not a Vienreiz handoff link")
+)
 
 // maxQRImage bounds the image file the app reads a QR code from.
 const maxQRImage = 32 << 20
@@ -40,12 +48,48 @@ func NewHandoff(a HandoffAPI, log *slog.Logger) *Handoff { return &Handoff{api: 
 
 // RedeemCode redeems a typed short code.
 func (h *Handoff) RedeemCode(ctx context.Context, code string) (*api.Request, error) {
-	return h.api.Redeem(ctx, api.Redeem{Code: code})
+	return h.redeem(ctx, api.Redeem{Code: code})
 }
 
 // RedeemLink redeems a handoff link, as a QR code or a tapped link holds it.
 func (h *Handoff) RedeemLink(ctx context.Context, link string) (*api.Request, error) {
-	return h.api.Redeem(ctx, api.Redeem{Link: link})
+	return h.redeem(ctx, api.Redeem{Link: link})
+}
+
+func (h *Handoff) redeem(ctx context.Context, in api.Redeem) (*api.Request, error) {
+	req, err := h.api.Redeem(ctx, in)
+	if err != nil {
+		h.log.Info("handoff refused", "err", err)
+		return nil, err
+	}
+	return req, nil
+}
+
+// HandoffMessage turns a refused handoff into a translated sentence that
+// says what to do; other errors get UserMessage's.
+func HandoffMessage(err error) string {
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.Code {
+		case api.CodeHandoffInvalid:
+			return lang.L("handoff.invalid")
+		case api.CodeHandoffExpired:
+			return lang.L("handoff.expired")
+		case api.CodeHandoffUsed:
+			return lang.L("handoff.used")
+		case api.CodeHandoffOtherPerson:
+			return lang.L("handoff.other_person")
+		}
+	}
+	switch {
+	case errors.Is(err, ErrNoQRCode):
+		return lang.L("handoff.no_qr")
+	case errors.Is(err, errNotPicture):
+		return lang.L("handoff.not_picture")
+	case errors.Is(err, errNotHandoff):
+		return lang.L("handoff.not_handoff")
+	}
+	return UserMessage(err)
 }
 
 // RedeemImage reads the QR code in an image (PNG or JPEG: a screenshot of
@@ -57,7 +101,7 @@ func (h *Handoff) RedeemImage(ctx context.Context, r io.Reader) (*api.Request, e
 	}
 	l, err := ParseLink(link)
 	if err != nil || l.Screen != ScreenHandoff {
-		return nil, fmt.Errorf("the QR code in this image is not a Vienreiz handoff link")
+		return nil, errNotHandoff
 	}
 	return h.RedeemLink(ctx, link)
 }
@@ -66,7 +110,7 @@ func (h *Handoff) RedeemImage(ctx context.Context, r io.Reader) (*api.Request, e
 func ReadQR(r io.Reader) (string, error) {
 	img, _, err := image.Decode(io.LimitReader(r, maxQRImage))
 	if err != nil {
-		return "", fmt.Errorf("the file is not a PNG or JPEG picture: %w", err)
+		return "", fmt.Errorf("%w: %w", errNotPicture, err)
 	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {

@@ -35,6 +35,7 @@ type ServicesScreen struct {
 	background func(func())
 	requests   *app.Requests
 	wallet     *app.Wallet
+	links      *app.Links
 	// onRequested opens a request the user just started.
 	onRequested func(id string)
 	delay       time.Duration // pause in typing before a search; 0 searches at once
@@ -56,7 +57,7 @@ type ServicesScreen struct {
 func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id string)) *ServicesScreen {
 	model := sess.Catalogue
 	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay,
-		requests: sess.Requests, wallet: sess.Wallet, onRequested: onRequested}
+		requests: sess.Requests, wallet: sess.Wallet, links: sess.Links, onRequested: onRequested}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -92,7 +93,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
-	top := container.NewVBox(s.Search, filters, busy, problem, s.count)
+	top := container.NewVBox(handoffBar(win, sess, onRequested), s.Search, filters, busy, problem, s.count)
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 
@@ -103,7 +104,8 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 // showService pushes the page of svc.
 func (s *ServicesScreen) showService(svc catalogue.Service) {
-	s.nav.Open(NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding), svc.Name.In(s.lang.Code()))
+	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding)
+	s.nav.Open(container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail), svc.Name.In(s.lang.Code()))
 }
 
 // OpenService shows the page of the service with id on top of the list

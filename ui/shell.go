@@ -53,6 +53,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.Select(TabServices)
 		services.OpenService(id)
 	}
+	s.Links.Show = linkShower(win, s, sh, services, requests)
 	add(theme.SearchIcon(), "nav.services", services)
 	add(theme.DocumentIcon(), "nav.requests", requests)
 	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))

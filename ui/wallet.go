@@ -123,7 +123,7 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 		ws.openRequest(it.RequestID)
 	})
 	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts,
-		container.NewGridWrap(fyne.NewSize(200, open.MinSize().Height), open, save, request), details)
+		container.NewGridWrap(fyne.NewSize(200, open.MinSize().Height), open, save, request, copyLinkButton(ws.win, ws.sess.Links, app.DocumentLink(it.RequestID, it.Index))), details)
 	return container.NewVScroll(container.NewPadded(body))
 }
 

@@ -1,0 +1,169 @@
+package ui
+
+import (
+	"bytes"
+	"encoding/base64"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+)
+
+const proofOfBirth = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"
+
+// portalHandoff asks the service's portal, signed out, to continue the
+// birth-record request in the app, and returns the page's short code and
+// the PNG of its QR code.
+func portalHandoff(t *testing.T, s *app.Session) (code string, qr []byte) {
+	t.Helper()
+	resp, err := http.PostForm(s.About.ServiceURL+"/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {proofOfBirth}, "country": {"LV"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	m := regexp.MustCompile(`id="qr" src="data:image/png;base64,([^"]+)"`).FindSubmatch(page)
+	c := regexp.MustCompile(`id="code"[^>]*>([^<]+)<`).FindSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil || c == nil {
+		t.Fatalf("portal answered %d:\n%s", resp.StatusCode, page)
+	}
+	qr, err = base64.StdEncoding.DecodeString(html.UnescapeString(string(m[1])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(c[1]), qr
+}
+
+// requestOpened checks that the requests destination shows a request page.
+func requestOpened(t *testing.T, w fyne.Window) {
+	t.Helper()
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the requests destination is not open")
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Request started") {
+		t.Fatalf("the started request's page is not shown:\n%s", text)
+	}
+}
+
+// TestTypedCodeOpensTheStartedRequest: the code shown under the portal's
+// QR code, typed in the app, starts the request and opens its page; typed
+// again it is refused with a sentence that says what to do.
+func TestTypedCodeOpensTheStartedRequest(t *testing.T) {
+	w, s := newApp(t, "en")
+	code, _ := portalHandoff(t, s)
+	enterCode := func(code string) {
+		test.Tap(navButtons(t, w)[TabServices])
+		tapButton(t, w, "Enter a code")
+		overlay := w.Canvas().Overlays().Top()
+		entries := find[*widget.Entry](overlay)
+		if len(entries) != 1 {
+			t.Fatalf("the code dialog has %d entries", len(entries))
+		}
+		test.Type(entries[0], code)
+		for _, b := range find[*widget.Button](overlay) {
+			if b.Text == "Continue" {
+				test.Tap(b)
+				return
+			}
+		}
+		t.Fatal("no Continue button in the code dialog")
+	}
+	enterCode(strings.ToLower(code))
+	requestOpened(t, w)
+	list, err := s.Requests.List.Get()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("requests after redeeming: %d, %v", len(list), err)
+	}
+
+	enterCode(code)
+	if msg := labels(w.Canvas().Overlays().Top()); !strings.Contains(msg, "already been used") {
+		t.Fatalf("a reused code is not explained:\n%s", msg)
+	}
+	if list, _ := s.Requests.List.Get(); len(list) != 1 {
+		t.Fatalf("a refused code started a request: %d", len(list))
+	}
+}
+
+// TestQRPictureOpensTheStartedRequest: the portal's QR code, opened as a
+// picture, starts the request and opens its page; a picture without a QR
+// code is explained.
+func TestQRPictureOpensTheStartedRequest(t *testing.T) {
+	w, s := newApp(t, "en")
+	sh := find[*ServicesScreen](w.Content())[0]
+	_, qr := portalHandoff(t, s)
+	redeemPicture(w, s, sh.onRequested, io.NopCloser(bytes.NewReader(qr)))
+	requestOpened(t, w)
+
+	redeemPicture(w, s, sh.onRequested, io.NopCloser(strings.NewReader("not a picture")))
+	if msg := labels(w.Canvas().Overlays().Top()); !strings.Contains(msg, "not a PNG or JPEG") {
+		t.Fatalf("a text file is not explained:\n%s", msg)
+	}
+}
+
+// TestDirectLinksOpenTheirScreens: links in both forms open the services,
+// a service page, a request page and the other destinations; a handoff
+// link is redeemed and opens its request.
+func TestDirectLinksOpenTheirScreens(t *testing.T) {
+	w, s := newApp(t, "en")
+	follow := func(link string) {
+		t.Helper()
+		if err := s.Links.Follow(link); err != nil {
+			t.Fatalf("Follow(%q): %v", link, err)
+		}
+	}
+	follow("vienreiz://inbox")
+	if !navButtons(t, w)[TabInbox].selected {
+		t.Fatal("vienreiz://inbox did not open the inbox")
+	}
+	follow(app.ServiceLink("lv-birth-certificate").Web(s.About.ServiceURL))
+	if !navButtons(t, w)[TabServices].selected || servicesScreen(t, w).Navigation().Depth() != 1 {
+		t.Fatal("the service link did not open the service page")
+	}
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	follow(app.RequestLink(req.ID).App())
+	requestOpened(t, w)
+	follow("vienreiz://profile")
+	if !navButtons(t, w)[TabProfile].selected {
+		t.Fatal("vienreiz://profile did not open the profile")
+	}
+	_, qr := portalHandoff(t, s)
+	link, err := app.ReadQR(bytes.NewReader(qr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	follow(link)
+	requestOpened(t, w)
+	if list, _ := s.Requests.List.Get(); len(list) != 2 {
+		t.Fatalf("the handoff link started %d requests in all, want 2", len(list))
+	}
+	if err := s.Links.Follow("https://example.com/"); err == nil {
+		t.Fatal("a foreign link was followed")
+	}
+}
+
+// TestCopyLinkCopiesTheWebForm: "Copy link" on a request page puts the
+// https form of the page's link on the clipboard.
+func TestCopyLinkCopiesTheWebForm(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	if err := s.Links.Follow(app.RequestLink(req.ID).App()); err != nil {
+		t.Fatal(err)
+	}
+	tapButton(t, w, "Copy link")
+	got := fyne.CurrentApp().Clipboard().Content()
+	if got != s.About.ServiceURL+"/open/requests/"+req.ID {
+		t.Fatalf("clipboard holds %q", got)
+	}
+	if l, err := app.ParseLink(got); err != nil || l != app.RequestLink(req.ID) {
+		t.Fatalf("the copied link reads as %+v, %v", l, err)
+	}
+}

@@ -1,0 +1,123 @@
+package ui
+
+import (
+	"context"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// handoffBar lets the user carry on in the app with a request started on
+// a portal: by typing the code under its QR code, or by opening a picture
+// (a screenshot, a photo) of the QR code. open shows the started request.
+func handoffBar(win fyne.Window, s *app.Session, open func(id string)) fyne.CanvasObject {
+	code := widget.NewButtonWithIcon(lang.L("handoff.enter_code"), theme.LoginIcon(), func() { askForCode(win, s, open) })
+	picture := widget.NewButtonWithIcon(lang.L("handoff.open_picture"), theme.FileImageIcon(), func() {
+		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err != nil || r == nil {
+				return
+			}
+			redeemPicture(win, s, open, r)
+		}, win)
+		d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
+		d.Show()
+	})
+	hint := wrapped(lang.L("handoff.explained"))
+	return container.NewVBox(hint, container.NewHBox(code, picture))
+}
+
+// redeemPicture redeems the QR code in the picture file r and closes it.
+func redeemPicture(win fyne.Window, s *app.Session, open func(id string), r io.ReadCloser) {
+	redeem(win, s, open, func(ctx context.Context) (*api.Request, error) {
+		defer r.Close()
+		return s.Handoff.RedeemImage(ctx, r)
+	})
+}
+
+// askForCode asks for a handoff's short code and redeems it.
+func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
+	entry := widget.NewEntry()
+	entry.SetPlaceHolder(lang.L("handoff.code_placeholder"))
+	form := dialog.NewForm(lang.L("handoff.code_title"), lang.L("handoff.continue"), lang.L("handoff.cancel"),
+		[]*widget.FormItem{widget.NewFormItem(lang.L("handoff.code_label"), entry)},
+		func(ok bool) {
+			if ok {
+				code := entry.Text
+				redeem(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemCode(ctx, code) })
+			}
+		}, win)
+	form.Show()
+	win.Canvas().Focus(entry)
+}
+
+// redeem runs a redeem call in the background, then opens the request it
+// started or says why it was refused.
+func redeem(win fyne.Window, s *app.Session, open func(id string), call func(context.Context) (*api.Request, error)) {
+	s.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		req, err := call(ctx)
+		if err == nil {
+			_ = s.Requests.Refresh(ctx)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				dialog.ShowError(userError(app.HandoffMessage(err)), win)
+				return
+			}
+			open(req.ID)
+		})
+	})
+}
+
+// linkShower opens the screen a direct link names, in the shell's tabs.
+// A handoff link is redeemed and opens the request it starts.
+func linkShower(win fyne.Window, s *app.Session, sh *Shell, services *ServicesScreen, requests *RequestsScreen) func(app.Link) {
+	openRequest := func(id string) {
+		sh.Select(TabRequests)
+		requests.Open(id)
+	}
+	return func(l app.Link) {
+		fyne.Do(func() {
+			switch l.Screen {
+			case app.ScreenServices:
+				sh.Select(TabServices)
+				if l.ID != "" {
+					services.OpenService(l.ID)
+				}
+			case app.ScreenRequests, app.ScreenWallet:
+				if l.ID == "" {
+					sh.Select(map[string]int{app.ScreenRequests: TabRequests, app.ScreenWallet: TabWallet}[l.Screen])
+					return
+				}
+				openRequest(l.ID) // a document's page is its request's
+			case app.ScreenInbox:
+				sh.Select(TabInbox)
+			case app.ScreenProfile:
+				sh.Select(TabProfile)
+			case app.ScreenHandoff:
+				link := l.App()
+				redeem(win, s, openRequest, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemLink(ctx, link) })
+			}
+		})
+	}
+}
+
+// copyLinkButton puts both forms of link l on the clipboard: the https
+// form, which works everywhere, is what is copied; the message shows it.
+func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Button {
+	return widget.NewButtonWithIcon(lang.L("link.copy"), theme.ContentCopyIcon(), func() {
+		link := l.Web(links.Base)
+		fyne.CurrentApp().Clipboard().SetContent(link)
+		dialog.ShowInformation(lang.L("link.copy"), lang.L("link.copied", map[string]any{"Link": link}), win)
+	})
+}
