@@ -9,6 +9,7 @@ import (
 	_ "image/png"
 	"io"
 	"log/slog"
+	"strings"
 
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -65,31 +66,25 @@ func (h *Handoff) redeem(ctx context.Context, in api.Redeem) (*api.Request, erro
 	return req, nil
 }
 
-// HandoffMessage turns a refused handoff into a translated sentence that
-// says what to do; other errors get UserMessage's.
-func HandoffMessage(err error) string {
+// HandoffProblem turns a refused handoff into a Problem whose sentence
+// says what to do; other errors get ProblemOf's.
+func HandoffProblem(err error) Problem {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
 		switch apiErr.Code {
-		case api.CodeHandoffInvalid:
-			return lang.L("handoff.invalid")
-		case api.CodeHandoffExpired:
-			return lang.L("handoff.expired")
-		case api.CodeHandoffUsed:
-			return lang.L("handoff.used")
-		case api.CodeHandoffOtherPerson:
-			return lang.L("handoff.other_person")
+		case api.CodeHandoffInvalid, api.CodeHandoffExpired, api.CodeHandoffUsed, api.CodeHandoffOtherPerson:
+			return Problem{Code: apiErr.Code, Text: lang.L(strings.Replace(apiErr.Code, "handoff_", "handoff.", 1))}
 		}
 	}
-	switch {
-	case errors.Is(err, ErrNoQRCode):
-		return lang.L("handoff.no_qr")
-	case errors.Is(err, errNotPicture):
-		return lang.L("handoff.not_picture")
-	case errors.Is(err, errNotHandoff):
-		return lang.L("handoff.not_handoff")
+	for _, e := range []struct {
+		err error
+		key string
+	}{{ErrNoQRCode, "no_qr"}, {errNotPicture, "not_picture"}, {errNotHandoff, "not_handoff"}} {
+		if errors.Is(err, e.err) {
+			return Problem{Code: "handoff_" + e.key, Text: lang.L("handoff." + e.key)}
+		}
 	}
-	return UserMessage(err)
+	return ProblemOf(err)
 }
 
 // RedeemImage reads the QR code in an image (PNG or JPEG: a screenshot of

@@ -71,7 +71,7 @@ func redeem(win fyne.Window, s *app.Session, open func(id string), call func(con
 		}
 		fyne.Do(func() {
 			if err != nil {
-				dialog.ShowError(userError(app.HandoffMessage(err)), win)
+				showProblem(win, app.HandoffProblem(err))
 				return
 			}
 			open(req.ID)
