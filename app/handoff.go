@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/makiuchi-d/gozxing"
+	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"fyne.io/fyne/v2/lang"
@@ -107,13 +108,50 @@ func ReadQR(r io.Reader) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", errNotPicture, err)
 	}
+	// gozxing's finder now and then takes data modules for a finder
+	// pattern; its multi-code finder, or the picture turned a quarter,
+	// reads what the first attempt missed.
+	hints := map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true}
+	for _, attempt := range []func() (string, error){
+		func() (string, error) { return decodeQR(img, hints, false) },
+		func() (string, error) { return decodeQR(img, hints, true) },
+		func() (string, error) { return decodeQR(quarterTurn(img), hints, false) },
+	} {
+		if text, err := attempt(); err == nil {
+			return text, nil
+		}
+	}
+	return "", ErrNoQRCode
+}
+
+// decodeQR reads one QR code in img, with the single or the multi reader.
+func decodeQR(img image.Image, hints map[gozxing.DecodeHintType]any, multi bool) (string, error) {
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
-		return "", ErrNoQRCode
+		return "", err
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if multi {
+		results, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints)
+		if err != nil || len(results) == 0 {
+			return "", ErrNoQRCode
+		}
+		return results[0].GetText(), nil
+	}
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, hints)
 	if err != nil {
-		return "", ErrNoQRCode
+		return "", err
 	}
 	return res.GetText(), nil
+}
+
+// quarterTurn returns img turned 90° clockwise.
+func quarterTurn(img image.Image) image.Image {
+	b := img.Bounds()
+	out := image.NewGray(image.Rect(0, 0, b.Dy(), b.Dx()))
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			out.Set(b.Max.Y-1-y, x-b.Min.X, img.At(x, y))
+		}
+	}
+	return out
 }

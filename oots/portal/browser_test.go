@@ -7,8 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"image"
-	"image/png"
 	"io"
 	"log/slog"
 	"os"
@@ -20,10 +18,9 @@ import (
 
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-	"github.com/makiuchi-d/gozxing"
-	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
@@ -198,27 +195,14 @@ func expiredCopy(t *testing.T, dir, link string) string {
 	return "vienreiz://" + handoff.Path(old)
 }
 
-// decodeQR reads the QR code in a PNG screenshot with gozxing.
+// decodeQR reads the QR code in a PNG screenshot as the app does.
 func decodeQR(t *testing.T, shot []byte) string {
 	t.Helper()
-	img, err := png.Decode(bytes.NewReader(shot))
+	link, err := app.ReadQR(bytes.NewReader(shot))
 	if err != nil {
-		t.Fatalf("screenshot: %v", err)
+		t.Fatalf("the QR code in the screenshot: %v", err)
 	}
-	return decodeImage(t, img)
-}
-
-func decodeImage(t *testing.T, img image.Image) string {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	if err != nil {
-		t.Fatalf("no QR code found in the screenshot: %v", err)
-	}
-	return res.GetText()
+	return link
 }
 
 // checkAccessible runs axe-core (WCAG 2 A and AA rules: landmarks, labels,

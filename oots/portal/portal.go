@@ -70,8 +70,9 @@ type Config struct {
 // sessionCookie holds the signed-in person's access token.
 const sessionCookie = "vienreiz_portal"
 
-// qrSize is the side of the QR code image, in pixels.
-const qrSize = 320
+// qrModule is the side of one QR code module, in pixels: a whole number
+// (a fixed image size scales modules unevenly, which some readers fail on).
+const qrModule = 8
 
 type portal struct {
 	cfg       Config
@@ -274,7 +275,7 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r.Context(), svc, "The app cannot be given this request: "+err.Error()))
 		return
 	}
-	png, err := qrcode.Encode(h.Link, qrcode.Medium, qrSize)
+	png, err := qrcode.Encode(h.Link, qrcode.Medium, -qrModule)
 	if err != nil {
 		p.internal(w, r, err)
 		return
