@@ -20,26 +20,43 @@ const heartbeat = 15 * time.Second
 // Hub fans request events out to each person's open event streams (P10).
 type Hub struct {
 	mu   sync.Mutex
-	subs map[string]map[chan api.Event]struct{}
+	subs map[string]map[chan *Frame]struct{}
+}
+
+// Frame is one published event with its server-sent-event encoding, made
+// once by Publish and shared by every subscriber's stream.
+type Frame struct {
+	api.Event
+	sse []byte
+}
+
+// newFrame encodes e as an SSE "request" event.
+func newFrame(e api.Event) *Frame {
+	data, _ := json.Marshal(e) // api.Event always encodes
+	sse := make([]byte, 0, len(data)+32)
+	sse = append(sse, "event: request\ndata: "...)
+	sse = append(sse, data...)
+	sse = append(sse, "\n\n"...)
+	return &Frame{Event: e, sse: sse}
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[string]map[chan api.Event]struct{}{}} }
+func NewHub() *Hub { return &Hub{subs: map[string]map[chan *Frame]struct{}{}} }
 
 // Subscribe returns a channel of subject's events and the function that
 // ends the subscription.
-func (h *Hub) Subscribe(subject string) (<-chan api.Event, func()) {
-	ch := make(chan api.Event, subscriberBuffer)
+func (h *Hub) Subscribe(subject string) (<-chan *Frame, func()) {
+	ch := make(chan *Frame, subscriberBuffer)
 	h.mu.Lock()
 	if h.subs[subject] == nil {
-		h.subs[subject] = map[chan api.Event]struct{}{}
+		h.subs[subject] = map[chan *Frame]struct{}{}
 	}
 	h.subs[subject][ch] = struct{}{}
 	h.mu.Unlock()
 	return ch, func() { h.drop(subject, ch) }
 }
 
-func (h *Hub) drop(subject string, ch chan api.Event) {
+func (h *Hub) drop(subject string, ch chan *Frame) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if _, ok := h.subs[subject][ch]; ok {
@@ -64,14 +81,15 @@ func (h *Hub) Close() {
 	}
 }
 
-// Publish sends e to subject's subscribers without ever blocking: a
-// subscriber whose buffer is full is dropped.
+// Publish sends e, encoded once, to subject's subscribers without ever
+// blocking: a subscriber whose buffer is full is dropped.
 func (h *Hub) Publish(subject string, e api.Event) {
+	f := newFrame(e)
 	h.mu.Lock()
-	var slow []chan api.Event
+	var slow []chan *Frame
 	for ch := range h.subs[subject] {
 		select {
-		case ch <- e:
+		case ch <- f:
 		default:
 			slow = append(slow, ch)
 		}
@@ -110,12 +128,11 @@ func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Princi
 			return
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
-		case e, ok := <-events:
+		case f, ok := <-events:
 			if !ok {
 				return // fell too far behind; the client reconnects
 			}
-			data, _ := json.Marshal(e)
-			fmt.Fprintf(w, "event: request\ndata: %s\n\n", data)
+			w.Write(f.sse)
 		}
 		if err := rc.Flush(); err != nil {
 			return

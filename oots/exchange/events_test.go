@@ -1,7 +1,9 @@
 package exchange
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +46,7 @@ func BenchmarkHubFanOut(b *testing.B) {
 		b.Run(fmt.Sprintf("subscribers-%d", subs), func(b *testing.B) {
 			h := NewHub()
 			var wg sync.WaitGroup
-			chans := make([]<-chan api.Event, subs)
+			chans := make([]<-chan *Frame, subs)
 			for i := range chans {
 				chans[i], _ = h.Subscribe("p")
 			}
@@ -59,5 +61,20 @@ func BenchmarkHubFanOut(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(subs), "ns/subscriber")
 		})
+	}
+}
+
+// TestFrameIsOneSSEEvent: Publish's one encoding is a complete SSE event
+// whose data is the event's JSON.
+func TestFrameIsOneSSEEvent(t *testing.T) {
+	e := api.Event{RequestID: "r1", Event: "evidence_delivered", State: "delivered", At: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), Detail: "line one\nline two"}
+	f := newFrame(e)
+	if got := string(f.sse); !strings.HasPrefix(got, "event: request\ndata: {") || !strings.HasSuffix(got, "}\n\n") || strings.Count(got, "\n") != 3 {
+		t.Fatalf("frame %q is not one SSE event with one data line", got)
+	}
+	var back api.Event
+	data := strings.TrimSuffix(strings.TrimPrefix(string(f.sse), "event: request\ndata: "), "\n\n")
+	if err := json.Unmarshal([]byte(data), &back); err != nil || !back.At.Equal(e.At) || back.Detail != e.Detail || back.RequestID != e.RequestID {
+		t.Fatalf("data %s decodes to %+v, %v", data, back, err)
 	}
 }
