@@ -78,7 +78,8 @@ func (l *Language) apply(code string) error {
 
 // systemLanguage is the system's language when the app has it, else "en".
 func systemLanguage() string {
-	sys := lang.SystemLocale().LanguageString()
+	// LanguageString keeps the region ("lv-LV" under LANG=lv_LV.UTF-8).
+	sys, _, _ := strings.Cut(lang.SystemLocale().LanguageString(), "-")
 	if slices.Contains(Languages, sys) {
 		return sys
 	}

@@ -81,3 +81,20 @@ func TestUnavailableServiceShowsABannerAndKeepsTheResults(t *testing.T) {
 		t.Fatalf("banner %q after the retry succeeded", b)
 	}
 }
+
+// TestSystemLanguageWithARegion: under LANG=lv_LV.UTF-8, a Latvian
+// system's usual setting, the app started in English, because Fyne names
+// the locale "lv-LV".
+func TestSystemLanguageWithARegion(t *testing.T) {
+	for _, v := range []string{"LC_ALL", "LC_MESSAGES", "LANGUAGE"} {
+		t.Setenv(v, "")
+	}
+	t.Setenv("LANG", "lv_LV.UTF-8")
+	if got := systemLanguage(); got != "lv" {
+		t.Fatalf("system language under lv_LV.UTF-8 = %q, want lv", got)
+	}
+	t.Setenv("LANG", "de_DE.UTF-8")
+	if got := systemLanguage(); got != "en" {
+		t.Fatalf("system language under de_DE.UTF-8 = %q, want en", got)
+	}
+}
