@@ -58,6 +58,7 @@ type fileSecurity struct {
 	KeyTransportMGF         string `json:"keyTransportMGF,omitempty"`
 	SendReceipt             *bool  `json:"sendReceipt,omitempty"`
 	NonRepudiation          *bool  `json:"nonRepudiation,omitempty"`
+	KeyInfo                 string `json:"keyInfo,omitempty"`
 }
 
 type fileReliability struct {
@@ -215,6 +216,7 @@ func (f filePMode) toPMode(field string) (*PMode, []error) {
 		setString(&pm.Security.KeyTransportAlgorithm, s.KeyTransportAlgorithm)
 		setString(&pm.Security.KeyTransportDigest, s.KeyTransportDigest)
 		setString(&pm.Security.KeyTransportMGF, s.KeyTransportMGF)
+		setString(&pm.Security.KeyInfo, s.KeyInfo)
 	}
 	if r := f.Reliability; r != nil {
 		if r.RetryCount != nil {
@@ -266,7 +268,7 @@ func Marshal(c *Config) ([]byte, error) {
 				SignatureAlgorithm: s.SignatureAlgorithm, DigestAlgorithm: s.DigestAlgorithm,
 				DataEncryptionAlgorithm: s.DataEncryptionAlgorithm, KeyTransportAlgorithm: s.KeyTransportAlgorithm,
 				KeyTransportDigest: s.KeyTransportDigest, KeyTransportMGF: s.KeyTransportMGF,
-				SendReceipt: &s.SendReceipt, NonRepudiation: &s.NonRepudiation,
+				SendReceipt: &s.SendReceipt, NonRepudiation: &s.NonRepudiation, KeyInfo: s.KeyInfo,
 			},
 			Reliability: &fileReliability{
 				RetryCount: &retry, RetryInterval: &interval, BackoffFactor: &backoff,

@@ -64,6 +64,10 @@ type Security struct {
 	SendReceipt bool `json:"sendReceipt"`
 	// NonRepudiation asks for receipts carrying ebbp:NonRepudiationInformation.
 	NonRepudiation bool `json:"nonRepudiation"`
+	// KeyInfo is how our xenc:EncryptedKey names the recipient's
+	// certificate: KeyInfoIssuerSerial (empty means it), KeyInfoSKI or
+	// KeyInfoBST, as the partner's access point expects.
+	KeyInfo string `json:"keyInfo,omitempty"`
 }
 
 // Reliability holds the reception-awareness settings of a P-Mode:
@@ -119,3 +123,10 @@ type Config struct {
 	// PModes are the processing modes, in configuration order.
 	PModes []*PMode
 }
+
+// The forms of an EncryptedKey's KeyInfo (Security.KeyInfo).
+const (
+	KeyInfoIssuerSerial = "issuerSerial" // ds:X509IssuerSerial
+	KeyInfoSKI          = "ski"          // wsse:KeyIdentifier of type X509SubjectKeyIdentifier
+	KeyInfoBST          = "bst"          // wsse:Reference to a wsse:BinarySecurityToken
+)

@@ -181,6 +181,9 @@ func (pm *PMode) validate(c *Config, field string, seenLeg map[string]string) []
 		if s.KeyTransportAlgorithm == AlgRSAOAEP {
 			oneOf("keyTransportMGF", s.KeyTransportMGF, mgfAlgorithms)
 		}
+		if s.KeyInfo != "" {
+			oneOf("keyInfo", s.KeyInfo, []string{KeyInfoIssuerSerial, KeyInfoSKI, KeyInfoBST})
+		}
 	}
 	if s.NonRepudiation && !(s.Sign && s.SendReceipt) {
 		add("security.nonRepudiation", "needs sign and sendReceipt")

@@ -197,7 +197,7 @@ func unwrapKey(ek *etree.Element, id keys.Identity) ([]byte, error) {
 	if err != nil {
 		return nil, policyErr("xenc:EncryptedKey: %v", err)
 	}
-	if !recipientMatches(ki, id.Cert) {
+	if !recipientMatches(ki, ek.Parent(), id.Cert) {
 		return nil, decErr("xenc:EncryptedKey is not addressed to certificate %q (serial %s)", id.Cert.Subject, id.Cert.SerialNumber)
 	}
 	cd, err := child(ek, NSXenc, "CipherData")

@@ -81,9 +81,11 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 	if err != nil {
 		return nil, fmt.Errorf("wss: encrypt: RSA-OAEP key transport: %w", err)
 	}
-	is := ek.CreateElement("ds:KeyInfo").CreateElement("wsse:SecurityTokenReference").CreateElement("ds:X509Data").CreateElement("ds:X509IssuerSerial")
-	is.CreateElement("ds:X509IssuerName").SetText(recipient.Issuer.String())
-	is.CreateElement("ds:X509SerialNumber").SetText(recipient.SerialNumber.String())
+	str := ek.CreateElement("ds:KeyInfo").CreateElement("wsse:SecurityTokenReference")
+	bst, err := recipientKeyInfo(str, recipient, alg.KeyInfo)
+	if err != nil {
+		return nil, err
+	}
 	ek.CreateElement("xenc:CipherData").CreateElement("xenc:CipherValue").SetText(base64.StdEncoding.EncodeToString(wrapped))
 	refList := ek.CreateElement("xenc:ReferenceList")
 
@@ -105,12 +107,57 @@ func Encrypt(env *etree.Document, parts []Part, recipient *x509.Certificate, alg
 		return nil, err
 	}
 	declareIfMissing(ek, sec, "wsse", NSWsse)
-	sec.InsertChildAt(0, ek)
+	at := 0
+	if bst != nil {
+		declareIfMissing(bst, sec, "wsse", NSWsse)
+		declareIfMissing(bst, sec, "wsu", NSWsu)
+		sec.InsertChildAt(0, bst)
+		at = 1
+	}
+	sec.InsertChildAt(at, ek)
 	for i, ed := range datas {
 		declareIfMissing(ed, sec, "wsse", NSWsse)
-		sec.InsertChildAt(1+i, ed)
+		sec.InsertChildAt(at+1+i, ed)
 	}
 	return out, nil
+}
+
+// recipientKeyInfo names recipient inside the EncryptedKey's
+// SecurityTokenReference str in the P-Mode's form (pmode.KeyInfo*): an
+// X509IssuerSerial whose X509IssuerName Java's X500Principal reads as the
+// certificate's issuer, a subject key identifier, or a reference to a
+// BinarySecurityToken, returned for the caller to put in the header.
+func recipientKeyInfo(str *etree.Element, recipient *x509.Certificate, form string) (bst *etree.Element, err error) {
+	switch form {
+	case "", pmode.KeyInfoIssuerSerial:
+		is := str.CreateElement("ds:X509Data").CreateElement("ds:X509IssuerSerial")
+		is.CreateElement("ds:X509IssuerName").SetText(issuerName(recipient))
+		is.CreateElement("ds:X509SerialNumber").SetText(recipient.SerialNumber.String())
+	case pmode.KeyInfoSKI:
+		if len(recipient.SubjectKeyId) == 0 {
+			return nil, fmt.Errorf("wss: encrypt: the P-Mode names the recipient by subject key identifier, but certificate %q has none", recipient.Subject)
+		}
+		kid := str.CreateElement("wsse:KeyIdentifier")
+		kid.CreateAttr("EncodingType", EncodingBase64)
+		kid.CreateAttr("ValueType", ValueTypeSKI)
+		kid.SetText(base64.StdEncoding.EncodeToString(recipient.SubjectKeyId))
+	case pmode.KeyInfoBST:
+		id, err := newID("X509-")
+		if err != nil {
+			return nil, err
+		}
+		bst = etree.NewElement("wsse:BinarySecurityToken")
+		bst.CreateAttr("EncodingType", EncodingBase64)
+		bst.CreateAttr("ValueType", ValueTypeX509v3)
+		bst.CreateAttr("wsu:Id", id)
+		bst.SetText(base64.StdEncoding.EncodeToString(recipient.Raw))
+		ref := str.CreateElement("wsse:Reference")
+		ref.CreateAttr("URI", "#"+id)
+		ref.CreateAttr("ValueType", ValueTypeX509v3)
+	default:
+		return nil, fmt.Errorf("wss: encrypt: unknown KeyInfo form %q", form)
+	}
+	return bst, nil
 }
 
 // encryptedData builds the xenc:EncryptedData of one attachment.

@@ -182,6 +182,12 @@ func signingToken(sec, sig *etree.Element) (*x509.Certificate, error) {
 	if err != nil {
 		return nil, policyErr("ds:KeyInfo: %v", err)
 	}
+	return tokenCert(sec, str)
+}
+
+// tokenCert follows a SecurityTokenReference's wsse:Reference to the one
+// wsse:BinarySecurityToken in sec with that id and parses its certificate.
+func tokenCert(sec, str *etree.Element) (*x509.Certificate, error) {
 	ref, err := child(str, NSWsse, "Reference")
 	if err != nil {
 		return nil, policyErr("wsse:SecurityTokenReference: %v (only a reference to a BinarySecurityToken is accepted)", err)

@@ -68,8 +68,11 @@ func keyTransport(em *etree.Element) (oaepParams, error) {
 }
 
 // recipientMatches reports whether the KeyInfo of an EncryptedKey names
-// cert, by X509IssuerSerial or by subject key identifier.
-func recipientMatches(ki *etree.Element, cert *x509.Certificate) bool {
+// cert in one of the three forms WSS4J-based access points write: an
+// X509IssuerSerial (issuer compared by its RDN sequence), a subject key
+// identifier, or a wsse:Reference to a BinarySecurityToken in sec that
+// carries cert.
+func recipientMatches(ki, sec *etree.Element, cert *x509.Certificate) bool {
 	for _, is := range descendants(ki, NSDsig, "X509IssuerSerial") {
 		name, err1 := child(is, NSDsig, "X509IssuerName")
 		serial, err2 := child(is, NSDsig, "X509SerialNumber")
@@ -77,7 +80,7 @@ func recipientMatches(ki *etree.Element, cert *x509.Certificate) bool {
 			continue
 		}
 		n, ok := new(big.Int).SetString(strings.TrimSpace(serial.Text()), 10)
-		if ok && n.Cmp(cert.SerialNumber) == 0 && sameDN(name.Text(), cert.Issuer.String()) {
+		if ok && n.Cmp(cert.SerialNumber) == 0 && sameIssuer(name.Text(), cert) {
 			return true
 		}
 	}
@@ -90,20 +93,12 @@ func recipientMatches(ki *etree.Element, cert *x509.Certificate) bool {
 			return true
 		}
 	}
-	return false
-}
-
-// sameDN compares two RFC 2253 distinguished names loosely: case and the
-// spaces around separators are ignored, since Java and Go print them
-// differently.
-func sameDN(a, b string) bool {
-	norm := func(s string) string {
-		var parts []string
-		for _, rdn := range strings.Split(s, ",") {
-			k, v, _ := strings.Cut(rdn, "=")
-			parts = append(parts, strings.ToLower(strings.TrimSpace(k))+"="+strings.ToLower(strings.TrimSpace(v)))
+	if sec != nil && len(descendants(ki, NSWsse, "Reference")) > 0 {
+		if str, err := child(ki, NSWsse, "SecurityTokenReference"); err == nil {
+			if bst, err := tokenCert(sec, str); err == nil && bst.Equal(cert) {
+				return true
+			}
 		}
-		return strings.Join(parts, ",")
 	}
-	return norm(a) == norm(b)
+	return false
 }

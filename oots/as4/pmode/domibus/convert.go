@@ -32,7 +32,9 @@ func Import(r io.Reader) (*pmode.Config, error) {
 //
 // Mapping: security profile "rsa" or a WS-Policy other than doNothing and
 // signOnly means sign and encrypt with the AS4 1.15 algorithms (a
-// signatureMethod overrides the signature algorithm); reliability gives
+// signatureMethod overrides the signature algorithm; a *_BST policy names
+// the recipient's certificate by BinarySecurityToken, else by issuer and
+// serial); reliability gives
 // receipts and non-repudiation; receptionAwareness "T;N;CONSTANT" gives N
 // retries every T/N minutes, PROGRESSIVE doubles the interval from
 // T/(2^N-1), SEND_ONCE no retries; compressPayloads gives Compress; the
@@ -141,6 +143,9 @@ func securityOf(s Security) (pmode.Security, error) {
 		out.Sign, out.Encrypt = false, false
 	case strings.Contains(policy, "signonly"):
 		out.Encrypt = false
+	}
+	if strings.Contains(policy, "_bst") { // eDeliveryAS4Policy_BST.xml: keys named by BinarySecurityToken
+		out.KeyInfo = pmode.KeyInfoBST
 	}
 	if s.SignatureMethod != "" {
 		alg, ok := map[string]string{

@@ -6,6 +6,11 @@
 //   decrypt ENVELOPE KEY.pem OUTDIR [CID FILE]...       decrypt our attachments to OUTDIR/CID
 //   sign    IN OUT KEY.pem CERT.pem [CID TYPE FILE]...  sign as WSS4J would (with InclusiveNamespaces)
 //   encrypt IN OUT CERT.pem [CID TYPE FILE OUTFILE]...  encrypt attachments for CERT
+//   encrypt-ski, encrypt-bst                          the same, naming CERT by subject key
+//                                                     identifier or by a BinarySecurityToken
+//   recipient ENVELOPE CERT.pem                       resolve the EncryptedKey's KeyInfo as WSS4J
+//                                                     does (X500Principal issuer and serial, SKI,
+//                                                     or BST reference) and check it names CERT
 //
 // It exits 0 on success and 1 with a message on stderr otherwise.
 import java.io.ByteArrayOutputStream;
@@ -158,7 +163,8 @@ public class WssInterop {
                 case "verify" -> verify(args);
                 case "decrypt" -> decrypt(args);
                 case "sign" -> sign(args);
-                case "encrypt" -> encrypt(args);
+                case "encrypt", "encrypt-ski", "encrypt-bst" -> encrypt(args);
+                case "recipient" -> recipient(args);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Exception e) {
@@ -287,18 +293,47 @@ public class WssInterop {
         ekEl.setAttribute("Id", "EK-santuario");
         Element ki = doc.createElementNS(DS, "ds:KeyInfo");
         Element str = doc.createElementNS(WSSE, "wsse:SecurityTokenReference");
-        Element x509 = doc.createElementNS(DS, "ds:X509Data");
-        Element is = doc.createElementNS(DS, "ds:X509IssuerSerial");
-        Element in = doc.createElementNS(DS, "ds:X509IssuerName");
-        in.setTextContent(recipient.getIssuerX500Principal().getName());
-        Element sn = doc.createElementNS(DS, "ds:X509SerialNumber");
-        sn.setTextContent(recipient.getSerialNumber().toString());
-        is.appendChild(in); is.appendChild(sn); x509.appendChild(is); str.appendChild(x509); ki.appendChild(str);
+        Element bst = null;
+        switch (a[0]) {
+            case "encrypt-ski" -> {
+                byte[] ext = recipient.getExtensionValue("2.5.29.14");
+                if (ext == null) throw new Exception("the recipient certificate has no subject key identifier");
+                // OCTET STRING (extension value) wrapping OCTET STRING (the key id)
+                byte[] ski = java.util.Arrays.copyOfRange(ext, 4, ext.length);
+                Element kid = doc.createElementNS(WSSE, "wsse:KeyIdentifier");
+                kid.setAttribute("EncodingType", B64);
+                kid.setAttribute("ValueType", "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-x509-token-profile-1.0#X509SubjectKeyIdentifier");
+                kid.setTextContent(Base64.getEncoder().encodeToString(ski));
+                str.appendChild(kid);
+            }
+            case "encrypt-bst" -> {
+                bst = doc.createElementNS(WSSE, "wsse:BinarySecurityToken");
+                bst.setAttribute("EncodingType", B64);
+                bst.setAttribute("ValueType", X509V3);
+                setWsuId(bst, "X509-santuario");
+                bst.setTextContent(Base64.getEncoder().encodeToString(recipient.getEncoded()));
+                Element ref = doc.createElementNS(WSSE, "wsse:Reference");
+                ref.setAttribute("URI", "#X509-santuario");
+                ref.setAttribute("ValueType", X509V3);
+                str.appendChild(ref);
+            }
+            default -> {
+                Element x509 = doc.createElementNS(DS, "ds:X509Data");
+                Element is = doc.createElementNS(DS, "ds:X509IssuerSerial");
+                Element in = doc.createElementNS(DS, "ds:X509IssuerName");
+                in.setTextContent(recipient.getIssuerX500Principal().getName());
+                Element sn = doc.createElementNS(DS, "ds:X509SerialNumber");
+                sn.setTextContent(recipient.getSerialNumber().toString());
+                is.appendChild(in); is.appendChild(sn); x509.appendChild(is); str.appendChild(x509);
+            }
+        }
+        ki.appendChild(str);
         ekEl.insertBefore(ki, first(ekEl, XENC, "CipherData"));
         Element rl = doc.createElementNS(XENC, "xenc:ReferenceList");
         ekEl.appendChild(rl);
         Node before = sec.getFirstChild();
         sec.insertBefore(ekEl, before);
+        if (bst != null) sec.insertBefore(bst, ekEl);
         SecureRandom rnd = new SecureRandom();
         int n = 0;
         for (int i = 4; i + 3 < a.length; i += 4) {
@@ -340,6 +375,43 @@ public class WssInterop {
         }
         write(doc, a[2]);
         System.out.println("encrypted " + n + " attachments");
+    }
+
+    /** Resolves the EncryptedKey's KeyInfo the way WSS4J's crypto does and checks it names the certificate. */
+    static void recipient(String[] a) throws Exception {
+        Document doc = parse(a[1]);
+        X509Certificate cert = cert(a[2]);
+        Element ek = only(doc, XENC, "EncryptedKey");
+        Element str = first(first(ek, DS, "KeyInfo"), WSSE, "SecurityTokenReference");
+        Element is = first(str, DS, "X509IssuerSerial");
+        Element kid = first(str, WSSE, "KeyIdentifier");
+        Element ref = first(str, WSSE, "Reference");
+        String how;
+        if (is != null) {
+            String name = first(is, DS, "X509IssuerName").getTextContent();
+            BigInteger serial = new BigInteger(first(is, DS, "X509SerialNumber").getTextContent().trim());
+            if (!new javax.security.auth.x500.X500Principal(name).equals(cert.getIssuerX500Principal()))
+                throw new Exception("X500Principal(\"" + name + "\") is not the issuer " + cert.getIssuerX500Principal().getName());
+            if (!serial.equals(cert.getSerialNumber())) throw new Exception("serial " + serial + " is not " + cert.getSerialNumber());
+            how = "issuer-serial " + name;
+        } else if (kid != null) {
+            byte[] ext = cert.getExtensionValue("2.5.29.14");
+            byte[] ski = java.util.Arrays.copyOfRange(ext, 4, ext.length);
+            if (!java.util.Arrays.equals(ski, Base64.getMimeDecoder().decode(kid.getTextContent().trim())))
+                throw new Exception("subject key identifier does not match");
+            how = "ski";
+        } else if (ref != null) {
+            markIds(doc);
+            String id = ref.getAttribute("URI").substring(1);
+            Element bst = doc.getElementById(id);
+            if (bst == null) throw new Exception("no BinarySecurityToken " + id);
+            byte[] der = Base64.getMimeDecoder().decode(bst.getTextContent());
+            if (!java.util.Arrays.equals(der, cert.getEncoded())) throw new Exception("the referenced token is another certificate");
+            how = "bst " + id;
+        } else {
+            throw new Exception("KeyInfo names no certificate");
+        }
+        System.out.println("recipient " + how);
     }
 
     static Map<String, Att> atts(String[] a, int from, int step) {
