@@ -38,6 +38,7 @@ func officialV1(t *testing.T) []conformance.Doc {
 // The official samples pass the official rules, except the one the rules
 // themselves refuse (country GR; the list has EL). Every kind is detected.
 func TestOfficialSamples(t *testing.T) {
+	t.Parallel() // JVM-bound; let the other tests overlap it
 	docs := officialV1(t)
 	res := spectest.Validate(t, docs...)
 	kinds := map[conformance.Kind]int{}
@@ -66,6 +67,7 @@ func TestOfficialSamples(t *testing.T) {
 // A broken copy of an official request is refused with the rule's id, and
 // a schema violation with an XSD finding.
 func TestFindsBrokenRules(t *testing.T) {
+	t.Parallel()
 	data, err := os.ReadFile(filepath.Join(spectest.Dir(t), "samples/edm/v1.0/projectathon-testcases/TC01_Request.xml"))
 	if err != nil {
 		t.Fatal(err)
