@@ -181,9 +181,12 @@ type Provider struct {
 // Question is an attribute the Data Service Directory needs from the user
 // before it can name the provider.
 type Question struct {
-	Name        string   `json:"name"`
-	Description string   `json:"description"`
-	Values      []string `json:"values,omitempty"`
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	// Values, when set, are the only answers accepted.
+	Values []string `json:"values,omitempty"`
+	// Labels name the values (e.g. NUTS region names), by value.
+	Labels map[string]string `json:"labels,omitempty"`
 }
 
 // Step is one entry of a request's timeline.

@@ -165,4 +165,7 @@ var (
 	// agents, written as urn:cef.eu:names:identifier:EAS:<code>).
 	EAS       = load("External/EAS.gc")
 	Languages = load("External/LanguageCode-2.3.gc")
+	// NUTS is the list of EU regions (NUTS 2016): codes such as DE3
+	// (NUTS1), DE30 (NUTS2), DE300 (NUTS3), with their names.
+	NUTS = load("External/NutsCodes.gc")
 )

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/codelist"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
@@ -496,13 +497,42 @@ func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Qu
 		}
 		if j := r.Jurisdiction; j != nil {
 			doc.JurisdictionContext = j.ContextID
-			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")"})
+			values, labels := regions(doc.View.Country, j.Level)
+			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")", Values: values, Labels: labels})
 		}
 		for _, c := range r.Classifications {
 			out = append(out, api.Question{Name: c.ID, Description: c.Descriptions.Get("EN"), Values: c.SupportedValues})
 		}
 	}
 	return out
+}
+
+// nutsLengths is the length of a NUTS code at each level ("DE3" is NUTS1).
+var nutsLengths = map[string]int{commonsvc.JurisdictionNUTS1: 3, commonsvc.JurisdictionNUTS2: 4, commonsvc.JurisdictionNUTS3: 5}
+
+// regions are the NUTS codes of country at level, with their names, from
+// the official NUTS code list: the answers a jurisdiction question
+// accepts. Other levels (LAU) give none: the answer is free.
+func regions(country, level string) ([]string, map[string]string) {
+	n := nutsLengths[level]
+	if n == 0 {
+		return nil, nil
+	}
+	if country == "GR" {
+		country = "EL" // NUTS names Greece EL
+	}
+	list := codelist.NUTS()
+	var values []string
+	labels := map[string]string{}
+	for _, code := range list.Codes() {
+		name := list.Column(code, "name")
+		if len(code) != n || !strings.HasPrefix(code, country) || strings.HasPrefix(strings.ToLower(name), "extra-regio") {
+			continue
+		}
+		values = append(values, code)
+		labels[code] = name
+	}
+	return values, labels
 }
 
 // providerError turns a failed look-up into the event that fails the

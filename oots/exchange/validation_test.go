@@ -134,9 +134,9 @@ func TestProviderErrorIsTheServicesLedgerLine(t *testing.T) {
 	base := validationServer(t)
 	var r api.Request
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "de-vehicle-registration", Requirement: proofOfResidence, Country: "DE"}, &r)
-	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/attributes", api.Attributes{Values: map[string]string{r.Questions[0].Name: "Berlin"}}, &r)
+	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/attributes", api.Attributes{Values: map[string]string{r.Questions[0].Name: "DEF"}}, &r)
 	if r.State != "failed" {
-		t.Fatalf("a Land the directory does not know: %s (want failed)", r.State)
+		t.Fatalf("a Land without a provider: %s (want failed)", r.State)
 	}
 	found := 0
 	for _, e := range ledgerEntries(t, base, janisToken) {
@@ -214,5 +214,28 @@ func TestOneLedgerLinePerDownload(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d evidence_downloaded ledger lines, want 1", n)
+	}
+}
+
+// TestRegionQuestionOffersTheNUTSCodes (issue 12 item 7): the directory
+// asks for the Land; the question lists the NUTS1 regions of Germany with
+// their names from the official NUTS code list, so free text such as
+// "Berlin" is refused with the valid values instead of failing the
+// request for good with DSD:ERR:0006.
+func TestRegionQuestionOffersTheNUTSCodes(t *testing.T) {
+	base := validationServer(t)
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "de-vehicle-registration", Requirement: proofOfResidence, Country: "DE"}, &r)
+	q := r.Questions[0]
+	if len(q.Values) != 16 || q.Labels["DE3"] != "BERLIN" || q.Labels["DE6"] != "HAMBURG" {
+		t.Fatalf("question %s: %d values %v, labels DE3=%q", q.Name, len(q.Values), q.Values, q.Labels["DE3"])
+	}
+	var e api.ErrorBody
+	if code := call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/attributes", api.Attributes{Values: map[string]string{q.Name: "Berlin"}}, &e); code != 400 || !strings.Contains(e.Error.Message, "DE3") {
+		t.Fatalf("free text: %d %+v; want 400 naming the valid codes", code, e)
+	}
+	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/attributes", api.Attributes{Values: map[string]string{q.Name: "DE3"}}, &r)
+	if r.State != "ready" || r.Provider == nil {
+		t.Fatalf("after DE3: %s %+v", r.State, r.Provider)
 	}
 }

@@ -6,8 +6,8 @@ package ootsspec
 import "embed"
 
 // CodeLists holds the official Genericode (.gc) code lists of OOTS v1.0,
-// under codelists/v1.0/OOTS and codelists/v1.0/External (not NUTS,
-// which no check uses).
+// under codelists/v1.0/OOTS and codelists/v1.0/External (NUTS for the
+// regions the Data Service Directory may ask for).
 //
-//go:embed codelists/v1.0/OOTS/*.gc codelists/v1.0/External/CountryIdentificationCode-2.3.gc codelists/v1.0/External/EAS.gc codelists/v1.0/External/LanguageCode-2.3.gc
+//go:embed codelists/v1.0/OOTS/*.gc codelists/v1.0/External/CountryIdentificationCode-2.3.gc codelists/v1.0/External/EAS.gc codelists/v1.0/External/LanguageCode-2.3.gc codelists/v1.0/External/NutsCodes.gc
 var CodeLists embed.FS
