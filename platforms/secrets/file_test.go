@@ -273,3 +273,32 @@ func FuzzOpenFile(f *testing.F) {
 		}
 	})
 }
+
+// TestOpenDoesNotStartASessionBus: without a session bus, Open falls back
+// to the file without running dbus-launch (which would leave a D-Bus daemon
+// behind on every start).
+func TestOpenDoesNotStartASessionBus(t *testing.T) {
+	dir := t.TempDir()
+	marker := filepath.Join(dir, "dbus-launch-ran")
+	fake := filepath.Join(dir, "dbus-launch")
+	if err := os.WriteFile(fake, []byte("#!/bin/sh\ntouch "+marker+"\nexit 1\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
+	t.Setenv("XDG_RUNTIME_DIR", filepath.Join(dir, "run"))
+	s, err := Open(context.Background(), Options{
+		Service:  "vienreiz-test",
+		FilePath: filepath.Join(dir, "secrets.json"),
+		PIN:      func() (string, error) { return "4321", nil },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.(*File); !ok {
+		t.Fatalf("Open returned %T, want *File", s)
+	}
+	if _, err := os.Stat(marker); err == nil {
+		t.Error("Open ran dbus-launch")
+	}
+}

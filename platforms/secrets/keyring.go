@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -52,6 +55,9 @@ const probeName = "probe/does-not-exist"
 // probe reports whether the OS secret store answers within timeout: a
 // look-up of a name that is never stored must come back "not found".
 func (k Keyring) probe(ctx context.Context, timeout time.Duration) error {
+	if !sessionBusKnown() {
+		return errors.New("no D-Bus session bus")
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan error, 1)
@@ -71,4 +77,28 @@ func (k Keyring) probe(ctx context.Context, timeout time.Duration) error {
 	case <-ctx.Done():
 		return fmt.Errorf("no answer: %w", ctx.Err())
 	}
+}
+
+// sessionBusKnown reports whether a D-Bus session bus can be found without
+// starting one. Where none is, go-keyring (through godbus) would run
+// dbus-launch, which leaves a daemon behind for every try.
+func sessionBusKnown() bool {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd", "dragonfly":
+	default:
+		return true // the OS's own secret store, no D-Bus
+	}
+	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" && a != "autolaunch:" {
+		return true
+	}
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = fmt.Sprintf("/run/user/%d", os.Getuid())
+	}
+	for _, name := range []string{"bus", "dbus-session"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return true
+		}
+	}
+	return false
 }
