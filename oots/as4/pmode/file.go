@@ -59,6 +59,7 @@ type fileSecurity struct {
 	SendReceipt             *bool  `json:"sendReceipt,omitempty"`
 	NonRepudiation          *bool  `json:"nonRepudiation,omitempty"`
 	KeyInfo                 string `json:"keyInfo,omitempty"`
+	SignTimestamp           *bool  `json:"signTimestamp,omitempty"`
 }
 
 type fileReliability struct {
@@ -217,6 +218,7 @@ func (f filePMode) toPMode(field string) (*PMode, []error) {
 		setString(&pm.Security.KeyTransportDigest, s.KeyTransportDigest)
 		setString(&pm.Security.KeyTransportMGF, s.KeyTransportMGF)
 		setString(&pm.Security.KeyInfo, s.KeyInfo)
+		setBool(&pm.Security.SignTimestamp, s.SignTimestamp)
 	}
 	if r := f.Reliability; r != nil {
 		if r.RetryCount != nil {
@@ -269,6 +271,7 @@ func Marshal(c *Config) ([]byte, error) {
 				DataEncryptionAlgorithm: s.DataEncryptionAlgorithm, KeyTransportAlgorithm: s.KeyTransportAlgorithm,
 				KeyTransportDigest: s.KeyTransportDigest, KeyTransportMGF: s.KeyTransportMGF,
 				SendReceipt: &s.SendReceipt, NonRepudiation: &s.NonRepudiation, KeyInfo: s.KeyInfo,
+				SignTimestamp: omitFalse(s.SignTimestamp),
 			},
 			Reliability: &fileReliability{
 				RetryCount: &retry, RetryInterval: &interval, BackoffFactor: &backoff,
@@ -283,4 +286,12 @@ func Marshal(c *Config) ([]byte, error) {
 		return nil, fmt.Errorf("pmode: marshal: %w", err)
 	}
 	return append(out, '\n'), nil
+}
+
+// omitFalse leaves a false setting out of the file.
+func omitFalse(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
 }

@@ -68,6 +68,9 @@ type Security struct {
 	// certificate: KeyInfoIssuerSerial (empty means it), KeyInfoSKI or
 	// KeyInfoBST, as the partner's access point expects.
 	KeyInfo string `json:"keyInfo,omitempty"`
+	// SignTimestamp adds a wsu:Timestamp to the security header and signs
+	// it with the message, for partners whose policy asks for one.
+	SignTimestamp bool `json:"signTimestamp,omitempty"`
 }
 
 // Reliability holds the reception-awareness settings of a P-Mode:

@@ -20,6 +20,9 @@ type security struct {
 
 // signature is a parsed ds:Signature.
 type signature struct {
+	// timestamp is the header's wsu:Timestamp, which a WSS4J sender may
+	// sign too; nil when there is none.
+	timestamp  *etree.Element
 	el         *etree.Element
 	signedInfo *etree.Element
 	c14nPrefix string // InclusiveNamespaces PrefixList of SignedInfo's c14n
@@ -74,10 +77,17 @@ func parseSecurity(e envelope) (*security, error) {
 		}
 		s.encData[id] = ed
 	}
+	stamps := children(s.el, NSWsu, "Timestamp")
+	if len(stamps) > 1 {
+		return nil, policyErr("wsse:Security holds %d wsu:Timestamp elements, want at most one", len(stamps))
+	}
 	if len(sigs) == 1 {
 		sig, err := parseSignature(s.el, sigs[0])
 		if err != nil {
 			return nil, err
+		}
+		if len(stamps) == 1 {
+			sig.timestamp = stamps[0]
 		}
 		s.signature = sig
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"fmt"
+	"time"
 
 	"github.com/beevik/etree"
 
@@ -76,7 +77,24 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 	signedInfo.CreateElement("ds:CanonicalizationMethod").CreateAttr("Algorithm", AlgExcC14N)
 	signedInfo.CreateElement("ds:SignatureMethod").CreateAttr("Algorithm", sigURI)
 
-	for _, target := range []*etree.Element{e.messaging, e.body} {
+	sec, created, err := securityHeader(e)
+	if err != nil {
+		return err
+	}
+	if created {
+		undo = append(undo, func() { e.header.RemoveChild(sec) })
+	}
+	targets := []*etree.Element{e.messaging, e.body}
+	if alg.SignTimestamp {
+		ts, err := timestamp(time.Now())
+		if err != nil {
+			return err
+		}
+		sec.InsertChildAt(0, ts)
+		undo = append(undo, func() { sec.RemoveChild(ts) })
+		targets = append([]*etree.Element{ts}, targets...)
+	}
+	for _, target := range targets {
 		refID, added, err := ensureWsuID(target)
 		if err != nil {
 			return err
@@ -110,13 +128,6 @@ func Sign(env *etree.Document, parts []Part, id keys.Identity, alg pmode.Securit
 	bst.CreateAttr("wsu:Id", bstID)
 	bst.SetText(base64.StdEncoding.EncodeToString(id.Cert.Raw))
 
-	sec, created, err := securityHeader(e)
-	if err != nil {
-		return err
-	}
-	if created {
-		undo = append(undo, func() { e.header.RemoveChild(sec) })
-	}
 	declareIfMissing(bst, sec, "wsse", NSWsse)
 	declareIfMissing(bst, sec, "wsu", NSWsu)
 	declareIfMissing(signature, sec, "wsse", NSWsse)
@@ -193,4 +204,18 @@ func declareIfMissing(el, scope *etree.Element, prefix, uri string) {
 	if lookupPrefix(scope, prefix) != uri {
 		el.CreateAttr("xmlns:"+prefix, uri)
 	}
+}
+
+// timestamp builds a wsu:Timestamp created at now, to be signed with the
+// message (pmode.Security.SignTimestamp), as WSS4J senders do.
+func timestamp(now time.Time) (*etree.Element, error) {
+	id, err := newID("TS-")
+	if err != nil {
+		return nil, err
+	}
+	ts := etree.NewElement("wsu:Timestamp")
+	ts.CreateAttr("xmlns:wsu", NSWsu)
+	ts.CreateAttr("wsu:Id", id)
+	ts.CreateElement("wsu:Created").SetText(now.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z"))
+	return ts, nil
 }

@@ -113,7 +113,7 @@ func planReferences(e envelope, sig *signature, parts []Part) ([]refCheck, error
 	for _, ref := range sig.refs {
 		switch {
 		case strings.HasPrefix(ref.uri, "#"):
-			target, err := resolveID(e, ref.uri[1:])
+			target, err := resolveID(e, ref.uri[1:], sig.timestamp)
 			if err != nil {
 				return nil, err
 			}
@@ -163,9 +163,10 @@ func planReferences(e envelope, sig *signature, parts []Part) ([]refCheck, error
 }
 
 // resolveID finds the one element of the envelope carrying id in any
-// attribute named Id, and accepts it only if it is eb:Messaging or the
-// SOAP Body. Duplicated ids and ids on other elements are wrapping attempts.
-func resolveID(e envelope, id string) (*etree.Element, error) {
+// attribute named Id, and accepts it only if it is eb:Messaging, the SOAP
+// Body or the security header's wsu:Timestamp (timestamp, nil if none).
+// Duplicated ids and ids on other elements are wrapping attempts.
+func resolveID(e envelope, id string, timestamp *etree.Element) (*etree.Element, error) {
 	var found []*etree.Element
 	var walk func(*etree.Element)
 	walk = func(el *etree.Element) {
@@ -188,8 +189,8 @@ func resolveID(e envelope, id string) (*etree.Element, error) {
 	case len(found) > 1:
 		return nil, policyErr("id %q is carried by %d elements (signature wrapping?)", id, len(found))
 	}
-	if t := found[0]; t != e.messaging && t != e.body {
-		return nil, policyErr("reference #%s points at %s, only eb:Messaging and the SOAP Body may be signed", id, t.FullTag())
+	if t := found[0]; t != e.messaging && t != e.body && (timestamp == nil || t != timestamp) {
+		return nil, policyErr("reference #%s points at %s, only eb:Messaging, the SOAP Body and the wsu:Timestamp may be signed", id, t.FullTag())
 	}
 	if wsuID(found[0]) != id {
 		return nil, policyErr("reference #%s does not match a wsu:Id", id)

@@ -5,6 +5,7 @@
 //   verify  ENVELOPE CERT.pem [CID TYPE FILE]...        check our signature, attachments included
 //   decrypt ENVELOPE KEY.pem OUTDIR [CID FILE]...       decrypt our attachments to OUTDIR/CID
 //   sign    IN OUT KEY.pem CERT.pem [CID TYPE FILE]...  sign as WSS4J would (with InclusiveNamespaces)
+//   sign-ts                                           the same with a wsu:Timestamp, signed too
 //   encrypt IN OUT CERT.pem [CID TYPE FILE OUTFILE]...  encrypt attachments for CERT
 //   encrypt-ski, encrypt-bst                          the same, naming CERT by subject key
 //                                                     identifier or by a BinarySecurityToken
@@ -162,7 +163,7 @@ public class WssInterop {
             switch (args[0]) {
                 case "verify" -> verify(args);
                 case "decrypt" -> decrypt(args);
-                case "sign" -> sign(args);
+                case "sign", "sign-ts" -> sign(args);
                 case "encrypt", "encrypt-ski", "encrypt-bst" -> encrypt(args);
                 case "recipient" -> recipient(args);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -247,6 +248,19 @@ public class WssInterop {
         bst.setIdAttributeNS(WSU, "Id", true);
         bst.setTextContent(Base64.getEncoder().encodeToString(crt.getEncoded()));
         sec.appendChild(bst);
+        String[] signedIds = {"id-messaging", "id-body"};
+        if (a[0].equals("sign-ts")) {
+            Element ts = doc.createElementNS(WSU, "wsu:Timestamp");
+            setWsuId(ts, "TS-santuario");
+            java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+            Element created = doc.createElementNS(WSU, "wsu:Created");
+            created.setTextContent(now.toString());
+            Element expires = doc.createElementNS(WSU, "wsu:Expires");
+            expires.setTextContent(now.plusSeconds(300).toString());
+            ts.appendChild(created); ts.appendChild(expires);
+            sec.insertBefore(ts, sec.getFirstChild());
+            signedIds = new String[] {"TS-santuario", "id-messaging", "id-body"};
+        }
         // Like WSS4J, name the inherited prefixes in InclusiveNamespaces lists,
         // so the verifier must honour them (xsd is declared but unused).
         Element sm = doc.createElementNS(DS, "ds:SignatureMethod");
@@ -257,7 +271,7 @@ public class WssInterop {
         XMLSignature sig = new XMLSignature(doc, "", sm, cm);
         sec.appendChild(sig.getElement());
         sig.addResourceResolver(new CidResolver(atts));
-        for (String id : new String[] {"id-messaging", "id-body"}) {
+        for (String id : signedIds) {
             Transforms t = new Transforms(doc);
             t.addTransform(Transforms.TRANSFORM_C14N_EXCL_OMIT_COMMENTS, new InclusiveNamespaces(doc, "xsd").getElement());
             sig.addDocument("#" + id, t, SHA256);
