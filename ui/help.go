@@ -59,7 +59,9 @@ func showProblem(win fyne.Window, p app.Problem) {
 // most 480), scrolling when long, so text wraps on a phone.
 func dialogBody(win fyne.Window, content fyne.CanvasObject) fyne.CanvasObject {
 	size := win.Canvas().Size()
-	w := min(480, max(size.Width-4*theme.Padding()-40, 200))
+	w := min(480, max(size.Width-80, 200))
+	// Wrapped labels know their height once they know their width.
+	content.Resize(fyne.NewSize(w, content.MinSize().Height))
 	h := min(content.MinSize().Height, max(size.Height*0.6, 200))
 	scroll := container.NewVScroll(content)
 	scroll.SetMinSize(fyne.NewSize(w, h))

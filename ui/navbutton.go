@@ -15,6 +15,9 @@ type navButton struct {
 	label    string
 	selected bool
 	onTap    func()
+	// compact is set in the bottom bar, where five buttons share a phone's
+	// width: the button asks only for its icon's width.
+	compact bool
 }
 
 func newNavButton(icon fyne.Resource, label string, onTap func()) *navButton {
@@ -69,9 +72,13 @@ func (r *navButtonRenderer) Layout(size fyne.Size) {
 func (r *navButtonRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
 	t := r.text.MinSize()
-	// The caption may be wider than this: five destinations share a
-	// 360 px phone, and the bar gives each a fifth of it.
-	return fyne.NewSize(navIconSize+2*pad, navIconSize+t.Height+pad/2+2*pad)
+	w := max(t.Width, navIconSize) + 2*pad
+	if r.b.compact {
+		// The caption may be wider than this: five destinations share a
+		// 360 px phone, and the bar gives each a fifth of it.
+		w = navIconSize + 2*pad
+	}
+	return fyne.NewSize(w, navIconSize+t.Height+pad/2+2*pad)
 }
 
 func (r *navButtonRenderer) Refresh() {

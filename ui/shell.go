@@ -124,6 +124,12 @@ func (l *shellLayout) arrange(width float32) {
 		return
 	}
 	l.placed, l.narrow = true, narrow
+	for _, o := range l.nav.Objects {
+		if b, ok := o.(*navButton); ok {
+			b.compact = narrow
+			b.Refresh()
+		}
+	}
 	if narrow {
 		l.nav.Layout = layout.NewGridLayoutWithColumns(len(l.nav.Objects))
 	} else {
