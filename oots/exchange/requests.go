@@ -172,12 +172,12 @@ func (q *Requests) checkNew(ctx context.Context, in api.NewRequest) (*catalogue.
 	if err := (catalogue.Query{Country: in.Country}).Validate(); err != nil || in.Country == "" {
 		return nil, fmt.Errorf("%w: country %q is not an ISO 3166 alpha-2 code", ErrInvalid, in.Country)
 	}
-	facets, err := q.store.Facets(ctx)
+	known, err := q.store.HasCountry(ctx, in.Country)
 	if err != nil {
 		return nil, err
 	}
-	if !slices.Contains(facets.Countries, in.Country) {
-		return nil, fmt.Errorf("%w: country %q is not one of the catalogue's countries %v", ErrInvalid, in.Country, facets.Countries)
+	if !known {
+		return nil, fmt.Errorf("%w: country %q is not one of the catalogue's countries (GET /v1/facets)", ErrInvalid, in.Country)
 	}
 	return svc, nil
 }

@@ -176,6 +176,19 @@ func (s *Store) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	return f, crow.Err()
 }
 
+// HasCountry reports whether the catalogue has a service in country.
+func (s *Store) HasCountry(ctx context.Context, country string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT 1 FROM services WHERE country = ? LIMIT 1`), country).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: reading countries: %w", err)
+	}
+	return true, nil
+}
+
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
