@@ -41,10 +41,10 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.saver = newSaver(win, s.Background)
 	ws.openURL = fyne.CurrentApp().OpenURL
 	model := s.Wallet
-	ws.list = widget.NewListWithData(model.Items, newWalletCard, func(item binding.DataItem, obj fyne.CanvasObject) {
+	ws.list = widget.NewListWithData(model.Items, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
 		v, _ := item.(binding.Untyped).Get()
 		if it, ok := v.(app.WalletItem); ok {
-			ws.setCard(obj.(*widget.Card), it)
+			ws.setRow(obj, it)
 		}
 	})
 	ws.list.OnSelected = func(id widget.ListItemID) {
@@ -155,19 +155,12 @@ func (ws *WalletScreen) title(it app.WalletItem) string {
 	return lang.L("request.evidence")
 }
 
-// newWalletCard is the list's card: the evidence, who issued it, and when
-// it came in what form.
-func newWalletCard() fyne.CanvasObject {
-	meta := widget.NewLabel("")
-	meta.Truncation = fyne.TextTruncateEllipsis
-	meta.SizeName = theme.SizeNameCaptionText
-	return widget.NewCard("", "", meta)
-}
-
-func (ws *WalletScreen) setCard(card *widget.Card, it app.WalletItem) {
-	card.SetTitle(ws.title(it))
-	card.SetSubTitle(it.Provider + " · " + countryName(it.Country))
-	card.Content.(*widget.Label).SetText(lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)}))
+// setRow fills a wallet row: the document, then who issued it, where and
+// when it came. The row is a list row, so all of it opens the document,
+// and its lines are cut short rather than widen a phone's screen.
+func (ws *WalletScreen) setRow(obj fyne.CanvasObject, it app.WalletItem) {
+	setTwoLineRow(obj, ws.title(it), it.Provider+" · "+countryName(it.Country)+" · "+
+		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)}))
 }
 
 // formatSize shows a byte count the way people read it (e.g. 12.5 KB),
