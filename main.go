@@ -78,7 +78,13 @@ func run(args []string, stderr io.Writer) (code int) {
 	// citizen with a token that lives as long as this run; signed-in
 	// people's access tokens are checked by id.Auth.
 	token := exchange.NewToken()
-	cfg.Auth = exchange.FirstOf{exchange.BearerTokens{token: exchange.DemoCitizen()}, id.Auth}
+	// VIENREIZ_DESK=1 runs the app as the demo clerk, with the clerk's desk.
+	clerk := os.Getenv("VIENREIZ_DESK") == "1"
+	person := exchange.DemoCitizen()
+	if clerk {
+		person = exchange.DemoClerk()
+	}
+	cfg.Auth = exchange.FirstOf{exchange.BearerTokens{token: person}, id.Auth}
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
@@ -106,6 +112,7 @@ func run(args []string, stderr io.Writer) (code int) {
 		ServiceURL: srv.URL(),
 		DataDir:    cfg.DataDir,
 	}, log)
+	session.Clerk = clerk
 	go session.Inbox.Run(ctx, client.New(srv.URL()).WithToken(token))
 	win := a.NewWindow("Vienreiz")
 	ui.Build(win, session)

@@ -99,9 +99,11 @@ type Request struct {
 	Questions       []Question        `json:"questions,omitempty"`
 	Answers         map[string]string `json:"answers,omitempty"`
 	LegalBasis      string            `json:"legal_basis"`
-	CreatedAt       time.Time         `json:"created_at"`
-	UpdatedAt       time.Time         `json:"updated_at"`
-	Timeline        []Step            `json:"timeline,omitempty"`
+	// Citizen names the person the request is for (a clerk's desk).
+	Citizen   string    `json:"citizen,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Timeline  []Step    `json:"timeline,omitempty"`
 	// Preview is the evidence as the provider's preview space shows it,
 	// once fetched; Evidence lists the delivered documents.
 	Preview  *Preview       `json:"preview,omitempty"`
@@ -228,4 +230,13 @@ type Event struct {
 // message about the application the request serves (status register).
 type StatusChange struct {
 	Message string `json:"message"`
+	// Decision, when set, decides the application: DecisionApproved or
+	// DecisionRefused, with Message as the reasons.
+	Decision string `json:"decision,omitempty"`
 }
+
+// Decisions a clerk takes on an application (StatusChange.Decision).
+const (
+	DecisionApproved = "approved"
+	DecisionRefused  = "refused"
+)

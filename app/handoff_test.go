@@ -19,6 +19,10 @@ import (
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
 )
 
+func (f *fakeService) PostStatusChange(context.Context, string, api.StatusChange) (*api.Request, error) {
+	return nil, f.err
+}
+
 func (f *fakeService) Redeem(_ context.Context, in api.Redeem) (*api.Request, error) {
 	if f.err != nil {
 		return nil, f.err

@@ -51,7 +51,10 @@ type Session struct {
 	// direct links to screens.
 	Handoff *Handoff
 	Links   *Links
-	About   About
+	// Desk is the clerk's desk, shown when Clerk is set (role clerk).
+	Desk  *Desk
+	Clerk bool
+	About About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
 	// goroutine; tests may make it synchronous.
@@ -66,6 +69,7 @@ type ServiceAPI interface {
 	WalletAPI
 	RecordsAPI
 	HandoffAPI
+	DeskAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -85,6 +89,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Records:    NewRecords(svc, log),
 		Connection: NewConnection(),
 		Handoff:    NewHandoff(svc, log),
+		Desk:       NewDesk(svc),
 		Links:      NewLinks(prefs, about.ServiceURL),
 	}
 	s.Catalogue.conn, s.Requests.conn = s.Connection, s.Connection

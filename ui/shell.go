@@ -59,6 +59,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))
 	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, openRequest))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
+	addDesk(win, s, sh, add)
 
 	nav := container.NewVBox()
 	for _, b := range sh.buttons {

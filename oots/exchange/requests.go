@@ -213,9 +213,20 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, doc.View)
+		v := doc.View
+		v.Citizen = doc.citizen()
+		out = append(out, v)
 	}
 	return out, nil
+}
+
+// citizen names the person the request is for, as a clerk's desk shows it.
+func (d *requestDoc) citizen() string {
+	name := strings.TrimSpace(d.Subject.GivenName + " " + d.Subject.FamilyName)
+	if name == "" {
+		return d.Subject.Subject
+	}
+	return name + " (" + d.Subject.Subject + ")"
 }
 
 // maxAnswer bounds the answer to one directory question (an address line
@@ -639,6 +650,7 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 		return nil, err
 	}
 	v := doc.View
+	v.Citizen = doc.citizen()
 	for _, e := range tl {
 		v.Timeline = append(v.Timeline, api.Step{At: e.At, Event: e.Event, State: e.State, Detail: e.Detail, ExpectedBy: timePtr(e.ExpectedBy)})
 	}

@@ -26,6 +26,14 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 	if err := ledger.CheckField("the message", msg, true); err != nil {
 		return nil, fmt.Errorf("%w: %s (line breaks are allowed, at most %d bytes)", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "), ledger.MaxField)
 	}
+	event := "status_posted" // a message; a decision has its own event
+	switch in.Decision {
+	case "":
+	case api.DecisionApproved, api.DecisionRefused:
+		event = "application_" + in.Decision
+	default:
+		return nil, fmt.Errorf("%w: the decision must be %q or %q", ErrInvalid, api.DecisionApproved, api.DecisionRefused)
+	}
 	var (
 		rec *store.RequestRecord
 		doc *requestDoc
@@ -35,10 +43,10 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 			return err
 		}
 		posted := ledger.Record{
-			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: "status_posted",
+			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: event,
 			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
 		}
-		return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("status_posted", msg)}, false, store.Effects{Ledger: []ledger.Record{posted}})
+		return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step(event, msg)}, false, store.Effects{Ledger: []ledger.Record{posted}})
 	})
 	if err != nil {
 		return nil, err

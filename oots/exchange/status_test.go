@@ -55,3 +55,35 @@ func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
 		t.Fatalf("owner's timeline ends with %+v, state %s", last, mine.State)
 	}
 }
+
+// TestClerkDecidesWithReasons: a decision is its own timeline event with
+// the reasons whole; an unknown decision is refused and changes nothing.
+func TestClerkDecidesWithReasons(t *testing.T) {
+	tokens := exchange.BearerTokens{clerkToken: exchange.DemoClerk()}
+	for k, v := range people {
+		tokens[k] = v
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	var e api.ErrorBody
+	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "x", Decision: "maybe"}, &e); code != 400 {
+		t.Fatalf("unknown decision: %d", code)
+	}
+	reasons := "Approved.\nThe birth record from Latvia proves the child's name and date of birth."
+	var after api.Request
+	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: reasons, Decision: api.DecisionApproved}, &after); code != 200 {
+		t.Fatalf("deciding: %d", code)
+	}
+	var mine api.Request
+	call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &mine)
+	last := mine.Timeline[len(mine.Timeline)-1]
+	if last.Event != "application_approved" || last.Detail != reasons {
+		t.Fatalf("owner's timeline ends with %+v", last)
+	}
+	for _, s := range mine.Timeline {
+		if s.Event == "status_posted" {
+			t.Fatalf("the refused decision left a step: %+v", s)
+		}
+	}
+}
