@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"path/filepath"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/requester"
@@ -29,17 +30,22 @@ const DirectoryPath = "/oots/directory"
 
 // Embedded is the demo member state running inside the service, over real
 // AS4 on loopback, with its state under the service's data folder.
-type Embedded struct{}
+type Embedded struct {
+	// ObserveSend, when set, sees every submission the demo node's AS4
+	// senders (ours and the demo provider's) accept; tests capture the
+	// EDM payloads with it (as4.Sender.Observe).
+	ObserveSend func(*as4.Submission)
+}
 
 // Connect serves the demo directory on the service's listener and starts
 // the demo node.
-func (Embedded) Connect(ctx context.Context, site exchange.Site) (*exchange.Connection, error) {
+func (e Embedded) Connect(ctx context.Context, site exchange.Site) (*exchange.Connection, error) {
 	demo, err := commonsvc.DemoDirectory()
 	if err != nil {
 		return nil, fmt.Errorf("embedded directory: %w", err)
 	}
 	site.Mux.Handle(DirectoryPath+"/", http.StripPrefix(DirectoryPath, commonsvc.NewServer(demo, site.Log)))
-	node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(site.StateDir, "oots"), OnAnswer: site.OnAnswer, Logger: site.Log})
+	node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(site.StateDir, "oots"), OnAnswer: site.OnAnswer, Logger: site.Log, ObserveSend: e.ObserveSend})
 	if err != nil {
 		return nil, fmt.Errorf("demo member state: %w", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"net/url"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/eidas"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
@@ -63,8 +64,12 @@ func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.R
 	if doc.Lifecycle.State != lifecycle.PreviewRequired {
 		return &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: "preview", Reason: "no preview is waiting"}
 	}
+	subject, err := doc.previewer(who)
+	if err != nil {
+		return err
+	}
 	var v previewView
-	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": who.Subject, "language": language}, &v); err != nil {
+	if err := q.postPreview(ctx, doc.Lifecycle.PreviewLocation+"/view", map[string]string{"subject": subject, "language": language}, &v); err != nil {
 		return err
 	}
 	loc, err := url.Parse(doc.Lifecycle.PreviewLocation)
@@ -102,14 +107,36 @@ func (q *Requests) Decide(ctx context.Context, who Principal, id string, d api.D
 	if doc.Lifecycle.State != lifecycle.PreviewRequired {
 		return nil, &lifecycle.TransitionError{State: doc.Lifecycle.State, Event: kind, Reason: "no preview is waiting"}
 	}
+	subject, err := doc.previewer(who)
+	if err != nil {
+		return nil, err
+	}
 	var out struct{ State string }
-	if err := q.postPreview(ctx, doc.DecisionURL, map[string]string{"subject": who.Subject, "decision": d.Decision}, &out); err != nil {
+	if err := q.postPreview(ctx, doc.DecisionURL, map[string]string{"subject": subject, "decision": d.Decision}, &out); err != nil {
 		return nil, err
 	}
 	return q.change(ctx, who, id, lifecycle.Event{Kind: kind}, func(doc *requestDoc) error {
 		doc.View.Preview.Decision = d.Decision
 		return nil
 	})
+}
+
+// previewer is who's identifier as the QueryRequest gave it to the
+// provider, addressed to the provider's country (requester.Query does the
+// same): the preview space binds the preview to that identifier.
+func (doc *requestDoc) previewer(who Principal) (string, error) {
+	if doc.DataService == nil {
+		return "", fmt.Errorf("request %s has no provider to address the preview to", doc.View.ID)
+	}
+	id, err := eidas.ParseID(who.Subject)
+	if err != nil {
+		return "", err
+	}
+	to, err := id.For(doc.DataService.Provider.Country())
+	if err != nil {
+		return "", err
+	}
+	return to.String(), nil
 }
 
 // postPreview posts JSON to a provider's preview space and decodes its

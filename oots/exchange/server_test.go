@@ -31,7 +31,7 @@ func start(t testing.TB, cfg exchange.Config) *exchange.Server {
 		cfg.Logger = quietLog()
 	}
 	if cfg.Network == nil {
-		cfg.Network = demonet.Embedded{}
+		cfg.Network = demonet.Embedded{ObserveSend: observeSend}
 	}
 	s, err := exchange.Start(context.Background(), cfg)
 	if err != nil {
