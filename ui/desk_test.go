@@ -2,8 +2,11 @@ package ui
 
 import (
 	"context"
+	"image/png"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -88,7 +91,28 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 		mine.Timeline[n-1].Event != "application_approved" || mine.Timeline[n-1].Detail != reasons {
 		t.Fatalf("the citizen's timeline ends with %+v", mine.Timeline[max(0, n-2):])
 	}
+	keepScreenshot(t, w, "screenshot-desk-application.png")
+	tapBack(t, w.Content())
+	keepScreenshot(t, w, "screenshot-desk-queue.png")
 	if it := find[*DeskScreen](w.Content())[0].items[0]; it.Unread {
 		t.Fatal("the answered application is still marked unread")
+	}
+}
+
+// keepScreenshot writes the window's picture to $VIENREIZ_SCREENSHOTS/name
+// when that folder is set (docs/ screenshots are made this way).
+func keepScreenshot(t *testing.T, w fyne.Window, name string) {
+	t.Helper()
+	dir := os.Getenv("VIENREIZ_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	f, err := os.Create(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+		t.Fatal(err)
 	}
 }

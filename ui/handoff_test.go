@@ -79,6 +79,7 @@ func TestTypedCodeOpensTheStartedRequest(t *testing.T) {
 	}
 	enterCode(strings.ToLower(code))
 	requestOpened(t, w)
+	keepScreenshot(t, w, "screenshot-after-redeeming.png")
 	list, err := s.Requests.List.Get()
 	if err != nil || len(list) != 1 {
 		t.Fatalf("requests after redeeming: %d, %v", len(list), err)
