@@ -1,6 +1,7 @@
 package as4
 
 import (
+	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -165,33 +166,48 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool)
 		return nil, AsError(err, id, ErrPolicyNoncompliance)
 	}
 	if !in.pm.Reliability.DuplicateDetection {
-		return r.process(ctx, in, spool)
+		if err := r.process(ctx, in, spool); err != nil {
+			return nil, err
+		}
+		return r.receipt(in, nil)
 	}
 	if r.Duplicates == nil {
 		return nil, ErrOther.Withf(id, "duplicate detection required by P-Mode %q but no store configured", in.pm.ID)
 	}
-	receipt, fresh, err := r.claim(ctx, id)
+	stored, fresh, err := r.claim(ctx, id)
 	if err != nil || !fresh {
-		if receipt != nil {
-			r.logger().Info("as4 duplicate message; receipt sent again", "message", id)
+		if stored == nil {
+			return nil, err
 		}
-		return receipt, err
+		r.logger().Info("as4 duplicate message; receipt sent again", "message", id)
+		if !bytes.HasPrefix(stored, []byte(receiptRecordPrefix)) {
+			return stored, nil // a whole receipt, as stored before receipt records
+		}
+		rec, ok := parseReceiptRecord(stored)
+		if !ok {
+			return nil, ErrOther.Withf(id, "duplicate store holds an unreadable receipt record %q", stored)
+		}
+		return r.receipt(in, &rec)
 	}
-	receipt, err = r.process(ctx, in, spool)
-	if err != nil {
+	if err := r.process(ctx, in, spool); err != nil {
 		if rerr := r.Duplicates.Release(context.WithoutCancel(ctx), id); rerr != nil {
 			r.logger().Error("as4 duplicate store release", "message", id, "err", rerr)
 		}
 		return nil, err
 	}
-	if err := r.Duplicates.Complete(context.WithoutCancel(ctx), id, receipt); err != nil {
+	rec := &receiptRecord{}
+	receipt, err := r.receipt(in, rec)
+	if err != nil {
+		return nil, err // not completed: the claim's lease lets a resend try again
+	}
+	if err := r.Duplicates.Complete(context.WithoutCancel(ctx), id, rec.bytes()); err != nil {
 		r.logger().Error("as4 duplicate store complete", "message", id, "err", err)
 	}
 	return receipt, nil
 }
 
 // claim takes the MessageId in the duplicate store. A duplicate of a done
-// message returns the stored receipt; one in progress waits a little for
+// message returns what was stored for it; one in progress waits a little for
 // it, then reports busy.
 func (r *Receiver) claim(ctx context.Context, id string) (receipt []byte, fresh bool, err error) {
 	lease := r.Lease

@@ -37,7 +37,7 @@ const (
 	// Fresh: the MessageID was not seen (or an earlier claim expired); the
 	// caller now owns it and must Complete or Release it.
 	Fresh ClaimState = iota
-	// Done: the message was processed; the stored receipt is returned.
+	// Done: the message was processed; what Complete stored is returned.
 	Done
 	// InProgress: another listener holds a live claim on the message.
 	InProgress
@@ -50,8 +50,9 @@ type DuplicateStore interface {
 	// Claim takes the MessageID for processing unless it is done or held
 	// by a claim younger than lease.
 	Claim(ctx context.Context, messageID string, lease time.Duration) (ClaimState, []byte, error)
-	// Complete stores the receipt sent for a claimed message; later
-	// duplicates get it again.
+	// Complete marks a claimed message done and stores record: the
+	// Receiver's short record of the receipt it sent (under 100 bytes),
+	// from which later duplicates get the same receipt again.
 	Complete(ctx context.Context, messageID string, receipt []byte) error
 	// Release drops a claim whose processing failed, so a retry is
 	// processed again.
