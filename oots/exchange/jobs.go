@@ -21,8 +21,10 @@ const (
 	jobLedgerPurge = "ledger_purge"
 )
 
-// jobLease is how long a worker holds a job before another may take it.
-const jobLease = time.Minute
+// jobLease is how long a claimed job stays with its worker without a
+// heartbeat: the worker renews it while the job runs (store.KeepLease), so
+// a job held by a process that died is taken over within jobLease.
+const jobLease = 10 * time.Second
 
 // sendJob is the payload of a send job: the request and which of its
 // sends (lifecycle.Request.Sends) the job makes, so a job left over from
@@ -100,7 +102,7 @@ func (q *Requests) RunDueJobs(ctx context.Context) error {
 			return errors.Join(append(errs, err)...)
 		}
 		for _, j := range claimed {
-			errs = append(errs, q.finishJob(ctx, j, q.runJob(ctx, j)))
+			errs = append(errs, q.finishJob(ctx, j, q.holding(ctx, j, func(ctx context.Context) error { return q.runJob(ctx, j) })))
 		}
 		if len(claimed) < jobBatch {
 			break
@@ -117,7 +119,25 @@ func (q *Requests) runNow(ctx context.Context, id string, run func(context.Conte
 	if err != nil || !ok {
 		return err
 	}
-	return q.finishJob(ctx, j, run(ctx))
+	return q.finishJob(ctx, j, q.holding(ctx, j, run))
+}
+
+// holding runs the claimed job j while a heartbeat keeps its lease. When
+// another worker took the job meanwhile, run's context is cancelled.
+func (q *Requests) holding(ctx context.Context, j store.Job, run func(context.Context) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	beat := make(chan struct{})
+	go func() {
+		defer close(beat)
+		if err := q.store.Jobs().KeepLease(ctx, j.ID, q.worker, jobLease, func() time.Time { return q.now().UTC() }); err != nil {
+			q.log.Warn("job taken over by another worker; stopping it here", "job", j.ID, "err", err)
+			cancel()
+		}
+	}()
+	err := run(ctx)
+	cancel()
+	<-beat
+	return err
 }
 
 // finishJob completes j, or records its failure for a later retry.

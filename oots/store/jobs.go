@@ -239,6 +239,35 @@ func (q Jobs) Extend(ctx context.Context, id, owner string, now time.Time, lease
 	return nil
 }
 
+// KeepLease is a worker's heartbeat for the job id it holds: until ctx
+// ends it renews the lease to now + lease every lease/3. A short lease
+// kept this way lets a long run go on while the job of a worker that
+// died is claimable again within one lease. It returns ErrLeaseLost
+// (wrapped) when owner no longer holds the job, and nil when ctx ends.
+func (q Jobs) KeepLease(ctx context.Context, id, owner string, lease time.Duration, now func() time.Time) error {
+	if lease <= 0 {
+		return fmt.Errorf("store: keep the lease of job %s: lease %s must be positive", id, lease)
+	}
+	t := time.NewTicker(lease / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+		err := q.Extend(ctx, id, owner, now(), lease)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if errors.Is(err, ErrLeaseLost) {
+			return err
+		}
+		// Any other error (a database hiccup) is retried at the next beat;
+		// the lease still has two beats to go.
+	}
+}
+
 // Complete removes a finished job. It returns ErrLeaseLost when owner no
 // longer holds the job.
 func (q Jobs) Complete(ctx context.Context, id, owner string) error {

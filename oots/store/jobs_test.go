@@ -362,3 +362,50 @@ func TestJobsReleaseOwnerAfterRestart(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadWorkersJobIsTakenOverWithinALease runs on the wall clock: a
+// job whose worker stopped beating is claimed by another worker once its
+// short lease runs out, while a job whose worker keeps its lease is not.
+func TestDeadWorkersJobIsTakenOverWithinALease(t *testing.T) {
+	const lease = 600 * time.Millisecond
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			for _, id := range []string{"send/dead", "send/live"} {
+				if _, err := q.Enqueue(ctx, NewJob{ID: id, Kind: "send", RunAt: time.Now().Add(-time.Second)}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, ok, err := q.ClaimQueued(ctx, "send/dead", "dead", time.Now(), lease); err != nil || !ok {
+				t.Fatalf("claim by the worker that dies = %v, %v", ok, err)
+			}
+			if _, ok, err := q.ClaimQueued(ctx, "send/live", "live", time.Now(), lease); err != nil || !ok {
+				t.Fatalf("claim by the live worker = %v, %v", ok, err)
+			}
+			beat, stop := context.WithCancel(ctx)
+			beating := make(chan error, 1)
+			go func() { beating <- q.KeepLease(beat, "send/live", "live", lease, time.Now) }()
+
+			time.Sleep(3 * lease)
+			got, err := q.Claim(ctx, "other", time.Now(), lease, 10)
+			stop()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != 1 || got[0].ID != "send/dead" {
+				t.Fatalf("after %s the other worker claimed %+v; want only send/dead", 3*lease, got)
+			}
+			if err := <-beating; err != nil {
+				t.Fatalf("KeepLease of the live worker = %v", err)
+			}
+			if err := q.Complete(ctx, "send/live", "live"); err != nil {
+				t.Fatalf("the live worker lost its job: %v", err)
+			}
+			// The worker that died finds its job gone; its heartbeat says so.
+			if err := q.KeepLease(ctx, "send/dead", "dead", lease, time.Now); !errors.Is(err, ErrLeaseLost) {
+				t.Fatalf("KeepLease after the take-over = %v, want ErrLeaseLost", err)
+			}
+		})
+	}
+}
