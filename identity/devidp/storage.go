@@ -2,8 +2,9 @@ package devidp
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
 	"crypto/rand"
-	"crypto/rsa"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -106,14 +107,16 @@ func randomID() string {
 	return hex.EncodeToString(b)
 }
 
-// signingKey is an RSA key pair; it serves as op.SigningKey and op.Key.
+// signingKey is an ECDSA P-256 key pair (ES256: made in microseconds, so
+// the provider adds nothing noticeable to a start); it serves as
+// op.SigningKey and op.Key.
 type signingKey struct {
 	id  string
-	key *rsa.PrivateKey
+	key *ecdsa.PrivateKey
 }
 
-func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.RS256 }
-func (k *signingKey) Algorithm() jose.SignatureAlgorithm          { return jose.RS256 }
+func (k *signingKey) SignatureAlgorithm() jose.SignatureAlgorithm { return jose.ES256 }
+func (k *signingKey) Algorithm() jose.SignatureAlgorithm          { return jose.ES256 }
 func (k *signingKey) ID() string                                  { return k.id }
 func (k *signingKey) Use() string                                 { return "sig" }
 
@@ -127,7 +130,7 @@ func (k publicKey) Key() any { return &k.key.PublicKey }
 // rotateKey adds a new signing key; the earlier ones stay published until
 // retireKeys, so tokens they signed stay valid.
 func (s *storage) rotateKey() error {
-	k, err := rsa.GenerateKey(rand.Reader, 2048)
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return fmt.Errorf("devidp: signing key: %w", err)
 	}
@@ -347,7 +350,7 @@ func (s *storage) SigningKey(context.Context) (op.SigningKey, error) {
 }
 
 func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
-	return []jose.SignatureAlgorithm{jose.RS256}, nil
+	return []jose.SignatureAlgorithm{jose.ES256}, nil
 }
 
 func (s *storage) KeySet(context.Context) ([]op.Key, error) {

@@ -57,7 +57,8 @@ func NewOIDCTokens(ctx context.Context, p identity.Provider, opts OIDCOptions) (
 		return nil, fmt.Errorf("identity provider %s: %w", p.Issuer, err)
 	}
 	var endpoints struct {
-		JWKS string `json:"jwks_uri"`
+		JWKS string   `json:"jwks_uri"`
+		Algs []string `json:"id_token_signing_alg_values_supported"`
 	}
 	if err := provider.Claims(&endpoints); err != nil || endpoints.JWKS == "" {
 		return nil, fmt.Errorf("identity provider %s: discovery names no jwks_uri", p.Issuer)
@@ -68,7 +69,7 @@ func NewOIDCTokens(ctx context.Context, p identity.Provider, opts OIDCOptions) (
 		log = slog.Default()
 	}
 	return &OIDCTokens{
-		verifier: oidc.NewVerifier(p.Issuer, keys, &oidc.Config{ClientID: p.Audience, Now: opts.Now}),
+		verifier: oidc.NewVerifier(p.Issuer, keys, &oidc.Config{ClientID: p.Audience, Now: opts.Now, SupportedSigningAlgs: signingAlgs(endpoints.Algs)}),
 		claims:   p.Claims,
 		log:      log,
 	}, nil
@@ -120,4 +121,20 @@ func (o *OIDCTokens) principal(claims map[string]any) (Principal, error) {
 		p.Role = RoleAdministrator
 	}
 	return p, nil
+}
+
+// signingAlgs are the asymmetric algorithms the provider says it signs
+// with; RS256 when it names none. "none" and HMAC are never accepted.
+func signingAlgs(named []string) []string {
+	var out []string
+	for _, a := range named {
+		switch a {
+		case oidc.RS256, oidc.RS384, oidc.RS512, oidc.ES256, oidc.ES384, oidc.ES512, oidc.PS256, oidc.PS384, oidc.PS512, oidc.EdDSA:
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		return []string{oidc.RS256}
+	}
+	return out
 }
