@@ -56,7 +56,11 @@ type Receiver struct {
 	Lease, InProgressWait time.Duration
 	Logger                *slog.Logger
 	Now                   func() time.Time
-	Rand                  io.Reader
+	// VerifyAt is the time at which signer certificates are checked;
+	// nil means Now. Set it to re-verify a saved message at the time it
+	// was received, whatever the message clock says.
+	VerifyAt func() time.Time
+	Rand     io.Reader
 
 	files   FilePool
 	bufs    readerPool
@@ -75,6 +79,14 @@ func (r *Receiver) now() time.Time {
 		return r.Now()
 	}
 	return time.Now()
+}
+
+// verifyAt is the time for certificate checks (VerifyAt, else now).
+func (r *Receiver) verifyAt() time.Time {
+	if r.VerifyAt != nil {
+		return r.VerifyAt()
+	}
+	return r.now()
 }
 
 // ServeHTTP receives one AS4 message and answers synchronously with a
@@ -321,7 +333,7 @@ func (r *Receiver) secure(in *inbound, spool *Spool) error {
 		in.parts = parts
 	}
 	if sec.Sign {
-		cert, refs, err := r.security().Verify(in.doc, in.parts, r.Trust, r.now())
+		cert, refs, err := r.security().Verify(in.doc, in.parts, r.Trust, r.verifyAt())
 		if err != nil {
 			return AsError(err, id, ErrFailedAuthentication)
 		}

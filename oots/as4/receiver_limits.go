@@ -37,7 +37,7 @@ func (wssSecurity) VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, n
 func (r *Receiver) admit(in *inbound) (release func(), err error) {
 	id := in.user.MessageID
 	if v, ok := r.security().(envelopeVerifier); ok && in.pm.Security.Sign {
-		cert, err := v.VerifyEnvelope(in.doc, r.Trust, r.now())
+		cert, err := v.VerifyEnvelope(in.doc, r.Trust, r.verifyAt())
 		if err != nil {
 			return nil, AsError(err, id, ErrFailedAuthentication)
 		}

@@ -40,6 +40,9 @@ type Sender struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 	Rand   io.Reader
+	// VerifyAt is the time at which the recipient's and the receipts'
+	// certificates are checked; nil means Now.
+	VerifyAt func() time.Time
 	// Observe, if set, is called with every submission the sender accepts
 	// (a test hook: conformance tests collect the EDM payloads of whole
 	// exchanges with it). It must not keep sub past the call; its payloads
@@ -73,6 +76,14 @@ func (s *Sender) now() time.Time {
 		return s.Now()
 	}
 	return time.Now()
+}
+
+// verifyAt is the time for certificate checks (VerifyAt, else now).
+func (s *Sender) verifyAt() time.Time {
+	if s.VerifyAt != nil {
+		return s.VerifyAt()
+	}
+	return s.now()
 }
 
 // Send accepts sub into the outbox and sends it, returning once a receipt

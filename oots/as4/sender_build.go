@@ -91,7 +91,7 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 		if responder.Cert == nil {
 			return fail("party %q has no certificate to encrypt for", responder.Name)
 		}
-		if err := checkRecipient(responder.Cert, s.Trust, s.now()); err != nil {
+		if err := checkRecipient(responder.Cert, s.Trust, s.verifyAt()); err != nil {
 			return fail("party %q: %w", responder.Name, err)
 		}
 		if parts, err = s.security().Encrypt(doc, parts, responder.Cert, sec, s.Rand); err != nil {

@@ -147,7 +147,7 @@ func (s *Sender) checkResponse(env []byte, msg *outgoing, status int) (*SignalMe
 	}
 	sec := msg.pm.Security
 	if sec.Sign {
-		cert, _, err := s.security().Verify(doc, nil, s.Trust, s.now())
+		cert, _, err := s.security().Verify(doc, nil, s.Trust, s.verifyAt())
 		if err != nil {
 			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt signature: %v", err)
 		}
