@@ -167,6 +167,14 @@ func (c *Client) GiveExplicitRequest(ctx context.Context, id string) (*api.Reque
 	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/explicit-request", nil, &out)
 }
 
+// RetryRequest looks the provider up again for a request whose look-up
+// failed before anything was sent; values, when not empty, answer the
+// directory's questions again.
+func (c *Client) RetryRequest(ctx context.Context, id string, values map[string]string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/retry", api.Attributes{Values: values}, &out)
+}
+
 // CancelRequest withdraws an open request.
 func (c *Client) CancelRequest(ctx context.Context, id string) (*api.Request, error) {
 	var out api.Request

@@ -237,31 +237,51 @@ const maxAnswer = 256
 // up again.
 func (q *Requests) GiveAttributes(ctx context.Context, who Principal, id string, in api.Attributes) (*api.Request, error) {
 	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.AttributesGiven}, func(doc *requestDoc) error {
-		answers := map[string]string{}
-		for name := range in.Values {
-			if !slices.ContainsFunc(doc.View.Questions, func(q api.Question) bool { return q.Name == name }) {
-				return fmt.Errorf("%w: %.64q is not a question of this request", ErrInvalid, name)
-			}
-		}
-		for _, question := range doc.View.Questions {
-			v := strings.TrimSpace(in.Values[question.Name])
-			if v == "" {
-				return fmt.Errorf("%w: no answer to %q", ErrInvalid, question.Name)
-			}
-			if len(v) > maxAnswer {
-				return fmt.Errorf("%w: the answer to %q is longer than %d bytes", ErrInvalid, question.Name, maxAnswer)
-			}
-			if err := ledger.CheckField("the answer to "+question.Name, v, false); err != nil {
-				return fmt.Errorf("%w: %s", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "))
-			}
-			if len(question.Values) > 0 && !slices.Contains(question.Values, v) {
-				return fmt.Errorf("%w: %q is not one of %v", ErrInvalid, v, question.Values)
-			}
-			answers[question.Name] = v
-		}
-		doc.View.Answers = answers
-		return nil
+		return doc.answer(in)
 	})
+}
+
+// Retry looks the provider up again for a request whose look-up failed
+// (a transient EB/DSD error, or DSD:ERR:0006 after a wrong answer) and
+// that sent nothing yet. Values, when given, answer the directory's
+// questions again; without them the earlier answers stand.
+func (q *Requests) Retry(ctx context.Context, who Principal, id string, in api.Attributes) (*api.Request, error) {
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.Retry}, func(doc *requestDoc) error {
+		if len(in.Values) == 0 {
+			return nil
+		}
+		return doc.answer(in)
+	})
+}
+
+// answer checks in against the directory's questions (every one answered,
+// no others, each answer bounded and one of the offered values) and keeps
+// the answers.
+func (doc *requestDoc) answer(in api.Attributes) error {
+	answers := map[string]string{}
+	for name := range in.Values {
+		if !slices.ContainsFunc(doc.View.Questions, func(q api.Question) bool { return q.Name == name }) {
+			return fmt.Errorf("%w: %.64q is not a question of this request", ErrInvalid, name)
+		}
+	}
+	for _, question := range doc.View.Questions {
+		v := strings.TrimSpace(in.Values[question.Name])
+		if v == "" {
+			return fmt.Errorf("%w: no answer to %q", ErrInvalid, question.Name)
+		}
+		if len(v) > maxAnswer {
+			return fmt.Errorf("%w: the answer to %q is longer than %d bytes", ErrInvalid, question.Name, maxAnswer)
+		}
+		if err := ledger.CheckField("the answer to "+question.Name, v, false); err != nil {
+			return fmt.Errorf("%w: %s", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "))
+		}
+		if len(question.Values) > 0 && !slices.Contains(question.Values, v) {
+			return fmt.Errorf("%w: %q is not one of %v", ErrInvalid, v, question.Values)
+		}
+		answers[question.Name] = v
+	}
+	doc.View.Answers = answers
+	return nil
 }
 
 // GiveExplicitRequest records that who confirmed who asks what from whom
@@ -627,7 +647,10 @@ func (doc *requestDoc) step(event, detail string) store.TimelineEntry {
 	v := &doc.View
 	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
 	v.ExpectedBy, v.DecisionBy = timePtr(lc.ExpectedBy), timePtr(lc.DecisionBy)
-	if lc.ErrorCode != "" && detail != "" {
+	switch {
+	case lc.ErrorCode == "":
+		v.Problem = "" // a retried look-up leaves its failure behind
+	case detail != "":
 		v.Problem = detail
 	}
 	return store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}

@@ -83,6 +83,15 @@ func (a *restAPI) giveExplicitRequest(w http.ResponseWriter, r *http.Request, wh
 	a.answer(w, r, http.StatusOK, out, err)
 }
 
+func (a *restAPI) retryRequest(w http.ResponseWriter, r *http.Request, who Principal) {
+	var in api.Attributes
+	if !readJSON(w, r, &in) {
+		return
+	}
+	out, err := a.reqs.Retry(r.Context(), who, r.PathValue("id"), in)
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
 func (a *restAPI) cancelRequest(w http.ResponseWriter, r *http.Request, who Principal) {
 	out, err := a.reqs.Cancel(r.Context(), who, r.PathValue("id"))
 	a.answer(w, r, http.StatusOK, out, err)

@@ -63,6 +63,7 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/requests/{id}/attributes":       {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/explicit-request": {401, 200, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/cancel":           {401, 200, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/retry":            {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview":          {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/decision": {401, 400, 404, 404, 404, 404},
 	"GET /v1/requests/{id}/evidence/{n}":      {401, 404, 404, 404, 404, 404},
@@ -87,6 +88,7 @@ var routeAccess = map[string][callers]int{
 var routeBodies = map[string]any{
 	"POST /v1/requests":                       api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
 	"POST /v1/requests/{id}/attributes":       api.Attributes{Values: map[string]string{}},
+	"POST /v1/requests/{id}/retry":            api.Attributes{},
 	"POST /v1/requests/{id}/preview/decision": api.Decision{Decision: "refuse"},
 	"POST /v1/requests/{id}/status":           api.StatusChange{Message: "Your application is being processed."},
 	"POST /v1/handoffs":                       api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},

@@ -39,12 +39,16 @@ const (
 	TimedOut EventKind = "timed_out"
 	// Cancel: the user or the service withdrew the request.
 	Cancel EventKind = "cancel"
+	// Retry: the user asks for the directory look-up again after it failed
+	// (a wrong answer, DSD:ERR:0006, or a transient EB/DSD error); allowed
+	// only while no QueryRequest was sent.
+	Retry EventKind = "retry"
 )
 
 // EventKinds lists every event kind.
 func EventKinds() []EventKind {
 	return []EventKind{ProviderFound, AttributesNeeded, AttributesGiven, ExplicitRequestGiven, QuerySent, ResponseDeferred,
-		PreviewRequested, PreviewApproved, PreviewRefused, EvidenceDelivered, ProviderError, TimedOut, Cancel}
+		PreviewRequested, PreviewApproved, PreviewRefused, EvidenceDelivered, ProviderError, TimedOut, Cancel, Retry}
 }
 
 // Event is one thing that happened to a request.

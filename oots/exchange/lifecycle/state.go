@@ -33,7 +33,7 @@ const (
 	// Refused: the user refused the preview (terminal).
 	Refused State = "refused"
 	// Failed: a provider, directory or transport error ended the request
-	// (terminal).
+	// (terminal, except that a failed look-up may be retried: Retry).
 	Failed State = "failed"
 	// Expired: a step's expected-by time passed (terminal).
 	Expired State = "expired"
@@ -56,7 +56,9 @@ func (s State) Valid() bool {
 	return false
 }
 
-// Terminal reports whether no event can move a request out of s.
+// Terminal reports whether the request has ended: no event moves it out
+// of s, except Retry of a Failed request whose look-up failed before
+// anything was sent.
 func (s State) Terminal() bool {
 	switch s {
 	case Delivered, Refused, Failed, Expired, Cancelled:

@@ -37,6 +37,9 @@ func isErrorCode(c string) bool {
 // checked against the request and the event's fields by Transition.
 // TimedOut in a terminal state is allowed and leaves the state as it is.
 func Next(s State, k EventKind) (State, bool) {
+	if s == Failed && k == Retry {
+		return Draft, true
+	}
 	if s.Terminal() {
 		return s, k == TimedOut && s.Valid()
 	}
@@ -156,6 +159,10 @@ func Transition(r Request, e Event, now time.Time) (Request, []Effect, error) {
 	case AttributesGiven:
 		fx = append(fx, Effect{Kind: LookUpProvider})
 		schedule(t.LookUp)
+	case Retry:
+		n.ErrorCode = ""
+		fx = append(fx, Effect{Kind: LookUpProvider})
+		schedule(t.LookUp)
 	case ExplicitRequestGiven:
 		n.ExplicitRequestAt = now
 		n.Sends++
@@ -231,6 +238,10 @@ func checkEvent(r Request, e Event, now time.Time) error {
 	case ProviderFound, AttributesNeeded:
 		if r.State == Ready && !r.ExplicitRequestAt.IsZero() {
 			return forbid("the explicit request was already given for this provider")
+		}
+	case Retry:
+		if r.Sends > 0 || !r.ExplicitRequestAt.IsZero() {
+			return forbid("a QueryRequest was already sent; only a failed look-up may be retried")
 		}
 	case ExplicitRequestGiven:
 		if !r.ExplicitRequestAt.IsZero() {

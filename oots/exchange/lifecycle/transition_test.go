@@ -25,7 +25,7 @@ var allowed = map[State]map[EventKind]State{
 	// A time-out arriving after the end is stale: allowed, changes nothing.
 	Delivered: {TimedOut: Delivered},
 	Refused:   {TimedOut: Refused},
-	Failed:    {TimedOut: Failed},
+	Failed:    {TimedOut: Failed, Retry: Draft},
 	Expired:   {TimedOut: Expired},
 	Cancelled: {TimedOut: Cancelled},
 }
@@ -109,7 +109,7 @@ func TestEveryStateEventPairAgainstTable(t *testing.T) {
 			}
 		}
 	}
-	if pairs != len(States())*len(EventKinds()) || pairs != 11*13 {
+	if pairs != len(States())*len(EventKinds()) || pairs != 11*14 {
 		t.Fatalf("checked %d pairs", pairs)
 	}
 }
@@ -330,6 +330,37 @@ func TestLedgerNoticesAreValidLedgerActions(t *testing.T) {
 					t.Errorf("%s + %s: ledger notice %q: %v", s, k, f.Notice, err)
 				}
 			}
+		}
+	}
+}
+
+// A request whose look-up failed goes back to the look-up on Retry, with
+// its error cleared and a new look-up time-out; once a QueryRequest was
+// sent it may not.
+func TestRetryAfterFailedLookUp(t *testing.T) {
+	r, _ := New("req-1", Timings{}, t0)
+	r, _, err := Transition(r, Event{Kind: ProviderError, Code: "DSD:ERR:0006"}, t0)
+	if err != nil || r.State != Failed {
+		t.Fatalf("look-up failure: %v, %s", err, r.State)
+	}
+	now := t0.Add(time.Hour)
+	got, fx, err := Transition(r, Event{Kind: Retry}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != Draft || got.ErrorCode != "" || !got.ExpectedBy.Equal(now.Add(Defaults().LookUp)) {
+		t.Fatalf("retry → %+v", got)
+	}
+	if !hasEffect(fx, LookUpProvider) || !hasEffect(fx, ScheduleTimeout) {
+		t.Fatalf("retry effects %v", fx)
+	}
+	sent := Request{ID: "req-2", State: Failed, ErrorCode: "EDM:ERR:0004", Sends: 1, ExplicitRequestAt: t0}
+	if _, _, err := Transition(sent, Event{Kind: Retry}, now); !errors.Is(err, ErrForbidden) {
+		t.Fatalf("retry after a send: %v, want forbidden", err)
+	}
+	for _, s := range []State{Draft, Ready, Delivered, Expired, Cancelled, Refused} {
+		if _, _, err := Transition(Request{State: s}, Event{Kind: Retry}, now); !errors.Is(err, ErrForbidden) {
+			t.Errorf("retry in %s: %v, want forbidden", s, err)
 		}
 	}
 }
