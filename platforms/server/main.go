@@ -27,6 +27,9 @@ Usage:
   vienreiz-server ledger-verify [-data-dir DIR] [-database URL]
       checks the ledger's hash chains against the signed checkpoints in
       DIR/ledger-checkpoints.jsonl; exit status 1 when it was tampered with
+  vienreiz-server as4-verify -trust FILE [-at TIME] MESSAGE
+      verifies and describes a saved AS4 message (HTTP dump, MIME file or
+      SOAP envelope): references, signer, verdict; exit status 1 when invalid
 
 Scale-out on one PostgreSQL, sharing one demo member state:
   vienreiz-server -demo-member-state -data-dir /srv/demo \
@@ -43,6 +46,9 @@ func main() {
 
 func run(args []string, stderr io.Writer) int {
 	platforms.PrivateFiles()
+	if len(args) > 0 && args[0] == "as4-verify" {
+		return runAS4Verify(args[1:], os.Stdout, stderr)
+	}
 	verifyLedger := len(args) > 0 && args[0] == "ledger-verify"
 	if verifyLedger {
 		args = args[1:]
