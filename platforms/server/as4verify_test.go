@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/keys/testpki"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 )
@@ -39,8 +40,23 @@ func TestAS4VerifyDescribesASavedMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// signed is a signed envelope of a QueryRequest carrying parts.
-	signed := func(parts []as4.Part) []byte {
+	recipient, err := pki.Party("AP_DE_01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p12, err := keys.EncodePKCS12(recipient, "s3cret")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keystore := filepath.Join(dir, "de.p12")
+	if err := os.WriteFile(keystore, p12, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("AS4_VERIFY_TEST_PASSWORD", "s3cret")
+
+	// signed is a signed envelope of a QueryRequest carrying parts; with
+	// encrypt, the parts are encrypted for AP_DE_01 as our sender does.
+	signed := func(parts []as4.Part, encrypt bool) ([]byte, []as4.Part) {
 		var infos []as4.PartInfo
 		for _, p := range parts {
 			infos = append(infos, as4.PartInfo{Href: "cid:" + p.ContentID, Properties: []as4.Property{{Name: as4.PartPropMimeType, Value: as4.MimeEbRS}}})
@@ -56,16 +72,29 @@ func TestAS4VerifyDescribesASavedMessage(t *testing.T) {
 		if err := as4.WSS().Sign(doc, parts, signer, pmode.DefaultSecurity()); err != nil {
 			t.Fatal(err)
 		}
+		if encrypt {
+			var err error
+			if parts, err = as4.WSS().Encrypt(doc, parts, recipient.Cert, pmode.DefaultSecurity(), nil); err != nil {
+				t.Fatal(err)
+			}
+		}
 		env, err := doc.WriteToBytes()
 		if err != nil {
 			t.Fatal(err)
 		}
-		return env
+		return env, parts
 	}
-	parts := []as4.Part{as4.BytesPart("q@lv", as4.MimeEbRS, []byte("<query>Vienreiz</query>"))}
-	env := signed(parts)
-	var body bytes.Buffer
-	if err := as4.WriteMIME(&body, "saved", env, parts); err != nil {
+	mimeBody := func(env []byte, parts []as4.Part) []byte {
+		var body bytes.Buffer
+		if err := as4.WriteMIME(&body, "saved", env, parts); err != nil {
+			t.Fatal(err)
+		}
+		return body.Bytes()
+	}
+	query := []as4.Part{as4.BytesPart("q@lv", as4.MimeEbRS, []byte("<query>Vienreiz</query>"))}
+	body := bytes.NewBuffer(mimeBody(signed(query, false)))
+	encrypted := filepath.Join(dir, "encrypted.mime")
+	if err := os.WriteFile(encrypted, append([]byte("Content-Type: "+as4.MultipartContentType("saved")+"\r\n\r\n"), mimeBody(signed(query, true))...), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	dump := fmt.Sprintf("POST /as4 HTTP/1.1\r\nHost: ap.example\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n%s",
@@ -80,7 +109,8 @@ func TestAS4VerifyDescribesASavedMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	bare := filepath.Join(dir, "envelope.xml")
-	if err := os.WriteFile(bare, signed(nil), 0o600); err != nil {
+	bareEnv, _ := signed(nil, false)
+	if err := os.WriteFile(bare, bareEnv, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(tampered, []byte(strings.Replace(dump, "Vienreiz", "Vienrei2", 1)), 0o600); err != nil {
@@ -96,6 +126,8 @@ func TestAS4VerifyDescribesASavedMessage(t *testing.T) {
 		{"valid", []string{"-trust", trust, valid}, 0, []string{"reference: #_messaging", "reference: #_body", "reference: cid:q@lv", "signer: CN=AP_LV_01", "verdict: VALID"}},
 		{"MIME file", []string{"-trust", trust, mimeFile}, 0, []string{"reference: cid:q@lv", "verdict: VALID"}},
 		{"bare envelope", []string{"-trust", trust, bare}, 0, []string{"attachments: 0", "reference: #_body", "verdict: VALID"}},
+		{"encrypted, with our key", []string{"-trust", trust, "-key", keystore, "-key-password-env", "AS4_VERIFY_TEST_PASSWORD", encrypted}, 0, []string{"decrypted", "reference: cid:q@lv", "verdict: VALID"}},
+		{"encrypted, without a key", []string{"-trust", trust, encrypted}, 1, []string{"without -key", "verdict: INVALID"}},
 		{"tampered", []string{"-trust", trust, tampered}, 1, []string{"reference: cid:q@lv", "verdict: INVALID", `digest of "cid:q@lv" does not match`}},
 		{"before the certificate", []string{"-trust", trust, "-at", now.Add(-2 * time.Hour).UTC().Format(time.RFC3339), valid}, 1, []string{"verdict: INVALID", "not yet valid"}},
 	} {
