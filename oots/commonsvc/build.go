@@ -51,12 +51,28 @@ func EncodeRequirements(reqs []Requirement, key string) ([]byte, error) {
 	return serialize(doc)
 }
 
-// EncodeDataServices writes a Data Service Directory success answer.
+// EncodeDataServices writes a Data Service Directory success answer in the
+// v1.0 format. Its access services must conform to oots-edm:v1.0
+// (R-DSD-RESP-C015): the server gives others only in v2.0 answers.
 func EncodeDataServices(ts []DataServiceEvidenceType, key string) ([]byte, error) {
+	return encodeDataServices(ts, key, false)
+}
+
+// EncodeDataServicesV2 writes a Data Service Directory success answer in
+// the v2.0 format (oots-cs:v2.0, as the EC Common Services answer): the
+// SpecificationIdentifier slot and the access services' names.
+func EncodeDataServicesV2(ts []DataServiceEvidenceType, key string) ([]byte, error) {
+	return encodeDataServices(ts, key, true)
+}
+
+func encodeDataServices(ts []DataServiceEvidenceType, key string, v2 bool) ([]byte, error) {
 	doc, root := newAnswer(regrep.StatusSuccess)
+	if v2 {
+		regrep.NewSlot("SpecificationIdentifier", regrep.String(SpecificationV2)).Build(root)
+	}
 	list := root.CreateElement("rim:RegistryObjectList")
 	for _, t := range ts {
-		registryObject(list, demoUUID("registry-object", key, t.ID), "DataServiceEvidenceType", dataServiceEvidenceTypeElement(t, true))
+		registryObject(list, demoUUID("registry-object", key, t.ID), "DataServiceEvidenceType", dataServiceEvidenceTypeElement(t, true, v2))
 	}
 	return serialize(doc)
 }
@@ -80,7 +96,7 @@ func EncodeAttributesRequired(e *AttributesRequiredError) ([]byte, error) {
 		x := regrep.Exception{Type: regrep.ObjectNotFoundException, Severity: SeverityAdditionalInput,
 			Message: r.Message, Detail: r.Detail, Code: string(DSDAttributesRequired)}
 		if r.EvidenceType != nil {
-			x.Slots = append(x.Slots, regrep.NewSlot("DataServiceEvidenceType", regrep.Any(dataServiceEvidenceTypeElement(*r.EvidenceType, false))))
+			x.Slots = append(x.Slots, regrep.NewSlot("DataServiceEvidenceType", regrep.Any(dataServiceEvidenceTypeElement(*r.EvidenceType, false, false))))
 		}
 		if r.Jurisdiction != nil {
 			x.Slots = append(x.Slots, regrep.NewSlot("JurisdictionDetermination", regrep.Any(jurisdictionDeterminationElement(*r.Jurisdiction))))
@@ -154,7 +170,7 @@ func requirementElement(r Requirement) *etree.Element {
 	return e
 }
 
-func dataServiceEvidenceTypeElement(t DataServiceEvidenceType, full bool) *etree.Element {
+func dataServiceEvidenceTypeElement(t DataServiceEvidenceType, full, v2 bool) *etree.Element {
 	e := etree.NewElement("sdg:DataServiceEvidenceType")
 	e.CreateElement("sdg:Identifier").SetText(t.ID)
 	e.CreateElement("sdg:EvidenceTypeClassification").SetText(t.Classification)
@@ -172,6 +188,9 @@ func dataServiceEvidenceTypeElement(t DataServiceEvidenceType, full bool) *etree
 	for _, s := range t.Services {
 		se := e.CreateElement("sdg:AccessService")
 		identifierElement(se, s.PartyID)
+		if v2 {
+			sdgTexts(se, "sdg:Name", s.Names)
+		}
 		se.CreateElement("sdg:ConformsTo").SetText(s.EDMVersion)
 		p := s.Provider
 		pe := se.CreateElement("sdg:Publisher")

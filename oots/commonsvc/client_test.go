@@ -33,8 +33,11 @@ func demoServer(t testing.TB) (*httptest.Server, *Directory, *atomic.Int64) {
 	return srv, d, &hits
 }
 
+// clientFor is a client of srv's v2.0 query interface, which gives every
+// demo provider, the Finnish EDM v2.0 ones too (as the demo network's).
 func clientFor(srv *httptest.Server) *Client {
-	return &Client{EBURL: srv.URL + "/query/eb/rest/search", DSDURL: srv.URL + "/query/dsd/rest/search", HTTP: srv.Client(), Timeout: 5 * time.Second}
+	base := srv.URL + V2Path
+	return &Client{EBURL: base + "/query/eb/rest/search", DSDURL: base + "/query/dsd/rest/search", HTTP: srv.Client(), Timeout: 5 * time.Second}
 }
 
 // wireView drops what the wire does not carry (preview support).

@@ -14,6 +14,12 @@ import (
 // /dsd/rest/search, /query/eb/rest/search and /query/dsd/rest/search; the
 // queryId decides the service. Every query answer, errors included, is a
 // query:QueryResponse with HTTP status 200.
+//
+// Those paths answer in the v1.0 format; the same paths below V2Path
+// answer DSD queries in the v2.0 format (oots-cs:v2.0), as the EC runs one
+// Common Services endpoint per specification version. A v1.0 DSD answer
+// lists only access services conforming to oots-edm:v1.0
+// (R-DSD-RESP-C015); the v2.0 answer lists every one with its EDM version.
 type Server struct {
 	dir    *Directory
 	logger *slog.Logger
@@ -28,6 +34,7 @@ func NewServer(dir *Directory, logger *slog.Logger) *Server {
 	s := &Server{dir: dir, logger: logger, mux: http.NewServeMux()}
 	for _, p := range []string{"/rest/search", "/eb/rest/search", "/dsd/rest/search", "/query/eb/rest/search", "/query/dsd/rest/search"} {
 		s.mux.HandleFunc("GET "+p, s.search)
+		s.mux.HandleFunc("GET "+V2Path+p, s.search)
 	}
 	return s
 }
@@ -56,7 +63,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	case QueryDataServices:
 		var ts []DataServiceEvidenceType
 		if ts, err = s.dir.DataServices(dataServicesQueryOf(q)); err == nil {
-			body, err = EncodeDataServices(ts, key)
+			if strings.HasPrefix(r.URL.Path, V2Path+"/") {
+				body, err = EncodeDataServicesV2(ts, key)
+			} else if ts = conformingTo(ts, EDMv1); len(ts) == 0 {
+				err = newQueryError(DataServiceDirectory, DSDNoDataServices, "no data service conforms to "+EDMv1)
+			} else {
+				body, err = EncodeDataServices(ts, key)
+			}
 		}
 	default:
 		svc, code := EvidenceBroker, EBUnknownQuery
@@ -81,6 +94,25 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	s.logger.DebugContext(r.Context(), "directory query", "query", key, "code", CodeOf(qeOrAe(qe, ae)))
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
 	_, _ = w.Write(body)
+}
+
+// conformingTo returns ts with only the access services of EDM version
+// edm, leaving out the evidence types without any.
+func conformingTo(ts []DataServiceEvidenceType, edm string) []DataServiceEvidenceType {
+	var out []DataServiceEvidenceType
+	for _, t := range ts {
+		var keep []DataService
+		for _, svc := range t.Services {
+			if svc.EDMVersion == edm {
+				keep = append(keep, svc)
+			}
+		}
+		if len(keep) > 0 {
+			t.Services = keep
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 func qeOrAe(qe *QueryError, ae *AttributesRequiredError) error {
@@ -116,3 +148,13 @@ func dataServicesQueryOf(v url.Values) DataServicesQuery {
 	}
 	return q
 }
+
+// Specification versions of the answers and access services.
+const (
+	// V2Path is the path prefix of the v2.0 query interface.
+	V2Path = "/v2.0"
+	// SpecificationV2 is the SpecificationIdentifier of v2.0 answers.
+	SpecificationV2 = "oots-cs:v2.0"
+	// EDMv1 is the sdg:ConformsTo of access services speaking EDM v1.0.
+	EDMv1 = "oots-edm:v1.0"
+)

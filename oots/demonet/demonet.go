@@ -51,7 +51,7 @@ func (e Embedded) Connect(ctx context.Context, site exchange.Site) (*exchange.Co
 	}
 	site.Log.Info("the demo network is running: an embedded demo member state with test keys, not a real OOTS network (use -network FILE for one)")
 	return &exchange.Connection{
-		Name: "demo (embedded)", Directory: commonsvc.ClientAt(site.URL+DirectoryPath, nil, site.Log),
+		Name: "demo (embedded)", Directory: commonsvc.ClientAt(site.URL+DirectoryPath+commonsvc.V2Path, nil, site.Log),
 		Transport: node.Requester(), Preview: node.PreviewClient(), Requester: Requester, Close: node.Close,
 	}, nil
 }
@@ -78,7 +78,7 @@ func (s Shared) Connect(ctx context.Context, site exchange.Site) (*exchange.Conn
 	site.Mux.Handle("POST /as4", j.AS4Handler())
 	site.Log.Info("the demo network is running: a shared demo member state with test keys, not a real OOTS network", "folder", s.Dir)
 	return &exchange.Connection{
-		Name: "demo (shared member state " + s.Dir + ")", Directory: commonsvc.ClientAt(info.DirectoryURL, nil, site.Log),
+		Name: "demo (shared member state " + s.Dir + ")", Directory: commonsvc.ClientAt(info.DirectoryURL+commonsvc.V2Path, nil, site.Log),
 		Transport: j.Requester, Preview: j.PreviewClient(), Requester: Requester, Close: j.Close,
 	}, nil
 }
