@@ -57,6 +57,10 @@ func run(args []string, stderr io.Writer) (code int) {
 		return 2
 	}
 	slog.SetDefault(log)
+	if err := sf.UseSecretStoreForDemo(context.Background(), log); err != nil {
+		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
+		return 1
+	}
 	cfg, err := sf.Config(log)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", err)

@@ -9,12 +9,12 @@ import (
 )
 
 // demoNetwork is the demo member state: shared from its folder, or else
-// embedded.
-func demoNetwork(memberState string) (exchange.Network, error) {
+// embedded with its key stores sealed with password.
+func demoNetwork(memberState, password string) (exchange.Network, error) {
 	if memberState != "" {
 		return demonet.Shared{Dir: memberState}, nil
 	}
-	return demonet.Embedded{}, nil
+	return demonet.Embedded{Password: password}, nil
 }
 
 // demoCitizens are the demo citizen and the development provider's other

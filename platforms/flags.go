@@ -53,6 +53,13 @@ type ServiceFlags struct {
 	// MaxEvidenceSize bounds the documents of one answer, bytes (0: only
 	// the P-Mode's limit).
 	MaxEvidenceSize int64
+	// DemoPassword seals the embedded demo network's PKCS#12 key stores
+	// (VIENREIZ_DEMO_PASSWORD, or read from DemoPasswordFile); the app
+	// sets it from the OS secret store (DemoPassword), the server from the
+	// environment; empty keeps demonode.DefaultPassword.
+	DemoPassword string
+	// DemoPasswordFile holds DemoPassword.
+	DemoPasswordFile string
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -67,6 +74,8 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 		f.DemoTokens, f.demoTokensOnCommandLine = v, true
 		return nil
 	})
+	f.DemoPassword = os.Getenv("VIENREIZ_DEMO_PASSWORD")
+	fs.StringVar(&f.DemoPasswordFile, "demo-password-file", os.Getenv("VIENREIZ_DEMO_PASSWORD_FILE"), "file holding the password that seals the embedded demo network's key stores (VIENREIZ_DEMO_PASSWORD_FILE, or the password itself in VIENREIZ_DEMO_PASSWORD); the app keeps one in the OS secret store")
 	fs.StringVar(&f.DemoTokensFile, "demo-tokens-file", os.Getenv("VIENREIZ_DEMO_TOKENS_FILE"), "file holding the -demo-tokens value, readable by the service's user only (VIENREIZ_DEMO_TOKENS_FILE)")
 	fs.StringVar(&f.MemberState, "member-state", os.Getenv("VIENREIZ_MEMBER_STATE"), "folder of a demo member state started with -demo-member-state, to share it with other service processes on one PostgreSQL (VIENREIZ_MEMBER_STATE)")
 	fs.StringVar(&f.OIDCIssuer, "oidc-issuer", os.Getenv("VIENREIZ_OIDC_ISSUER"), "issuer URL of the OpenID Connect provider people sign in with; without it the development provider runs (VIENREIZ_OIDC_ISSUER)")
@@ -119,7 +128,16 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		}
 		cfg.Network = n
 	} else {
-		demo, err := demoNetwork(f.MemberState)
+		if f.DemoPasswordFile != "" {
+			b, err := os.ReadFile(f.DemoPasswordFile)
+			if err != nil {
+				return cfg, fmt.Errorf("-demo-password-file: %w", err)
+			}
+			if f.DemoPassword = strings.TrimSpace(string(b)); f.DemoPassword == "" {
+				return cfg, fmt.Errorf("-demo-password-file: %s is empty", f.DemoPasswordFile)
+			}
+		}
+		demo, err := demoNetwork(f.MemberState, f.DemoPassword)
 		if err != nil {
 			return cfg, err
 		}

@@ -9,7 +9,7 @@ import (
 )
 
 // demoNetwork refuses: a nodemo build links no demo and needs -network.
-func demoNetwork(string) (exchange.Network, error) {
+func demoNetwork(string, string) (exchange.Network, error) {
 	return nil, errors.New("-network is required: this build (nodemo) has no demo network")
 }
 

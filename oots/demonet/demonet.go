@@ -35,6 +35,10 @@ type Embedded struct {
 	// senders (ours and the demo provider's) accept; tests capture the
 	// EDM payloads with it (as4.Sender.Observe).
 	ObserveSend func(*as4.Submission)
+	// Password seals the demo's PKCS#12 key stores
+	// (demonode.DefaultPassword when empty); stores sealed with the
+	// default are sealed again with it.
+	Password string
 }
 
 // Connect serves the demo directory on the service's listener and starts
@@ -45,7 +49,7 @@ func (e Embedded) Connect(ctx context.Context, site exchange.Site) (*exchange.Co
 		return nil, fmt.Errorf("embedded directory: %w", err)
 	}
 	site.Mux.Handle(DirectoryPath+"/", http.StripPrefix(DirectoryPath, commonsvc.NewServer(demo, site.Log)))
-	node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(site.StateDir, "oots"), OnAnswer: site.OnAnswer, Logger: site.Log, ObserveSend: e.ObserveSend})
+	node, err := demonode.Start(ctx, demonode.Options{Dir: filepath.Join(site.StateDir, "oots"), Password: e.Password, OnAnswer: site.OnAnswer, Logger: site.Log, ObserveSend: e.ObserveSend})
 	if err != nil {
 		return nil, fmt.Errorf("demo member state: %w", err)
 	}

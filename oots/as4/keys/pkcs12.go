@@ -139,13 +139,23 @@ func EncodePKCS12Trust(certs []*x509.Certificate, password string) ([]byte, erro
 	return data, nil
 }
 
+// DecodePKCS12Trust returns the trusted certificates of a PKCS#12
+// truststore opened with password.
+func DecodePKCS12Trust(data []byte, password string) ([]*x509.Certificate, error) {
+	certs, err := pkcs12.DecodeTrustStore(data, password)
+	if err != nil {
+		return nil, pkcs12Err(err)
+	}
+	return certs, nil
+}
+
 // AddPKCS12 adds the trusted-certificate entries of a PKCS#12 truststore
 // (as keytool -importcert writes them) as trust anchors and returns how
 // many it added.
 func (t *TrustStore) AddPKCS12(data []byte, password string) (int, error) {
-	certs, err := pkcs12.DecodeTrustStore(data, password)
+	certs, err := DecodePKCS12Trust(data, password)
 	if err != nil {
-		return 0, pkcs12Err(err)
+		return 0, err
 	}
 	for _, c := range certs {
 		t.Add(c)

@@ -23,6 +23,9 @@ const (
 // the provider answering to ids.
 func sides(dir, password string, reqEPs, provEPs []string, ids []pmode.PartyID) (req, prov demo.Side, err error) {
 	pki := filepath.Join(dir, "pki")
+	if err := resealDefault(pki, password); err != nil {
+		return req, prov, err
+	}
 	req, err = demo.LoadSide(filepath.Join(pki, RequesterParty), password)
 	if errors.Is(err, fs.ErrNotExist) {
 		var s *demo.Setup
@@ -142,4 +145,27 @@ func byClassification(dir *commonsvc.Directory, class, country string, attrs *co
 		}
 	}
 	return out
+}
+
+// resealDefault seals again with password the stores of a setup written
+// before the demo's password was kept in the OS secret store (sealed with
+// DefaultPassword); stores that open with password, or a setup not yet
+// written, are left as they are.
+func resealDefault(pki, password string) error {
+	if password == DefaultPassword {
+		return nil
+	}
+	for _, party := range []string{RequesterParty, ProviderParty} {
+		dir := filepath.Join(pki, party)
+		if _, err := demo.LoadSide(dir, password); err == nil || errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if _, err := demo.LoadSide(dir, DefaultPassword); err != nil {
+			continue // neither seal: LoadSide reports it
+		}
+		if err := demo.Reseal(dir, DefaultPassword, password); err != nil {
+			return fmt.Errorf("demonode: sealing the %s side with the new password: %w", party, err)
+		}
+	}
+	return nil
 }

@@ -71,3 +71,39 @@ func LoadSide(dir, password string) (Side, error) {
 	}
 	return Side{Config: c, Identity: id, Trust: t}, nil
 }
+
+// Reseal seals the key store and the trust store of the side in dir with
+// newPassword instead of oldPassword; each file is replaced whole (written
+// beside it, then renamed), so a crash leaves either seal, never half.
+func Reseal(dir, oldPassword, newPassword string) error {
+	id, err := keys.LoadIdentityFile(filepath.Join(dir, KeystoreFile), oldPassword, "", "")
+	if err != nil {
+		return err
+	}
+	ks, err := keys.EncodePKCS12(id, newPassword)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, TruststoreFile))
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	certs, err := keys.DecodePKCS12Trust(data, oldPassword)
+	if err != nil {
+		return fmt.Errorf("demo: %s: %w", TruststoreFile, err)
+	}
+	ts, err := keys.EncodePKCS12Trust(certs, newPassword)
+	if err != nil {
+		return err
+	}
+	for name, data := range map[string][]byte{KeystoreFile: ks, TruststoreFile: ts} {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path+".new", data, 0o600); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		if err := os.Rename(path+".new", path); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+	return nil
+}

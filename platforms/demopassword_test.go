@@ -1,0 +1,69 @@
+//go:build !nodemo
+
+package platforms
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/vienreiz/vienreiz/oots/demonet"
+	"github.com/vienreiz/vienreiz/oots/requester/demonode"
+	"github.com/vienreiz/vienreiz/platforms/secrets"
+)
+
+// TestDemoPasswordMadeOnceAndKept: the app's demo key-store password is
+// random, made on first start, kept in the secret store (here its
+// encrypted-file form) and the same on the next start.
+func TestDemoPasswordMadeOnceAndKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secrets.enc")
+	store, err := secrets.OpenFile(path, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := DemoPassword(store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(first) < 40 || first == demonode.DefaultPassword {
+		t.Fatalf("password %q: want a long random one", first)
+	}
+	again, err := secrets.OpenFile(path, "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second, err := DemoPassword(again); err != nil || second != first {
+		t.Fatalf("second start: %q, %v; want the kept %q", second, err, first)
+	}
+	other, err := secrets.OpenFile(filepath.Join(t.TempDir(), "secrets.enc"), "1234")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := DemoPassword(other); p == first {
+		t.Fatal("two installations got the same password")
+	}
+}
+
+// TestServerTakesTheDemoPasswordFromAFile: the headless server reads the
+// demo password from -demo-password-file (or VIENREIZ_DEMO_PASSWORD) and
+// seals the embedded demo with it.
+func TestServerTakesTheDemoPasswordFromAFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "demo-password")
+	if err := os.WriteFile(file, []byte("from-the-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := ServiceFlags{DataDir: t.TempDir(), DemoPasswordFile: file}
+	cfg, err := f.Config(quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, ok := cfg.Network.(demonet.Embedded); !ok || e.Password != "from-the-file" {
+		t.Fatalf("network %#v, want the embedded demo sealed with the file's password", cfg.Network)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	os.WriteFile(empty, nil, 0o600)
+	f = ServiceFlags{DataDir: t.TempDir(), DemoPasswordFile: empty}
+	if _, err := f.Config(quiet()); err == nil {
+		t.Fatal("an empty password file was accepted")
+	}
+}
