@@ -20,6 +20,7 @@ type RequestsAPI interface {
 	GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error)
 	GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error)
 	CancelRequest(ctx context.Context, id string) (*api.Request, error)
+	RetryRequest(ctx context.Context, id string, values map[string]string) (*api.Request, error)
 	OpenPreview(ctx context.Context, id string) (*api.Request, error)
 	DecidePreview(ctx context.Context, id, decision string) (*api.Request, error)
 }
@@ -88,6 +89,39 @@ func (r *Requests) Get(ctx context.Context, id string) (*api.Request, error) {
 func (r *Requests) GiveAttributes(ctx context.Context, id string, values map[string]string) (*api.Request, error) {
 	out, err := r.api.GiveAttributes(ctx, id, values)
 	return r.after(ctx, out, err)
+}
+
+// Retry looks a failed request up again (nothing was sent for it yet).
+func (r *Requests) Retry(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.RetryRequest(ctx, id, nil)
+	return r.after(ctx, out, err)
+}
+
+// CanRetry tells whether a request may be looked up again: it failed
+// before its explicit request was given, so nothing left for the provider.
+func CanRetry(req *api.Request) bool {
+	if req.State != "failed" {
+		return false
+	}
+	for _, s := range req.Timeline {
+		if s.Event == "explicit_request_given" {
+			return false
+		}
+	}
+	return true
+}
+
+// ChoiceLabels are the options a question shows, "CODE — Name" where the
+// directory names the value, in the order of q.Values.
+func ChoiceLabels(q api.Question) []string {
+	out := make([]string, len(q.Values))
+	for i, v := range q.Values {
+		out[i] = v
+		if name := q.Labels[v]; name != "" {
+			out[i] = v + " — " + name
+		}
+	}
+	return out
 }
 
 // GiveExplicitRequest confirms the request.

@@ -105,7 +105,10 @@ func (f *fakeService) GiveExplicitRequest(context.Context, string) (*api.Request
 	return nil, f.err
 }
 func (f *fakeService) CancelRequest(context.Context, string) (*api.Request, error) { return nil, f.err }
-func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error)   { return nil, f.err }
+func (f *fakeService) RetryRequest(context.Context, string, map[string]string) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error) { return nil, f.err }
 func (f *fakeService) DecidePreview(context.Context, string, string) (*api.Request, error) {
 	return nil, f.err
 }

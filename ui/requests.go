@@ -258,9 +258,14 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		answers := map[string]func() string{}
 		for _, q := range req.Questions {
 			if len(q.Values) > 0 {
-				sel := widget.NewSelect(q.Values, nil)
+				sel := widget.NewSelect(app.ChoiceLabels(q), nil)
 				sel.PlaceHolder = lang.L("select.placeholder")
-				answers[q.Name] = func() string { return sel.Selected }
+				answers[q.Name] = func() string {
+					if i := sel.SelectedIndex(); i >= 0 {
+						return q.Values[i]
+					}
+					return ""
+				}
 				form.Append(q.Description, sel)
 				continue
 			}
@@ -306,6 +311,12 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
 	case req.State == "preview_required":
 		return r.previewCard(req)
+	case app.CanRetry(req):
+		retry := widget.NewButtonWithIcon(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
+		})
+		retry.Importance = widget.HighImportance
+		return titledCard(lang.L("request.retry_title"), "", container.NewVBox(wrapped(lang.L("request.retry_body")), retry))
 	case req.State == "delivered":
 		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
 		for _, f := range req.Evidence {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -141,4 +142,97 @@ func TestInboxShowsNoteworthyEventsAndOpensTheirRequest(t *testing.T) {
 	if !navButtons(t, w)[TabRequests].selected || !strings.Contains(labels(w.Content()), "Request started") {
 		t.Fatalf("tapping the message did not open its request:\n%s", labels(w.Content()))
 	}
+}
+
+// TestFailedLookUpOffersTryAgain (issue 12 item 7, recovery the user can
+// see): a request whose look-up failed before anything was sent offers
+// "Try again", which asks the directory again and records it on the
+// timeline; a region question names its NUTS codes ("DE3 — BERLIN") and
+// sends the code, not the label.
+func TestFailedLookUpOffersTryAgain(t *testing.T) {
+	w, s := newApp(t, "en")
+	pension, err := s.Catalogue.Service(context.Background(), "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Finland does not hold social-security contributions: EB:ERR:0001 at once.
+	req, err := s.Requests.Create(context.Background(), pension.ID, pension.Evidence[0].Requirement, "FI")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if req.State != "failed" {
+		t.Fatalf("request to FI is %s, want failed", req.State)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	screens := find[*RequestsScreen](w.Content())
+	if len(screens) != 1 {
+		t.Fatalf("found %d requests screens", len(screens))
+	}
+	screens[0].Open(req.ID)
+	tapButton(t, w, "Try again")
+	got, err := s.Requests.Get(context.Background(), req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !hasStep(got, "retry") {
+		t.Fatalf("no retry on the timeline after Try again: %+v", got.Timeline)
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Looked up again") {
+		t.Fatalf("the page does not show the retry:\n%s", text)
+	}
+
+	// A German region question lists the Länder by code and name.
+	vehicle, err := s.Catalogue.Service(context.Background(), "de-vehicle-registration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var residence string
+	for _, e := range vehicle.Evidence {
+		if strings.Contains(strings.ToLower(e.Name.In("en")), "residence") {
+			residence = e.Requirement
+		}
+	}
+	de, err := s.Requests.Create(context.Background(), vehicle.ID, residence, "DE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if de.State != "needs_attributes" {
+		t.Fatalf("German request is %s, want needs_attributes", de.State)
+	}
+	screens[0].Open(de.ID)
+	var region *widget.Select
+	for _, sel := range find[*widget.Select](w.Content()) {
+		if slices.Contains(sel.Options, "DE3 — BERLIN") {
+			region = sel
+		}
+	}
+	if region == nil {
+		t.Fatalf("no region choice naming DE3 — BERLIN:\n%s", labels(w.Content()))
+	}
+	region.SetSelected("DE3 — BERLIN")
+	tapButton(t, w, "Continue")
+	got, err = s.Requests.Get(context.Background(), de.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "ready" || !slices.Contains(mapValues(got.Answers), "DE3") {
+		t.Fatalf("after choosing Berlin: %s with answers %v, want ready with DE3", got.State, got.Answers)
+	}
+}
+
+func hasStep(r *api.Request, event string) bool {
+	for _, s := range r.Timeline {
+		if s.Event == event {
+			return true
+		}
+	}
+	return false
+}
+
+func mapValues(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
+	}
+	return out
 }
