@@ -57,7 +57,7 @@ func run(args []string, stderr io.Writer) (code int) {
 		return 2
 	}
 	slog.SetDefault(log)
-	if err := sf.UseSecretStoreForDemo(context.Background(), log); err != nil {
+	if err := sf.UseSecretStore(context.Background(), log); err != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
 		return 1
 	}

@@ -3,6 +3,7 @@ package platforms
 import (
 	"context"
 	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -34,13 +35,42 @@ func DemoPassword(store secrets.Store) (string, error) {
 	return p, nil
 }
 
-// UseSecretStoreForDemo sets DemoPassword from the app's secret store (the
-// OS one, or the encrypted file in the data folder unlocked with
-// VIENREIZ_APP_PIN) when the embedded demo network runs and no password was
-// given. Where neither store can be opened the demo stays sealed with the
-// built-in demo password, and the log says so.
-func (f *ServiceFlags) UseSecretStoreForDemo(ctx context.Context, log *slog.Logger) error {
-	if f.Network != "" || f.MemberState != "" || f.DemoPassword != "" || f.DemoPasswordFile != "" {
+// EvidenceKeySecret is the name the key that encrypts evidence documents
+// at rest is kept under in the app's secret store (64 hex digits).
+const EvidenceKeySecret = "evidence/key"
+
+// EvidenceKey returns the key that encrypts evidence documents at rest,
+// kept in store; on first use it makes a random 32-byte key and keeps it.
+func EvidenceKey(store secrets.Store) ([]byte, error) {
+	text, err := store.Get(EvidenceKeySecret)
+	if err != nil && !errors.Is(err, secrets.ErrNotFound) {
+		return nil, err
+	}
+	if err == nil && text != "" {
+		key, err := hex.DecodeString(text)
+		if err != nil || len(key) != 32 {
+			return nil, fmt.Errorf("the evidence key in the secret store is not 64 hex digits")
+		}
+		return key, nil
+	}
+	key := make([]byte, 32)
+	rand.Read(key)
+	if err := store.Set(EvidenceKeySecret, hex.EncodeToString(key)); err != nil {
+		return nil, fmt.Errorf("keeping the evidence key: %w", err)
+	}
+	return key, nil
+}
+
+// UseSecretStore fills in, from the app's secret store (the OS one, or the
+// encrypted file in the data folder unlocked with VIENREIZ_APP_PIN), what
+// was not given otherwise: the password that seals the embedded demo
+// network's key stores, and the key that encrypts evidence documents at
+// rest. Where neither store can be opened the demo stays sealed with the
+// built-in demo password and evidence is kept in clear, and the log says so.
+func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger) error {
+	needDemo := f.Network == "" && f.MemberState == "" && f.DemoPassword == "" && f.DemoPasswordFile == ""
+	needKey := f.EvidenceKeyFile == "" && f.EvidenceKey == nil
+	if !needDemo && !needKey {
 		return nil
 	}
 	dir := f.DataDir
@@ -53,11 +83,20 @@ func (f *ServiceFlags) UseSecretStoreForDemo(ctx context.Context, log *slog.Logg
 	}
 	store, err := secrets.Open(ctx, secrets.Options{FilePath: filepath.Join(dir, "secrets.enc"), PIN: appPIN, Log: log})
 	if err != nil {
-		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password", "err", err)
+		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password and evidence documents are kept in clear", "err", err)
 		return nil
 	}
-	f.DemoPassword, err = DemoPassword(store)
-	return err
+	if needDemo {
+		if f.DemoPassword, err = DemoPassword(store); err != nil {
+			return err
+		}
+	}
+	if needKey {
+		if f.EvidenceKey, err = EvidenceKey(store); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // appPIN is the app PIN that unlocks the encrypted secrets file, until

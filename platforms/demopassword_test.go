@@ -3,8 +3,11 @@
 package platforms
 
 import (
+	"bytes"
+	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/vienreiz/vienreiz/oots/demonet"
@@ -65,5 +68,52 @@ func TestServerTakesTheDemoPasswordFromAFile(t *testing.T) {
 	f = ServiceFlags{DataDir: t.TempDir(), DemoPasswordFile: empty}
 	if _, err := f.Config(quiet()); err == nil {
 		t.Fatal("an empty password file was accepted")
+	}
+}
+
+// TestAppKeepsItsEvidenceKeyInTheSecretStore (issue 12 item 6): without
+// -evidence-key-file the app makes a key on first start, keeps it in the
+// secret store (here the PIN-sealed file, as on a desktop without a
+// keyring) and encrypts evidence at rest with it; the next start gets the
+// same key, and a key file given by the operator wins.
+func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "") // no OS keyring: the encrypted file
+	t.Setenv("VIENREIZ_APP_PIN", "2468")
+	dir := t.TempDir()
+	start := func() []byte {
+		f := ServiceFlags{DataDir: dir}
+		if err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := f.Config(quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cfg.EvidenceKey
+	}
+	first := start()
+	if len(first) != 32 {
+		t.Fatalf("evidence key of %d bytes, want 32", len(first))
+	}
+	if again := start(); !bytes.Equal(again, first) {
+		t.Fatal("the second start got another evidence key: evidence stored before could not be read")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "secrets.enc")); err != nil {
+		t.Fatalf("the key is not in the encrypted secrets file: %v", err)
+	}
+	file := filepath.Join(t.TempDir(), "evidence.key")
+	if err := os.WriteFile(file, []byte(strings.Repeat("ab", 32)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	f := ServiceFlags{DataDir: dir, EvidenceKeyFile: file}
+	if err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := f.Config(quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(cfg.EvidenceKey, bytes.Repeat([]byte{0xab}, 32)) {
+		t.Fatal("the operator's key file did not win over the kept key")
 	}
 }

@@ -50,6 +50,9 @@ type ServiceFlags struct {
 	// EvidenceKeyFile holds the key (64 hex digits) that encrypts the
 	// evidence documents at rest.
 	EvidenceKeyFile string
+	// EvidenceKey (32 bytes) is that key when given otherwise: the app
+	// keeps one in the OS secret store (UseSecretStore).
+	EvidenceKey []byte
 	// MaxEvidenceSize bounds the documents of one answer, bytes (0: only
 	// the P-Mode's limit).
 	MaxEvidenceSize int64
@@ -111,6 +114,7 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
 		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits, MaxEvidenceSize: f.MaxEvidenceSize}
+	cfg.EvidenceKey = f.EvidenceKey
 	if f.EvidenceKeyFile != "" {
 		key, err := readKeyFile(f.EvidenceKeyFile)
 		if err != nil {
