@@ -100,7 +100,8 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	spool := &Spool{Dir: r.SpoolDir, Pool: &r.files}
 	defer spool.Cleanup()
 	req.Body = http.MaxBytesReader(w, req.Body, r.Limits.withDefaults().Message)
-	answer, err := r.receive(req.Context(), req, spool)
+	var matched *pmode.PMode // the message's P-Mode, once known: our error signal is signed as its receipts are
+	answer, err := r.receive(req.Context(), req, spool, &matched)
 	var busy *busyError
 	var full *peerBusyError
 	switch {
@@ -115,7 +116,7 @@ func (r *Receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 			// Internal trouble (storage, configuration): no details to the peer.
 			e = ErrOther.Withf(e.RefToMessageInError, "internal error at the receiving access point")
 		}
-		if answer, err = r.errorSignal(e); err != nil {
+		if answer, err = r.errorSignal(e, matched); err != nil {
 			r.logger().Error("as4 error signal", "err", err)
 			http.Error(w, "internal error", http.StatusInternalServerError)
 			return
@@ -143,7 +144,7 @@ type inbound struct {
 }
 
 // receive runs the receive pipeline and returns the receipt to send.
-func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool) ([]byte, error) {
+func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool, matched **pmode.PMode) ([]byte, error) {
 	lim := r.Limits.withDefaults()
 	msg, err := openMIME(req.Body, req.Header.Get("Content-Type"), lim, &r.bufs)
 	if err != nil {
@@ -166,6 +167,7 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool)
 	if err := r.matchPMode(in); err != nil {
 		return nil, AsError(err, id, ErrProcessingModeMismatch)
 	}
+	*matched = in.pm
 	release, err := r.admit(in)
 	if err != nil {
 		return nil, err

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/beevik/etree"
+
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 )
 
 // process matches the parts to eb:PayloadInfo, decompresses them and
@@ -106,14 +108,22 @@ func userMessageElement(doc *etree.Document) *etree.Element {
 	return nil
 }
 
-// errorSignal builds the unsigned eb:Error signal for e.
-func (r *Receiver) errorSignal(e *Error) ([]byte, error) {
+// errorSignal builds the eb:Error signal for e, signed as our receipts are
+// when pm (the message's P-Mode, nil when it was not found) signs. An error
+// before any P-Mode matched goes unsigned: we do not know the peer.
+func (r *Receiver) errorSignal(e *Error, pm *pmode.PMode) ([]byte, error) {
 	id, err := newID(r.Rand, r.Config.Self)
 	if err != nil {
 		return nil, err
 	}
 	sig := &SignalMessage{MessageID: id, RefToMessageID: e.RefToMessageInError, Timestamp: r.now(), Errors: []*Error{e}}
-	return NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}}).WriteToBytes()
+	doc := NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}})
+	if pm != nil && pm.Security.Sign {
+		if err := r.security().Sign(doc, nil, r.Identity, pm.Security); err != nil {
+			return nil, fmt.Errorf("signing the error signal: %w", err)
+		}
+	}
+	return doc.WriteToBytes()
 }
 
 // receiptRecord is what the duplicate store keeps of a receipt we sent: its

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/beevik/etree"
+
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
 
@@ -131,9 +133,19 @@ func (s *Sender) checkResponse(env []byte, msg *outgoing, status int) (*SignalMe
 	var receipt *SignalMessage
 	for _, sig := range m.Signals {
 		for _, e := range sig.Errors {
-			if e.Severity == "failure" {
-				return nil, e
+			if e.Severity != "failure" {
+				continue
 			}
+			if msg.pm.Security.Sign {
+				// Only a peer's signed error may end the message; anyone on
+				// the path can answer with an unsigned one.
+				if err := s.verifySigner(doc, msg); err != nil {
+					s.logger().Warn("as4 error signal not authenticated: sent again as if no answer had come",
+						"message", msg.id, "code", e.Code, "err", err)
+					return nil, fmt.Errorf("%w: unauthenticated ebMS error %s: %v", errTransient, e.Code, err)
+				}
+			}
+			return nil, e
 		}
 		if sig.Receipt != nil {
 			receipt = sig
@@ -147,12 +159,8 @@ func (s *Sender) checkResponse(env []byte, msg *outgoing, status int) (*SignalMe
 	}
 	sec := msg.pm.Security
 	if sec.Sign {
-		cert, _, err := s.security().Verify(doc, nil, s.Trust, s.verifyAt())
-		if err != nil {
-			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt signature: %v", err)
-		}
-		if want := msg.responder.Cert; want != nil && !cert.Equal(want) {
-			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt signed by %q, not by party %q", cert.Subject, msg.responder.Name)
+		if err := s.verifySigner(doc, msg); err != nil {
+			return nil, ErrInvalidReceipt.Withf(msg.id, "receipt %v", err)
 		}
 		if sec.NonRepudiation {
 			if err := checkNRR(msg.sentRefs, receipt.Receipt.References); err != nil {
@@ -161,4 +169,17 @@ func (s *Sender) checkResponse(env []byte, msg *outgoing, status int) (*SignalMe
 		}
 	}
 	return receipt, nil
+}
+
+// verifySigner checks the signature of a signal answering msg: valid,
+// by a trusted certificate, and that of the party msg was sent to.
+func (s *Sender) verifySigner(doc *etree.Document, msg *outgoing) error {
+	cert, _, err := s.security().Verify(doc, nil, s.Trust, s.verifyAt())
+	if err != nil {
+		return fmt.Errorf("signature: %w", err)
+	}
+	if want := msg.responder.Cert; want != nil && !cert.Equal(want) {
+		return fmt.Errorf("signed by %q, not by party %q", cert.Subject, msg.responder.Name)
+	}
+	return nil
 }
