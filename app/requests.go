@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -100,15 +101,8 @@ func (r *Requests) Retry(ctx context.Context, id string) (*api.Request, error) {
 // CanRetry tells whether a request may be looked up again: it failed
 // before its explicit request was given, so nothing left for the provider.
 func CanRetry(req *api.Request) bool {
-	if req.State != "failed" {
-		return false
-	}
-	for _, s := range req.Timeline {
-		if s.Event == "explicit_request_given" {
-			return false
-		}
-	}
-	return true
+	return req.State == "failed" &&
+		!slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == "explicit_request_given" })
 }
 
 // ChoiceLabels are the options a question shows, "CODE — Name" where the

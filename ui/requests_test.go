@@ -174,7 +174,7 @@ func TestFailedLookUpOffersTryAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasStep(got, "retry") {
+	if !hasEvent(got, "retry") {
 		t.Fatalf("no retry on the timeline after Try again: %+v", got.Timeline)
 	}
 	if text := labels(w.Content()); !strings.Contains(text, "Looked up again") {
@@ -218,15 +218,6 @@ func TestFailedLookUpOffersTryAgain(t *testing.T) {
 	if got.State != "ready" || !slices.Contains(mapValues(got.Answers), "DE3") {
 		t.Fatalf("after choosing Berlin: %s with answers %v, want ready with DE3", got.State, got.Answers)
 	}
-}
-
-func hasStep(r *api.Request, event string) bool {
-	for _, s := range r.Timeline {
-		if s.Event == event {
-			return true
-		}
-	}
-	return false
 }
 
 func mapValues(m map[string]string) []string {
