@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"os/signal"
 	"syscall"
@@ -18,12 +19,14 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/app/signin"
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	_ "github.com/vienreiz/vienreiz/internal/clocale" // before Fyne reads the locale
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/platforms"
+	"github.com/vienreiz/vienreiz/platforms/secrets"
 	"github.com/vienreiz/vienreiz/ui"
 )
 
@@ -57,7 +60,8 @@ func run(args []string, stderr io.Writer) (code int) {
 		return 2
 	}
 	slog.SetDefault(log)
-	if err := sf.UseSecretStore(context.Background(), log); err != nil {
+	store, err := sf.UseSecretStore(context.Background(), log)
+	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
 		return 1
 	}
@@ -78,17 +82,9 @@ func run(args []string, stderr io.Writer) (code int) {
 		return 1
 	}
 	defer id.Close(context.Background())
-	// Until the app's sign-in screen lands, the app acts as the demo
-	// citizen with a token that lives as long as this run; signed-in
-	// people's access tokens are checked by id.Auth.
-	token := exchange.NewToken()
-	// VIENREIZ_DESK=1 runs the app as the demo clerk, with the clerk's desk.
+	cfg.Auth = id.Auth
+	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
 	clerk := os.Getenv("VIENREIZ_DESK") == "1"
-	person := exchange.DemoCitizen()
-	if clerk {
-		person = exchange.DemoClerk()
-	}
-	cfg.Auth = exchange.FirstOf{exchange.BearerTokens{token: person}, id.Auth}
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
@@ -111,17 +107,30 @@ func run(args []string, stderr io.Writer) (code int) {
 	}()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
-	session := app.NewSession(client.New(srv.URL()).WithToken(token), a.Preferences(), app.About{
+	if store == nil {
+		store = secrets.Memory() // sessions last this run only
+	}
+	flow, err := signin.New(ctx, id.Provider, store, openBrowser(a), log)
+	if err != nil {
+		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
+		return 1
+	}
+	account := app.NewAccount(flow, log)
+	api := client.New(srv.URL()).WithTokenFunc(account.Token)
+	session := app.NewSession(api, a.Preferences(), app.About{
 		Version:    buildinfo.Version(),
 		ServiceURL: srv.URL(),
 		DataDir:    cfg.DataDir,
 	}, log)
 	session.Clerk = clerk
-	go session.Inbox.Run(ctx, client.New(srv.URL()).WithToken(token))
+	session.UseAccount(account)
+	go session.Inbox.Run(ctx, api)
 	win := a.NewWindow("Vienreiz")
 	ui.Build(win, session)
 	win.Resize(fyne.NewSize(1024, 720))
 	a.Lifecycle().SetOnStarted(func() {
+		// A session kept from an earlier run carries on without a browser.
+		session.Background(func() { account.Resume(ctx) })
 		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", session.Language.Code())
 		for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
 			if err := session.Links.Follow(link); err != nil {
@@ -136,4 +145,16 @@ func run(args []string, stderr io.Writer) (code int) {
 	}()
 	win.ShowAndRun()
 	return 0
+}
+
+// openBrowser shows the identity provider's sign-in page in the system
+// browser.
+func openBrowser(a fyne.App) func(string) error {
+	return func(raw string) error {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return err
+		}
+		return a.OpenURL(u)
+	}
 }

@@ -43,7 +43,15 @@ type LedgerHealth struct {
 type Error struct {
 	Code    string `json:"code"`
 	Message string `json:"message"`
+	// LevelOfAssurance is the level the call needs, with CodeLevelTooLow:
+	// the app signs in again at that level (step-up).
+	LevelOfAssurance string `json:"level_of_assurance,omitempty"`
 }
+
+// CodeLevelTooLow (403) refuses a call whose sign-in is below the level of
+// assurance the evidence needs (the directory's
+// AuthenticationLevelOfAssurance); the error names the level.
+const CodeLevelTooLow = "level_too_low"
 
 // ErrorBody wraps Error as {"error": {...}}.
 type ErrorBody struct {
@@ -178,6 +186,9 @@ type Provider struct {
 	Names      map[string]string `json:"names,omitempty"`
 	PartyID    string            `json:"party_id"`
 	EDMVersion string            `json:"edm_version"`
+	// LevelOfAssurance is the sign-in level the provider needs for this
+	// evidence (Low, Substantial, High), when the directory names one.
+	LevelOfAssurance string `json:"level_of_assurance,omitempty"`
 }
 
 // Question is an attribute the Data Service Directory needs from the user

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -46,11 +47,29 @@ type Inbox struct {
 	// OnEvent, when set, runs for every event (the session refreshes the
 	// requests list with it).
 	OnEvent func(api.Event)
+
+	mu     sync.Mutex
+	hangUp context.CancelFunc // ends the stream Run follows now
+	wake   chan struct{}      // ends Run's pause before reconnecting
 }
 
 // NewInbox returns an empty inbox.
 func NewInbox(log *slog.Logger) *Inbox {
-	return &Inbox{log: log, Messages: binding.NewUntypedList()}
+	return &Inbox{log: log, Messages: binding.NewUntypedList(), wake: make(chan struct{}, 1)}
+}
+
+// Reconnect ends the event stream and opens a new one at once: after a
+// sign-in or sign-out the stream must be the new person's (or none).
+func (in *Inbox) Reconnect() {
+	in.mu.Lock()
+	if in.hangUp != nil {
+		in.hangUp()
+	}
+	in.mu.Unlock()
+	select {
+	case in.wake <- struct{}{}:
+	default:
+	}
 }
 
 // Run follows the event stream until ctx ends, reconnecting with a
@@ -59,9 +78,19 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 	pause := time.Second
 	for ctx.Err() == nil {
 		start := time.Now()
-		err := events.Events(ctx, in.Take)
+		stream, hangUp := context.WithCancel(ctx)
+		in.mu.Lock()
+		in.hangUp = hangUp
+		in.mu.Unlock()
+		err := events.Events(stream, in.Take)
+		hungUp := stream.Err() != nil
+		hangUp()
 		if ctx.Err() != nil {
 			return
+		}
+		if hungUp { // Reconnect: a new person, or none
+			pause = time.Second
+			continue
 		}
 		if time.Since(start) > time.Minute {
 			pause = time.Second
@@ -70,6 +99,9 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-in.wake:
+			pause = time.Second
+			continue
 		case <-time.After(pause):
 		}
 		pause = min(2*pause, 30*time.Second)

@@ -132,7 +132,8 @@ func (k *Links) Follow(s string) error {
 	if err != nil {
 		return err
 	}
-	if k.SignedIn != nil && !k.SignedIn() {
+	// The catalogue is open to everyone; every other screen is a person's.
+	if l.Screen != ScreenServices && k.SignedIn != nil && !k.SignedIn() {
 		k.prefs.SetString(pendingLinkKey, l.App())
 		return nil
 	}

@@ -54,6 +54,9 @@ type Session struct {
 	// Desk is the clerk's desk, shown when Clerk is set (role clerk).
 	Desk  *Desk
 	Clerk bool
+	// Account is who is signed in (UseAccount); nil in the demo, which
+	// acts for a built-in person.
+	Account *Account
 	About About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a

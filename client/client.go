@@ -23,6 +23,11 @@ const DefaultTimeout = 15 * time.Second
 // ErrNotFound is wrapped by errors for a 404 answer.
 var ErrNotFound = errors.New("not found")
 
+// ErrSignedOut is wrapped by the errors of calls not made because the
+// client's token function had no token: nobody is signed in, or the
+// session has ended.
+var ErrSignedOut = errors.New("not signed in")
+
 // ErrUnavailable is wrapped by errors when the service cannot be reached.
 var ErrUnavailable = errors.New("exchange service unavailable")
 
@@ -31,6 +36,9 @@ type APIError struct {
 	Status  int
 	Code    string
 	Message string
+	// LevelOfAssurance is the level to sign in again at, with the code
+	// api.CodeLevelTooLow.
+	LevelOfAssurance string
 }
 
 func (e *APIError) Error() string {
@@ -59,7 +67,8 @@ func (c *Client) SetLanguage(code string) { c.r.SetHeader("Accept-Language", cod
 type Client struct {
 	r       *resty.Client
 	baseURL string
-	token   string
+	// token returns the bearer token of each call; nil calls anonymously.
+	token func() (string, error)
 }
 
 // New returns a client for the service at baseURL, e.g. http://127.0.0.1:8080.
@@ -109,7 +118,41 @@ func (c *Client) Facets(ctx context.Context) (*catalogue.Facets, error) {
 // WithToken returns a client that calls as the person the bearer token
 // belongs to; the evidence-request calls need one.
 func (c *Client) WithToken(token string) *Client {
-	return &Client{r: c.r.Clone().SetAuthToken(token), baseURL: c.baseURL, token: token}
+	return c.WithTokenFunc(func() (string, error) { return token, nil })
+}
+
+// WithTokenFunc returns a client that asks token for the bearer token of
+// every call, so a signed-in session can refresh it when it expires. An
+// empty token makes the call anonymously (the catalogue needs nobody);
+// when token fails, the call is not made and its error wraps ErrSignedOut.
+func (c *Client) WithTokenFunc(token func() (string, error)) *Client {
+	return &Client{r: c.r.Clone(), baseURL: c.baseURL, token: token}
+}
+
+// authorization is the Authorization header value of a call: "" for an
+// anonymous client.
+func (c *Client) authorization() (string, error) {
+	if c.token == nil {
+		return "", nil
+	}
+	t, err := c.token()
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrSignedOut, err)
+	}
+	if t == "" {
+		return "", nil
+	}
+	return "Bearer " + t, nil
+}
+
+// request starts a resty request with the caller's token.
+func (c *Client) request(ctx context.Context) (*resty.Request, error) {
+	req := c.r.R().SetContext(ctx)
+	auth, err := c.authorization()
+	if auth != "" {
+		req.SetHeader("Authorization", auth)
+	}
+	return req, err
 }
 
 // CreateRequest starts an evidence request; the answer is the request
@@ -213,12 +256,20 @@ func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 }
 
 func (c *Client) get(ctx context.Context, path string, params url.Values, out any) error {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(params).SetResult(out).Get(path)
+	req, err := c.request(ctx)
+	if err != nil {
+		return err
+	}
+	resp, err := req.SetQueryParamsFromValues(params).SetResult(out).Get(path)
 	return answer(resp, err, http.MethodGet, path)
 }
 
 func (c *Client) send(ctx context.Context, method, path string, body, out any) error {
-	req := c.r.R().SetContext(ctx).SetResult(out)
+	req, err := c.request(ctx)
+	if err != nil {
+		return err
+	}
+	req.SetResult(out)
 	if body != nil {
 		req.SetBody(body)
 	}
@@ -244,7 +295,7 @@ func answer(resp *resty.Response, err error, method, path string) error {
 func newAPIError(status int, statusText string, body *api.ErrorBody) *APIError {
 	apiErr := &APIError{Status: status, Code: "http_" + statusText, Message: statusText}
 	if body != nil && body.Error.Code != "" {
-		apiErr.Code, apiErr.Message = body.Error.Code, body.Error.Message
+		apiErr.Code, apiErr.Message, apiErr.LevelOfAssurance = body.Error.Code, body.Error.Message, body.Error.LevelOfAssurance
 	}
 	return apiErr
 }

@@ -78,7 +78,11 @@ func (c *Client) downloadTo(ctx context.Context, path string, params url.Values,
 // download starts a GET of a document and returns its body unread; error
 // answers become *APIError as in answer.
 func (c *Client) download(ctx context.Context, path string, params url.Values) (*Document, error) {
-	resp, err := c.r.R().SetContext(ctx).SetQueryParamsFromValues(params).
+	req, err := c.request(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := req.SetQueryParamsFromValues(params).
 		SetHeader("Accept", "*/*").SetDoNotParseResponse(true).Get(path)
 	if err != nil {
 		if resp != nil && resp.RawBody() != nil {

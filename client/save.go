@@ -76,8 +76,12 @@ func (c *Client) startDownload(ctx context.Context, path string) (*http.Response
 		return nil, err
 	}
 	req.Header.Set("Accept", "*/*")
-	if c.token != "" {
-		req.Header.Set("Authorization", "Bearer "+c.token)
+	auth, err := c.authorization()
+	if err != nil {
+		return nil, err
+	}
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
 	}
 	hc := *c.r.GetClient()
 	hc.Timeout = 0

@@ -61,37 +61,46 @@ func EvidenceKey(store secrets.Store) ([]byte, error) {
 	return key, nil
 }
 
-// UseSecretStore fills in, from the app's secret store (the OS one, or the
-// encrypted file in the data folder unlocked with VIENREIZ_APP_PIN), what
-// was not given otherwise: the password that seals the embedded demo
-// network's key stores, and the key that encrypts evidence documents at
-// rest. Where neither store can be opened the demo stays sealed with the
-// built-in demo password and evidence is kept in clear, and the log says so.
-func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger) error {
-	needDemo := f.Network == "" && f.MemberState == "" && f.DemoPassword == "" && f.DemoPasswordFile == ""
-	needKey := f.EvidenceKeyFile == "" && f.EvidenceKey == nil
-	if !needDemo && !needKey {
-		return nil
+// UseSecretStore opens the app's secret store (the OS one, or the
+// encrypted file in the data folder unlocked with VIENREIZ_APP_PIN) and
+// fills in from it what was not given otherwise (UseSecrets). It returns
+// the store for the app's sign-in, or nil where none can be opened: then
+// the demo stays sealed with the built-in demo password, evidence is kept
+// in clear, sessions are not kept across runs, and the log says so.
+func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger) (secrets.Store, error) {
+	store, err := OpenSecrets(ctx, f.DataDir, appPIN, log)
+	if err != nil {
+		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password, evidence documents are kept in clear and sign-in is not kept across runs", "err", err)
+		return nil, nil
 	}
-	dir := f.DataDir
-	if dir == "" {
+	return store, f.UseSecrets(store)
+}
+
+// OpenSecrets opens the app's secret store: the OS one where it answers,
+// else the file secrets.enc in the data folder dataDir ("" for the
+// default), unlocked with the app PIN that pin gives.
+func OpenSecrets(ctx context.Context, dataDir string, pin func() (string, error), log *slog.Logger) (secrets.Store, error) {
+	if dataDir == "" {
 		d, err := DataDir("")
 		if err != nil {
-			return err
+			return nil, err
 		}
-		dir = d
+		dataDir = d
 	}
-	store, err := secrets.Open(ctx, secrets.Options{FilePath: filepath.Join(dir, "secrets.enc"), PIN: appPIN, Log: log})
-	if err != nil {
-		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password and evidence documents are kept in clear", "err", err)
-		return nil
-	}
-	if needDemo {
+	return secrets.Open(ctx, secrets.Options{FilePath: filepath.Join(dataDir, "secrets.enc"), PIN: pin, Log: log})
+}
+
+// UseSecrets fills in, from store, what was not given otherwise: the
+// password that seals the embedded demo network's key stores, and the key
+// that encrypts evidence documents at rest.
+func (f *ServiceFlags) UseSecrets(store secrets.Store) error {
+	var err error
+	if f.Network == "" && f.MemberState == "" && f.DemoPassword == "" && f.DemoPasswordFile == "" {
 		if f.DemoPassword, err = DemoPassword(store); err != nil {
 			return err
 		}
 	}
-	if needKey {
+	if f.EvidenceKeyFile == "" && f.EvidenceKey == nil {
 		if f.EvidenceKey, err = EvidenceKey(store); err != nil {
 			return err
 		}

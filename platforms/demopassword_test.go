@@ -82,7 +82,7 @@ func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
 	dir := t.TempDir()
 	start := func() []byte {
 		f := ServiceFlags{DataDir: dir}
-		if err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+		if _, err := f.UseSecretStore(context.Background(), quiet()); err != nil {
 			t.Fatal(err)
 		}
 		cfg, err := f.Config(quiet())
@@ -106,7 +106,7 @@ func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := ServiceFlags{DataDir: dir, EvidenceKeyFile: file}
-	if err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+	if _, err := f.UseSecretStore(context.Background(), quiet()); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := f.Config(quiet())

@@ -41,7 +41,7 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("profile.service"), wrapped(s.About.ServiceURL)),
 		widget.NewFormItem(lang.L("profile.data_dir"), wrapped(s.About.DataDir)),
 	))
-	signin := titledCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
+	signin := newAccountCard(win, s)
 	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
 	return container.NewVScroll(container.NewVBox(signin, settings, help, newRecordsCard(newSaver(win, s.Background), s.Records), about))

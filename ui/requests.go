@@ -182,7 +182,11 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 		defer cancel()
 		req, err := change(ctx)
 		if err != nil {
-			fyne.Do(func() { showProblem(r.win, app.ProblemOf(err)) })
+			fyne.Do(func() {
+				if !signInAgain(r.win, r.sess, err, func() { r.act(change) }) {
+					showProblem(r.win, app.ProblemOf(err))
+				}
+			})
 			return
 		}
 		r.present(ctx, req, false)

@@ -36,6 +36,7 @@ type ServicesScreen struct {
 	requests   *app.Requests
 	wallet     *app.Wallet
 	links      *app.Links
+	sess       *app.Session
 	// onRequested opens a request the user just started.
 	onRequested func(id string)
 	delay       time.Duration // pause in typing before a search; 0 searches at once
@@ -57,7 +58,7 @@ type ServicesScreen struct {
 func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id string)) *ServicesScreen {
 	model := sess.Catalogue
 	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay,
-		requests: sess.Requests, wallet: sess.Wallet, links: sess.Links, onRequested: onRequested}
+		requests: sess.Requests, wallet: sess.Wallet, links: sess.Links, sess: sess, onRequested: onRequested}
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
@@ -238,6 +239,12 @@ func (s *ServicesScreen) categoryName(id string) string {
 // those where the Evidence Broker knows it — then starts the request and
 // opens it.
 func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evidence) {
+	withPerson(s.win, s.sess, func() { s.chooseCountry(svc, e) })
+}
+
+// chooseCountry offers the countries where the Evidence Broker knows the
+// evidence.
+func (s *ServicesScreen) chooseCountry(svc catalogue.Service, e catalogue.Evidence) {
 	s.background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -293,6 +300,9 @@ func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, coun
 		defer cancel()
 		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
 		fyne.Do(func() {
+			if err != nil && signInAgain(s.win, s.sess, err, func() { s.start(svc, e, country) }) {
+				return
+			}
 			if err != nil {
 				showProblem(s.win, app.ProblemOf(err))
 				return

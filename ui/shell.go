@@ -55,9 +55,9 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	}
 	s.Links.Show = linkShower(win, s, sh, services, requests)
 	add(theme.SearchIcon(), "nav.services", services)
-	add(theme.DocumentIcon(), "nav.requests", requests)
-	add(theme.FolderIcon(), "nav.wallet", NewWalletScreen(win, s, openRequest))
-	add(theme.MailComposeIcon(), "nav.inbox", NewInboxScreen(s, openRequest))
+	add(theme.DocumentIcon(), "nav.requests", gated(win, s, requests, lang.L("signin.for_requests")))
+	add(theme.FolderIcon(), "nav.wallet", gated(win, s, NewWalletScreen(win, s, openRequest), lang.L("signin.for_wallet")))
+	add(theme.MailComposeIcon(), "nav.inbox", gated(win, s, NewInboxScreen(s, openRequest), lang.L("signin.for_inbox")))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
 	addDesk(win, s, sh, add)
 

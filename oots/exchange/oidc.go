@@ -110,7 +110,11 @@ func (o *OIDCTokens) principal(claims map[string]any) (Principal, error) {
 	if p.Subject == "" {
 		return Principal{}, fmt.Errorf("%w: the access token carries no person identifier (claim %q)", ErrUnauthenticated, o.claims.Identifier)
 	}
-	p.LevelOfAssurance, _ = identity.LevelFromACR(text(o.claims.ACR))
+	// A token without a known eIDAS level counts as the lowest.
+	var ok bool
+	if p.LevelOfAssurance, ok = identity.LevelFromACR(text(o.claims.ACR)); !ok {
+		p.LevelOfAssurance = identity.LevelLow
+	}
 	switch text(o.claims.Role) {
 	case identity.RoleClerk:
 		if p.Institution == "" {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/codelist"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
@@ -287,7 +288,31 @@ func (doc *requestDoc) answer(in api.Attributes) error {
 // GiveExplicitRequest records that who confirmed who asks what from whom
 // on which legal basis.
 func (q *Requests) GiveExplicitRequest(ctx context.Context, who Principal, id string) (*api.Request, error) {
-	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, nil)
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, func(doc *requestDoc) error {
+		return levelEnough(who, doc.View.Provider)
+	})
+}
+
+// LevelTooLowError refuses a request whose sender signed in below the level
+// of assurance the provider needs for the evidence.
+type LevelTooLowError struct{ Have, Need string }
+
+func (e *LevelTooLowError) Error() string {
+	have := e.Have
+	if have == "" {
+		have = "none"
+	}
+	return fmt.Sprintf("this evidence needs sign-in at level of assurance %s; yours is %s: sign in again at %s", e.Need, have, e.Need)
+}
+
+// levelEnough checks who's sign-in against the level p needs. The demo
+// bearer tokens name no level and are not checked; signed-in people
+// always have one (OIDCTokens).
+func levelEnough(who Principal, p *api.Provider) error {
+	if p == nil || who.LevelOfAssurance == "" || identity.AtLeast(who.LevelOfAssurance, p.LevelOfAssurance) {
+		return nil
+	}
+	return &LevelTooLowError{Have: who.LevelOfAssurance, Need: p.LevelOfAssurance}
 }
 
 // Cancel withdraws one of who's open requests.
@@ -510,7 +535,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 			}
 			v.Provider = &api.Provider{
 				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"), Names: textMap(s.Provider.Names),
-				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion,
+				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion, LevelOfAssurance: t.LevelOfAssurance,
 			}
 			v.Questions = nil
 			return lifecycle.Event{Kind: lifecycle.ProviderFound}, v.Provider.Name

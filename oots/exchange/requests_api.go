@@ -156,9 +156,12 @@ func countsAsDownload(r *http.Request, etag string) bool {
 
 // answer writes out with status, or the error as the API's JSON error.
 func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out any, err error) {
+	var low *LevelTooLowError
 	switch {
 	case err == nil:
 		writeJSON(w, status, out)
+	case errors.As(err, &low):
+		writeJSON(w, http.StatusForbidden, api.ErrorBody{Error: api.Error{Code: api.CodeLevelTooLow, Message: err.Error(), LevelOfAssurance: low.Need}})
 	case errors.Is(err, ErrInvalid):
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
 	case errors.Is(err, ErrForbidden):

@@ -1,0 +1,246 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app/signin"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/identity"
+)
+
+// SignInFlow is the sign-in with an identity provider; *signin.Client is
+// the real one.
+type SignInFlow interface {
+	// SignIn signs a person in at level ("" for the provider's default).
+	SignIn(ctx context.Context, level string) (*signin.Session, error)
+	// Resume continues the session kept from an earlier run, or returns
+	// an error wrapping signin.ErrNoSession.
+	Resume(ctx context.Context) (*signin.Session, error)
+}
+
+// Account is who uses the app: nobody (the catalogue is open to
+// everyone), or a person signed in with the identity provider. Its Token
+// is the token function of the app's client: refreshed tokens while the
+// session lasts, none once it has ended.
+type Account struct {
+	flow SignInFlow
+	log  *slog.Logger
+
+	mu      sync.Mutex
+	session *signin.Session
+	expired bool // the last session ended on its own (not signed out)
+	changed []func()
+	// signedIn run once after each successful sign-in (the link follower
+	// opens a link kept for it).
+	signedIn []func()
+}
+
+// NewAccount returns a signed-out account that signs in through flow.
+func NewAccount(flow SignInFlow, log *slog.Logger) *Account {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Account{flow: flow, log: log}
+}
+
+// OnChange registers f to run (on the caller's goroutine) whenever
+// someone signs in or out, or the session ends.
+func (a *Account) OnChange(f func()) {
+	a.mu.Lock()
+	a.changed = append(a.changed, f)
+	a.mu.Unlock()
+}
+
+// OnSignIn registers f to run after every sign-in.
+func (a *Account) OnSignIn(f func()) {
+	a.mu.Lock()
+	a.signedIn = append(a.signedIn, f)
+	a.mu.Unlock()
+}
+
+func (a *Account) notify(signedIn bool) {
+	a.mu.Lock()
+	fs := append([]func(){}, a.changed...)
+	if signedIn {
+		fs = append(fs, a.signedIn...)
+	}
+	a.mu.Unlock()
+	for _, f := range fs {
+		f()
+	}
+}
+
+// Person returns who is signed in; ok is false when nobody is.
+func (a *Account) Person() (p signin.Person, ok bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.session == nil {
+		return signin.Person{}, false
+	}
+	return a.session.Person, true
+}
+
+// SignedIn reports whether a person is signed in.
+func (a *Account) SignedIn() bool {
+	_, ok := a.Person()
+	return ok
+}
+
+// Expired reports whether the last session ended by itself (revoked or
+// timed out at the provider), so the app says so rather than just
+// showing the sign-in page.
+func (a *Account) Expired() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.expired
+}
+
+// Has reports whether the person signed in at level or above.
+func (a *Account) Has(level string) bool {
+	p, ok := a.Person()
+	return ok && identity.AtLeast(p.Level, level)
+}
+
+// Resume continues the session of an earlier run, if one was kept; it
+// reports whether someone is signed in now.
+func (a *Account) Resume(ctx context.Context) bool {
+	s, err := a.flow.Resume(ctx)
+	if err != nil {
+		if !errors.Is(err, signin.ErrNoSession) {
+			a.log.Warn("the kept session could not be resumed", "err", err)
+		}
+		return false
+	}
+	a.start(s)
+	return true
+}
+
+// SignIn signs a person in at level ("" for the provider's default); a
+// level above the current session's is a step-up. The screen the person
+// was on stays as it was: callers carry on with what they were doing.
+func (a *Account) SignIn(ctx context.Context, level string) error {
+	s, err := a.flow.SignIn(ctx, level)
+	if err != nil {
+		return err
+	}
+	a.mu.Lock()
+	old := a.session
+	a.mu.Unlock()
+	if old != nil && old.Person.Identifier != s.Person.Identifier {
+		// Someone else signed in at the provider: the old session is over.
+		_ = old.SignOut(ctx, false)
+	}
+	a.start(s)
+	return nil
+}
+
+func (a *Account) start(s *signin.Session) {
+	a.mu.Lock()
+	a.session, a.expired = s, false
+	a.mu.Unlock()
+	a.log.Info("signed in", "person", s.Person.Identifier, "level", s.Person.Level)
+	a.notify(true)
+}
+
+// SignOut ends the session on this device (its refresh token is revoked);
+// with everywhere, every session of the person at the provider ends too.
+// The person counts as signed out even when the provider cannot be told.
+func (a *Account) SignOut(ctx context.Context, everywhere bool) error {
+	a.mu.Lock()
+	s := a.session
+	a.session, a.expired = nil, false
+	a.mu.Unlock()
+	if s == nil {
+		return nil
+	}
+	err := s.SignOut(ctx, everywhere)
+	if err != nil {
+		a.log.Warn("sign out: the provider was not told", "err", err)
+	}
+	a.log.Info("signed out", "everywhere", everywhere)
+	a.notify(false)
+	return err
+}
+
+// Token is the bearer token of the app's calls: a fresh access token of
+// the session, or "" (an anonymous call) when nobody is signed in. When
+// the session has ended at the provider, the account is signed out and
+// marked expired, so the app asks the person to sign in again.
+func (a *Account) Token() (string, error) {
+	a.mu.Lock()
+	s := a.session
+	a.mu.Unlock()
+	if s == nil {
+		return "", nil
+	}
+	tok, err := s.AccessToken()
+	if err == nil {
+		return tok, nil
+	}
+	if !errors.Is(err, signin.ErrNoSession) {
+		return "", err
+	}
+	a.log.Info("the session has ended", "err", err)
+	a.mu.Lock()
+	ended := a.session == s
+	if ended {
+		a.session, a.expired = nil, true
+	}
+	a.mu.Unlock()
+	if ended {
+		a.notify(false)
+	}
+	return "", nil
+}
+
+// SignInNeeded tells whether err means the call needs a (new or higher)
+// sign-in: nobody is signed in or the session has ended (401), or the
+// evidence needs a higher level of assurance. level is the level to sign
+// in at, "" for the provider's default.
+func SignInNeeded(err error) (level string, needed bool) {
+	var apiErr *client.APIError
+	switch {
+	case errors.Is(err, client.ErrSignedOut):
+		return "", true
+	case !errors.As(err, &apiErr):
+		return "", false
+	case apiErr.Status == http.StatusUnauthorized:
+		return "", true
+	case apiErr.Code == api.CodeLevelTooLow:
+		return apiErr.LevelOfAssurance, true
+	}
+	return "", false
+}
+
+// UseAccount makes a the session's account: links wait for its sign-in,
+// and the person's lists are loaded after each sign-in and emptied after
+// each sign-out, so nobody sees the previous person's requests.
+func (s *Session) UseAccount(a *Account) {
+	s.Account = a
+	s.Links.SignedIn = a.SignedIn
+	a.OnChange(func() {
+		s.Inbox.Reconnect()
+		if !a.SignedIn() {
+			fyne.DoAndWait(func() {
+				_ = s.Requests.List.Set(nil)
+				_ = s.Wallet.Items.Set(nil)
+				_ = s.Inbox.Messages.Set(nil)
+			})
+			return
+		}
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = s.Requests.Refresh(ctx)
+		})
+	})
+	a.OnSignIn(s.Links.Resume)
+}

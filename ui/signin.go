@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// signInTimeout bounds how long the app waits for the person to finish
+// signing in at the provider's page.
+const signInTimeout = 10 * time.Minute
+
+// signIn opens the provider's sign-in page (at level, "" for the
+// default) and waits for it with a dialog that can cancel; then runs
+// after a successful sign-in, on the UI thread. The screen underneath stays
+// as it was.
+func signIn(win fyne.Window, s *app.Session, level string, then func()) {
+	ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+	waiting := dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"),
+		dialogBody(win, wrapped(lang.L("signin.waiting_body"))), win)
+	waiting.SetOnClosed(cancel)
+	waiting.Show()
+	s.Background(func() {
+		err := s.Account.SignIn(ctx, level)
+		cancel()
+		fyne.Do(func() {
+			waiting.Hide()
+			switch {
+			case err != nil && ctx.Err() == context.Canceled:
+				// The person cancelled.
+			case err != nil:
+				showProblem(win, app.Problem{Code: "sign_in", Text: lang.L("error.sign_in")})
+			case then != nil:
+				then()
+			}
+		})
+	})
+}
+
+// askSignIn says why a sign-in is needed (reason, a translated sentence)
+// and offers it; then runs once the person has signed in.
+func askSignIn(win fyne.Window, s *app.Session, reason, level string, then func()) {
+	var d *dialog.CustomDialog
+	now := widget.NewButtonWithIcon(lang.L("signin.button"), theme.LoginIcon(), func() {
+		d.Hide()
+		signIn(win, s, level, then)
+	})
+	now.Importance = widget.HighImportance
+	later := widget.NewButton(lang.L("signin.later"), func() { d.Hide() })
+	d = dialog.NewCustomWithoutButtons(lang.L("signin.title"), dialogBody(win, wrapped(reason)), win)
+	d.SetButtons([]fyne.CanvasObject{later, now})
+	d.Show()
+}
+
+// withPerson runs action at once when someone is signed in (or the app
+// acts for the demo's built-in person); otherwise it asks to sign in and
+// runs action after, so the person carries on where they were.
+func withPerson(win fyne.Window, s *app.Session, action func()) {
+	if s.Account == nil || s.Account.SignedIn() {
+		action()
+		return
+	}
+	askSignIn(win, s, lang.L("signin.needed"), "", action)
+}
+
+// signInAgain handles an error that needs a new or higher sign-in: the
+// session has ended, or the evidence needs a higher level of assurance
+// (step-up). It asks to sign in and runs retry after; it reports whether
+// err was such an error.
+func signInAgain(win fyne.Window, s *app.Session, err error, retry func()) bool {
+	level, needed := app.SignInNeeded(err)
+	if !needed || s.Account == nil {
+		return false
+	}
+	reason := lang.L("signin.needed")
+	switch {
+	case level != "":
+		reason = lang.L("signin.step_up", map[string]any{"Level": levelName(level)})
+	case s.Account.Expired():
+		reason = lang.L("signin.expired")
+	}
+	askSignIn(win, s, reason, level, retry)
+	return true
+}
+
+// levelName is the translated name of a level of assurance.
+func levelName(level string) string { return lang.X("level."+level, level) }
+
+// gated shows screen to a signed-in person and, to nobody, a page that
+// says what signing in gives (body) with the sign-in button.
+func gated(win fyne.Window, s *app.Session, screen fyne.CanvasObject, body string) fyne.CanvasObject {
+	if s.Account == nil {
+		return screen
+	}
+	ended := wrapped(lang.L("signin.expired"))
+	page := container.NewVBox(titledCard(lang.L("signin.title"), "", container.NewVBox(
+		ended,
+		wrapped(body),
+		container.NewHBox(signInButton(win, s)),
+	)))
+	update := func() {
+		ended.Hidden = !s.Account.Expired()
+		if s.Account.SignedIn() {
+			page.Hide()
+			screen.Show()
+		} else {
+			screen.Hide()
+			page.Show()
+		}
+	}
+	update()
+	s.Account.OnChange(func() { fyne.Do(update) })
+	return container.NewStack(screen, container.NewVScroll(page))
+}
+
+// signInButton signs in at the provider's default level.
+func signInButton(win fyne.Window, s *app.Session) *widget.Button {
+	b := widget.NewButtonWithIcon(lang.L("signin.button"), theme.LoginIcon(), func() { signIn(win, s, "", nil) })
+	b.Importance = widget.HighImportance
+	return b
+}
+
+// newAccountCard is the profile's sign-in card: who is signed in (name,
+// identifier, level of assurance) with sign out and sign out everywhere,
+// or the sign-in button. The demo without sign-in says so.
+func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
+	if s.Account == nil {
+		return titledCard(lang.L("profile.signin"), "", wrapped(lang.L("profile.signin_body")))
+	}
+	body := container.NewVBox()
+	card := titledCard(lang.L("profile.signin"), "", body)
+	draw := func() {
+		p, ok := s.Account.Person()
+		if !ok {
+			text := lang.L("signin.signed_out")
+			if s.Account.Expired() {
+				text = lang.L("signin.expired")
+			}
+			body.Objects = []fyne.CanvasObject{wrapped(text), container.NewHBox(signInButton(win, s))}
+			body.Refresh()
+			return
+		}
+		out := func(everywhere bool) {
+			s.Background(func() {
+				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+				defer cancel()
+				if err := s.Account.SignOut(ctx, everywhere); err != nil {
+					fyne.Do(func() { showProblem(win, app.Problem{Code: "sign_out", Text: lang.L("error.sign_out")}) })
+				}
+			})
+		}
+		signOut := widget.NewButtonWithIcon(lang.L("signin.sign_out"), theme.LogoutIcon(), func() { out(false) })
+		everywhere := widget.NewButtonWithIcon(lang.L("signin.sign_out_everywhere"), theme.LogoutIcon(), func() {
+			dialog.ShowConfirm(lang.L("signin.sign_out_everywhere"), lang.L("signin.sign_out_everywhere_body"), func(yes bool) {
+				if yes {
+					out(true)
+				}
+			}, win)
+		})
+		body.Objects = []fyne.CanvasObject{
+			newFacts(
+				widget.NewFormItem(lang.L("signin.name"), wrapped(p.GivenName+" "+p.FamilyName)),
+				widget.NewFormItem(lang.L("signin.identifier"), wrapped(p.Identifier)),
+				widget.NewFormItem(lang.L("signin.level"), wrapped(levelName(p.Level))),
+			),
+			container.NewHBox(signOut, everywhere),
+		}
+		body.Refresh()
+	}
+	draw()
+	s.Account.OnChange(func() { fyne.Do(draw) })
+	return card
+}

@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/app/signin"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/identity/devidp"
+	"github.com/vienreiz/vienreiz/identity/devidp/devidptest"
+	"github.com/vienreiz/vienreiz/oots/demonet"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/platforms/secrets"
+)
+
+// signInWorld is the app over a real exchange service that checks the
+// development provider's tokens, with a stand-in for the system browser
+// that signs in on the provider's page as the person named by user, at the
+// level the app asked for (as a person accepting the page's choice does).
+type signInWorld struct {
+	w     fyne.Window
+	s     *app.Session
+	idp   *devidp.Server
+	user  string
+	pages int // sign-in pages the browser was sent to
+}
+
+func newSignInWorld(t *testing.T) *signInWorld {
+	t.Helper()
+	ctx := context.Background()
+	test.NewTempApp(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	// Access tokens shorter than the client's expiry margin: every call
+	// refreshes, so a session ended at the provider shows at the next call.
+	idp, err := devidp.Start(ctx, devidp.Options{Log: log, AccessTokenTTL: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close(context.Background()) })
+	auth, err := exchange.NewOIDCTokens(ctx, idp.Provider(), exchange.OIDCOptions{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{}, Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	world := &signInWorld{idp: idp, user: "janis"}
+	browser := func(authURL string) error {
+		world.pages++
+		u, err := url.Parse(authURL)
+		if err != nil {
+			return err
+		}
+		level, _ := identity.LevelFromACR(u.Query().Get("acr_values"))
+		return devidptest.Browser(ctx, world.user, level)(authURL)
+	}
+	flow, err := signin.New(ctx, idp.Provider(), secrets.Memory(), browser, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	account := app.NewAccount(flow, log)
+	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
+	s.Background = func(task func()) { task() }
+	s.UseAccount(account)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(w, s)
+	w.Resize(fyne.NewSize(1000, 700))
+	world.w, world.s = w, s
+	return world
+}
+
+// tapIn taps the visible button with text under root.
+func tapIn(t *testing.T, root fyne.CanvasObject, text string) {
+	t.Helper()
+	for _, b := range find[*widget.Button](root) {
+		if b.Text == text {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no %q button; shown:\n%s", text, labels(root))
+}
+
+// dialogText is the text of the top dialog, failing when there is none.
+func dialogText(t *testing.T, w fyne.Window) string {
+	t.Helper()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatalf("no dialog; the window shows:\n%s", labels(w.Content()))
+	}
+	return labels(top)
+}
+
+// TestSignInInTheAppKeepsThePlace walks a person through the app's
+// sign-in against the development provider: signed out, the catalogue is
+// open and the person's screens offer sign-in; starting a request asks to
+// sign in and carries on to the country choice; evidence that needs level
+// High asks for a step-up and then sends; the profile shows the person;
+// a session ended elsewhere is told and signed in again on the same step;
+// sign out empties the person's screens.
+func TestSignInInTheAppKeepsThePlace(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+
+	// Signed out: the profile and the requests say so; the catalogue works.
+	test.Tap(navButtons(t, w)[TabProfile])
+	if text := labels(w.Content()); !strings.Contains(text, "You are not signed in") {
+		t.Fatalf("signed-out profile:\n%s", text)
+	}
+	keepScreenshot(t, w, "screenshot-profile-signed-out.png")
+	test.Tap(navButtons(t, w)[TabRequests])
+	if text := labels(w.Content()); !strings.Contains(text, "to see your evidence requests") {
+		t.Fatalf("signed-out requests screen:\n%s", text)
+	}
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	if err := s.Links.Follow("vienreiz://services/lv-birth-certificate"); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the service page without signing in", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+
+	// Starting a request asks to sign in, then goes on to the countries.
+	tapIn(t, sc.Navigation(), "Request it online")
+	if text := dialogText(t, w); !strings.Contains(text, "Sign in with your eID to do this") {
+		t.Fatalf("the sign-in question says:\n%s", text)
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	if p, ok := s.Account.Person(); !ok || p.Identifier != "LV/LV/010190-12345" || p.Level != identity.LevelSubstantial {
+		t.Fatalf("signed in as %+v (%v)", p, ok)
+	}
+	country := w.Canvas().Overlays().Top()
+	if country == nil || len(find[*widget.Select](country)) != 1 {
+		t.Fatalf("after sign-in the country choice is not shown:\n%s", labels(w.Content()))
+	}
+	find[*widget.Select](country)[0].SetSelected("Latvia")
+	tapIn(t, country, "Start")
+	eventually(t, "the new request", func() bool { return s.Requests.List.Length() == 1 })
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the started request is not open")
+	}
+
+	// The Latvian birth record needs High: a step-up, then it is sent.
+	tapButton(t, w, "I request this evidence")
+	if text := dialogText(t, w); !strings.Contains(text, "level of assurance “High”") {
+		t.Fatalf("the step-up question says:\n%s", text)
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	if !s.Account.Has(identity.LevelHigh) || world.pages != 2 {
+		t.Fatalf("the step-up did not raise the level to High (%d sign-in pages)", world.pages)
+	}
+	eventually(t, "the explicit request after the step-up", func() bool {
+		return strings.Contains(labels(w.Content()), "Explicit request given")
+	})
+
+	// The profile shows the person.
+	test.Tap(navButtons(t, w)[TabProfile])
+	text := labels(w.Content())
+	for _, want := range []string{"Jānis Bērziņš", "LV/LV/010190-12345", "Level of assurance", "High"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("signed-in profile lacks %q:\n%s", want, text)
+		}
+	}
+	keepScreenshot(t, w, "screenshot-profile-signed-in.png")
+
+	// Signed out everywhere from another device: the next call finds the
+	// session ended, says so over the same step, and carries on after a
+	// new sign-in.
+	other, err := signin.New(context.Background(), world.idp.Provider(), secrets.Memory(), devidptest.Browser(context.Background(), "janis", ""), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := other.SignIn(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := elsewhere.SignOut(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabServices])
+	tapIn(t, sc.Navigation(), "Request it online")
+	country = w.Canvas().Overlays().Top()
+	find[*widget.Select](country)[0].SetSelected("Latvia")
+	pages := world.pages
+	tapIn(t, country, "Start")
+	if text := dialogText(t, w); !strings.Contains(text, "Your session has ended") {
+		t.Fatalf("after the session ended elsewhere the app says:\n%s", text)
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	if world.pages != pages+1 {
+		t.Fatalf("the browser was sent to %d sign-in pages, want 1", world.pages-pages)
+	}
+	eventually(t, "the second request after signing in again", func() bool { return s.Requests.List.Length() == 2 })
+
+	// Sign out: the person's screens are emptied and offer sign-in again.
+	test.Tap(navButtons(t, w)[TabProfile])
+	tapButton(t, w, "Sign out")
+	if s.Account.SignedIn() || s.Requests.List.Length() != 0 {
+		t.Fatalf("after sign out: signed in %v, %d requests listed", s.Account.SignedIn(), s.Requests.List.Length())
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "You are not signed in") {
+		t.Fatalf("profile after sign out:\n%s", text)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	if text := labels(w.Content()); !strings.Contains(text, "to see your evidence requests") || strings.Contains(text, "Birth") {
+		t.Fatalf("requests screen after sign out:\n%s", text)
+	}
+}
