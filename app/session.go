@@ -57,7 +57,7 @@ type Session struct {
 	// Account is who is signed in (UseAccount); nil in the demo, which
 	// acts for a built-in person.
 	Account *Account
-	About About
+	About   About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
 	// goroutine; tests may make it synchronous.
