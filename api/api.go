@@ -116,6 +116,13 @@ type Request struct {
 	// once fetched; Evidence lists the delivered documents.
 	Preview  *Preview       `json:"preview,omitempty"`
 	Evidence []EvidenceFile `json:"evidence,omitempty"`
+	// PreviewURL, while a preview waits and the service has a preview
+	// return URL (a real network), is where the app sends the citizen's
+	// browser: the PreviewLocation with our return URL in its returnurl
+	// parameter. After the preview the browser comes back to the
+	// request's direct link and the app calls
+	// POST /v1/requests/{id}/preview/returned.
+	PreviewURL string `json:"preview_url,omitempty"`
 }
 
 // Preview is the evidence shown before the citizen decides (OOTS preview).

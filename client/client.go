@@ -238,6 +238,15 @@ func (c *Client) DecidePreview(ctx context.Context, id, decision string) (*api.R
 	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/preview/decision", api.Decision{Decision: decision}, &out)
 }
 
+// PreviewReturned tells the service the citizen came back from the
+// provider's preview space (Request.PreviewURL, opened in the browser):
+// the service sends the second request, which the provider answers with
+// the evidence or the refusal.
+func (c *Client) PreviewReturned(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/preview/returned", nil, &out)
+}
+
 // PostStatus posts a clerk's status message about the application a
 // request serves (status register, P8); the answer is the request with
 // the message on its timeline. A citizen's call gets a 403 *APIError.

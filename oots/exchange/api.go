@@ -95,6 +95,7 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/requests/{id}/retry", a.signedIn(a.retryRequest)},
 		{"POST /v1/requests/{id}/preview", a.signedIn(a.openPreview)},
 		{"POST /v1/requests/{id}/preview/decision", a.signedIn(a.decidePreview)},
+		{"POST /v1/requests/{id}/preview/returned", a.signedIn(a.previewReturned)},
 		{"GET /v1/requests/{id}/evidence/{n}", a.signedIn(a.downloadEvidence)},
 		{"GET /v1/evidence", a.signedIn(a.listEvidence)},
 		{"POST /v1/requests/{id}/status", a.signedIn(a.postStatus)},

@@ -42,6 +42,12 @@ type Connection struct {
 	// Preview reaches the providers' preview spaces; nil means previews
 	// cannot be opened.
 	Preview PreviewSpace
+	// PreviewReturn is the base URL at which citizens' browsers reach this
+	// service (https). When set, the citizen opens the provider's preview
+	// space in the browser (Request.PreviewURL) and is sent back to
+	// PreviewReturn/open/requests/ID; when empty, the service fetches
+	// previews itself through Preview (the demo).
+	PreviewReturn string
 	// Requester is our evidence-requesting authority: its identifier
 	// (and scheme) go into every QueryRequest, and its name when the
 	// catalogue names none.

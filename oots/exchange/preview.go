@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/eidas"
@@ -168,4 +169,50 @@ func (q *Requests) postPreview(ctx context.Context, u string, body, out any) err
 		return fmt.Errorf("preview space answer: %w", err)
 	}
 	return nil
+}
+
+// PreviewReturnParam is the query parameter of the PreviewLocation that
+// carries our return URL to the provider's preview space (OOTS technical
+// design 4.9: the preview space sends the browser back to it).
+const PreviewReturnParam = "returnurl"
+
+// PreviewReturnURL is where the preview space sends the citizen's browser
+// back to after the preview of request id: the app's direct link to the
+// request below base (it opens the app there, or the portal's page).
+func PreviewReturnURL(base, id string) string {
+	return strings.TrimSuffix(base, "/") + "/open/requests/" + url.PathEscape(id)
+}
+
+// setPreviewURL gives a waiting preview its browser address, when the
+// service sends citizens to the preview spaces (a preview return URL).
+func (q *Requests) setPreviewURL(v *api.Request) {
+	v.PreviewURL = ""
+	if q.previewReturn == "" || v.State != string(lifecycle.PreviewRequired) || v.PreviewLocation == "" {
+		return
+	}
+	u, err := url.Parse(v.PreviewLocation)
+	if err != nil {
+		return // the lifecycle accepted only absolute https URLs
+	}
+	param := PreviewReturnParam + "=" + url.QueryEscape(PreviewReturnURL(q.previewReturn, v.ID))
+	if u.RawQuery == "" {
+		u.RawQuery = param
+	} else {
+		u.RawQuery += "&" + param
+	}
+	v.PreviewURL = u.String()
+}
+
+// PreviewReturned records that who came back from the provider's preview
+// space in the browser (Request.PreviewURL) and sends the second request
+// with the PreviewLocation; the provider, where who decided, answers it
+// with the evidence or the refusal. Only the request's owner may, and only
+// when the service sends citizens to the preview spaces.
+func (q *Requests) PreviewReturned(ctx context.Context, who Principal, id string) (*api.Request, error) {
+	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.PreviewReturned}, func(*requestDoc) error {
+		if q.previewReturn == "" {
+			return fmt.Errorf("%w: this service shows previews itself (no preview return URL is configured); open the preview and decide", ErrInvalid)
+		}
+		return nil
+	})
 }

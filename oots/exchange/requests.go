@@ -60,6 +60,8 @@ type Requests struct {
 	worker string
 	// preview reaches the providers' preview spaces.
 	preview PreviewSpace
+	// previewReturn is Connection.PreviewReturn without a trailing slash.
+	previewReturn string
 	// authority is our evidence-requesting authority.
 	authority requester.Authority
 }
@@ -216,6 +218,7 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		}
 		v := doc.View
 		v.Citizen = doc.citizen()
+		q.setPreviewURL(&v)
 		out = append(out, v)
 	}
 	return out, nil
@@ -699,6 +702,7 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 	}
 	v := doc.View
 	v.Citizen = doc.citizen()
+	q.setPreviewURL(&v)
 	for _, e := range tl {
 		v.Timeline = append(v.Timeline, api.Step{At: e.At, Event: e.Event, State: e.State, Detail: e.Detail, ExpectedBy: timePtr(e.ExpectedBy)})
 	}

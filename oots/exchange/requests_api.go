@@ -111,6 +111,11 @@ func (a *restAPI) decidePreview(w http.ResponseWriter, r *http.Request, who Prin
 	a.answer(w, r, http.StatusOK, out, err)
 }
 
+func (a *restAPI) previewReturned(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.PreviewReturned(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
 func (a *restAPI) downloadEvidence(w http.ResponseWriter, r *http.Request, who Principal) {
 	n, err := strconv.Atoi(r.PathValue("n"))
 	if err != nil || n < 0 {

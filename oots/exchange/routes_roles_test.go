@@ -66,6 +66,7 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/requests/{id}/retry":            {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview":          {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/decision": {401, 400, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/preview/returned": {401, 400, 404, 404, 404, 404},
 	"GET /v1/requests/{id}/evidence/{n}":      {401, 404, 404, 404, 404, 404},
 	"GET /v1/evidence":                        {401, 200, 200, 200, 200, 200},
 	"POST /v1/requests/{id}/status":           {401, 403, 403, 200, 404, 403},

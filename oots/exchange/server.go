@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -144,6 +145,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		release.add(conn.Close)
 	}
 	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
+	reqs.previewReturn = strings.TrimSuffix(conn.PreviewReturn, "/")
 	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits}))
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := make(chan struct{})

@@ -63,8 +63,8 @@ func (n *Network) Connect(ctx context.Context, site exchange.Site) (_ *exchange.
 	dir.Timeout = orDefault(n.File.Timeouts.Directory.Duration, DefaultDirectoryTimeout)
 	return &exchange.Connection{
 		Name: "network file " + n.Path, Directory: dir, Transport: r,
-		Preview:   httpsClient(n.PreviewRoots, orDefault(n.File.Timeouts.Preview.Duration, DefaultPreviewTimeout)),
-		Requester: n.Authority(), Close: closeAll,
+		Preview:       httpsClient(n.PreviewRoots, orDefault(n.File.Timeouts.Preview.Duration, DefaultPreviewTimeout)),
+		PreviewReturn: n.File.Preview.ReturnBaseURL, Requester: n.Authority(), Close: closeAll,
 	}, nil
 }
 

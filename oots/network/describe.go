@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
 // Describe prints what the service will do with this network: our party
@@ -67,6 +69,11 @@ func (n *Network) Describe(w io.Writer) error {
 		p.line("Demo directory served on %s", f.Directory.Listen)
 	}
 	p.line("Preview spaces: time-out %s, TLS roots %s", orDefault(f.Timeouts.Preview.Duration, DefaultPreviewTimeout), orSystem(f.Preview.CAFile))
+	if r := f.Preview.ReturnBaseURL; r != "" {
+		p.line("Previews: citizens open them in the browser and come back to %s", exchange.PreviewReturnURL(r, "ID"))
+	} else {
+		p.line("Previews: fetched by this service and shown in the app (no return_base_url)")
+	}
 	if n.PreviewCert != nil {
 		p.line("Our preview space: %s on %s", f.Preview.URL, f.Preview.Listen)
 		p.cert("  TLS", n.PreviewCert.Leaf)

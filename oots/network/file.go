@@ -118,6 +118,13 @@ type Directory struct {
 // Preview is about preview spaces: the partners' (which we open) and, on
 // a member-state process, our own.
 type Preview struct {
+	// ReturnBaseURL is the preview-redirect base URL: the https address at
+	// which citizens' browsers reach this service. With it, the app sends
+	// the citizen's browser to the partner's preview space (the
+	// PreviewLocation with returnurl=RETURN_BASE_URL/open/requests/ID) and
+	// the preview space sends it back there; without it, the service
+	// fetches previews itself, as the demo does.
+	ReturnBaseURL string `toml:"return_base_url"`
 	// CAFile trusts the partners' preview spaces; empty means the system
 	// roots.
 	CAFile string `toml:"ca_file"`

@@ -332,6 +332,7 @@ func (l *loader) directory() {
 func (l *loader) preview() {
 	p := l.n.File.Preview
 	l.n.PreviewRoots = l.roots("preview.ca_file", p.CAFile)
+	l.returnBase("preview.return_base_url", p.ReturnBaseURL)
 	if p.URL == "" && p.Listen == "" && p.TLS.File == "" {
 		return // no preview space of our own
 	}
@@ -380,6 +381,34 @@ func (l *loader) url(field, s string, required bool) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		l.bad(field, "%q is not an http or https URL", s)
 	}
+}
+
+// returnBase checks the preview-redirect base URL: an https URL (http
+// only on loopback, for trying it out) without query or fragment.
+func (l *loader) returnBase(field, s string) {
+	if s == "" {
+		return
+	}
+	u, err := url.Parse(s)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		l.bad(field, "%q is not an http or https URL", s)
+	case u.RawQuery != "" || u.Fragment != "" || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "#"):
+		l.bad(field, "%q is a base URL: no query or fragment", s)
+	case u.User != nil:
+		l.bad(field, "%q carries credentials", s)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		l.bad(field, "%q: citizens' browsers come back over https (http only on loopback)", s)
+	}
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (l *loader) listen(field, addr string) {

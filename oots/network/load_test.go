@@ -66,6 +66,9 @@ func TestTheExampleLoadsAndDescribesThePlan(t *testing.T) {
 	if a := n.Authority(); a.ID != "40003245752" || a.Scheme != "urn:cef.eu:names:identifier:EAS:9939" {
 		t.Errorf("authority %+v", a)
 	}
+	if n.File.Preview.ReturnBaseURL != "https://vienreiz.example.lv" {
+		t.Errorf("preview return base URL %q", n.File.Preview.ReturnBaseURL)
+	}
 	if got := n.Served(); len(got) != 1 || got[0] != 0 {
 		t.Errorf("served access points %v; want [0]", got)
 	}
@@ -78,6 +81,7 @@ func TestTheExampleLoadsAndDescribesThePlan(t *testing.T) {
 		"ap2-valmiera", "served by another process", "subject CN=LV", "issuer CN=" + s.PKI.Issuer.Subject.CommonName,
 		"DE (default partner)", "endpoint 1: https://ap.oots.example.de/as4", "oots-request: LV -> DE", "ExecuteQueryRequest",
 		"https://oots-commons.example.eu", "valid until",
+		"Previews: citizens open them in the browser and come back to https://vienreiz.example.lv/open/requests/ID",
 	} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("plan lacks %q:\n%s", want, out.String())
@@ -117,6 +121,9 @@ func TestEveryBadFieldIsNamed(t *testing.T) {
 		{"bad duration", `resend = "1m"`, `resend = "soon"`, "timeouts.resend", nil},
 		{"bad listen", `listen = "0.0.0.0:8443"`, `listen = "8443"`, "access_points[0].listen", nil},
 		{"no trust", `files = ["network-example/oots-ca.pem"]`, `files = []`, "trust.files: missing", nil},
+		{"preview return not a URL", `return_base_url = "https://vienreiz.example.lv"`, `return_base_url = "vienreiz.example.lv"`, `preview.return_base_url: "vienreiz.example.lv" is not an http or https URL`, nil},
+		{"preview return over http", `return_base_url = "https://vienreiz.example.lv"`, `return_base_url = "http://vienreiz.example.lv"`, `preview.return_base_url: "http://vienreiz.example.lv": citizens' browsers come back over https`, nil},
+		{"preview return with a query", `return_base_url = "https://vienreiz.example.lv"`, `return_base_url = "https://vienreiz.example.lv/?a=b"`, `preview.return_base_url: "https://vienreiz.example.lv/?a=b" is a base URL: no query or fragment`, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

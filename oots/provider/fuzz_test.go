@@ -2,6 +2,7 @@ package provider
 
 import (
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -28,6 +29,40 @@ func FuzzParseInput(f *testing.F) {
 		}
 		if decision != (in.Decision == DecisionApprove || in.Decision == DecisionRefuse) {
 			t.Fatalf("accepted decision %q (needed %v)", in.Decision, decision)
+		}
+	})
+}
+
+// FuzzParseReturnURL: a requester's return URL never panics the preview
+// space; errors wrap errReturnURL, and what is accepted is a bounded
+// absolute http(s) URL without credentials that survives the round trip
+// through the pages' query.
+func FuzzParseReturnURL(f *testing.F) {
+	f.Add("https://vienreiz.example.lv/open/requests/r-1")
+	f.Add("javascript:alert(1)")
+	f.Add("https://u:p@x/")
+	f.Add("http://[::1]:8080/a?b=c#d")
+	f.Add("//evil.example/")
+	f.Fuzz(func(t *testing.T, s string) {
+		u, err := parseReturnURL(s)
+		if err != nil {
+			if !errors.Is(err, errReturnURL) {
+				t.Fatalf("error %v does not wrap errReturnURL", err)
+			}
+			return
+		}
+		if s == "" {
+			if u != nil {
+				t.Fatalf("empty return URL gave %v", u)
+			}
+			return
+		}
+		if len(s) > MaxReturnURL || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+			t.Fatalf("accepted %q as %#v", s, u)
+		}
+		q, err := url.ParseQuery(strings.TrimPrefix(withReturn(u), "?"))
+		if err != nil || q.Get(ReturnParam) != u.String() {
+			t.Fatalf("%q does not come back from the query %q: %v", u, withReturn(u), err)
 		}
 	})
 }

@@ -16,7 +16,7 @@ var (
 <table><tr><th>Field</th><th>Value</th><th>Source</th><th>Legal basis</th></tr>
 {{range .V.Fields}}<tr><td>{{.Name}}</td><td>{{.Value}}</td><td>{{.Source}}</td><td>{{.LegalBasis}}</td></tr>
 {{end}}</table>
-<form method="post" action="{{.V.DecisionURL}}"><input type="hidden" name="subject" value="{{.Subject}}">
+<form method="post" action="{{.Action}}"><input type="hidden" name="subject" value="{{.Subject}}">
 <button name="decision" value="approve">Approve</button> <button name="decision" value="refuse">Refuse</button></form>`)
 	decidedPage = pageTemplate(`{{if .Approved}}<h1>Approved</h1><p>The evidence will be sent to the authority that asked for it.</p>{{else}}<h1>Refused</h1><p>The evidence will not be sent.</p>{{end}}`)
 	errorPage   = pageTemplate(`<h1>Evidence preview</h1><p>{{.Text}}</p>`)
@@ -32,7 +32,13 @@ func pageTemplate(body string) *template.Template {
 
 // page renders t with data.
 func (p *Provider) page(w http.ResponseWriter, status int, t *template.Template, data any) {
+	p.pageLeadingTo(w, status, t, data, "")
+}
+
+// pageLeadingTo is page whose forms may also lead to origin formsTo.
+func (p *Provider) pageLeadingTo(w http.ResponseWriter, status int, t *template.Template, data any, formsTo string) {
 	securityHeaders(w)
+	w.Header().Set("Content-Security-Policy", contentPolicy(formsTo))
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := t.Execute(w, data); err != nil {

@@ -83,6 +83,11 @@ func (p *Provider) load(ctx context.Context, r *http.Request) (*preview, error) 
 
 // signIn shows the sign-in form of a preview.
 func (p *Provider) signIn(w http.ResponseWriter, r *http.Request) {
+	back, err := returnURL(r)
+	if err != nil {
+		p.previewFail(w, r, err)
+		return
+	}
 	pv, err := p.load(r.Context(), r)
 	if err != nil {
 		p.previewFail(w, r, err)
@@ -92,13 +97,18 @@ func (p *Provider) signIn(w http.ResponseWriter, r *http.Request) {
 		p.previewFail(w, r, &previewError{http.StatusGone, "This preview was already decided."})
 		return
 	}
-	p.page(w, http.StatusOK, signInPage, map[string]any{"Action": r.URL.Path + "/view", "Expires": pv.Expires.UTC().Format(time.RFC1123)})
+	p.page(w, http.StatusOK, signInPage, map[string]any{"Action": r.URL.Path + "/view" + withReturn(back), "Expires": pv.Expires.UTC().Format(time.RFC1123)})
 }
 
 // view checks the identifier, marks the preview viewed and shows the
 // evidence, again if asked again, until the preview is decided or expires.
 func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	back, err := returnURL(r)
+	if err != nil {
+		p.previewFail(w, r, err)
+		return
+	}
 	pv, in, err := p.authorise(ctx, r, false)
 	if err != nil {
 		p.previewFail(w, r, err)
@@ -134,12 +144,20 @@ func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
-	p.page(w, http.StatusOK, viewPage, map[string]any{"V": v, "Subject": in.Subject})
+	// The decision form leads (by the decision's redirect) back to the
+	// requester: the page's policy lets it.
+	p.pageLeadingTo(w, http.StatusOK, viewPage, map[string]any{"V": v, "Subject": in.Subject, "Action": v.DecisionURL + withReturn(back)}, origin(back))
 }
 
-// decision records approve or refuse, once.
+// decision records approve or refuse, once, and sends a browser that
+// came with a return URL back there.
 func (p *Provider) decision(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	back, err := returnURL(r)
+	if err != nil {
+		p.previewFail(w, r, err)
+		return
+	}
 	pv, in, err := p.authorise(ctx, r, true)
 	if err != nil {
 		p.previewFail(w, r, err)
@@ -168,11 +186,15 @@ func (p *Provider) decision(w http.ResponseWriter, r *http.Request) {
 		p.previewFail(w, r, &previewError{http.StatusConflict, "This preview was already decided otherwise."})
 		return
 	}
-	if wantsJSON(r) {
+	switch {
+	case wantsJSON(r):
 		writeJSON(w, http.StatusOK, Decided{State: state})
-		return
+	case back != nil:
+		securityHeaders(w)
+		http.Redirect(w, r, back.String(), http.StatusSeeOther)
+	default:
+		p.page(w, http.StatusOK, decidedPage, map[string]any{"Approved": approve})
 	}
-	p.page(w, http.StatusOK, decidedPage, map[string]any{"Approved": approve})
 }
 
 // authorise loads the preview and checks the identifier in the body
@@ -238,9 +260,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func securityHeaders(w http.ResponseWriter) {
 	h := w.Header()
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", contentPolicy(""))
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
+}
+
+// contentPolicy is the pages' Content-Security-Policy; formsTo is an
+// origin besides ours that forms may lead to ("" for none).
+func contentPolicy(formsTo string) string {
+	if formsTo != "" {
+		formsTo = " " + formsTo
+	}
+	return "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'" + formsTo + "; frame-ancestors 'none'"
 }
 
 // requesterName is the name of the evidence requester of req.

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -125,4 +126,71 @@ func TestParseInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPreviewSpaceSendsTheBrowserBackToTheReturnURL: the OOTS browser
+// flow. The requester sends the citizen to the PreviewLocation with its
+// return URL in the returnurl parameter; the pages carry it through
+// sign-in and view, the view page's policy lets its forms lead there, and
+// the decision sends the browser back with 303. A return URL that is no
+// absolute http(s) URL is refused before anything is shown.
+func TestPreviewSpaceSendsTheBrowserBackToTheReturnURL(t *testing.T) {
+	w := newWorld(t)
+	a, _ := w.ask(w.request(w.offer("LV", "birth"), "application/pdf"), edm.V1)
+	loc := exception(t, a).Exception.PreviewLocation
+	c := w.client()
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	back := "https://vienreiz.example.lv/open/requests/r-1?x=1&y=2"
+	withReturn := loc + "?returnurl=" + url.QueryEscape(back)
+
+	for _, bad := range []string{"javascript:alert(1)", "/relative", "ftp://example.lv/x", "https://user:pw@example.lv/", "https://example.lv/" + strings.Repeat("a", 2100)} {
+		resp, err := c.Get(loc + "?returnurl=" + url.QueryEscape(bad))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page := readAll(t, resp); resp.StatusCode != http.StatusBadRequest || strings.Contains(page, "<form") {
+			t.Fatalf("return URL %.40q: %d %q, want 400 and no form", bad, resp.StatusCode, page)
+		}
+	}
+
+	resp, err := c.Get(withReturn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, resp)
+	action := formAction(t, page)
+	if resp.StatusCode != http.StatusOK || !strings.HasSuffix(action, "/view?returnurl="+url.QueryEscape(back)) {
+		t.Fatalf("sign-in page: %d, form action %q", resp.StatusCode, action)
+	}
+	resp, err = c.PostForm(absolute(loc, "")+action, url.Values{"subject": {"LV/LV/12345612345"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = readAll(t, resp)
+	action = formAction(t, page)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Bērziņa") || !strings.HasSuffix(action, "/decision?returnurl="+url.QueryEscape(back)) {
+		t.Fatalf("view page: %d, form action %q", resp.StatusCode, action)
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "form-action 'self' https://vienreiz.example.lv;") {
+		t.Fatalf("view page policy %q does not let its form lead back to the requester", csp)
+	}
+	resp, err = c.PostForm(absolute(loc, "")+action, url.Values{"subject": {"LV/LV/12345612345"}, "decision": {"approve"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	readAll(t, resp)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != back {
+		t.Fatalf("decision: %d to %q, want 303 to %q", resp.StatusCode, resp.Header.Get("Location"), back)
+	}
+}
+
+// formAction is the action of the page's (first) form, unescaped.
+func formAction(t *testing.T, page string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(page, `<form method="post" action="`)
+	if !ok {
+		t.Fatalf("no form in %q", page)
+	}
+	action, _, _ := strings.Cut(rest, `"`)
+	return html.UnescapeString(action)
 }

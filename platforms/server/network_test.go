@@ -3,13 +3,18 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
@@ -31,7 +36,10 @@ const networkPassword = "network-test-store-password"
 // demo evidence and directory. Every key, party, P-Mode and URL comes
 // from the files. A citizen's request goes through explicit request,
 // preview, approval and delivery; then A's primary access point is
-// killed and a second request completes through the other.
+// killed and a second request completes through the other. A1 fetches the
+// preview itself (no return_base_url); A2 has the preview-redirect base
+// URL, so on it the citizen's browser goes to B's preview space, decides
+// there and comes back to A2 (real OOTS flow).
 func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
@@ -42,6 +50,7 @@ func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	a1, a2, b1, b2 := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
+	a2API := freeAddr(t)
 	bPreview, bDirectory := freeAddr(t), freeAddr(t)
 	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE",
 		RequesterEndpoints: []string{"http://" + a1 + "/as4", "http://" + a2 + "/as4"},
@@ -68,8 +77,10 @@ func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 
 	a := func(listenFirst bool) string {
 		listen := [2]string{"", fmt.Sprintf("listen = %q", a2)}
+		returnBase := fmt.Sprintf("return_base_url = %q", "http://"+a2API)
 		if listenFirst {
 			listen = [2]string{fmt.Sprintf("listen = %q", a1), ""}
+			returnBase = ""
 		}
 		return fmt.Sprintf(`
 [party]
@@ -106,6 +117,7 @@ url = "http://%s"
 
 [preview]
 ca_file = "oots-ca.pem"
+%s
 
 [identity]
 issuer = %q
@@ -113,7 +125,7 @@ client_id = %q
 
 [timeouts]
 resend = "2s"
-`, a1, listen[0], a2, listen[1], bDirectory, idp.Issuer, idp.ClientID)
+`, a1, listen[0], a2, listen[1], bDirectory, returnBase, idp.Issuer, idp.ClientID)
 	}
 	write(t, filepath.Join(aDir, "A1.toml"), a(true))
 	write(t, filepath.Join(aDir, "A2.toml"), a(false))
@@ -164,7 +176,7 @@ resend = "2s"
 	ms := startProcess(t, "demo member state listening", "-demo-member-state", "-network", filepath.Join(bDir, "B.toml"), "-data-dir", filepath.Join(bDir, "state"))
 	procs := []*serverProcess{
 		startServer(t, "-network", filepath.Join(aDir, "A1.toml"), "-data-dir", filepath.Join(tmp, "a1"), "-database", db),
-		startServer(t, "-network", filepath.Join(aDir, "A2.toml"), "-data-dir", filepath.Join(tmp, "a2"), "-database", db),
+		startServer(t, "-network", filepath.Join(aDir, "A2.toml"), "-data-dir", filepath.Join(tmp, "a2"), "-database", db, "-listen", a2API),
 	}
 	for _, p := range procs {
 		if strings.Contains(p.log(), "demo network") {
@@ -172,6 +184,9 @@ resend = "2s"
 		}
 	}
 	ctx := context.Background()
+	roots := x509.NewCertPool()
+	roots.AddCert(s.PKI.Root)
+	browser := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
 	exchange := func(c *client.Client, base string) {
 		t.Helper()
 		r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
@@ -181,12 +196,29 @@ resend = "2s"
 		if _, err := c.GiveExplicitRequest(ctx, r.ID); err != nil {
 			t.Fatal(err)
 		}
-		carryOn(t, c, r.ID, "preview_required")
-		if _, err := c.OpenPreview(ctx, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := c.DecidePreview(ctx, r.ID, "approve"); err != nil {
-			t.Fatal(err)
+		waiting := carryOn(t, c, r.ID, "preview_required")
+		if base == procs[0].url {
+			if waiting.PreviewURL != "" {
+				t.Errorf("A1 has no return_base_url but gives the preview URL %q", waiting.PreviewURL)
+			}
+			if _, err := c.OpenPreview(ctx, r.ID); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.DecidePreview(ctx, r.ID, "approve"); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			back := "http://" + a2API + "/open/requests/" + r.ID
+			if !strings.HasPrefix(waiting.PreviewURL, "https://"+bPreview+"/preview/") || !strings.HasSuffix(waiting.PreviewURL, "?returnurl="+url.QueryEscape(back)) {
+				t.Fatalf("A2's preview URL %q: want B's preview space with returnurl %s", waiting.PreviewURL, back)
+			}
+			at, _, err := networktest.Browser(browser, waiting.PreviewURL, "LV/LV/01019012345", "approve")
+			if err != nil || at != back {
+				t.Fatalf("the browser ended at %q (%v), want back at %s", at, err, back)
+			}
+			if _, err := c.PreviewReturned(ctx, r.ID); err != nil {
+				t.Fatal(err)
+			}
 		}
 		got := carryOn(t, c, r.ID, "delivered")
 		if body := download(t, base, r.ID); len(body) == 0 || len(got.Evidence) != 1 || int64(len(body)) != got.Evidence[0].Size {
@@ -239,11 +271,19 @@ func TestCheckNetworkPrintsThePlanOfTheExample(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("-check-network exit %d:\n%s", code, errs)
 	}
-	for _, want := range []string{`Our party "LV"`, "ap1-riga", "ap2-valmiera", "subject CN=LV", "DE (default partner)", "oots-request: LV -> DE", "The network file is usable."} {
+	for _, want := range []string{`Our party "LV"`, "ap1-riga", "ap2-valmiera", "subject CN=LV", "DE (default partner)", "oots-request: LV -> DE",
+		"come back to https://vienreiz.example.lv/open/requests/ID", "The network file is usable."} {
 		if !strings.Contains(out, want) {
 			t.Errorf("the plan lacks %q:\n%s", want, out)
 		}
 	}
+	example := filepath.Join(dir, "network.toml")
+	write(t, example, strings.Replace(string(text), `return_base_url = "https://vienreiz.example.lv"`, `return_base_url = "ftp://vienreiz.example.lv"`, 1))
+	code, _, errs = check("VIENREIZ_AP_PASSWORD=" + networkPassword)
+	if code != 1 || !strings.Contains(errs, `preview.return_base_url: "ftp://vienreiz.example.lv" is not an http or https URL`) {
+		t.Fatalf("-check-network with a bad preview-redirect base URL: exit %d, %q; want 1 naming the field", code, errs)
+	}
+	write(t, example, string(text))
 	code, _, errs = check("VIENREIZ_AP_PASSWORD=wrong")
 	if code != 1 || !strings.Contains(errs, "access_points[0].identity: wrong password") || !strings.Contains(errs, "access_points[1].identity: wrong password") {
 		t.Fatalf("-check-network with a wrong password: exit %d, %q; want 1 naming both access points", code, errs)

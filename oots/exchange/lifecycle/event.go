@@ -27,6 +27,11 @@ const (
 	PreviewRequested EventKind = "preview_requested"
 	// PreviewApproved: the user approved the evidence in the preview space.
 	PreviewApproved EventKind = "preview_approved"
+	// PreviewReturned: the user came back from the provider's preview
+	// space in the browser (OOTS redirect flow); the provider, which saw
+	// the decision, answers the second request with the evidence or a
+	// refusal.
+	PreviewReturned EventKind = "preview_returned"
 	// PreviewRefused: the user refused the evidence in the preview space.
 	PreviewRefused EventKind = "preview_refused"
 	// EvidenceDelivered: the QueryResponse with the evidence arrived.
@@ -48,7 +53,7 @@ const (
 // EventKinds lists every event kind.
 func EventKinds() []EventKind {
 	return []EventKind{ProviderFound, AttributesNeeded, AttributesGiven, ExplicitRequestGiven, QuerySent, ResponseDeferred,
-		PreviewRequested, PreviewApproved, PreviewRefused, EvidenceDelivered, ProviderError, TimedOut, Cancel, Retry}
+		PreviewRequested, PreviewApproved, PreviewReturned, PreviewRefused, EvidenceDelivered, ProviderError, TimedOut, Cancel, Retry}
 }
 
 // Event is one thing that happened to a request.

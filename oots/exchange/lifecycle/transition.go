@@ -90,7 +90,7 @@ func Next(s State, k EventKind) (State, bool) {
 		}
 	case PreviewRequired:
 		switch k {
-		case PreviewApproved:
+		case PreviewApproved, PreviewReturned:
 			return Approved, true
 		case PreviewRefused:
 			return Refused, true
@@ -178,9 +178,9 @@ func Transition(r Request, e Event, now time.Time) (Request, []Effect, error) {
 		n.PreviewLocation = e.PreviewLocation
 		fx = append(fx, Effect{Kind: NotifyUser, Notice: string(PreviewRequested)})
 		schedule(t.Preview)
-	case PreviewApproved:
+	case PreviewApproved, PreviewReturned:
 		n.Sends++
-		fx = append(fx, Effect{Kind: RecordLedger, Notice: string(PreviewApproved)},
+		fx = append(fx, Effect{Kind: RecordLedger, Notice: string(e.Kind)},
 			Effect{Kind: SendQueryRequest, PreviewLocation: r.PreviewLocation})
 		schedule(t.Transport)
 	case PreviewRefused:

@@ -20,7 +20,7 @@ var allowed = map[State]map[EventKind]State{
 		ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
 	Sent: {ResponseDeferred: Sent, PreviewRequested: PreviewRequired, EvidenceDelivered: Delivered, ProviderError: Failed,
 		TimedOut: Expired, Cancel: Cancelled},
-	PreviewRequired: {PreviewApproved: Approved, PreviewRefused: Refused, TimedOut: Expired, Cancel: Cancelled},
+	PreviewRequired: {PreviewApproved: Approved, PreviewReturned: Approved, PreviewRefused: Refused, TimedOut: Expired, Cancel: Cancelled},
 	Approved:        {QuerySent: Sent, EvidenceDelivered: Delivered, ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
 	// A time-out arriving after the end is stale: allowed, changes nothing.
 	Delivered: {TimedOut: Delivered},
@@ -109,7 +109,7 @@ func TestEveryStateEventPairAgainstTable(t *testing.T) {
 			}
 		}
 	}
-	if pairs != len(States())*len(EventKinds()) || pairs != 11*14 {
+	if pairs != len(States())*len(EventKinds()) || pairs != 11*15 {
 		t.Fatalf("checked %d pairs", pairs)
 	}
 }
@@ -362,5 +362,23 @@ func TestRetryAfterFailedLookUp(t *testing.T) {
 		if _, _, err := Transition(Request{State: s}, Event{Kind: Retry}, now); !errors.Is(err, ErrForbidden) {
 			t.Errorf("retry in %s: %v, want forbidden", s, err)
 		}
+	}
+}
+
+// TestPreviewReturnedSendsTheSecondRequest: the citizen coming back from
+// the provider's preview space (the browser flow, where the provider
+// learns the decision) sends the second QueryRequest with the
+// PreviewLocation, as an approval in our own view does, and the ledger
+// says the citizen returned, not that they approved.
+func TestPreviewReturnedSendsTheSecondRequest(t *testing.T) {
+	r := Request{ID: "req-1", State: PreviewRequired, ExplicitRequestAt: t0.Add(-time.Hour), Sends: 1,
+		PreviewLocation: "https://p.example.ee/x?id=1", ExpectedBy: t0.Add(time.Hour)}
+	n, fx, err := Transition(r, Event{Kind: PreviewReturned}, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "record_ledger[preview_returned] send_query_request(https://p.example.ee/x?id=1) schedule_timeout@11-25T10:12"
+	if n.State != Approved || n.Sends != 2 || kinds(fx) != want {
+		t.Fatalf("→ %s sends %d %q, want approved sends 2 %q", n.State, n.Sends, kinds(fx), want)
 	}
 }
