@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
@@ -89,25 +90,50 @@ func (q *Requests) RunJobs(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// jobBatch is how many due jobs a worker claims at a time.
-const jobBatch = 20
+// jobRunners is how many due jobs a worker runs at once: one slow job
+// (a send to an access point that is slow to answer) does not hold up
+// the others, and a process restarted while sends were under way gets
+// through them in one go instead of one after the other.
+const jobRunners = 4
 
-// RunDueJobs claims the jobs due now, a batch at a time, and runs them
-// until none is left (after downtime there may be a backlog).
+// RunDueJobs runs the jobs due now until none is left (after downtime
+// there may be a backlog), jobRunners at a time. Each runner claims one
+// job at a time, so a job's lease starts when it starts; a job found dead
+// (its lease ran out on its last attempt) is settled instead of run.
 func (q *Requests) RunDueJobs(ctx context.Context) error {
-	var errs []error
-	for ctx.Err() == nil {
-		claimed, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, jobBatch)
+	var (
+		mu   sync.Mutex
+		errs []error
+		wg   sync.WaitGroup
+	)
+	keep := func(err error) {
 		if err != nil {
-			return errors.Join(append(errs, err)...)
-		}
-		for _, j := range claimed {
-			errs = append(errs, q.finishJob(ctx, j, q.holding(ctx, j, func(ctx context.Context) error { return q.runJob(ctx, j) })))
-		}
-		if len(claimed) < jobBatch {
-			break
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
 		}
 	}
+	for range jobRunners {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				claimed, dead, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, 1)
+				if err != nil {
+					keep(err)
+					return
+				}
+				for _, j := range dead {
+					keep(q.jobDied(ctx, j, "its worker stopped during its last attempt"))
+				}
+				for _, j := range claimed {
+					keep(q.finishJob(ctx, j, q.holding(ctx, j, func(ctx context.Context) error { return q.runJob(ctx, j) })))
+				}
+				if len(claimed)+len(dead) == 0 {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 	return errors.Join(errs...)
 }
 
@@ -123,8 +149,11 @@ func (q *Requests) runNow(ctx context.Context, id string, run func(context.Conte
 }
 
 // holding runs the claimed job j while a heartbeat keeps its lease. When
-// another worker took the job meanwhile, run's context is cancelled.
-func (q *Requests) holding(ctx context.Context, j store.Job, run func(context.Context) error) error {
+// another worker took the job meanwhile, run's context is cancelled. A
+// panic in run is the job's failure, not the process's end: a job that
+// panics each time uses up its attempts instead of bringing every worker
+// down in turn.
+func (q *Requests) holding(ctx context.Context, j store.Job, run func(context.Context) error) (err error) {
 	ctx, cancel := context.WithCancel(ctx)
 	beat := make(chan struct{})
 	go func() {
@@ -134,10 +163,14 @@ func (q *Requests) holding(ctx context.Context, j store.Job, run func(context.Co
 			cancel()
 		}
 	}()
-	err := run(ctx)
-	cancel()
-	<-beat
-	return err
+	defer func() {
+		cancel()
+		<-beat
+		if p := recover(); p != nil {
+			err = fmt.Errorf("job %s panicked: %v", j.ID, p)
+		}
+	}()
+	return run(ctx)
 }
 
 // finishJob completes j, or records its failure for a later retry.
@@ -148,11 +181,45 @@ func (q *Requests) finishJob(ctx context.Context, j store.Job, runErr error) err
 	}
 	q.log.Warn("job failed; it is retried later", "job", j.ID, "attempt", j.Attempt, "err", runErr)
 	dead, err := jobs.Fail(context.WithoutCancel(ctx), j.ID, q.worker, q.now().UTC(), runErr.Error())
-	if dead {
-		q.log.Error("job failed for the last time", "job", j.ID, "err", runErr)
+	if err != nil || !dead {
+		return err
 	}
-	return err
+	return q.jobDied(ctx, j, runErr.Error())
 }
+
+// jobDied settles what waited for the dead job j, so that no request
+// waits for ever for a job that will not run again: a request whose
+// QueryRequest could not be sent fails, with the reason on its timeline
+// for the citizen (who may start a new request).
+func (q *Requests) jobDied(ctx context.Context, j store.Job, why string) error {
+	q.log.Error("job is dead: it will not be run again", "job", j.ID, "kind", j.Kind, "attempts", j.Attempt, "why", why)
+	if j.Kind != jobSend {
+		return nil // a time-out or purge that never ran leaves no one waiting
+	}
+	var sj sendJob
+	if err := json.Unmarshal([]byte(j.Payload), &sj); err != nil {
+		return fmt.Errorf("dead send job %s: payload: %w", j.ID, err)
+	}
+	ctx = context.WithoutCancel(ctx)
+	rec, doc, err := q.loadAny(ctx, sj.Request)
+	if err != nil {
+		return fmt.Errorf("dead send job %s: %w", j.ID, err)
+	}
+	effects, err := q.advance(ctx, rec, doc, func(d *requestDoc) (lifecycle.Event, string, bool) {
+		lc := d.Lifecycle
+		waiting := lc.Sends == sj.Sends && (lc.State == lifecycle.Ready || lc.State == lifecycle.Approved)
+		return lifecycle.Event{Kind: lifecycle.ProviderError, Code: CodeNotSent}, "the evidence request could not be sent: " + why, waiting
+	})
+	if err != nil {
+		return fmt.Errorf("dead send job %s: failing its request: %w", j.ID, err)
+	}
+	q.carryOut(ctx, rec, doc, effects)
+	return nil
+}
+
+// CodeNotSent is the error code of a request whose QueryRequest could not
+// be handed to the access point after every attempt (ebMS "Other").
+const CodeNotSent = "EBMS:0004"
 
 // runJob runs one claimed job by its kind.
 func (q *Requests) runJob(ctx context.Context, j store.Job) error {

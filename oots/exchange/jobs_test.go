@@ -3,7 +3,12 @@ package exchange
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"github.com/vienreiz/vienreiz/oots/requester"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,12 +194,12 @@ func TestLookUpIsStoredWithTheChangeThatAskedForIt(t *testing.T) {
 	}
 }
 
-// TestRunDueJobsDrainsABacklog: after downtime more jobs are due than one
-// batch holds; one run takes them all.
+// TestRunDueJobsDrainsABacklog: after downtime many more jobs are due
+// than there are runners; one run takes them all.
 func TestRunDueJobsDrainsABacklog(t *testing.T) {
 	ctx := context.Background()
 	q, _, _, r := readyRequest(t)
-	for i := range 3*jobBatch + 1 {
+	for i := range 15*jobRunners + 1 {
 		payload, _ := json.Marshal(timeoutJob{Request: r.ID, Deadline: q.now().Add(-time.Duration(i+1) * time.Second)})
 		if _, err := q.store.Jobs().Enqueue(ctx, store.NewJob{Kind: jobTimeout, Payload: string(payload), RunAt: q.now().Add(-time.Minute)}); err != nil {
 			t.Fatal(err)
@@ -203,7 +208,149 @@ func TestRunDueJobsDrainsABacklog(t *testing.T) {
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if left, err := q.store.Jobs().Claim(ctx, "probe", q.now(), time.Minute, 100); err != nil || len(left) != 0 {
+	if left, _, err := q.store.Jobs().Claim(ctx, "probe", q.now(), time.Minute, 100); err != nil || len(left) != 0 {
 		t.Fatalf("%d due jobs left after one run, %v", len(left), err)
+	}
+}
+
+// panickingTransport panics on every send, as a defect in sending would.
+type panickingTransport struct{ calls int }
+
+func (p *panickingTransport) Send(context.Context, requester.Query) (requester.Sent, error) {
+	p.calls++
+	panic("defect in sending")
+}
+
+// explicitRequestStored is a request whose explicit request and send job
+// are stored, as GiveExplicitRequest leaves them before it sends; now is
+// the service's clock.
+func explicitRequestStored(t *testing.T, now *time.Time, tr Transport) (*Requests, Principal, string) {
+	t.Helper()
+	ctx := context.Background()
+	q := newTestRequests(t, now)
+	q.transport = tr
+	who := DemoCitizen()
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, doc, err := q.load(ctx, who, r.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+		t.Fatal(err)
+	}
+	return q, who, r.ID
+}
+
+// TestSendJobWhoseWorkersVanishedFailsItsRequest: the send job's workers
+// vanish mid-run on every attempt (other processes, each killed for good,
+// so each lease runs out). When the last attempt's lease runs out the job
+// is dead, and the request must not wait for ever in "ready": it fails
+// with the reason, nothing having been sent. (Before, the job died
+// silently and the request stayed ready: the kill -9 loop found it.)
+func TestSendJobWhoseWorkersVanishedFailsItsRequest(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tr := &acceptingTransport{}
+	q, who, id := explicitRequestStored(t, &now, tr)
+	for attempt := 1; attempt <= store.DefaultMaxAttempts; attempt++ {
+		got, _, err := q.store.Jobs().Claim(ctx, fmt.Sprintf("vanished-%d", attempt), now, jobLease, 10)
+		if err != nil || len(got) != 1 || got[0].Attempt != attempt {
+			t.Fatalf("attempt %d: claim = %+v, %v", attempt, got, err)
+		}
+		now = now.Add(jobLease)
+	}
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	r, err := q.Get(ctx, who, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.State != "failed" || r.ErrorCode != CodeNotSent || !strings.Contains(r.Problem, "could not be sent") || tr.sent != 0 {
+		t.Fatalf("after the send job died: state %s, code %s, problem %q, %d sent; want failed, %s, not sent", r.State, r.ErrorCode, r.Problem, tr.sent, CodeNotSent)
+	}
+}
+
+// TestPanickingSendJobIsAFailedAttempt: a defect that panics while
+// sending does not bring the worker down; each panic is a failed attempt,
+// queued again after its back-off with the panic as its error (and after
+// the last attempt the request fails, as TestSendJobWhoseWorkersVanished…
+// shows; here the request's own transport time-out comes first).
+func TestPanickingSendJobIsAFailedAttempt(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tr := &panickingTransport{}
+	q, who, id := explicitRequestStored(t, &now, tr)
+	for attempt := 1; attempt <= 3; attempt++ {
+		if err := q.RunDueJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+		info, err := q.store.Jobs().Job(ctx, sendJobID(id, 1))
+		if tr.calls != attempt || err != nil || info.State != "queued" || info.Attempts != attempt ||
+			!strings.Contains(info.LastError, "panicked") || !info.RunAt.Equal(now.Add(store.Backoff(attempt))) {
+			t.Fatalf("attempt %d: %d sends tried, job %+v, %v; want queued again after %s with the panic as its error",
+				attempt, tr.calls, info, err, store.Backoff(attempt))
+		}
+		now = info.RunAt
+	}
+	if r, _ := q.Get(ctx, who, id); r.State != "ready" {
+		t.Fatalf("state %s after three panics; want ready (attempts are left)", r.State)
+	}
+}
+
+// meetingTransport holds each send until the other sends of its group
+// have started, so it only gets through when sends run side by side.
+type meetingTransport struct {
+	wg   sync.WaitGroup
+	sent atomic.Int32
+}
+
+func (m *meetingTransport) Send(ctx context.Context, q requester.Query) (requester.Sent, error) {
+	m.wg.Done()
+	met := make(chan struct{})
+	go func() { m.wg.Wait(); close(met) }()
+	select {
+	case <-met:
+	case <-time.After(10 * time.Second):
+		return requester.Sent{}, errors.New("the other sends never started: jobs run one after the other")
+	}
+	m.sent.Add(1)
+	return requester.Sent{MessageID: "m-" + q.ExchangeID, ExchangeID: q.ExchangeID}, nil
+}
+
+// TestDueSendsRunSideBySide: a service restarted with sends under way
+// runs them at once, so one slow access point does not hold up the rest
+// (the kill -9 loop saw the last of six sends never reached before the
+// next restart).
+func TestDueSendsRunSideBySide(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tr := &meetingTransport{}
+	tr.wg.Add(jobRunners)
+	q, who, first := explicitRequestStored(t, &now, tr)
+	ids := []string{first}
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	for len(ids) < jobRunners {
+		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, doc, _ := q.load(ctx, who, r.ID)
+		if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if r, _ := q.Get(ctx, who, id); r.State != "sent" {
+			t.Errorf("request %s is %s (%s), want sent", id, r.State, r.Problem)
+		}
 	}
 }

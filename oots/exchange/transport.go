@@ -56,7 +56,7 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 			return lifecycle.Event{Kind: lifecycle.QuerySent}, "", st == lifecycle.Ready || st == lifecycle.Approved
 		})
 	default:
-		code := "EBMS:0004"
+		code := CodeNotSent
 		var e *as4.Error
 		if errors.As(err, &e) && e.Code != "" {
 			code = e.Code

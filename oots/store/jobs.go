@@ -144,10 +144,18 @@ func (q Jobs) ClaimQueued(ctx context.Context, id, owner string, now time.Time, 
 
 // ReleaseOwner ends the leases owner holds, making its running jobs due
 // at now: a restarted worker calls it with its stable name, so what it
-// was doing when it died is taken up at once rather than when the lease
-// runs out. It returns how many jobs it released.
+// was doing when it stopped is taken up at once rather than when the
+// lease runs out. The attempt each of those jobs was on is given back:
+// a run cut short by a restart (a deploy, a kill, a power cut) did not
+// fail, and counting it would let a job die of restarts alone (eight
+// restarts while a long send is under way). A job that itself brings the
+// process down by panicking is counted by the worker (Fail), and one whose
+// worker vanished for good is counted when another worker's Claim finds
+// its lease run out. It returns how many jobs it released.
 func (q Jobs) ReleaseOwner(ctx context.Context, owner string, now time.Time) (int64, error) {
-	res, err := q.s.w.ExecContext(ctx, q.s.q(`UPDATE jobs SET run_at_us = ?, lease_until_us = ? WHERE state = 'running' AND lease_owner = ?`),
+	res, err := q.s.w.ExecContext(ctx, q.s.q(`UPDATE jobs SET run_at_us = ?, lease_until_us = ?,
+		attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+		WHERE state = 'running' AND lease_owner = ?`),
 		now.UnixMicro(), now.UnixMicro(), owner)
 	if err != nil {
 		return 0, fmt.Errorf("store: release the jobs of %s: %w", owner, err)
@@ -157,18 +165,19 @@ func (q Jobs) ReleaseOwner(ctx context.Context, owner string, now time.Time) (in
 
 // Claim leases up to limit jobs that are due at now (queued with RunAt ≤
 // now, or running with a lease that ran out) to owner until now + lease,
-// oldest first. A job whose lease ran out after its last attempt is
-// marked dead instead, so a claim may return fewer than limit jobs while
-// more are due.
-func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]Job, error) {
+// oldest first, and returns them to run. A job whose lease ran out after
+// its last attempt is marked dead instead and returned in dead, never to
+// be run, so that the caller can settle what waited for it; together
+// they are at most limit jobs.
+func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) (jobs, dead []Job, err error) {
 	if owner == "" || lease <= 0 || limit <= 0 {
-		return nil, fmt.Errorf("store: claim: owner %q, lease %s and limit %d must be set", owner, lease, limit)
+		return nil, nil, fmt.Errorf("store: claim: owner %q, lease %s and limit %d must be set", owner, lease, limit)
 	}
 	s := q.s
 	nowUS, until := now.UnixMicro(), now.Add(lease)
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, nil, fmt.Errorf("store: claim: %w", err)
 	}
 	defer tx.Rollback()
 	// Rows another claimer holds are skipped, never waited for.
@@ -179,9 +188,8 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, kind, payload, state, attempts, max_attempts FROM jobs
 		WHERE state <> 'dead' AND run_at_us <= ? ORDER BY run_at_us, id LIMIT ?`+lock), nowUS, limit)
 	if err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, nil, fmt.Errorf("store: claim: %w", err)
 	}
-	var jobs, spent []Job
 	for rows.Next() {
 		var (
 			j     Job
@@ -189,10 +197,10 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 		)
 		if err := rows.Scan(&j.ID, &j.Kind, &j.Payload, &state, &j.Attempt, &j.MaxAttempts); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("store: claim: %w", err)
+			return nil, nil, fmt.Errorf("store: claim: %w", err)
 		}
 		if state == "running" && j.Attempt >= j.MaxAttempts {
-			spent = append(spent, j)
+			dead = append(dead, j)
 			continue
 		}
 		j.Attempt++
@@ -201,23 +209,23 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, nil, fmt.Errorf("store: claim: %w", err)
 	}
-	for _, j := range spent {
+	for _, j := range dead {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'dead', lease_owner = '', last_error = 'lease ran out on the last attempt' WHERE id = ?`), j.ID); err != nil {
-			return nil, fmt.Errorf("store: claim: marking job %s dead: %w", j.ID, err)
+			return nil, nil, fmt.Errorf("store: claim: marking job %s dead: %w", j.ID, err)
 		}
 	}
 	for _, j := range jobs {
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'running', attempts = ?, lease_owner = ?, lease_until_us = ?, run_at_us = ? WHERE id = ?`),
 			j.Attempt, owner, until.UnixMicro(), until.UnixMicro(), j.ID); err != nil {
-			return nil, fmt.Errorf("store: claim job %s: %w", j.ID, err)
+			return nil, nil, fmt.Errorf("store: claim job %s: %w", j.ID, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("store: claim: %w", err)
+		return nil, nil, fmt.Errorf("store: claim: %w", err)
 	}
-	return jobs, nil
+	return jobs, dead, nil
 }
 
 // Extend moves the lease of a job owner still holds to now + lease, for

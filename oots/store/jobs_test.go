@@ -27,10 +27,10 @@ func TestJobsEnqueueClaimComplete(t *testing.T) {
 			if _, err := q.Enqueue(ctx, NewJob{Kind: "retry", RunAt: jobT0.Add(time.Hour)}); err != nil {
 				t.Fatal(err)
 			}
-			if got, err := q.Claim(ctx, "w1", jobT0.Add(-time.Second), time.Minute, 10); err != nil || len(got) != 0 {
+			if got, _, err := q.Claim(ctx, "w1", jobT0.Add(-time.Second), time.Minute, 10); err != nil || len(got) != 0 {
 				t.Fatalf("claim before RunAt = %v, %v", got, err)
 			}
-			got, err := q.Claim(ctx, "w1", jobT0, time.Minute, 10)
+			got, _, err := q.Claim(ctx, "w1", jobT0, time.Minute, 10)
 			if err != nil || len(got) != 1 {
 				t.Fatalf("claim at RunAt = %+v, %v", got, err)
 			}
@@ -66,7 +66,7 @@ func TestJobsFailBacksOffThenDies(t *testing.T) {
 			if _, err := q.Enqueue(ctx, NewJob{ID: "send/1", Kind: "send", RunAt: jobT0, MaxAttempts: 2}); err != nil {
 				t.Fatal(err)
 			}
-			got, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1)
+			got, _, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1)
 			if len(got) != 1 {
 				t.Fatal("not claimed")
 			}
@@ -81,17 +81,17 @@ func TestJobsFailBacksOffThenDies(t *testing.T) {
 			if info.State != "queued" || !info.RunAt.Equal(jobT0.Add(30*time.Second)) || info.LastError != "access point 1 down?" || info.LeaseOwner != "" {
 				t.Fatalf("after first failure %+v", info)
 			}
-			if got, _ := q.Claim(ctx, "w1", jobT0.Add(29*time.Second), time.Minute, 1); len(got) != 0 {
+			if got, _, _ := q.Claim(ctx, "w1", jobT0.Add(29*time.Second), time.Minute, 1); len(got) != 0 {
 				t.Fatal("claimed during back-off")
 			}
-			got, _ = q.Claim(ctx, "w1", jobT0.Add(30*time.Second), time.Minute, 1)
+			got, _, _ = q.Claim(ctx, "w1", jobT0.Add(30*time.Second), time.Minute, 1)
 			if len(got) != 1 || got[0].Attempt != 2 {
 				t.Fatalf("retry claim = %+v", got)
 			}
 			if dead, err := q.Fail(ctx, "send/1", "w1", jobT0, "again"); err != nil || !dead {
 				t.Fatalf("last Fail = %v, %v; want dead", dead, err)
 			}
-			if got, _ := q.Claim(ctx, "w1", jobT0.Add(48*time.Hour), time.Minute, 10); len(got) != 0 {
+			if got, _, _ := q.Claim(ctx, "w1", jobT0.Add(48*time.Hour), time.Minute, 10); len(got) != 0 {
 				t.Fatal("dead job claimed")
 			}
 			if info, _ := q.Job(ctx, "send/1"); info.State != "dead" || info.LastError != "again" {
@@ -109,22 +109,30 @@ func TestJobsLeaseExpiryRecoversCrashedWorker(t *testing.T) {
 			if _, err := q.Enqueue(ctx, NewJob{ID: "a", Kind: "timeout", RunAt: jobT0, MaxAttempts: 2}); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := q.Claim(ctx, "crashed", jobT0, time.Minute, 1); len(got) != 1 {
+			if got, _, _ := q.Claim(ctx, "crashed", jobT0, time.Minute, 1); len(got) != 1 {
 				t.Fatal("not claimed")
 			}
-			if got, _ := q.Claim(ctx, "w2", jobT0.Add(59*time.Second), time.Minute, 1); len(got) != 0 {
+			if got, _, _ := q.Claim(ctx, "w2", jobT0.Add(59*time.Second), time.Minute, 1); len(got) != 0 {
 				t.Fatal("claimed while the lease holds")
 			}
-			got, err := q.Claim(ctx, "w2", jobT0.Add(time.Minute), time.Minute, 1)
+			got, _, err := q.Claim(ctx, "w2", jobT0.Add(time.Minute), time.Minute, 1)
 			if err != nil || len(got) != 1 || got[0].Attempt != 2 {
 				t.Fatalf("claim after lease ran out = %+v, %v", got, err)
 			}
 			if err := q.Complete(ctx, "a", "crashed"); !errors.Is(err, ErrLeaseLost) {
 				t.Fatalf("late Complete by the crashed worker = %v", err)
 			}
-			// w2 crashes too, on the last attempt: the job dies.
-			if got, _ := q.Claim(ctx, "w3", jobT0.Add(3*time.Minute), time.Minute, 1); len(got) != 0 {
+			// w2 crashes too, on the last attempt: the job dies, and the
+			// claim says so, so that what waited for it can be settled.
+			got, dead, _ := q.Claim(ctx, "w3", jobT0.Add(3*time.Minute), time.Minute, 1)
+			if len(got) != 0 {
 				t.Fatal("job claimed beyond MaxAttempts")
+			}
+			if len(dead) != 1 || dead[0].ID != "a" || dead[0].Kind != "timeout" {
+				t.Fatalf("dead jobs reported by the claim = %+v; want job a", dead)
+			}
+			if _, dead, _ := q.Claim(ctx, "w3", jobT0.Add(4*time.Minute), time.Minute, 1); len(dead) != 0 {
+				t.Fatalf("a dead job was reported twice: %+v", dead)
 			}
 			if info, _ := q.Job(ctx, "a"); info.State != "dead" || !strings.Contains(info.LastError, "lease") {
 				t.Fatalf("after last lease ran out %+v", info)
@@ -141,13 +149,13 @@ func TestJobsExtendKeepsTheLease(t *testing.T) {
 			if _, err := q.Enqueue(ctx, NewJob{ID: "long", Kind: "k", RunAt: jobT0}); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1); len(got) != 1 {
+			if got, _, _ := q.Claim(ctx, "w1", jobT0, time.Minute, 1); len(got) != 1 {
 				t.Fatal("not claimed")
 			}
 			if err := q.Extend(ctx, "long", "w1", jobT0.Add(50*time.Second), time.Minute); err != nil {
 				t.Fatal(err)
 			}
-			if got, _ := q.Claim(ctx, "w2", jobT0.Add(90*time.Second), time.Minute, 1); len(got) != 0 {
+			if got, _, _ := q.Claim(ctx, "w2", jobT0.Add(90*time.Second), time.Minute, 1); len(got) != 0 {
 				t.Fatal("extended lease not honoured")
 			}
 			if err := q.Extend(ctx, "long", "w2", jobT0.Add(60*time.Second), time.Minute); !errors.Is(err, ErrLeaseLost) {
@@ -158,7 +166,7 @@ func TestJobsExtendKeepsTheLease(t *testing.T) {
 			if err := q.Extend(ctx, "long", "w1", jobT0.Add(111*time.Second), time.Minute); !errors.Is(err, ErrLeaseLost) {
 				t.Fatalf("Extend of a lapsed lease = %v", err)
 			}
-			if got, _ := q.Claim(ctx, "w2", jobT0.Add(111*time.Second), time.Minute, 1); len(got) != 1 {
+			if got, _, _ := q.Claim(ctx, "w2", jobT0.Add(111*time.Second), time.Minute, 1); len(got) != 1 {
 				t.Fatal("lapsed lease not claimable")
 			}
 		})
@@ -185,7 +193,7 @@ func TestJobsRefuseBadInput(t *testing.T) {
 				t.Errorf("%s/%s: error = %v, want one naming %s", name, tc.name, err, tc.want)
 			}
 		}
-		if _, err := s.Jobs().Claim(ctx, "", jobT0, time.Minute, 1); err == nil {
+		if _, _, err := s.Jobs().Claim(ctx, "", jobT0, time.Minute, 1); err == nil {
 			t.Errorf("%s: claim without owner accepted", name)
 		}
 		var n int
@@ -216,7 +224,7 @@ func TestJobsTwoHandlesNeverClaimOneJobTwice(t *testing.T) {
 					defer wg.Done()
 					q, owner := pair[w%2].Jobs(), fmt.Sprintf("worker-%d", w)
 					for {
-						got, err := q.Claim(ctx, owner, jobT0, time.Hour, 3)
+						got, _, err := q.Claim(ctx, owner, jobT0, time.Hour, 3)
 						if err != nil {
 							t.Error(err)
 							return
@@ -286,7 +294,7 @@ func BenchmarkJobClaim(b *testing.B) {
 				b.ReportAllocs()
 				b.ResetTimer()
 				for done := 0; done < b.N; {
-					got, err := q.Claim(ctx, "bench", jobT0, time.Hour, batch)
+					got, _, err := q.Claim(ctx, "bench", jobT0, time.Hour, batch)
 					if err != nil || len(got) == 0 {
 						b.Fatalf("claim after %d: %v", done, err)
 					}
@@ -319,7 +327,7 @@ func TestJobsClaimQueuedTakesOnlyAQueuedJob(t *testing.T) {
 			if _, ok, err := q.ClaimQueued(ctx, "send/r1", "w2", jobT0, time.Minute); ok || err != nil {
 				t.Fatalf("second ClaimQueued = %v, %v; want not claimed", ok, err)
 			}
-			if got, _ := q.Claim(ctx, "w2", jobT0.Add(time.Second), time.Minute, 10); len(got) != 0 {
+			if got, _, _ := q.Claim(ctx, "w2", jobT0.Add(time.Second), time.Minute, 10); len(got) != 0 {
 				t.Fatalf("a held job was claimed again: %+v", got)
 			}
 			if _, ok, _ := q.ClaimQueued(ctx, "nope", "w1", jobT0, time.Minute); ok {
@@ -355,9 +363,44 @@ func TestJobsReleaseOwnerAfterRestart(t *testing.T) {
 			if n, err := q.ReleaseOwner(ctx, "host/data-1", restart); err != nil || n != 1 {
 				t.Fatalf("ReleaseOwner = %d, %v; want 1", n, err)
 			}
-			got, err := q.Claim(ctx, "host/data-1", restart, time.Minute, 10)
-			if err != nil || len(got) != 1 || got[0].ID != "a" || got[0].Attempt != 2 {
-				t.Fatalf("claim after restart = %+v, %v; want job a, attempt 2", got, err)
+			got, _, err := q.Claim(ctx, "host/data-1", restart, time.Minute, 10)
+			// The run the restart cut short was not a failed attempt.
+			if err != nil || len(got) != 1 || got[0].ID != "a" || got[0].Attempt != 1 {
+				t.Fatalf("claim after restart = %+v, %v; want job a, attempt 1", got, err)
+			}
+		})
+	}
+}
+
+// A job cut short by many more restarts than its attempts (a long send
+// while the service is restarted again and again) still runs: only failed
+// runs and vanished workers use up its attempts. Before, the eighth
+// restart mid-run killed it and its request waited for ever.
+func TestJobsRestartsDoNotUseUpAttempts(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			q := s.Jobs()
+			if _, err := q.Enqueue(ctx, NewJob{ID: "send", Kind: "k", RunAt: jobT0, MaxAttempts: 3}); err != nil {
+				t.Fatal(err)
+			}
+			at := jobT0
+			for restart := range 20 {
+				got, dead, err := q.Claim(ctx, "host/data", at, time.Minute, 10)
+				if err != nil || len(got) != 1 || len(dead) != 0 || got[0].Attempt != 1 {
+					t.Fatalf("restart %d: claim = %+v, dead %+v, %v; want the job on its first attempt", restart, got, dead, err)
+				}
+				at = at.Add(time.Second) // killed mid-run; the same worker starts again
+				if n, err := q.ReleaseOwner(ctx, "host/data", at); err != nil || n != 1 {
+					t.Fatalf("restart %d: ReleaseOwner = %d, %v", restart, n, err)
+				}
+			}
+			got, _, _ := q.Claim(ctx, "host/data", at, time.Minute, 10)
+			if len(got) != 1 {
+				t.Fatal("job not claimable after the restarts")
+			}
+			if err := q.Complete(ctx, "send", "host/data"); err != nil {
+				t.Fatal(err)
 			}
 		})
 	}
@@ -388,7 +431,7 @@ func TestDeadWorkersJobIsTakenOverWithinALease(t *testing.T) {
 			go func() { beating <- q.KeepLease(beat, "send/live", "live", lease, time.Now) }()
 
 			time.Sleep(3 * lease)
-			got, err := q.Claim(ctx, "other", time.Now(), lease, 10)
+			got, _, err := q.Claim(ctx, "other", time.Now(), lease, 10)
 			stop()
 			if err != nil {
 				t.Fatal(err)
