@@ -232,7 +232,7 @@ func (s *Session) UseAccount(a *Account) {
 			fyne.DoAndWait(func() {
 				_ = s.Requests.List.Set(nil)
 				_ = s.Wallet.Items.Set(nil)
-				_ = s.Inbox.Messages.Set(nil)
+				s.Inbox.Forget()
 			})
 			return
 		}

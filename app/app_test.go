@@ -174,61 +174,135 @@ func TestLanguageSwitchTranslatesAndPersists(t *testing.T) {
 	}
 }
 
-// flakyEvents fails its first call, then delivers one event and ends.
-type flakyEvents struct{ calls int }
+// fakeInbox is the service's inbox of one person.
+type fakeInbox struct {
+	mu     sync.Mutex
+	items  []api.InboxItem
+	marked []string
+}
+
+func (f *fakeInbox) add(it api.InboxItem) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.items = append([]api.InboxItem{it}, f.items...)
+}
+
+func (f *fakeInbox) Inbox(context.Context) (*api.Inbox, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &api.Inbox{Items: append([]api.InboxItem(nil), f.items...), Count: len(f.items)}
+	for _, it := range f.items {
+		if !it.Read {
+			out.Unread++
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeInbox) MarkRead(_ context.Context, id string) (int, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.marked = append(f.marked, id)
+	unread := 0
+	for i := range f.items {
+		if id == "" || f.items[i].ID == id {
+			f.items[i].Read = true
+		}
+		if !f.items[i].Read {
+			unread++
+		}
+	}
+	return unread, nil
+}
+
+// flakyEvents fails its first call, then stores an inbox item, delivers
+// its event and ends.
+type flakyEvents struct {
+	calls int
+	inbox *fakeInbox
+}
 
 func (f *flakyEvents) Events(ctx context.Context, handle func(api.Event)) error {
 	f.calls++
 	if f.calls == 1 {
 		return client.ErrUnavailable
 	}
+	f.inbox.add(api.InboxItem{ID: "m1", RequestID: "r1", Event: "evidence_delivered", State: "delivered"})
 	handle(api.Event{RequestID: "r1", Event: "evidence_delivered", State: "delivered"})
 	<-ctx.Done()
 	return ctx.Err()
 }
 
-func TestInboxReconnectsAndKeepsNoteworthyEvents(t *testing.T) {
+// TestInboxReconnectsAndReloadsOnEvents: the inbox follows the event
+// stream through a failed connection and reloads the service's inbox when
+// an event comes.
+func TestInboxReconnectsAndReloadsOnEvents(t *testing.T) {
 	test.NewTempApp(t)
-	in := NewInbox(quiet())
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	box := &fakeInbox{}
+	in := NewInbox(box, quiet())
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	ev := &flakyEvents{}
+	ev := &flakyEvents{inbox: box}
 	done := make(chan struct{})
 	go func() { in.Run(ctx, ev); close(done) }()
-	deadline := time.Now().Add(3 * time.Second)
+	deadline := time.Now().Add(5 * time.Second)
 	for in.Messages.Length() == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	cancel()
 	<-done
-	if ev.calls < 2 || in.Messages.Length() != 1 {
-		t.Fatalf("calls %d, messages %d: want a reconnect and one message", ev.calls, in.Messages.Length())
+	unread, _ := in.Unread.Get()
+	if ev.calls < 2 || in.Messages.Length() != 1 || unread != 1 {
+		t.Fatalf("calls %d, messages %d, unread %d: want a reconnect and one unread message", ev.calls, in.Messages.Length(), unread)
 	}
 }
 
-// TestInboxNamesTheServicesAnOfferIsFor: an offer's detail holds service
-// ids; the message names the services in the user's language.
-func TestInboxNamesTheServicesAnOfferIsFor(t *testing.T) {
+// TestInboxSaysWhatAMessageIsAboutAndFromWhom: a message names its
+// service, its evidence and its sender in the user's language, an offer
+// names the services it is for, and reading one is told to the service.
+func TestInboxSaysWhatAMessageIsAboutAndFromWhom(t *testing.T) {
 	test.NewTempApp(t)
-	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
-	in := NewInbox(quiet())
-	in.ServiceNames = func(ids []string) []string {
-		names := map[string]string{"lv-pension-claim": "Claim an old-age pension"}
-		var out []string
-		for _, id := range ids {
-			if n, ok := names[id]; ok {
-				out = append(out, n)
-			}
-		}
-		return out
+	NewLanguage(&memPrefs{m: map[string]string{"language": "lv"}})
+	box := &fakeInbox{}
+	box.add(api.InboxItem{ID: "m1", RequestID: "r1", ServiceID: "lv-birth-certificate", Event: "preview_requested", State: "preview_required",
+		Evidence: map[string]string{"en": "Birth certificate", "lv": "Dzimšanas apliecība"}, ActionNeeded: true,
+		From: api.Sender{Kind: api.SenderProvider, ID: "LV-DZS", Names: map[string]string{"en": "Civil registry", "lv": "Dzimtsarakstu nodaļa"}}})
+	box.add(api.InboxItem{ID: "m2", RequestID: "r1", ServiceID: "lv-birth-certificate", Event: "offered", State: "delivered",
+		Detail: "lv-pension-claim,unknown-service", From: api.Sender{Kind: api.SenderService}})
+	in := NewInbox(box, quiet())
+	in.Language = func() string { return "lv" }
+	names := map[string]catalogue.Text{
+		"lv-birth-certificate": {"en": "Birth certificate copy", "lv": "Dzimšanas apliecības kopija"},
+		"lv-pension-claim":     {"en": "Claim an old-age pension", "lv": "Vecuma pensijas pieprasīšana"},
 	}
-	in.Take(api.Event{RequestID: "r1", Event: "offered", State: "delivered", Detail: "lv-pension-claim,unknown-service"})
-	v, err := in.Messages.GetValue(0)
-	if err != nil {
+	in.ServiceName = func(_ context.Context, id string) (catalogue.Text, error) {
+		if n, ok := names[id]; ok {
+			return n, nil
+		}
+		return nil, errors.New("no such service")
+	}
+	ctx := context.Background()
+	if err := in.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}
-	m := v.(Message)
-	if m.Title != "Your evidence can be used again" || !strings.Contains(m.Body, "Claim an old-age pension") || strings.Contains(m.Body, "unknown-service") {
-		t.Fatalf("offer message %+v", m)
+	get := func(i int) Message {
+		v, err := in.Messages.GetValue(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.(Message)
+	}
+	offer, preview := get(0), get(1)
+	if preview.About != "Dzimšanas apliecības kopija · Dzimšanas apliecība" || preview.From != "Dzimtsarakstu nodaļa" || !preview.ActionNeeded || preview.Title != lang.L("inbox.preview_requested") {
+		t.Fatalf("preview message %+v", preview)
+	}
+	if !strings.Contains(offer.Body, "Vecuma pensijas pieprasīšana") || strings.Contains(offer.Body, "unknown-service") || offer.From != lang.L("inbox.from_service") {
+		t.Fatalf("offer message %+v", offer)
+	}
+	if err := in.MarkRead(ctx, preview); err != nil {
+		t.Fatal(err)
+	}
+	if unread, _ := in.Unread.Get(); unread != 1 || !get(1).Read || len(box.marked) != 1 || box.marked[0] != "m1" {
+		t.Fatalf("after reading the preview's message: unread %d, marked %v", unread, box.marked)
 	}
 }

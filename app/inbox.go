@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // EventsAPI streams the user's request events; *client.Client satisfies it.
@@ -19,47 +20,76 @@ type EventsAPI interface {
 	Events(ctx context.Context, handle func(api.Event)) error
 }
 
-// Message is one inbox entry: something happened to a request that the
-// user should know about.
+// InboxAPI is the user's inbox as the exchange service keeps it;
+// *client.Client satisfies it.
+type InboxAPI interface {
+	Inbox(ctx context.Context) (*api.Inbox, error)
+	MarkRead(ctx context.Context, id string) (int, error)
+}
+
+// Message is one inbox entry as the inbox screen shows it, in the user's
+// language: what happened, to which application and evidence, from whom.
 type Message struct {
+	ID        string
 	RequestID string
-	Title     string
-	Body      string
-	At        time.Time
+	// Title says what happened; About names the service and the evidence;
+	// From names the sender; Body is the sender's own words or the
+	// request's new state.
+	Title string
+	About string
+	From  string
+	Body  string
+	At    time.Time
+	Read  bool
+	// ActionNeeded: the message asks the user to do something (it goes
+	// once they have).
+	ActionNeeded bool
 }
 
-// noteworthy are the events the inbox and OS notifications report.
-var noteworthy = map[string]bool{
-	"attributes_needed": true, "preview_requested": true, "evidence_delivered": true,
-	"provider_error": true, "timed_out": true, "preview_refused": true, "status_posted": true,
-	"offered": true,
-}
-
-// Inbox is the view model of the inbox (P10): the noteworthy changes of
-// the user's requests, newest first, also shown as OS notifications.
+// Inbox is the view model of the inbox (P10): the user's messages as the
+// service keeps them (so they survive a restart and read state is the
+// same on every device), newest first, with the unread count; new ones
+// are also shown as OS notifications.
 type Inbox struct {
+	api InboxAPI
 	log *slog.Logger
-	// Messages holds Message values, newest first.
+	// Messages holds Message values, newest first; Unread counts the
+	// unread ones (of all, not only those listed).
 	Messages binding.UntypedList
-	// ServiceNames, when set, names catalogue services by id in the
-	// user's language, for offers; unknown ids are left out.
-	ServiceNames func(ids []string) []string
+	Unread   binding.Int
+	// Problem is a translated message when the last reload failed;
+	// ProblemCode names its help centre page.
+	Problem     binding.String
+	ProblemCode binding.String
+	// ServiceName, when set, fetches a catalogue service's name in every
+	// language; the inbox keeps what it fetched.
+	ServiceName func(ctx context.Context, id string) (catalogue.Text, error)
+	// Language gives the user's language code; "en" when nil.
+	Language func() string
 	// OnEvent, when set, runs for every event (the session refreshes the
 	// requests list with it).
 	OnEvent func(api.Event)
+	// conn hears whether the service answered.
+	conn *Connection
 
 	mu     sync.Mutex
+	items  []api.InboxItem
+	seen   map[string]bool // item ids already shown, so only new ones notify
+	loaded bool
+	names  map[string]catalogue.Text
 	hangUp context.CancelFunc // ends the stream Run follows now
 	wake   chan struct{}      // ends Run's pause before reconnecting
 }
 
-// NewInbox returns an empty inbox.
-func NewInbox(log *slog.Logger) *Inbox {
-	return &Inbox{log: log, Messages: binding.NewUntypedList(), wake: make(chan struct{}, 1)}
+// NewInbox returns an empty inbox over a.
+func NewInbox(a InboxAPI, log *slog.Logger) *Inbox {
+	return &Inbox{api: a, log: log, Messages: binding.NewUntypedList(), Unread: binding.NewInt(), Problem: binding.NewString(),
+		ProblemCode: binding.NewString(), seen: map[string]bool{}, names: map[string]catalogue.Text{}, wake: make(chan struct{}, 1)}
 }
 
-// Reconnect ends the event stream and opens a new one at once: after a
-// sign-in or sign-out the stream must be the new person's (or none).
+// Reconnect ends the event stream and opens a new one at once (which
+// reloads the inbox): after a sign-in or sign-out the stream must be the
+// new person's (or none).
 func (in *Inbox) Reconnect() {
 	in.mu.Lock()
 	if in.hangUp != nil {
@@ -72,8 +102,19 @@ func (in *Inbox) Reconnect() {
 	}
 }
 
-// Run follows the event stream until ctx ends, reconnecting with a
-// growing pause when the service is unreachable.
+// Forget empties the inbox (after a sign-out: nobody sees the previous
+// person's messages); it runs on the UI goroutine.
+func (in *Inbox) Forget() {
+	in.mu.Lock()
+	in.items, in.seen, in.loaded = nil, map[string]bool{}, false
+	in.mu.Unlock()
+	_ = in.Messages.Set(nil)
+	_ = in.Unread.Set(0)
+}
+
+// Run follows the event stream until ctx ends, reloading the inbox when
+// it (re)connects and after every event, and reconnecting with a growing
+// pause when the service is unreachable.
 func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 	pause := time.Second
 	for ctx.Err() == nil {
@@ -82,6 +123,7 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 		in.mu.Lock()
 		in.hangUp = hangUp
 		in.mu.Unlock()
+		_ = in.Refresh(stream) // what came while the stream was down
 		err := events.Events(stream, in.Take)
 		hungUp := stream.Err() != nil
 		hangUp()
@@ -108,39 +150,188 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 	}
 }
 
-// Take handles one event: noteworthy ones become an inbox message and an
-// OS notification.
+// Take handles one event of the stream: any change of a request may add
+// a message or clear one that is out of date, so the inbox is reloaded.
 func (in *Inbox) Take(e api.Event) {
 	if in.OnEvent != nil {
 		in.OnEvent(e)
 	}
-	if !noteworthy[e.Event] {
-		return
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = in.Refresh(ctx)
+}
+
+// Refresh reloads the inbox from the service; messages that arrived since
+// the last reload are also shown as OS notifications.
+func (in *Inbox) Refresh(ctx context.Context) error {
+	box, err := in.api.Inbox(ctx)
+	in.conn.Report("inbox", err, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		_ = in.Refresh(ctx)
+	})
+	p := ProblemOf(err)
+	fyne.DoAndWait(func() {
+		_ = in.Problem.Set(p.Text)
+		_ = in.ProblemCode.Set(p.Code)
+	})
+	if err != nil {
+		in.log.Warn("reading the inbox", "err", err)
+		return err // the messages loaded before stay
 	}
-	m := Message{RequestID: e.RequestID, Title: lang.L("inbox." + e.Event), Body: lang.L("inbox.body", map[string]any{"State": lang.X("state."+e.State, e.State)}), At: e.At}
-	if e.Event == "status_posted" && e.Detail != "" {
-		m.Body = e.Detail // the clerk's own words
+	in.mu.Lock()
+	in.items = box.Items
+	var fresh []api.InboxItem
+	for _, it := range box.Items {
+		if !in.seen[it.ID] && !it.Read && in.loaded {
+			fresh = append(fresh, it)
+		}
+		in.seen[it.ID] = true
 	}
-	if e.Event == "offered" {
-		m.Body = in.offer(e.Detail)
+	in.loaded = true
+	in.mu.Unlock()
+	msgs := in.show(ctx, box.Unread)
+	for _, m := range msgs {
+		for _, it := range fresh {
+			if it.ID == m.ID {
+				in.notify(m)
+			}
+		}
 	}
+	return nil
+}
+
+// Relabel puts the messages into the current language again.
+func (in *Inbox) Relabel(ctx context.Context) {
+	unread, _ := in.Unread.Get()
+	in.show(ctx, unread)
+}
+
+// show publishes the messages of the items held, in the user's language.
+func (in *Inbox) show(ctx context.Context, unread int) []Message {
+	in.mu.Lock()
+	items := in.items
+	in.mu.Unlock()
+	msgs := make([]Message, len(items))
+	values := make([]any, len(items))
+	for i, it := range items {
+		msgs[i] = in.message(ctx, it)
+		values[i] = msgs[i]
+	}
+	fyne.DoAndWait(func() {
+		_ = in.Messages.Set(values)
+		_ = in.Unread.Set(unread)
+	})
+	return msgs
+}
+
+// MarkRead marks the message read on the service, when it was not yet.
+func (in *Inbox) MarkRead(ctx context.Context, m Message) error {
+	if m.Read {
+		return nil
+	}
+	return in.mark(ctx, m.ID)
+}
+
+// MarkAllRead marks every message read.
+func (in *Inbox) MarkAllRead(ctx context.Context) error { return in.mark(ctx, "") }
+
+func (in *Inbox) mark(ctx context.Context, id string) error {
+	if _, err := in.api.MarkRead(ctx, id); err != nil {
+		in.log.Warn("marking messages read", "err", err)
+		return err
+	}
+	return in.Refresh(ctx)
+}
+
+func (in *Inbox) notify(m Message) {
 	fyne.Do(func() {
-		_ = in.Messages.Prepend(m)
 		if a := fyne.CurrentApp(); a != nil {
-			a.SendNotification(fyne.NewNotification(m.Title, m.Body))
+			a.SendNotification(fyne.NewNotification(m.Title, m.About))
 		}
 	})
 }
 
+func (in *Inbox) language() string {
+	if in.Language == nil {
+		return "en"
+	}
+	return in.Language()
+}
+
+// message is how the inbox shows it: what happened, to which service and
+// evidence, from whom, in the user's language.
+func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
+	code := in.language()
+	m := Message{
+		ID: it.ID, RequestID: it.RequestID, At: it.At, Read: it.Read, ActionNeeded: it.ActionNeeded,
+		Title: lang.X("inbox."+it.Event, it.Event),
+		Body:  lang.L("inbox.body", map[string]any{"State": lang.X("state."+it.State, it.State)}),
+		From:  in.sender(it.From, code),
+	}
+	var about []string
+	if svc := in.serviceName(ctx, it.ServiceID); svc != nil {
+		about = append(about, svc.In(code))
+	}
+	if ev := catalogue.Text(it.Evidence).In(code); ev != "" {
+		about = append(about, ev)
+	}
+	m.About = strings.Join(about, " · ")
+	switch it.Event {
+	case "status_posted", "application_approved", "application_refused":
+		if it.Detail != "" {
+			m.Body = it.Detail // the clerk's own words
+		}
+	case "offered":
+		m.Body = in.offer(ctx, it.Detail, code)
+	}
+	return m
+}
+
+// sender names who a message is from in language code.
+func (in *Inbox) sender(s api.Sender, code string) string {
+	if name := catalogue.Text(s.Names).In(code); name != "" {
+		return name
+	}
+	if s.ID != "" {
+		return s.ID
+	}
+	return lang.L("inbox.from_service")
+}
+
 // offer is the body of an offer: the services the evidence also serves
-// (the event's detail holds their ids), by name when they can be named.
-func (in *Inbox) offer(detail string) string {
-	ids := strings.Split(detail, ",")
-	names := ids
-	if in.ServiceNames != nil {
-		if n := in.ServiceNames(ids); len(n) > 0 {
-			names = n
+// (the item's detail holds their ids), by name where they can be named.
+func (in *Inbox) offer(ctx context.Context, detail, code string) string {
+	var names []string
+	for _, id := range strings.Split(detail, ",") {
+		if n := in.serviceName(ctx, id); n != nil {
+			names = append(names, n.In(code))
 		}
 	}
+	if len(names) == 0 {
+		names = strings.Split(detail, ",")
+	}
 	return lang.L("inbox.offered_body", map[string]any{"Services": strings.Join(names, "; ")})
+}
+
+// serviceName is the name of catalogue service id, fetched once; nil
+// when it cannot be had.
+func (in *Inbox) serviceName(ctx context.Context, id string) catalogue.Text {
+	if id == "" || in.ServiceName == nil {
+		return nil
+	}
+	in.mu.Lock()
+	name, ok := in.names[id]
+	in.mu.Unlock()
+	if ok {
+		return name
+	}
+	name, err := in.ServiceName(ctx, id)
+	if err != nil {
+		return nil
+	}
+	in.mu.Lock()
+	in.names[id] = name
+	in.mu.Unlock()
+	return name
 }

@@ -69,6 +69,7 @@ type ServiceAPI interface {
 	CatalogueAPI
 	RequestsAPI
 	EventsAPI
+	InboxAPI
 	WalletAPI
 	RecordsAPI
 	HandoffAPI
@@ -87,7 +88,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Requests:   NewRequests(svc, log),
 		About:      about,
 		Background: func(task func()) { go task() },
-		Inbox:      NewInbox(log),
+		Inbox:      NewInbox(svc, log),
 		Wallet:     NewWallet(svc, log),
 		Records:    NewRecords(svc, log),
 		Connection: NewConnection(),
@@ -95,7 +96,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Desk:       NewDesk(svc),
 		Links:      NewLinks(prefs, about.ServiceURL),
 	}
-	s.Catalogue.conn, s.Requests.conn = s.Connection, s.Connection
+	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.
 	if l, ok := svc.(interface{ SetLanguage(code string) }); ok {
@@ -107,7 +108,21 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		defer cancel()
 		_ = s.Wallet.Refresh(ctx)
 	}
-	s.Inbox.ServiceNames = s.serviceNames
+	s.Inbox.ServiceName = func(ctx context.Context, id string) (catalogue.Text, error) {
+		svc, err := s.Catalogue.Service(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		return svc.Name, nil
+	}
+	s.Inbox.Language = s.Language.Code
+	s.Language.OnChange(func(string) {
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			s.Inbox.Relabel(ctx)
+		})
+	})
 	s.Inbox.OnEvent = func(api.Event) {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -116,16 +131,4 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		})
 	}
 	return s
-}
-
-// serviceNames names catalogue services by id in the current language;
-// services that cannot be fetched are left out.
-func (s *Session) serviceNames(ids []string) []string {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var names []string
-	for _, svc := range s.Catalogue.Named(ctx, ids) {
-		names = append(names, svc.Name.In(s.Language.Code()))
-	}
-	return names
 }

@@ -85,6 +85,7 @@ func documentsOf(requests []api.Request) []api.Document {
 // are fixed.
 type fakeService struct {
 	fakeAPI
+	fakeInbox
 	requests []api.Request
 	docs     map[string]string // "request/index" → content
 	err      error

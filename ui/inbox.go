@@ -1,35 +1,63 @@
 package ui
 
 import (
+	"context"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
 )
 
-// NewInboxScreen lists what happened to the user's requests, newest
-// first; a message opens its request.
-func NewInboxScreen(s *app.Session, open func(requestID string)) fyne.CanvasObject {
+// NewInboxScreen lists the user's messages, newest first, unread ones in
+// bold: what happened, to which service and evidence, from whom. A
+// message opens its request and counts as read.
+func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)) fyne.CanvasObject {
 	model := s.Inbox
-	list := widget.NewListWithData(model.Messages, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
+	list := widget.NewListWithData(model.Messages, newMessageRow, func(item binding.DataItem, obj fyne.CanvasObject) {
 		v, _ := item.(binding.Untyped).Get()
 		if m, ok := v.(app.Message); ok {
-			setTwoLineRow(obj, m.Title, formatTime(m.At)+" · "+m.Body)
+			setMessageRow(obj, m)
 		}
 	})
 	list.OnSelected = func(id widget.ListItemID) {
 		list.Unselect(id)
-		if v, err := model.Messages.GetValue(id); err == nil {
-			if m, ok := v.(app.Message); ok {
-				open(m.RequestID)
-			}
+		v, err := model.Messages.GetValue(id)
+		m, ok := v.(app.Message)
+		if err != nil || !ok {
+			return
 		}
+		open(m.RequestID)
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			_ = model.MarkRead(ctx, m)
+		})
 	}
+	markAll := widget.NewButtonWithIcon(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			_ = model.MarkAllRead(ctx)
+		})
+	})
+	markAll.Importance = widget.LowImportance
+	title := widget.NewLabelWithStyle(lang.L("nav.inbox"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewBorder(nil, nil, nil, markAll, title)
 	empty := NewEmptyState(theme.MailComposeIcon(), "inbox")
-	model.Messages.AddListener(binding.NewDataListener(func() {
+	update := func() {
+		unread, _ := model.Unread.Get()
+		if unread == 0 {
+			markAll.Disable()
+		} else {
+			markAll.Enable()
+		}
 		if model.Messages.Length() == 0 {
 			empty.Show()
 			list.Hide()
@@ -37,6 +65,41 @@ func NewInboxScreen(s *app.Session, open func(requestID string)) fyne.CanvasObje
 			empty.Hide()
 			list.Show()
 		}
-	}))
-	return container.NewStack(list, empty)
+	}
+	model.Messages.AddListener(binding.NewDataListener(update))
+	model.Unread.AddListener(binding.NewDataListener(update))
+	s.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		_ = model.Refresh(ctx)
+	})
+	return container.NewBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(list, empty))
+}
+
+// newMessageRow is a message's list row: what happened (bold while
+// unread), what it is about, and who sent it when.
+func newMessageRow() fyne.CanvasObject {
+	title := widget.NewLabel("")
+	title.Truncation = fyne.TextTruncateEllipsis
+	about := widget.NewLabel("")
+	about.Truncation = fyne.TextTruncateEllipsis
+	meta := widget.NewLabel("")
+	meta.Truncation = fyne.TextTruncateEllipsis
+	meta.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, about, meta)
+}
+
+func setMessageRow(obj fyne.CanvasObject, m app.Message) {
+	box := obj.(*fyne.Container)
+	title, about, meta := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label), box.Objects[2].(*widget.Label)
+	text := m.Title
+	if m.ActionNeeded {
+		text = "● " + text + " · " + lang.L("inbox.action_needed")
+	} else if !m.Read {
+		text = "● " + text
+	}
+	title.TextStyle = fyne.TextStyle{Bold: !m.Read}
+	title.SetText(text)
+	about.SetText(m.About)
+	meta.SetText(m.From + " · " + formatTime(m.At) + " · " + m.Body)
 }

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strconv"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/theme"
@@ -18,6 +20,9 @@ type navButton struct {
 	// compact is set in the bottom bar, where five buttons share a phone's
 	// width: the button asks only for its icon's width.
 	compact bool
+	// badge, when not empty, is drawn at the icon's corner (the unread
+	// count of the inbox).
+	badge string
 }
 
 func newNavButton(icon fyne.Resource, label string, onTap func()) *navButton {
@@ -40,8 +45,26 @@ func (b *navButton) setSelected(on bool) {
 	}
 }
 
+// setBadge shows n at the icon's corner, nothing for 0; "99+" above 99.
+func (b *navButton) setBadge(n int) {
+	badge := ""
+	switch {
+	case n > 99:
+		badge = "99+"
+	case n > 0:
+		badge = strconv.Itoa(n)
+	}
+	if badge != b.badge {
+		b.badge = badge
+		b.Refresh()
+	}
+}
+
 func (b *navButton) CreateRenderer() fyne.WidgetRenderer {
-	r := &navButtonRenderer{b: b, img: canvas.NewImageFromResource(nil), text: canvas.NewText("", nil), bg: canvas.NewRectangle(nil)}
+	r := &navButtonRenderer{b: b, img: canvas.NewImageFromResource(nil), text: canvas.NewText("", nil), bg: canvas.NewRectangle(nil),
+		dot: canvas.NewRectangle(nil), count: canvas.NewText("", nil)}
+	r.count.Alignment = fyne.TextAlignCenter
+	r.count.TextStyle = fyne.TextStyle{Bold: true}
 	r.img.FillMode = canvas.ImageFillContain
 	r.text.Alignment = fyne.TextAlignCenter
 	r.bg.CornerRadius = theme.InputRadiusSize()
@@ -54,6 +77,9 @@ type navButtonRenderer struct {
 	img  *canvas.Image
 	text *canvas.Text
 	bg   *canvas.Rectangle
+	// dot and count draw the badge.
+	dot   *canvas.Rectangle
+	count *canvas.Text
 }
 
 const navIconSize = 24
@@ -67,6 +93,12 @@ func (r *navButtonRenderer) Layout(size fyne.Size) {
 	r.img.Resize(fyne.NewSquareSize(navIconSize))
 	r.text.Move(fyne.NewPos(0, top+navIconSize+pad/2))
 	r.text.Resize(fyne.NewSize(size.Width, textSize.Height))
+	c := r.count.MinSize()
+	badge := fyne.NewSize(max(c.Width+pad, c.Height), c.Height)
+	r.dot.Resize(badge)
+	r.dot.Move(fyne.NewPos((size.Width+navIconSize)/2-badge.Width/2, top-pad/2))
+	r.count.Resize(badge)
+	r.count.Move(r.dot.Position())
 }
 
 func (r *navButtonRenderer) MinSize() fyne.Size {
@@ -95,13 +127,28 @@ func (r *navButtonRenderer) Refresh() {
 		r.text.TextStyle = fyne.TextStyle{}
 		r.bg.FillColor = theme.Color(theme.ColorNameBackground)
 	}
+	r.count.Text = r.b.badge
+	r.count.TextSize = theme.CaptionTextSize()
+	r.count.Color = theme.Color(theme.ColorNameForegroundOnError)
+	r.dot.FillColor = theme.Color(theme.ColorNameError)
+	r.dot.CornerRadius = r.count.MinSize().Height / 2
+	if r.b.badge == "" {
+		r.dot.Hide()
+		r.count.Hide()
+	} else {
+		r.dot.Show()
+		r.count.Show()
+	}
+	r.Layout(r.b.Size())
 	r.img.Refresh()
 	r.text.Refresh()
 	r.bg.Refresh()
+	r.dot.Refresh()
+	r.count.Refresh()
 }
 
 func (r *navButtonRenderer) Objects() []fyne.CanvasObject {
-	return []fyne.CanvasObject{r.bg, r.img, r.text}
+	return []fyne.CanvasObject{r.bg, r.img, r.text, r.dot, r.count}
 }
 
 func (r *navButtonRenderer) Destroy() {}

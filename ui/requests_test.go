@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/vienreiz/vienreiz/api"
 )
 
 // TestRequestPageLeadsThroughTheExplicitRequest starts a request as the
@@ -110,37 +109,6 @@ func TestStartingARequestOpensIt(t *testing.T) {
 	}
 	if text := labels(w.Content()); !strings.Contains(text, "Request started") {
 		t.Fatalf("the new request's page is not shown:\n%s", text)
-	}
-}
-
-// TestInboxShowsNoteworthyEventsAndOpensTheirRequest: an event about a
-// request appears in the inbox; tapping it opens the request.
-func TestInboxShowsNoteworthyEventsAndOpensTheirRequest(t *testing.T) {
-	w, s := newApp(t, "en")
-	svc, err := s.Catalogue.Service(context.Background(), "lv-ehic")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "query_sent", State: "sent"})
-	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "preview_requested", State: "preview_required"})
-	if n := s.Inbox.Messages.Length(); n != 1 {
-		t.Fatalf("inbox has %d messages, want only the noteworthy one", n)
-	}
-	test.Tap(navButtons(t, w)[TabInbox])
-	if text := labels(w.Content()); !strings.Contains(text, "Your evidence is ready to preview") {
-		t.Fatalf("inbox shows:\n%s", text)
-	}
-	lists := find[*widget.List](w.Content())
-	if len(lists) != 1 {
-		t.Fatalf("found %d lists", len(lists))
-	}
-	lists[0].Select(0)
-	if !navButtons(t, w)[TabRequests].selected || !strings.Contains(labels(w.Content()), "Request started") {
-		t.Fatalf("tapping the message did not open its request:\n%s", labels(w.Content()))
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -57,9 +58,14 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	add(theme.SearchIcon(), "nav.services", services)
 	add(theme.DocumentIcon(), "nav.requests", gated(win, s, requests, lang.L("signin.for_requests")))
 	add(theme.FolderIcon(), "nav.wallet", gated(win, s, NewWalletScreen(win, s, openRequest), lang.L("signin.for_wallet")))
-	add(theme.MailComposeIcon(), "nav.inbox", gated(win, s, NewInboxScreen(s, openRequest), lang.L("signin.for_inbox")))
+	add(theme.MailComposeIcon(), "nav.inbox", gated(win, s, NewInboxScreen(win, s, openRequest), lang.L("signin.for_inbox")))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
 	addDesk(win, s, sh, add)
+	inbox := sh.buttons[TabInbox]
+	s.Inbox.Unread.AddListener(binding.NewDataListener(func() {
+		n, _ := s.Inbox.Unread.Get()
+		inbox.setBadge(n)
+	}))
 
 	nav := container.NewVBox()
 	for _, b := range sh.buttons {

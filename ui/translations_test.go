@@ -10,6 +10,7 @@ import (
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 )
 
@@ -74,8 +75,7 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	used["event.created"] = true
 	used["event.preview_viewed"] = true
 	used["event.status_posted"] = true
-	used["inbox.status_posted"] = true
-	for _, e := range []string{"attributes_needed", "preview_requested", "evidence_delivered", "provider_error", "timed_out", "preview_refused"} {
+	for _, e := range exchange.InboxEvents() {
 		used["inbox."+e] = true
 	}
 	for _, k := range lifecycle.EventKinds() {

@@ -645,12 +645,14 @@ func decodeDoc(rec *store.RequestRecord) (*requestDoc, error) {
 
 // save writes the document with its new timeline entries, and the jobs
 // and ledger records of the change; create makes the record, otherwise
-// the stored version must not have moved. The owner's event streams hear
-// of each step.
+// the stored version must not have moved. The steps the owner should hear
+// of go to their inbox in the same transaction, and their event streams
+// hear of each step.
 func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry, create bool, fx store.Effects) error {
 	if err := doc.encode(rec); err != nil {
 		return err
 	}
+	fx.Inbox = append(fx.Inbox, q.inboxItems(ctx, rec, doc, steps)...)
 	if create {
 		if err := q.store.CreateRequest(ctx, *rec, steps, fx); err != nil {
 			return err

@@ -73,13 +73,17 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/ledger":                          {401, 200, 200, 200, 200, 200},
 	"GET /v1/events":                          {401, 200, 200, 200, 200, 200},
 	"GET /v1/calendar.ics":                    {401, 200, 200, 200, 200, 200},
-	"POST /v1/handoffs":                       {401, 201, 201, 201, 201, 201},
-	"POST /v1/handoffs/redeem":                {401, 400, 400, 400, 400, 400}, // an unknown code
-	"GET /v1/admin/roles":                     {401, 403, 403, 403, 403, 200},
-	"POST /v1/admin/roles":                    {401, 403, 403, 403, 403, 200},
-	"POST /v1/admin/roles/remove":             {401, 403, 403, 403, 403, 200},
-	"GET /v1/mandates":                        {401, 200, 200, 200, 200, 200},
-	"POST /v1/mandates":                       {401, 201, 201, 201, 201, 201},
+	"GET /v1/inbox":                           {401, 200, 200, 200, 200, 200},
+	"POST /v1/inbox/read":                     {401, 200, 200, 200, 200, 200},
+	// {id}: the owner's inbox item of a clerk's message.
+	"POST /v1/inbox/{id}/read":    {401, 200, 404, 404, 404, 404},
+	"POST /v1/handoffs":           {401, 201, 201, 201, 201, 201},
+	"POST /v1/handoffs/redeem":    {401, 400, 400, 400, 400, 400}, // an unknown code
+	"GET /v1/admin/roles":         {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles":        {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles/remove": {401, 403, 403, 403, 403, 200},
+	"GET /v1/mandates":            {401, 200, 200, 200, 200, 200},
+	"POST /v1/mandates":           {401, 201, 201, 201, 201, 201},
 	// {id}: a mandate the owner gave the other citizen.
 	"POST /v1/mandates/{id}/revoke": {401, 200, 404, 404, 404, 200},
 }
@@ -184,6 +188,9 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 				}
 				id = m.ID
 			}
+			if strings.HasPrefix(pattern, "/v1/inbox/{id}") {
+				id = ownersMessage(t, base, r.ID)
+			}
 			path := strings.NewReplacer("{id}", id, "{n}", "0").Replace(pattern)
 			if strings.HasPrefix(pattern, "/v1/services/") {
 				path = "/v1/services/lv-birth-certificate"
@@ -209,6 +216,20 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 		}
 		t.Logf("answers seen:\n%s", b.String())
 	}
+}
+
+// ownersMessage has the clerk post a message on the owner's request and
+// returns the id of the owner's inbox item of it.
+func ownersMessage(t *testing.T, base, requestID string) string {
+	t.Helper()
+	if code := call(t, base, "token-clerk", "POST", "/v1/requests/"+requestID+"/status", routeBodies["POST /v1/requests/{id}/status"], nil); code != http.StatusOK {
+		t.Fatalf("the clerk's message: %d", code)
+	}
+	var inbox api.Inbox
+	if code := call(t, base, "token-owner", "GET", "/v1/inbox", nil, &inbox); code != http.StatusOK || len(inbox.Items) == 0 || inbox.Items[0].RequestID != requestID {
+		t.Fatalf("the owner's inbox: %d %+v", code, inbox)
+	}
+	return inbox.Items[0].ID
 }
 
 func contains(list []string, s string) bool {

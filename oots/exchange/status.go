@@ -46,7 +46,9 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: event,
 			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
 		}
-		return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step(event, msg)}, false, store.Effects{Ledger: []ledger.Record{posted}})
+		st := doc.step(event, msg)
+		st.At = q.now().UTC() // the lifecycle did not move: the step is now, not at its last change
+		return q.save(ctx, rec, doc, []store.TimelineEntry{st}, false, store.Effects{Ledger: []ledger.Record{posted}})
 	})
 	if err != nil {
 		return nil, err

@@ -60,10 +60,13 @@ func parseTime(s string) (time.Time, error) {
 // Effects are what a request change stores in its own transaction, so a
 // crash never keeps a state without the work it asks for or without its
 // record: the jobs (time-outs, sends) and the ledger records, appended at
-// the time of the timeline entry.
+// the time of the timeline entry, and the owner's inbox items.
 type Effects struct {
 	Jobs   []NewJob
 	Ledger []ledger.Record
+	// Inbox items are added; the request's items that await a state it
+	// has left (the last timeline entry's) are removed.
+	Inbox []InboxItem
 }
 
 // CreateRequest stores a new request (Version 1) with the first entries
@@ -135,6 +138,9 @@ func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int,
 		if err := s.addTimeline(ctx, tx, id, seq+i, e); err != nil {
 			return err
 		}
+	}
+	if err := s.addInbox(ctx, tx, id, timeline[len(timeline)-1].State, fx.Inbox); err != nil {
+		return err
 	}
 	for _, j := range fx.Jobs {
 		if _, err := s.enqueue(ctx, tx, j); err != nil {

@@ -1,0 +1,149 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
+	"github.com/vienreiz/vienreiz/oots/store"
+)
+
+// inboxEvent says of a timeline event that the owner's inbox hears of it:
+// who it is from and, for an item that asks the owner to act, the request
+// state it awaits.
+type inboxEvent struct {
+	from   string
+	awaits lifecycle.State
+}
+
+// inboxEvents are the timeline events that reach the owner's inbox.
+var inboxEvents = map[string]inboxEvent{
+	string(lifecycle.AttributesNeeded):    {from: api.SenderService, awaits: lifecycle.NeedsAttributes},
+	string(lifecycle.PreviewRequested):    {from: api.SenderProvider, awaits: lifecycle.PreviewRequired},
+	string(lifecycle.EvidenceDelivered):   {from: api.SenderProvider},
+	string(lifecycle.ProviderError):       {from: api.SenderProvider},
+	string(lifecycle.TimedOut):            {from: api.SenderService},
+	EventOffered:                          {from: api.SenderService},
+	"status_posted":                       {from: api.SenderInstitution},
+	"application_" + api.DecisionApproved: {from: api.SenderInstitution},
+	"application_" + api.DecisionRefused:  {from: api.SenderInstitution},
+}
+
+// inboxItems are the owner's inbox items of a change's timeline steps:
+// what each is about and who it is from.
+func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry) []store.InboxItem {
+	var out []store.InboxItem
+	for _, st := range steps {
+		ev, ok := inboxEvents[st.Event]
+		if !ok {
+			continue
+		}
+		id, err := uuid.NewV7() // time-ordered: the items of one change list in their order
+		if err != nil {
+			id = uuid.New()
+		}
+		it := store.InboxItem{
+			ID: id.String(), Owner: rec.Owner, RequestID: doc.View.ID, ServiceID: doc.View.ServiceID,
+			Requirement: doc.View.Requirement, Event: st.Event, State: st.State, Detail: st.Detail,
+			SenderKind: ev.from, Awaits: string(ev.awaits), At: st.At,
+		}
+		if t := doc.View.EvidenceType; t != nil {
+			it.Evidence = lowerKeys(t.Title)
+		}
+		switch {
+		case ev.from == api.SenderProvider && doc.View.Provider != nil:
+			p := doc.View.Provider
+			it.SenderID, it.SenderNames = p.ID, lowerKeys(p.Names)
+			if len(it.SenderNames) == 0 && p.Name != "" {
+				it.SenderNames = map[string]string{"en": p.Name}
+			}
+		case ev.from == api.SenderProvider:
+			it.SenderKind = api.SenderService // the look-up failed before a provider was known
+		case ev.from == api.SenderInstitution:
+			if svc, err := q.store.Service(ctx, doc.View.ServiceID); err == nil {
+				it.SenderID, it.SenderNames = svc.Provider.ID, svc.Provider.Name
+			}
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// lowerKeys copies texts keyed by language code with the codes in lower
+// case (the directory writes EN, LV).
+func lowerKeys(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToLower(k)] = v
+	}
+	return out
+}
+
+// Inbox returns who's inbox: their newest items and the unread count.
+func (q *Requests) Inbox(ctx context.Context, who Principal) (*api.Inbox, error) {
+	items, unread, err := q.store.Inbox(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	out := &api.Inbox{Items: make([]api.InboxItem, 0, len(items)), Unread: unread}
+	for _, it := range items {
+		out.Items = append(out.Items, api.InboxItem{
+			ID: it.ID, RequestID: it.RequestID, ServiceID: it.ServiceID, Requirement: it.Requirement,
+			Evidence: it.Evidence, Event: it.Event, State: it.State, Detail: it.Detail,
+			From: api.Sender{Kind: it.SenderKind, ID: it.SenderID, Names: it.SenderNames},
+			At:   it.At, Read: !it.ReadAt.IsZero(), ActionNeeded: it.Awaits != "",
+		})
+	}
+	out.Count = len(out.Items)
+	return out, nil
+}
+
+// MarkRead marks who's inbox item id read (ErrNotYours for another
+// person's or an unknown one), or all of who's items when id is "".
+func (q *Requests) MarkRead(ctx context.Context, who Principal, id string) (*api.InboxRead, error) {
+	now := q.now().UTC()
+	if id == "" {
+		if _, err := q.store.MarkAllInboxRead(ctx, who.Subject, now); err != nil {
+			return nil, err
+		}
+	} else if err := q.store.MarkInboxRead(ctx, who.Subject, id, now); errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNotYours
+	} else if err != nil {
+		return nil, err
+	}
+	_, unread, err := q.store.Inbox(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	return &api.InboxRead{Unread: unread}, nil
+}
+
+func (a *restAPI) listInbox(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Inbox(r.Context(), who)
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+func (a *restAPI) markInboxRead(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.MarkRead(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}
+
+// InboxEvents are the timeline events that reach a person's inbox, sorted
+// (the app has a text for each).
+func InboxEvents() []string {
+	out := make([]string, 0, len(inboxEvents))
+	for e := range inboxEvents {
+		out = append(out, e)
+	}
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/oots/demonet"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// startIn starts the exchange service on data folder dir, as the app
+// does, with the demo citizen ("t") and the demo clerk ("clerk").
+func startIn(t *testing.T, dir string) *exchange.Server {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Logger: log, Network: demonet.Embedded{},
+		Auth: exchange.BearerTokens{"t": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// openApp builds the app over srv in a new test window, as main.go does.
+func openApp(t *testing.T, srv *exchange.Server, language string) (fyne.Window, *app.Session) {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	s.Background = func(task func()) { task() }
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(w, s)
+	w.Resize(fyne.NewSize(1000, 700))
+	return w, s
+}
+
+// waitFor re-reads request id until it is in state.
+func waitFor(t *testing.T, s *app.Session, id, state string) {
+	t.Helper()
+	eventually(t, "request "+id+" to be "+state, func() bool {
+		r, err := s.Requests.Get(context.Background(), id)
+		return err == nil && r.State == state
+	})
+}
+
+// TestInboxSurvivesARestartOfTheApp (issue 15, defect 2): a preview is
+// waiting and a clerk wrote; after the app (and its embedded service)
+// restart, the inbox lists both — naming the service, the evidence and
+// the sender — with the unread count on its tab; opening one marks it
+// read, and "ready to preview" clears once the preview is decided.
+// Before, the inbox lived in memory and said "No messages" after a
+// restart.
+func TestInboxSurvivesARestartOfTheApp(t *testing.T) {
+	test.NewTempApp(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	srv := startIn(t, dir)
+	_, s := openApp(t, srv, "lv")
+	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, req.ID, "preview_required")
+	if _, err := client.New(srv.URL()).WithToken("clerk").PostStatus(ctx, req.ID, "Saņēmām jūsu iesniegumu."); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close(ctx)
+
+	srv = startIn(t, dir) // the app starts again on its data folder
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	w, s := openApp(t, srv, "lv")
+	if badge := navButtons(t, w)[TabInbox].badge; badge != "2" {
+		t.Fatalf("the inbox tab's unread count is %q, want 2", badge)
+	}
+	test.Tap(navButtons(t, w)[TabInbox])
+	text := labels(w.Content())
+	for _, want := range []string{"Apliecinājums gatavs apskatei", "Saņēmām jūsu iesniegumu.", svc.Name.In("lv"), "Iestādes ziņa", "Jārīkojas"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("after a restart the inbox lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "Ziņojumu nav") {
+		t.Fatalf("after a restart the inbox says it is empty:\n%s", text)
+	}
+	msgs := messages(t, s)
+	if len(msgs) != 2 || msgs[1].From == "" || !strings.Contains(msgs[1].About, " · ") {
+		t.Fatalf("messages %+v: want two, the preview's naming its sender, service and evidence", msgs)
+	}
+
+	lists := find[*widget.List](w.Content())
+	if len(lists) != 1 {
+		t.Fatalf("found %d lists on the inbox", len(lists))
+	}
+	lists[0].Select(0) // the clerk's message
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("opening the message did not open its request")
+	}
+	if badge := navButtons(t, w)[TabInbox].badge; badge != "1" {
+		t.Fatalf("after reading one the unread count is %q, want 1", badge)
+	}
+
+	if _, err := s.Requests.OpenPreview(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Requests.Decide(ctx, req.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, req.ID, "delivered")
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "evidence_delivered", State: "delivered"}) // as the event stream would
+	for _, m := range messages(t, s) {
+		if m.ActionNeeded || strings.Contains(m.Title, "gatavs apskatei") {
+			t.Fatalf("the decided preview is still in the inbox: %+v", m)
+		}
+	}
+	if got := messages(t, s)[0].Title; got != "Apliecinājums saņemts" && !strings.Contains(got, "atkārtoti") {
+		t.Fatalf("newest message after delivery: %q", got)
+	}
+}
+
+func messages(t *testing.T, s *app.Session) []app.Message {
+	t.Helper()
+	var out []app.Message
+	for i := range s.Inbox.Messages.Length() {
+		v, err := s.Inbox.Messages.GetValue(i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, v.(app.Message))
+	}
+	return out
+}
+
