@@ -145,4 +145,3 @@ func messages(t *testing.T, s *app.Session) []app.Message {
 	}
 	return out
 }
-
