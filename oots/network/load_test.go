@@ -2,6 +2,7 @@ package network_test
 
 import (
 	"bytes"
+	"crypto/x509"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/network"
 	"github.com/vienreiz/vienreiz/oots/network/networktest"
@@ -150,4 +152,109 @@ func TestACertificateValidLaterIsRefusedNow(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "is not valid before") {
 		t.Fatalf("Load three days ago = %v; want the certificate named not yet valid", err)
 	}
+}
+
+// TestDomibusPModesFromTheNetworkFile: a network file whose partners come
+// from a Domibus P-Mode XML ([pmodes] domibus) and whose partners'
+// certificates come from a JKS trust store, one entry per party alias.
+// The parties and P-Modes are those of the XML, our party gets our access
+// points and key, every partner its certificate; a broken XML, a partner
+// without a certificate and our party missing from the XML are each named
+// with their field path.
+func TestDomibusPModesFromTheNetworkFile(t *testing.T) {
+	path, s := example(t)
+	dir := filepath.Dir(path)
+	xml, err := os.ReadFile("../as4/pmode/domibus/testdata/network.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "domibus-pmode.xml"), xml, 0o600)
+	partners := map[string]*x509.Certificate{}
+	for _, name := range []string{"ee_ap", "fi_ap"} {
+		id, err := s.PKI.Issue(name, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		partners[name] = id.Cert
+	}
+	writeTrust := func(name string, certs map[string]*x509.Certificate) {
+		var jks bytes.Buffer
+		if err := keys.WriteJKS(&jks, examplePassword, "", keys.Identity{}, "", certs); err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, name), jks.Bytes(), 0o600)
+	}
+	writeTrust("partners.jks", partners)
+	writeTrust("only-ee.jks", map[string]*x509.Certificate{"ee_ap": partners["ee_ap"]})
+	example, _ := os.ReadFile(path)
+	text := replaceAll(t, string(example),
+		`name = "LV"`, `name = "lv_ap"`,
+		`file = "network-example/pmodes.json"          # our P-Mode format`, `domibus = "domibus-pmode.xml"`,
+		`default_partner = "DE"`, `default_partner = "ee_ap"`,
+		`files = ["network-example/oots-ca.pem"]`, `files = ["network-example/oots-ca.pem", "partners.jks"]`+"\npassword_env = \"VIENREIZ_AP_PASSWORD\"",
+	)
+	domibusFile := filepath.Join(dir, "domibus.toml")
+	os.WriteFile(domibusFile, []byte(text), 0o600)
+	n, err := network.Load(domibusFile, network.Options{Getenv: exampleEnv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := n.PModes
+	if c.Self != "lv_ap" || strings.Join(c.PartyNames(), " ") != "ee_ap fi_ap lv_ap" || len(c.PModes) != 10 {
+		t.Fatalf("self %q, parties %v, %d P-Modes; want lv_ap of ee_ap fi_ap lv_ap, 10 P-Modes", c.Self, c.PartyNames(), len(c.PModes))
+	}
+	self, _ := c.Party("lv_ap")
+	if strings.Join(self.Endpoints, " ") != "https://ap1.vienreiz.example.lv/as4 https://ap2.vienreiz.example.lv/as4" || !self.Cert.Equal(s.Requester.Identity.Cert) {
+		t.Errorf("our party: endpoints %v, certificate %v; want our access points and key", self.Endpoints, self.Cert.Subject)
+	}
+	for name, cert := range partners {
+		if p, _ := c.Party(name); p == nil || !p.Cert.Equal(cert) {
+			t.Errorf("partner %s has not the trust store's certificate of alias %s", name, name)
+		}
+	}
+	req, err := c.Find("QueryManager", "ExecuteQueryRequest", "ee_ap")
+	if err != nil || req.ID != "request@lv_ap>ee_ap" || req.Security.KeyInfo != pmode.KeyInfoBST || !req.Security.Encrypt {
+		t.Fatalf("request P-Mode to ee_ap: %+v, %v; want request@lv_ap>ee_ap, encrypted, BST key info (Domibus _BST policy)", req, err)
+	}
+	var plan bytes.Buffer
+	n.Describe(&plan)
+	for _, want := range []string{"ee_ap (default partner)", "endpoint 1: https://ap.ee.example/domibus/services/msh", "request@lv_ap>ee_ap: lv_ap -> ee_ap"} {
+		if !strings.Contains(plan.String(), want) {
+			t.Errorf("plan lacks %q:\n%s", want, plan.String())
+		}
+	}
+
+	for _, tc := range []struct{ name, file, xml, old, new, want string }{
+		{"broken Domibus XML", "broken.xml", strings.Replace(string(xml), `security="signOnly"`, `security="nothing"`, 1),
+			`domibus = "domibus-pmode.xml"`, `domibus = "broken.xml"`,
+			`pmodes.domibus: domibus P-Mode: pmode: invalid configuration: legConfiguration "response" @security: unknown security "nothing"`},
+		{"partner without a certificate", "", "", `"partners.jks"`, `"only-ee.jks"`,
+			`pmodes.domibus: party "fi_ap" has no certificate: give it in the P-Modes or as a trust-store entry with alias "fi_ap"`},
+		{"our party not in the XML", "", "", `name = "lv_ap"`, `name = "LV"`,
+			`party.name: the P-Modes (pmodes.domibus) have no party "LV"; they know ee_ap, fi_ap, lv_ap`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.file != "" {
+				os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.xml), 0o600)
+			}
+			bad := filepath.Join(dir, "bad-domibus.toml")
+			os.WriteFile(bad, []byte(replaceAll(t, text, tc.old, tc.new)), 0o600)
+			_, err := network.Load(bad, network.Options{Getenv: exampleEnv})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load = %v\nwant an error containing %q", err, tc.want)
+			}
+		})
+	}
+}
+
+// replaceAll replaces each old/new pair once, failing when old is absent.
+func replaceAll(t *testing.T, s string, pairs ...string) string {
+	t.Helper()
+	for i := 0; i < len(pairs); i += 2 {
+		if !strings.Contains(s, pairs[i]) {
+			t.Fatalf("no %q to replace", pairs[i])
+		}
+		s = strings.Replace(s, pairs[i], pairs[i+1], 1)
+	}
+	return s
 }
