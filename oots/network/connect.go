@@ -29,7 +29,7 @@ func (n *Network) Connect(ctx context.Context, site exchange.Site) (_ *exchange.
 	r, err := requester.New(ctx, requester.Config{
 		PModes: n.PModes, Identity: n.Identities[served[0]], Trust: n.Trust,
 		Dir: filepath.Join(site.StateDir, "oots", "requester"), OnAnswer: site.OnAnswer,
-		DefaultParty: n.File.PModes.DefaultPartner, ResendInterval: n.ResendInterval(),
+		DefaultParty: n.File.PModes.DefaultPartner, ResendInterval: n.ResendInterval(), VerifyAt: n.VerifyAt(),
 		Logger: site.Log.With("side", "requester"),
 	})
 	if err != nil {

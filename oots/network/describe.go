@@ -59,6 +59,9 @@ func (n *Network) Describe(w io.Writer) error {
 			strings.Join(legs, ", "), m.Security.Sign, m.Security.Encrypt, m.Security.SendReceipt, m.Reliability.RetryCount)
 	}
 	p.line("Trust store: %d certificates", len(n.Trust.Certificates()))
+	if !n.verifyAt.IsZero() {
+		p.line("Partners' certificates are checked as at %s (trust.verify_at), not at the time of each message", n.verifyAt.UTC().Format(time.RFC3339))
+	}
 	for _, c := range n.Trust.Certificates() {
 		p.cert("  ", c)
 	}

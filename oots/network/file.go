@@ -90,6 +90,11 @@ type Trust struct {
 	// alias may name a partner party, whose certificate it then is.
 	Files []string `toml:"files"`
 	Secret
+	// VerifyAt, an RFC 3339 time, is when partners' certificates are
+	// checked, at start and in every exchange, instead of the time of each
+	// check: to re-process saved messages as at the time they arrived.
+	// The message clock (timestamps, time-outs) is not changed by it.
+	VerifyAt string `toml:"verify_at"`
 }
 
 // PModes are the partners' P-Modes.

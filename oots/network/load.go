@@ -48,6 +48,18 @@ type Network struct {
 	// PreviewCert is our own preview space's TLS certificate (member-state
 	// processes only), nil when not configured.
 	PreviewCert *tls.Certificate
+	// verifyAt is trust.verify_at parsed; zero when not set.
+	verifyAt time.Time
+}
+
+// VerifyAt is the time partners' certificates are checked at
+// (trust.verify_at), nil when they are checked at the time of each check.
+func (n *Network) VerifyAt() func() time.Time {
+	if n.verifyAt.IsZero() {
+		return nil
+	}
+	at := n.verifyAt
+	return func() time.Time { return at }
 }
 
 // Options configure Load.
@@ -225,6 +237,13 @@ func (l *loader) secret(field string, s Secret, required bool) (string, bool) {
 func (l *loader) trust() {
 	t := l.n.File.Trust
 	l.n.Trust = keys.NewTrustStore()
+	if t.VerifyAt != "" {
+		at, err := time.Parse(time.RFC3339, t.VerifyAt)
+		if err != nil {
+			l.bad("trust.verify_at", "%q is not a time such as 2026-12-01T12:00:00Z", t.VerifyAt)
+		}
+		l.n.verifyAt = at
+	}
 	if len(t.Files) == 0 {
 		l.bad("trust.files", "missing: the CAs of our partners' certificates")
 		return
@@ -304,7 +323,11 @@ func (l *loader) pmodes() {
 		if pn == name || pc == nil {
 			continue
 		}
-		if err := l.n.Trust.Verify(pc, l.opts.Now); err != nil {
+		at := l.opts.Now
+		if !l.n.verifyAt.IsZero() {
+			at = l.n.verifyAt
+		}
+		if err := l.n.Trust.Verify(pc, at); err != nil {
 			l.bad(field, "party %q: certificate %q: %v", pn, pc.Subject, err)
 		}
 	}

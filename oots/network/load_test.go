@@ -258,3 +258,42 @@ func replaceAll(t *testing.T, s string, pairs ...string) string {
 	}
 	return s
 }
+
+// TestVerifyAtIsTheTimeOfPartnerCertificateChecks: [trust] verify_at is
+// the time partners' certificates are checked at, at start and in every
+// AS4 exchange (requester.Config.VerifyAt), apart from the message clock;
+// our own keys are still checked now. A bad time is named.
+func TestVerifyAtIsTheTimeOfPartnerCertificateChecks(t *testing.T) {
+	path, s := example(t)
+	text, _ := os.ReadFile(path)
+	at := func(when string) (*network.Network, error) {
+		p := filepath.Join(filepath.Dir(path), "verify-at.toml")
+		os.WriteFile(p, []byte(replaceAll(t, string(text), `[trust]`, "[trust]\nverify_at = \""+when+"\"")), 0o600)
+		return network.Load(p, network.Options{Getenv: exampleEnv})
+	}
+	n, err := network.Load(path, network.Options{Getenv: exampleEnv})
+	if err != nil || n.VerifyAt() != nil {
+		t.Fatalf("without verify_at: %v; want certificates checked at the time of each check (nil)", err)
+	}
+	de, _ := n.PModes.Party("DE")
+	late := de.Cert.NotAfter.Add(time.Hour).UTC().Format(time.RFC3339)
+	if _, err := at(late); err == nil || !strings.Contains(err.Error(), `pmodes.file: party "DE": certificate`) {
+		t.Fatalf("verify_at after the partner's certificate ended: %v; want it refused", err)
+	}
+	inside := s.PKI.Now.Add(time.Minute).UTC()
+	n, err = at(inside.Format(time.RFC3339))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.VerifyAt() == nil || !n.VerifyAt()().Equal(inside) {
+		t.Fatalf("VerifyAt is not %v", inside)
+	}
+	var plan bytes.Buffer
+	n.Describe(&plan)
+	if want := "Partners' certificates are checked as at " + inside.Format(time.RFC3339); !strings.Contains(plan.String(), want) {
+		t.Errorf("plan lacks %q:\n%s", want, plan.String())
+	}
+	if _, err := at("yesterday"); err == nil || !strings.Contains(err.Error(), `trust.verify_at: "yesterday" is not a time such as 2026-12-01T12:00:00Z`) {
+		t.Fatalf("a bad verify_at: %v", err)
+	}
+}

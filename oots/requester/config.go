@@ -56,6 +56,11 @@ type Config struct {
 	ObserveSend func(*as4.Submission)
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// VerifyAt is the time certificates are checked at: the provider's
+	// before we encrypt for it, and the signers' of its receipts and
+	// answers (as4.Sender.VerifyAt, as4.Receiver.VerifyAt); nil means the
+	// time of each check. Now stays the message clock.
+	VerifyAt func() time.Time
 }
 
 // check validates cfg and fills the defaults.

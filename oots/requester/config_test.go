@@ -2,8 +2,13 @@ package requester
 
 import (
 	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 )
@@ -75,5 +80,45 @@ func TestSendUnknownProvider(t *testing.T) {
 	}
 	if e, err := r.db.Pending(context.Background(), 10); err != nil || len(e) != 0 {
 		t.Fatalf("outbox after a refused request: %d entries (%v), want none", len(e), err)
+	}
+}
+
+// TestVerifyAtIsTheTimeOfCertificateChecks: Config.VerifyAt is the time
+// the provider's certificate is checked at, apart from the message clock.
+// A provider certificate that expired a year ago is refused before
+// anything leaves; with VerifyAt inside its validity (a saved outbox
+// processed as at the time it was written) the request is encrypted for
+// it and posted.
+func TestVerifyAtIsTheTimeOfCertificateChecks(t *testing.T) {
+	var posts atomic.Int32
+	ap := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		posts.Add(1)
+		http.Error(w, "busy", http.StatusServiceUnavailable)
+	}))
+	defer ap.Close()
+	then := time.Now().AddDate(-2, 0, 0)
+	s, err := demo.New(demo.Options{Now: then, ProviderEndpoints: []string{ap.URL + "/as4"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	send := func(verifyAt func() time.Time) error {
+		r, err := New(context.Background(), Config{
+			PModes: s.Requester.Config, Identity: s.Requester.Identity, Trust: s.Requester.Trust, DefaultParty: s.Provider.Config.Self,
+			Dir: t.TempDir(), OnAnswer: func(context.Context, Answer) error { return nil }, Logger: quietLogger(), VerifyAt: verifyAt,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		_, err = r.Send(ctx, testQuery())
+		return err
+	}
+	if err := send(nil); err == nil || errors.Is(err, ErrQueued) || !strings.Contains(err.Error(), "expired") || posts.Load() != 0 {
+		t.Fatalf("now: %v, %d posts; want the expired provider certificate refused before anything leaves", err, posts.Load())
+	}
+	if err := send(func() time.Time { return then.Add(time.Hour) }); !errors.Is(err, ErrQueued) || posts.Load() == 0 {
+		t.Fatalf("at a time the certificate was valid: %v, %d posts; want it posted and queued", err, posts.Load())
 	}
 }

@@ -59,14 +59,14 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 	r.sender = &as4.Sender{
 		Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 		Outbox: db, Dir: filepath.Join(cfg.Dir, "outbox"), Client: cfg.Client,
-		Logger: cfg.Logger, Now: cfg.Now, Observe: cfg.ObserveSend,
+		Logger: cfg.Logger, Now: cfg.Now, Observe: cfg.ObserveSend, VerifyAt: cfg.VerifyAt,
 	}
 	self, _ := cfg.PModes.Party(cfg.PModes.Self) // checked in cfg.check
 	for range self.Endpoints {
 		rc := &as4.Receiver{
 			Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 			Duplicates: db, Deliver: r.deliver, SpoolDir: filepath.Join(cfg.Dir, "spool"),
-			Logger: cfg.Logger, Now: cfg.Now,
+			Logger: cfg.Logger, Now: cfg.Now, VerifyAt: cfg.VerifyAt,
 		}
 		r.handlers = append(r.handlers, retryOnCallbackError(rc))
 	}
