@@ -108,10 +108,15 @@ type Request struct {
 	Answers         map[string]string `json:"answers,omitempty"`
 	LegalBasis      string            `json:"legal_basis"`
 	// Citizen names the person the request is for (a clerk's desk).
-	Citizen   string    `json:"citizen,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
-	Timeline  []Step    `json:"timeline,omitempty"`
+	Citizen string `json:"citizen,omitempty"`
+	// AskedBy is the institution whose clerk asked for this evidence for
+	// application ForApplication (the citizen confirms it with the
+	// explicit request); nil for a request the citizen started.
+	AskedBy        *catalogue.Provider `json:"asked_by,omitempty"`
+	ForApplication string              `json:"for_application,omitempty"`
+	CreatedAt      time.Time           `json:"created_at"`
+	UpdatedAt      time.Time           `json:"updated_at"`
+	Timeline       []Step              `json:"timeline,omitempty"`
 	// Preview is the evidence as the provider's preview space shows it,
 	// once fetched; Evidence lists the delivered documents.
 	Preview  *Preview       `json:"preview,omitempty"`
@@ -151,12 +156,18 @@ type Decision struct {
 	Decision string `json:"decision"` // approve or refuse
 }
 
-// EvidenceFile is one delivered evidence document.
+// EvidenceFile is one delivered evidence document, or a result document
+// a clerk attached (Issuer set).
 type EvidenceFile struct {
 	Index       int    `json:"index"`
 	ContentType string `json:"content_type"`
 	Size        int64  `json:"size"`
 	SHA256      string `json:"sha256"`
+	// Title, Issuer and IssuedAt describe a result document: the
+	// institution that decided the application issued it.
+	Title    string              `json:"title,omitempty"`
+	Issuer   *catalogue.Provider `json:"issuer,omitempty"`
+	IssuedAt time.Time           `json:"issued_at,omitzero"`
 }
 
 // Document is one delivered evidence document of the caller with the
@@ -170,6 +181,10 @@ type Document struct {
 	Title       map[string]string `json:"title,omitempty"`
 	DeliveredAt time.Time         `json:"delivered_at"`
 	File        EvidenceFile      `json:"file"`
+	// Issuer is set for a result document: the institution that decided
+	// the application (Provider holds its English name, Requirement is
+	// empty: it is no evidence for another service).
+	Issuer *catalogue.Provider `json:"issuer,omitempty"`
 }
 
 // DocumentList is the answer of GET /v1/evidence, newest first.
@@ -216,6 +231,8 @@ type Step struct {
 	State      string     `json:"state"`
 	Detail     string     `json:"detail,omitempty"`
 	ExpectedBy *time.Time `json:"expected_by,omitempty"`
+	// From is the institution whose clerk made this step (ByClerk events).
+	From *catalogue.Provider `json:"from,omitempty"`
 }
 
 // RequestList is the body of GET /v1/requests.
@@ -242,6 +259,8 @@ type Event struct {
 	At        time.Time `json:"at"`
 	// Detail is the timeline entry's text, e.g. a clerk's message.
 	Detail string `json:"detail,omitempty"`
+	// From is the institution whose clerk made the change (ByClerk events).
+	From *catalogue.Provider `json:"from,omitempty"`
 }
 
 // StatusChange is the body of POST /v1/requests/{id}/status: a clerk's
@@ -258,3 +277,55 @@ const (
 	DecisionApproved = "approved"
 	DecisionRefused  = "refused"
 )
+
+// The timeline events a clerk makes on an application.
+const (
+	EventStatusPosted        = "status_posted"
+	EventApplicationApproved = "application_approved"
+	EventApplicationRefused  = "application_refused"
+	// EventEvidenceAsked: on the application, the clerk asked for more
+	// evidence; on the new request, the first step.
+	EventEvidenceAsked  = "evidence_asked"
+	EventResultAttached = "result_attached"
+)
+
+// ByClerk reports whether event is one a clerk makes (its step names the
+// institution in From).
+func ByClerk(event string) bool {
+	switch event {
+	case EventStatusPosted, EventApplicationApproved, EventApplicationRefused, EventEvidenceAsked, EventResultAttached:
+		return true
+	}
+	return false
+}
+
+// EvidenceAsk is the body of POST /v1/requests/{id}/ask-evidence: a clerk
+// asks the citizen for evidence the application still lacks. It starts a
+// request the citizen must confirm (explicit request); nothing is
+// fetched before that.
+type EvidenceAsk struct {
+	// Requirement is one of the service's requirements; Country is where
+	// the evidence is to come from.
+	Requirement string `json:"requirement"`
+	Country     string `json:"country"`
+	// Message tells the citizen why (required).
+	Message string `json:"message"`
+}
+
+// Result documents a clerk attaches (POST /v1/requests/{id}/result).
+const (
+	// MaxResultSize bounds a result document, in bytes.
+	MaxResultSize = 10 << 20
+	// MaxResultTitle bounds its title, in bytes.
+	MaxResultTitle = 200
+)
+
+// ResultType reports whether a result document may have the media type:
+// PDF, PNG or JPEG.
+func ResultType(media string) bool {
+	switch media {
+	case "application/pdf", "image/png", "image/jpeg":
+		return true
+	}
+	return false
+}

@@ -2,12 +2,17 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"mime"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/client"
 )
 
 // DeskAPI is what the clerk's desk needs of the exchange service;
@@ -17,7 +22,21 @@ type DeskAPI interface {
 	Request(ctx context.Context, id string) (*api.Request, error)
 	PostStatusChange(ctx context.Context, id string, in api.StatusChange) (*api.Request, error)
 	Service(ctx context.Context, id string) (*catalogue.Service, error)
+	EvidenceCountries(ctx context.Context, requirement string) ([]string, error)
+	AskEvidence(ctx context.Context, id string, in api.EvidenceAsk) (*api.Request, error)
+	AttachResult(ctx context.Context, id, title, contentType string, data []byte) (*api.Request, error)
 }
+
+// Errors of the clerk's actions, each with its own sentence (ProblemOf).
+var (
+	ErrResultEmpty    = errors.New("the result document is empty")
+	ErrResultTooLarge = fmt.Errorf("a result document is at most %d MiB", api.MaxResultSize>>20)
+	ErrResultType     = errors.New("a result document is a PDF, PNG or JPEG")
+	ErrResultTitle    = errors.New("a result document needs a title")
+	// ErrStillOpen: the application's evidence has not come yet, so no
+	// result can be attached.
+	ErrStillOpen = errors.New("the evidence exchange of the application is still under way")
+)
 
 // DeskItem is one application in the clerk's work queue.
 type DeskItem struct {
@@ -41,9 +60,6 @@ type Desk struct {
 
 // NewDesk returns the desk over the exchange service.
 func NewDesk(a DeskAPI) *Desk { return &Desk{api: a, now: time.Now} }
-
-// clerkEvents are the timeline events a clerk makes.
-var clerkEvents = []string{"status_posted", "application_approved", "application_refused"}
 
 // Queue returns the applications matching text (citizen, service,
 // evidence, state; any case), soonest due first, undated last.
@@ -92,7 +108,7 @@ func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
 		}
 		out[i].Overdue = !out[i].Due.IsZero() && now.After(out[i].Due) && !decided(*full)
 		if n := len(full.Timeline); n > 0 {
-			out[i].Unread = !slices.Contains(clerkEvents, full.Timeline[n-1].Event)
+			out[i].Unread = !api.ByClerk(full.Timeline[n-1].Event)
 		}
 	}
 	return out, nil
@@ -100,13 +116,72 @@ func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
 
 func decided(r api.Request) bool {
 	return slices.ContainsFunc(r.Timeline, func(s api.Step) bool {
-		return s.Event == "application_approved" || s.Event == "application_refused"
+		return s.Event == api.EventApplicationApproved || s.Event == api.EventApplicationRefused
 	})
 }
 
-// Application reads one application with its evidence and timeline.
-func (d *Desk) Application(ctx context.Context, id string) (*api.Request, error) {
-	return d.api.Request(ctx, id)
+// Application is what the desk shows of one application.
+type Application struct {
+	Request api.Request
+	// Service is the catalogue service applied for; nil when unknown.
+	Service *catalogue.Service
+}
+
+// Application reads one application with its evidence and timeline, and
+// the service it is for.
+func (d *Desk) Application(ctx context.Context, id string) (*Application, error) {
+	req, err := d.api.Request(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &Application{Request: *req}
+	if svc, err := d.api.Service(ctx, req.ServiceID); err == nil {
+		out.Service = svc
+	}
+	return out, nil
+}
+
+// Countries lists the member states evidence for requirement can be asked
+// from.
+func (d *Desk) Countries(ctx context.Context, requirement string) ([]string, error) {
+	return d.api.EvidenceCountries(ctx, requirement)
+}
+
+// AskEvidence asks the citizen of application id for the evidence of
+// requirement from country, with the clerk's message; it returns the new
+// request, which waits for the citizen's explicit request.
+func (d *Desk) AskEvidence(ctx context.Context, id, requirement, country, message string) (*api.Request, error) {
+	return d.api.AskEvidence(ctx, id, api.EvidenceAsk{Requirement: requirement, Country: country, Message: message})
+}
+
+// AttachResult attaches data as the result document of application id,
+// after checking what the service would refuse: an empty, oversize or
+// untitled document, or one that is not a PDF, PNG or JPEG by its content.
+func (d *Desk) AttachResult(ctx context.Context, id, title string, data []byte) (*api.Request, error) {
+	media, _, _ := mime.ParseMediaType(http.DetectContentType(data))
+	switch {
+	case strings.TrimSpace(title) == "":
+		return nil, ErrResultTitle
+	case len(data) == 0:
+		return nil, ErrResultEmpty
+	case len(data) > api.MaxResultSize:
+		return nil, ErrResultTooLarge
+	case !api.ResultType(media):
+		return nil, ErrResultType
+	}
+	out, err := d.api.AttachResult(ctx, id, strings.TrimSpace(title), media, data)
+	var apiErr *client.APIError
+	if errors.As(err, &apiErr) {
+		switch apiErr.Status { // the service's own checks, in the desk's words
+		case http.StatusConflict:
+			return nil, fmt.Errorf("%w: %w", ErrStillOpen, err)
+		case http.StatusUnsupportedMediaType:
+			return nil, fmt.Errorf("%w: %w", ErrResultType, err)
+		case http.StatusRequestEntityTooLarge:
+			return nil, fmt.Errorf("%w: %w", ErrResultTooLarge, err)
+		}
+	}
+	return out, err
 }
 
 // Post posts a status message the citizen sees whole, on the timeline and

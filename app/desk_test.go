@@ -2,14 +2,20 @@ package app
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/client"
 )
 
-type fakeDesk struct{ reqs map[string]api.Request }
+type fakeDesk struct {
+	DeskAPI  // the calls a test does not use
+	reqs     map[string]api.Request
+	attached *[]string // content types sent
+}
 
 func (f fakeDesk) Requests(context.Context) ([]api.Request, error) {
 	var out []api.Request
@@ -25,6 +31,13 @@ func (f fakeDesk) Request(_ context.Context, id string) (*api.Request, error) {
 }
 func (f fakeDesk) PostStatusChange(context.Context, string, api.StatusChange) (*api.Request, error) {
 	return nil, nil
+}
+func (f fakeDesk) AttachResult(_ context.Context, id, title, contentType string, _ []byte) (*api.Request, error) {
+	*f.attached = append(*f.attached, contentType)
+	if id == "open" {
+		return nil, &client.APIError{Status: 409, Code: api.CodeConflict, Message: "still under way"}
+	}
+	return &api.Request{ID: id}, nil
 }
 func (f fakeDesk) Service(_ context.Context, id string) (*catalogue.Service, error) {
 	return &catalogue.Service{ID: id, ProcessingDays: map[string]int{"fast": 2, "slow": 30}[id]}, nil
@@ -61,5 +74,42 @@ func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 	}
 	if q, _ := d.Queue(context.Background(), "kalnina"); len(q) != 2 {
 		t.Fatalf("search by citizen (without diacritics): %d", len(q))
+	}
+}
+
+// TestAttachResultChecksTheDocumentFirst: an empty, oversize, untitled or
+// mistyped document gets its own error and is not sent; a PDF is sent as
+// application/pdf, whatever its name; the service's 409 becomes
+// ErrStillOpen.
+func TestAttachResultChecksTheDocumentFirst(t *testing.T) {
+	var sent []string
+	d := NewDesk(fakeDesk{attached: &sent})
+	pdf := []byte("%PDF-1.7\n%%EOF\n")
+	for _, c := range []struct {
+		name, title string
+		data        []byte
+		want        error
+	}{
+		{"empty", "Decision", nil, ErrResultEmpty},
+		{"untitled", " ", pdf, ErrResultTitle},
+		{"oversize", "Decision", append(append([]byte{}, pdf...), make([]byte, api.MaxResultSize)...), ErrResultTooLarge},
+		{"text", "Decision", []byte("Approved."), ErrResultType},
+		{"html", "Decision", []byte("<html><body>Approved</body></html>"), ErrResultType},
+	} {
+		if _, err := d.AttachResult(context.Background(), "done", c.title, c.data); !errors.Is(err, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, err, c.want)
+		}
+		if p := ProblemOf(c.want); p.Code == "generic" {
+			t.Errorf("%s has no sentence of its own", c.name)
+		}
+	}
+	if len(sent) != 0 {
+		t.Fatalf("refused documents were sent: %v", sent)
+	}
+	if _, err := d.AttachResult(context.Background(), "done", "Decision", pdf); err != nil || len(sent) != 1 || sent[0] != "application/pdf" {
+		t.Fatalf("a PDF: %v, sent as %v", err, sent)
+	}
+	if _, err := d.AttachResult(context.Background(), "open", "Decision", pdf); !errors.Is(err, ErrStillOpen) {
+		t.Fatalf("the service's 409: %v", err)
 	}
 }

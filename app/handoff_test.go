@@ -23,6 +23,14 @@ func (f *fakeService) PostStatusChange(context.Context, string, api.StatusChange
 	return nil, f.err
 }
 
+func (f *fakeService) AskEvidence(context.Context, string, api.EvidenceAsk) (*api.Request, error) {
+	return nil, f.err
+}
+
+func (f *fakeService) AttachResult(context.Context, string, string, string, []byte) (*api.Request, error) {
+	return nil, f.err
+}
+
 func (f *fakeService) Redeem(_ context.Context, in api.Redeem) (*api.Request, error) {
 	if f.err != nil {
 		return nil, f.err

@@ -278,7 +278,7 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 	}
 	m.About = strings.Join(about, " · ")
 	switch it.Event {
-	case "status_posted", "application_approved", "application_refused":
+	case api.EventStatusPosted, api.EventApplicationApproved, api.EventApplicationRefused, api.EventEvidenceAsked, api.EventResultAttached:
 		if it.Detail != "" {
 			m.Body = it.Detail // the clerk's own words
 		}

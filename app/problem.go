@@ -70,6 +70,16 @@ func ProblemOf(err error) Problem {
 		code = "digest_mismatch"
 	case errors.Is(err, client.ErrTooLarge):
 		code = "too_large"
+	case errors.Is(err, ErrResultEmpty):
+		code = "result_empty"
+	case errors.Is(err, ErrResultTooLarge):
+		code = "result_too_large"
+	case errors.Is(err, ErrResultType):
+		code = "result_type"
+	case errors.Is(err, ErrResultTitle):
+		code = "result_title"
+	case errors.Is(err, ErrStillOpen):
+		code = "still_open"
 	case errors.Is(err, client.ErrNotFound):
 		code = "not_found"
 	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):

@@ -14,3 +14,20 @@ func (c *Client) PostStatusChange(ctx context.Context, id string, in api.StatusC
 	var out api.Request
 	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/status", in, &out)
 }
+
+// AskEvidence asks the citizen of application id for evidence it lacks; it
+// returns the new request, which waits for the citizen's explicit request.
+func (c *Client) AskEvidence(ctx context.Context, id string, in api.EvidenceAsk) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/ask-evidence", in, &out)
+}
+
+// AttachResult attaches the result document of application id: data of
+// contentType (PDF, PNG or JPEG), titled for the citizen.
+func (c *Client) AttachResult(ctx context.Context, id, title, contentType string, data []byte) (*api.Request, error) {
+	var out api.Request
+	path := "/v1/requests/" + url.PathEscape(id) + "/result"
+	resp, err := c.r.R().SetContext(ctx).SetQueryParam("title", title).SetHeader("Content-Type", contentType).
+		SetBody(data).SetResult(&out).Post(path)
+	return &out, answer(resp, err, http.MethodPost, path)
+}

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"context"
+	"io"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -27,11 +30,14 @@ type DeskScreen struct {
 	Queue  *widget.List
 	items  []app.DeskItem
 	count  *widget.Label
+	// chooseFile asks for the result document's file (a file dialog;
+	// tests choose their own).
+	chooseFile func(win fyne.Window, got func(data []byte, err error))
 }
 
 // NewDeskScreen builds the desk and loads the queue.
 func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
-	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel("")}
+	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel(""), chooseFile: chooseFileDialog}
 	d.ExtendBaseWidget(d)
 	d.Search = widget.NewEntry()
 	d.Search.SetPlaceHolder(lang.L("desk.search"))
@@ -96,42 +102,67 @@ func (d *DeskScreen) Open(id string) {
 	d.sess.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		req, err := d.sess.Desk.Application(ctx, id)
+		a, err := d.sess.Desk.Application(ctx, id)
 		fyne.Do(func() {
 			if err != nil {
 				showProblem(d.win, app.ProblemOf(err))
 				return
 			}
-			d.nav.Open(d.page(req), evidenceTitle(*req, d.sess.Language.Code()))
+			d.nav.Open(d.page(a), evidenceTitle(a.Request, d.sess.Language.Code()))
 		})
 	})
 }
 
+// show redraws the open application page after an action changed it.
+func (d *DeskScreen) show(id string) {
+	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	defer cancel()
+	a, err := d.sess.Desk.Application(ctx, id)
+	fyne.Do(func() {
+		if err != nil {
+			showProblem(d.win, app.ProblemOf(err))
+			return
+		}
+		d.nav.Replace(d.page(a), evidenceTitle(a.Request, d.sess.Language.Code()))
+		d.Reload()
+	})
+}
+
 // page shows an application: who it is for, the evidence with its source,
-// the timeline with every message whole, and the clerk's actions.
-func (d *DeskScreen) page(req *api.Request) fyne.CanvasObject {
-	facts := widget.NewForm(
+// the result documents, the timeline with every message whole, and the
+// clerk's actions.
+func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
+	req, code := &a.Request, d.sess.Language.Code()
+	service := req.ServiceID
+	if a.Service != nil {
+		service = a.Service.Name.In(code)
+	}
+	facts := newFacts(
 		widget.NewFormItem(lang.L("desk.citizen"), wrapped(req.Citizen)),
-		widget.NewFormItem(lang.L("desk.service"), wrapped(req.ServiceID)),
+		widget.NewFormItem(lang.L("desk.service"), wrapped(service)),
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 	)
 	if req.ExpectedBy != nil {
-		facts.Append(lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
+		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
-	evidence := container.NewVBox()
+	evidence, results := container.NewVBox(), container.NewVBox()
 	source := ""
 	if req.Provider != nil {
 		source = req.Provider.Name + " (" + countryName(req.Country) + ")"
 	}
 	for _, f := range req.Evidence {
+		if f.Issuer != nil {
+			results.Add(wrapped(lang.L("desk.result_line", map[string]any{"Title": f.Title, "Type": f.ContentType, "Time": formatTime(f.IssuedAt)})))
+			continue
+		}
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
 	}
-	if len(req.Evidence) == 0 {
+	if len(evidence.Objects) == 0 {
 		evidence.Add(wrapped(lang.L("desk.no_evidence")))
 	}
 	timeline := container.NewVBox()
 	for _, s := range req.Timeline {
-		line := formatTime(s.At) + " · " + lang.X("event."+s.Event, s.Event)
+		line := formatTime(s.At) + " · " + stepName(s, code)
 		if s.Detail != "" {
 			line += "\n" + s.Detail
 		}
@@ -140,48 +171,169 @@ func (d *DeskScreen) page(req *api.Request) fyne.CanvasObject {
 	message := widget.NewMultiLineEntry()
 	message.SetPlaceHolder(lang.L("desk.message_placeholder"))
 	message.Wrapping = fyne.TextWrapWord
-	act := func(run func(ctx context.Context, text string) (*api.Request, error)) func() {
+	act := func(run func(ctx context.Context, text string) error) func() {
 		return func() {
 			text := strings.TrimSpace(message.Text)
 			if text == "" {
 				showProblem(d.win, app.Problem{Code: "generic", Text: lang.L("desk.message_needed")})
 				return
 			}
-			d.sess.Background(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-				defer cancel()
-				out, err := run(ctx, text)
-				fyne.Do(func() {
-					if err != nil {
-						showProblem(d.win, app.ProblemOf(err))
-						return
-					}
-					d.nav.Replace(d.page(out), evidenceTitle(*out, d.sess.Language.Code()))
-					d.Reload()
-				})
-			})
+			d.run(req.ID, func(ctx context.Context) error { return run(ctx, text) })
 		}
 	}
-	post := widget.NewButtonWithIcon(lang.L("desk.post"), theme.MailSendIcon(), act(func(ctx context.Context, t string) (*api.Request, error) {
-		return d.sess.Desk.Post(ctx, req.ID, t)
+	post := widget.NewButtonWithIcon(lang.L("desk.post"), theme.MailSendIcon(), act(func(ctx context.Context, t string) error {
+		_, err := d.sess.Desk.Post(ctx, req.ID, t)
+		return err
 	}))
-	approve := widget.NewButtonWithIcon(lang.L("desk.approve"), theme.ConfirmIcon(), act(func(ctx context.Context, t string) (*api.Request, error) {
-		return d.sess.Desk.Decide(ctx, req.ID, true, t)
+	approve := widget.NewButtonWithIcon(lang.L("desk.approve"), theme.ConfirmIcon(), act(func(ctx context.Context, t string) error {
+		_, err := d.sess.Desk.Decide(ctx, req.ID, true, t)
+		return err
 	}))
 	approve.Importance = widget.SuccessImportance
-	refuse := widget.NewButtonWithIcon(lang.L("desk.refuse"), theme.CancelIcon(), act(func(ctx context.Context, t string) (*api.Request, error) {
-		return d.sess.Desk.Decide(ctx, req.ID, false, t)
+	refuse := widget.NewButtonWithIcon(lang.L("desk.refuse"), theme.CancelIcon(), act(func(ctx context.Context, t string) error {
+		_, err := d.sess.Desk.Decide(ctx, req.ID, false, t)
+		return err
 	}))
 	refuse.Importance = widget.DangerImportance
 	bold := func(key string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(lang.L(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	body := container.NewVBox(facts,
-		bold("desk.evidence"), evidence,
-		bold("request.timeline"), timeline,
-		bold("desk.actions"), message, container.NewHBox(post, approve, refuse),
-		container.NewHBox(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID})))
+		bold("desk.evidence"), evidence)
+	if len(results.Objects) > 0 {
+		body.Add(bold("desk.results"))
+		body.Add(results)
+	}
+	body.Add(bold("request.timeline"))
+	body.Add(timeline)
+	body.Add(bold("desk.actions"))
+	body.Add(message)
+	body.Add(container.NewHBox(post, approve, refuse))
+	if ask := d.askForm(a, act); ask != nil {
+		body.Add(bold("desk.ask"))
+		body.Add(ask)
+	}
+	body.Add(bold("desk.result"))
+	body.Add(d.resultForm(a))
+	body.Add(container.NewHBox(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID})))
 	return container.NewVScroll(container.NewPadded(body))
+}
+
+// run carries out a clerk's action on application id in the background
+// and shows the page again with its outcome, or the problem.
+func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
+	d.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		if err := action(ctx); err != nil {
+			fyne.Do(func() { showProblem(d.win, app.ProblemOf(err)) })
+			return
+		}
+		d.show(id)
+	})
+}
+
+// askForm asks the citizen for evidence the application lacks: one of the
+// service's requirements, from a country the Evidence Broker knows it in,
+// with the message above as the reason; nil when the service is unknown.
+func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, string) error) func()) fyne.CanvasObject {
+	if a.Service == nil || len(a.Service.Evidence) == 0 {
+		return nil
+	}
+	code := d.sess.Language.Code()
+	var names []string
+	byName := map[string]string{}
+	for _, e := range a.Service.Evidence {
+		names = append(names, e.Name.In(code))
+		byName[e.Name.In(code)] = e.Requirement
+	}
+	countries := map[string]string{} // country name → code
+	country := widget.NewSelect(nil, nil)
+	country.PlaceHolder = lang.L("desk.ask_country")
+	requirement := widget.NewSelect(names, func(name string) {
+		country.ClearSelected()
+		country.SetOptions(nil)
+		want := byName[name]
+		d.sess.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			list, err := d.sess.Desk.Countries(ctx, want)
+			fyne.Do(func() {
+				if err != nil {
+					showProblem(d.win, app.ProblemOf(err))
+					return
+				}
+				var opts []string
+				for _, c := range list {
+					countries[countryName(c)] = c
+					opts = append(opts, countryName(c))
+				}
+				country.SetOptions(opts)
+			})
+		})
+	})
+	requirement.PlaceHolder = lang.L("desk.ask_requirement")
+	send := act(func(ctx context.Context, text string) error {
+		_, err := d.sess.Desk.AskEvidence(ctx, a.Request.ID, byName[requirement.Selected], countries[country.Selected], text)
+		return err
+	})
+	ask := widget.NewButtonWithIcon(lang.L("desk.ask_button"), theme.MailForwardIcon(), func() {
+		if requirement.Selected == "" || country.Selected == "" {
+			showProblem(d.win, app.Problem{Code: "generic", Text: lang.L("desk.ask_choose")})
+			return
+		}
+		send()
+	})
+	return container.NewVBox(wrapped(lang.L("desk.ask_body")), container.NewGridWithColumns(2, requirement, country), container.NewHBox(ask))
+}
+
+// resultForm attaches the result document: a title and a file the clerk
+// chooses (PDF, PNG or JPEG).
+func (d *DeskScreen) resultForm(a *app.Application) fyne.CanvasObject {
+	title := widget.NewEntry()
+	title.SetPlaceHolder(lang.L("desk.result_title"))
+	institution := ""
+	if a.Service != nil {
+		institution = a.Service.Provider.Name.In(d.sess.Language.Code())
+	}
+	attach := widget.NewButtonWithIcon(lang.L("desk.result_button"), theme.FileIcon(), func() {
+		d.chooseFile(d.win, func(data []byte, err error) {
+			if err != nil {
+				showProblem(d.win, app.ProblemOf(err))
+				return
+			}
+			text := title.Text
+			d.run(a.Request.ID, func(ctx context.Context) error {
+				_, err := d.sess.Desk.AttachResult(ctx, a.Request.ID, text, data)
+				return err
+			})
+		})
+	})
+	return container.NewVBox(wrapped(lang.L("desk.result_body", map[string]any{"Institution": institution})), title, container.NewHBox(attach))
+}
+
+// chooseFileDialog lets the clerk pick a PDF, PNG or JPEG and reads it,
+// at most one byte over the limit (the desk refuses it then).
+func chooseFileDialog(win fyne.Window, got func([]byte, error)) {
+	dlg := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		defer r.Close()
+		got(io.ReadAll(io.LimitReader(r, api.MaxResultSize+1)))
+	}, win)
+	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".png", ".jpg", ".jpeg"}))
+	dlg.Show()
+}
+
+// stepName is a timeline step as a person reads it: a clerk's step names
+// the institution ("Civil registry office: Message").
+func stepName(s api.Step, code string) string {
+	name := lang.X("event."+s.Event, s.Event)
+	if s.From != nil {
+		return lang.L("step.from", map[string]any{"Institution": s.From.Name.In(code), "Event": name})
+	}
+	return name
 }
 
 // TabDesk is the desk's destination, after the five of every person; it

@@ -7,8 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -26,31 +28,17 @@ import (
 // opens it, posts a two-line message and approves it with reasons; the
 // citizen reads both whole on the timeline.
 func TestClerkDeskPostsAndDecides(t *testing.T) {
-	test.NewTempApp(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
-		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close(context.Background()) })
-	citizen := client.New(srv.URL()).WithToken("citizen")
+	w, _, citizen, _ := deskApp(t)
 	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := app.NewSession(client.New(srv.URL()).WithToken("clerk"), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
-	s.Background = func(task func()) { task() }
-	s.Clerk = true
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	Build(w, s)
-	w.Resize(fyne.NewSize(1000, 700))
-
 	buttons := find[*navButton](w.Content())
 	if len(buttons) != 6 {
 		t.Fatalf("a clerk has %d destinations, want 6 (with the desk)", len(buttons))
 	}
 	test.Tap(buttons[TabDesk])
+	tapButton(t, w, "Reload")
 	desk := find[*DeskScreen](w.Content())
 	if len(desk) != 1 || len(desk[0].items) != 1 || desk[0].items[0].Request.ID != req.ID {
 		t.Fatalf("the queue does not hold the citizen's application")
@@ -97,6 +85,193 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 	if it := find[*DeskScreen](w.Content())[0].items[0]; it.Unread {
 		t.Fatal("the answered application is still marked unread")
 	}
+}
+
+// deskApp starts a real exchange service and builds the app for its demo
+// clerk in a test window; it returns the clerk's window and session, a
+// client of the demo citizen, and the citizen's session on the same
+// service (for the citizen's screens).
+func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Session) {
+	t.Helper()
+	test.NewTempApp(t)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
+		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	session := func(token string) *app.Session {
+		s := app.NewSession(client.New(srv.URL()).WithToken(token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
+		s.Background = func(task func()) { task() }
+		return s
+	}
+	s := session("clerk")
+	s.Clerk = true
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(w, s)
+	w.Resize(fyne.NewSize(1000, 800))
+	return w, s, client.New(srv.URL()).WithToken("citizen"), session("citizen")
+}
+
+// openApplication opens the desk and the page of the queue's only
+// application.
+func openApplication(t *testing.T, w fyne.Window) *DeskScreen {
+	t.Helper()
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	tapButton(t, w, "Reload")
+	desk := find[*DeskScreen](w.Content())
+	if len(desk) != 1 || len(desk[0].items) != 1 {
+		t.Fatalf("the queue does not hold the one application")
+	}
+	desk[0].Queue.Select(0)
+	return desk[0]
+}
+
+// dialogText is the text of the dialog on top of w, "" when none is open.
+func dialogText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return labels(top)
+}
+
+// TestClerkDeskAsksForEvidenceAndAttachesTheResult drives the two clerk
+// actions against a real exchange service. Asking for a proof of birth
+// gives the citizen a request of their own that names the civil registry
+// and waits for their confirmation. Attaching the decision as a PDF puts
+// it in the citizen's wallet, issued by the civil registry; a text file is
+// refused with a sentence saying why and attaches nothing. The citizen's
+// request page shows the clerk's message whole under the institution's
+// name.
+func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
+	w, _, citizen, mine := deskApp(t)
+	ctx := context.Background()
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	desk := openApplication(t, w)
+
+	selects := find[*widget.Select](w.Content())
+	if len(selects) != 2 {
+		t.Fatalf("the ask form has %d choices, want evidence and country", len(selects))
+	}
+	tapButton(t, w, "Ask the citizen")
+	if text := dialogText(w); !strings.Contains(text, "Choose the evidence and the country first.") {
+		t.Fatalf("asking with nothing chosen shows %q", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	selects[0].SetSelected("Proof of birth")
+	if !slices.Contains(selects[1].Options, "Latvia") {
+		t.Fatalf("countries offered for a proof of birth: %v", selects[1].Options)
+	}
+	selects[1].SetSelected("Latvia")
+	message := "Your application needs a proof of birth.\nPlease confirm the request in your app."
+	for _, e := range find[*widget.Entry](w.Content()) {
+		if e.MultiLine {
+			e.SetText(message)
+		}
+	}
+	tapButton(t, w, "Ask the citizen")
+	list, err := citizen.Requests(ctx)
+	if err != nil || len(list) != 2 {
+		t.Fatalf("the citizen has %d requests (%v), want the application and the asked one", len(list), err)
+	}
+	asked := list[0]
+	if asked.ID == req.ID {
+		asked = list[1]
+	}
+	if asked.AskedBy == nil || asked.AskedBy.ID != "LV-DZS" || asked.ForApplication != req.ID || asked.State != "ready" {
+		t.Fatalf("the asked request: %+v", asked)
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Civil registry office: More evidence asked for") || !strings.Contains(text, message) {
+		t.Fatalf("the application page after the ask:\n%s", text)
+	}
+
+	// The citizen's page of the asked request: the institution, its words
+	// whole, and the explicit request still to give.
+	cw := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(cw, mine)
+	cw.Resize(fyne.NewSize(1000, 800))
+	if err := mine.Links.Follow(app.RequestLink(asked.ID).App()); err != nil {
+		t.Fatal(err)
+	}
+	text := labels(cw.Content())
+	for _, want := range []string{"Civil registry office asks for this evidence", "Civil registry office: More evidence asked for", message} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the citizen's page of the asked request lacks %q:\n%s", want, text)
+		}
+	}
+
+	// The result document: refused while the evidence is still to come,
+	// refused as text, attached as a PDF once the evidence came.
+	if _, err := citizen.GiveExplicitRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	deliverAsCitizen(t, citizen, req.ID)
+	desk.Open(req.ID)
+	var title *widget.Entry
+	for _, e := range find[*widget.Entry](w.Content()) {
+		if e.PlaceHolder == "Title the citizen sees, e.g. Decision on your application" {
+			title = e
+		}
+	}
+	if title == nil {
+		t.Fatal("no title field for the result document")
+	}
+	title.SetText("Decision on your application")
+	desk.chooseFile = func(_ fyne.Window, got func([]byte, error)) { got([]byte("Approved."), nil) }
+	tapButton(t, w, "Attach a file…")
+	if text := dialogText(w); !strings.Contains(text, "must be a PDF, PNG or JPEG") {
+		t.Fatalf("a text file as the result shows %q", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	pdf := []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n")
+	desk.chooseFile = func(_ fyne.Window, got func([]byte, error)) { got(pdf, nil) }
+	tapButton(t, w, "Attach a file…")
+	docs, err := citizen.Documents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var results []api.Document
+	for _, d := range docs {
+		if d.Issuer != nil {
+			results = append(results, d)
+		}
+	}
+	if len(results) != 1 || results[0].Issuer.ID != "LV-DZS" || results[0].Title["EN"] != "Decision on your application" || results[0].File.Size != int64(len(pdf)) {
+		t.Fatalf("the citizen's result documents: %+v", results)
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Decision on your application (application/pdf)") {
+		t.Fatalf("the application page does not list the result:\n%s", text)
+	}
+}
+
+// deliverAsCitizen takes request id, whose explicit request was given,
+// through the preview to delivery.
+func deliverAsCitizen(t *testing.T, c *client.Client, id string) {
+	t.Helper()
+	ctx := context.Background()
+	wait := func(state string) {
+		t.Helper()
+		for range 400 {
+			if r, err := c.Request(ctx, id); err == nil && r.State == state {
+				return
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		t.Fatalf("request %s did not reach %s", id, state)
+	}
+	wait("preview_required")
+	if _, err := c.OpenPreview(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.DecidePreview(ctx, id, "approve"); err != nil {
+		t.Fatal(err)
+	}
+	wait("delivered")
 }
 
 // keepScreenshot writes the window's picture to $VIENREIZ_SCREENSHOTS/name

@@ -207,6 +207,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	if req.Provider != nil {
 		addFact(facts, lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
 	}
+	if req.AskedBy != nil {
+		addFact(facts, lang.L("request.asked_by"), wrapped(lang.L("request.asked_by_body", map[string]any{"Institution": req.AskedBy.Name.In(code)})))
+	}
 	if req.ExpectedBy != nil {
 		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
@@ -234,9 +237,15 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, s := range req.Timeline {
-		line := lang.X("event."+s.Event, s.Event) + " · " + formatTime(s.At)
+		line := stepName(s, code) + " · " + formatTime(s.At)
 		if s.ExpectedBy != nil {
 			line += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*s.ExpectedBy)})
+		}
+		if s.From != nil && s.Detail != "" { // a clerk's words, whole, on as many lines as they take
+			title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+			title.Wrapping = fyne.TextWrapWord
+			box.Add(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, wrapped(s.Detail)))
+			continue
 		}
 		box.Add(newTwoLineRowWith(line, stateName(s.State)))
 	}

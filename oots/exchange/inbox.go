@@ -24,15 +24,19 @@ type inboxEvent struct {
 
 // inboxEvents are the timeline events that reach the owner's inbox.
 var inboxEvents = map[string]inboxEvent{
-	string(lifecycle.AttributesNeeded):    {from: api.SenderService, awaits: lifecycle.NeedsAttributes},
-	string(lifecycle.PreviewRequested):    {from: api.SenderProvider, awaits: lifecycle.PreviewRequired},
-	string(lifecycle.EvidenceDelivered):   {from: api.SenderProvider},
-	string(lifecycle.ProviderError):       {from: api.SenderProvider},
-	string(lifecycle.TimedOut):            {from: api.SenderService},
-	EventOffered:                          {from: api.SenderService},
-	"status_posted":                       {from: api.SenderInstitution},
-	"application_" + api.DecisionApproved: {from: api.SenderInstitution},
-	"application_" + api.DecisionRefused:  {from: api.SenderInstitution},
+	string(lifecycle.AttributesNeeded):  {from: api.SenderService, awaits: lifecycle.NeedsAttributes},
+	string(lifecycle.PreviewRequested):  {from: api.SenderProvider, awaits: lifecycle.PreviewRequired},
+	string(lifecycle.EvidenceDelivered): {from: api.SenderProvider},
+	string(lifecycle.ProviderError):     {from: api.SenderProvider},
+	string(lifecycle.TimedOut):          {from: api.SenderService},
+	EventOffered:                        {from: api.SenderService},
+	api.EventStatusPosted:               {from: api.SenderInstitution},
+	api.EventApplicationApproved:        {from: api.SenderInstitution},
+	api.EventApplicationRefused:         {from: api.SenderInstitution},
+	// The first step of a request a clerk asked for: the citizen is to
+	// confirm it (explicit request).
+	api.EventEvidenceAsked:  {from: api.SenderInstitution, awaits: lifecycle.Ready},
+	api.EventResultAttached: {from: api.SenderInstitution},
 }
 
 // inboxItems are the owner's inbox items of a change's timeline steps:
@@ -41,8 +45,8 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 	var out []store.InboxItem
 	for _, st := range steps {
 		ev, ok := inboxEvents[st.Event]
-		if !ok {
-			continue
+		if !ok || (st.Event == api.EventEvidenceAsked && doc.View.AskedBy == nil) {
+			continue // the application's note of an ask: the asked request's item tells
 		}
 		id, err := uuid.NewV7() // time-ordered: the items of one change list in their order
 		if err != nil {

@@ -128,6 +128,16 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	if err != nil {
 		return nil, err
 	}
+	return q.start(ctx, who, who.Subject, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
+		return doc.step("created", ""), nil
+	})
+}
+
+// start makes a request for subject, owned by owner, for checked input in
+// of service svc, and runs its directory look-up; first gives its first
+// timeline entry and the ledger records stored with it.
+func (q *Requests) start(ctx context.Context, subject Principal, owner string, svc *catalogue.Service, in api.NewRequest,
+	first func(*requestDoc) (store.TimelineEntry, []ledger.Record)) (*api.Request, error) {
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
@@ -140,18 +150,21 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	}
 	doc := &requestDoc{
 		Lifecycle: lc, Procedure: svc.Procedure, RequirementEN: requirementEN,
-		Subject: who, Requester: svc.Provider.Name.In("en"),
+		Subject: subject, Requester: svc.Provider.Name.In("en"),
 		View: api.Request{
 			ID: lc.ID, ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country,
 			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
 		},
 	}
-	steps, effects, err := q.settle(ctx, doc, doc.step("created", ""), effects)
+	step, records := first(doc)
+	steps, effects, err := q.settle(ctx, doc, step, effects)
 	if err != nil {
 		return nil, err
 	}
-	rec := store.RequestRecord{ID: lc.ID, Owner: who.Subject, ServiceID: svc.ID, CreatedAt: now}
-	if err := q.save(ctx, &rec, doc, steps, true, storedEffects(who, doc, effects)); err != nil {
+	rec := store.RequestRecord{ID: lc.ID, Owner: owner, ServiceID: svc.ID, CreatedAt: now}
+	fx := storedEffects(subject, doc, effects)
+	fx.Ledger = append(fx.Ledger, records...)
+	if err := q.save(ctx, &rec, doc, steps, true, fx); err != nil {
 		return nil, err
 	}
 	q.carryOut(ctx, &rec, doc, effects)
@@ -665,9 +678,24 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 		rec.Version++
 	}
 	for _, st := range steps {
-		q.hub.Publish(rec.Owner, api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail})
+		e := api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail}
+		if api.ByClerk(st.Event) {
+			e.From = q.institution(ctx, rec.ServiceID)
+		}
+		q.hub.Publish(rec.Owner, e)
 	}
 	return nil
+}
+
+// institution is the authority that runs service id, whose clerks work
+// on its applications (clerkOf); nil when the catalogue lost the service.
+func (q *Requests) institution(ctx context.Context, serviceID string) *catalogue.Provider {
+	svc, err := q.store.Service(ctx, serviceID)
+	if err != nil {
+		q.log.Warn("the institution of a service is unknown", "service", serviceID, "err", err)
+		return nil
+	}
+	return &svc.Provider
 }
 
 // step brings the view up to the lifecycle as it stands and returns the
@@ -684,6 +712,12 @@ func (doc *requestDoc) step(event, detail string) store.TimelineEntry {
 		v.Problem = detail
 	}
 	return store.TimelineEntry{At: lc.UpdatedAt, Event: event, State: v.State, Detail: detail, ExpectedBy: lc.ExpectedBy}
+}
+
+// note is the timeline entry of a step that changes nothing of the
+// lifecycle (a clerk's), at the time it really happened.
+func (doc *requestDoc) note(event, detail string, at time.Time) store.TimelineEntry {
+	return store.TimelineEntry{At: at, Event: event, State: doc.View.State, Detail: detail, ExpectedBy: doc.Lifecycle.ExpectedBy}
 }
 
 // encode puts the document into rec for storing.
@@ -705,8 +739,16 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 	v := doc.View
 	v.Citizen = doc.citizen()
 	q.setPreviewURL(&v)
+	var from *catalogue.Provider
 	for _, e := range tl {
-		v.Timeline = append(v.Timeline, api.Step{At: e.At, Event: e.Event, State: e.State, Detail: e.Detail, ExpectedBy: timePtr(e.ExpectedBy)})
+		step := api.Step{At: e.At, Event: e.Event, State: e.State, Detail: e.Detail, ExpectedBy: timePtr(e.ExpectedBy)}
+		if api.ByClerk(e.Event) {
+			if from == nil {
+				from = q.institution(ctx, v.ServiceID)
+			}
+			step.From = from
+		}
+		v.Timeline = append(v.Timeline, step)
 	}
 	return &v, nil
 }

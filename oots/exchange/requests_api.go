@@ -169,6 +169,12 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		writeJSON(w, http.StatusForbidden, api.ErrorBody{Error: api.Error{Code: api.CodeLevelTooLow, Message: err.Error(), LevelOfAssurance: low.Need}})
 	case errors.Is(err, ErrInvalid):
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
+	case errors.Is(err, ErrTooLarge):
+		writeError(w, http.StatusRequestEntityTooLarge, api.CodeBadRequest, err.Error())
+	case errors.Is(err, ErrUnsupportedType):
+		writeError(w, http.StatusUnsupportedMediaType, api.CodeBadRequest, err.Error())
+	case errors.Is(err, ErrStillOpen):
+		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
 	case errors.Is(err, ErrForbidden):
 		writeError(w, http.StatusForbidden, api.CodeForbidden, err.Error())
 	case errors.Is(err, ErrNotYours):

@@ -70,11 +70,14 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/requests/{id}/evidence/{n}":      {401, 404, 404, 404, 404, 404},
 	"GET /v1/evidence":                        {401, 200, 200, 200, 200, 200},
 	"POST /v1/requests/{id}/status":           {401, 403, 403, 200, 404, 403},
-	"GET /v1/ledger":                          {401, 200, 200, 200, 200, 200},
-	"GET /v1/events":                          {401, 200, 200, 200, 200, 200},
-	"GET /v1/calendar.ics":                    {401, 200, 200, 200, 200, 200},
-	"GET /v1/inbox":                           {401, 200, 200, 200, 200, 200},
-	"POST /v1/inbox/read":                     {401, 200, 200, 200, 200, 200},
+	"POST /v1/requests/{id}/ask-evidence":     {401, 403, 403, 201, 404, 403},
+	// The clerk's 409: a result waits until the evidence exchange ended.
+	"POST /v1/requests/{id}/result": {401, 403, 403, 409, 404, 403},
+	"GET /v1/ledger":                {401, 200, 200, 200, 200, 200},
+	"GET /v1/events":                {401, 200, 200, 200, 200, 200},
+	"GET /v1/calendar.ics":          {401, 200, 200, 200, 200, 200},
+	"GET /v1/inbox":                 {401, 200, 200, 200, 200, 200},
+	"POST /v1/inbox/read":           {401, 200, 200, 200, 200, 200},
 	// {id}: the owner's inbox item of a clerk's message.
 	"POST /v1/inbox/{id}/read":    {401, 200, 404, 404, 404, 404},
 	"POST /v1/handoffs":           {401, 201, 201, 201, 201, 201},
@@ -96,6 +99,8 @@ var routeBodies = map[string]any{
 	"POST /v1/requests/{id}/retry":            api.Attributes{},
 	"POST /v1/requests/{id}/preview/decision": api.Decision{Decision: "refuse"},
 	"POST /v1/requests/{id}/status":           api.StatusChange{Message: "Your application is being processed."},
+	"POST /v1/requests/{id}/ask-evidence":     api.EvidenceAsk{Requirement: proofOfBirth, Country: "LV", Message: "Please confirm the request for your birth record."},
+	"POST /v1/requests/{id}/result":           rawBody{"application/pdf", []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")},
 	"POST /v1/handoffs":                       api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
 	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
 	"POST /v1/admin/roles":                    api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"},
@@ -105,7 +110,14 @@ var routeBodies = map[string]any{
 
 // routeQueries are the query strings of routes that need one.
 var routeQueries = map[string]string{
-	"GET /v1/evidence-countries": "?requirement=" + proofOfBirth,
+	"GET /v1/evidence-countries":    "?requirement=" + proofOfBirth,
+	"POST /v1/requests/{id}/result": "?title=Decision",
+}
+
+// rawBody is a body sent as it is, with its own Content-Type.
+type rawBody struct {
+	contentType string
+	data        []byte
 }
 
 // statusOnly calls the API and returns the status code without reading
@@ -113,7 +125,12 @@ var routeQueries = map[string]string{
 func statusOnly(t *testing.T, base, token, method, path string, body any) int {
 	t.Helper()
 	var data []byte
-	if body != nil {
+	contentType := "application/json"
+	switch b := body.(type) {
+	case nil:
+	case rawBody:
+		data, contentType = b.data, b.contentType
+	default:
 		data, _ = json.Marshal(body)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -123,7 +140,7 @@ func statusOnly(t *testing.T, base, token, method, path string, body any) int {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
 	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -13,47 +13,80 @@ import (
 
 // PostStatus records a status change of the application a request serves
 // (principle P8, the status register): a clerk's message on the request's
-// timeline, in the ledger, and on the owner's event stream.
+// timeline at the time it is posted, in the ledger, and on the owner's
+// event stream with the clerk's institution.
 func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in api.StatusChange) (*api.Request, error) {
 	if !who.IsClerk() {
 		return nil, fmt.Errorf("%w: only a clerk posts status changes", ErrForbidden)
 	}
-	msg := strings.TrimSpace(in.Message)
-	if msg == "" {
-		return nil, fmt.Errorf("%w: the message is empty", ErrInvalid)
+	msg, err := clerkMessage(in.Message)
+	if err != nil {
+		return nil, err
 	}
-	// The ledger's rule: the message is stored there as it is.
-	if err := ledger.CheckField("the message", msg, true); err != nil {
-		return nil, fmt.Errorf("%w: %s (line breaks are allowed, at most %d bytes)", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "), ledger.MaxField)
-	}
-	event := "status_posted" // a message; a decision has its own event
+	event := api.EventStatusPosted // a message; a decision has its own event
 	switch in.Decision {
 	case "":
-	case api.DecisionApproved, api.DecisionRefused:
-		event = "application_" + in.Decision
+	case api.DecisionApproved:
+		event = api.EventApplicationApproved
+	case api.DecisionRefused:
+		event = api.EventApplicationRefused
 	default:
 		return nil, fmt.Errorf("%w: the decision must be %q or %q", ErrInvalid, api.DecisionApproved, api.DecisionRefused)
 	}
-	var (
-		rec *store.RequestRecord
-		doc *requestDoc
-	)
-	err := retryOnConflict(func() (err error) {
-		if rec, doc, err = q.loadAs(ctx, who, id, true); err != nil {
-			return err
-		}
+	return q.clerkStep(ctx, who, id, func(rec *store.RequestRecord, doc *requestDoc) (store.TimelineEntry, store.Effects, error) {
 		posted := ledger.Record{
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: event,
 			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
 		}
-		st := doc.step(event, msg)
-		st.At = q.now().UTC() // the lifecycle did not move: the step is now, not at its last change
-		return q.save(ctx, rec, doc, []store.TimelineEntry{st}, false, store.Effects{Ledger: []ledger.Record{posted}})
+		return doc.note(event, msg, q.now().UTC()), store.Effects{Ledger: []ledger.Record{posted}}, nil
+	})
+}
+
+// clerkMessage checks a clerk's message to the citizen: not empty, and
+// storable in the ledger as it is (line breaks allowed).
+func clerkMessage(s string) (string, error) {
+	msg := strings.TrimSpace(s)
+	if msg == "" {
+		return "", fmt.Errorf("%w: the message is empty", ErrInvalid)
+	}
+	if err := ledger.CheckField("the message", msg, true); err != nil {
+		return "", fmt.Errorf("%w: %s (line breaks are allowed, at most %d bytes)", ErrInvalid, strings.TrimPrefix(err.Error(), "ledger: "), ledger.MaxField)
+	}
+	return msg, nil
+}
+
+// clerkStep adds the step next returns to application id of a clerk of
+// its institution, with its effects, reading the application again when
+// someone changed it meanwhile.
+func (q *Requests) clerkStep(ctx context.Context, who Principal, id string,
+	next func(*store.RequestRecord, *requestDoc) (store.TimelineEntry, store.Effects, error)) (*api.Request, error) {
+	var doc *requestDoc
+	err := retryOnConflict(func() error {
+		rec, d, err := q.loadClerk(ctx, who, id)
+		if err != nil {
+			return err
+		}
+		step, fx, err := next(rec, d)
+		if err != nil {
+			return err
+		}
+		doc = d
+		return q.save(ctx, rec, d, []store.TimelineEntry{step}, false, fx)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return q.view(ctx, doc)
+}
+
+// loadClerk reads application id for a clerk of the institution that runs
+// its service; any other caller gets ErrNotYours.
+func (q *Requests) loadClerk(ctx context.Context, who Principal, id string) (*store.RequestRecord, *requestDoc, error) {
+	rec, doc, err := q.loadAs(ctx, who, id, true)
+	if err == nil && !q.clerkOf(ctx, who, rec.ServiceID) {
+		err = fmt.Errorf("%w: %s", ErrNotYours, id)
+	}
+	return rec, doc, err
 }
 
 func (a *restAPI) postStatus(w http.ResponseWriter, r *http.Request, who Principal) {

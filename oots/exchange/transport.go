@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/as4"
@@ -239,8 +240,9 @@ func (q *Requests) RecordDownload(ctx context.Context, who Principal, id string)
 	return err
 }
 
-// Documents lists who's delivered evidence documents, newest first, with
-// the request each came with; a clerk's list is their own too.
+// Documents lists who's documents, newest first, with the request each
+// came with: the evidence of delivered requests and the result documents
+// clerks attached; a clerk's list is their own too.
 func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document, error) {
 	recs, err := q.store.RequestsOf(ctx, who.Subject)
 	if err != nil {
@@ -248,27 +250,30 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 	}
 	out := []api.Document{}
 	for _, rec := range recs {
-		if rec.State != string(lifecycle.Delivered) {
-			continue
-		}
 		doc, err := decodeDoc(&rec)
 		if err != nil {
 			return nil, err
 		}
 		v := doc.View
 		for _, f := range v.Evidence {
-			d := api.Document{
-				RequestID: v.ID, ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country,
-				DeliveredAt: v.UpdatedAt, File: f,
-			}
-			if v.Provider != nil {
-				d.Provider = v.Provider.Name
-			}
-			if v.EvidenceType != nil {
-				d.Title = v.EvidenceType.Title
+			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f}
+			switch {
+			case f.Issuer != nil: // a clerk's result: evidence of nothing else
+				d.Provider, d.Issuer, d.Title, d.DeliveredAt = f.Issuer.Name.In("en"), f.Issuer, map[string]string{"EN": f.Title}, f.IssuedAt
+			case rec.State == string(lifecycle.Delivered):
+				d.Requirement, d.Country, d.DeliveredAt = v.Requirement, v.Country, v.UpdatedAt
+				if v.Provider != nil {
+					d.Provider = v.Provider.Name
+				}
+				if v.EvidenceType != nil {
+					d.Title = v.EvidenceType.Title
+				}
+			default:
+				continue
 			}
 			out = append(out, d)
 		}
 	}
+	slices.SortStableFunc(out, func(a, b api.Document) int { return b.DeliveredAt.Compare(a.DeliveredAt) })
 	return out, nil
 }

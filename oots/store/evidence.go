@@ -47,6 +47,35 @@ func (s *Store) PutEvidence(ctx context.Context, d EvidenceDoc) error {
 // replacing one with the same index (an answer delivered twice stores the
 // same bytes again). Memory use does not grow with the document.
 func (s *Store) PutEvidenceFrom(ctx context.Context, d EvidenceDoc, r io.Reader) error {
+	b, err := s.KeepBlob(ctx, r)
+	if err != nil {
+		return fmt.Errorf("store: keeping evidence %s/%d: %w", d.RequestID, d.Index, err)
+	}
+	if _, err := s.w.ExecContext(ctx, s.q(insertEvidence+`
+		ON CONFLICT (request_id, idx) DO UPDATE SET content_type = excluded.content_type, sha256 = excluded.sha256, size = excluded.size,
+			data = excluded.data, blob = excluded.blob, sealed = excluded.sealed`),
+		d.RequestID, d.Index, d.ContentType, b.SHA256, b.Size, []byte{}, b.ref, b.sealed); err != nil {
+		return fmt.Errorf("store: keeping evidence %s/%d: %w", d.RequestID, d.Index, err)
+	}
+	return nil
+}
+
+const insertEvidence = `INSERT INTO evidence (request_id, idx, content_type, sha256, size, data, blob, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
+// Blob is a document's content kept by KeepBlob, not yet recorded as a
+// document of a request (EvidenceRow does that with a change).
+type Blob struct {
+	// SHA256 is the hex digest of the content; Size its length.
+	SHA256 string
+	Size   int64
+	ref    string
+	sealed bool
+}
+
+// KeepBlob streams r into the blob store, encrypted when an evidence key
+// is set. A blob no row names is left over, never wrong: the store is
+// content-addressed.
+func (s *Store) KeepBlob(ctx context.Context, r io.Reader) (Blob, error) {
 	aead := s.evidenceKey
 	var size int64
 	var sum [sha256.Size]byte
@@ -63,15 +92,18 @@ func (s *Store) PutEvidenceFrom(ctx context.Context, d EvidenceDoc, r io.Reader)
 		return hex.EncodeToString(sum[:]), err
 	})
 	if err != nil {
-		return fmt.Errorf("store: keeping evidence %s/%d: %w", d.RequestID, d.Index, err)
+		return Blob{}, err
 	}
-	if _, err := s.w.ExecContext(ctx, s.q(`INSERT INTO evidence (request_id, idx, content_type, sha256, size, data, blob, sealed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (request_id, idx) DO UPDATE SET content_type = excluded.content_type, sha256 = excluded.sha256, size = excluded.size,
-			data = excluded.data, blob = excluded.blob, sealed = excluded.sealed`),
-		d.RequestID, d.Index, d.ContentType, hex.EncodeToString(sum[:]), size, []byte{}, ref, aead != nil); err != nil {
-		return fmt.Errorf("store: keeping evidence %s/%d: %w", d.RequestID, d.Index, err)
-	}
-	return nil
+	return Blob{SHA256: hex.EncodeToString(sum[:]), Size: size, ref: ref, sealed: aead != nil}, nil
+}
+
+// EvidenceRow records a kept blob as document Index of the request a
+// change is made to (Effects.Evidence); an index already taken fails the
+// change.
+type EvidenceRow struct {
+	Index       int
+	ContentType string
+	Blob        Blob
 }
 
 // OpenEvidence returns document index of a request, or ErrNotFound, and

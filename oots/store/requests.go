@@ -67,6 +67,8 @@ type Effects struct {
 	// Inbox items are added; the request's items that await a state it
 	// has left (the last timeline entry's) are removed.
 	Inbox []InboxItem
+	// Evidence are documents added to the request (a clerk's result).
+	Evidence []EvidenceRow
 }
 
 // CreateRequest stores a new request (Version 1) with the first entries
@@ -145,6 +147,11 @@ func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int,
 	for _, j := range fx.Jobs {
 		if _, err := s.enqueue(ctx, tx, j); err != nil {
 			return err
+		}
+	}
+	for _, d := range fx.Evidence {
+		if _, err := tx.ExecContext(ctx, s.q(insertEvidence), id, d.Index, d.ContentType, d.Blob.SHA256, d.Blob.Size, []byte{}, d.Blob.ref, d.Blob.sealed); err != nil {
+			return fmt.Errorf("store: document %d of %s: %w", d.Index, id, err)
 		}
 	}
 	return s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At)

@@ -1,0 +1,230 @@
+package exchange_test
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// deskTokens are a citizen, a clerk of the University of Latvia (LV-LU,
+// which runs lv-university-admission), a clerk of the civil registry
+// (LV-DZS) and a second citizen.
+var deskTokens = exchange.BearerTokens{
+	janisToken:  people[janisToken],
+	ievaToken:   people[ievaToken],
+	"clerk-lu":  {Subject: "LV/LV/230388-33333", GivenName: "Līga", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-LU"},
+	"clerk-dzs": {Subject: "LV/LV/230388-44444", GivenName: "Anna", FamilyName: "Liepa", Role: exchange.RoleClerk, Institution: "LV-DZS"},
+}
+
+const proofOfSecondaryEducation = reqBase + "6e34d571-ce17-52c5-b869-3444002fee1d"
+
+// deliverAs takes request id through the citizen's explicit request, the
+// provider's preview and the approval to delivery.
+func deliverAs(t *testing.T, base, token, id string) api.Request {
+	t.Helper()
+	var r api.Request
+	if code := call(t, base, token, "POST", "/v1/requests/"+id+"/explicit-request", nil, &r); code != 200 {
+		t.Fatalf("explicit request: %d", code)
+	}
+	waitState(t, base, token, id, "preview_required")
+	call(t, base, token, "POST", "/v1/requests/"+id+"/preview", nil, &r)
+	call(t, base, token, "POST", "/v1/requests/"+id+"/preview/decision", api.Decision{Decision: "approve"}, &r)
+	return waitState(t, base, token, id, "delivered")
+}
+
+func myRequests(t *testing.T, base, token string) []api.Request {
+	t.Helper()
+	var list api.RequestList
+	if code := call(t, base, token, "GET", "/v1/requests", nil, &list); code != 200 {
+		t.Fatalf("list: %d", code)
+	}
+	return list.Requests
+}
+
+// TestClerkAsksForMissingEvidence: a clerk of the university asks the
+// applicant for a proof of birth. The citizen gets a request of their own
+// that names the university and its message and waits for their explicit
+// request: nothing is sent before it, and after it the evidence comes as
+// for any request. The ask is on the application's timeline and in the
+// citizen's ledger; bad asks and other people's asks start nothing.
+func TestClerkAsksForMissingEvidence(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	var app api.Request
+	if code := call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-university-admission", Requirement: proofOfSecondaryEducation, Country: "LV"}, &app); code != 201 {
+		t.Fatalf("applying: %d", code)
+	}
+	ask := api.EvidenceAsk{Requirement: proofOfBirth, Country: "LV", Message: "Your application lacks a proof of birth.\nPlease confirm the request below."}
+	path := "/v1/requests/" + app.ID + "/ask-evidence"
+	var e api.ErrorBody
+	refusals := []struct {
+		token string
+		body  api.EvidenceAsk
+		code  int
+	}{
+		{janisToken, ask, 403},  // the citizen asks themselves
+		{"clerk-dzs", ask, 404}, // a clerk of another institution
+		{"clerk-lu", api.EvidenceAsk{Requirement: proofOfResidence, Country: "LV", Message: "x"}, 400}, // not a requirement of the service
+		{"clerk-lu", api.EvidenceAsk{Requirement: proofOfBirth, Country: "XX", Message: "x"}, 400},
+		{"clerk-lu", api.EvidenceAsk{Requirement: proofOfBirth, Country: "LV", Message: " \n "}, 400},
+	}
+	for _, r := range refusals {
+		if code := call(t, base, r.token, "POST", path, r.body, &e); code != r.code {
+			t.Fatalf("%s asking %+v: %d %+v, want %d", r.token, r.body, code, e, r.code)
+		}
+	}
+	if n := len(myRequests(t, base, janisToken)); n != 1 {
+		t.Fatalf("refused asks started requests: the citizen has %d", n)
+	}
+
+	var asked api.Request
+	if code := call(t, base, "clerk-lu", "POST", path, ask, &asked); code != 201 {
+		t.Fatalf("asking: %d", code)
+	}
+	if asked.AskedBy == nil || asked.AskedBy.ID != "LV-LU" || asked.ForApplication != app.ID || asked.Requirement != proofOfBirth {
+		t.Fatalf("the new request: asked by %+v for %q, requirement %s", asked.AskedBy, asked.ForApplication, asked.Requirement)
+	}
+	var mine api.Request
+	if code := call(t, base, janisToken, "GET", "/v1/requests/"+asked.ID, nil, &mine); code != 200 {
+		t.Fatalf("the citizen reads the asked request: %d", code)
+	}
+	first := mine.Timeline[0]
+	if first.Event != api.EventEvidenceAsked || first.Detail != ask.Message || first.From == nil || first.From.Name.In("en") != "University of Latvia" {
+		t.Fatalf("the asked request starts with %+v", first)
+	}
+	time.Sleep(300 * time.Millisecond) // a send, were there one, has happened by now
+	call(t, base, janisToken, "GET", "/v1/requests/"+asked.ID, nil, &mine)
+	if mine.State != "ready" || strings.Contains(events(mine), "query_sent") || strings.Contains(events(mine), "explicit_request_given") {
+		t.Fatalf("before the citizen's explicit request the request is %s: %s", mine.State, events(mine))
+	}
+	call(t, base, janisToken, "GET", "/v1/requests/"+app.ID, nil, &app)
+	if last := app.Timeline[len(app.Timeline)-1]; last.Event != api.EventEvidenceAsked || last.Detail != ask.Message || last.From == nil || last.From.ID != "LV-LU" {
+		t.Fatalf("the application's timeline ends with %+v", last)
+	}
+	var ledger bytes.Buffer
+	download(t, base, janisToken, "/v1/ledger?format=csv", &ledger)
+	if !strings.Contains(ledger.String(), "LV/LV/230388-33333,LV/LV/01019012345,evidence_asked,"+proofOfBirth) {
+		t.Fatalf("the citizen's ledger does not name the clerk's ask:\n%s", ledger.String())
+	}
+
+	delivered := deliverAs(t, base, janisToken, asked.ID)
+	if len(delivered.Evidence) == 0 {
+		t.Fatal("the asked evidence came without a document")
+	}
+	var seen api.Request
+	if code := call(t, base, "clerk-lu", "GET", "/v1/requests/"+asked.ID, nil, &seen); code != 200 || seen.State != "delivered" {
+		t.Fatalf("the clerk reads the asked evidence: %d %s", code, seen.State)
+	}
+}
+
+// download GETs path as token's person into w and fails on a non-200.
+func download(t *testing.T, base, token, path string, w io.Writer) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %d", path, resp.StatusCode)
+	}
+	io.Copy(w, resp.Body)
+}
+
+// upload POSTs a result document as token's person and returns the status
+// and the error answer's message.
+func upload(t *testing.T, base, token, id, title, contentType string, data []byte) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest("POST", base+"/v1/requests/"+id+"/result?title="+title, bytes.NewReader(data))
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", contentType)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// A small PDF and PNG for result documents.
+var (
+	resultPDF = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+	resultPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89")
+)
+
+// TestClerkAttachesResultDocument: after the evidence came, the clerk
+// attaches the decision as a PDF; the citizen has it in the wallet with
+// the civil registry as issuer, byte for byte, and a timeline step says
+// so. Oversize, mistyped, untitled and empty documents, documents for an
+// application still waiting for its evidence, and other people's uploads
+// are refused with a clear answer and change nothing.
+func TestClerkAttachesResultDocument(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	var app, open api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &app)
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &open)
+	app = deliverAs(t, base, janisToken, app.ID)
+	evidence := len(app.Evidence)
+
+	refusals := []struct {
+		name, token, id, title, contentType string
+		data                                []byte
+		code                                int
+		says                                string
+	}{
+		{"too large", "clerk-dzs", app.ID, "Decision", "application/pdf", append(append([]byte{}, resultPDF...), make([]byte, api.MaxResultSize)...), 413, "at most 10 MiB"},
+		{"a PNG sent as PDF", "clerk-dzs", app.ID, "Decision", "application/pdf", resultPNG, 415, "not a application/pdf"},
+		{"a text file", "clerk-dzs", app.ID, "Decision", "text/plain", []byte("approved"), 415, "PDF, PNG or JPEG"},
+		{"no title", "clerk-dzs", app.ID, "", "application/pdf", resultPDF, 400, "title"},
+		{"empty", "clerk-dzs", app.ID, "Decision", "application/pdf", nil, 400, "empty"},
+		{"the evidence is not there yet", "clerk-dzs", open.ID, "Decision", "application/pdf", resultPDF, 409, "still under way"},
+		{"the citizen", janisToken, app.ID, "Decision", "application/pdf", resultPDF, 403, "only a clerk"},
+		{"a clerk elsewhere", "clerk-lu", app.ID, "Decision", "application/pdf", resultPDF, 404, "no such request"},
+	}
+	for _, r := range refusals {
+		if code, msg := upload(t, base, r.token, r.id, r.title, r.contentType, r.data); code != r.code || !strings.Contains(msg, r.says) {
+			t.Errorf("%s: %d %s, want %d saying %q", r.name, code, msg, r.code, r.says)
+		}
+	}
+	var docs api.DocumentList
+	call(t, base, janisToken, "GET", "/v1/evidence", nil, &docs)
+	if docs.Count != evidence {
+		t.Fatalf("after the refusals the wallet holds %d documents, want %d", docs.Count, evidence)
+	}
+
+	if code, msg := upload(t, base, "clerk-dzs", app.ID, "Birth%20certificate", "application/pdf", resultPDF); code != 200 {
+		t.Fatalf("attaching: %d %s", code, msg)
+	}
+	call(t, base, janisToken, "GET", "/v1/evidence", nil, &docs)
+	if docs.Count != evidence+1 {
+		t.Fatalf("the wallet holds %d documents, want %d", docs.Count, evidence+1)
+	}
+	result := docs.Documents[0] // newest first
+	if result.Issuer == nil || result.Issuer.ID != "LV-DZS" || result.Provider != "Civil registry office" || result.Title["EN"] != "Birth certificate" ||
+		result.Requirement != "" || result.File.ContentType != "application/pdf" || result.File.Size != int64(len(resultPDF)) {
+		t.Fatalf("the result in the wallet: %+v", result)
+	}
+	var got bytes.Buffer
+	download(t, base, janisToken, "/v1/requests/"+app.ID+"/evidence/"+strconv.Itoa(result.File.Index), &got)
+	if !bytes.Equal(got.Bytes(), resultPDF) {
+		t.Fatalf("downloaded %q", got.String())
+	}
+	call(t, base, janisToken, "GET", "/v1/requests/"+app.ID, nil, &app)
+	if last := app.Timeline[len(app.Timeline)-1]; last.Event != api.EventResultAttached || last.Detail != "Birth certificate" || last.From == nil || last.From.ID != "LV-DZS" {
+		t.Fatalf("the timeline ends with %+v", last)
+	}
+	var ledger bytes.Buffer
+	download(t, base, janisToken, "/v1/ledger?format=csv", &ledger)
+	if !strings.Contains(ledger.String(), ",result_attached,Birth certificate (sha256 ") {
+		t.Fatalf("the ledger does not record the result:\n%s", ledger.String())
+	}
+}
