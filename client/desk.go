@@ -27,7 +27,10 @@ func (c *Client) AskEvidence(ctx context.Context, id string, in api.EvidenceAsk)
 func (c *Client) AttachResult(ctx context.Context, id, title, contentType string, data []byte) (*api.Request, error) {
 	var out api.Request
 	path := "/v1/requests/" + url.PathEscape(id) + "/result"
-	resp, err := c.r.R().SetContext(ctx).SetQueryParam("title", title).SetHeader("Content-Type", contentType).
-		SetBody(data).SetResult(&out).Post(path)
+	req, err := c.request(ctx)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := req.SetQueryParam("title", title).SetHeader("Content-Type", contentType).SetBody(data).SetResult(&out).Post(path)
 	return &out, answer(resp, err, http.MethodPost, path)
 }

@@ -128,15 +128,6 @@ func openApplication(t *testing.T, w fyne.Window) *DeskScreen {
 	return desk[0]
 }
 
-// dialogText is the text of the dialog on top of w, "" when none is open.
-func dialogText(w fyne.Window) string {
-	top := w.Canvas().Overlays().Top()
-	if top == nil {
-		return ""
-	}
-	return labels(top)
-}
-
 // TestClerkDeskAsksForEvidenceAndAttachesTheResult drives the two clerk
 // actions against a real exchange service. Asking for a proof of birth
 // gives the citizen a request of their own that names the civil registry
@@ -159,7 +150,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 		t.Fatalf("the ask form has %d choices, want evidence and country", len(selects))
 	}
 	tapButton(t, w, "Ask the citizen")
-	if text := dialogText(w); !strings.Contains(text, "Choose the evidence and the country first.") {
+	if text := dialogText(t, w); !strings.Contains(text, "Choose the evidence and the country first.") {
 		t.Fatalf("asking with nothing chosen shows %q", text)
 	}
 	w.Canvas().Overlays().Top().Hide()
@@ -224,7 +215,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	title.SetText("Decision on your application")
 	desk.chooseFile = func(_ fyne.Window, got func([]byte, error)) { got([]byte("Approved."), nil) }
 	tapButton(t, w, "Attach a file…")
-	if text := dialogText(w); !strings.Contains(text, "must be a PDF, PNG or JPEG") {
+	if text := dialogText(t, w); !strings.Contains(text, "must be a PDF, PNG or JPEG") {
 		t.Fatalf("a text file as the result shows %q", text)
 	}
 	w.Canvas().Overlays().Top().Hide()
