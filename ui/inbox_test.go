@@ -90,7 +90,7 @@ func TestInboxSurvivesARestartOfTheApp(t *testing.T) {
 	}
 	test.Tap(navButtons(t, w)[TabInbox])
 	text := labels(w.Content())
-	for _, want := range []string{"Apliecinājums gatavs apskatei", "Saņēmām jūsu iesniegumu.", svc.Name.In("lv"), "Iestādes ziņa", "Jārīkojas"} {
+	for _, want := range []string{"Apliecinājums gatavs apskatei", "Saņēmām jūsu iesniegumu.", svc.Name.In("lv"), "Dzimtsarakstu nodaļa", "Ziņa", "Jārīkojas"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("after a restart the inbox lacks %q:\n%s", want, text)
 		}

@@ -113,6 +113,19 @@ func TestClerkAsksForMissingEvidence(t *testing.T) {
 		t.Fatalf("the citizen's ledger does not name the clerk's ask:\n%s", ledger.String())
 	}
 
+	var inbox api.Inbox
+	call(t, base, janisToken, "GET", "/v1/inbox", nil, &inbox)
+	var asks []api.InboxItem
+	for _, it := range inbox.Items {
+		if it.Event == api.EventEvidenceAsked {
+			asks = append(asks, it)
+		}
+	}
+	if len(asks) != 1 || asks[0].RequestID != asked.ID || !asks[0].ActionNeeded || asks[0].From.Kind != api.SenderInstitution ||
+		asks[0].From.ID != "LV-LU" || asks[0].Detail != ask.Message {
+		t.Fatalf("the citizen's inbox items of the ask: %+v", asks)
+	}
+
 	delivered := deliverAs(t, base, janisToken, asked.ID)
 	if len(delivered.Evidence) == 0 {
 		t.Fatal("the asked evidence came without a document")
@@ -221,6 +234,11 @@ func TestClerkAttachesResultDocument(t *testing.T) {
 	call(t, base, janisToken, "GET", "/v1/requests/"+app.ID, nil, &app)
 	if last := app.Timeline[len(app.Timeline)-1]; last.Event != api.EventResultAttached || last.Detail != "Birth certificate" || last.From == nil || last.From.ID != "LV-DZS" {
 		t.Fatalf("the timeline ends with %+v", last)
+	}
+	var inbox api.Inbox
+	call(t, base, janisToken, "GET", "/v1/inbox", nil, &inbox)
+	if it := inbox.Items[0]; it.Event != api.EventResultAttached || it.From.ID != "LV-DZS" || it.Detail != "Birth certificate" {
+		t.Fatalf("the citizen's newest inbox item: %+v", it)
 	}
 	var ledger bytes.Buffer
 	download(t, base, janisToken, "/v1/ledger?format=csv", &ledger)
