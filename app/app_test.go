@@ -306,3 +306,24 @@ func TestInboxSaysWhatAMessageIsAboutAndFromWhom(t *testing.T) {
 		t.Fatalf("after reading the preview's message: unread %d, marked %v", unread, box.marked)
 	}
 }
+
+// signedOutInbox answers as the service does while nobody is signed in.
+type signedOutInbox struct{ fakeInbox }
+
+func (signedOutInbox) Inbox(context.Context) (*api.Inbox, error) { return nil, client.ErrSignedOut }
+
+// TestInboxIsQuietWhileSignedOut: with nobody signed in the inbox shows
+// no problem and no "unavailable" banner (the screen asks to sign in).
+func TestInboxIsQuietWhileSignedOut(t *testing.T) {
+	test.NewTempApp(t)
+	in := NewInbox(&signedOutInbox{}, quiet())
+	in.conn = NewConnection()
+	if err := in.Refresh(context.Background()); err == nil {
+		t.Fatal("no error while signed out")
+	}
+	problem, _ := in.Problem.Get()
+	banner, _ := in.conn.Banner.Get()
+	if problem != "" || banner != "" {
+		t.Fatalf("signed out, the inbox shows problem %q and banner %q", problem, banner)
+	}
+}

@@ -165,6 +165,10 @@ func (in *Inbox) Take(e api.Event) {
 // the last reload are also shown as OS notifications.
 func (in *Inbox) Refresh(ctx context.Context) error {
 	box, err := in.api.Inbox(ctx)
+	if _, signedOut := SignInNeeded(err); signedOut {
+		in.log.Debug("no inbox while nobody is signed in")
+		return err // the screen asks to sign in
+	}
 	in.conn.Report("inbox", err, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
