@@ -11,7 +11,7 @@ const (
 // RoleAssignment gives a person a role: POST /v1/admin/roles, and one entry
 // of GET /v1/admin/roles.
 type RoleAssignment struct {
-	// Subject is the person's eIDAS identifier, e.g. LV/LV/230388-11111.
+	// Subject is the person's eIDAS identifier, e.g. LV/LV/23038811111.
 	Subject string `json:"subject"`
 	// Role is "clerk" or "administrator".
 	Role string `json:"role"`

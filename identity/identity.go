@@ -59,7 +59,7 @@ func AtLeast(have, need string) bool {
 // OpenID Connect provider can be used (national eID gateways name them
 // differently). Empty fields take the defaults of DefaultClaims.
 type Claims struct {
-	// Identifier carries the eIDAS person identifier, e.g. LV/LV/010190-12345.
+	// Identifier carries the eIDAS person identifier, e.g. LV/LV/01019012345.
 	Identifier  string `toml:"identifier"`
 	GivenName   string `toml:"given_name"`
 	FamilyName  string `toml:"family_name"`

@@ -138,7 +138,7 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 		t.Fatalf("the sign-in question says:\n%s", text)
 	}
 	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
-	if p, ok := s.Account.Person(); !ok || p.Identifier != "LV/LV/010190-12345" || p.Level != identity.LevelSubstantial {
+	if p, ok := s.Account.Person(); !ok || p.Identifier != "LV/LV/01019012345" || p.Level != identity.LevelSubstantial {
 		t.Fatalf("signed in as %+v (%v)", p, ok)
 	}
 	country := w.Canvas().Overlays().Top()
@@ -168,7 +168,7 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 	// The profile shows the person.
 	test.Tap(navButtons(t, w)[TabProfile])
 	text := labels(w.Content())
-	for _, want := range []string{"Jānis Bērziņš", "LV/LV/010190-12345", "Level of assurance", "High"} {
+	for _, want := range []string{"Jānis Bērziņš", "LV/LV/01019012345", "Level of assurance", "High"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("signed-in profile lacks %q:\n%s", want, text)
 		}

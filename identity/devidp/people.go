@@ -28,17 +28,17 @@ type Person struct {
 // company, a clerk bound to an institution and an administrator.
 func DemoPeople() []Person {
 	return []Person{
-		{Username: "janis", Identifier: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01",
+		{Username: "janis", Identifier: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01",
 			About: "citizen of Latvia"},
 		{Username: "mari", Identifier: "EE/EE/48504152718", GivenName: "Mari", FamilyName: "Tamm", DateOfBirth: "1985-04-15",
 			About: "citizen of Estonia"},
 		{Username: "lukas", Identifier: "DE/DE/T220001293", GivenName: "Lukas", FamilyName: "Müller", DateOfBirth: "1978-11-30",
 			About: "citizen of Germany; eID card at level substantial", MaxLevel: identity.LevelSubstantial},
-		{Username: "liga", Identifier: "LV/LV/120875-10402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12",
+		{Username: "liga", Identifier: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12",
 			About: "board member of Baltic Timber SIA (company LV/LV/40003012345), its representative"},
-		{Username: "anna", Identifier: "LV/LV/230388-11111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23",
+		{Username: "anna", Identifier: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23",
 			Role: identity.RoleClerk, Institution: "LV-UR", About: "clerk at the Register of Enterprises of Latvia (LV-UR)"},
-		{Username: "admin", Identifier: "LV/LV/050580-12121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05",
+		{Username: "admin", Identifier: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05",
 			Role: identity.RoleAdministrator, About: "administrator of this Vienreiz service"},
 	}
 }

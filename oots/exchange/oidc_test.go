@@ -200,10 +200,10 @@ func TestTokenClaimsMakeThePrincipal(t *testing.T) {
 		user, level string
 		want        exchange.Principal
 	}{
-		{"janis", identity.LevelHigh, exchange.Principal{Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01", LevelOfAssurance: "High"}},
+		{"janis", identity.LevelHigh, exchange.Principal{Subject: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01", LevelOfAssurance: "High"}},
 		{"lukas", identity.LevelSubstantial, exchange.Principal{Subject: "DE/DE/T220001293", GivenName: "Lukas", FamilyName: "Müller", DateOfBirth: "1978-11-30", LevelOfAssurance: "Substantial"}},
-		{"anna", identity.LevelLow, exchange.Principal{Subject: "LV/LV/230388-11111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23", LevelOfAssurance: "Low", Role: exchange.RoleClerk, Institution: "LV-UR"}},
-		{"admin", "", exchange.Principal{Subject: "LV/LV/050580-12121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", LevelOfAssurance: "Substantial", Role: exchange.RoleAdministrator}},
+		{"anna", identity.LevelLow, exchange.Principal{Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23", LevelOfAssurance: "Low", Role: exchange.RoleClerk, Institution: "LV-UR"}},
+		{"admin", "", exchange.Principal{Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", LevelOfAssurance: "Substantial", Role: exchange.RoleAdministrator}},
 	}
 	for _, tc := range cases {
 		r := httptest.NewRequest("GET", "/", nil)

@@ -79,7 +79,7 @@ func TestSignedInPersonIsTheQuerySubject(t *testing.T) {
 	if err := send(principal("janis", identity.LevelHigh)); err != nil {
 		t.Fatal(err)
 	}
-	want := requester.Person{Identifier: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01", LevelOfAssurance: "High"}
+	want := requester.Person{Identifier: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01", LevelOfAssurance: "High"}
 	if tr.last.Subject != want {
 		t.Fatalf("query subject %+v, want %+v", tr.last.Subject, want)
 	}
