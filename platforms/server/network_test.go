@@ -6,13 +6,17 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -39,7 +43,10 @@ const networkPassword = "network-test-store-password"
 // killed and a second request completes through the other. A1 fetches the
 // preview itself (no return_base_url); A2 has the preview-redirect base
 // URL, so on it the citizen's browser goes to B's preview space, decides
-// there and comes back to A2 (real OOTS flow).
+// there and comes back to A2 (real OOTS flow). The second request is
+// given on A1 while B's primary access point does not answer, so A1 holds
+// its send job when it is killed; A2 takes the job over within the job
+// lease (10 s, kept alive by a heartbeat while a job runs) and sends it.
 func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts server processes")
@@ -52,9 +59,10 @@ func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 	a1, a2, b1, b2 := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
 	a2API := freeAddr(t)
 	bPreview, bDirectory := freeAddr(t), freeAddr(t)
+	b1Proxy := startStallingProxy(t, b1) // A reaches B's primary through it
 	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE",
 		RequesterEndpoints: []string{"http://" + a1 + "/as4", "http://" + a2 + "/as4"},
-		ProviderEndpoints:  []string{"http://" + b1 + "/as4", "http://" + b2 + "/as4"}})
+		ProviderEndpoints:  []string{"http://" + b1Proxy.addr() + "/as4", "http://" + b2 + "/as4"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,28 +195,32 @@ resend = "2s"
 	roots := x509.NewCertPool()
 	roots.AddCert(s.PKI.Root)
 	browser := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}}}
-	exchange := func(c *client.Client, base string) {
+	create := func(c *client.Client) string {
 		t.Helper()
 		r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := c.GiveExplicitRequest(ctx, r.ID); err != nil {
-			t.Fatal(err)
-		}
-		waiting := carryOn(t, c, r.ID, "preview_required")
+		return r.ID
+	}
+	// complete carries request id on (through base's client c) from its
+	// explicit request to the evidence downloaded: on A1 the service shows
+	// the preview, on A2 the citizen's browser goes to B's preview space.
+	complete := func(c *client.Client, base, id string) {
+		t.Helper()
+		waiting := carryOn(t, c, id, "preview_required")
 		if base == procs[0].url {
 			if waiting.PreviewURL != "" {
 				t.Errorf("A1 has no return_base_url but gives the preview URL %q", waiting.PreviewURL)
 			}
-			if _, err := c.OpenPreview(ctx, r.ID); err != nil {
+			if _, err := c.OpenPreview(ctx, id); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := c.DecidePreview(ctx, r.ID, "approve"); err != nil {
+			if _, err := c.DecidePreview(ctx, id, "approve"); err != nil {
 				t.Fatal(err)
 			}
 		} else {
-			back := "http://" + a2API + "/open/requests/" + r.ID
+			back := "http://" + a2API + "/open/requests/" + id
 			if !strings.HasPrefix(waiting.PreviewURL, "https://"+bPreview+"/preview/") || !strings.HasSuffix(waiting.PreviewURL, "?returnurl="+url.QueryEscape(back)) {
 				t.Fatalf("A2's preview URL %q: want B's preview space with returnurl %s", waiting.PreviewURL, back)
 			}
@@ -216,24 +228,51 @@ resend = "2s"
 			if err != nil || at != back {
 				t.Fatalf("the browser ended at %q (%v), want back at %s", at, err, back)
 			}
-			if _, err := c.PreviewReturned(ctx, r.ID); err != nil {
+			if _, err := c.PreviewReturned(ctx, id); err != nil {
 				t.Fatal(err)
 			}
 		}
-		got := carryOn(t, c, r.ID, "delivered")
-		if body := download(t, base, r.ID); len(body) == 0 || len(got.Evidence) != 1 || int64(len(body)) != got.Evidence[0].Size {
-			t.Errorf("request %s: %d bytes downloaded for %+v", r.ID, len(body), got.Evidence)
+		got := carryOn(t, c, id, "delivered")
+		if body := download(t, base, id); len(body) == 0 || len(got.Evidence) != 1 || int64(len(body)) != got.Evidence[0].Size {
+			t.Errorf("request %s: %d bytes downloaded for %+v", id, len(body), got.Evidence)
 		}
 	}
-	exchange(client.New(procs[0].url).WithToken(citizenToken), procs[0].url)
+	c1, c2 := client.New(procs[0].url).WithToken(citizenToken), client.New(procs[1].url).WithToken(citizenToken)
+	first := create(c1)
+	if _, err := c1.GiveExplicitRequest(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	complete(c1, procs[0].url, first)
 	if n := len(countLogs(ms, "provider: answer queued", "exchange")); n != 1 {
 		t.Errorf("the member state answered %d exchanges, want 1", n)
 	}
 
-	// A's primary access point dies; the member state's answers go to the
-	// second, which carries a new request to the end.
+	// B's primary stops answering; the citizen gives the explicit request
+	// on A1, which sends at once and so holds the send job, waiting for
+	// B. A1 dies (SIGKILL) meanwhile: A2 takes the job over once its lease
+	// runs out and sends the request; the member state's answers go to A's
+	// second access point, which carries the request to the end.
+	b1Proxy.stall(true)
+	second := create(c1)
+	go c1.GiveExplicitRequest(ctx, second) // answers only after the send, which A1 does not live to see
+	select {
+	case <-b1Proxy.held:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("A1 did not send the second request:\n%s", procs[0].log())
+	}
 	procs[0].kill()
-	exchange(client.New(procs[1].url).WithToken(citizenToken), procs[1].url)
+	killed := time.Now()
+	b1Proxy.stall(false)
+	carryOn(t, c2, second, "preview_required")
+	if took := time.Since(killed); took > 30*time.Second {
+		t.Errorf("A2 sent the request %s after A1 died holding its send job; want it within the 10 s job lease (and a few seconds)", took.Round(time.Second))
+	} else {
+		t.Logf("A2 took over A1's send job and the provider answered %s after A1 died", took.Round(100*time.Millisecond))
+	}
+	if b1Proxy.forwarded.Load() == 0 {
+		t.Errorf("nothing reached B's primary after A1 died: the request did not go there")
+	}
+	complete(c2, procs[1].url, second)
 	if got := len(countLogs(procs[1], "requester: answer delivered", "exchange")); got == 0 {
 		t.Errorf("the second access point received no answer after the first died")
 	}
@@ -295,4 +334,73 @@ func write(t *testing.T, path, text string) {
 	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// stallingProxy forwards TCP connections to an access point or, while
+// stalled, takes them and never answers: an access point that hangs.
+type stallingProxy struct {
+	ln        net.Listener
+	target    string
+	stalled   atomic.Bool
+	forwarded atomic.Int32
+	// held hears of each connection taken while stalled.
+	held chan struct{}
+}
+
+func startStallingProxy(t *testing.T, target string) *stallingProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &stallingProxy{ln: ln, target: target, held: make(chan struct{}, 16)}
+	var conns sync.WaitGroup
+	t.Cleanup(func() {
+		ln.Close()
+		conns.Wait()
+	})
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns.Go(func() { p.serve(c) })
+		}
+	}()
+	return p
+}
+
+func (p *stallingProxy) addr() string { return p.ln.Addr().String() }
+
+func (p *stallingProxy) stall(on bool) { p.stalled.Store(on) }
+
+// serve holds c unanswered while stalled (until its client goes away, or
+// at most a minute), else pipes it to the target.
+func (p *stallingProxy) serve(c net.Conn) {
+	defer c.Close()
+	if p.stalled.Load() {
+		select {
+		case p.held <- struct{}{}:
+		default:
+		}
+		c.SetDeadline(time.Now().Add(time.Minute))
+		io.Copy(io.Discard, c)
+		return
+	}
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		return
+	}
+	defer up.Close()
+	p.forwarded.Add(1)
+	done := make(chan struct{})
+	go func() {
+		io.Copy(up, c)
+		up.(*net.TCPConn).CloseWrite()
+		close(done)
+	}()
+	io.Copy(c, up)
+	c.SetDeadline(time.Now())
+	<-done
 }
