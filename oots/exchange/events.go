@@ -2,7 +2,8 @@ package exchange
 
 import (
 	"encoding/json"
-	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -10,97 +11,235 @@ import (
 	"github.com/vienreiz/vienreiz/api"
 )
 
-// subscriberBuffer is how many events a slow subscriber may fall behind
-// before it is dropped (it reconnects and reads the current state).
-const subscriberBuffer = 64
-
-// heartbeat keeps idle event streams open through proxies.
+// heartbeat keeps idle event streams open through proxies, and finds the
+// streams whose readers went away.
 const heartbeat = 15 * time.Second
 
+// streamWriteTimeout bounds one write to one event stream: a reader that
+// takes longer (its socket buffer is full, it stopped reading) is dropped
+// and reconnects when it reads again.
+const streamWriteTimeout = time.Second
+
+// streamsPerWriter is how many streams one short-lived goroutine writes an
+// event to, one after the other, while other goroutines write to the rest.
+const streamsPerWriter = 256
+
+// streamHead opens every event stream: the HTTP/1.1 response head (the
+// body lasts until the connection closes) and a first comment.
+const streamHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n" +
+	"X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n: vienreiz events\n\n"
+
+// keepAlive is the heartbeat comment.
+var keepAlive = []byte(": keep-alive\n\n")
+
 // Hub fans request events out to each person's open event streams (P10).
+// A stream is an HTTP/1.1 connection taken over from net/http: while it
+// waits it costs one small goroutine blocked reading it (to notice at once
+// when the reader goes away) and no HTTP buffers. Each event is encoded
+// once; one dispatcher writes the events in order, each to all of its
+// person's streams at once from a few short-lived goroutines. Publish
+// never blocks.
 type Hub struct {
-	mu   sync.Mutex
-	subs map[string]map[chan *Frame]struct{}
+	mu      sync.Mutex
+	streams map[string]map[*stream]struct{} // by person
+	queue   []delivery                       // waiting for the dispatcher
+	closed  bool
+	wake    chan struct{}
+	done    chan struct{} // closed when the dispatcher has stopped
 }
 
-// Frame is one published event with its server-sent-event encoding, made
-// once by Publish and shared by every subscriber's stream.
-type Frame struct {
-	api.Event
-	sse []byte
+// stream is one open event stream.
+type stream struct {
+	subject string
+	conn    net.Conn
+	release func() // gives back its place in the stream limits
 }
 
-// newFrame encodes e as an SSE "request" event.
-func newFrame(e api.Event) *Frame {
+// delivery is one encoded event for subject's streams, or for every
+// stream when subject is "" (the heartbeat).
+type delivery struct {
+	subject string
+	frame   []byte
+}
+
+// NewHub returns a hub with no streams; Close stops it.
+func NewHub() *Hub {
+	h := &Hub{streams: map[string]map[*stream]struct{}{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go h.dispatch()
+	return h
+}
+
+// frame encodes e as one SSE "request" event.
+func frame(e api.Event) []byte {
 	data, _ := json.Marshal(e) // api.Event always encodes
-	sse := make([]byte, 0, len(data)+32)
-	sse = append(sse, "event: request\ndata: "...)
-	sse = append(sse, data...)
-	sse = append(sse, "\n\n"...)
-	return &Frame{Event: e, sse: sse}
+	f := make([]byte, 0, len(data)+32)
+	f = append(f, "event: request\ndata: "...)
+	f = append(f, data...)
+	return append(f, "\n\n"...)
 }
 
-// NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[string]map[chan *Frame]struct{}{}} }
-
-// Subscribe returns a channel of subject's events and the function that
-// ends the subscription.
-func (h *Hub) Subscribe(subject string) (<-chan *Frame, func()) {
-	ch := make(chan *Frame, subscriberBuffer)
-	h.mu.Lock()
-	if h.subs[subject] == nil {
-		h.subs[subject] = map[chan *Frame]struct{}{}
-	}
-	h.subs[subject][ch] = struct{}{}
-	h.mu.Unlock()
-	return ch, func() { h.drop(subject, ch) }
-}
-
-func (h *Hub) drop(subject string, ch chan *Frame) {
+// attach adds conn, on which streamHead was written, as one of subject's
+// streams; release is called once the stream ends. It reports false,
+// keeping nothing, when the hub is closed.
+func (h *Hub) attach(subject string, conn net.Conn, release func()) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if _, ok := h.subs[subject][ch]; ok {
-		delete(h.subs[subject], ch)
-		close(ch)
+	if h.closed {
+		return false
 	}
-	if len(h.subs[subject]) == 0 {
-		delete(h.subs, subject)
+	if h.streams[subject] == nil {
+		h.streams[subject] = map[*stream]struct{}{}
+	}
+	s := &stream{subject: subject, conn: conn, release: release}
+	h.streams[subject][s] = struct{}{}
+	go h.watch(s)
+	return true
+}
+
+// watch ends s when its reader closes the connection (or sends anything:
+// an event stream's reader has nothing more to say).
+func (h *Hub) watch(s *stream) {
+	var b [1]byte
+	_, _ = s.conn.Read(b[:])
+	h.end(s)
+}
+
+// Publish queues e, encoded once, for subject's streams.
+func (h *Hub) Publish(subject string, e api.Event) {
+	h.enqueue(delivery{subject: subject, frame: frame(e)})
+}
+
+func (h *Hub) enqueue(d delivery) {
+	h.mu.Lock()
+	if !h.closed && (d.subject == "" || len(h.streams[d.subject]) > 0) {
+		h.queue = append(h.queue, d)
+	}
+	h.mu.Unlock()
+	select {
+	case h.wake <- struct{}{}:
+	default:
 	}
 }
 
-// Close ends every subscription, so open event streams finish (the
-// server calls it when it shuts down; streams never go idle by themselves).
+// dispatch writes the queued events until Close, and a heartbeat to
+// every stream each heartbeat.
+func (h *Hub) dispatch() {
+	defer close(h.done)
+	tick := time.NewTicker(heartbeat)
+	defer tick.Stop()
+	for {
+		select {
+		case <-h.wake:
+		case <-tick.C:
+			h.enqueue(delivery{frame: keepAlive})
+			continue
+		}
+		h.mu.Lock()
+		queue, closed := h.queue, h.closed
+		h.queue = nil
+		h.mu.Unlock()
+		if closed {
+			return
+		}
+		for _, d := range queue {
+			h.deliver(d)
+		}
+	}
+}
+
+// deliver writes d to its streams, streamsPerWriter per goroutine, and
+// ends the streams that could not take it.
+func (h *Hub) deliver(d delivery) {
+	h.mu.Lock()
+	var to []*stream
+	for subject, set := range h.streams {
+		if d.subject == "" || subject == d.subject {
+			for s := range set {
+				to = append(to, s)
+			}
+		}
+	}
+	h.mu.Unlock()
+	var (
+		wg     sync.WaitGroup
+		failMu sync.Mutex
+		failed []*stream
+	)
+	for len(to) > 0 {
+		part := to[:min(streamsPerWriter, len(to))]
+		to = to[len(part):]
+		wg.Go(func() {
+			for _, s := range part {
+				_ = s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+				if _, err := s.conn.Write(d.frame); err != nil {
+					failMu.Lock()
+					failed = append(failed, s)
+					failMu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for _, s := range failed {
+		h.end(s)
+	}
+}
+
+// end closes s and forgets it.
+func (h *Hub) end(s *stream) {
+	h.mu.Lock()
+	_, open := h.streams[s.subject][s]
+	delete(h.streams[s.subject], s)
+	if len(h.streams[s.subject]) == 0 {
+		delete(h.streams, s.subject)
+	}
+	h.mu.Unlock()
+	if open {
+		_ = s.conn.Close()
+		s.release()
+	}
+}
+
+// Close ends every stream and stops the hub (the server calls it when it
+// shuts down: streams are not connections net/http knows of any more).
 func (h *Hub) Close() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	for subject, chans := range h.subs {
-		for ch := range chans {
-			close(ch)
-		}
-		delete(h.subs, subject)
+	if h.closed {
+		h.mu.Unlock()
+		<-h.done
+		return
 	}
-}
-
-// Publish sends e, encoded once, to subject's subscribers without ever
-// blocking: a subscriber whose buffer is full is dropped.
-func (h *Hub) Publish(subject string, e api.Event) {
-	f := newFrame(e)
-	h.mu.Lock()
-	var slow []chan *Frame
-	for ch := range h.subs[subject] {
-		select {
-		case ch <- f:
-		default:
-			slow = append(slow, ch)
+	h.closed = true
+	var all []*stream
+	for _, set := range h.streams {
+		for s := range set {
+			all = append(all, s)
 		}
 	}
 	h.mu.Unlock()
-	for _, ch := range slow {
-		h.drop(subject, ch)
+	for _, s := range all {
+		h.end(s)
 	}
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+	<-h.done
 }
 
-// serveEvents streams the caller's request events as server-sent events.
+// Streams reports how many event streams are open.
+func (h *Hub) Streams() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, set := range h.streams {
+		n += len(set)
+	}
+	return n
+}
+
+// serveEvents streams the caller's request events as server-sent events:
+// it takes the connection over from net/http and hands it to the hub.
 func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Principal) {
 	release, status, msg := a.streams.acquire(who.Subject)
 	if release == nil {
@@ -108,34 +247,21 @@ func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Princi
 		writeError(w, status, errorCodeOf(status), msg)
 		return
 	}
-	defer release()
-	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Time{}) // a stream outlives the server's read timeout
-	events, stop := a.reqs.hub.Subscribe(who.Subject)
-	defer stop()
-	w.Header().Set("Content-Type", "text/event-stream")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	fmt.Fprint(w, ": vienreiz events\n\n")
-	if err := rc.Flush(); err != nil {
+	conn, _, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		release()
+		writeError(w, http.StatusHTTPVersionNotSupported, api.CodeBadRequest, "event streams need HTTP/1.1")
 		return
 	}
-	tick := time.NewTicker(heartbeat)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return
-		case <-tick.C:
-			fmt.Fprint(w, ": keep-alive\n\n")
-		case f, ok := <-events:
-			if !ok {
-				return // fell too far behind; the client reconnects
-			}
-			w.Write(f.sse)
-		}
-		if err := rc.Flush(); err != nil {
-			return
-		}
+	_ = conn.SetDeadline(time.Now().Add(streamWriteTimeout))
+	if _, err := io.WriteString(conn, streamHead); err != nil {
+		conn.Close()
+		release()
+		return
+	}
+	_ = conn.SetDeadline(time.Time{})
+	if !a.reqs.hub.attach(who.Subject, conn, release) {
+		conn.Close()
+		release()
 	}
 }

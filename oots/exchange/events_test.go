@@ -1,79 +1,162 @@
 package exchange
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 )
 
-func TestHubDropsSlowSubscribersWithoutBlocking(t *testing.T) {
+// testStream is one end of an in-memory connection attached to h as a
+// stream of subject; released counts the stream's release.
+type testStream struct {
+	client   net.Conn
+	events   *bufio.Reader
+	released atomic.Int32
+}
+
+func attachStream(t *testing.T, h *Hub, subject string) *testStream {
+	t.Helper()
+	server, client := net.Pipe()
+	s := &testStream{client: client, events: bufio.NewReader(client)}
+	if !h.attach(subject, server, func() { s.released.Add(1) }) {
+		t.Fatal("the hub refused a stream")
+	}
+	t.Cleanup(func() { client.Close() })
+	return s
+}
+
+// read reads the stream's next SSE event and returns its request id.
+func (s *testStream) read() (string, error) {
+	_ = s.client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var lines []string
+	for {
+		line, err := s.events.ReadString('\n')
+		if err != nil {
+			return "", fmt.Errorf("reading the stream after %q: %w", lines, err)
+		}
+		if line == "\n" {
+			break
+		}
+		lines = append(lines, line)
+	}
+	var e api.Event
+	if len(lines) != 2 || lines[0] != "event: request\n" || json.Unmarshal([]byte(strings.TrimPrefix(lines[1], "data: ")), &e) != nil {
+		return "", fmt.Errorf("not one SSE request event: %q", lines)
+	}
+	return e.RequestID, nil
+}
+
+// next is read for the test's own goroutine.
+func (s *testStream) next(t *testing.T) string {
+	t.Helper()
+	id, err := s.read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// TestHubSendsEachPersonTheirEventsInOrder: every stream of a person gets
+// that person's events, in the order they were published, and no one
+// else's.
+func TestHubSendsEachPersonTheirEventsInOrder(t *testing.T) {
 	h := NewHub()
-	slow, stopSlow := h.Subscribe("a")
-	defer stopSlow()
-	other, stopOther := h.Subscribe("b")
-	defer stopOther()
-	for i := range subscriberBuffer + 5 {
+	defer h.Close()
+	a1, a2, b := attachStream(t, h, "a"), attachStream(t, h, "a"), attachStream(t, h, "b")
+	for i := range 20 {
 		h.Publish("a", api.Event{RequestID: fmt.Sprint(i)})
 	}
-	n := 0
-	for range slow {
-		n++
+	h.Publish("b", api.Event{RequestID: "for b"})
+	got := make(chan []string, 2)
+	for _, s := range []*testStream{a1, a2} {
+		go func() {
+			var ids []string
+			for range 20 {
+				id, err := s.read()
+				if err != nil {
+					t.Error(err)
+				}
+				ids = append(ids, id)
+			}
+			got <- ids
+		}()
 	}
-	if n != subscriberBuffer {
-		t.Fatalf("slow subscriber got %d events before being dropped, want %d", n, subscriberBuffer)
+	want := fmt.Sprint([]string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"})
+	for range 2 {
+		if ids := fmt.Sprint(<-got); ids != want {
+			t.Fatalf("a stream of a got %s", ids)
+		}
 	}
-	select {
-	case e := <-other:
-		t.Fatalf("another person's subscriber got %+v", e)
-	default:
-	}
-	h.Close()
-	if _, ok := <-other; ok {
-		t.Fatal("Close left a subscription open")
+	if got := b.next(t); got != "for b" {
+		t.Fatalf("b's stream got %q first", got)
 	}
 }
 
-// BenchmarkHubFanOut publishes one event to 10,000 subscribers of one
-// person (the worst case: all streams of one subject) and waits until all
-// received it; the baseline is publishing to a single subscriber.
-func BenchmarkHubFanOut(b *testing.B) {
-	for _, subs := range []int{1, 10000} {
-		b.Run(fmt.Sprintf("subscribers-%d", subs), func(b *testing.B) {
-			h := NewHub()
-			var wg sync.WaitGroup
-			chans := make([]<-chan *Frame, subs)
-			for i := range chans {
-				chans[i], _ = h.Subscribe("p")
-			}
-			e := api.Event{RequestID: "r", Event: "preview_requested", State: "preview_required", At: time.Now()}
-			for b.Loop() {
-				wg.Add(subs)
-				for _, ch := range chans {
-					go func() { <-ch; wg.Done() }()
-				}
-				h.Publish("p", e)
-				wg.Wait()
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(subs), "ns/subscriber")
-		})
+// TestHubDropsAStreamThatDoesNotRead: a reader that stopped reading does
+// not hold Publish up nor the person's other streams; after one write
+// time-out its stream is closed and its place given back.
+func TestHubDropsAStreamThatDoesNotRead(t *testing.T) {
+	h := NewHub()
+	defer h.Close()
+	stuck, live := attachStream(t, h, "a"), attachStream(t, h, "a")
+	for i := range 3 {
+		h.Publish("a", api.Event{RequestID: fmt.Sprint(i)}) // returns although stuck never reads
 	}
+	for i := range 3 {
+		if got := live.next(t); got != fmt.Sprint(i) {
+			t.Fatalf("the live stream's event %d is %q", i, got)
+		}
+	}
+	_ = stuck.client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if _, err := io.ReadAll(stuck.client); err != nil {
+		t.Fatalf("the stuck stream was not closed: %v", err)
+	}
+	if n := stuck.released.Load(); n != 1 {
+		t.Fatalf("the stuck stream's place was given back %d times", n)
+	}
+	if n := h.Streams(); n != 1 {
+		t.Fatalf("%d streams left open, want the live one", n)
+	}
+}
+
+// TestHubCloseEndsEveryStream: Close closes every stream once, refuses
+// new ones, and may be called again.
+func TestHubCloseEndsEveryStream(t *testing.T) {
+	h := NewHub()
+	a, b := attachStream(t, h, "a"), attachStream(t, h, "b")
+	h.Close()
+	h.Close()
+	for _, s := range []*testStream{a, b} {
+		if _, err := io.ReadAll(s.client); err != nil || s.released.Load() != 1 {
+			t.Fatalf("after Close: read %v, released %d times", err, s.released.Load())
+		}
+	}
+	server, client := net.Pipe()
+	defer client.Close()
+	if h.attach("a", server, func() {}) {
+		t.Fatal("a closed hub took a stream")
+	}
+	h.Publish("a", api.Event{RequestID: "late"}) // does nothing, blocks nothing
 }
 
 // TestFrameIsOneSSEEvent: Publish's one encoding is a complete SSE event
 // whose data is the event's JSON.
 func TestFrameIsOneSSEEvent(t *testing.T) {
 	e := api.Event{RequestID: "r1", Event: "evidence_delivered", State: "delivered", At: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), Detail: "line one\nline two"}
-	f := newFrame(e)
-	if got := string(f.sse); !strings.HasPrefix(got, "event: request\ndata: {") || !strings.HasSuffix(got, "}\n\n") || strings.Count(got, "\n") != 3 {
-		t.Fatalf("frame %q is not one SSE event with one data line", got)
+	f := string(frame(e))
+	if !strings.HasPrefix(f, "event: request\ndata: {") || !strings.HasSuffix(f, "}\n\n") || strings.Count(f, "\n") != 3 {
+		t.Fatalf("frame %q is not one SSE event with one data line", f)
 	}
 	var back api.Event
-	data := strings.TrimSuffix(strings.TrimPrefix(string(f.sse), "event: request\ndata: "), "\n\n")
+	data := strings.TrimSuffix(strings.TrimPrefix(f, "event: request\ndata: "), "\n\n")
 	if err := json.Unmarshal([]byte(data), &back); err != nil || !back.At.Equal(e.At) || back.Detail != e.Detail || back.RequestID != e.RequestID {
 		t.Fatalf("data %s decodes to %+v, %v", data, back, err)
 	}
