@@ -42,7 +42,7 @@ var keepAlive = []byte(": keep-alive\n\n")
 type Hub struct {
 	mu      sync.Mutex
 	streams map[string]map[*stream]struct{} // by person
-	queue   []delivery                       // waiting for the dispatcher
+	queue   []delivery                      // waiting for the dispatcher
 	closed  bool
 	wake    chan struct{}
 	done    chan struct{} // closed when the dispatcher has stopped
