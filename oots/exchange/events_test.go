@@ -33,25 +33,31 @@ func attachStream(t *testing.T, h *Hub, subject string) *testStream {
 	return s
 }
 
-// read reads the stream's next SSE event and returns its request id.
-func (s *testStream) read() (string, error) {
+// event reads the stream's next SSE event.
+func (s *testStream) event() (api.Event, error) {
 	_ = s.client.SetReadDeadline(time.Now().Add(10 * time.Second))
 	var lines []string
+	var e api.Event
 	for {
 		line, err := s.events.ReadString('\n')
 		if err != nil {
-			return "", fmt.Errorf("reading the stream after %q: %w", lines, err)
+			return e, fmt.Errorf("reading the stream after %q: %w", lines, err)
 		}
 		if line == "\n" {
 			break
 		}
 		lines = append(lines, line)
 	}
-	var e api.Event
 	if len(lines) != 2 || lines[0] != "event: request\n" || json.Unmarshal([]byte(strings.TrimPrefix(lines[1], "data: ")), &e) != nil {
-		return "", fmt.Errorf("not one SSE request event: %q", lines)
+		return e, fmt.Errorf("not one SSE request event: %q", lines)
 	}
-	return e.RequestID, nil
+	return e, nil
+}
+
+// read reads the stream's next SSE event and returns its request id.
+func (s *testStream) read() (string, error) {
+	e, err := s.event()
+	return e.RequestID, err
 }
 
 // next is read for the test's own goroutine.

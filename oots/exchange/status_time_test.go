@@ -24,8 +24,7 @@ func TestClerkStepsKeepTheirTimeAndInstitution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	events, stop := q.hub.Subscribe(citizen.Subject)
-	defer stop()
+	stream := attachStream(t, q.hub, citizen.Subject)
 	now = now.Add(3*time.Hour + 17*time.Minute)
 	clerk := Principal{Subject: "LV/LV/230388-11111", Role: RoleClerk, Institution: "LV-DZS"}
 	out, err := q.PostStatus(ctx, clerk, r.ID, api.StatusChange{Message: "Received; we are checking it."})
@@ -42,13 +41,8 @@ func TestClerkStepsKeepTheirTimeAndInstitution(t *testing.T) {
 	if first := out.Timeline[0]; first.From != nil {
 		t.Fatalf("a step of the service names an institution: %+v", first)
 	}
-	select {
-	case f := <-events:
-		if !f.Event.At.Equal(now) || f.Event.From == nil || f.Event.From.ID != "LV-DZS" || f.Event.Detail != "Received; we are checking it." {
-			t.Fatalf("the event: %+v", f.Event)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("no event")
+	if e, err := stream.event(); err != nil || !e.At.Equal(now) || e.From == nil || e.From.ID != "LV-DZS" || e.Detail != "Received; we are checking it." {
+		t.Fatalf("the event: %+v, %v", e, err)
 	}
 	var export bytes.Buffer
 	if err := q.ledger.ExportJSON(ctx, &export, citizen.Subject); err != nil {
