@@ -24,6 +24,7 @@ type RequestsAPI interface {
 	RetryRequest(ctx context.Context, id string, values map[string]string) (*api.Request, error)
 	OpenPreview(ctx context.Context, id string) (*api.Request, error)
 	DecidePreview(ctx context.Context, id, decision string) (*api.Request, error)
+	PreviewReturned(ctx context.Context, id string) (*api.Request, error)
 }
 
 // Requests is the view model of the requests screen: the user's evidence
@@ -143,6 +144,14 @@ func (r *Requests) Decide(ctx context.Context, id string, approve bool) (*api.Re
 		decision = "approve"
 	}
 	out, err := r.api.DecidePreview(ctx, id, decision)
+	return r.after(ctx, out, err)
+}
+
+// PreviewReturned tells the service the citizen is back from the
+// provider's preview space (api.Request.PreviewURL, opened in the
+// browser): the service asks the provider for the evidence they approved.
+func (r *Requests) PreviewReturned(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.PreviewReturned(ctx, id)
 	return r.after(ctx, out, err)
 }
 

@@ -113,6 +113,9 @@ func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error)
 func (f *fakeService) DecidePreview(context.Context, string, string) (*api.Request, error) {
 	return nil, f.err
 }
+func (f *fakeService) PreviewReturned(context.Context, string) (*api.Request, error) {
+	return nil, f.err
+}
 func (f *fakeService) Events(ctx context.Context, _ func(api.Event)) error { return f.err }
 
 func (f *fakeService) Evidence(_ context.Context, id string, n int) (*client.Document, error) {

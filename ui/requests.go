@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -47,11 +49,14 @@ type RequestsScreen struct {
 
 	mu       sync.Mutex
 	services map[string]*catalogue.Service // fetched once, by id
+	// openURL opens the provider's preview space in the browser (tests
+	// record it).
+	openURL func(*url.URL) error
 }
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}}
+	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, openURL: fyne.CurrentApp().OpenURL}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = widget.NewListWithData(model.List, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
@@ -316,6 +321,21 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		return titledCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
 	case req.State == "ready", req.State == "sent", req.State == "approved":
 		return titledCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
+	case req.State == "preview_required" && req.PreviewURL != "":
+		// A real network: the provider shows the evidence on its own site,
+		// and its preview space sends the browser back to the request.
+		open := widget.NewButtonWithIcon(lang.L("request.preview_browser_open"), theme.ComputerIcon(), func() {
+			if u, err := url.Parse(req.PreviewURL); err == nil {
+				if err := r.openURL(u); err != nil {
+					dialog.ShowError(err, r.win)
+				}
+			}
+		})
+		open.Importance = widget.HighImportance
+		back := widget.NewButtonWithIcon(lang.L("request.preview_back"), theme.ConfirmIcon(), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.PreviewReturned(ctx, req.ID) })
+		})
+		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_browser_body")), open, back))
 	case req.State == "preview_required" && req.Preview == nil:
 		show := widget.NewButtonWithIcon(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.OpenPreview(ctx, req.ID) })
