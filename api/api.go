@@ -114,6 +114,10 @@ type Request struct {
 	// explicit request); nil for a request the citizen started.
 	AskedBy        *catalogue.Provider `json:"asked_by,omitempty"`
 	ForApplication string              `json:"for_application,omitempty"`
+	// Mandates, in a clerk's view, are the active mandates under which
+	// someone may act for the citizen in this service, or the citizen for
+	// someone: who the clerk may deal with.
+	Mandates []Mandate `json:"mandates,omitempty"`
 	CreatedAt      time.Time           `json:"created_at"`
 	UpdatedAt      time.Time           `json:"updated_at"`
 	Timeline       []Step              `json:"timeline,omitempty"`
@@ -328,4 +332,23 @@ func ResultType(media string) bool {
 		return true
 	}
 	return false
+}
+
+// LedgerEntry is one ledger entry of a request's trail (GET
+// /v1/requests/{id}/ledger): who did what, for whom, when, with the
+// entry's hash in its person's chain.
+type LedgerEntry struct {
+	Seq        int64     `json:"seq"`
+	Time       time.Time `json:"time"`
+	Actor      string    `json:"actor"`
+	OnBehalfOf string    `json:"on_behalf_of"`
+	Action     string    `json:"action"`
+	What       string    `json:"what,omitempty"`
+	Hash       string    `json:"hash"`
+}
+
+// LedgerTrail is the answer of GET /v1/requests/{id}/ledger.
+type LedgerTrail struct {
+	RequestID string        `json:"request_id"`
+	Entries   []LedgerEntry `json:"entries"`
 }

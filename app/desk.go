@@ -25,6 +25,7 @@ type DeskAPI interface {
 	EvidenceCountries(ctx context.Context, requirement string) ([]string, error)
 	AskEvidence(ctx context.Context, id string, in api.EvidenceAsk) (*api.Request, error)
 	AttachResult(ctx context.Context, id, title, contentType string, data []byte) (*api.Request, error)
+	Trail(ctx context.Context, id string) (*api.LedgerTrail, error)
 }
 
 // Errors of the clerk's actions, each with its own sentence (ProblemOf).
@@ -125,6 +126,10 @@ type Application struct {
 	Request api.Request
 	// Service is the catalogue service applied for; nil when unknown.
 	Service *catalogue.Service
+	// Trail is the application's ledger trail, oldest first; nil when it
+	// could not be read (TrailErr says why).
+	Trail    []api.LedgerEntry
+	TrailErr error
 }
 
 // Application reads one application with its evidence and timeline, and
@@ -137,6 +142,11 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 	out := &Application{Request: *req}
 	if svc, err := d.api.Service(ctx, req.ServiceID); err == nil {
 		out.Service = svc
+	}
+	if trail, err := d.api.Trail(ctx, id); err == nil {
+		out.Trail = trail.Entries
+	} else {
+		out.TrailErr = err
 	}
 	return out, nil
 }

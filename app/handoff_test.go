@@ -27,6 +27,10 @@ func (f *fakeService) AskEvidence(context.Context, string, api.EvidenceAsk) (*ap
 	return nil, f.err
 }
 
+func (f *fakeService) Trail(context.Context, string) (*api.LedgerTrail, error) {
+	return nil, f.err
+}
+
 func (f *fakeService) AttachResult(context.Context, string, string, string, []byte) (*api.Request, error) {
 	return nil, f.err
 }

@@ -34,3 +34,10 @@ func (c *Client) AttachResult(ctx context.Context, id, title, contentType string
 	resp, err := req.SetQueryParam("title", title).SetHeader("Content-Type", contentType).SetBody(data).SetResult(&out).Post(path)
 	return &out, answer(resp, err, http.MethodPost, path)
 }
+
+// Trail returns the ledger trail of request id (its owner's, or a clerk's
+// of its institution).
+func (c *Client) Trail(ctx context.Context, id string) (*api.LedgerTrail, error) {
+	var out api.LedgerTrail
+	return &out, c.get(ctx, "/v1/requests/"+url.PathEscape(id)+"/ledger", nil, &out)
+}

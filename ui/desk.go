@@ -142,6 +142,11 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("desk.service"), wrapped(service)),
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 	)
+	for _, m := range req.Mandates {
+		addFact(facts, lang.L("desk.mandate"), wrapped(lang.L("desk.mandate_line", map[string]any{
+			"Representative": m.RepresentativeName + " (" + m.Representative + ")", "Represented": m.RepresentedName + " (" + m.Represented + ")",
+			"Until": formatTime(m.ValidUntil)})))
+	}
 	if req.ExpectedBy != nil {
 		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
@@ -206,6 +211,8 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}
 	body.Add(bold("request.timeline"))
 	body.Add(timeline)
+	body.Add(bold("desk.trail"))
+	body.Add(trailOf(a))
 	body.Add(bold("desk.actions"))
 	body.Add(message)
 	body.Add(container.NewHBox(post, approve, refuse))
@@ -324,6 +331,26 @@ func chooseFileDialog(win fyne.Window, got func([]byte, error)) {
 	}, win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".png", ".jpg", ".jpeg"}))
 	dlg.Show()
+}
+
+// trailOf lists the application's ledger trail: when, what, by whom.
+func trailOf(a *app.Application) fyne.CanvasObject {
+	box := container.NewVBox()
+	if a.TrailErr != nil {
+		box.Add(wrapped(app.UserMessage(a.TrailErr)))
+	}
+	for _, e := range a.Trail {
+		actor := e.Actor
+		if actor == "service" {
+			actor = lang.L("desk.by_service")
+		}
+		line := lang.L("desk.trail_line", map[string]any{"Time": formatTime(e.Time), "Action": lang.X("event."+e.Action, e.Action), "Actor": actor})
+		if e.What != "" && api.ByClerk(e.Action) {
+			line += "\n" + e.What
+		}
+		box.Add(wrapped(line))
+	}
+	return box
 }
 
 // stepName is a timeline step as a person reads it: a clerk's step names

@@ -143,7 +143,14 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := citizen.GiveMandate(ctx, api.NewMandate{Representative: "LV/LV/02028554321", RepresentativeName: "Ieva Kalniņa",
+		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
+		t.Fatal(err)
+	}
 	desk := openApplication(t, w)
+	if text := labels(w.Content()); !strings.Contains(text, "Ieva Kalniņa (LV/LV/02028554321) may act for Jānis Bērziņš (LV/LV/01019012345) in this service") {
+		t.Fatalf("the application page does not show the mandate:\n%s", text)
+	}
 
 	selects := find[*widget.Select](w.Content())
 	if len(selects) != 2 {
@@ -235,8 +242,12 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	if len(results) != 1 || results[0].Issuer.ID != "LV-DZS" || results[0].Title["EN"] != "Decision on your application" || results[0].File.Size != int64(len(pdf)) {
 		t.Fatalf("the citizen's result documents: %+v", results)
 	}
-	if text := labels(w.Content()); !strings.Contains(text, "Decision on your application (application/pdf)") {
-		t.Fatalf("the application page does not list the result:\n%s", text)
+	text = labels(w.Content())
+	for _, want := range []string{"Decision on your application (application/pdf)", "Ledger trail", "Explicit request given · by LV/LV/01019012345",
+		"Evidence delivered · by the exchange service", "Result document attached · by LV/LV/clerk0001\nDecision on your application (sha256 "} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the application page lacks %q:\n%s", want, text)
+		}
 	}
 }
 

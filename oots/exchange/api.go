@@ -101,6 +101,7 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/requests/{id}/status", a.signedIn(a.postStatus)},
 		{"POST /v1/requests/{id}/ask-evidence", a.signedIn(a.askEvidence)},
 		{"POST /v1/requests/{id}/result", a.signedIn(a.attachResult)},
+		{"GET /v1/requests/{id}/ledger", a.signedIn(a.requestTrail)},
 		{"GET /v1/ledger", a.signedIn(a.exportLedger)},
 		{"GET /v1/events", a.signedIn(a.serveEvents)},
 		{"GET /v1/inbox", a.signedIn(a.listInbox)},

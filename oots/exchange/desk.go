@@ -144,3 +144,26 @@ func (a *restAPI) attachResult(w http.ResponseWriter, r *http.Request, who Princ
 	out, err := a.reqs.AttachResult(r.Context(), who, r.PathValue("id"), r.URL.Query().Get("title"), r.Header.Get("Content-Type"), r.Body)
 	a.answer(w, r, http.StatusOK, out, err)
 }
+
+// Trail returns the ledger trail of request id: every ledger entry about
+// it, oldest first, for its owner or a clerk of its institution.
+func (q *Requests) Trail(ctx context.Context, who Principal, id string) (*api.LedgerTrail, error) {
+	_, doc, err := q.loadAs(ctx, who, id, true)
+	if err != nil {
+		return nil, err
+	}
+	es, err := q.ledger.Trail(ctx, doc.Subject.Subject, id) // the chain of the person the request is for
+	if err != nil {
+		return nil, err
+	}
+	out := &api.LedgerTrail{RequestID: id, Entries: make([]api.LedgerEntry, 0, len(es))}
+	for _, e := range es {
+		out.Entries = append(out.Entries, api.LedgerEntry{Seq: e.Seq, Time: e.Time, Actor: e.Actor, OnBehalfOf: e.OnBehalfOf, Action: e.Action, What: e.What, Hash: e.Hash.String()})
+	}
+	return out, nil
+}
+
+func (a *restAPI) requestTrail(w http.ResponseWriter, r *http.Request, who Principal) {
+	out, err := a.reqs.Trail(r.Context(), who, r.PathValue("id"))
+	a.answer(w, r, http.StatusOK, out, err)
+}

@@ -187,6 +187,7 @@ func TestClerkAttachesResultDocument(t *testing.T) {
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &open)
 	app = deliverAs(t, base, janisToken, app.ID)
 	evidence := len(app.Evidence)
+	var e api.ErrorBody
 
 	refusals := []struct {
 		name, token, id, title, contentType string
@@ -235,6 +236,27 @@ func TestClerkAttachesResultDocument(t *testing.T) {
 	if last := app.Timeline[len(app.Timeline)-1]; last.Event != api.EventResultAttached || last.Detail != "Birth certificate" || last.From == nil || last.From.ID != "LV-DZS" {
 		t.Fatalf("the timeline ends with %+v", last)
 	}
+	var trail api.LedgerTrail
+	if code := call(t, base, "clerk-dzs", "GET", "/v1/requests/"+app.ID+"/ledger", nil, &trail); code != 200 {
+		t.Fatalf("the clerk reads the ledger trail: %d", code)
+	}
+	var actions []string
+	for _, e := range trail.Entries {
+		if e.Hash == "" || e.OnBehalfOf != "LV/LV/01019012345" {
+			t.Fatalf("trail entry %+v", e)
+		}
+		actions = append(actions, e.Action)
+	}
+	if got := strings.Join(actions, ","); !strings.HasPrefix(got, "explicit_request_given,") || !strings.Contains(got, ",evidence_delivered,") || !strings.Contains(got, ",result_attached,evidence_downloaded") {
+		t.Fatalf("the application's ledger trail: %s", got)
+	}
+	if code := call(t, base, "clerk-lu", "GET", "/v1/requests/"+app.ID+"/ledger", nil, &e); code != 404 {
+		t.Fatalf("a clerk elsewhere reads the trail: %d", code)
+	}
+	var openTrail api.LedgerTrail
+	if call(t, base, janisToken, "GET", "/v1/requests/"+open.ID+"/ledger", nil, &openTrail); len(openTrail.Entries) != 0 {
+		t.Fatalf("another request's trail holds %+v", openTrail.Entries)
+	}
 	var inbox api.Inbox
 	call(t, base, janisToken, "GET", "/v1/inbox", nil, &inbox)
 	if it := inbox.Items[0]; it.Event != api.EventResultAttached || it.From.ID != "LV-DZS" || it.Detail != "Birth certificate" {
@@ -244,5 +266,37 @@ func TestClerkAttachesResultDocument(t *testing.T) {
 	download(t, base, janisToken, "/v1/ledger?format=csv", &ledger)
 	if !strings.Contains(ledger.String(), ",result_attached,Birth certificate (sha256 ") {
 		t.Fatalf("the ledger does not record the result:\n%s", ledger.String())
+	}
+}
+
+// TestClerkSeesTheMandatesOfAnApplication: the clerk's view of an
+// application lists the active mandates under which someone may act for
+// the citizen in its service; one for another service, a revoked one and
+// the citizen's own view list none.
+func TestClerkSeesTheMandatesOfAnApplication(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	var app api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &app)
+	give := func(services []string) api.Mandate {
+		var m api.Mandate
+		in := api.NewMandate{Representative: people[ievaToken].Subject, RepresentativeName: "Ieva Kalniņa", Services: services, ValidUntil: time.Now().AddDate(1, 0, 0)}
+		if code := call(t, base, janisToken, "POST", "/v1/mandates", in, &m); code != 201 {
+			t.Fatalf("giving a mandate: %d", code)
+		}
+		return m
+	}
+	covering := give([]string{"lv-birth-certificate"})
+	give([]string{"lv-pension-claim"})
+	revoked := give(nil)
+	call(t, base, janisToken, "POST", "/v1/mandates/"+revoked.ID+"/revoke", nil, nil)
+
+	var seen api.Request
+	call(t, base, "clerk-dzs", "GET", "/v1/requests/"+app.ID, nil, &seen)
+	if len(seen.Mandates) != 1 || seen.Mandates[0].ID != covering.ID || seen.Mandates[0].RepresentativeName != "Ieva Kalniņa" || seen.Mandates[0].RepresentedName != "Jānis Bērziņš" {
+		t.Fatalf("the clerk sees the mandates %+v", seen.Mandates)
+	}
+	var own api.Request
+	if call(t, base, janisToken, "GET", "/v1/requests/"+app.ID, nil, &own); own.Mandates != nil {
+		t.Fatalf("the citizen's own view lists mandates: %+v", own.Mandates)
 	}
 }

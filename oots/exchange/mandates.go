@@ -86,6 +86,23 @@ func (q *Requests) Mandates(ctx context.Context, who Principal) (*api.MandateLis
 	return out, nil
 }
 
+// mandatesFor are the active mandates of person (as representative or
+// represented) that cover service.
+func (q *Requests) mandatesFor(ctx context.Context, person, service string) ([]api.Mandate, error) {
+	list, err := q.store.MandatesOf(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	now := q.now().UTC()
+	var out []api.Mandate
+	for _, m := range list {
+		if mandateStatus(m, now) == "active" && (len(m.Services) == 0 || slices.Contains(m.Services, service)) {
+			out = append(out, mandateView(m, now))
+		}
+	}
+	return out, nil
+}
+
 // RevokeMandate ends a mandate: the represented person, whoever registered
 // it, or an administrator may.
 func (q *Requests) RevokeMandate(ctx context.Context, who Principal, id string) (*api.Mandate, error) {

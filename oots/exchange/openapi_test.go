@@ -77,7 +77,7 @@ func TestOpenAPIServiceSchemaMatchesTheWireType(t *testing.T) {
 		"NewRequest": api.NewRequest{}, "Attributes": api.Attributes{}, "Request": api.Request{}, "RequestList": api.RequestList{},
 		"Step": api.Step{}, "Question": api.Question{}, "RequestProvider": api.Provider{}, "EvidenceType": api.EvidenceType{},
 		"Event": api.Event{}, "StatusChange": api.StatusChange{}, "Decision": api.Decision{}, "Preview": api.Preview{}, "PreviewField": api.PreviewField{}, "EvidenceFile": api.EvidenceFile{},
-		"Document": api.Document{}, "DocumentList": api.DocumentList{}, "EvidenceAsk": api.EvidenceAsk{},
+		"Document": api.Document{}, "DocumentList": api.DocumentList{}, "EvidenceAsk": api.EvidenceAsk{}, "LedgerEntry": api.LedgerEntry{}, "LedgerTrail": api.LedgerTrail{},
 	} {
 		var fields []string
 		typ := reflect.TypeOf(v)

@@ -198,13 +198,19 @@ func (q *Requests) checkNew(ctx context.Context, in api.NewRequest) (*catalogue.
 	return svc, nil
 }
 
-// Get returns one of who's requests with its timeline; a clerk reads any.
+// Get returns one of who's requests with its timeline; a clerk of its
+// institution reads it too, with the mandates that apply to it.
 func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Request, error) {
-	_, doc, err := q.loadAs(ctx, who, id, true)
+	rec, doc, err := q.loadAs(ctx, who, id, true)
 	if err != nil {
 		return nil, err
 	}
-	return q.view(ctx, doc)
+	v, err := q.view(ctx, doc)
+	if err != nil || rec.Owner == who.Subject {
+		return v, err
+	}
+	v.Mandates, err = q.mandatesFor(ctx, rec.Owner, rec.ServiceID)
+	return v, err
 }
 
 // clerkListLimit bounds the requests a clerk's list shows.

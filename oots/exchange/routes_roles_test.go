@@ -73,6 +73,7 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/requests/{id}/ask-evidence":     {401, 403, 403, 201, 404, 403},
 	// The clerk's 409: a result waits until the evidence exchange ended.
 	"POST /v1/requests/{id}/result": {401, 403, 403, 409, 404, 403},
+	"GET /v1/requests/{id}/ledger":  {401, 200, 404, 200, 404, 404},
 	"GET /v1/ledger":                {401, 200, 200, 200, 200, 200},
 	"GET /v1/events":                {401, 200, 200, 200, 200, 200},
 	"GET /v1/calendar.ics":          {401, 200, 200, 200, 200, 200},

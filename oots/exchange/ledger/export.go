@@ -162,3 +162,19 @@ func SafeCell(s string) string {
 	}
 	return s
 }
+
+// Trail returns the entries of person's ledger (as actor or acted for)
+// that belong to request id, oldest first: the request's ledger trail.
+func (l *Ledger) Trail(ctx context.Context, person, id string) ([]Entry, error) {
+	es, err := l.about(ctx, person)
+	if err != nil {
+		return nil, err
+	}
+	out := es[:0]
+	for _, e := range es {
+		if e.RequestID == id {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,15 @@
+package client
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/vienreiz/vienreiz/api"
+)
+
+// GiveMandate registers a mandate: the caller lets a representative act
+// for them (an administrator may register one for a company).
+func (c *Client) GiveMandate(ctx context.Context, in api.NewMandate) (*api.Mandate, error) {
+	var out api.Mandate
+	return &out, c.send(ctx, http.MethodPost, "/v1/mandates", in, &out)
+}
