@@ -117,10 +117,10 @@ type Request struct {
 	// Mandates, in a clerk's view, are the active mandates under which
 	// someone may act for the citizen in this service, or the citizen for
 	// someone: who the clerk may deal with.
-	Mandates []Mandate `json:"mandates,omitempty"`
-	CreatedAt      time.Time           `json:"created_at"`
-	UpdatedAt      time.Time           `json:"updated_at"`
-	Timeline       []Step              `json:"timeline,omitempty"`
+	Mandates  []Mandate `json:"mandates,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Timeline  []Step    `json:"timeline,omitempty"`
 	// Preview is the evidence as the provider's preview space shows it,
 	// once fetched; Evidence lists the delivered documents.
 	Preview  *Preview       `json:"preview,omitempty"`
