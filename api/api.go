@@ -252,6 +252,12 @@ const (
 	CodeForbidden    = "forbidden"
 	// CodeTooManyRequests (429): the caller holds too much open at once.
 	CodeTooManyRequests = "too_many_requests"
+	// CodeProviderRefused: the evidence provider's service refused a
+	// call made for the citizen (502); the message has its words.
+	CodeProviderRefused = "provider_refused"
+	// CodeProviderUnavailable: the evidence provider's service could not
+	// be reached or failed (502 with Retry-After).
+	CodeProviderUnavailable = "provider_unavailable"
 )
 
 // Event is one change of a request, as GET /v1/events streams it

@@ -310,7 +310,7 @@ func TestInboxSaysWhatAMessageIsAboutAndFromWhom(t *testing.T) {
 // signedOutInbox answers as the service does while nobody is signed in.
 type signedOutInbox struct{ fakeInbox }
 
-func (signedOutInbox) Inbox(context.Context) (*api.Inbox, error) { return nil, client.ErrSignedOut }
+func (*signedOutInbox) Inbox(context.Context) (*api.Inbox, error) { return nil, client.ErrSignedOut }
 
 // TestInboxIsQuietWhileSignedOut: with nobody signed in the inbox shows
 // no problem and no "unavailable" banner (the screen asks to sign in).

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 )
@@ -27,7 +28,7 @@ type Problem struct {
 // the AS4 transport (EBMS) — in the order the help centre lists them.
 var HelpCodes = []string{
 	"unavailable", "offline_data", "not_found", "query_too_long", "invalid_filter",
-	"digest_mismatch", "too_large", "no_country", "generic",
+	"digest_mismatch", "too_large", "no_country", "provider_refused", "provider_unavailable", "generic",
 	"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "DSD:ERR:0005",
 	"EDM:ERR:0001", "EDM:ERR:0002", "EDM:ERR:0003", "EDM:ERR:0004", "EDM:ERR:0005", "EDM:ERR:0006",
 	"EBMS:0004", "EBMS:0005", "EBMS:0301",
@@ -59,6 +60,7 @@ func Help(code string) HelpPage {
 // ProblemOf turns an error into a Problem a person can act on.
 func ProblemOf(err error) Problem {
 	code := ""
+	var apiErr *client.APIError
 	switch {
 	case err == nil:
 		return Problem{}
@@ -80,6 +82,8 @@ func ProblemOf(err error) Problem {
 		code = "result_title"
 	case errors.Is(err, ErrStillOpen):
 		code = "still_open"
+	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeProviderRefused || apiErr.Code == api.CodeProviderUnavailable):
+		code = apiErr.Code
 	case errors.Is(err, client.ErrNotFound):
 		code = "not_found"
 	case errors.Is(err, client.ErrUnavailable), errors.Is(err, context.DeadlineExceeded):

@@ -3,11 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 )
@@ -96,5 +98,17 @@ func TestSystemLanguageWithARegion(t *testing.T) {
 	t.Setenv("LANG", "de_DE.UTF-8")
 	if got := systemLanguage(); got != "en" {
 		t.Fatalf("system language under de_DE.UTF-8 = %q, want en", got)
+	}
+}
+
+// TestProviderRefusalAndOutageHaveTheirOwnPages: the service's 502
+// answers about the evidence provider lead to their own help pages, not
+// to "something went wrong".
+func TestProviderRefusalAndOutageHaveTheirOwnPages(t *testing.T) {
+	for _, code := range []string{api.CodeProviderRefused, api.CodeProviderUnavailable} {
+		p := ProblemOf(fmt.Errorf("opening the preview: %w", &client.APIError{Status: 502, Code: code, Message: "x"}))
+		if p.Code != code || p.Text == ProblemOf(errors.New("x")).Text || Help(code).Title == Help("generic").Title {
+			t.Errorf("%s: problem %+v, help %q", code, p, Help(code).Title)
+		}
 	}
 }

@@ -2,13 +2,16 @@ package exchange
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/eidas"
@@ -155,20 +158,61 @@ func (q *Requests) postPreview(ctx context.Context, u string, body, out any) err
 	req.Header.Set("Accept", "application/json")
 	resp, err := q.preview.Do(req)
 	if err != nil {
-		return fmt.Errorf("preview space: %w", err)
+		return fmt.Errorf("%w: preview space: %w", ErrProviderUnavailable, err)
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(io.LimitReader(resp.Body, maxPreviewAnswer))
 	if err != nil {
-		return fmt.Errorf("preview space: %w", err)
+		return fmt.Errorf("%w: preview space: %w", ErrProviderUnavailable, err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("preview space answered %d: %.200s", resp.StatusCode, data)
+	switch {
+	case resp.StatusCode >= 500:
+		return fmt.Errorf("%w: preview space answered %d: %.200s", ErrProviderUnavailable, resp.StatusCode, data)
+	case resp.StatusCode != http.StatusOK:
+		return &ProviderRefusal{Status: resp.StatusCode, Message: refusalMessage(data)}
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return fmt.Errorf("preview space answer: %w", err)
+		return fmt.Errorf("%w: preview space answer: %w", ErrProviderUnavailable, err)
 	}
 	return nil
+}
+
+// ErrProviderUnavailable wraps the errors of a provider's service (its
+// preview space) that could not be reached or failed on its side; the
+// citizen may try again later.
+var ErrProviderUnavailable = errors.New("the provider's service does not answer")
+
+// ProviderRefusal is a provider's service saying no to a call made for
+// the citizen (a 4xx answer of its preview space), in its own words.
+type ProviderRefusal struct {
+	Status  int
+	Message string
+}
+
+func (e *ProviderRefusal) Error() string {
+	return fmt.Sprintf("the provider refused (%d): %s", e.Status, e.Message)
+}
+
+// refusalMessage is the readable part of a refusal's body: the
+// "message" of a JSON error, else the text itself, one line, at most 200
+// bytes of valid UTF-8.
+func refusalMessage(body []byte) string {
+	var e struct {
+		Message string `json:"message"`
+		Error   struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	msg := string(body)
+	if json.Unmarshal(body, &e) == nil {
+		msg = cmp.Or(e.Message, e.Error.Message, msg)
+	}
+	msg = strings.Join(strings.Fields(strings.ToValidUTF8(msg, "")), " ")
+	for len(msg) > 200 {
+		_, size := utf8.DecodeLastRuneInString(msg)
+		msg = msg[:len(msg)-size]
+	}
+	return msg
 }
 
 // PreviewReturnParam is the query parameter of the PreviewLocation that

@@ -161,7 +161,10 @@ func countsAsDownload(r *http.Request, etag string) bool {
 
 // answer writes out with status, or the error as the API's JSON error.
 func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out any, err error) {
-	var low *LevelTooLowError
+	var (
+		low     *LevelTooLowError
+		refusal *ProviderRefusal
+	)
 	switch {
 	case err == nil:
 		writeJSON(w, status, out)
@@ -181,6 +184,13 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such request")
 	case errors.Is(err, lifecycle.ErrForbidden), errors.Is(err, lifecycle.ErrBadEvent), errors.Is(err, store.ErrConflict):
 		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
+	case errors.As(err, &refusal):
+		a.log.Warn("the provider refused a call for the citizen", "path", r.URL.Path, "err", err)
+		writeError(w, http.StatusBadGateway, api.CodeProviderRefused, "the evidence provider refused: "+refusal.Message)
+	case errors.Is(err, ErrProviderUnavailable):
+		a.log.Warn("the provider's service does not answer", "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", "60")
+		writeError(w, http.StatusBadGateway, api.CodeProviderUnavailable, "the evidence provider's service does not answer; try again later")
 	default:
 		a.internal(w, r, err)
 	}

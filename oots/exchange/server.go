@@ -79,6 +79,9 @@ type Server struct {
 	// release closes, newest first, what Start opened: the network
 	// connection, the state folder, the store.
 	release cleanup
+	// closed makes Close run once; closeErr is what it returned.
+	closed   sync.Once
+	closeErr error
 }
 
 // Start opens the store (migrating it and loading the demo catalogue on
@@ -250,7 +253,13 @@ func (s *Server) URL() string { return s.scheme + "://" + s.ln.Addr().String() }
 
 // Close stops accepting requests, waits for those in flight until ctx ends,
 // stops the background work, disconnects the network and closes the store.
+// Calling it again returns what the first call returned.
 func (s *Server) Close(ctx context.Context) error {
+	s.closed.Do(func() { s.closeErr = s.close(ctx) })
+	return s.closeErr
+}
+
+func (s *Server) close(ctx context.Context) error {
 	err := s.http.Shutdown(ctx)
 	if serveErr := <-s.done; err == nil {
 		err = serveErr

@@ -209,3 +209,23 @@ func TestRestartKeepsDataAndPortIsReleased(t *testing.T) {
 		t.Fatalf("after restart on the same port: %v", err)
 	}
 }
+
+// TestCloseTwice: closing a service that is already closed returns at
+// once with the first close's result (it once waited for ever on the
+// server's end that had already been read).
+func TestCloseTwice(t *testing.T) {
+	s := start(t, exchange.Config{DataDir: t.TempDir()})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	first := s.Close(ctx)
+	second := make(chan error, 1)
+	go func() { second <- s.Close(ctx) }()
+	select {
+	case err := <-second:
+		if !errors.Is(err, first) && err != first {
+			t.Fatalf("second Close = %v, first %v", err, first)
+		}
+	case <-ctx.Done():
+		t.Fatal("the second Close did not return")
+	}
+}
