@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/demonet"
@@ -119,4 +120,48 @@ func TestDemoShowsPreviewsItself(t *testing.T) {
 	if r.PreviewURL != "" || call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/preview/returned", nil, &e) != http.StatusBadRequest {
 		t.Fatalf("demo: preview URL %q, coming back: %+v", r.PreviewURL, e)
 	}
+}
+
+// TestBackFromThePreviewBeforeDeciding: a citizen who comes back from the
+// provider's preview space without deciding (closed it, went back) finds
+// the preview waiting again rather than a request hanging until its
+// time-out: the provider answers the second request with the same
+// preview, and after deciding there the next return brings the evidence.
+func TestBackFromThePreviewBeforeDeciding(t *testing.T) {
+	net := &returningNetwork{Embedded: demonet.Embedded{ObserveSend: observeSend}}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: people, Network: net}).URL()
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/explicit-request", nil, &r)
+	first := waitState(t, base, janisToken, r.ID, "preview_required")
+	if code := call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/preview/returned", nil, &r); code != http.StatusOK {
+		t.Fatalf("back without deciding: %d", code)
+	}
+	waitEvents(t, base, r.ID, "query_sent,preview_requested,preview_returned,query_sent,preview_requested")
+	again := waitState(t, base, janisToken, r.ID, "preview_required")
+	if again.PreviewLocation != first.PreviewLocation || again.PreviewURL != first.PreviewURL {
+		t.Fatalf("the preview waiting again is %q, not the first %q", again.PreviewURL, first.PreviewURL)
+	}
+	if _, _, err := networktest.Browser(net.browser, again.PreviewURL, "LV/LV/01019012345", "approve"); err != nil {
+		t.Fatal(err)
+	}
+	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/preview/returned", nil, &r)
+	if r = waitState(t, base, janisToken, r.ID, "delivered"); len(r.Evidence) == 0 {
+		t.Fatalf("delivered without evidence: %+v", r)
+	}
+}
+
+// waitEvents waits until the request's timeline holds want (a
+// comma-separated run of events) or fails the test.
+func waitEvents(t *testing.T, base, id, want string) {
+	t.Helper()
+	var r api.Request
+	for range 400 {
+		call(t, base, janisToken, "GET", "/v1/requests/"+id, nil, &r)
+		if strings.Contains(events(r), want) {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("timeline %s lacks %s", events(r), want)
 }

@@ -47,6 +47,11 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		Requester:       q.requesterOf(doc),
 		PreviewLocation: previewLocation,
 	}
+	if previewLocation != "" {
+		// The first request is send 1, the second send 2; each later one
+		// follows a citizen who came back before deciding.
+		query.PreviewRound = max(0, doc.Lifecycle.Sends-2)
+	}
 	_, err := q.transport.Send(ctx, query)
 	switch {
 	case err == nil, errors.Is(err, requester.ErrQueued):

@@ -3,6 +3,7 @@ package requester
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/google/uuid"
@@ -13,12 +14,17 @@ var messageIDSpace = uuid.MustParse("5d0c1a6e-7f3b-4d52-9a51-0f7c2b8e4a10")
 
 // messageIDOf returns the ebMS MessageId of the request q: a UUID derived
 // from the ExchangeId and the PreviewLocation (so the first and the
-// second request of an exchange differ) at our host name. Asking to send
+// second request of an exchange differ; and the PreviewRound, so a request
+// sent again after the same preview differs too) at our host name. Asking to send
 // the same request again (after a crash, or from another process) gives
 // the same MessageId, which our outbox and the provider's duplicate
 // elimination each take once.
 func messageIDOf(self string, q Query) string {
-	u := uuid.NewSHA1(messageIDSpace, []byte(q.ExchangeID+"\x00"+q.PreviewLocation))
+	key := q.ExchangeID + "\x00" + q.PreviewLocation
+	if q.PreviewRound > 0 {
+		key += "\x00" + strconv.Itoa(q.PreviewRound)
+	}
+	u := uuid.NewSHA1(messageIDSpace, []byte(key))
 	return u.String() + "@" + strings.ToLower(self) + ".requester.vienreiz"
 }
 

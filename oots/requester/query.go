@@ -39,6 +39,12 @@ type Query struct {
 	// PreviewLocation is empty on the first request and, on the second,
 	// the location of the EDM:ERR:0002 answer.
 	PreviewLocation string
+	// PreviewRound counts the requests with this PreviewLocation sent
+	// before this one: 0 for the second request; 1 and more when the
+	// citizen came back from the preview space before deciding and the
+	// provider asked for the same preview again. It makes each such
+	// request a new message (its own MessageId).
+	PreviewRound int
 }
 
 // Requirement is an sdg:Requirement: its URI and English name.

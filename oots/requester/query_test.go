@@ -150,3 +150,26 @@ func TestSubmissionHeaders(t *testing.T) {
 		t.Errorf("v2.0 ConversationIds %q %q %q; want one per message, stable, not the ExchangeID", v2.ConversationID, again.ConversationID, other.ConversationID)
 	}
 }
+
+// TestMessageIDsOfAnExchange: the first and the second request of an
+// exchange have their own MessageIds, stable across sends (so a crash
+// and another process resend the same message); a request sent again
+// after the same preview (PreviewRound) is a new message, and round 0 is
+// the second request's id as it always was.
+func TestMessageIDsOfAnExchange(t *testing.T) {
+	q := testQuery()
+	first := messageIDOf("LV", q)
+	q.PreviewLocation = "https://preview.example.lv/p/1"
+	second := messageIDOf("LV", q)
+	q.PreviewRound = 1
+	third := messageIDOf("LV", q)
+	q.PreviewRound = 0
+	if first == second || second == third || first == third || messageIDOf("LV", q) != second {
+		t.Fatalf("ids %s %s %s: want three distinct, stable ids", first, second, third)
+	}
+	// Pinned: messages in outboxes written before PreviewRound existed
+	// keep their ids.
+	if second != "3b15455d-2c6f-5403-b67d-82a92b28f238@lv.requester.vienreiz" {
+		t.Fatalf("the second request's id changed: %s", second)
+	}
+}

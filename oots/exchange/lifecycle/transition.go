@@ -99,6 +99,8 @@ func Next(s State, k EventKind) (State, bool) {
 		switch k {
 		case QuerySent:
 			return Sent, true
+		case PreviewRequested:
+			return PreviewRequired, true
 		case EvidenceDelivered:
 			return Delivered, true
 		case ProviderError:
@@ -252,7 +254,10 @@ func checkEvent(r Request, e Event, now time.Time) error {
 			return forbid("no explicit request was given, nothing may be sent")
 		}
 	case PreviewRequested:
-		if r.PreviewLocation != "" {
+		// The same preview again: the citizen came back from the preview
+		// space before deciding, and it still waits. Another one would be
+		// a preview loop.
+		if r.PreviewLocation != "" && e.PreviewLocation != r.PreviewLocation {
 			return forbid("the preview was already asked for once (second request answered with another preview)")
 		}
 		if err := checkPreviewLocation(e.PreviewLocation); err != nil {

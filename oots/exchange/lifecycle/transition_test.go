@@ -21,7 +21,8 @@ var allowed = map[State]map[EventKind]State{
 	Sent: {ResponseDeferred: Sent, PreviewRequested: PreviewRequired, EvidenceDelivered: Delivered, ProviderError: Failed,
 		TimedOut: Expired, Cancel: Cancelled},
 	PreviewRequired: {PreviewApproved: Approved, PreviewReturned: Approved, PreviewRefused: Refused, TimedOut: Expired, Cancel: Cancelled},
-	Approved:        {QuerySent: Sent, EvidenceDelivered: Delivered, ProviderError: Failed, TimedOut: Expired, Cancel: Cancelled},
+	Approved: {QuerySent: Sent, PreviewRequested: PreviewRequired, EvidenceDelivered: Delivered, ProviderError: Failed,
+		TimedOut: Expired, Cancel: Cancelled},
 	// A time-out arriving after the end is stale: allowed, changes nothing.
 	Delivered: {TimedOut: Delivered},
 	Refused:   {TimedOut: Refused},
@@ -380,5 +381,26 @@ func TestPreviewReturnedSendsTheSecondRequest(t *testing.T) {
 	want := "record_ledger[preview_returned] send_query_request(https://p.example.ee/x?id=1) schedule_timeout@11-25T10:12"
 	if n.State != Approved || n.Sends != 2 || kinds(fx) != want {
 		t.Fatalf("→ %s sends %d %q, want approved sends 2 %q", n.State, n.Sends, kinds(fx), want)
+	}
+}
+
+// TestTheSamePreviewStillWaits: the citizen came back from the preview
+// space before deciding, so the provider answers the second request with
+// the same preview again; the request waits for the preview once more
+// (instead of hanging until its time-out) and coming back again sends a
+// third request. Another preview location stays refused (a preview loop).
+func TestTheSamePreviewStillWaits(t *testing.T) {
+	loc := "https://p.example.ee/x?id=1"
+	r := Request{ID: "req-1", State: Sent, ExplicitRequestAt: t0.Add(-time.Hour), Sends: 2, PreviewLocation: loc, ExpectedBy: t0.Add(time.Hour)}
+	for _, from := range []State{Sent, Approved} {
+		r.State = from
+		n, fx, err := Transition(r, Event{Kind: PreviewRequested, PreviewLocation: loc}, t0)
+		if err != nil || n.State != PreviewRequired || kinds(fx) != "notify_user[preview_requested] schedule_timeout@11-26T10:00" {
+			t.Fatalf("%s + the same preview: %s %q %v; want preview_required, the citizen told", from, n.State, kinds(fx), err)
+		}
+		n, fx, err = Transition(n, Event{Kind: PreviewReturned}, t0)
+		if err != nil || n.Sends != 3 || !strings.Contains(kinds(fx), "send_query_request("+loc+")") {
+			t.Fatalf("back again: sends %d %q %v; want a third request with the PreviewLocation", n.Sends, kinds(fx), err)
+		}
 	}
 }
