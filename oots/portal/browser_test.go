@@ -100,7 +100,7 @@ func TestPortalHandoffInChromium(t *testing.T) {
 	ctx := browser(t)
 
 	must(t, chromedp.Do(ctx,
-		chromedp.Navigate(base+"/portal/sign-in"),
+		chromedp.Navigate(base+"/portal/sign-in?lang=en"), // English kept in a cookie from here on
 		chromedp.SendKeys(chromedp.CSS("#token"), janisToken),
 		chromedp.Submit(chromedp.CSS("#token")),
 		chromedp.WaitVisible(chromedp.CSS(".who")),
@@ -163,6 +163,34 @@ func TestPortalHandoffInChromium(t *testing.T) {
 	for _, p := range []string{"/portal/", "/portal/?q=university", "/portal/sign-in", "/open/services/lv-birth-certificate", "/portal/services/no-such"} {
 		must(t, chromedp.Do(ctx, chromedp.Navigate(base+p)))
 		checkAccessible(t, ctx, p)
+	}
+
+	// The language switch: the same page in Latvian, kept on the next
+	// pages, which pass the same checks.
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/portal/services/lv-birth-certificate"),
+		chromedp.Click(chromedp.CSS("#lang-lv")),
+		chromedp.WaitVisible(chromedp.CSS("#lang-en")),
+	))
+	for _, p := range []string{"", "/portal/", "/portal/sign-in", "/open/services/lv-birth-certificate", "/portal/services/no-such"} {
+		if p != "" {
+			must(t, chromedp.Do(ctx, chromedp.Navigate(base+p)))
+		}
+		lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.lang`))
+		must(t, err)
+		heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+		must(t, err)
+		if lang != "lv" || strings.Contains(heading, "Open in") || strings.Contains(heading, "birth") {
+			t.Errorf("%s after switching to Latvian: lang %q, heading %q", p, lang, heading)
+		}
+		checkAccessible(t, ctx, "Latvian "+p)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/portal/services/lv-birth-certificate"), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#qr"))))
+	checkAccessible(t, ctx, "Latvian QR page")
+	if d := os.Getenv("VIENREIZ_SCREENSHOTS"); d != "" {
+		lv, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		must(t, err)
+		must(t, os.WriteFile(filepath.Join(d, "screenshot-portal-qr-lv.png"), lv, 0o644))
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"context"
 	"embed"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"html/template"
 	"io/fs"
@@ -22,7 +21,6 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
 )
 
@@ -75,9 +73,9 @@ const sessionCookie = "vienreiz_portal"
 const qrModule = 8
 
 type portal struct {
-	cfg       Config
-	pages     map[string]*template.Template
-	countries map[string]string // ISO code → English name
+	cfg   Config
+	pages map[string]*template.Template
+	texts texts
 }
 
 // Handler serves the portal below /portal/ and the direct links below
@@ -86,7 +84,8 @@ func Handler(cfg Config) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	p := &portal{cfg: cfg, pages: parsePages(), countries: countryNames()}
+	p := &portal{cfg: cfg, texts: loadTexts()}
+	p.pages = parsePages(p.texts)
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /portal/static/", http.StripPrefix("/portal/static/", http.FileServerFS(static)))
@@ -101,14 +100,15 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("POST /portal/sign-out", p.signOut)
 	mux.HandleFunc("GET /open/{path...}", p.open)
 	mux.HandleFunc("/portal/", func(w http.ResponseWriter, r *http.Request) {
-		p.render(w, r, http.StatusNotFound, "problem", pageData{Title: "Page not found", Problem: "There is no page at this address. The catalogue lists every service."})
+		p.problem(w, r, http.StatusNotFound, "portal.not_found", "portal.not_found_body")
 	})
 	return securityHeaders(mux)
 }
 
-func parsePages() map[string]*template.Template {
+func parsePages(tx texts) map[string]*template.Template {
 	funcs := template.FuncMap{
-		"en":   func(t catalogue.Text) string { return t.In("en") },
+		"t":    tx.text,
+		"in":   func(code string, t catalogue.Text) string { return t.In(code) },
 		"time": func(t time.Time) string { return t.UTC().Format("15:04 UTC") },
 		"app":  appURL,
 	}
@@ -120,28 +120,14 @@ func parsePages() map[string]*template.Template {
 	return pages
 }
 
-// countryNames reads the English country names from the app's translations.
-func countryNames() map[string]string {
-	out := map[string]string{}
-	var tr map[string]any
-	if data, err := fs.ReadFile(assets.Translations, assets.TranslationsDir+"/en.json"); err == nil {
-		_ = json.Unmarshal(data, &tr)
-	}
-	for k, v := range tr {
-		if code, ok := strings.CutPrefix(k, "country."); ok {
-			if s, ok := v.(string); ok {
-				out[code] = s
-			}
-		}
-	}
-	return out
-}
-
 // pageData is what every page template gets.
 type pageData struct {
 	Title   string
 	Person  *Person
 	Problem string
+	// Lang is the page's language; Languages the switch to the others.
+	Lang      string
+	Languages []langLink
 	// Page-specific parts.
 	Query      string
 	Category   string
@@ -164,6 +150,11 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	if person, ok := p.person(r); ok {
 		d.Person = &person
 	}
+	d.Lang = language(r)
+	d.Languages = switchLinks(r, d.Lang)
+	if r.URL.Query().Get("lang") == d.Lang { // chosen with the switch: kept
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: d.Lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
 	var b strings.Builder
 	if err := p.pages[page].ExecuteTemplate(&b, "layout.html", d); err != nil {
 		p.cfg.Log.Error("portal: page", "page", page, "err", err)
@@ -171,23 +162,32 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", d.Lang)
+	w.Header().Add("Vary", "Accept-Language, Cookie")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(b.String()))
 }
 
-func (p *portal) problem(w http.ResponseWriter, r *http.Request, status int, title, msg string) {
-	p.render(w, r, status, "problem", pageData{Title: title, Problem: msg})
+// problem shows a problem page: the texts of keys title and msg, and
+// what follows msg (an error's own words).
+func (p *portal) problem(w http.ResponseWriter, r *http.Request, status int, title, msg string, more ...string) {
+	p.render(w, r, status, "problem", pageData{Title: p.t(r, title), Problem: strings.Join(append([]string{p.t(r, msg)}, more...), " ")})
+}
+
+// t is key in the language of the page r asks for.
+func (p *portal) t(r *http.Request, key string, args ...any) string {
+	return p.texts.text(language(r), key, args...)
 }
 
 func (p *portal) internal(w http.ResponseWriter, r *http.Request, err error) {
 	p.cfg.Log.Error("portal: request failed", "path", r.URL.Path, "err", err)
-	p.problem(w, r, http.StatusInternalServerError, "Something went wrong", "The page could not be made. Please try again in a moment.")
+	p.problem(w, r, http.StatusInternalServerError, "portal.failed", "portal.failed_body")
 }
 
 func (p *portal) catalogue(w http.ResponseWriter, r *http.Request) {
 	q := catalogue.Query{Text: r.URL.Query().Get("q"), Category: r.URL.Query().Get("category")}
 	if err := q.Validate(); err != nil {
-		p.problem(w, r, http.StatusBadRequest, "Search not understood", err.Error())
+		p.problem(w, r, http.StatusBadRequest, "portal.bad_search", "portal.bad_search_body", err.Error())
 		return
 	}
 	list, err := p.cfg.Catalogue.SearchServices(r.Context(), q)
@@ -200,7 +200,7 @@ func (p *portal) catalogue(w http.ResponseWriter, r *http.Request) {
 		p.internal(w, r, err)
 		return
 	}
-	p.render(w, r, http.StatusOK, "catalogue", pageData{Title: "Public services", Query: q.Text, Category: q.Category, Facets: facets, Services: list})
+	p.render(w, r, http.StatusOK, "catalogue", pageData{Title: p.t(r, "portal.services_title"), Query: q.Text, Category: q.Category, Facets: facets, Services: list})
 }
 
 // lookUp returns the service of the page's {id}, or answers 404.
@@ -212,7 +212,7 @@ func (p *portal) lookUp(w http.ResponseWriter, r *http.Request) (*catalogue.Serv
 		svc, err = p.cfg.Catalogue.Service(r.Context(), id)
 	}
 	if err != nil {
-		p.problem(w, r, http.StatusNotFound, "Service not found", "There is no service with this address. The catalogue lists every service.")
+		p.problem(w, r, http.StatusNotFound, "portal.no_service", "portal.no_service_body")
 		return nil, false
 	}
 	return svc, true
@@ -223,21 +223,22 @@ func (p *portal) service(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p.render(w, r, http.StatusOK, "service", p.serviceData(r.Context(), svc, ""))
+	p.render(w, r, http.StatusOK, "service", p.serviceData(r, svc, ""))
 }
 
-func (p *portal) serviceData(ctx context.Context, svc *catalogue.Service, problem string) pageData {
-	d := pageData{Title: svc.Name.In("en"), Service: svc, CanHandoff: p.cfg.Handoffs != nil, Problem: problem, AppLink: "vienreiz://services/" + svc.ID}
-	if f, err := p.cfg.Catalogue.Facets(ctx); err == nil {
+func (p *portal) serviceData(r *http.Request, svc *catalogue.Service, problem string) pageData {
+	d := pageData{Title: svc.Name.In(language(r)), Service: svc, CanHandoff: p.cfg.Handoffs != nil, Problem: problem, AppLink: "vienreiz://services/" + svc.ID}
+	if f, err := p.cfg.Catalogue.Facets(r.Context()); err == nil {
 		for _, c := range f.Countries {
-			d.Countries = append(d.Countries, country{Code: c, Name: p.countryName(c)})
+			d.Countries = append(d.Countries, country{Code: c, Name: p.countryName(r, c)})
 		}
 	}
 	return d
 }
 
-func (p *portal) countryName(code string) string {
-	if n, ok := p.countries[code]; ok {
+// countryName names an ISO country code in the page's language.
+func (p *portal) countryName(r *http.Request, code string) string {
+	if n := p.t(r, "country."+code); n != "country."+code {
 		return n
 	}
 	return code
@@ -251,7 +252,7 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if p.cfg.Handoffs == nil {
-		p.problem(w, r, http.StatusNotFound, "Not available", "This portal cannot hand services over to the app.")
+		p.problem(w, r, http.StatusNotFound, "portal.no_handoff", "portal.no_handoff_body")
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -259,11 +260,11 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 	var evidence string
 	for _, e := range svc.Evidence {
 		if e.Requirement == requirement {
-			evidence = e.Name.In("en")
+			evidence = e.Name.In(language(r))
 		}
 	}
 	if evidence == "" || countryCode == "" {
-		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r.Context(), svc, "Choose the evidence and the country it comes from, then press Continue in the app."))
+		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r, svc, p.t(r, "portal.choose")))
 		return
 	}
 	var subject string
@@ -272,7 +273,7 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 	}
 	h, err := p.cfg.Handoffs.Create(r.Context(), subject, api.NewHandoff{ServiceID: svc.ID, Requirement: requirement, Country: countryCode}, baseURL(r))
 	if err != nil {
-		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r.Context(), svc, "The app cannot be given this request: "+err.Error()))
+		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r, svc, p.t(r, "portal.handoff_failed")+" "+err.Error()))
 		return
 	}
 	png, err := qrcode.Encode(h.Link, qrcode.Medium, -qrModule)
@@ -282,25 +283,25 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	p.render(w, r, http.StatusOK, "continue", pageData{
-		Title: "Continue in the app: " + svc.Name.In("en"), Service: svc, Handoff: h,
+		Title: p.t(r, "portal.continue_title", "Service", svc.Name.In(language(r))), Service: svc, Handoff: h,
 		QR:       template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png)),
-		Evidence: evidence, Country: p.countryName(countryCode),
+		Evidence: evidence, Country: p.countryName(r, countryCode),
 	})
 }
 
 func (p *portal) signInPage(w http.ResponseWriter, r *http.Request) {
-	p.render(w, r, http.StatusOK, "sign-in", pageData{Title: "Sign in"})
+	p.render(w, r, http.StatusOK, "sign-in", pageData{Title: p.t(r, "portal.sign_in")})
 }
 
 func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	token := strings.TrimSpace(r.PostFormValue("token"))
 	if p.cfg.People == nil {
-		p.problem(w, r, http.StatusNotFound, "Sign-in not available", "This portal has no sign-in.")
+		p.problem(w, r, http.StatusNotFound, "portal.no_sign_in", "portal.no_sign_in_body")
 		return
 	}
 	if _, ok := p.cfg.People.Person(r, token); !ok {
-		p.render(w, r, http.StatusUnauthorized, "sign-in", pageData{Title: "Sign in", Problem: "This access token is not known. Check it and try once more."})
+		p.render(w, r, http.StatusUnauthorized, "sign-in", pageData{Title: p.t(r, "portal.sign_in"), Problem: p.t(r, "portal.unknown_token")})
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
@@ -325,7 +326,7 @@ func (p *portal) person(r *http.Request) (Person, bool) {
 // app (vienreiz://…) and, for a service, leads to its portal page.
 func (p *portal) open(w http.ResponseWriter, r *http.Request) {
 	path := r.PathValue("path")
-	d := pageData{Title: "Open in the Vienreiz app", AppLink: "vienreiz://" + path}
+	d := pageData{Title: p.t(r, "portal.open_title"), AppLink: "vienreiz://" + path}
 	if id, ok := strings.CutPrefix(path, "services/"); ok && catalogue.ValidID(id) {
 		d.Portal = "/portal/services/" + url.PathEscape(id)
 	}

@@ -4,6 +4,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,7 @@ func TestPortalAnswers(t *testing.T) {
 		if c.form != nil {
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
+		req.Header.Set("Accept-Language", "en-GB,en;q=0.9,lv;q=0.5")
 		resp, err := noRedirect.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -61,5 +63,83 @@ func TestPortalAnswers(t *testing.T) {
 				t.Errorf("%s: a signed-out page names a person", c.path)
 			}
 		}
+	}
+}
+
+// get fetches path with the given Accept-Language and cookie (either may
+// be empty) and returns the answer and its body.
+func get(t *testing.T, base, path, acceptLanguage string, cookie *http.Cookie) (*http.Response, string) {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+path, nil)
+	if acceptLanguage != "" {
+		req.Header.Set("Accept-Language", acceptLanguage)
+	}
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// untranslated finds a translation key shown as it is (portal.css is a
+// file name, "the portal." a sentence's end).
+var untranslated = regexp.MustCompile(`\b(portal|country)\.(?:[a-z_]+[a-z_]|[A-Z]{2})\b`)
+
+// TestPortalSpeaksLatvianAndEnglish: the portal answers in Latvian unless
+// the browser prefers English; the language switch chooses one for good
+// (a cookie) over the browser's; every page in both languages has its
+// lang attribute, its texts and catalogue data in that language, plurals
+// that agree, and no untranslated key.
+func TestPortalSpeaksLatvianAndEnglish(t *testing.T) {
+	base := startService(t, t.TempDir())
+	for _, c := range []struct {
+		path, acceptLanguage string
+		cookie               *http.Cookie
+		lang                 string
+		says                 []string
+	}{
+		{"/portal/", "", nil, "lv", []string{"Publiskie pakalpojumi", "16 pakalpojumi", "Pieprasīt dzimšanas apliecību", `href="/portal/?lang=en"`}},
+		{"/portal/", "de-DE,en;q=0.8", nil, "en", []string{"Public services", "16 services", "Request a birth certificate", "5 days"}},
+		{"/portal/?q=European+Health+Insurance+Card", "en", nil, "en", []string{"1 service<"}},
+		{"/portal/?q=Eiropas+vesel%C4%ABbas+apdro%C5%A1in%C4%81%C5%A1anas+karti", "lv", nil, "lv", []string{"1 pakalpojums<"}},
+		{"/portal/services/lv-birth-certificate", "lv-LV,lv;q=0.9", nil, "lv", []string{"Dzimšanas fakta apliecinājums", "Turpināt lietotnē", "Latvija", "5 dienas"}},
+		{"/portal/services/lv-birth-certificate", "lv", &http.Cookie{Name: "vienreiz_lang", Value: "en"}, "en", []string{"Proof of birth", "Continue in the app", ">Latvia<"}},
+		{"/portal/sign-in?lang=lv", "en", nil, "lv", []string{"Piekļuves pilnvara"}},
+		{"/portal/services/no-such", "lv", nil, "lv", []string{"Pakalpojums nav atrasts"}},
+		{"/open/services/lv-birth-certificate", "en", nil, "en", []string{"Open in the Vienreiz app", "See this service on the portal."}},
+	} {
+		resp, body := get(t, base, c.path, c.acceptLanguage, c.cookie)
+		if !strings.Contains(body, `<html lang="`+c.lang+`">`) || resp.Header.Get("Content-Language") != c.lang {
+			t.Errorf("%s (%q, %v): not in %s:\n%.200s", c.path, c.acceptLanguage, c.cookie, c.lang, body)
+		}
+		for _, want := range c.says {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s in %s lacks %q", c.path, c.lang, want)
+			}
+		}
+		if key := untranslated.FindString(strings.ReplaceAll(body, "/portal.css", "")); key != "" {
+			t.Errorf("%s in %s shows the untranslated key %s", c.path, c.lang, key)
+		}
+	}
+	resp, _ := get(t, base, "/portal/?lang=en", "lv", nil)
+	var kept *http.Cookie
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "vienreiz_lang" {
+			kept = ck
+		}
+	}
+	if kept == nil || kept.Value != "en" || kept.MaxAge <= 0 {
+		t.Fatalf("the language switch keeps no choice: %v", resp.Cookies())
+	}
+	if _, body := get(t, base, "/portal/services/lv-ehic", "lv", kept); !strings.Contains(body, `<html lang="en">`) {
+		t.Fatal("the chosen language is not kept on the next page")
+	}
+	if _, body := get(t, base, "/portal/?lang=xx", "", nil); !strings.Contains(body, `<html lang="lv">`) {
+		t.Fatal("an unknown language is not ignored")
 	}
 }
