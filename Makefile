@@ -21,8 +21,12 @@ run: deps-run
 test: deps-test
 	scripts/test.sh
 
+# BENCH selects benchmarks by name. BenchmarkSustained (oots/as4) sends for
+# VIENREIZ_SUSTAINED_DURATION (default 10s; the issue's figure:
+# make bench BENCH=Sustained VIENREIZ_SUSTAINED_DURATION=10m).
+BENCH ?= .
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchmem ./...
 
 server:
 	CGO_ENABLED=0 $(GO) build -o build/vienreiz-server ./platforms/server

@@ -28,7 +28,9 @@ type Limits struct {
 	// default DefaultMaxPayloads.
 	Payloads int64
 	// PeerUploads is how many messages one sender party may upload at
-	// the same time; more are answered 503 with Retry-After. Default 4.
+	// the same time; more are answered 503 with Retry-After. Messages
+	// whose Content-Length is at most DefaultMemLimit (kept in memory) do
+	// not count. Default 4.
 	PeerUploads int
 }
 

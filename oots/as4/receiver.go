@@ -134,13 +134,15 @@ func (b *busyError) Error() string { return "message " + b.id + " is being proce
 
 // inbound is the state of one message while it is received.
 type inbound struct {
-	doc    *etree.Document
-	user   *UserMessage
-	pm     *pmode.PMode
-	from   *pmode.Party
-	parts  []Part
-	signer *x509.Certificate
-	refs   []*etree.Element
+	// declared is the request's Content-Length (-1: not given).
+	declared int64
+	doc      *etree.Document
+	user     *UserMessage
+	pm       *pmode.PMode
+	from     *pmode.Party
+	parts    []Part
+	signer   *x509.Certificate
+	refs     []*etree.Element
 }
 
 // receive runs the receive pipeline and returns the receipt to send.
@@ -162,7 +164,7 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 	if m.User == nil {
 		return nil, ErrFeatureNotSupported.Withf(m.Signals[0].MessageID, "signal messages are only accepted as synchronous responses")
 	}
-	in := &inbound{doc: doc, user: m.User}
+	in := &inbound{doc: doc, user: m.User, declared: req.ContentLength}
 	id := in.user.MessageID
 	if err := r.matchPMode(in); err != nil {
 		return nil, AsError(err, id, ErrProcessingModeMismatch)

@@ -33,7 +33,8 @@ func (wssSecurity) VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, n
 }
 
 // admit authenticates the envelope of a message whose P-Mode signs and
-// takes one of its sender's upload slots; release gives the slot back.
+// takes one of its sender's upload slots unless the message is small;
+// release gives the slot back.
 func (r *Receiver) admit(in *inbound) (release func(), err error) {
 	id := in.user.MessageID
 	if v, ok := r.security().(envelopeVerifier); ok && in.pm.Security.Sign {
@@ -44,6 +45,13 @@ func (r *Receiver) admit(in *inbound) (release func(), err error) {
 		if in.from.Cert != nil && !cert.Equal(in.from.Cert) {
 			return nil, ErrFailedAuthentication.Withf(id, "signed by %q, which is not the certificate of party %q", cert.Subject, in.from.Name)
 		}
+	}
+	if in.declared >= 0 && in.declared <= DefaultMemLimit {
+		// The whole message stays in memory (the spool's MemLimit), so it
+		// cannot fill the disk and needs no slot. Holding one through its
+		// crypto and storage answered a partner's fifth concurrent query
+		// 503, which waits for the sender's next retry (issue 16 item 2).
+		return func() {}, nil
 	}
 	release, ok := r.uploads.acquire(in.from.Name, r.Limits.withDefaults().PeerUploads)
 	if !ok {

@@ -2,6 +2,7 @@ package as4_test
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -177,5 +178,34 @@ func TestReceiverLimitsUploadsPerPeer(t *testing.T) {
 	again := serve(r, uploadBody(env, "ev@x", filler{}, 1<<10))
 	if again.Code == http.StatusServiceUnavailable {
 		t.Fatalf("after the uploads ended: HTTP 503 %s", again.Body)
+	}
+}
+
+// TestSmallMessagesNeedNoUploadSlot: while a party's upload slots are all
+// taken by large uploads, its small messages (a declared length that stays
+// in memory) still get their receipts: the slots bound the disk spooled
+// attachments may fill, and a 503 would hold a small message until the
+// sender's next retry (a minute with the default P-Mode).
+func TestSmallMessagesNeedNoUploadSlot(t *testing.T) {
+	w := newWorld(t, 1)
+	w.noRecord.Store(true)
+	r := w.recv[0]
+	r.Limits.PeerUploads = 1
+	pr, pw := io.Pipe()
+	defer pw.CloseWithError(io.ErrUnexpectedEOF)
+	go serve(r, uploadBody(w.signedEnvelope(userMessage("slow@x", "ev@x", false), w.lvID), "ev@x", pr, 8<<20))
+	if _, err := pw.Write(make([]byte, 1<<20)); err != nil { // the slot is taken
+		t.Fatal(err)
+	}
+	if busy := serve(r, uploadBody(w.signedEnvelope(userMessage("slow2@x", "ev@x", false), w.lvID), "ev@x", filler{}, 1<<10)); busy.Code != http.StatusServiceUnavailable {
+		t.Fatalf("an upload of unknown length while the slot is taken: HTTP %d, want 503", busy.Code)
+	}
+	w.pm.Reliability.RetryCount = 0
+	res, err := w.memSender().Send(context.Background(), querySubmission(payload("q@x", as4.MimeEbRS, []byte("<query/>"))))
+	if err != nil {
+		t.Fatalf("small message while the party's upload slot is taken: %v", err)
+	}
+	if res.Attempts != 1 || len(w.deliveries()) != 1 {
+		t.Fatalf("%d attempts, %d deliveries; want 1 and 1", res.Attempts, len(w.deliveries()))
 	}
 }

@@ -7,6 +7,7 @@ package sqlitestore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"time"
@@ -37,6 +38,14 @@ CREATE TABLE IF NOT EXISTS as4_outbox (
 	finished_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS as4_outbox_pending ON as4_outbox(status, created_at);
+-- The record a message is built from, while it is pending or failed. It
+-- leaves as4_outbox (data = x'') so that a sent message's row shrinks to
+-- its id and outcome and the record's pages are reused (as4_outbox.data
+-- holds the records of entries added before this table).
+CREATE TABLE IF NOT EXISTS as4_outbox_data (
+	message_id TEXT PRIMARY KEY,
+	data       BLOB NOT NULL
+);
 CREATE TABLE IF NOT EXISTS as4_received (
 	message_id TEXT PRIMARY KEY,
 	claimed_at INTEGER NOT NULL,
@@ -59,7 +68,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// One connection: writers queue in Go instead of polling SQLite's
 	// file lock under busy_timeout, which made the slowest messages wait
 	// hundreds of milliseconds with several senders (issue 16 item 2).
-	// No statement here runs in a transaction, so nothing waits on itself.
+	// A transaction runs on its connection only (tx, not s.db), so
+	// nothing waits on itself.
 	db.SetMaxOpenConns(1)
 	db.SetMaxIdleConns(1)
 	if _, err := db.ExecContext(ctx, schema); err != nil {
@@ -67,6 +77,40 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("sqlitestore: schema in %s: %w", path, err)
 	}
 	return &Store{db: db, now: time.Now}, nil
+}
+
+// inTx runs fn in one transaction. A lazy one is committed without
+// waiting for the disk (synchronous=NORMAL; the next FULL commit syncs its
+// WAL frames with its own): for writes whose loss in a power failure is
+// harmless (see the callers), half the fsyncs of a message on either side.
+func (s *Store) inTx(ctx context.Context, lazy bool, fn func(tx *sql.Tx) error) (err error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if lazy {
+		if _, err := conn.ExecContext(ctx, `PRAGMA synchronous = NORMAL`); err != nil {
+			return err
+		}
+		defer func() {
+			if _, perr := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA synchronous = FULL`); perr != nil {
+				// Never leave a lazy connection in the pool: it would weaken
+				// every later commit. ErrBadConn makes database/sql drop it.
+				conn.Raw(func(any) error { return driver.ErrBadConn })
+				err = errors.Join(err, fmt.Errorf("restore synchronous=FULL: %w", perr))
+			}
+		}()
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.
@@ -82,14 +126,21 @@ func (s *Store) Add(ctx context.Context, e as4.OutboxEntry) error {
 	if data == nil {
 		data = []byte{}
 	}
-	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO as4_outbox(message_id, data, created_at) VALUES(?, ?, ?) ON CONFLICT(message_id) DO NOTHING`,
-		e.MessageID, data, created.UnixNano())
+	err := s.inTx(ctx, false, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`INSERT INTO as4_outbox(message_id, data, created_at) VALUES(?, x'', ?) ON CONFLICT(message_id) DO NOTHING`,
+			e.MessageID, created.UnixNano())
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return as4.ErrExists
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO as4_outbox_data(message_id, data) VALUES(?, ?)`, e.MessageID, data)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox add %s: %w", e.MessageID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlitestore: outbox add %s: %w", e.MessageID, as4.ErrExists)
 	}
 	return nil
 }
@@ -100,7 +151,9 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]as4.OutboxEntry, erro
 		limit = 1000
 	}
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT message_id, data, created_at FROM as4_outbox WHERE status = '' ORDER BY created_at LIMIT ?`, limit)
+		`SELECT o.message_id, coalesce(d.data, o.data), o.created_at FROM as4_outbox o
+		 LEFT JOIN as4_outbox_data d ON d.message_id = o.message_id
+		 WHERE o.status = '' ORDER BY o.created_at LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox pending: %w", err)
 	}
@@ -121,19 +174,33 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]as4.OutboxEntry, erro
 	return out, nil
 }
 
-// Finish implements as4.Outbox.
+// Finish implements as4.Outbox. A sent message drops the record it was
+// built from (only pending entries are sent again); a failed one keeps it.
+// Marking a message sent does not wait for the disk: if a power failure
+// loses the mark, the message is sent again and the receiver's duplicate
+// elimination answers with the receipt it gave.
 func (s *Store) Finish(ctx context.Context, messageID, status, detail string) error {
 	if status == "" {
 		return errors.New("sqlitestore: outbox finish: empty status")
 	}
-	res, err := s.db.ExecContext(ctx,
-		`UPDATE as4_outbox SET status = ?, detail = ?, finished_at = ? WHERE message_id = ?`,
-		status, detail, s.now().UnixNano(), messageID)
+	sent := status == "sent"
+	err := s.inTx(ctx, sent, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx,
+			`UPDATE as4_outbox SET status = ?, detail = ?, finished_at = ?, data = CASE WHEN ? THEN x'' ELSE data END WHERE message_id = ?`,
+			status, detail, s.now().UnixNano(), sent, messageID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errors.New("no such entry")
+		}
+		if sent {
+			_, err = tx.ExecContext(ctx, `DELETE FROM as4_outbox_data WHERE message_id = ?`, messageID)
+		}
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox finish %s: %w", messageID, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("sqlitestore: outbox finish %s: no such entry", messageID)
 	}
 	return nil
 }
@@ -151,17 +218,28 @@ func (s *Store) Status(ctx context.Context, messageID string) (status, detail st
 
 // Claim implements as4.DuplicateStore. One statement inserts the id or
 // takes over an expired claim, so concurrent listeners cannot both win.
+// A claim does not wait for the disk: a power failure ends the listeners
+// that held claims, whose messages were not completed, so a lost claim
+// only lets the sender's retry be processed (ReleaseClaims drops them
+// anyway).
 func (s *Store) Claim(ctx context.Context, messageID string, lease time.Duration) (as4.ClaimState, []byte, error) {
 	now := s.now()
-	res, err := s.db.ExecContext(ctx, `
-		INSERT INTO as4_received(message_id, claimed_at) VALUES(?, ?)
-		ON CONFLICT(message_id) DO UPDATE SET claimed_at = excluded.claimed_at
-		WHERE as4_received.done_at IS NULL AND as4_received.claimed_at <= ?`,
-		messageID, now.UnixNano(), now.Add(-lease).UnixNano())
+	var claimed int64
+	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO as4_received(message_id, claimed_at) VALUES(?, ?)
+			ON CONFLICT(message_id) DO UPDATE SET claimed_at = excluded.claimed_at
+			WHERE as4_received.done_at IS NULL AND as4_received.claimed_at <= ?`,
+			messageID, now.UnixNano(), now.Add(-lease).UnixNano())
+		if err == nil {
+			claimed, err = res.RowsAffected()
+		}
+		return err
+	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("sqlitestore: claim %s: %w", messageID, err)
 	}
-	if n, _ := res.RowsAffected(); n == 1 {
+	if claimed == 1 {
 		return as4.Fresh, nil, nil
 	}
 	var done sql.NullInt64
@@ -222,6 +300,9 @@ func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
 	r2, err := s.db.ExecContext(ctx, `DELETE FROM as4_outbox WHERE status != '' AND finished_at < ?`, t)
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: purge outbox: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM as4_outbox_data WHERE message_id NOT IN (SELECT message_id FROM as4_outbox)`); err != nil {
+		return 0, fmt.Errorf("sqlitestore: purge outbox data: %w", err)
 	}
 	n1, _ := r1.RowsAffected()
 	n2, _ := r2.RowsAffected()

@@ -1,0 +1,428 @@
+package as4_test
+
+import (
+	"bufio"
+	"context"
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+	"github.com/vienreiz/vienreiz/oots/as4/sqlitestore"
+)
+
+// Environment of BenchmarkSustained:
+//   - VIENREIZ_SUSTAINED_DURATION: how long the senders send (Go duration,
+//     default 10s; the issue's figure is 10m);
+//   - VIENREIZ_SUSTAINED_SENDERS: concurrent senders (default 8);
+//   - VIENREIZ_SUSTAINED_PROFILE: a folder where the sender and receiver
+//     processes write sender.cpu and receiver.cpu (go tool pprof).
+const (
+	envSustainedDuration = "VIENREIZ_SUSTAINED_DURATION"
+	envSustainedSenders  = "VIENREIZ_SUSTAINED_SENDERS"
+	envSustainedProfile  = "VIENREIZ_SUSTAINED_PROFILE"
+	envSustainedChild    = "VIENREIZ_SUSTAINED_CHILD"
+	tenths               = 10
+)
+
+// BenchmarkSustained is the sustained AS4 run of issue 16 item 2: a Sender
+// process and a Receiver process on loopback HTTP, each with its SQLite
+// store (outbox; duplicate elimination), the OOTS P-Mode's security (signed,
+// compressed, encrypted, signed non-repudiation receipts). 8 senders send
+// 1 KiB queries back to back for the configured duration.
+//
+// The bound is three RSA-2048 private-key operations per message (sign
+// the message, unwrap its key, sign the receipt), measured on all cores
+// just before and just after the run: bound = signatures per second / 3.
+// It reports:
+//   - msg/s and of-bound (msg/s ÷ bound; goal ≥ 0.6);
+//   - cpu-of-bound: the RSA CPU time of three signatures ÷ the CPU time
+//     both processes spent per message (less sensitive to other load);
+//   - p50-ms, p99-ms (goal < 50), max-ms of Send, receipt included;
+//   - last/first-tenth: throughput of the last tenth of the run ÷ the first
+//     (degradation over time shows as < 1);
+//   - duplicates (deliveries beyond one per MessageId; must be 0) and
+//     lost (sent with a receipt but never delivered; must be 0);
+//   - recv-B/msg, send-B/msg: SQLite file bytes per message on each side;
+//   - peak RSS of each process.
+func BenchmarkSustained(b *testing.B) {
+	duration := 10 * time.Second
+	if d, err := time.ParseDuration(os.Getenv(envSustainedDuration)); err == nil && d > 0 {
+		duration = d
+	}
+	senders := 8
+	if n, err := strconv.Atoi(os.Getenv(envSustainedSenders)); err == nil && n > 0 {
+		senders = n
+	}
+	dir := b.TempDir()
+	w := newWorld(b, 0)
+	writeIdentity(b, filepath.Join(dir, "lv"), w.lvID)
+	writeIdentity(b, filepath.Join(dir, "de"), w.deID)
+	writeCerts(b, filepath.Join(dir, "ca"), w.pki.Root, w.pki.Issuer)
+	key := w.lvID.Key.(*rsa.PrivateKey)
+
+	for b.Loop() {
+		before := rsaRate(b, key, 2*time.Second)
+		run := runSustained(b, dir, duration, senders)
+		after := rsaRate(b, key, 2*time.Second)
+		bound := (before.perSecond + after.perSecond) / 2 / 3
+		cpuPerRSA := (before.cpuPerOp + after.cpuPerOp) / 2
+		load, _ := os.ReadFile("/proc/loadavg")
+		b.Logf("%d senders for %v: %d messages, %.0f msg/s; RSA bound %.0f msg/s (before %.0f, after %.0f); p99 %.1f ms; tenths %v; load average %s",
+			senders, duration, run.sent, run.rate(), bound, before.perSecond/3, after.perSecond/3, run.p99.Seconds()*1000, run.tenths, strings.TrimSpace(string(load)))
+		if run.errors > 0 || run.duplicates > 0 || run.lost > 0 {
+			b.Errorf("%d failed sends, %d duplicate deliveries, %d messages acknowledged but not delivered", run.errors, run.duplicates, run.lost)
+		}
+		b.ReportMetric(run.rate(), "msg/s")
+		b.ReportMetric(bound, "bound-msg/s")
+		b.ReportMetric(run.rate()/bound, "of-bound")
+		b.ReportMetric(3*cpuPerRSA.Seconds()/(run.cpu.Seconds()/float64(run.sent)), "cpu-of-bound")
+		b.ReportMetric(run.p50.Seconds()*1000, "p50-ms")
+		b.ReportMetric(run.p99.Seconds()*1000, "p99-ms")
+		b.ReportMetric(run.max.Seconds()*1000, "max-ms")
+		b.ReportMetric(float64(run.tenths[tenths-1])/float64(max(run.tenths[0], 1)), "last/first-tenth")
+		b.ReportMetric(float64(run.duplicates), "duplicates")
+		b.ReportMetric(float64(run.lost), "lost")
+		b.ReportMetric(float64(run.recvBytes)/float64(run.sent), "recv-B/msg")
+		b.ReportMetric(float64(run.sendBytes)/float64(run.sent), "send-B/msg")
+		b.ReportMetric(float64(run.sendRSS)/1024, "sender-RSS-MiB")
+		b.ReportMetric(float64(run.recvRSS)/1024, "receiver-RSS-MiB")
+	}
+}
+
+// rsaMeasure is RSA-2048 signing on every core for a while.
+type rsaMeasure struct {
+	perSecond float64       // signatures per second, all cores together
+	cpuPerOp  time.Duration // CPU time per signature
+}
+
+func rsaRate(b *testing.B, key *rsa.PrivateKey, d time.Duration) rsaMeasure {
+	digest := sha256.Sum256([]byte("vienreiz"))
+	var ops atomic.Int64
+	var wg sync.WaitGroup
+	start, cpu0 := time.Now(), cpuTime()
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for time.Since(start) < d {
+				if _, err := rsa.SignPKCS1v15(nil, key, crypto.SHA256, digest[:]); err != nil {
+					b.Error(err)
+					return
+				}
+				ops.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	n := ops.Load()
+	return rsaMeasure{perSecond: float64(n) / time.Since(start).Seconds(), cpuPerOp: (cpuTime() - cpu0) / time.Duration(max(n, 1))}
+}
+
+// sustainedRun is what the two processes report.
+type sustainedRun struct {
+	sent, errors, retried int
+	elapsed               time.Duration
+	p50, p99, max         time.Duration
+	tenths                [tenths]int
+	duplicates, lost      int
+	cpu                   time.Duration // user + system of both processes
+	sendBytes, recvBytes  int64         // SQLite files after the run
+	sendRSS, recvRSS      int64         // VmHWM in KiB
+}
+
+func (r sustainedRun) rate() float64 { return float64(r.sent) / r.elapsed.Seconds() }
+
+// runSustained starts the receiver process, then the sender process, and
+// collects both reports.
+func runSustained(b *testing.B, dir string, duration time.Duration, senders int) sustainedRun {
+	recvDir, sendDir := filepath.Join(dir, fmt.Sprintf("recv-%d", time.Now().UnixNano())), filepath.Join(dir, fmt.Sprintf("send-%d", time.Now().UnixNano()))
+	recv := sustainedChild(b, "receiver", dir, recvDir, "")
+	recvOut := bufio.NewScanner(recv.stdout)
+	if !recvOut.Scan() || !strings.HasPrefix(recvOut.Text(), "LISTEN ") {
+		b.Fatalf("receiver did not start: %q", recvOut.Text())
+	}
+	send := sustainedChild(b, "sender", dir, sendDir, strings.TrimPrefix(recvOut.Text(), "LISTEN "),
+		envSustainedDuration+"="+duration.String(), envSustainedSenders+"="+strconv.Itoa(senders))
+	sendLines, _ := io.ReadAll(send.stdout)
+	if err := send.cmd.Wait(); err != nil {
+		b.Fatalf("sender process: %v\n%s", err, sendLines)
+	}
+	recv.stdin.Close()
+	var recvLines []string
+	for recvOut.Scan() {
+		recvLines = append(recvLines, recvOut.Text())
+	}
+	if err := recv.cmd.Wait(); err != nil {
+		b.Fatalf("receiver process: %v\n%s", err, strings.Join(recvLines, "\n"))
+	}
+	sr, rr := parseReport(string(sendLines)), parseReport(strings.Join(recvLines, "\n"))
+	run := sustainedRun{
+		sent: sr.int("SENT"), errors: sr.int("ERRORS"), retried: sr.int("RETRIED"),
+		elapsed: time.Duration(sr.int("ELAPSED_NS")),
+		p50:     time.Duration(sr.int("P50_NS")), p99: time.Duration(sr.int("P99_NS")), max: time.Duration(sr.int("MAX_NS")),
+		duplicates: rr.int("DUPLICATES"),
+		cpu:        processCPU(send.cmd) + processCPU(recv.cmd),
+		sendBytes:  int64(sr.int("STORE_BYTES")), recvBytes: int64(rr.int("STORE_BYTES")),
+		sendRSS: int64(sr.int("VMHWM")), recvRSS: int64(rr.int("VMHWM")),
+	}
+	for i, f := range strings.Fields(sr["TENTHS"]) {
+		if i < tenths {
+			run.tenths[i], _ = strconv.Atoi(f)
+		}
+	}
+	// Every acknowledged message must have been delivered once.
+	if delivered := rr.int("DELIVERED"); delivered < run.sent {
+		run.lost = run.sent - delivered
+	}
+	if run.sent == 0 || run.elapsed <= 0 {
+		b.Fatalf("no messages sent:\n%s", sendLines)
+	}
+	return run
+}
+
+// report reads "KEY value" lines.
+type report map[string]string
+
+func parseReport(out string) report {
+	r := report{}
+	for _, l := range strings.Split(out, "\n") {
+		if k, v, ok := strings.Cut(l, " "); ok {
+			r[k] = v
+		}
+	}
+	return r
+}
+
+func (r report) int(key string) int {
+	n, _ := strconv.Atoi(r[key])
+	return n
+}
+
+// processCPU is the user + system time of an ended child process.
+func processCPU(cmd *exec.Cmd) time.Duration {
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	return 0
+}
+
+type sustainedProc struct {
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	stdout io.Reader
+}
+
+func sustainedChild(b *testing.B, role, dir, workDir, url string, env ...string) sustainedProc {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestSustainedChild$", "-test.timeout=0")
+	cmd.Env = append(os.Environ(), envSustainedChild+"="+role, "VIENREIZ_LARGE_DIR="+dir,
+		"VIENREIZ_SUSTAINED_WORK="+workDir, "VIENREIZ_LARGE_URL="+url)
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stderr = os.Stderr
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cmd.Process.Kill() })
+	return sustainedProc{cmd: cmd, stdin: stdin, stdout: out}
+}
+
+// TestSustainedChild is the body of the sender and receiver processes of
+// BenchmarkSustained; it does nothing on its own.
+func TestSustainedChild(t *testing.T) {
+	role := os.Getenv(envSustainedChild)
+	if role == "" {
+		t.Skip("child process of BenchmarkSustained")
+	}
+	dir, work := os.Getenv("VIENREIZ_LARGE_DIR"), os.Getenv("VIENREIZ_SUSTAINED_WORK")
+	if err := os.MkdirAll(work, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if prof := os.Getenv(envSustainedProfile); prof != "" {
+		f, err := os.Create(filepath.Join(prof, role+".cpu"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
+	}
+	lv, de := readIdentity(t, filepath.Join(dir, "lv")), readIdentity(t, filepath.Join(dir, "de"))
+	ca := readCerts(t, filepath.Join(dir, "ca"))
+	trust := keys.NewTrustStore(ca[0])
+	trust.AddIntermediate(ca[1])
+	pm := testPMode()
+	pm.Reliability.ReceiptTimeout = 30 * time.Second
+	parties := map[string]*pmode.Party{
+		"lv": {Name: "lv", IDs: []pmode.PartyID{{Value: "AP_LV_01", Type: as4.PartyIDTypeOOTS}}, Cert: lv.Cert},
+		"de": {Name: "de", IDs: []pmode.PartyID{{Value: "AP_DE_01", Type: as4.PartyIDTypeOOTS}}, Cert: de.Cert,
+			Endpoints: []string{os.Getenv("VIENREIZ_LARGE_URL")}},
+	}
+	dbPath := filepath.Join(work, "as4.db")
+	store, err := sqlitestore.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	switch role {
+	case "receiver":
+		sustainedReceiver(t, &pmode.Config{Self: "de", Parties: parties, PModes: []*pmode.PMode{pm}}, de, trust, store, work)
+	case "sender":
+		sustainedSender(t, &pmode.Config{Self: "lv", Parties: parties, PModes: []*pmode.PMode{pm}}, lv, trust, store, work)
+	}
+	if err := store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var size int64
+	for _, p := range []string{dbPath, dbPath + "-wal"} {
+		if fi, err := os.Stat(p); err == nil {
+			size += fi.Size()
+		}
+	}
+	fmt.Printf("STORE_BYTES %d\n", size)
+	printVmHWM(t)
+}
+
+// sustainedReceiver serves until standard input closes, then reports how
+// many messages it delivered and how many of them were duplicates.
+func sustainedReceiver(t *testing.T, cfg *pmode.Config, id keys.Identity, trust *keys.TrustStore, store *sqlitestore.Store, work string) {
+	var mu sync.Mutex
+	seen := map[string]int{}
+	r := &as4.Receiver{
+		Config: cfg, Identity: id, Trust: trust, Security: as4.WSS(), Duplicates: store, SpoolDir: work, Logger: quiet(),
+		Deliver: func(ctx context.Context, d *as4.Delivery) error {
+			for _, p := range d.Payloads {
+				rc, err := p.Open()
+				if err != nil {
+					return err
+				}
+				_, err = io.Copy(io.Discard, rc)
+				rc.Close()
+				if err != nil {
+					return err
+				}
+			}
+			mu.Lock()
+			seen[d.Message.MessageID]++
+			mu.Unlock()
+			return nil
+		},
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := as4.NewServer("", r, nil)
+	go srv.Serve(l)
+	fmt.Printf("LISTEN http://%s/as4\n", l.Addr())
+	io.Copy(io.Discard, os.Stdin)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dups := 0
+	for _, n := range seen {
+		dups += n - 1
+	}
+	fmt.Printf("DELIVERED %d\nDUPLICATES %d\n", len(seen), dups)
+}
+
+// sustainedSender runs the senders for the configured duration and
+// reports the count, latency percentiles and throughput per tenth.
+func sustainedSender(t *testing.T, cfg *pmode.Config, id keys.Identity, trust *keys.TrustStore, store *sqlitestore.Store, work string) {
+	duration, err := time.ParseDuration(os.Getenv(envSustainedDuration))
+	if err != nil {
+		t.Fatal(err)
+	}
+	senders, err := strconv.Atoi(os.Getenv(envSustainedSenders))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &as4.Sender{
+		Config: cfg, Identity: id, Trust: trust, Security: as4.WSS(), Outbox: store, Dir: work,
+		Client: as4.NewHTTPClient(nil), Logger: quiet(),
+	}
+	query := []byte(strings.Repeat("<evidence/>", 93)) // 1 KiB
+	var (
+		mu        sync.Mutex
+		latencies []time.Duration
+		counts    [tenths]int
+		errs      int
+		retried   int
+		wg        sync.WaitGroup
+	)
+	start := time.Now()
+	for range senders {
+		wg.Go(func() {
+			for time.Since(start) < duration {
+				t0 := time.Now()
+				res, err := s.Send(context.Background(), querySubmission(payload("q@x", as4.MimeEbRS, query)))
+				lat := time.Since(t0)
+				mu.Lock()
+				switch {
+				case err != nil:
+					errs++
+					if errs < 5 {
+						fmt.Fprintln(os.Stderr, "send:", err)
+					}
+				default:
+					latencies = append(latencies, lat)
+					counts[min(int(time.Since(start)*tenths/duration), tenths-1)]++
+					if res.Attempts > 1 {
+						retried++
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	slices.Sort(latencies)
+	pct := func(p float64) time.Duration {
+		if len(latencies) == 0 {
+			return 0
+		}
+		return latencies[min(int(float64(len(latencies))*p), len(latencies)-1)]
+	}
+	fmt.Printf("SENT %d\nERRORS %d\nRETRIED %d\nELAPSED_NS %d\nP50_NS %d\nP99_NS %d\nMAX_NS %d\n",
+		len(latencies), errs, retried, elapsed, pct(0.50), pct(0.99), pct(1))
+	fmt.Printf("TENTHS %s\n", strings.Trim(fmt.Sprint(counts), "[]"))
+}
+
+func printVmHWM(t *testing.T) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			fmt.Printf("VMHWM %s\n", strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+		}
+	}
+}
