@@ -177,14 +177,17 @@ type EvidenceFile struct {
 // Document is one delivered evidence document of the caller with the
 // request it came with (GET /v1/evidence: "my evidence").
 type Document struct {
-	RequestID   string            `json:"request_id"`
-	ServiceID   string            `json:"service_id"`
-	Requirement string            `json:"requirement"`
-	Country     string            `json:"country"`
-	Provider    string            `json:"provider,omitempty"`
-	Title       map[string]string `json:"title,omitempty"`
-	DeliveredAt time.Time         `json:"delivered_at"`
-	File        EvidenceFile      `json:"file"`
+	RequestID   string `json:"request_id"`
+	ServiceID   string `json:"service_id"`
+	Requirement string `json:"requirement"`
+	Country     string `json:"country"`
+	Provider    string `json:"provider,omitempty"`
+	// ProviderNames names the provider (or the issuer) in every language
+	// given, by upper-case language code (EN, LV).
+	ProviderNames map[string]string `json:"provider_names,omitempty"`
+	Title         map[string]string `json:"title,omitempty"`
+	DeliveredAt   time.Time         `json:"delivered_at"`
+	File          EvidenceFile      `json:"file"`
 	// Issuer is set for a result document: the institution that decided
 	// the application (Provider holds its English name, Requirement is
 	// empty: it is no evidence for another service).
@@ -221,7 +224,10 @@ type Provider struct {
 // before it can name the provider.
 type Question struct {
 	Name        string `json:"name"`
-	Description string `json:"description"`
+	Description string `json:"description"` // in English
+	// Descriptions holds the question in every language the directory
+	// gives it, by upper-case language code (EN, DE).
+	Descriptions map[string]string `json:"descriptions,omitempty"`
 	// Values, when set, are the only answers accepted.
 	Values []string `json:"values,omitempty"`
 	// Labels name the values (e.g. NUTS region names), by value.

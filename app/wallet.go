@@ -44,13 +44,15 @@ type WalletItem struct {
 	// Index is the document's number within its request (api.EvidenceFile.Index).
 	Index int
 	// Titles names the evidence type by upper-case language code (EN, LV).
-	Titles      map[string]string
-	Provider    string
-	Country     string
-	DeliveredAt time.Time
-	ContentType string
-	Size        int64
-	SHA256      string
+	Titles   map[string]string
+	Provider string // in English
+	// ProviderNames names the provider by upper-case language code.
+	ProviderNames map[string]string
+	Country       string
+	DeliveredAt   time.Time
+	ContentType   string
+	Size          int64
+	SHA256        string
 }
 
 // Title is the evidence type's name in language code (e.g. "lv"), else in
@@ -62,6 +64,15 @@ func (it WalletItem) Title(code string) string {
 		}
 	}
 	return ""
+}
+
+// Issuer names who issued the document in language code where the
+// directory gives that name, else in English.
+func (it WalletItem) Issuer(code string) string {
+	if n := it.ProviderNames[strings.ToUpper(code)]; n != "" {
+		return n
+	}
+	return it.Provider
 }
 
 // FileName suggests a name to save the document under, after what it is
@@ -101,6 +112,17 @@ func (it WalletItem) FileName(code string) string {
 // extension is the usual file extension of common evidence formats, else
 // "": the system's MIME table, which FileName falls back to, lists
 // several for some of them in no useful order.
+// DocumentKind names the kind of a document of content type for a
+// person ("PDF document", "structured data (XML)"), translated.
+func DocumentKind(contentType string) string {
+	media, _, _ := mime.ParseMediaType(contentType)
+	switch ext := extension(media); ext {
+	case ".pdf", ".xml", ".json", ".txt", ".png", ".jpg":
+		return lang.L("document.kind" + strings.ReplaceAll(ext, ".", "_"))
+	}
+	return lang.L("document.kind_other")
+}
+
 func extension(media string) string {
 	switch media {
 	case "application/xml", "text/xml":
@@ -126,7 +148,7 @@ func itemsOf(docs []api.Document) []WalletItem {
 	for _, d := range docs {
 		out = append(out, WalletItem{
 			RequestID: d.RequestID, ServiceID: d.ServiceID, Requirement: d.Requirement, Index: d.File.Index,
-			Titles: d.Title, Provider: d.Provider, Country: d.Country, DeliveredAt: d.DeliveredAt,
+			Titles: d.Title, Provider: d.Provider, ProviderNames: d.ProviderNames, Country: d.Country, DeliveredAt: d.DeliveredAt,
 			ContentType: d.File.ContentType, Size: d.File.Size, SHA256: d.File.SHA256,
 		})
 	}

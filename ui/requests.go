@@ -275,6 +275,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		form := widget.NewForm()
 		answers := map[string]func() string{}
 		for _, q := range req.Questions {
+			label, note := app.QuestionText(q, r.sess.Language.Code())
 			if len(q.Values) > 0 {
 				sel := widget.NewSelect(app.ChoiceLabels(q), nil)
 				sel.PlaceHolder = lang.L("select.placeholder")
@@ -284,12 +285,12 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 					}
 					return ""
 				}
-				form.Append(q.Description, sel)
+				form.AppendItem(&widget.FormItem{Text: label, Widget: sel, HintText: note})
 				continue
 			}
 			entry := widget.NewEntry()
 			answers[q.Name] = func() string { return entry.Text }
-			form.Append(q.Description, entry)
+			form.AppendItem(&widget.FormItem{Text: label, Widget: entry, HintText: note})
 		}
 		form.SubmitText = lang.L("request.give_attributes")
 		form.OnSubmit = func() {
@@ -353,7 +354,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 	case req.State == "delivered":
 		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
 		for _, f := range req.Evidence {
-			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": f.ContentType, "Size": f.Size})))
+			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, r.sess.Language.Code())})))
 		}
 		return titledCard(lang.L("request.delivered_title"), "", box)
 	}

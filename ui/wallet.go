@@ -94,7 +94,7 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 	code := ws.sess.Language.Code()
 	facts := newFacts(
 		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(ws.title(it))),
-		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Provider)),
+		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Issuer(code))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
 	)
@@ -159,7 +159,7 @@ func (ws *WalletScreen) title(it app.WalletItem) string {
 // when it came. The row is a list row, so all of it opens the document,
 // and its lines are cut short rather than widen a phone's screen.
 func (ws *WalletScreen) setRow(obj fyne.CanvasObject, it app.WalletItem) {
-	setTwoLineRow(obj, ws.title(it), it.Provider+" · "+countryName(it.Country)+" · "+
+	setTwoLineRow(obj, ws.title(it), it.Issuer(ws.sess.Language.Code())+" · "+countryName(it.Country)+" · "+
 		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)}))
 }
 

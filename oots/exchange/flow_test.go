@@ -85,7 +85,7 @@ func TestFullExchangeOverAS4(t *testing.T) {
 	// The wallet's list: the owner's document, nobody else's.
 	var mine, theirs api.DocumentList
 	call(t, base, janisToken, "GET", "/v1/evidence", nil, &mine)
-	if mine.Count != 1 || mine.Documents[0].RequestID != r.ID || mine.Documents[0].File != r.Evidence[0] || mine.Documents[0].Provider == "" || mine.Documents[0].DeliveredAt.IsZero() {
+	if mine.Count != 1 || mine.Documents[0].RequestID != r.ID || mine.Documents[0].File != r.Evidence[0] || mine.Documents[0].Provider == "" || mine.Documents[0].ProviderNames["LV"] == "" || mine.Documents[0].DeliveredAt.IsZero() {
 		t.Fatalf("GET /v1/evidence: %+v", mine)
 	}
 	if call(t, base, ievaToken, "GET", "/v1/evidence", nil, &theirs); theirs.Count != 0 {

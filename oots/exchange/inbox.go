@@ -92,6 +92,19 @@ func lowerKeys(m map[string]string) map[string]string {
 	return out
 }
 
+// upperKeys copies texts keyed by language code with the codes in upper
+// case, as the directory writes them.
+func upperKeys(m map[string]string) map[string]string {
+	if len(m) == 0 {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[strings.ToUpper(k)] = v
+	}
+	return out
+}
+
 // Inbox returns who's inbox: their newest items and the unread count.
 func (q *Requests) Inbox(ctx context.Context, who Principal) (*api.Inbox, error) {
 	items, unread, err := q.store.Inbox(ctx, who.Subject)

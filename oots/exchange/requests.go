@@ -576,10 +576,15 @@ func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Qu
 		if j := r.Jurisdiction; j != nil {
 			doc.JurisdictionContext = j.ContextID
 			values, labels := regions(doc.View.Country, j.Level)
-			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")", Values: values, Labels: labels})
+			texts := textMap(j.Contexts)
+			for l, t := range texts {
+				texts[l] = t + " (" + j.Level + ")"
+			}
+			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")", Descriptions: texts, Values: values, Labels: labels})
 		}
 		for _, c := range r.Classifications {
-			out = append(out, api.Question{Name: c.ID, Description: c.Descriptions.Get("EN"), Values: c.SupportedValues})
+			texts := textMap(c.Descriptions)
+			out = append(out, api.Question{Name: c.ID, Description: c.Descriptions.Get("EN"), Descriptions: texts, Values: c.SupportedValues})
 		}
 	}
 	return out
@@ -769,7 +774,7 @@ func timePtr(t time.Time) *time.Time {
 func textMap(ts commonsvc.Texts) map[string]string {
 	m := map[string]string{}
 	for _, t := range ts {
-		m[t.Lang] = t.Value
+		m[strings.ToUpper(t.Lang)] = t.Value
 	}
 	return m
 }

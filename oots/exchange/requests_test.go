@@ -110,6 +110,11 @@ func TestRequestAsksForAttributesTheDirectoryNeeds(t *testing.T) {
 	if r.State != "needs_attributes" || len(r.Questions) != 1 || r.Questions[0].Name != "jurisdiction-admin-l2" {
 		t.Fatalf("DE residence: %s, questions %+v", r.State, r.Questions)
 	}
+	// The question in every language the directory gives, for the app to
+	// show the user's where it can.
+	if d := r.Questions[0].Descriptions; d["DE"] == "" || d["EN"] != r.Questions[0].Description {
+		t.Fatalf("DE residence question's languages: %+v", d)
+	}
 	var bad api.ErrorBody
 	if code := call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/attributes", api.Attributes{Values: map[string]string{}}, &bad); code != 400 {
 		t.Fatalf("no answer: %d %+v", code, bad)

@@ -265,10 +265,11 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 			switch {
 			case f.Issuer != nil: // a clerk's result: evidence of nothing else
 				d.Provider, d.Issuer, d.Title, d.DeliveredAt = f.Issuer.Name.In("en"), f.Issuer, map[string]string{"EN": f.Title}, f.IssuedAt
+				d.ProviderNames = upperKeys(f.Issuer.Name)
 			case rec.State == string(lifecycle.Delivered):
 				d.Requirement, d.Country, d.DeliveredAt = v.Requirement, v.Country, v.UpdatedAt
 				if v.Provider != nil {
-					d.Provider = v.Provider.Name
+					d.Provider, d.ProviderNames = v.Provider.Name, v.Provider.Names
 				}
 				if v.EvidenceType != nil {
 					d.Title = v.EvidenceType.Title
