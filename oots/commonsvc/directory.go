@@ -1,7 +1,6 @@
 package commonsvc
 
 import (
-	_ "embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,9 +10,6 @@ import (
 
 	"github.com/google/uuid"
 )
-
-//go:embed demodata.json
-var demoData []byte
 
 // PartyIDTypeUnregistered is the ebCore party id type of the demo access
 // services.
@@ -64,7 +60,7 @@ type dirProvider struct {
 	values  map[string][]string // classification slug → supported values
 }
 
-// file is the JSON form of a directory (see demodata.json).
+// file is the JSON form of a directory (see demodir/demodata.json).
 type file struct {
 	ClassificationBase string            `json:"classificationBase"`
 	Countries          []string          `json:"countries"`
@@ -111,17 +107,6 @@ type file struct {
 			Values          []string          `json:"values"`
 		} `json:"classifications"`
 	} `json:"evidenceTypes"`
-}
-
-// DemoDirectory returns the demo directory embedded in this package:
-// the requirements of docs/demo-requirements.md with evidence types and
-// providers in LV, EE, LT, FI and DE.
-func DemoDirectory() (*Directory, error) {
-	d, err := LoadDirectory(demoData)
-	if err != nil {
-		return nil, fmt.Errorf("embedded demo directory: %w", err)
-	}
-	return d, nil
 }
 
 var countryCode = regexp.MustCompile(`^[A-Z]{2}$`)

@@ -14,7 +14,7 @@ import (
 
 func demo(t testing.TB) *Directory {
 	t.Helper()
-	d, err := DemoDirectory()
+	d, err := demoDirectory()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,4 +346,14 @@ func TestDirectoryRequirementsAnswer(t *testing.T) {
 	if want := []string{reqID("proof-of-birth"), reqID("social-security-contributions")}; !slices.Equal(ids, want) {
 		t.Errorf("W1 requirements %v, want %v", ids, want)
 	}
+}
+
+// demoDirectory loads the demo directory's file (package demodir embeds
+// it; this package's own tests cannot import that package).
+func demoDirectory() (*Directory, error) {
+	data, err := os.ReadFile(filepath.Join("demodir", "demodata.json"))
+	if err != nil {
+		return nil, err
+	}
+	return LoadDirectory(data)
 }

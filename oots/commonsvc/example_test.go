@@ -8,13 +8,14 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // The look-up of the main flow against the embedded demo directory: the
 // evidence types for proof of residence in Germany, the DSD asking for the
 // Land, and the provider once it is given.
 func Example() {
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		panic(err)
 	}

@@ -19,7 +19,7 @@ func seedAnswers(f *testing.F) {
 			f.Add(data)
 		}
 	}
-	d, err := DemoDirectory()
+	d, err := demoDirectory()
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -126,7 +126,7 @@ func FuzzServerQuery(f *testing.F) {
 	} {
 		f.Add(q)
 	}
-	d, err := DemoDirectory()
+	d, err := demoDirectory()
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/requester/demonode"
@@ -44,7 +45,7 @@ type Embedded struct {
 // Connect serves the demo directory on the service's listener and starts
 // the demo node.
 func (e Embedded) Connect(ctx context.Context, site exchange.Site) (*exchange.Connection, error) {
-	demo, err := commonsvc.DemoDirectory()
+	demo, err := demodir.Directory()
 	if err != nil {
 		return nil, fmt.Errorf("embedded directory: %w", err)
 	}

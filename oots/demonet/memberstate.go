@@ -11,6 +11,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/internal/servers"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/network"
 	"github.com/vienreiz/vienreiz/oots/provider"
 )
@@ -36,7 +37,7 @@ func StartMemberState(ctx context.Context, n *network.Network, dir string, log *
 	if len(n.Served()) == 0 {
 		return nil, fmt.Errorf("network file %s: no access point has a listen address", n.Path)
 	}
-	directory, err := commonsvc.DemoDirectory()
+	directory, err := demodir.Directory()
 	if err != nil {
 		return nil, err
 	}

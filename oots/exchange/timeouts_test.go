@@ -13,6 +13,7 @@ import (
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -34,7 +35,7 @@ func newTestRequests(t *testing.T, now *time.Time) *Requests {
 	if _, err := st.SeedCatalogue(ctx, cat); err != nil {
 		t.Fatal(err)
 	}
-	demo, err := commonsvc.DemoDirectory()
+	demo, err := demodir.Directory()
 	if err != nil {
 		t.Fatal(err)
 	}

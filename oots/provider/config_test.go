@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
-	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // TestNewRefusesBadConfig: each missing or wrong field is named.
@@ -14,7 +14,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		t.Fatal(err)
 	}

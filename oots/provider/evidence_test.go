@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/edm"
 )
 
@@ -33,7 +34,7 @@ func demoRequest(t *testing.T, c *catalog, country, word, id, format string) (*o
 // TestDemoEvidenceGolden: the generated documents are deterministic per
 // subject and type (golden files), and differ between subjects.
 func TestDemoEvidenceGolden(t *testing.T) {
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		t.Fatal(err)
 	}

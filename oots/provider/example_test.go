@@ -6,7 +6,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
-	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/provider"
 )
 
@@ -17,7 +17,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/edm"
 )
 
@@ -73,7 +74,7 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	w := &world{t: t, clock: &testClock{t: time.Now()}, answers: make(chan *answerMsg, 16), stateDir: t.TempDir()}
 	var err error
-	if w.dir, err = commonsvc.DemoDirectory(); err != nil {
+	if w.dir, err = demodir.Directory(); err != nil {
 		t.Fatal(err)
 	}
 	var provURLs, reqURLs []string

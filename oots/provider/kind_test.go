@@ -3,13 +3,13 @@ package provider
 import (
 	"testing"
 
-	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // TestEveryDemoTypeHasAKind: each evidence type of the demo directory gets
 // specific demo fields, not the generic record.
 func TestEveryDemoTypeHasAKind(t *testing.T) {
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,8 +11,9 @@ import (
 )
 
 // demoPackages are the packages a nodemo build must not link: the demo
-// network and member state, their test PKI and the provider side.
-var demoPackages = []string{"/demonet", "/demonode", "/testpki", "/pmode/demo", "/oots/provider"}
+// network and member state, their test PKI, the provider side and the
+// demo directory data.
+var demoPackages = []string{"/demonet", "/demonode", "/testpki", "/pmode/demo", "/oots/provider", "/commonsvc/demodir"}
 
 func TestNodemoBuildLinksNoDemoPackage(t *testing.T) {
 	out, err := exec.Command("go", "list", "-tags", "nodemo", "-deps", ".").CombinedOutput()
@@ -44,6 +45,11 @@ func TestNodemoBuildRequiresANetwork(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "vienreiz-server")
 	if out, err := exec.Command("go", "build", "-tags", "nodemo", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build -tags nodemo: %v\n%s", err, out)
+	}
+	// Nor does it carry the demo directory's data (a demo provider's
+	// street, in package demodir only).
+	if b, err := os.ReadFile(bin); err != nil || bytes.Contains(b, []byte("Čiekurkalna 1. līnija")) {
+		t.Fatalf("the nodemo binary carries the demo directory (%v)", err)
 	}
 	cmd := exec.Command(bin, "-data-dir", t.TempDir(), "-listen", "127.0.0.1:0")
 	cmd.Env = append(os.Environ(), "VIENREIZ_NETWORK=")

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // TestProviderIDs: the demo provider answers to its own access point id
@@ -11,7 +12,7 @@ import (
 // through a provider classification (fi-kela, fi-etk); ids behind a
 // jurisdiction question are not reachable by walking the directory.
 func TestProviderIDs(t *testing.T) {
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/vienreiz/vienreiz/internal/servers"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/provider"
 	"github.com/vienreiz/vienreiz/oots/requester"
 )
@@ -74,7 +75,7 @@ func StartMemberState(ctx context.Context, opts MemberStateOptions) (ms *MemberS
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
-	dir, err := commonsvc.DemoDirectory()
+	dir, err := demodir.Directory()
 	if err != nil {
 		return nil, fmt.Errorf("demonode: directory: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/provider"
 	"github.com/vienreiz/vienreiz/oots/requester"
 )
@@ -98,7 +99,7 @@ func Start(ctx context.Context, opts Options) (n *Node, err error) {
 		opts.Logger = slog.Default()
 	}
 	if opts.Directory == nil {
-		if opts.Directory, err = commonsvc.DemoDirectory(); err != nil {
+		if opts.Directory, err = demodir.Directory(); err != nil {
 			return nil, fmt.Errorf("demonode: directory: %w", err)
 		}
 	}
