@@ -43,7 +43,7 @@ type Options struct {
 	Dir string
 	// Password seals the key stores in Dir/pki (DefaultPassword if empty).
 	Password string
-	// Directory is the EB/DSD the provider serves (commonsvc.DemoDirectory
+	// Directory is the EB/DSD the provider serves (demodir.Directory
 	// if nil).
 	Directory *commonsvc.Directory
 	// OnAnswer receives the provider's answers (requester.Config.OnAnswer).
