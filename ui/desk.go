@@ -72,14 +72,24 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, reload, d.Search), d.count)
 	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
 	d.Reload()
+	if s.Account != nil { // the queue is the signed-in clerk's: read it again for whoever signs in
+		s.Account.OnChange(func() { fyne.Do(d.Reload) })
+	}
 	return d
 }
 
 // CreateRenderer draws the page stack.
 func (d *DeskScreen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(d.nav) }
 
-// Reload reads the queue again with the search text.
+// Reload reads the queue again with the search text; signed out, there
+// is none to read.
 func (d *DeskScreen) Reload() {
+	if d.sess.Account != nil && !d.sess.Account.SignedIn() {
+		d.items = nil
+		d.count.SetText("")
+		d.Queue.Refresh()
+		return
+	}
 	text := d.Search.Text
 	d.sess.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
@@ -374,7 +384,7 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 		return
 	}
 	desk := NewDeskScreen(win, s)
-	add(theme.ListIcon(), "nav.desk", desk)
+	add(theme.ListIcon(), "nav.desk", gated(win, s, desk, lang.L("signin.for_desk")))
 	show := s.Links.Show
 	s.Links.Show = func(l app.Link) {
 		if l.Screen != app.ScreenDesk {

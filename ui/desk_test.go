@@ -79,9 +79,7 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 		mine.Timeline[n-1].Event != "application_approved" || mine.Timeline[n-1].Detail != reasons {
 		t.Fatalf("the citizen's timeline ends with %+v", mine.Timeline[max(0, n-2):])
 	}
-	keepScreenshot(t, w, "screenshot-desk-application.png")
 	tapBack(t, w.Content())
-	keepScreenshot(t, w, "screenshot-desk-queue.png")
 	if it := find[*DeskScreen](w.Content())[0].items[0]; it.Unread {
 		t.Fatal("the answered application is still marked unread")
 	}
@@ -274,6 +272,25 @@ func deliverAsCitizen(t *testing.T, c *client.Client, id string) {
 		t.Fatal(err)
 	}
 	wait("delivered")
+}
+
+// TestDeskAsksTheClerkToSignIn: signed out, the desk offers sign-in and
+// reads no queue (it once showed "Something went wrong"); once the clerk
+// has signed in, the queue of their institution is read.
+func TestDeskAsksTheClerkToSignIn(t *testing.T) {
+	world := newSignInWorldAs(t, true)
+	w := world.w
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	if text := labels(w.Content()); !strings.Contains(text, "Sign in with your clerk's account") || len(find[*DeskScreen](w.Content())) != 0 ||
+		strings.Contains(text, "Something went wrong") {
+		t.Fatalf("the signed-out desk shows:\n%s", text)
+	}
+	world.user = "anna" // a clerk of the Register of Enterprises
+	tapIn(t, w.Content(), "Sign in")
+	eventually(t, "the queue after the clerk's sign-in", func() bool {
+		desk := find[*DeskScreen](w.Content())
+		return len(desk) == 1 && desk[0].count.Text == "0 applications"
+	})
 }
 
 // keepScreenshot writes the window's picture to $VIENREIZ_SCREENSHOTS/name

@@ -38,6 +38,13 @@ type signInWorld struct {
 
 func newSignInWorld(t *testing.T) *signInWorld {
 	t.Helper()
+	return newSignInWorldAs(t, false)
+}
+
+// newSignInWorldAs is newSignInWorld with the app built for a clerk (the
+// desk shown) when clerk is set.
+func newSignInWorldAs(t *testing.T, clerk bool) *signInWorld {
+	t.Helper()
 	ctx := context.Background()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -74,6 +81,7 @@ func newSignInWorld(t *testing.T) *signInWorld {
 	account := app.NewAccount(flow, log)
 	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
 	s.Background = func(task func()) { task() }
+	s.Clerk = clerk
 	s.UseAccount(account)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
