@@ -59,6 +59,16 @@ func readDoc(t *testing.T, path string) *etree.Document {
 	return doc
 }
 
+// pkcs8 is an RSA key in PKCS#8 DER, as the Java helper reads keys.
+func pkcs8(t *testing.T, k any) []byte {
+	t.Helper()
+	der, err := x509.MarshalPKCS8PrivateKey(k.(*rsa.PrivateKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return der
+}
+
 // xmlsec1 returns the path of the xmlsec1 tool or skips the test.
 func xmlsec1(t *testing.T) string {
 	t.Helper()
@@ -215,15 +225,8 @@ func TestSantuarioInterop(t *testing.T) {
 	dir := t.TempDir()
 	senderCert := writePEM(t, dir, "sender.pem", "CERTIFICATE", p.sender.Cert.Raw)
 	receiverCert := writePEM(t, dir, "receiver.pem", "CERTIFICATE", p.receiver.Cert.Raw)
-	pkcs8 := func(k any) []byte {
-		der, err := x509.MarshalPKCS8PrivateKey(k.(*rsa.PrivateKey))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return der
-	}
-	senderKey := writePEM(t, dir, "sender.key", "PRIVATE KEY", pkcs8(p.sender.Key))
-	receiverKey := writePEM(t, dir, "receiver.key", "PRIVATE KEY", pkcs8(p.receiver.Key))
+	senderKey := writePEM(t, dir, "sender.key", "PRIVATE KEY", pkcs8(t, p.sender.Key))
+	receiverKey := writePEM(t, dir, "receiver.key", "PRIVATE KEY", pkcs8(t, p.receiver.Key))
 
 	type att struct {
 		cid, ctype string

@@ -1,8 +1,6 @@
 package wss
 
 import (
-	"crypto/rsa"
-	"crypto/x509"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,11 +14,7 @@ func TestSantuarioSignedTimestamp(t *testing.T) {
 	java := santuario(t)
 	p := getPKI(t)
 	dir := t.TempDir()
-	der, err := x509.MarshalPKCS8PrivateKey(p.sender.Key.(*rsa.PrivateKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key := writePEM(t, dir, "sender.key", "PRIVATE KEY", der)
+	key := writePEM(t, dir, "sender.key", "PRIVATE KEY", pkcs8(t, p.sender.Key))
 	cert := writePEM(t, dir, "sender.pem", "CERTIFICATE", p.sender.Cert.Raw)
 	signed := filepath.Join(dir, "ts-signed.xml")
 	if out, err := java("sign-ts", writeDoc(t, filepath.Join(dir, "unsigned.xml"), loadEnvelope(t)), signed, key, cert); err != nil {
