@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -60,43 +61,12 @@ func run(args []string, stderr io.Writer) (code int) {
 		return 2
 	}
 	slog.SetDefault(log)
-	store, err := sf.UseSecretStore(context.Background(), log)
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
-		return 1
-	}
-	cfg, err := sf.Config(log)
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
-		return 1
-	}
 	if msg := platforms.DisplayProblem(); msg != "" {
 		fmt.Fprintf(stderr, "vienreiz: %s\n", msg)
 		return 1
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	id, err := sf.Identity(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz: sign-in: %v\n", err)
-		return 1
-	}
-	defer id.Close(context.Background())
-	cfg.Auth = id.Auth
-	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
-	clerk := os.Getenv("VIENREIZ_DESK") == "1"
-	srv, err := exchange.Start(ctx, cfg)
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz: cannot start the exchange service: %v\n", err)
-		return 1
-	}
-	defer func() {
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Close(shutdown); err != nil {
-			log.Error("exchange service shutdown", "err", err)
-		}
-	}()
 
 	defer func() {
 		// The desktop driver panics when the display cannot be opened.
@@ -107,36 +77,42 @@ func run(args []string, stderr io.Writer) (code int) {
 	}()
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
-	if store == nil {
-		store = secrets.Memory() // sessions last this run only
-	}
-	flow, err := signin.New(ctx, id.Provider, store, openBrowser(a), log)
-	if err != nil {
-		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
-		return 1
-	}
-	account := app.NewAccount(flow, log)
-	api := client.New(srv.URL()).WithTokenFunc(account.Token)
-	session := app.NewSession(api, a.Preferences(), app.About{
-		Version:    buildinfo.Version(),
-		ServiceURL: srv.URL(),
-		DataDir:    cfg.DataDir,
-	}, log)
-	session.Clerk = clerk
-	session.UseAccount(account)
-	go session.Inbox.Run(ctx, api)
+	app.NewLanguage(a.Preferences()) // the remembered language, for the first frame too
 	win := a.NewWindow("Vienreiz")
-	ui.Build(win, session)
+	win.SetContent(ui.Starting())
 	win.Resize(fyne.NewSize(1024, 720))
+	// The window comes first; the secret store, the sign-in provider and
+	// the exchange service start once it shows (issue 16: launch within
+	// 1.3 × a hello-world's time).
+	var (
+		parts    *appParts
+		startErr error
+		ready    = make(chan struct{})
+	)
 	a.Lifecycle().SetOnStarted(func() {
-		// A session kept from an earlier run carries on without a browser.
-		session.Background(func() { account.Resume(ctx) })
-		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", session.Language.Code())
-		for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
-			if err := session.Links.Follow(link); err != nil {
-				log.Warn("not a link to a screen", "link", link, "err", err)
+		log.Info("window shown", "since_launch", time.Since(started).Round(time.Millisecond))
+		go func() {
+			defer close(ready)
+			parts, startErr = startParts(ctx, &sf, a, log)
+			if startErr != nil {
+				fmt.Fprintf(stderr, "vienreiz: %v\n", startErr)
+				fyne.Do(func() { win.SetContent(ui.StartFailed(startErr.Error(), a.Quit)) })
+				return
 			}
-		}
+			fyne.Do(func() {
+				ui.Build(win, parts.session)
+				log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", parts.session.Language.Code())
+				for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
+					if err := parts.session.Links.Follow(link); err != nil {
+						log.Warn("not a link to a screen", "link", link, "err", err)
+					}
+				}
+			})
+			// Start-up's garbage (the PIN's key derivation alone uses 64 MiB)
+			// goes back to the system now rather than when the scavenger
+			// gets to it.
+			debug.FreeOSMemory()
+		}()
 	})
 	go func() {
 		<-ctx.Done()
@@ -144,7 +120,87 @@ func run(args []string, stderr io.Writer) (code int) {
 		fyne.Do(a.Quit)
 	}()
 	win.ShowAndRun()
+	stop()
+	select {
+	case <-ready:
+	case <-time.After(30 * time.Second):
+		log.Error("start-up did not finish 30 s after the window closed; exiting without a clean shutdown")
+		return 1
+	}
+	if startErr != nil {
+		return 1
+	}
+	parts.close(log)
 	return 0
+}
+
+// appParts is what the app runs behind its window.
+type appParts struct {
+	session *app.Session
+	id      *platforms.Identity
+	srv     *exchange.Server
+}
+
+// startParts opens the secret store, starts the sign-in provider and the
+// exchange service, and makes the session the screens show. Errors say
+// which part did not start; what did start is closed again.
+func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, log *slog.Logger) (_ *appParts, err error) {
+	store, err := sf.UseSecretStore(ctx, log)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := sf.Config(log)
+	if err != nil {
+		return nil, err
+	}
+	p := &appParts{}
+	defer func() {
+		if err != nil {
+			p.close(log)
+		}
+	}()
+	if p.id, err = sf.Identity(ctx, cfg, log); err != nil {
+		return nil, fmt.Errorf("sign-in: %w", err)
+	}
+	cfg.Auth = p.id.Auth
+	if p.srv, err = exchange.Start(ctx, cfg); err != nil {
+		return nil, fmt.Errorf("cannot start the exchange service: %w", err)
+	}
+	if store == nil {
+		store = secrets.Memory() // sessions last this run only
+	}
+	flow, err := signin.New(ctx, p.id.Provider, store, openBrowser(a), log)
+	if err != nil {
+		return nil, err
+	}
+	account := app.NewAccount(flow, log)
+	api := client.New(p.srv.URL()).WithTokenFunc(account.Token)
+	p.session = app.NewSession(api, a.Preferences(), app.About{
+		Version:    buildinfo.Version(),
+		ServiceURL: p.srv.URL(),
+		DataDir:    cfg.DataDir,
+	}, log)
+	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
+	p.session.Clerk = os.Getenv("VIENREIZ_DESK") == "1"
+	p.session.UseAccount(account)
+	go p.session.Inbox.Run(ctx, api)
+	// A session kept from an earlier run carries on without a browser.
+	p.session.Background(func() { account.Resume(ctx) })
+	return p, nil
+}
+
+// close stops the exchange service and the sign-in provider.
+func (p *appParts) close(log *slog.Logger) {
+	if p.srv != nil {
+		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := p.srv.Close(shutdown); err != nil {
+			log.Error("exchange service shutdown", "err", err)
+		}
+	}
+	if p.id != nil {
+		p.id.Close(context.Background())
+	}
 }
 
 // openBrowser shows the identity provider's sign-in page in the system
