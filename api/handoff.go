@@ -3,11 +3,17 @@ package api
 import "time"
 
 // NewHandoff is the body of POST /v1/handoffs: what the app should start
-// when the handoff is redeemed on another device.
+// when the handoff is redeemed on another device, or (RequestID) the
+// request it should carry on with there.
 type NewHandoff struct {
-	ServiceID   string `json:"service_id"`
-	Requirement string `json:"requirement"`
-	Country     string `json:"country"`
+	ServiceID   string `json:"service_id,omitempty"`
+	Requirement string `json:"requirement,omitempty"`
+	Country     string `json:"country,omitempty"`
+	// RequestID pairs another device with a request: the owner's phone,
+	// or (from a clerk's desk) the citizen's, opens that same request.
+	// The handoff is bound to the request's owner; the other fields stay
+	// empty.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // Handoff is a one-time link into the app (issue 14): a QR code holds

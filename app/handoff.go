@@ -14,6 +14,7 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode"
+	qrwriter "github.com/skip2/go-qrcode"
 
 	"fyne.io/fyne/v2/lang"
 
@@ -25,6 +26,7 @@ import (
 // request started elsewhere; *client.Client satisfies it.
 type HandoffAPI interface {
 	Redeem(ctx context.Context, in api.Redeem) (*api.Request, error)
+	CreateHandoff(ctx context.Context, in api.NewHandoff) (*api.Handoff, error)
 }
 
 // ErrNoQRCode is returned for an image in which no QR code can be read.
@@ -47,6 +49,29 @@ type Handoff struct {
 
 // NewHandoff returns the handoff use cases.
 func NewHandoff(a HandoffAPI, log *slog.Logger) *Handoff { return &Handoff{api: a, log: log} }
+
+// Pairing is a one-time handoff that opens a request on another device,
+// with its link drawn as a QR code.
+type Pairing struct {
+	api.Handoff
+	// QR is a PNG of the QR code holding the handoff's link.
+	QR []byte
+}
+
+// Pair makes the pairing of request id: the owner's phone (or, from the
+// desk, the citizen's) scans the QR code or types the code, and opens the
+// same request there.
+func (h *Handoff) Pair(ctx context.Context, id string) (*Pairing, error) {
+	out, err := h.api.CreateHandoff(ctx, api.NewHandoff{RequestID: id})
+	if err != nil {
+		return nil, err
+	}
+	png, err := qrwriter.Encode(out.Link, qrwriter.Medium, -8) // whole-pixel modules read best
+	if err != nil {
+		return nil, err
+	}
+	return &Pairing{Handoff: *out, QR: png}, nil
+}
 
 // RedeemCode redeems a typed short code.
 func (h *Handoff) RedeemCode(ctx context.Context, code string) (*api.Request, error) {

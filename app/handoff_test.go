@@ -35,6 +35,13 @@ func (f *fakeService) AttachResult(context.Context, string, string, string, []by
 	return nil, f.err
 }
 
+func (f *fakeService) CreateHandoff(_ context.Context, in api.NewHandoff) (*api.Handoff, error) {
+	if f.err != nil {
+		return nil, f.err
+	}
+	return &api.Handoff{Link: "https://vienreiz.example/open/handoff/T-" + in.RequestID, Code: "K7QM-3XPA"}, nil
+}
+
 func (f *fakeService) Redeem(_ context.Context, in api.Redeem) (*api.Request, error) {
 	if f.err != nil {
 		return nil, f.err
@@ -192,5 +199,19 @@ func TestReadQRReadsEveryHandoffLink(t *testing.T) {
 		if got, err := ReadQR(&shot); err != nil || got != link {
 			t.Fatalf("ReadQR(%q) = %q, %v", link, got, err)
 		}
+	}
+}
+
+// TestPairDrawsTheHandoffLinkAsAQRCode: the pairing of a request asks for
+// a handoff of that request, and its QR code reads back as the link.
+func TestPairDrawsTheHandoffLinkAsAQRCode(t *testing.T) {
+	h := NewHandoff(&fakeService{}, quiet())
+	p, err := h.Pair(context.Background(), "req-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	link, err := ReadQR(bytes.NewReader(p.QR))
+	if err != nil || link != "https://vienreiz.example/open/handoff/T-req-1" || p.Code != "K7QM-3XPA" {
+		t.Fatalf("the pairing's QR code reads %q (%v), code %q", link, err, p.Code)
 	}
 }

@@ -232,7 +232,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}
 	body.Add(bold("desk.result"))
 	body.Add(d.resultForm(a))
-	body.Add(container.NewHBox(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID})))
+	body.Add(container.NewHBox(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID}), pairButton(d.win, d.sess, req.ID, "desk.pair")))
 	return container.NewVScroll(container.NewPadded(body))
 }
 

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"image/png"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -291,6 +293,44 @@ func TestDeskAsksTheClerkToSignIn(t *testing.T) {
 		desk := find[*DeskScreen](w.Content())
 		return len(desk) == 1 && desk[0].count.Text == "0 applications"
 	})
+}
+
+// TestClerkHandsTheCaseToTheCitizensPhone: on the application page the
+// clerk shows a QR code; the citizen's phone reads it and opens the same
+// request, with nothing new started.
+func TestClerkHandsTheCaseToTheCitizensPhone(t *testing.T) {
+	w, _, citizen, phone := deskApp(t)
+	ctx := context.Background()
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openApplication(t, w)
+	tapButton(t, w, "Hand to the citizen's phone")
+	top := w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(labels(top), "The same request opens there") {
+		t.Fatalf("no pairing dialog")
+	}
+	images := find[*canvas.Image](top)
+	if len(images) != 1 || images[0].Resource == nil {
+		t.Fatal("the pairing dialog shows no QR code")
+	}
+	link, err := app.ReadQR(bytes.NewReader(images[0].Resource.Content()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pw := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(pw, phone)
+	pw.Resize(fyne.NewSize(400, 800))
+	if err := phone.Links.Follow(link); err != nil {
+		t.Fatal(err)
+	}
+	if text := labels(pw.Content()); !strings.Contains(text, "Request started") || !strings.Contains(text, "Civil registry office") && !strings.Contains(text, "Latvia") {
+		t.Fatalf("the phone does not show the request:\n%s", text)
+	}
+	if list, err := citizen.Requests(ctx); err != nil || len(list) != 1 || list[0].ID != req.ID {
+		t.Fatalf("after the pairing the citizen has %d requests (%v)", len(list), err)
+	}
 }
 
 // keepScreenshot writes the window's picture to $VIENREIZ_SCREENSHOTS/name

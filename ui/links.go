@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -120,4 +121,36 @@ func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Butto
 		fyne.CurrentApp().Clipboard().SetContent(link)
 		dialog.ShowInformation(lang.L("link.copy"), lang.L("link.copied", map[string]any{"Link": link}), win)
 	})
+}
+
+// pairButton shows a QR code and a short code that open request id on
+// another device: the person's phone, or (label desk.pair) the citizen's.
+func pairButton(win fyne.Window, s *app.Session, id, label string) *widget.Button {
+	return widget.NewButtonWithIcon(lang.L(label), theme.ComputerIcon(), func() {
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			p, err := s.Handoff.Pair(ctx, id)
+			fyne.Do(func() {
+				if err != nil {
+					showProblem(win, app.ProblemOf(err))
+					return
+				}
+				showPairing(win, p)
+			})
+		})
+	})
+}
+
+// showPairing shows a pairing's QR code, its short code and until when
+// they work.
+func showPairing(win fyne.Window, p *app.Pairing) {
+	qr := canvas.NewImageFromResource(fyne.NewStaticResource("pairing.png", p.QR))
+	qr.FillMode = canvas.ImageFillContain
+	qr.ScaleMode = canvas.ImageScalePixels
+	qr.SetMinSize(fyne.NewSize(240, 240))
+	code := widget.NewLabelWithStyle(p.Code, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	code.SizeName = theme.SizeNameHeadingText
+	body := container.NewVBox(qr, code, wrapped(lang.L("pair.body", map[string]any{"Time": p.ExpiresAt.Local().Format("15:04")})))
+	dialog.NewCustom(lang.L("pair.title"), lang.L("dialog.close"), dialogBody(win, body), win).Show()
 }

@@ -227,7 +227,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		help.Importance = widget.LowImportance
 		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
 	}
-	box := container.NewVBox(facts, container.NewHBox(copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID))))
+	box := container.NewVBox(facts, container.NewHBox(copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
 	if step := r.nextStep(req, svc); step != nil {
 		box.Add(step)
 	}

@@ -300,3 +300,54 @@ func TestClerkSeesTheMandatesOfAnApplication(t *testing.T) {
 		t.Fatalf("the citizen's own view lists mandates: %+v", own.Mandates)
 	}
 }
+
+// TestPairingOpensTheSameRequestOnThePhone: the desktop makes a handoff
+// for an existing request; the owner's phone redeems it and has the same
+// request, nothing new started. Another person cannot redeem it or make
+// one; a clerk of the institution hands the case to the citizen's phone
+// the same way, bound to the citizen; a clerk elsewhere cannot.
+func TestPairingOpensTheSameRequestOnThePhone(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	pair := func(token string) (api.Handoff, int) {
+		var h api.Handoff
+		code := call(t, base, token, "POST", "/v1/handoffs", api.NewHandoff{RequestID: r.ID}, &h)
+		return h, code
+	}
+	redeem := func(token string, in api.Redeem) (api.Request, int) {
+		var got api.Request
+		code := call(t, base, token, "POST", "/v1/handoffs/redeem", in, &got)
+		return got, code
+	}
+	if _, code := pair(ievaToken); code != 404 {
+		t.Fatalf("another person pairs with the request: %d", code)
+	}
+	if _, code := pair("clerk-lu"); code != 404 {
+		t.Fatalf("a clerk elsewhere hands the case over: %d", code)
+	}
+	h, code := pair(janisToken)
+	if code != 201 || h.Code == "" || !strings.HasPrefix(h.AppLink, "vienreiz://handoff/") {
+		t.Fatalf("pairing: %d %+v", code, h)
+	}
+	if _, code := redeem(ievaToken, api.Redeem{Code: h.Code}); code != 403 {
+		t.Fatalf("another person redeems the pairing: %d", code)
+	}
+	got, code := redeem(janisToken, api.Redeem{Link: h.Link})
+	if code != 201 || got.ID != r.ID {
+		t.Fatalf("the phone redeems: %d, request %q, want %q", code, got.ID, r.ID)
+	}
+	if _, code := redeem(janisToken, api.Redeem{Code: h.Code}); code != 409 {
+		t.Fatalf("the pairing used again: %d", code)
+	}
+	if n := len(myRequests(t, base, janisToken)); n != 1 {
+		t.Fatalf("pairing started requests: the citizen has %d", n)
+	}
+	byClerk, code := pair("clerk-dzs")
+	if code != 201 {
+		t.Fatalf("the clerk hands the case over: %d", code)
+	}
+	if got, code := redeem(janisToken, api.Redeem{Code: byClerk.Code}); code != 201 || got.ID != r.ID {
+		t.Fatalf("the citizen's phone redeems the clerk's handoff: %d %q", code, got.ID)
+	}
+}

@@ -53,18 +53,36 @@ func (h *Handoffs) key(ctx context.Context) (*handoff.Signer, error) {
 // handoff.Lifetime; subject binds it to one person ("" for anyone). base
 // is the service's public URL for the https form of the link.
 func (h *Handoffs) Create(ctx context.Context, subject string, in api.NewHandoff, base string) (*api.Handoff, error) {
-	if _, err := h.reqs.checkNew(ctx, api.NewRequest(in)); err != nil {
+	if in.RequestID != "" {
+		return nil, fmt.Errorf("%w: a handoff for a request is made by someone signed in (Pair)", ErrInvalid)
+	}
+	if _, err := h.reqs.checkNew(ctx, api.NewRequest{ServiceID: in.ServiceID, Requirement: in.Requirement, Country: in.Country}); err != nil {
 		return nil, err
 	}
+	return h.make(ctx, store.Handoff{ServiceID: in.ServiceID, Requirement: in.Requirement, Country: in.Country, Subject: subject}, base)
+}
+
+// Pair makes a handoff that opens request id on another device: the
+// owner's phone, or the citizen's when a clerk of the request's
+// institution hands the case over. It is bound to the request's owner.
+func (h *Handoffs) Pair(ctx context.Context, who Principal, id, base string) (*api.Handoff, error) {
+	rec, doc, err := h.reqs.loadAs(ctx, who, id, true)
+	if err != nil {
+		return nil, err
+	}
+	v := doc.View
+	return h.make(ctx, store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: rec.Owner, RequestID: id}, base)
+}
+
+// make stores rec as a new handoff, valid for handoff.Lifetime, and
+// returns its link and code.
+func (h *Handoffs) make(ctx context.Context, rec store.Handoff, base string) (*api.Handoff, error) {
 	signer, err := h.key(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := h.reqs.now().UTC()
-	rec := store.Handoff{
-		ID: handoff.NewID(), ServiceID: in.ServiceID, Requirement: in.Requirement, Country: in.Country,
-		Subject: subject, CreatedAt: now, ExpiresAt: now.Add(handoff.Lifetime).Truncate(time.Second),
-	}
+	rec.ID, rec.CreatedAt, rec.ExpiresAt = handoff.NewID(), now, now.Add(handoff.Lifetime).Truncate(time.Second)
 	token, err := signer.Token(rec.ID, rec.ExpiresAt)
 	if err != nil {
 		return nil, err
@@ -108,6 +126,13 @@ func (h *Handoffs) Redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		return nil, handoff.ErrUsed
 	} else if err != nil {
 		return nil, err
+	}
+	if rec.RequestID != "" { // pairing: the same request, on this device
+		req, err := h.reqs.Get(ctx, who, rec.RequestID)
+		if err != nil {
+			return nil, errors.Join(err, h.reqs.store.GiveBackHandoff(context.WithoutCancel(ctx), rec.ID))
+		}
+		return req, nil
 	}
 	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country})
 	if err != nil {
@@ -163,7 +188,13 @@ func (a *restAPI) createHandoff(w http.ResponseWriter, r *http.Request, who Prin
 	if !readJSON(w, r, &in) {
 		return
 	}
-	out, err := a.handoffs.Create(r.Context(), who.Subject, in, publicBase(r))
+	var out *api.Handoff
+	var err error
+	if in.RequestID != "" {
+		out, err = a.handoffs.Pair(r.Context(), who, in.RequestID, publicBase(r))
+	} else {
+		out, err = a.handoffs.Create(r.Context(), who.Subject, in, publicBase(r))
+	}
 	a.answer(w, r, http.StatusCreated, out, err)
 }
 

@@ -21,7 +21,8 @@ type Handoff struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 	// UsedAt is zero until redeemed; UsedBy and RequestID say by whom and
-	// what it started.
+	// what it started. A pairing handoff has its RequestID from the start:
+	// the request it carries on with.
 	UsedAt    time.Time
 	UsedBy    string
 	RequestID string
@@ -37,8 +38,8 @@ func (s *Store) PutHandoff(ctx context.Context, h Handoff) error {
 		return fmt.Errorf("store: purging old handoffs: %w", err)
 	}
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO handoffs (id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', '')`),
-		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?)`),
+		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt), h.RequestID)
 	if err != nil {
 		return fmt.Errorf("store: keeping handoff: %w", err)
 	}
@@ -91,6 +92,15 @@ func (s *Store) UseHandoff(ctx context.Context, id, subject string, at time.Time
 		return fmt.Errorf("store: using handoff: %w", err)
 	} else if n == 0 {
 		return fmt.Errorf("handoff %s: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// GiveBackHandoff marks handoff id unused again (what its redeem was to
+// open could not be had).
+func (s *Store) GiveBackHandoff(ctx context.Context, id string) error {
+	if _, err := s.w.ExecContext(ctx, s.q(`UPDATE handoffs SET used_at = '', used_by = '' WHERE id = ?`), id); err != nil {
+		return fmt.Errorf("store: giving a handoff back: %w", err)
 	}
 	return nil
 }
