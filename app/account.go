@@ -226,6 +226,7 @@ func SignInNeeded(err error) (level string, needed bool) {
 func (s *Session) UseAccount(a *Account) {
 	s.Account = a
 	s.Links.SignedIn = a.SignedIn
+	s.Requests.signedIn = a.SignedIn
 	a.OnChange(func() {
 		s.Inbox.Reconnect()
 		if !a.SignedIn() {

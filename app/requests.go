@@ -44,6 +44,9 @@ type Requests struct {
 	// OnRefresh, when set, runs with the list after every reload (the
 	// session rebuilds the wallet with it).
 	OnRefresh func([]api.Request)
+	// signedIn, when set, tells whether there is a person whose requests
+	// to load; while there is none, Refresh loads nothing.
+	signedIn func() bool
 }
 
 // NewRequests returns the view model over a.
@@ -53,6 +56,9 @@ func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
 
 // Refresh reloads the list.
 func (r *Requests) Refresh(ctx context.Context) error {
+	if r.signedIn != nil && !r.signedIn() {
+		return nil
+	}
 	list, err := r.api.Requests(ctx)
 	r.publish(err)
 	r.conn.Report("requests", err, func() {

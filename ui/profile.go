@@ -44,7 +44,7 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	signin := newAccountCard(win, s)
 	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
-	return container.NewVScroll(container.NewVBox(signin, settings, help, newRecordsCard(newSaver(win, s.Background), s.Records), about))
+	return container.NewVScroll(container.NewVBox(signin, settings, help, forPerson(s, newRecordsCard(newSaver(win, s.Background), s.Records)), about))
 }
 
 // newRecordsCard offers the user's own records as files: the ledger of

@@ -179,3 +179,21 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	s.Account.OnChange(func() { fyne.Do(draw) })
 	return card
 }
+
+// forPerson shows obj only while someone is signed in (always in the
+// demo without sign-in).
+func forPerson(s *app.Session, obj fyne.CanvasObject) fyne.CanvasObject {
+	if s.Account == nil {
+		return obj
+	}
+	update := func() {
+		if s.Account.SignedIn() {
+			obj.Show()
+		} else {
+			obj.Hide()
+		}
+	}
+	update()
+	s.Account.OnChange(func() { fyne.Do(update) })
+	return obj
+}

@@ -125,8 +125,8 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 
 	// Signed out: the profile and the requests say so; the catalogue works.
 	test.Tap(navButtons(t, w)[TabProfile])
-	if text := labels(w.Content()); !strings.Contains(text, "You are not signed in") {
-		t.Fatalf("signed-out profile:\n%s", text)
+	if text := labels(w.Content()); !strings.Contains(text, "You are not signed in") || strings.Contains(text, "My records") {
+		t.Fatalf("signed-out profile (no records of nobody):\n%s", text)
 	}
 	keepScreenshot(t, w, "screenshot-profile-signed-out.png")
 	test.Tap(navButtons(t, w)[TabRequests])
@@ -176,7 +176,7 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 	// The profile shows the person.
 	test.Tap(navButtons(t, w)[TabProfile])
 	text := labels(w.Content())
-	for _, want := range []string{"Jānis Bērziņš", "LV/LV/01019012345", "Level of assurance", "High"} {
+	for _, want := range []string{"Jānis Bērziņš", "LV/LV/01019012345", "Level of assurance", "High", "My records"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("signed-in profile lacks %q:\n%s", want, text)
 		}

@@ -72,7 +72,10 @@ func (l *loginPage) data(id, level, msg string) loginData {
 func (l *loginPage) render(w http.ResponseWriter, status int, d loginData) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
+	// form-action also governs the redirects after the form is sent: the
+	// browser goes on to the app's redirect URI (a loopback listener on the
+	// desktop, vienreiz:// on a phone), which must be allowed too.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self' http://127.0.0.1:* vienreiz:")
 	w.WriteHeader(status)
 	if err := pageTemplate.Execute(w, d); err != nil {
 		l.log.Warn("sign-in page", "err", err)
