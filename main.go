@@ -114,12 +114,17 @@ func run(args []string, stderr io.Writer) (code int) {
 			debug.FreeOSMemory()
 		}()
 	})
+	closed := make(chan struct{})
 	go func() {
-		<-ctx.Done()
-		log.Info("signal received, closing")
-		fyne.Do(a.Quit)
+		select {
+		case <-ctx.Done():
+			log.Info("signal received, closing")
+			fyne.Do(a.Quit)
+		case <-closed:
+		}
 	}()
 	win.ShowAndRun()
+	close(closed)
 	stop()
 	select {
 	case <-ready:
