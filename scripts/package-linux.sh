@@ -8,16 +8,9 @@ root=build/pkg/usr/local
 rm -rf build/pkg && mkdir -p "$root/bin" "$root/share/applications" "$root/share/icons/hicolor/512x512/apps"
 go build -trimpath -ldflags='-s -w' -o "$root/bin/vienreiz" .
 cp assets/icon.png "$root/share/icons/hicolor/512x512/apps/lv.vienreiz.app.png"
-cat > "$root/share/applications/lv.vienreiz.app.desktop" <<DESKTOP
-[Desktop Entry]
-Type=Application
-Name=Vienreiz
-GenericName=Once-only public services
-Comment=Give a piece of evidence to the state once
-Exec=vienreiz
-Icon=lv.vienreiz.app
-Categories=Office;
-Keywords=government;evidence;OOTS;wallet;
-DESKTOP
+# The entry registers the app for vienreiz:// links (MimeType
+# x-scheme-handler/vienreiz; the package manager's update-desktop-database
+# makes it the handler).
+cp platforms/linux/lv.vienreiz.app.desktop "$root/share/applications/"
 tar -C build/pkg -cJf "build/vienreiz-linux-$arch.tar.xz" usr
 echo "built build/vienreiz-linux-$arch.tar.xz"
