@@ -42,8 +42,9 @@ var (
 // DeskItem is one application in the clerk's work queue.
 type DeskItem struct {
 	Request api.Request
-	// Due is when the decision is expected: the application's start plus
-	// the service's processing time (P12); zero when the service is unknown.
+	// Due is when the decision is expected (P12): the date the citizen
+	// sees too, the evidence's arrival plus the service's processing time
+	// in working days; zero while the evidence has not come.
 	Due time.Time
 	// Overdue: Due has passed and the application is not decided.
 	Overdue bool
@@ -63,7 +64,8 @@ type Desk struct {
 func NewDesk(a DeskAPI) *Desk { return &Desk{api: a, now: time.Now} }
 
 // Queue returns the applications matching text (citizen, service,
-// evidence, state; any case), soonest due first, undated last.
+// evidence, state; any case), soonest due first; those whose evidence has
+// not come yet (no due date) follow, oldest first.
 func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
 	list, err := d.api.Requests(ctx)
 	if err != nil {
@@ -71,28 +73,21 @@ func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
 	}
 	words := catalogue.Query{Text: text}.Words()
 	now := d.now()
-	days := map[string]int{} // processing days by service, -1 when unknown
 	var out []DeskItem
 	for _, r := range list {
 		hay := catalogue.Fold(strings.Join([]string{r.Citizen, r.ServiceID, r.Requirement, r.State, r.Country}, " "))
 		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(hay, w) }) {
 			it := DeskItem{Request: r}
-			n, ok := days[r.ServiceID]
-			if !ok {
-				n = -1
-				if svc, err := d.api.Service(ctx, r.ServiceID); err == nil {
-					n = svc.ProcessingDays
-				}
-				days[r.ServiceID] = n
-			}
-			if n >= 0 {
-				it.Due = r.CreatedAt.AddDate(0, 0, n)
+			if r.DecisionBy != nil { // the date the citizen sees too
+				it.Due = *r.DecisionBy
 			}
 			out = append(out, it)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b DeskItem) int {
 		switch {
+		case a.Due.IsZero() && b.Due.IsZero():
+			return a.Request.CreatedAt.Compare(b.Request.CreatedAt)
 		case a.Due.IsZero() != b.Due.IsZero():
 			if a.Due.IsZero() {
 				return 1

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,34 +44,42 @@ func (f fakeDesk) Service(_ context.Context, id string) (*catalogue.Service, err
 	return &catalogue.Service{ID: id, ProcessingDays: map[string]int{"fast": 2, "slow": 30}[id]}, nil
 }
 
-// TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread: due dates come from
-// the service's processing time; a decided application is not overdue; one
-// whose last step is the clerk's is read.
+// TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread: the due date is
+// the decision date the citizen sees (the evidence's arrival plus the
+// processing time); undated applications follow, oldest first; a decided
+// application is not overdue; one whose last step is the clerk's is read.
 func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
 	started := now.AddDate(0, 0, -5)
+	due := func(days int) *time.Time { d := now.AddDate(0, 0, days); return &d }
 	step := func(e string) []api.Step { return []api.Step{{Event: "created"}, {Event: e}} }
 	d := NewDesk(fakeDesk{reqs: map[string]api.Request{
-		"late":    {ID: "late", ServiceID: "fast", CreatedAt: started, Citizen: "Jānis Bērziņš", Timeline: step("delivered")},
-		"decided": {ID: "decided", ServiceID: "fast", CreatedAt: started.Add(time.Hour), Citizen: "Ieva Kalniņa", Timeline: step("application_approved")},
-		"later":   {ID: "later", ServiceID: "slow", CreatedAt: started, Citizen: "Ieva Kalniņa", Timeline: step("status_posted")},
+		"late":     {ID: "late", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-1), Citizen: "Jānis Bērziņš", Timeline: step("delivered")},
+		"decided":  {ID: "decided", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-2), Citizen: "Ieva Kalniņa", Timeline: step("application_approved")},
+		"later":    {ID: "later", ServiceID: "slow", CreatedAt: started, DecisionBy: due(20), Citizen: "Ieva Kalniņa", Timeline: step("status_posted")},
+		"waiting":  {ID: "waiting", ServiceID: "slow", CreatedAt: started.Add(time.Hour), Citizen: "Jānis Bērziņš", Timeline: step("provider_found")},
+		"waiting0": {ID: "waiting0", ServiceID: "slow", CreatedAt: started, Citizen: "Jānis Bērziņš", Timeline: step("provider_found")},
 	}})
 	d.now = func() time.Time { return now }
 	q, err := d.Queue(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(q) != 3 || q[0].Request.ID != "late" || q[1].Request.ID != "decided" || q[2].Request.ID != "later" {
-		t.Fatalf("order %v", q)
+	var order []string
+	for _, it := range q {
+		order = append(order, it.Request.ID)
 	}
-	if !q[0].Overdue || q[1].Overdue || q[2].Overdue {
-		t.Fatalf("overdue marks: %v %v %v", q[0].Overdue, q[1].Overdue, q[2].Overdue)
+	if strings.Join(order, ",") != "decided,late,later,waiting0,waiting" {
+		t.Fatalf("order %v", order)
 	}
-	if !q[0].Unread || q[1].Unread || q[2].Unread {
-		t.Fatalf("unread marks: %v %v %v", q[0].Unread, q[1].Unread, q[2].Unread)
+	if q[0].Overdue || !q[1].Overdue || q[2].Overdue || q[3].Overdue {
+		t.Fatalf("overdue marks: %v %v %v %v", q[0].Overdue, q[1].Overdue, q[2].Overdue, q[3].Overdue)
 	}
-	if !q[0].Due.Equal(started.AddDate(0, 0, 2)) {
-		t.Fatalf("due %v", q[0].Due)
+	if q[0].Unread || !q[1].Unread || q[2].Unread || !q[3].Unread {
+		t.Fatalf("unread marks: %v %v %v %v", q[0].Unread, q[1].Unread, q[2].Unread, q[3].Unread)
+	}
+	if !q[1].Due.Equal(*due(-1)) || !q[3].Due.IsZero() {
+		t.Fatalf("due %v, %v", q[1].Due, q[3].Due)
 	}
 	if q, _ := d.Queue(context.Background(), "kalnina"); len(q) != 2 {
 		t.Fatalf("search by citizen (without diacritics): %d", len(q))

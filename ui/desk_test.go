@@ -45,7 +45,7 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 	if len(desk) != 1 || len(desk[0].items) != 1 || desk[0].items[0].Request.ID != req.ID {
 		t.Fatalf("the queue does not hold the citizen's application")
 	}
-	if it := desk[0].items[0]; !it.Unread || it.Overdue || it.Due.IsZero() || !strings.Contains(it.Request.Citizen, "Bērziņš") {
+	if it := desk[0].items[0]; !it.Unread || it.Overdue || !it.Due.IsZero() || !strings.Contains(it.Request.Citizen, "Bērziņš") { // no due date before the evidence
 		t.Fatalf("queue item %+v", it)
 	}
 	desk[0].Queue.Select(0)
@@ -209,6 +209,16 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 		t.Fatal(err)
 	}
 	deliverAsCitizen(t, citizen, req.ID)
+	desk.Reload()
+	seen, err := citizen.Request(ctx, req.ID)
+	if err != nil || seen.DecisionBy == nil {
+		t.Fatalf("the citizen sees no decision date (%v)", err)
+	}
+	for _, it := range desk.items {
+		if it.Request.ID == req.ID && !it.Due.Equal(*seen.DecisionBy) {
+			t.Fatalf("the desk's due date %s is not the citizen's decision date %s", it.Due, *seen.DecisionBy)
+		}
+	}
 	desk.Open(req.ID)
 	var title *widget.Entry
 	for _, e := range find[*widget.Entry](w.Content()) {
