@@ -32,6 +32,22 @@ type Verified struct {
 // certificate must be trusted by trust at time now and allowed to sign.
 // Failures wrap ErrFailedAuthentication or ErrPolicyNoncompliance.
 func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time) (*Verified, error) {
+	sig, err := verifySignature(env, parts, trust, now, false)
+	if err != nil {
+		return nil, err
+	}
+	v := &Verified{Cert: sig.cert}
+	for _, r := range sig.refs {
+		v.References = append(v.References, standalone(r.el))
+	}
+	return v, nil
+}
+
+// verifySignature makes the checks of Verify and returns the signature.
+// With partsPending the attachments are not read yet (VerifyEnvelope):
+// the parts the signature names stand in for them, and their references
+// are checked for their form but not their digests.
+func verifySignature(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time, partsPending bool) (*signature, error) {
 	e, err := splitEnvelope(env)
 	if err != nil {
 		return nil, err
@@ -47,6 +63,14 @@ func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.
 	if sig == nil {
 		return nil, policyErr("message is not signed: wsse:Security has no ds:Signature")
 	}
+	if partsPending {
+		parts = nil
+		for _, ref := range sig.refs {
+			if cid, ok := strings.CutPrefix(ref.uri, "cid:"); ok {
+				parts = append(parts, Part{ContentID: cid})
+			}
+		}
+	}
 	plan, err := planReferences(e, sig, parts)
 	if err != nil {
 		return nil, err
@@ -58,15 +82,14 @@ func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.
 		return nil, err
 	}
 	for _, step := range plan {
+		if partsPending && step.target == nil {
+			continue
+		}
 		if err := step.check(); err != nil {
 			return nil, err
 		}
 	}
-	v := &Verified{Cert: sig.cert}
-	for _, r := range sig.refs {
-		v.References = append(v.References, standalone(r.el))
-	}
-	return v, nil
+	return sig, nil
 }
 
 // refCheck is one digest comparison still to be done.
