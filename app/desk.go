@@ -51,6 +51,8 @@ type DeskItem struct {
 	// Unread: something happened since the clerk last answered (the
 	// newest step is not a clerk's).
 	Unread bool
+	// Decided: the clerk approved or refused the application.
+	Decided bool
 }
 
 // Desk is the clerk's desk: the work queue of the clerk's institution and
@@ -66,7 +68,7 @@ func NewDesk(a DeskAPI) *Desk { return &Desk{api: a, now: time.Now} }
 // Queue returns the applications matching text (citizen, service,
 // evidence, state; any case), soonest due first; those whose evidence has
 // not come yet (no due date) follow, oldest first.
-func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
+func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, error) {
 	list, err := d.api.Requests(ctx)
 	if err != nil {
 		return nil, err
@@ -103,11 +105,41 @@ func (d *Desk) Queue(ctx context.Context, text string) ([]DeskItem, error) {
 			return nil, err
 		}
 		out[i].Overdue = !out[i].Due.IsZero() && now.After(out[i].Due) && !decided(*full)
+		out[i].Decided = decided(*full)
 		if n := len(full.Timeline); n > 0 {
 			out[i].Unread = !api.ByClerk(full.Timeline[n-1].Event)
 		}
 	}
-	return out, nil
+	return slices.DeleteFunc(out, func(it DeskItem) bool { return !show.holds(it) }), nil
+}
+
+// Show filters the work queue.
+type Show string
+
+// The work queue's filters.
+const (
+	ShowAll       Show = ""
+	ShowUndecided Show = "undecided"
+	ShowOverdue   Show = "overdue"
+	ShowUnread    Show = "unread"
+	ShowDecided   Show = "decided"
+)
+
+// Shows lists the filters in the order the desk offers them.
+func Shows() []Show { return []Show{ShowAll, ShowUndecided, ShowOverdue, ShowUnread, ShowDecided} }
+
+func (s Show) holds(it DeskItem) bool {
+	switch s {
+	case ShowUndecided:
+		return !it.Decided
+	case ShowOverdue:
+		return it.Overdue
+	case ShowUnread:
+		return it.Unread
+	case ShowDecided:
+		return it.Decided
+	}
+	return true
 }
 
 func decided(r api.Request) bool {

@@ -61,7 +61,7 @@ func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 		"waiting0": {ID: "waiting0", ServiceID: "slow", CreatedAt: started, Citizen: "Jānis Bērziņš", Timeline: step("provider_found")},
 	}})
 	d.now = func() time.Time { return now }
-	q, err := d.Queue(context.Background(), "")
+	q, err := d.Queue(context.Background(), "", ShowAll)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +81,18 @@ func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 	if !q[1].Due.Equal(*due(-1)) || !q[3].Due.IsZero() {
 		t.Fatalf("due %v, %v", q[1].Due, q[3].Due)
 	}
-	if q, _ := d.Queue(context.Background(), "kalnina"); len(q) != 2 {
+	if q, _ := d.Queue(context.Background(), "kalnina", ShowAll); len(q) != 2 {
 		t.Fatalf("search by citizen (without diacritics): %d", len(q))
+	}
+	for show, want := range map[Show]string{ShowUndecided: "late,later,waiting0,waiting", ShowOverdue: "late", ShowUnread: "late,waiting0,waiting", ShowDecided: "decided"} {
+		q, _ := d.Queue(context.Background(), "", show)
+		var got []string
+		for _, it := range q {
+			got = append(got, it.Request.ID)
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("showing %s: %v, want %s", show, got, want)
+		}
 	}
 }
 

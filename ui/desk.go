@@ -27,6 +27,9 @@ type DeskScreen struct {
 	win    fyne.Window
 	nav    *pages
 	Search *widget.Entry
+	// Filter chooses what the queue shows (app.Shows); shows maps its options.
+	Filter *widget.Select
+	shows  map[string]app.Show
 	Queue  *widget.List
 	items  []app.DeskItem
 	count  *widget.Label
@@ -37,7 +40,7 @@ type DeskScreen struct {
 
 // NewDeskScreen builds the desk and loads the queue.
 func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
-	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel(""), chooseFile: chooseFileDialog}
+	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel(""), chooseFile: chooseFileDialog, shows: map[string]app.Show{}}
 	d.ExtendBaseWidget(d)
 	d.Search = widget.NewEntry()
 	d.Search.SetPlaceHolder(lang.L("desk.search"))
@@ -68,8 +71,19 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		d.Queue.Unselect(i)
 		d.Open(d.items[i].Request.ID)
 	}
+	var names []string
+	for _, sh := range app.Shows() {
+		key := "desk.show." + string(sh)
+		if sh == app.ShowAll {
+			key = "desk.show.all"
+		}
+		d.shows[lang.L(key)] = sh
+		names = append(names, lang.L(key))
+	}
+	d.Filter = widget.NewSelect(names, func(string) { d.Reload() })
+	d.Filter.Selected = names[0]
 	reload := widget.NewButtonWithIcon(lang.L("desk.reload"), theme.ViewRefreshIcon(), d.Reload)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, reload, d.Search), d.count)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(d.Filter, reload), d.Search), d.count)
 	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
 	d.Reload()
 	if s.Account != nil { // the queue is the signed-in clerk's: read it again for whoever signs in
@@ -90,11 +104,11 @@ func (d *DeskScreen) Reload() {
 		d.Queue.Refresh()
 		return
 	}
-	text := d.Search.Text
+	text, show := d.Search.Text, d.shows[d.Filter.Selected]
 	d.sess.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
-		items, err := d.sess.Desk.Queue(ctx, text)
+		items, err := d.sess.Desk.Queue(ctx, text, show)
 		fyne.Do(func() {
 			if err != nil {
 				d.count.SetText(app.UserMessage(err))

@@ -82,8 +82,15 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 		t.Fatalf("the citizen's timeline ends with %+v", mine.Timeline[max(0, n-2):])
 	}
 	tapBack(t, w.Content())
-	if it := find[*DeskScreen](w.Content())[0].items[0]; it.Unread {
-		t.Fatal("the answered application is still marked unread")
+	desk = find[*DeskScreen](w.Content())
+	if it := desk[0].items[0]; it.Unread || !it.Decided {
+		t.Fatal("the approved application is still marked unread, or not decided")
+	}
+	for filter, want := range map[string]int{"Not decided": 0, "Decided": 1, "Unread": 0, "All applications": 1} {
+		desk[0].Filter.SetSelected(filter)
+		if len(desk[0].items) != want {
+			t.Errorf("the queue showing %q holds %d applications, want %d", filter, len(desk[0].items), want)
+		}
 	}
 }
 
