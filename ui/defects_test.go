@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -247,4 +248,65 @@ func TestEveryScreenFitsAPhone(t *testing.T) {
 	test.Tap(navButtons(t, w)[TabRequests])
 	find[*RequestsScreen](w.Content())[0].Open(req.ID)
 	check("a request page")
+}
+
+// TestTabReachesTheNavigationBar (defect 7): Tab never reached the
+// navigation bar, and the focus was a faint tint. Now Tab comes to each
+// destination, outlines it, and Space opens it; the focus colour is the
+// primary colour at least half opaque.
+func TestTabReachesTheNavigationBar(t *testing.T) {
+	w, _ := newApp(t, "en")
+	c := w.Canvas()
+	var reached []string
+	for range 60 {
+		c.FocusNext()
+		if b, ok := c.Focused().(*navButton); ok && !slices.Contains(reached, b.label) {
+			reached = append(reached, b.label)
+			if b.label == "Inbox" {
+				if r := test.WidgetRenderer(b).(*navButtonRenderer); r.bg.StrokeWidth == 0 {
+					t.Error("the focused destination is not outlined")
+				}
+				b.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
+				if !navButtons(t, w)[TabInbox].selected {
+					t.Error("Space on the focused Inbox did not open it")
+				}
+			}
+		}
+	}
+	if len(reached) != 5 {
+		t.Fatalf("Tab reached the destinations %v, want all five", reached)
+	}
+	_, _, _, a := fyne.CurrentApp().Settings().Theme().Color(theme.ColorNameFocus, theme.VariantDark).RGBA()
+	if a < 0x8000 {
+		t.Fatalf("the focus colour is %d/65535 opaque: too faint to see", a)
+	}
+}
+
+// TestServicePageHasAnApplyAction (defect 7): service pages had no
+// "Apply". It starts the request of the first evidence not in the wallet
+// (the country choice opens); once everything is in the wallet the page
+// says so instead.
+func TestServicePageHasAnApplyAction(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+	tapButton(t, w, "Apply")
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil || len(find[*widget.Select](overlay)) != 1 {
+		t.Fatal("Apply did not open the request of the evidence")
+	}
+	w.Canvas().Overlays().Remove(overlay)
+
+	deliverRequest(t, s)
+	test.Tap(navButtons(t, w)[TabServices])
+	sc.OpenService("lv-birth-certificate")
+	eventually(t, "the page saying all is in the wallet", func() bool {
+		return strings.Contains(labels(w.Content()), "already in your wallet")
+	})
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == "Apply" {
+			t.Fatal("Apply offered although everything is in the wallet")
+		}
+	}
 }

@@ -23,6 +23,26 @@ type navButton struct {
 	// badge, when not empty, is drawn at the icon's corner (the unread
 	// count of the inbox).
 	badge string
+	// focused: the keyboard is on the button (Tab reaches it; Space or
+	// Enter opens the destination); it is outlined.
+	focused bool
+}
+
+// FocusGained outlines the button.
+func (b *navButton) FocusGained() { b.focused = true; b.Refresh() }
+
+// FocusLost removes the outline.
+func (b *navButton) FocusLost() { b.focused = false; b.Refresh() }
+
+// TypedRune ignores typing.
+func (b *navButton) TypedRune(rune) {}
+
+// TypedKey opens the destination on Space or Enter.
+func (b *navButton) TypedKey(e *fyne.KeyEvent) {
+	switch e.Name {
+	case fyne.KeySpace, fyne.KeyReturn, fyne.KeyEnter:
+		b.Tapped(nil)
+	}
 }
 
 func newNavButton(icon fyne.Resource, label string, onTap func()) *navButton {
@@ -140,6 +160,11 @@ func (r *navButtonRenderer) Refresh() {
 		r.count.Show()
 	}
 	r.Layout(r.b.Size())
+	r.bg.StrokeWidth = 0
+	if r.b.focused {
+		r.bg.StrokeColor = theme.Color(theme.ColorNameFocus)
+		r.bg.StrokeWidth = 2
+	}
 	r.img.Refresh()
 	r.text.Refresh()
 	r.bg.Refresh()

@@ -38,16 +38,17 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 		content := fyne.CanvasObject(container.NewHBox(ask))
 		if it, ok := held(e.Requirement); ok {
 			// Once-only: the document is already in the wallet.
-			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Provider, "Date": formatTime(it.DeliveredAt)}))
+			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Issuer(code), "Date": formatTime(it.DeliveredAt)}))
 			have.Importance = widget.SuccessImportance
 			content = container.NewVBox(have, container.NewHBox(ask))
 		}
 		evidence.Add(titledCard("", e.Name.In(code), content))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))
+	apply := applyAction(svc, request, held)
 
 	body := container.NewVBox(
-		title, desc, facts,
+		title, desc, apply, facts,
 		widget.NewLabelWithStyle(lang.L("detail.evidence_needed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		wrapped(lang.L("detail.evidence_explained")),
 		evidence,
@@ -55,6 +56,25 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 		legal,
 	)
 	return container.NewVScroll(container.NewPadded(body))
+}
+
+// applyAction is the service page's main action: Apply starts the request
+// of the first evidence the service needs that is not in the wallet yet;
+// when all of it is, the page says so instead.
+func applyAction(svc catalogue.Service, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
+	if len(svc.Evidence) == 0 {
+		return container.NewVBox()
+	}
+	for _, e := range svc.Evidence {
+		if _, ok := held(e.Requirement); !ok {
+			b := widget.NewButtonWithIcon(lang.L("detail.apply"), theme.ConfirmIcon(), func() { request(svc, e) })
+			b.Importance = widget.HighImportance
+			return container.NewHBox(b)
+		}
+	}
+	ready := wrapped(lang.L("detail.apply_ready"))
+	ready.Importance = widget.SuccessImportance
+	return ready
 }
 
 func wrapped(text string) *widget.Label {

@@ -12,6 +12,11 @@ import (
 // Build fills win with the app for session s and redraws it whenever the
 // language changes, keeping the tab the user was on.
 func Build(win fyne.Window, s *app.Session) {
+	if settings := fyne.CurrentApp().Settings(); settings != nil {
+		if _, ours := settings.Theme().(appTheme); !ours {
+			settings.SetTheme(newAppTheme(settings.Theme()))
+		}
+	}
 	var shell *Shell
 	draw := func() {
 		selected := 0
