@@ -107,6 +107,9 @@ type Request struct {
 	Questions       []Question        `json:"questions,omitempty"`
 	Answers         map[string]string `json:"answers,omitempty"`
 	LegalBasis      string            `json:"legal_basis"`
+	// Archived: the owner put the ended request away (POST
+	// /v1/requests/{id}/archive); it stays, lists mark it.
+	Archived bool `json:"archived,omitempty"`
 	// Citizen names the person the request is for (a clerk's desk).
 	Citizen string `json:"citizen,omitempty"`
 	// AskedBy is the institution whose clerk asked for this evidence for

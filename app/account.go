@@ -231,7 +231,7 @@ func (s *Session) UseAccount(a *Account) {
 		s.Inbox.Reconnect()
 		if !a.SignedIn() {
 			fyne.DoAndWait(func() {
-				_ = s.Requests.List.Set(nil)
+				s.Requests.Forget()
 				_ = s.Wallet.Items.Set(nil)
 				s.Inbox.Forget()
 			})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,6 +23,7 @@ type RequestsAPI interface {
 	GiveExplicitRequest(ctx context.Context, id string) (*api.Request, error)
 	CancelRequest(ctx context.Context, id string) (*api.Request, error)
 	RetryRequest(ctx context.Context, id string, values map[string]string) (*api.Request, error)
+	ArchiveRequest(ctx context.Context, id string) (*api.Request, error)
 	OpenPreview(ctx context.Context, id string) (*api.Request, error)
 	DecidePreview(ctx context.Context, id, decision string) (*api.Request, error)
 	PreviewReturned(ctx context.Context, id string) (*api.Request, error)
@@ -33,8 +35,11 @@ type Requests struct {
 	api RequestsAPI
 	log *slog.Logger
 
-	// List holds the requests as api.Request values.
-	List binding.UntypedList
+	// List holds the requests as api.Request values: the archived ones
+	// only when ShowArchived is set; Archived counts those.
+	List         binding.UntypedList
+	ShowArchived binding.Bool
+	Archived     binding.Int
 	// Problem is a translated message when the last call failed, else
 	// ""; ProblemCode names its help centre page.
 	Problem     binding.String
@@ -47,11 +52,61 @@ type Requests struct {
 	// signedIn, when set, tells whether there is a person whose requests
 	// to load; while there is none, Refresh loads nothing.
 	signedIn func() bool
+
+	mu  sync.Mutex
+	all []api.Request // as last loaded, archived ones too
 }
+
+// publishList shows the loaded requests, without the archived ones unless
+// ShowArchived is set; it runs on the UI goroutine.
+func (r *Requests) publishList() {
+	show, _ := r.ShowArchived.Get()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var items []any
+	archived := 0
+	for _, req := range r.all {
+		if req.Archived {
+			archived++
+			if !show {
+				continue
+			}
+		}
+		items = append(items, req)
+	}
+	_ = r.List.Set(items)
+	_ = r.Archived.Set(archived)
+}
+
+// Forget empties the list (after a sign-out); it runs on the UI goroutine.
+func (r *Requests) Forget() {
+	r.mu.Lock()
+	r.all = nil
+	r.mu.Unlock()
+	r.publishList()
+}
+
+// Archive puts an ended request away.
+func (r *Requests) Archive(ctx context.Context, id string) (*api.Request, error) {
+	out, err := r.api.ArchiveRequest(ctx, id)
+	return r.after(ctx, out, err)
+}
+
+// CanArchive tells whether a request may be archived: it has ended and is
+// not archived yet.
+func CanArchive(req *api.Request) bool {
+	return !req.Archived && !slices.Contains(openStates, req.State)
+}
+
+// openStates are the request states in which the request goes on.
+var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
 
 // NewRequests returns the view model over a.
 func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
-	return &Requests{api: a, log: log, List: binding.NewUntypedList(), Problem: binding.NewString(), ProblemCode: binding.NewString()}
+	r := &Requests{api: a, log: log, List: binding.NewUntypedList(), ShowArchived: binding.NewBool(), Archived: binding.NewInt(),
+		Problem: binding.NewString(), ProblemCode: binding.NewString()}
+	r.ShowArchived.AddListener(binding.NewDataListener(r.publishList))
+	return r
 }
 
 // Refresh reloads the list.
@@ -69,11 +124,10 @@ func (r *Requests) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]any, len(list))
-	for i := range list {
-		items[i] = list[i]
-	}
-	fyne.DoAndWait(func() { _ = r.List.Set(items) })
+	r.mu.Lock()
+	r.all = list
+	r.mu.Unlock()
+	fyne.DoAndWait(r.publishList)
 	if r.OnRefresh != nil {
 		r.OnRefresh(list)
 	}

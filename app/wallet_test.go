@@ -109,6 +109,9 @@ func (f *fakeService) CancelRequest(context.Context, string) (*api.Request, erro
 func (f *fakeService) RetryRequest(context.Context, string, map[string]string) (*api.Request, error) {
 	return nil, f.err
 }
+func (f *fakeService) ArchiveRequest(context.Context, string) (*api.Request, error) {
+	return nil, f.err
+}
 func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error) { return nil, f.err }
 func (f *fakeService) DecidePreview(context.Context, string, string) (*api.Request, error) {
 	return nil, f.err

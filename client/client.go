@@ -308,3 +308,10 @@ func newAPIError(status int, statusText string, body *api.ErrorBody) *APIError {
 	}
 	return apiErr
 }
+
+// ArchiveRequest puts an ended request away; it stays, marked archived.
+// An open request is a 409 *APIError (cancel it first).
+func (c *Client) ArchiveRequest(ctx context.Context, id string) (*api.Request, error) {
+	var out api.Request
+	return &out, c.send(ctx, http.MethodPost, "/v1/requests/"+url.PathEscape(id)+"/archive", nil, &out)
+}

@@ -310,3 +310,34 @@ func TestServicePageHasAnApplyAction(t *testing.T) {
 		}
 	}
 }
+
+// TestFailedRequestsCanBeArchived (defect 5): failed requests piled up
+// with no way to put them away. A failed request's page offers Archive;
+// the list then leaves it out, and "Show archived (1)" brings it back.
+func TestFailedRequestsCanBeArchived(t *testing.T) {
+	w, s := newApp(t, "en")
+	failed := startRequest(t, s, "lv-pension-claim", "FI") // EB:ERR:0001 at once
+	if failed.State != "failed" {
+		t.Fatalf("the Finnish request is %s", failed.State)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	screen := find[*RequestsScreen](w.Content())[0]
+	screen.Open(failed.ID)
+	tapButton(t, w, "Archive")
+	eventually(t, "the list without the archived request", func() bool { return s.Requests.List.Length() == 0 })
+	tapBack(t, w.Content())
+	var show *widget.Check
+	for _, c := range find[*widget.Check](w.Content()) {
+		if c.Text == "Show archived (1)" {
+			show = c
+		}
+	}
+	if show == nil {
+		t.Fatalf("no 'Show archived (1)' on the list:\n%s", labels(w.Content()))
+	}
+	show.SetChecked(true)
+	eventually(t, "the archived request listed again", func() bool { return s.Requests.List.Length() == 1 })
+	if v, _ := s.Requests.List.GetValue(0); !v.(api.Request).Archived {
+		t.Fatal("the listed request is not marked archived")
+	}
+}

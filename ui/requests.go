@@ -85,7 +85,17 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			r.list.Show()
 		}
 	}))
-	r.nav = newPages(container.NewBorder(problem, nil, nil, nil, body), lang.L("requests.title"))
+	showArchived := widget.NewCheckWithData("", model.ShowArchived)
+	model.Archived.AddListener(binding.NewDataListener(func() {
+		n, _ := model.Archived.Get()
+		showArchived.SetText(lang.L("requests.show_archived", map[string]any{"Count": n}))
+		if n == 0 {
+			showArchived.Hide()
+		} else {
+			showArchived.Show()
+		}
+	}))
+	r.nav = newPages(container.NewBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
 	s.Background(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
@@ -263,6 +273,13 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		cancel.Importance = widget.DangerImportance
 		box.Add(cancel)
 	}
+	if app.CanArchive(req) {
+		archive := widget.NewButtonWithIcon(lang.L("request.archive"), theme.FolderIcon(), func() {
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Archive(ctx, req.ID) })
+		})
+		box.Add(wrapped(lang.L("request.archive_body")))
+		box.Add(container.NewHBox(archive))
+	}
 	scroll = container.NewVScroll(container.NewPadded(box))
 	return scroll
 }
@@ -411,6 +428,9 @@ func evidenceTitle(req api.Request, code string) string {
 
 func requestSummary(req api.Request) string {
 	s := stateName(req.State) + " · " + countryName(req.Country)
+	if req.Archived {
+		s = lang.L("event.archived") + " · " + s
+	}
 	if req.ExpectedBy != nil {
 		s += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*req.ExpectedBy)})
 	}

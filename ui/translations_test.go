@@ -78,6 +78,7 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	for _, e := range exchange.InboxEvents() {
 		used["inbox."+e] = true
 	}
+	used["event."+exchange.EventArchived] = true
 	for _, k := range lifecycle.EventKinds() {
 		used["event."+string(k)] = true
 	}

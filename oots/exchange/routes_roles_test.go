@@ -64,6 +64,7 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/requests/{id}/explicit-request": {401, 200, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/cancel":           {401, 200, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/retry":            {401, 409, 404, 404, 404, 404},
+	"POST /v1/requests/{id}/archive":          {401, 409, 404, 404, 404, 404}, // open: cancel first
 	"POST /v1/requests/{id}/preview":          {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/decision": {401, 400, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/returned": {401, 400, 404, 404, 404, 404},
