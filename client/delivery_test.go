@@ -54,17 +54,23 @@ func startServer(t *testing.T) *exchange.Server {
 // after 20 s.
 func waitState(t *testing.T, c *client.Client, id, state string) *api.Request {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	return waitStateWithin(t, c, id, state, 20*time.Second)
+}
+
+// waitStateWithin is waitState with its own time limit.
+func waitStateWithin(tb testing.TB, c *client.Client, id, state string, within time.Duration) *api.Request {
+	tb.Helper()
+	deadline := time.Now().Add(within)
 	for {
 		r, err := c.Request(context.Background(), id)
 		if err != nil {
-			t.Fatal(err)
+			tb.Fatal(err)
 		}
 		if r.State == state {
 			return r
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("request %s is %s (%s), not %s, after 20 s", id, r.State, r.Problem, state)
+			tb.Fatalf("request %s is %s (%s), not %s, after %v", id, r.State, r.Problem, state, within)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -236,7 +242,7 @@ func flatten(rows [][]string) []string {
 }
 
 // createBirthRequest starts a birth-record request of c's citizen.
-func createBirthRequest(t *testing.T, c *client.Client) *api.Request {
+func createBirthRequest(t testing.TB, c *client.Client) *api.Request {
 	t.Helper()
 	ctx := context.Background()
 	svc, err := c.Service(ctx, "lv-birth-certificate")
