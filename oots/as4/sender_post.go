@@ -80,21 +80,29 @@ func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, ti
 	if err := CheckEndpoint(endpoint); err != nil {
 		return nil, fmt.Errorf("%w: %v", errTransient, err)
 	}
-	actx, cancel := context.WithTimeout(ctx, timeout)
+	// The receipt time-out counts from the last byte sent: a large message
+	// takes longer than that to upload, and timing the whole attempt made
+	// it fail and be sent again and again. While uploading, every read of
+	// the body restarts the time-out, so a stalled upload ends too.
+	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	timer := time.AfterFunc(timeout, cancel)
+	defer timer.Stop()
 	var body io.Reader
+	length := int64(-1)
 	if msg.body != nil {
-		body = bytes.NewReader(msg.body) // sets Content-Length
+		body, length = bytes.NewReader(msg.body), int64(len(msg.body))
 	} else {
 		pr, pw := io.Pipe()
 		defer pr.Close()
 		go func() { pw.CloseWithError(WriteMIME(pw, msg.boundary, msg.envelope, msg.parts)) }()
 		body = pr
 	}
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, body)
+	req, err := http.NewRequestWithContext(actx, http.MethodPost, endpoint, &progressReader{r: body, timer: timer, d: timeout})
 	if err != nil {
 		return nil, fmt.Errorf("%w: request: %v", errTransient, err)
 	}
+	req.ContentLength = length
 	req.Header.Set("Content-Type", MultipartContentType(msg.boundary))
 	req.Header.Set("MIME-Version", "1.0")
 	client := s.Client
@@ -182,4 +190,17 @@ func (s *Sender) verifySigner(doc *etree.Document, msg *outgoing) error {
 		return fmt.Errorf("signed by %q, not by party %q", cert.Subject, msg.responder.Name)
 	}
 	return nil
+}
+
+// progressReader restarts timer with d on every read.
+type progressReader struct {
+	r     io.Reader
+	timer *time.Timer
+	d     time.Duration
+}
+
+func (p *progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.timer.Reset(p.d)
+	return n, err
 }

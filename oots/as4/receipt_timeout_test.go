@@ -1,0 +1,100 @@
+package as4_test
+
+import (
+	"context"
+	"crypto/rand"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/oots/as4"
+)
+
+// slowBody reads a request body at most chunk bytes per pause; after
+// stallAfter bytes (> 0) it stops reading for 5 s, then fails.
+type slowBody struct {
+	ctx        context.Context
+	r          io.ReadCloser
+	chunk      int
+	pause      time.Duration
+	stallAfter int64
+	read       int64
+}
+
+func (s *slowBody) Read(p []byte) (int, error) {
+	if s.stallAfter > 0 && s.read >= s.stallAfter {
+		select { // a peer that stopped reading
+		case <-s.ctx.Done():
+		case <-time.After(5 * time.Second):
+		}
+		return 0, io.ErrUnexpectedEOF
+	}
+	time.Sleep(s.pause)
+	n, err := s.r.Read(p[:min(len(p), s.chunk)])
+	s.read += int64(n)
+	return n, err
+}
+
+func (s *slowBody) Close() error { return s.r.Close() }
+
+// TestReceiptTimeoutCountsFromTheLastByte: an upload that takes longer
+// than the P-Mode's receipt time-out, but moves all the time, gets its
+// receipt at the first attempt; an upload that stalls ends after the
+// time-out. Small socket buffers on both ends keep the bytes in flight few.
+func TestReceiptTimeoutCountsFromTheLastByte(t *testing.T) {
+	w := newWorld(t, 1)
+	w.noRecord.Store(true)
+	w.pm.Reliability.RetryCount = 0
+	w.pm.Reliability.ReceiptTimeout = 3 * time.Second
+	var stallAfter atomic.Int64
+	front := httptest.NewUnstartedServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+		req.Body = &slowBody{ctx: req.Context(), r: req.Body, chunk: 16 << 10, pause: 100 * time.Millisecond, stallAfter: stallAfter.Load()}
+		w.recv[0].ServeHTTP(rw, req)
+	}))
+	front.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
+		c.(*net.TCPConn).SetReadBuffer(32 << 10)
+		return ctx
+	}
+	front.Start()
+	defer front.Close()
+	w.sendCfg.Parties["de"].Endpoints = []string{front.URL + "/as4"}
+	client := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			c.(*net.TCPConn).SetWriteBuffer(32 << 10)
+		}
+		return c, err
+	}}}
+	// About 6.5 s at this pace (incompressible), little work after it.
+	evidence := make([]byte, 1<<20)
+	rand.Read(evidence)
+	send := func() (*as4.Result, time.Duration, error) {
+		s := w.memSender()
+		s.Client = client
+		start := time.Now()
+		res, err := s.Send(context.Background(), querySubmission(
+			payload("q@x", as4.MimeEbRS, []byte("<query/>")), payload("ev@x", "application/octet-stream", evidence)))
+		return res, time.Since(start), err
+	}
+
+	res, took, err := send()
+	if err != nil {
+		t.Fatalf("an upload of %v that never stalled: %v", took, err)
+	}
+	if res.Attempts != 1 || took < 5*time.Second {
+		t.Fatalf("%d attempts in %v; want 1 attempt well over the 3 s receipt time-out", res.Attempts, took)
+	}
+
+	stallAfter.Store(128 << 10)
+	_, took, err = send()
+	if err == nil {
+		t.Fatal("a stalled upload got a receipt")
+	}
+	if took > 4800*time.Millisecond {
+		t.Fatalf("a stalled upload ended after %v; want about the 3 s time-out (the peer stalls 5 s)", took)
+	}
+}
