@@ -74,7 +74,19 @@ type NewRequest struct {
 	ServiceID   string `json:"service_id"`
 	Requirement string `json:"requirement"`
 	Country     string `json:"country"`
+	// MandateID, when set, makes the request for the person who gave the
+	// caller that mandate: it is theirs, and the caller is its
+	// representative.
+	MandateID string `json:"mandate_id,omitempty"`
 }
+
+// Refusals of a request made under a mandate (403), each with its code.
+const (
+	CodeMandateExpired     = "mandate_expired"
+	CodeMandateRevoked     = "mandate_revoked"
+	CodeMandateNotYetValid = "mandate_not_yet_valid"
+	CodeMandateOutOfScope  = "mandate_out_of_scope"
+)
 
 // CountryList is the answer of GET /v1/evidence-countries: the member
 // states in which the Evidence Broker knows evidence for a requirement.
@@ -112,6 +124,10 @@ type Request struct {
 	Archived bool `json:"archived,omitempty"`
 	// Citizen names the person the request is for (a clerk's desk).
 	Citizen string `json:"citizen,omitempty"`
+	// Representative names who made the request for Citizen under a
+	// mandate ("Name (identifier)"); MandateID is that mandate.
+	Representative string `json:"representative,omitempty"`
+	MandateID      string `json:"mandate_id,omitempty"`
 	// AskedBy is the institution whose clerk asked for this evidence for
 	// application ForApplication (the citizen confirms it with the
 	// explicit request); nil for a request the citizen started.

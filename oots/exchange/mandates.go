@@ -12,6 +12,9 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
+	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -27,7 +30,8 @@ const maxMandateServices = 50
 func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMandate) (*api.Mandate, error) {
 	now := q.now().UTC()
 	in.Representative, in.Represented = strings.TrimSpace(in.Representative), strings.TrimSpace(in.Represented)
-	if in.Represented == "" || in.Represented == who.Subject {
+	self := in.Represented == "" || in.Represented == who.Subject
+	if self {
 		in.Represented, in.RepresentedName = who.Subject, strings.TrimSpace(who.GivenName+" "+who.FamilyName)
 	} else if !who.IsAdministrator() {
 		return nil, fmt.Errorf("%w: a person gives mandates for themselves; only an administrator registers one for a company", ErrForbidden)
@@ -56,6 +60,9 @@ func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMan
 		ID: uuid.NewString(), Representative: in.Representative, RepresentativeName: strings.TrimSpace(in.RepresentativeName),
 		Represented: in.Represented, RepresentedName: strings.TrimSpace(in.RepresentedName), Services: slices.Compact(slices.Sorted(slices.Values(in.Services))),
 		ValidFrom: in.ValidFrom.UTC(), ValidUntil: in.ValidUntil.UTC(), CreatedBy: who.Subject, CreatedAt: now,
+	}
+	if self { // the subject of the requests made under it
+		m.RepresentedGivenName, m.RepresentedFamilyName, m.RepresentedDateOfBirth = who.GivenName, who.FamilyName, who.DateOfBirth
 	}
 	if len(m.Services) == 0 {
 		m.Services = nil
@@ -190,4 +197,84 @@ func (a *restAPI) revokeMandate(w http.ResponseWriter, r *http.Request, who Prin
 	default:
 		a.answer(w, r, http.StatusOK, out, err)
 	}
+}
+
+// MandateRefusedError refuses the use of a mandate that does not stand
+// (expired, revoked, not yet valid) or does not cover the service; Code is
+// the API's error code.
+type MandateRefusedError struct{ Code, Reason string }
+
+func (e *MandateRefusedError) Error() string { return "the mandate cannot be used: " + e.Reason }
+
+// usableMandate returns mandate id when who holds it and it covers
+// service now; a mandate of someone else is ErrNoSuchMandate.
+func (q *Requests) usableMandate(ctx context.Context, who Principal, id, service string) (*store.Mandate, error) {
+	m, err := q.store.Mandate(ctx, id)
+	if errors.Is(err, store.ErrNotFound) || (err == nil && m.Representative != who.Subject) {
+		return nil, fmt.Errorf("%w: %s", ErrNoSuchMandate, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	switch mandateStatus(*m, q.now().UTC()) {
+	case "revoked":
+		return nil, &MandateRefusedError{api.CodeMandateRevoked, "it was revoked on " + m.RevokedAt.Format(time.DateOnly)}
+	case "expired":
+		return nil, &MandateRefusedError{api.CodeMandateExpired, "it ended on " + m.ValidUntil.Format(time.DateOnly)}
+	case "not_yet_valid":
+		return nil, &MandateRefusedError{api.CodeMandateNotYetValid, "it starts on " + m.ValidFrom.Format(time.DateOnly)}
+	}
+	if len(m.Services) > 0 && !slices.Contains(m.Services, service) {
+		return nil, &MandateRefusedError{api.CodeMandateOutOfScope, "it does not cover the service " + service}
+	}
+	return m, nil
+}
+
+// createUnderMandate makes a request of who for the person who gave who
+// the mandate in.MandateID: the request is theirs and names who as its
+// representative.
+func (q *Requests) createUnderMandate(ctx context.Context, who Principal, svc *catalogue.Service, in api.NewRequest) (*api.Request, error) {
+	m, err := q.usableMandate(ctx, who, in.MandateID, svc.ID)
+	if err != nil {
+		return nil, err
+	}
+	if m.RepresentedDateOfBirth == "" {
+		return nil, &MandateRefusedError{api.CodeMandateOutOfScope, "it was given for a company; evidence requests are made for people"}
+	}
+	subject := Principal{Subject: m.Represented, GivenName: m.RepresentedGivenName, FamilyName: m.RepresentedFamilyName,
+		DateOfBirth: m.RepresentedDateOfBirth, LevelOfAssurance: who.LevelOfAssurance}
+	representative := who
+	q.log.Info("request under a mandate", "mandate", m.ID, "representative", who.Subject, "represented", m.Represented, "service", svc.ID)
+	return q.start(ctx, subject, m.Represented, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
+		doc.Representative, doc.MandateID = &representative, m.ID
+		return doc.step("created", "by "+doc.representativeName()+" under a mandate"), nil
+	})
+}
+
+// representativeName is "Name (identifier)" of the representative.
+func (doc *requestDoc) representativeName() string {
+	r := doc.Representative
+	name := strings.TrimSpace(r.GivenName + " " + r.FamilyName)
+	if name == "" {
+		return r.Subject
+	}
+	return name + " (" + r.Subject + ")"
+}
+
+// showRepresentative names the representative in a view of the request.
+func (doc *requestDoc) showRepresentative(v *api.Request) {
+	if doc.Representative != nil {
+		v.Representative, v.MandateID = doc.representativeName(), doc.MandateID
+	}
+}
+
+// representativePerson is the AuthorizedRepresentative of the request's
+// queries, nil without a mandate.
+func (doc *requestDoc) representativePerson() *requester.Person {
+	r := doc.Representative
+	if r == nil {
+		return nil
+	}
+	return &requester.Person{Identifier: r.Subject, GivenName: r.GivenName, FamilyName: r.FamilyName,
+		DateOfBirth: r.DateOfBirth, LevelOfAssurance: r.LevelOfAssurance}
 }

@@ -117,8 +117,11 @@ type requestDoc struct {
 	Titles        commonsvc.Texts        `json:"titles,omitempty"`
 	DataService   *commonsvc.DataService `json:"data_service,omitempty"`
 	Subject       Principal              `json:"subject"`
-	Requester     string                 `json:"requester"`
-	DecisionURL   string                 `json:"decision_url,omitempty"`
+	// Representative made the request for Subject under MandateID.
+	Representative *Principal `json:"representative,omitempty"`
+	MandateID      string     `json:"mandate_id,omitempty"`
+	Requester      string     `json:"requester"`
+	DecisionURL    string     `json:"decision_url,omitempty"`
 }
 
 // Create starts a request of who for the evidence of one requirement of a
@@ -127,6 +130,9 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	svc, err := q.checkNew(ctx, in)
 	if err != nil {
 		return nil, err
+	}
+	if in.MandateID != "" {
+		return q.createUnderMandate(ctx, who, svc, in)
 	}
 	return q.start(ctx, who, who.Subject, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 		return doc.step("created", ""), nil
@@ -162,6 +168,9 @@ func (q *Requests) start(ctx context.Context, subject Principal, owner string, s
 		return nil, err
 	}
 	rec := store.RequestRecord{ID: lc.ID, Owner: owner, ServiceID: svc.ID, CreatedAt: now}
+	if doc.Representative != nil {
+		rec.Representative = doc.Representative.Subject
+	}
 	fx := storedEffects(subject, doc, effects)
 	fx.Ledger = append(fx.Ledger, records...)
 	if err := q.save(ctx, &rec, doc, steps, true, fx); err != nil {
@@ -228,7 +237,7 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 	}
 	out := make([]api.Request, 0, len(recs))
 	for _, rec := range recs {
-		if rec.Owner != who.Subject && !q.clerkOf(ctx, who, rec.ServiceID) {
+		if rec.Owner != who.Subject && rec.Representative != who.Subject && !q.clerkOf(ctx, who, rec.ServiceID) {
 			continue
 		}
 		doc, err := decodeDoc(&rec)
@@ -237,6 +246,7 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		}
 		v := doc.View
 		v.Citizen = doc.citizen()
+		doc.showRepresentative(&v)
 		q.setPreviewURL(&v)
 		out = append(out, v)
 	}
@@ -639,8 +649,15 @@ func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.R
 // request; a missing or forbidden request is ErrNotYours either way.
 func (q *Requests) loadAs(ctx context.Context, who Principal, id string, clerkMayRead bool) (*store.RequestRecord, *requestDoc, error) {
 	rec, doc, err := q.loadAny(ctx, id)
-	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !(clerkMayRead && q.clerkOf(ctx, who, rec.ServiceID))) {
+	representing := err == nil && rec.Representative != "" && rec.Representative == who.Subject && rec.Owner != who.Subject
+	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !representing && !(clerkMayRead && q.clerkOf(ctx, who, rec.ServiceID))) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
+	}
+	if representing {
+		// The representative acts while the mandate stands.
+		if _, err := q.usableMandate(ctx, who, doc.MandateID, rec.ServiceID); err != nil {
+			return nil, nil, err
+		}
 	}
 	return rec, doc, err
 }
@@ -749,6 +766,7 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 	}
 	v := doc.View
 	v.Citizen = doc.citizen()
+	doc.showRepresentative(&v)
 	q.setPreviewURL(&v)
 	var from *catalogue.Provider
 	for _, e := range tl {

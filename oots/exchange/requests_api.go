@@ -164,8 +164,13 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 	var (
 		low     *LevelTooLowError
 		refusal *ProviderRefusal
+		mandate *MandateRefusedError
 	)
 	switch {
+	case errors.As(err, &mandate):
+		writeError(w, http.StatusForbidden, mandate.Code, err.Error())
+	case errors.Is(err, ErrNoSuchMandate):
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such mandate")
 	case err == nil:
 		writeJSON(w, status, out)
 	case errors.As(err, &low):

@@ -44,6 +44,7 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 			FamilyName: doc.Subject.FamilyName, DateOfBirth: doc.Subject.DateOfBirth,
 			LevelOfAssurance: doc.Subject.LevelOfAssurance,
 		},
+		Representative:  doc.representativePerson(),
 		Requester:       q.requesterOf(doc),
 		PreviewLocation: previewLocation,
 	}

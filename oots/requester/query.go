@@ -34,6 +34,9 @@ type Query struct {
 	Provider commonsvc.DataService
 	// Subject is the citizen the evidence is about.
 	Subject Person
+	// Representative, when set, is the person who asks for Subject under
+	// a mandate: the AuthorizedRepresentative of the QueryRequest.
+	Representative *Person
 	// Requester is the Latvian authority asking.
 	Requester Authority
 	// PreviewLocation is empty on the first request and, on the second,
@@ -113,6 +116,16 @@ func (q *Query) check() error {
 	if _, err := q.subjectID(); err != nil {
 		errs = append(errs, fmt.Errorf("Subject.Identifier %q: %w", q.Subject.Identifier, err))
 	}
+	if r := q.Representative; r != nil {
+		req("Representative.GivenName", r.GivenName)
+		req("Representative.FamilyName", r.FamilyName)
+		if _, err := time.Parse(time.DateOnly, r.DateOfBirth); err != nil {
+			errs = append(errs, fmt.Errorf("Representative.DateOfBirth %q: want YYYY-MM-DD", r.DateOfBirth))
+		}
+		if _, err := q.personID(*r); err != nil {
+			errs = append(errs, fmt.Errorf("Representative.Identifier %q: %w", r.Identifier, err))
+		}
+	}
 	req("Provider.Provider.ID.Value", q.Provider.Provider.ID.Value)
 	req("Requester.ID", q.Requester.ID)
 	req("Requester.Name", q.Requester.Name)
@@ -140,8 +153,11 @@ func (q *Query) version() (edm.Version, error) {
 
 // subjectID is the subject's eIDAS identifier as given to the provider:
 // the destination segment is the provider's country.
-func (q *Query) subjectID() (eidas.ID, error) {
-	id, err := eidas.ParseID(q.Subject.Identifier)
+func (q *Query) subjectID() (eidas.ID, error) { return q.personID(q.Subject) }
+
+// personID is p's eIDAS identifier addressed to the provider's country.
+func (q *Query) personID(p Person) (eidas.ID, error) {
+	id, err := eidas.ParseID(p.Identifier)
 	if err != nil {
 		return eidas.ID{}, err
 	}
@@ -204,6 +220,20 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 			Titles:         texts(q.EvidenceType.Titles),
 			DistributedAs:  edm.Distribution{Format: q.EvidenceType.Format},
 		},
+	}
+	if rep := q.Representative; rep != nil {
+		id, _ := q.personID(*rep) // checked by check
+		repLoA := rep.LevelOfAssurance
+		if repLoA == "" {
+			repLoA = loa
+		}
+		r.AuthorizedRepresentative = &edm.Person{
+			LevelOfAssurance: repLoA,
+			Identifier:       edm.Identifier{Value: id.String(), SchemeID: "eidas"},
+			FamilyName:       rep.FamilyName,
+			GivenName:        rep.GivenName,
+			DateOfBirth:      rep.DateOfBirth,
+		}
 	}
 	if q.PreviewLocation != "" {
 		// The second request: same content, new ID, the location.

@@ -97,8 +97,9 @@ func TestRequestContent(t *testing.T) {
 	}
 }
 
-// TestRequestValidates checks the first and second requests against the
-// official OOTS v1.0 XSD and Schematron rules.
+// TestRequestValidates checks the first and second requests, and one made
+// under a mandate, against the official OOTS v1.0 XSD and Schematron rules
+// (R-EDM-REQ-C058 … C067 for the AuthorizedRepresentative).
 func TestRequestValidates(t *testing.T) {
 	spectest.Validator(t)
 	q := testQuery()
@@ -111,6 +112,21 @@ func TestRequestValidates(t *testing.T) {
 		}
 		docs = append(docs, conformance.Doc{Name: []string{"first", "second"}[i], Data: body, Kind: conformance.EDMRequest})
 	}
+	// A request under a mandate carries the AuthorizedRepresentative.
+	q.PreviewLocation = ""
+	q.Representative = &Person{Identifier: "LV/LV/12017512345", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1975-01-12", LevelOfAssurance: "Substantial"}
+	under := q.request(time.Now())
+	if rep := under.AuthorizedRepresentative; rep == nil || rep.Identifier.Value != "LV/FI/12017512345" || rep.LevelOfAssurance != "Substantial" || under.NaturalPerson.Identifier.Value != "LV/FI/12345612345" {
+		t.Fatalf("under a mandate: representative %+v, subject %+v", under.AuthorizedRepresentative, under.NaturalPerson)
+	}
+	body, err := under.Marshal(edm.V1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(body), "AuthorizedRepresentative") {
+		t.Fatal("the marshalled request has no AuthorizedRepresentative")
+	}
+	docs = append(docs, conformance.Doc{Name: "under a mandate", Data: body, Kind: conformance.EDMRequest})
 	for _, r := range spectest.Validate(t, docs...) {
 		if errs := r.Errors(); len(errs) > 0 {
 			t.Errorf("%s: %v", r.Name, errs)

@@ -17,11 +17,14 @@ type Mandate struct {
 	RepresentativeName string
 	Represented        string
 	RepresentedName    string
-	Services           []string
-	ValidFrom          time.Time
-	ValidUntil         time.Time
-	CreatedBy          string
-	CreatedAt          time.Time
+	// The represented person's eIDAS attributes (empty for a company),
+	// the subject of requests made under the mandate.
+	RepresentedGivenName, RepresentedFamilyName, RepresentedDateOfBirth string
+	Services                                                            []string
+	ValidFrom                                                           time.Time
+	ValidUntil                                                          time.Time
+	CreatedBy                                                           string
+	CreatedAt                                                           time.Time
 	// RevokedAt is zero while the mandate stands.
 	RevokedAt time.Time
 	RevokedBy string
@@ -30,9 +33,11 @@ type Mandate struct {
 // PutMandate stores a new mandate.
 func (s *Store) PutMandate(ctx context.Context, m Mandate) error {
 	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO mandates (id, representative, representative_name, represented, represented_name,
+		represented_given_name, represented_family_name, represented_date_of_birth,
 		services, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')`),
-		m.ID, m.Representative, m.RepresentativeName, m.Represented, m.RepresentedName, strings.Join(m.Services, " "),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')`),
+		m.ID, m.Representative, m.RepresentativeName, m.Represented, m.RepresentedName,
+		m.RepresentedGivenName, m.RepresentedFamilyName, m.RepresentedDateOfBirth, strings.Join(m.Services, " "),
 		formatTime(m.ValidFrom), formatTime(m.ValidUntil), m.CreatedBy, formatTime(m.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("store: keeping a mandate: %w", err)
@@ -75,7 +80,7 @@ func (s *Store) RevokeMandate(ctx context.Context, id, who string, at time.Time)
 
 func (s *Store) mandates(ctx context.Context, where string, args ...any) ([]Mandate, error) {
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, representative, representative_name, represented, represented_name,
-		services, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by FROM mandates `+where), args...)
+		represented_given_name, represented_family_name, represented_date_of_birth, services, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by FROM mandates `+where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: mandates: %w", err)
 	}
@@ -87,7 +92,7 @@ func (s *Store) mandates(ctx context.Context, where string, args ...any) ([]Mand
 			services, from, until, created, rev string
 		)
 		if err := rows.Scan(&m.ID, &m.Representative, &m.RepresentativeName, &m.Represented, &m.RepresentedName,
-			&services, &from, &until, &m.CreatedBy, &created, &rev, &m.RevokedBy); err != nil {
+			&m.RepresentedGivenName, &m.RepresentedFamilyName, &m.RepresentedDateOfBirth, &services, &from, &until, &m.CreatedBy, &created, &rev, &m.RevokedBy); err != nil {
 			return nil, fmt.Errorf("store: mandates: %w", err)
 		}
 		if services != "" {

@@ -18,10 +18,13 @@ var ErrConflict = errors.New("the request was changed by someone else")
 // service's own JSON document of it; the other fields are what the store
 // filters, orders and guards on.
 type RequestRecord struct {
-	ID        string
-	Owner     string
-	ServiceID string
-	State     string
+	ID    string
+	Owner string
+	// Representative made the request for Owner under a mandate; "" when
+	// the owner made it.
+	Representative string
+	ServiceID      string
+	State          string
 	// Version counts the changes; Update expects the value it read.
 	Version   int
 	Doc       []byte
@@ -83,8 +86,8 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 		return fmt.Errorf("store: creating request: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?)`),
-		r.ID, r.Owner, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`),
+		r.ID, r.Owner, r.Representative, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
 		return fmt.Errorf("store: creating request %s: %w", r.ID, err)
 	}
 	if err := s.storeChange(ctx, tx, r.ID, 1, timeline, fx); err != nil {
@@ -165,7 +168,7 @@ func (s *Store) addTimeline(ctx context.Context, tx *sql.Tx, id string, seq int,
 	return nil
 }
 
-const requestColumns = `id, owner, service_id, state, version, doc, created_at, updated_at`
+const requestColumns = `id, owner, representative, service_id, state, version, doc, created_at, updated_at`
 
 // Request returns one request, or ErrNotFound.
 func (s *Store) Request(ctx context.Context, id string) (*RequestRecord, error) {
@@ -177,9 +180,10 @@ func (s *Store) Request(ctx context.Context, id string) (*RequestRecord, error) 
 	return r, err
 }
 
-// RequestsOf returns the requests of owner, newest first.
+// RequestsOf returns the requests of owner and those owner made for
+// others under a mandate, newest first.
 func (s *Store) RequestsOf(ctx context.Context, owner string) ([]RequestRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE owner = ? ORDER BY created_at DESC, id`), owner)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE owner = ? OR representative = ? ORDER BY created_at DESC, id`), owner, owner)
 	if err != nil {
 		return nil, fmt.Errorf("store: listing requests: %w", err)
 	}
@@ -248,7 +252,7 @@ func scanRequest(row scanner) (*RequestRecord, error) {
 		r                RequestRecord
 		doc, created, up string
 	)
-	if err := row.Scan(&r.ID, &r.Owner, &r.ServiceID, &r.State, &r.Version, &doc, &created, &up); err != nil {
+	if err := row.Scan(&r.ID, &r.Owner, &r.Representative, &r.ServiceID, &r.State, &r.Version, &doc, &created, &up); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}
