@@ -136,7 +136,12 @@ type Request struct {
 	// Mandates, in a clerk's view, are the active mandates under which
 	// someone may act for the citizen in this service, or the citizen for
 	// someone: who the clerk may deal with.
-	Mandates  []Mandate `json:"mandates,omitempty"`
+	Mandates []Mandate `json:"mandates,omitempty"`
+	// Unread, in a clerk's view, says the request moved on since the
+	// clerk last opened it; Decision is the clerk's decision once taken
+	// (DecisionApproved or DecisionRefused).
+	Unread    bool      `json:"unread,omitempty"`
+	Decision  string    `json:"decision,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Timeline  []Step    `json:"timeline,omitempty"`

@@ -48,8 +48,8 @@ type DeskItem struct {
 	Due time.Time
 	// Overdue: Due has passed and the application is not decided.
 	Overdue bool
-	// Unread: something happened since the clerk last answered (the
-	// newest step is not a clerk's).
+	// Unread: the application moved on since this clerk last opened it
+	// (kept by the service per clerk).
 	Unread bool
 	// Decided: the clerk approved or refused the application.
 	Decided bool
@@ -99,16 +99,9 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 		return a.Due.Compare(b.Due)
 	})
 	for i := range out {
-		// The list has no timelines: read each to mark what is unread.
-		full, err := d.api.Request(ctx, out[i].Request.ID)
-		if err != nil {
-			return nil, err
-		}
-		out[i].Overdue = !out[i].Due.IsZero() && now.After(out[i].Due) && !decided(*full)
-		out[i].Decided = decided(*full)
-		if n := len(full.Timeline); n > 0 {
-			out[i].Unread = !api.ByClerk(full.Timeline[n-1].Event)
-		}
+		it := &out[i]
+		it.Decided, it.Unread = it.Request.Decision != "", it.Request.Unread
+		it.Overdue = !it.Due.IsZero() && now.After(it.Due) && !it.Decided
 	}
 	return slices.DeleteFunc(out, func(it DeskItem) bool { return !show.holds(it) }), nil
 }
@@ -140,12 +133,6 @@ func (s Show) holds(it DeskItem) bool {
 		return it.Decided
 	}
 	return true
-}
-
-func decided(r api.Request) bool {
-	return slices.ContainsFunc(r.Timeline, func(s api.Step) bool {
-		return s.Event == api.EventApplicationApproved || s.Event == api.EventApplicationRefused
-	})
 }
 
 // Application is what the desk shows of one application.

@@ -47,18 +47,17 @@ func (f fakeDesk) Service(_ context.Context, id string) (*catalogue.Service, err
 // TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread: the due date is
 // the decision date the citizen sees (the evidence's arrival plus the
 // processing time); undated applications follow, oldest first; a decided
-// application is not overdue; one whose last step is the clerk's is read.
+// application is not overdue; unread is the service's, per clerk.
 func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
 	started := now.AddDate(0, 0, -5)
 	due := func(days int) *time.Time { d := now.AddDate(0, 0, days); return &d }
-	step := func(e string) []api.Step { return []api.Step{{Event: "created"}, {Event: e}} }
 	d := NewDesk(fakeDesk{reqs: map[string]api.Request{
-		"late":     {ID: "late", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-1), Citizen: "Jānis Bērziņš", Timeline: step("delivered")},
-		"decided":  {ID: "decided", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-2), Citizen: "Ieva Kalniņa", Timeline: step("application_approved")},
-		"later":    {ID: "later", ServiceID: "slow", CreatedAt: started, DecisionBy: due(20), Citizen: "Ieva Kalniņa", Timeline: step("status_posted")},
-		"waiting":  {ID: "waiting", ServiceID: "slow", CreatedAt: started.Add(time.Hour), Citizen: "Jānis Bērziņš", Timeline: step("provider_found")},
-		"waiting0": {ID: "waiting0", ServiceID: "slow", CreatedAt: started, Citizen: "Jānis Bērziņš", Timeline: step("provider_found")},
+		"late":     {ID: "late", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-1), Citizen: "Jānis Bērziņš", Unread: true},
+		"decided":  {ID: "decided", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-2), Citizen: "Ieva Kalniņa", Decision: api.DecisionApproved},
+		"later":    {ID: "later", ServiceID: "slow", CreatedAt: started, DecisionBy: due(20), Citizen: "Ieva Kalniņa"},
+		"waiting":  {ID: "waiting", ServiceID: "slow", CreatedAt: started.Add(time.Hour), Citizen: "Jānis Bērziņš", Unread: true},
+		"waiting0": {ID: "waiting0", ServiceID: "slow", CreatedAt: started, Citizen: "Jānis Bērziņš", Unread: true},
 	}})
 	d.now = func() time.Time { return now }
 	q, err := d.Queue(context.Background(), "", ShowAll)

@@ -351,3 +351,43 @@ func TestPairingOpensTheSameRequestOnThePhone(t *testing.T) {
 		t.Fatalf("the citizen's phone redeems the clerk's handoff: %d %q", code, got.ID)
 	}
 }
+
+// TestUnreadIsKeptPerClerk: an application is unread for each clerk of
+// the institution until that clerk opens it, unread again when it moves
+// on, and read after the clerk's own step; the decision shows in the
+// list; the citizen's list carries neither mark.
+func TestUnreadIsKeptPerClerk(t *testing.T) {
+	tokens := exchange.BearerTokens{"clerk-dzs-2": {Subject: "LV/LV/230388-55555", GivenName: "Ilze", FamilyName: "Liepa", Role: exchange.RoleClerk, Institution: "LV-DZS"}}
+	for k, v := range deskTokens {
+		tokens[k] = v
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	unread := func(token string) api.Request {
+		t.Helper()
+		list := myRequests(t, base, token)
+		if len(list) != 1 {
+			t.Fatalf("%s lists %d requests", token, len(list))
+		}
+		return list[0]
+	}
+	if !unread("clerk-dzs").Unread || !unread("clerk-dzs-2").Unread {
+		t.Fatal("a new application is not unread")
+	}
+	call(t, base, "clerk-dzs", "GET", "/v1/requests/"+r.ID, nil, nil)
+	if unread("clerk-dzs").Unread || !unread("clerk-dzs-2").Unread {
+		t.Fatal("opening it marks it read for that clerk only")
+	}
+	call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/cancel", nil, nil) // a step after which nothing more comes
+	if !unread("clerk-dzs").Unread {
+		t.Fatal("the citizen's step does not make it unread again")
+	}
+	call(t, base, "clerk-dzs", "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Refused: the record is not yours.", Decision: api.DecisionRefused}, nil)
+	if seen := unread("clerk-dzs"); seen.Unread || seen.Decision != api.DecisionRefused {
+		t.Fatalf("after the clerk's own decision: unread %v, decision %q", seen.Unread, seen.Decision)
+	}
+	if mine := unread(janisToken); mine.Unread {
+		t.Fatal("the citizen's list carries the clerk's unread mark")
+	}
+}

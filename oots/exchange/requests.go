@@ -214,9 +214,12 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 	if err != nil {
 		return nil, err
 	}
-	v, err := q.view(ctx, doc)
-	if err != nil || rec.Owner == who.Subject {
-		return v, err
+	if rec.Owner == who.Subject {
+		return q.view(ctx, doc)
+	}
+	v, err := q.seen(ctx, who, doc)
+	if err != nil {
+		return nil, err
 	}
 	v.Mandates, err = q.mandatesFor(ctx, rec.Owner, rec.ServiceID)
 	return v, err
@@ -250,7 +253,27 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		q.setPreviewURL(&v)
 		out = append(out, v)
 	}
+	if who.IsClerk() {
+		return q.markUnread(ctx, who, out)
+	}
 	return out, nil
+}
+
+// markUnread sets Unread on the requests of a clerk's list that moved on
+// since the clerk last opened them.
+func (q *Requests) markUnread(ctx context.Context, who Principal, list []api.Request) ([]api.Request, error) {
+	ids := make([]string, len(list))
+	for i, r := range list {
+		ids[i] = r.ID
+	}
+	unseen, err := q.store.Unseen(ctx, who.Subject, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range list {
+		list[i].Unread = unseen[list[i].ID]
+	}
+	return list, nil
 }
 
 // citizen names the person the request is for, as a clerk's desk shows it.

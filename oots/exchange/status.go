@@ -34,6 +34,9 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 		return nil, fmt.Errorf("%w: the decision must be %q or %q", ErrInvalid, api.DecisionApproved, api.DecisionRefused)
 	}
 	return q.clerkStep(ctx, who, id, func(rec *store.RequestRecord, doc *requestDoc) (store.TimelineEntry, store.Effects, error) {
+		if in.Decision != "" {
+			doc.View.Decision = in.Decision
+		}
 		posted := ledger.Record{
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: event,
 			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
@@ -76,7 +79,20 @@ func (q *Requests) clerkStep(ctx context.Context, who Principal, id string,
 	if err != nil {
 		return nil, err
 	}
-	return q.view(ctx, doc)
+	return q.seen(ctx, who, doc)
+}
+
+// seen is the clerk's view of a request, which the clerk has now seen up
+// to its last step (an application moved on since is unread at the desk).
+func (q *Requests) seen(ctx context.Context, who Principal, doc *requestDoc) (*api.Request, error) {
+	v, err := q.view(ctx, doc)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.store.MarkSeen(ctx, who.Subject, v.ID, len(v.Timeline)); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // loadClerk reads application id for a clerk of the institution that runs

@@ -1,0 +1,46 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// MarkSeen records that subject (a clerk) has seen request id up to its
+// timeline entry seq; an earlier seq never takes a later one back.
+func (s *Store) MarkSeen(ctx context.Context, subject, id string, seq int) error {
+	if _, err := s.w.ExecContext(ctx, s.q(`INSERT INTO desk_reads (subject, request_id, seen_seq) VALUES (?, ?, ?)
+		ON CONFLICT (subject, request_id) DO UPDATE SET seen_seq = excluded.seen_seq WHERE desk_reads.seen_seq < excluded.seen_seq`), subject, id, seq); err != nil {
+		return fmt.Errorf("store: marking request %s seen: %w", id, err)
+	}
+	return nil
+}
+
+// Unseen reports, of requests ids, those whose timeline has moved past
+// what subject last saw (or that subject never saw).
+func (s *Store) Unseen(ctx context.Context, subject string, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{subject}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.request_id FROM request_timeline t
+		LEFT JOIN desk_reads r ON r.request_id = t.request_id AND r.subject = ?
+		WHERE t.request_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)
+		GROUP BY t.request_id, r.seen_seq HAVING MAX(t.seq) > COALESCE(r.seen_seq, 0)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unseen requests: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: unseen requests: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}
