@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"log/slog"
-	"slices"
 	"sync"
 	"time"
 
@@ -94,12 +93,8 @@ func (r *Requests) Archive(ctx context.Context, id string) (*api.Request, error)
 
 // CanArchive tells whether a request may be archived: it has ended and is
 // not archived yet.
-func CanArchive(req *api.Request) bool {
-	return !req.Archived && !slices.Contains(openStates, req.State)
-}
+func CanArchive(req *api.Request) bool { return ViewOf(req).CanArchive }
 
-// openStates are the request states in which the request goes on.
-var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
 
 // NewRequests returns the view model over a.
 func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
@@ -161,10 +156,7 @@ func (r *Requests) Retry(ctx context.Context, id string) (*api.Request, error) {
 
 // CanRetry tells whether a request may be looked up again: it failed
 // before its explicit request was given, so nothing left for the provider.
-func CanRetry(req *api.Request) bool {
-	return req.State == "failed" &&
-		!slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == "explicit_request_given" })
-}
+func CanRetry(req *api.Request) bool { return ViewOf(req).Step == StepRetry }
 
 // ChoiceLabels are the options a question shows, "CODE — Name" where the
 // directory names the value, in the order of q.Values.

@@ -32,9 +32,6 @@ const (
 	followPolls = 120
 )
 
-// openStates are the request states in which the user can still act.
-var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
-
 // RequestsScreen lists the user's evidence requests; a request opens its
 // page with its state, the next step and its timeline.
 type RequestsScreen struct {
@@ -161,13 +158,10 @@ func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open boo
 	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
 }
 
-// waitingStates are the states in which the next step is the provider's.
-var waitingStates = []string{"ready", "sent", "approved"}
-
 // follow re-reads a request that waits for the provider until its state
 // changes (or a minute passes), and redraws its page then.
 func (r *RequestsScreen) follow(req *api.Request) {
-	if !slices.Contains(waitingStates, req.State) || !hasEvent(req, "explicit_request_given") {
+	if !app.ViewOf(req).Waiting {
 		return
 	}
 	r.sess.Background(func() {
@@ -264,7 +258,8 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		}
 		box.Add(newTwoLineRowWith(line, stateName(s.State)))
 	}
-	if slices.Contains(openStates, req.State) {
+	view := app.ViewOf(req)
+	if view.CanCancel {
 		cancel := widget.NewButtonWithIcon(lang.L("request.cancel"), theme.CancelIcon(), func() {
 			confirm(r.win, lang.L("request.cancel"), lang.L("request.cancel_confirm"), lang.L("request.cancel_yes"), func() {
 				r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Cancel(ctx, req.ID) })
@@ -273,7 +268,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		cancel.Importance = widget.DangerImportance
 		box.Add(cancel)
 	}
-	if app.CanArchive(req) {
+	if view.CanArchive {
 		archive := widget.NewButtonWithIcon(lang.L("request.archive"), theme.FolderIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Archive(ctx, req.ID) })
 		})
@@ -287,8 +282,8 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 // nextStep is what the user can do now: answer the directory's questions
 // or give the explicit request; nil when the next step is not theirs.
 func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
-	switch {
-	case req.State == "needs_attributes":
+	switch app.ViewOf(req).Step {
+	case app.StepAnswer:
 		form := widget.NewForm()
 		answers := map[string]func() string{}
 		for _, q := range req.Questions {
@@ -320,7 +315,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			})
 		}
 		return titledCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
-	case req.State == "ready" && !hasEvent(req, "explicit_request_given"):
+	case app.StepExplicitRequest:
 		provider := providerName(req.Provider, r.sess.Language.Code())
 		legal := req.LegalBasis
 		if svc != nil {
@@ -337,9 +332,9 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		})
 		give.Importance = widget.HighImportance
 		return titledCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
-	case req.State == "ready", req.State == "sent", req.State == "approved":
+	case app.StepWait:
 		return titledCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
-	case req.State == "preview_required" && req.PreviewURL != "":
+	case app.StepPreviewInBrowser:
 		// A real network: the provider shows the evidence on its own site,
 		// and its preview space sends the browser back to the request.
 		open := widget.NewButtonWithIcon(lang.L("request.preview_browser_open"), theme.ComputerIcon(), func() {
@@ -354,21 +349,21 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.PreviewReturned(ctx, req.ID) })
 		})
 		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_browser_body")), open, back))
-	case req.State == "preview_required" && req.Preview == nil:
+	case app.StepOpenPreview:
 		show := widget.NewButtonWithIcon(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.OpenPreview(ctx, req.ID) })
 		})
 		show.Importance = widget.HighImportance
 		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
-	case req.State == "preview_required":
+	case app.StepDecide:
 		return r.previewCard(req)
-	case app.CanRetry(req):
+	case app.StepRetry:
 		retry := widget.NewButtonWithIcon(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
 		})
 		retry.Importance = widget.HighImportance
 		return titledCard(lang.L("request.retry_title"), "", container.NewVBox(wrapped(lang.L("request.retry_body")), retry))
-	case req.State == "delivered":
+	case app.StepDelivered:
 		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
 		for _, f := range req.Evidence {
 			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, r.sess.Language.Code())})))
@@ -407,10 +402,6 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	title := wrapped(req.Preview.Title)
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	return titledCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
-}
-
-func hasEvent(req *api.Request, event string) bool {
-	return slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == event })
 }
 
 // evidenceTitle names what a request asks for, in the user's language.

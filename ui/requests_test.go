@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
 )
 
 // TestRequestPageLeadsThroughTheExplicitRequest starts a request as the
@@ -141,7 +143,7 @@ func TestFailedLookUpOffersTryAgain(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !hasEvent(got, "retry") {
+	if !slices.ContainsFunc(got.Timeline, func(s api.Step) bool { return s.Event == "retry" }) {
 		t.Fatalf("no retry on the timeline after Try again: %+v", got.Timeline)
 	}
 	if text := labels(w.Content()); !strings.Contains(text, "Looked up again") {

@@ -1,0 +1,79 @@
+package app
+
+import (
+	"slices"
+
+	"github.com/vienreiz/vienreiz/api"
+)
+
+// Step is what a request asks of its owner now; the request page draws
+// one card per step.
+type Step string
+
+// The steps of a request as its page shows them.
+const (
+	// StepNone: nothing is asked (the request ended without evidence).
+	StepNone Step = ""
+	// StepAnswer: answer the directory's questions.
+	StepAnswer Step = "answer"
+	// StepExplicitRequest: confirm who asks what from whom.
+	StepExplicitRequest Step = "explicit_request"
+	// StepWait: the provider's turn; the page follows the request.
+	StepWait Step = "wait"
+	// StepPreviewInBrowser: look at the evidence on the provider's site.
+	StepPreviewInBrowser Step = "preview_in_browser"
+	// StepOpenPreview: fetch the evidence to look at it here.
+	StepOpenPreview Step = "open_preview"
+	// StepDecide: the evidence is shown; approve or refuse it.
+	StepDecide Step = "decide"
+	// StepRetry: the look-up failed before anything was sent; try again.
+	StepRetry Step = "retry"
+	// StepDelivered: the evidence came.
+	StepDelivered Step = "delivered"
+)
+
+// RequestView is what a request page offers: the step now and the
+// actions allowed. It is the one place that reads the request's state.
+type RequestView struct {
+	Step Step
+	// CanCancel: the request is still open; CanArchive: it ended and is
+	// not archived yet.
+	CanCancel  bool
+	CanArchive bool
+	// Waiting: the next change is the provider's, after the explicit
+	// request; the page follows the request until it changes.
+	Waiting bool
+}
+
+// openStates are the request states in which the request goes on.
+var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
+
+// ViewOf is the page's view of req.
+func ViewOf(req *api.Request) RequestView {
+	v := RequestView{CanCancel: slices.Contains(openStates, req.State)}
+	v.CanArchive = !v.CanCancel && !req.Archived
+	given := hasEvent(req, "explicit_request_given")
+	switch {
+	case req.State == "needs_attributes":
+		v.Step = StepAnswer
+	case req.State == "ready" && !given:
+		v.Step = StepExplicitRequest
+	case req.State == "ready", req.State == "sent", req.State == "approved":
+		v.Step, v.Waiting = StepWait, given
+	case req.State == "preview_required" && req.PreviewURL != "":
+		v.Step = StepPreviewInBrowser
+	case req.State == "preview_required" && req.Preview == nil:
+		v.Step = StepOpenPreview
+	case req.State == "preview_required":
+		v.Step = StepDecide
+	case req.State == "failed" && !given:
+		v.Step = StepRetry
+	case req.State == "delivered":
+		v.Step = StepDelivered
+	}
+	return v
+}
+
+func hasEvent(req *api.Request, event string) bool {
+	return slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == event })
+}
