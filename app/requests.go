@@ -95,7 +95,6 @@ func (r *Requests) Archive(ctx context.Context, id string) (*api.Request, error)
 // not archived yet.
 func CanArchive(req *api.Request) bool { return ViewOf(req).CanArchive }
 
-
 // NewRequests returns the view model over a.
 func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
 	r := &Requests{api: a, log: log, List: binding.NewUntypedList(), ShowArchived: binding.NewBool(), Archived: binding.NewInt(),
