@@ -15,7 +15,7 @@ import (
 )
 
 // slowBody reads a request body at most chunk bytes per pause; after
-// stallAfter bytes (> 0) it stops reading for 5 s, then fails.
+// stallAfter bytes (> 0) it stops reading for 8 s, then fails.
 type slowBody struct {
 	ctx        context.Context
 	r          io.ReadCloser
@@ -29,7 +29,7 @@ func (s *slowBody) Read(p []byte) (int, error) {
 	if s.stallAfter > 0 && s.read >= s.stallAfter {
 		select { // a peer that stopped reading
 		case <-s.ctx.Done():
-		case <-time.After(5 * time.Second):
+		case <-time.After(8 * time.Second):
 		}
 		return 0, io.ErrUnexpectedEOF
 	}
@@ -94,7 +94,35 @@ func TestReceiptTimeoutCountsFromTheLastByte(t *testing.T) {
 	if err == nil {
 		t.Fatal("a stalled upload got a receipt")
 	}
-	if took > 4800*time.Millisecond {
-		t.Fatalf("a stalled upload ended after %v; want about the 3 s time-out (the peer stalls 5 s)", took)
+	if took > 7*time.Second {
+		t.Fatalf("a stalled upload ended after %v; want about the 3 s time-out (the peer stalls 8 s)", took)
+	}
+}
+
+// TestReceiptTimeoutGrowsWithTheMessage: the receiver may take longer than
+// the receipt time-out after the last byte to store a large message (1 s
+// more per 4 MiB); a small message still has the time-out alone.
+func TestReceiptTimeoutGrowsWithTheMessage(t *testing.T) {
+	w := newWorld(t, 1)
+	w.noRecord.Store(true)
+	w.pm.Compress = false // the receiver's own work stays short (race detector)
+	w.pm.Reliability.RetryCount = 0
+	w.pm.Reliability.ReceiptTimeout = time.Second
+	w.deliver = func(context.Context, *as4.Delivery) error {
+		time.Sleep(1800 * time.Millisecond) // storing what came
+		return nil
+	}
+	large := make([]byte, 16<<20) // incompressible: 1 + 4 s to answer
+	rand.Read(large)
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		fails bool
+	}{{"small", []byte("<evidence/>"), true}, {"16 MiB", large, false}} {
+		res, err := w.memSender().Send(context.Background(), querySubmission(
+			payload("q@x", as4.MimeEbRS, []byte("<query/>")), payload("ev@x", "application/octet-stream", tc.data)))
+		if tc.fails != (err != nil) {
+			t.Errorf("%s message answered after 1.8 s with a 1 s receipt time-out: %+v, %v", tc.name, res, err)
+		}
 	}
 }

@@ -83,7 +83,9 @@ func (s *Sender) attempt(ctx context.Context, endpoint string, msg *outgoing, ti
 	// The receipt time-out counts from the last byte sent: a large message
 	// takes longer than that to upload, and timing the whole attempt made
 	// it fail and be sent again and again. While uploading, every read of
-	// the body restarts the time-out, so a stalled upload ends too.
+	// the body restarts the time-out, so a stalled upload ends too. The
+	// receiver decrypts, decompresses and stores what it got before it
+	// answers, so the time-out grows with what was sent (receiverPace).
 	actx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	timer := time.AfterFunc(timeout, cancel)
@@ -192,15 +194,23 @@ func (s *Sender) verifySigner(doc *etree.Document, msg *outgoing) error {
 	return nil
 }
 
-// progressReader restarts timer with d on every read.
+// receiverPace is the rate, in bytes per second, at which a receiver is
+// assumed to at least process a message after its last byte: the receipt
+// time-out grows by 1 s per 4 MiB sent (a 1 GiB message: 256 s).
+const receiverPace = 4 << 20
+
+// progressReader restarts timer on every read with d plus the time the
+// receiver is allowed for the bytes read so far.
 type progressReader struct {
 	r     io.Reader
 	timer *time.Timer
 	d     time.Duration
+	sent  int64
 }
 
 func (p *progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
-	p.timer.Reset(p.d)
+	p.sent += int64(n)
+	p.timer.Reset(p.d + time.Duration(float64(p.sent)/receiverPace*float64(time.Second)))
 	return n, err
 }
