@@ -166,6 +166,9 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("desk.service"), wrapped(service)),
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
 	)
+	if req.Representative != "" {
+		addFact(facts, lang.L("desk.representative"), wrapped(req.Representative))
+	}
 	for _, m := range req.Mandates {
 		addFact(facts, lang.L("desk.mandate"), wrapped(lang.L("desk.mandate_line", map[string]any{
 			"Representative": m.RepresentativeName + " (" + m.Representative + ")", "Represented": m.RepresentedName + " (" + m.Represented + ")",

@@ -103,7 +103,8 @@ func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Sess
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
-		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk()}})
+		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk(),
+			"ieva": {Subject: "LV/LV/02028554321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02"}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,6 +120,29 @@ func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Sess
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 800))
 	return w, s, client.New(srv.URL()).WithToken("citizen"), session("citizen")
+}
+
+// TestDeskShowsTheRepresentative: an application made under a mandate
+// shows the citizen it is for and the representative who made it.
+func TestDeskShowsTheRepresentative(t *testing.T) {
+	w, clerk, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	m, err := citizen.GiveMandate(ctx, api.NewMandate{Representative: "LV/LV/02028554321", RepresentativeName: "Ieva Kalniņa",
+		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ieva := client.New(clerk.About.ServiceURL).WithToken("ieva")
+	if _, err := ieva.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV", MandateID: m.ID}); err != nil {
+		t.Fatal(err)
+	}
+	openApplication(t, w)
+	text := labels(w.Content())
+	for _, want := range []string{"Jānis Bērziņš (LV/LV/01019012345)", "Representative (under a mandate)", "Ieva Kalniņa (LV/LV/02028554321)"} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the application page lacks %q:\n%s", want, text)
+		}
+	}
 }
 
 // openApplication opens the desk and the page of the queue's only

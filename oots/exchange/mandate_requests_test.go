@@ -55,8 +55,8 @@ func TestRequestsUnderAMandate(t *testing.T) {
 		if err != nil || len(list) != 1 || list[0].ID != made.ID || list[0].Representative == "" {
 			t.Fatalf("%s's list: %+v, %v", who.GivenName, list, err)
 		}
-		if _, err := q.Get(ctx, who, made.ID); err != nil {
-			t.Fatalf("%s reads the request: %v", who.GivenName, err)
+		if got, err := q.Get(ctx, who, made.ID); err != nil || got.Mandates != nil {
+			t.Fatalf("%s reads the request: %v, with the clerk's list of mandates %+v", who.GivenName, err, got.Mandates)
 		}
 	}
 	if _, err := q.Get(ctx, mari, made.ID); !errors.Is(err, ErrNotYours) {

@@ -214,7 +214,7 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 	if err != nil {
 		return nil, err
 	}
-	if rec.Owner == who.Subject {
+	if rec.Owner == who.Subject || !q.clerkOf(ctx, who, rec.ServiceID) { // the owner, or their representative
 		return q.view(ctx, doc)
 	}
 	v, err := q.seen(ctx, who, doc)
