@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -302,6 +303,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 					countries[countryName(c)] = c
 					opts = append(opts, countryName(c))
 				}
+				slices.Sort(opts) // by name, as the person reads them
 				country.SetOptions(opts)
 			})
 		})

@@ -193,8 +193,8 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	}
 	w.Canvas().Overlays().Top().Hide()
 	selects[0].SetSelected("Proof of birth")
-	if !slices.Contains(selects[1].Options, "Latvia") {
-		t.Fatalf("countries offered for a proof of birth: %v", selects[1].Options)
+	if !slices.Contains(selects[1].Options, "Latvia") || !slices.IsSorted(selects[1].Options) {
+		t.Fatalf("countries offered for a proof of birth, by name: %v", selects[1].Options)
 	}
 	selects[1].SetSelected("Latvia")
 	message := "Your application needs a proof of birth.\nPlease confirm the request in your app."

@@ -109,40 +109,47 @@ func (h *Handoffs) make(ctx context.Context, rec store.Handoff, base string) (*a
 // and marks it used. A forged, unknown, expired, used or other person's
 // handoff is refused with its handoff error, and nothing is started.
 func (h *Handoffs) Redeem(ctx context.Context, who Principal, in api.Redeem) (*api.Request, error) {
+	req, _, err := h.redeem(ctx, who, in)
+	return req, err
+}
+
+// redeem is Redeem that also says whether it started the request (a
+// pairing opens one that was there).
+func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*api.Request, bool, error) {
 	rec, err := h.find(ctx, in)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	now := h.reqs.now()
 	switch {
 	case !now.Before(rec.ExpiresAt):
-		return nil, handoff.ErrExpired
+		return nil, false, handoff.ErrExpired
 	case !rec.UsedAt.IsZero():
-		return nil, handoff.ErrUsed
+		return nil, false, handoff.ErrUsed
 	case rec.Subject != "" && rec.Subject != who.Subject:
-		return nil, handoff.ErrOtherPerson
+		return nil, false, handoff.ErrOtherPerson
 	}
 	if err := h.reqs.store.UseHandoff(ctx, rec.ID, who.Subject, now.UTC()); errors.Is(err, store.ErrConflict) {
-		return nil, handoff.ErrUsed
+		return nil, false, handoff.ErrUsed
 	} else if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if rec.RequestID != "" { // pairing: the same request, on this device
 		req, err := h.reqs.Get(ctx, who, rec.RequestID)
 		if err != nil {
-			return nil, errors.Join(err, h.reqs.store.GiveBackHandoff(context.WithoutCancel(ctx), rec.ID))
+			return nil, false, errors.Join(err, h.reqs.store.GiveBackHandoff(context.WithoutCancel(ctx), rec.ID))
 		}
-		return req, nil
+		return req, false, nil
 	}
 	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country})
 	if err != nil {
 		// Nothing was started: give the handoff back.
-		return nil, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))
+		return nil, false, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))
 	}
 	if err := h.reqs.store.FinishHandoff(ctx, rec.ID, req.ID); err != nil {
 		h.reqs.log.Warn("handoff: request started but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
 	}
-	return req, nil
+	return req, true, nil
 }
 
 // find returns the stored handoff a link or code names.
@@ -203,12 +210,16 @@ func (a *restAPI) redeemHandoff(w http.ResponseWriter, r *http.Request, who Prin
 	if !readJSON(w, r, &in) {
 		return
 	}
-	out, err := a.handoffs.Redeem(r.Context(), who, in)
+	out, started, err := a.handoffs.redeem(r.Context(), who, in)
 	if status, code, ok := handoffRefusal(err); ok {
 		writeError(w, status, code, err.Error())
 		return
 	}
-	a.answer(w, r, http.StatusCreated, out, err)
+	status := http.StatusCreated
+	if !started { // a pairing opened a request that was there
+		status = http.StatusOK
+	}
+	a.answer(w, r, status, out, err)
 }
 
 // handoffRefusal is the HTTP answer to a refused handoff.
