@@ -230,6 +230,7 @@ func (s *Session) UseAccount(a *Account) {
 	a.OnChange(func() {
 		s.Inbox.Reconnect()
 		if !a.SignedIn() {
+			s.Acting.Clear()
 			fyne.DoAndWait(func() {
 				s.Requests.Forget()
 				_ = s.Wallet.Items.Set(nil)
@@ -240,6 +241,7 @@ func (s *Session) UseAccount(a *Account) {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
+			_ = s.Acting.Refresh(ctx)
 			_ = s.Requests.Refresh(ctx)
 		})
 	})

@@ -48,6 +48,8 @@ type Requests struct {
 	// OnRefresh, when set, runs with the list after every reload (the
 	// session rebuilds the wallet with it).
 	OnRefresh func([]api.Request)
+	// mandate, when set, gives the mandate new requests are made under.
+	mandate func() string
 	// signedIn, when set, tells whether there is a person whose requests
 	// to load; while there is none, Refresh loads nothing.
 	signedIn func() bool
@@ -130,7 +132,11 @@ func (r *Requests) Refresh(ctx context.Context) error {
 
 // Create starts a request for one requirement of a service from country.
 func (r *Requests) Create(ctx context.Context, serviceID, requirement, country string) (*api.Request, error) {
-	out, err := r.api.CreateRequest(ctx, api.NewRequest{ServiceID: serviceID, Requirement: requirement, Country: country})
+	in := api.NewRequest{ServiceID: serviceID, Requirement: requirement, Country: country}
+	if r.mandate != nil {
+		in.MandateID = r.mandate()
+	}
+	out, err := r.api.CreateRequest(ctx, in)
 	return r.after(ctx, out, err)
 }
 

@@ -54,6 +54,8 @@ type Session struct {
 	// Desk is the clerk's desk, shown when Clerk is set (role clerk).
 	Desk  *Desk
 	Clerk bool
+	// Acting is for whom new requests are made (acting-as switcher).
+	Acting *Acting
 	// Account is who is signed in (UseAccount); nil in the demo, which
 	// acts for a built-in person.
 	Account *Account
@@ -74,6 +76,7 @@ type ServiceAPI interface {
 	RecordsAPI
 	HandoffAPI
 	DeskAPI
+	MandatesAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -95,7 +98,9 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Handoff:    NewHandoff(svc, log),
 		Desk:       NewDesk(svc),
 		Links:      NewLinks(prefs, about.ServiceURL),
+		Acting:     NewActing(svc),
 	}
+	s.Requests.mandate = s.Acting.MandateID
 	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.

@@ -92,6 +92,10 @@ type fakeService struct {
 }
 
 func (f *fakeService) Requests(context.Context) ([]api.Request, error) { return f.requests, f.err }
+func (f *fakeService) Mandates(context.Context) (*api.MandateList, error) {
+	return &api.MandateList{}, nil
+}
+
 func (f *fakeService) Documents(context.Context) ([]api.Document, error) {
 	return documentsOf(f.requests), f.err
 }

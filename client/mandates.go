@@ -13,3 +13,10 @@ func (c *Client) GiveMandate(ctx context.Context, in api.NewMandate) (*api.Manda
 	var out api.Mandate
 	return &out, c.send(ctx, http.MethodPost, "/v1/mandates", in, &out)
 }
+
+// Mandates lists the mandates the caller holds (may act under) and those
+// given for them.
+func (c *Client) Mandates(ctx context.Context) (*api.MandateList, error) {
+	var out api.MandateList
+	return &out, c.get(ctx, "/v1/mandates", nil, &out)
+}

@@ -216,6 +216,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	if req.Provider != nil {
 		addFact(facts, lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
 	}
+	if line := representedLine(req); line != "" {
+		addFact(facts, lang.L("acting.mandate"), wrapped(line))
+	}
 	if req.AskedBy != nil {
 		addFact(facts, lang.L("request.asked_by"), wrapped(lang.L("request.asked_by_body", map[string]any{"Institution": req.AskedBy.Name.In(code)})))
 	}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/app/signin"
 	"github.com/vienreiz/vienreiz/client"
@@ -224,5 +225,73 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 	test.Tap(navButtons(t, w)[TabRequests])
 	if text := labels(w.Content()); !strings.Contains(text, "to see your evidence requests") || strings.Contains(text, "Birth") {
 		t.Fatalf("requests screen after sign out:\n%s", text)
+	}
+}
+
+// TestActingForSomeoneWhoGaveAMandate: Jānis lets Līga act for him in
+// the birth-certificate service; signed in as Līga, the header offers to
+// act for him, says so while she does, and the request she starts is his:
+// its page names them both, and he sees it in his own list.
+func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
+	ctx := context.Background()
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	var liga devidp.Person
+	for _, p := range devidp.DemoPeople() {
+		if p.Username == "liga" {
+			liga = p
+		}
+	}
+	tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "janis", identity.LevelHigh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	janis := client.New(s.About.ServiceURL).WithToken(tok.AccessToken)
+	if _, err := janis.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
+		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+
+	world.user = "liga"
+	test.Tap(navButtons(t, w)[TabProfile])
+	tapButton(t, w, "Sign in")
+	if !s.Account.SignedIn() {
+		t.Fatal("not signed in")
+	}
+	var choice *widget.Select
+	for _, sel := range find[*widget.Select](w.Content()) {
+		if len(sel.Options) == 2 && sel.Options[0] == "Myself" {
+			choice = sel
+		}
+	}
+	if choice == nil {
+		t.Fatalf("no acting-as switcher in the header:\n%s", labels(w.Content()))
+	}
+	if !strings.Contains(choice.Options[1], "Jānis Bērziņš") {
+		t.Fatalf("the switcher offers %v", choice.Options)
+	}
+	choice.SetSelectedIndex(1)
+	if text := labels(w.Content()); !strings.Contains(text, "You are acting for Jānis Bērziņš") {
+		t.Fatalf("acting for Jānis is not said:\n%s", text)
+	}
+
+	test.Tap(navButtons(t, w)[TabServices])
+	if text := labels(w.Content()); !strings.Contains(text, "You are acting for Jānis Bērziņš") {
+		t.Fatal("the services screen does not say for whom the person acts")
+	}
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+	tapIn(t, sc.Navigation(), "Request it online")
+	country := w.Canvas().Overlays().Top()
+	find[*widget.Select](country)[0].SetSelected("Latvia")
+	tapIn(t, country, "Start")
+	eventually(t, "the request made for Jānis", func() bool { return s.Requests.List.Length() == 1 })
+	if text := labels(w.Content()); !strings.Contains(text, "Made by Līga Kalniņa") || !strings.Contains(text, "for Jānis Bērziņš") {
+		t.Fatalf("the request page does not name both:\n%s", text)
+	}
+	his, err := janis.Requests(ctx)
+	if err != nil || len(his) != 1 || !strings.Contains(his[0].Representative, "Līga Kalniņa") {
+		t.Fatalf("Jānis's own list: %+v, %v", his, err)
 	}
 }

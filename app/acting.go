@@ -1,0 +1,122 @@
+package app
+
+import (
+	"context"
+	"sync"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/data/binding"
+
+	"github.com/vienreiz/vienreiz/api"
+)
+
+// MandatesAPI lists the caller's mandates; *client.Client satisfies it.
+type MandatesAPI interface {
+	Mandates(ctx context.Context) (*api.MandateList, error)
+}
+
+// Acting is the acting-as switcher (P15): the person acts for themselves,
+// or for someone who gave them a mandate. New requests are made under the
+// chosen mandate, and every screen says for whom.
+type Acting struct {
+	api MandatesAPI
+
+	mu   sync.Mutex
+	held []api.Mandate // active mandates the person holds
+	for_ *api.Mandate  // nil: for themselves
+	// Label is "" while the person acts for themselves, else the name of
+	// the person acted for; Choices counts the loads of the mandates (its
+	// listeners redraw the choices from Held).
+	Label   binding.String
+	Choices binding.Int
+	loads   int
+}
+
+// NewActing returns a switcher acting for the person themselves.
+func NewActing(a MandatesAPI) *Acting {
+	return &Acting{api: a, Label: binding.NewString(), Choices: binding.NewInt()}
+}
+
+// Refresh loads the active mandates the person holds; acting for someone
+// whose mandate is no longer among them ends.
+func (a *Acting) Refresh(ctx context.Context) error {
+	list, err := a.api.Mandates(ctx)
+	if err != nil {
+		return err
+	}
+	var held []api.Mandate
+	for _, m := range list.Held {
+		if m.Status == "active" {
+			held = append(held, m)
+		}
+	}
+	a.mu.Lock()
+	a.held = held
+	keep := a.for_ != nil && containsMandate(held, a.for_.ID)
+	a.mu.Unlock()
+	if !keep {
+		a.Set("")
+	}
+	a.changed()
+	return nil
+}
+
+// Clear forgets the mandates (after sign-out).
+func (a *Acting) Clear() {
+	a.mu.Lock()
+	a.held = nil
+	a.mu.Unlock()
+	a.Set("")
+	a.changed()
+}
+
+func (a *Acting) changed() {
+	a.mu.Lock()
+	a.loads++
+	n := a.loads
+	a.mu.Unlock()
+	fyne.DoAndWait(func() { _ = a.Choices.Set(n) })
+}
+
+// Held returns the active mandates the person holds.
+func (a *Acting) Held() []api.Mandate {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]api.Mandate(nil), a.held...)
+}
+
+// Set acts under the held mandate id, or for the person themselves with "".
+func (a *Acting) Set(id string) {
+	a.mu.Lock()
+	a.for_ = nil
+	for i := range a.held {
+		if a.held[i].ID == id {
+			a.for_ = &a.held[i]
+		}
+	}
+	label := ""
+	if a.for_ != nil {
+		label = a.for_.RepresentedName
+	}
+	a.mu.Unlock()
+	fyne.DoAndWait(func() { _ = a.Label.Set(label) })
+}
+
+// MandateID is the mandate new requests are made under, "" for none.
+func (a *Acting) MandateID() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.for_ == nil {
+		return ""
+	}
+	return a.for_.ID
+}
+
+func containsMandate(list []api.Mandate, id string) bool {
+	for _, m := range list {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,77 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// newActingBar is the header's acting-as switcher: shown to a person who
+// holds mandates, it chooses for whom new requests are made and, while
+// acting for someone, says so above every screen.
+func newActingBar(s *app.Session) fyne.CanvasObject {
+	choice := widget.NewSelect(nil, nil)
+	var ids []string
+	banner := widget.NewLabel("")
+	banner.Importance = widget.HighImportance
+	banner.TextStyle.Bold = true
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
+	box := container.NewStack(bg, container.NewBorder(nil, nil,
+		widget.NewLabel(lang.L("acting.as")), nil, container.NewVBox(choice, banner)))
+	box.Hide()
+	setting := false
+	choice.OnChanged = func(string) {
+		if i := choice.SelectedIndex(); i >= 0 && !setting {
+			s.Acting.Set(ids[i])
+		}
+	}
+	s.Acting.Choices.AddListener(binding.NewDataListener(func() {
+		held := s.Acting.Held()
+		options := []string{lang.L("acting.myself")}
+		ids = []string{""}
+		for _, m := range held {
+			options = append(options, lang.L("acting.for", map[string]any{"Name": m.RepresentedName, "ID": m.Represented}))
+			ids = append(ids, m.ID)
+		}
+		setting = true
+		choice.SetOptions(options)
+		choice.SetSelectedIndex(0)
+		for i, id := range ids {
+			if id == s.Acting.MandateID() {
+				choice.SetSelectedIndex(i)
+			}
+		}
+		setting = false
+		if len(held) == 0 {
+			box.Hide()
+		} else {
+			box.Show()
+		}
+	}))
+	s.Acting.Label.AddListener(binding.NewDataListener(func() {
+		name, _ := s.Acting.Label.Get()
+		banner.SetText(lang.L("acting.banner", map[string]any{"Name": name}))
+		if name == "" {
+			banner.Hide()
+		} else {
+			banner.Show()
+		}
+	}))
+	return box
+}
+
+// representedLine says who made a request for whom, for a request made
+// under a mandate; "" otherwise.
+func representedLine(req *api.Request) string {
+	if req.Representative == "" {
+		return ""
+	}
+	return lang.L("acting.request", map[string]any{"Representative": req.Representative, "Citizen": req.Citizen})
+}
