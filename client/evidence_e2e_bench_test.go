@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,6 +32,9 @@ const (
 	envE2ESize  = "VIENREIZ_E2E_SIZE" // document size in bytes (default 256 MiB; the issue's figure: 1073741824)
 	envE2EChild = "VIENREIZ_E2E_CHILD"
 	envE2EDir   = "VIENREIZ_E2E_DIR"
+	// VIENREIZ_E2E_PROFILE names a folder where the child processes write
+	// service.cpu and as4-receiver.cpu (go tool pprof).
+	envE2EProfile = "VIENREIZ_E2E_PROFILE"
 )
 
 // BenchmarkEvidenceEndToEnd is issue 16 item 1's goal: one large evidence
@@ -234,6 +238,17 @@ func TestEvidenceEndToEndChild(t *testing.T) {
 	role, dir := os.Getenv(envE2EChild), os.Getenv(envE2EDir)
 	if role == "" {
 		t.Skip("child process of BenchmarkEvidenceEndToEnd")
+	}
+	if prof := os.Getenv(envE2EProfile); prof != "" {
+		f, err := os.Create(filepath.Join(prof, role+".cpu"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			t.Fatal(err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	warnings := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	switch role {
