@@ -56,6 +56,39 @@ type Requests struct {
 
 	mu  sync.Mutex
 	all []api.Request // as last loaded, archived ones too
+	// followers are the pages following a request, by its id.
+	followers map[string]func(*api.Request)
+}
+
+// Follow hands the request with id to onChange each time the event
+// stream says it changed (Changed), until stop is called: a page waiting
+// for the provider redraws when its answer comes, without polling.
+func (r *Requests) Follow(id string, onChange func(*api.Request)) (stop func()) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.followers == nil {
+		r.followers = map[string]func(*api.Request){}
+	}
+	r.followers[id] = onChange
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		delete(r.followers, id)
+	}
+}
+
+// Changed is told of every event of the stream: a followed request is
+// read again and handed to its follower.
+func (r *Requests) Changed(ctx context.Context, id string) {
+	r.mu.Lock()
+	onChange := r.followers[id]
+	r.mu.Unlock()
+	if onChange == nil {
+		return
+	}
+	if req, err := r.api.Request(ctx, id); err == nil {
+		onChange(req)
+	}
 }
 
 // publishList shows the loaded requests, without the archived ones unless

@@ -1,7 +1,10 @@
 package app
 
 import (
+	"context"
 	"testing"
+
+	"fyne.io/fyne/v2/test"
 
 	"github.com/vienreiz/vienreiz/api"
 )
@@ -28,5 +31,35 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 		if got := ViewOf(&c.req); got != c.want {
 			t.Errorf("%s: %+v, want %+v", name, got, c.want)
 		}
+	}
+}
+
+// followedService answers Request with the request as it stands now.
+type followedService struct {
+	fakeService
+	state string
+}
+
+func (f *followedService) Request(_ context.Context, id string) (*api.Request, error) {
+	return &api.Request{ID: id, State: f.state}, nil
+}
+
+// TestAFollowedRequestIsHandedOnByEvents (one update path): a page
+// following a request hears of it when the event stream says it changed,
+// for that request only, and no more once it stops.
+func TestAFollowedRequestIsHandedOnByEvents(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &followedService{state: "sent"}
+	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s.Background = func(task func()) { task() }
+	var got []string
+	stop := s.Requests.Follow("r1", func(r *api.Request) { got = append(got, r.ID+":"+r.State) })
+	svc.state = "preview_required"
+	s.Inbox.Take(api.Event{RequestID: "r2", Event: "query_sent", State: "sent"})
+	s.Inbox.Take(api.Event{RequestID: "r1", Event: "preview_requested", State: "preview_required"})
+	stop()
+	s.Inbox.Take(api.Event{RequestID: "r1", Event: "preview_viewed", State: "preview_required"})
+	if len(got) != 1 || got[0] != "r1:preview_required" {
+		t.Fatalf("the follower heard %v, want only r1:preview_required", got)
 	}
 }

@@ -128,11 +128,14 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 			s.Inbox.Relabel(ctx)
 		})
 	})
-	s.Inbox.OnEvent = func(api.Event) {
+	// The event stream is the one way changes reach the screens: the
+	// list, and the open request page that follows its request.
+	s.Inbox.OnEvent = func(e api.Event) {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = s.Requests.Refresh(ctx)
+			s.Requests.Changed(ctx, e.RequestID)
 		})
 	}
 	return s

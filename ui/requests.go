@@ -25,13 +25,6 @@ import (
 // callTimeout bounds one call to the exchange service from the UI.
 const callTimeout = 20 * time.Second
 
-// A page waiting for the provider re-reads its request every followEvery,
-// at most followPolls times.
-const (
-	followEvery = 500 * time.Millisecond
-	followPolls = 120
-)
-
 // RequestsScreen lists the user's evidence requests; a request opens its
 // page with its state, the next step and its timeline.
 type RequestsScreen struct {
@@ -46,6 +39,8 @@ type RequestsScreen struct {
 
 	mu       sync.Mutex
 	services map[string]*catalogue.Service // fetched once, by id
+	// unfollow ends the following of the request page shown (UI goroutine).
+	unfollow func()
 	// openURL opens the provider's preview space in the browser (tests
 	// record it).
 	openURL func(*url.URL) error
@@ -158,29 +153,24 @@ func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open boo
 	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
 }
 
-// follow re-reads a request that waits for the provider until its state
-// changes (or a minute passes), and redraws its page then.
+// follow has the page of req redrawn when the event stream says its
+// request changed, while the next step is the provider's; a page shown
+// since ends the following of the one before.
 func (r *RequestsScreen) follow(req *api.Request) {
+	if r.unfollow != nil {
+		r.unfollow()
+		r.unfollow = nil
+	}
 	if !app.ViewOf(req).Waiting {
 		return
 	}
-	r.sess.Background(func() {
-		for range followPolls {
-			time.Sleep(followEvery)
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-			next, err := r.sess.Requests.Get(ctx, req.ID)
-			cancel()
-			if err != nil {
-				return
-			}
-			if next.State != req.State {
-				_ = r.sess.Requests.Refresh(context.Background())
-				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
-				defer cancel()
-				r.present(ctx, next, false)
-				return
-			}
+	r.unfollow = r.sess.Requests.Follow(req.ID, func(next *api.Request) {
+		if next.State == req.State {
+			return
 		}
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		r.present(ctx, next, false)
 	})
 }
 

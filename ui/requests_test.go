@@ -51,7 +51,10 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 		t.Fatal("no explicit-request button on the page")
 	}
 	test.Tap(give)
-	// The page follows the request until the provider asks for a preview.
+	// The page follows the request until the provider asks for a preview:
+	// the event stream tells it.
+	waitRequest(t, s, req.ID, "preview_required")
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "preview_requested", State: "preview_required"})
 	tapButton(t, w, "Show the evidence")
 	text = labels(w.Content())
 	for _, want := range []string{"Explicit request given", "Preview ready", "Source:"} {
@@ -60,6 +63,10 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 		}
 	}
 	tapButton(t, w, "Approve and send")
+	// The page waits for the provider and redraws when the event stream
+	// says the request changed (no polling).
+	waitRequest(t, s, req.ID, "delivered")
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "evidence_delivered", State: "delivered"})
 	if text := labels(w.Content()); !strings.Contains(text, "Evidence delivered") || !strings.Contains(text, "This evidence also serves") {
 		t.Fatalf("after approval the page shows:\n%s", text)
 	}
