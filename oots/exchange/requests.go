@@ -122,6 +122,11 @@ type requestDoc struct {
 	MandateID      string     `json:"mandate_id,omitempty"`
 	Requester      string     `json:"requester"`
 	DecisionURL    string     `json:"decision_url,omitempty"`
+	// PreviewAskedBy is the MessageId of our request that the provider
+	// first answered with the preview: an answer to it that asks for the
+	// same preview again is a repeat (the provider sent it again after a
+	// crash), not a citizen who came back before deciding.
+	PreviewAskedBy string `json:"preview_asked_by,omitempty"`
 }
 
 // Create starts a request of who for the evidence of one requirement of a

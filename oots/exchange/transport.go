@@ -121,6 +121,10 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	if err != nil {
 		return fmt.Errorf("answer %s for exchange %q: %w", a.MessageID, a.ExchangeID, err)
 	}
+	if repeatedPreviewAnswer(doc, a) {
+		q.log.Info("a repeated answer to the first request asks for the preview again; ignored", "request", rec.ID, "answer", a.MessageID)
+		return nil
+	}
 	// The answer proves the request arrived, even if its acknowledgement
 	// has not been recorded yet.
 	if _, err := q.advance(ctx, rec, doc, func(d *requestDoc) (lifecycle.Event, string, bool) {
@@ -162,7 +166,17 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	default:
 		return fmt.Errorf("answer %s: unexpected message %T", a.MessageID, a.Message)
 	}
-	effects, err := q.advance(ctx, rec, doc, func(*requestDoc) (lifecycle.Event, string, bool) { return event, detail, true })
+	effects, err := q.advance(ctx, rec, doc, func(d *requestDoc) (lifecycle.Event, string, bool) {
+		if event.Kind == lifecycle.PreviewRequested {
+			if repeatedPreviewAnswer(d, a) {
+				return event, "", false // a repeat that raced the first
+			}
+			if d.Lifecycle.PreviewLocation == "" {
+				d.PreviewAskedBy = a.RefToMessageID
+			}
+		}
+		return event, detail, true
+	})
 	if err != nil {
 		var te *lifecycle.TransitionError
 		if errors.As(err, &te) {
@@ -173,6 +187,15 @@ func (q *Requests) OnAnswer(ctx context.Context, a requester.Answer) error {
 	}
 	q.carryOut(ctx, rec, doc, effects)
 	return refused
+}
+
+// repeatedPreviewAnswer reports whether a asks for the preview that doc
+// already waits for or had, in answer to the same request as the first
+// time: the provider sent its answer to the first request again (after
+// a crash), which proves nothing about the second request.
+func repeatedPreviewAnswer(doc *requestDoc, a requester.Answer) bool {
+	m, ok := a.Message.(*edm.ExceptionResponse)
+	return ok && m.PreviewRequired() && doc.Lifecycle.PreviewLocation != "" && a.RefToMessageID == doc.PreviewAskedBy
 }
 
 // CodeEvidenceTooLarge is the error code of a request whose evidence is

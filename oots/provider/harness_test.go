@@ -28,20 +28,22 @@ import (
 // on an https listener, and a minimal requester (Latvia): an as4.Sender to
 // ask and an as4.Receiver that collects the answers.
 type world struct {
-	t         testing.TB
-	dir       *commonsvc.Directory
-	setup     *demo.Setup
-	stateDir  string
-	prov      *Provider
-	provSrv   []*httptest.Server
-	preview   *httptest.Server
-	clock     *testClock
-	sender    *as4.Sender
-	answers   chan *answerMsg
-	mu        sync.Mutex
-	posted    [][]byte    // raw AS4 requests received by provider listener 1
-	reqDown   atomic.Bool // requester access points answer 503
-	postedCTs []string
+	clientOnce sync.Once
+	httpClient *http.Client
+	t          testing.TB
+	dir        *commonsvc.Directory
+	setup      *demo.Setup
+	stateDir   string
+	prov       *Provider
+	provSrv    []*httptest.Server
+	preview    *httptest.Server
+	clock      *testClock
+	sender     *as4.Sender
+	answers    chan *answerMsg
+	mu         sync.Mutex
+	posted     [][]byte    // raw AS4 requests received by provider listener 1
+	reqDown    atomic.Bool // requester access points answer 503
+	postedCTs  []string
 }
 
 // answerMsg is an answer the requester received.
@@ -282,11 +284,15 @@ func (w *world) noMore(d time.Duration) {
 	}
 }
 
-// client is an https client trusting the preview listener.
+// client is an https client trusting the preview listener, made once
+// (calls may come from several goroutines).
 func (w *world) client() *http.Client {
-	c := w.preview.Client()
-	c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: c.Transport.(*http.Transport).TLSClientConfig.RootCAs, MinVersion: tls.VersionTLS12}
-	return c
+	w.clientOnce.Do(func() {
+		c := w.preview.Client()
+		c.Transport.(*http.Transport).TLSClientConfig = &tls.Config{RootCAs: c.Transport.(*http.Transport).TLSClientConfig.RootCAs, MinVersion: tls.VersionTLS12}
+		w.httpClient = c
+	})
+	return w.httpClient
 }
 
 // post sends a JSON body to the preview space and decodes the JSON answer.

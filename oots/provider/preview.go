@@ -168,19 +168,38 @@ func (p *Provider) decision(w http.ResponseWriter, r *http.Request) {
 	if approve {
 		state = stateApproved
 	}
-	switch pv.State {
-	case stateViewed:
-		if err := p.store.decide(ctx, pv.TokenHash, approve, p.cfg.Now(), p.cfg.PreviewTTL); err != nil {
-			p.previewFail(w, r, p.stateError(err, "This preview was already decided."))
+	decided := false
+	if pv.State == stateViewed {
+		err := p.store.decide(ctx, pv.TokenHash, approve, p.cfg.Now(), p.cfg.PreviewTTL)
+		switch {
+		case err == nil:
+			decided = true
+		case errors.Is(err, errState):
+			// Another call decided it meanwhile (two taps, a retry after a
+			// lost answer), or its time ran out: read which.
+			if pv, err = p.store.get(ctx, pv.TokenHash); err != nil {
+				p.previewFail(w, r, err)
+				return
+			}
+			if pv.State == stateViewed {
+				p.previewFail(w, r, &previewError{http.StatusGone, "This preview has expired."})
+				return
+			}
+		default:
+			p.previewFail(w, r, err)
 			return
 		}
+	}
+	switch {
+	case decided:
 		p.cfg.Logger.Info("provider: preview decided", "exchange", pv.ExchangeID, "state", state)
-	case statePending:
+	case pv.State == statePending:
 		p.previewFail(w, r, &previewError{http.StatusConflict, "Look at the evidence before deciding."})
 		return
-	case state:
+	case pv.State == state:
 		// The same decision again: the requester lost our first answer
-		// (it crashed); it gets the same answer, nothing changes.
+		// (it crashed), or two calls came at once; each gets the same
+		// answer, nothing changes.
 		p.cfg.Logger.Info("provider: preview decision repeated", "exchange", pv.ExchangeID, "state", state)
 	default:
 		p.previewFail(w, r, &previewError{http.StatusConflict, "This preview was already decided otherwise."})

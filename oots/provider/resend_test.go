@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/vienreiz/vienreiz/oots/edm"
@@ -60,5 +61,40 @@ func TestPreviewMayBeFetchedAgainUntilDecided(t *testing.T) {
 	}
 	if code := w.post(loc+"/view", input{Subject: "LV/LV/12345612345"}, nil); code != http.StatusConflict {
 		t.Fatalf("view after the decision: %d, want 409", code)
+	}
+}
+
+// TestConcurrentSameDecisionsAllSucceed: the requester sends the same
+// decision several times at once (two taps on two devices; the kill -9
+// loop's citizens did). Each call gets 200 and the same state; one was
+// the decision, the others repeats. Before, all but one got 409 "This
+// preview was already decided".
+func TestConcurrentSameDecisionsAllSucceed(t *testing.T) {
+	w := newWorld(t)
+	a, _ := w.ask(w.request(w.offer("LV", "birth"), "application/pdf"), edm.V1)
+	loc := exception(t, a).Exception.PreviewLocation
+	var v View
+	if code := w.post(loc+"/view", input{Subject: "LV/LV/12345612345"}, &v); code != http.StatusOK {
+		t.Fatalf("view: %d", code)
+	}
+	const n = 8
+	codes, states := make([]int, n), make([]string, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			var d Decided
+			codes[i] = w.post(absolute(loc, v.DecisionURL), input{Subject: "LV/LV/12345612345", Decision: DecisionApprove}, &d)
+			states[i] = d.State
+		})
+	}
+	wg.Wait()
+	for i := range n {
+		if codes[i] != http.StatusOK || states[i] != stateApproved {
+			t.Fatalf("call %d: %d %q; all: %v %v", i, codes[i], states[i], codes, states)
+		}
+	}
+	var d Decided
+	if code := w.post(absolute(loc, v.DecisionURL), input{Subject: "LV/LV/12345612345", Decision: DecisionRefuse}, &d); code != http.StatusConflict {
+		t.Fatalf("the other decision afterwards: %d, want 409", code)
 	}
 }

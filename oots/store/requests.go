@@ -183,26 +183,19 @@ func (s *Store) Request(ctx context.Context, id string) (*RequestRecord, error) 
 // RequestsOf returns the requests of owner and those owner made for
 // others under a mandate, newest first.
 func (s *Store) RequestsOf(ctx context.Context, owner string) ([]RequestRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE owner = ? OR representative = ? ORDER BY created_at DESC, id`), owner, owner)
-	if err != nil {
-		return nil, fmt.Errorf("store: listing requests: %w", err)
-	}
-	defer rows.Close()
-	out := []RequestRecord{}
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+	return s.listRequests(ctx, `WHERE owner = ? OR representative = ? ORDER BY created_at DESC, id`, owner, owner)
 }
 
 // RecentRequests returns the newest requests of everyone, at most limit,
 // for the clerks' desk.
 func (s *Store) RecentRequests(ctx context.Context, limit int) ([]RequestRecord, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests ORDER BY created_at DESC, id LIMIT ?`), limit)
+	return s.listRequests(ctx, `ORDER BY created_at DESC, id LIMIT ?`, limit)
+}
+
+// listRequests returns the requests that the clause (WHERE, ORDER BY,
+// LIMIT with ? placeholders for args) selects.
+func (s *Store) listRequests(ctx context.Context, clause string, args ...any) ([]RequestRecord, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests `+clause), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: listing requests: %w", err)
 	}

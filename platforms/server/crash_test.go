@@ -38,13 +38,19 @@ func TestKill9MidExchangeEveryRequestCompletesOnce(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts and kills server processes")
 	}
-	t.Run("sqlite", func(t *testing.T) { killTwiceMidExchange(t) })
+	onEachStore(t, killTwiceMidExchange)
+}
+
+// onEachStore runs test on SQLite (the default) and on PostgreSQL with
+// the server flags that select it.
+func onEachStore(t *testing.T, test func(t *testing.T, args ...string)) {
+	t.Run("sqlite", func(t *testing.T) { test(t) })
 	t.Run("postgres", func(t *testing.T) {
 		db := pgtest.Fresh(t)
 		if db == "" {
 			t.Skip("needs PostgreSQL: set " + pgtest.Env)
 		}
-		killTwiceMidExchange(t, "-database", db)
+		test(t, "-database", db)
 	})
 }
 
@@ -156,21 +162,10 @@ func carryOn(t *testing.T, c *client.Client, id, want string) *api.Request {
 		if r.State == want {
 			return r
 		}
-		switch r.State {
-		case "ready":
-			if !hasStep(r, "explicit_request_given") {
-				_, err = c.GiveExplicitRequest(ctx, id)
-			}
-		case "preview_required":
-			if r.Preview == nil {
-				_, err = c.OpenPreview(ctx, id)
-			} else if r.Preview.Decision == "" {
-				_, err = c.DecidePreview(ctx, id, "approve")
-			}
-		case "draft", "sent", "approved":
-		default:
+		if !waiting(r) {
 			t.Fatalf("request %s ended %s (%s %s); timeline %v", id, r.State, r.ErrorCode, r.Problem, steps(r))
 		}
+		_, err = citizenStep(ctx, c, r)
 		var apiErr *client.APIError
 		if err != nil && !(errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict) {
 			t.Fatalf("carrying on with %s in %s: %v", id, r.State, err)
@@ -179,6 +174,33 @@ func carryOn(t *testing.T, c *client.Client, id, want string) *api.Request {
 	}
 	t.Fatalf("request %s is %s, not %s, after 90 s; timeline %v", id, r.State, want, steps(r))
 	return nil
+}
+
+// waiting reports whether r waits for the citizen or the exchange: a
+// state the next citizenStep or the service moves on.
+func waiting(r *api.Request) bool {
+	switch r.State {
+	case "draft", "ready", "sent", "preview_required", "approved":
+		return true
+	}
+	return false
+}
+
+// citizenStep does the citizen's next action on r, if it waits for one:
+// the explicit request if the timeline lacks it, opening the preview if
+// it is not yet shown, approving it if not yet decided. It reports
+// whether the action was the preview call.
+func citizenStep(ctx context.Context, c *client.Client, r *api.Request) (previewCall bool, err error) {
+	switch {
+	case r.State == "ready" && !hasStep(r, "explicit_request_given"):
+		_, err = c.GiveExplicitRequest(ctx, r.ID)
+	case r.State == "preview_required" && r.Preview == nil:
+		_, err = c.OpenPreview(ctx, r.ID)
+		return true, err
+	case r.State == "preview_required" && r.Preview.Decision == "":
+		_, err = c.DecidePreview(ctx, r.ID, "approve")
+	}
+	return false, err
 }
 
 // logStates logs how many requests the restarted service found in each
