@@ -135,3 +135,38 @@ func TestTrustStoreNamesAndCertificates(t *testing.T) {
 		t.Errorf("named (pinned) certificate not trusted: %v", err)
 	}
 }
+
+// TestRememberedChainsKeepEveryCheck: a chain verified once is remembered
+// (the AS4 layer verifies the same partners on every message), but only
+// for what was verified: another time, another extended key usage or
+// another certificate is checked anew.
+func TestRememberedChainsKeepEveryCheck(t *testing.T) {
+	p := newPKI(t)
+	ts := p.TrustStore()
+	now := p.Now
+	wrong, err := p.Issue("party-b", testpki.WrongUsage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := p.SelfSigned("stranger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // the second round answers from what the first remembered
+		if err := ts.Verify(wrong.Cert, now); err != nil {
+			t.Fatalf("any usage: %v", err)
+		}
+		if err := ts.Verify(wrong.Cert, now, x509.ExtKeyUsageClientAuth); !errors.Is(err, keys.ErrKeyUsage) {
+			t.Fatalf("client auth of a code-signing certificate: %v, want ErrKeyUsage", err)
+		}
+		if err := ts.Verify(wrong.Cert, wrong.Cert.NotAfter.Add(time.Hour)); !errors.Is(err, keys.ErrExpired) {
+			t.Fatalf("after its NotAfter: %v, want ErrExpired", err)
+		}
+		if err := ts.Verify(stranger.Cert, now); !errors.Is(err, keys.ErrUntrusted) {
+			t.Fatalf("a stranger: %v, want ErrUntrusted", err)
+		}
+	}
+	if err := ts.Verify(wrong.Cert, p.Root.NotBefore.Add(-time.Hour)); err == nil {
+		t.Fatal("verified before its CA existed")
+	}
+}
