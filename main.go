@@ -93,7 +93,7 @@ func run(args []string, stderr io.Writer) (code int) {
 		log.Info("window shown", "since_launch", time.Since(started).Round(time.Millisecond))
 		go func() {
 			defer close(ready)
-			parts, startErr = startParts(ctx, &sf, a, log)
+			parts, startErr = startParts(ctx, &sf, a, askPIN(ctx, win), log)
 			if startErr != nil {
 				fmt.Fprintf(stderr, "vienreiz: %v\n", startErr)
 				fyne.Do(func() { win.SetContent(ui.StartFailed(startErr.Error(), a.Quit)) })
@@ -149,8 +149,8 @@ type appParts struct {
 // startParts opens the secret store, starts the sign-in provider and the
 // exchange service, and makes the session the screens show. Errors say
 // which part did not start; what did start is closed again.
-func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, log *slog.Logger) (_ *appParts, err error) {
-	store, err := sf.UseSecretStore(ctx, log)
+func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask platforms.AskPIN, log *slog.Logger) (_ *appParts, err error) {
+	store, err := sf.UseSecretStore(ctx, log, ask)
 	if err != nil {
 		return nil, err
 	}
@@ -217,5 +217,26 @@ func openBrowser(a fyne.App) func(string) error {
 			return err
 		}
 		return a.OpenURL(u)
+	}
+}
+
+// askPIN shows the PIN screen in win and waits for the person's PIN (the
+// secrets file's, where the system has no secret store); the start-up
+// screen comes back once it is given.
+func askPIN(ctx context.Context, win fyne.Window) platforms.AskPIN {
+	return func(setting bool, problem string) (string, error) {
+		given := make(chan string, 1)
+		fyne.Do(func() {
+			ui.ShowPINScreen(win, setting, problem, func(pin string) {
+				win.SetContent(ui.Starting())
+				given <- pin
+			})
+		})
+		select {
+		case pin := <-given:
+			return pin, nil
+		case <-ctx.Done():
+			return "", ctx.Err()
+		}
 	}
 }

@@ -153,13 +153,20 @@ func (a *appProcess) logged() string {
 
 func (d *desktop) startApp(t *testing.T, data string) *appProcess {
 	t.Helper()
+	a := d.launchApp(t, "VIENREIZ_DATA_DIR="+data, "VIENREIZ_APP_PIN=2468")
+	waitFor(t, 2*time.Minute, "the app's window", func() bool { return strings.Contains(a.logged(), "app started") })
+	return a
+}
+
+// launchApp starts the app with env added and returns at once.
+func (d *desktop) launchApp(t *testing.T, env ...string) *appProcess {
+	t.Helper()
 	a := &appProcess{}
 	a.cmd = exec.Command(os.Args[0], "-listen", "127.0.0.1:0")
-	a.cmd.Env = d.env("VIENREIZ_TEST_RUN_MAIN=1", "VIENREIZ_DATA_DIR="+data, "VIENREIZ_APP_PIN=2468")
+	a.cmd.Env = d.env(append([]string{"VIENREIZ_TEST_RUN_MAIN=1"}, env...)...)
 	a.cmd.Stdout, a.cmd.Stderr = a, a
 	must(t, a.cmd.Start())
 	t.Cleanup(func() { a.stop(t) })
-	waitFor(t, 2*time.Minute, "the app's window", func() bool { return strings.Contains(a.logged(), "app started") })
 	return a
 }
 
@@ -265,5 +272,53 @@ func TestRealAppSignsInThroughTheBrowser(t *testing.T) {
 
 	if strings.Contains(app.logged(), "level=ERROR") {
 		t.Errorf("the app logged an error:\n%s", app.logged())
+	}
+}
+
+// TestRealAppAsksForItsPIN: on a desktop without a secret store and
+// without VIENREIZ_APP_PIN the app asks for a PIN before it opens: a new
+// one, typed twice, on the first start; on the next start the PIN unlocks
+// it, after a wrong one is refused.
+func TestRealAppAsksForItsPIN(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real app and Xvfb")
+	}
+	d := startDesktop(t)
+	data := filepath.Join(d.dir, "data")
+	typePIN := func(win string, keys ...string) {
+		for _, k := range keys {
+			if strings.HasPrefix(k, "key:") {
+				d.run(t, "xdotool", "key", "--window", win, strings.TrimPrefix(k, "key:"))
+			} else {
+				d.run(t, "xdotool", "type", "--window", win, k)
+			}
+		}
+	}
+	app := d.launchApp(t, "VIENREIZ_DATA_DIR="+data)
+	win := strings.Fields(d.run(t, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Vienreiz$"))[0]
+	waitFor(t, time.Minute, "the window", func() bool { return strings.Contains(app.logged(), "window shown") })
+	time.Sleep(2 * time.Second) // the secret store's probe, then the PIN screen
+	d.screenshot(t, "screenshot-app-choose-pin.png")
+	typePIN(win, "246810", "key:Tab", "246810", "key:Return")
+	waitFor(t, 2*time.Minute, "the app after choosing a PIN", func() bool { return strings.Contains(app.logged(), "app started") })
+	app.stop(t)
+	if _, err := os.Stat(filepath.Join(data, "secrets.enc")); err != nil {
+		t.Fatalf("no PIN-sealed secrets file: %v", err)
+	}
+
+	again := d.launchApp(t, "VIENREIZ_DATA_DIR="+data)
+	win = strings.Fields(d.run(t, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Vienreiz$"))[0]
+	waitFor(t, time.Minute, "the window", func() bool { return strings.Contains(again.logged(), "window shown") })
+	time.Sleep(2 * time.Second)
+	typePIN(win, "111111", "key:Return")
+	time.Sleep(3 * time.Second) // the key derivation of the wrong PIN
+	if strings.Contains(again.logged(), "app started") {
+		t.Fatal("a wrong PIN opened the app")
+	}
+	d.screenshot(t, "screenshot-app-wrong-pin.png")
+	typePIN(win, "key:ctrl+a", "246810", "key:Return")
+	waitFor(t, 2*time.Minute, "the app after the right PIN", func() bool { return strings.Contains(again.logged(), "app started") })
+	if strings.Contains(again.logged(), "no secret store") {
+		t.Fatalf("the app went on without its secrets:\n%s", again.logged())
 	}
 }

@@ -61,14 +61,45 @@ func EvidenceKey(store secrets.Store) ([]byte, error) {
 	return key, nil
 }
 
+// AskPIN asks the person for the app PIN that seals the secrets file:
+// setting is true when the file does not exist yet (a new PIN is chosen),
+// problem says why the last PIN was not taken ("" at first).
+type AskPIN func(setting bool, problem string) (string, error)
+
 // UseSecretStore opens the app's secret store (the OS one, or the
-// encrypted file in the data folder unlocked with VIENREIZ_APP_PIN) and
-// fills in from it what was not given otherwise (UseSecrets). It returns
-// the store for the app's sign-in, or nil where none can be opened: then
-// the demo stays sealed with the built-in demo password, evidence is kept
-// in clear, sessions are not kept across runs, and the log says so.
-func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger) (secrets.Store, error) {
-	store, err := OpenSecrets(ctx, f.DataDir, appPIN, log)
+// encrypted file in the data folder, unlocked with VIENREIZ_APP_PIN or else
+// the PIN ask gives — asked again after a wrong one) and fills in from it
+// what was not given otherwise (UseSecrets). It returns the store for the
+// app's sign-in, or nil where none can be opened: then the demo stays
+// sealed with the built-in demo password, evidence is kept in clear,
+// sessions are not kept across runs, and the log says so.
+func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger, ask AskPIN) (secrets.Store, error) {
+	dir := f.DataDir
+	if dir == "" {
+		d, err := DataDir("")
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	file := filepath.Join(dir, "secrets.enc")
+	var pin string
+	pinOf := func() (string, error) {
+		if p := os.Getenv("VIENREIZ_APP_PIN"); p != "" || ask == nil {
+			pin = p
+			return appPIN()
+		}
+		_, err := os.Stat(file)
+		pin, err = ask(errors.Is(err, os.ErrNotExist), "")
+		return pin, err
+	}
+	store, err := OpenSecrets(ctx, dir, pinOf, log)
+	for errors.Is(err, secrets.ErrWrongPIN) && ask != nil && os.Getenv("VIENREIZ_APP_PIN") == "" {
+		if pin, err = ask(false, "wrong_pin"); err != nil {
+			break
+		}
+		store, err = secrets.OpenFile(file, pin)
+	}
 	if err != nil {
 		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password, evidence documents are kept in clear and sign-in is not kept across runs", "err", err)
 		return nil, nil

@@ -82,7 +82,7 @@ func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
 	dir := t.TempDir()
 	start := func() []byte {
 		f := ServiceFlags{DataDir: dir}
-		if _, err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+		if _, err := f.UseSecretStore(context.Background(), quiet(), nil); err != nil {
 			t.Fatal(err)
 		}
 		cfg, err := f.Config(quiet())
@@ -106,7 +106,7 @@ func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := ServiceFlags{DataDir: dir, EvidenceKeyFile: file}
-	if _, err := f.UseSecretStore(context.Background(), quiet()); err != nil {
+	if _, err := f.UseSecretStore(context.Background(), quiet(), nil); err != nil {
 		t.Fatal(err)
 	}
 	cfg, err := f.Config(quiet())
@@ -115,5 +115,47 @@ func TestAppKeepsItsEvidenceKeyInTheSecretStore(t *testing.T) {
 	}
 	if !bytes.Equal(cfg.EvidenceKey, bytes.Repeat([]byte{0xab}, 32)) {
 		t.Fatal("the operator's key file did not win over the kept key")
+	}
+}
+
+// TestAppPINIsAskedWhereThereIsNoSecretStore (issue 13): without an OS
+// secret store and without VIENREIZ_APP_PIN the app asks for its PIN — to
+// choose one on the first start, to unlock on the next, again after a
+// wrong one — and the secrets sealed under it are the same each start.
+func TestAppPINIsAskedWhereThereIsNoSecretStore(t *testing.T) {
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "") // no OS keyring: the encrypted file
+	t.Setenv("VIENREIZ_APP_PIN", "")
+	dir := t.TempDir()
+	type asked struct {
+		setting bool
+		problem string
+	}
+	start := func(pins ...string) ([]byte, []asked) {
+		t.Helper()
+		var calls []asked
+		ask := func(setting bool, problem string) (string, error) {
+			calls = append(calls, asked{setting, problem})
+			if len(calls) > len(pins) {
+				t.Fatalf("asked %d times: %+v", len(calls), calls)
+			}
+			return pins[len(calls)-1], nil
+		}
+		f := ServiceFlags{DataDir: dir}
+		store, err := f.UseSecretStore(context.Background(), quiet(), ask)
+		if err != nil || store == nil {
+			t.Fatalf("store %v, %v", store, err)
+		}
+		return f.EvidenceKey, calls
+	}
+	first, calls := start("246810")
+	if len(calls) != 1 || !calls[0].setting || len(first) != 32 {
+		t.Fatalf("first start asked %+v (key %d bytes), want one question to choose a PIN", calls, len(first))
+	}
+	again, calls := start("111111", "246810")
+	if len(calls) != 2 || calls[0].setting || calls[1] != (asked{false, "wrong_pin"}) {
+		t.Fatalf("next start asked %+v, want unlock, then again after the wrong PIN", calls)
+	}
+	if !bytes.Equal(again, first) {
+		t.Fatal("the secrets unlocked with the PIN are not those of the first start")
 	}
 }
