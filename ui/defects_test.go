@@ -341,3 +341,29 @@ func TestFailedRequestsCanBeArchived(t *testing.T) {
 		t.Fatal("the listed request is not marked archived")
 	}
 }
+
+// TestTimelineRowsKeepTheirExpectedByDate (defect 7): at phone width the
+// timeline's rows cut off their expected-by date ("… · nākam…"). Each
+// step now wraps, and the whole line is there.
+func TestTimelineRowsKeepTheirExpectedByDate(t *testing.T) {
+	w, s := newApp(t, "lv")
+	w.Resize(fyne.NewSize(360, 740))
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	seen := 0
+	for _, l := range find[*widget.Label](w.Content()) {
+		if strings.Contains(l.Text, "nākamais solis līdz") {
+			seen++
+			if l.Truncation != fyne.TextTruncateOff || l.Wrapping == fyne.TextWrapOff {
+				t.Errorf("timeline row %q is cut at the window's edge instead of wrapping", l.Text)
+			}
+		}
+	}
+	if seen == 0 {
+		t.Fatalf("no timeline row with an expected-by date:\n%s", labels(w.Content()))
+	}
+	if mw := w.Content().MinSize().Width; mw > 360 {
+		t.Fatalf("the request page needs %.0f px", mw)
+	}
+}

@@ -243,13 +243,16 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		if s.ExpectedBy != nil {
 			line += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*s.ExpectedBy)})
 		}
-		if s.From != nil && s.Detail != "" { // a clerk's words, whole, on as many lines as they take
-			title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-			title.Wrapping = fyne.TextWrapWord
-			box.Add(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, wrapped(s.Detail)))
-			continue
+		// Every step on as many lines as it takes: on a phone the
+		// expected-by date was cut off.
+		title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title.Wrapping = fyne.TextWrapWord
+		below := widget.NewLabel(stateName(s.State))
+		below.SizeName = theme.SizeNameCaptionText
+		if s.From != nil && s.Detail != "" { // a clerk's words, whole
+			below = wrapped(s.Detail)
 		}
-		box.Add(newTwoLineRowWith(line, stateName(s.State)))
+		box.Add(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, below))
 	}
 	view := app.ViewOf(req)
 	if view.CanCancel {
