@@ -101,6 +101,12 @@ func run(args []string, stderr io.Writer) (code int) {
 			}
 			fyne.Do(func() {
 				ui.Build(win, parts.session)
+				if parts.pinFile != nil { // the PIN again after a while away
+					lock := &ui.Relock{Win: win, After: ui.RelockAfter, Check: parts.pinFile.CheckPIN,
+						Background: func(f func()) { go f() }, Now: time.Now}
+					a.Lifecycle().SetOnExitedForeground(lock.Away)
+					a.Lifecycle().SetOnEnteredForeground(func() { lock.Back() })
+				}
 				log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", parts.session.Language.Code())
 				for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
 					if err := parts.session.Links.Follow(link); err != nil {
@@ -141,6 +147,9 @@ func run(args []string, stderr io.Writer) (code int) {
 
 // appParts is what the app runs behind its window.
 type appParts struct {
+	// pinFile is the PIN-sealed secrets file, where the system has no
+	// secret store: the app asks for its PIN again after a while away.
+	pinFile *secrets.File
 	session *app.Session
 	id      *platforms.Identity
 	srv     *exchange.Server
@@ -174,6 +183,7 @@ func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask
 	if store == nil {
 		store = secrets.Memory() // sessions last this run only
 	}
+	p.pinFile, _ = store.(*secrets.File)
 	flow, err := signin.New(ctx, p.id.Provider, store, openBrowser(a), log)
 	if err != nil {
 		return nil, err

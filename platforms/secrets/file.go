@@ -272,3 +272,10 @@ func writeFileAtomic(path string, data []byte) error {
 	}
 	return nil
 }
+
+// CheckPIN reports whether pin opens the file (the app's re-lock asks for
+// it again); it reads the file and changes nothing.
+func (f *File) CheckPIN(pin string) bool {
+	_, err := OpenFile(f.path, pin)
+	return err == nil
+}

@@ -302,3 +302,22 @@ func TestOpenDoesNotStartASessionBus(t *testing.T) {
 		t.Error("Open ran dbus-launch")
 	}
 }
+
+// TestFileCheckPIN: the re-lock's check takes the file's PIN and no other,
+// and changes nothing.
+func TestFileCheckPIN(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "secrets.enc")
+	f, err := openFile(path, "246810", testKDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Set("a", "b"); err != nil {
+		t.Fatal(err)
+	}
+	if !f.CheckPIN("246810") || f.CheckPIN("111111") {
+		t.Fatal("CheckPIN does not tell the file's PIN from another")
+	}
+	if v, err := f.Get("a"); err != nil || v != "b" {
+		t.Fatalf("after the checks: %q, %v", v, err)
+	}
+}
