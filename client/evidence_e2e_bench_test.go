@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -192,22 +193,8 @@ type e2eChild struct {
 }
 
 func startE2EChild(b *testing.B, role, dir, arg string) (*e2eChild, string) {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEvidenceEndToEndChild$", "-test.timeout=0")
-	cmd.Env = append(os.Environ(), envE2EChild+"="+role, envE2EDir+"="+dir, envE2ESize+"="+arg)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill() })
-	ch := &e2eChild{cmd: cmd, stdin: stdin, lines: bufio.NewScanner(stdout), out: map[string]string{}}
+	p := testproc.Start(b, "TestEvidenceEndToEndChild", 0, envE2EChild+"="+role, envE2EDir+"="+dir, envE2ESize+"="+arg)
+	ch := &e2eChild{cmd: p.Cmd, stdin: p.Stdin, lines: bufio.NewScanner(p.Stdout), out: map[string]string{}}
 	if !ch.lines.Scan() || !strings.HasPrefix(ch.lines.Text(), "URL ") {
 		b.Fatalf("%s process did not start: %q", role, ch.lines.Text())
 	}

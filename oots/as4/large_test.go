@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -114,18 +115,8 @@ type childProc struct {
 }
 
 func child(t *testing.T, role, dir, url string) childProc {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestLargeChild$", "-test.timeout=30m")
-	cmd.Env = append(os.Environ(), "VIENREIZ_LARGE_CHILD="+role, "VIENREIZ_LARGE_DIR="+dir, "VIENREIZ_LARGE_URL="+url)
-	cmd.Stderr = os.Stderr
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-	return childProc{cmd: cmd, stdout: out}
+	p := testproc.Start(t, "TestLargeChild", 30*time.Minute, "VIENREIZ_LARGE_CHILD="+role, "VIENREIZ_LARGE_DIR="+dir, "VIENREIZ_LARGE_URL="+url)
+	return childProc{cmd: p.Cmd, stdout: p.Stdout}
 }
 
 // TestLargeChild is the body of the sender and receiver processes of

@@ -4,16 +4,17 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
@@ -95,20 +96,8 @@ type guardStats struct {
 // runGuard starts a receiver process, runs load against its URL, ends it
 // and returns its figures.
 func runGuard(b *testing.B, dir string, load func(url string)) guardStats {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestGuardChild$", "-test.timeout=30m")
-	cmd.Env = append(os.Environ(), "VIENREIZ_GUARD_CHILD=1", "VIENREIZ_LARGE_DIR="+dir)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
+	child := testproc.Start(b, "TestGuardChild", 30*time.Minute, "VIENREIZ_GUARD_CHILD=1", "VIENREIZ_LARGE_DIR="+dir)
+	cmd, stdin, stdout := child.Cmd, child.Stdin, child.Stdout
 	defer cmd.Process.Kill()
 	out := bufio.NewScanner(stdout)
 	if !out.Scan() || !strings.HasPrefix(out.Text(), "LISTEN ") {

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"net"
 	"os"
@@ -230,24 +231,10 @@ type sustainedProc struct {
 }
 
 func sustainedChild(b *testing.B, role, dir, workDir, url string, env ...string) sustainedProc {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestSustainedChild$", "-test.timeout=0")
-	cmd.Env = append(os.Environ(), envSustainedChild+"="+role, "VIENREIZ_LARGE_DIR="+dir,
-		"VIENREIZ_SUSTAINED_WORK="+workDir, "VIENREIZ_LARGE_URL="+url)
-	cmd.Env = append(cmd.Env, env...)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cmd.Process.Kill() })
-	return sustainedProc{cmd: cmd, stdin: stdin, stdout: out}
+	env = append([]string{envSustainedChild + "=" + role, "VIENREIZ_LARGE_DIR=" + dir,
+		"VIENREIZ_SUSTAINED_WORK=" + workDir, "VIENREIZ_LARGE_URL=" + url}, env...)
+	p := testproc.Start(b, "TestSustainedChild", 0, env...)
+	return sustainedProc{cmd: p.Cmd, stdin: p.Stdin, stdout: p.Stdout}
 }
 
 // TestSustainedChild is the body of the sender and receiver processes of

@@ -5,10 +5,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/testproc"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
 	"runtime"
 	"runtime/pprof"
 	"strings"
@@ -94,14 +94,8 @@ func raiseFileLimit(tb testing.TB) {
 // runStreams starts a server process, opens n streams, creates one
 // request and waits for every stream's first event.
 func runStreams(b *testing.B, n int) streamRun {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestEventStreamServerProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(), streamServerEnv+"=1")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
+	child := testproc.Start(b, "TestEventStreamServerProcess", 0, streamServerEnv+"=1")
+	cmd, stdin, stdout := child.Cmd, child.Stdin, child.Stdout
 	defer cmd.Wait()
 	defer stdin.Close()
 	lines := bufio.NewScanner(stdout)
