@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# package-mobile.sh android|ios — builds the phone app with `fyne package`,
+# adding the metadata in platforms/android and platforms/ios (URL scheme,
+# camera permission); the name, id, version and icon come from FyneApp.toml.
+#   android: needs the Android NDK (ANDROID_NDK_HOME); writes build/Vienreiz.apk.
+#   ios:     needs macOS with Xcode, an Apple development certificate and a
+#            provisioning profile for lv.vienreiz.app (IOS_SIGN_IDENTITY names
+#            the certificate); writes build/Vienreiz.app.
+# FYNE overrides the fyne command (default: the pinned fyne.io/tools).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fyne=${FYNE:-go run fyne.io/tools/cmd/fyne@v1.7.4}
+mkdir -p build
+case "${1:-}" in
+android)
+  [ -d "${ANDROID_NDK_HOME:-}" ] || { echo "package-mobile: set ANDROID_NDK_HOME to an Android NDK (r23 or later)"; exit 1; }
+  # fyne package takes an AndroidManifest.xml beside main.go instead of its own.
+  cp platforms/android/AndroidManifest.xml AndroidManifest.xml
+  trap 'rm -f AndroidManifest.xml' EXIT
+  $fyne package -os android
+  mv Vienreiz.apk build/
+  echo "built build/Vienreiz.apk"
+  ;;
+ios)
+  [ "$(uname)" = Darwin ] && command -v xcrun >/dev/null || { echo "package-mobile: iOS builds need macOS with Xcode"; exit 1; }
+  [ -n "${IOS_SIGN_IDENTITY:-}" ] || { echo "package-mobile: set IOS_SIGN_IDENTITY to your signing certificate's name"; exit 1; }
+  $fyne package -os ios
+  # Fyne writes its own Info.plist; add our keys and sign again.
+  /usr/libexec/PlistBuddy -c "Merge platforms/ios/Info.additions.plist" Vienreiz.app/Info.plist
+  codesign --force --sign "$IOS_SIGN_IDENTITY" --entitlements platforms/ios/Vienreiz.entitlements Vienreiz.app
+  rm -rf build/Vienreiz.app && mv Vienreiz.app build/
+  echo "built build/Vienreiz.app"
+  ;;
+*)
+  echo "usage: scripts/package-mobile.sh android|ios"; exit 2
+  ;;
+esac
