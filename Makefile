@@ -8,7 +8,7 @@ UI_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrand
 # Tests: a display for the smoke test, independent XML/XSD/Schematron and
 # signature checkers, Java for Apache Santuario, PostgreSQL, and a D-Bus
 # session with gnome-keyring for the secret store.
-TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils \
+TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils poppler-utils \
 	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
 	xmlsec1 postgresql ca-certificates git chromium \
 	dbus-daemon dbus-x11 gnome-keyring libsecret-tools

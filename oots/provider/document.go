@@ -3,10 +3,11 @@ package provider
 import (
 	"bytes"
 	"fmt"
-	"strings"
+	"time"
 
 	"github.com/beevik/etree"
-	"golang.org/x/text/unicode/norm"
+	"github.com/go-pdf/fpdf"
+	"golang.org/x/image/font/gofont/goregular"
 )
 
 // nsDemoEvidence is the namespace of the demo XML evidence documents.
@@ -38,73 +39,42 @@ func xmlDocument(d *document) ([]byte, error) {
 	return b, nil
 }
 
-// pdfDocument writes a one-page PDF 1.4 with the title and one line per
-// field, in Helvetica. Letters outside Latin-1 lose their accents, other characters become '?':
-// the standard fonts carry no more (a real provider embeds a font).
-func pdfDocument(title string, fields []Field) []byte {
-	var content bytes.Buffer
-	content.WriteString("BT /F1 16 Tf 50 790 Td ")
-	fmt.Fprintf(&content, "(%s) Tj /F1 10 Tf 0 -28 Td ", pdfString(title))
+// pdfDocument writes a one-page PDF with the title and one line per
+// field, in the Go font embedded (subset, with a Unicode map), so every
+// letter of the EU languages the demo registers use prints and can be
+// copied: "Bērziņš" stays "Bērziņš". The document depends only on its
+// contents (fixed dates), as the demo's evidence must.
+func pdfDocument(title string, fields []Field) ([]byte, error) {
+	pdf := fpdf.New("P", "pt", "A4", "")
+	pdf.SetCreationDate(demoPDFDate)
+	pdf.SetModificationDate(demoPDFDate)
+	pdf.SetCatalogSort(true)
+	pdf.SetTitle(title, true)
+	pdf.AddUTF8FontFromBytes("Go", "", goregular.TTF)
+	pdf.SetMargins(50, 50, 50)
+	pdf.AddPage()
+	pdf.SetFont("Go", "", 16)
+	pdf.MultiCell(0, 22, title, "", "L", false)
+	pdf.Ln(8)
+	pdf.SetFont("Go", "", 10)
 	for _, f := range fields {
-		fmt.Fprintf(&content, "(%s) Tj 0 -15 Td ", pdfString(f.Name+": "+f.Value))
+		pdf.MultiCell(0, 15, f.Name+": "+f.Value, "", "L", false)
 	}
-	fmt.Fprintf(&content, "0 -15 Td (%s) Tj ET", pdfString("Source: "+sourceOf(fields)))
-	objects := []string{
-		"<< /Type /Catalog /Pages 2 0 R >>",
-		"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", content.Len(), content.String()),
-	}
+	pdf.Ln(15)
+	pdf.MultiCell(0, 15, "Source: "+sourceOf(fields), "", "L", false)
 	var out bytes.Buffer
-	out.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	offsets := make([]int, len(objects))
-	for i, o := range objects {
-		offsets[i] = out.Len()
-		fmt.Fprintf(&out, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	if err := pdf.Output(&out); err != nil {
+		return nil, fmt.Errorf("evidence pdf: %w", err)
 	}
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objects)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&out, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&out, "trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objects)+1, xref)
-	return out.Bytes()
+	return out.Bytes(), nil
 }
+
+// demoPDFDate is the creation date written into every demo PDF.
+var demoPDFDate = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 
 func sourceOf(fields []Field) string {
 	if len(fields) == 0 {
 		return ""
 	}
 	return fields[0].Source
-}
-
-// latinBase returns the base letter of an accented letter outside
-// Latin-1 ('ē' → 'e', 'ņ' → 'n'), or '?'.
-func latinBase(r rune) byte {
-	if d := norm.NFD.String(string(r)); d != "" && d[0] < 0x80 {
-		return d[0]
-	}
-	return '?'
-}
-
-// pdfString escapes s for a PDF literal string in WinAnsi (Latin-1 range).
-func pdfString(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case r == '(' || r == ')' || r == '\\':
-			b.WriteByte('\\')
-			b.WriteRune(r)
-		case r < 0x20:
-			b.WriteByte(' ')
-		case r < 0x80:
-			b.WriteRune(r)
-		case r <= 0xff:
-			b.WriteByte(byte(r))
-		default:
-			b.WriteByte(latinBase(r))
-		}
-	}
-	return b.String()
 }

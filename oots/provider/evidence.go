@@ -154,12 +154,12 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest) (*docume
 		add("Company identifier", subject)
 		add("Legal name", orUnknown(req.LegalPerson.LegalName))
 	}
-	kindFields(kind, o.Country, &r, add)
+	kindFields(kind, o.Country, s.Provider.Address.PostCityName, &r, add)
 	add("Issuing date", d.IssuingDate)
 	var err error
 	switch d.Format {
 	case "application/pdf":
-		d.Data = pdfDocument(title, d.Fields)
+		d.Data, err = pdfDocument(title, d.Fields)
 	default:
 		d.Data, err = xmlDocument(d)
 	}
@@ -169,8 +169,10 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest) (*docume
 	return d, nil
 }
 
-// kindFields adds the fields particular to a kind of evidence.
-func kindFields(kind evidenceKind, country string, r *detRand, add func(name, value string)) {
+// kindFields adds the fields particular to a kind of evidence; places in
+// the record are in the registry's own city (registryCity, from the
+// directory) where it has one, so a Berlin register never records Munich.
+func kindFields(kind evidenceKind, country, registryCity string, r *detRand, add func(name, value string)) {
 	cities := map[string][]string{
 		"LV": {"Rīga", "Daugavpils", "Liepāja"}, "EE": {"Tallinn", "Tartu", "Pärnu"},
 		"LT": {"Vilnius", "Kaunas", "Klaipėda"}, "FI": {"Helsinki", "Tampere", "Turku"},
@@ -180,6 +182,9 @@ func kindFields(kind evidenceKind, country string, r *detRand, add func(name, va
 		cities = []string{"Capital"}
 	}
 	city := cities[r.intn(len(cities))]
+	if registryCity != "" {
+		city = registryCity
+	}
 	switch kind {
 	case kindBirth:
 		add("Place of birth", city+", "+country)

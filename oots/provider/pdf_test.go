@@ -2,43 +2,112 @@ package provider
 
 import (
 	"bytes"
-	"fmt"
-	"regexp"
-	"strconv"
+	"os/exec"
+	"strings"
 	"testing"
+
+	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
-// TestPDFStructure checks what a PDF reader relies on: every xref offset
-// points at its object, startxref at the table, and the stream length is
-// the stream's; parentheses and backslashes in values are escaped.
-func TestPDFStructure(t *testing.T) {
-	pdf := pdfDocument("Title (x)", []Field{{Name: "Name", Value: `a\b) Tj (evil`, Source: "Ū"}})
-	if !bytes.HasPrefix(pdf, []byte("%PDF-1.4\n")) || !bytes.HasSuffix(pdf, []byte("%%EOF\n")) {
-		t.Fatal("header or trailer missing")
+// TestPDFKeepsLatvianLetters (issue 15 defect 6): the demo PDF's text, as
+// a PDF reader extracts it (poppler's pdftotext, installed by CI), has the
+// Latvian letters the preview showed — before, the standard Helvetica font
+// turned "Bērziņš / Jānis" into "Berzins / Janis" — and values that look
+// like PDF syntax come out as text.
+func TestPDFKeepsLatvianLetters(t *testing.T) {
+	pdf, err := pdfDocument("Dzimšanas apliecība (x)", []Field{
+		{Name: "Family name", Value: "Bērziņš", Source: "Ūdens pārvalde"},
+		{Name: "Given name", Value: "Jānis"},
+		{Name: "Note", Value: `a\b) Tj (evil`},
+		{Name: "Place", Value: "Klaipėda, Pärnu, Škoda, Łódź"},
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
-	m := regexp.MustCompile(`startxref\n(\d+)\n`).FindSubmatch(pdf)
-	if m == nil {
-		t.Fatal("no startxref")
-	}
-	xref, _ := strconv.Atoi(string(m[1]))
-	if !bytes.HasPrefix(pdf[xref:], []byte("xref\n0 6\n")) {
-		t.Fatalf("startxref %d does not point at the xref table", xref)
-	}
-	entries := regexp.MustCompile(`(\d{10}) 00000 n `).FindAllSubmatch(pdf[xref:], -1)
-	if len(entries) != 5 {
-		t.Fatalf("%d xref entries, want 5", len(entries))
-	}
-	for i, e := range entries {
-		off, _ := strconv.Atoi(string(e[1]))
-		if want := fmt.Sprintf("%d 0 obj\n", i+1); !bytes.HasPrefix(pdf[off:], []byte(want)) {
-			t.Errorf("xref entry %d points at %q", i+1, pdf[off:off+10])
+	text := pdfText(t, pdf)
+	for _, want := range []string{"Dzimšanas apliecība (x)", "Family name: Bērziņš", "Given name: Jānis",
+		`Note: a\b) Tj (evil`, "Klaipėda, Pärnu, Škoda, Łódź", "Source: Ūdens pārvalde"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("extracted text lacks %q:\n%s", want, text)
 		}
 	}
-	s := regexp.MustCompile(`(?s)<< /Length (\d+) >>\nstream\n(.*?)\nendstream`).FindSubmatch(pdf)
-	if n, _ := strconv.Atoi(string(s[1])); n != len(s[2]) {
-		t.Errorf("stream /Length %d, stream has %d bytes", n, len(s[2]))
+	again, err := pdfDocument("Dzimšanas apliecība (x)", []Field{{Name: "Family name", Value: "Bērziņš"}})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !bytes.Contains(s[2], []byte(`(Name: a\\b\) Tj \(evil) Tj`)) || !bytes.Contains(s[2], []byte("(Source: U)")) {
-		t.Errorf("escaping: %s", s[2])
+	same, _ := pdfDocument("Dzimšanas apliecība (x)", []Field{{Name: "Family name", Value: "Bērziņš"}})
+	if !bytes.Equal(again, same) {
+		t.Error("the same contents gave two different PDFs")
+	}
+}
+
+// pdfText returns the text pdftotext extracts from pdf.
+func pdfText(t *testing.T, pdf []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Fatal("pdftotext (Debian poppler-utils) is needed: make deps-test installs it")
+	}
+	cmd := exec.Command("pdftotext", "-enc", "UTF-8", "-", "-")
+	cmd.Stdin = bytes.NewReader(pdf)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("pdftotext: %v %s", err, stderr.String())
+	}
+	return string(out)
+}
+
+// TestDemoRecordsNameTheRegistrysCity (issue 15 defect 6): a register's
+// demo record places the person in the register's own city — the Berlin
+// registration office's record named München before.
+func TestDemoRecordsNameTheRegistrysCity(t *testing.T) {
+	dir, err := demodir.Directory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newCatalog(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cities := map[string]map[string]bool{} // country → the cities its registers are in
+	for _, o := range c.offers {
+		for _, s := range o.Services {
+			if city := s.Provider.Address.PostCityName; city != "" {
+				if cities[o.Country] == nil {
+					cities[o.Country] = map[string]bool{}
+				}
+				cities[o.Country][city] = true
+			}
+		}
+	}
+	checked := 0
+	for _, o := range c.offers {
+		kind := kindOf(o.Type.Titles.Get("EN"))
+		if kind == kindCompany {
+			continue
+		}
+		for _, s := range o.Services {
+			own := s.Provider.Address.PostCityName
+			if own == "" {
+				continue
+			}
+			_, _, req := demoRequest(t, c, o.Country, o.Type.Titles.Get("EN"), "DE/DE/123456789", "application/xml")
+			d, err := generate(o, s, req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range d.Fields {
+				for city := range cities[o.Country] {
+					if city != own && strings.Contains(f.Value, city) {
+						t.Errorf("%s's %q record (%s): %s = %q names %s", s.Provider.Names.Get("EN"), o.Type.Titles.Get("EN"), own, f.Name, f.Value, city)
+					}
+				}
+			}
+			checked++
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d records checked", checked)
 	}
 }
