@@ -164,3 +164,19 @@ func InboxEvents() []string {
 	slices.Sort(out)
 	return out
 }
+
+// BackfillInbox gives requests stored before the inbox existed the items
+// their timelines would have made, once per database; an item that asks
+// the person to act is kept only while the request still awaits it.
+func (q *Requests) BackfillInbox(ctx context.Context) (int, error) {
+	return q.store.BackfillInbox(ctx, func(rec store.RequestRecord, timeline []store.TimelineEntry) []store.InboxItem {
+		doc, err := decodeDoc(&rec)
+		if err != nil {
+			q.log.Warn("inbox backfill: request skipped", "request", rec.ID, "err", err)
+			return nil
+		}
+		return slices.DeleteFunc(q.inboxItems(ctx, &rec, doc, timeline), func(it store.InboxItem) bool {
+			return it.Awaits != "" && it.Awaits != rec.State
+		})
+	})
+}

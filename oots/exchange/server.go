@@ -137,6 +137,11 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if reqs.ledger, err = anchoredLedger(st, stateDir); err != nil {
 		return nil, err
 	}
+	if n, err := reqs.BackfillInbox(ctx); err != nil {
+		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)
+	} else if n > 0 {
+		log.Info("inbox filled from the requests made before it", "items", n)
+	}
 	guard := newLedgerGuard(reqs.ledger, log)
 	conn, err := cfg.Network.Connect(ctx, Site{
 		URL: scheme + "://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,

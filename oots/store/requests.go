@@ -213,7 +213,16 @@ func (s *Store) listRequests(ctx context.Context, clause string, args ...any) ([
 
 // Timeline returns the steps of a request in order.
 func (s *Store) Timeline(ctx context.Context, id string) ([]TimelineEntry, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT seq, at, event, state, detail, expected_by FROM request_timeline WHERE request_id = ? ORDER BY seq`), id)
+	return s.timeline(ctx, s.db, id)
+}
+
+// querier is a database or a transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (s *Store) timeline(ctx context.Context, db querier, id string) ([]TimelineEntry, error) {
+	rows, err := db.QueryContext(ctx, s.q(`SELECT seq, at, event, state, detail, expected_by FROM request_timeline WHERE request_id = ? ORDER BY seq`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: timeline of %s: %w", id, err)
 	}

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// BackfillInbox gives the requests stored before the inbox existed their
+// inbox items, once per database (migration 0014 marks it pending):
+// items returns, for a request without any inbox item and its timeline,
+// the items to store. The marker is removed in the same transaction, so
+// with several processes one does the work and the others find it done.
+// It returns how many items it stored.
+func (s *Store) BackfillInbox(ctx context.Context, items func(RequestRecord, []TimelineEntry) []InboxItem) (int, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM inbox_backfill`)
+	if err != nil {
+		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return 0, err // done before
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id NOT IN (SELECT request_id FROM inbox) ORDER BY created_at, id`)
+	if err != nil {
+		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+	}
+	var recs []RequestRecord
+	for rows.Next() {
+		r, err := scanRequest(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		recs = append(recs, *r)
+	}
+	if err := rows.Close(); err != nil {
+		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+	}
+	stored := 0
+	for _, r := range recs {
+		tl, err := s.timeline(ctx, tx, r.ID)
+		if err != nil {
+			return 0, err
+		}
+		add := items(r, tl)
+		if err := s.addInbox(ctx, tx, r.ID, r.State, add); err != nil {
+			return 0, err
+		}
+		stored += len(add)
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+	}
+	return stored, nil
+}
