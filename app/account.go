@@ -231,6 +231,12 @@ func (s *Session) UseAccount(a *Account) {
 		s.Inbox.Reconnect()
 		if !a.SignedIn() {
 			s.Acting.Clear()
+			if s.Mandates != nil {
+				s.Mandates.Clear()
+			}
+			if s.Admin != nil {
+				s.Admin.Clear()
+			}
 			fyne.DoAndWait(func() {
 				s.Requests.Forget()
 				_ = s.Wallet.Items.Set(nil)
@@ -242,6 +248,12 @@ func (s *Session) UseAccount(a *Account) {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			_ = s.Acting.Refresh(ctx)
+			if s.Mandates != nil {
+				_ = s.Mandates.Refresh(ctx)
+			}
+			if s.Admin != nil {
+				_ = s.Admin.Refresh(ctx)
+			}
 			_ = s.Requests.Refresh(ctx)
 		})
 	})

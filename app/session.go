@@ -56,6 +56,11 @@ type Session struct {
 	Clerk bool
 	// Acting is for whom new requests are made (acting-as switcher).
 	Acting *Acting
+	// Mandates is the register of the person's mandates (Profile), and
+	// Admin the administrator's screen; nil when the service API offers
+	// neither.
+	Mandates *Mandates
+	Admin    *Admin
 	// Account is who is signed in (UseAccount); nil in the demo, which
 	// acts for a built-in person.
 	Account *Account
@@ -101,6 +106,12 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Acting:     NewActing(svc),
 	}
 	s.Requests.mandate = s.Acting.MandateID
+	if reg, ok := svc.(MandateRegisterAPI); ok {
+		s.Mandates = NewMandates(reg, svc, s.Acting)
+	}
+	if roles, ok := svc.(RolesAPI); ok {
+		s.Admin = NewAdmin(roles)
+	}
 	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/http"
+	"net/url"
 
 	"github.com/vienreiz/vienreiz/api"
 )
@@ -19,4 +20,11 @@ func (c *Client) GiveMandate(ctx context.Context, in api.NewMandate) (*api.Manda
 func (c *Client) Mandates(ctx context.Context) (*api.MandateList, error) {
 	var out api.MandateList
 	return &out, c.get(ctx, "/v1/mandates", nil, &out)
+}
+
+// RevokeMandate ends a mandate: the represented person, whoever registered
+// it, or an administrator may.
+func (c *Client) RevokeMandate(ctx context.Context, id string) (*api.Mandate, error) {
+	var out api.Mandate
+	return &out, c.send(ctx, http.MethodPost, "/v1/mandates/"+url.PathEscape(id)+"/revoke", nil, &out)
 }

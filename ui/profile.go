@@ -44,7 +44,18 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	signin := newAccountCard(win, s)
 	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
 		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
-	return container.NewVScroll(container.NewVBox(signin, settings, help, forPerson(s, newRecordsCard(newSaver(win, s.Background), s.Records)), about))
+	cards := container.NewVBox(signin)
+	if s.Mandates != nil {
+		cards.Add(forPerson(s, newMandatesCard(win, s)))
+	}
+	if s.Admin != nil {
+		cards.Add(newAdminCard(win, s))
+	}
+	cards.Add(settings)
+	cards.Add(help)
+	cards.Add(forPerson(s, newRecordsCard(newSaver(win, s.Background), s.Records)))
+	cards.Add(about)
+	return container.NewVScroll(cards)
 }
 
 // newRecordsCard offers the user's own records as files: the ledger of

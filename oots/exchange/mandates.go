@@ -75,7 +75,8 @@ func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMan
 	return &out, nil
 }
 
-// Mandates lists the mandates who holds and those given for them.
+// Mandates lists the mandates who holds, and those given for them or
+// registered by them (an administrator's for companies).
 func (q *Requests) Mandates(ctx context.Context, who Principal) (*api.MandateList, error) {
 	list, err := q.store.MandatesOf(ctx, who.Subject)
 	if err != nil {
@@ -103,7 +104,7 @@ func (q *Requests) mandatesFor(ctx context.Context, person, service string) ([]a
 	now := q.now().UTC()
 	var out []api.Mandate
 	for _, m := range list {
-		if mandateStatus(m, now) == "active" && (len(m.Services) == 0 || slices.Contains(m.Services, service)) {
+		if (m.Representative == person || m.Represented == person) && mandateStatus(m, now) == "active" && (len(m.Services) == 0 || slices.Contains(m.Services, service)) {
 			out = append(out, mandateView(m, now))
 		}
 	}

@@ -57,9 +57,10 @@ func (s *Store) Mandate(ctx context.Context, id string) (*Mandate, error) {
 	return &list[0], nil
 }
 
-// MandatesOf lists the mandates subject holds or gave, newest first.
+// MandatesOf lists the mandates subject holds, gave or registered (an
+// administrator, for a company), newest first.
 func (s *Store) MandatesOf(ctx context.Context, subject string) ([]Mandate, error) {
-	return s.mandates(ctx, `WHERE representative = ? OR represented = ? ORDER BY created_at DESC, id`, subject, subject)
+	return s.mandates(ctx, `WHERE representative = ? OR represented = ? OR created_by = ? ORDER BY created_at DESC, id`, subject, subject, subject)
 }
 
 // RevokeMandate marks mandate id revoked by who at the given time, once: a

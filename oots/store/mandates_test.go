@@ -19,7 +19,7 @@ func TestMandatesAreKeptListedAndRevokedOnce(t *testing.T) {
 				t.Fatal(err)
 			}
 			all := m
-			all.ID, all.Services, all.Represented, all.CreatedAt = "m2", nil, "LV/LV/40003012345", now.Add(time.Minute)
+			all.ID, all.Services, all.Represented, all.CreatedBy, all.CreatedAt = "m2", nil, "LV/LV/40003012345", "LV/LV/9", now.Add(time.Minute)
 			if err := s.PutMandate(ctx, all); err != nil {
 				t.Fatal(err)
 			}
@@ -33,6 +33,9 @@ func TestMandatesAreKeptListedAndRevokedOnce(t *testing.T) {
 			}
 			if list, _ := s.MandatesOf(ctx, "LV/LV/1"); len(list) != 1 || list[0].ID != "m1" {
 				t.Fatalf("MandatesOf(represented) = %+v", list)
+			}
+			if list, _ := s.MandatesOf(ctx, "LV/LV/9"); len(list) != 1 || list[0].ID != "m2" {
+				t.Fatalf("MandatesOf(registrant) = %+v", list)
 			}
 			if err := s.RevokeMandate(ctx, "m1", "LV/LV/1", now.Add(time.Hour)); err != nil {
 				t.Fatal(err)

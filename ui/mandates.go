@@ -1,0 +1,190 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
+)
+
+// newMandatesCard is the Profile's register of mandates (P15): the
+// mandates the person gave, each with its scope, period, state and a
+// Revoke button, those they hold, and a form to give one.
+func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
+	given, held := container.NewVBox(), container.NewVBox()
+	run := func(work func(ctx context.Context) error) {
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			if err := work(ctx); err != nil {
+				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
+			}
+		})
+	}
+	s.Mandates.Loads.AddListener(binding.NewDataListener(func() {
+		list := s.Mandates.List()
+		given.Objects, held.Objects = nil, nil
+		for _, m := range list.Given {
+			row := container.NewVBox(wrapped(mandateLine(m.RepresentativeName, m.Representative, m)))
+			if m.CreatedBy != m.Represented { // registered by an administrator for a company
+				row.Add(wrapped(lang.L("mandates.for_company", map[string]any{"Name": m.RepresentedName, "ID": m.Represented})))
+			}
+			if m.Status == "active" || m.Status == "not_yet_valid" {
+				id := m.ID
+				row.Add(container.NewHBox(widget.NewButtonWithIcon(lang.L("mandates.revoke"), theme.CancelIcon(), func() {
+					run(func(ctx context.Context) error { return s.Mandates.Revoke(ctx, id) })
+				})))
+			}
+			given.Add(row)
+		}
+		if len(list.Given) == 0 {
+			given.Add(wrapped(lang.L("mandates.none_given")))
+		}
+		for _, m := range list.Held {
+			held.Add(wrapped(mandateLine(m.RepresentedName, m.Represented, m)))
+		}
+		if len(list.Held) == 0 {
+			held.Add(wrapped(lang.L("mandates.none_held")))
+		}
+		given.Refresh()
+		held.Refresh()
+	}))
+	form := newMandateForm(s, false, func(f app.MandateForm, done func()) {
+		run(func(ctx context.Context) error {
+			_, err := s.Mandates.Give(ctx, f)
+			if err == nil {
+				fyne.Do(done)
+			}
+			return err
+		})
+	})
+	return titledCard(lang.L("mandates.title"), "", container.NewVBox(
+		wrapped(lang.L("mandates.body")),
+		heading(lang.L("mandates.given")), given,
+		heading(lang.L("mandates.held")), held,
+		heading(lang.L("mandates.give")), form,
+	))
+}
+
+// heading is a bold line over a part of a card.
+func heading(text string) *widget.Label {
+	l := wrapped(text)
+	l.TextStyle.Bold = true
+	return l
+}
+
+// mandateLine describes a mandate for the other party name (id): its
+// scope, period and state.
+func mandateLine(name, id string, m api.Mandate) string {
+	scope := lang.L("mandates.all_services")
+	if len(m.Services) > 0 {
+		scope = strings.Join(m.Services, ", ")
+	}
+	return lang.L("mandates.line", map[string]any{
+		"Name": name, "ID": id, "Scope": scope,
+		"From": m.ValidFrom.Local().Format(time.DateOnly), "Until": m.ValidUntil.Local().Add(-time.Second).Format(time.DateOnly),
+		"Status": lang.L("mandates.status_" + m.Status),
+	})
+}
+
+// mandateProblem is the message for a failed give or revoke: a typed date
+// that is not a date gets its own sentence.
+func mandateProblem(err error) app.Problem {
+	if strings.Contains(err.Error(), app.ErrBadDate.Error()) {
+		return app.Problem{Code: "invalid_input", Text: lang.L("mandates.bad_date")}
+	}
+	return app.ProblemOf(err)
+}
+
+// newMandateForm is the form to give a mandate: who may act (identifier
+// and name), for a company when company is set (administrators), for
+// which services (all, or those ticked) and from when to when. submit
+// gets the form and a function that clears it once given.
+func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, func())) fyne.CanvasObject {
+	repID, repName := widget.NewEntry(), widget.NewEntry()
+	repID.SetPlaceHolder("LV/LV/12087510402")
+	orgID, orgName := widget.NewEntry(), widget.NewEntry()
+	orgID.SetPlaceHolder("LV/LV/40003012345")
+	from, until := widget.NewEntry(), widget.NewEntry()
+	from.SetPlaceHolder(time.DateOnly)
+	until.SetPlaceHolder(time.DateOnly)
+	reset := func() {
+		for _, e := range []*widget.Entry{repID, repName, orgID, orgName} {
+			e.SetText("")
+		}
+		from.SetText(time.Now().Format(time.DateOnly))
+		until.SetText(time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
+	}
+	reset()
+	// The services to tick, one row each with a label that wraps (a
+	// CheckGroup's long names would widen a phone's screen).
+	services := container.NewVBox()
+	services.Hide()
+	chosen := map[string]bool{}
+	all, only := lang.L("mandates.all_services"), lang.L("mandates.only_services")
+	scope := widget.NewRadioGroup([]string{all, only}, func(v string) {
+		if v != only {
+			services.Hide()
+			return
+		}
+		services.Show()
+		s.Background(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			defer cancel()
+			list, err := s.Mandates.Services(ctx)
+			if err != nil {
+				return
+			}
+			fyne.Do(func() {
+				services.Objects = nil
+				for _, svc := range list {
+					id := svc.ID
+					check := widget.NewCheck("", func(on bool) { chosen[id] = on })
+					check.SetChecked(chosen[id])
+					services.Add(container.NewBorder(nil, nil, check, nil, wrapped(svc.Name.In(s.Language.Code()))))
+				}
+				services.Refresh()
+			})
+		})
+	})
+	scope.SetSelected(all)
+	items := []*widget.FormItem{}
+	if company {
+		items = append(items, widget.NewFormItem(lang.L("mandates.company_id"), orgID), widget.NewFormItem(lang.L("mandates.company_name"), orgName))
+	}
+	items = append(items,
+		widget.NewFormItem(lang.L("mandates.representative_id"), repID),
+		widget.NewFormItem(lang.L("mandates.representative_name"), repName),
+		widget.NewFormItem(lang.L("mandates.scope"), container.NewVBox(scope, services)),
+		widget.NewFormItem(lang.L("mandates.from"), from),
+		widget.NewFormItem(lang.L("mandates.until"), until),
+	)
+	label := lang.L("mandates.give_button")
+	if company {
+		label = lang.L("admin.company_mandate_button")
+	}
+	give := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), func() {
+		f := app.MandateForm{Representative: repID.Text, RepresentativeName: repName.Text, From: from.Text, Until: until.Text}
+		if company {
+			f.Represented, f.RepresentedName = orgID.Text, orgName.Text
+		}
+		if scope.Selected == only {
+			for id, on := range chosen {
+				if on {
+					f.Services = append(f.Services, id)
+				}
+			}
+		}
+		submit(f, reset)
+	})
+	return container.NewVBox(newFacts(items...), container.NewHBox(give))
+}
