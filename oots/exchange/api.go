@@ -59,6 +59,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		streams: newStreamLimiter(cfg.Limits.withDefaults())}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests)
+		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens
+			a.auth = deviceTokens{h: a.handoffs, next: a.auth}
+		}
 	}
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
@@ -111,6 +114,12 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/calendar.ics", a.signedIn(a.calendar)},
 		{"POST /v1/handoffs", a.signedIn(a.createHandoff)},
 		{"POST /v1/handoffs/redeem", a.signedIn(a.redeemHandoff)},
+		{"POST /v1/devices/pairings", a.signedIn(a.createPairing)},
+		{"POST /v1/devices/pair", a.pairDevice},
+		{"POST /v1/devices/refresh", a.refreshDevice},
+		{"GET /v1/devices", a.signedIn(a.listDevices)},
+		{"POST /v1/devices/{id}/revoke", a.signedIn(a.revokeDevice)},
+		{"POST /v1/devices/revoke", a.signedIn(a.revokeDevices)},
 		{"GET /v1/admin/roles", a.signedIn(a.listRoles)},
 		{"POST /v1/admin/roles", a.signedIn(a.assignRole)},
 		{"POST /v1/admin/roles/remove", a.signedIn(a.removeRole)},

@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -65,13 +66,23 @@ func (h *Handoffs) Create(ctx context.Context, subject string, in api.NewHandoff
 // Pair makes a handoff that opens request id on another device: the
 // owner's phone, or the citizen's when a clerk of the request's
 // institution hands the case over. It is bound to the request's owner.
-func (h *Handoffs) Pair(ctx context.Context, who Principal, id, base string) (*api.Handoff, error) {
+// Made by the owner, it also signs a signed-out phone in as signedIn: the
+// owner as they signed in, without a role an administrator assigned.
+func (h *Handoffs) Pair(ctx context.Context, who, signedIn Principal, id, base string) (*api.Handoff, error) {
 	rec, doc, err := h.reqs.loadAs(ctx, who, id, true)
 	if err != nil {
 		return nil, err
 	}
 	v := doc.View
-	return h.make(ctx, store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: rec.Owner, RequestID: id}, base)
+	pairing := store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: rec.Owner, RequestID: id}
+	if signedIn.Subject == rec.Owner { // the owner's own phone may be signed out: the code signs it in
+		grant, err := json.Marshal(signedIn)
+		if err != nil {
+			return nil, err
+		}
+		pairing.Grant = string(grant)
+	}
+	return h.make(ctx, pairing, base)
 }
 
 // make stores rec as a new handoff, valid for handoff.Lifetime, and
@@ -128,6 +139,8 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		return nil, false, handoff.ErrUsed
 	case rec.Subject != "" && rec.Subject != who.Subject:
 		return nil, false, handoff.ErrOtherPerson
+	case rec.Grant != "" && rec.RequestID == "":
+		return nil, false, errSignsIn
 	}
 	if err := h.reqs.store.UseHandoff(ctx, rec.ID, who.Subject, now.UTC()); errors.Is(err, store.ErrConflict) {
 		return nil, false, handoff.ErrUsed
@@ -198,7 +211,7 @@ func (a *restAPI) createHandoff(w http.ResponseWriter, r *http.Request, who Prin
 	var out *api.Handoff
 	var err error
 	if in.RequestID != "" {
-		out, err = a.handoffs.Pair(r.Context(), who, in.RequestID, publicBase(r))
+		out, err = a.handoffs.Pair(r.Context(), who, a.signedInAs(r), in.RequestID, publicBase(r))
 	} else {
 		out, err = a.handoffs.Create(r.Context(), who.Subject, in, publicBase(r))
 	}
@@ -233,6 +246,10 @@ func handoffRefusal(err error) (status int, code string, ok bool) {
 		return http.StatusConflict, api.CodeHandoffUsed, true
 	case errors.Is(err, handoff.ErrOtherPerson):
 		return http.StatusForbidden, api.CodeHandoffOtherPerson, true
+	case errors.Is(err, errNeedsSignIn):
+		return http.StatusConflict, api.CodeHandoffNeedsSignIn, true
+	case errors.Is(err, errSignsIn):
+		return http.StatusConflict, api.CodeHandoffSignsIn, true
 	}
 	return 0, "", false
 }

@@ -81,14 +81,21 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/inbox":                 {401, 200, 200, 200, 200, 200},
 	"POST /v1/inbox/read":           {401, 200, 200, 200, 200, 200},
 	// {id}: the owner's inbox item of a clerk's message.
-	"POST /v1/inbox/{id}/read":    {401, 200, 404, 404, 404, 404},
-	"POST /v1/handoffs":           {401, 201, 201, 201, 201, 201},
-	"POST /v1/handoffs/redeem":    {401, 400, 400, 400, 400, 400}, // an unknown code
-	"GET /v1/admin/roles":         {401, 403, 403, 403, 403, 200},
-	"POST /v1/admin/roles":        {401, 403, 403, 403, 403, 200},
-	"POST /v1/admin/roles/remove": {401, 403, 403, 403, 403, 200},
-	"GET /v1/mandates":            {401, 200, 200, 200, 200, 200},
-	"POST /v1/mandates":           {401, 201, 201, 201, 201, 201},
+	"POST /v1/inbox/{id}/read":  {401, 200, 404, 404, 404, 404},
+	"POST /v1/handoffs":         {401, 201, 201, 201, 201, 201},
+	"POST /v1/handoffs/redeem":  {401, 400, 400, 400, 400, 400}, // an unknown code
+	"POST /v1/devices/pairings": {401, 201, 201, 201, 201, 201},
+	"POST /v1/devices/pair":     {400, 400, 400, 400, 400, 400}, // anyone, signed out: an unknown code
+	"POST /v1/devices/refresh":  {401, 401, 401, 401, 401, 401}, // anyone: an unknown refresh token
+	"GET /v1/devices":           {401, 200, 200, 200, 200, 200},
+	"POST /v1/devices/revoke":   {401, 200, 200, 200, 200, 200},
+	// {id}: another device the owner paired.
+	"POST /v1/devices/{id}/revoke": {401, 200, 404, 404, 404, 404},
+	"GET /v1/admin/roles":          {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles":         {401, 403, 403, 403, 403, 200},
+	"POST /v1/admin/roles/remove":  {401, 403, 403, 403, 403, 200},
+	"GET /v1/mandates":             {401, 200, 200, 200, 200, 200},
+	"POST /v1/mandates":            {401, 201, 201, 201, 201, 201},
 	// {id}: a mandate the owner gave the other citizen.
 	"POST /v1/mandates/{id}/revoke": {401, 200, 404, 404, 404, 200},
 }
@@ -105,6 +112,8 @@ var routeBodies = map[string]any{
 	"POST /v1/requests/{id}/result":           rawBody{"application/pdf", []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")},
 	"POST /v1/handoffs":                       api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
 	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
+	"POST /v1/devices/pair":                   api.DevicePairing{Code: "2345-6789", Device: "Phone"},
+	"POST /v1/devices/refresh":                api.DeviceRefresh{RefreshToken: "vzr.not-a-token"},
 	"POST /v1/admin/roles":                    api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-VID"},
 	"POST /v1/admin/roles/remove":             api.RoleRemoval{Subject: "LV/LV/999999-99999"},
 	"POST /v1/mandates":                       api.NewMandate{Representative: "LV/LV/777777-77777", RepresentativeName: "Pēteris Kļaviņš", ValidUntil: time.Now().AddDate(1, 0, 0)},
@@ -174,6 +183,9 @@ func documentedRoutes(t *testing.T) []string {
 // TestEveryRouteByRoleAndOwner walks every route × caller and checks the
 // answer: 401 without sign-in, 403 for a role that may not, 404 for
 // another person's request (never 403, which would confirm it exists).
+// It walks the table twice: with the callers' own tokens, and with device
+// grants each caller's session paired to a signed-out phone, which must
+// get exactly the same answers.
 func TestEveryRouteByRoleAndOwner(t *testing.T) {
 	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
 	routes := documentedRoutes(t)
@@ -187,6 +199,24 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 			t.Errorf("routeAccess has %s, which the API does not serve", rt)
 		}
 	}
+	t.Run("own tokens", func(t *testing.T) {
+		walkRouteTable(t, base, routes, func(who int) string { return callerTokens[who] })
+	})
+	t.Run("paired devices", func(t *testing.T) {
+		// A fresh device for every call: "POST /v1/devices/revoke" signs
+		// the caller's devices out.
+		walkRouteTable(t, base, routes, func(who int) string {
+			if who == anonymous {
+				return ""
+			}
+			return pairedDevice(t, base, callerTokens[who]).AccessToken
+		})
+	})
+}
+
+// walkRouteTable calls every route as every caller (token gives the
+// caller's bearer token) and compares the answers with routeAccess.
+func walkRouteTable(t *testing.T, base string, routes []string, token func(who int) string) {
 	got := map[string][callers]int{}
 	for _, rt := range routes {
 		method, pattern, _ := strings.Cut(rt, " ")
@@ -210,12 +240,15 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 			if strings.HasPrefix(pattern, "/v1/inbox/{id}") {
 				id = ownersMessage(t, base, r.ID)
 			}
+			if strings.HasPrefix(pattern, "/v1/devices/{id}") {
+				id = pairedDevice(t, base, "token-owner").ID
+			}
 			path := strings.NewReplacer("{id}", id, "{n}", "0").Replace(pattern)
 			if strings.HasPrefix(pattern, "/v1/services/") {
 				path = "/v1/services/lv-birth-certificate"
 			}
 			row := got[rt]
-			row[who] = statusOnly(t, base, callerTokens[who], method, path+routeQueries[rt], routeBodies[rt])
+			row[who] = statusOnly(t, base, token(who), method, path+routeQueries[rt], routeBodies[rt])
 			got[rt] = row
 		}
 		if want, ok := routeAccess[rt]; ok && got[rt] != want {
@@ -235,6 +268,21 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 		}
 		t.Logf("answers seen:\n%s", b.String())
 	}
+}
+
+// pairedDevice pairs a signed-out device with the session of token: the
+// session makes a pairing code, the device redeems it without a token.
+func pairedDevice(t *testing.T, base, token string) api.DeviceGrant {
+	t.Helper()
+	var pairing api.Handoff
+	if code := call(t, base, token, "POST", "/v1/devices/pairings", nil, &pairing); code != http.StatusCreated {
+		t.Fatalf("%s makes a pairing code: %d", token, code)
+	}
+	var g api.DeviceGrant
+	if code := call(t, base, "", "POST", "/v1/devices/pair", api.DevicePairing{Code: pairing.Code, Device: "Phone"}, &g); code != http.StatusCreated || !strings.HasPrefix(g.AccessToken, "vzd.") {
+		t.Fatalf("the device redeems %s's pairing code: %d %+v", token, code, g)
+	}
+	return g
 }
 
 // ownersMessage has the clerk post a message on the owner's request and

@@ -26,6 +26,10 @@ type Handoff struct {
 	UsedAt    time.Time
 	UsedBy    string
 	RequestID string
+	// Grant is the principal (JSON) of the person who made the handoff
+	// for themselves: redeeming it on a signed-out device signs that
+	// device in as them. Empty for other handoffs.
+	Grant string
 }
 
 // handoffKeep is how long expired handoffs stay before they are purged, so
@@ -37,9 +41,9 @@ func (s *Store) PutHandoff(ctx context.Context, h Handoff) error {
 	if _, err := s.w.ExecContext(ctx, s.q(`DELETE FROM handoffs WHERE expires_at < ?`), formatTime(h.CreatedAt.Add(-handoffKeep))); err != nil {
 		return fmt.Errorf("store: purging old handoffs: %w", err)
 	}
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO handoffs (id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?)`),
-		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt), h.RequestID)
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO handoffs (id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)`),
+		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt), h.RequestID, h.Grant)
 	if err != nil {
 		return fmt.Errorf("store: keeping handoff: %w", err)
 	}
@@ -61,9 +65,9 @@ func (s *Store) handoffWhere(ctx context.Context, column, value string) (*Handof
 		h                        Handoff
 		created, expires, usedAt string
 	)
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal
 		FROM handoffs WHERE `+column+` = ?`), value).
-		Scan(&h.ID, &h.Code, &h.ServiceID, &h.Requirement, &h.Country, &h.Subject, &created, &expires, &usedAt, &h.UsedBy, &h.RequestID)
+		Scan(&h.ID, &h.Code, &h.ServiceID, &h.Requirement, &h.Country, &h.Subject, &created, &expires, &usedAt, &h.UsedBy, &h.RequestID, &h.Grant)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("handoff: %w", ErrNotFound)
 	}
