@@ -77,11 +77,7 @@ func (s *Store) DeviceGrants(ctx context.Context, subject string) ([]DeviceGrant
 	return out, rows.Err()
 }
 
-type querier interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func (s *Store) deviceGrant(ctx context.Context, db querier, where string, args ...any) (*DeviceGrant, error) {
+func (s *Store) deviceGrant(ctx context.Context, db *sql.DB, where string, args ...any) (*DeviceGrant, error) {
 	g, err := scanDeviceGrant(db.QueryRowContext(ctx, s.q(`SELECT `+deviceGrantColumns+` FROM device_grants WHERE `+where), args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("device grant: %w", ErrNotFound)
