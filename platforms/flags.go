@@ -63,6 +63,9 @@ type ServiceFlags struct {
 	DemoPassword string
 	// DemoPasswordFile holds DemoPassword.
 	DemoPasswordFile string
+	// AppLinks are the installed apps the https /open/ links open
+	// (docs/app-links.md).
+	AppLinks exchange.AppLinks
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -93,6 +96,11 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.Network, "network", os.Getenv("VIENREIZ_NETWORK"), "network file (TOML, see docs/network.md): run against a real OOTS network; without it the demo network starts (VIENREIZ_NETWORK)")
 	fs.StringVar(&f.EvidenceKeyFile, "evidence-key-file", os.Getenv("VIENREIZ_EVIDENCE_KEY_FILE"), "file holding the key (64 hex digits) that encrypts evidence documents at rest; without it they are kept in clear (VIENREIZ_EVIDENCE_KEY_FILE)")
 	fs.Int64Var(&f.MaxEvidenceSize, "max-evidence-size", 0, "largest evidence answer in bytes; a larger one ends its request with the reason (0: the P-Mode's limit only)")
+	fs.StringVar(&f.AppLinks.AndroidPackage, "android-package", os.Getenv("VIENREIZ_ANDROID_PACKAGE"), "Android app the https /open/ links open (App Links, /.well-known/assetlinks.json), e.g. lv.vienreiz.app; with -android-cert-sha256 (VIENREIZ_ANDROID_PACKAGE)")
+	fs.Func("android-cert-sha256", "SHA-256 fingerprint(s) of the Android app's signing certificate, AB:CD:…, comma-separated (VIENREIZ_ANDROID_CERT_SHA256)", listInto(&f.AppLinks.AndroidCertSHA256))
+	fs.Func("apple-app-id", "iOS app(s) the https /open/ links open (Universal Links, /.well-known/apple-app-site-association), TEAMID.BUNDLEID, comma-separated (VIENREIZ_APPLE_APP_ID)", listInto(&f.AppLinks.AppleAppIDs))
+	_ = listInto(&f.AppLinks.AndroidCertSHA256)(os.Getenv("VIENREIZ_ANDROID_CERT_SHA256"))
+	_ = listInto(&f.AppLinks.AppleAppIDs)(os.Getenv("VIENREIZ_APPLE_APP_ID"))
 	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
 }
 
@@ -114,6 +122,11 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
 		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits, MaxEvidenceSize: f.MaxEvidenceSize}
+	links, err := f.AppLinks.Normalized()
+	if err != nil {
+		return cfg, err
+	}
+	cfg.AppLinks = links
 	cfg.EvidenceKey = f.EvidenceKey
 	if f.EvidenceKeyFile != "" {
 		key, err := readKeyFile(f.EvidenceKeyFile)
@@ -161,6 +174,19 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		cfg.DataDir = d
 	}
 	return cfg, nil
+}
+
+// listInto sets *list to a comma-separated value's items.
+func listInto(list *[]string) func(string) error {
+	return func(v string) error {
+		*list = nil
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				*list = append(*list, item)
+			}
+		}
+		return nil
+	}
 }
 
 func envOr(key, def string) string {

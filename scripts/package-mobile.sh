@@ -7,15 +7,19 @@
 #            provisioning profile for lv.vienreiz.app (IOS_SIGN_IDENTITY names
 #            the certificate); writes build/Vienreiz.app.
 # FYNE overrides the fyne command (default: the pinned fyne.io/tools).
+# VIENREIZ_APP_LINK_HOST is the host whose https://HOST/open/… links open the
+# app (default vienreiz.lv; docs/app-links.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 fyne=${FYNE:-go run fyne.io/tools/cmd/fyne@v1.7.4}
+host=${VIENREIZ_APP_LINK_HOST:-vienreiz.lv}
+[[ $host =~ ^[A-Za-z0-9.-]+$ ]] || { echo "package-mobile: VIENREIZ_APP_LINK_HOST must be a host name"; exit 2; }
 mkdir -p build
 case "${1:-}" in
 android)
   [ -d "${ANDROID_NDK_HOME:-}" ] || { echo "package-mobile: set ANDROID_NDK_HOME to an Android NDK (r23 or later)"; exit 1; }
   # fyne package takes an AndroidManifest.xml beside main.go instead of its own.
-  cp platforms/android/AndroidManifest.xml AndroidManifest.xml
+  sed "s/android:host=\"vienreiz.lv\"/android:host=\"$host\"/" platforms/android/AndroidManifest.xml > AndroidManifest.xml
   trap 'rm -f AndroidManifest.xml' EXIT
   $fyne package -os android
   mv Vienreiz.apk build/
@@ -27,7 +31,8 @@ ios)
   $fyne package -os ios
   # Fyne writes its own Info.plist; add our keys and sign again.
   /usr/libexec/PlistBuddy -c "Merge platforms/ios/Info.additions.plist" Vienreiz.app/Info.plist
-  codesign --force --sign "$IOS_SIGN_IDENTITY" --entitlements platforms/ios/Vienreiz.entitlements Vienreiz.app
+  sed "s/applinks:vienreiz.lv/applinks:$host/" platforms/ios/Vienreiz.entitlements > build/Vienreiz.entitlements
+  codesign --force --sign "$IOS_SIGN_IDENTITY" --entitlements build/Vienreiz.entitlements Vienreiz.app
   rm -rf build/Vienreiz.app && mv Vienreiz.app build/
   echo "built build/Vienreiz.app"
   ;;

@@ -48,6 +48,8 @@ type HandlerConfig struct {
 	Ledger func() api.LedgerHealth
 	// Limits bound the event streams (zero fields: DefaultLimits).
 	Limits Limits
+	// AppLinks are the apps the https links open (none: not served).
+	AppLinks AppLinks
 }
 
 // NewHandler returns the REST API, with logging and panic recovery.
@@ -68,6 +70,11 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 		mux.HandleFunc(rt.pattern, rt.handler)
 	}
 	a.mountPortal(mux)
+	if links, err := cfg.AppLinks.Normalized(); err != nil {
+		cfg.Log.Error("app links not served", "err", err)
+	} else {
+		mountAppLinks(mux, links)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})

@@ -63,6 +63,9 @@ type Config struct {
 	// MaxEvidenceSize bounds the documents of one answer (bytes, 0: only
 	// the P-Mode); see RequestsConfig.MaxEvidenceSize.
 	MaxEvidenceSize int64
+	// AppLinks are the installed apps the https links open
+	// (docs/app-links.md); none: the links open the portal's pages.
+	AppLinks AppLinks
 }
 
 // Server is a running exchange service.
@@ -95,6 +98,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	if cfg.Network == nil {
 		return nil, errors.New("exchange: no OOTS network configured (Config.Network)")
+	}
+	if _, err := cfg.AppLinks.Normalized(); err != nil {
+		return nil, fmt.Errorf("exchange: %w", err)
 	}
 	var release cleanup
 	defer func() {
@@ -154,7 +160,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
 	reqs.previewReturn = strings.TrimSuffix(conn.PreviewReturn, "/")
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits}))
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks}))
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := make(chan struct{})
 	go func() {
