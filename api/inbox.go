@@ -13,6 +13,10 @@ const (
 	// SenderService: the exchange service itself (a question, a time-out,
 	// an offer).
 	SenderService = "service"
+	// SenderRepresentative: the person who acts for the owner under a
+	// mandate (made the request, gave the explicit request, decided on
+	// the preview, withdrew it); the owner hears of each such step.
+	SenderRepresentative = "representative"
 )
 
 // Sender names who an inbox item is from.

@@ -327,3 +327,25 @@ func TestInboxIsQuietWhileSignedOut(t *testing.T) {
 		t.Fatalf("signed out, the inbox shows problem %q and banner %q", problem, banner)
 	}
 }
+
+// TestInboxNamesTheRepresentative: a step a representative took for the
+// person is from them, and says it was under the person's mandate.
+func TestInboxNamesTheRepresentative(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	box := &fakeInbox{}
+	box.add(api.InboxItem{ID: "m1", RequestID: "r1", ServiceID: "lv-birth-certificate", Event: "explicit_request_given", State: "sent",
+		From: api.Sender{Kind: api.SenderRepresentative, ID: "LV/LV/12087510402", Names: map[string]string{"en": "Līga Kalniņa", "lv": "Līga Kalniņa"}}})
+	in := NewInbox(box, quiet())
+	if err := in.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	v, err := in.Messages.GetValue(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := v.(Message)
+	if m.From != "Līga Kalniņa" || m.Title != "Your evidence was asked for" || !strings.Contains(m.Body, "By Līga Kalniņa under the mandate you gave") {
+		t.Fatalf("message %+v", m)
+	}
+}

@@ -289,6 +289,9 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 	case "offered":
 		m.Body = in.offer(ctx, it.Detail, code)
 	}
+	if it.From.Kind == api.SenderRepresentative {
+		m.Body = lang.L("inbox.by_representative", map[string]any{"Name": m.From, "State": lang.X("state."+it.State, it.State)})
+	}
 	return m
 }
 

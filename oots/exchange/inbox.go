@@ -39,12 +39,29 @@ var inboxEvents = map[string]inboxEvent{
 	api.EventResultAttached: {from: api.SenderInstitution},
 }
 
+// representativeActs are the steps a representative takes under a
+// mandate that the represented person's inbox hears of, from them.
+var representativeActs = map[string]bool{
+	"created":                              true,
+	string(lifecycle.AttributesGiven):      true,
+	string(lifecycle.ExplicitRequestGiven): true,
+	string(lifecycle.PreviewApproved):      true,
+	string(lifecycle.PreviewRefused):       true,
+	string(lifecycle.Cancel):               true,
+	string(lifecycle.Retry):                true,
+}
+
 // inboxItems are the owner's inbox items of a change's timeline steps:
-// what each is about and who it is from.
+// what each is about and who it is from. The first step of a change a
+// representative made is from them.
 func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry) []store.InboxItem {
 	var out []store.InboxItem
-	for _, st := range steps {
+	for i, st := range steps {
 		ev, ok := inboxEvents[st.Event]
+		byRepresentative := i == 0 && doc.actedBy != nil && representativeActs[st.Event]
+		if byRepresentative {
+			ev, ok = inboxEvent{from: api.SenderRepresentative}, true
+		}
 		if !ok || (st.Event == api.EventEvidenceAsked && doc.View.AskedBy == nil) {
 			continue // the application's note of an ask: the asked request's item tells
 		}
@@ -61,6 +78,13 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 			it.Evidence = lowerKeys(t.Title)
 		}
 		switch {
+		case byRepresentative:
+			r := doc.actedBy
+			name := strings.TrimSpace(r.GivenName + " " + r.FamilyName)
+			if name == "" {
+				name = r.Subject
+			}
+			it.SenderID, it.SenderNames = r.Subject, map[string]string{"en": name, "lv": name}
 		case ev.from == api.SenderProvider && doc.View.Provider != nil:
 			p := doc.View.Provider
 			it.SenderID, it.SenderNames = p.ID, lowerKeys(p.Names)

@@ -239,15 +239,19 @@ func (q *Requests) createUnderMandate(ctx context.Context, who Principal, svc *c
 	if err != nil {
 		return nil, err
 	}
-	if m.RepresentedDateOfBirth == "" {
-		return nil, &MandateRefusedError{api.CodeMandateOutOfScope, "it was given for a company; evidence requests are made for people"}
-	}
 	subject := Principal{Subject: m.Represented, GivenName: m.RepresentedGivenName, FamilyName: m.RepresentedFamilyName,
 		DateOfBirth: m.RepresentedDateOfBirth, LevelOfAssurance: who.LevelOfAssurance}
+	// A mandate registered by an administrator for a company carries no
+	// person's attributes: the request is about the company.
+	legalName := ""
+	if m.RepresentedDateOfBirth == "" {
+		legalName = m.RepresentedName
+	}
 	representative := who
-	q.log.Info("request under a mandate", "mandate", m.ID, "representative", who.Subject, "represented", m.Represented, "service", svc.ID)
+	q.log.Info("request under a mandate", "mandate", m.ID, "representative", who.Subject, "represented", m.Represented, "company", legalName != "", "service", svc.ID)
 	return q.start(ctx, subject, m.Represented, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
-		doc.Representative, doc.MandateID = &representative, m.ID
+		doc.Representative, doc.MandateID, doc.LegalName = &representative, m.ID, legalName
+		doc.actedBy = &representative
 		return doc.step("created", "by "+doc.representativeName()+" under a mandate"), nil
 	})
 }

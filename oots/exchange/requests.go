@@ -117,6 +117,12 @@ type requestDoc struct {
 	Titles        commonsvc.Texts        `json:"titles,omitempty"`
 	DataService   *commonsvc.DataService `json:"data_service,omitempty"`
 	Subject       Principal              `json:"subject"`
+	// actedBy is the representative when the change being made is
+	// theirs (not stored): its step reaches the owner's inbox from them.
+	actedBy *Principal
+	// LegalName is set when Subject is a company (its identifier in
+	// Subject.Subject): the request is about it, as its LegalPerson.
+	LegalName string `json:"legal_name,omitempty"`
 	// Representative made the request for Subject under MandateID.
 	Representative *Principal `json:"representative,omitempty"`
 	MandateID      string     `json:"mandate_id,omitempty"`
@@ -284,6 +290,9 @@ func (q *Requests) markUnread(ctx context.Context, who Principal, list []api.Req
 // citizen names the person the request is for, as a clerk's desk shows it.
 func (d *requestDoc) citizen() string {
 	name := strings.TrimSpace(d.Subject.GivenName + " " + d.Subject.FamilyName)
+	if d.LegalName != "" {
+		name = d.LegalName
+	}
 	if name == "" {
 		return d.Subject.Subject
 	}
@@ -437,6 +446,12 @@ func (q *Requests) apply(ctx context.Context, who Principal, rec *store.RequestR
 		return nil, nil // nothing happened (a stale time-out): no timeline entry
 	}
 	doc.Lifecycle = next
+	if r := doc.Representative; r != nil && who.Subject == r.Subject && rec.Owner != who.Subject {
+		doc.actedBy = &who
+		if detail == "" {
+			detail = "by " + doc.representativeName() + " under a mandate"
+		}
+	}
 	steps, effects, err := q.settle(ctx, doc, doc.step(stepOf(e, detail)), effects)
 	if err != nil {
 		return nil, err

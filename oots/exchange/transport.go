@@ -48,6 +48,9 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		Requester:       q.requesterOf(doc),
 		PreviewLocation: previewLocation,
 	}
+	if doc.LegalName != "" {
+		query.Company = &requester.Company{Identifier: doc.Subject.Subject, LegalName: doc.LegalName}
+	}
 	if previewLocation != "" {
 		// The first request is send 1, the second send 2; each later one
 		// follows a citizen who came back before deciding.

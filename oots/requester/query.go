@@ -32,8 +32,13 @@ type Query struct {
 	// its party id addresses the request, its EDMVersion is the version
 	// written.
 	Provider commonsvc.DataService
-	// Subject is the citizen the evidence is about.
+	// Subject is the citizen the evidence is about; unused when Company
+	// is set.
 	Subject Person
+	// Company, when set, is the company the evidence is about (the
+	// QueryRequest's LegalPerson); a representative acting for it under
+	// a mandate is then required.
+	Company *Company
 	// Representative, when set, is the person who asks for Subject under
 	// a mandate: the AuthorizedRepresentative of the QueryRequest.
 	Representative *Person
@@ -79,6 +84,14 @@ type Person struct {
 	LevelOfAssurance string
 }
 
+// Company is a legal person: its eIDAS legal person identifier
+// "XX/YY/unique" (addressed to the provider's country like a person's)
+// and legal name.
+type Company struct {
+	Identifier string
+	LegalName  string
+}
+
 // Authority is the evidence requester: identifier (with its scheme,
 // DefaultRequesterScheme when empty) and English name.
 type Authority struct {
@@ -108,13 +121,23 @@ func (q *Query) check() error {
 		errs = append(errs, errors.New("EvidenceType.Titles: empty"))
 	}
 	req("Provider.PartyID.Value", q.Provider.PartyID.Value)
-	req("Subject.GivenName", q.Subject.GivenName)
-	req("Subject.FamilyName", q.Subject.FamilyName)
-	if _, err := time.Parse(time.DateOnly, q.Subject.DateOfBirth); err != nil {
-		errs = append(errs, fmt.Errorf("Subject.DateOfBirth %q: want YYYY-MM-DD", q.Subject.DateOfBirth))
-	}
-	if _, err := q.subjectID(); err != nil {
-		errs = append(errs, fmt.Errorf("Subject.Identifier %q: %w", q.Subject.Identifier, err))
+	if c := q.Company; c != nil {
+		req("Company.LegalName", c.LegalName)
+		if _, err := q.personID(Person{Identifier: c.Identifier}); err != nil {
+			errs = append(errs, fmt.Errorf("Company.Identifier %q: %w", c.Identifier, err))
+		}
+		if q.Representative == nil {
+			errs = append(errs, errors.New("Representative: a request for a company is made by its representative"))
+		}
+	} else {
+		req("Subject.GivenName", q.Subject.GivenName)
+		req("Subject.FamilyName", q.Subject.FamilyName)
+		if _, err := time.Parse(time.DateOnly, q.Subject.DateOfBirth); err != nil {
+			errs = append(errs, fmt.Errorf("Subject.DateOfBirth %q: want YYYY-MM-DD", q.Subject.DateOfBirth))
+		}
+		if _, err := q.subjectID(); err != nil {
+			errs = append(errs, fmt.Errorf("Subject.Identifier %q: %w", q.Subject.Identifier, err))
+		}
 	}
 	if r := q.Representative; r != nil {
 		req("Representative.GivenName", r.GivenName)
@@ -175,6 +198,9 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 		scheme = DefaultRequesterScheme
 	}
 	loa := q.Subject.LevelOfAssurance
+	if q.Company != nil && q.Representative != nil {
+		loa = q.Representative.LevelOfAssurance // the one who signed in
+	}
 	if loa == "" {
 		loa = "High"
 	}
@@ -189,7 +215,6 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 	if len(provider.Names) == 0 {
 		provider.Names = []edm.Text{{Lang: "EN", Value: pr.ID.Value}}
 	}
-	subject, _ := q.subjectID() // checked by check
 	r := &edm.QueryRequest{
 		ID:                    edm.NewID(),
 		ExchangeID:            q.ExchangeID,
@@ -207,19 +232,29 @@ func (q *Query) request(now time.Time) *edm.QueryRequest {
 			Classification: edm.ClassEvidenceRequester,
 		}},
 		EvidenceProvider: provider,
-		NaturalPerson: &edm.Person{
-			LevelOfAssurance: loa,
-			Identifier:       edm.Identifier{Value: subject.String(), SchemeID: "eidas"},
-			FamilyName:       q.Subject.FamilyName,
-			GivenName:        q.Subject.GivenName,
-			DateOfBirth:      q.Subject.DateOfBirth,
-		},
 		EvidenceRequest: edm.EvidenceType{
 			Identifier:     q.EvidenceType.ID,
 			Classification: q.EvidenceType.Classification,
 			Titles:         texts(q.EvidenceType.Titles),
 			DistributedAs:  edm.Distribution{Format: q.EvidenceType.Format},
 		},
+	}
+	if c := q.Company; c != nil {
+		id, _ := q.personID(Person{Identifier: c.Identifier}) // checked by check
+		r.LegalPerson = &edm.LegalPerson{
+			LevelOfAssurance:      loa,
+			LegalPersonIdentifier: edm.Identifier{Value: id.String(), SchemeID: "eidas"},
+			LegalName:             c.LegalName,
+		}
+	} else {
+		subject, _ := q.subjectID() // checked by check
+		r.NaturalPerson = &edm.Person{
+			LevelOfAssurance: loa,
+			Identifier:       edm.Identifier{Value: subject.String(), SchemeID: "eidas"},
+			FamilyName:       q.Subject.FamilyName,
+			GivenName:        q.Subject.GivenName,
+			DateOfBirth:      q.Subject.DateOfBirth,
+		}
 	}
 	if rep := q.Representative; rep != nil {
 		id, _ := q.personID(*rep) // checked by check

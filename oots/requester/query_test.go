@@ -99,7 +99,8 @@ func TestRequestContent(t *testing.T) {
 
 // TestRequestValidates checks the first and second requests, and one made
 // under a mandate, against the official OOTS v1.0 XSD and Schematron rules
-// (R-EDM-REQ-C058 … C067 for the AuthorizedRepresentative).
+// (R-EDM-REQ-C058 … C067 for the AuthorizedRepresentative), and one for
+// a company (LegalPerson, R-EDM-REQ-C047 … C056).
 func TestRequestValidates(t *testing.T) {
 	spectest.Validator(t)
 	q := testQuery()
@@ -127,6 +128,23 @@ func TestRequestValidates(t *testing.T) {
 		t.Fatal("the marshalled request has no AuthorizedRepresentative")
 	}
 	docs = append(docs, conformance.Doc{Name: "under a mandate", Data: body, Kind: conformance.EDMRequest})
+	// A request for a company: the company is the LegalPerson (no
+	// NaturalPerson), its representative the AuthorizedRepresentative.
+	q.Company = &Company{Identifier: "LV/LV/40003012345", LegalName: "Baltic Timber SIA"}
+	forCompany := q.request(time.Now())
+	if lp := forCompany.LegalPerson; lp == nil || lp.LegalPersonIdentifier.Value != "LV/FI/40003012345" || lp.LegalName != "Baltic Timber SIA" ||
+		lp.LevelOfAssurance != "Substantial" || forCompany.NaturalPerson != nil || forCompany.AuthorizedRepresentative == nil {
+		t.Fatalf("for a company: legal person %+v, natural person %+v, representative %+v", forCompany.LegalPerson, forCompany.NaturalPerson, forCompany.AuthorizedRepresentative)
+	}
+	if body, err = forCompany.Marshal(edm.V1); err != nil {
+		t.Fatal(err)
+	}
+	docs = append(docs, conformance.Doc{Name: "for a company", Data: body, Kind: conformance.EDMRequest})
+	noRep := q
+	noRep.Representative = nil
+	if err := noRep.check(); err == nil || !strings.Contains(err.Error(), "made by its representative") {
+		t.Errorf("a company request without a representative: %v", err)
+	}
 	for _, r := range spectest.Validate(t, docs...) {
 		if errs := r.Errors(); len(errs) > 0 {
 			t.Errorf("%s: %v", r.Name, errs)

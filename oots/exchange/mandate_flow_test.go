@@ -1,0 +1,181 @@
+package exchange_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// Tokens of the mandate flows: Jānis and Ieva of people, an administrator
+// and Līga, the representative of Baltic Timber SIA.
+const (
+	adminToken = "token-admin"
+	ligaToken  = "token-liga"
+	company    = "LV/LV/40003012345"
+)
+
+func mandateServer(t *testing.T) string {
+	t.Helper()
+	tokens := exchange.BearerTokens{
+		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
+		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
+	}
+	for k, v := range people {
+		tokens[k] = v
+	}
+	return start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+}
+
+// throughPreview takes request id, made by token's person, from the
+// explicit request through the preview (opened and approved by them) to
+// delivered.
+func throughPreview(t *testing.T, base, token, id string) api.Request {
+	t.Helper()
+	var r api.Request
+	if code := call(t, base, token, "POST", "/v1/requests/"+id+"/explicit-request", nil, &r); code != 200 {
+		t.Fatalf("explicit request: %d %+v", code, r)
+	}
+	waitState(t, base, token, id, "preview_required")
+	if code := call(t, base, token, "POST", "/v1/requests/"+id+"/preview", nil, &r); code != 200 || r.Preview == nil {
+		t.Fatalf("preview: %d %+v", code, r)
+	}
+	call(t, base, token, "POST", "/v1/requests/"+id+"/preview/decision", api.Decision{Decision: "approve"}, &r)
+	return waitState(t, base, token, id, "delivered")
+}
+
+// ledgerOf is token's person's ledger export: the entries of request id.
+func ledgerOf(t *testing.T, base, token, id string) []struct{ Actor, OnBehalfOf, Action string } {
+	t.Helper()
+	var export struct {
+		Entries []struct {
+			Actor      string `json:"actor"`
+			OnBehalfOf string `json:"on_behalf_of"`
+			Action     string `json:"action"`
+			RequestID  string `json:"request_id"`
+		} `json:"entries"`
+	}
+	if code := call(t, base, token, "GET", "/v1/ledger?format=json", nil, &export); code != 200 {
+		t.Fatalf("ledger export: %d", code)
+	}
+	var out []struct{ Actor, OnBehalfOf, Action string }
+	for _, e := range export.Entries {
+		if e.RequestID == id {
+			out = append(out, struct{ Actor, OnBehalfOf, Action string }{e.Actor, e.OnBehalfOf, e.Action})
+		}
+	}
+	return out
+}
+
+// TestRepresentativesActionsReachTheRepresentedPerson: Līga acts for
+// Jānis under his mandate, from the request to the approved preview and
+// the delivered evidence. Jānis's own ledger holds each of her steps with
+// her as the actor and him as the one acted for, and his inbox has the
+// request's messages, the first naming her as the one who made it; the
+// request he reads names them both.
+func TestRepresentativesActionsReachTheRepresentedPerson(t *testing.T) {
+	base := mandateServer(t)
+	janis, liga := people[janisToken].Subject, "LV/LV/12087510402"
+	var m api.Mandate
+	if code := call(t, base, janisToken, "POST", "/v1/mandates", api.NewMandate{Representative: liga, RepresentativeName: "Līga Kalniņa",
+		ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
+		t.Fatalf("give mandate: %d %+v", code, m)
+	}
+	var r api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV", MandateID: m.ID}, &r); code != 201 {
+		t.Fatalf("request under the mandate: %d %+v", code, r)
+	}
+	r = throughPreview(t, base, ligaToken, r.ID)
+
+	var his api.Request
+	call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &his)
+	if !strings.HasPrefix(his.Citizen, "Jānis Bērziņš") || !strings.HasPrefix(his.Representative, "Līga Kalniņa") || len(his.Evidence) == 0 {
+		t.Fatalf("Jānis reads citizen %q, representative %q, evidence %d", his.Citizen, his.Representative, len(his.Evidence))
+	}
+
+	entries := ledgerOf(t, base, janisToken, r.ID)
+	var hers []string
+	for _, e := range entries {
+		if e.OnBehalfOf != janis {
+			t.Errorf("an entry of his request is on behalf of %q: %+v", e.OnBehalfOf, e)
+		}
+		if e.Actor == liga {
+			hers = append(hers, e.Action)
+		}
+	}
+	for _, want := range []string{"explicit_request_given", "evidence_viewed", "preview_approved"} {
+		if !slices.Contains(hers, want) {
+			t.Errorf("Jānis's ledger has no %s by Līga for him; the request's entries: %+v", want, entries)
+		}
+	}
+
+	// Jānis's inbox hears of each of her steps, from her, and of the
+	// provider's delivery.
+	var inbox api.Inbox
+	call(t, base, janisToken, "GET", "/v1/inbox", nil, &inbox)
+	var fromHer, all []string
+	for _, it := range inbox.Items {
+		if it.RequestID != r.ID {
+			continue
+		}
+		all = append(all, it.Event)
+		if it.From.Kind == api.SenderRepresentative && it.From.ID == liga && it.From.Names["lv"] == "Līga Kalniņa" {
+			fromHer = append(fromHer, it.Event)
+		}
+	}
+	for _, want := range []string{"created", "explicit_request_given", "preview_approved"} {
+		if !slices.Contains(fromHer, want) {
+			t.Errorf("Jānis's inbox has no %s from Līga: from her %v, all %v", want, fromHer, all)
+		}
+	}
+	if !slices.Contains(all, "evidence_delivered") {
+		t.Errorf("Jānis's inbox has no delivery: %v", all)
+	}
+	// His timeline says who took each of her steps.
+	for _, st := range his.Timeline {
+		if st.Event == "explicit_request_given" && !strings.Contains(st.Detail, "by Līga Kalniņa ("+liga+") under a mandate") {
+			t.Errorf("the explicit request's step says %q", st.Detail)
+		}
+	}
+}
+
+// TestRequestForACompanyUnderAMandate: an administrator registers that
+// Līga may act for Baltic Timber SIA; her request for the company's
+// registration proof goes to the provider with the company as the
+// LegalPerson (the demo register answers company evidence only for a
+// LegalPerson) and is delivered; the company's name is on the request.
+// Nobody but an administrator registers a mandate for someone else.
+func TestRequestForACompanyUnderAMandate(t *testing.T) {
+	base := mandateServer(t)
+	liga := "LV/LV/12087510402"
+	in := api.NewMandate{Representative: liga, RepresentativeName: "Līga Kalniņa", Represented: company, RepresentedName: "Baltic Timber SIA",
+		Services: []string{"lv-register-business"}, ValidUntil: time.Now().Add(24 * time.Hour)}
+	var refused api.ErrorBody
+	if code := call(t, base, janisToken, "POST", "/v1/mandates", in, &refused); code != 403 {
+		t.Fatalf("a citizen registering a company mandate: %d %+v", code, refused)
+	}
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", in, &m); code != 201 {
+		t.Fatalf("the administrator's company mandate: %d %+v", code, m)
+	}
+	var r api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
+		t.Fatalf("request for the company: %d %+v", code, r)
+	}
+	if r.Citizen != "Baltic Timber SIA ("+company+")" || !strings.HasPrefix(r.Representative, "Līga Kalniņa") {
+		t.Fatalf("the request names %q for %q", r.Representative, r.Citizen)
+	}
+	r = throughPreview(t, base, ligaToken, r.ID)
+	if len(r.Evidence) == 0 {
+		t.Fatalf("delivered without evidence: %+v", r)
+	}
+	var preview api.Request
+	call(t, base, ligaToken, "GET", "/v1/requests/"+r.ID, nil, &preview)
+	if code := call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &refused); code != 404 {
+		t.Fatalf("someone else reads the company's request: %d", code)
+	}
+}
