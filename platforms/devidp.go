@@ -22,10 +22,11 @@ func isDemoNetwork(n exchange.Network) bool {
 	return false
 }
 
-// startDevIdP starts the development identity provider; production
+// startDevIdP starts the development identity provider, keeping its
+// keys and refresh tokens in stateFile ("" keeps nothing); production
 // refuses it.
-func startDevIdP(ctx context.Context, listen string, production bool, log *slog.Logger) (identity.Provider, func(context.Context) error, error) {
-	idp, err := devidp.Start(ctx, devidp.Options{Listen: listen, Production: production, Log: log})
+func startDevIdP(ctx context.Context, listen, stateFile string, production bool, log *slog.Logger) (identity.Provider, func(context.Context) error, error) {
+	idp, err := devidp.Start(ctx, devidp.Options{Listen: listen, StateFile: stateFile, Production: production, Log: log})
 	if err != nil {
 		return identity.Provider{}, nil, err
 	}

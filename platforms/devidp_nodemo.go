@@ -15,6 +15,6 @@ import (
 func isDemoNetwork(exchange.Network) bool { return false }
 
 // startDevIdP refuses: a nodemo build links no development provider.
-func startDevIdP(context.Context, string, bool, *slog.Logger) (identity.Provider, func(context.Context) error, error) {
+func startDevIdP(context.Context, string, string, bool, *slog.Logger) (identity.Provider, func(context.Context) error, error) {
 	return identity.Provider{}, nil, errors.New("an identity provider (issuer, client id) is required: this build (nodemo) has no development provider")
 }

@@ -208,7 +208,7 @@ func (f *ServiceFlags) Identity(ctx context.Context, cfg exchange.Config, log *s
 	if n, ok := cfg.Network.(*network.Network); ok && p.Issuer == "" {
 		p = n.File.Identity // the network file's provider
 	}
-	return StartIdentity(ctx, p, !isDemoNetwork(cfg.Network), f.DevIdPListen, demo, log)
+	return StartIdentity(ctx, p, !isDemoNetwork(cfg.Network), f.DevIdPListen, cfg.DataDir, demo, log)
 }
 
 // loadDemoTokens reads -demo-tokens-file, and warns about tokens given

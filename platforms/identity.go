@@ -3,6 +3,7 @@ package platforms
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/exchange"
@@ -30,14 +31,23 @@ func (id *Identity) Close(ctx context.Context) error {
 	return id.stop(ctx)
 }
 
+// DevIdPStateFile is the development provider's file in the data folder:
+// its signing keys and refresh tokens, so sessions survive a restart.
+const DevIdPStateFile = "dev-idp-state.json"
+
 // StartIdentity sets up sign-in: with a configured provider (its issuer
 // set), tokens of that provider; otherwise the development provider,
-// started on devListen, which production (a service with a network file)
-// refuses. demo bearer tokens, when given, are accepted as well.
-func StartIdentity(ctx context.Context, configured identity.Provider, production bool, devListen string, demo exchange.BearerTokens, log *slog.Logger) (*Identity, error) {
+// started on devListen and keeping its sessions in dataDir (nothing when
+// ""), which production (a service with a network file) refuses. demo
+// bearer tokens, when given, are accepted as well.
+func StartIdentity(ctx context.Context, configured identity.Provider, production bool, devListen, dataDir string, demo exchange.BearerTokens, log *slog.Logger) (*Identity, error) {
 	id := &Identity{Provider: configured}
 	if configured.Issuer == "" {
-		p, stop, err := startDevIdP(ctx, devListen, production, log)
+		state := ""
+		if dataDir != "" {
+			state = filepath.Join(dataDir, DevIdPStateFile)
+		}
+		p, stop, err := startDevIdP(ctx, devListen, state, production, log)
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,10 @@ type Options struct {
 	Production bool
 	// Log receives the provider's log; slog.Default() when nil.
 	Log *slog.Logger
+	// StateFile, when set, keeps the signing keys and refresh tokens
+	// across restarts (a private file in the app's data folder), so a
+	// signed-in person stays signed in; without it nothing is kept.
+	StateFile string
 }
 
 // Server is a running development provider.
@@ -96,10 +100,11 @@ func newServer(ln net.Listener, opts Options, log *slog.Logger) (*Server, error)
 		ttl = 5 * time.Minute
 	}
 	c := &client{id: ClientID, loginURL: issuer + loginPath, idTokenTTL: ttl}
-	st, err := newStorage(people, c, ttl)
+	st, err := newStorage(people, c, ttl, opts.StateFile)
 	if err != nil {
 		return nil, err
 	}
+	st.saveFailed = func(err error) { log.Error("the sessions could not be kept for the next start", "err", err) }
 	cfg := &op.Config{
 		CodeMethodS256:        true,
 		GrantTypeRefreshToken: true,

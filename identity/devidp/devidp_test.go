@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -195,5 +197,22 @@ func TestPKCEIsRequired(t *testing.T) {
 	resp.Body.Close()
 	if loc := resp.Header.Get("Location"); strings.Contains(loc, "/login") {
 		t.Errorf("the plain PKCE method reached the sign-in page (%s)", loc)
+	}
+}
+
+// TestUnreadableStateFileIsRefused: a damaged state file stops the start
+// with a sentence saying what to do, instead of silently ending every
+// session; the file is left as it was.
+func TestUnreadableStateFileIsRefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err := devidp.Start(context.Background(), devidp.Options{StateFile: path, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err == nil || !strings.Contains(err.Error(), "delete it to start afresh") {
+		t.Fatalf("start with a damaged state file: %v", err)
+	}
+	if data, _ := os.ReadFile(path); string(data) != "{not json" {
+		t.Fatalf("the damaged file was changed: %q", data)
 	}
 }

@@ -19,13 +19,17 @@ import (
 	"github.com/vienreiz/vienreiz/identity"
 )
 
-// storage is the provider's in-memory state for zitadel's op: accounts,
-// sign-ins in progress, tokens and signing keys. Nothing survives a restart,
-// which is what a development provider wants.
+// storage is the provider's state for zitadel's op: accounts, sign-ins in
+// progress, tokens and signing keys, in memory. With a state file, the
+// signing keys and refresh tokens are also kept there (state.go), so the
+// app's sessions survive a restart of the app.
 type storage struct {
 	client   *client
 	tokenTTL time.Duration
 	now      func() time.Time
+	file     string // "" keeps nothing
+	// saveFailed hears of a state file that could not be written.
+	saveFailed func(error)
 
 	mu            sync.Mutex
 	people        map[string]Person // by username
@@ -41,10 +45,11 @@ type accessToken struct {
 	expires           time.Time
 }
 
-func newStorage(people []Person, c *client, tokenTTL time.Duration) (*storage, error) {
+func newStorage(people []Person, c *client, tokenTTL time.Duration, file string) (*storage, error) {
 	s := &storage{
 		client:        c,
 		tokenTTL:      tokenTTL,
+		file:          file,
 		now:           time.Now,
 		people:        map[string]Person{},
 		authRequests:  map[string]*authRequest{},
@@ -54,6 +59,12 @@ func newStorage(people []Person, c *client, tokenTTL time.Duration) (*storage, e
 	}
 	for _, p := range people {
 		s.people[p.Username] = p
+	}
+	if err := s.load(); err != nil {
+		return nil, err
+	}
+	if len(s.keys) > 0 {
+		return s, nil
 	}
 	if err := s.rotateKey(); err != nil {
 		return nil, err
@@ -137,7 +148,7 @@ func (s *storage) rotateKey() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys = append(s.keys, &signingKey{id: randomID()[:12], key: k})
-	return nil
+	return s.saveLocked()
 }
 
 // retireKeys stops publishing every key but the current one.
@@ -145,6 +156,16 @@ func (s *storage) retireKeys() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.keys = s.keys[len(s.keys)-1:]
+	s.keepLocked()
+}
+
+// keepLocked saves the state after a change that has happened whatever
+// the file says: a failed write is logged by the caller's op and the
+// change stands in memory. s.mu is held.
+func (s *storage) keepLocked() {
+	if err := s.saveLocked(); err != nil && s.saveFailed != nil {
+		s.saveFailed(err)
+	}
 }
 
 // --- sign-ins in progress (op.AuthStorage) ---
@@ -273,6 +294,7 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, r op.TokenRequ
 		s.mu.Lock()
 		_, ok := s.refreshTokens[current]
 		delete(s.refreshTokens, current) // refresh tokens are used once
+		s.keepLocked()
 		s.mu.Unlock()
 		if !ok {
 			return "", "", time.Time{}, op.ErrInvalidRefreshToken
@@ -286,7 +308,11 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, r op.TokenRequ
 	next.id = randomID()
 	s.mu.Lock()
 	s.refreshTokens[next.token] = &next
+	err = s.saveLocked()
 	s.mu.Unlock()
+	if err != nil {
+		return "", "", time.Time{}, err // a token not kept would not survive a restart
+	}
 	return id, next.token, exp, nil
 }
 
@@ -316,7 +342,7 @@ func (s *storage) TerminateSession(_ context.Context, userID, clientID string) e
 			delete(s.accessTokens, id)
 		}
 	}
-	return nil
+	return s.saveLocked()
 }
 
 func (s *storage) RevokeToken(_ context.Context, tokenOrID, _ string, clientID string) *oidc.Error {
@@ -327,6 +353,9 @@ func (s *storage) RevokeToken(_ context.Context, tokenOrID, _ string, clientID s
 			return oidc.ErrInvalidClient().WithDescription("token was not issued to this client")
 		}
 		delete(s.refreshTokens, tokenOrID)
+		if err := s.saveLocked(); err != nil {
+			return oidc.ErrServerError().WithParent(err)
+		}
 		return nil
 	}
 	delete(s.accessTokens, tokenOrID)

@@ -233,12 +233,12 @@ func (f *File) save() error {
 	if err != nil {
 		return fmt.Errorf("secrets: %w", err)
 	}
-	return writeFileAtomic(f.path, out)
+	return WriteFileAtomic(f.path, out)
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
+// WriteFileAtomic writes data to a temporary file beside path, syncs it and
 // renames it over path; file and folder are private to the user.
-func writeFileAtomic(path string, data []byte) error {
+func WriteFileAtomic(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("secrets: %w", err)
