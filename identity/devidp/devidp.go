@@ -40,6 +40,10 @@ type Options struct {
 	Production bool
 	// Log receives the provider's log; slog.Default() when nil.
 	Log *slog.Logger
+	// Claims names the claims the tokens carry the attributes under;
+	// identity.DefaultClaims() where empty. A test stands the provider
+	// in for a national eID gateway with claim names of its own.
+	Claims identity.Claims
 	// StateFile, when set, keeps the signing keys and refresh tokens
 	// across restarts (a private file in the app's data folder), so a
 	// signed-in person stays signed in; without it nothing is kept.
@@ -100,7 +104,11 @@ func newServer(ln net.Listener, opts Options, log *slog.Logger) (*Server, error)
 		ttl = 5 * time.Minute
 	}
 	c := &client{id: ClientID, loginURL: issuer + loginPath, idTokenTTL: ttl}
-	st, err := newStorage(people, c, ttl, opts.StateFile)
+	names, err := identity.Provider{Issuer: issuer, ClientID: ClientID, Claims: opts.Claims}.Normalized()
+	if err != nil {
+		return nil, err
+	}
+	st, err := newStorage(people, c, ttl, opts.StateFile, names.Claims)
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +150,7 @@ func (s *Server) Issuer() string { return s.issuer }
 // Provider is the relying-party configuration of this provider, for the
 // service and the app.
 func (s *Server) Provider() identity.Provider {
-	return identity.Provider{Issuer: s.issuer, ClientID: ClientID, Claims: identity.DefaultClaims()}
+	return identity.Provider{Issuer: s.issuer, ClientID: ClientID, Claims: s.storage.names}
 }
 
 // RotateKey makes a new key sign from now on; tokens signed by earlier keys

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,6 +29,8 @@ type storage struct {
 	tokenTTL time.Duration
 	now      func() time.Time
 	file     string // "" keeps nothing
+	// names are the claim names the tokens carry the attributes under.
+	names identity.Claims
 	// saveFailed hears of a state file that could not be written.
 	saveFailed func(error)
 
@@ -45,8 +48,9 @@ type accessToken struct {
 	expires           time.Time
 }
 
-func newStorage(people []Person, c *client, tokenTTL time.Duration, file string) (*storage, error) {
+func newStorage(people []Person, c *client, tokenTTL time.Duration, file string, names identity.Claims) (*storage, error) {
 	s := &storage{
+		names:         names,
 		client:        c,
 		tokenTTL:      tokenTTL,
 		file:          file,
@@ -93,7 +97,7 @@ func (s *storage) claims(sub, acr string) map[string]any {
 	if !ok {
 		return nil
 	}
-	names := identity.DefaultClaims()
+	names := s.names
 	c := map[string]any{
 		names.Identifier:  p.Identifier,
 		names.GivenName:   p.GivenName,
@@ -433,17 +437,22 @@ func (s *storage) fillUserinfo(info *oidc.UserInfo, sub, acr string) error {
 	if c == nil {
 		return fmt.Errorf("no account %q", sub)
 	}
-	names := identity.DefaultClaims()
 	info.Subject = sub
-	info.GivenName, _ = c[names.GivenName].(string)
-	info.FamilyName, _ = c[names.FamilyName].(string)
-	info.Birthdate, _ = c[names.DateOfBirth].(string)
-	info.Name = info.GivenName + " " + info.FamilyName
 	for k, v := range c {
-		if k != names.GivenName && k != names.FamilyName && k != names.DateOfBirth && k != names.ACR {
+		text, _ := v.(string)
+		switch k { // the standard claims have their own fields
+		case "given_name":
+			info.GivenName = text
+		case "family_name":
+			info.FamilyName = text
+		case "birthdate":
+			info.Birthdate = text
+		case "acr":
+		default:
 			info.AppendClaims(k, v)
 		}
 	}
+	info.Name = strings.TrimSpace(info.GivenName + " " + info.FamilyName)
 	return nil
 }
 
