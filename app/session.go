@@ -39,7 +39,9 @@ type About struct {
 // Session is one user's running app: settings and the view models of
 // every screen.
 type Session struct {
-	Language  *Language
+	Language *Language
+	// Display is the text size and contrast the user chose.
+	Display   *Display
 	Catalogue *Catalogue
 	Requests  *Requests
 	Inbox     *Inbox
@@ -92,6 +94,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	}
 	s := &Session{
 		Language:   NewLanguage(prefs),
+		Display:    NewDisplay(prefs),
 		Catalogue:  NewCatalogue(svc, log),
 		Requests:   NewRequests(svc, log),
 		About:      about,

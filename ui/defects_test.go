@@ -129,8 +129,8 @@ func TestCountryPickerOffersOnlyKnownCountries(t *testing.T) {
 	sc := servicesScreen(t, w)
 	sc.OpenService("lv-pension-claim")
 	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
-	var ask []*widget.Button
-	for _, b := range find[*widget.Button](w.Content()) {
+	var ask []*wrapButton
+	for _, b := range find[*wrapButton](w.Content()) {
 		if b.Text == "Request it online" {
 			ask = append(ask, b)
 		}
@@ -230,24 +230,7 @@ func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
 // and a request page fit in 360 px.
 func TestEveryScreenFitsAPhone(t *testing.T) {
 	w, s := newApp(t, "lv")
-	w.Resize(fyne.NewSize(360, 740))
-	check := func(what string) {
-		t.Helper()
-		if mw := w.Content().MinSize().Width; mw > 360 {
-			t.Errorf("%s needs %.0f px, more than a 360 px phone", what, mw)
-		}
-	}
-	for i := range 5 {
-		test.Tap(navButtons(t, w)[i])
-		check(navButtons(t, w)[i].label)
-	}
-	test.Tap(navButtons(t, w)[TabServices])
-	servicesScreen(t, w).OpenService("lv-register-business")
-	check("a service page")
-	req := startRequest(t, s, "lv-birth-certificate", "LV")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
-	check("a request page")
+	walkPhoneScreens(t, w, s, "100 %")
 }
 
 // TestTabReachesTheNavigationBar (defect 7): Tab never reached the

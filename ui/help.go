@@ -32,27 +32,42 @@ func helpPage(code string) fyne.CanvasObject {
 
 // showHelp shows the help centre page of code over win.
 func showHelp(win fyne.Window, code string) {
-	d := dialog.NewCustom(lang.L("help.title"), lang.L("dialog.close"), dialogBody(win, helpPage(code)), win)
-	d.Show()
+	showDialog(win, lang.L("help.title"), helpPage(code))
 }
 
 // showHelpIndex lists every help centre page; a topic opens its page.
 func showHelpIndex(win fyne.Window) {
 	topics := container.NewVBox(wrapped(lang.L("help.body")))
 	for _, code := range app.HelpCodes {
-		b := widget.NewButton(app.Help(code).Title, func() { showHelp(win, code) })
-		b.Alignment = widget.ButtonAlignLeading
+		b := newWrapButton(app.Help(code).Title, nil, func() { showHelp(win, code) })
 		topics.Add(b)
 	}
-	dialog.NewCustom(lang.L("help.title"), lang.L("dialog.close"), dialogBody(win, topics), win).Show()
+	showDialog(win, lang.L("help.title"), topics)
 }
 
 // showProblem tells the user what went wrong, with a button to the help
 // centre page that explains it.
 func showProblem(win fyne.Window, p app.Problem) {
-	more := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(win, p.Code) })
-	body := container.NewVBox(wrapped(p.Text), container.NewHBox(more))
-	dialog.NewCustom(lang.L("dialog.problem"), lang.L("dialog.close"), dialogBody(win, body), win).Show()
+	more := newWrapButton(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(win, p.Code) })
+	body := container.NewVBox(wrapped(p.Text), buttons(more))
+	showDialog(win, lang.L("dialog.problem"), body)
+}
+
+// newDialog is a dialog over win with a title that wraps like its text:
+// a Fyne dialog's own title stays on one line and, at a large text size,
+// made the dialog wider than a phone. It has no buttons yet.
+func newDialog(win fyne.Window, title string, content fyne.CanvasObject) *dialog.CustomDialog {
+	heading := wrapped(title)
+	heading.TextStyle = fyne.TextStyle{Bold: true}
+	heading.SizeName = theme.SizeNameSubHeadingText
+	return dialog.NewCustomWithoutButtons("", dialogBody(win, container.NewVBox(heading, content)), win)
+}
+
+// showDialog shows content under title over win, with a Close button.
+func showDialog(win fyne.Window, title string, content fyne.CanvasObject) {
+	d := newDialog(win, title, content)
+	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("dialog.close"), d.Hide)})
+	d.Show()
 }
 
 // dialogBody sizes a dialog's content to the window: as wide as fits (at
@@ -75,12 +90,12 @@ func newProblemLabel(win fyne.Window, text, code binding.String) fyne.CanvasObje
 	l := widget.NewLabelWithData(text)
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
-	help := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() {
+	help := newWrapButton(lang.L("help.open"), theme.HelpIcon(), func() {
 		c, _ := code.Get()
 		showHelp(win, c)
 	})
-	help.Importance = widget.LowImportance
-	box := container.NewVBox(l, container.NewHBox(help))
+	help.SetImportance(widget.LowImportance)
+	box := container.NewVBox(l, buttons(help))
 	box.Hide()
 	text.AddListener(binding.NewDataListener(func() {
 		if p, _ := text.Get(); p == "" {
@@ -98,7 +113,7 @@ func newBanner(s *app.Session) fyne.CanvasObject {
 	msg := widget.NewLabelWithData(s.Connection.Banner)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.WarningImportance
-	retry := widget.NewButtonWithIcon(lang.L("offline.retry"), theme.ViewRefreshIcon(), func() { s.Background(s.Connection.Retry) })
+	retry := newWrapButton(lang.L("offline.retry"), theme.ViewRefreshIcon(), func() { s.Background(s.Connection.Retry) })
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	box := container.NewStack(bg, container.NewBorder(nil, nil, nil, retry, msg))
 	box.Hide()

@@ -39,14 +39,14 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 			_ = model.MarkRead(ctx, m)
 		})
 	}
-	markAll := widget.NewButtonWithIcon(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
+	markAll := newWrapButton(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()
 			_ = model.MarkAllRead(ctx)
 		})
 	})
-	markAll.Importance = widget.LowImportance
+	markAll.SetImportance(widget.LowImportance)
 	title := widget.NewLabelWithStyle(lang.L("nav.inbox"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewBorder(nil, nil, nil, markAll, title)

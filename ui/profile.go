@@ -33,8 +33,10 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			}
 		}
 	}
-	settings := titledCard(lang.L("profile.settings"), "", widget.NewForm(
+	settings := titledCard(lang.L("profile.settings"), "", newFacts(
 		widget.NewFormItem(lang.L("profile.language"), choice),
+		widget.NewFormItem(lang.L("profile.text_size"), newTextSizeChoice(s.Display)),
+		widget.NewFormItem(lang.L("profile.high_contrast"), newContrastCheck(s.Display)),
 	))
 	about := titledCard(lang.L("profile.about"), lang.L("profile.about_body"), newFacts(
 		widget.NewFormItem(lang.L("profile.version"), wrapped(s.About.Version)),
@@ -43,7 +45,7 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	))
 	signin := newAccountCard(win, s)
 	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
-		container.NewHBox(widget.NewButtonWithIcon(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
+		buttons(newWrapButton(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
 	cards := container.NewVBox(signin)
 	if s.Mandates != nil {
 		cards.Add(forPerson(s, newMandatesCard(win, s)))
@@ -67,14 +69,42 @@ func newRecordsCard(sv *saver, r *app.Records) *widget.Card {
 	}
 	buttons := container.NewVBox()
 	for _, format := range app.LedgerFormats {
-		buttons.Add(widget.NewButtonWithIcon(lang.L("records.ledger_"+format), theme.DocumentSaveIcon(), func() {
+		buttons.Add(newWrapButton(lang.L("records.ledger_"+format), theme.DocumentSaveIcon(), func() {
 			sv.save("vienreiz-ledger."+format, func(ctx context.Context, w io.Writer) error { return r.Ledger(ctx, format, w) }, saved)
 		}))
 	}
-	buttons.Add(widget.NewButtonWithIcon(lang.L("records.calendar"), theme.HistoryIcon(), func() {
+	buttons.Add(newWrapButton(lang.L("records.calendar"), theme.HistoryIcon(), func() {
 		sv.save("vienreiz.ics", r.Calendar, saved)
 	}))
 	// The explanation is a wrapped label, not the card's subtitle, which
 	// would not wrap and widen the window.
 	return titledCard(lang.L("records.title"), "", container.NewVBox(wrapped(lang.L("records.body")), buttons))
+}
+
+// newTextSizeChoice offers the text sizes from 100 to 200 %.
+func newTextSizeChoice(d *app.Display) *widget.Select {
+	labels := make([]string, len(app.TextSizes))
+	for i, p := range app.TextSizes {
+		labels[i] = lang.L("profile.text_size_value", map[string]any{"Percent": p})
+	}
+	choice := widget.NewSelect(labels, nil)
+	for i, p := range app.TextSizes {
+		if p == d.TextSize() {
+			choice.SetSelectedIndex(i)
+		}
+	}
+	choice.OnChanged = func(string) {
+		if i := choice.SelectedIndex(); i >= 0 {
+			_ = d.SetTextSize(app.TextSizes[i]) // a listed size always applies
+		}
+	}
+	return choice
+}
+
+// newContrastCheck turns high contrast on and off.
+func newContrastCheck(d *app.Display) *widget.Check {
+	c := widget.NewCheck(lang.L("profile.high_contrast_on"), nil)
+	c.SetChecked(d.HighContrast())
+	c.OnChanged = d.SetHighContrast
+	return c
 }

@@ -220,11 +220,11 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	if req.ErrorCode != "" {
 		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
-		help := widget.NewButtonWithIcon(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(r.win, p.Code) })
-		help.Importance = widget.LowImportance
-		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), container.NewHBox(help)))
+		help := newWrapButton(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(r.win, p.Code) })
+		help.SetImportance(widget.LowImportance)
+		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), buttons(help)))
 	}
-	box := container.NewVBox(facts, container.NewHBox(copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
+	box := container.NewVBox(facts, container.New(sideBySide{}, copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
 	if step := r.nextStep(req, svc); step != nil {
 		box.Add(step)
 	}
@@ -256,20 +256,20 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	view := app.ViewOf(req)
 	if view.CanCancel {
-		cancel := widget.NewButtonWithIcon(lang.L("request.cancel"), theme.CancelIcon(), func() {
+		cancel := newWrapButton(lang.L("request.cancel"), theme.CancelIcon(), func() {
 			confirm(r.win, lang.L("request.cancel"), lang.L("request.cancel_confirm"), lang.L("request.cancel_yes"), func() {
 				r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Cancel(ctx, req.ID) })
 			})
 		})
-		cancel.Importance = widget.DangerImportance
+		cancel.SetImportance(widget.DangerImportance)
 		box.Add(cancel)
 	}
 	if view.CanArchive {
-		archive := widget.NewButtonWithIcon(lang.L("request.archive"), theme.FolderIcon(), func() {
+		archive := newWrapButton(lang.L("request.archive"), theme.FolderIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Archive(ctx, req.ID) })
 		})
 		box.Add(wrapped(lang.L("request.archive_body")))
-		box.Add(container.NewHBox(archive))
+		box.Add(buttons(archive))
 	}
 	scroll = container.NewVScroll(container.NewPadded(box))
 	return scroll
@@ -321,43 +321,43 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			"Evidence": evidenceTitle(*req, r.sess.Language.Code()), "Provider": provider,
 			"Country": countryName(req.Country), "LegalBasis": legal,
 		})
-		give := widget.NewButtonWithIcon(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
+		give := newWrapButton(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) {
 				return r.sess.Requests.GiveExplicitRequest(ctx, req.ID)
 			})
 		})
-		give.Importance = widget.HighImportance
+		give.SetImportance(widget.HighImportance)
 		return titledCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
 	case app.StepWait:
 		return titledCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
 	case app.StepPreviewInBrowser:
 		// A real network: the provider shows the evidence on its own site,
 		// and its preview space sends the browser back to the request.
-		open := widget.NewButtonWithIcon(lang.L("request.preview_browser_open"), theme.ComputerIcon(), func() {
+		open := newWrapButton(lang.L("request.preview_browser_open"), theme.ComputerIcon(), func() {
 			if u, err := url.Parse(req.PreviewURL); err == nil {
 				if err := r.openURL(u); err != nil {
 					dialog.ShowError(err, r.win)
 				}
 			}
 		})
-		open.Importance = widget.HighImportance
-		back := widget.NewButtonWithIcon(lang.L("request.preview_back"), theme.ConfirmIcon(), func() {
+		open.SetImportance(widget.HighImportance)
+		back := newWrapButton(lang.L("request.preview_back"), theme.ConfirmIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.PreviewReturned(ctx, req.ID) })
 		})
 		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_browser_body")), open, back))
 	case app.StepOpenPreview:
-		show := widget.NewButtonWithIcon(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
+		show := newWrapButton(lang.L("request.preview_open"), theme.VisibilityIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.OpenPreview(ctx, req.ID) })
 		})
-		show.Importance = widget.HighImportance
+		show.SetImportance(widget.HighImportance)
 		return titledCard(lang.L("request.preview_title"), "", container.NewVBox(wrapped(lang.L("request.preview_body")), show))
 	case app.StepDecide:
 		return r.previewCard(req)
 	case app.StepRetry:
-		retry := widget.NewButtonWithIcon(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
+		retry := newWrapButton(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
 		})
-		retry.Importance = widget.HighImportance
+		retry.SetImportance(widget.HighImportance)
 		return titledCard(lang.L("request.retry_title"), "", container.NewVBox(wrapped(lang.L("request.retry_body")), retry))
 	case app.StepDelivered:
 		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
@@ -380,16 +380,16 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		addFact(form, f.Name, container.NewVBox(value, note))
 	}
-	approve := widget.NewButtonWithIcon(lang.L("request.preview_approve"), theme.ConfirmIcon(), func() {
+	approve := newWrapButton(lang.L("request.preview_approve"), theme.ConfirmIcon(), func() {
 		r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, true) })
 	})
-	approve.Importance = widget.HighImportance
-	refuse := widget.NewButtonWithIcon(lang.L("request.preview_refuse"), theme.CancelIcon(), func() {
+	approve.SetImportance(widget.HighImportance)
+	refuse := newWrapButton(lang.L("request.preview_refuse"), theme.CancelIcon(), func() {
 		confirm(r.win, lang.L("request.preview_refuse"), lang.L("request.preview_refuse_confirm"), lang.L("request.preview_refuse"), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, false) })
 		})
 	})
-	box := container.NewVBox(form, container.NewHBox(approve, refuse))
+	box := container.NewVBox(form, buttons(approve, refuse))
 	if text := app.PreviewLanguageNote(req.Preview, r.sess.Language.Code()); text != "" {
 		note := wrapped(text)
 		note.Importance = widget.WarningImportance
@@ -464,7 +464,7 @@ func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasOb
 		code := r.sess.Language.Code()
 		fyne.Do(func() {
 			for _, svc := range services {
-				buttons.Add(widget.NewButtonWithIcon(svc.Name.In(code), theme.NavigateNextIcon(), func() { r.OpenService(svc.ID) }))
+				buttons.Add(newWrapButton(svc.Name.In(code), theme.NavigateNextIcon(), func() { r.OpenService(svc.ID) }))
 			}
 			relayout()
 		})

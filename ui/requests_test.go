@@ -41,8 +41,8 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 			t.Errorf("request page lacks %q:\n%s", want, text)
 		}
 	}
-	var give *widget.Button
-	for _, b := range find[*widget.Button](w.Content()) {
+	var give *wrapButton
+	for _, b := range find[*wrapButton](w.Content()) {
 		if b.Text == "I request this evidence" {
 			give = b
 		}
@@ -90,6 +90,12 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 func tapButton(t *testing.T, w fyne.Window, text string) {
 	t.Helper()
 	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == text {
+			test.Tap(b)
+			return
+		}
+	}
+	for _, b := range find[*wrapButton](w.Content()) {
 		if b.Text == text {
 			test.Tap(b)
 			return

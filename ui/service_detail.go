@@ -34,13 +34,13 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 
 	evidence := container.NewVBox()
 	for _, e := range svc.Evidence {
-		ask := widget.NewButtonWithIcon(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
-		content := fyne.CanvasObject(container.NewHBox(ask))
+		ask := newWrapButton(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
+		content := fyne.CanvasObject(buttons(ask))
 		if it, ok := held(e.Requirement); ok {
 			// Once-only: the document is already in the wallet.
 			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Issuer(code), "Date": formatTime(it.DeliveredAt)}))
 			have.Importance = widget.SuccessImportance
-			content = container.NewVBox(have, container.NewHBox(ask))
+			content = container.NewVBox(have, buttons(ask))
 		}
 		evidence.Add(titledCard("", e.Name.In(code), content))
 	}
@@ -49,10 +49,10 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 
 	body := container.NewVBox(
 		title, desc, apply, facts,
-		widget.NewLabelWithStyle(lang.L("detail.evidence_needed"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		boldWrapped(lang.L("detail.evidence_needed")),
 		wrapped(lang.L("detail.evidence_explained")),
 		evidence,
-		widget.NewLabelWithStyle(lang.L("detail.legal_basis"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		boldWrapped(lang.L("detail.legal_basis")),
 		legal,
 	)
 	return container.NewVScroll(container.NewPadded(body))
@@ -67,9 +67,9 @@ func applyAction(svc catalogue.Service, request func(catalogue.Service, catalogu
 	}
 	for _, e := range svc.Evidence {
 		if _, ok := held(e.Requirement); !ok {
-			b := widget.NewButtonWithIcon(lang.L("detail.apply"), theme.ConfirmIcon(), func() { request(svc, e) })
-			b.Importance = widget.HighImportance
-			return container.NewHBox(b)
+			b := newWrapButton(lang.L("detail.apply"), theme.ConfirmIcon(), func() { request(svc, e) })
+			b.SetImportance(widget.HighImportance)
+			return buttons(b)
 		}
 	}
 	ready := wrapped(lang.L("detail.apply_ready"))
@@ -80,5 +80,12 @@ func applyAction(svc catalogue.Service, request func(catalogue.Service, catalogu
 func wrapped(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// boldWrapped is a bold heading that wraps.
+func boldWrapped(text string) *widget.Label {
+	l := wrapped(text)
+	l.TextStyle = fyne.TextStyle{Bold: true}
 	return l
 }

@@ -286,9 +286,9 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 	back := widget.NewButton(lang.L("request.new_back"), func() { d.Hide() })
 	body := container.NewVBox(
 		wrapped(lang.L("request.new_body", map[string]any{"Evidence": e.Name.In(s.lang.Code())})),
-		widget.NewForm(widget.NewFormItem(lang.L("request.new_country"), choice)),
+		newFacts(widget.NewFormItem(lang.L("request.new_country"), choice)),
 	)
-	d = dialog.NewCustomWithoutButtons(lang.L("request.new_title"), dialogBody(s.win, body), s.win)
+	d = newDialog(s.win, lang.L("request.new_title"), body)
 	d.SetButtons([]fyne.CanvasObject{back, start})
 	d.Show()
 }

@@ -100,6 +100,12 @@ func tapIn(t *testing.T, root fyne.CanvasObject, text string) {
 			return
 		}
 	}
+	for _, b := range find[*wrapButton](root) {
+		if b.Text == text {
+			test.Tap(b)
+			return
+		}
+	}
 	t.Fatalf("no %q button; shown:\n%s", text, labels(root))
 }
 

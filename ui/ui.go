@@ -12,11 +12,8 @@ import (
 // Build fills win with the app for session s and redraws it whenever the
 // language changes, keeping the tab the user was on.
 func Build(win fyne.Window, s *app.Session) {
-	if settings := fyne.CurrentApp().Settings(); settings != nil {
-		if _, ours := settings.Theme().(appTheme); !ours {
-			settings.SetTheme(newAppTheme(settings.Theme()))
-		}
-	}
+	applyDisplay(s.Display)
+	s.Display.OnChange(func() { applyDisplay(s.Display) })
 	var shell *Shell
 	draw := func() {
 		selected := 0
@@ -30,4 +27,11 @@ func Build(win fyne.Window, s *app.Session) {
 	}
 	draw()
 	s.Language.OnChange(func(string) { draw() })
+}
+
+// applyDisplay makes the app's theme follow the display settings d.
+func applyDisplay(d *app.Display) {
+	if settings := fyne.CurrentApp().Settings(); settings != nil {
+		settings.SetTheme(newAppTheme(settings.Theme(), d))
+	}
 }

@@ -123,6 +123,9 @@ func labels(root fyne.CanvasObject) string {
 	for _, bt := range find[*widget.Button](root) {
 		b.WriteString(bt.Text + "\n")
 	}
+	for _, bt := range find[*wrapButton](root) {
+		b.WriteString(bt.Text + "\n")
+	}
 	return b.String()
 }
 

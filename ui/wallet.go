@@ -110,16 +110,16 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 		widget.NewFormItem(lang.L("wallet.sha256"), sum),
 		widget.NewFormItem(lang.L("wallet.request"), wrapped(it.RequestID)),
 	)
-	details := widget.NewAccordion(widget.NewAccordionItem(lang.L("wallet.technical"), technical))
-	open := widget.NewButtonWithIcon(lang.L("wallet.open"), theme.FileIcon(), func() { ws.openDocument(it) })
-	open.Importance = widget.HighImportance
-	save := widget.NewButtonWithIcon(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
+	details := newDisclosure(lang.L("wallet.technical"), technical)
+	open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { ws.openDocument(it) })
+	open.SetImportance(widget.HighImportance)
+	save := newWrapButton(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
 		ws.saver.save(it.FileName(code), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
 			func(name string) (string, string) {
 				return lang.L("wallet.saved_title"), lang.L("wallet.saved", map[string]any{"Name": name})
 			})
 	})
-	request := widget.NewButtonWithIcon(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
+	request := newWrapButton(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
 		ws.openRequest(it.RequestID)
 	})
 	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts,

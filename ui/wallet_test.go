@@ -132,7 +132,7 @@ func TestWalletShowsDeliveredEvidenceAndSavesIt(t *testing.T) {
 			t.Errorf("document page shows %q before the technical details are opened", technical)
 		}
 	}
-	find[*widget.Accordion](w.Content())[0].Open(0)
+	tapButton(t, w, "Technical details")
 	text = labels(w.Content())
 	for _, want := range []string{r.ID, file.SHA256, file.ContentType, formatSize(file.Size, "en"), "SHA-256 checksum"} {
 		if !strings.Contains(text, want) {

@@ -1,0 +1,225 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// wrapButton is a button whose text wraps onto more lines when the window
+// is narrow. Fyne's buttons keep their text on one line, and at a large
+// text size (Profile, up to 200 %) a long one forced a phone's window
+// wider. The button itself draws the background, hover, focus and
+// disabled state and takes taps and keys; the text lies over it.
+type wrapButton struct {
+	widget.BaseWidget
+	Text     string
+	Icon     fyne.Resource
+	OnTapped func()
+	button   *widget.Button
+	label    *widget.RichText
+	text     *widget.TextSegment
+}
+
+// newWrapButton returns a wrapping button with an optional icon.
+func newWrapButton(text string, icon fyne.Resource, tapped func()) *wrapButton {
+	b := &wrapButton{Text: text, Icon: icon, OnTapped: tapped}
+	b.button = widget.NewButton("", func() {
+		if b.OnTapped != nil {
+			b.OnTapped()
+		}
+	})
+	b.text = &widget.TextSegment{Text: text, Style: widget.RichTextStyleInline}
+	b.label = widget.NewRichText(b.text)
+	b.label.Wrapping = fyne.TextWrapWord
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// SetImportance sets how strongly the button stands out.
+func (b *wrapButton) SetImportance(i widget.Importance) {
+	b.button.Importance = i
+	b.button.Refresh()
+	b.Refresh()
+}
+
+// Disable greys the button out and stops its taps.
+func (b *wrapButton) Disable() { b.button.Disable(); b.Refresh() }
+
+// Enable undoes Disable.
+func (b *wrapButton) Enable() { b.button.Enable(); b.Refresh() }
+
+// Disabled tells whether the button is greyed out.
+func (b *wrapButton) Disabled() bool { return b.button.Disabled() }
+
+// Tapped lets a tap anywhere on the button (the text included) press it.
+func (b *wrapButton) Tapped(*fyne.PointEvent) {
+	if !b.button.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+	}
+}
+
+// CreateRenderer lays the text over the button.
+func (b *wrapButton) CreateRenderer() fyne.WidgetRenderer {
+	icon := canvas.NewImageFromResource(b.Icon)
+	icon.FillMode = canvas.ImageFillContain
+	r := &wrapButtonRenderer{b: b, icon: icon}
+	r.Refresh()
+	return r
+}
+
+type wrapButtonRenderer struct {
+	b    *wrapButton
+	icon *canvas.Image
+}
+
+func (r *wrapButtonRenderer) iconSize() float32 {
+	if r.b.Icon == nil {
+		return 0
+	}
+	return theme.Size(theme.SizeNameInlineIcon)
+}
+
+func (r *wrapButtonRenderer) Layout(size fyne.Size) {
+	r.b.button.Resize(size)
+	r.b.button.Move(fyne.Position{})
+	pad := theme.Padding()
+	x := pad
+	if s := r.iconSize(); s > 0 {
+		r.icon.Resize(fyne.NewSquareSize(s))
+		r.icon.Move(fyne.NewPos(x+pad, (size.Height-s)/2))
+		x += s + 2*pad
+	}
+	r.b.label.Resize(fyne.NewSize(size.Width-x-pad, r.labelHeight(size.Width-x-pad)))
+	r.b.label.Move(fyne.NewPos(x, (size.Height-r.b.label.Size().Height)/2))
+}
+
+// labelHeight is the text's height when it wraps within width.
+func (r *wrapButtonRenderer) labelHeight(width float32) float32 {
+	old := r.b.label.Size()
+	r.b.label.Resize(fyne.NewSize(width, old.Height))
+	return r.b.label.MinSize().Height
+}
+
+func (r *wrapButtonRenderer) MinSize() fyne.Size {
+	pad := theme.Padding()
+	label := r.b.label.MinSize()
+	w := label.Width + 2*pad
+	if s := r.iconSize(); s > 0 {
+		w += s + 2*pad
+	}
+	return fyne.NewSize(w, max(label.Height, r.b.button.MinSize().Height))
+}
+
+func (r *wrapButtonRenderer) Refresh() {
+	r.b.text.Text = r.b.Text
+	r.b.text.Style.ColorName = theme.ColorNameForeground
+	switch {
+	case r.b.button.Disabled():
+		r.b.text.Style.ColorName = theme.ColorNameDisabled
+	case r.b.button.Importance == widget.HighImportance:
+		r.b.text.Style.ColorName = theme.ColorNameForegroundOnPrimary
+	case r.b.button.Importance == widget.DangerImportance:
+		r.b.text.Style.ColorName = theme.ColorNameForegroundOnError
+	case r.b.button.Importance == widget.WarningImportance:
+		r.b.text.Style.ColorName = theme.ColorNameForegroundOnWarning
+	case r.b.button.Importance == widget.SuccessImportance:
+		r.b.text.Style.ColorName = theme.ColorNameForegroundOnSuccess
+	}
+	r.icon.Resource = r.b.Icon
+	if r.b.Icon != nil && r.b.button.Disabled() {
+		r.icon.Resource = theme.NewDisabledResource(r.b.Icon)
+	}
+	r.icon.Hidden = r.b.Icon == nil
+	r.icon.Refresh()
+	r.b.label.Refresh()
+	r.b.button.Refresh()
+}
+
+func (r *wrapButtonRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.b.button, r.icon, r.b.label}
+}
+
+func (r *wrapButtonRenderer) Destroy() {}
+
+// naturalWidth is the button's width with its text on one line.
+func (b *wrapButton) naturalWidth() float32 {
+	pad := theme.Padding()
+	w := fyne.MeasureText(b.Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*pad
+	if b.Icon != nil {
+		w += theme.Size(theme.SizeNameInlineIcon) + 2*pad
+	}
+	return w
+}
+
+// buttons lays out objects one under another, each as wide as its text
+// on one line when that fits, else as wide as there is room (a
+// wrapButton's text then wraps). It replaces a row of buttons, which
+// cannot get narrower than its buttons side by side.
+func buttons(objects ...fyne.CanvasObject) *fyne.Container {
+	return container.New(leadingColumn{}, objects...)
+}
+
+type leadingColumn struct{}
+
+func (leadingColumn) natural(o fyne.CanvasObject) float32 {
+	if n, ok := o.(interface{ naturalWidth() float32 }); ok {
+		return max(n.naturalWidth(), o.MinSize().Width)
+	}
+	return o.MinSize().Width
+}
+
+func (l leadingColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		w := min(l.natural(o), size.Width)
+		o.Resize(fyne.NewSize(w, o.Size().Height))
+		h := o.MinSize().Height
+		o.Resize(fyne.NewSize(w, h))
+		o.Move(fyne.NewPos(0, y))
+		y += h + theme.Padding()
+	}
+}
+
+func (leadingColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		n++
+	}
+	if n > 1 {
+		s.Height += float32(n-1) * theme.Padding()
+	}
+	return s
+}
+
+// newDisclosure shows title as a wrapping button that shows and hides
+// content below it (Fyne's accordion keeps its title on one line).
+func newDisclosure(title string, content fyne.CanvasObject) *fyne.Container {
+	content.Hide()
+	toggle := newWrapButton(title, theme.MenuExpandIcon(), nil)
+	box := container.NewVBox(toggle, content)
+	toggle.OnTapped = func() {
+		if content.Visible() {
+			content.Hide()
+			toggle.Icon = theme.MenuExpandIcon()
+		} else {
+			content.Show()
+			toggle.Icon = theme.MenuDropDownIcon()
+		}
+		toggle.Refresh()
+		box.Refresh()
+	}
+	return box
+}
