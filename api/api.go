@@ -122,6 +122,9 @@ type Request struct {
 	// Archived: the owner put the ended request away (POST
 	// /v1/requests/{id}/archive); it stays, lists mark it.
 	Archived bool `json:"archived,omitempty"`
+	// FeedbackRating is the owner's rating of the finished application
+	// (POST /v1/requests/{id}/feedback), 0 until given.
+	FeedbackRating int `json:"feedback_rating,omitempty"`
 	// Citizen names the person the request is for (a clerk's desk).
 	Citizen string `json:"citizen,omitempty"`
 	// Representative names who made the request for Citizen under a

@@ -32,7 +32,9 @@ type RequestsAPI interface {
 // requests, newest first, and the calls that move one on.
 type Requests struct {
 	api RequestsAPI
-	log *slog.Logger
+	// feedback sends the owner's feedback on a finished application.
+	feedback FeedbackAPI
+	log      *slog.Logger
 
 	// List holds the requests as api.Request values: the archived ones
 	// only when ShowArchived is set; Archived counts those.

@@ -40,6 +40,9 @@ type RequestView struct {
 	// not archived yet.
 	CanCancel  bool
 	CanArchive bool
+	// CanGiveFeedback: the application finished and its owner has not
+	// rated it yet (P14).
+	CanGiveFeedback bool
 	// Waiting: the next change is the provider's, after the explicit
 	// request; the page follows the request until it changes.
 	Waiting bool
@@ -52,6 +55,7 @@ var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview
 func ViewOf(req *api.Request) RequestView {
 	v := RequestView{CanCancel: slices.Contains(openStates, req.State)}
 	v.CanArchive = !v.CanCancel && !req.Archived
+	v.CanGiveFeedback = !v.CanCancel && req.FeedbackRating == 0
 	given := hasEvent(req, "explicit_request_given")
 	switch {
 	case req.State == "needs_attributes":

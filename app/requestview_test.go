@@ -23,10 +23,11 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 		"preview in browser":   {api.Request{State: "preview_required", PreviewURL: "https://p/x"}, RequestView{Step: StepPreviewInBrowser, CanCancel: true}},
 		"preview to fetch":     {api.Request{State: "preview_required"}, RequestView{Step: StepOpenPreview, CanCancel: true}},
 		"preview shown":        {api.Request{State: "preview_required", Preview: &api.Preview{}}, RequestView{Step: StepDecide, CanCancel: true}},
-		"failed look-up":       {api.Request{State: "failed"}, RequestView{Step: StepRetry, CanArchive: true}},
-		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{CanArchive: true}},
-		"delivered":            {api.Request{State: "delivered", Timeline: given}, RequestView{Step: StepDelivered, CanArchive: true}},
-		"archived":             {api.Request{State: "refused", Archived: true}, RequestView{}},
+		"failed look-up":       {api.Request{State: "failed"}, RequestView{Step: StepRetry, CanArchive: true, CanGiveFeedback: true}},
+		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{CanArchive: true, CanGiveFeedback: true}},
+		"delivered":            {api.Request{State: "delivered", Timeline: given}, RequestView{Step: StepDelivered, CanArchive: true, CanGiveFeedback: true}},
+		"rated":                {api.Request{State: "delivered", Timeline: given, FeedbackRating: 4}, RequestView{Step: StepDelivered, CanArchive: true}},
+		"archived":             {api.Request{State: "refused", Archived: true}, RequestView{CanGiveFeedback: true}},
 	} {
 		if got := ViewOf(&c.req); got != c.want {
 			t.Errorf("%s: %+v, want %+v", name, got, c.want)

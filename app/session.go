@@ -41,7 +41,10 @@ type About struct {
 type Session struct {
 	Language *Language
 	// Display is the text size and contrast the user chose.
-	Display   *Display
+	Display *Display
+	// Feedback is what the institution's clerks (or an administrator)
+	// read of the feedback on finished applications.
+	Feedback  *Feedback
 	Catalogue *Catalogue
 	Requests  *Requests
 	Inbox     *Inbox
@@ -84,6 +87,7 @@ type ServiceAPI interface {
 	HandoffAPI
 	DeskAPI
 	MandatesAPI
+	FeedbackAPI
 }
 
 // NewSession builds the session over the exchange service API; log
@@ -109,6 +113,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Acting:     NewActing(svc),
 	}
 	s.Requests.mandate = s.Acting.MandateID
+	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}
 	if reg, ok := svc.(MandateRegisterAPI); ok {
 		s.Mandates = NewMandates(reg, svc, s.Acting)
 	}

@@ -116,6 +116,10 @@ func (f *fakeService) RetryRequest(context.Context, string, map[string]string) (
 func (f *fakeService) ArchiveRequest(context.Context, string) (*api.Request, error) {
 	return nil, f.err
 }
+func (f *fakeService) GiveFeedback(context.Context, string, api.NewFeedback) (*api.Request, error) {
+	return nil, f.err
+}
+func (f *fakeService) Feedback(context.Context) (*api.FeedbackList, error)       { return nil, f.err }
 func (f *fakeService) OpenPreview(context.Context, string) (*api.Request, error) { return nil, f.err }
 func (f *fakeService) DecidePreview(context.Context, string, string) (*api.Request, error) {
 	return nil, f.err

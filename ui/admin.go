@@ -89,6 +89,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		heading(lang.L("admin.roles")), roles,
 		heading(lang.L("admin.assign_title")), assignForm,
 		heading(lang.L("admin.company_mandates")), wrapped(lang.L("admin.company_mandates_body")), companyForm,
+		buttons(feedbackButton(win, s)),
 	))
 	show := func() {
 		if ok, _ := s.Admin.Allowed.Get(); ok {

@@ -17,7 +17,7 @@ import (
 
 // walkPhoneScreens opens the screens of the app in a 360x740 window — the
 // five destinations, a service page, the country choice of its Apply, a
-// request page, a document in the wallet, the help centre — and fails the
+// request page, a finished one with its feedback form, a document in the wallet, the help centre — and fails the
 // test when one needs more than 360 px or a dialog more than the window.
 func walkPhoneScreens(t *testing.T, w fyne.Window, s *app.Session, how string) {
 	t.Helper()
@@ -44,7 +44,7 @@ func walkPhoneScreens(t *testing.T, w fyne.Window, s *app.Session, how string) {
 			w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
 		}
 	}
-	deliverRequest(t, s)
+	done := deliverRequest(t, s)
 	for i := range 5 {
 		test.Tap(navButtons(t, w)[i])
 		check(navButtons(t, w)[i].label)
@@ -62,6 +62,8 @@ func walkPhoneScreens(t *testing.T, w fyne.Window, s *app.Session, how string) {
 	test.Tap(navButtons(t, w)[TabRequests])
 	find[*RequestsScreen](w.Content())[0].Open(req.ID)
 	check("a request page")
+	find[*RequestsScreen](w.Content())[0].Open(done.ID)
+	check("a finished request's page with its feedback form")
 	test.Tap(navButtons(t, w)[TabWallet])
 	items, _ := s.Wallet.Items.Get()
 	if len(items) == 0 {

@@ -254,6 +254,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		}
 		box.Add(container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, below))
 	}
+	if fb := r.feedbackCard(req); fb != nil {
+		box.Add(fb)
+	}
 	view := app.ViewOf(req)
 	if view.CanCancel {
 		cancel := newWrapButton(lang.L("request.cancel"), theme.CancelIcon(), func() {
@@ -470,7 +473,7 @@ func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasOb
 		})
 	})
 	return container.NewVBox(
-		widget.NewLabelWithStyle(lang.L("request.offered"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		boldWrapped(lang.L("request.offered")),
 		wrapped(lang.L("request.offered_body")),
 		buttons,
 	)

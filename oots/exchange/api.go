@@ -104,6 +104,8 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/requests/{id}/cancel", a.signedIn(a.cancelRequest)},
 		{"POST /v1/requests/{id}/retry", a.signedIn(a.retryRequest)},
 		{"POST /v1/requests/{id}/archive", a.signedIn(a.archiveRequest)},
+		{"POST /v1/requests/{id}/feedback", a.signedIn(a.giveFeedback)},
+		{"GET /v1/feedback", a.signedIn(a.listFeedback)},
 		{"POST /v1/requests/{id}/preview", a.signedIn(a.openPreview)},
 		{"POST /v1/requests/{id}/preview/decision", a.signedIn(a.decidePreview)},
 		{"POST /v1/requests/{id}/preview/returned", a.signedIn(a.previewReturned)},

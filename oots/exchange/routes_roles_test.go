@@ -65,6 +65,10 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/requests/{id}/cancel":           {401, 200, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/retry":            {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/archive":          {401, 409, 404, 404, 404, 404}, // open: cancel first
+	// The owner's 409: feedback waits until the application finished.
+	"POST /v1/requests/{id}/feedback": {401, 409, 404, 404, 404, 404},
+	// Clerks read their institution's feedback, administrators everyone's.
+	"GET /v1/feedback":                        {401, 403, 403, 200, 200, 200},
 	"POST /v1/requests/{id}/preview":          {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/decision": {401, 400, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/preview/returned": {401, 400, 404, 404, 404, 404},
@@ -103,6 +107,7 @@ var routeAccess = map[string][callers]int{
 // routeBodies are valid bodies for the routes that read one, so that the
 // answers show access, not input checks.
 var routeBodies = map[string]any{
+	"POST /v1/requests/{id}/feedback":         api.NewFeedback{Rating: 5, Text: "Quick."},
 	"POST /v1/requests":                       api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
 	"POST /v1/requests/{id}/attributes":       api.Attributes{Values: map[string]string{}},
 	"POST /v1/requests/{id}/retry":            api.Attributes{},

@@ -72,6 +72,8 @@ type Effects struct {
 	Inbox []InboxItem
 	// Evidence are documents added to the request (a clerk's result).
 	Evidence []EvidenceRow
+	// Feedback is the owner's feedback on the finished request.
+	Feedback *Feedback
 }
 
 // CreateRequest stores a new request (Version 1) with the first entries
@@ -145,6 +147,9 @@ func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int,
 		}
 	}
 	if err := s.addInbox(ctx, tx, id, timeline[len(timeline)-1].State, fx.Inbox); err != nil {
+		return err
+	}
+	if err := s.addFeedback(ctx, tx, fx.Feedback); err != nil {
 		return err
 	}
 	for _, j := range fx.Jobs {
