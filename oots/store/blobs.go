@@ -26,8 +26,9 @@ type blobStore interface {
 	// put makes a new blob of what write writes and returns its
 	// reference; write returns the blob's content address.
 	put(ctx context.Context, write func(io.Writer) (name string, err error)) (ref string, err error)
-	// open returns the blob's bytes, seekable.
-	open(ctx context.Context, ref string) (io.ReadSeekCloser, error)
+	// open returns the blob's bytes, seekable; size is the blob's length
+	// as stored.
+	open(ctx context.Context, ref string, size int64) (io.ReadSeekCloser, error)
 }
 
 // fileBlobs keeps blobs as files named by content address in dir.
@@ -68,7 +69,7 @@ func (f fileBlobs) put(_ context.Context, write func(io.Writer) (string, error))
 	return "file:" + name, nil
 }
 
-func (f fileBlobs) open(_ context.Context, ref string) (io.ReadSeekCloser, error) {
+func (f fileBlobs) open(_ context.Context, ref string, _ int64) (io.ReadSeekCloser, error) {
 	name, ok := strings.CutPrefix(ref, "file:")
 	if !ok || len(name) < 8 || strings.ContainsAny(name, `/\.`) {
 		return nil, fmt.Errorf("store: evidence reference %q is not a file of this store", ref)
@@ -129,36 +130,72 @@ func (l largeObjects) put(ctx context.Context, write func(io.Writer) (string, er
 	return "lo:" + strconv.FormatUint(uint64(oid), 10), nil
 }
 
-func (l largeObjects) open(ctx context.Context, ref string) (io.ReadSeekCloser, error) {
+// open reads the object in chunks with lo_get, each chunk one query on a
+// pooled connection: a download holds no connection between its reads, so
+// that slow downloads do not take the pool from everyone else, and the
+// download's own ledger entry (or any other call) never waits for a
+// connection the download holds (with a pool of N, N downloads at once
+// stopped the service).
+func (l largeObjects) open(ctx context.Context, ref string, size int64) (io.ReadSeekCloser, error) {
 	v, ok := strings.CutPrefix(ref, "lo:")
 	oid, err := strconv.ParseUint(v, 10, 32)
 	if !ok || err != nil {
 		return nil, fmt.Errorf("store: evidence reference %q is not a large object", ref)
 	}
-	tx, done, err := l.begin(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("store: evidence large object: %w", err)
-	}
-	los := tx.LargeObjects()
-	obj, err := los.Open(ctx, uint32(oid), pgx.LargeObjectModeRead)
-	if err != nil {
-		tx.Rollback(context.WithoutCancel(ctx))
-		done()
-		return nil, fmt.Errorf("store: evidence large object %d: %w", oid, err)
-	}
-	return &largeObjectReader{LargeObject: obj, end: func() error {
-		err := tx.Rollback(context.WithoutCancel(ctx))
-		done()
-		return err
-	}}, nil
+	return &largeObjectReader{ctx: ctx, db: l.db, oid: uint32(oid), size: size}, nil
 }
 
-// largeObjectReader ends the read transaction when closed.
+// loChunk is how much of a large object one lo_get reads.
+const loChunk = 1 << 20
+
+// largeObjectReader reads large object oid of size bytes from db.
 type largeObjectReader struct {
-	*pgx.LargeObject
-	end func() error
+	ctx  context.Context
+	db   *sql.DB
+	oid  uint32
+	size int64
+	pos  int64
+	// buf holds the object's bytes from bufAt on.
+	buf   []byte
+	bufAt int64
+}
+
+func (r *largeObjectReader) Read(p []byte) (int, error) {
+	if r.pos >= r.size {
+		return 0, io.EOF
+	}
+	if r.pos < r.bufAt || r.pos >= r.bufAt+int64(len(r.buf)) {
+		n := min(loChunk, r.size-r.pos)
+		var chunk []byte
+		err := r.db.QueryRowContext(r.ctx, `SELECT lo_get($1::oid, $2::bigint, $3::int)`, r.oid, r.pos, n).Scan(&chunk)
+		if err != nil {
+			return 0, fmt.Errorf("store: evidence large object %d: %w", r.oid, err)
+		}
+		if len(chunk) == 0 {
+			return 0, fmt.Errorf("store: evidence large object %d ends at %d, before its %d bytes: %w", r.oid, r.pos, r.size, io.ErrUnexpectedEOF)
+		}
+		r.buf, r.bufAt = chunk, r.pos
+	}
+	n := copy(p, r.buf[r.pos-r.bufAt:])
+	r.pos += int64(n)
+	return n, nil
+}
+
+func (r *largeObjectReader) Seek(offset int64, whence int) (int64, error) {
+	switch whence {
+	case io.SeekCurrent:
+		offset += r.pos
+	case io.SeekEnd:
+		offset += r.size
+	}
+	if offset < 0 {
+		return 0, errors.New("store: seek before the start of a large object")
+	}
+	r.pos = offset
+	return offset, nil
 }
 
 func (r *largeObjectReader) Close() error {
-	return errors.Join(r.LargeObject.Close(), r.end())
+	r.buf = nil
+	return nil
 }

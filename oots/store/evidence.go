@@ -124,7 +124,11 @@ func (s *Store) OpenEvidence(ctx context.Context, requestID string, index int) (
 	if ref == "" { // kept in the row by an earlier version
 		return &d, nopCloser{bytes.NewReader(inRow)}, nil
 	}
-	blob, err := s.blobs.open(ctx, ref)
+	stored := d.Size
+	if sealed {
+		stored = sealedSize(d.Size)
+	}
+	blob, err := s.blobs.open(ctx, ref, stored)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: evidence %s/%d: %w", requestID, index, err)
 	}

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/vienreiz/vienreiz/internal/pgtest"
 )
 
 // TestEvidenceStreamsEncryptedWithRange stores documents of sizes around
@@ -135,5 +138,66 @@ func TestEvidenceSealedNeedsItsKey(t *testing.T) {
 	}
 	if _, err := s.Evidence(ctx, "r1", 0); err == nil {
 		t.Fatal("a truncated document was read")
+	}
+}
+
+// TestEvidenceDownloadHoldsNoConnection: on PostgreSQL with a pool of one
+// connection, a document being read leaves the pool free between reads, so
+// that the download's own ledger entry, and every other call, goes on. A
+// reader that kept its connection (a large object opened in a transaction)
+// stopped the whole service once as many downloads ran as the pool had
+// connections (found by the kill -9 loop with pool_max_conns=1).
+func TestEvidenceDownloadHoldsNoConnection(t *testing.T) {
+	dsn := pgtest.Fresh(t)
+	if dsn == "" {
+		t.Skipf("PostgreSQL only: set %s (make test starts one; CI requires it)", pgtest.Env)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("pool_max_conns", "1")
+	u.RawQuery = q.Encode()
+	ctx := context.Background()
+	s, err := Open(ctx, u.String(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	t0 := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+	if err := s.CreateRequest(ctx, RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}, []TimelineEntry{{At: t0}}, Effects{}); err != nil {
+		t.Fatal(err)
+	}
+	doc := bytes.Repeat([]byte("evidence "), (3*loChunk)/9+5)
+	if err := s.PutEvidenceFrom(ctx, EvidenceDoc{RequestID: "r1", Index: 0, ContentType: "application/pdf"}, bytes.NewReader(doc)); err != nil {
+		t.Fatal(err)
+	}
+	_, r, err := s.OpenEvidence(ctx, "r1", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var got bytes.Buffer
+	for {
+		if _, err := io.CopyN(&got, r, 100_000); err != nil {
+			if err != io.EOF {
+				t.Fatal(err)
+			}
+			break
+		}
+		// Between two reads of the download, another call of the store.
+		callCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		_, err := s.Request(callCtx, "r1")
+		cancel()
+		if err != nil {
+			t.Fatalf("a call while a download is under way: %v", err)
+		}
+	}
+	if !bytes.Equal(got.Bytes(), doc) {
+		t.Fatalf("read %d bytes, want the %d stored", got.Len(), len(doc))
+	}
+	if n, err := r.Seek(0, io.SeekEnd); err != nil || n != int64(len(doc)) {
+		t.Fatalf("seek to the end: %d, %v; want %d", n, err, len(doc))
 	}
 }
