@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"net/url"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ func Fresh(tb testing.TB) string {
 	if err != nil {
 		tb.Fatalf("%s: %v", Env, err)
 	}
-	admin, err := sql.Open("pgx", base)
+	admin, err := sql.Open("pgx", withoutPoolParams(u))
 	if err != nil {
 		tb.Fatalf("%s: %v", Env, err)
 	}
@@ -56,4 +57,19 @@ func Fresh(tb testing.TB) string {
 	})
 	u.Path = "/" + name
 	return u.String()
+}
+
+// withoutPoolParams is u without the pool_* parameters that the store's
+// pool reads (Env may carry pool_max_conns=1, for instance) and that a
+// plain pgx connection would send to the server as settings.
+func withoutPoolParams(u *url.URL) string {
+	c := *u
+	q := c.Query()
+	for k := range q {
+		if strings.HasPrefix(k, "pool_") {
+			q.Del(k)
+		}
+	}
+	c.RawQuery = q.Encode()
+	return c.String()
 }
