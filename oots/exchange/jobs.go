@@ -99,12 +99,15 @@ const jobRunners = 4
 // RunDueJobs runs the jobs due now until none is left (after downtime
 // there may be a backlog), jobRunners at a time. Each runner claims one
 // job at a time, so a job's lease starts when it starts; a job found dead
-// (its lease ran out on its last attempt) is settled instead of run.
+// (its lease ran out on its last attempt) is settled instead of run. An
+// idle queue costs one claim: the other runners start only once the
+// first claim found work.
 func (q *Requests) RunDueJobs(ctx context.Context) error {
 	var (
 		mu   sync.Mutex
 		errs []error
 		wg   sync.WaitGroup
+		more sync.Once
 	)
 	keep := func(err error) {
 		if err != nil {
@@ -113,26 +116,31 @@ func (q *Requests) RunDueJobs(ctx context.Context) error {
 			mu.Unlock()
 		}
 	}
-	for range jobRunners {
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				claimed, dead, err := q.store.Jobs().Claim(ctx, q.worker, q.now().UTC(), jobLease, 1)
-				if err != nil {
-					keep(err)
-					return
-				}
-				for _, j := range dead {
-					keep(q.jobDied(ctx, j, "its worker stopped during its last attempt"))
-				}
-				for _, j := range claimed {
-					keep(q.finishJob(ctx, j, q.holding(ctx, j, func(ctx context.Context) error { return q.runJob(ctx, j) })))
-				}
-				if len(claimed)+len(dead) == 0 {
-					return
-				}
+	var runner func()
+	runner = func() {
+		for ctx.Err() == nil {
+			claimed, dead, err := q.claim(ctx, q.worker, q.now().UTC(), jobLease, 1)
+			if err != nil {
+				keep(err)
+				return
 			}
-		})
+			if len(claimed)+len(dead) == 0 {
+				return
+			}
+			more.Do(func() {
+				for range jobRunners - 1 {
+					wg.Go(runner)
+				}
+			})
+			for _, j := range dead {
+				keep(q.jobDied(ctx, j, "its worker stopped during its last attempt"))
+			}
+			for _, j := range claimed {
+				keep(q.finishJob(ctx, j, q.holding(ctx, j, func(ctx context.Context) error { return q.runJob(ctx, j) })))
+			}
+		}
 	}
+	wg.Go(runner)
 	wg.Wait()
 	return errors.Join(errs...)
 }

@@ -354,3 +354,51 @@ func TestDueSendsRunSideBySide(t *testing.T) {
 		}
 	}
 }
+
+// TestIdleQueueCostsOneClaim: with nothing due, a tick of the job worker
+// makes one claim (one small write transaction), not one per runner; with
+// work due, the runners start and share it.
+func TestIdleQueueCostsOneClaim(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tr := &meetingTransport{}
+	tr.wg.Add(jobRunners)
+	q, who, first := explicitRequestStored(t, &now, tr)
+	var claims atomic.Int32
+	claim := q.claim
+	q.claim = func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) ([]store.Job, []store.Job, error) {
+		claims.Add(1)
+		return claim(ctx, worker, now, lease, max)
+	}
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	ids := []string{first}
+	for len(ids) < jobRunners {
+		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, doc, _ := q.load(ctx, who, r.ID)
+		if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	// Four sends due: they meet in the transport, so all runners ran.
+	if err := q.RunDueJobs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if r, _ := q.Get(ctx, who, id); r.State != "sent" {
+			t.Errorf("request %s is %s, want sent", id, r.State)
+		}
+	}
+	claims.Store(0)
+	for range 10 {
+		if err := q.RunDueJobs(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := claims.Load(); n != 10 {
+		t.Fatalf("10 ticks on an idle queue made %d claims, want 10", n)
+	}
+}

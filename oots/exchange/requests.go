@@ -58,6 +58,8 @@ type Requests struct {
 	maxEvidence int64
 	// worker names this process in the job queue; stable across restarts.
 	worker string
+	// claim takes due jobs from the queue (store.Jobs.Claim).
+	claim func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) (claimed, dead []store.Job, err error)
 	// preview reaches the providers' preview spaces.
 	preview PreviewSpace
 	// previewReturn is Connection.PreviewReturn without a trailing slash.
@@ -98,7 +100,7 @@ func NewRequests(cfg RequestsConfig) *Requests {
 	return &Requests{
 		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview, authority: cfg.Requester,
 		worker: worker, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
-		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize,
+		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize, claim: cfg.Store.Jobs().Claim,
 	}
 }
 
