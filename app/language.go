@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
@@ -65,15 +66,28 @@ func (l *Language) apply(code string) error {
 	if !slices.Contains(Languages, code) {
 		return fmt.Errorf("language %q is not available (have %s)", code, strings.Join(Languages, ", "))
 	}
-	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
-	if err != nil {
-		return fmt.Errorf("translations for %s: %w", code, err)
-	}
-	if err := lang.AddTranslationsForLocale(data, resolvedLocale()); err != nil {
-		return fmt.Errorf("translations for %s: %w", code, err)
+	loaded.Lock()
+	defer loaded.Unlock()
+	if loaded.code != code {
+		data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
+		if err != nil {
+			return fmt.Errorf("translations for %s: %w", code, err)
+		}
+		if err := lang.AddTranslationsForLocale(data, resolvedLocale()); err != nil {
+			return fmt.Errorf("translations for %s: %w", code, err)
+		}
+		loaded.code = code
 	}
 	l.current = code
 	return nil
+}
+
+// loaded is the language whose translations Fyne's lang package holds;
+// like that package, it is one per process. A second Language for the
+// same code (the first frame's, then the session's) loads nothing again.
+var loaded struct {
+	sync.Mutex
+	code string
 }
 
 // systemLanguage is the system's language when the app has it, else "en".
