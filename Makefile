@@ -15,8 +15,14 @@ TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils
 
 .PHONY: run test bench package server deps-run deps-test clean
 
+# The app is built without Fyne's bundled colour emoji font: it shows no
+# emoji, and the font cost 10-19 MiB of memory (parsed once per text
+# style). scripts/test.sh, scripts/package-*.sh and the launch benchmark
+# build with the same tags.
+APP_TAGS := no_emoji
+
 run: deps-run
-	$(GO) run .
+	$(GO) run -tags $(APP_TAGS) .
 
 test: deps-test
 	scripts/test.sh

@@ -39,7 +39,7 @@ CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
 CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
 
 step "cgo build of the app"
-go build -o build/vienreiz .
+go build -tags no_emoji -o build/vienreiz .  # the tags of the Makefile's APP_TAGS
 
 step "smoke test under Xvfb"
 scripts/smoke.sh build/vienreiz

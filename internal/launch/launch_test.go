@@ -39,12 +39,13 @@ func xvfb(tb testing.TB) string {
 	return ""
 }
 
-// build compiles the package pkg (cgo, as the desktop app is built) into
-// dir and returns the program's path.
+// build compiles the package pkg (cgo, with the tags the desktop app is
+// built with: the Makefile's APP_TAGS) into dir and returns the program's
+// path.
 func build(tb testing.TB, dir, pkg string) string {
 	tb.Helper()
 	out := filepath.Join(dir, filepath.Base(pkg))
-	cmd := exec.Command("go", "build", "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-tags", "no_emoji", "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
