@@ -61,10 +61,14 @@ type Receiver struct {
 	// was received, whatever the message clock says.
 	VerifyAt func() time.Time
 	Rand     io.Reader
+	// Uploads counts the uploads in progress per sender (Limits.PeerUploads);
+	// give the receivers of one party's access points the same. Nil: this
+	// receiver counts its own.
+	Uploads *UploadSlots
 
-	files   FilePool
-	bufs    readerPool
-	uploads peerUploads
+	files      FilePool
+	bufs       readerPool
+	ownUploads UploadSlots
 }
 
 func (r *Receiver) logger() *slog.Logger {

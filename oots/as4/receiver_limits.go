@@ -53,7 +53,11 @@ func (r *Receiver) admit(in *inbound) (release func(), err error) {
 		// 503, which waits for the sender's next retry (issue 16 item 2).
 		return func() {}, nil
 	}
-	release, ok := r.uploads.acquire(in.from.Name, r.Limits.withDefaults().PeerUploads)
+	slots := r.Uploads
+	if slots == nil {
+		slots = &r.ownUploads
+	}
+	release, ok := slots.acquire(in.from.Name, r.Limits.withDefaults().PeerUploads)
 	if !ok {
 		return nil, &peerBusyError{party: in.from.Name}
 	}
@@ -95,15 +99,16 @@ func (e *peerBusyError) Error() string {
 	return fmt.Sprintf("party %s already uploads the messages it may at once; retry later", e.party)
 }
 
-// peerUploads counts the uploads in progress per sender party. The zero
-// value is ready.
-type peerUploads struct {
+// UploadSlots counts the uploads in progress per sender party. The zero
+// value is ready. The receivers of one party's access points share one
+// (Receiver.Uploads), so that a sender's limit holds across them.
+type UploadSlots struct {
 	mu sync.Mutex
 	n  map[string]int
 }
 
 // acquire takes an upload slot of party unless max are taken.
-func (p *peerUploads) acquire(party string, max int) (release func(), ok bool) {
+func (p *UploadSlots) acquire(party string, max int) (release func(), ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.n[party] >= max {

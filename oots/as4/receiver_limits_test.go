@@ -209,3 +209,36 @@ func TestSmallMessagesNeedNoUploadSlot(t *testing.T) {
 		t.Fatalf("%d attempts, %d deliveries; want 1 and 1", res.Attempts, len(w.deliveries()))
 	}
 }
+
+// TestUploadSlotsHoldAcrossAccessPoints: a sender may not double its
+// uploads by sending to both of a party's access points; with a shared
+// UploadSlots, the second access point answers 503 while the first holds
+// the sender's only slot.
+func TestUploadSlotsHoldAcrossAccessPoints(t *testing.T) {
+	w := newWorld(t, 2)
+	slots := &as4.UploadSlots{}
+	for _, r := range w.recv {
+		r.Limits.PeerUploads = 1
+		r.Uploads = slots
+	}
+	env := w.signedEnvelope(userMessage("slow@x", "ev@x", false), w.lvID)
+	pr, pw := io.Pipe()
+	answered := make(chan struct{})
+	go func() { serve(w.recv[0], uploadBody(env, "ev@x", pr, 8<<20)); close(answered) }()
+	if _, err := pw.Write(make([]byte, 1<<20)); err != nil { // the first access point spools
+		t.Fatal(err)
+	}
+	busy := serve(w.recv[1], uploadBody(env, "ev@x", filler{}, 1<<10))
+	if busy.Code != http.StatusServiceUnavailable {
+		t.Fatalf("upload to the second access point while the first holds the slot: HTTP %d %s, want 503", busy.Code, busy.Body)
+	}
+	pw.CloseWithError(io.ErrUnexpectedEOF)
+	select {
+	case <-answered:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the first upload did not end")
+	}
+	if again := serve(w.recv[1], uploadBody(env, "ev@x", filler{}, 1<<10)); again.Code == http.StatusServiceUnavailable {
+		t.Fatalf("after the first upload ended: HTTP 503 %s", again.Body)
+	}
+}

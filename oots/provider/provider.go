@@ -95,12 +95,13 @@ func New(cfg Config) (*Provider, error) {
 	}
 	self, _ := cfg.PModes.Party(cfg.PModes.Self)
 	n := max(len(self.Endpoints), minListeners)
+	uploads := &as4.UploadSlots{} // a sender's upload limit holds across our access points
 	for range n {
 		p.receivers = append(p.receivers, &as4.Receiver{
 			Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 			Duplicates: db, Deliver: p.deliver, SpoolDir: filepath.Join(cfg.Dir, "spool"),
 			Limits: as4.Limits{Parts: 8}, // sizes come from the P-Mode
-			Logger: cfg.Logger,
+			Logger: cfg.Logger, Uploads: uploads,
 		})
 	}
 	p.previewMux = p.previewRoutes()

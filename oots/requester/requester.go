@@ -62,11 +62,12 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 		Logger: cfg.Logger, Now: cfg.Now, Observe: cfg.ObserveSend, VerifyAt: cfg.VerifyAt,
 	}
 	self, _ := cfg.PModes.Party(cfg.PModes.Self) // checked in cfg.check
+	uploads := &as4.UploadSlots{}                // a sender's upload limit holds across our access points
 	for range self.Endpoints {
 		rc := &as4.Receiver{
 			Config: cfg.PModes, Identity: cfg.Identity, Trust: cfg.Trust,
 			Duplicates: db, Deliver: r.deliver, SpoolDir: filepath.Join(cfg.Dir, "spool"),
-			Logger: cfg.Logger, Now: cfg.Now, VerifyAt: cfg.VerifyAt,
+			Logger: cfg.Logger, Now: cfg.Now, VerifyAt: cfg.VerifyAt, Uploads: uploads,
 		}
 		r.handlers = append(r.handlers, retryOnCallbackError(rc))
 	}
