@@ -209,7 +209,8 @@ func must(t *testing.T, err error) {
 // development provider's page in the desktop's default browser (Chromium,
 // driven through chromedp as a person would: choose the account, press
 // Sign in); the browser returns to the app's loopback listener and the
-// app is signed in; its Profile then shows the person (screenshots).
+// app is signed in; its Profile then shows the person (screenshots). Quit
+// and started again, the app is still signed in.
 func TestRealAppSignsInThroughTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the real app, Xvfb and Chromium")
@@ -272,6 +273,21 @@ func TestRealAppSignsInThroughTheBrowser(t *testing.T) {
 
 	if strings.Contains(app.logged(), "level=ERROR") {
 		t.Errorf("the app logged an error:\n%s", app.logged())
+	}
+
+	// Quit and start again on the same data folder: the session resumes
+	// (the development provider kept it), without the browser.
+	app.stop(t)
+	must(t, os.Remove(filepath.Join(d.dir, "browser.pid")))
+	again := d.startApp(t, data)
+	waitFor(t, time.Minute, "the session to resume after the restart", func() bool {
+		return strings.Contains(again.logged(), `msg="signed in" person=LV/LV/01019012345`)
+	})
+	if _, err := os.Stat(filepath.Join(d.dir, "browser.pid")); err == nil {
+		t.Error("the restarted app opened the browser to sign in")
+	}
+	if strings.Contains(again.logged(), "could not be resumed") {
+		t.Errorf("the restarted app did not resume:\n%s", again.logged())
 	}
 }
 
