@@ -194,7 +194,9 @@ func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask
 		return nil, err
 	}
 	account := app.NewAccount(flow, log)
+	account.UsePairing(client.New(p.srv.URL()), store) // a phone signed in by the desktop's pairing code
 	api := client.New(p.srv.URL()).WithTokenFunc(account.Token)
+	api.OnRefused(account.Refused)
 	p.session = app.NewSession(api, a.Preferences(), app.About{
 		Version:    buildinfo.Version(),
 		ServiceURL: p.srv.URL(),

@@ -40,4 +40,7 @@ const (
 	CodeHandoffExpired     = "handoff_expired"
 	CodeHandoffUsed        = "handoff_used"
 	CodeHandoffOtherPerson = "handoff_other_person"
+	// CodeHandoffKeyChanged: the link was signed with the service's
+	// earlier key (it was rotated since); the short code still works.
+	CodeHandoffKeyChanged = "handoff_key_changed"
 )

@@ -14,6 +14,7 @@ import (
 	"github.com/vienreiz/vienreiz/app/signin"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/platforms/secrets"
 )
 
 // SignInFlow is the sign-in with an identity provider; *signin.Client is
@@ -35,12 +36,15 @@ type Account struct {
 	log  *slog.Logger
 
 	mu      sync.Mutex
-	session *signin.Session
+	session personSession
 	expired bool // the last session ended on its own (not signed out)
 	changed []func()
 	// signedIn run once after each successful sign-in (the link follower
 	// opens a link kept for it).
 	signedIn []func()
+	// devices and deviceStore sign this device in by pairing (UsePairing).
+	devices     *client.Client
+	deviceStore secrets.Store
 }
 
 // NewAccount returns a signed-out account that signs in through flow.
@@ -85,7 +89,7 @@ func (a *Account) Person() (p signin.Person, ok bool) {
 	if a.session == nil {
 		return signin.Person{}, false
 	}
-	return a.session.Person, true
+	return a.session.person(), true
 }
 
 // SignedIn reports whether a person is signed in.
@@ -117,9 +121,9 @@ func (a *Account) Resume(ctx context.Context) bool {
 		if !errors.Is(err, signin.ErrNoSession) {
 			a.log.Warn("the kept session could not be resumed", "err", err)
 		}
-		return false
+		return a.resumeDevice()
 	}
-	a.start(s)
+	a.start(providerSession{s})
 	return true
 }
 
@@ -134,25 +138,26 @@ func (a *Account) SignIn(ctx context.Context, level string) error {
 	a.mu.Lock()
 	old := a.session
 	a.mu.Unlock()
-	if old != nil && old.Person.Identifier != s.Person.Identifier {
+	if old != nil && old.person().Identifier != s.Person.Identifier {
 		// Someone else signed in at the provider: the old session is over.
 		_ = old.SignOut(ctx, false)
 	}
-	a.start(s)
+	a.start(providerSession{s})
 	return nil
 }
 
-func (a *Account) start(s *signin.Session) {
+func (a *Account) start(s personSession) {
 	a.mu.Lock()
 	a.session, a.expired = s, false
 	a.mu.Unlock()
-	a.log.Info("signed in", "person", s.Person.Identifier, "level", s.Person.Level)
+	a.log.Info("signed in", "person", s.person().Identifier, "level", s.person().Level)
 	a.notify(true)
 }
 
 // SignOut ends the session on this device (its refresh token is revoked);
-// with everywhere, every session of the person at the provider ends too.
-// The person counts as signed out even when the provider cannot be told.
+// with everywhere, every session of the person at the provider ends too,
+// and every device signed in by pairing. The person counts as signed out
+// even when the provider cannot be told.
 func (a *Account) SignOut(ctx context.Context, everywhere bool) error {
 	a.mu.Lock()
 	s := a.session
@@ -161,7 +166,11 @@ func (a *Account) SignOut(ctx context.Context, everywhere bool) error {
 	if s == nil {
 		return nil
 	}
-	err := s.SignOut(ctx, everywhere)
+	var devices error
+	if _, provider := s.(providerSession); provider && everywhere {
+		devices = a.revokeDevices(ctx, s)
+	}
+	err := errors.Join(devices, s.SignOut(ctx, everywhere))
 	if err != nil {
 		a.log.Warn("sign out: the provider was not told", "err", err)
 	}
@@ -225,6 +234,7 @@ func SignInNeeded(err error) (level string, needed bool) {
 // each sign-out, so nobody sees the previous person's requests.
 func (s *Session) UseAccount(a *Account) {
 	s.Account = a
+	s.Handoff.account = a
 	s.Links.SignedIn = a.SignedIn
 	s.Requests.signedIn = a.SignedIn
 	a.OnChange(func() {

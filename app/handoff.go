@@ -45,6 +45,9 @@ const maxQRImage = 32 << 20
 type Handoff struct {
 	api HandoffAPI
 	log *slog.Logger
+	// account, when set (UseAccount), signs a signed-out device in with
+	// a pairing code before anything else is tried.
+	account *Account
 }
 
 // NewHandoff returns the handoff use cases.
@@ -66,11 +69,16 @@ func (h *Handoff) Pair(ctx context.Context, id string) (*Pairing, error) {
 	if err != nil {
 		return nil, err
 	}
-	png, err := qrwriter.Encode(out.Link, qrwriter.Medium, -8) // whole-pixel modules read best
+	return pairingOf(out)
+}
+
+// pairingOf draws h's link as a QR code.
+func pairingOf(h *api.Handoff) (*Pairing, error) {
+	png, err := qrwriter.Encode(h.Link, qrwriter.Medium, -8) // whole-pixel modules read best
 	if err != nil {
 		return nil, err
 	}
-	return &Pairing{Handoff: *out, QR: png}, nil
+	return &Pairing{Handoff: *h, QR: png}, nil
 }
 
 // RedeemCode redeems a typed short code.
@@ -83,7 +91,22 @@ func (h *Handoff) RedeemLink(ctx context.Context, link string) (*api.Request, er
 	return h.redeem(ctx, api.Redeem{Link: link})
 }
 
+// redeem redeems in for the person signed in here. Signed out, a pairing
+// code signs this device in first: the result is then the request the
+// pairing was made from (only its ID), or nil for a plain pairing; any
+// other code is refused wrapping ErrNotPairing (sign in first).
 func (h *Handoff) redeem(ctx context.Context, in api.Redeem) (*api.Request, error) {
+	if h.account != nil && !h.account.SignedIn() {
+		g, err := h.account.PairDevice(ctx, api.DevicePairing{Link: in.Link, Code: in.Code, Device: deviceName()})
+		switch {
+		case err != nil:
+			h.log.Info("pairing refused", "err", err)
+			return nil, err
+		case g.RequestID == "":
+			return nil, nil
+		}
+		return &api.Request{ID: g.RequestID}, nil
+	}
 	req, err := h.api.Redeem(ctx, in)
 	if err != nil {
 		h.log.Info("handoff refused", "err", err)
@@ -98,7 +121,8 @@ func HandoffProblem(err error) Problem {
 	var apiErr *client.APIError
 	if errors.As(err, &apiErr) {
 		switch apiErr.Code {
-		case api.CodeHandoffInvalid, api.CodeHandoffExpired, api.CodeHandoffUsed, api.CodeHandoffOtherPerson:
+		case api.CodeHandoffInvalid, api.CodeHandoffExpired, api.CodeHandoffUsed, api.CodeHandoffOtherPerson,
+			api.CodeHandoffNeedsSignIn, api.CodeHandoffSignsIn, api.CodeHandoffKeyChanged:
 			return Problem{Code: apiErr.Code, Text: lang.L(strings.Replace(apiErr.Code, "handoff_", "handoff.", 1))}
 		}
 	}

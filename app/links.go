@@ -132,9 +132,10 @@ func (k *Links) Follow(s string) error {
 	if err != nil {
 		return err
 	}
-	// The catalogue is open to everyone; every other screen is a person's.
-	if l.Screen != ScreenServices && k.SignedIn != nil && !k.SignedIn() {
-		k.prefs.SetString(pendingLinkKey, l.App())
+	// The catalogue is open to everyone; every other screen is a
+	// person's. A handoff may be a pairing, which signs this device in.
+	if l.Screen != ScreenServices && l.Screen != ScreenHandoff && k.SignedIn != nil && !k.SignedIn() {
+		k.Wait(l)
 		return nil
 	}
 	if k.Show != nil {
@@ -142,6 +143,10 @@ func (k *Links) Follow(s string) error {
 	}
 	return nil
 }
+
+// Wait keeps link l until sign-in is done (a handoff that turned out to
+// need a signed-in person).
+func (k *Links) Wait(l Link) { k.prefs.SetString(pendingLinkKey, l.App()) }
 
 // Pending returns the link kept until sign-in, if any.
 func (k *Links) Pending() (Link, bool) {

@@ -66,6 +66,9 @@ type Session struct {
 	// neither.
 	Mandates *Mandates
 	Admin    *Admin
+	// Devices are the person's devices signed in by pairing; nil when
+	// the service API does not pair devices.
+	Devices *Devices
 	// Account is who is signed in (UseAccount); nil in the demo, which
 	// acts for a built-in person.
 	Account *Account
@@ -114,6 +117,9 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	}
 	s.Requests.mandate = s.Acting.MandateID
 	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}
+	if d, ok := svc.(DevicesAPI); ok {
+		s.Devices = NewDevices(d)
+	}
 	if reg, ok := svc.(MandateRegisterAPI); ok {
 		s.Mandates = NewMandates(reg, svc, s.Acting)
 	}

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/go-resty/resty/v2"
+
 	"github.com/vienreiz/vienreiz/api"
 )
 
@@ -55,4 +57,17 @@ func (c *Client) RevokeDevices(ctx context.Context) (int, error) {
 	var out api.DevicesRevoked
 	err := c.send(ctx, http.MethodPost, "/v1/devices/revoke", nil, &out)
 	return out.Revoked, err
+}
+
+// OnRefused registers f to run after the service refused a call's bearer
+// token (401): the session may have ended elsewhere, for instance a
+// paired device signed out on another device. f runs on the caller's
+// goroutine once the answer is in; register it on the client that calls.
+func (c *Client) OnRefused(f func()) {
+	c.r.OnAfterResponse(func(_ *resty.Client, resp *resty.Response) error {
+		if resp.StatusCode() == http.StatusUnauthorized && resp.Request.Header.Get("Authorization") != "" {
+			f()
+		}
+		return nil
+	})
 }

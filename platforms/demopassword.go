@@ -41,22 +41,36 @@ const EvidenceKeySecret = "evidence/key"
 
 // EvidenceKey returns the key that encrypts evidence documents at rest,
 // kept in store; on first use it makes a random 32-byte key and keeps it.
-func EvidenceKey(store secrets.Store) ([]byte, error) {
-	text, err := store.Get(EvidenceKeySecret)
+func EvidenceKey(store secrets.Store) ([]byte, error) { return keptKey(store, EvidenceKeySecret) }
+
+// HandoffKeySecret is the name the key that signs the embedded service's
+// handoff and pairing links is kept under (64 hex digits).
+const HandoffKeySecret = "handoff/key"
+
+// HandoffKey returns the key that signs the embedded service's handoff
+// and pairing links, kept in store and made on first use. Deleting it
+// from the store rotates it: links made before are refused (their short
+// codes still work).
+func HandoffKey(store secrets.Store) ([]byte, error) { return keptKey(store, HandoffKeySecret) }
+
+// keptKey returns the 32-byte key kept in store under name, making a
+// random one on first use.
+func keptKey(store secrets.Store, name string) ([]byte, error) {
+	text, err := store.Get(name)
 	if err != nil && !errors.Is(err, secrets.ErrNotFound) {
 		return nil, err
 	}
 	if err == nil && text != "" {
 		key, err := hex.DecodeString(text)
 		if err != nil || len(key) != 32 {
-			return nil, fmt.Errorf("the evidence key in the secret store is not 64 hex digits")
+			return nil, fmt.Errorf("the key %s in the secret store is not 64 hex digits", name)
 		}
 		return key, nil
 	}
 	key := make([]byte, 32)
 	rand.Read(key)
-	if err := store.Set(EvidenceKeySecret, hex.EncodeToString(key)); err != nil {
-		return nil, fmt.Errorf("keeping the evidence key: %w", err)
+	if err := store.Set(name, hex.EncodeToString(key)); err != nil {
+		return nil, fmt.Errorf("keeping the key %s: %w", name, err)
 	}
 	return key, nil
 }
@@ -122,8 +136,9 @@ func OpenSecrets(ctx context.Context, dataDir string, pin func() (string, error)
 }
 
 // UseSecrets fills in, from store, what was not given otherwise: the
-// password that seals the embedded demo network's key stores, and the key
-// that encrypts evidence documents at rest.
+// password that seals the embedded demo network's key stores, the key
+// that encrypts evidence documents at rest, and the key that signs handoff
+// and pairing links.
 func (f *ServiceFlags) UseSecrets(store secrets.Store) error {
 	var err error
 	if f.Network == "" && f.MemberState == "" && f.DemoPassword == "" && f.DemoPasswordFile == "" {
@@ -133,6 +148,11 @@ func (f *ServiceFlags) UseSecrets(store secrets.Store) error {
 	}
 	if f.EvidenceKeyFile == "" && f.EvidenceKey == nil {
 		if f.EvidenceKey, err = EvidenceKey(store); err != nil {
+			return err
+		}
+	}
+	if f.HandoffKeyFile == "" && f.HandoffKey == nil {
+		if f.HandoffKey, err = HandoffKey(store); err != nil {
 			return err
 		}
 	}

@@ -66,6 +66,11 @@ type ServiceFlags struct {
 	// AppLinks are the installed apps the https /open/ links open
 	// (docs/app-links.md).
 	AppLinks exchange.AppLinks
+	// HandoffKeyFile holds the key (64 hex digits) that signs handoff and
+	// pairing links, the same for every process; HandoffKey is that key
+	// when given otherwise (the app's secret store).
+	HandoffKeyFile string
+	HandoffKey     []byte
 }
 
 // Register adds the flags to fs; defaultListen is the address used when
@@ -95,6 +100,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.IntVar(&f.Limits.Streams, "max-streams", exchange.DefaultLimits.Streams, "most event streams open at once (503 beyond)")
 	fs.StringVar(&f.Network, "network", os.Getenv("VIENREIZ_NETWORK"), "network file (TOML, see docs/network.md): run against a real OOTS network; without it the demo network starts (VIENREIZ_NETWORK)")
 	fs.StringVar(&f.EvidenceKeyFile, "evidence-key-file", os.Getenv("VIENREIZ_EVIDENCE_KEY_FILE"), "file holding the key (64 hex digits) that encrypts evidence documents at rest; without it they are kept in clear (VIENREIZ_EVIDENCE_KEY_FILE)")
+	fs.StringVar(&f.HandoffKeyFile, "handoff-key-file", os.Getenv("VIENREIZ_HANDOFF_KEY_FILE"), "file holding the key (64 hex digits) that signs handoff and pairing links, the same file for every process on one database; a new key refuses links made before (their short codes still work); without it each process makes its own (VIENREIZ_HANDOFF_KEY_FILE)")
 	fs.Int64Var(&f.MaxEvidenceSize, "max-evidence-size", 0, "largest evidence answer in bytes; a larger one ends its request with the reason (0: the P-Mode's limit only)")
 	fs.StringVar(&f.AppLinks.AndroidPackage, "android-package", os.Getenv("VIENREIZ_ANDROID_PACKAGE"), "Android app the https /open/ links open (App Links, /.well-known/assetlinks.json), e.g. lv.vienreiz.app; with -android-cert-sha256 (VIENREIZ_ANDROID_PACKAGE)")
 	fs.Func("android-cert-sha256", "SHA-256 fingerprint(s) of the Android app's signing certificate, AB:CD:…, comma-separated (VIENREIZ_ANDROID_CERT_SHA256)", listInto(&f.AppLinks.AndroidCertSHA256))
@@ -122,6 +128,14 @@ func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
 func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 	cfg := exchange.Config{Listen: f.Listen, DataDir: f.DataDir, Database: f.Database, Logger: log,
 		TLSCert: f.TLSCert, TLSKey: f.TLSKey, Limits: f.Limits, MaxEvidenceSize: f.MaxEvidenceSize}
+	cfg.HandoffKey = f.HandoffKey
+	if f.HandoffKeyFile != "" {
+		key, err := readKeyFile(f.HandoffKeyFile)
+		if err != nil {
+			return cfg, fmt.Errorf("-handoff-key-file: %w", err)
+		}
+		cfg.HandoffKey = key
+	}
 	links, err := f.AppLinks.Normalized()
 	if err != nil {
 		return cfg, err

@@ -349,7 +349,7 @@ func TestClerkHandsTheCaseToTheCitizensPhone(t *testing.T) {
 	openApplication(t, w)
 	tapButton(t, w, "Hand to the citizen's phone")
 	top := w.Canvas().Overlays().Top()
-	if top == nil || !strings.Contains(labels(top), "The same request opens there") {
+	if top == nil || !strings.Contains(labels(top), "The same application opens there") {
 		t.Fatalf("no pairing dialog")
 	}
 	images := find[*canvas.Image](top)

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"fyne.io/fyne/v2"
@@ -71,11 +72,14 @@ func redeem(win fyne.Window, s *app.Session, open func(id string), call func(con
 			_ = s.Requests.Refresh(ctx)
 		}
 		fyne.Do(func() {
-			if err != nil {
+			switch {
+			case err != nil:
 				showProblem(win, app.HandoffProblem(err))
-				return
+			case req == nil: // a pairing signed this device in
+				showSignedInByPairing(win, s)
+			default:
+				open(req.ID)
 			}
-			open(req.ID)
 		})
 	})
 }
@@ -107,7 +111,13 @@ func linkShower(win fyne.Window, s *app.Session, sh *Shell, services *ServicesSc
 				sh.Select(TabProfile)
 			case app.ScreenHandoff:
 				link := l.App()
-				redeem(win, s, openRequest, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemLink(ctx, link) })
+				redeem(win, s, openRequest, func(ctx context.Context) (*api.Request, error) {
+					req, err := s.Handoff.RedeemLink(ctx, link)
+					if errors.Is(err, app.ErrNotPairing) {
+						s.Links.Wait(l) // redeemed after sign-in
+					}
+					return req, err
+				})
 			}
 		})
 	}
@@ -126,6 +136,10 @@ func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Butto
 // pairButton shows a QR code and a short code that open request id on
 // another device: the person's phone, or (label desk.pair) the citizen's.
 func pairButton(win fyne.Window, s *app.Session, id, label string) *widget.Button {
+	body := "pair.body"
+	if label == "desk.pair" {
+		body = "desk.pair_body"
+	}
 	return widget.NewButtonWithIcon(lang.L(label), theme.ComputerIcon(), func() {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
@@ -136,21 +150,36 @@ func pairButton(win fyne.Window, s *app.Session, id, label string) *widget.Butto
 					showProblem(win, app.ProblemOf(err))
 					return
 				}
-				showPairing(win, p)
+				showPairing(win, p, "pair.title", body)
 			})
 		})
 	})
 }
 
 // showPairing shows a pairing's QR code, its short code and until when
-// they work.
-func showPairing(win fyne.Window, p *app.Pairing) {
+// they work, with the texts of keys title and body.
+func showPairing(win fyne.Window, p *app.Pairing, title, body string) dialog.Dialog {
 	qr := canvas.NewImageFromResource(fyne.NewStaticResource("pairing.png", p.QR))
 	qr.FillMode = canvas.ImageFillContain
 	qr.ScaleMode = canvas.ImageScalePixels
 	qr.SetMinSize(fyne.NewSize(240, 240))
 	code := widget.NewLabelWithStyle(p.Code, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	code.SizeName = theme.SizeNameHeadingText
-	body := container.NewVBox(qr, code, wrapped(lang.L("pair.body", map[string]any{"Time": p.ExpiresAt.Local().Format("15:04")})))
-	dialog.NewCustom(lang.L("pair.title"), lang.L("dialog.close"), dialogBody(win, body), win).Show()
+	content := container.NewVBox(qr, code, wrapped(lang.L(body, map[string]any{"Time": p.ExpiresAt.Local().Format("15:04")})))
+	d := dialog.NewCustom(lang.L(title), lang.L("dialog.close"), dialogBody(win, content), win)
+	d.Show()
+	return d
+}
+
+// showSignedInByPairing says who this device is now signed in as.
+func showSignedInByPairing(win fyne.Window, s *app.Session) {
+	if s.Account == nil {
+		return
+	}
+	p, ok := s.Account.Person()
+	if !ok {
+		return
+	}
+	dialog.ShowInformation(lang.L("pair.signed_in_title"), lang.L("pair.signed_in",
+		map[string]any{"Name": p.GivenName + " " + p.FamilyName, "Level": levelName(p.Level)}), win)
 }

@@ -47,6 +47,9 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	help := titledCard(lang.L("help.title"), "", container.NewVBox(wrapped(lang.L("help.body")),
 		buttons(newWrapButton(lang.L("help.title"), theme.HelpIcon(), func() { showHelpIndex(win) }))))
 	cards := container.NewVBox(signin)
+	if s.Devices != nil && s.Account != nil {
+		cards.Add(forPerson(s, newDevicesCard(win, s)))
+	}
 	if s.Mandates != nil {
 		cards.Add(forPerson(s, newMandatesCard(win, s)))
 	}

@@ -80,6 +80,7 @@ func newSignInWorldAs(t *testing.T, clerk bool) *signInWorld {
 		t.Fatal(err)
 	}
 	account := app.NewAccount(flow, log)
+	account.UsePairing(client.New(srv.URL()), secrets.Memory()) // as main does
 	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
 	s.Background = func(task func()) { task() }
 	s.Clerk = clerk

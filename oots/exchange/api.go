@@ -50,6 +50,8 @@ type HandlerConfig struct {
 	Limits Limits
 	// AppLinks are the apps the https links open (none: not served).
 	AppLinks AppLinks
+	// HandoffKey signs the handoff links (see Config.HandoffKey).
+	HandoffKey []byte
 }
 
 // NewHandler returns the REST API, with logging and panic recovery.
@@ -60,7 +62,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
 		streams: newStreamLimiter(cfg.Limits.withDefaults())}
 	if cfg.Requests != nil {
-		a.handoffs = NewHandoffs(cfg.Requests)
+		a.handoffs = NewHandoffs(cfg.Requests, cfg.HandoffKey)
 		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens
 			a.auth = deviceTokens{h: a.handoffs, next: a.auth}
 		}

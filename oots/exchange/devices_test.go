@@ -159,7 +159,7 @@ func TestPairingSignsThePhoneIn(t *testing.T) {
 	refused("expired code", api.DevicePairing{Code: second.Code}, http.StatusGone, api.CodeHandoffExpired)
 	// A portal's code starts a request for a signed-in person: it signs
 	// nobody in and can still be used after signing in.
-	portal, err := NewHandoffs(q).Create(context.Background(), "", birthRecord, srv.URL)
+	portal, err := NewHandoffs(q, handoff.NewKey()).Create(context.Background(), "", birthRecord, srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -15,39 +14,27 @@ import (
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
-// handoffKeyName names the handoff signing key among the service's keys.
-const handoffKeyName = "handoff-hmac"
-
 // Handoffs makes and redeems the one-time links that carry a person from
 // the portal, or from another device, into the app with a request started.
 type Handoffs struct {
-	reqs *Requests
-
-	mu     sync.Mutex
-	signer *handoff.Signer // loaded from the store on first use
+	reqs   *Requests
+	signer *handoff.Signer
 }
 
-// NewHandoffs returns the handoff use cases over the request use cases.
-func NewHandoffs(reqs *Requests) *Handoffs {
-	return &Handoffs{reqs: reqs}
-}
-
-// key returns the signer with the key every process on this database
-// shares, making the key on first use.
-func (h *Handoffs) key(ctx context.Context) (*handoff.Signer, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if h.signer != nil {
-		return h.signer, nil
-	}
-	key, err := h.reqs.store.ServiceKey(ctx, handoffKeyName, handoff.NewKey())
+// NewHandoffs returns the handoff use cases over the request use cases,
+// signing links with key (at least 32 bytes; Config.HandoffKey). Every
+// process that serves the same links needs the same key. Without one, a
+// random key is made: links then work on this process until it stops.
+func NewHandoffs(reqs *Requests, key []byte) *Handoffs {
+	signer, err := handoff.NewSigner(key)
 	if err != nil {
-		return nil, err
+		if key != nil {
+			reqs.log.Error("the handoff key is not used", "err", err)
+		}
+		reqs.log.Warn("no handoff key configured: handoff links made here work only on this process until it stops (set -handoff-key-file)")
+		signer, _ = handoff.NewSigner(handoff.NewKey())
 	}
-	if h.signer, err = handoff.NewSigner(key); err != nil {
-		return nil, err
-	}
-	return h.signer, nil
+	return &Handoffs{reqs: reqs, signer: signer}
 }
 
 // Create makes a handoff that starts the request in when redeemed within
@@ -88,13 +75,10 @@ func (h *Handoffs) Pair(ctx context.Context, who, signedIn Principal, id, base s
 // make stores rec as a new handoff, valid for handoff.Lifetime, and
 // returns its link and code.
 func (h *Handoffs) make(ctx context.Context, rec store.Handoff, base string) (*api.Handoff, error) {
-	signer, err := h.key(ctx)
-	if err != nil {
-		return nil, err
-	}
 	now := h.reqs.now().UTC()
 	rec.ID, rec.CreatedAt, rec.ExpiresAt = handoff.NewID(), now, now.Add(handoff.Lifetime).Truncate(time.Second)
-	token, err := signer.Token(rec.ID, rec.ExpiresAt)
+	rec.SignedBy = h.signer.KeyID()
+	token, err := h.signer.Token(rec.ID, rec.ExpiresAt)
 	if err != nil {
 		return nil, err
 	}
@@ -179,11 +163,10 @@ func (h *Handoffs) find(ctx context.Context, in api.Redeem) (*store.Handoff, err
 		if !ok {
 			return nil, handoff.ErrForged
 		}
-		signer, kerr := h.key(ctx)
-		if kerr != nil {
-			return nil, kerr
+		id, verr := h.signer.Verify(token, h.reqs.now())
+		if errors.Is(verr, handoff.ErrForged) {
+			return nil, h.forged(ctx, token)
 		}
-		id, verr := signer.Verify(token, h.reqs.now())
 		if verr != nil {
 			return nil, verr
 		}
@@ -202,6 +185,24 @@ func (h *Handoffs) find(ctx context.Context, in api.Redeem) (*store.Handoff, err
 	}
 	return rec, err
 }
+
+// forged tells a link signed with an earlier key (it names a live handoff
+// whose link another key signed) from one that was made up or altered.
+func (h *Handoffs) forged(ctx context.Context, token string) error {
+	id, ok := handoff.IDOf(token)
+	if !ok {
+		return handoff.ErrForged
+	}
+	rec, err := h.reqs.store.Handoff(ctx, id)
+	if err != nil || rec.SignedBy == h.signer.KeyID() || !h.reqs.now().Before(rec.ExpiresAt) || !rec.UsedAt.IsZero() {
+		return handoff.ErrForged // altered, or past caring
+	}
+	return errKeyChanged
+}
+
+// errKeyChanged: a live handoff's link carries the signature of a key the
+// service no longer has; its short code still works.
+var errKeyChanged = fmt.Errorf("%w: this link was signed before the service's link key was changed; type the code shown with it instead, or ask for a new link", handoff.ErrForged)
 
 func (a *restAPI) createHandoff(w http.ResponseWriter, r *http.Request, who Principal) {
 	var in api.NewHandoff
@@ -238,6 +239,8 @@ func (a *restAPI) redeemHandoff(w http.ResponseWriter, r *http.Request, who Prin
 // handoffRefusal is the HTTP answer to a refused handoff.
 func handoffRefusal(err error) (status int, code string, ok bool) {
 	switch {
+	case errors.Is(err, errKeyChanged):
+		return http.StatusBadRequest, api.CodeHandoffKeyChanged, true
 	case errors.Is(err, handoff.ErrForged), errors.Is(err, handoff.ErrUnknown):
 		return http.StatusBadRequest, api.CodeHandoffInvalid, true
 	case errors.Is(err, handoff.ErrExpired):

@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -26,7 +27,7 @@ func TestHandoffRedeemAndRefusals(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
 	q := newTestRequests(t, &now)
-	h := NewHandoffs(q)
+	h := NewHandoffs(q, handoff.NewKey())
 	janis, ieva := DemoCitizen(), Principal{Subject: "LV/LV/020285-54321", GivenName: "Ieva", FamilyName: "Kalniņa"}
 	started := func(who Principal) int {
 		t.Helper()
@@ -111,7 +112,7 @@ func TestHandoffRedeemAndRefusals(t *testing.T) {
 // request that could be started.
 func TestHandoffForUnknownServiceIsNotMade(t *testing.T) {
 	now := time.Now()
-	h := NewHandoffs(newTestRequests(t, &now))
+	h := NewHandoffs(newTestRequests(t, &now), handoff.NewKey())
 	for name, in := range map[string]api.NewHandoff{
 		"service":     {ServiceID: "no-such", Requirement: birthRecord.Requirement, Country: "LV"},
 		"requirement": {ServiceID: birthRecord.ServiceID, Requirement: "x", Country: "LV"},
@@ -137,5 +138,47 @@ func TestHandoffRefusalAnswers(t *testing.T) {
 	}
 	if _, _, ok := handoffRefusal(ErrInvalid); ok {
 		t.Error("ErrInvalid taken for a handoff refusal")
+	}
+}
+
+// TestHandoffKeyComesFromConfiguration: two processes with the configured
+// key redeem each other's links, and the key is not in the database. After
+// the key is changed, a live link made before is refused as signed with
+// an earlier key (its short code still works), while a made-up link is
+// still "not made by this service".
+func TestHandoffKeyComesFromConfiguration(t *testing.T) {
+	ctx := context.Background()
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	key, rotated := handoff.NewKey(), handoff.NewKey()
+	first, second := NewHandoffs(q, key), NewHandoffs(q, key)
+	janis := DemoCitizen()
+	a, err := first.Create(ctx, janis.Subject, birthRecord, "https://portal.example.lv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Redeem(ctx, janis, api.Redeem{Link: a.Link}); err != nil {
+		t.Fatalf("another process with the same key: %v", err)
+	}
+	sentinel := bytes.Repeat([]byte{7}, 32)
+	if kept, err := q.store.ServiceKey(ctx, "handoff-hmac", sentinel); err != nil || !bytes.Equal(kept, sentinel) {
+		t.Fatalf("a handoff key was kept in the database: %x %v", kept, err)
+	}
+
+	b, _ := first.Create(ctx, janis.Subject, birthRecord, "https://portal.example.lv")
+	c, _ := first.Create(ctx, janis.Subject, birthRecord, "https://portal.example.lv")
+	after := NewHandoffs(q, rotated)
+	_, err = after.Redeem(ctx, janis, api.Redeem{Link: b.Link})
+	if status, code, _ := handoffRefusal(err); status != http.StatusBadRequest || code != api.CodeHandoffKeyChanged || !strings.Contains(err.Error(), "type the code") {
+		t.Fatalf("a link of the old key after rotation: %v (%d %s)", err, status, code)
+	}
+	if _, err := after.Redeem(ctx, janis, api.Redeem{Code: c.Code}); err != nil {
+		t.Fatalf("the short code after rotation: %v", err)
+	}
+	madeUp, _ := handoff.NewSigner(handoff.NewKey())
+	token, _ := madeUp.Token(handoff.NewID(), now.Add(time.Minute))
+	_, err = after.Redeem(ctx, janis, api.Redeem{Link: "vienreiz://" + handoff.Path(token)})
+	if status, code, _ := handoffRefusal(err); code != api.CodeHandoffInvalid || errors.Is(err, errKeyChanged) {
+		t.Fatalf("a made-up link: %v (%d %s)", err, status, code)
 	}
 }

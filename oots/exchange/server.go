@@ -66,6 +66,13 @@ type Config struct {
 	// AppLinks are the installed apps the https links open
 	// (docs/app-links.md); none: the links open the portal's pages.
 	AppLinks AppLinks
+	// HandoffKey (at least 32 bytes) signs the one-time handoff and
+	// pairing links; every process serving the same database needs the
+	// same one. The server reads it from -handoff-key-file, the app from
+	// its secret store. Nil: a random key for this process only. After a
+	// change, links signed with the old key are refused (their short
+	// codes still work).
+	HandoffKey []byte
 }
 
 // Server is a running exchange service.
@@ -101,6 +108,9 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	if _, err := cfg.AppLinks.Normalized(); err != nil {
 		return nil, fmt.Errorf("exchange: %w", err)
+	}
+	if cfg.HandoffKey != nil && len(cfg.HandoffKey) < 32 {
+		return nil, fmt.Errorf("exchange: the handoff key has %d bytes, it needs at least 32", len(cfg.HandoffKey))
 	}
 	var release cleanup
 	defer func() {
@@ -160,7 +170,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	}
 	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
 	reqs.previewReturn = strings.TrimSuffix(conn.PreviewReturn, "/")
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks}))
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey}))
 	workCtx, stopWork := context.WithCancel(context.Background())
 	workDone := make(chan struct{})
 	go func() {

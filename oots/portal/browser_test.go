@@ -25,7 +25,6 @@ import (
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
-	"github.com/vienreiz/vienreiz/oots/store"
 )
 
 //go:embed testdata/axe-core/axe.min.js
@@ -41,11 +40,16 @@ var people = exchange.BearerTokens{
 	ievaToken:  {Subject: "LV/LV/020285-54321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02"},
 }
 
+// serviceKey is the handoff key the services of these tests are
+// configured with.
+var serviceKey = handoff.NewKey()
+
 // startService runs a real exchange service (SQLite in dir) for the demo
 // people and returns its URL.
 func startService(t *testing.T, dir string) string {
 	t.Helper()
-	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Auth: people, Network: demonet.Embedded{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	s, err := exchange.Start(context.Background(), exchange.Config{DataDir: dir, Auth: people, Network: demonet.Embedded{}, HandoffKey: serviceKey,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,20 +198,11 @@ func TestPortalHandoffInChromium(t *testing.T) {
 	}
 }
 
-// expiredCopy returns link re-signed, with the service's own key read from
-// its store, to have expired a minute ago: a genuine link past its time.
+// expiredCopy returns link re-signed, with the service's configured key,
+// to have expired a minute ago: a genuine link past its time.
 func expiredCopy(t *testing.T, dir, link string) string {
 	t.Helper()
-	st, err := store.Open(context.Background(), filepath.Join(dir, exchange.DatabaseFile), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	key, err := st.ServiceKey(context.Background(), "handoff-hmac", handoff.NewKey()) // the one the service made first
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer, err := handoff.NewSigner(key)
+	signer, err := handoff.NewSigner(serviceKey)
 	if err != nil {
 		t.Fatal(err)
 	}

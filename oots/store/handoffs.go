@@ -30,6 +30,8 @@ type Handoff struct {
 	// for themselves: redeeming it on a signed-out device signs that
 	// device in as them. Empty for other handoffs.
 	Grant string
+	// SignedBy names the key its link was signed with (a hash of it).
+	SignedBy string
 }
 
 // handoffKeep is how long expired handoffs stay before they are purged, so
@@ -41,9 +43,9 @@ func (s *Store) PutHandoff(ctx context.Context, h Handoff) error {
 	if _, err := s.w.ExecContext(ctx, s.q(`DELETE FROM handoffs WHERE expires_at < ?`), formatTime(h.CreatedAt.Add(-handoffKeep))); err != nil {
 		return fmt.Errorf("store: purging old handoffs: %w", err)
 	}
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO handoffs (id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?)`),
-		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt), h.RequestID, h.Grant)
+	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO handoffs (id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal, signed_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '', ?, ?, ?)`),
+		h.ID, h.Code, h.ServiceID, h.Requirement, h.Country, h.Subject, formatTime(h.CreatedAt), formatTime(h.ExpiresAt), h.RequestID, h.Grant, h.SignedBy)
 	if err != nil {
 		return fmt.Errorf("store: keeping handoff: %w", err)
 	}
@@ -65,9 +67,9 @@ func (s *Store) handoffWhere(ctx context.Context, column, value string) (*Handof
 		h                        Handoff
 		created, expires, usedAt string
 	)
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, code, service_id, requirement, country, subject, created_at, expires_at, used_at, used_by, request_id, grant_principal, signed_by
 		FROM handoffs WHERE `+column+` = ?`), value).
-		Scan(&h.ID, &h.Code, &h.ServiceID, &h.Requirement, &h.Country, &h.Subject, &created, &expires, &usedAt, &h.UsedBy, &h.RequestID, &h.Grant)
+		Scan(&h.ID, &h.Code, &h.ServiceID, &h.Requirement, &h.Country, &h.Subject, &created, &expires, &usedAt, &h.UsedBy, &h.RequestID, &h.Grant, &h.SignedBy)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("handoff: %w", ErrNotFound)
 	}

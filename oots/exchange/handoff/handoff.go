@@ -104,6 +104,25 @@ func (s *Signer) Verify(token string, now time.Time) (id string, err error) {
 	return hex.EncodeToString(payload[:idLen]), nil
 }
 
+// KeyID names the signer's key without giving it away: a hash of it, to
+// tell after a change of key which links were signed with another one.
+func (s *Signer) KeyID() string {
+	sum := sha256.Sum256(append([]byte("vienreiz-handoff-key-id\x00"), s.key...))
+	return hex.EncodeToString(sum[:8])
+}
+
+// IDOf returns the handoff id a well-formed token names, without checking
+// its signature: only to tell a link signed with an earlier key from a
+// made-up one, never to trust it.
+func IDOf(token string) (id string, ok bool) {
+	p, _, found := strings.Cut(token, ".")
+	payload, err := b64.DecodeString(p)
+	if !found || err != nil || len(payload) != payloadLen {
+		return "", false
+	}
+	return hex.EncodeToString(payload[:idLen]), true
+}
+
 func (s *Signer) mac(payload []byte) []byte {
 	h := hmac.New(sha256.New, s.key)
 	h.Write([]byte("vienreiz-handoff-v1\x00"))
