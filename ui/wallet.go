@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -124,7 +125,48 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 	})
 	body := container.NewVBox(wrapped(lang.L("wallet.detail_body")), facts,
 		container.NewGridWrap(fyne.NewSize(200, open.MinSize().Height), open, save, request, copyLinkButton(ws.win, ws.sess.Links, app.DocumentLink(it.RequestID, it.Index))), details)
+	if app.IsStructured(it.ContentType) {
+		body.Objects = append(body.Objects[:2], append([]fyne.CanvasObject{ws.contents(it)}, body.Objects[2:]...)...)
+	}
 	return container.NewVScroll(container.NewPadded(body))
+}
+
+// maxShownStructured bounds the structured documents shown as fields; a
+// larger one is opened or saved instead.
+const maxShownStructured = 4 << 20
+
+// contents shows a structured (XML) document's fields with labels in the
+// user's language, read from the checked copy once the page is open.
+func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
+	box := container.NewVBox(wrapped(lang.L("wallet.contents_loading")))
+	card := titledCard(lang.L("wallet.contents"), "", box)
+	if it.Size > maxShownStructured {
+		box.Objects = []fyne.CanvasObject{wrapped(lang.L("wallet.contents_too_large"))}
+		return card
+	}
+	ws.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		var buf bytes.Buffer
+		err := ws.sess.Wallet.Save(ctx, it, &buf)
+		var doc *app.StructuredEvidence
+		if err == nil {
+			doc, err = app.ReadStructured(buf.Bytes())
+		}
+		fyne.Do(func() {
+			if err != nil {
+				box.Objects = []fyne.CanvasObject{wrapped(lang.L("wallet.contents_unreadable"))}
+			} else {
+				facts := newFacts()
+				for _, f := range doc.Fields {
+					addFact(facts, f.Label, wrapped(f.Value))
+				}
+				box.Objects = []fyne.CanvasObject{facts}
+			}
+			box.Refresh()
+		})
+	})
+	return card
 }
 
 // openDocument shows the document with the system's viewer (a PDF in the
