@@ -205,14 +205,18 @@ func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask
 	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
 	p.session.Clerk = os.Getenv("VIENREIZ_DESK") == "1"
 	p.session.UseAccount(account)
-	go p.session.Inbox.Run(ctx, api)
+	p.session.Go(func(ctx context.Context) { p.session.Inbox.Run(ctx, api) })
 	// A session kept from an earlier run carries on without a browser.
-	p.session.Background(func() { account.Resume(ctx) })
+	p.session.Go(func(ctx context.Context) { account.Resume(ctx) })
 	return p, nil
 }
 
-// close stops the exchange service and the sign-in provider.
+// close ends the session (its streams and calls), then stops the
+// exchange service and the sign-in provider.
 func (p *appParts) close(log *slog.Logger) {
+	if p.session != nil && !p.session.Close(10*time.Second) {
+		log.Error("the session's background work did not stop within 10 s")
+	}
 	if p.srv != nil {
 		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
-	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -255,7 +254,7 @@ func (s *Session) UseAccount(a *Account) {
 			return
 		}
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := s.call()
 			defer cancel()
 			_ = s.Acting.Refresh(ctx)
 			if s.Mandates != nil {

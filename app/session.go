@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -75,8 +76,48 @@ type Session struct {
 	About   About
 	// Background runs slow work (calls to the exchange service) off the
 	// UI thread; results come back through the bindings. It starts a
-	// goroutine; tests may make it synchronous.
+	// goroutine that Close waits for; tests may make it synchronous.
 	Background func(task func())
+
+	// ctx is the session's root context: every call and goroutine of the
+	// session derives from it, and Close ends it at quit.
+	ctx  context.Context
+	stop context.CancelFunc
+	work sync.WaitGroup
+}
+
+// Context is the session's root context; it ends when the session closes.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// Go runs task in a goroutine of the session with its root context; the
+// task must return once that context ends. Close waits for it.
+func (s *Session) Go(task func(ctx context.Context)) {
+	s.work.Add(1)
+	go func() {
+		defer s.work.Done()
+		task(s.ctx)
+	}()
+}
+
+// Close ends the session at quit: it ends the root context, so streams
+// and calls stop, and waits up to wait for the session's goroutines to
+// return. It reports false when some did not return in time.
+func (s *Session) Close(wait time.Duration) bool {
+	s.stop()
+	done := make(chan struct{})
+	go func() { s.work.Wait(); close(done) }()
+	select {
+	case <-done:
+		return true
+	case <-time.After(wait):
+		return false
+	}
+}
+
+// call is a context for one call to the service: the session's, for at
+// most 10 s.
+func (s *Session) call() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(s.ctx, 10*time.Second)
 }
 
 // ServiceAPI is all the app needs of the exchange service.
@@ -99,13 +140,14 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	if log == nil {
 		log = slog.Default()
 	}
+	ctx, stop := context.WithCancel(context.Background())
 	s := &Session{
+		ctx: ctx, stop: stop,
 		Language:   NewLanguage(prefs),
 		Display:    NewDisplay(prefs),
 		Catalogue:  NewCatalogue(svc, log),
 		Requests:   NewRequests(svc, log),
 		About:      about,
-		Background: func(task func()) { go task() },
 		Inbox:      NewInbox(svc, log),
 		Wallet:     NewWallet(svc, log),
 		Records:    NewRecords(svc, log),
@@ -115,6 +157,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Links:      NewLinks(prefs, about.ServiceURL),
 		Acting:     NewActing(svc),
 	}
+	s.Background = func(task func()) { s.Go(func(context.Context) { task() }) }
 	s.Requests.mandate = s.Acting.MandateID
 	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}
 	if d, ok := svc.(DevicesAPI); ok {
@@ -134,7 +177,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		s.Language.OnChange(l.SetLanguage)
 	}
 	s.Requests.OnRefresh = func([]api.Request) {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		ctx, cancel := s.call()
 		defer cancel()
 		_ = s.Wallet.Refresh(ctx)
 	}
@@ -148,7 +191,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	s.Inbox.Language = s.Language.Code
 	s.Language.OnChange(func(string) {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := s.call()
 			defer cancel()
 			s.Inbox.Relabel(ctx)
 		})
@@ -157,7 +200,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	// list, and the open request page that follows its request.
 	s.Inbox.OnEvent = func(e api.Event) {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			ctx, cancel := s.call()
 			defer cancel()
 			_ = s.Requests.Refresh(ctx)
 			s.Requests.Changed(ctx, e.RequestID)

@@ -1,0 +1,70 @@
+package app
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/vienreiz/vienreiz/api"
+)
+
+// streamingService holds its event stream open until the caller's
+// context ends, as the real service does.
+type streamingService struct {
+	fakeService
+	streams chan struct{}
+}
+
+func (f *streamingService) Events(ctx context.Context, _ func(api.Event)) error {
+	f.streams <- struct{}{}
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// TestSessionEndsItsWorkAtClose (issue 15, one root context): the event
+// stream and background work of a session run under its root context;
+// Close ends it, and no goroutine the session started is left after it
+// returns — before, the stream ran on its own context and outlived the
+// window.
+func TestSessionEndsItsWorkAtClose(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &streamingService{streams: make(chan struct{}, 1)}
+	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s.Go(func(ctx context.Context) { s.Inbox.Run(ctx, svc) })
+	<-svc.streams // the stream is open
+	waited := make(chan error, 1)
+	s.Background(func() {
+		<-s.Context().Done() // a slow call, ended by quitting
+		waited <- s.Context().Err()
+	})
+	if n := appGoroutines(); n < 2 {
+		t.Fatalf("%d goroutines of the session running, want the stream and the call", n)
+	}
+	if !s.Close(5 * time.Second) {
+		t.Fatal("the session's work did not stop at Close")
+	}
+	if err := <-waited; err == nil {
+		t.Error("the background call did not see the session end")
+	}
+	if n := appGoroutines(); n != 0 {
+		t.Fatalf("%d goroutines of the session outlive it", n)
+	}
+}
+
+// appGoroutines counts the goroutines the session started (created by
+// Session.Go, which Background uses too) or that run the inbox stream.
+func appGoroutines() int {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	n := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, "app.(*Session).Go") || strings.Contains(g, "app.(*Inbox).Run") {
+			n++
+		}
+	}
+	return n
+}
