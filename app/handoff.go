@@ -129,7 +129,7 @@ func HandoffProblem(err error) Problem {
 	for _, e := range []struct {
 		err error
 		key string
-	}{{ErrNoQRCode, "no_qr"}, {errNotPicture, "not_picture"}, {errNotHandoff, "not_handoff"}} {
+	}{{ErrNoQRCode, "no_qr"}, {errNotPicture, "not_picture"}, {errNotHandoff, "not_handoff"}, {ErrNotPairing, "needs_sign_in"}} {
 		if errors.Is(err, e.err) {
 			return Problem{Code: "handoff_" + e.key, Text: lang.L("handoff." + e.key)}
 		}
