@@ -328,23 +328,7 @@ func (m *meetingTransport) Send(ctx context.Context, q requester.Query) (request
 // next restart).
 func TestDueSendsRunSideBySide(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	tr := &meetingTransport{}
-	tr.wg.Add(jobRunners)
-	q, who, first := explicitRequestStored(t, &now, tr)
-	ids := []string{first}
-	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	for len(ids) < jobRunners {
-		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, doc, _ := q.load(ctx, who, r.ID)
-		if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, r.ID)
-	}
+	q, who, ids := sendsDue(t)
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -360,28 +344,12 @@ func TestDueSendsRunSideBySide(t *testing.T) {
 // work due, the runners start and share it.
 func TestIdleQueueCostsOneClaim(t *testing.T) {
 	ctx := context.Background()
-	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	tr := &meetingTransport{}
-	tr.wg.Add(jobRunners)
-	q, who, first := explicitRequestStored(t, &now, tr)
+	q, who, ids := sendsDue(t)
 	var claims atomic.Int32
 	claim := q.claim
 	q.claim = func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) ([]store.Job, []store.Job, error) {
 		claims.Add(1)
 		return claim(ctx, worker, now, lease, max)
-	}
-	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	ids := []string{first}
-	for len(ids) < jobRunners {
-		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, doc, _ := q.load(ctx, who, r.ID)
-		if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
-			t.Fatal(err)
-		}
-		ids = append(ids, r.ID)
 	}
 	// Four sends due: they meet in the transport, so all runners ran.
 	if err := q.RunDueJobs(ctx); err != nil {
@@ -401,4 +369,29 @@ func TestIdleQueueCostsOneClaim(t *testing.T) {
 	if n := claims.Load(); n != 10 {
 		t.Fatalf("10 ticks on an idle queue made %d claims, want 10", n)
 	}
+}
+
+// sendsDue stores jobRunners requests whose explicit request was given,
+// so that as many sends are due; their transport answers only once all of
+// them are under way at the same time.
+func sendsDue(t *testing.T) (*Requests, Principal, []string) {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	tr := &meetingTransport{}
+	tr.wg.Add(jobRunners)
+	q, who, first := explicitRequestStored(t, &now, tr)
+	ids := []string{first}
+	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
+	for len(ids) < jobRunners {
+		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, doc, _ := q.load(ctx, who, r.ID)
+		if _, err := q.apply(ctx, who, rec, doc, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, ""); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	return q, who, ids
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -182,17 +181,7 @@ func (r *largeObjectReader) Read(p []byte) (int, error) {
 }
 
 func (r *largeObjectReader) Seek(offset int64, whence int) (int64, error) {
-	switch whence {
-	case io.SeekCurrent:
-		offset += r.pos
-	case io.SeekEnd:
-		offset += r.size
-	}
-	if offset < 0 {
-		return 0, errors.New("store: seek before the start of a large object")
-	}
-	r.pos = offset
-	return offset, nil
+	return seek(&r.pos, r.size, offset, whence)
 }
 
 func (r *largeObjectReader) Close() error {

@@ -159,15 +159,20 @@ func (r *openedReader) load(index int64) error {
 }
 
 func (r *openedReader) Seek(offset int64, whence int) (int64, error) {
+	return seek(&r.pos, r.size, offset, whence)
+}
+
+// seek moves *pos, in a stream of size bytes, as io.Seeker does.
+func seek(pos *int64, size, offset int64, whence int) (int64, error) {
 	switch whence {
 	case io.SeekCurrent:
-		offset += r.pos
+		offset += *pos
 	case io.SeekEnd:
-		offset += r.size
+		offset += size
 	}
 	if offset < 0 {
 		return 0, errors.New("store: seek before the start")
 	}
-	r.pos = offset
+	*pos = offset
 	return offset, nil
 }
