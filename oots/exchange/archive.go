@@ -25,13 +25,13 @@ func (q *Requests) Archive(ctx context.Context, who Principal, id string) (*api.
 			return err
 		}
 		doc = d
-		if !lifecycle.State(doc.View.State).Terminal() {
-			return fmt.Errorf("%w: the request is still open (%s); cancel it first", lifecycle.ErrForbidden, doc.View.State)
+		if !lifecycle.State(doc.Facts.State).Terminal() {
+			return fmt.Errorf("%w: the request is still open (%s); cancel it first", lifecycle.ErrForbidden, doc.Facts.State)
 		}
-		if doc.View.Archived {
+		if doc.Facts.Archived {
 			return nil
 		}
-		doc.View.Archived = true
+		doc.Facts.Archived = true
 		st := doc.step(EventArchived, "")
 		st.At = q.now().UTC()
 		return q.save(ctx, rec, doc, []store.TimelineEntry{st}, false, store.Effects{})

@@ -52,10 +52,10 @@ func (q *Requests) AskEvidence(ctx context.Context, who Principal, id string, in
 	institution := svc.Provider
 	asked, err := q.start(ctx, app.Subject, rec.Owner, svc, api.NewRequest{ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country},
 		func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
-			doc.View.AskedBy, doc.View.ForApplication = &institution, id
+			doc.Facts.AskedBy, doc.Facts.ForApplication = &institution, id
 			return doc.step(api.EventEvidenceAsked, msg), []ledger.Record{{
 				Actor: who.Subject, OnBehalfOf: rec.Owner, Action: api.EventEvidenceAsked,
-				What: in.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: doc.View.ID,
+				What: in.Requirement, LegalBasis: doc.Facts.LegalBasis, RequestID: doc.Facts.ID,
 			}}
 		})
 	if err != nil {
@@ -116,13 +116,13 @@ func (q *Requests) AttachResult(ctx context.Context, who Principal, id, title, c
 		}
 		now := q.now().UTC()
 		file := api.EvidenceFile{
-			Index: len(doc.View.Evidence), ContentType: media, Size: blob.Size, SHA256: blob.SHA256,
+			Index: len(doc.Facts.Evidence), ContentType: media, Size: blob.Size, SHA256: blob.SHA256,
 			Title: title, Issuer: q.institution(ctx, rec.ServiceID), IssuedAt: now,
 		}
-		doc.View.Evidence = append(doc.View.Evidence, file)
+		doc.Facts.Evidence = append(doc.Facts.Evidence, file)
 		attached := ledger.Record{
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: api.EventResultAttached,
-			What: title + " (sha256 " + blob.SHA256 + ")", LegalBasis: doc.View.LegalBasis, RequestID: id,
+			What: title + " (sha256 " + blob.SHA256 + ")", LegalBasis: doc.Facts.LegalBasis, RequestID: id,
 		}
 		return doc.note(api.EventResultAttached, title, now), store.Effects{
 			Ledger:   []ledger.Record{attached},

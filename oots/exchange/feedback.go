@@ -35,13 +35,13 @@ func (q *Requests) GiveFeedback(ctx context.Context, who Principal, id string, i
 			return err
 		}
 		doc = d
-		if !lifecycle.State(doc.View.State).Terminal() {
-			return fmt.Errorf("%w: the application is not finished (%s)", lifecycle.ErrForbidden, doc.View.State)
+		if !lifecycle.State(doc.Facts.State).Terminal() {
+			return fmt.Errorf("%w: the application is not finished (%s)", lifecycle.ErrForbidden, doc.Facts.State)
 		}
-		if doc.View.FeedbackRating != 0 {
+		if doc.Facts.FeedbackRating != 0 {
 			return fmt.Errorf("%w: feedback was given already", lifecycle.ErrForbidden)
 		}
-		doc.View.FeedbackRating = in.Rating
+		doc.Facts.FeedbackRating = in.Rating
 		st := doc.step(EventFeedbackGiven, "")
 		st.At = q.now().UTC()
 		fb := &store.Feedback{RequestID: rec.ID, ServiceID: rec.ServiceID, Author: who.Subject, Rating: in.Rating, Text: text, At: st.At}

@@ -60,7 +60,7 @@ func (h *Handoffs) Pair(ctx context.Context, who, signedIn Principal, id, base s
 	if err != nil {
 		return nil, err
 	}
-	v := doc.View
+	v := doc.Facts
 	pairing := store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: rec.Owner, RequestID: id}
 	if signedIn.Subject == rec.Owner { // the owner's own phone may be signed out: the code signs it in
 		grant, err := json.Marshal(signedIn)

@@ -62,7 +62,7 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 		if byRepresentative {
 			ev, ok = inboxEvent{from: api.SenderRepresentative}, true
 		}
-		if !ok || (st.Event == api.EventEvidenceAsked && doc.View.AskedBy == nil) {
+		if !ok || (st.Event == api.EventEvidenceAsked && doc.Facts.AskedBy == nil) {
 			continue // the application's note of an ask: the asked request's item tells
 		}
 		id, err := uuid.NewV7() // time-ordered: the items of one change list in their order
@@ -70,11 +70,11 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 			id = uuid.New()
 		}
 		it := store.InboxItem{
-			ID: id.String(), Owner: rec.Owner, RequestID: doc.View.ID, ServiceID: doc.View.ServiceID,
-			Requirement: doc.View.Requirement, Event: st.Event, State: st.State, Detail: st.Detail,
+			ID: id.String(), Owner: rec.Owner, RequestID: doc.Facts.ID, ServiceID: doc.Facts.ServiceID,
+			Requirement: doc.Facts.Requirement, Event: st.Event, State: st.State, Detail: st.Detail,
 			SenderKind: ev.from, Awaits: string(ev.awaits), At: st.At,
 		}
-		if t := doc.View.EvidenceType; t != nil {
+		if t := doc.Facts.EvidenceType; t != nil {
 			it.Evidence = lowerKeys(t.Title)
 		}
 		switch {
@@ -85,8 +85,8 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 				name = r.Subject
 			}
 			it.SenderID, it.SenderNames = r.Subject, map[string]string{"en": name, "lv": name}
-		case ev.from == api.SenderProvider && doc.View.Provider != nil:
-			p := doc.View.Provider
+		case ev.from == api.SenderProvider && doc.Facts.Provider != nil:
+			p := doc.Facts.Provider
 			it.SenderID, it.SenderNames = p.ID, lowerKeys(p.Names)
 			if len(it.SenderNames) == 0 && p.Name != "" {
 				it.SenderNames = map[string]string{"en": p.Name}
@@ -94,7 +94,7 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 		case ev.from == api.SenderProvider:
 			it.SenderKind = api.SenderService // the look-up failed before a provider was known
 		case ev.from == api.SenderInstitution:
-			if svc, err := q.store.Service(ctx, doc.View.ServiceID); err == nil {
+			if svc, err := q.store.Service(ctx, doc.Facts.ServiceID); err == nil {
 				it.SenderID, it.SenderNames = svc.Provider.ID, svc.Provider.Name
 			}
 		}

@@ -45,7 +45,7 @@ func sendJobID(request string, sends int) string {
 // and the QueryRequest to send.
 func jobsFor(doc *requestDoc, effects []lifecycle.Effect) []store.NewJob {
 	var jobs []store.NewJob
-	id := doc.View.ID
+	id := doc.Facts.ID
 	for _, eff := range effects {
 		switch eff.Kind {
 		case lifecycle.ScheduleTimeout:

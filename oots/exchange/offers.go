@@ -22,12 +22,12 @@ const EventOffered = "offered"
 func (q *Requests) offerStep(ctx context.Context, doc *requestDoc) (store.TimelineEntry, bool) {
 	services, err := q.store.SearchServices(ctx, catalogue.Query{})
 	if err != nil {
-		q.log.Warn("offering the other services the evidence serves", "request", doc.View.ID, "err", err)
+		q.log.Warn("offering the other services the evidence serves", "request", doc.Facts.ID, "err", err)
 		return store.TimelineEntry{}, false
 	}
 	var ids []string
 	for _, s := range services {
-		if s.ID != doc.View.ServiceID && slices.ContainsFunc(s.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == doc.View.Requirement }) {
+		if s.ID != doc.Facts.ServiceID && slices.ContainsFunc(s.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == doc.Facts.Requirement }) {
 			ids = append(ids, s.ID)
 		}
 	}

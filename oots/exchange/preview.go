@@ -51,7 +51,7 @@ func (q *Requests) Preview(ctx context.Context, who Principal, id, language stri
 		if err != nil {
 			return err
 		}
-		if doc.View.Preview == nil {
+		if doc.Facts.Preview == nil {
 			if err := q.fetchPreview(ctx, who, rec, doc, language); err != nil {
 				return err
 			}
@@ -88,7 +88,7 @@ func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.R
 	for _, f := range v.Fields {
 		p.Fields = append(p.Fields, api.PreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
 	}
-	doc.View.Preview, doc.DecisionURL = p, decision.String()
+	doc.Facts.Preview, doc.DecisionURL = p, decision.String()
 	viewed := store.Effects{Ledger: []ledger.Record{doc.ledgerRecord(who, "evidence_viewed")}}
 	return q.save(ctx, rec, doc, []store.TimelineEntry{doc.step("preview_viewed", v.Provider)}, false, viewed)
 }
@@ -105,7 +105,7 @@ func (q *Requests) Decide(ctx context.Context, who Principal, id string, d api.D
 	if err != nil {
 		return nil, err
 	}
-	if doc.View.Preview == nil || doc.DecisionURL == "" {
+	if doc.Facts.Preview == nil || doc.DecisionURL == "" {
 		return nil, fmt.Errorf("%w: open the preview before deciding", ErrInvalid)
 	}
 	if doc.Lifecycle.State != lifecycle.PreviewRequired {
@@ -120,7 +120,7 @@ func (q *Requests) Decide(ctx context.Context, who Principal, id string, d api.D
 		return nil, err
 	}
 	return q.change(ctx, who, id, lifecycle.Event{Kind: kind}, func(doc *requestDoc) error {
-		doc.View.Preview.Decision = d.Decision
+		doc.Facts.Preview.Decision = d.Decision
 		return nil
 	})
 }
@@ -130,7 +130,7 @@ func (q *Requests) Decide(ctx context.Context, who Principal, id string, d api.D
 // same): the preview space binds the preview to that identifier.
 func (doc *requestDoc) previewer(who Principal) (string, error) {
 	if doc.DataService == nil {
-		return "", fmt.Errorf("request %s has no provider to address the preview to", doc.View.ID)
+		return "", fmt.Errorf("request %s has no provider to address the preview to", doc.Facts.ID)
 	}
 	id, err := eidas.ParseID(who.Subject)
 	if err != nil {

@@ -104,9 +104,13 @@ func NewRequests(cfg RequestsConfig) *Requests {
 	}
 }
 
-// requestDoc is what the store keeps of a request (RequestRecord.Doc).
+// requestDoc is what the store keeps of a request (RequestRecord.Doc),
+// in its own versioned shape (requestdoc.go): Facts are what the API
+// shows of it, mapped to api.Request in one place (requestFacts.toAPI).
 type requestDoc struct {
-	View      api.Request       `json:"view"`
+	// Version is the shape the document was written in (requestDocVersion).
+	Version   int               `json:"v"`
+	Facts     requestFacts      `json:"facts"`
 	Lifecycle lifecycle.Request `json:"lifecycle"`
 	// DSD context for asking again after DSD:ERR:0005.
 	DSDEvidenceTypeID   string `json:"dsd_evidence_type_id,omitempty"`
@@ -170,7 +174,8 @@ func (q *Requests) start(ctx context.Context, subject Principal, owner string, s
 	doc := &requestDoc{
 		Lifecycle: lc, Procedure: svc.Procedure, RequirementEN: requirementEN,
 		Subject: subject, Requester: svc.Provider.Name.In("en"),
-		View: api.Request{
+		Version: requestDocVersion,
+		Facts: requestFacts{
 			ID: lc.ID, ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country,
 			LegalBasis: svc.LegalBasis.In("en"), CreatedAt: now,
 		},
@@ -260,7 +265,7 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		if err != nil {
 			return nil, err
 		}
-		v := doc.View
+		v := doc.Facts.toAPI()
 		v.Citizen = doc.citizen()
 		doc.showRepresentative(&v)
 		q.setPreviewURL(&v)
@@ -332,11 +337,11 @@ func (q *Requests) Retry(ctx context.Context, who Principal, id string, in api.A
 func (doc *requestDoc) answer(in api.Attributes) error {
 	answers := map[string]string{}
 	for name := range in.Values {
-		if !slices.ContainsFunc(doc.View.Questions, func(q api.Question) bool { return q.Name == name }) {
+		if !slices.ContainsFunc(doc.Facts.Questions, func(q api.Question) bool { return q.Name == name }) {
 			return fmt.Errorf("%w: %.64q is not a question of this request", ErrInvalid, name)
 		}
 	}
-	for _, question := range doc.View.Questions {
+	for _, question := range doc.Facts.Questions {
 		v := strings.TrimSpace(in.Values[question.Name])
 		if v == "" {
 			return fmt.Errorf("%w: no answer to %q", ErrInvalid, question.Name)
@@ -352,7 +357,7 @@ func (doc *requestDoc) answer(in api.Attributes) error {
 		}
 		answers[question.Name] = v
 	}
-	doc.View.Answers = answers
+	doc.Facts.Answers = answers
 	return nil
 }
 
@@ -360,7 +365,7 @@ func (doc *requestDoc) answer(in api.Attributes) error {
 // on which legal basis.
 func (q *Requests) GiveExplicitRequest(ctx context.Context, who Principal, id string) (*api.Request, error) {
 	return q.change(ctx, who, id, lifecycle.Event{Kind: lifecycle.ExplicitRequestGiven}, func(doc *requestDoc) error {
-		return levelEnough(who, doc.View.Provider)
+		return levelEnough(who, doc.Facts.Provider)
 	})
 }
 
@@ -534,7 +539,7 @@ func actorOf(who Principal, action string) Principal {
 func (doc *requestDoc) ledgerRecord(who Principal, action string) ledger.Record {
 	return ledger.Record{
 		Actor: who.Subject, OnBehalfOf: doc.Subject.Subject, Action: action,
-		What: doc.View.Requirement, LegalBasis: doc.View.LegalBasis, RequestID: doc.View.ID,
+		What: doc.Facts.Requirement, LegalBasis: doc.Facts.LegalBasis, RequestID: doc.Facts.ID,
 	}
 }
 
@@ -548,7 +553,7 @@ func (q *Requests) carryOut(ctx context.Context, rec *store.RequestRecord, doc *
 		if eff.Kind != lifecycle.SendQueryRequest {
 			continue
 		}
-		sj := sendJob{Request: doc.View.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
+		sj := sendJob{Request: doc.Facts.ID, Sends: doc.Lifecycle.Sends, PreviewLocation: eff.PreviewLocation}
 		if err := q.runNow(ctx, sendJobID(sj.Request, sj.Sends), func(ctx context.Context) error {
 			return q.sendIfDue(ctx, rec, doc, sj)
 		}); err != nil {
@@ -561,7 +566,7 @@ func (q *Requests) carryOut(ctx context.Context, rec *store.RequestRecord, doc *
 // the country and the Data Service Directory for its provider, and returns
 // the event that answers the request's look-up.
 func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event, string) {
-	v := &doc.View
+	v := &doc.Facts
 	reqs, err := q.dir.EvidenceTypes(ctx, commonsvc.EvidenceTypesQuery{RequirementID: v.Requirement, Country: v.Country})
 	if err != nil {
 		return q.providerError(v.ID, err, "EB:ERR:0001", "the Evidence Broker has no evidence type for this requirement in "+v.Country)
@@ -630,7 +635,7 @@ func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Qu
 		}
 		if j := r.Jurisdiction; j != nil {
 			doc.JurisdictionContext = j.ContextID
-			values, labels := regions(doc.View.Country, j.Level)
+			values, labels := regions(doc.Facts.Country, j.Level)
 			texts := textMap(j.Contexts)
 			for l, t := range texts {
 				texts[l] = t + " (" + j.Level + ")"
@@ -722,11 +727,11 @@ func (q *Requests) loadAny(ctx context.Context, id string) (*store.RequestRecord
 
 // decodeDoc reads the request document a record holds.
 func decodeDoc(rec *store.RequestRecord) (*requestDoc, error) {
-	var doc requestDoc
-	if err := json.Unmarshal(rec.Doc, &doc); err != nil {
+	doc, err := readRequestDoc(rec.Doc)
+	if err != nil {
 		return nil, fmt.Errorf("request %s is unreadable: %w", rec.ID, err)
 	}
-	return &doc, nil
+	return doc, nil
 }
 
 // save writes the document with its new timeline entries, and the jobs
@@ -775,7 +780,7 @@ func (q *Requests) institution(ctx context.Context, serviceID string) *catalogue
 // timeline entry of event.
 func (doc *requestDoc) step(event, detail string) store.TimelineEntry {
 	lc := doc.Lifecycle
-	v := &doc.View
+	v := &doc.Facts
 	v.State, v.ErrorCode, v.PreviewLocation, v.UpdatedAt = string(lc.State), lc.ErrorCode, lc.PreviewLocation, lc.UpdatedAt
 	v.ExpectedBy, v.DecisionBy = timePtr(lc.ExpectedBy), timePtr(lc.DecisionBy)
 	switch {
@@ -790,26 +795,27 @@ func (doc *requestDoc) step(event, detail string) store.TimelineEntry {
 // note is the timeline entry of a step that changes nothing of the
 // lifecycle (a clerk's), at the time it really happened.
 func (doc *requestDoc) note(event, detail string, at time.Time) store.TimelineEntry {
-	return store.TimelineEntry{At: at, Event: event, State: doc.View.State, Detail: detail, ExpectedBy: doc.Lifecycle.ExpectedBy}
+	return store.TimelineEntry{At: at, Event: event, State: doc.Facts.State, Detail: detail, ExpectedBy: doc.Lifecycle.ExpectedBy}
 }
 
 // encode puts the document into rec for storing.
 func (doc *requestDoc) encode(rec *store.RequestRecord) error {
+	doc.Version = requestDocVersion
 	body, err := json.Marshal(doc)
 	if err != nil {
 		return err
 	}
-	rec.State, rec.Doc, rec.UpdatedAt = doc.View.State, body, doc.Lifecycle.UpdatedAt
+	rec.State, rec.Doc, rec.UpdatedAt = doc.Facts.State, body, doc.Lifecycle.UpdatedAt
 	return nil
 }
 
 // view is the API's picture of the request, with its timeline.
 func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, error) {
-	tl, err := q.store.Timeline(ctx, doc.View.ID)
+	tl, err := q.store.Timeline(ctx, doc.Facts.ID)
 	if err != nil {
 		return nil, err
 	}
-	v := doc.View
+	v := doc.Facts.toAPI()
 	v.Citizen = doc.citizen()
 	doc.showRepresentative(&v)
 	q.setPreviewURL(&v)

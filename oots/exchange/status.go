@@ -35,11 +35,11 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 	}
 	return q.clerkStep(ctx, who, id, func(rec *store.RequestRecord, doc *requestDoc) (store.TimelineEntry, store.Effects, error) {
 		if in.Decision != "" {
-			doc.View.Decision = in.Decision
+			doc.Facts.Decision = in.Decision
 		}
 		posted := ledger.Record{
 			Actor: who.Subject, OnBehalfOf: rec.Owner, Action: event,
-			What: msg, LegalBasis: doc.View.LegalBasis, RequestID: id,
+			What: msg, LegalBasis: doc.Facts.LegalBasis, RequestID: id,
 		}
 		return doc.note(event, msg, q.now().UTC()), store.Effects{Ledger: []ledger.Record{posted}}, nil
 	})

@@ -31,11 +31,11 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		return nil, nil // waits in its state; the timeline shows it
 	}
 	query := requester.Query{
-		ExchangeID:  doc.View.ID,
+		ExchangeID:  doc.Facts.ID,
 		Procedure:   doc.Procedure,
-		Requirement: requester.Requirement{ID: doc.View.Requirement, Name: doc.RequirementEN},
+		Requirement: requester.Requirement{ID: doc.Facts.Requirement, Name: doc.RequirementEN},
 		EvidenceType: requester.EvidenceType{
-			ID: doc.DSDEvidenceTypeID, Classification: doc.View.EvidenceType.Classification,
+			ID: doc.DSDEvidenceTypeID, Classification: doc.Facts.EvidenceType.Classification,
 			Titles: doc.Titles, Format: doc.Format,
 		},
 		Provider: *doc.DataService,
@@ -71,7 +71,7 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		if errors.As(err, &e) && e.Code != "" {
 			code = e.Code
 		}
-		q.log.Warn("sending the evidence request failed", "request", doc.View.ID, "err", err)
+		q.log.Warn("sending the evidence request failed", "request", doc.Facts.ID, "err", err)
 		return q.advance(ctx, rec, doc, func(*requestDoc) (lifecycle.Event, string, bool) {
 			return lifecycle.Event{Kind: lifecycle.ProviderError, Code: code}, err.Error(), true
 		})
@@ -225,19 +225,19 @@ func (q *Requests) oversize(a requester.Answer) string {
 // keepEvidence streams the answer's documents into the store, lists them
 // on the request and removes the requester's files.
 func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requester.Answer) error {
-	doc.View.Evidence = nil
+	doc.Facts.Evidence = nil
 	for i, att := range a.Attachments {
 		f, err := os.Open(att.Path)
 		if err != nil {
 			return fmt.Errorf("reading evidence %s: %w", att.ContentID, err)
 		}
-		err = q.store.PutEvidenceFrom(ctx, store.EvidenceDoc{RequestID: doc.View.ID, Index: i, ContentType: att.ContentType}, f)
+		err = q.store.PutEvidenceFrom(ctx, store.EvidenceDoc{RequestID: doc.Facts.ID, Index: i, ContentType: att.ContentType}, f)
 		f.Close()
 		if err != nil {
 			return err
 		}
 		sum := fmt.Sprintf("%x", att.SHA256)
-		doc.View.Evidence = append(doc.View.Evidence, api.EvidenceFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
+		doc.Facts.Evidence = append(doc.Facts.Evidence, api.EvidenceFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
 	}
 	for _, att := range a.Attachments {
 		if err := os.Remove(att.Path); err != nil {
@@ -255,7 +255,7 @@ func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int
 	if err != nil {
 		return nil, nil, err
 	}
-	if n >= len(doc.View.Evidence) {
+	if n >= len(doc.Facts.Evidence) {
 		return nil, nil, fmt.Errorf("%w: %s has no evidence document %d", ErrNotYours, id, n)
 	}
 	return q.store.OpenEvidence(ctx, id, n)
@@ -286,7 +286,7 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 		if err != nil {
 			return nil, err
 		}
-		v := doc.View
+		v := doc.Facts
 		for _, f := range v.Evidence {
 			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f}
 			switch {
