@@ -84,7 +84,10 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d.Filter = widget.NewSelect(names, func(string) { d.Reload() })
 	d.Filter.Selected = names[0]
 	reload := widget.NewButtonWithIcon(lang.L("desk.reload"), theme.ViewRefreshIcon(), d.Reload)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(d.Filter, reload, feedbackButton(win, s)), d.Search), d.count)
+	// A plain button: a wrapping label squeezed into the bar wraps letter
+	// by letter and makes the bar tall.
+	feedback := widget.NewButtonWithIcon(lang.L("feedback.list_title"), theme.MailComposeIcon(), func() { showFeedback(win, s) })
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(d.Filter, reload, feedback), d.Search), d.count)
 	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
 	d.Reload()
 	if s.Account != nil { // the queue is the signed-in clerk's: read it again for whoever signs in

@@ -391,3 +391,24 @@ func keepScreenshot(t *testing.T, w fyne.Window, name string) {
 		t.Fatal(err)
 	}
 }
+
+// TestDeskBarKeepsOneLine: the queue's search, filter and buttons stay
+// one line high at desktop width (a wrapping button label squeezed into
+// the bar once made it 165 px tall, its text one letter a line).
+func TestDeskBarKeepsOneLine(t *testing.T) {
+	w, _, _, _ := deskApp(t)
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	desk := find[*DeskScreen](w.Content())
+	if len(desk) != 1 {
+		t.Fatal("no desk")
+	}
+	search := desk[0].Search
+	if h, one := search.Size().Height, search.MinSize().Height; h > one*1.5 {
+		t.Fatalf("the search box is %.0f high, one line is %.0f", h, one)
+	}
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == "Feedback" && b.Size().Height > search.MinSize().Height*1.5 {
+			t.Fatalf("the Feedback button is %.0f high", b.Size().Height)
+		}
+	}
+}
