@@ -47,7 +47,8 @@ func throughPreview(t *testing.T, base, token, id string) api.Request {
 	return waitState(t, base, token, id, "delivered")
 }
 
-// ledgerOf is token's person's ledger export: the entries of request id.
+// ledgerOf is token's person's ledger export: the entries of request id
+// ("" for those of no request: mandates and roles).
 func ledgerOf(t *testing.T, base, token, id string) []struct{ Actor, OnBehalfOf, Action string } {
 	t.Helper()
 	var export struct {
@@ -89,6 +90,9 @@ func TestRepresentativesActionsReachTheRepresentedPerson(t *testing.T) {
 		t.Fatalf("request under the mandate: %d %+v", code, r)
 	}
 	r = throughPreview(t, base, ligaToken, r.ID)
+	if given := ledgerOf(t, base, janisToken, ""); len(given) != 1 || given[0].Action != "mandate_given" || given[0].Actor != janis || given[0].OnBehalfOf != janis {
+		t.Errorf("Jānis's ledger of his mandate: %+v", given)
+	}
 
 	var his api.Request
 	call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &his)
@@ -161,6 +165,9 @@ func TestRequestForACompanyUnderAMandate(t *testing.T) {
 	if code := call(t, base, adminToken, "POST", "/v1/mandates", in, &m); code != 201 {
 		t.Fatalf("the administrator's company mandate: %d %+v", code, m)
 	}
+	if given := ledgerOf(t, base, adminToken, ""); len(given) != 1 || given[0].Action != "mandate_given" || given[0].OnBehalfOf != company {
+		t.Errorf("the administrator's ledger of the company mandate: %+v", given)
+	}
 	var r api.Request
 	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
 		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
@@ -177,5 +184,27 @@ func TestRequestForACompanyUnderAMandate(t *testing.T) {
 	call(t, base, ligaToken, "GET", "/v1/requests/"+r.ID, nil, &preview)
 	if code := call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &refused); code != 404 {
 		t.Fatalf("someone else reads the company's request: %d", code)
+	}
+}
+
+// TestRoleChangesAreInTheLedger: the administrator's assigning and
+// removing a role are ledger entries on behalf of the person concerned.
+func TestRoleChangesAreInTheLedger(t *testing.T) {
+	base := mandateServer(t)
+	mari := "EE/EE/48504152718"
+	if code := call(t, base, adminToken, "POST", "/v1/admin/roles", api.RoleAssignment{Subject: mari, Role: api.RoleClerk, Institution: "LV-UR"}, nil); code != 201 && code != 200 {
+		t.Fatalf("assign: %d", code)
+	}
+	if code := call(t, base, adminToken, "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: mari}, nil); code != 200 {
+		t.Fatalf("remove: %d", code)
+	}
+	var actions []string
+	for _, e := range ledgerOf(t, base, adminToken, "") {
+		if e.OnBehalfOf == mari && e.Actor == "LV/LV/05058012121" {
+			actions = append(actions, e.Action)
+		}
+	}
+	if strings.Join(actions, ",") != "role_assigned,role_removed" {
+		t.Fatalf("the ledger's role changes for Mari: %v", actions)
 	}
 }

@@ -67,7 +67,14 @@ func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMan
 	if len(m.Services) == 0 {
 		m.Services = nil
 	}
-	if err := q.store.PutMandate(ctx, m); err != nil {
+	scope := "all services"
+	if len(m.Services) > 0 {
+		scope = strings.Join(m.Services, ", ")
+	}
+	given := ledger.Record{Actor: who.Subject, OnBehalfOf: m.Represented, Action: "mandate_given",
+		What: fmt.Sprintf("%s (%s) may act for %s in %s from %s until %s", m.RepresentativeName, m.Representative, m.RepresentedName,
+			scope, m.ValidFrom.Format(time.DateOnly), m.ValidUntil.Format(time.DateOnly))}
+	if err := q.store.PutMandate(ctx, m, given); err != nil {
 		return nil, err
 	}
 	q.log.Info("mandate given", "mandate", m.ID, "representative", m.Representative, "represented", m.Represented, "by", who.Subject)
@@ -125,7 +132,9 @@ func (q *Requests) RevokeMandate(ctx context.Context, who Principal, id string) 
 	if !m.RevokedAt.IsZero() {
 		return nil, fmt.Errorf("%w: the mandate is already revoked", errMandateRevoked)
 	}
-	if err := q.store.RevokeMandate(ctx, id, who.Subject, now); err != nil {
+	revoked := ledger.Record{Actor: who.Subject, OnBehalfOf: m.Represented, Action: "mandate_revoked",
+		What: fmt.Sprintf("%s (%s) may no longer act for %s", m.RepresentativeName, m.Representative, m.RepresentedName)}
+	if err := q.store.RevokeMandate(ctx, id, who.Subject, now, revoked); err != nil {
 		if errors.Is(err, store.ErrConflict) {
 			return nil, fmt.Errorf("%w: the mandate is already revoked", errMandateRevoked)
 		}

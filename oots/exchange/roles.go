@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -84,7 +85,11 @@ func (q *Requests) AssignRole(ctx context.Context, who Principal, in api.RoleAss
 		return nil, fmt.Errorf("%w: an administrator cannot take their own role away", ErrInvalid)
 	}
 	a := store.RoleAssignment{Subject: in.Subject, Role: in.Role, Institution: in.Institution, AssignedBy: who.Subject, AssignedAt: q.now().UTC()}
-	if err := q.store.PutRole(ctx, a); err != nil {
+	what := a.Role
+	if a.Institution != "" {
+		what += " of " + a.Institution
+	}
+	if err := q.store.PutRole(ctx, a, ledger.Record{Actor: who.Subject, OnBehalfOf: a.Subject, Action: "role_assigned", What: what}); err != nil {
 		return nil, err
 	}
 	q.log.Info("role assigned", "subject", a.Subject, "role", a.Role, "institution", a.Institution, "by", who.Subject)
@@ -99,7 +104,7 @@ func (q *Requests) RemoveRole(ctx context.Context, who Principal, subject string
 	if subject == who.Subject {
 		return fmt.Errorf("%w: an administrator cannot take their own role away", ErrInvalid)
 	}
-	if err := q.store.DeleteRole(ctx, subject); err != nil {
+	if err := q.store.DeleteRole(ctx, subject, q.now().UTC(), ledger.Record{Actor: who.Subject, OnBehalfOf: subject, Action: "role_removed"}); err != nil {
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("%w: %s has no assigned role", ErrNoSuchRole, subject)
 		}

@@ -71,6 +71,27 @@ func (s *Store) appendRecords(ctx context.Context, tx *sql.Tx, records []ledger.
 	return nil
 }
 
+// withRecords runs change in a transaction and appends records (at time
+// at) in the same one: a register change and its ledger lines are kept
+// together or not at all.
+func (s *Store) withRecords(ctx context.Context, at time.Time, records []ledger.Record, change func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	defer tx.Rollback()
+	if err := change(tx); err != nil {
+		return err
+	}
+	if err := s.appendRecords(ctx, tx, records, at); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	return nil
+}
+
 // lockHead locks the head row of chain in tx, creating it for a new
 // chain, and returns the head.
 func (s *Store) lockHead(ctx context.Context, tx *sql.Tx, chain string) (ledger.Head, error) {

@@ -2,10 +2,13 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 )
 
 // Mandate lets Representative act for Represented (a person or a company)
@@ -31,18 +34,20 @@ type Mandate struct {
 }
 
 // PutMandate stores a new mandate.
-func (s *Store) PutMandate(ctx context.Context, m Mandate) error {
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO mandates (id, representative, representative_name, represented, represented_name,
+func (s *Store) PutMandate(ctx context.Context, m Mandate, records ...ledger.Record) error {
+	return s.withRecords(ctx, m.CreatedAt, records, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO mandates (id, representative, representative_name, represented, represented_name,
 		represented_given_name, represented_family_name, represented_date_of_birth,
 		services, valid_from, valid_until, created_by, created_at, revoked_at, revoked_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '')`),
-		m.ID, m.Representative, m.RepresentativeName, m.Represented, m.RepresentedName,
-		m.RepresentedGivenName, m.RepresentedFamilyName, m.RepresentedDateOfBirth, strings.Join(m.Services, " "),
-		formatTime(m.ValidFrom), formatTime(m.ValidUntil), m.CreatedBy, formatTime(m.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: keeping a mandate: %w", err)
-	}
-	return nil
+			m.ID, m.Representative, m.RepresentativeName, m.Represented, m.RepresentedName,
+			m.RepresentedGivenName, m.RepresentedFamilyName, m.RepresentedDateOfBirth, strings.Join(m.Services, " "),
+			formatTime(m.ValidFrom), formatTime(m.ValidUntil), m.CreatedBy, formatTime(m.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: keeping a mandate: %w", err)
+		}
+		return nil
+	})
 }
 
 // Mandate returns the mandate with id, or ErrNotFound.
@@ -65,18 +70,20 @@ func (s *Store) MandatesOf(ctx context.Context, subject string) ([]Mandate, erro
 
 // RevokeMandate marks mandate id revoked by who at the given time, once: a
 // second revocation gets ErrConflict.
-func (s *Store) RevokeMandate(ctx context.Context, id, who string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, s.q(`UPDATE mandates SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at = ''`), formatTime(at), who, id)
-	if err != nil {
-		return fmt.Errorf("store: revoking a mandate: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		if _, err := s.Mandate(ctx, id); err != nil {
-			return err
+func (s *Store) RevokeMandate(ctx context.Context, id, who string, at time.Time, records ...ledger.Record) error {
+	return s.withRecords(ctx, at, records, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE mandates SET revoked_at = ?, revoked_by = ? WHERE id = ? AND revoked_at = ''`), formatTime(at), who, id)
+		if err != nil {
+			return fmt.Errorf("store: revoking a mandate: %w", err)
 		}
-		return fmt.Errorf("mandate %s is already revoked: %w", id, ErrConflict)
-	}
-	return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			if _, err := s.Mandate(ctx, id); err != nil {
+				return err
+			}
+			return fmt.Errorf("mandate %s is already revoked: %w", id, ErrConflict)
+		}
+		return nil
+	})
 }
 
 func (s *Store) mandates(ctx context.Context, where string, args ...any) ([]Mandate, error) {

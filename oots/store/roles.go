@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 )
 
 // RoleAssignment is a role an administrator gave a person.
@@ -21,28 +23,32 @@ type RoleAssignment struct {
 }
 
 // PutRole gives a.Subject the role a names, replacing an earlier one.
-func (s *Store) PutRole(ctx context.Context, a RoleAssignment) error {
-	_, err := s.w.ExecContext(ctx, s.q(`INSERT INTO role_assignments (subject, role, institution, assigned_by, assigned_at)
+func (s *Store) PutRole(ctx context.Context, a RoleAssignment, records ...ledger.Record) error {
+	return s.withRecords(ctx, a.AssignedAt, records, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO role_assignments (subject, role, institution, assigned_by, assigned_at)
 		VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (subject) DO UPDATE SET role = excluded.role, institution = excluded.institution,
 			assigned_by = excluded.assigned_by, assigned_at = excluded.assigned_at`),
-		a.Subject, a.Role, a.Institution, a.AssignedBy, formatTime(a.AssignedAt))
-	if err != nil {
-		return fmt.Errorf("store: assigning a role: %w", err)
-	}
-	return nil
+			a.Subject, a.Role, a.Institution, a.AssignedBy, formatTime(a.AssignedAt))
+		if err != nil {
+			return fmt.Errorf("store: assigning a role: %w", err)
+		}
+		return nil
+	})
 }
 
 // DeleteRole takes subject's assigned role away; ErrNotFound when none.
-func (s *Store) DeleteRole(ctx context.Context, subject string) error {
-	res, err := s.w.ExecContext(ctx, s.q(`DELETE FROM role_assignments WHERE subject = ?`), subject)
-	if err != nil {
-		return fmt.Errorf("store: removing a role: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("role of %s: %w", subject, ErrNotFound)
-	}
-	return nil
+func (s *Store) DeleteRole(ctx context.Context, subject string, at time.Time, records ...ledger.Record) error {
+	return s.withRecords(ctx, at, records, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM role_assignments WHERE subject = ?`), subject)
+		if err != nil {
+			return fmt.Errorf("store: removing a role: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("role of %s: %w", subject, ErrNotFound)
+		}
+		return nil
+	})
 }
 
 // Role returns subject's assigned role, or ErrNotFound.

@@ -35,10 +35,10 @@ func TestRoleAssignments(t *testing.T) {
 			if err != nil || len(list) != 2 || list[0].Subject != "EE/EE/2" || list[1] != moved {
 				t.Fatalf("Roles = %+v, %v", list, err)
 			}
-			if err := s.DeleteRole(ctx, "LV/LV/1"); err != nil {
+			if err := s.DeleteRole(ctx, "LV/LV/1", time.Now()); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.DeleteRole(ctx, "LV/LV/1"); !errors.Is(err, ErrNotFound) {
+			if err := s.DeleteRole(ctx, "LV/LV/1", time.Now()); !errors.Is(err, ErrNotFound) {
 				t.Fatalf("second delete: %v", err)
 			}
 			if _, err := s.Role(ctx, "LV/LV/1"); !errors.Is(err, ErrNotFound) {
