@@ -89,6 +89,13 @@ func TestEveryScreenFitsAPhoneAt200Percent(t *testing.T) {
 		t.Fatalf("text size %.1f at 200 %%, want %.1f", got, 2*normal)
 	}
 	walkPhoneScreens(t, w, s, "200 % and high contrast")
+	// The bar's captions fit their destinations instead of running into
+	// each other.
+	for _, b := range navButtons(t, w) {
+		if tw := test.WidgetRenderer(b).(*navButtonRenderer).text.MinSize().Width; tw > b.Size().Width {
+			t.Errorf("the caption %q is %.0f px wide on a %.0f px destination", b.label, tw, b.Size().Width)
+		}
+	}
 }
 
 // chooseTextSize picks percent in the Profile's text size choice.

@@ -107,6 +107,7 @@ const navIconSize = 24
 func (r *navButtonRenderer) Layout(size fyne.Size) {
 	pad := theme.Padding()
 	r.bg.Resize(size)
+	r.fitCaption(size.Width - pad)
 	textSize := r.text.MinSize()
 	top := (size.Height - navIconSize - textSize.Height - pad/2) / 2
 	r.img.Move(fyne.NewPos((size.Width-navIconSize)/2, top))
@@ -119,6 +120,18 @@ func (r *navButtonRenderer) Layout(size fyne.Size) {
 	r.dot.Move(fyne.NewPos((size.Width+navIconSize)/2-badge.Width/2, top-pad/2))
 	r.count.Resize(badge)
 	r.count.Move(r.dot.Position())
+}
+
+// fitCaption makes the caption of a compact button (a phone's bar, five
+// to a 360 px screen) smaller where it would be wider than width: at a
+// large text size the captions ran into each other.
+func (r *navButtonRenderer) fitCaption(width float32) {
+	size := theme.CaptionTextSize()
+	r.text.TextSize = size
+	if w := r.text.MinSize().Width; r.b.compact && w > width && width > 0 {
+		r.text.TextSize = size * width / w
+	}
+	r.text.Refresh()
 }
 
 func (r *navButtonRenderer) MinSize() fyne.Size {
@@ -135,7 +148,7 @@ func (r *navButtonRenderer) MinSize() fyne.Size {
 
 func (r *navButtonRenderer) Refresh() {
 	r.text.Text = r.b.label
-	r.text.TextSize = theme.CaptionTextSize()
+	r.fitCaption(r.b.Size().Width - theme.Padding())
 	if r.b.selected {
 		r.img.Resource = theme.NewPrimaryThemedResource(r.b.icon)
 		r.text.Color = theme.Color(theme.ColorNamePrimary)
