@@ -2,7 +2,9 @@ package platforms
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 
 	"github.com/vienreiz/vienreiz/identity"
@@ -45,6 +47,11 @@ func StartIdentity(ctx context.Context, configured identity.Provider, production
 	if configured.Issuer == "" {
 		state := ""
 		if dataDir != "" {
+			// The provider's file is the first thing written there: a
+			// data directory that cannot be one is named as such.
+			if err := os.MkdirAll(dataDir, 0o700); err != nil {
+				return nil, fmt.Errorf("data directory %s cannot be created: %w", dataDir, err)
+			}
 			state = filepath.Join(dataDir, DevIdPStateFile)
 		}
 		p, stop, err := startDevIdP(ctx, devListen, state, production, log)
