@@ -117,14 +117,7 @@ date_of_birth = %q
 		Issuer              string
 		DevelopmentProvider bool `json:"development_provider"`
 	}
-	for deadline := time.Now().Add(20 * time.Second); signIn.Issuer == "" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		for _, line := range strings.Split(p.log(), "\n") {
-			var rec struct{ Msg string }
-			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == "sign-in" {
-				_ = json.Unmarshal([]byte(line), &signIn)
-			}
-		}
-	}
+	_ = json.Unmarshal([]byte(p.logLine("sign-in", 20*time.Second)), &signIn)
 	if signIn.Issuer != gateway.Issuer() || signIn.DevelopmentProvider || strings.Contains(p.log(), "DEVELOPMENT ONLY") {
 		t.Fatalf("the server signs in with %+v, want the gateway %s and no development provider; log:\n%s", signIn, gateway.Issuer(), p.log())
 	}

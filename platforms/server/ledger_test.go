@@ -77,7 +77,7 @@ func TestLedgerVerifyFindsTruncationAfterRestart(t *testing.T) {
 	if h.Status != "degraded" || h.Ledger == nil || h.Ledger.Status != api.LedgerTampered || !strings.Contains(h.Ledger.Problem, "cut back") {
 		t.Fatalf("/v1/health after tampering: %+v %+v", h, h.Ledger)
 	}
-	if !strings.Contains(p.log(), "TAMPERING DETECTED") {
+	if p.logLine("ledger: TAMPERING DETECTED", 10*time.Second) == "" {
 		t.Fatal("the log does not report the tampering")
 	}
 	p.stop()

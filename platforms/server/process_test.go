@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -105,6 +106,23 @@ func (p *serverProcess) log() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.logs.String()
+}
+
+// logLine waits up to within for a JSON log line whose message is msg
+// and returns it, or "" (the log is read by another goroutine, so a line
+// the server wrote may not be in p.log() yet).
+func (p *serverProcess) logLine(msg string, within time.Duration) string {
+	for deadline := time.Now().Add(within); ; time.Sleep(50 * time.Millisecond) {
+		for _, line := range strings.Split(p.log(), "\n") {
+			var rec struct{ Msg string }
+			if json.Unmarshal([]byte(line), &rec) == nil && rec.Msg == msg {
+				return line
+			}
+		}
+		if time.Now().After(deadline) {
+			return ""
+		}
+	}
 }
 
 // kill ends the process with SIGKILL: no shutdown code runs.
