@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
@@ -241,7 +242,18 @@ func openBrowser(a fyne.App) func(string) error {
 		if err != nil {
 			return err
 		}
-		return a.OpenURL(u)
+		err = a.OpenURL(u)
+		if err != nil && runtime.GOOS == "linux" {
+			// Fyne's mobile simulation (-tags mobile) opens no URLs; the
+			// desktop's opener can.
+			if xdg, lookErr := exec.LookPath("xdg-open"); lookErr == nil {
+				cmd := exec.Command(xdg, u.String())
+				if err = cmd.Start(); err == nil {
+					go cmd.Wait()
+				}
+			}
+		}
+		return err
 	}
 }
 

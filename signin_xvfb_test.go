@@ -40,13 +40,19 @@ func needTools(t *testing.T, tools ...string) {
 
 func startDesktop(t *testing.T) *desktop {
 	t.Helper()
+	return startScreen(t, "1280x800")
+}
+
+// startScreen is startDesktop with a screen of size ("WIDTHxHEIGHT").
+func startScreen(t *testing.T, size string) *desktop {
+	t.Helper()
 	needTools(t, "Xvfb", "xdotool", "xdg-open", "chromium", "import")
 	dir := t.TempDir()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
 	xvfb.ExtraFiles = []*os.File{w}
 	if err := xvfb.Start(); err != nil {
 		t.Fatal(err)
@@ -97,7 +103,8 @@ func (d *desktop) env(extra ...string) []string {
 		name, _, _ := strings.Cut(kv, "=")
 		switch {
 		case name == "DISPLAY", name == "HOME", name == "BROWSER", name == "DBUS_SESSION_BUS_ADDRESS",
-			strings.HasPrefix(name, "XDG_"), strings.HasPrefix(name, "VIENREIZ_"), name == "LANG", name == "LC_ALL":
+			strings.HasPrefix(name, "XDG_"), strings.HasPrefix(name, "VIENREIZ_"), name == "LANG", name == "LC_ALL",
+			name == "LANGUAGE", name == "LC_MESSAGES":
 		default:
 			env = append(env, kv)
 		}
@@ -161,9 +168,15 @@ func (d *desktop) startApp(t *testing.T, data string) *appProcess {
 // launchApp starts the app with env added and returns at once.
 func (d *desktop) launchApp(t *testing.T, env ...string) *appProcess {
 	t.Helper()
+	return d.launch(t, os.Args[0], append([]string{"VIENREIZ_TEST_RUN_MAIN=1"}, env...)...)
+}
+
+// launch starts the app program bin with env added and returns at once.
+func (d *desktop) launch(t *testing.T, bin string, env ...string) *appProcess {
+	t.Helper()
 	a := &appProcess{}
-	a.cmd = exec.Command(os.Args[0], "-listen", "127.0.0.1:0")
-	a.cmd.Env = d.env(append([]string{"VIENREIZ_TEST_RUN_MAIN=1"}, env...)...)
+	a.cmd = exec.Command(bin, "-listen", "127.0.0.1:0")
+	a.cmd.Env = d.env(env...)
 	a.cmd.Stdout, a.cmd.Stderr = a, a
 	must(t, a.cmd.Start())
 	t.Cleanup(func() { a.stop(t) })
@@ -226,47 +239,8 @@ func TestRealAppSignsInThroughTheBrowser(t *testing.T) {
 	d.run(t, "xdotool", "key", "--window", win, "Tab")
 	d.run(t, "xdotool", "key", "--window", win, "space")
 
-	port := filepath.Join(d.dir, "chromium", "DevToolsActivePort")
-	waitFor(t, time.Minute, "the browser with the sign-in page", func() bool { _, err := os.Stat(port); return err == nil })
-	lines, err := os.ReadFile(port)
-	must(t, err)
-	alloc, cancelAlloc := remote.NewAllocator(context.Background(), "ws://127.0.0.1:"+strings.Fields(string(lines))[0]+"/")
-	defer cancelAlloc()
-	ctx, cancelCtx := context.WithTimeout(alloc, 2*time.Minute)
-	defer cancelCtx()
-	var page target.ID
-	waitFor(t, 30*time.Second, "the sign-in page's tab", func() bool {
-		probe, cancel := chromedp.NewContext(ctx)
-		defer cancel()
-		tabs, err := chromedp.Targets(probe)
-		for _, tg := range tabs {
-			if err == nil && tg.Type == "page" && (strings.Contains(tg.URL, "/authorize?") || strings.Contains(tg.URL, "/login")) {
-				page = tg.TargetID
-			}
-		}
-		return page != ""
-	})
-	tab, cancelTab := chromedp.NewContext(ctx, chromedp.WithTargetID(page))
-	defer cancelTab()
-	must(t, chromedp.Do(tab,
-		chromedp.WaitVisible(chromedp.CSS("#development-only")),
-		chromedp.Click(chromedp.CSS("#user-janis")),
-	))
-	d.screenshot(t, "screenshot-app-provider-page.png")
-	must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#sign-in"))))
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("app log:\n%s", app.logged())
-		}
-	})
-	waitFor(t, time.Minute, "the app to be signed in", func() bool { return strings.Contains(app.logged(), `msg="signed in" person=LV/LV/01019012345`) })
-	body, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("body")))
-	must(t, err)
-	if !strings.Contains(body, "You are signed in") {
-		t.Errorf("the browser shows after signing in: %q", body)
-	}
+	d.signInInBrowser(t, app, "#user-janis", "", func() { d.screenshot(t, "screenshot-app-provider-page.png") })
 	// Close the browser so the app's window is seen again.
-	cancelTab()
 	d.closeBrowser()
 	time.Sleep(2 * time.Second)
 	d.screenshot(t, "screenshot-app-signed-in.png")
@@ -336,5 +310,59 @@ func TestRealAppAsksForItsPIN(t *testing.T) {
 	waitFor(t, 2*time.Minute, "the app after the right PIN", func() bool { return strings.Contains(again.logged(), "app started") })
 	if strings.Contains(again.logged(), "no secret store") {
 		t.Fatalf("the app went on without its secrets:\n%s", again.logged())
+	}
+}
+
+// signInInBrowser does in the desktop's browser what a person does on the
+// development provider's page the app opened: choose the account (a CSS
+// selector, e.g. #user-janis) and the level of assurance (unless ""), then
+// shown(), then press Sign in; it waits until app has logged the sign-in
+// and the browser says so.
+func (d *desktop) signInInBrowser(t *testing.T, app *appProcess, account, level string, shown func()) {
+	t.Helper()
+	port := filepath.Join(d.dir, "chromium", "DevToolsActivePort")
+	var lines []string // the port, then the path; written after the file appears
+	waitFor(t, time.Minute, "the browser with the sign-in page", func() bool {
+		data, err := os.ReadFile(port)
+		lines = strings.Fields(string(data))
+		return err == nil && len(lines) > 0
+	})
+	alloc, cancelAlloc := remote.NewAllocator(context.Background(), "ws://127.0.0.1:"+lines[0]+"/")
+	defer cancelAlloc()
+	ctx, cancelCtx := context.WithTimeout(alloc, 2*time.Minute)
+	defer cancelCtx()
+	var page target.ID
+	waitFor(t, 30*time.Second, "the sign-in page's tab", func() bool {
+		probe, cancel := chromedp.NewContext(ctx)
+		defer cancel()
+		tabs, err := chromedp.Targets(probe)
+		for _, tg := range tabs {
+			if err == nil && tg.Type == "page" && (strings.Contains(tg.URL, "/authorize?") || strings.Contains(tg.URL, "/login")) {
+				page = tg.TargetID
+			}
+		}
+		return page != ""
+	})
+	tab, cancelTab := chromedp.NewContext(ctx, chromedp.WithTargetID(page))
+	defer cancelTab()
+	must(t, chromedp.Do(tab,
+		chromedp.WaitVisible(chromedp.CSS("#development-only")),
+		chromedp.Click(chromedp.CSS(account)),
+	))
+	if level != "" {
+		must(t, chromedp.Do(tab, chromedp.SetValue(chromedp.CSS("#level"), level)))
+	}
+	shown()
+	must(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#sign-in"))))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("app log:\n%s", app.logged())
+		}
+	})
+	waitFor(t, time.Minute, "the app to be signed in", func() bool { return strings.Contains(app.logged(), `msg="signed in" person=LV/LV/01019012345`) })
+	body, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS("body")))
+	must(t, err)
+	if !strings.Contains(body, "You are signed in") {
+		t.Errorf("the browser shows after signing in: %q", body)
 	}
 }

@@ -164,13 +164,23 @@ func (r *RequestsScreen) follow(req *api.Request) {
 	if !app.ViewOf(req).Waiting {
 		return
 	}
-	r.unfollow = r.sess.Requests.Follow(req.ID, func(next *api.Request) {
+	changed := func(next *api.Request) {
 		if next.State == req.State {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 		defer cancel()
 		r.present(ctx, next, false)
+	}
+	r.unfollow = r.sess.Requests.Follow(req.ID, changed)
+	// The provider may have answered between req being read and the
+	// following starting, its event gone by: read it once more.
+	r.sess.Background(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		defer cancel()
+		if next, err := r.sess.Requests.Get(ctx, req.ID); err == nil {
+			changed(next)
+		}
 	})
 }
 
