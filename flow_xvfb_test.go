@@ -334,7 +334,7 @@ func driveWholeFlow(t *testing.T, d *desktop, a *appProcess, s *screenReader) {
 	s.scrolledTo(t, "nesaņem")
 	s.keep(t, "preview-ready")
 	s.tapPrimary(t, "nesaņem") // Rādīt apliecinājumu
-	s.shows(t, "Bērziņš", "preview")
+	s.shows(t, "Personas identifikators", "preview")
 }
 
 // tapPrimary taps the lowest button in the theme's primary colour on the
