@@ -283,7 +283,8 @@ const (
 	CodeUnauthorized = "unauthorized"
 	CodeConflict     = "conflict"
 	CodeForbidden    = "forbidden"
-	// CodeTooManyRequests (429): the caller holds too much open at once.
+	// CodeTooManyRequests (429): the caller holds too much open at once, or
+	// tried too many codes that do not exist (Retry-After says when again).
 	CodeTooManyRequests = "too_many_requests"
 	// CodeProviderRefused: the evidence provider's service refused a
 	// call made for the citizen (502); the message has its words.

@@ -22,6 +22,7 @@ func TestPairingRefusalsHaveTheirOwnProblem(t *testing.T) {
 		{fmt.Errorf("%w: %w", ErrNotPairing, &client.APIError{Status: 409, Code: api.CodeHandoffNeedsSignIn}), api.CodeHandoffNeedsSignIn},
 		{&client.APIError{Status: 409, Code: api.CodeHandoffSignsIn}, api.CodeHandoffSignsIn},
 		{&client.APIError{Status: 400, Code: api.CodeHandoffKeyChanged}, api.CodeHandoffKeyChanged},
+		{&client.APIError{Status: 429, Code: api.CodeTooManyRequests}, "handoff_too_many"},
 		{errors.New("something else"), "generic"},
 	} {
 		if p := HandoffProblem(c.err); p.Code != c.code || p.Text == "" {

@@ -124,6 +124,8 @@ func HandoffProblem(err error) Problem {
 		case api.CodeHandoffInvalid, api.CodeHandoffExpired, api.CodeHandoffUsed, api.CodeHandoffOtherPerson,
 			api.CodeHandoffNeedsSignIn, api.CodeHandoffSignsIn, api.CodeHandoffKeyChanged:
 			return Problem{Code: apiErr.Code, Text: lang.L(strings.Replace(apiErr.Code, "handoff_", "handoff.", 1))}
+		case api.CodeTooManyRequests: // codes that do not exist, tried from one address
+			return Problem{Code: "handoff_too_many", Text: lang.L("handoff.too_many")}
 		}
 	}
 	for _, e := range []struct {

@@ -33,6 +33,8 @@ type restAPI struct {
 	ledger func() api.LedgerHealth
 	// streams bounds the event streams open at once.
 	streams *streamLimiter
+	// guesses bounds the failed pairing codes per address.
+	guesses *guessLimiter
 }
 
 // HandlerConfig is what the REST API serves.
@@ -46,7 +48,8 @@ type HandlerConfig struct {
 	// Ledger, when set, reports the last ledger verification on
 	// /v1/health.
 	Ledger func() api.LedgerHealth
-	// Limits bound the event streams (zero fields: DefaultLimits).
+	// Limits bound the event streams and the pairing code guesses (zero
+	// fields: DefaultLimits).
 	Limits Limits
 	// AppLinks are the apps the https links open (none: not served).
 	AppLinks AppLinks
@@ -59,8 +62,9 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
+	limits := cfg.Limits.withDefaults()
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
-		streams: newStreamLimiter(cfg.Limits.withDefaults())}
+		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now)}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests, cfg.HandoffKey)
 		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens

@@ -260,12 +260,19 @@ func (a *restAPI) pairDevice(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "devices are not signed in here")
 		return
 	}
+	addr := clientAddr(r)
+	if a.guesses.refuse(w, addr) {
+		return
+	}
 	var in api.DevicePairing
 	if !readJSON(w, r, &in) {
 		return
 	}
 	out, err := a.handoffs.SignInDevice(r.Context(), in)
 	if status, code, ok := handoffRefusal(err); ok {
+		if code == api.CodeHandoffInvalid { // a code that does not exist: a guess
+			a.guesses.failed(addr)
+		}
 		writeError(w, status, code, err.Error())
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -262,5 +263,70 @@ func TestPairingSignsThePhoneIn(t *testing.T) {
 	p.call("admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/020285-54321"}, nil)
 	if code := post(); code != 403 {
 		t.Fatalf("Ieva's phone after her role was taken away: %d, want 403", code)
+	}
+}
+
+// TestGuessedPairingCodesAreLimited: POST /v1/devices/pair takes codes
+// from anyone, so an address that tries codes that do not exist is
+// answered 429 (with Retry-After) after DefaultLimits.CodeGuesses of them, even for a
+// right code, which stays usable from elsewhere; other addresses are not
+// affected. Used or expired codes are not guesses.
+func TestGuessedPairingCodesAreLimited(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	q := newTestRequests(t, &now)
+	h := NewHandler(HandlerConfig{Catalogue: q.store, Requests: q, Auth: BearerTokens{"desktop": DemoCitizen()}, Log: q.log})
+	call := func(from, token, path string, body any) (*httptest.ResponseRecorder, api.Error) {
+		data, _ := json.Marshal(body)
+		req := httptest.NewRequest("POST", path, bytes.NewReader(data))
+		req.RemoteAddr = from + ":40000"
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var e api.ErrorBody
+		_ = json.Unmarshal(rec.Body.Bytes(), &e)
+		return rec, e.Error
+	}
+	var pairing api.Handoff
+	rec, _ := call("192.0.2.1", "desktop", "/v1/devices/pairings", nil)
+	if rec.Code != 201 || json.Unmarshal(rec.Body.Bytes(), &pairing) != nil {
+		t.Fatalf("pairing: %d %s", rec.Code, rec.Body)
+	}
+	const guesser = "203.0.113.7"
+	for i := range DefaultLimits.CodeGuesses {
+		if rec, e := call(guesser, "", "/v1/devices/pair", api.DevicePairing{Code: fmt.Sprintf("2345-%04d", i)}); rec.Code != http.StatusBadRequest || e.Code != api.CodeHandoffInvalid {
+			t.Fatalf("guess %d: %d %+v, want 400 %s", i+1, rec.Code, e, api.CodeHandoffInvalid)
+		}
+	}
+	rec, e := call(guesser, "", "/v1/devices/pair", api.DevicePairing{Code: pairing.Code})
+	if rec.Code != http.StatusTooManyRequests || e.Code != api.CodeTooManyRequests || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("after %d guesses, the right code from the same address: %d %+v (Retry-After %q), want 429 with Retry-After", DefaultLimits.CodeGuesses, rec.Code, e, rec.Header().Get("Retry-After"))
+	}
+	if rec, e := call("198.51.100.9", "", "/v1/devices/pair", api.DevicePairing{Code: pairing.Code, Device: "Phone"}); rec.Code != 201 {
+		t.Fatalf("the right code from the person's own phone: %d %+v, want 201 (the guesser's 429 must not use it up)", rec.Code, e)
+	}
+}
+
+// TestGuessLimiterWindow: the failures of an address count for
+// guessWindow from the first; then the address starts afresh.
+func TestGuessLimiterWindow(t *testing.T) {
+	now := time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC)
+	g := newGuessLimiter(3, func() time.Time { return now })
+	for range 3 {
+		g.failed("a")
+	}
+	if !g.refuse(httptest.NewRecorder(), "a") || g.refuse(httptest.NewRecorder(), "b") {
+		t.Fatal("the guesser is not refused, or another address is")
+	}
+	now = now.Add(guessWindow - time.Second)
+	rec := httptest.NewRecorder()
+	if !g.refuse(rec, "a") || rec.Header().Get("Retry-After") != "2" {
+		t.Fatalf("a second before the window ends: Retry-After %q, want 2", rec.Header().Get("Retry-After"))
+	}
+	now = now.Add(time.Second)
+	if g.refuse(httptest.NewRecorder(), "a") {
+		t.Fatal("refused after the window ended")
 	}
 }

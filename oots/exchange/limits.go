@@ -26,14 +26,18 @@ type Limits struct {
 	// StreamsPerPrincipal is the most event streams one person may hold;
 	// beyond it: 429.
 	StreamsPerPrincipal int
+	// CodeGuesses is how many pairing codes that do not exist one address
+	// may try at POST /v1/devices/pair within 10 minutes; beyond it: 429.
+	// Behind a reverse proxy every caller is the proxy: raise it.
+	CodeGuesses int
 }
 
 // DefaultLimits are the limits used for zero fields of Limits.
-var DefaultLimits = Limits{Conns: 8192, ConnsPerHost: 1024, Streams: 4096, StreamsPerPrincipal: 8}
+var DefaultLimits = Limits{Conns: 8192, ConnsPerHost: 1024, Streams: 4096, StreamsPerPrincipal: 8, CodeGuesses: 10}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
-	for _, f := range []struct{ v, def *int }{{&l.Conns, &d.Conns}, {&l.ConnsPerHost, &d.ConnsPerHost}, {&l.Streams, &d.Streams}, {&l.StreamsPerPrincipal, &d.StreamsPerPrincipal}} {
+	for _, f := range []struct{ v, def *int }{{&l.Conns, &d.Conns}, {&l.ConnsPerHost, &d.ConnsPerHost}, {&l.Streams, &d.Streams}, {&l.StreamsPerPrincipal, &d.StreamsPerPrincipal}, {&l.CodeGuesses, &d.CodeGuesses}} {
 		if *f.v <= 0 {
 			*f.v = *f.def
 		}
