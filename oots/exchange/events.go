@@ -170,7 +170,8 @@ func (h *Hub) deliver(d delivery) {
 		to = to[len(part):]
 		wg.Go(func() {
 			for _, s := range part {
-				if err := writeFrame(s.conn, d.frame); err != nil {
+				_ = s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+				if _, err := s.conn.Write(d.frame); err != nil {
 					failMu.Lock()
 					failed = append(failed, s)
 					failMu.Unlock()
@@ -182,21 +183,6 @@ func (h *Hub) deliver(d delivery) {
 	for _, s := range failed {
 		h.end(s)
 	}
-}
-
-// writeFrame writes frame to c, waiting at most streamWriteTimeout for a
-// reader that does not keep up. A reader that keeps up has room in its
-// socket buffer: that write is tried first without waiting, where the
-// platform allows it (tryWrite), and needs no write deadline, which cost a
-// tenth of the hub's CPU per event; what did not fit is written with one.
-func writeFrame(c net.Conn, frame []byte) error {
-	n, ok := tryWrite(c, frame)
-	if ok {
-		return nil
-	}
-	_ = c.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-	_, err := c.Write(frame[n:])
-	return err
 }
 
 // end closes s and forgets it.
