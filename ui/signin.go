@@ -106,19 +106,23 @@ func gated(win fyne.Window, s *app.Session, screen fyne.CanvasObject, body strin
 		wrapped(body),
 		container.NewHBox(signInButton(win, s)),
 	)))
+	// The page's scroll container itself is hidden while someone is
+	// signed in: left over the screen, empty, it took every wheel and
+	// swipe meant for the screen's own pages.
+	pageScroll := container.NewVScroll(page)
 	update := func() {
 		ended.Hidden = !s.Account.Expired()
 		if s.Account.SignedIn() {
-			page.Hide()
+			pageScroll.Hide()
 			screen.Show()
 		} else {
 			screen.Hide()
-			page.Show()
+			pageScroll.Show()
 		}
 	}
 	update()
 	s.Account.OnChange(func() { fyne.Do(update) })
-	return container.NewStack(screen, container.NewVScroll(page))
+	return container.NewStack(screen, pageScroll)
 }
 
 // signInButton signs in at the provider's default level.
