@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -28,7 +29,9 @@ func TestRequestsStoredInTheOldShapeStillRead(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := sql.Open("sqlite", filepath.Join(dir, exchange.DatabaseFile))
+	// The service runs beside this connection later on: wait for its
+	// writes (busy timeout) instead of failing with SQLITE_BUSY.
+	db, err := sql.Open("sqlite", sqlitedsn.For(filepath.Join(dir, exchange.DatabaseFile), "FULL"))
 	if err != nil {
 		t.Fatal(err)
 	}
