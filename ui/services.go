@@ -62,7 +62,6 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.ExtendBaseWidget(s)
 
 	s.Search = widget.NewEntry()
-	s.Search.SetPlaceHolder(lang.L("services.search_placeholder"))
 	s.Search.OnChanged = func(string) { s.searchSoon() }
 	s.Search.OnSubmitted = func(string) { s.searchNow() }
 
@@ -94,7 +93,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
-	top := container.NewVBox(handoffBar(win, sess, onRequested), s.Search, filters, busy, problem, s.count)
+	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search), filters, busy, problem, s.count)
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 

@@ -1,0 +1,85 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestSearchBoxFitsAPhone (issue 15): at 360 px the catalogue's search box
+// showed a placeholder wider than the box ("Meklēt pakalpojumus, piem.,
+// pensija, transportlīdzeklis, augstskola" is 439 px), cut at the box's
+// right edge with a scroll bar under it. The box keeps the page's margins,
+// its placeholder fits inside it in lv and en at 100 % and 200 % text, and
+// the examples are still given, in a hint that wraps.
+func TestSearchBoxFitsAPhone(t *testing.T) {
+	for _, language := range []string{"lv", "en"} {
+		for _, percent := range []int{100, 200} {
+			t.Run(fmt.Sprintf("%s-%d", language, percent), func(t *testing.T) {
+				w, _ := newApp(t, language)
+				if percent != 100 {
+					test.Tap(navButtons(t, w)[TabProfile])
+					chooseTextSize(t, w, percent)
+					test.Tap(navButtons(t, w)[TabServices])
+				}
+				w.Resize(fyne.NewSize(360, 740))
+				sc := servicesScreen(t, w)
+				d := fyne.CurrentApp().Driver()
+				box := d.AbsolutePositionForObject(sc.Search)
+				right := box.X + sc.Search.Size().Width
+
+				// The box lines up with the filters under it, inside the
+				// window's margin.
+				first := d.AbsolutePositionForObject(sc.Category)
+				last := d.AbsolutePositionForObject(sc.Country).X + sc.Country.Size().Width
+				if box.X < first.X || right > last {
+					t.Errorf("the search box spans %.0f–%.0f px, outside the page's margins %.0f–%.0f px", box.X, right, first.X, last)
+				}
+				if edge := w.Canvas().Size().Width - theme.Padding(); right > edge {
+					t.Errorf("the search box ends at %.0f px, past the margin at %.0f px", right, edge)
+				}
+
+				// The placeholder, as drawn, ends inside the box's padding.
+				var shown *canvas.Text
+				for _, tx := range find[*canvas.Text](sc.Search) {
+					if tx.Text == sc.Search.PlaceHolder {
+						shown = tx
+					}
+				}
+				if shown == nil {
+					t.Fatalf("the placeholder %q is not drawn", sc.Search.PlaceHolder)
+				}
+				end := d.AbsolutePositionForObject(shown).X + fyne.MeasureText(shown.Text, shown.TextSize, shown.TextStyle).Width
+				if inside := right - theme.InputBorderSize() - theme.InnerPadding(); end > inside {
+					t.Errorf("the placeholder %q ends at %.0f px, past the box's inside edge at %.0f px", shown.Text, end, inside)
+				}
+
+				// The examples stay, in a hint that wraps under the box.
+				var hint *widget.Label
+				for _, l := range find[*widget.Label](w.Content()) {
+					if l.Text == lang.L("services.search_hint") {
+						hint = l
+					}
+				}
+				switch {
+				case hint == nil || !strings.Contains(hint.Text, map[string]string{"lv": "pensija", "en": "pension"}[language]):
+					t.Errorf("no hint with examples under the search box")
+				case hint.Wrapping != fyne.TextWrapWord:
+					t.Errorf("the hint %q does not wrap", hint.Text)
+				case d.AbsolutePositionForObject(hint).Y < box.Y+sc.Search.Size().Height:
+					t.Errorf("the hint is not under the search box")
+				}
+				if mw := w.Content().MinSize().Width; mw > 360 {
+					t.Errorf("the services screen needs %.0f px", mw)
+				}
+			})
+		}
+	}
+}
