@@ -244,7 +244,7 @@ func TestEmptyDestinationsSayWhatWillBeThere(t *testing.T) {
 		if !strings.Contains(text, lang.L("empty."+key+".title")) || !strings.Contains(text, lang.L("empty."+key+".body")) {
 			t.Errorf("destination %s shows %q", key, text)
 		}
-		if strings.Contains(text, lang.L("services.search_placeholder")) {
+		if strings.Contains(text, lang.L("services.search_hint")) {
 			t.Errorf("destination %s still shows the services screen", key)
 		}
 	}
