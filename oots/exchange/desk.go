@@ -52,7 +52,7 @@ func (q *Requests) AskEvidence(ctx context.Context, who Principal, id string, in
 	institution := svc.Provider
 	asked, err := q.start(ctx, app.Subject, rec.Owner, svc, api.NewRequest{ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country},
 		func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
-			doc.Facts.AskedBy, doc.Facts.ForApplication = &institution, id
+			doc.Facts.AskedBy, doc.Facts.ForApplication = storedInstitutionOf(&institution), id
 			return doc.step(api.EventEvidenceAsked, msg), []ledger.Record{{
 				Actor: who.Subject, OnBehalfOf: rec.Owner, Action: api.EventEvidenceAsked,
 				What: in.Requirement, LegalBasis: doc.Facts.LegalBasis, RequestID: doc.Facts.ID,
@@ -115,9 +115,9 @@ func (q *Requests) AttachResult(ctx context.Context, who Principal, id, title, c
 			return store.TimelineEntry{}, store.Effects{}, fmt.Errorf("%w (the request is %s): attach the result when it has ended", ErrStillOpen, doc.Lifecycle.State)
 		}
 		now := q.now().UTC()
-		file := api.EvidenceFile{
+		file := storedFile{
 			Index: len(doc.Facts.Evidence), ContentType: media, Size: blob.Size, SHA256: blob.SHA256,
-			Title: title, Issuer: q.institution(ctx, rec.ServiceID), IssuedAt: now,
+			Title: title, Issuer: storedInstitutionOf(q.institution(ctx, rec.ServiceID)), IssuedAt: now,
 		}
 		doc.Facts.Evidence = append(doc.Facts.Evidence, file)
 		attached := ledger.Record{

@@ -84,9 +84,9 @@ func (q *Requests) fetchPreview(ctx context.Context, who Principal, rec *store.R
 	if err != nil || decision.Host != loc.Host || decision.Scheme != "https" {
 		return fmt.Errorf("preview space of request %s: decision URL %q is not on the preview space", rec.ID, v.DecisionURL)
 	}
-	p := &api.Preview{Title: v.Title, Provider: v.Provider, Language: v.Language, Languages: v.Languages}
+	p := &storedPreview{Title: v.Title, Provider: v.Provider, Language: v.Language, Languages: v.Languages}
 	for _, f := range v.Fields {
-		p.Fields = append(p.Fields, api.PreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
+		p.Fields = append(p.Fields, storedPreviewField{Name: f.Name, Value: f.Value, Source: f.Source, LegalBasis: f.LegalBasis})
 	}
 	doc.Facts.Preview, doc.DecisionURL = p, decision.String()
 	viewed := store.Effects{Ledger: []ledger.Record{doc.ledgerRecord(who, "evidence_viewed")}}

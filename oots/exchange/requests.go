@@ -337,7 +337,7 @@ func (q *Requests) Retry(ctx context.Context, who Principal, id string, in api.A
 func (doc *requestDoc) answer(in api.Attributes) error {
 	answers := map[string]string{}
 	for name := range in.Values {
-		if !slices.ContainsFunc(doc.Facts.Questions, func(q api.Question) bool { return q.Name == name }) {
+		if !slices.ContainsFunc(doc.Facts.Questions, func(q storedQuestion) bool { return q.Name == name }) {
 			return fmt.Errorf("%w: %.64q is not a question of this request", ErrInvalid, name)
 		}
 	}
@@ -384,7 +384,7 @@ func (e *LevelTooLowError) Error() string {
 // levelEnough checks who's sign-in against the level p needs. The demo
 // bearer tokens name no level and are not checked; signed-in people
 // always have one (OIDCTokens).
-func levelEnough(who Principal, p *api.Provider) error {
+func levelEnough(who Principal, p *storedProvider) error {
 	if p == nil || who.LevelOfAssurance == "" || identity.AtLeast(who.LevelOfAssurance, p.LevelOfAssurance) {
 		return nil
 	}
@@ -579,7 +579,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 		return lifecycle.Event{Kind: lifecycle.ProviderError, Code: "EB:ERR:0001"}, "the Evidence Broker knows no evidence type for this requirement in " + v.Country
 	}
 	et := types[0]
-	v.EvidenceType = &api.EvidenceType{Classification: et.Classification, Title: textMap(et.Titles)}
+	v.EvidenceType = &storedEvidenceType{Classification: et.Classification, Title: textMap(et.Titles)}
 	doc.Titles = et.Titles
 	if len(et.Distributions) > 0 {
 		doc.Format = et.Distributions[0].Format
@@ -615,7 +615,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 			if len(t.Distributions) > 0 {
 				doc.Format = t.Distributions[0].Format
 			}
-			v.Provider = &api.Provider{
+			v.Provider = &storedProvider{
 				ID: s.Provider.ID.URN(), Name: s.Provider.Names.Get("EN"), Names: textMap(s.Provider.Names),
 				PartyID: s.PartyID.URN(), EDMVersion: s.EDMVersion, LevelOfAssurance: t.LevelOfAssurance,
 			}
@@ -627,8 +627,8 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 }
 
 // questions turns a DSD:ERR:0005 answer into the questions for the user.
-func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Question {
-	var out []api.Question
+func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []storedQuestion {
+	var out []storedQuestion
 	for _, r := range ask.Requests {
 		if r.EvidenceType != nil {
 			doc.DSDEvidenceTypeID = r.EvidenceType.ID
@@ -640,11 +640,11 @@ func questions(doc *requestDoc, ask *commonsvc.AttributesRequiredError) []api.Qu
 			for l, t := range texts {
 				texts[l] = t + " (" + j.Level + ")"
 			}
-			out = append(out, api.Question{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")", Descriptions: texts, Values: values, Labels: labels})
+			out = append(out, storedQuestion{Name: j.Param(), Description: j.Contexts.Get("EN") + " (" + j.Level + ")", Descriptions: texts, Values: values, Labels: labels})
 		}
 		for _, c := range r.Classifications {
 			texts := textMap(c.Descriptions)
-			out = append(out, api.Question{Name: c.ID, Description: c.Descriptions.Get("EN"), Descriptions: texts, Values: c.SupportedValues})
+			out = append(out, storedQuestion{Name: c.ID, Description: c.Descriptions.Get("EN"), Descriptions: texts, Values: c.SupportedValues})
 		}
 	}
 	return out

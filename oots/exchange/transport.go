@@ -237,7 +237,7 @@ func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requeste
 			return err
 		}
 		sum := fmt.Sprintf("%x", att.SHA256)
-		doc.Facts.Evidence = append(doc.Facts.Evidence, api.EvidenceFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
+		doc.Facts.Evidence = append(doc.Facts.Evidence, storedFile{Index: i, ContentType: att.ContentType, Size: att.Size, SHA256: sum})
 	}
 	for _, att := range a.Attachments {
 		if err := os.Remove(att.Path); err != nil {
@@ -288,11 +288,11 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 		}
 		v := doc.Facts
 		for _, f := range v.Evidence {
-			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f}
+			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f.toAPI()}
 			switch {
 			case f.Issuer != nil: // a clerk's result: evidence of nothing else
-				d.Provider, d.Issuer, d.Title, d.DeliveredAt = f.Issuer.Name.In("en"), f.Issuer, map[string]string{"EN": f.Title}, f.IssuedAt
-				d.ProviderNames = upperKeys(f.Issuer.Name)
+				d.Issuer, d.Title, d.DeliveredAt = f.Issuer.toCatalogue(), map[string]string{"EN": f.Title}, f.IssuedAt
+				d.Provider, d.ProviderNames = d.Issuer.Name.In("en"), upperKeys(f.Issuer.Name)
 			case rec.State == string(lifecycle.Delivered):
 				d.Requirement, d.Country, d.DeliveredAt = v.Requirement, v.Country, v.UpdatedAt
 				if v.Provider != nil {
