@@ -2,11 +2,10 @@ package exchange
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -18,28 +17,14 @@ const EventArchived = "archived"
 // lists mark it archived so the app can keep it out of the way. An open
 // request cannot be archived (cancel it first): lifecycle.ErrForbidden.
 func (q *Requests) Archive(ctx context.Context, who Principal, id string) (*api.Request, error) {
-	var doc *requestDoc
-	err := retryOnConflict(func() error {
-		rec, d, err := q.load(ctx, who, id)
-		if err != nil {
-			return err
-		}
-		doc = d
-		if !lifecycle.State(doc.Facts.State).Terminal() {
-			return fmt.Errorf("%w: the request is still open (%s); cancel it first", lifecycle.ErrForbidden, doc.Facts.State)
-		}
-		if doc.Facts.Archived {
-			return nil
-		}
-		doc.Facts.Archived = true
-		st := doc.step(EventArchived, "")
-		st.At = q.now().UTC()
-		return q.save(ctx, rec, doc, []store.TimelineEntry{st}, false, store.Effects{})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return q.view(ctx, doc)
+	return q.endedStep(ctx, who, id, EventArchived, "cancel it first",
+		func(_ *store.RequestRecord, doc *requestDoc, _ time.Time) (store.Effects, bool, error) {
+			if doc.Facts.Archived {
+				return store.Effects{}, false, nil
+			}
+			doc.Facts.Archived = true
+			return store.Effects{}, true, nil
+		})
 }
 
 func (a *restAPI) archiveRequest(w http.ResponseWriter, r *http.Request, who Principal) {

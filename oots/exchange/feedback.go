@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -28,32 +29,18 @@ func (q *Requests) GiveFeedback(ctx context.Context, who Principal, id string, i
 	if utf8.RuneCountInString(text) > api.MaxFeedbackText {
 		return nil, fmt.Errorf("%w: the text is longer than %d characters", ErrInvalid, api.MaxFeedbackText)
 	}
-	var doc *requestDoc
-	err := retryOnConflict(func() error {
-		rec, d, err := q.load(ctx, who, id)
-		if err != nil {
-			return err
-		}
-		doc = d
-		if !lifecycle.State(doc.Facts.State).Terminal() {
-			return fmt.Errorf("%w: the application is not finished (%s)", lifecycle.ErrForbidden, doc.Facts.State)
-		}
-		if doc.Facts.FeedbackRating != 0 {
-			return fmt.Errorf("%w: feedback was given already", lifecycle.ErrForbidden)
-		}
-		doc.Facts.FeedbackRating = in.Rating
-		st := doc.step(EventFeedbackGiven, "")
-		st.At = q.now().UTC()
-		fb := &store.Feedback{RequestID: rec.ID, ServiceID: rec.ServiceID, Author: who.Subject, Rating: in.Rating, Text: text, At: st.At}
-		if inst := q.institution(ctx, rec.ServiceID); inst != nil {
-			fb.Institution = inst.ID
-		}
-		return q.save(ctx, rec, doc, []store.TimelineEntry{st}, false, store.Effects{Feedback: fb})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return q.view(ctx, doc)
+	return q.endedStep(ctx, who, id, EventFeedbackGiven, "feedback is given on a finished application",
+		func(rec *store.RequestRecord, doc *requestDoc, at time.Time) (store.Effects, bool, error) {
+			if doc.Facts.FeedbackRating != 0 {
+				return store.Effects{}, false, fmt.Errorf("%w: feedback was given already", lifecycle.ErrForbidden)
+			}
+			doc.Facts.FeedbackRating = in.Rating
+			fb := &store.Feedback{RequestID: rec.ID, ServiceID: rec.ServiceID, Author: who.Subject, Rating: in.Rating, Text: text, At: at}
+			if inst := q.institution(ctx, rec.ServiceID); inst != nil {
+				fb.Institution = inst.ID
+			}
+			return store.Effects{Feedback: fb}, true, nil
+		})
 }
 
 // Feedback lists the feedback a clerk's institution received (all of it
