@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"syscall"
 	"time"
 
@@ -70,8 +71,12 @@ func run(args []string, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "vienreiz: %s\n", msg)
 		return 1
 	}
+	// ctx ends when the app is to close: on a signal, or when the window's
+	// close button is pressed.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	ctx, closeApp := context.WithCancel(ctx)
+	defer closeApp()
 
 	defer func() {
 		// The desktop driver panics when the display cannot be opened.
@@ -86,73 +91,140 @@ func run(args []string, stderr io.Writer) (code int) {
 	win := a.NewWindow("Vienreiz")
 	win.SetContent(ui.Starting())
 	win.Resize(fyne.NewSize(1024, 720))
+	win.SetCloseIntercept(closeApp)
 	// The window comes first; the secret store, the sign-in provider and
 	// the exchange service start once it shows (issue 16: launch within
 	// 1.3 × a hello-world's time).
-	var (
-		parts    *appParts
-		startErr error
-		ready    = make(chan struct{})
-	)
+	st := &startUp{ready: make(chan struct{})}
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "since_launch", time.Since(started).Round(time.Millisecond))
-		go func() {
-			defer close(ready)
-			parts, startErr = startParts(ctx, &sf, a, askPIN(ctx, win), log)
-			if startErr != nil {
-				fmt.Fprintf(stderr, "vienreiz: %v\n", startErr)
-				fyne.Do(func() { win.SetContent(ui.StartFailed(startErr.Error(), a.Quit)) })
-				return
-			}
-			fyne.Do(func() {
-				ui.Build(win, parts.session)
-				if parts.pinFile != nil { // the PIN again after a while away
-					lock := &ui.Relock{Win: win, After: ui.RelockAfter, Check: parts.pinFile.CheckPIN,
-						Background: func(f func()) { go f() }, Now: time.Now}
-					a.Lifecycle().SetOnExitedForeground(lock.Away)
-					a.Lifecycle().SetOnEnteredForeground(func() { lock.Back() })
-				}
-				log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", parts.session.Language.Code())
-				for _, link := range fs.Args() { // vienreiz://… or https://HOST/open/… (P7)
-					if err := parts.session.Links.Follow(link); err != nil {
-						log.Warn("not a link to a screen", "link", link, "err", err)
-					}
-				}
-			})
-			// Start-up's garbage (the PIN's key derivation alone uses 64 MiB)
-			// goes back to the system now rather than when the scavenger
-			// gets to it.
-			debug.FreeOSMemory()
-			// From now on the heap may grow by half its live size before a
-			// collection, not by all of it: the app's live heap is mostly
-			// fonts and screens, and the lower goal keeps its resident
-			// memory ~6 MiB lower (issue 16 item 5) for little work.
-			debug.SetGCPercent(50)
-		}()
+		go st.run(ctx, &sf, a, win, fs.Args(), started, stderr, log)
 	})
-	closed := make(chan struct{})
-	go func() {
-		select {
-		case <-ctx.Done():
-			log.Info("signal received, closing")
-			fyne.Do(a.Quit)
-		case <-closed:
-		}
-	}()
+	loopEnded := make(chan struct{})
+	// The driver's Quit, not the app's: on SIGTERM Fyne quits by itself
+	// too, and the app's Quit then closes windows of a terminated GLFW
+	// (a panic); the driver's does nothing the second time.
+	go closeInOrder(ctx, st, func() { fyne.Do(a.Driver().Quit) }, loopEnded, 5*time.Second, os.Exit, log)
 	win.ShowAndRun()
-	close(closed)
-	stop()
+	close(loopEnded)
+	return st.finish(log)
+}
+
+// closeInOrder closes the app once ctx ends (a signal, the window's close
+// button). The session's work ends first, while the window's loop still
+// runs, so that its last screen updates land; then quit stops the loop.
+// Work still under way when the loop had stopped got its screen updates
+// run off the UI goroutine. The parts are closed after the loop has
+// ended (run does that); when it has not ended grace after quit — Fyne
+// 2.7.1's loop can miss an event that arrives as it drains, and then
+// never returns — they are closed here and exit ends the process.
+func closeInOrder(ctx context.Context, st *startUp, quit func(), loopEnded <-chan struct{}, grace time.Duration, exit func(int), log *slog.Logger) {
 	select {
-	case <-ready:
-	case <-time.After(30 * time.Second):
-		log.Error("start-up did not finish 30 s after the window closed; exiting without a clean shutdown")
-		return 1
+	case <-ctx.Done():
+	case <-loopEnded:
+		return // quit by the window itself
 	}
-	if startErr != nil {
-		return 1
+	log.Info("closing")
+	st.endSession(log)
+	quit()
+	select {
+	case <-loopEnded:
+	case <-time.After(grace):
+		log.Warn("the window's loop did not end after quit; closing without it", "waited", grace)
+		exit(st.finish(log))
 	}
-	parts.close(log)
-	return 0
+}
+
+// startUp starts the app's parts once the window shows and closes them
+// at the end, once.
+type startUp struct {
+	ready    chan struct{} // closed when start-up has ended, well or not
+	parts    *appParts
+	startErr error
+
+	waited  sync.Once
+	running bool // the parts started; set by started
+	failed  bool // start-up failed other than by the app closing
+
+	finished sync.Once
+	code     int
+}
+
+// run starts the parts behind win and shows the session's screens, or
+// why the app could not start; links (vienreiz://… or https://HOST/open/…,
+// P7) then open their screens.
+func (st *startUp) run(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, win fyne.Window, links []string, started time.Time, stderr io.Writer, log *slog.Logger) {
+	defer close(st.ready)
+	st.parts, st.startErr = startParts(ctx, sf, a, askPIN(ctx, win), log)
+	if st.startErr != nil {
+		fmt.Fprintf(stderr, "vienreiz: %v\n", st.startErr)
+		fyne.Do(func() { win.SetContent(ui.StartFailed(st.startErr.Error(), a.Quit)) })
+		return
+	}
+	parts := st.parts
+	fyne.Do(func() {
+		ui.Build(win, parts.session)
+		if parts.pinFile != nil { // the PIN again after a while away
+			lock := &ui.Relock{Win: win, After: ui.RelockAfter, Check: parts.pinFile.CheckPIN,
+				Background: func(f func()) { go f() }, Now: time.Now}
+			a.Lifecycle().SetOnExitedForeground(lock.Away)
+			a.Lifecycle().SetOnEnteredForeground(func() { lock.Back() })
+		}
+		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", parts.session.Language.Code())
+		for _, link := range links {
+			if err := parts.session.Links.Follow(link); err != nil {
+				log.Warn("not a link to a screen", "link", link, "err", err)
+			}
+		}
+	})
+	// Start-up's garbage (the PIN's key derivation alone uses 64 MiB)
+	// goes back to the system now rather than when the scavenger gets
+	// to it.
+	debug.FreeOSMemory()
+	// From now on the heap may grow by half its live size before a
+	// collection, not by all of it: the app's live heap is mostly fonts
+	// and screens, and the lower goal keeps its resident memory ~6 MiB
+	// lower (issue 16 item 5) for little work.
+	debug.SetGCPercent(50)
+}
+
+// started waits (once, at most 30 s) for start-up to end and reports
+// whether the parts run.
+func (st *startUp) started(log *slog.Logger) bool {
+	st.waited.Do(func() {
+		select {
+		case <-st.ready:
+			st.running = st.startErr == nil
+			// Closing the app on its PIN screen is no failure.
+			st.failed = st.startErr != nil && !errors.Is(st.startErr, context.Canceled)
+		case <-time.After(30 * time.Second):
+			log.Error("start-up did not finish 30 s after the app was closed")
+			st.failed = true
+		}
+	})
+	return st.running
+}
+
+// endSession ends the session's background work (streams, calls) and
+// waits for it, up to 10 s.
+func (st *startUp) endSession(log *slog.Logger) {
+	if st.started(log) && !st.parts.session.Close(10*time.Second) {
+		log.Error("the session's background work did not stop within 10 s")
+	}
+}
+
+// finish closes what start-up started, once, and gives the exit code.
+func (st *startUp) finish(log *slog.Logger) int {
+	st.finished.Do(func() {
+		if !st.started(log) {
+			if st.failed {
+				st.code = 1
+			}
+			return
+		}
+		st.parts.close(log)
+	})
+	return st.code
 }
 
 // appParts is what the app runs behind its window.

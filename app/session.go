@@ -83,15 +83,25 @@ type Session struct {
 	// session derives from it, and Close ends it at quit.
 	ctx  context.Context
 	stop context.CancelFunc
-	work sync.WaitGroup
+	// mu guards closed: work gains no goroutine once Close has begun.
+	mu     sync.Mutex
+	closed bool
+	work   sync.WaitGroup
 }
 
 // Context is the session's root context; it ends when the session closes.
 func (s *Session) Context() context.Context { return s.ctx }
 
 // Go runs task in a goroutine of the session with its root context; the
-// task must return once that context ends. Close waits for it.
+// task must return once that context ends. Close waits for it. Once Close
+// has begun, Go runs nothing: the window may be gone, and a late task's
+// screen updates would reach none.
 func (s *Session) Go(task func(ctx context.Context)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
 	s.work.Add(1)
 	go func() {
 		defer s.work.Done()
@@ -103,6 +113,9 @@ func (s *Session) Go(task func(ctx context.Context)) {
 // and calls stop, and waits up to wait for the session's goroutines to
 // return. It reports false when some did not return in time.
 func (s *Session) Close(wait time.Duration) bool {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
 	s.stop()
 	done := make(chan struct{})
 	go func() { s.work.Wait(); close(done) }()

@@ -55,6 +55,30 @@ func TestSessionEndsItsWorkAtClose(t *testing.T) {
 	}
 }
 
+// TestClosedSessionStartsNoWork: work asked for after Close has begun (a
+// search the screen started as the window quit) does not run. Before, it
+// ran after the window's loop had stopped, and Fyne ran its screen
+// updates on the task's own goroutine ("Error in Fyne call thread"), one
+// of the ways the app hung when quit right after it started.
+func TestClosedSessionStartsNoWork(t *testing.T) {
+	test.NewTempApp(t)
+	s := NewSession(&streamingService{streams: make(chan struct{}, 1)}, &memPrefs{}, About{}, quiet())
+	if !s.Close(time.Second) {
+		t.Fatal("an idle session did not close")
+	}
+	ran := make(chan struct{}, 2)
+	s.Go(func(context.Context) { ran <- struct{}{} })
+	s.Background(func() { ran <- struct{}{} })
+	if !s.Close(time.Second) {
+		t.Fatal("a second Close waited for work")
+	}
+	select {
+	case <-ran:
+		t.Fatal("a task given after Close ran")
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
 // appGoroutines counts the goroutines the session started (created by
 // Session.Go, which Background uses too) or that run the inbox stream.
 func appGoroutines() int {
