@@ -14,7 +14,7 @@ TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils
 	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
 	xmlsec1 postgresql ca-certificates git chromium \
 	dbus-daemon dbus-x11 gnome-keyring libsecret-tools \
-	libegl-dev libgles-dev tesseract-ocr tesseract-ocr-lav
+	libegl-dev libgles-dev tesseract-ocr tesseract-ocr-lav openbox wmctrl
 
 .PHONY: run test bench package server deps-run deps-test clean
 

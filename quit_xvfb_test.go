@@ -1,0 +1,56 @@
+package main
+
+import (
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRealAppClosesFromItsWindow (issue 15: the app could hang when quit
+// right after it started): the real app under Xvfb, with a window manager
+// (openbox), is closed by its window's close button (wmctrl -c, as the
+// title bar's ×) the moment it has started, three times. Each time it
+// exits with code 0 within 30 s, having ended its session before the
+// window's loop, so that no screen update ran off Fyne's UI goroutine.
+// Before, the first close hung the app for good (its main goroutine in
+// Fyne's Lifecycle.WaitForEvents).
+func TestRealAppClosesFromItsWindow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real app and Xvfb")
+	}
+	needTools(t, "openbox", "wmctrl")
+	d := startDesktop(t)
+	wm := exec.Command("openbox")
+	wm.Env = d.env()
+	must(t, wm.Start())
+	t.Cleanup(func() { wm.Process.Kill(); wm.Wait() })
+	data := filepath.Join(d.dir, "data")
+	for i := range 3 {
+		app := d.startApp(t, data)
+		waitFor(t, time.Minute, "the window under the window manager", func() bool {
+			return strings.Contains(d.run(t, "wmctrl", "-l"), "Vienreiz")
+		})
+		d.run(t, "wmctrl", "-c", "Vienreiz")
+		exited := make(chan error, 1)
+		go func() { exited <- app.cmd.Wait() }()
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Fatalf("close %d: the app exited with %v; its log:\n%s", i+1, err, app.logged())
+			}
+		case <-time.After(30 * time.Second):
+			app.cmd.Process.Kill()
+			<-exited
+			t.Fatalf("close %d: the app did not exit within 30 s of its window's close button; its log:\n%s", i+1, app.logged())
+		}
+		log := app.logged()
+		if !strings.Contains(log, "msg=closing") {
+			t.Errorf("close %d: the close button did not go through the app's closing:\n%s", i+1, log)
+		}
+		if strings.Contains(log, "Error in Fyne call thread") {
+			t.Errorf("close %d: a screen update ran off the UI goroutine while closing:\n%s", i+1, log)
+		}
+	}
+}
