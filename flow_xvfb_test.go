@@ -2,12 +2,16 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
@@ -16,6 +20,8 @@ import (
 	"unicode"
 
 	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
+	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
 // screenReader drives the app on a desktop the way a person does: it reads
@@ -286,8 +292,8 @@ func TestDesktopWholeFlowInLatvian(t *testing.T) {
 }
 
 // driveWholeFlow: find a service, sign in, request a piece of evidence
-// explicitly from a chosen country, preview it, approve it and find it in
-// the wallet (saving a copy goes through Fyne's file dialog: not driven).
+// explicitly from a chosen country, preview it, approve it, find it in
+// the wallet and save a copy of it through Fyne's file dialog.
 func driveWholeFlow(t *testing.T, d *desktop, a *appProcess, s *screenReader) {
 	t.Helper()
 	// The first screen: the catalogue, with the navigation.
@@ -346,6 +352,86 @@ func driveWholeFlow(t *testing.T, d *desktop, a *appProcess, s *screenReader) {
 	// In the wallet: the document, named by what it is.
 	s.tap(t, "Maciņš")
 	s.shows(t, "Izziņa par ienākumiem", "wallet")
+	saveACopy(t, d, s)
+}
+
+// savedName is the name the wallet proposes for the demo's income
+// statement: after the document and the day it came, e.g. "Izziņa par
+// ienākumiem no nodokļu reģistra 2026-12-05.pdf" (not evidence-<uuid>-0.pdf).
+var savedName = regexp.MustCompile(`^Izziņa par ienākumiem no nodokļu reģistra (\d{4}-\d{2}-\d{2})\.pdf$`)
+
+// saveACopy opens the document in the wallet and saves a copy the way a
+// person does: its save action, then Fyne's file dialog, where the
+// person keeps the proposed name, opens a folder of their home and
+// presses Save. The copy must be there, named after the document, with
+// the bytes delivered (the SHA-256 and size the exchange service recorded
+// at delivery), and the app must say it was saved.
+func saveACopy(t *testing.T, d *desktop, s *screenReader) {
+	t.Helper()
+	folder := filepath.Join(d.home, "Kopijas")
+	must(t, os.MkdirAll(folder, 0o755))
+	s.tap(t, "Izziņa par ienākumiem")
+	x, y := s.scrolledTo(t, "Saglabāt kopiju")
+	s.keep(t, "document")
+	s.tapAt(t, x, y)
+	// Fyne's save dialog, in Latvian, opens in the home folder with the
+	// proposed name in its file name field (the desktop's shows all of
+	// it; the phone's, beside its buttons, its start).
+	s.seen(t, "Saglabāt failu", 30*time.Second)
+	s.shows(t, "Kopijas", "save-dialog")
+	proposed := s.read(t)
+	for _, w := range proposed {
+		if strings.HasPrefix(fold(w.text), "evidence") {
+			s.keep(t, "failed")
+			t.Fatalf("the save dialog proposes a technical file name: %q", w.text)
+		}
+	}
+	// Open the folder (one tap, as Fyne's dialog opens folders), keep the
+	// name, and press Saglabāt.
+	s.tap(t, "Kopijas")
+	s.seen(t, "Saglabāt failu", 0)
+	s.keep(t, "save-folder")
+	s.tapPrimary(t, "Saglabāt failu")
+	s.shows(t, "Kopija saglabāta", "saved")
+
+	entries, err := os.ReadDir(folder)
+	must(t, err)
+	if len(entries) != 1 || !savedName.MatchString(entries[0].Name()) {
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		t.Fatalf("the folder holds %q; want one copy named like %q", names, savedName)
+	}
+	// Nothing was typed: the copy's name is the one proposed.
+	name := entries[0].Name()
+	if _, _, ok := locate(proposed, "reģistra "+savedName.FindStringSubmatch(name)[1]+".pdf"); !ok && !s.phone {
+		t.Errorf("the save dialog did not show the whole name %q", name)
+	}
+	s.seen(t, "Dokumenta kopija saglabāta", 0)
+	saved, err := os.ReadFile(filepath.Join(folder, name))
+	must(t, err)
+	sum, size := deliveredEvidence(t, filepath.Join(d.dir, "data", exchange.DatabaseFile))
+	if got := sha256.Sum256(saved); hex.EncodeToString(got[:]) != sum || int64(len(saved)) != size {
+		t.Fatalf("the saved copy is %d bytes with SHA-256 %x; the delivered evidence is %d bytes with %s", len(saved), got, size, sum)
+	}
+	// And it is the person's income statement, as the preview showed it.
+	text, err := exec.Command("pdftotext", "-enc", "UTF-8", filepath.Join(folder, name), "-").Output()
+	must(t, err)
+	if !strings.Contains(string(text), "Bērziņš") {
+		t.Errorf("the saved PDF does not name the person; its text:\n%s", text)
+	}
+}
+
+// deliveredEvidence is the SHA-256 and size the exchange service recorded
+// for the one evidence document delivered, read from its database.
+func deliveredEvidence(t *testing.T, path string) (sum string, size int64) {
+	t.Helper()
+	db, err := sql.Open("sqlite", sqlitedsn.ReadOnly(path))
+	must(t, err)
+	defer db.Close()
+	must(t, db.QueryRow(`SELECT sha256, size FROM evidence`).Scan(&sum, &size))
+	return strings.ToLower(sum), size
 }
 
 // tapPrimary taps the lowest button in the theme's primary colour on the

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/vienreiz/vienreiz/app"
 )
@@ -27,8 +28,22 @@ func newSaver(win fyne.Window, background func(func())) *saver {
 	return &saver{win: win, background: background, choose: func(name string, done func(fyne.URIWriteCloser, error)) {
 		d := dialog.NewFileSave(done, win)
 		d.SetFileName(name)
+		d.Resize(saveDialogSize(win.Canvas().Size()))
 		d.Show()
 	}}
+}
+
+// saveDialogMax is the file save dialog's size where the window has room:
+// at its own (minimum) size the dialog cut a document's proposed name
+// ("Izziņa par ienākumiem no nodokļu reģistra 2026-12-05.pdf") in its
+// file name field, hiding the date and the type.
+var saveDialogMax = fyne.NewSize(900, 620)
+
+// saveDialogSize is saveDialogMax within a window of size, with a margin;
+// the dialog never shrinks below its minimum size.
+func saveDialogSize(window fyne.Size) fyne.Size {
+	margin := 4 * theme.Padding()
+	return fyne.NewSize(min(saveDialogMax.Width, window.Width-margin), min(saveDialogMax.Height, window.Height-margin))
 }
 
 // save asks where to put a file named name, writes it with write and then

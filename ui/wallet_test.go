@@ -26,8 +26,14 @@ import (
 // exchange service and its demo member state.
 func deliverRequest(t *testing.T, s *app.Session) *api.Request {
 	t.Helper()
+	return deliverFor(t, s, "lv-birth-certificate")
+}
+
+// deliverFor is deliverRequest for the first evidence of service.
+func deliverFor(t *testing.T, s *app.Session, service string) *api.Request {
+	t.Helper()
 	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
+	svc, err := s.Catalogue.Service(ctx, service)
 	if err != nil {
 		t.Fatal(err)
 	}
