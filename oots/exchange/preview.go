@@ -136,7 +136,7 @@ func (doc *requestDoc) previewer(who Principal) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	to, err := id.For(doc.DataService.Provider.Country())
+	to, err := id.For(doc.DataService.toMessage().Provider.Country())
 	if err != nil {
 		return "", err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
 )
 
 // requestDocVersion is the shape of the stored request document this
@@ -200,4 +201,110 @@ func readRequestDoc(data []byte) (*requestDoc, error) {
 		return nil, fmt.Errorf("stored in version %d, newer than this program's %d", doc.Version, requestDocVersion)
 	}
 	return &doc, nil
+}
+
+// storedDataService is the provider's data service as the Data Service
+// Directory named it, kept to address the QueryRequest and the preview.
+// Its JSON names are the Go names of commonsvc.DataService, which
+// version 2 stored; toMessage and storedDataServiceOf map it.
+type storedDataService struct {
+	PartyID    storedPartyID
+	Names      []storedText
+	EDMVersion string
+	Provider   storedEvidenceProvider
+	Preview    int // commonsvc.PreviewSupport
+}
+
+// storedPartyID is an identifier with its scheme.
+type storedPartyID struct{ Type, Value string }
+
+// storedText is one language variant of a text of the directory.
+type storedText struct{ Lang, Value string }
+
+// storedEvidenceProvider is the evidence provider of a data service.
+type storedEvidenceProvider struct {
+	ID              storedPartyID
+	Names           []storedText
+	Descriptions    []storedText
+	Address         storedAddress
+	Jurisdiction    storedJurisdiction
+	Classifications []storedClassification
+}
+
+// storedAddress is the provider's address.
+type storedAddress struct {
+	FullAddress, LocatorDesignator, PostCode, PostCityName, Thoroughfare, Country, AdminLevel2 string
+}
+
+// storedJurisdiction is where the provider is competent.
+type storedJurisdiction struct{ Country, AdminLevel2, AdminLevel3 string }
+
+// storedClassification is a classification the provider answers to.
+type storedClassification struct {
+	ID, Type, ValueExpression string
+	Descriptions              []storedText
+	SupportedValues           []string
+}
+
+// storedDataServiceOf keeps the directory's data service.
+func storedDataServiceOf(s commonsvc.DataService) *storedDataService {
+	p := s.Provider
+	out := &storedDataService{
+		PartyID: storedPartyID(s.PartyID), Names: storedTexts(s.Names), EDMVersion: s.EDMVersion, Preview: int(s.Preview),
+		Provider: storedEvidenceProvider{
+			ID: storedPartyID(p.ID), Names: storedTexts(p.Names), Descriptions: storedTexts(p.Descriptions),
+			Address: storedAddress(p.Address), Jurisdiction: storedJurisdiction(p.Jurisdiction),
+		},
+	}
+	for _, c := range p.Classifications {
+		out.Provider.Classifications = append(out.Provider.Classifications, storedClassification{
+			ID: c.ID, Type: c.Type, ValueExpression: c.ValueExpression,
+			Descriptions: storedTexts(c.Descriptions), SupportedValues: c.SupportedValues,
+		})
+	}
+	return out
+}
+
+// toMessage gives the data service back as the directory named it.
+func (s *storedDataService) toMessage() commonsvc.DataService {
+	p := s.Provider
+	out := commonsvc.DataService{
+		PartyID: commonsvc.PartyID(s.PartyID), Names: messageTexts(s.Names), EDMVersion: s.EDMVersion,
+		Preview: commonsvc.PreviewSupport(s.Preview),
+		Provider: commonsvc.EvidenceProvider{
+			ID: commonsvc.PartyID(p.ID), Names: messageTexts(p.Names), Descriptions: messageTexts(p.Descriptions),
+			Address: commonsvc.Address(p.Address), Jurisdiction: commonsvc.Jurisdiction(p.Jurisdiction),
+		},
+	}
+	for _, c := range p.Classifications {
+		out.Provider.Classifications = append(out.Provider.Classifications, commonsvc.ClassificationConcept{
+			ID: c.ID, Type: c.Type, ValueExpression: c.ValueExpression,
+			Descriptions: messageTexts(c.Descriptions), SupportedValues: c.SupportedValues,
+		})
+	}
+	return out
+}
+
+// storedTexts keeps the directory's texts (nil stays nil).
+func storedTexts(ts commonsvc.Texts) []storedText {
+	if ts == nil {
+		return nil
+	}
+	out := make([]storedText, len(ts))
+	for i, t := range ts {
+		out[i] = storedText(t)
+	}
+	return out
+}
+
+// messageTexts gives stored texts back as the directory's (nil stays nil).
+func messageTexts(ts []storedText) commonsvc.Texts {
+	if ts == nil {
+		return nil
+	}
+	out := make(commonsvc.Texts, len(ts))
+	for i, t := range ts {
+		out[i] = commonsvc.Text(t)
+	}
+	return out
 }

@@ -10,15 +10,18 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/commonsvc"
 )
 
 // TestStoredRequestTypesAreTheStoresOwn (issue 15): nothing the store
-// keeps of a request is an API type or the catalogue's, at any depth, so
-// a field added to the API cannot change what is stored.
+// keeps of a request is a type of the API, the catalogue or the OOTS
+// messages, at any depth, so a field added to one of them cannot change
+// what is stored.
 func TestStoredRequestTypesAreTheStoresOwn(t *testing.T) {
 	foreign := map[string]bool{
-		reflect.TypeFor[api.Request]().PkgPath():        true,
-		reflect.TypeFor[catalogue.Provider]().PkgPath(): true,
+		reflect.TypeFor[api.Request]().PkgPath():           true,
+		reflect.TypeFor[catalogue.Provider]().PkgPath():    true,
+		reflect.TypeFor[commonsvc.DataService]().PkgPath(): true,
 	}
 	seen := map[reflect.Type]bool{}
 	var walk func(t reflect.Type, path string) []string
@@ -74,11 +77,17 @@ func TestStoredRequestV2RowReadsAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, was := jsonField(t, written, "facts"), jsonField(t, row, "facts")
-	for _, p := range missing(was, got, "facts") {
+	var got, was any
+	if err := json.Unmarshal(written, &got); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(row, &was); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range missing(was, got, "doc") {
 		t.Errorf("the v2 row is written back without %s as it was", p)
 	}
-	for _, p := range missing(got, was, "facts") {
+	for _, p := range missing(got, was, "doc") {
 		t.Errorf("the v2 row is written back with %s, which it had not", p)
 	}
 	if t.Failed() {
@@ -107,6 +116,19 @@ func TestStoredRequestMapsEveryField(t *testing.T) {
 	}
 	for _, miss := range missing(s, a, "facts") {
 		t.Errorf("the API's request does not show the stored %s", miss)
+	}
+}
+
+// TestStoredDataServiceKeepsEverything: the directory's data service and
+// texts, kept to address the QueryRequest, come back as they were.
+func TestStoredDataServiceKeepsEverything(t *testing.T) {
+	ds := filled[commonsvc.DataService]()
+	if got := storedDataServiceOf(ds).toMessage(); !reflect.DeepEqual(got, ds) {
+		t.Errorf("the data service comes back as\n%+v\nwant\n%+v", got, ds)
+	}
+	texts := filled[commonsvc.Texts]()
+	if got := messageTexts(storedTexts(texts)); !reflect.DeepEqual(got, texts) {
+		t.Errorf("the texts come back as %+v, want %+v", got, texts)
 	}
 }
 
@@ -145,20 +167,6 @@ func readTestdata(t *testing.T, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-// jsonField decodes field name of a JSON object.
-func jsonField(t *testing.T, doc []byte, name string) any {
-	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(doc, &m); err != nil {
-		t.Fatal(err)
-	}
-	var v any
-	if err := json.Unmarshal(m[name], &v); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return v
 }
 
 // filled returns a T with every exported field set, down to the leaves,

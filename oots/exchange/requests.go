@@ -117,12 +117,12 @@ type requestDoc struct {
 	JurisdictionContext string `json:"jurisdiction_context,omitempty"`
 	// What the QueryRequest needs: the procedure, the evidence type and
 	// the provider's data service as the directory gave them, the person.
-	Procedure     string                 `json:"procedure"`
-	RequirementEN string                 `json:"requirement_en"`
-	Format        string                 `json:"format,omitempty"`
-	Titles        commonsvc.Texts        `json:"titles,omitempty"`
-	DataService   *commonsvc.DataService `json:"data_service,omitempty"`
-	Subject       Principal              `json:"subject"`
+	Procedure     string             `json:"procedure"`
+	RequirementEN string             `json:"requirement_en"`
+	Format        string             `json:"format,omitempty"`
+	Titles        []storedText       `json:"titles,omitempty"`
+	DataService   *storedDataService `json:"data_service,omitempty"`
+	Subject       Principal          `json:"subject"`
 	// actedBy is the representative when the change being made is
 	// theirs (not stored): its step reaches the owner's inbox from them.
 	actedBy *Principal
@@ -580,7 +580,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 	}
 	et := types[0]
 	v.EvidenceType = &storedEvidenceType{Classification: et.Classification, Title: textMap(et.Titles)}
-	doc.Titles = et.Titles
+	doc.Titles = storedTexts(et.Titles)
 	if len(et.Distributions) > 0 {
 		doc.Format = et.Distributions[0].Format
 	}
@@ -611,7 +611,7 @@ func (q *Requests) lookUp(ctx context.Context, doc *requestDoc) (lifecycle.Event
 	for _, t := range services {
 		for _, s := range t.Services {
 			doc.DSDEvidenceTypeID = t.ID
-			doc.DataService = &s
+			doc.DataService = storedDataServiceOf(s)
 			if len(t.Distributions) > 0 {
 				doc.Format = t.Distributions[0].Format
 			}

@@ -36,9 +36,9 @@ func (q *Requests) send(ctx context.Context, rec *store.RequestRecord, doc *requ
 		Requirement: requester.Requirement{ID: doc.Facts.Requirement, Name: doc.RequirementEN},
 		EvidenceType: requester.EvidenceType{
 			ID: doc.DSDEvidenceTypeID, Classification: doc.Facts.EvidenceType.Classification,
-			Titles: doc.Titles, Format: doc.Format,
+			Titles: messageTexts(doc.Titles), Format: doc.Format,
 		},
-		Provider: *doc.DataService,
+		Provider: doc.DataService.toMessage(),
 		Subject: requester.Person{
 			Identifier: doc.Subject.Subject, GivenName: doc.Subject.GivenName,
 			FamilyName: doc.Subject.FamilyName, DateOfBirth: doc.Subject.DateOfBirth,
