@@ -137,8 +137,12 @@ func (a *Account) SignIn(ctx context.Context, level string) error {
 	a.mu.Lock()
 	old := a.session
 	a.mu.Unlock()
-	if old != nil && old.person().Identifier != s.Person.Identifier {
-		// Someone else signed in at the provider: the old session is over.
+	_, paired := old.(*DeviceSession)
+	if old != nil && (paired || old.person().Identifier != s.Person.Identifier) {
+		// Someone else signed in at the provider, or this device, signed
+		// in by pairing, now has a session of its own: the old one is
+		// over (a pairing's grant is revoked at the service and its
+		// refresh token forgotten, not left valid and unused).
 		_ = old.SignOut(ctx, false)
 	}
 	a.start(providerSession{s})

@@ -29,8 +29,12 @@ import (
 	"github.com/vienreiz/vienreiz/platforms/secrets"
 )
 
-// refreshTokenName is the secret the refresh token is kept under.
-const refreshTokenName = "oidc/refresh-token"
+// refreshTokenName is the secret the refresh token is kept under, and
+// levelName the level of assurance of the sign-in it came from.
+const (
+	refreshTokenName = "oidc/refresh-token"
+	levelName        = "oidc/level"
+)
 
 // ErrNoSession is returned by Resume when no session was kept.
 var ErrNoSession = errors.New("not signed in")
@@ -189,6 +193,7 @@ func (c *Client) Resume(ctx context.Context) (*Session, error) {
 	if err != nil {
 		// Revoked or expired at the provider: the person signs in again.
 		_ = c.store.Delete(refreshTokenName)
+		_ = c.store.Delete(levelName)
 		return nil, fmt.Errorf("%w: the kept session has ended (%v)", ErrNoSession, err)
 	}
 	return c.session(ctx, conf, tok, "")
@@ -215,12 +220,30 @@ func (c *Client) session(ctx context.Context, conf *oauth2.Config, tok *oauth2.T
 	if p.Identifier == "" {
 		return nil, fmt.Errorf("sign-in: the provider gave no person identifier (claim %q)", names.Identifier)
 	}
+	if err := c.rememberLevel(&p, nonce == ""); err != nil {
+		return nil, err
+	}
 	s := &Session{client: c, Person: p, idToken: raw}
 	s.source = oauth2.ReuseTokenSource(tok, conf.TokenSource(context.WithoutCancel(ctx), tok))
 	if err := s.keep(tok); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// rememberLevel keeps the level of a sign-in for its refreshes: an ID
+// token got by a refresh need not repeat acr (OIDC Core 12.2 lists the
+// claims it must repeat; acr is not one), so a refreshed one without it
+// keeps the level the sign-in had.
+func (c *Client) rememberLevel(p *Person, refreshed bool) error {
+	if p.Level == "" && refreshed {
+		p.Level, _ = c.store.Get(levelName)
+		return nil
+	}
+	if err := c.store.Set(levelName, p.Level); err != nil {
+		return fmt.Errorf("sign-in: keeping the session: %w", err)
+	}
+	return nil
 }
 
 // keep stores the refresh token when it changed (providers rotate them).
@@ -269,7 +292,7 @@ func (s *Session) SignOut(ctx context.Context, everywhere bool) error {
 		form := url.Values{"token": {s.refresh}, "token_type_hint": {"refresh_token"}, "client_id": {c.provider.ClientID}}
 		errs = append(errs, call(ctx, http.MethodPost, c.endpoints.Revocation, form))
 	}
-	errs = append(errs, c.store.Delete(refreshTokenName))
+	errs = append(errs, c.store.Delete(refreshTokenName), c.store.Delete(levelName))
 	s.source = ended{}
 	return errors.Join(errs...)
 }
