@@ -232,8 +232,11 @@ func startPhone(t *testing.T) (*desktop, *appProcess, *screenReader) {
 		if t.Failed() {
 			t.Logf("app log:\n%s", a.logged())
 		}
-		// Fyne's phone driver does not quit (phones end their apps): kill.
+		// Fyne's phone driver does not quit (phones end their apps): kill,
+		// and reap it, so that the launch's clean-up does not ask it to
+		// quit (and fail on its "killed" exit).
 		_ = a.cmd.Process.Kill()
+		_ = a.cmd.Wait()
 	})
 	// The simulation's window is called "App" and opens at 600×800.
 	win := strings.Fields(d.run(t, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^App$"))[0]
