@@ -151,7 +151,7 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 		err := ws.sess.Wallet.Save(ctx, it, &buf)
 		var doc *app.StructuredEvidence
 		if err == nil {
-			doc, err = app.ReadStructured(buf.Bytes())
+			doc, err = app.ReadStructured(buf.Bytes(), ws.sess.Language.Code())
 		}
 		fyne.Do(func() {
 			if err != nil {
@@ -162,6 +162,9 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 					addFact(facts, f.Label, wrapped(f.Value))
 				}
 				box.Objects = []fyne.CanvasObject{facts}
+				if doc.More {
+					box.Add(wrapped(lang.L("wallet.contents_more")))
+				}
 			}
 			box.Refresh()
 		})
