@@ -13,7 +13,9 @@ import (
 // TestStructuredEvidenceIsShownAsFields (issue 15 defect 6): a document
 // delivered as XML (the Latvian certificate of secondary education) is
 // shown on its wallet page as fields with Latvian labels, not as raw
-// data or only as a file to open.
+// data or only as a file to open; its values are Latvian too (they were
+// English: "General secondary education", "Rīga University"), as the
+// preview showed them.
 func TestStructuredEvidenceIsShownAsFields(t *testing.T) {
 	w, s := newApp(t, "lv")
 	ctx := context.Background()
@@ -50,12 +52,12 @@ func TestStructuredEvidenceIsShownAsFields(t *testing.T) {
 	find[*WalletScreen](w.Content())[0].Open(items[0].(app.WalletItem))
 	eventually(t, "the document's fields", func() bool { return strings.Contains(labels(w.Content()), "Kvalifikācija") })
 	text := labels(w.Content())
-	for _, want := range []string{"Saturs", "Uzvārds", "Vārds", "Kvalifikācija", "Iestāde", "Izdošanas datums"} {
+	for _, want := range []string{"Saturs", "Uzvārds", "Vārds", "Kvalifikācija", "Iestāde", "Izdošanas datums", "Vispārējā vidējā izglītība", "Rīgas Valsts ģimnāzija"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the wallet page lacks %q:\n%s", want, text)
 		}
 	}
-	for _, raw := range []string{"<Field", "Qualification", "Family name"} {
+	for _, raw := range []string{"<Field", "Qualification", "Family name", "General secondary education", "Gymnasium", "University"} {
 		if strings.Contains(text, raw) {
 			t.Errorf("the wallet page shows %q", raw)
 		}

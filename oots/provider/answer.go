@@ -67,7 +67,7 @@ func (p *Provider) first(ctx context.Context, in *inbound, req *edm.QueryRequest
 		r.Message.(*edm.ExceptionResponse).Exception.Message = MessageNoPreview
 		return r, nil
 	}
-	if _, err := generate(o, svc, req); err != nil {
+	if _, err := generate(o, svc, req, "en"); err != nil {
 		return p.fail(req, agent, edm.CodeObjectNotFound, err.Error()), nil
 	}
 	token := previewToken(p.tokenKey, in.Requester, in.ExchangeID)
@@ -145,7 +145,7 @@ func (p *Provider) second(ctx context.Context, in *inbound, req *edm.QueryReques
 	case err != nil:
 		return nil, err
 	}
-	doc, err := generate(o, svc, req)
+	doc, err := generate(o, svc, req, pv.Language) // the document previewed
 	if err != nil {
 		return withLoc(p.fail(req, agent, edm.CodeObjectNotFound, err.Error())), nil
 	}

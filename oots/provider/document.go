@@ -19,6 +19,7 @@ func xmlDocument(d *document) ([]byte, error) {
 	doc.CreateProcInst("xml", `version="1.0" encoding="UTF-8"`)
 	root := doc.CreateElement("Evidence")
 	root.CreateAttr("xmlns", nsDemoEvidence)
+	root.CreateAttr("xml:lang", d.Language)
 	root.CreateAttr("id", d.ID)
 	if d.ConformsTo != "" {
 		root.CreateAttr("conformsTo", d.ConformsTo)
@@ -40,11 +41,11 @@ func xmlDocument(d *document) ([]byte, error) {
 }
 
 // pdfDocument writes a one-page PDF with the title and one line per
-// field, in the Go font embedded (subset, with a Unicode map), so every
-// letter of the EU languages the demo registers use prints and can be
-// copied: "Bērziņš" stays "Bērziņš". The document depends only on its
+// field, its own words in sp's language, in the Go font embedded (subset,
+// with a Unicode map), so every letter of the EU languages the demo
+// registers use prints and can be copied: "Bērziņš" stays "Bērziņš". The document depends only on its
 // contents (fixed dates), as the demo's evidence must.
-func pdfDocument(title string, fields []Field) ([]byte, error) {
+func pdfDocument(title string, sp speech, fields []Field) ([]byte, error) {
 	pdf := fpdf.New("P", "pt", "A4", "")
 	pdf.SetCreationDate(demoPDFDate)
 	pdf.SetModificationDate(demoPDFDate)
@@ -61,7 +62,7 @@ func pdfDocument(title string, fields []Field) ([]byte, error) {
 		pdf.MultiCell(0, 15, f.Name+": "+f.Value, "", "L", false)
 	}
 	pdf.Ln(15)
-	pdf.MultiCell(0, 15, "Source: "+sourceOf(fields), "", "L", false)
+	pdf.MultiCell(0, 15, sp.say("Source: ", "Avots: ")+sourceOf(fields), "", "L", false)
 	var out bytes.Buffer
 	if err := pdf.Output(&out); err != nil {
 		return nil, fmt.Errorf("evidence pdf: %w", err)

@@ -29,6 +29,7 @@ var errUnknownSubject = errors.New("no record of the subject")
 // delivered format, and the metadata the response carries.
 type document struct {
 	ID          string // evidence identifier, a UUID derived from subject and type
+	Language    string // of the texts: "lv" or "en"
 	Title       string
 	Format      string // media type of Data
 	ConformsTo  string
@@ -45,7 +46,8 @@ const (
 	kindGeneric evidenceKind = iota
 	kindBirth
 	kindResidence
-	kindEducation
+	kindSecondary
+	kindHigher
 	kindIncome
 	kindTax
 	kindVehicle
@@ -64,9 +66,10 @@ func kindOf(title string) evidenceKind {
 		{[]string{"birth"}, kindBirth},
 		{[]string{"company", "business", "commercial", "enterprise", "trade register", "handelsregister"}, kindCompany},
 		{[]string{"residen", "address", "meldebescheinigung"}, kindResidence},
-		{[]string{"diploma", "certificate of secondary", "secondary", "tertiary", "education"}, kindEducation},
-		{[]string{"tax"}, kindTax},
+		{[]string{"secondary"}, kindSecondary},
+		{[]string{"diploma", "tertiary", "education"}, kindHigher},
 		{[]string{"income", "salary"}, kindIncome},
+		{[]string{"tax"}, kindTax},
 		{[]string{"vehicle"}, kindVehicle},
 		{[]string{"pension", "social", "contribution"}, kindSocial},
 		{[]string{"health", "insurance"}, kindHealth},
@@ -110,11 +113,13 @@ func previewerKey(req *edm.QueryRequest) string {
 
 // generate makes the demo evidence of type o for the subject of req,
 // from service s, deterministically: the same subject and type give the
-// same document. The demo registers know every subject identified by an
-// identifier; a person given only by name and birth date cannot be matched
-// reliably and is unknown, as is a company asked for personal evidence and
-// the other way round.
-func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest) (*document, error) {
+// same document. Its texts are in language, "lv" or else English; the
+// caller checks that the provider offers it (viewLanguage), and the values
+// are the same in both but for their words. The demo registers know every
+// subject identified by an identifier; a person given only by name and
+// birth date cannot be matched reliably and is unknown, as is a company
+// asked for personal evidence and the other way round.
+func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language string) (*document, error) {
 	subject := subjectKey(req)
 	if subject == "" {
 		return nil, fmt.Errorf("%w: the request carries no identifier of the subject", errUnknownSubject)
@@ -127,39 +132,41 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest) (*docume
 	if (kind == kindCompany) != (req.LegalPerson != nil) {
 		return nil, fmt.Errorf("%w: %q is not kept for this kind of subject", errUnknownSubject, title)
 	}
+	sp := speech{latvian: language == "lv"}
+	if t := o.Type.Titles.Get("LV"); sp.latvian && t != "" {
+		title = t
+	}
 	dist := pickDistribution(o.Type.Distributions, req.EvidenceRequest.DistributedAs.Format)
 	seed := sha256.Sum256([]byte(subject + "\x00" + o.Type.Classification))
 	r := detRand{seed: seed}
-	source := s.Provider.Names.Get("EN")
-	if source == "" && len(s.Provider.Names) > 0 {
-		source = s.Provider.Names[0].Value
-	}
-	basis := "Regulation (EU) 2018/1724 Art. 14; register law of " + o.Country
+	source := providerName(s, sp.code())
+	basis := sp.say("Regulation (EU) 2018/1724 Art. 14; register law of ", "Regula (ES) 2018/1724, 14. pants; reģistru likums: ") + o.Country
 	d := &document{
 		ID:          uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://vienreiz.lv/demo/evidence/"+subject+"/"+o.Type.Classification)).String(),
+		Language:    sp.code(),
 		Title:       title,
 		Format:      dist.Format,
 		ConformsTo:  dist.ConformsTo,
 		IssuingDate: time.Date(2020+r.intn(5), time.Month(1+r.intn(12)), 1+r.intn(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
 	}
 	add := func(name, value string) {
-		d.Fields = append(d.Fields, Field{Name: name, Value: value, Source: source, LegalBasis: basis})
+		d.Fields = append(d.Fields, Field{Name: sp.name(name), Value: value, Source: source, LegalBasis: basis})
 	}
 	if p := req.NaturalPerson; p != nil {
 		add("Person identifier", subject)
-		add("Family name", orUnknown(p.FamilyName))
-		add("Given name", orUnknown(p.GivenName))
-		add("Date of birth", orUnknown(p.DateOfBirth))
+		add("Family name", sp.orUnknown(p.FamilyName))
+		add("Given name", sp.orUnknown(p.GivenName))
+		add("Date of birth", sp.orUnknown(p.DateOfBirth))
 	} else {
 		add("Company identifier", subject)
-		add("Legal name", orUnknown(req.LegalPerson.LegalName))
+		add("Legal name", sp.orUnknown(req.LegalPerson.LegalName))
 	}
-	kindFields(kind, o.Country, s.Provider.Address.PostCityName, &r, add)
+	kindFields(kind, o.Country, s.Provider.Address.PostCityName, &r, sp, add)
 	add("Issuing date", d.IssuingDate)
 	var err error
 	switch d.Format {
 	case "application/pdf":
-		d.Data, err = pdfDocument(title, d.Fields)
+		d.Data, err = pdfDocument(title, sp, d.Fields)
 	default:
 		d.Data, err = xmlDocument(d)
 	}
@@ -172,7 +179,9 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest) (*docume
 // kindFields adds the fields particular to a kind of evidence; places in
 // the record are in the registry's own city (registryCity, from the
 // directory) where it has one, so a Berlin register never records Munich.
-func kindFields(kind evidenceKind, country, registryCity string, r *detRand, add func(name, value string)) {
+// Every choice is drawn from r whatever the language, so a record says
+// the same in English and Latvian.
+func kindFields(kind evidenceKind, country, registryCity string, r *detRand, sp speech, add func(name, value string)) {
 	cities := map[string][]string{
 		"LV": {"Rīga", "Daugavpils", "Liepāja"}, "EE": {"Tallinn", "Tartu", "Pärnu"},
 		"LT": {"Vilnius", "Kaunas", "Klaipėda"}, "FI": {"Helsinki", "Tampere", "Turku"},
@@ -190,29 +199,35 @@ func kindFields(kind evidenceKind, country, registryCity string, r *detRand, add
 		add("Place of birth", city+", "+country)
 		add("Birth record number", fmt.Sprintf("%s-%06d", country, r.intn(1000000)))
 	case kindResidence:
-		add("Registered address", fmt.Sprintf("%d Main Street, %s", 1+r.intn(120), city))
+		add("Registered address", fmt.Sprintf(sp.say("%d Main Street, %s", "Galvenā iela %d, %s"), 1+r.intn(120), city))
 		add("Registered since", fmt.Sprintf("%d-%02d-01", 2005+r.intn(18), 1+r.intn(12)))
-	case kindEducation:
-		add("Qualification", []string{"General secondary education", "Bachelor of Science", "Master of Arts"}[r.intn(3)])
-		add("Institution", city+" "+[]string{"State Gymnasium", "University", "Technical University"}[r.intn(3)])
+	case kindSecondary:
+		add("Qualification", sp.say("General secondary education", "Vispārējā vidējā izglītība"))
+		add("Institution", sp.ofCity(city, "State Gymnasium", "Valsts ģimnāzija"))
+		add("Year of award", fmt.Sprint(2000+r.intn(24)))
+	case kindHigher:
+		i := r.intn(2)
+		add("Qualification", sp.say([]string{"Bachelor of Science", "Master of Arts"}[i], []string{"Dabaszinātņu bakalaurs", "Humanitāro zinātņu maģistrs"}[i]))
+		add("Institution", sp.ofCity(city, "University", "Universitāte"))
 		add("Year of award", fmt.Sprint(2000+r.intn(24)))
 	case kindIncome:
 		add("Taxable income last year (EUR)", fmt.Sprintf("%d.00", 12000+r.intn(60000)))
 	case kindTax:
-		add("Tax debt", "none")
-		add("Valid for", "3 months from the issuing date")
+		add("Tax debt", sp.say("none", "nav"))
+		add("Valid for", sp.say("3 months from the issuing date", "3 mēnešus no izdošanas datuma"))
 	case kindVehicle:
 		add("Registration number", fmt.Sprintf("%c%c-%04d", 'A'+rune(r.intn(26)), 'A'+rune(r.intn(26)), r.intn(10000)))
 		add("Make and model", []string{"Škoda Octavia", "Volkswagen Golf", "Toyota Corolla"}[r.intn(3)])
 	case kindCompany:
-		add("Legal form", []string{"Limited liability company", "Joint-stock company"}[r.intn(2)])
+		i := r.intn(2)
+		add("Legal form", sp.say([]string{"Limited liability company", "Joint-stock company"}[i], []string{"Sabiedrība ar ierobežotu atbildību", "Akciju sabiedrība"}[i]))
 		add("Registered office", city+", "+country)
-		add("Status", "active")
+		add("Status", sp.say("active", "aktīvs"))
 	case kindSocial:
 		add("Insured periods (months)", fmt.Sprint(60+r.intn(400)))
 		add("Contributions paid (EUR)", fmt.Sprintf("%d.00", 5000+r.intn(90000)))
 	case kindHealth:
-		add("Insured", "yes")
+		add("Insured", sp.say("yes", "jā"))
 		add("Insured until", fmt.Sprintf("%d-12-31", 2026+r.intn(3)))
 	default:
 		add("Record number", fmt.Sprintf("%s-%08d", country, r.intn(100000000)))
@@ -231,13 +246,6 @@ func pickDistribution(ds []commonsvc.Distribution, want string) commonsvc.Distri
 		return commonsvc.Distribution{Format: "application/pdf"}
 	}
 	return ds[0]
-}
-
-func orUnknown(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "(not given)"
-	}
-	return s
 }
 
 // detRand is a deterministic number source over a seed (SHA-256 in

@@ -32,7 +32,7 @@ func demoRequest(t *testing.T, c *catalog, country, word, id, format string) (*o
 }
 
 // TestDemoEvidenceGolden: the generated documents are deterministic per
-// subject and type (golden files), and differ between subjects.
+// subject, type and language (golden files), and differ between subjects.
 func TestDemoEvidenceGolden(t *testing.T) {
 	dir, err := demodir.Directory()
 	if err != nil {
@@ -42,14 +42,15 @@ func TestDemoEvidenceGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct{ country, word, format, golden string }{
-		{"LV", "birth", "application/xml", "lv-birth.xml"},
-		{"LV", "birth", "application/pdf", "lv-birth.pdf"},
-		{"EE", "residence", "", "ee-residence.pdf"},
+	for _, tc := range []struct{ country, word, format, language, golden string }{
+		{"LV", "birth", "application/xml", "en", "lv-birth.xml"},
+		{"LV", "birth", "application/xml", "lv", "lv-birth.lv.xml"},
+		{"LV", "birth", "application/pdf", "en", "lv-birth.pdf"},
+		{"EE", "residence", "", "en", "ee-residence.pdf"},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			o, s, req := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/12345612345", tc.format)
-			d, err := generate(o, s, req)
+			d, err := generate(o, s, req, tc.language)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,7 +68,7 @@ func TestDemoEvidenceGolden(t *testing.T) {
 				t.Fatalf("document differs from %s:\n%s", path, d.Data)
 			}
 			_, _, other := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/55555555555", tc.format)
-			d2, err := generate(o, s, other)
+			d2, err := generate(o, s, other, tc.language)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -54,31 +54,74 @@ func offeredLanguages(svc commonsvc.DataService) []string {
 	return out
 }
 
-// localize puts the view's texts in want when the provider offers it,
-// and says which language they are in.
-func localize(v *View, o *offer, svc commonsvc.DataService, want string) {
-	v.Languages = offeredLanguages(svc)
-	v.Language = "en"
+// viewLanguage is the language a preview and the evidence it releases
+// are in: want (ISO 639-1, any case) when the provider offers it, else
+// English.
+func viewLanguage(svc commonsvc.DataService, want string) string {
 	want = strings.ToLower(want)
-	if want != "lv" || !slices.Contains(v.Languages, want) {
-		return
+	if slices.Contains(offeredLanguages(svc), want) {
+		return want
 	}
-	v.Language = want
-	if t := o.Type.Titles.Get("LV"); t != "" {
-		v.Title = t
+	return "en"
+}
+
+// providerName is the provider's name in language, else in English.
+func providerName(svc commonsvc.DataService, language string) string {
+	if n := textIn(agentOf(svc).Names, language); n != "" {
+		return n
 	}
-	name := textIn(agentOf(svc).Names, "LV")
-	v.Provider = name
-	fields := make([]Field, len(v.Fields))
-	for i, f := range v.Fields {
-		if lv := latvian[f.Name]; lv != "" {
-			f.Name = lv
-		}
-		f.Source = name
-		f.LegalBasis = strings.Replace(f.LegalBasis, "Regulation (EU) 2018/1724 Art. 14; register law of ", "Regula (ES) 2018/1724, 14. pants; reģistru likums: ", 1)
-		fields[i] = f
+	if n := textIn(agentOf(svc).Names, "EN"); n != "" {
+		return n
 	}
-	v.Fields = fields
+	return agentOf(svc).Names[0].Value
+}
+
+// speech writes the demo registers' texts in English or, for a Latvian
+// reader, in Latvian.
+type speech struct{ latvian bool }
+
+// code is the language's ISO 639-1 code.
+func (sp speech) code() string { return sp.say("en", "lv") }
+
+// say is en, or lv in Latvian.
+func (sp speech) say(en, lv string) string {
+	if sp.latvian {
+		return lv
+	}
+	return en
+}
+
+// name is a field name given in English, in the language.
+func (sp speech) name(en string) string {
+	if lv := latvian[en]; sp.latvian && lv != "" {
+		return lv
+	}
+	return en
+}
+
+// orUnknown is s, or a note that the request did not give it.
+func (sp speech) orUnknown(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return sp.say("(not given)", "(nav norādīts)")
+	}
+	return s
+}
+
+// latvianGenitive are the demo's Latvian cities as they stand before an
+// institution's name ("Rīgas Valsts ģimnāzija").
+var latvianGenitive = map[string]string{"Rīga": "Rīgas", "Daugavpils": "Daugavpils", "Liepāja": "Liepājas"}
+
+// ofCity names an institution of city: "Rīga University", "Rīgas
+// Universitāte"; in Latvian a city whose genitive is not known follows
+// ("Universitāte (Tartu)").
+func (sp speech) ofCity(city, en, lv string) string {
+	if !sp.latvian {
+		return city + " " + en
+	}
+	if g := latvianGenitive[city]; g != "" {
+		return g + " " + lv
+	}
+	return lv + " (" + city + ")"
 }
 
 // textIn is the text in language code (upper case, as the directory

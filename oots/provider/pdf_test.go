@@ -15,7 +15,7 @@ import (
 // turned "Bērziņš / Jānis" into "Berzins / Janis" — and values that look
 // like PDF syntax come out as text.
 func TestPDFKeepsLatvianLetters(t *testing.T) {
-	pdf, err := pdfDocument("Dzimšanas apliecība (x)", []Field{
+	pdf, err := pdfDocument("Dzimšanas apliecība (x)", speech{}, []Field{
 		{Name: "Family name", Value: "Bērziņš", Source: "Ūdens pārvalde"},
 		{Name: "Given name", Value: "Jānis"},
 		{Name: "Note", Value: `a\b) Tj (evil`},
@@ -31,11 +31,11 @@ func TestPDFKeepsLatvianLetters(t *testing.T) {
 			t.Errorf("extracted text lacks %q:\n%s", want, text)
 		}
 	}
-	again, err := pdfDocument("Dzimšanas apliecība (x)", []Field{{Name: "Family name", Value: "Bērziņš"}})
+	again, err := pdfDocument("Dzimšanas apliecība (x)", speech{}, []Field{{Name: "Family name", Value: "Bērziņš"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	same, _ := pdfDocument("Dzimšanas apliecība (x)", []Field{{Name: "Family name", Value: "Bērziņš"}})
+	same, _ := pdfDocument("Dzimšanas apliecība (x)", speech{}, []Field{{Name: "Family name", Value: "Bērziņš"}})
 	if !bytes.Equal(again, same) {
 		t.Error("the same contents gave two different PDFs")
 	}
@@ -93,7 +93,7 @@ func TestDemoRecordsNameTheRegistrysCity(t *testing.T) {
 				continue
 			}
 			_, _, req := demoRequest(t, c, o.Country, o.Type.Titles.Get("EN"), "DE/DE/123456789", "application/xml")
-			d, err := generate(o, s, req)
+			d, err := generate(o, s, req, "en")
 			if err != nil {
 				t.Fatal(err)
 			}

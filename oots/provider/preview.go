@@ -125,21 +125,23 @@ func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 		p.previewFail(w, r, fmt.Errorf("preview %s: evidence type or provider gone from the directory", pv.ExchangeID))
 		return
 	}
-	doc, err := generate(o, svc, req)
+	// The evidence is shown, and released after the approval, in the
+	// citizen's language where the provider offers it.
+	language := viewLanguage(svc, in.Language)
+	doc, err := generate(o, svc, req, language)
 	if err != nil {
 		p.previewFail(w, r, &previewError{http.StatusNotFound, "The register holds no such evidence."})
 		return
 	}
-	if err := p.store.markViewed(ctx, pv.TokenHash, p.cfg.Now()); err != nil {
+	if err := p.store.markViewed(ctx, pv.TokenHash, p.cfg.Now(), language); err != nil {
 		p.previewFail(w, r, p.stateError(err, "This preview was already decided."))
 		return
 	}
 	v := View{
-		Title: doc.Title, Provider: agentOf(svc).Names[0].Value, Requester: requesterName(req),
-		Format: doc.Format, Fields: doc.Fields, Expires: pv.Expires.UTC(),
-		DecisionURL: strings.TrimSuffix(r.URL.Path, "/view") + "/decision",
+		Title: doc.Title, Provider: providerName(svc, language), Requester: requesterName(req),
+		Format: doc.Format, Fields: doc.Fields, Language: language, Languages: offeredLanguages(svc),
+		Expires: pv.Expires.UTC(), DecisionURL: strings.TrimSuffix(r.URL.Path, "/view") + "/decision",
 	}
-	localize(&v, o, svc, in.Language)
 	if wantsJSON(r) {
 		writeJSON(w, http.StatusOK, v)
 		return

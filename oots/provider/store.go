@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS previews (
 	created_at     INTEGER NOT NULL,
 	expires_at     INTEGER NOT NULL,
 	decided_at     INTEGER,
-	delivered_by   TEXT NOT NULL DEFAULT ''
+	delivered_by   TEXT NOT NULL DEFAULT '',
+	language       TEXT NOT NULL DEFAULT ''
 );
 `
 
@@ -61,6 +62,7 @@ type preview struct {
 	Expires      time.Time
 	Decided      time.Time
 	DeliveredBy  string // AS4 MessageId of the request the evidence answered
+	Language     string // the evidence was shown in at the preview; "" before
 }
 
 // store keeps previews in SQLite.
@@ -81,7 +83,22 @@ func openStore(ctx context.Context, path string) (*store, error) {
 		db.Close()
 		return nil, fmt.Errorf("provider store: schema in %s: %w", path, err)
 	}
+	if err := addLanguageColumn(ctx, db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("provider store: schema in %s: %w", path, err)
+	}
 	return &store{db: db}, nil
+}
+
+// addLanguageColumn gives a previews table made before the previews kept
+// their language its language column.
+func addLanguageColumn(ctx context.Context, db *sql.DB) error {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM pragma_table_info('previews') WHERE name = 'language'`).Scan(&n); err != nil || n == 1 {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `ALTER TABLE previews ADD COLUMN language TEXT NOT NULL DEFAULT ''`)
+	return err
 }
 
 func (s *store) close() error { return s.db.Close() }
@@ -113,10 +130,10 @@ func (s *store) get(ctx context.Context, tokenHash string) (*preview, error) {
 	var created, expires int64
 	var decided sql.NullInt64
 	err := s.db.QueryRowContext(ctx, `SELECT token_hash, exchange_id, requester, provider_urn, evidence_type,
-		subject, previewer, request, state, created_at, expires_at, decided_at, delivered_by
+		subject, previewer, request, state, created_at, expires_at, decided_at, delivered_by, language
 		FROM previews WHERE token_hash = ?`, tokenHash).Scan(
 		&p.TokenHash, &p.ExchangeID, &p.Requester, &p.ProviderURN, &p.EvidenceType, &p.Subject, &p.Previewer,
-		&p.Request, &p.State, &created, &expires, &decided, &p.DeliveredBy)
+		&p.Request, &p.State, &created, &expires, &decided, &p.DeliveredBy, &p.Language)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errNoPreview
 	}
@@ -143,9 +160,9 @@ func (s *store) count(ctx context.Context) (int, error) {
 // stays viewed (the requester lost the first answer and fetches again).
 // It fails with errState when the preview was decided or expired: once
 // decided, the evidence is not shown again.
-func (s *store) markViewed(ctx context.Context, tokenHash string, now time.Time) error {
-	return s.transition(ctx, `UPDATE previews SET state = ? WHERE token_hash = ? AND state IN (?, ?) AND expires_at > ?`,
-		stateViewed, tokenHash, statePending, stateViewed, now.UnixNano())
+func (s *store) markViewed(ctx context.Context, tokenHash string, now time.Time, language string) error {
+	return s.transition(ctx, `UPDATE previews SET state = ?, language = ? WHERE token_hash = ? AND state IN (?, ?) AND expires_at > ?`,
+		stateViewed, language, tokenHash, statePending, stateViewed, now.UnixNano())
 }
 
 // decide moves a viewed, unexpired preview to approved or refused. An

@@ -2,12 +2,16 @@ package provider
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
 )
 
 func testStore(t *testing.T) (*store, *preview, time.Time) {
@@ -37,10 +41,10 @@ func TestStoreTransitions(t *testing.T) {
 	}{
 		{"decide before view", func() error { return s.decide(ctx, p.TokenHash, true, now, time.Minute) }, false},
 		{"deliver before approval", func() error { return s.markDelivered(ctx, p.TokenHash, "m1", now) }, false},
-		{"view", func() error { return s.markViewed(ctx, p.TokenHash, now) }, true},
-		{"view again (the requester lost the answer)", func() error { return s.markViewed(ctx, p.TokenHash, now) }, true},
+		{"view", func() error { return s.markViewed(ctx, p.TokenHash, now, "en") }, true},
+		{"view again (the requester lost the answer), in Latvian", func() error { return s.markViewed(ctx, p.TokenHash, now, "lv") }, true},
 		{"approve", func() error { return s.decide(ctx, p.TokenHash, true, now.Add(30*time.Second), time.Minute) }, true},
-		{"view after the decision", func() error { return s.markViewed(ctx, p.TokenHash, now) }, false},
+		{"view after the decision", func() error { return s.markViewed(ctx, p.TokenHash, now, "en") }, false},
 		{"replayed approval", func() error { return s.decide(ctx, p.TokenHash, true, now, time.Minute) }, false},
 		{"refusal after approval", func() error { return s.decide(ctx, p.TokenHash, false, now, time.Minute) }, false},
 		{"deliver within the approval's ttl", func() error { return s.markDelivered(ctx, p.TokenHash, "m1", now.Add(80*time.Second)) }, true},
@@ -54,7 +58,7 @@ func TestStoreTransitions(t *testing.T) {
 		}
 	}
 	got, err := s.get(ctx, p.TokenHash)
-	if err != nil || got.State != stateDelivered || got.DeliveredBy != "m1" {
+	if err != nil || got.State != stateDelivered || got.DeliveredBy != "m1" || got.Language != "lv" {
 		t.Fatalf("final: %+v %v", got, err)
 	}
 	if _, err := s.get(ctx, hashToken("other")); !errors.Is(err, errNoPreview) {
@@ -67,10 +71,10 @@ func TestStoreTransitions(t *testing.T) {
 func TestStoreExpiry(t *testing.T) {
 	ctx := context.Background()
 	s, p, now := testStore(t)
-	if err := s.markViewed(ctx, p.TokenHash, now.Add(time.Minute)); !errors.Is(err, errState) {
+	if err := s.markViewed(ctx, p.TokenHash, now.Add(time.Minute), "en"); !errors.Is(err, errState) {
 		t.Fatalf("view at expiry: %v", err)
 	}
-	if err := s.markViewed(ctx, p.TokenHash, now); err != nil {
+	if err := s.markViewed(ctx, p.TokenHash, now, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.decide(ctx, p.TokenHash, true, now.Add(2*time.Minute), time.Minute); !errors.Is(err, errState) {
@@ -89,7 +93,7 @@ func TestStoreExpiry(t *testing.T) {
 func TestStoreDeliversOnceUnderRace(t *testing.T) {
 	ctx := context.Background()
 	s, p, now := testStore(t)
-	if err := s.markViewed(ctx, p.TokenHash, now); err != nil {
+	if err := s.markViewed(ctx, p.TokenHash, now, "en"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.decide(ctx, p.TokenHash, true, now, time.Minute); err != nil {
@@ -116,5 +120,51 @@ func TestStoreDeliversOnceUnderRace(t *testing.T) {
 	wg.Wait()
 	if wins != 1 {
 		t.Fatalf("%d requests took the evidence, want 1", wins)
+	}
+}
+
+// TestStoreOfAnOlderVersionKeepsLanguages: a preview database made before
+// previews kept the language they were shown in gets the column when
+// opened; its previews read with no language (their evidence is released
+// in English, as it was shown) and new views keep theirs.
+func TestStoreOfAnOlderVersionKeepsLanguages(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", sqlitedsn.For(path, "FULL"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(storeSchema, ",\n\tlanguage       TEXT NOT NULL DEFAULT ''", "", 1)
+	if old == storeSchema {
+		t.Fatal("the test no longer knows the older schema")
+	}
+	if _, err := db.Exec(old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO previews(token_hash, exchange_id, requester, provider_urn, evidence_type, subject, previewer, request, state, created_at, expires_at)
+		VALUES('h', 'x', 'LV', 'urn:p', 'c', 's', 's', x'3c722f3e', 'viewed', 1, 9000000000000000000)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	for range 2 { // and opened again, with the column there
+		s, err := openStore(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.get(ctx, "h"); err != nil || got.State != stateViewed || got.Language != "" {
+			t.Fatalf("the older preview: %+v %v", got, err)
+		}
+		s.close()
+	}
+	s, err := openStore(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.close()
+	if err := s.markViewed(ctx, "h", time.Unix(2, 0), "lv"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.get(ctx, "h"); err != nil || got.Language != "lv" {
+		t.Fatalf("viewed again: %+v %v", got, err)
 	}
 }
