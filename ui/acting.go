@@ -19,12 +19,11 @@ import (
 func newActingBar(s *app.Session) fyne.CanvasObject {
 	choice := widget.NewSelect(nil, nil)
 	var ids []string
-	banner := widget.NewLabel("")
+	banner := wrapped("")
 	banner.Importance = widget.HighImportance
 	banner.TextStyle.Bold = true
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
-	box := container.NewStack(bg, container.NewBorder(nil, nil,
-		widget.NewLabel(lang.L("acting.as")), nil, container.NewVBox(choice, banner)))
+	box := container.NewStack(bg, container.NewVBox(newWrapRow(widget.NewLabel(lang.L("acting.as")), choice), banner))
 	box.Hide()
 	setting := false
 	choice.OnChanged = func(string) {

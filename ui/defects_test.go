@@ -226,11 +226,21 @@ func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
 }
 
 // TestEveryScreenFitsAPhone (defect 7): at 400 px, headings that did not
-// wrap forced the window to 436–442 px. Every destination, a service page
-// and a request page fit in 360 px.
+// wrap forced the window to 436–442 px. Every screen fits in 360 px: the
+// citizen's, the clerk's desk, mandates and administration.
 func TestEveryScreenFitsAPhone(t *testing.T) {
-	w, s := newApp(t, "lv")
-	walkPhoneScreens(t, w, s, "100 %")
+	t.Run("citizen", func(t *testing.T) {
+		w, s := newApp(t, "lv")
+		walkPhoneScreens(t, w, s, "100 %")
+	})
+	t.Run("clerk", func(t *testing.T) {
+		w, _, citizen, _ := deskAppIn(t, "lv")
+		walkDeskScreens(t, w, citizen, "100 %")
+	})
+	t.Run("mandates and administration", func(t *testing.T) {
+		world := newSignInWorldIn(t, false, "lv")
+		walkAccountScreens(t, world, "100 %")
+	})
 }
 
 // TestTabReachesTheNavigationBar (defect 7): Tab never reached the

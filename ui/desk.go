@@ -44,7 +44,6 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel(""), chooseFile: chooseFileDialog, shows: map[string]app.Show{}}
 	d.ExtendBaseWidget(d)
 	d.Search = widget.NewEntry()
-	d.Search.SetPlaceHolder(lang.L("desk.search"))
 	d.Search.OnSubmitted = func(string) { d.Reload() }
 	d.Search.OnChanged = func(string) { d.Reload() }
 	d.Queue = widget.NewList(func() int { return len(d.items) }, newTwoLineRow, func(i widget.ListItemID, o fyne.CanvasObject) {
@@ -87,7 +86,9 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	// A plain button: a wrapping label squeezed into the bar wraps letter
 	// by letter and makes the bar tall.
 	feedback := widget.NewButtonWithIcon(lang.L("feedback.list_title"), theme.MailComposeIcon(), func() { showFeedback(win, s) })
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(d.Filter, reload, feedback), d.Search), d.count)
+	// The search has a line of its own; the filter and the buttons follow
+	// in one row on a desktop, in more on a phone.
+	top := container.NewVBox(searchBox(d.Search, "desk.search", "desk.search_hint"), newWrapRow(d.Filter, reload, feedback), d.count)
 	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
 	d.Reload()
 	if s.Account != nil { // the queue is the signed-in clerk's: read it again for whoever signs in
@@ -231,9 +232,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		return err
 	}))
 	refuse.Importance = widget.DangerImportance
-	bold := func(key string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(lang.L(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
+	bold := func(key string) fyne.CanvasObject { return boldWrapped(lang.L(key)) }
 	body := container.NewVBox(facts,
 		bold("desk.evidence"), evidence)
 	if len(results.Objects) > 0 {
@@ -246,14 +245,14 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	body.Add(trailOf(a))
 	body.Add(bold("desk.actions"))
 	body.Add(message)
-	body.Add(container.NewHBox(post, approve, refuse))
+	body.Add(newWrapRow(post, approve, refuse))
 	if ask := d.askForm(a, act); ask != nil {
 		body.Add(bold("desk.ask"))
 		body.Add(ask)
 	}
 	body.Add(bold("desk.result"))
 	body.Add(d.resultForm(a))
-	body.Add(container.NewHBox(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID}), pairButton(d.win, d.sess, req.ID, "desk.pair")))
+	body.Add(newWrapRow(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID}), pairButton(d.win, d.sess, req.ID, "desk.pair")))
 	return container.NewVScroll(container.NewPadded(body))
 }
 
@@ -323,7 +322,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 		}
 		send()
 	})
-	return container.NewVBox(wrapped(lang.L("desk.ask_body")), container.NewGridWithColumns(2, requirement, country), container.NewHBox(ask))
+	return container.NewVBox(wrapped(lang.L("desk.ask_body")), container.New(sideBySide{}, requirement, country), newWrapRow(ask))
 }
 
 // resultForm attaches the result document: a title and a file the clerk
@@ -348,7 +347,7 @@ func (d *DeskScreen) resultForm(a *app.Application) fyne.CanvasObject {
 			})
 		})
 	})
-	return container.NewVBox(wrapped(lang.L("desk.result_body", map[string]any{"Institution": institution})), title, container.NewHBox(attach))
+	return container.NewVBox(wrapped(lang.L("desk.result_body", map[string]any{"Institution": institution})), title, newWrapRow(attach))
 }
 
 // chooseFileDialog lets the clerk pick a PDF, PNG or JPEG and reads it,

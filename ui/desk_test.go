@@ -100,6 +100,12 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 // service (for the citizen's screens).
 func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Session) {
 	t.Helper()
+	return deskAppIn(t, "en")
+}
+
+// deskAppIn is deskApp with both apps in language.
+func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *client.Client, *app.Session) {
+	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
@@ -110,7 +116,7 @@ func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Sess
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
 	session := func(token string) *app.Session {
-		s := app.NewSession(client.New(srv.URL()).WithToken(token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
+		s := app.NewSession(client.New(srv.URL()).WithToken(token), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
 		s.Background = func(task func()) { task() }
 		return s
 	}
@@ -253,7 +259,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	desk.Open(req.ID)
 	var title *widget.Entry
 	for _, e := range find[*widget.Entry](w.Content()) {
-		if e.PlaceHolder == "Title the citizen sees, e.g. Decision on your application" {
+		if e.PlaceHolder == "Document title" {
 			title = e
 		}
 	}

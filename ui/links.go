@@ -135,12 +135,12 @@ func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Butto
 
 // pairButton shows a QR code and a short code that open request id on
 // another device: the person's phone, or (label desk.pair) the citizen's.
-func pairButton(win fyne.Window, s *app.Session, id, label string) *widget.Button {
+func pairButton(win fyne.Window, s *app.Session, id, label string) *wrapButton {
 	body := "pair.body"
 	if label == "desk.pair" {
 		body = "desk.pair_body"
 	}
-	return widget.NewButtonWithIcon(lang.L(label), theme.ComputerIcon(), func() {
+	return newWrapButton(lang.L(label), theme.ComputerIcon(), func() {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()

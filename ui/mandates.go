@@ -172,7 +172,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 	if company {
 		label = lang.L("admin.company_mandate_button")
 	}
-	give := widget.NewButtonWithIcon(label, theme.ConfirmIcon(), func() {
+	give := newWrapButton(label, theme.ConfirmIcon(), func() {
 		f := app.MandateForm{Representative: repID.Text, RepresentativeName: repName.Text, From: from.Text, Until: until.Text}
 		if company {
 			f.Represented, f.RepresentedName = orgID.Text, orgName.Text
@@ -186,5 +186,5 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		}
 		submit(f, reset)
 	})
-	return container.NewVBox(newFacts(items...), container.NewHBox(give))
+	return container.NewVBox(newFacts(items...), buttons(give))
 }

@@ -9,12 +9,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// searchBox puts the catalogue's search entry above a hint with examples
-// of what to search for. The entry's placeholder stays short enough for a
-// phone at 200 % text; the examples wrap in the hint instead of being cut.
-func searchBox(entry *widget.Entry) fyne.CanvasObject {
-	entry.SetPlaceHolder(lang.L("services.search_placeholder"))
-	hint := wrapped(lang.L("services.search_hint"))
-	hint.SizeName = theme.SizeNameCaptionText
-	return container.New(layout.NewCustomPaddedVBoxLayout(0), entry, hint)
+// searchBox puts a search entry with the placeholder of translation key
+// placeholder above the hint of key hint, saying what one may search for.
+// The placeholder stays short enough for a phone at 200 % text; the
+// longer hint wraps instead of being cut.
+func searchBox(entry *widget.Entry, placeholder, hint string) fyne.CanvasObject {
+	entry.SetPlaceHolder(lang.L(placeholder))
+	h := wrapped(lang.L(hint))
+	h.SizeName = theme.SizeNameCaptionText
+	return container.New(layout.NewCustomPaddedVBoxLayout(0), entry, h)
 }

@@ -93,7 +93,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
-	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search), filters, busy, problem, s.count)
+	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, busy, problem, s.count)
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 

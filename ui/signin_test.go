@@ -46,6 +46,12 @@ func newSignInWorld(t *testing.T) *signInWorld {
 // desk shown) when clerk is set.
 func newSignInWorldAs(t *testing.T, clerk bool) *signInWorld {
 	t.Helper()
+	return newSignInWorldIn(t, clerk, "en")
+}
+
+// newSignInWorldIn is newSignInWorldAs with the app in language.
+func newSignInWorldIn(t *testing.T, clerk bool, language string) *signInWorld {
+	t.Helper()
 	ctx := context.Background()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -81,7 +87,7 @@ func newSignInWorldAs(t *testing.T, clerk bool) *signInWorld {
 	}
 	account := app.NewAccount(flow, log)
 	account.UsePairing(client.New(srv.URL()), secrets.Memory()) // as main does
-	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
+	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
 	s.Background = func(task func()) { task() }
 	s.Clerk = clerk
 	s.UseAccount(account)

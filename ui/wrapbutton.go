@@ -204,6 +204,66 @@ func (leadingColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	return s
 }
 
+// wrapRow lays its objects out left to right, each as wide as its text on
+// one line when that fits, and starts another row when the next one does
+// not fit: one row of controls on a desktop, several on a phone. Its
+// height depends on its width, which MinSize is not told; as a wrapping
+// label does, it uses the width it was last laid out at (one row before
+// that), and Fyne lays the parent out again when the height changes.
+type wrapRow struct {
+	width float32
+}
+
+// newWrapRow returns a container of objects in a wrapRow.
+func newWrapRow(objects ...fyne.CanvasObject) *fyne.Container {
+	return container.New(&wrapRow{}, objects...)
+}
+
+// place calls at for each visible object with its position and size in
+// rows of width (0: one row), and returns the height of all rows.
+func (l *wrapRow) place(objects []fyne.CanvasObject, width float32, at func(o fyne.CanvasObject, pos fyne.Position, size fyne.Size)) float32 {
+	pad := theme.Padding()
+	x, y, rowH := float32(0), float32(0), float32(0)
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		w := leadingColumn{}.natural(o)
+		if width > 0 {
+			w = min(w, width)
+			if x > 0 && x+w > width {
+				x, y, rowH = 0, y+rowH+pad, 0
+			}
+		}
+		h := o.MinSize().Height
+		at(o, fyne.NewPos(x, y), fyne.NewSize(w, h))
+		x += w + pad
+		rowH = max(rowH, h)
+	}
+	return y + rowH
+}
+
+func (l *wrapRow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
+	l.place(objects, size.Width, func(o fyne.CanvasObject, pos fyne.Position, s fyne.Size) {
+		o.Resize(s) // a wrapButton's height follows its width
+		o.Resize(fyne.NewSize(s.Width, o.MinSize().Height))
+		o.Move(pos)
+	})
+}
+
+// MinSize is as wide as the widest object, so that the row may wrap down
+// to one object a row, and as high as the rows at the last width.
+func (l *wrapRow) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var w float32
+	for _, o := range objects {
+		if o.Visible() {
+			w = max(w, o.MinSize().Width)
+		}
+	}
+	return fyne.NewSize(w, l.place(objects, l.width, func(fyne.CanvasObject, fyne.Position, fyne.Size) {}))
+}
+
 // newDisclosure shows title as a wrapping button that shows and hides
 // content below it (Fyne's accordion keeps its title on one line).
 func newDisclosure(title string, content fyne.CanvasObject) *fyne.Container {
