@@ -98,7 +98,9 @@ func run(args []string, stderr io.Writer) (code int) {
 	st := &startUp{ready: make(chan struct{})}
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "since_launch", time.Since(started).Round(time.Millisecond))
-		go st.run(ctx, &sf, a, win, fs.Args(), started, stderr, log)
+		if st.begin() {
+			go st.run(ctx, &sf, a, win, fs.Args(), started, stderr, log)
+		}
 	})
 	loopEnded := make(chan struct{})
 	// The driver's Quit, not the app's: on SIGTERM Fyne quits by itself
@@ -141,6 +143,10 @@ type startUp struct {
 	ready    chan struct{} // closed when start-up has ended, well or not
 	parts    *appParts
 	startErr error
+
+	mu      sync.Mutex
+	begun   bool // run was started
+	closing bool // started was asked: run may no longer start
 
 	waited  sync.Once
 	running bool // the parts started; set by started
@@ -188,10 +194,27 @@ func (st *startUp) run(ctx context.Context, sf *platforms.ServiceFlags, a fyne.A
 	debug.SetGCPercent(50)
 }
 
+// begin reports whether start-up may begin: not once the app closes.
+func (st *startUp) begin() bool {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.begun = !st.closing
+	return st.begun
+}
+
 // started waits (once, at most 30 s) for start-up to end and reports
-// whether the parts run.
+// whether the parts run. A start-up that has not begun (the window
+// never showed: the phone driver shows it at its first size) never
+// will: there is nothing to wait for or close.
 func (st *startUp) started(log *slog.Logger) bool {
 	st.waited.Do(func() {
+		st.mu.Lock()
+		st.closing = true
+		begun := st.begun
+		st.mu.Unlock()
+		if !begun {
+			return
+		}
 		select {
 		case <-st.ready:
 			st.running = st.startErr == nil

@@ -41,7 +41,7 @@ func startedSession(t *testing.T, r *quitRecord) *startUp {
 		<-ctx.Done()
 		r.note("session work ended")
 	})
-	st := &startUp{ready: make(chan struct{}), parts: &appParts{session: s}}
+	st := &startUp{ready: make(chan struct{}), parts: &appParts{session: s}, begun: true}
 	close(st.ready)
 	return st
 }
@@ -104,14 +104,39 @@ func TestClosingExitsWhenTheWindowLoopHangs(t *testing.T) {
 // TestClosingOnThePINScreenIsNoFailure: closing the app while start-up
 // waits (for the PIN) ends start-up, and the exit code is 0.
 func TestClosingOnThePINScreenIsNoFailure(t *testing.T) {
-	st := &startUp{ready: make(chan struct{}), startErr: context.Canceled}
+	st := &startUp{ready: make(chan struct{}), startErr: context.Canceled, begun: true}
 	close(st.ready)
 	if code := st.finish(quiet()); code != 0 {
 		t.Errorf("exit code %d, want 0", code)
 	}
-	failed := &startUp{ready: make(chan struct{}), startErr: io.ErrUnexpectedEOF}
+	failed := &startUp{ready: make(chan struct{}), startErr: io.ErrUnexpectedEOF, begun: true}
 	close(failed.ready)
 	if code := failed.finish(quiet()); code != 1 {
 		t.Errorf("exit code %d after a failed start, want 1", code)
+	}
+}
+
+// TestClosingBeforeTheWindowShowed: Fyne's phone driver shows the window
+// (and so starts the app's parts) only at its first size; a phone app
+// closed before that waited 30 s for a start-up that had never begun and
+// exited with 1. Now it exits at once with 0, and start-up no longer
+// begins afterwards.
+func TestClosingBeforeTheWindowShowed(t *testing.T) {
+	st := &startUp{ready: make(chan struct{})}
+	ctx, closeApp := context.WithCancel(context.Background())
+	exited := make(chan int, 1)
+	go closeInOrder(ctx, st, func() {}, make(chan struct{}), 50*time.Millisecond,
+		func(code int) { exited <- code }, quiet())
+	closeApp()
+	select {
+	case code := <-exited:
+		if code != 0 {
+			t.Errorf("exit code %d, want 0", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("closing waited for a start-up that had not begun")
+	}
+	if st.begin() {
+		t.Error("start-up may begin after the app closed")
 	}
 }
