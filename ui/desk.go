@@ -322,7 +322,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 		}
 		send()
 	})
-	return container.NewVBox(wrapped(lang.L("desk.ask_body")), container.New(sideBySide{}, requirement, country), newWrapRow(ask))
+	return container.NewVBox(wrapped(lang.L("desk.ask_body")), container.New(&sideBySide{}, requirement, country), newWrapRow(ask))
 }
 
 // resultForm attaches the result document: a title and a file the clerk

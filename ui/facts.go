@@ -35,10 +35,16 @@ func addFact(f *fyne.Container, caption string, value fyne.CanvasObject) {
 }
 
 // sideBySide places its objects in equal columns when they fit, else one
-// under another (two filters on a desktop, stacked on a phone).
-type sideBySide struct{}
+// under another. A row is as high as its tallest object. Its height
+// depends on its width, which MinSize is not told: as a wrapping label
+// does, it uses the width it was last laid out at (stacked before that),
+// and Fyne lays the parent out again when the height changes. Each
+// container needs a sideBySide of its own.
+type sideBySide struct {
+	width float32
+}
 
-func (sideBySide) fits(objects []fyne.CanvasObject, width float32) bool {
+func (*sideBySide) fits(objects []fyne.CanvasObject, width float32) bool {
 	need := float32(0)
 	for _, o := range objects {
 		need = max(need, o.MinSize().Width)
@@ -46,13 +52,18 @@ func (sideBySide) fits(objects []fyne.CanvasObject, width float32) bool {
 	return need*float32(len(objects))+theme.Padding()*float32(len(objects)-1) <= width
 }
 
-func (l sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+func (l *sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	l.width = size.Width
 	pad := theme.Padding()
 	if l.fits(objects, size.Width) {
 		w := (size.Width - pad*float32(len(objects)-1)) / float32(len(objects))
+		for _, o := range objects {
+			o.Resize(fyne.NewSize(w, o.Size().Height)) // a wrapping button's height follows its width
+		}
+		h := l.rowHeight(objects)
 		for i, o := range objects {
 			o.Move(fyne.NewPos(float32(i)*(w+pad), 0))
-			o.Resize(fyne.NewSize(w, size.Height))
+			o.Resize(fyne.NewSize(w, h))
 		}
 		return
 	}
@@ -65,9 +76,18 @@ func (l sideBySide) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// MinSize is one column's: the row wraps when narrower than both. The
-// height is that of the stacked objects, as the width is not known here.
-func (sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
+func (*sideBySide) rowHeight(objects []fyne.CanvasObject) float32 {
+	h := float32(0)
+	for _, o := range objects {
+		h = max(h, o.MinSize().Height)
+	}
+	return h
+}
+
+// MinSize is one column's wide: the row wraps when narrower than all side
+// by side. It is one row high when they fit at the last width, else as
+// high as the objects stacked.
+func (l *sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	var s fyne.Size
 	for i, o := range objects {
 		m := o.MinSize()
@@ -76,6 +96,9 @@ func (sideBySide) MinSize(objects []fyne.CanvasObject) fyne.Size {
 		if i > 0 {
 			s.Height += theme.Padding()
 		}
+	}
+	if l.width > 0 && l.fits(objects, l.width) {
+		s.Height = l.rowHeight(objects)
 	}
 	return s
 }

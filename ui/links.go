@@ -34,7 +34,7 @@ func handoffBar(win fyne.Window, s *app.Session, open func(id string)) fyne.Canv
 		d.Show()
 	})
 	hint := wrapped(lang.L("handoff.explained"))
-	return container.NewVBox(hint, container.New(sideBySide{}, code, picture))
+	return container.NewVBox(hint, container.New(&sideBySide{}, code, picture))
 }
 
 // redeemPicture redeems the QR code in the picture file r and closes it.

@@ -234,7 +234,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		help.SetImportance(widget.LowImportance)
 		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), buttons(help)))
 	}
-	box := container.NewVBox(facts, container.New(sideBySide{}, copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
+	box := container.NewVBox(facts, container.New(&sideBySide{}, copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
 	if step := r.nextStep(req, svc); step != nil {
 		box.Add(step)
 	}

@@ -83,3 +83,39 @@ func TestSearchBoxFitsAPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestSideBySideRowsAreOneLineHigh: two controls side by side (the
+// handoff buttons and the catalogue's filters at 360 px in Latvian) were
+// as tall as the two stacked — 76 px buttons for one line of text —
+// because the row's layout could not know its width when asked for its
+// height. A row side by side is now as high as its tallest control.
+func TestSideBySideRowsAreOneLineHigh(t *testing.T) {
+	w, _ := newApp(t, "lv")
+	w.Resize(fyne.NewSize(360, 740))
+	w.Resize(fyne.NewSize(359, 740)) // laid out again, as a real window does at its next frame
+	sc := servicesScreen(t, w)
+	d := fyne.CurrentApp().Driver()
+	rows := [][2]fyne.CanvasObject{{sc.Category, sc.Country}}
+	var handoff []fyne.CanvasObject
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == lang.L("handoff.enter_code") || b.Text == lang.L("handoff.open_picture") {
+			handoff = append(handoff, b)
+		}
+	}
+	if len(handoff) != 2 {
+		t.Fatalf("found %d handoff buttons", len(handoff))
+	}
+	rows = append(rows, [2]fyne.CanvasObject{handoff[0], handoff[1]})
+	for _, r := range rows {
+		a, b := r[0], r[1]
+		if d.AbsolutePositionForObject(a).Y != d.AbsolutePositionForObject(b).Y {
+			t.Errorf("%T and %T are not side by side at 360 px", a, b)
+			continue
+		}
+		for _, o := range r {
+			if h, one := o.Size().Height, o.MinSize().Height; h > one+0.5 {
+				t.Errorf("%T is %.0f px high side by side, one line is %.0f px", o, h, one)
+			}
+		}
+	}
+}
