@@ -42,7 +42,7 @@ func TestSendStoredWithTheExplicitRequestSurvivesACrash(t *testing.T) {
 		t.Fatalf("the send job was not stored with the state: %v", err)
 	}
 
-	q.worker = "after-restart"
+	q = otherProcess(q, "after-restart")
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -103,9 +103,12 @@ func TestExplicitRequestSendsAtOnce(t *testing.T) {
 func TestLedgerPurgeRunsDailyFromTheQueue(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
-	for _, at := range []time.Time{now.AddDate(-1, -1, 0), now.AddDate(0, -1, 0)} {
-		q.ledger.Now = func() time.Time { return at }
+	var at time.Time // the ledger's clock
+	q := newTestRequests(t, &now, func(c *RequestsConfig) {
+		c.Ledger = ledger.New(c.Store.Ledger())
+		c.Ledger.Now = func() time.Time { return at }
+	})
+	for _, at = range []time.Time{now.AddDate(-1, -1, 0), now.AddDate(0, -1, 0)} {
 		if _, err := q.ledger.Append(ctx, ledger.Record{Actor: "a", OnBehalfOf: "a", Action: "evidence_viewed"}); err != nil {
 			t.Fatal(err)
 		}
@@ -135,9 +138,14 @@ func TestLedgerPurgeRunsDailyFromTheQueue(t *testing.T) {
 func readyRequest(t *testing.T) (*Requests, *acceptingTransport, Principal, *api.Request) {
 	t.Helper()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
+	return readyRequestAt(t, &now)
+}
+
+// readyRequestAt is readyRequest with the service's clock at now.
+func readyRequestAt(t *testing.T, now *time.Time) (*Requests, *acceptingTransport, Principal, *api.Request) {
+	t.Helper()
 	tr := &acceptingTransport{}
-	q.transport = tr
+	q := newTestRequests(t, now, withTransport(tr))
 	who := DemoCitizen()
 	svc, _ := q.store.Service(context.Background(), "lv-birth-certificate")
 	r, err := q.Create(context.Background(), who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
@@ -223,12 +231,11 @@ func (p *panickingTransport) Send(context.Context, requester.Query) (requester.S
 
 // explicitRequestStored is a request whose explicit request and send job
 // are stored, as GiveExplicitRequest leaves them before it sends; now is
-// the service's clock.
-func explicitRequestStored(t *testing.T, now *time.Time, tr Transport) (*Requests, Principal, string) {
+// the service's clock, opts as newTestRequests'.
+func explicitRequestStored(t *testing.T, now *time.Time, tr Transport, opts ...func(*RequestsConfig)) (*Requests, Principal, string) {
 	t.Helper()
 	ctx := context.Background()
-	q := newTestRequests(t, now)
-	q.transport = tr
+	q := newTestRequests(t, now, append(opts, withTransport(tr))...)
 	who := DemoCitizen()
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
 	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
@@ -344,13 +351,14 @@ func TestDueSendsRunSideBySide(t *testing.T) {
 // work due, the runners start and share it.
 func TestIdleQueueCostsOneClaim(t *testing.T) {
 	ctx := context.Background()
-	q, who, ids := sendsDue(t)
 	var claims atomic.Int32
-	claim := q.claim
-	q.claim = func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) ([]store.Job, []store.Job, error) {
-		claims.Add(1)
-		return claim(ctx, worker, now, lease, max)
-	}
+	q, who, ids := sendsDue(t, func(c *RequestsConfig) {
+		claim := c.Store.Jobs().Claim
+		c.claim = func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) ([]store.Job, []store.Job, error) {
+			claims.Add(1)
+			return claim(ctx, worker, now, lease, max)
+		}
+	})
 	// Four sends due: they meet in the transport, so all runners ran.
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
@@ -373,13 +381,13 @@ func TestIdleQueueCostsOneClaim(t *testing.T) {
 
 // sendsDue stores jobRunners requests whose explicit request was given,
 // so that as many sends are due; their transport answers only once all of
-// them are under way at the same time.
-func sendsDue(t *testing.T) (*Requests, Principal, []string) {
+// them are under way at the same time. opts are newTestRequests'.
+func sendsDue(t *testing.T, opts ...func(*RequestsConfig)) (*Requests, Principal, []string) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	tr := &meetingTransport{}
 	tr.wg.Add(jobRunners)
-	q, who, first := explicitRequestStored(t, &now, tr)
+	q, who, first := explicitRequestStored(t, &now, tr, opts...)
 	ids := []string{first}
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
 	for len(ids) < jobRunners {

@@ -23,9 +23,8 @@ import (
 func TestRequestsUnderAMandate(t *testing.T) {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-	q := newTestRequests(t, &now)
 	tr := &recordingTransport{}
-	q.transport = tr
+	q := newTestRequests(t, &now, withTransport(tr))
 	janis := Principal{Subject: "LV/LV/01019012345", GivenName: "Jānis", FamilyName: "Bērziņš", DateOfBirth: "1990-01-01", LevelOfAssurance: "High"}
 	ieva := Principal{Subject: "LV/LV/02028554321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02", LevelOfAssurance: "High"}
 	mari := Principal{Subject: "EE/EE/48504152718", GivenName: "Mari", FamilyName: "Tamm", DateOfBirth: "1985-04-15", LevelOfAssurance: "High"}

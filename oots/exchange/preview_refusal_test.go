@@ -41,9 +41,8 @@ func TestPreviewSpaceRefusalOrOutageIsNotAnInternalError(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			ctx := context.Background()
 			now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
-			q, who, id := explicitRequestStored(t, &now, &acceptingTransport{})
 			space := httptest.NewTLSServer(c.space)
-			q.preview = space.Client()
+			q, who, id := explicitRequestStored(t, &now, &acceptingTransport{}, func(c *RequestsConfig) { c.Preview = space.Client() })
 			if c.space == nil {
 				space.Close() // nothing listens any more
 			} else {

@@ -62,13 +62,14 @@ type Requests struct {
 	claim func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) (claimed, dead []store.Job, err error)
 	// preview reaches the providers' preview spaces.
 	preview PreviewSpace
-	// previewReturn is Connection.PreviewReturn without a trailing slash.
+	// previewReturn is RequestsConfig.PreviewReturn without a trailing slash.
 	previewReturn string
 	// authority is our evidence-requesting authority.
 	authority requester.Authority
 }
 
-// RequestsConfig is what the request use cases work with.
+// RequestsConfig is everything the request use cases work with; the
+// constructor is the only place that sets a Requests' fields.
 type RequestsConfig struct {
 	Store     *store.Store
 	Directory Directory
@@ -77,8 +78,15 @@ type RequestsConfig struct {
 	// Preview reaches the providers' preview spaces (https); nil means
 	// previews cannot be opened.
 	Preview PreviewSpace
+	// PreviewReturn is Connection.PreviewReturn: where citizens' browsers
+	// come back from a provider's preview space; empty: the service
+	// fetches previews itself through Preview.
+	PreviewReturn string
 	// Requester is our evidence-requesting authority (Connection.Requester).
 	Requester requester.Authority
+	// Ledger records who did what; nil: one over Store without an anchor
+	// file.
+	Ledger *ledger.Ledger
 	// Worker names this process in the job queue. It should stay the same
 	// across restarts (e.g. host and data folder), so a restarted process
 	// takes up at once the jobs it held when it stopped; default host/pid.
@@ -87,7 +95,12 @@ type RequestsConfig struct {
 	// answer over it ends its request (CodeEvidenceTooLarge) and the
 	// provider gets an ebMS error. 0: only the P-Mode's MaxPayloadSize.
 	MaxEvidenceSize int64
-	Log             *slog.Logger
+	// Now is the clock; nil: time.Now.
+	Now func() time.Time
+	Log *slog.Logger
+	// claim replaces Store.Jobs().Claim when set: a seam for the tests
+	// that count the worker's claims.
+	claim func(ctx context.Context, worker string, now time.Time, lease time.Duration, max int) (claimed, dead []store.Job, err error)
 }
 
 // NewRequests returns the request use cases.
@@ -97,10 +110,23 @@ func NewRequests(cfg RequestsConfig) *Requests {
 		host, _ := os.Hostname()
 		worker = fmt.Sprintf("%s/%d", host, os.Getpid())
 	}
+	led := cfg.Ledger
+	if led == nil {
+		led = ledger.New(cfg.Store.Ledger())
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	claim := cfg.claim
+	if claim == nil {
+		claim = cfg.Store.Jobs().Claim
+	}
 	return &Requests{
-		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport, preview: cfg.Preview, authority: cfg.Requester,
-		worker: worker, ledger: ledger.New(cfg.Store.Ledger()), log: cfg.Log, now: time.Now,
-		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize, claim: cfg.Store.Jobs().Claim,
+		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport,
+		preview: cfg.Preview, previewReturn: strings.TrimSuffix(cfg.PreviewReturn, "/"), authority: cfg.Requester,
+		worker: worker, ledger: led, log: cfg.Log, now: now,
+		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize, claim: claim,
 	}
 }
 

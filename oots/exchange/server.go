@@ -15,12 +15,12 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -77,17 +77,16 @@ type Config struct {
 
 // Server is a running exchange service.
 type Server struct {
-	// stopWork ends the time-out worker; workDone closes when it has.
-	stopWork context.CancelFunc
-	workDone chan struct{}
-	http     *http.Server
-	ln       net.Listener
-	scheme   string // http or https
-	conns    *connLimiter
-	done     chan error
-	log      *slog.Logger
+	http   *http.Server
+	ln     net.Listener
+	scheme string // http or https
+	conns  *connLimiter
+	done   chan error
+	log    *slog.Logger
+	// work is the background work, ended by Close before release runs.
+	work background
 	// release closes, newest first, what Start opened: the network
-	// connection, the state folder, the store.
+	// connection, the listener, the store, the state folder.
 	release cleanup
 	// closed makes Close run once; closeErr is what it returned.
 	closed   sync.Once
@@ -97,12 +96,59 @@ type Server struct {
 // Start opens the store (migrating it and loading the demo catalogue on
 // first start), listens, connects the network and serves in the
 // background. Errors say what was wrong with the data directory, the
-// database, the address or the network.
+// database, the address or the network. Each step adds what it opened to
+// one cleanup, which runs if a later step fails and at Close.
 func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
-	log := cfg.Logger
-	if log == nil {
-		log = slog.Default()
+	log, err := cfg.check()
+	if err != nil {
+		return nil, err
 	}
+	var release cleanup
+	defer func() {
+		if err != nil {
+			release.run()
+		}
+	}()
+	st, stateDir, err := openData(ctx, cfg, log, &release)
+	if err != nil {
+		return nil, err
+	}
+	ln, scheme, err := listen(ctx, cfg, &release)
+	if err != nil {
+		return nil, err
+	}
+	led, err := anchoredLedger(st, stateDir)
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	answers := newAnswerRelay()
+	conn, err := connect(ctx, cfg.Network, Site{
+		URL: scheme + "://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: answers.OnAnswer, Log: log,
+	}, &release)
+	if err != nil {
+		return nil, err
+	}
+	// Nothing below fails: an answer waiting in the relay is not held up.
+	reqs := NewRequests(RequestsConfig{
+		Store: st, Ledger: led, Directory: conn.Directory, Transport: conn.Transport, Preview: conn.Preview,
+		PreviewReturn: conn.PreviewReturn, Requester: conn.Requester,
+		Worker: workerName(cfg.DataDir), MaxEvidenceSize: cfg.MaxEvidenceSize, Log: log,
+	})
+	backfillInbox(ctx, reqs, log)
+	answers.relayTo(reqs)
+	guard := newLedgerGuard(led, log)
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey}))
+	s := newServer(cfg.Limits, log, ln, scheme, mux, startBackground(reqs, guard), release)
+	s.http.RegisterOnShutdown(reqs.hub.Close)
+	s.serve()
+	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)
+	return s, nil
+}
+
+// check reports what is missing or wrong in cfg before anything is
+// opened, and returns its logger (slog.Default when none).
+func (cfg Config) check() (*slog.Logger, error) {
 	if cfg.Network == nil {
 		return nil, errors.New("exchange: no OOTS network configured (Config.Network)")
 	}
@@ -112,86 +158,142 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	if cfg.HandoffKey != nil && len(cfg.HandoffKey) < 32 {
 		return nil, fmt.Errorf("exchange: the handoff key has %d bytes, it needs at least 32", len(cfg.HandoffKey))
 	}
-	var release cleanup
-	defer func() {
-		if err != nil {
-			release.run()
-		}
-	}()
 	if cfg.DataDir == "" && cfg.Database == "" {
 		return nil, errors.New("exchange: no data directory and no database configured")
 	}
-	stateDir, err := stateFolder(cfg.DataDir, &release)
+	if cfg.Logger == nil {
+		return slog.Default(), nil
+	}
+	return cfg.Logger, nil
+}
+
+// openData makes the state folder ready and opens the store, with the
+// evidence key when one is configured.
+func openData(ctx context.Context, cfg Config, log *slog.Logger, release *cleanup) (*store.Store, string, error) {
+	stateDir, err := stateFolder(cfg.DataDir, release)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	st, err := openStore(ctx, cfg, log)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	release.add(st.Close)
+	if cfg.EvidenceKey != nil {
+		if err := st.SetEvidenceKey(cfg.EvidenceKey); err != nil {
+			return nil, "", fmt.Errorf("exchange: %w", err)
+		}
+	}
+	return st, stateDir, nil
+}
+
+// listen opens the configured address (DefaultListen when empty), in TLS
+// when configured, and returns the URL scheme.
+func listen(ctx context.Context, cfg Config, release *cleanup) (net.Listener, string, error) {
 	addr := cfg.Listen
 	if addr == "" {
 		addr = DefaultListen
 	}
 	ln, err := (&net.ListenConfig{}).Listen(ctx, "tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
+		return nil, "", fmt.Errorf("exchange: cannot listen on %s: %w", addr, err)
 	}
 	release.add(func() error { return ignoreClosed(ln.Close()) })
 	scheme, ln, err := withTLS(cfg, ln)
-	if err != nil {
-		return nil, err
-	}
-	mux := http.NewServeMux()
-	if cfg.EvidenceKey != nil {
-		if err := st.SetEvidenceKey(cfg.EvidenceKey); err != nil {
-			return nil, fmt.Errorf("exchange: %w", err)
-		}
-	}
-	reqs := NewRequests(RequestsConfig{Store: st, Worker: workerName(cfg.DataDir), MaxEvidenceSize: cfg.MaxEvidenceSize, Log: log})
-	if reqs.ledger, err = anchoredLedger(st, stateDir); err != nil {
-		return nil, err
-	}
-	if n, err := reqs.BackfillInbox(ctx); err != nil {
-		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)
-	} else if n > 0 {
-		log.Info("inbox filled from the requests made before it", "items", n)
-	}
-	guard := newLedgerGuard(reqs.ledger, log)
-	conn, err := cfg.Network.Connect(ctx, Site{
-		URL: scheme + "://" + ln.Addr().String(), Mux: mux, StateDir: stateDir, OnAnswer: reqs.OnAnswer, Log: log,
-	})
+	return ln, scheme, err
+}
+
+// connect connects the network for site.
+func connect(ctx context.Context, network Network, site Site, release *cleanup) (*Connection, error) {
+	conn, err := network.Connect(ctx, site)
 	if err != nil {
 		return nil, fmt.Errorf("exchange: network: %w", err)
 	}
 	if conn.Close != nil {
 		release.add(conn.Close)
 	}
-	reqs.dir, reqs.transport, reqs.preview, reqs.authority = conn.Directory, conn.Transport, conn.Preview, conn.Requester
-	reqs.previewReturn = strings.TrimSuffix(conn.PreviewReturn, "/")
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey}))
-	workCtx, stopWork := context.WithCancel(context.Background())
-	workDone := make(chan struct{})
+	return conn, nil
+}
+
+// backfillInbox fills the inbox from the requests made before it, once
+// per database; a failure is tried again at the next start.
+func backfillInbox(ctx context.Context, reqs *Requests, log *slog.Logger) {
+	if n, err := reqs.BackfillInbox(ctx); err != nil {
+		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)
+	} else if n > 0 {
+		log.Info("inbox filled from the requests made before it", "items", n)
+	}
+}
+
+// answerRelay hands the network's answers to the requests. Connecting
+// needs the answer handler (Site.OnAnswer) and the requests need the
+// connection (directory, transport, preview), so Start connects with the
+// relay and builds the requests next; an answer that arrives in between
+// (a provider sending again at once after a restart) waits for them.
+type answerRelay struct {
+	ready chan struct{}
+	to    *Requests
+}
+
+func newAnswerRelay() *answerRelay { return &answerRelay{ready: make(chan struct{})} }
+
+// relayTo hands the answers, those waiting and those to come, to q; it is
+// called once.
+func (r *answerRelay) relayTo(q *Requests) {
+	r.to = q
+	close(r.ready)
+}
+
+// OnAnswer is Site.OnAnswer: q.OnAnswer once the requests are built.
+func (r *answerRelay) OnAnswer(ctx context.Context, a requester.Answer) error {
+	select {
+	case <-r.ready:
+		return r.to.OnAnswer(ctx, a)
+	case <-ctx.Done():
+		return fmt.Errorf("answer %s arrived while the service was starting: %w", a.MessageID, ctx.Err())
+	}
+}
+
+// background is the service's work besides answering HTTP: the request
+// jobs (sends, time-outs, purges) and the ledger's checkpoints and checks.
+type background struct {
+	stop context.CancelFunc
+	done chan struct{}
+}
+
+// startBackground starts the background work; end stops it.
+func startBackground(reqs *Requests, guard *ledgerGuard) background {
+	ctx, stop := context.WithCancel(context.Background())
+	b := background{stop: stop, done: make(chan struct{})}
 	go func() {
-		defer close(workDone)
+		defer close(b.done)
 		var wg sync.WaitGroup
-		wg.Go(func() { guard.run(workCtx, ledgerCheckpointEvery, ledgerVerifyEvery) })
-		reqs.RunJobs(workCtx, time.Second)
+		wg.Go(func() { guard.run(ctx, ledgerCheckpointEvery, ledgerVerifyEvery) })
+		reqs.RunJobs(ctx, time.Second)
 		wg.Wait()
 	}()
-	limits := cfg.Limits.withDefaults()
+	return b
+}
+
+// end stops the background work and waits until it has stopped.
+func (b background) end() {
+	b.stop()
+	<-b.done
+}
+
+// newServer is the HTTP server of handler on ln, within limits; Close
+// ends work and then runs release.
+func newServer(limits Limits, log *slog.Logger, ln net.Listener, scheme string, handler http.Handler, work background, release cleanup) *Server {
 	s := &Server{
-		stopWork: stopWork,
-		workDone: workDone,
-		release:  release,
-		ln:       ln,
-		scheme:   scheme,
-		conns:    newConnLimiter(limits),
-		done:     make(chan error, 1),
-		log:      log,
+		work:    work,
+		release: release,
+		ln:      ln,
+		scheme:  scheme,
+		conns:   newConnLimiter(limits.withDefaults()),
+		done:    make(chan error, 1),
+		log:     log,
 		http: &http.Server{
-			Handler:           mux,
+			Handler:           handler,
 			ReadHeaderTimeout: readHeaderTimeout,
 			ReadTimeout:       readTimeout,
 			IdleTimeout:       idleTimeout,
@@ -200,16 +302,18 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		},
 	}
 	s.http.ConnState = s.conns.track
-	s.http.RegisterOnShutdown(reqs.hub.Close)
+	return s
+}
+
+// serve accepts connections in the background until Close.
+func (s *Server) serve() {
 	go func() {
-		err := s.http.Serve(ln)
+		err := s.http.Serve(s.ln)
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}
 		s.done <- err
 	}()
-	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)
-	return s, nil
 }
 
 // withTLS wraps ln in TLS when cfg names a certificate and key, and
@@ -285,8 +389,7 @@ func (s *Server) close(ctx context.Context) error {
 	if serveErr := <-s.done; err == nil {
 		err = serveErr
 	}
-	s.stopWork()
-	<-s.workDone
+	s.work.end()
 	if rerr := s.release.run(); err == nil {
 		err = rerr
 	}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/identity"
@@ -54,9 +55,9 @@ func TestSignedInPersonIsTheQuerySubject(t *testing.T) {
 		return who
 	}
 
-	q, _, _, _ := readyRequest(t)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
 	tr := &recordingTransport{}
-	q.transport = tr
+	q := newTestRequests(t, &now, withTransport(tr))
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate") // the Latvian birth record needs High
 	send := func(who Principal) error {
 		made, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})

@@ -19,8 +19,9 @@ import (
 )
 
 // newTestRequests builds the request use cases over a fresh SQLite store
-// and the demo directory over HTTP, with a clock the test moves.
-func newTestRequests(t *testing.T, now *time.Time) *Requests {
+// and the demo directory over HTTP, with a clock the test moves; opts
+// change the configuration (with its Store set) before it is used.
+func newTestRequests(t *testing.T, now *time.Time, opts ...func(*RequestsConfig)) *Requests {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "v.db"), slog.New(slog.NewTextHandler(io.Discard, nil)))
@@ -41,13 +42,32 @@ func newTestRequests(t *testing.T, now *time.Time) *Requests {
 	}
 	dirSrv := httptest.NewServer(commonsvc.NewServer(demo, nil))
 	t.Cleanup(dirSrv.Close)
-	q := NewRequests(RequestsConfig{
+	cfg := RequestsConfig{
 		Store:     st,
 		Directory: &commonsvc.Client{EBURL: dirSrv.URL + "/query/eb/rest/search", DSDURL: dirSrv.URL + "/query/dsd/rest/search"},
+		Now:       func() time.Time { return *now },
 		Log:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, opt := range opts {
+		opt(&cfg)
+	}
+	return NewRequests(cfg)
+}
+
+// withTransport is the newTestRequests option that sends over tr.
+func withTransport(tr Transport) func(*RequestsConfig) {
+	return func(c *RequestsConfig) { c.Transport = tr }
+}
+
+// otherProcess is q as another process over the same database would
+// build it (the same one restarted, or a second one beside it): a new
+// Requests with the same parts, named worker in the job queue.
+func otherProcess(q *Requests, worker string) *Requests {
+	return NewRequests(RequestsConfig{
+		Store: q.store, Ledger: q.ledger, Directory: q.dir, Transport: q.transport, Preview: q.preview,
+		PreviewReturn: q.previewReturn, Requester: q.authority, Worker: worker, MaxEvidenceSize: q.maxEvidence,
+		Now: q.now, Log: q.log,
 	})
-	q.now = func() time.Time { return *now }
-	return q
 }
 
 // TestTimeoutsExpireWaitingRequestsDurably: a request that waits for the
@@ -91,7 +111,7 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 	if fired != 1 {
 		t.Fatalf("timeline has %d time-outs, want 1 (the look-up's stale one must leave no trace): %+v", fired, got.Timeline)
 	}
-	q.worker = "worker-2"
+	q = otherProcess(q, "worker-2")
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -115,12 +135,13 @@ func (a *acceptingTransport) Send(ctx context.Context, q requester.Query) (reque
 // with EDM:ERR:0005 and a readable reason.
 func TestSilentProviderEndsExpiredWithEDMTimeout(t *testing.T) {
 	ctx := context.Background()
-	q, tr, who, r := readyRequest(t)
+	now := time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)
+	q, tr, who, r := readyRequestAt(t, &now)
 	r, err := q.GiveExplicitRequest(ctx, who, r.ID)
 	if err != nil || r.State != "sent" || tr.sent != 1 {
 		t.Fatalf("after the explicit request: %s, %d sent, %v", r.State, tr.sent, err)
 	}
-	q.now = func() time.Time { return r.ExpectedBy.Add(time.Second) }
+	now = r.ExpectedBy.Add(time.Second)
 	if err := q.RunDueJobs(ctx); err != nil {
 		t.Fatal(err)
 	}
