@@ -119,3 +119,25 @@ func TestSideBySideRowsAreOneLineHigh(t *testing.T) {
 		}
 	}
 }
+
+// TestWrappingButtonsLookLikeButtons: a wrapping button beside a Fyne
+// button (Copy link and Continue on the phone on a request page) had
+// regular text beside bold; its text is bold as a button's is, and its
+// one-line width is measured in that style.
+func TestWrappingButtonsLookLikeButtons(t *testing.T) {
+	test.NewTempApp(t)
+	plain := widget.NewButton("Kopēt saiti", nil)
+	wrap := newWrapButton("Kopēt saiti", nil, nil)
+	var want fyne.TextStyle
+	for _, tx := range find[*canvas.Text](plain) {
+		want = tx.TextStyle
+	}
+	for _, tx := range find[*canvas.Text](wrap) {
+		if tx.TextStyle != want {
+			t.Errorf("a wrapping button's text is %+v, a button's %+v", tx.TextStyle, want)
+		}
+	}
+	if got, one := wrap.naturalWidth(), plain.MinSize().Width; got < one {
+		t.Errorf("a wrapping button's one-line width is %.0f px, the same button's %.0f px", got, one)
+	}
+}

@@ -31,7 +31,7 @@ func newWrapButton(text string, icon fyne.Resource, tapped func()) *wrapButton {
 			b.OnTapped()
 		}
 	})
-	b.text = &widget.TextSegment{Text: text, Style: widget.RichTextStyleInline}
+	b.text = &widget.TextSegment{Text: text, Style: widget.RichTextStyleStrong} // bold, as Fyne's buttons
 	b.label = widget.NewRichText(b.text)
 	b.label.Wrapping = fyne.TextWrapWord
 	b.ExtendBaseWidget(b)
@@ -147,7 +147,7 @@ func (r *wrapButtonRenderer) Destroy() {}
 // naturalWidth is the button's width with its text on one line.
 func (b *wrapButton) naturalWidth() float32 {
 	pad := theme.Padding()
-	w := fyne.MeasureText(b.Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding() + 2*pad
+	w := fyne.MeasureText(b.Text, theme.TextSize(), b.text.Style.TextStyle).Width + 2*theme.InnerPadding() + 2*pad
 	if b.Icon != nil {
 		w += theme.Size(theme.SizeNameInlineIcon) + 2*pad
 	}
