@@ -19,3 +19,30 @@ func PreviewLanguageNote(p *api.Preview, code string) string {
 		"Wanted":   lang.L("language." + code),
 	})
 }
+
+// PreviewSources says where the previewed fields come from: once for the
+// whole preview (shared) when every field names the same source and legal
+// basis — the usual case, a register's record — else under each field
+// (perField, in the fields' order). Said under each of twenty fields, the
+// same line buried the values on a phone.
+func PreviewSources(p *api.Preview) (shared string, perField []string) {
+	if p == nil || len(p.Fields) == 0 {
+		return "", nil
+	}
+	say := func(f api.PreviewField) string {
+		return lang.L("request.preview_source", map[string]any{"Source": f.Source, "LegalBasis": f.LegalBasis})
+	}
+	first := p.Fields[0]
+	same := true
+	for _, f := range p.Fields[1:] {
+		same = same && f.Source == first.Source && f.LegalBasis == first.LegalBasis
+	}
+	if same {
+		return say(first), nil
+	}
+	perField = make([]string, len(p.Fields))
+	for i, f := range p.Fields {
+		perField[i] = say(f)
+	}
+	return "", perField
+}

@@ -386,12 +386,16 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 // basis, and the approve and refuse buttons.
 func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	form := newFacts()
-	for _, f := range req.Preview.Fields {
-		value := wrapped(f.Value)
-		note := widget.NewLabel(lang.L("request.preview_source", map[string]any{"Source": f.Source, "LegalBasis": f.LegalBasis}))
-		note.SizeName = theme.SizeNameCaptionText
-		note.Wrapping = fyne.TextWrapWord
-		addFact(form, f.Name, container.NewVBox(value, note))
+	shared, perField := app.PreviewSources(req.Preview)
+	for i, f := range req.Preview.Fields {
+		if perField == nil {
+			addFact(form, f.Name, wrapped(f.Value))
+			continue
+		}
+		addFact(form, f.Name, container.NewVBox(wrapped(f.Value), captionNote(perField[i])))
+	}
+	if shared != "" {
+		form.Add(captionNote(shared))
 	}
 	approve := newWrapButton(lang.L("request.preview_approve"), theme.ConfirmIcon(), func() {
 		r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, true) })
@@ -411,6 +415,14 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	title := wrapped(req.Preview.Title)
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	return titledCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
+}
+
+// captionNote is a small wrapping note under a value.
+func captionNote(text string) *widget.Label {
+	note := widget.NewLabel(text)
+	note.SizeName = theme.SizeNameCaptionText
+	note.Wrapping = fyne.TextWrapWord
+	return note
 }
 
 // evidenceTitle names what a request asks for, in the user's language.

@@ -62,6 +62,10 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 			t.Errorf("preview page lacks %q:\n%s", want, text)
 		}
 	}
+	// The demo record's fields share their source: it is said once.
+	if n := strings.Count(text, "Source:"); n != 1 {
+		t.Errorf("the preview names its one source %d times:\n%s", n, text)
+	}
 	tapButton(t, w, "Approve and send")
 	// The page waits for the provider and redraws when the event stream
 	// says the request changed (no polling).
