@@ -67,7 +67,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			fyne.Do(func() { show(devices) })
 		})
 	}
-	pair := widget.NewButtonWithIcon(lang.L("devices.pair"), theme.ComputerIcon(), func() {
+	pair := widget.NewButtonWithIcon(lang.L("devices.pair"), phoneIcon, func() {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()

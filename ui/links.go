@@ -140,7 +140,7 @@ func pairButton(win fyne.Window, s *app.Session, id, label string) *wrapButton {
 	if label == "desk.pair" {
 		body = "desk.pair_body"
 	}
-	return newWrapButton(lang.L(label), theme.ComputerIcon(), func() {
+	return newWrapButton(lang.L(label), phoneIcon, func() {
 		s.Background(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
 			defer cancel()
