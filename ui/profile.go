@@ -67,8 +67,8 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 // every exchange, consent and access (CSV and JSON) and the expected-by
 // dates as a calendar (.ics).
 func newRecordsCard(sv *saver, r *app.Records) *widget.Card {
-	saved := func(name string) (string, string) {
-		return lang.L("records.saved_title"), lang.L("records.saved", map[string]any{"Name": name})
+	saved := func(name, folder string) (string, string) {
+		return lang.L("records.saved_title"), savedText("records.saved", name, folder)
 	}
 	buttons := container.NewVBox()
 	for _, format := range app.LedgerFormats {

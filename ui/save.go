@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 
@@ -48,7 +49,7 @@ func saveDialogSize(window fyne.Size) fyne.Size {
 
 // save asks where to put a file named name, writes it with write and then
 // shows the message saved returns for the file's name, or the error.
-func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) error, saved func(name string) (title, message string)) {
+func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) error, saved func(name, folder string) (title, message string)) {
 	s.choose(name, func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
 			dialog.ShowError(err, s.win)
@@ -72,9 +73,28 @@ func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) e
 					showProblem(s.win, app.ProblemOf(err))
 					return
 				}
-				title, message := saved(wc.URI().Name())
+				title, message := saved(wc.URI().Name(), folderOf(wc.URI()))
 				dialog.ShowInformation(title, message, s.win)
 			})
 		})
 	})
+}
+
+// folderOf is the folder a saved file is in, as a person reads it; ""
+// where the place has no folder path (a phone's document provider).
+func folderOf(u fyne.URI) string {
+	parent, err := storage.Parent(u)
+	if err != nil || parent.Scheme() != "file" {
+		return ""
+	}
+	return parent.Path()
+}
+
+// savedText is the message key's text for a file saved as name in
+// folder: key_in names the folder where there is one.
+func savedText(key, name, folder string) string {
+	if folder == "" {
+		return lang.L(key, map[string]any{"Name": name})
+	}
+	return lang.L(key+"_in", map[string]any{"Name": name, "Folder": folder})
 }

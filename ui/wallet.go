@@ -116,8 +116,8 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 	open.SetImportance(widget.HighImportance)
 	save := newWrapButton(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
 		ws.saver.save(it.FileName(code), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
-			func(name string) (string, string) {
-				return lang.L("wallet.saved_title"), lang.L("wallet.saved", map[string]any{"Name": name})
+			func(name, folder string) (string, string) {
+				return lang.L("wallet.saved_title"), savedText("wallet.saved", name, folder)
 			})
 	})
 	request := newWrapButton(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {

@@ -203,7 +203,7 @@ func TestWalletDeletesACopyThatFailsItsCheck(t *testing.T) {
 	}
 	ws.saver.choose = func(_ string, done func(fyne.URIWriteCloser, error)) { done(wc, nil) }
 	ws.saver.save(item.FileName("en"), func(ctx context.Context, w io.Writer) error { return s.Wallet.Save(ctx, item, w) },
-		func(string) (string, string) { return "saved", "saved" })
+		func(string, string) (string, string) { return "saved", "saved" })
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Fatalf("a copy that failed its check is still there: %v", err)
 	}
