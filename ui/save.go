@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -87,7 +88,10 @@ func folderOf(u fyne.URI) string {
 	if err != nil || parent.Scheme() != "file" {
 		return ""
 	}
-	return parent.Path()
+	if p := strings.TrimSuffix(parent.Path(), "/"); p != "" {
+		return p
+	}
+	return "/"
 }
 
 // savedText is the message key's text for a file saved as name in

@@ -87,7 +87,7 @@ func TestSavingACopyThroughTheFileDialogInLatvian(t *testing.T) {
 		t.Errorf("the message does not name the copy:\n%s", labels(message))
 	}
 	// And where it went: the person chose a folder a moment ago.
-	if !strings.Contains(labels(message), "mapē "+home) {
+	if !strings.Contains(labels(message), "mapē "+home+".") {
 		t.Errorf("the message does not name the folder %s:\n%s", home, labels(message))
 	}
 	for _, text := range texts(message) {
