@@ -2,16 +2,8 @@ package ui
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"testing"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
-
-	"github.com/vienreiz/vienreiz/app"
-	"github.com/vienreiz/vienreiz/app/signin"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/identity/devidp/devidptest"
@@ -35,24 +27,12 @@ func TestSigningInOnAPairedPhoneEndsItsPairing(t *testing.T) {
 	tapIn(t, world.w.Canvas().Overlays().Top(), "Close")
 
 	store := secrets.Memory()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	flow, err := signin.New(ctx, world.idp.Provider(), store, func(authURL string) error {
+	phone := newPhoneWithBrowser(t, world, store, func(authURL string) error {
 		return devidptest.Browser(ctx, "janis", identity.LevelHigh)(authURL)
-	}, log)
-	if err != nil {
-		t.Fatal(err)
-	}
-	url := world.s.About.ServiceURL
-	account := app.NewAccount(flow, log)
-	account.UsePairing(client.New(url), store)
-	s := app.NewSession(client.New(url).WithTokenFunc(account.Token), memPrefs{"language": "en"}, app.About{ServiceURL: url}, log)
-	s.Background = func(task func()) { task() }
-	s.UseAccount(account)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
-	Build(w, s)
-	w.Resize(fyne.NewSize(360, 740))
+	})
+	account, url := phone.s.Account, world.s.About.ServiceURL
 
-	typeCode(t, w, code)
+	typeCode(t, phone.w, code)
 	desktop := client.New(url).WithTokenFunc(world.s.Account.Token)
 	if list, err := desktop.Devices(ctx); err != nil || len(list) != 1 {
 		t.Fatalf("after pairing the desktop lists %d devices (%v), want the phone", len(list), err)
@@ -72,8 +52,7 @@ func TestSigningInOnAPairedPhoneEndsItsPairing(t *testing.T) {
 		t.Errorf("the phone's pairing is still valid after it signed in at the provider: %+v", list)
 	}
 	// A restart resumes the provider's session, not the pairing.
-	again := app.NewAccount(flow, log)
-	again.UsePairing(client.New(url), store)
+	again := newPhone(t, world, store).s.Account
 	if !again.Resume(ctx) {
 		t.Fatal("the phone's own sign-in did not survive a restart")
 	}

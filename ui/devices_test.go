@@ -33,11 +33,18 @@ type phoneApp struct {
 
 func newPhone(t *testing.T, world *signInWorld, store secrets.Store) *phoneApp {
 	t.Helper()
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	flow, err := signin.New(context.Background(), world.idp.Provider(), store, func(string) error {
+	return newPhoneWithBrowser(t, world, store, func(string) error {
 		t.Error("the phone was sent to the identity provider's page")
 		return errors.New("no browser on this phone")
-	}, log)
+	})
+}
+
+// newPhoneWithBrowser is newPhone whose sign-in at the identity provider
+// opens browser.
+func newPhoneWithBrowser(t *testing.T, world *signInWorld, store secrets.Store, browser func(string) error) *phoneApp {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	flow, err := signin.New(context.Background(), world.idp.Provider(), store, browser, log)
 	if err != nil {
 		t.Fatal(err)
 	}
