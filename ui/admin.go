@@ -21,7 +21,7 @@ import (
 func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	run := func(work func(ctx context.Context) error, done func()) {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			if err := work(ctx); err != nil {
 				fyne.Do(func() { showProblem(win, mandateProblem(err)) })

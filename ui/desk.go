@@ -111,7 +111,7 @@ func (d *DeskScreen) Reload() {
 	}
 	text, show := d.Search.Text, d.shows[d.Filter.Selected]
 	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
 		defer cancel()
 		items, err := d.sess.Desk.Queue(ctx, text, show)
 		fyne.Do(func() {
@@ -129,7 +129,7 @@ func (d *DeskScreen) Reload() {
 // Open shows the page of application id.
 func (d *DeskScreen) Open(id string) {
 	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
 		defer cancel()
 		a, err := d.sess.Desk.Application(ctx, id)
 		fyne.Do(func() {
@@ -144,7 +144,7 @@ func (d *DeskScreen) Open(id string) {
 
 // show redraws the open application page after an action changed it.
 func (d *DeskScreen) show(id string) {
-	ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+	ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
 	defer cancel()
 	a, err := d.sess.Desk.Application(ctx, id)
 	fyne.Do(func() {
@@ -260,7 +260,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 // and shows the page again with its outcome, or the problem.
 func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
 	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
 		defer cancel()
 		if err := action(ctx); err != nil {
 			fyne.Do(func() { showProblem(d.win, app.ProblemOf(err)) })
@@ -292,7 +292,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 		country.SetOptions(nil)
 		want := byName[name]
 		d.sess.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
 			defer cancel()
 			list, err := d.sess.Desk.Countries(ctx, want)
 			fyne.Do(func() {

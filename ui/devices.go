@@ -34,7 +34,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 				"Date": d.CreatedAt.Local().Format("2006-01-02 15:04"), "Seen": d.RefreshedAt.Local().Format("2006-01-02 15:04")})
 			out := widget.NewButtonWithIcon(lang.L("devices.sign_out"), theme.LogoutIcon(), func() {
 				s.Background(func() {
-					ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+					ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 					defer cancel()
 					err := s.Devices.Revoke(ctx, d.ID)
 					fyne.Do(func() {
@@ -58,7 +58,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			return
 		}
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			devices, err := s.Devices.List(ctx)
 			if err != nil {
@@ -69,7 +69,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	}
 	pair := widget.NewButtonWithIcon(lang.L("devices.pair"), phoneIcon, func() {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			p, err := s.Devices.Pair(ctx)
 			fyne.Do(func() {

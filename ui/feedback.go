@@ -67,7 +67,7 @@ func feedbackButton(win fyne.Window, s *app.Session) fyne.CanvasObject {
 // rating, then each feedback with its service, rating, time and words.
 func showFeedback(win fyne.Window, s *app.Session) {
 	s.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 		defer cancel()
 		list, err := s.Feedback.Load(ctx)
 		if err != nil {

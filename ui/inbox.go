@@ -34,14 +34,14 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 		}
 		open(m.RequestID)
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			_ = model.MarkRead(ctx, m)
 		})
 	}
 	markAll := newWrapButton(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			_ = model.MarkAllRead(ctx)
 		})
@@ -69,7 +69,7 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	model.Messages.AddListener(binding.NewDataListener(update))
 	model.Unread.AddListener(binding.NewDataListener(update))
 	s.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 		defer cancel()
 		_ = model.Refresh(ctx)
 	})

@@ -65,7 +65,7 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 // started or says why it was refused.
 func redeem(win fyne.Window, s *app.Session, open func(id string), call func(context.Context) (*api.Request, error)) {
 	s.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 		defer cancel()
 		req, err := call(ctx)
 		if err == nil {
@@ -142,7 +142,7 @@ func pairButton(win fyne.Window, s *app.Session, id, label string) *wrapButton {
 	}
 	return newWrapButton(lang.L(label), phoneIcon, func() {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			p, err := s.Handoff.Pair(ctx, id)
 			fyne.Do(func() {

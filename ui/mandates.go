@@ -23,7 +23,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	given, held := container.NewVBox(), container.NewVBox()
 	run := func(work func(ctx context.Context) error) {
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			if err := work(ctx); err != nil {
 				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
@@ -138,7 +138,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		}
 		services.Show()
 		s.Background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 			defer cancel()
 			list, err := s.Mandates.Services(ctx)
 			if err != nil {

@@ -89,7 +89,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	}))
 	r.nav = newPages(container.NewBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
 	s.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 		defer cancel()
 		_ = model.Refresh(ctx)
 	})
@@ -104,7 +104,7 @@ func (r *RequestsScreen) CreateRenderer() fyne.WidgetRenderer {
 // Open shows the page of request id on top of the list.
 func (r *RequestsScreen) Open(id string) {
 	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
 		defer cancel()
 		req, err := r.sess.Requests.Get(ctx, id)
 		if err != nil {
@@ -168,7 +168,7 @@ func (r *RequestsScreen) follow(req *api.Request) {
 		if next.State == req.State {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
 		defer cancel()
 		r.present(ctx, next, false)
 	}
@@ -176,7 +176,7 @@ func (r *RequestsScreen) follow(req *api.Request) {
 	// The provider may have answered between req being read and the
 	// following starting, its event gone by: read it once more.
 	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
 		defer cancel()
 		if next, err := r.sess.Requests.Get(ctx, req.ID); err == nil {
 			changed(next)
@@ -187,7 +187,7 @@ func (r *RequestsScreen) follow(req *api.Request) {
 // act runs a change in the background and redraws the page with its result.
 func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
 	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
 		defer cancel()
 		req, err := change(ctx)
 		if err != nil {
@@ -483,7 +483,7 @@ func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasOb
 	buttons := container.NewVBox()
 	ids := strings.Split(req.Timeline[i].Detail, ",")
 	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
 		defer cancel()
 		services := r.sess.Catalogue.Named(ctx, ids)
 		code := r.sess.Language.Code()

@@ -112,7 +112,7 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 // (an offer on a request's page leads here).
 func (s *ServicesScreen) OpenService(id string) {
 	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
 		defer cancel()
 		svc, err := s.model.Service(ctx, id)
 		if err != nil {
@@ -187,14 +187,14 @@ func (s *ServicesScreen) searchNow() {
 	}
 	q := s.query()
 	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+		ctx, cancel := context.WithTimeout(s.sess.Context(), searchTimeout)
 		defer cancel()
 		_ = s.model.Search(ctx, q) // the model shows the error
 	})
 }
 
 func (s *ServicesScreen) loadFacets() {
-	ctx, cancel := context.WithTimeout(context.Background(), searchTimeout)
+	ctx, cancel := context.WithTimeout(s.sess.Context(), searchTimeout)
 	defer cancel()
 	f, err := s.model.Facets(ctx)
 	if err != nil {
@@ -245,7 +245,7 @@ func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evide
 // evidence.
 func (s *ServicesScreen) chooseCountry(svc catalogue.Service, e catalogue.Evidence) {
 	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
 		defer cancel()
 		countries, err := s.model.EvidenceCountries(ctx, e.Requirement)
 		fyne.Do(func() {
@@ -295,7 +295,7 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 // start starts the request and opens it.
 func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, country string) {
 	s.background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
 		defer cancel()
 		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
 		fyne.Do(func() {

@@ -23,7 +23,7 @@ const signInTimeout = 10 * time.Minute
 // after a successful sign-in, on the UI thread. The screen underneath stays
 // as it was.
 func signIn(win fyne.Window, s *app.Session, level string, then func()) {
-	ctx, cancel := context.WithTimeout(context.Background(), signInTimeout)
+	ctx, cancel := context.WithTimeout(s.Context(), signInTimeout)
 	waiting := dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"),
 		dialogBody(win, wrapped(lang.L("signin.waiting_body"))), win)
 	waiting.SetOnClosed(cancel)
@@ -154,7 +154,7 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 		out := func(everywhere bool) {
 			s.Background(func() {
-				ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+				ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
 				defer cancel()
 				if err := s.Account.SignOut(ctx, everywhere); err != nil {
 					fyne.Do(func() { showProblem(win, app.Problem{Code: "sign_out", Text: lang.L("error.sign_out")}) })

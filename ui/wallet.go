@@ -78,7 +78,7 @@ func (ws *WalletScreen) CreateRenderer() fyne.WidgetRenderer {
 // Open shows the page of one document on top of the list.
 func (ws *WalletScreen) Open(it app.WalletItem) {
 	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
 		defer cancel()
 		service := ""
 		if svc, err := ws.sess.Catalogue.Service(ctx, it.ServiceID); err == nil {
@@ -145,7 +145,7 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 		return card
 	}
 	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
 		defer cancel()
 		var buf bytes.Buffer
 		err := ws.sess.Wallet.Save(ctx, it, &buf)
@@ -177,7 +177,7 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 // its own name, then opened.
 func (ws *WalletScreen) openDocument(it app.WalletItem) {
 	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
 		defer cancel()
 		path, err := ws.sess.Wallet.Cache(ctx, it, it.FileName(ws.sess.Language.Code()))
 		fyne.Do(func() {

@@ -91,17 +91,18 @@ func (s *Sender) verifyAt() time.Time {
 // ended (ErrMissingReceipt) or ctx ended. When ctx ends first the message
 // stays in the outbox and Resume sends it later.
 func (s *Sender) Send(ctx context.Context, sub *Submission) (*Result, error) {
-	rec, err := s.accept(ctx, sub)
+	rec, err := s.accept(ctx, sub, true)
 	if err != nil {
 		return nil, err
 	}
-	return s.deliver(ctx, rec)
+	defer s.unclaim(rec.MessageID)
+	return s.deliverClaimed(ctx, rec)
 }
 
 // Submit accepts sub into the outbox and returns its MessageID without
 // sending it; Resume sends it.
 func (s *Sender) Submit(ctx context.Context, sub *Submission) (string, error) {
-	rec, err := s.accept(ctx, sub)
+	rec, err := s.accept(ctx, sub, false)
 	if err != nil {
 		return "", err
 	}
@@ -156,7 +157,11 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
 
 // accept validates sub, picks its P-Mode, copies the payloads into the
 // outbox folder and records the message in the outbox.
-func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, error) {
+//
+// With claimed, the message is claimed for the caller before it enters the
+// outbox, so that Resume (Run) cannot take it while the caller is about to
+// post it itself (a Send then failed with errBusy); the caller unclaims it.
+func (s *Sender) accept(ctx context.Context, sub *Submission, claimed bool) (*outboxRecord, error) {
 	if s.Config == nil || s.Outbox == nil || s.Dir == "" {
 		return nil, errors.New("sender: Config, Outbox and Dir are required")
 	}
@@ -207,7 +212,14 @@ func (s *Sender) accept(ctx context.Context, sub *Submission) (*outboxRecord, er
 	if err != nil {
 		return nil, fmt.Errorf("sender: outbox record: %w", err)
 	}
+	if claimed && !s.claim(rec.MessageID) {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
+	}
 	if err := s.Outbox.Add(ctx, OutboxEntry{MessageID: rec.MessageID, Data: data, Created: rec.Timestamp}); err != nil {
+		if claimed {
+			s.unclaim(rec.MessageID)
+		}
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("sender: %w", err)
 	}
@@ -327,6 +339,11 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
 	}
 	defer s.unclaim(rec.MessageID)
+	return s.deliverClaimed(ctx, rec)
+}
+
+// deliverClaimed is deliver for a message the caller has claimed.
+func (s *Sender) deliverClaimed(ctx context.Context, rec *outboxRecord) (*Result, error) {
 	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
 
 	spool := &Spool{Dir: s.Dir, Pool: &s.files}
