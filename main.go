@@ -153,7 +153,6 @@ type startUp struct {
 	failed  bool // start-up failed other than by the app closing
 
 	finished sync.Once
-	code     int
 }
 
 // run starts the parts behind win and shows the session's screens, or
@@ -236,18 +235,18 @@ func (st *startUp) endSession(log *slog.Logger) {
 	}
 }
 
-// finish closes what start-up started, once, and gives the exit code.
+// finish closes what start-up started, once, and gives the exit code: 1
+// when start-up failed.
 func (st *startUp) finish(log *slog.Logger) int {
 	st.finished.Do(func() {
-		if !st.started(log) {
-			if st.failed {
-				st.code = 1
-			}
-			return
+		if st.started(log) {
+			st.parts.close(log)
 		}
-		st.parts.close(log)
 	})
-	return st.code
+	if st.failed {
+		return 1
+	}
+	return 0
 }
 
 // appParts is what the app runs behind its window.
