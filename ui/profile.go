@@ -58,7 +58,7 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	}
 	cards.Add(settings)
 	cards.Add(help)
-	cards.Add(forPerson(s, newRecordsCard(newSaver(win, s.Background), s.Records)))
+	cards.Add(forPerson(s, newRecordsCard(newSaver(win, s), s.Records)))
 	cards.Add(about)
 	return container.NewVScroll(cards)
 }

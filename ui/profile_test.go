@@ -19,7 +19,7 @@ func TestMyRecordsSavesTheLedgerAndTheCalendar(t *testing.T) {
 	w, s := newApp(t, "en")
 	deliverRequest(t, s)
 	dir := t.TempDir()
-	sv := newSaver(w, s.Background)
+	sv := newSaver(w, s)
 	sv.choose = func(name string, done func(fyne.URIWriteCloser, error)) {
 		wc, err := storage.Writer(storage.NewFileURI(filepath.Join(dir, name)))
 		done(wc, err)

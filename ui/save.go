@@ -18,16 +18,18 @@ import (
 // in the background, then a message saying how it went. A file whose
 // writing failed is deleted, so no wrong copy is left behind.
 type saver struct {
-	win        fyne.Window
-	background func(func())
+	win fyne.Window
+	// sess runs the writing in its background, under its root context:
+	// closing the app ends a download being saved.
+	sess *app.Session
 	// choose asks where to save a file named name and calls done with the
 	// writer (nil when the user cancels); a file save dialog, which tests
 	// replace.
 	choose func(name string, done func(fyne.URIWriteCloser, error))
 }
 
-func newSaver(win fyne.Window, background func(func())) *saver {
-	return &saver{win: win, background: background, choose: func(name string, done func(fyne.URIWriteCloser, error)) {
+func newSaver(win fyne.Window, sess *app.Session) *saver {
+	return &saver{win: win, sess: sess, choose: func(name string, done func(fyne.URIWriteCloser, error)) {
 		d := dialog.NewFileSave(done, win)
 		d.SetFileName(name)
 		d.Resize(saveDialogSize(win.Canvas().Size()))
@@ -59,8 +61,8 @@ func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) e
 		if wc == nil {
 			return // cancelled
 		}
-		s.background(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), callTimeout)
+		s.sess.Background(func() {
+			ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
 			defer cancel()
 			err := write(ctx, wc)
 			if closeErr := wc.Close(); err == nil {

@@ -39,7 +39,7 @@ type WalletScreen struct {
 func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string)) *WalletScreen {
 	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
 	ws.ExtendBaseWidget(ws)
-	ws.saver = newSaver(win, s.Background)
+	ws.saver = newSaver(win, s)
 	ws.openURL = fyne.CurrentApp().OpenURL
 	model := s.Wallet
 	ws.list = widget.NewListWithData(model.Items, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
