@@ -257,7 +257,15 @@ func startDesktopApp(t *testing.T) (*desktop, *appProcess, *screenReader) {
 	t.Helper()
 	needTools(t, "tesseract", "convert")
 	d := startDesktop(t)
-	a := d.launchApp(t, "VIENREIZ_DATA_DIR="+filepath.Join(d.dir, "data"), "VIENREIZ_APP_PIN=2468", "LANG=lv_LV.UTF-8")
+	a, s := d.openDesktopApp(t, "VIENREIZ_DATA_DIR="+filepath.Join(d.dir, "data"))
+	return d, a, s
+}
+
+// openDesktopApp starts the desktop build on d in Latvian, with env added,
+// its window filling the screen, and waits for its first screen.
+func (d *desktop) openDesktopApp(t *testing.T, env ...string) (*appProcess, *screenReader) {
+	t.Helper()
+	a := d.launchApp(t, append([]string{"VIENREIZ_APP_PIN=2468", "LANG=lv_LV.UTF-8"}, env...)...)
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("app log:\n%s", a.logged())
@@ -269,7 +277,7 @@ func startDesktopApp(t *testing.T) (*desktop, *appProcess, *screenReader) {
 	if !strings.Contains(a.logged(), "language=lv") {
 		t.Fatalf("the app did not start in Latvian:\n%s", a.logged())
 	}
-	return d, a, &screenReader{d: d, prefix: "flow-lv-desktop"}
+	return a, &screenReader{d: d, prefix: "flow-lv-desktop"}
 }
 
 // TestPhoneWholeFlowInLatvian drives the phone build (Fyne's mobile

@@ -1,5 +1,7 @@
-// Command vienreiz is the Vienreiz app: the Fyne user interface with the
-// exchange service and the demo data embedded. `go run .` starts it.
+// Command vienreiz is the Vienreiz app: the Fyne user interface, talking
+// to a running exchange service (-service), or with the exchange service
+// and the demo data embedded (the default; `go run .` starts it). Built
+// with -tags noservice it embeds no service: the app as deployed.
 package main
 
 import (
@@ -28,8 +30,7 @@ import (
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	_ "github.com/vienreiz/vienreiz/internal/clocale" // before Fyne reads the locale
-	"github.com/vienreiz/vienreiz/oots/exchange"
-	"github.com/vienreiz/vienreiz/platforms"
+	"github.com/vienreiz/vienreiz/platforms/device"
 	"github.com/vienreiz/vienreiz/platforms/secrets"
 	"github.com/vienreiz/vienreiz/ui"
 )
@@ -41,7 +42,7 @@ func main() {
 	// Nobody reads the app's heap profile; its sampling records took
 	// 1.4 MiB of a running app (issue 16 item 5).
 	runtime.MemProfileRate = 0
-	platforms.PrivateFiles()
+	device.PrivateFiles()
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
@@ -49,10 +50,10 @@ func run(args []string, stderr io.Writer) (code int) {
 	started := time.Now()
 	fs := flag.NewFlagSet("vienreiz", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	var sf platforms.ServiceFlags
-	sf.Register(fs, exchange.DefaultListen)
+	var sf appFlags
+	sf.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app with its exchange service and demo data.\n\nUsage:\n  vienreiz [flags] [LINK]\n\nLINK (vienreiz://… or https://HOST/open/…) opens that screen, e.g. vienreiz://services/lv-birth-certificate.\n\nFlags (each can also be set by the environment variable shown):\n")
+		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app "+startsWhat+".\n\nUsage:\n  vienreiz [flags] [LINK]\n\nLINK (vienreiz://… or https://HOST/open/…) opens that screen, e.g. vienreiz://services/lv-birth-certificate.\n\nFlags (each can also be set by the environment variable shown):\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -61,13 +62,17 @@ func run(args []string, stderr io.Writer) (code int) {
 		}
 		return 2
 	}
-	log, err := sf.Logger(stderr)
+	if err := sf.check(); err != nil {
+		fmt.Fprintf(stderr, "vienreiz: -service: %v\n", err)
+		return 2
+	}
+	log, err := sf.logger(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
 		return 2
 	}
 	slog.SetDefault(log)
-	if msg := platforms.DisplayProblem(); msg != "" {
+	if msg := device.DisplayProblem(); msg != "" {
 		fmt.Fprintf(stderr, "vienreiz: %s\n", msg)
 		return 1
 	}
@@ -158,7 +163,7 @@ type startUp struct {
 // run starts the parts behind win and shows the session's screens, or
 // why the app could not start; links (vienreiz://… or https://HOST/open/…,
 // P7) then open their screens.
-func (st *startUp) run(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, win fyne.Window, links []string, started time.Time, stderr io.Writer, log *slog.Logger) {
+func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.Window, links []string, started time.Time, stderr io.Writer, log *slog.Logger) {
 	defer close(st.ready)
 	st.parts, st.startErr = startParts(ctx, sf, a, askPIN(ctx, win), log)
 	if st.startErr != nil {
@@ -255,51 +260,50 @@ type appParts struct {
 	// secret store: the app asks for its PIN again after a while away.
 	pinFile *secrets.File
 	session *app.Session
-	id      *platforms.Identity
-	srv     *exchange.Server
+	// svc is the exchange service the session talks to.
+	svc service
 }
 
 // startParts opens the secret store, starts the sign-in provider and the
-// exchange service, and makes the session the screens show. Errors say
+// exchange service (or asks the running one given by -service where
+// people sign in), and makes the session the screens show. Errors say
 // which part did not start; what did start is closed again.
-func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask platforms.AskPIN, log *slog.Logger) (_ *appParts, err error) {
-	store, err := sf.UseSecretStore(ctx, log, ask)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := sf.Config(log)
-	if err != nil {
-		return nil, err
-	}
+func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN, log *slog.Logger) (_ *appParts, err error) {
 	p := &appParts{}
 	defer func() {
 		if err != nil {
 			p.close(log)
 		}
 	}()
-	if p.id, err = sf.Identity(ctx, cfg, log); err != nil {
-		return nil, fmt.Errorf("sign-in: %w", err)
+	var store secrets.Store
+	if sf.Service != "" {
+		if store, err = device.OpenSecretStore(ctx, sf.dataDir(), ask, log); err != nil {
+			return nil, err
+		}
+		p.svc, err = remoteService(ctx, sf)
+	} else {
+		p.svc, store, err = sf.startEmbedded(ctx, ask, log)
 	}
-	cfg.Auth = p.id.Auth
-	if p.srv, err = exchange.Start(ctx, cfg); err != nil {
-		return nil, fmt.Errorf("cannot start the exchange service: %w", err)
+	if err != nil {
+		return nil, err
 	}
+	svc := p.svc
 	if store == nil {
 		store = secrets.Memory() // sessions last this run only
 	}
 	p.pinFile, _ = store.(*secrets.File)
-	flow, err := signin.New(ctx, p.id.Provider, store, openBrowser(a), log)
+	flow, err := signin.New(ctx, svc.signIn, store, openBrowser(a), log)
 	if err != nil {
 		return nil, err
 	}
 	account := app.NewAccount(flow, log)
-	account.UsePairing(client.New(p.srv.URL()), store) // a phone signed in by the desktop's pairing code
-	api := client.New(p.srv.URL()).WithTokenFunc(account.Token)
+	account.UsePairing(client.New(svc.url), store) // a phone signed in by the desktop's pairing code
+	api := client.New(svc.url).WithTokenFunc(account.Token)
 	api.OnRefused(account.Refused)
 	p.session = app.NewSession(api, a.Preferences(), app.About{
 		Version:    buildinfo.Version(),
-		ServiceURL: p.srv.URL(),
-		DataDir:    cfg.DataDir,
+		ServiceURL: svc.url,
+		DataDir:    svc.dataDir,
 	}, log)
 	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
 	p.session.Clerk = os.Getenv("VIENREIZ_DESK") == "1"
@@ -311,20 +315,13 @@ func startParts(ctx context.Context, sf *platforms.ServiceFlags, a fyne.App, ask
 }
 
 // close ends the session (its streams and calls), then stops the
-// exchange service and the sign-in provider.
+// embedded exchange service and sign-in provider, if they run.
 func (p *appParts) close(log *slog.Logger) {
 	if p.session != nil && !p.session.Close(10*time.Second) {
 		log.Error("the session's background work did not stop within 10 s")
 	}
-	if p.srv != nil {
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := p.srv.Close(shutdown); err != nil {
-			log.Error("exchange service shutdown", "err", err)
-		}
-	}
-	if p.id != nil {
-		p.id.Close(context.Background())
+	if p.svc.stop != nil {
+		p.svc.stop(log)
 	}
 }
 
@@ -354,7 +351,7 @@ func openBrowser(a fyne.App) func(string) error {
 // askPIN shows the PIN screen in win and waits for the person's PIN (the
 // secrets file's, where the system has no secret store); the start-up
 // screen comes back once it is given.
-func askPIN(ctx context.Context, win fyne.Window) platforms.AskPIN {
+func askPIN(ctx context.Context, win fyne.Window) device.AskPIN {
 	return func(setting bool, problem string) (string, error) {
 		given := make(chan string, 1)
 		fyne.Do(func() {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/identity"
 )
 
 // DefaultTimeout bounds each call unless the context ends sooner.
@@ -262,6 +263,13 @@ func (c *Client) Health(ctx context.Context) (*api.Health, error) {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// SignIn asks the service where people sign in to it (GET /v1/sign-in).
+func (c *Client) SignIn(ctx context.Context) (identity.Provider, error) {
+	var out identity.Provider
+	err := c.get(ctx, "/v1/sign-in", nil, &out)
+	return out, err
 }
 
 func (c *Client) get(ctx context.Context, path string, params url.Values, out any) error {

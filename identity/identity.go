@@ -60,17 +60,17 @@ func AtLeast(have, need string) bool {
 // differently). Empty fields take the defaults of DefaultClaims.
 type Claims struct {
 	// Identifier carries the eIDAS person identifier, e.g. LV/LV/01019012345.
-	Identifier  string `toml:"identifier"`
-	GivenName   string `toml:"given_name"`
-	FamilyName  string `toml:"family_name"`
-	DateOfBirth string `toml:"date_of_birth"` // YYYY-MM-DD
+	Identifier  string `toml:"identifier" json:"identifier,omitempty"`
+	GivenName   string `toml:"given_name" json:"given_name,omitempty"`
+	FamilyName  string `toml:"family_name" json:"family_name,omitempty"`
+	DateOfBirth string `toml:"date_of_birth" json:"date_of_birth,omitempty"` // YYYY-MM-DD
 	// ACR carries the level of assurance as an eIDAS URI.
-	ACR string `toml:"acr"`
+	ACR string `toml:"acr" json:"acr,omitempty"`
 	// Role carries "clerk" or "administrator" where the provider assigns
 	// them; absent for citizens.
-	Role string `toml:"role"`
+	Role string `toml:"role" json:"role,omitempty"`
 	// Institution carries the authority a clerk works for.
-	Institution string `toml:"institution"`
+	Institution string `toml:"institution" json:"institution,omitempty"`
 }
 
 // DefaultClaims are the claim names of the development provider, the OpenID
@@ -102,19 +102,20 @@ func (c Claims) withDefaults() Claims {
 }
 
 // Provider is the identity provider the service trusts and the app signs in
-// with: one section of the network file.
+// with: one section of the network file. The service tells apps about it
+// at GET /v1/sign-in (nothing in it is secret).
 type Provider struct {
 	// Issuer is the provider's issuer URL; its discovery document is at
 	// Issuer + "/.well-known/openid-configuration".
-	Issuer string `toml:"issuer"`
+	Issuer string `toml:"issuer" json:"issuer"`
 	// ClientID is the app's client id at the provider (a public client
 	// using PKCE).
-	ClientID string `toml:"client_id"`
+	ClientID string `toml:"client_id" json:"client_id"`
 	// Audience is what access tokens must name in `aud`; ClientID when
 	// empty.
-	Audience string `toml:"audience"`
+	Audience string `toml:"audience" json:"audience,omitempty"`
 	// Claims maps the eIDAS attributes to the provider's claim names.
-	Claims Claims `toml:"claims"`
+	Claims Claims `toml:"claims" json:"claims"`
 }
 
 // Normalized checks p and returns it with defaults filled in.

@@ -7,9 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 
+	"github.com/vienreiz/vienreiz/platforms/device"
 	"github.com/vienreiz/vienreiz/platforms/secrets"
 )
 
@@ -75,64 +74,19 @@ func keptKey(store secrets.Store, name string) ([]byte, error) {
 	return key, nil
 }
 
-// AskPIN asks the person for the app PIN that seals the secrets file:
-// setting is true when the file does not exist yet (a new PIN is chosen),
-// problem says why the last PIN was not taken ("" at first).
-type AskPIN func(setting bool, problem string) (string, error)
-
-// UseSecretStore opens the app's secret store (the OS one, or the
-// encrypted file in the data folder, unlocked with VIENREIZ_APP_PIN or else
-// the PIN ask gives — asked again after a wrong one) and fills in from it
-// what was not given otherwise (UseSecrets). It returns the store for the
-// app's sign-in, or nil where none can be opened: then the demo stays
-// sealed with the built-in demo password, evidence is kept in clear,
-// sessions are not kept across runs, and the log says so.
-func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger, ask AskPIN) (secrets.Store, error) {
-	dir := f.DataDir
-	if dir == "" {
-		d, err := DataDir("")
-		if err != nil {
-			return nil, err
+// UseSecretStore opens the app's secret store (device.OpenSecretStore)
+// and fills in from it what was not given otherwise (UseSecrets). Where
+// none can be opened it returns nil, and the demo stays sealed with the
+// built-in demo password and evidence is kept in clear (the log says so).
+func (f *ServiceFlags) UseSecretStore(ctx context.Context, log *slog.Logger, ask device.AskPIN) (secrets.Store, error) {
+	store, err := device.OpenSecretStore(ctx, f.DataDir, ask, log)
+	if err != nil || store == nil {
+		if err == nil {
+			log.Warn("without a secret store the demo network's key stores stay sealed with the built-in demo password and evidence documents are kept in clear")
 		}
-		dir = d
-	}
-	file := filepath.Join(dir, "secrets.enc")
-	var pin string
-	pinOf := func() (string, error) {
-		if p := os.Getenv("VIENREIZ_APP_PIN"); p != "" || ask == nil {
-			pin = p
-			return appPIN()
-		}
-		_, err := os.Stat(file)
-		pin, err = ask(errors.Is(err, os.ErrNotExist), "")
-		return pin, err
-	}
-	store, err := OpenSecrets(ctx, dir, pinOf, log)
-	for errors.Is(err, secrets.ErrWrongPIN) && ask != nil && os.Getenv("VIENREIZ_APP_PIN") == "" {
-		if pin, err = ask(false, "wrong_pin"); err != nil {
-			break
-		}
-		store, err = secrets.OpenFile(file, pin)
-	}
-	if err != nil {
-		log.Warn("no secret store: the demo network's key stores stay sealed with the built-in demo password, evidence documents are kept in clear and sign-in is not kept across runs", "err", err)
-		return nil, nil
+		return nil, err
 	}
 	return store, f.UseSecrets(store)
-}
-
-// OpenSecrets opens the app's secret store: the OS one where it answers,
-// else the file secrets.enc in the data folder dataDir ("" for the
-// default), unlocked with the app PIN that pin gives.
-func OpenSecrets(ctx context.Context, dataDir string, pin func() (string, error), log *slog.Logger) (secrets.Store, error) {
-	if dataDir == "" {
-		d, err := DataDir("")
-		if err != nil {
-			return nil, err
-		}
-		dataDir = d
-	}
-	return secrets.Open(ctx, secrets.Options{FilePath: filepath.Join(dataDir, "secrets.enc"), PIN: pin, Log: log})
 }
 
 // UseSecrets fills in, from store, what was not given otherwise: the
@@ -157,13 +111,4 @@ func (f *ServiceFlags) UseSecrets(store secrets.Store) error {
 		}
 	}
 	return nil
-}
-
-// appPIN is the app PIN that unlocks the encrypted secrets file, until
-// the app asks for it on screen.
-func appPIN() (string, error) {
-	if pin := os.Getenv("VIENREIZ_APP_PIN"); pin != "" {
-		return pin, nil
-	}
-	return "", errors.New("no app PIN (VIENREIZ_APP_PIN) to unlock the encrypted secrets file")
 }

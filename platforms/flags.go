@@ -11,8 +11,10 @@ import (
 	"strings"
 
 	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/internal/logs"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/network"
+	"github.com/vienreiz/vienreiz/platforms/device"
 )
 
 // ServiceFlags are the settings of the exchange service that the app and
@@ -77,7 +79,7 @@ type ServiceFlags struct {
 // neither the flag nor VIENREIZ_LISTEN is set.
 func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.Listen, "listen", envOr("VIENREIZ_LISTEN", defaultListen), "address of the exchange service's REST API (VIENREIZ_LISTEN)")
-	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database and the AS4 state ("+DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
+	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database and the AS4 state ("+device.DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
 	fs.StringVar(&f.Database, "database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
 	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
 	f.DemoTokens = os.Getenv("VIENREIZ_DEMO_TOKENS")
@@ -113,15 +115,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 
 // Logger builds the structured logger the flags ask for, writing to w.
 func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(f.LogLevel)); err != nil {
-		return nil, fmt.Errorf("-log-level: %w", err)
-	}
-	opts := &slog.HandlerOptions{Level: level}
-	if f.LogJSON {
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return slog.New(slog.NewTextHandler(w, opts)), nil
+	return logs.New(w, f.LogLevel, f.LogJSON)
 }
 
 // Config returns the exchange service configuration, with the default
@@ -182,7 +176,7 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		return cfg, err
 	}
 	if cfg.DataDir == "" && cfg.Database == "" {
-		d, err := DataDir("")
+		d, err := device.DataDir("")
 		if err != nil {
 			return cfg, err
 		}

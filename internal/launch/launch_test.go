@@ -3,12 +3,20 @@ package launch
 import (
 	"context"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/oots/demonet"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+	"github.com/vienreiz/vienreiz/platforms"
 )
 
 // xvfb starts a virtual X display for the test and returns its name.
@@ -40,12 +48,12 @@ func xvfb(tb testing.TB) string {
 }
 
 // build compiles the package pkg (cgo, with the tags the desktop app is
-// built with: the Makefile's APP_TAGS) into dir and returns the program's
-// path.
-func build(tb testing.TB, dir, pkg string) string {
+// built with: the Makefile's APP_TAGS, and tags) into dir and returns the
+// program's path.
+func build(tb testing.TB, dir, pkg string, tags ...string) string {
 	tb.Helper()
-	out := filepath.Join(dir, filepath.Base(pkg))
-	cmd := exec.Command("go", "build", "-tags", "no_emoji", "-o", out, pkg)
+	out := filepath.Join(dir, strings.Join(append([]string{filepath.Base(pkg)}, tags...), "-"))
+	cmd := exec.Command("go", "build", "-tags", strings.Join(append([]string{"no_emoji"}, tags...), ","), "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
@@ -78,10 +86,15 @@ func TestRunSeesTheWindowAndTheMemory(t *testing.T) {
 	}
 }
 
-// BenchmarkAppLaunch starts the app (embedded exchange service and demo
-// member state, an existing data folder) and a Fyne hello-world built the
-// same way, one after the other, and reports the app's time to its first
-// window and its resident memory 5 s later as ratios to hello-world's.
+// BenchmarkAppLaunch starts a Fyne hello-world and the app, built the
+// same way, one after the other, and reports each app's time to its first
+// window and its resident memory 5 s later, and their ratios and
+// differences to hello-world's. The app runs three ways: as deployed,
+// built with -tags noservice (no exchange service linked) and -service
+// naming an exchange service that runs on its own (here in the
+// benchmark's process); the default build with that -service; and as
+// `make run` starts it, with the exchange service and the demo member
+// state embedded (an existing data folder).
 // Goals (issue 16 item 5): launch ≤ 1.3 × hello-world; RSS < 150 MiB or
 // within 15 MiB of hello-world.
 func BenchmarkAppLaunch(b *testing.B) {
@@ -89,12 +102,19 @@ func BenchmarkAppLaunch(b *testing.B) {
 	dir := b.TempDir()
 	hello := build(b, dir, "./testdata/hello")
 	appBin := build(b, dir, "github.com/vienreiz/vienreiz")
-	data, home := filepath.Join(dir, "data"), filepath.Join(dir, "home")
-	app := func() *exec.Cmd {
-		cmd := exec.Command(appBin, "-data-dir", data)
-		cmd.Env = append(os.Environ(), "HOME="+home, "LANG=en_US.UTF-8", "VIENREIZ_APP_PIN=1234", "DBUS_SESSION_BUS_ADDRESS=disabled:")
-		return cmd
+	deployedBin := build(b, dir, "github.com/vienreiz/vienreiz", "noservice")
+	service := runningService(b, filepath.Join(dir, "service"))
+	home := filepath.Join(dir, "home")
+	app := func(bin string, args ...string) func() *exec.Cmd {
+		return func() *exec.Cmd {
+			cmd := exec.Command(bin, args...)
+			cmd.Env = append(os.Environ(), "HOME="+home, "LANG=en_US.UTF-8", "VIENREIZ_APP_PIN=1234", "DBUS_SESSION_BUS_ADDRESS=disabled:")
+			return cmd
+		}
 	}
+	embedded := app(appBin, "-data-dir", filepath.Join(dir, "data"))
+	remote := app(appBin, "-data-dir", filepath.Join(dir, "remote"), "-service", service)
+	deployed := app(deployedBin, "-data-dir", filepath.Join(dir, "deployed"), "-service", service)
 	run := func(cmd *exec.Cmd) Result {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
@@ -104,11 +124,17 @@ func BenchmarkAppLaunch(b *testing.B) {
 		}
 		return r
 	}
-	run(app()) // the first start makes the data folder; the others are ordinary starts
-	var apps, hellos []Result
+	// The first starts make the data folders; the others are ordinary
+	// starts.
+	run(embedded())
+	run(remote())
+	run(deployed())
+	var embeddeds, remotes, deployeds, hellos []Result
 	for b.Loop() {
 		hellos = append(hellos, run(exec.Command(hello)))
-		apps = append(apps, run(app()))
+		deployeds = append(deployeds, run(deployed()))
+		remotes = append(remotes, run(remote()))
+		embeddeds = append(embeddeds, run(embedded()))
 	}
 	median := func(rs []Result, f func(Result) float64) float64 {
 		v := make([]float64, len(rs))
@@ -120,10 +146,65 @@ func BenchmarkAppLaunch(b *testing.B) {
 	}
 	ms := func(r Result) float64 { return float64(r.Mapped.Microseconds()) / 1000 }
 	mib := func(r Result) float64 { return float64(r.RSS) / (1 << 20) }
-	b.ReportMetric(median(apps, ms), "app-launch-ms")
 	b.ReportMetric(median(hellos, ms), "hello-launch-ms")
-	b.ReportMetric(median(apps, ms)/median(hellos, ms), "launch-ratio")
-	b.ReportMetric(median(apps, mib), "app-RSS-MiB")
 	b.ReportMetric(median(hellos, mib), "hello-RSS-MiB")
-	b.ReportMetric(median(apps, mib)-median(hellos, mib), "RSS-over-hello-MiB")
+	for _, app := range []struct {
+		name string
+		rs   []Result
+	}{{"deployed-app", deployeds}, {"remote-app", remotes}, {"app", embeddeds}} {
+		b.ReportMetric(median(app.rs, ms), app.name+"-launch-ms")
+		b.ReportMetric(median(app.rs, ms)/median(hellos, ms), app.name+"-launch-ratio")
+		b.ReportMetric(median(app.rs, mib), app.name+"-RSS-MiB")
+		b.ReportMetric(median(app.rs, mib)-median(hellos, mib), app.name+"-RSS-over-hello-MiB")
+	}
+}
+
+// runningService starts an exchange service with the demo network and
+// the development identity provider in this process, as
+// `vienreiz-server` runs it, and returns its address.
+func runningService(tb testing.TB, dir string) string {
+	tb.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	id, err := platforms.StartIdentity(ctx, identity.Provider{}, false, "127.0.0.1:0", dir, nil, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { id.Close(context.Background()) })
+	srv, err := exchange.Start(ctx, exchange.Config{DataDir: dir, Logger: log, Network: demonet.Embedded{}, Auth: id.Auth, SignIn: id.Provider})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { srv.Close(context.Background()) })
+	return srv.URL()
+}
+
+// TestDeployedBuildNeedsAService: the app built with -tags noservice (as
+// deployed) links none of the exchange service's code (the store's SQLite
+// and PostgreSQL drivers, AS4, the demo member state), and without the
+// address of a running service it says so and exits with 2.
+func TestDeployedBuildNeedsAService(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a cgo program")
+	}
+	deps, err := exec.Command("go", "list", "-deps", "-tags", "noservice", "github.com/vienreiz/vienreiz").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pkg := range strings.Fields(string(deps)) {
+		if strings.Contains(pkg, "vienreiz/oots/") || strings.HasPrefix(pkg, "modernc.org/sqlite") || strings.HasPrefix(pkg, "github.com/jackc/pgx") {
+			t.Errorf("the noservice build links %s", pkg)
+		}
+	}
+	bin := build(t, t.TempDir(), "github.com/vienreiz/vienreiz", "noservice")
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "VIENREIZ_SERVICE=")
+	out, err := cmd.CombinedOutput()
+	if code := cmd.ProcessState.ExitCode(); code != 2 || !strings.Contains(string(out), "give the address of a running one (-service https://") {
+		t.Errorf("started without -service: exit %d (%v), said:\n%s", code, err, out)
+	}
+	help, _ := exec.Command(bin, "-help").CombinedOutput()
+	if !strings.Contains(string(help), "-service") || strings.Contains(string(help), "-network") {
+		t.Errorf("-help of the noservice build:\n%s", help)
+	}
 }

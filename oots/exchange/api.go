@@ -10,6 +10,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -35,6 +36,8 @@ type restAPI struct {
 	streams *streamLimiter
 	// guesses bounds the failed pairing codes per address.
 	guesses *guessLimiter
+	// signInWith is the identity provider apps sign in with.
+	signInWith identity.Provider
 }
 
 // HandlerConfig is what the REST API serves.
@@ -55,6 +58,9 @@ type HandlerConfig struct {
 	AppLinks AppLinks
 	// HandoffKey signs the handoff links (see Config.HandoffKey).
 	HandoffKey []byte
+	// SignIn is the identity provider apps sign in with, served at
+	// GET /v1/sign-in (no issuer: not served).
+	SignIn identity.Provider
 }
 
 // NewHandler returns the REST API, with logging and panic recovery.
@@ -64,7 +70,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	}
 	limits := cfg.Limits.withDefaults()
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
-		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now)}
+		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now), signInWith: cfg.SignIn}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests, cfg.HandoffKey)
 		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens
@@ -98,6 +104,7 @@ func (a *restAPI) routes() []route {
 	return []route{
 		{"GET /openapi.json", serveOpenAPI},
 		{"GET /v1/health", a.health},
+		{"GET /v1/sign-in", a.signIn},
 		{"GET /v1/services", a.listServices},
 		{"GET /v1/services/{id}", a.getService},
 		{"GET /v1/facets", a.facets},
@@ -161,6 +168,16 @@ func (a *restAPI) health(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, h)
+}
+
+// signIn tells an app where people sign in to this service, so that the
+// app needs only the service's address.
+func (a *restAPI) signIn(w http.ResponseWriter, r *http.Request) {
+	if a.signInWith.Issuer == "" {
+		writeError(w, http.StatusNotFound, api.CodeNotFound, "this service names no identity provider")
+		return
+	}
+	writeJSON(w, http.StatusOK, a.signInWith)
 }
 
 func (a *restAPI) listServices(w http.ResponseWriter, r *http.Request) {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/requester"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -47,6 +48,9 @@ type Config struct {
 	// Auth tells who calls the evidence-request API; nil serves the
 	// catalogue only.
 	Auth Authenticator
+	// SignIn is the identity provider whose tokens Auth takes; apps read
+	// it at GET /v1/sign-in.
+	SignIn identity.Provider
 	// TLSCert and TLSKey, both set, are PEM files: the API is served
 	// over HTTPS. Without them it is plain HTTP, for loopback or behind
 	// a reverse proxy that terminates TLS (docs/reverse-proxy.md).
@@ -138,7 +142,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	backfillInbox(ctx, reqs, log)
 	answers.relayTo(reqs)
 	guard := newLedgerGuard(led, log)
-	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey}))
+	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey, SignIn: cfg.SignIn}))
 	s := newServer(cfg.Limits, log, ln, scheme, mux, startBackground(reqs, guard), release)
 	s.http.RegisterOnShutdown(reqs.hub.Close)
 	s.serve()

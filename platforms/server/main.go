@@ -18,6 +18,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/platforms"
+	"github.com/vienreiz/vienreiz/platforms/device"
 )
 
 const usage = `vienreiz-server runs the Vienreiz exchange service without the app.
@@ -45,7 +46,7 @@ func main() {
 }
 
 func run(args []string, stderr io.Writer) int {
-	platforms.PrivateFiles()
+	device.PrivateFiles()
 	if len(args) > 0 && args[0] == "as4-verify" {
 		return runAS4Verify(args[1:], os.Stdout, stderr)
 	}
@@ -102,7 +103,7 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer id.Close(context.Background())
-	cfg.Auth = id.Auth
+	cfg.Auth, cfg.SignIn = id.Auth, id.Provider
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package platforms
+package device
 
 // PrivateFiles does nothing where there is no umask; files inherit the
 // user profile's access rules.

@@ -1,6 +1,8 @@
-// Package platforms holds per-platform glue: where data lives; the secret
-// store is platforms/secrets; notifications and URL schemes follow.
-package platforms
+// Package device is what the app needs of the device it runs on, with or
+// without an exchange service of its own: where its data lives, whether a
+// window can open, private files, and its secret store unlocked by the app
+// PIN (platforms/secrets).
+package device
 
 import (
 	"errors"

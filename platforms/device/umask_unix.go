@@ -1,6 +1,6 @@
 //go:build unix
 
-package platforms
+package device
 
 import "syscall"
 
