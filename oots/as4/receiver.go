@@ -147,6 +147,9 @@ type inbound struct {
 	parts    []Part
 	signer   *x509.Certificate
 	refs     []*etree.Element
+	// verifyParts finishes the signature check admit began (nil: Verify
+	// checks it all).
+	verifyParts partsVerifier
 }
 
 // receive runs the receive pipeline and returns the receipt to send.
@@ -341,7 +344,13 @@ func (r *Receiver) secure(in *inbound, spool *Spool) error {
 		in.parts = parts
 	}
 	if sec.Sign {
-		cert, refs, err := r.security().Verify(in.doc, in.parts, r.Trust, r.verifyAt())
+		verify := in.verifyParts
+		if verify == nil {
+			verify = func(parts []Part) (*x509.Certificate, []*etree.Element, error) {
+				return r.security().Verify(in.doc, parts, r.Trust, r.verifyAt())
+			}
+		}
+		cert, refs, err := verify(in.parts)
 		if err != nil {
 			return AsError(err, id, ErrFailedAuthentication)
 		}

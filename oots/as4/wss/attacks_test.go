@@ -239,6 +239,16 @@ func TestVerifyRejects(t *testing.T) {
 				t.Fatal("Verify returned a result with an error")
 			}
 			t.Logf("rejected: %v", err)
+			// The receiver's two steps refuse it as well: VerifyEnvelope
+			// before the attachments are read, VerifyParts after.
+			if se, err := VerifyEnvelope(m.env, p.trust, testNow); !errors.Is(err, tt.want) {
+				if err != nil {
+					t.Fatalf("VerifyEnvelope error = %v, want %v", err, tt.want)
+				}
+				if v, err := se.VerifyParts(m.parts); !errors.Is(err, tt.want) || v != nil {
+					t.Fatalf("VerifyEnvelope passed, VerifyParts error = %v, want %v", err, tt.want)
+				}
+			}
 			if errors.Is(tt.want, keys.ErrExpired) || errors.Is(tt.want, keys.ErrUntrusted) || errors.Is(tt.want, keys.ErrKeyUsage) {
 				if !errors.Is(err, ErrFailedAuthentication) {
 					t.Fatalf("certificate failure %v does not wrap ErrFailedAuthentication", err)
@@ -259,6 +269,13 @@ func TestVerifyUntamperedStillPasses(t *testing.T) {
 	}
 	if after, _ := m.env.WriteToString(); after != before {
 		t.Fatal("Verify changed the envelope")
+	}
+	se, err := VerifyEnvelope(m.env, p.trust, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, err := se.VerifyParts(m.parts); err != nil || !v.Cert.Equal(p.sender.Cert) || len(v.References) != 3 {
+		t.Fatalf("VerifyParts: %v, %+v", err, v)
 	}
 	if _, err := Verify(m.env, m.parts, nil, testNow); !errors.Is(err, ErrFailedAuthentication) {
 		t.Fatalf("no trust store: error = %v", err)

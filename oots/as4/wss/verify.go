@@ -32,36 +32,41 @@ type Verified struct {
 // certificate must be trusted by trust at time now and allowed to sign.
 // Failures wrap ErrFailedAuthentication or ErrPolicyNoncompliance.
 func Verify(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time) (*Verified, error) {
-	sig, err := verifySignature(env, parts, trust, now, false)
+	_, sig, err := verifySignature(env, parts, trust, now, false)
 	if err != nil {
 		return nil, err
 	}
+	return verified(sig), nil
+}
+
+func verified(sig *signature) *Verified {
 	v := &Verified{Cert: sig.cert}
 	for _, r := range sig.refs {
 		v.References = append(v.References, standalone(r.el))
 	}
-	return v, nil
+	return v
 }
 
-// verifySignature makes the checks of Verify and returns the signature.
+// verifySignature makes the checks of Verify and returns the envelope's
+// parts and the signature.
 // With partsPending the attachments are not read yet (VerifyEnvelope):
 // the parts the signature names stand in for them, and their references
 // are checked for their form but not their digests.
-func verifySignature(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time, partsPending bool) (*signature, error) {
+func verifySignature(env *etree.Document, parts []Part, trust *keys.TrustStore, now time.Time, partsPending bool) (envelope, *signature, error) {
 	e, err := splitEnvelope(env)
 	if err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	if err := checkContentIDs(parts); err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	sec, err := parseSecurity(e)
 	if err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	sig := sec.signature
 	if sig == nil {
-		return nil, policyErr("message is not signed: wsse:Security has no ds:Signature")
+		return e, nil, policyErr("message is not signed: wsse:Security has no ds:Signature")
 	}
 	if partsPending {
 		parts = nil
@@ -73,23 +78,23 @@ func verifySignature(env *etree.Document, parts []Part, trust *keys.TrustStore, 
 	}
 	plan, err := planReferences(e, sig, parts)
 	if err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	if err := checkSigner(sig.cert, trust, now); err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	if err := checkSignatureValue(sig); err != nil {
-		return nil, err
+		return e, nil, err
 	}
 	for _, step := range plan {
 		if partsPending && step.target == nil {
 			continue
 		}
 		if err := step.check(); err != nil {
-			return nil, err
+			return e, nil, err
 		}
 	}
-	return sig, nil
+	return e, sig, nil
 }
 
 // refCheck is one digest comparison still to be done.
