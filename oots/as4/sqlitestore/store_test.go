@@ -271,3 +271,67 @@ func TestPendingReadsRecordsOfOlderFiles(t *testing.T) {
 		t.Fatalf("pending: %+v", got)
 	}
 }
+
+// TestGroupCommitKeepsEachWritesOutcome: concurrent writes are committed in
+// groups; one write's failure (an entry that exists) fails only that write,
+// concurrent claims of one MessageId still give it to one, and everything
+// acknowledged is in the file after reopening.
+func TestGroupCommitKeepsEachWritesOutcome(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "as4.db")
+	s := open(t, path)
+	if err := s.Add(ctx, as4.OutboxEntry{MessageID: "old", Data: []byte("x")}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	added, exists, fresh := 0, 0, 0
+	for i := range 60 {
+		wg.Go(func() {
+			switch i % 3 {
+			case 0:
+				err := s.Add(ctx, as4.OutboxEntry{MessageID: fmt.Sprintf("new-%d", i), Data: []byte("d")})
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Errorf("add new-%d: %v", i, err)
+				}
+				added++
+			case 1:
+				err := s.Add(ctx, as4.OutboxEntry{MessageID: "old", Data: []byte("again")})
+				mu.Lock()
+				defer mu.Unlock()
+				if !errors.Is(err, as4.ErrExists) {
+					t.Errorf("add old again: %v, want ErrExists", err)
+				}
+				exists++
+			case 2:
+				state, _, err := s.Claim(ctx, "received", time.Minute)
+				mu.Lock()
+				defer mu.Unlock()
+				if err != nil {
+					t.Errorf("claim: %v", err)
+				}
+				if state == as4.Fresh {
+					fresh++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if added != 20 || exists != 20 || fresh != 1 {
+		t.Fatalf("added %d, exists %d, fresh claims %d; want 20, 20, 1", added, exists, fresh)
+	}
+	if err := s.Complete(ctx, "received", []byte("r")); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s = open(t, path)
+	pending, err := s.Pending(ctx, 0)
+	if err != nil || len(pending) != 21 {
+		t.Fatalf("pending after reopen: %d entries, %v; want 21", len(pending), err)
+	}
+	if state, receipt, err := s.Claim(ctx, "received", time.Minute); err != nil || state != as4.Done || string(receipt) != "r" {
+		t.Fatalf("claim after reopen: %v %q %v", state, receipt, err)
+	}
+}
