@@ -95,6 +95,8 @@ type Server struct {
 	// closed makes Close run once; closeErr is what it returned.
 	closed   sync.Once
 	closeErr error
+	// store is the service's database.
+	store *store.Store
 }
 
 // Start opens the store (migrating it and loading the demo catalogue on
@@ -144,6 +146,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	guard := newLedgerGuard(led, log)
 	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey, SignIn: cfg.SignIn}))
 	s := newServer(cfg.Limits, log, ln, scheme, mux, startBackground(reqs, guard), release)
+	s.store = st
 	s.http.RegisterOnShutdown(reqs.hub.Close)
 	s.serve()
 	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"time"
 )
@@ -22,7 +21,7 @@ type Feedback struct {
 // feedbackLimit bounds the feedback one list gives, newest first.
 const feedbackLimit = 500
 
-func (s *Store) addFeedback(ctx context.Context, tx *sql.Tx, f *Feedback) error {
+func (s *Store) addFeedback(ctx context.Context, tx execer, f *Feedback) error {
 	if f == nil {
 		return nil
 	}

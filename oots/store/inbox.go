@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -41,7 +40,7 @@ const inboxLimit = 200
 
 // addInbox stores the inbox items of a change and removes the items of
 // request id that await a state the request has now left.
-func (s *Store) addInbox(ctx context.Context, tx *sql.Tx, id, state string, items []InboxItem) error {
+func (s *Store) addInbox(ctx context.Context, tx execer, id, state string, items []InboxItem) error {
 	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM inbox WHERE request_id = ? AND awaits <> '' AND awaits <> ?`), id, state); err != nil {
 		return fmt.Errorf("store: clearing the inbox of %s: %w", id, err)
 	}

@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -30,9 +32,82 @@ func openPostgres(ctx context.Context, dsn string) (*sql.DB, error) {
 	db.SetMaxIdleConns(int(cfg.MaxConns))
 	db.SetConnMaxLifetime(cfg.MaxConnLifetime)
 	db.SetConnMaxIdleTime(cfg.MaxConnIdleTime)
-	if err := db.PingContext(ctx); err != nil {
+	if err := openAll(ctx, db, int(cfg.MaxConns)); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: postgres: cannot connect: %w", err)
 	}
 	return db, nil
 }
+
+// openAll opens the pool's n connections at once and leaves them idle in
+// it, so that the first burst of work after start does not wait while
+// they are opened one by one: each is a new server process and a
+// password exchange, and at 500 creates a second opening them on demand
+// made the first second's creates wait up to 350 ms for a connection.
+func openAll(ctx context.Context, db *sql.DB, n int) error {
+	conns := make([]*sql.Conn, 0, n)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range n {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		conns = append(conns, c)
+	}
+	return nil
+}
+
+// writeAll runs a change that only writes, all or nothing. On PostgreSQL
+// its statements go to the server as one batch in one round trip, where
+// they form one implicit transaction that commits at the batch's end or
+// rolls back at its first error; a transaction would take a round trip
+// per statement and two more for BEGIN and COMMIT, each a wake-up of the
+// server and of the caller, and would hold a pooled connection all that
+// time. On SQLite, which has no round trips, they run in a transaction.
+// The results that write's statements return are not known yet on
+// PostgreSQL: write must not look at them.
+func (s *Store) writeAll(ctx context.Context, write func(ex execer) error) error {
+	if s.dialect.name != "postgres" {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := write(tx); err != nil {
+			return err
+		}
+		return tx.Commit()
+	}
+	var b batch
+	if err := write(&b); err != nil {
+		return err
+	}
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(dc any) error {
+		return dc.(*stdlib.Conn).Conn().SendBatch(ctx, &b.Batch).Close()
+	})
+}
+
+// batch queues the statements given to ExecContext for writeAll.
+type batch struct{ pgx.Batch }
+
+func (b *batch) ExecContext(_ context.Context, query string, args ...any) (sql.Result, error) {
+	b.Queue(query, args...)
+	return notSentYet{}, nil
+}
+
+// notSentYet is the result of a statement queued in a batch.
+type notSentYet struct{}
+
+var errNotSentYet = errors.New("store: the statement's batch is not sent yet")
+
+func (notSentYet) LastInsertId() (int64, error) { return 0, errNotSentYet }
+func (notSentYet) RowsAffected() (int64, error) { return 0, errNotSentYet }

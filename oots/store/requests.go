@@ -78,21 +78,36 @@ type Effects struct {
 
 // CreateRequest stores a new request (Version 1) with the first entries
 // of its timeline (at least one) and its effects, the ledger records at
-// the time of the last entry.
+// the time of the last entry. It is all or nothing. On PostgreSQL a
+// request without ledger records (a citizen's own) is sent as one batch
+// in one round trip (see writeAll); ledger records need their chains'
+// heads read first, in a transaction.
 func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []TimelineEntry, fx Effects) error {
 	if len(timeline) == 0 {
 		return fmt.Errorf("store: creating request %s: no timeline entry", r.ID)
+	}
+	create := func(ex execer) error {
+		if _, err := ex.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`),
+			r.ID, r.Owner, r.Representative, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
+			return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+		}
+		return s.storeChange(ctx, ex, r.ID, 1, timeline, fx)
+	}
+	if len(fx.Ledger) == 0 {
+		if err := s.writeAll(ctx, create); err != nil {
+			return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+		}
+		return nil
 	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: creating request: %w", err)
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`),
-		r.ID, r.Owner, r.Representative, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
-		return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+	if err := create(tx); err != nil {
+		return err
 	}
-	if err := s.storeChange(ctx, tx, r.ID, 1, timeline, fx); err != nil {
+	if err := s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -132,6 +147,9 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 	if err := s.storeChange(ctx, tx, r.ID, seq, timeline, fx); err != nil {
 		return err
 	}
+	if err := s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At); err != nil {
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: updating request: %w", err)
 	}
@@ -139,8 +157,8 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 }
 
 // storeChange appends the timeline entries of a change from seq on and
-// stores its effects, the ledger records at the time of the last entry.
-func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int, timeline []TimelineEntry, fx Effects) error {
+// stores its effects but the ledger records, which the caller appends.
+func (s *Store) storeChange(ctx context.Context, tx execer, id string, seq int, timeline []TimelineEntry, fx Effects) error {
 	for i, e := range timeline {
 		if err := s.addTimeline(ctx, tx, id, seq+i, e); err != nil {
 			return err
@@ -162,10 +180,10 @@ func (s *Store) storeChange(ctx context.Context, tx *sql.Tx, id string, seq int,
 			return fmt.Errorf("store: document %d of %s: %w", d.Index, id, err)
 		}
 	}
-	return s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At)
+	return nil
 }
 
-func (s *Store) addTimeline(ctx context.Context, tx *sql.Tx, id string, seq int, e TimelineEntry) error {
+func (s *Store) addTimeline(ctx context.Context, tx execer, id string, seq int, e TimelineEntry) error {
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO request_timeline (request_id, seq, at, event, state, detail, expected_by) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 		id, seq, formatTime(e.At), e.Event, e.State, e.Detail, formatTime(e.ExpectedBy)); err != nil {
 		return fmt.Errorf("store: timeline of %s: %w", id, err)

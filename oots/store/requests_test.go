@@ -101,6 +101,51 @@ func TestUpdateRequestEnqueuesJobsInItsTransaction(t *testing.T) {
 	}
 }
 
+// A creation is stored whole or not at all, also where the database
+// refuses one of its statements after the others ran (on PostgreSQL they
+// go to the server together, in one batch): here the second of two inbox
+// items has the first's id.
+func TestCreateRequestIsAllOrNothing(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			r := RequestRecord{ID: "r1", Owner: "o", ServiceID: "svc", State: "draft", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			steps := []TimelineEntry{{At: t0, Event: "created", State: "draft"}, {At: t0, Event: "provider_found", State: "ready"}}
+			item := InboxItem{ID: "i1", Owner: "o", RequestID: "r1", Event: "provider_found", State: "ready", At: t0}
+			fx := Effects{Jobs: []NewJob{{ID: "timeout/r1", Kind: "timeout", RunAt: t0}}, Inbox: []InboxItem{item, item}}
+			if err := s.CreateRequest(ctx, r, steps, fx); err == nil {
+				t.Fatal("a creation with two inbox items of one id was stored")
+			}
+			if _, err := s.Request(ctx, "r1"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("the failed creation left its request: %v", err)
+			}
+			if tl, err := s.Timeline(ctx, "r1"); err != nil || len(tl) != 0 {
+				t.Fatalf("the failed creation left its timeline: %+v, %v", tl, err)
+			}
+			if _, err := s.Jobs().Job(ctx, "timeout/r1"); !errors.Is(err, ErrNotFound) {
+				t.Fatalf("the failed creation left its job: %v", err)
+			}
+			// The same creation with one item is stored whole, and the
+			// connection that failed serves the next statements.
+			fx.Inbox = fx.Inbox[:1]
+			for range 4 {
+				if err := s.CreateRequest(ctx, r, steps, fx); err != nil {
+					t.Fatal(err)
+				}
+				r.ID = r.ID + "x"
+				fx.Inbox[0].ID, fx.Inbox[0].RequestID, fx.Jobs[0].ID = fx.Inbox[0].ID+"x", r.ID, fx.Jobs[0].ID+"x"
+			}
+			if tl, err := s.Timeline(ctx, "r1"); err != nil || len(tl) != 2 || tl[1].Seq != 2 || tl[1].Event != "provider_found" {
+				t.Fatalf("timeline = %+v, %v", tl, err)
+			}
+			if _, err := s.Jobs().Job(ctx, "timeout/r1"); err != nil {
+				t.Fatalf("the creation's job: %v", err)
+			}
+		})
+	}
+}
+
 func TestEvidenceKeptAndReplaced(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)

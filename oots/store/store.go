@@ -102,6 +102,11 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
 }
 
+// PoolStats are the statistics of the connection pool that writes: how
+// many connections are open and in use, and how often and how long
+// callers waited for one.
+func (s *Store) PoolStats() sql.DBStats { return s.w.Stats() }
+
 // Dialect names the database in use: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name }
 
