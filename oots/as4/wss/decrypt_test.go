@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/beevik/etree"
@@ -234,5 +236,57 @@ func TestDecryptBySubjectKeyIdentifier(t *testing.T) {
 	kid.SetText(encodeB64([]byte("another key id")))
 	if _, err := Decrypt(m.env, m.parts, p.receiver, spool); !errors.Is(err, ErrFailedDecryption) {
 		t.Fatalf("foreign SKI: error = %v, want ErrFailedDecryption", err)
+	}
+}
+
+// TestDecryptSpoolsWhatMemoryMayNotHold: parts are decrypted in memory up to
+// memPartLimit each and memPlainBudget together, the rest into spool files;
+// a tampered part on either path fails and leaves no file.
+func TestDecryptSpoolsWhatMemoryMayNotHold(t *testing.T) {
+	p := getPKI(t)
+	var parts []Part
+	plain := map[string][]byte{}
+	for i, size := range []int{60 << 10, 60 << 10, 60 << 10, 60 << 10, 60 << 10, 100 << 10, 10} {
+		cid := fmt.Sprintf("p%d@x", i)
+		plain[cid] = bytes.Repeat([]byte{byte('a' + i)}, size)
+		parts = append(parts, memPart(cid, "application/octet-stream", plain[cid]))
+	}
+	env := loadEnvelope(t)
+	if err := Sign(env, parts, p.sender, as4Security); err != nil {
+		t.Fatal(err)
+	}
+	enc, err := Encrypt(env, parts, p.receiver.Cert, as4Security, rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env = wire(t, env)
+	ciphertexts := materialize(t, enc)
+	spool, dir := tempSpool(t)
+	dec, err := Decrypt(env, ciphertexts, p.receiver, spool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range dec {
+		if !bytes.Equal(readPart(t, d), plain[d.ContentID]) {
+			t.Errorf("%s: decrypted content differs", d.ContentID)
+		}
+	}
+	// 4 × 60 KiB fit the 256 KiB budget, the fifth does not; the 100 KiB
+	// part is over memPartLimit; the 10 bytes fit what is left.
+	if n := len(spoolFiles(t, dir)); n != 2 {
+		t.Errorf("%d spool files, want 2 (the fifth 60 KiB part and the 100 KiB one)", n)
+	}
+	for _, i := range []int{0, 5} { // in memory, spooled
+		tampered := slices.Clone(ciphertexts)
+		ct := readPart(t, tampered[i])
+		ct[len(ct)/2] ^= 1
+		tampered[i] = memPart(tampered[i].ContentID, tampered[i].ContentType, ct)
+		spool, dir := tempSpool(t)
+		if _, err := Decrypt(env, tampered, p.receiver, spool); !errors.Is(err, ErrFailedDecryption) {
+			t.Fatalf("part %d tampered: error = %v, want ErrFailedDecryption", i, err)
+		}
+		if left := spoolFiles(t, dir); len(left) != 0 {
+			t.Fatalf("part %d tampered: spool files left: %v", i, left)
+		}
 	}
 }

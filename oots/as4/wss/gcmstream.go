@@ -173,3 +173,25 @@ func gcmOpen(dst io.Writer, src io.Reader, key []byte) (int64, error) {
 	}
 	return written, nil
 }
+
+// gcmOpenBytes decrypts IV ‖ ciphertext ‖ tag held in memory, in place,
+// with crypto/cipher's AES-GCM; nothing is returned unless the tag is right.
+func gcmOpenBytes(data, key []byte) ([]byte, error) {
+	if len(data) < gcmIVSize+gcmTagSize {
+		return nil, fmt.Errorf("aes-gcm: %d bytes, shorter than iv and tag", len(data))
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, fmt.Errorf("aes-gcm key: %w", err)
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	ct := data[gcmIVSize:]
+	plain, err := aead.Open(ct[:0], data[:gcmIVSize], ct, nil)
+	if err != nil {
+		return nil, errTagMismatch
+	}
+	return plain, nil
+}
