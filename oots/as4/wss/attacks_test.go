@@ -7,6 +7,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
 
@@ -279,5 +280,37 @@ func TestVerifyUntamperedStillPasses(t *testing.T) {
 	}
 	if _, err := Verify(m.env, m.parts, nil, testNow); !errors.Is(err, ErrFailedAuthentication) {
 		t.Fatalf("no trust store: error = %v", err)
+	}
+}
+
+// TestRememberedTokenCertificatesKeepEveryCheck: the second message of a
+// signer reuses the parsed certificate of its token, and that certificate
+// is still checked: the same token verified later than its validity, or
+// against a trust store without its CA, fails.
+func TestRememberedTokenCertificatesKeepEveryCheck(t *testing.T) {
+	p := getPKI(t)
+	m1 := newSigned(t, p.sender)
+	first, err := Verify(m1.env, m1.parts, p.trust, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := newSigned(t, p.sender)
+	second, err := Verify(m.env, m.parts, p.trust, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Cert != second.Cert {
+		t.Error("the token's certificate was parsed again")
+	}
+	if _, err := Verify(m.env, m.parts, p.trust, p.sender.Cert.NotAfter.Add(time.Hour)); !errors.Is(err, ErrFailedAuthentication) {
+		t.Errorf("remembered certificate after its validity: error = %v, want ErrFailedAuthentication", err)
+	}
+	if _, err := Verify(m.env, m.parts, keys.NewTrustStore(p.selfSigned.Cert), testNow); !errors.Is(err, ErrFailedAuthentication) {
+		t.Errorf("remembered certificate, CA not trusted: error = %v, want ErrFailedAuthentication", err)
+	}
+	other := newSigned(t, p.receiver)
+	v, err := Verify(other.env, other.parts, p.trust, testNow)
+	if err != nil || !v.Cert.Equal(p.receiver.Cert) {
+		t.Fatalf("another signer's token: %v, %v", v, err)
 	}
 }
