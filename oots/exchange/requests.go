@@ -221,7 +221,15 @@ func (q *Requests) start(ctx context.Context, subject Principal, owner string, s
 		return nil, err
 	}
 	q.carryOut(ctx, &rec, doc, effects)
-	return q.view(ctx, doc)
+	if rec.Version != 1 { // carryOut sent the query: read what it stored
+		return q.view(ctx, doc)
+	}
+	// The timeline is what was just stored: no need to read it back.
+	tl := make([]store.TimelineEntry, len(steps))
+	for i, st := range steps {
+		tl[i] = st.AsStored()
+	}
+	return q.viewOf(ctx, doc, tl), nil
 }
 
 // checkNew returns the catalogue service of a new request, or ErrInvalid
@@ -841,6 +849,12 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 	if err != nil {
 		return nil, err
 	}
+	return q.viewOf(ctx, doc, tl), nil
+}
+
+// viewOf is the API's picture of the request with its timeline tl, as
+// stored.
+func (q *Requests) viewOf(ctx context.Context, doc *requestDoc, tl []store.TimelineEntry) *api.Request {
 	v := doc.Facts.toAPI()
 	v.Citizen = doc.citizen()
 	doc.showRepresentative(&v)
@@ -856,7 +870,7 @@ func (q *Requests) view(ctx context.Context, doc *requestDoc) (*api.Request, err
 		}
 		v.Timeline = append(v.Timeline, step)
 	}
-	return &v, nil
+	return &v
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -103,6 +103,28 @@ func TestRequestLooksUpProviderAndRecordsExplicitRequest(t *testing.T) {
 	}
 }
 
+// The answer to a create shows the timeline as stored (it is built from
+// what was stored, not read back): the same steps, to the microsecond, as
+// reading the request later.
+func TestCreatedRequestShowsItsStoredTimeline(t *testing.T) {
+	base := requestServer(t)
+	var created, read api.Request
+	if code := call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &created); code != http.StatusCreated {
+		t.Fatalf("create: %d %+v", code, created)
+	}
+	if code := call(t, base, janisToken, "GET", "/v1/requests/"+created.ID, nil, &read); code != http.StatusOK {
+		t.Fatalf("read: %d %+v", code, read)
+	}
+	got, _ := json.Marshal(created.Timeline)
+	want, _ := json.Marshal(read.Timeline)
+	if len(created.Timeline) < 2 || !bytes.Equal(got, want) {
+		t.Fatalf("created with timeline\n%s\nread back\n%s", got, want)
+	}
+	if created.State != read.State || !created.UpdatedAt.Equal(read.UpdatedAt) {
+		t.Fatalf("created %s at %v, read %s at %v", created.State, created.UpdatedAt, read.State, read.UpdatedAt)
+	}
+}
+
 func TestRequestAsksForAttributesTheDirectoryNeeds(t *testing.T) {
 	base := requestServer(t)
 	var r api.Request

@@ -70,6 +70,7 @@ func (s *Store) SeedCatalogue(ctx context.Context, c *catalogue.Catalogue) (bool
 	if err := tx.Commit(); err != nil {
 		return false, fmt.Errorf("store: seeding catalogue: %w", err)
 	}
+	s.catalogue.forget()
 	return true, nil
 }
 
@@ -120,21 +121,18 @@ func (s *Store) SearchServices(ctx context.Context, q catalogue.Query) ([]catalo
 	return out, rows.Err()
 }
 
-// Service returns one service by id, or ErrNotFound.
+// Service returns one service by id, or ErrNotFound, from the catalogue
+// as last read (see catalogueFresh); the caller may change its copy.
 func (s *Store) Service(ctx context.Context, id string) (*catalogue.Service, error) {
-	var doc string
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT doc FROM services WHERE id = ?`), id).Scan(&doc)
-	if errors.Is(err, sql.ErrNoRows) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	svc, ok := snap.services[id]
+	if !ok {
 		return nil, fmt.Errorf("service %q: %w", id, ErrNotFound)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("store: reading service %q: %w", id, err)
-	}
-	var svc catalogue.Service
-	if err := json.Unmarshal([]byte(doc), &svc); err != nil {
-		return nil, fmt.Errorf("store: stored service %q is unreadable: %w", id, err)
-	}
-	return &svc, nil
+	return cloneService(svc), nil
 }
 
 // Facets returns the categories in catalogue order and the countries that
@@ -176,17 +174,14 @@ func (s *Store) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	return f, crow.Err()
 }
 
-// HasCountry reports whether the catalogue has a service in country.
+// HasCountry reports whether the catalogue, as last read (see
+// catalogueFresh), has a service in country.
 func (s *Store) HasCountry(ctx context.Context, country string) (bool, error) {
-	var one int
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT 1 FROM services WHERE country = ? LIMIT 1`), country).Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
+	snap, err := s.snapshot(ctx)
 	if err != nil {
-		return false, fmt.Errorf("store: reading countries: %w", err)
+		return false, err
 	}
-	return true, nil
+	return snap.countries[country], nil
 }
 
 func escapeLike(s string) string {

@@ -43,6 +43,17 @@ type TimelineEntry struct {
 	ExpectedBy time.Time // zero when nothing more is expected
 }
 
+// AsStored is e as Timeline returns it once stored: its times in UTC, to
+// the microsecond.
+func (e TimelineEntry) AsStored() TimelineEntry {
+	for _, t := range []*time.Time{&e.At, &e.ExpectedBy} {
+		if !t.IsZero() {
+			*t = t.UTC().Truncate(time.Microsecond)
+		}
+	}
+	return e
+}
+
 // timeFormat stores times as sortable UTC text on both databases.
 const timeFormat = "2006-01-02T15:04:05.000000Z07:00"
 

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 )
 
 // ErrNotFound is returned when a requested record does not exist.
@@ -40,6 +41,8 @@ type Store struct {
 	// encrypts them.
 	blobs       blobStore
 	evidenceKey cipher.AEAD
+	// catalogue is the catalogue as last read (see catalogueFresh).
+	catalogue catalogueCache
 }
 
 // Open connects to the database named by dsn and brings its schema up to
@@ -69,7 +72,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, w: w, dialect: d, log: log, blobs: largeObjects{db: db}}
+	s := &Store{db: db, w: w, dialect: d, log: log, blobs: largeObjects{db: db}, catalogue: catalogueCache{now: time.Now}}
 	if d.name == "sqlite" {
 		s.blobs = fileBlobs{dir: dsn + ".evidence"}
 	}
