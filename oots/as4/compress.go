@@ -75,6 +75,10 @@ func compressWith(pool *gzipPool, p Part, spool *Spool) (Part, error) {
 	return out, nil
 }
 
+// gunzips keeps idle gzip readers: a new one allocates its 32 KiB window,
+// most of what receiving a small message allocated.
+var gunzips sync.Pool
+
 // Decompress gunzips p into the spool, refusing more than limit bytes
 // of output (a decompression bomb), and returns the plain part with
 // Content-Type mimeType. Failures are EBMS:0303 DecompressionFailure.
@@ -84,10 +88,16 @@ func Decompress(p Part, mimeType string, limit int64, spool *Spool) (Part, error
 		return Part{}, ErrDecompressionFailure.Withf("", "part %s: open: %v", p.ContentID, err)
 	}
 	defer rc.Close()
-	zr, err := gzip.NewReader(rc)
+	zr, _ := gunzips.Get().(*gzip.Reader)
+	if zr == nil {
+		zr, err = gzip.NewReader(rc)
+	} else {
+		err = zr.Reset(rc)
+	}
 	if err != nil {
 		return Part{}, ErrDecompressionFailure.Withf("", "part %s: not gzip: %v", p.ContentID, err)
 	}
+	defer gunzips.Put(zr)
 	defer zr.Close()
 	out, n, err := spool.spoolCopy(zr, limit, p.ContentID, mimeType)
 	if err != nil {

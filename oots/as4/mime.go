@@ -110,7 +110,9 @@ func WriteMIME(w io.Writer, boundary string, envelope []byte, parts []Part) erro
 		if err != nil {
 			return fmt.Errorf("mime part %s: open: %w", p.ContentID, err)
 		}
-		_, err = io.Copy(pw, rc)
+		buf := copyBuffers.Get().(*[]byte)
+		_, err = io.CopyBuffer(pw, rc, *buf)
+		copyBuffers.Put(buf)
 		rc.Close()
 		if err != nil {
 			return fmt.Errorf("mime part %s: %w", p.ContentID, err)
@@ -121,6 +123,10 @@ func WriteMIME(w io.Writer, boundary string, envelope []byte, parts []Part) erro
 	}
 	return nil
 }
+
+// copyBuffers are WriteMIME's copy buffers: io.Copy allocated 32 KiB for
+// every part sent.
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
 // ReadMIME reads an AS4 message body with the given Content-Type header:
 // either a bare SOAP 1.2 envelope (application/soap+xml) or a SwA
