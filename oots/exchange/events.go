@@ -36,9 +36,10 @@ var keepAlive = []byte(": keep-alive\n\n")
 // A stream is an HTTP/1.1 connection taken over from net/http: while it
 // waits it costs one small goroutine blocked reading it (to notice at once
 // when the reader goes away) and no HTTP buffers. Each event is encoded
-// once; one dispatcher writes the events in order, each to all of its
-// person's streams at once from a few short-lived goroutines. Publish
-// never blocks.
+// once; one dispatcher writes the events in order, from a few short-lived
+// goroutines, to all of their person's streams at once: the events
+// published while it was busy go to a stream together, in one write.
+// Publish never blocks.
 type Hub struct {
 	mu      sync.Mutex
 	streams map[string]map[*stream]struct{} // by person
@@ -69,10 +70,9 @@ func NewHub() *Hub {
 	return h
 }
 
-// frame encodes e as one SSE "request" event.
-func frame(e api.Event) []byte {
+// appendFrame appends e encoded as one SSE "request" event.
+func appendFrame(f []byte, e api.Event) []byte {
 	data, _ := json.Marshal(e) // api.Event always encodes
-	f := make([]byte, 0, len(data)+32)
 	f = append(f, "event: request\ndata: "...)
 	f = append(f, data...)
 	return append(f, "\n\n"...)
@@ -104,9 +104,16 @@ func (h *Hub) watch(s *stream) {
 	h.end(s)
 }
 
-// Publish queues e, encoded once, for subject's streams.
-func (h *Hub) Publish(subject string, e api.Event) {
-	h.enqueue(delivery{subject: subject, frame: frame(e)})
+// Publish queues events, each encoded once, for subject's streams; they
+// reach each stream in one write.
+func (h *Hub) Publish(subject string, events ...api.Event) {
+	var frames []byte
+	for _, e := range events {
+		frames = appendFrame(frames, e)
+	}
+	if frames != nil {
+		h.enqueue(delivery{subject: subject, frame: frames})
+	}
 }
 
 func (h *Hub) enqueue(d delivery) {
@@ -141,22 +148,46 @@ func (h *Hub) dispatch() {
 		if closed {
 			return
 		}
-		for _, d := range queue {
-			h.deliver(d)
-		}
+		h.deliver(queue)
 	}
 }
 
-// deliver writes d to its streams, streamsPerWriter per goroutine, and
-// ends the streams that could not take it.
-func (h *Hub) deliver(d delivery) {
+// deliver writes the queued deliveries to their streams: all that one
+// stream is owed in one write, in the order they were published, from
+// goroutines of streamsPerWriter streams each. It ends the streams that
+// could not take their share.
+func (h *Hub) deliver(queue []delivery) {
+	var everyone []byte         // heartbeats
+	owed := map[string][]byte{} // events, by person
+	for _, d := range queue {
+		if d.subject == "" {
+			everyone = append(everyone, d.frame...)
+		} else {
+			owed[d.subject] = append(owed[d.subject], d.frame...)
+		}
+	}
+	type write struct {
+		to   *stream
+		data []byte
+	}
+	var writes []write
+	add := func(set map[*stream]struct{}, data []byte) {
+		for s := range set {
+			writes = append(writes, write{s, data})
+		}
+	}
 	h.mu.Lock()
-	var to []*stream
-	for subject, set := range h.streams {
-		if d.subject == "" || subject == d.subject {
-			for s := range set {
-				to = append(to, s)
+	if everyone == nil {
+		for subject, data := range owed {
+			add(h.streams[subject], data)
+		}
+	} else {
+		for subject, set := range h.streams {
+			data := everyone
+			if own := owed[subject]; own != nil {
+				data = append(own, everyone...)
 			}
+			add(set, data)
 		}
 	}
 	h.mu.Unlock()
@@ -165,15 +196,15 @@ func (h *Hub) deliver(d delivery) {
 		failMu sync.Mutex
 		failed []*stream
 	)
-	for len(to) > 0 {
-		part := to[:min(streamsPerWriter, len(to))]
-		to = to[len(part):]
+	for len(writes) > 0 {
+		part := writes[:min(streamsPerWriter, len(writes))]
+		writes = writes[len(part):]
 		wg.Go(func() {
-			for _, s := range part {
-				_ = s.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-				if _, err := s.conn.Write(d.frame); err != nil {
+			for _, w := range part {
+				_ = w.to.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
+				if _, err := w.to.conn.Write(w.data); err != nil {
 					failMu.Lock()
-					failed = append(failed, s)
+					failed = append(failed, w.to)
 					failMu.Unlock()
 				}
 			}

@@ -106,6 +106,41 @@ func TestHubSendsEachPersonTheirEventsInOrder(t *testing.T) {
 	}
 }
 
+// TestHubWritesWhatAStreamIsOwedAtOnce: events published together, and
+// events published while the stream's last write was still going on, reach
+// the stream in one write, in order.
+func TestHubWritesWhatAStreamIsOwedAtOnce(t *testing.T) {
+	h := NewHub()
+	defer h.Close()
+	s := attachStream(t, h, "a")
+	read := func(n int) string { // a net.Pipe read returns at most what one write has left
+		t.Helper()
+		buf := make([]byte, n)
+		_ = s.client.SetReadDeadline(time.Now().Add(10 * time.Second))
+		k, err := s.client.Read(buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(buf[:k])
+	}
+	h.Publish("a", api.Event{RequestID: "0"})
+	first := read(1) // the hub is now writing event 0, and waits for the rest to be read
+	h.Publish("a", api.Event{RequestID: "1"})
+	h.Publish("a", api.Event{RequestID: "2"}, api.Event{RequestID: "3"})
+	first += read(64 << 10)
+	if !strings.Contains(first, `"request_id":"0"`) || strings.Count(first, "event: request") != 1 {
+		t.Fatalf("first write %q", first)
+	}
+	second := read(64 << 10)
+	var want string
+	for _, id := range []string{"1", "2", "3"} {
+		want += string(appendFrame(nil, api.Event{RequestID: id}))
+	}
+	if second != want {
+		t.Fatalf("second write %q, want events 1-3 together: %q", second, want)
+	}
+}
+
 // TestHubDropsAStreamThatDoesNotRead: a reader that stopped reading does
 // not hold Publish up nor the person's other streams; after one write
 // time-out its stream is closed and its place given back.
@@ -157,7 +192,7 @@ func TestHubCloseEndsEveryStream(t *testing.T) {
 // whose data is the event's JSON.
 func TestFrameIsOneSSEEvent(t *testing.T) {
 	e := api.Event{RequestID: "r1", Event: "evidence_delivered", State: "delivered", At: time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC), Detail: "line one\nline two"}
-	f := string(frame(e))
+	f := string(appendFrame(nil, e))
 	if !strings.HasPrefix(f, "event: request\ndata: {") || !strings.HasSuffix(f, "}\n\n") || strings.Count(f, "\n") != 3 {
 		t.Fatalf("frame %q is not one SSE event with one data line", f)
 	}

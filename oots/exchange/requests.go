@@ -772,7 +772,7 @@ func decodeDoc(rec *store.RequestRecord) (*requestDoc, error) {
 // and ledger records of the change; create makes the record, otherwise
 // the stored version must not have moved. The steps the owner should hear
 // of go to their inbox in the same transaction, and their event streams
-// hear of each step.
+// hear of the steps together.
 func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry, create bool, fx store.Effects) error {
 	if err := doc.encode(rec); err != nil {
 		return err
@@ -789,13 +789,14 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 		}
 		rec.Version++
 	}
-	for _, st := range steps {
-		e := api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail}
+	events := make([]api.Event, len(steps))
+	for i, st := range steps {
+		events[i] = api.Event{RequestID: rec.ID, Event: st.Event, State: st.State, At: st.At, Detail: st.Detail}
 		if api.ByClerk(st.Event) {
-			e.From = q.institution(ctx, rec.ServiceID)
+			events[i].From = q.institution(ctx, rec.ServiceID)
 		}
-		q.hub.Publish(rec.Owner, e)
 	}
+	q.hub.Publish(rec.Owner, events...)
 	return nil
 }
 
