@@ -78,10 +78,10 @@ func run(args []string, stderr io.Writer) (code int) {
 	}
 	// ctx ends when the app is to close: on a signal, or when the window's
 	// close button is pressed.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	ctx, closeApp := context.WithCancel(ctx)
+	ctx, closeApp := context.WithCancel(context.Background())
 	defer closeApp()
+	signals := closeOnSignal(closeApp)
+	defer signals.stop()
 
 	defer func() {
 		// The desktop driver panics when the display cannot be opened.
@@ -100,7 +100,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	// The window comes first; the secret store, the sign-in provider and
 	// the exchange service start once it shows (issue 16: launch within
 	// 1.3 × a hello-world's time).
-	st := &startUp{ready: make(chan struct{})}
+	st := &startUp{ready: make(chan struct{}), signals: signals}
 	a.Lifecycle().SetOnStarted(func() {
 		log.Info("window shown", "since_launch", time.Since(started).Round(time.Millisecond))
 		if st.begin() {
@@ -108,13 +108,51 @@ func run(args []string, stderr io.Writer) (code int) {
 		}
 	})
 	loopEnded := make(chan struct{})
-	// The driver's Quit, not the app's: on SIGTERM Fyne quits by itself
-	// too, and the app's Quit then closes windows of a terminated GLFW
-	// (a panic); the driver's does nothing the second time.
+	// The driver's Quit, not the app's: a signal during start-up reaches
+	// Fyne's own listener too (takeOver had not run), which quits
+	// as well; the app's Quit would then close windows of a terminated
+	// GLFW (a panic), the driver's does nothing the second time.
 	go closeInOrder(ctx, st, func() { fyne.Do(a.Driver().Quit) }, loopEnded, 5*time.Second, os.Exit, log)
 	win.ShowAndRun()
 	close(loopEnded)
 	return st.finish(log)
+}
+
+// appSignals closes the app on SIGINT or SIGTERM.
+type appSignals struct {
+	ch   chan os.Signal
+	done chan struct{}
+}
+
+// closeOnSignal calls closeApp at the first SIGINT or SIGTERM.
+func closeOnSignal(closeApp func()) *appSignals {
+	s := &appSignals{ch: make(chan os.Signal, 1), done: make(chan struct{})}
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case <-s.ch:
+			closeApp()
+		case <-s.done:
+		}
+	}()
+	return s
+}
+
+// takeOver makes the signals the app's alone. Fyne's desktop driver
+// listens for them too, from the start of its loop, and quits the loop at
+// once: before the session's work had ended, whose last screen updates
+// then ran off the UI goroutine, racing the loop's last frame (a data
+// race that made the app exit with 66 under the race detector).
+// closeInOrder quits the loop itself, after the session.
+func (s *appSignals) takeOver() {
+	signal.Reset(os.Interrupt, syscall.SIGTERM)
+	signal.Notify(s.ch, os.Interrupt, syscall.SIGTERM)
+}
+
+// stop stops listening.
+func (s *appSignals) stop() {
+	signal.Stop(s.ch)
+	close(s.done)
 }
 
 // closeInOrder closes the app once ctx ends (a signal, the window's close
@@ -146,6 +184,7 @@ func closeInOrder(ctx context.Context, st *startUp, quit func(), loopEnded <-cha
 // at the end, once.
 type startUp struct {
 	ready    chan struct{} // closed when start-up has ended, well or not
+	signals  *appSignals   // taken over from Fyne once the screens show
 	parts    *appParts
 	startErr error
 
@@ -180,6 +219,9 @@ func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.W
 			a.Lifecycle().SetOnExitedForeground(lock.Away)
 			a.Lifecycle().SetOnEnteredForeground(func() { lock.Back() })
 		}
+		// Fyne's listener registered as its loop started (on a goroutine
+		// of its own, so not yet when the window showed).
+		st.signals.takeOver()
 		log.Info("app started", "since_launch", time.Since(started).Round(time.Millisecond), "language", parts.session.Language.Code())
 		for _, link := range links {
 			if err := parts.session.Links.Follow(link); err != nil {

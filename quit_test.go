@@ -4,7 +4,10 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -138,5 +141,32 @@ func TestClosingBeforeTheWindowShowed(t *testing.T) {
 	}
 	if st.begin() {
 		t.Error("start-up may begin after the app closed")
+	}
+}
+
+// TestSignalsAreTheAppsAlone: Fyne's desktop driver listens for SIGTERM
+// from the start of its loop and quits the loop at once, before the
+// session's work has ended (a CI run's race detector caught the session's
+// last screen update running off the UI goroutine). Once taken over, a
+// SIGTERM closes the app through closeApp only and no longer reaches a
+// listener registered before, as Fyne's is.
+func TestSignalsAreTheAppsAlone(t *testing.T) {
+	closed := make(chan struct{})
+	s := closeOnSignal(func() { close(closed) })
+	defer s.stop()
+	fyneListener := make(chan os.Signal, 1)
+	signal.Notify(fyneListener, syscall.SIGTERM)
+	defer signal.Stop(fyneListener)
+	s.takeOver()
+	must(t, syscall.Kill(os.Getpid(), syscall.SIGTERM))
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("SIGTERM did not close the app")
+	}
+	select {
+	case <-fyneListener:
+		t.Fatal("the signal reached the listener registered before takeOver (Fyne's)")
+	case <-time.After(300 * time.Millisecond):
 	}
 }
