@@ -6,11 +6,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"time"
 
-	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/platforms"
 	"github.com/vienreiz/vienreiz/platforms/device"
@@ -28,12 +26,6 @@ const startsWhat = "with its exchange service and demo data, or, with -service, 
 type embeddedFlags struct{ platforms.ServiceFlags }
 
 func (f *embeddedFlags) register(fs *flag.FlagSet) { f.Register(fs, exchange.DefaultListen) }
-
-func (f *embeddedFlags) dataDir() string                          { return f.DataDir }
-func (f *embeddedFlags) logger(w io.Writer) (*slog.Logger, error) { return f.Logger(w) }
-func (f *embeddedFlags) signInFlags() identity.Provider {
-	return identity.Provider{Issuer: f.OIDCIssuer, ClientID: f.OIDCClientID}
-}
 
 // startEmbedded opens the secret store and fills the service's secrets
 // from it, then starts the sign-in provider and the embedded exchange

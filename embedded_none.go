@@ -11,7 +11,6 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/internal/logs"
 	"github.com/vienreiz/vienreiz/platforms/device"
 	"github.com/vienreiz/vienreiz/platforms/secrets"
@@ -24,7 +23,8 @@ const hasEmbeddedService = false
 // startsWhat is what the usage says the app starts.
 const startsWhat = "of a running exchange service (-service)"
 
-// embeddedFlags are the app's own settings where no service is embedded.
+// embeddedFlags are the app's own settings where no service is embedded:
+// those of platforms.ServiceFlags the app uses itself, by the same names.
 type embeddedFlags struct {
 	DataDir, LogLevel        string
 	LogJSON                  bool
@@ -39,12 +39,9 @@ func (f *embeddedFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.OIDCClientID, "oidc-client-id", os.Getenv("VIENREIZ_OIDC_CLIENT_ID"), "the app's client id at that provider (VIENREIZ_OIDC_CLIENT_ID)")
 }
 
-func (f *embeddedFlags) dataDir() string { return f.DataDir }
-func (f *embeddedFlags) logger(w io.Writer) (*slog.Logger, error) {
+// Logger builds the structured logger the flags ask for, writing to w.
+func (f *embeddedFlags) Logger(w io.Writer) (*slog.Logger, error) {
 	return logs.New(w, f.LogLevel, f.LogJSON)
-}
-func (f *embeddedFlags) signInFlags() identity.Provider {
-	return identity.Provider{Issuer: f.OIDCIssuer, ClientID: f.OIDCClientID}
 }
 
 // startEmbedded is not reached: check refuses to start without -service.

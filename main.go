@@ -66,7 +66,7 @@ func run(args []string, stderr io.Writer) (code int) {
 		fmt.Fprintf(stderr, "vienreiz: -service: %v\n", err)
 		return 2
 	}
-	log, err := sf.logger(stderr)
+	log, err := sf.Logger(stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", err)
 		return 2
@@ -319,7 +319,7 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 	}()
 	var store secrets.Store
 	if sf.Service != "" {
-		if store, err = device.OpenSecretStore(ctx, sf.dataDir(), ask, log); err != nil {
+		if store, err = device.OpenSecretStore(ctx, sf.DataDir, ask, log); err != nil {
 			return nil, err
 		}
 		p.svc, err = remoteService(ctx, sf)

@@ -75,7 +75,7 @@ func isLoopback(host string) bool {
 // with the provider it names at GET /v1/sign-in, or the one -oidc-issuer
 // gives.
 func remoteService(ctx context.Context, f *appFlags) (service, error) {
-	dir := f.dataDir()
+	dir := f.DataDir
 	if dir == "" {
 		d, err := device.DataDir("")
 		if err != nil {
@@ -83,7 +83,7 @@ func remoteService(ctx context.Context, f *appFlags) (service, error) {
 		}
 		dir = d
 	}
-	svc := service{url: strings.TrimSuffix(f.Service, "/"), dataDir: dir, signIn: f.signInFlags()}
+	svc := service{url: strings.TrimSuffix(f.Service, "/"), dataDir: dir, signIn: identity.Provider{Issuer: f.OIDCIssuer, ClientID: f.OIDCClientID}}
 	if svc.signIn.Issuer != "" {
 		return svc, nil
 	}
