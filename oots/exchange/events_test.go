@@ -156,7 +156,15 @@ func TestHubDropsAStreamThatDoesNotRead(t *testing.T) {
 			t.Fatalf("the live stream's event %d is %q", i, got)
 		}
 	}
-	_ = stuck.client.SetReadDeadline(time.Now().Add(10 * time.Second))
+	// The stuck reader must not read before the hub gave up on it: a read
+	// would let the hub's pending write go through (all three events can
+	// reach live in one write, well before the write time-out).
+	for give := time.Now().Add(10 * time.Second); stuck.released.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatal("the stuck stream was not dropped 10 s after its write time-out")
+		}
+	}
+	_ = stuck.client.SetReadDeadline(time.Now().Add(time.Second))
 	if _, err := io.ReadAll(stuck.client); err != nil {
 		t.Fatalf("the stuck stream was not closed: %v", err)
 	}
