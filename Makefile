@@ -18,11 +18,13 @@ TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils
 
 .PHONY: run test bench package server deps-run deps-test clean
 
-# The app is built without Fyne's bundled colour emoji font: it shows no
-# emoji, and the font cost 10-19 MiB of memory (parsed once per text
-# style). scripts/test.sh, scripts/package-*.sh and the launch benchmark
-# build with the same tags.
-APP_TAGS := no_emoji
+# The app's build tags live in scripts/app-tags, which scripts/test.sh,
+# scripts/package-*.sh and the launch benchmark read too:
+# - no_emoji: the app shows no emoji, and Fyne's bundled colour emoji font
+#   cost 10-19 MiB of memory (parsed once per text style);
+# - nopostgres: the exchange service the app embeds keeps its data in
+#   SQLite, so the PostgreSQL driver stays out (3.7 MiB less resident code).
+APP_TAGS := $(shell cat scripts/app-tags)
 
 run: deps-run
 	$(GO) run -tags $(APP_TAGS) .

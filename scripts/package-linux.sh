@@ -6,8 +6,7 @@ cd "$(dirname "$0")/.."
 arch=$(go env GOARCH)
 root=build/pkg/usr/local
 rm -rf build/pkg && mkdir -p "$root/bin" "$root/share/applications" "$root/share/icons/hicolor/512x512/apps"
-# The tags of the Makefile's APP_TAGS.
-go build -tags no_emoji -trimpath -ldflags='-s -w' -o "$root/bin/vienreiz" .
+go build -tags "$(cat scripts/app-tags)" -trimpath -ldflags='-s -w' -o "$root/bin/vienreiz" .
 cp assets/icon.png "$root/share/icons/hicolor/512x512/apps/lv.vienreiz.app.png"
 # The entry registers the app for vienreiz:// links (MimeType
 # x-scheme-handler/vienreiz; the package manager's update-desktop-database

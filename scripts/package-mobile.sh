@@ -21,14 +21,14 @@ android)
   # fyne package takes an AndroidManifest.xml beside main.go instead of its own.
   sed "s/android:host=\"vienreiz.lv\"/android:host=\"$host\"/" platforms/android/AndroidManifest.xml > AndroidManifest.xml
   trap 'rm -f AndroidManifest.xml' EXIT
-  $fyne package -os android -tags no_emoji  # the Makefile's APP_TAGS
+  $fyne package -os android -tags "$(cat scripts/app-tags)"
   mv Vienreiz.apk build/
   echo "built build/Vienreiz.apk"
   ;;
 ios)
   [ "$(uname)" = Darwin ] && command -v xcrun >/dev/null || { echo "package-mobile: iOS builds need macOS with Xcode"; exit 1; }
   [ -n "${IOS_SIGN_IDENTITY:-}" ] || { echo "package-mobile: set IOS_SIGN_IDENTITY to your signing certificate's name"; exit 1; }
-  $fyne package -os ios -tags no_emoji
+  $fyne package -os ios -tags "$(cat scripts/app-tags)"
   # Fyne writes its own Info.plist; add our keys and sign again.
   /usr/libexec/PlistBuddy -c "Merge platforms/ios/Info.additions.plist" Vienreiz.app/Info.plist
   sed "s/applinks:vienreiz.lv/applinks:$host/" platforms/ios/Vienreiz.entitlements > build/Vienreiz.entitlements

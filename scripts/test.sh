@@ -19,6 +19,7 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 step "go vet"
 go vet ./...
 CGO_ENABLED=0 go vet -tags ci ./...
+go vet -tags "$(cat scripts/app-tags)" ./oots/store/
 
 step "PostgreSQL for the store tests"
 if url=$(scripts/postgres.sh); then
@@ -34,12 +35,15 @@ fi
 step "unit tests (race detector)"
 run_en go test -race -count=1 -timeout 30m ./... 2>&1 | tee build/test.log
 
+step "the app's store: SQLite only (-tags $(cat scripts/app-tags))"
+env -u VIENREIZ_TEST_POSTGRES go test -count=1 -tags "$(cat scripts/app-tags)" -run 'WithoutPostgres|SQLite|AllOrNothing' ./oots/store/
+
 step "pure-Go build (CGO_ENABLED=0, -tags ci)"
 CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
 CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
 
 step "cgo build of the app"
-go build -tags no_emoji -o build/vienreiz .  # the tags of the Makefile's APP_TAGS
+go build -tags "$(cat scripts/app-tags)" -o build/vienreiz .
 
 step "smoke test under Xvfb"
 scripts/smoke.sh build/vienreiz

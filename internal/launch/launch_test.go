@@ -48,12 +48,16 @@ func xvfb(tb testing.TB) string {
 }
 
 // build compiles the package pkg (cgo, with the tags the desktop app is
-// built with: the Makefile's APP_TAGS, and tags) into dir and returns the
+// built with, scripts/app-tags, and tags) into dir and returns the
 // program's path.
 func build(tb testing.TB, dir, pkg string, tags ...string) string {
 	tb.Helper()
 	out := filepath.Join(dir, strings.Join(append([]string{filepath.Base(pkg)}, tags...), "-"))
-	cmd := exec.Command("go", "build", "-tags", strings.Join(append([]string{"no_emoji"}, tags...), ","), "-o", out, pkg)
+	appTags, err := os.ReadFile("../../scripts/app-tags")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd := exec.Command("go", "build", "-tags", strings.Join(append([]string{strings.TrimSpace(string(appTags))}, tags...), ","), "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
@@ -177,6 +181,29 @@ func runningService(tb testing.TB, dir string) string {
 	}
 	tb.Cleanup(func() { srv.Close(context.Background()) })
 	return srv.URL()
+}
+
+// TestAppBuildLeavesPostgresOut: the app as built (scripts/app-tags)
+// links no PostgreSQL driver: the exchange service it embeds keeps its
+// data in SQLite (issue 16 item 5: the driver's code was 3.7 MiB of the
+// app's resident memory).
+func TestAppBuildLeavesPostgresOut(t *testing.T) {
+	tags, err := os.ReadFile("../../scripts/app-tags")
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps, err := exec.Command("go", "list", "-deps", "-tags", strings.TrimSpace(string(tags)), "github.com/vienreiz/vienreiz").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(deps), "modernc.org/sqlite\n") {
+		t.Error("the app's build has no SQLite")
+	}
+	for _, pkg := range strings.Fields(string(deps)) {
+		if strings.HasPrefix(pkg, "github.com/jackc/pgx") {
+			t.Errorf("the app's build links %s", pkg)
+		}
+	}
 }
 
 // TestDeployedBuildNeedsAService: the app built with -tags noservice (as

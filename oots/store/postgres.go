@@ -1,3 +1,5 @@
+//go:build !nopostgres
+
 package store
 
 import (
@@ -76,32 +78,14 @@ func openAll(ctx context.Context, db *sql.DB, n int) error {
 	return nil
 }
 
-// writeAll runs a change that only writes, all or nothing. On PostgreSQL
-// its statements go to the server as one batch in one round trip, where
-// they form one implicit transaction that commits at the batch's end or
-// rolls back at its first error; a transaction would take a round trip
-// per statement and two more for BEGIN and COMMIT, each a wake-up of the
-// server and of the caller, and would hold a pooled connection all that
-// time. On SQLite, which has no round trips, they run in a transaction.
-// The results that write's statements return are not known yet on
-// PostgreSQL: write must not look at them.
-func (s *Store) writeAll(ctx context.Context, write func(ex execer) error) error {
-	if s.dialect.name != "postgres" {
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		if err := write(tx); err != nil {
-			return err
-		}
-		return tx.Commit()
-	}
+// sendBatch runs write's statements on PostgreSQL as one batch, in one
+// round trip (see writeAll).
+func sendBatch(ctx context.Context, db *sql.DB, write func(ex execer) error) error {
 	var b batch
 	if err := write(&b); err != nil {
 		return err
 	}
-	conn, err := s.w.Conn(ctx)
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
 	}

@@ -72,9 +72,9 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, w: w, dialect: d, log: log, blobs: largeObjects{db: db}, catalogue: catalogueCache{now: time.Now}}
-	if d.name == "sqlite" {
-		s.blobs = fileBlobs{dir: dsn + ".evidence"}
+	s := &Store{db: db, w: w, dialect: d, log: log, blobs: fileBlobs{dir: dsn + ".evidence"}, catalogue: catalogueCache{now: time.Now}}
+	if d.name == "postgres" {
+		s.blobs = largeObjects{db: db}
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
@@ -144,3 +144,27 @@ func dollarPlaceholders(q string) string {
 }
 
 func (s *Store) q(query string) string { return s.dialect.rebind(query) }
+
+// writeAll runs a change that only writes, all or nothing. On PostgreSQL
+// its statements go to the server as one batch in one round trip, where
+// they form one implicit transaction that commits at the batch's end or
+// rolls back at its first error; a transaction would take a round trip
+// per statement and two more for BEGIN and COMMIT, each a wake-up of the
+// server and of the caller, and would hold a pooled connection all that
+// time. On SQLite, which has no round trips, they run in a transaction.
+// The results that write's statements return are not known yet on
+// PostgreSQL: write must not look at them.
+func (s *Store) writeAll(ctx context.Context, write func(ex execer) error) error {
+	if s.dialect.name == "postgres" {
+		return sendBatch(ctx, s.w, write)
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := write(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
