@@ -5,7 +5,6 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -23,8 +22,7 @@ type ServiceFlags struct {
 	Listen   string
 	DataDir  string
 	Database string
-	LogLevel string
-	LogJSON  bool
+	logs.Flags
 	// DemoTokens gives the demo citizens' and clerk's bearer tokens, as
 	// "citizen=TOKEN,citizen=TOKEN,clerk=TOKEN": each citizen token is
 	// another demo citizen.
@@ -81,7 +79,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.StringVar(&f.Listen, "listen", envOr("VIENREIZ_LISTEN", defaultListen), "address of the exchange service's REST API (VIENREIZ_LISTEN)")
 	fs.StringVar(&f.DataDir, "data-dir", "", "folder for the SQLite database and the AS4 state ("+device.DataDirEnv+"; default $XDG_DATA_HOME/vienreiz)")
 	fs.StringVar(&f.Database, "database", os.Getenv("VIENREIZ_DATABASE"), "postgres://… URL or SQLite file path; overrides -data-dir (VIENREIZ_DATABASE)")
-	fs.StringVar(&f.LogLevel, "log-level", envOr("VIENREIZ_LOG_LEVEL", "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
+	f.Flags.Register(fs)
 	f.DemoTokens = os.Getenv("VIENREIZ_DEMO_TOKENS")
 	fs.Func("demo-tokens", "citizen=TOKEN,…,clerk=TOKEN: bearer tokens of demo citizens (each its own person) and the clerk; prefer VIENREIZ_DEMO_TOKENS or -demo-tokens-file: a flag shows in the process list", func(v string) error {
 		f.DemoTokens, f.demoTokensOnCommandLine = v, true
@@ -110,12 +108,6 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.Func("apple-app-id", "iOS app(s) the https /open/ links open (Universal Links, /.well-known/apple-app-site-association), TEAMID.BUNDLEID, comma-separated (VIENREIZ_APPLE_APP_ID)", listInto(&f.AppLinks.AppleAppIDs))
 	_ = listInto(&f.AppLinks.AndroidCertSHA256)(os.Getenv("VIENREIZ_ANDROID_CERT_SHA256"))
 	_ = listInto(&f.AppLinks.AppleAppIDs)(os.Getenv("VIENREIZ_APPLE_APP_ID"))
-	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
-}
-
-// Logger builds the structured logger the flags ask for, writing to w.
-func (f *ServiceFlags) Logger(w io.Writer) (*slog.Logger, error) {
-	return logs.New(w, f.LogLevel, f.LogJSON)
 }
 
 // Config returns the exchange service configuration, with the default

@@ -3,10 +3,31 @@
 package logs
 
 import (
+	"cmp"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 )
+
+// Flags are the -log-level and -log-json settings, each with its
+// environment variable.
+type Flags struct {
+	LogLevel string
+	LogJSON  bool
+}
+
+// Register adds the flags to fs.
+func (f *Flags) Register(fs *flag.FlagSet) {
+	fs.StringVar(&f.LogLevel, "log-level", cmp.Or(os.Getenv("VIENREIZ_LOG_LEVEL"), "info"), "debug, info, warn or error (VIENREIZ_LOG_LEVEL)")
+	fs.BoolVar(&f.LogJSON, "log-json", os.Getenv("VIENREIZ_LOG_JSON") == "1", "write logs as JSON lines (VIENREIZ_LOG_JSON=1)")
+}
+
+// Logger builds the logger the flags ask for, writing to w.
+func (f *Flags) Logger(w io.Writer) (*slog.Logger, error) {
+	return New(w, f.LogLevel, f.LogJSON)
+}
 
 // New returns a logger writing to w at level ("debug", "info", "warn" or
 // "error"), as JSON lines when json is set, else as text.
