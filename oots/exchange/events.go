@@ -5,7 +5,10 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -15,14 +18,10 @@ import (
 // streams whose readers went away.
 const heartbeat = 15 * time.Second
 
-// streamWriteTimeout bounds one write to one event stream: a reader that
-// takes longer (its socket buffer is full, it stopped reading) is dropped
-// and reconnects when it reads again.
+// streamWriteTimeout bounds each wait for room in an event stream's
+// socket buffer: a reader that takes longer (it stopped reading) is
+// dropped and reconnects when it reads again.
 const streamWriteTimeout = time.Second
-
-// streamsPerWriter is how many streams one short-lived goroutine writes an
-// event to, one after the other, while other goroutines write to the rest.
-const streamsPerWriter = 256
 
 // streamHead opens every event stream: the HTTP/1.1 response head (the
 // body lasts until the connection closes) and a first comment.
@@ -36,15 +35,17 @@ var keepAlive = []byte(": keep-alive\n\n")
 // A stream is an HTTP/1.1 connection taken over from net/http: while it
 // waits it costs one small goroutine blocked reading it (to notice at once
 // when the reader goes away) and no HTTP buffers. Each event is encoded
-// once; one dispatcher writes the events in order, from a few short-lived
-// goroutines, to all of their person's streams at once: the events
-// published while it was busy go to a stream together, in one write.
-// Publish never blocks.
+// once; one dispatcher sends the events in order to all of their person's
+// streams at once, in the order the streams opened (their sockets lie near
+// each other in the kernel's memory), from one goroutine per CPU: the
+// events published while it was busy go to a stream together, in one
+// write that does not wait (see send). Publish never blocks.
 type Hub struct {
 	mu      sync.Mutex
-	streams map[string]map[*stream]struct{} // by person
-	queue   []delivery                      // waiting for the dispatcher
+	streams map[string][]*stream // by person, in about the order they opened
+	queue   []delivery           // waiting for the dispatcher
 	closed  bool
+	timeout time.Duration // streamWriteTimeout but in tests
 	wake    chan struct{}
 	done    chan struct{} // closed when the dispatcher has stopped
 }
@@ -52,8 +53,14 @@ type Hub struct {
 // stream is one open event stream.
 type stream struct {
 	subject string
+	at      int // its index in the hub's streams of subject; -1 once ended
 	conn    net.Conn
-	release func() // gives back its place in the stream limits
+	socket  syscall.RawConn // conn's socket, for writes that do not wait; nil if it has none
+	release func()          // gives back its place in the stream limits
+
+	mu       sync.Mutex
+	draining bool   // a drain goroutine writes behind, and what is added to it
+	behind   []byte // owed but not yet written, after what is being written
 }
 
 // delivery is one encoded event for subject's streams, or for every
@@ -64,8 +71,11 @@ type delivery struct {
 }
 
 // NewHub returns a hub with no streams; Close stops it.
-func NewHub() *Hub {
-	h := &Hub{streams: map[string]map[*stream]struct{}{}, wake: make(chan struct{}, 1), done: make(chan struct{})}
+func NewHub() *Hub { return newHub(streamWriteTimeout) }
+
+// newHub returns a hub that drops a stream after timeout without room.
+func newHub(timeout time.Duration) *Hub {
+	h := &Hub{streams: map[string][]*stream{}, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go h.dispatch()
 	return h
 }
@@ -87,11 +97,11 @@ func (h *Hub) attach(subject string, conn net.Conn, release func()) bool {
 	if h.closed {
 		return false
 	}
-	if h.streams[subject] == nil {
-		h.streams[subject] = map[*stream]struct{}{}
+	s := &stream{subject: subject, at: len(h.streams[subject]), conn: conn, release: release}
+	if sc, ok := conn.(syscall.Conn); ok {
+		s.socket, _ = sc.SyscallConn()
 	}
-	s := &stream{subject: subject, conn: conn, release: release}
-	h.streams[subject][s] = struct{}{}
+	h.streams[subject] = append(h.streams[subject], s)
 	go h.watch(s)
 	return true
 }
@@ -152,10 +162,10 @@ func (h *Hub) dispatch() {
 	}
 }
 
-// deliver writes the queued deliveries to their streams: all that one
-// stream is owed in one write, in the order they were published, from
-// goroutines of streamsPerWriter streams each. It ends the streams that
-// could not take their share.
+// deliver sends the queued deliveries to their streams: all that one
+// stream is owed in one write, in the order they were published. The
+// writes are spread over one goroutine per CPU; none of them waits for a
+// reader (see send).
 func (h *Hub) deliver(queue []delivery) {
 	var everyone []byte         // heartbeats
 	owed := map[string][]byte{} // events, by person
@@ -171,8 +181,8 @@ func (h *Hub) deliver(queue []delivery) {
 		data []byte
 	}
 	var writes []write
-	add := func(set map[*stream]struct{}, data []byte) {
-		for s := range set {
+	add := func(streams []*stream, data []byte) {
+		for _, s := range streams {
 			writes = append(writes, write{s, data})
 		}
 	}
@@ -182,47 +192,86 @@ func (h *Hub) deliver(queue []delivery) {
 			add(h.streams[subject], data)
 		}
 	} else {
-		for subject, set := range h.streams {
+		for subject, streams := range h.streams {
 			data := everyone
 			if own := owed[subject]; own != nil {
 				data = append(own, everyone...)
 			}
-			add(set, data)
+			add(streams, data)
 		}
 	}
 	h.mu.Unlock()
 	var (
-		wg     sync.WaitGroup
-		failMu sync.Mutex
-		failed []*stream
+		next atomic.Int64 // the next write to do
+		wg   sync.WaitGroup
 	)
-	for len(writes) > 0 {
-		part := writes[:min(streamsPerWriter, len(writes))]
-		writes = writes[len(part):]
+	for range min(runtime.GOMAXPROCS(0), len(writes)) {
 		wg.Go(func() {
-			for _, w := range part {
-				_ = w.to.conn.SetWriteDeadline(time.Now().Add(streamWriteTimeout))
-				if _, err := w.to.conn.Write(w.data); err != nil {
-					failMu.Lock()
-					failed = append(failed, w.to)
-					failMu.Unlock()
-				}
+			for i := next.Add(1) - 1; i < int64(len(writes)); i = next.Add(1) - 1 {
+				h.send(writes[i].to, writes[i].data)
 			}
 		})
 	}
 	wg.Wait()
-	for _, s := range failed {
-		h.end(s)
+}
+
+// send writes data to s without waiting: what s's socket buffer takes
+// at once goes in one write(2); the rest, if any, is left to a drain
+// goroutine, behind what s is still owed from before, so a slow reader
+// holds up neither the dispatcher nor the other streams.
+func (h *Hub) send(s *stream, data []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.draining {
+		n := s.tryWrite(data)
+		if n == len(data) {
+			return
+		}
+		data = data[n:]
+		s.draining = true
+		go h.drain(s)
+	}
+	s.behind = append(s.behind, data...) // a copy: data is shared by many streams
+}
+
+// drain writes what s is owed, each write bounded by the hub's time-out,
+// until nothing is left; a write that fails or takes longer ends s.
+func (h *Hub) drain(s *stream) {
+	for {
+		s.mu.Lock()
+		data := s.behind
+		s.behind = nil
+		if len(data) == 0 {
+			_ = s.conn.SetWriteDeadline(time.Time{}) // the next tryWrite must not find it passed
+			s.draining = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+		_ = s.conn.SetWriteDeadline(time.Now().Add(h.timeout))
+		if _, err := s.conn.Write(data); err != nil {
+			h.end(s) // s stays draining: nothing more is written to it
+			return
+		}
 	}
 }
 
-// end closes s and forgets it.
+// end closes s and forgets it: the last of its person's streams takes
+// its place.
 func (h *Hub) end(s *stream) {
 	h.mu.Lock()
-	_, open := h.streams[s.subject][s]
-	delete(h.streams[s.subject], s)
-	if len(h.streams[s.subject]) == 0 {
-		delete(h.streams, s.subject)
+	open := s.at >= 0
+	if open {
+		streams := h.streams[s.subject]
+		last := streams[len(streams)-1]
+		streams[s.at], last.at = last, s.at
+		streams[len(streams)-1] = nil
+		if streams = streams[:len(streams)-1]; len(streams) == 0 {
+			delete(h.streams, s.subject)
+		} else {
+			h.streams[s.subject] = streams
+		}
+		s.at = -1
 	}
 	h.mu.Unlock()
 	if open {
@@ -242,10 +291,8 @@ func (h *Hub) Close() {
 	}
 	h.closed = true
 	var all []*stream
-	for _, set := range h.streams {
-		for s := range set {
-			all = append(all, s)
-		}
+	for _, streams := range h.streams {
+		all = append(all, streams...)
 	}
 	h.mu.Unlock()
 	for _, s := range all {
@@ -263,8 +310,8 @@ func (h *Hub) Streams() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	n := 0
-	for _, set := range h.streams {
-		n += len(set)
+	for _, streams := range h.streams {
+		n += len(streams)
 	}
 	return n
 }

@@ -37,11 +37,16 @@ const streamServerEnv = "VIENREIZ_EVENT_STREAM_SERVER"
 // streams are read by an eventReader. The baseline is the same with 1
 // stream, in the same run. The server's RSS is read from its /proc status
 // once all streams have their event; the CPU time both processes used from
-// the request's creation is reported too (the machine has 2 cores for both).
+// the request's creation is reported too (the machine has 2 cores for both),
+// and what other processes used meanwhile (others-CPU-ms: a run with much of
+// it was not taken on a quiet machine).
 // Goal (issue 16 item 4): 10,000th stream < 100 ms, server RSS < 150 MiB.
 // VIENREIZ_EVENT_STREAM_SERVER_CPU=file profiles the server's CPU from just
 // before the request is created; VIENREIZ_EVENT_STREAM_SERVER_HEAP=file
-// writes its heap profile once every stream has the event.
+// writes its heap profile once every stream has the event. To profile the
+// whole machine over the same time, run the benchmark under
+// perf record -a -D -1 --control fifo:CTL,ACK with VIENREIZ_PERF_CTL=CTL
+// and VIENREIZ_PERF_ACK=ACK (see perfControl).
 func BenchmarkEventStreamsHTTP(b *testing.B) {
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		b.Fatal("needs /proc/self/status: ", err)
@@ -61,6 +66,7 @@ func BenchmarkEventStreamsHTTP(b *testing.B) {
 			b.ReportMetric(float64(r.median.Microseconds())/1000, "median-event-ms")
 			b.ReportMetric(float64(r.stats.CPU.Microseconds())/1000, "server-CPU-ms")
 			b.ReportMetric(float64(r.clientCPU.Microseconds())/1000, "clients-CPU-ms")
+			b.ReportMetric(float64(r.othersCPU.Microseconds())/1000, "others-CPU-ms")
 			b.ReportMetric(float64(r.stats.RSSKiB)/1024, "server-RSS-MiB")
 			b.ReportMetric(float64(r.stats.HeapInuse)/(1<<20), "server-heap-MiB")
 			b.ReportMetric(float64(r.stats.StackInuse)/(1<<20), "server-stacks-MiB")
@@ -81,6 +87,10 @@ type streamRun struct {
 	// last stream's event: the clients' share of the machine.
 	clientCPU time.Duration
 	stats     serverStats
+	// othersCPU is what the machine's other processes used in that time
+	// (within the 10 ms ticks of /proc/stat): a run they took cores from
+	// measures them as much as the streams.
+	othersCPU time.Duration
 }
 
 // serverStats is what the server process reports about itself.
@@ -90,6 +100,25 @@ type serverStats struct {
 	StackInuse     uint64
 	Goroutines     int
 	CPU            time.Duration // used from just before the request was created
+}
+
+// machineBusy is the CPU time all CPUs of the machine have spent busy so
+// far, counted in ticks of 10 ms (Linux's USER_HZ is 100).
+func machineBusy(tb testing.TB) time.Duration {
+	stat, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	line, _, _ := strings.Cut(string(stat), "\n")
+	var busy time.Duration
+	for i, f := range strings.Fields(line)[1:] {
+		var ticks int64
+		fmt.Sscan(f, &ticks)
+		if i < 8 && i != 3 && i != 4 { // user to steal, but idle and iowait (guest is in user)
+			busy += time.Duration(ticks) * 10 * time.Millisecond
+		}
+	}
+	return busy
 }
 
 // cpuTime is the CPU time this process has used so far.
@@ -166,6 +195,8 @@ func runStreams(b *testing.B, n int) streamRun {
 	conns = nil // the reader has them now
 	fmt.Fprintln(stdin, "profile")
 	next()
+	perfControl(b, "enable")
+	busyAtStart := machineBusy(b)
 	cpuAtStart := cpuTime(b)
 	start := time.Now()
 	body, _ := json.Marshal(api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
@@ -184,6 +215,8 @@ func runStreams(b *testing.B, n int) streamRun {
 	}
 	times := streams.wait(b)
 	clientCPU := cpuTime(b) - cpuAtStart
+	busy := machineBusy(b) - busyAtStart
+	perfControl(b, "disable")
 	for i := range n { // after the clock: each stream read the whole event about this request
 		if id := streams.event(b, i).RequestID; id != created.ID {
 			b.Fatalf("stream %d got an event about %q, want %q", i, id, created.ID)
@@ -195,7 +228,8 @@ func runStreams(b *testing.B, n int) streamRun {
 	if err := json.Unmarshal([]byte(next()), &st); err != nil {
 		b.Fatal(err)
 	}
-	return streamRun{last: times[n-1].Sub(start), median: times[n/2].Sub(start), clientCPU: clientCPU, stats: st}
+	return streamRun{last: times[n-1].Sub(start), median: times[n/2].Sub(start), clientCPU: clientCPU, stats: st,
+		othersCPU: busy - clientCPU - st.CPU}
 }
 
 // openStream sends GET /v1/events as janis on a new connection and reads
@@ -418,4 +452,24 @@ func TestEventStreamServerProcess(t *testing.T) {
 		out, _ := json.Marshal(st)
 		fmt.Println(string(out))
 	}
+}
+
+// perfControl sends cmd ("enable", "disable") to the perf that runs the
+// benchmark with --control fifo:$VIENREIZ_PERF_CTL,$VIENREIZ_PERF_ACK, and
+// waits for its answer; without VIENREIZ_PERF_CTL it does nothing.
+func perfControl(b *testing.B, cmd string) {
+	ctl := os.Getenv("VIENREIZ_PERF_CTL")
+	if ctl == "" {
+		return
+	}
+	if err := os.WriteFile(ctl, []byte(cmd+"\n"), 0); err != nil {
+		b.Fatal(err)
+	}
+	ack, err := os.Open(os.Getenv("VIENREIZ_PERF_ACK"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ack.Close()
+	buf := make([]byte, 16)
+	ack.Read(buf)
 }

@@ -3,6 +3,7 @@ package exchange
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -33,6 +34,56 @@ func attachStream(t *testing.T, h *Hub, subject string) *testStream {
 	return s
 }
 
+// attachTCPStream is attachStream over a real loopback TCP connection
+// whose socket buffers are small, so that a reader that does not read
+// soon leaves the hub's writes no room.
+func attachTCPStream(t *testing.T, h *Hub, subject string) *testStream {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	client, err := net.Dial("tcp", l.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { client.Close() })
+	server, err := l.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if client.(*net.TCPConn).SetReadBuffer(16<<10) != nil || server.(*net.TCPConn).SetWriteBuffer(16<<10) != nil {
+		t.Fatal("cannot make the socket buffers small")
+	}
+	s := &testStream{client: client, events: bufio.NewReader(client)}
+	if !h.attach(subject, server, func() { s.released.Add(1) }) {
+		t.Fatal("the hub refused a stream")
+	}
+	return s
+}
+
+// waitingForRoom reports how many of subject's streams have a write
+// waiting for room in their socket buffer.
+func waitingForRoom(h *Hub, subject string) int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	n := 0
+	for _, s := range h.streams[subject] {
+		s.mu.Lock()
+		if s.draining {
+			n++
+		}
+		s.mu.Unlock()
+	}
+	return n
+}
+
+// bigEvent is an event of more than 64 KiB.
+func bigEvent(id string) api.Event {
+	return api.Event{RequestID: id, Detail: strings.Repeat("x", 64<<10)}
+}
+
 // event reads the stream's next SSE event.
 func (s *testStream) event() (api.Event, error) {
 	_ = s.client.SetReadDeadline(time.Now().Add(10 * time.Second))
@@ -41,7 +92,7 @@ func (s *testStream) event() (api.Event, error) {
 	for {
 		line, err := s.events.ReadString('\n')
 		if err != nil {
-			return e, fmt.Errorf("reading the stream after %q: %w", lines, err)
+			return e, fmt.Errorf("reading the stream after %.200q: %w", lines, err)
 		}
 		if line == "\n" {
 			break
@@ -49,7 +100,7 @@ func (s *testStream) event() (api.Event, error) {
 		lines = append(lines, line)
 	}
 	if len(lines) != 2 || lines[0] != "event: request\n" || json.Unmarshal([]byte(strings.TrimPrefix(lines[1], "data: ")), &e) != nil {
-		return e, fmt.Errorf("not one SSE request event: %q", lines)
+		return e, fmt.Errorf("not one SSE request event: %.200q", lines)
 	}
 	return e, nil
 }
@@ -173,6 +224,85 @@ func TestHubDropsAStreamThatDoesNotRead(t *testing.T) {
 	}
 	if n := h.Streams(); n != 1 {
 		t.Fatalf("%d streams left open, want the live one", n)
+	}
+}
+
+// TestHubWritesWhatDidNotFitInOrder: over real TCP, the events a
+// reader's socket buffer had no room for reach it once it reads again,
+// whole, after what fit and before the events published meanwhile.
+func TestHubWritesWhatDidNotFitInOrder(t *testing.T) {
+	h := newHub(time.Hour) // the reader reads only once the hub waits for it
+	defer h.Close()
+	s := attachTCPStream(t, h, "a")
+	const n = 20 // 1.3 MB, far more than the socket buffers take
+	for i := range n {
+		h.Publish("a", bigEvent(fmt.Sprint(i)))
+	}
+	for give := time.Now().Add(10 * time.Second); waitingForRoom(h, "a") == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatal("the hub never waited for room: were the events written whole?")
+		}
+	}
+	h.Publish("a", api.Event{RequestID: "after"})
+	for i := range n {
+		if got := s.next(t); got != fmt.Sprint(i) {
+			t.Fatalf("event %d is %q", i, got)
+		}
+	}
+	if got := s.next(t); got != "after" {
+		t.Fatalf("the event published while the hub waited came as %q", got)
+	}
+	for give := time.Now().Add(10 * time.Second); waitingForRoom(h, "a") > 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatal("the hub still waits for room after everything was read")
+		}
+	}
+	h.Publish("a", api.Event{RequestID: "next"}) // fits at once again
+	if got := s.next(t); got != "next" || s.released.Load() != 0 {
+		t.Fatalf("then %q, released %d times", got, s.released.Load())
+	}
+}
+
+// TestHubDropsATCPStreamThatNeverReads: over real TCP, a reader that
+// never reads does not hold up its person's other stream; once its socket
+// buffer is full and the time-out passed, its stream is closed, after the
+// events that fit, whole and in order.
+func TestHubDropsATCPStreamThatNeverReads(t *testing.T) {
+	h := newHub(2 * time.Second)
+	defer h.Close()
+	stuck, live := attachTCPStream(t, h, "a"), attachTCPStream(t, h, "a")
+	const n = 20
+	for i := range n {
+		h.Publish("a", bigEvent(fmt.Sprint(i)))
+	}
+	for i := range n {
+		if got := live.next(t); got != fmt.Sprint(i) {
+			t.Fatalf("the live stream's event %d is %q", i, got)
+		}
+	}
+	for give := time.Now().Add(20 * time.Second); stuck.released.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatal("the stream that never reads was not dropped")
+		}
+	}
+	if n := h.Streams(); n != 1 || live.released.Load() != 0 {
+		t.Fatalf("%d streams left open (live released %d times), want the live one", n, live.released.Load())
+	}
+	var got int
+	for ; ; got++ {
+		id, err := stuck.read()
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("the dropped stream was not closed: %v", err)
+			}
+			break
+		}
+		if id != fmt.Sprint(got) {
+			t.Fatalf("the dropped stream's event %d is %q", got, id)
+		}
+	}
+	if got == n || stuck.released.Load() != 1 {
+		t.Fatalf("the dropped stream got %d of %d events and was released %d times", got, n, stuck.released.Load())
 	}
 }
 
