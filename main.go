@@ -62,6 +62,10 @@ func run(args []string, stderr io.Writer) (code int) {
 		}
 		return 2
 	}
+	// The app first: its metadata may name the service (a phone app's
+	// package does); creating it needs no display yet.
+	a := fyneapp.NewWithID(appID)
+	sf.useBuiltInService(a.Metadata())
 	if err := sf.check(); err != nil {
 		fmt.Fprintf(stderr, "vienreiz: -service: %v\n", err)
 		return 2
@@ -90,7 +94,6 @@ func run(args []string, stderr io.Writer) (code int) {
 			code = 1
 		}
 	}()
-	a := fyneapp.NewWithID(appID)
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	app.NewLanguage(a.Preferences()) // the remembered language, for the first frame too
 	win := a.NewWindow("Vienreiz")

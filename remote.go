@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/platforms/device"
@@ -27,10 +29,25 @@ type appFlags struct {
 	Service string
 }
 
+// serviceMetadata names, in the app's Fyne metadata, the address of the
+// running exchange service a package was built for: a phone app takes no
+// flags, so `fyne package --metadata service=https://…`
+// (scripts/package-mobile.sh) names it; -service and VIENREIZ_SERVICE
+// come first.
+const serviceMetadata = "service"
+
+// useBuiltInService takes the service address of the app's metadata when
+// neither -service nor VIENREIZ_SERVICE gave one.
+func (f *appFlags) useBuiltInService(meta fyne.AppMetadata) {
+	if f.Service == "" {
+		f.Service = meta.Custom[serviceMetadata]
+	}
+}
+
 // register adds the app's flags to fs.
 func (f *appFlags) register(fs *flag.FlagSet) {
 	f.embeddedFlags.register(fs)
-	fs.StringVar(&f.Service, "service", os.Getenv("VIENREIZ_SERVICE"), "address of a running exchange service (https://…) to use instead of an embedded one; the app asks it where people sign in (VIENREIZ_SERVICE)")
+	fs.StringVar(&f.Service, "service", os.Getenv("VIENREIZ_SERVICE"), "address of a running exchange service (https://…) to use instead of an embedded one; the app asks it where people sign in (VIENREIZ_SERVICE; default: the address the package was built with, its metadata \"service\")")
 }
 
 // service is the exchange service the session talks to.
@@ -48,7 +65,7 @@ type service struct {
 func (f *appFlags) check() error {
 	if f.Service == "" {
 		if !hasEmbeddedService {
-			return errors.New("this build (-tags noservice) has no exchange service of its own: give the address of a running one (-service https://… or VIENREIZ_SERVICE)")
+			return errors.New("this build (-tags noservice) has no exchange service of its own: give the address of a running one (-service https://…, VIENREIZ_SERVICE, or the package's metadata \"service\")")
 		}
 		return nil
 	}

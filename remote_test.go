@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
@@ -88,5 +90,32 @@ func TestServiceAddressMustKeepTokensSafe(t *testing.T) {
 		if err := f.check(); (err == nil) != ok {
 			t.Errorf("-service %q: %v, want accepted %v", raw, err, ok)
 		}
+	}
+}
+
+// TestPackageNamesItsService: a package's metadata "service" (a phone app
+// takes no flags) is the service when neither -service nor
+// VIENREIZ_SERVICE names one, and is checked like them.
+func TestPackageNamesItsService(t *testing.T) {
+	built := fyne.AppMetadata{Custom: map[string]string{"service": "https://vienreiz.gov.lv"}}
+	f := appFlags{}
+	f.useBuiltInService(built)
+	if f.Service != "https://vienreiz.gov.lv" || f.check() != nil {
+		t.Errorf("from the package's metadata: %q, %v", f.Service, f.check())
+	}
+	f = appFlags{Service: "http://127.0.0.1:8080"}
+	f.useBuiltInService(built)
+	if f.Service != "http://127.0.0.1:8080" {
+		t.Errorf("-service was replaced by the package's address: %q", f.Service)
+	}
+	f = appFlags{}
+	f.useBuiltInService(fyne.AppMetadata{Custom: map[string]string{"service": "http://vienreiz.gov.lv"}})
+	if f.check() == nil {
+		t.Error("a package's plain-http address of another machine was taken")
+	}
+	f = appFlags{}
+	f.useBuiltInService(fyne.AppMetadata{})
+	if f.Service != "" {
+		t.Errorf("no metadata gave %q", f.Service)
 	}
 }

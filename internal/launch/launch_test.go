@@ -1,6 +1,7 @@
 package launch
 
 import (
+	"bufio"
 	"context"
 	"fmt"
 	"io"
@@ -233,5 +234,51 @@ func TestDeployedBuildNeedsAService(t *testing.T) {
 	help, _ := exec.Command(bin, "-help").CombinedOutput()
 	if !strings.Contains(string(help), "-service") || strings.Contains(string(help), "-network") {
 		t.Errorf("-help of the noservice build:\n%s", help)
+	}
+	t.Run("the package names the service", func(t *testing.T) { builtInServiceIsUsed(t, bin) })
+}
+
+// builtInServiceIsUsed starts bin, a noservice build, with no -service
+// but with metadata that names a service (as `fyne package --metadata
+// service=…` builds a phone app; here Fyne's development metadata, read
+// from FyneApp.toml in the working folder, stands in for it): the app
+// goes to that service, which does not answer, and says so.
+func builtInServiceIsUsed(t *testing.T, bin string) {
+	dir := t.TempDir()
+	toml := "[Details]\n  ID = \"lv.vienreiz.app\"\n  Name = \"Vienreiz\"\n\n[Development]\n  service = \"http://127.0.0.1:1\"\n"
+	if err := os.WriteFile(filepath.Join(dir, "FyneApp.toml"), []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "VIENREIZ_SERVICE=", "DISPLAY="+xvfb(t), "HOME="+filepath.Join(dir, "home"),
+		"VIENREIZ_APP_PIN=1234", "DBUS_SESSION_BUS_ADDRESS=disabled:", "LANG=en_US.UTF-8")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	said := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(stderr)
+		var all strings.Builder
+		for lines.Scan() {
+			all.WriteString(lines.Text() + "\n")
+			if strings.Contains(lines.Text(), "http://127.0.0.1:1 did not say where people sign in") {
+				break
+			}
+		}
+		said <- all.String()
+	}()
+	select {
+	case out := <-said:
+		if !strings.Contains(out, "http://127.0.0.1:1 did not say where people sign in") {
+			t.Errorf("the app did not go to the package's service; it said:\n%s", out)
+		}
+	case <-time.After(time.Minute):
+		t.Error("the app said nothing of the package's service in a minute")
 	}
 }
