@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/app/signin"
 )
 
 // signInTimeout bounds how long the app waits for the person to finish
@@ -24,9 +25,8 @@ const signInTimeout = 10 * time.Minute
 // as it was.
 func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 	ctx, cancel := context.WithTimeout(s.Context(), signInTimeout)
-	waiting := dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"),
-		dialogBody(win, wrapped(lang.L("signin.waiting_body"))), win)
-	waiting.SetOnClosed(cancel)
+	waiting, pageOpened := signInWaiting(win, cancel)
+	ctx = signin.WithPageOpened(ctx, func(page string) { fyne.Do(func() { pageOpened(page) }) })
 	waiting.Show()
 	s.Background(func() {
 		err := s.Account.SignIn(ctx, level)
@@ -43,6 +43,23 @@ func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 			}
 		})
 	})
+}
+
+// signInWaiting is the dialog shown while the person signs in at the
+// provider's page, which cancel ends; pageOpened lets the person copy the
+// page's address from it, for a browser that did not show the page (none
+// is set up, or it failed to start). The dialog is sized once, so the
+// button is there, disabled, from the start.
+func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageOpened func(page string)) {
+	copyPage := widget.NewButtonWithIcon(lang.L("signin.copy_page"), theme.ContentCopyIcon(), nil)
+	copyPage.Disable()
+	body := container.NewVBox(wrapped(lang.L("signin.waiting_body")), wrapped(lang.L("signin.no_browser")), container.NewHBox(copyPage))
+	waiting = dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"), dialogBody(win, body), win)
+	waiting.SetOnClosed(cancel)
+	return waiting, func(page string) {
+		copyPage.OnTapped = func() { fyne.CurrentApp().Clipboard().SetContent(page) }
+		copyPage.Enable()
+	}
 }
 
 // askSignIn says why a sign-in is needed (reason, a translated sentence)

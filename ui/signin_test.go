@@ -312,3 +312,43 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 		t.Fatalf("Jānis's own list: %+v, %v", his, err)
 	}
 }
+
+// TestSignInOffersThePagesAddress: while the app waits for the sign-in,
+// its dialog lets the person copy the provider page's address once the
+// browser was asked to show it, for a browser that did not.
+func TestSignInOffersThePagesAddress(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(800, 600))
+	cancelled := false
+	waiting, pageOpened := signInWaiting(w, func() { cancelled = true })
+	waiting.Show()
+	if text := dialogText(t, w); !strings.Contains(text, "Signing in") || !strings.Contains(text, "No page in your browser? Copy its address") {
+		t.Fatalf("the dialog says:\n%s", text)
+	}
+	copyPage := func() *widget.Button {
+		for _, b := range find[*widget.Button](w.Canvas().Overlays().Top()) {
+			if b.Text == "Copy the page's address" {
+				return b
+			}
+		}
+		t.Fatal("no button to copy the page's address")
+		return nil
+	}
+	if !copyPage().Disabled() {
+		t.Fatal("the page's address can be copied before it is known")
+	}
+	const page = "https://idp.example/authorize?client_id=vienreiz&state=s1"
+	pageOpened(page)
+	if copyPage().Disabled() {
+		t.Fatal("the page's address cannot be copied once the page was opened")
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Copy the page's address")
+	if got := fyne.CurrentApp().Clipboard().Content(); got != page {
+		t.Errorf("copied %q, want the page's address %q", got, page)
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Cancel")
+	if !cancelled {
+		t.Error("Cancel did not end the sign-in")
+	}
+}

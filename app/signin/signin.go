@@ -103,6 +103,17 @@ type Session struct {
 	idToken string
 }
 
+// pageOpenedKey keys the function WithPageOpened attaches to a context.
+type pageOpenedKey struct{}
+
+// WithPageOpened returns ctx with opened attached: SignIn calls it with
+// the address of the provider's sign-in page once the browser was asked
+// to open it, so that a person whose browser did not show it can open
+// it themselves.
+func WithPageOpened(ctx context.Context, opened func(page string)) context.Context {
+	return context.WithValue(ctx, pageOpenedKey{}, opened)
+}
+
 // SignIn opens the provider's page in the browser and waits until the
 // person has signed in there (or ctx ends). level asks for a level of
 // assurance ("" for the provider's default): a higher one than the current
@@ -152,8 +163,12 @@ func (c *Client) SignIn(ctx context.Context, level string) (*Session, error) {
 	})}
 	go srv.Serve(ln)
 	defer srv.Close()
-	if err := c.OpenBrowser(conf.AuthCodeURL(state, opts...)); err != nil {
+	page := conf.AuthCodeURL(state, opts...)
+	if err := c.OpenBrowser(page); err != nil {
 		return nil, fmt.Errorf("sign-in: opening the browser: %w", err)
+	}
+	if opened, ok := ctx.Value(pageOpenedKey{}).(func(string)); ok {
+		opened(page)
 	}
 	var res result
 	select {

@@ -147,3 +147,30 @@ func TestStepUpAboveTheAccountIsRefused(t *testing.T) {
 		t.Error("the provider's page accepted level High for lukas")
 	}
 }
+
+// TestSignInTellsWhichPageItOpened: a browser that did not show the page
+// (none set up, or it failed to start) leaves the person with the address
+// WithPageOpened gives; opened by hand, the sign-in goes on.
+func TestSignInTellsWhichPageItOpened(t *testing.T) {
+	ctx := context.Background()
+	idp := startIdP(t)
+	var asked string
+	noBrowser := func(page string) error { asked = page; return nil }
+	c, err := signin.New(ctx, idp.Provider(), secrets.Memory(), noBrowser, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := make(chan string, 1)
+	byHand := make(chan error, 1)
+	go func() { byHand <- devidptest.Browser(ctx, "mari", "")(<-pages) }()
+	s, err := c.SignIn(signin.WithPageOpened(ctx, func(page string) { pages <- page }), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-byHand; err != nil {
+		t.Fatalf("opening the page by hand: %v", err)
+	}
+	if s.Person.Identifier != "EE/EE/48504152718" || asked == "" {
+		t.Fatalf("signed in as %+v; the browser was asked for %q", s.Person, asked)
+	}
+}
