@@ -182,13 +182,10 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 		return nil, err
 	}
 	defer release()
-	if in.parts, err = r.readAttachments(msg, in, spool); err != nil {
-		return nil, err
-	}
-	if err := r.secure(in, spool); err != nil {
-		return nil, AsError(err, id, ErrPolicyNoncompliance)
-	}
 	if !in.pm.Reliability.DuplicateDetection {
+		if err := r.readAndSecure(msg, in, spool); err != nil {
+			return nil, err
+		}
 		if err := r.process(ctx, in, spool); err != nil {
 			return nil, err
 		}
@@ -197,7 +194,19 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 	if r.Duplicates == nil {
 		return nil, ErrOther.Withf(id, "duplicate detection required by P-Mode %q but no store configured", in.pm.ID)
 	}
-	stored, fresh, err := r.claim(ctx, id)
+	// The MessageId is claimed while the message is decrypted and its
+	// signature finished: the claim's commit no longer waits in line
+	// after the crypto (issue 16 item 2). A message that then fails gives
+	// its claim back, as one failing delivery does.
+	claim := r.startClaim(ctx, id)
+	if err := r.readAndSecure(msg, in, spool); err != nil {
+		if c := <-claim; c.fresh {
+			r.release(ctx, id)
+		}
+		return nil, err
+	}
+	c := <-claim
+	stored, fresh, err := c.stored, c.fresh, c.err
 	if err != nil || !fresh {
 		if stored == nil {
 			return nil, err
@@ -213,9 +222,7 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 		return r.receipt(in, &rec)
 	}
 	if err := r.process(ctx, in, spool); err != nil {
-		if rerr := r.Duplicates.Release(context.WithoutCancel(ctx), id); rerr != nil {
-			r.logger().Error("as4 duplicate store release", "message", id, "err", rerr)
-		}
+		r.release(ctx, id)
 		return nil, err
 	}
 	rec := &receiptRecord{}
@@ -227,6 +234,45 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 		r.logger().Error("as4 duplicate store complete", "message", id, "err", err)
 	}
 	return receipt, nil
+}
+
+// readAndSecure reads the attachments of in, then decrypts and verifies
+// them per its P-Mode.
+func (r *Receiver) readAndSecure(msg *mimeMessage, in *inbound, spool *Spool) error {
+	var err error
+	if in.parts, err = r.readAttachments(msg, in, spool); err != nil {
+		return err
+	}
+	if err := r.secure(in, spool); err != nil {
+		return AsError(err, in.user.MessageID, ErrPolicyNoncompliance)
+	}
+	return nil
+}
+
+// claimResult is what claim returns.
+type claimResult struct {
+	stored []byte
+	fresh  bool
+	err    error
+}
+
+// startClaim runs claim in its own goroutine; its result arrives on the
+// channel.
+func (r *Receiver) startClaim(ctx context.Context, id string) <-chan claimResult {
+	ch := make(chan claimResult, 1)
+	go func() {
+		stored, fresh, err := r.claim(ctx, id)
+		ch <- claimResult{stored, fresh, err}
+	}()
+	return ch
+}
+
+// release gives back a claim whose message was not processed, so that a
+// retry is processed again.
+func (r *Receiver) release(ctx context.Context, id string) {
+	if err := r.Duplicates.Release(context.WithoutCancel(ctx), id); err != nil {
+		r.logger().Error("as4 duplicate store release", "message", id, "err", err)
+	}
 }
 
 // claim takes the MessageId in the duplicate store. A duplicate of a done

@@ -90,20 +90,38 @@ func (s *Sender) verifyAt() time.Time {
 // arrived (Result), an ebMS error came back (*Error), the retry budget
 // ended (ErrMissingReceipt) or ctx ended. When ctx ends first the message
 // stays in the outbox and Resume sends it later.
+//
+// The message is built, signed and encrypted while its outbox entry is
+// being committed, and posted only once the entry is durable: the commit
+// (a disk sync, and a wait for the store's writer) no longer holds up the
+// signature (issue 16 item 2).
 func (s *Sender) Send(ctx context.Context, sub *Submission) (*Result, error) {
-	rec, err := s.accept(ctx, sub, true)
+	rec, data, err := s.prepare(sub, true)
 	if err != nil {
 		return nil, err
 	}
+	added := make(chan error, 1)
+	go func() { added <- s.add(ctx, rec, data) }()
+	spool := &Spool{Dir: s.Dir, Pool: &s.files}
+	defer spool.Cleanup()
+	msg, buildErr := s.build(rec, spool)
+	if err := <-added; err != nil {
+		s.refuse(rec, true)
+		return nil, err
+	}
 	defer s.unclaim(rec.MessageID)
-	return s.deliverClaimed(ctx, rec)
+	return s.dispatch(ctx, rec, msg, buildErr)
 }
 
 // Submit accepts sub into the outbox and returns its MessageID without
 // sending it; Resume sends it.
 func (s *Sender) Submit(ctx context.Context, sub *Submission) (string, error) {
-	rec, err := s.accept(ctx, sub, false)
+	rec, data, err := s.prepare(sub, false)
 	if err != nil {
+		return "", err
+	}
+	if err := s.add(ctx, rec, data); err != nil {
+		s.refuse(rec, false)
 		return "", err
 	}
 	return rec.MessageID, nil
@@ -155,22 +173,23 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// accept validates sub, picks its P-Mode, copies the payloads into the
-// outbox folder and records the message in the outbox.
+// prepare validates sub, picks its P-Mode, copies the payloads into the
+// outbox folder and returns the message's outbox record and its encoding;
+// the caller adds it to the outbox (or calls refuse).
 //
 // With claimed, the message is claimed for the caller before it enters the
 // outbox, so that Resume (Run) cannot take it while the caller is about to
 // post it itself (a Send then failed with errBusy); the caller unclaims it.
-func (s *Sender) accept(ctx context.Context, sub *Submission, claimed bool) (*outboxRecord, error) {
+func (s *Sender) prepare(sub *Submission, claimed bool) (*outboxRecord, []byte, error) {
 	if s.Config == nil || s.Outbox == nil || s.Dir == "" {
-		return nil, errors.New("sender: Config, Outbox and Dir are required")
+		return nil, nil, errors.New("sender: Config, Outbox and Dir are required")
 	}
 	if err := sub.validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	pm, err := s.Config.Find(sub.Service, sub.Action, sub.To)
 	if err != nil {
-		return nil, fmt.Errorf("sender: %w", err)
+		return nil, nil, fmt.Errorf("sender: %w", err)
 	}
 	if s.Observe != nil {
 		s.Observe(sub)
@@ -181,49 +200,60 @@ func (s *Sender) accept(ctx context.Context, sub *Submission, claimed bool) (*ou
 	}
 	if rec.MessageID == "" {
 		if rec.MessageID, err = newID(s.Rand, s.Config.Self); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	if rec.ConversationID == "" {
 		if rec.ConversationID, err = newID(s.Rand, ""); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	// Each acceptance gets its own folder, so a refused duplicate id never
 	// touches the files of the message already in the outbox.
 	if rec.Folder, err = newID(s.Rand, ""); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	dir := s.messageDir(rec)
 	for i, p := range sub.Payloads {
 		sp := storedPayload{ContentID: p.ContentID, MimeType: p.MimeType, Properties: p.Properties}
 		if sp.ContentID == "" {
 			if sp.ContentID, err = newID(s.Rand, "payload"); err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 		}
 		if err := storePayload(&sp, p, dir, fmt.Sprintf("part%d", i), pm.MaxPayloadSize); err != nil {
 			os.RemoveAll(dir)
-			return nil, fmt.Errorf("sender: payload %s: %w", sp.ContentID, err)
+			return nil, nil, fmt.Errorf("sender: payload %s: %w", sp.ContentID, err)
 		}
 		rec.Payloads = append(rec.Payloads, sp)
 	}
 	data, err := json.Marshal(rec)
 	if err != nil {
-		return nil, fmt.Errorf("sender: outbox record: %w", err)
+		return nil, nil, fmt.Errorf("sender: outbox record: %w", err)
 	}
 	if claimed && !s.claim(rec.MessageID) {
 		os.RemoveAll(dir)
-		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
+		return nil, nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
 	}
+	return rec, data, nil
+}
+
+// add records a prepared message in the outbox.
+func (s *Sender) add(ctx context.Context, rec *outboxRecord, data []byte) error {
 	if err := s.Outbox.Add(ctx, OutboxEntry{MessageID: rec.MessageID, Data: data, Created: rec.Timestamp}); err != nil {
-		if claimed {
-			s.unclaim(rec.MessageID)
-		}
-		os.RemoveAll(dir)
-		return nil, fmt.Errorf("sender: %w", err)
+		return fmt.Errorf("sender: %w", err)
 	}
-	return rec, nil
+	return nil
+}
+
+// refuse undoes prepare for a message the outbox did not take.
+func (s *Sender) refuse(rec *outboxRecord, claimed bool) {
+	if claimed {
+		s.unclaim(rec.MessageID)
+	}
+	if dir := s.messageDir(rec); dir != "" {
+		os.RemoveAll(dir)
+	}
 }
 
 // messageDir is the folder of a message's payload files ("" when the
@@ -344,15 +374,20 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 
 // deliverClaimed is deliver for a message the caller has claimed.
 func (s *Sender) deliverClaimed(ctx context.Context, rec *outboxRecord) (*Result, error) {
-	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
-
 	spool := &Spool{Dir: s.Dir, Pool: &s.files}
 	defer spool.Cleanup()
 	msg, err := s.build(rec, spool)
-	if err != nil {
-		s.finish(ctx, rec, "failed", err.Error())
-		return nil, err
+	return s.dispatch(ctx, rec, msg, err)
+}
+
+// dispatch posts msg, built from rec (buildErr: it could not be), and
+// records the outcome in the outbox.
+func (s *Sender) dispatch(ctx context.Context, rec *outboxRecord, msg *outgoing, buildErr error) (*Result, error) {
+	if buildErr != nil {
+		s.finish(ctx, rec, "failed", buildErr.Error())
+		return nil, buildErr
 	}
+	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
 	res, err := s.post(ctx, msg, log)
 	switch {
 	case err == nil:

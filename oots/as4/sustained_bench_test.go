@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,11 +36,14 @@ import (
 //     default 10s; the figure is 10m);
 //   - VIENREIZ_SUSTAINED_SENDERS: concurrent senders (default 8);
 //   - VIENREIZ_SUSTAINED_PROFILE: a folder where the sender and receiver
-//     processes write sender.cpu and receiver.cpu (go tool pprof).
+//     processes write sender.cpu and receiver.cpu (go tool pprof);
+//   - VIENREIZ_SUSTAINED_TRACE: a folder where they write sender.trace and
+//     receiver.trace (go tool trace; -pprof=sync shows what they wait for).
 const (
 	envSustainedDuration = "VIENREIZ_SUSTAINED_DURATION"
 	envSustainedSenders  = "VIENREIZ_SUSTAINED_SENDERS"
 	envSustainedProfile  = "VIENREIZ_SUSTAINED_PROFILE"
+	envSustainedTrace    = "VIENREIZ_SUSTAINED_TRACE"
 	envSustainedChild    = "VIENREIZ_SUSTAINED_CHILD"
 	tenths               = 10
 )
@@ -63,7 +67,12 @@ const (
 //   - duplicates (deliveries beyond one per MessageId; must be 0) and
 //     lost (sent with a receipt but never delivered; must be 0);
 //   - recv-B/msg, send-B/msg: SQLite file bytes per message on each side;
-//   - peak RSS of each process.
+//   - peak RSS of each process;
+//   - send-/recv-user-ms/msg, send-/recv-sys-ms/msg: each process's CPU
+//     time per message in user space and in the kernel, rsa-ms/op the CPU
+//     time of one signature in the bound's measurement, and machine-idle
+//     the share of the machine's CPU left idle during the run (what the
+//     two processes wait for rather than compute).
 func BenchmarkSustained(b *testing.B) {
 	duration := 10 * time.Second
 	if d, err := time.ParseDuration(os.Getenv(envSustainedDuration)); err == nil && d > 0 {
@@ -99,6 +108,15 @@ func BenchmarkSustained(b *testing.B) {
 		b.ReportMetric(run.p50.Seconds()*1000, "p50-ms")
 		b.ReportMetric(run.p99.Seconds()*1000, "p99-ms")
 		b.ReportMetric(run.max.Seconds()*1000, "max-ms")
+		perMsg := func(d time.Duration) float64 { return d.Seconds() * 1000 / float64(run.sent) }
+		b.ReportMetric(perMsg(run.sendCPU.user), "send-user-ms/msg")
+		b.ReportMetric(perMsg(run.sendCPU.sys), "send-sys-ms/msg")
+		b.ReportMetric(perMsg(run.recvCPU.user), "recv-user-ms/msg")
+		b.ReportMetric(perMsg(run.recvCPU.sys), "recv-sys-ms/msg")
+		b.ReportMetric(cpuPerRSA.Seconds()*1000, "rsa-ms/op")
+		if run.idle >= 0 {
+			b.ReportMetric(run.idle, "machine-idle")
+		}
 		b.ReportMetric(float64(run.tenths[tenths-1])/float64(max(run.tenths[0], 1)), "last/first-tenth")
 		b.ReportMetric(float64(run.duplicates), "duplicates")
 		b.ReportMetric(float64(run.lost), "lost")
@@ -144,6 +162,8 @@ type sustainedRun struct {
 	tenths                [tenths]int
 	duplicates, lost      int
 	cpu                   time.Duration // user + system of both processes
+	sendCPU, recvCPU      cpuUse        // each process's share
+	idle                  float64       // share of the machine's CPU time left idle while the sender ran (-1: unknown)
 	sendBytes, recvBytes  int64         // SQLite files after the run
 	sendRSS, recvRSS      int64         // VmHWM in KiB
 }
@@ -159,12 +179,14 @@ func runSustained(b *testing.B, dir string, duration time.Duration, senders int)
 	if !recvOut.Scan() || !strings.HasPrefix(recvOut.Text(), "LISTEN ") {
 		b.Fatalf("receiver did not start: %q", recvOut.Text())
 	}
+	stat0 := readCPUStat()
 	send := sustainedChild(b, "sender", dir, sendDir, strings.TrimPrefix(recvOut.Text(), "LISTEN "),
 		envSustainedDuration+"="+duration.String(), envSustainedSenders+"="+strconv.Itoa(senders))
 	sendLines, _ := io.ReadAll(send.stdout)
 	if err := send.cmd.Wait(); err != nil {
 		b.Fatalf("sender process: %v\n%s", err, sendLines)
 	}
+	stat1 := readCPUStat()
 	recv.stdin.Close()
 	var recvLines []string
 	for recvOut.Scan() {
@@ -179,10 +201,12 @@ func runSustained(b *testing.B, dir string, duration time.Duration, senders int)
 		elapsed: time.Duration(sr.int("ELAPSED_NS")),
 		p50:     time.Duration(sr.int("P50_NS")), p99: time.Duration(sr.int("P99_NS")), max: time.Duration(sr.int("MAX_NS")),
 		duplicates: rr.int("DUPLICATES"),
-		cpu:        processCPU(send.cmd) + processCPU(recv.cmd),
-		sendBytes:  int64(sr.int("STORE_BYTES")), recvBytes: int64(rr.int("STORE_BYTES")),
+		sendCPU:    processCPU(send.cmd), recvCPU: processCPU(recv.cmd),
+		sendBytes: int64(sr.int("STORE_BYTES")), recvBytes: int64(rr.int("STORE_BYTES")),
 		sendRSS: int64(sr.int("VMHWM")), recvRSS: int64(rr.int("VMHWM")),
 	}
+	run.cpu = run.sendCPU.total() + run.recvCPU.total()
+	run.idle = stat1.idleSince(stat0)
 	for i, f := range strings.Fields(sr["TENTHS"]) {
 		if i < tenths {
 			run.tenths[i], _ = strconv.Atoi(f)
@@ -196,6 +220,37 @@ func runSustained(b *testing.B, dir string, duration time.Duration, senders int)
 		b.Fatalf("no messages sent:\n%s", sendLines)
 	}
 	return run
+}
+
+// cpuStat is the machine's CPU time so far from /proc/stat, in clock ticks.
+type cpuStat struct{ idle, total int64 }
+
+// readCPUStat reads the first line of /proc/stat; zero where there is none.
+func readCPUStat() cpuStat {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return cpuStat{}
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	var st cpuStat
+	for i, f := range strings.Fields(line)[1:] {
+		n, _ := strconv.ParseInt(f, 10, 64)
+		if i < 8 { // user nice system idle iowait irq softirq steal; guest time is in user
+			st.total += n
+		}
+		if i == 3 || i == 4 {
+			st.idle += n
+		}
+	}
+	return st
+}
+
+// idleSince is the share of CPU time spent idle since before (-1: unknown).
+func (st cpuStat) idleSince(before cpuStat) float64 {
+	if st.total <= before.total {
+		return -1
+	}
+	return float64(st.idle-before.idle) / float64(st.total-before.total)
 }
 
 // report reads "KEY value" lines.
@@ -216,12 +271,17 @@ func (r report) int(key string) int {
 	return n
 }
 
-// processCPU is the user + system time of an ended child process.
-func processCPU(cmd *exec.Cmd) time.Duration {
+// cpuUse is the CPU time of a process, in user space and in the kernel.
+type cpuUse struct{ user, sys time.Duration }
+
+func (c cpuUse) total() time.Duration { return c.user + c.sys }
+
+// processCPU is the CPU time of an ended child process.
+func processCPU(cmd *exec.Cmd) cpuUse {
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+		return cpuUse{user: time.Duration(ru.Utime.Nano()), sys: time.Duration(ru.Stime.Nano())}
 	}
-	return 0
+	return cpuUse{}
 }
 
 type sustainedProc struct {
@@ -258,6 +318,17 @@ func TestSustainedChild(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer pprof.StopCPUProfile()
+	}
+	if tr := os.Getenv(envSustainedTrace); tr != "" {
+		f, err := os.Create(filepath.Join(tr, role+".trace"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			t.Fatal(err)
+		}
+		defer trace.Stop()
 	}
 	lv, de := readIdentity(t, filepath.Join(dir, "lv")), readIdentity(t, filepath.Join(dir, "de"))
 	ca := readCerts(t, filepath.Join(dir, "ca"))

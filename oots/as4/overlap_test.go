@@ -1,0 +1,189 @@
+package as4_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/oots/as4/keys"
+	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+)
+
+// signal is closed once, by the first of any number of callers.
+type signal struct {
+	once sync.Once
+	ch   chan struct{}
+}
+
+func newSignal() *signal { return &signal{ch: make(chan struct{})} }
+
+func (s *signal) fire() { s.once.Do(func() { close(s.ch) }) }
+
+// wait reports whether the signal fired within a few seconds.
+func (s *signal) wait() bool {
+	select {
+	case <-s.ch:
+		return true
+	case <-time.After(5 * time.Second):
+		return false
+	}
+}
+
+// signSpy fires signed after each signature.
+type signSpy struct {
+	as4.Security
+	signed *signal
+}
+
+func (s signSpy) Sign(env *etree.Document, parts []as4.Part, id keys.Identity, alg pmode.Security) error {
+	err := s.Security.Sign(env, parts, id, alg)
+	s.signed.fire()
+	return err
+}
+
+// outboxAfterSign commits an Add only once the message was signed, which
+// can only happen when the two run at the same time.
+type outboxAfterSign struct {
+	as4.Outbox
+	signed *signal
+	added  atomic.Bool
+}
+
+func (o *outboxAfterSign) Add(ctx context.Context, e as4.OutboxEntry) error {
+	if !o.signed.wait() {
+		return errors.New("the message was not signed while its outbox entry was added")
+	}
+	if err := o.Outbox.Add(ctx, e); err != nil {
+		return err
+	}
+	o.added.Store(true)
+	return nil
+}
+
+// TestSendSignsWhileTheOutboxCommits: Send builds and signs the message
+// while its outbox entry is committed, and posts it only after the entry
+// is in the outbox.
+func TestSendSignsWhileTheOutboxCommits(t *testing.T) {
+	w := newWorld(t, 1)
+	signed := newSignal()
+	outbox := &outboxAfterSign{Outbox: as4.NewMemStore(), signed: signed}
+	var postedEarly atomic.Bool
+	h := w.servers[0].Config.Handler
+	w.servers[0].Config.Handler = http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
+		postedEarly.Store(postedEarly.Load() || !outbox.added.Load())
+		h.ServeHTTP(rw, req)
+	})
+	s := w.sender(outbox, t.TempDir())
+	s.Security = signSpy{Security: as4.WSS(), signed: signed}
+	if _, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>")))); err != nil {
+		t.Fatal(err)
+	}
+	if postedEarly.Load() {
+		t.Error("the message was posted before its outbox entry was added")
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+}
+
+// TestSendRefusedByOutboxPostsNothing: a message the outbox refuses (its
+// MessageId is queued already) is built but never posted, and leaves no
+// files.
+func TestSendRefusedByOutboxPostsNothing(t *testing.T) {
+	w := newWorld(t, 1)
+	s := w.memSender()
+	big := bytes.Repeat([]byte("A"), 100<<10) // stored as a file, not inline
+	sub := querySubmission(payload("p@x", as4.MimeEbRS, big))
+	sub.MessageID = "fixed@lv"
+	if _, err := s.Submit(context.Background(), sub); err != nil {
+		t.Fatal(err)
+	}
+	again := querySubmission(payload("p@x", as4.MimeEbRS, bytes.Repeat([]byte("B"), 100<<10)))
+	again.MessageID = "fixed@lv"
+	if _, err := s.Send(context.Background(), again); !errors.Is(err, as4.ErrExists) {
+		t.Fatalf("Send of a queued MessageId: %v, want ErrExists", err)
+	}
+	w.mu.Lock()
+	posted := len(w.requests)
+	w.mu.Unlock()
+	if posted != 0 {
+		t.Errorf("%d requests posted for a refused message", posted)
+	}
+	if left, _ := filepath.Glob(filepath.Join(s.Dir, "*")); len(left) != 1 {
+		t.Errorf("outbox folders %v, want only the queued message's", left)
+	}
+}
+
+// claimSpy fires claimed when a claim starts.
+type claimSpy struct {
+	as4.DuplicateStore
+	claimed *signal
+}
+
+func (c claimSpy) Claim(ctx context.Context, id string, lease time.Duration) (as4.ClaimState, []byte, error) {
+	c.claimed.fire()
+	return c.DuplicateStore.Claim(ctx, id, lease)
+}
+
+// decryptAfterClaim decrypts only once a claim started, which can only
+// happen when the two run at the same time; with fail set, its next
+// Decrypt fails.
+type decryptAfterClaim struct {
+	as4.Security
+	claimed *signal
+	fail    *atomic.Bool
+}
+
+func (d decryptAfterClaim) Decrypt(env *etree.Document, parts []as4.Part, id keys.Identity, spool func() (*os.File, error)) ([]as4.Part, error) {
+	if !d.claimed.wait() {
+		return nil, errors.New("the message was not claimed while it was decrypted")
+	}
+	if d.fail.Swap(false) {
+		return nil, errors.New("decryption failed (test)")
+	}
+	return d.Security.Decrypt(env, parts, id, spool)
+}
+
+// TestReceiverClaimsWhileDecrypting: the receiver claims the MessageId
+// while it decrypts the message, and a message that fails after the claim
+// gives it back: its retry is delivered at once, not answered "in
+// progress".
+func TestReceiverClaimsWhileDecrypting(t *testing.T) {
+	w := newWorld(t, 1)
+	claimed, fail := newSignal(), &atomic.Bool{}
+	r := w.recv[0]
+	r.Duplicates = claimSpy{DuplicateStore: r.Duplicates, claimed: claimed}
+	r.Security = decryptAfterClaim{Security: as4.WSS(), claimed: claimed, fail: fail}
+	r.InProgressWait = 100 * time.Millisecond
+	fail.Store(true)
+	s := w.memSender()
+	_, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>"))))
+	if !errors.Is(err, as4.ErrFailedDecryption) {
+		t.Fatalf("Send with a failing decryption: %v, want EBMS:0102", err)
+	}
+	req := w.lastRequest()
+	_, m, raw := post(t, w.servers[0].URL, req.contentType, req.body)
+	if m == nil || m.Signals[0].Receipt == nil {
+		t.Fatalf("the retry of a message that failed decryption got no receipt: %v %.300s", ebmsError(m), raw)
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Errorf("%d deliveries, want 1", n)
+	}
+	// A duplicate is still answered with the receipt, not delivered again.
+	if _, m, raw := post(t, w.servers[0].URL, req.contentType, req.body); m == nil || m.Signals[0].Receipt == nil {
+		t.Fatalf("duplicate: %s", raw)
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Errorf("%d deliveries after a duplicate, want 1", n)
+	}
+}
