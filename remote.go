@@ -94,7 +94,7 @@ func isLoopback(host string) bool {
 func remoteService(ctx context.Context, f *appFlags) (service, error) {
 	dir := f.DataDir
 	if dir == "" {
-		d, err := device.DataDir("")
+		d, err := device.DataDir()
 		if err != nil {
 			return service{}, err
 		}

@@ -168,7 +168,7 @@ func (f *ServiceFlags) Config(log *slog.Logger) (exchange.Config, error) {
 		return cfg, err
 	}
 	if cfg.DataDir == "" && cfg.Database == "" {
-		d, err := device.DataDir("")
+		d, err := device.DataDir()
 		if err != nil {
 			return cfg, err
 		}

@@ -15,31 +15,37 @@ import (
 const DataDirEnv = "VIENREIZ_DATA_DIR"
 
 // DataDir returns the folder for the app's database and files: $VIENREIZ_DATA_DIR
-// if set; on Linux and BSDs $XDG_DATA_HOME/vienreiz or ~/.local/share/vienreiz;
-// elsewhere the system's per-user configuration folder plus "Vienreiz".
-// mobileRoot, when not empty, is the sandboxed app folder that phones give
-// and is used as is.
-func DataDir(mobileRoot string) (string, error) {
-	if d := os.Getenv(DataDirEnv); d != "" {
+// if set; on Android the app's private files folder (Fyne's driver names it
+// in $FILESDIR: Android gives an app no home folder); on Linux and BSDs
+// $XDG_DATA_HOME/vienreiz or ~/.local/share/vienreiz; elsewhere the
+// system's per-user configuration folder plus "Vienreiz".
+func DataDir() (string, error) {
+	return dataDirOn(runtime.GOOS, os.Getenv)
+}
+
+// dataDirOn is DataDir on the system goos with the environment getenv.
+func dataDirOn(goos string, getenv func(string) string) (string, error) {
+	if d := getenv(DataDirEnv); d != "" {
 		return d, nil
 	}
-	if mobileRoot != "" {
-		return mobileRoot, nil
-	}
-	switch runtime.GOOS {
-	case "windows", "darwin", "ios", "android":
+	switch goos {
+	case "android":
+		if d := getenv("FILESDIR"); filepath.IsAbs(d) {
+			return filepath.Join(d, "vienreiz"), nil
+		}
+		return "", errors.New("no app files folder (FILESDIR) to keep data in; set " + DataDirEnv)
+	case "windows", "darwin", "ios":
 		base, err := os.UserConfigDir()
 		if err != nil {
 			return "", err
 		}
 		return filepath.Join(base, "Vienreiz"), nil
 	}
-	if x := os.Getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
+	if x := getenv("XDG_DATA_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "vienreiz"), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil {
-		return "", errors.New("no home directory to keep data in; set " + DataDirEnv)
+	if home := getenv("HOME"); filepath.IsAbs(home) {
+		return filepath.Join(home, ".local", "share", "vienreiz"), nil
 	}
-	return filepath.Join(home, ".local", "share", "vienreiz"), nil
+	return "", errors.New("no home directory to keep data in; set " + DataDirEnv)
 }

@@ -23,7 +23,7 @@ type AskPIN func(setting bool, problem string) (string, error)
 // run only. The error is the data folder's.
 func OpenSecretStore(ctx context.Context, dataDir string, ask AskPIN, log *slog.Logger) (secrets.Store, error) {
 	if dataDir == "" {
-		d, err := DataDir("")
+		d, err := DataDir()
 		if err != nil {
 			return nil, err
 		}
