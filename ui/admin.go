@@ -20,9 +20,7 @@ import (
 // registered for companies.
 func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	run := func(work func(ctx context.Context) error, done func()) {
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			if err := work(ctx); err != nil {
 				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
 			} else if done != nil {

@@ -110,9 +110,7 @@ func (d *DeskScreen) Reload() {
 		return
 	}
 	text, show := d.Search.Text, d.shows[d.Filter.Selected]
-	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
-		defer cancel()
+	call(d.sess, func(ctx context.Context) {
 		items, err := d.sess.Desk.Queue(ctx, text, show)
 		fyne.Do(func() {
 			if err != nil {
@@ -128,9 +126,7 @@ func (d *DeskScreen) Reload() {
 
 // Open shows the page of application id.
 func (d *DeskScreen) Open(id string) {
-	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
-		defer cancel()
+	call(d.sess, func(ctx context.Context) {
 		a, err := d.sess.Desk.Application(ctx, id)
 		fyne.Do(func() {
 			if err != nil {
@@ -259,9 +255,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 // run carries out a clerk's action on application id in the background
 // and shows the page again with its outcome, or the problem.
 func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
-	d.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
-		defer cancel()
+	call(d.sess, func(ctx context.Context) {
 		if err := action(ctx); err != nil {
 			fyne.Do(func() { showProblem(d.win, app.ProblemOf(err)) })
 			return
@@ -291,9 +285,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 		country.ClearSelected()
 		country.SetOptions(nil)
 		want := byName[name]
-		d.sess.Background(func() {
-			ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
-			defer cancel()
+		call(d.sess, func(ctx context.Context) {
 			list, err := d.sess.Desk.Countries(ctx, want)
 			fyne.Do(func() {
 				if err != nil {

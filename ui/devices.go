@@ -33,9 +33,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			since := lang.L("devices.since", map[string]any{
 				"Date": d.CreatedAt.Local().Format("2006-01-02 15:04"), "Seen": d.RefreshedAt.Local().Format("2006-01-02 15:04")})
 			out := widget.NewButtonWithIcon(lang.L("devices.sign_out"), theme.LogoutIcon(), func() {
-				s.Background(func() {
-					ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-					defer cancel()
+				call(s, func(ctx context.Context) {
 					err := s.Devices.Revoke(ctx, d.ID)
 					fyne.Do(func() {
 						if err != nil {
@@ -57,9 +55,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		if s.Account == nil || !s.Account.SignedIn() {
 			return
 		}
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			devices, err := s.Devices.List(ctx)
 			if err != nil {
 				return // the card keeps what it showed; the connection banner says why
@@ -68,9 +64,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		})
 	}
 	pair := widget.NewButtonWithIcon(lang.L("devices.pair"), phoneIcon, func() {
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			p, err := s.Devices.Pair(ctx)
 			fyne.Do(func() {
 				if err != nil {

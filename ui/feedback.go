@@ -66,9 +66,7 @@ func feedbackButton(win fyne.Window, s *app.Session) fyne.CanvasObject {
 // showFeedback loads the feedback and shows it over win: the average
 // rating, then each feedback with its service, rating, time and words.
 func showFeedback(win fyne.Window, s *app.Session) {
-	s.Background(func() {
-		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-		defer cancel()
+	call(s, func(ctx context.Context) {
 		list, err := s.Feedback.Load(ctx)
 		if err != nil {
 			fyne.Do(func() { showProblem(win, app.ProblemOf(err)) })

@@ -33,16 +33,12 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 			return
 		}
 		open(m.RequestID)
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			_ = model.MarkRead(ctx, m)
 		})
 	}
 	markAll := newWrapButton(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			_ = model.MarkAllRead(ctx)
 		})
 	})
@@ -68,9 +64,7 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	}
 	model.Messages.AddListener(binding.NewDataListener(update))
 	model.Unread.AddListener(binding.NewDataListener(update))
-	s.Background(func() {
-		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-		defer cancel()
+	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
 	return container.NewBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(list, empty))

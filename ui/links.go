@@ -63,11 +63,9 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 
 // redeem runs a redeem call in the background, then opens the request it
 // started or says why it was refused.
-func redeem(win fyne.Window, s *app.Session, open func(id string), call func(context.Context) (*api.Request, error)) {
-	s.Background(func() {
-		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-		defer cancel()
-		req, err := call(ctx)
+func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall func(context.Context) (*api.Request, error)) {
+	call(s, func(ctx context.Context) {
+		req, err := redeemCall(ctx)
 		if err == nil {
 			_ = s.Requests.Refresh(ctx)
 		}
@@ -141,9 +139,7 @@ func pairButton(win fyne.Window, s *app.Session, id, label string) *wrapButton {
 		body = "desk.pair_body"
 	}
 	return newWrapButton(lang.L(label), phoneIcon, func() {
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			p, err := s.Handoff.Pair(ctx, id)
 			fyne.Do(func() {
 				if err != nil {

@@ -22,9 +22,7 @@ import (
 func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	given, held := container.NewVBox(), container.NewVBox()
 	run := func(work func(ctx context.Context) error) {
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			if err := work(ctx); err != nil {
 				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
 			}
@@ -137,9 +135,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 			return
 		}
 		services.Show()
-		s.Background(func() {
-			ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-			defer cancel()
+		call(s, func(ctx context.Context) {
 			list, err := s.Mandates.Services(ctx)
 			if err != nil {
 				return

@@ -25,6 +25,16 @@ import (
 // callTimeout bounds one call to the exchange service from the UI.
 const callTimeout = 20 * time.Second
 
+// call runs work off the UI thread (the session's Background) with a
+// context that ends after callTimeout, or when the session ends.
+func call(s *app.Session, work func(ctx context.Context)) {
+	s.Background(func() {
+		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
+		defer cancel()
+		work(ctx)
+	})
+}
+
 // RequestsScreen lists the user's evidence requests; a request opens its
 // page with its state, the next step and its timeline.
 type RequestsScreen struct {
@@ -88,9 +98,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 		}
 	}))
 	r.nav = newPages(container.NewBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
-	s.Background(func() {
-		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-		defer cancel()
+	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
 	return r
@@ -103,9 +111,7 @@ func (r *RequestsScreen) CreateRenderer() fyne.WidgetRenderer {
 
 // Open shows the page of request id on top of the list.
 func (r *RequestsScreen) Open(id string) {
-	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
-		defer cancel()
+	call(r.sess, func(ctx context.Context) {
 		req, err := r.sess.Requests.Get(ctx, id)
 		if err != nil {
 			return // the model shows the problem
@@ -175,9 +181,7 @@ func (r *RequestsScreen) follow(req *api.Request) {
 	r.unfollow = r.sess.Requests.Follow(req.ID, changed)
 	// The provider may have answered between req being read and the
 	// following starting, its event gone by: read it once more.
-	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
-		defer cancel()
+	call(r.sess, func(ctx context.Context) {
 		if next, err := r.sess.Requests.Get(ctx, req.ID); err == nil {
 			changed(next)
 		}
@@ -186,9 +190,7 @@ func (r *RequestsScreen) follow(req *api.Request) {
 
 // act runs a change in the background and redraws the page with its result.
 func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
-	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
-		defer cancel()
+	call(r.sess, func(ctx context.Context) {
 		req, err := change(ctx)
 		if err != nil {
 			fyne.Do(func() {
@@ -482,9 +484,7 @@ func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasOb
 	}
 	buttons := container.NewVBox()
 	ids := strings.Split(req.Timeline[i].Detail, ",")
-	r.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(r.sess.Context(), callTimeout)
-		defer cancel()
+	call(r.sess, func(ctx context.Context) {
 		services := r.sess.Catalogue.Named(ctx, ids)
 		code := r.sess.Language.Code()
 		fyne.Do(func() {

@@ -61,9 +61,7 @@ func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) e
 		if wc == nil {
 			return // cancelled
 		}
-		s.sess.Background(func() {
-			ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
-			defer cancel()
+		call(s.sess, func(ctx context.Context) {
 			err := write(ctx, wc)
 			if closeErr := wc.Close(); err == nil {
 				err = closeErr

@@ -29,14 +29,13 @@ const searchTimeout = 10 * time.Second
 type ServicesScreen struct {
 	widget.BaseWidget
 
-	model      *app.Catalogue
-	lang       *app.Language
-	win        fyne.Window
-	background func(func())
-	requests   *app.Requests
-	wallet     *app.Wallet
-	links      *app.Links
-	sess       *app.Session
+	model    *app.Catalogue
+	lang     *app.Language
+	win      fyne.Window
+	requests *app.Requests
+	wallet   *app.Wallet
+	links    *app.Links
+	sess     *app.Session
 	// onRequested opens a request the user just started.
 	onRequested func(id string)
 	delay       time.Duration // pause in typing before a search; 0 searches at once
@@ -57,7 +56,7 @@ type ServicesScreen struct {
 // NewServicesScreen builds the catalogue screen and runs the first search.
 func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id string)) *ServicesScreen {
 	model := sess.Catalogue
-	s := &ServicesScreen{model: model, lang: sess.Language, win: win, background: sess.Background, delay: searchDelay,
+	s := &ServicesScreen{model: model, lang: sess.Language, win: win, delay: searchDelay,
 		requests: sess.Requests, wallet: sess.Wallet, links: sess.Links, sess: sess, onRequested: onRequested}
 	s.ExtendBaseWidget(s)
 
@@ -97,7 +96,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 
-	s.background(s.loadFacets)
+	s.sess.Background(s.loadFacets)
 	s.searchNow()
 	return s
 }
@@ -111,9 +110,7 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 // OpenService shows the page of the service with id on top of the list
 // (an offer on a request's page leads here).
 func (s *ServicesScreen) OpenService(id string) {
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
-		defer cancel()
+	call(s.sess, func(ctx context.Context) {
 		svc, err := s.model.Service(ctx, id)
 		if err != nil {
 			return
@@ -186,7 +183,7 @@ func (s *ServicesScreen) searchNow() {
 		return // still being built
 	}
 	q := s.query()
-	s.background(func() {
+	s.sess.Background(func() {
 		ctx, cancel := context.WithTimeout(s.sess.Context(), searchTimeout)
 		defer cancel()
 		_ = s.model.Search(ctx, q) // the model shows the error
@@ -244,9 +241,7 @@ func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evide
 // chooseCountry offers the countries where the Evidence Broker knows the
 // evidence.
 func (s *ServicesScreen) chooseCountry(svc catalogue.Service, e catalogue.Evidence) {
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
-		defer cancel()
+	call(s.sess, func(ctx context.Context) {
 		countries, err := s.model.EvidenceCountries(ctx, e.Requirement)
 		fyne.Do(func() {
 			switch {
@@ -294,9 +289,7 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 
 // start starts the request and opens it.
 func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, country string) {
-	s.background(func() {
-		ctx, cancel := context.WithTimeout(s.sess.Context(), callTimeout)
-		defer cancel()
+	call(s.sess, func(ctx context.Context) {
 		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
 		fyne.Do(func() {
 			if err != nil && signInAgain(s.win, s.sess, err, func() { s.start(svc, e, country) }) {

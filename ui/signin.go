@@ -170,9 +170,7 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			return
 		}
 		out := func(everywhere bool) {
-			s.Background(func() {
-				ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
-				defer cancel()
+			call(s, func(ctx context.Context) {
 				if err := s.Account.SignOut(ctx, everywhere); err != nil {
 					fyne.Do(func() { showProblem(win, app.Problem{Code: "sign_out", Text: lang.L("error.sign_out")}) })
 				}

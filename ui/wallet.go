@@ -77,9 +77,7 @@ func (ws *WalletScreen) CreateRenderer() fyne.WidgetRenderer {
 
 // Open shows the page of one document on top of the list.
 func (ws *WalletScreen) Open(it app.WalletItem) {
-	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
-		defer cancel()
+	call(ws.sess, func(ctx context.Context) {
 		service := ""
 		if svc, err := ws.sess.Catalogue.Service(ctx, it.ServiceID); err == nil {
 			service = svc.Name.In(ws.sess.Language.Code())
@@ -144,9 +142,7 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 		box.Objects = []fyne.CanvasObject{wrapped(lang.L("wallet.contents_too_large"))}
 		return card
 	}
-	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
-		defer cancel()
+	call(ws.sess, func(ctx context.Context) {
 		var buf bytes.Buffer
 		err := ws.sess.Wallet.Save(ctx, it, &buf)
 		var doc *app.StructuredEvidence
@@ -176,9 +172,7 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 // PDF reader): it is checked and written to the app's cache folder under
 // its own name, then opened.
 func (ws *WalletScreen) openDocument(it app.WalletItem) {
-	ws.sess.Background(func() {
-		ctx, cancel := context.WithTimeout(ws.sess.Context(), callTimeout)
-		defer cancel()
+	call(ws.sess, func(ctx context.Context) {
 		path, err := ws.sess.Wallet.Cache(ctx, it, it.FileName(ws.sess.Language.Code()))
 		fyne.Do(func() {
 			if err != nil {
