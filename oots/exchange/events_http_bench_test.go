@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/internal/testproc"
@@ -32,14 +33,25 @@ const streamServerEnv = "VIENREIZ_EVENT_STREAM_SERVER"
 // BenchmarkEventStreamsHTTP opens N real HTTP event streams (GET
 // /v1/events, one TCP connection each, loopback) of one person on an
 // exchange service running in its own process, then creates a request as
-// that person and measures until the last stream has read the whole first
-// event (then checks that every stream's event is about that request). The
-// streams are read by an eventReader. The baseline is the same with 1
-// stream, in the same run. The server's RSS is read from its /proc status
-// once all streams have their event; the CPU time both processes used from
-// the request's creation is reported too (the machine has 2 cores for both),
-// and what other processes used meanwhile (others-CPU-ms: a run with much of
-// it was not taken on a quiet machine).
+// that person and measures when each stream got the whole first event: the
+// time the kernel received the TCP segment that completed it on the
+// stream's socket (SO_TIMESTAMPNS), read back by an eventReader. After the
+// clock, every stream's event must be about that request.
+//
+// In streams-N the readers read only once the server has had time to write
+// (readersWait after the request was created): real clients read on their
+// own devices, while here 10,000 readers reading at once would take about a
+// third of the server's 2 cores. The server still does the clients' TCP
+// receive work (on loopback it runs in the sender's system calls). In
+// streams-10000-read-at-once the readers read as the events arrive, as in
+// earlier runs; there last-read-ms is when the 10,000th reader had read it.
+//
+// The baseline is streams-1, in the same run. The server's RSS is read from
+// its /proc status once all streams have their event; the CPU time both
+// processes used from the request's creation until the readers start (or,
+// reading at once, until the last event is read) is reported too, and what
+// other processes used meanwhile (others-CPU-ms: a run with much of it was
+// not taken on a quiet machine).
 // Goal (issue 16 item 4): 10,000th stream < 100 ms, server RSS < 150 MiB.
 // VIENREIZ_EVENT_STREAM_SERVER_CPU=file profiles the server's CPU from just
 // before the request is created; VIENREIZ_EVENT_STREAM_SERVER_HEAP=file
@@ -53,17 +65,27 @@ func BenchmarkEventStreamsHTTP(b *testing.B) {
 	}
 	raiseFileLimit(b)
 	var base streamRun
-	for _, n := range []int{1, 10000} {
-		b.Run(fmt.Sprintf("streams-%d", n), func(b *testing.B) {
+	for _, c := range []struct {
+		n      int
+		atOnce bool
+	}{{1, false}, {10000, false}, {10000, true}} {
+		name := fmt.Sprintf("streams-%d", c.n)
+		if c.atOnce {
+			name += "-read-at-once"
+		}
+		b.Run(name, func(b *testing.B) {
 			var r streamRun
 			for b.Loop() {
-				r = runStreams(b, n)
+				r = runStreams(b, c.n, c.atOnce)
 			}
-			if n == 1 {
+			if c.n == 1 {
 				base = r
 			}
 			b.ReportMetric(float64(r.last.Microseconds())/1000, "last-event-ms")
 			b.ReportMetric(float64(r.median.Microseconds())/1000, "median-event-ms")
+			if c.atOnce {
+				b.ReportMetric(float64(r.lastRead.Microseconds())/1000, "last-read-ms")
+			}
 			b.ReportMetric(float64(r.stats.CPU.Microseconds())/1000, "server-CPU-ms")
 			b.ReportMetric(float64(r.clientCPU.Microseconds())/1000, "clients-CPU-ms")
 			b.ReportMetric(float64(r.othersCPU.Microseconds())/1000, "others-CPU-ms")
@@ -79,12 +101,20 @@ func BenchmarkEventStreamsHTTP(b *testing.B) {
 	}
 }
 
+// readersWait is how long after the request's creation the readers of
+// streams-N start reading: the server has written every stream by then
+// on a quiet machine (if not, the readers share the cores with it for the
+// rest, which can only make the times later).
+const readersWait = 300 * time.Millisecond
+
 // streamRun is one measurement of runStreams.
 type streamRun struct {
-	last   time.Duration // from creating the request to the last stream's first event
-	median time.Duration // to the median stream's
+	last     time.Duration // from creating the request to the last stream's first event
+	median   time.Duration // to the median stream's
+	lastRead time.Duration // to when its reader had read the last stream's first event
 	// clientCPU is what this process used from creating the request to the
-	// last stream's event: the clients' share of the machine.
+	// readers' start, or reading at once, to the last event read: the
+	// clients' share of the machine.
 	clientCPU time.Duration
 	stats     serverStats
 	// othersCPU is what the machine's other processes used in that time
@@ -145,8 +175,9 @@ func raiseFileLimit(tb testing.TB) {
 }
 
 // runStreams starts a server process, opens n streams, creates one
-// request and waits for every stream's first event.
-func runStreams(b *testing.B, n int) streamRun {
+// request and waits for every stream's first event, reading the streams
+// at once or after readersWait.
+func runStreams(b *testing.B, n int, atOnce bool) streamRun {
 	child := testproc.Start(b, "TestEventStreamServerProcess", 0, streamServerEnv+"=1")
 	cmd, stdin, stdout := child.Cmd, child.Stdin, child.Stdout
 	defer cmd.Wait()
@@ -190,9 +221,12 @@ func runStreams(b *testing.B, n int) streamRun {
 		b.Fatal(failed)
 	}
 
-	streams := readStreams(b, conns, 30*time.Second)
+	streams := readStreams(b, conns)
 	defer streams.close()
 	conns = nil // the reader has them now
+	if atOnce {
+		streams.begin(b)
+	}
 	fmt.Fprintln(stdin, "profile")
 	next()
 	perfControl(b, "enable")
@@ -213,23 +247,34 @@ func runStreams(b *testing.B, n int) streamRun {
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusAccepted && resp.StatusCode != http.StatusOK || err != nil {
 		b.Fatalf("creating a request: %s, %v", resp.Status, err)
 	}
-	times := streams.wait(b)
+	if !atOnce {
+		time.Sleep(time.Until(start.Add(readersWait)))
+	}
 	clientCPU := cpuTime(b) - cpuAtStart
 	busy := machineBusy(b) - busyAtStart
 	perfControl(b, "disable")
+	if !atOnce {
+		streams.begin(b)
+	}
+	in, read := streams.wait(b)
+	if atOnce {
+		clientCPU = cpuTime(b) - cpuAtStart
+		busy = machineBusy(b) - busyAtStart
+	}
 	for i := range n { // after the clock: each stream read the whole event about this request
 		if id := streams.event(b, i).RequestID; id != created.ID {
 			b.Fatalf("stream %d got an event about %q, want %q", i, id, created.ID)
 		}
 	}
-	slices.SortFunc(times, time.Time.Compare)
+	slices.SortFunc(in, time.Time.Compare)
+	slices.SortFunc(read, time.Time.Compare)
 	fmt.Fprintln(stdin, "stats")
 	var st serverStats
 	if err := json.Unmarshal([]byte(next()), &st); err != nil {
 		b.Fatal(err)
 	}
-	return streamRun{last: times[n-1].Sub(start), median: times[n/2].Sub(start), clientCPU: clientCPU, stats: st,
-		othersCPU: busy - clientCPU - st.CPU}
+	return streamRun{last: in[n-1].Sub(start), median: in[n/2].Sub(start), lastRead: read[n-1].Sub(start),
+		clientCPU: clientCPU, stats: st, othersCPU: busy - clientCPU - st.CPU}
 }
 
 // openStream sends GET /v1/events as janis on a new connection and reads
@@ -261,13 +306,15 @@ func openStream(addr string) (net.Conn, error) {
 // separate clients would, each with its own reads of its own socket, but
 // without a goroutine per stream: the benchmark's own work shares the
 // server's cores, where real clients would not. It waits for readable
-// sockets with epoll, reads each into its own buffer and notes when its
-// first whole event is in.
+// sockets with epoll, reads each into its own buffer and notes when the
+// kernel received the segment that completed its first event, and when it
+// was read.
 type eventReader struct {
 	epoll  int
 	fds    []int    // the streams' sockets, taken over from their net.Conns
 	seen   [][]byte // by stream: what it read after the stream's opening
-	at     []time.Time
+	in     []time.Time
+	read   []time.Time
 	left   atomic.Int64 // streams still without their first event
 	failed atomic.Pointer[error]
 	done   sync.WaitGroup
@@ -284,14 +331,18 @@ const readerNap = 200 * time.Microsecond
 // eventStart begins the first request event of a stream.
 var eventStart = []byte("event: request\ndata: {")
 
-// readStreams takes conns over and reads them until each has its first
-// event or limit has passed; wait returns when each got it.
-func readStreams(b *testing.B, conns []net.Conn, limit time.Duration) *eventReader {
+// readStreamsLimit bounds the wait for every stream's first event.
+const readStreamsLimit = 30 * time.Second
+
+// readStreams takes conns over, asking the kernel to time when it receives
+// each of their segments; begin starts reading them.
+func readStreams(b *testing.B, conns []net.Conn) *eventReader {
 	epoll, err := syscall.EpollCreate1(syscall.EPOLL_CLOEXEC)
 	if err != nil {
 		b.Fatal(err)
 	}
-	r := &eventReader{epoll: epoll, fds: make([]int, 0, len(conns)), seen: make([][]byte, len(conns)), at: make([]time.Time, len(conns))}
+	r := &eventReader{epoll: epoll, fds: make([]int, 0, len(conns)), seen: make([][]byte, len(conns)),
+		in: make([]time.Time, len(conns)), read: make([]time.Time, len(conns))}
 	b.Cleanup(r.close)
 	const room = 2048 // for the events of one request's first change
 	space := make([]byte, len(conns)*room)
@@ -310,17 +361,30 @@ func readStreams(b *testing.B, conns []net.Conn, limit time.Duration) *eventRead
 		}
 		r.fds = append(r.fds, fd)
 		c.Close() // leaves Go's poller; fd is the same socket
+		if err := syscall.SetsockoptInt(fd, syscall.SOL_SOCKET, syscall.SO_TIMESTAMPNS, 1); err != nil {
+			b.Fatal(err)
+		}
 		r.seen[i] = space[i*room : i*room : (i+1)*room]
+	}
+	r.left.Store(int64(len(conns)))
+	return r
+}
+
+// begin watches every stream with epoll and starts one reader per CPU,
+// which read until each stream has its first event or
+// readStreamsLimit has passed; wait returns then.
+func (r *eventReader) begin(b *testing.B) {
+	for i := range r.fds {
 		if err := r.watch(i, syscall.EPOLL_CTL_ADD); err != nil {
 			b.Fatal(err)
 		}
 	}
-	r.left.Store(int64(len(conns)))
-	deadline := time.Now().Add(limit)
+	deadline := time.Now().Add(readStreamsLimit)
 	for range runtime.GOMAXPROCS(0) {
 		r.done.Go(func() {
 			events := make([]syscall.EpollEvent, 256)
 			scratch := make([]byte, 64<<10)
+			oob := make([]byte, 64)
 			for r.left.Load() > 0 && r.failed.Load() == nil && time.Now().Before(deadline) {
 				n, err := syscall.EpollWait(r.epoll, events, 0)
 				if err == syscall.EINTR || n == 0 {
@@ -332,7 +396,7 @@ func readStreams(b *testing.B, conns []net.Conn, limit time.Duration) *eventRead
 					return
 				}
 				for _, ev := range events[:n] {
-					if err := r.read(int(ev.Fd), scratch); err != nil {
+					if err := r.readStream(int(ev.Fd), scratch, oob); err != nil {
 						r.failed.Store(&err)
 						return
 					}
@@ -340,7 +404,6 @@ func readStreams(b *testing.B, conns []net.Conn, limit time.Duration) *eventRead
 			}
 		})
 	}
-	return r
 }
 
 // watch asks epoll for the next time stream i can be read.
@@ -349,12 +412,12 @@ func (r *eventReader) watch(i, op int) error {
 	return syscall.EpollCtl(r.epoll, op, r.fds[i], &ev)
 }
 
-// read reads what stream i has, through scratch, and notes the time if
-// its first event is now whole; otherwise it watches the stream again.
-// (Reading into a buffer the kernel has not written to before costs more
-// than the read itself on this virtual machine.)
-func (r *eventReader) read(i int, scratch []byte) error {
-	k, err := syscall.Read(r.fds[i], scratch)
+// readStream reads what stream i has, through scratch, and notes the
+// times if its first event is now whole; otherwise it watches the stream
+// again. (Reading into a buffer the kernel has not written to before costs
+// more than the read itself on this virtual machine.)
+func (r *eventReader) readStream(i int, scratch, oob []byte) error {
+	k, oobn, _, _, err := syscall.Recvmsg(r.fds[i], scratch, oob, 0)
 	if err == syscall.EAGAIN || err == syscall.EINTR {
 		return r.watch(i, syscall.EPOLL_CTL_MOD)
 	}
@@ -364,16 +427,32 @@ func (r *eventReader) read(i int, scratch []byte) error {
 	seen := append(r.seen[i], scratch[:k]...)
 	r.seen[i] = seen
 	if at := bytes.Index(seen, eventStart); at >= 0 && bytes.Contains(seen[at:], []byte("\n\n")) {
-		r.at[i] = time.Now()
+		r.read[i], r.in[i] = time.Now(), received(oob[:oobn])
+		if r.in[i].IsZero() {
+			return fmt.Errorf("stream %d: no receive time in %q", i, oob[:oobn])
+		}
 		r.left.Add(-1)
 		return nil
 	}
 	return r.watch(i, syscall.EPOLL_CTL_MOD)
 }
 
-// wait waits for the readers and returns when each stream had its first
-// event.
-func (r *eventReader) wait(b *testing.B) []time.Time {
+// received is the time in a SCM_TIMESTAMPNS control message: when the
+// kernel received the last segment read.
+func received(oob []byte) time.Time {
+	msgs, _ := syscall.ParseSocketControlMessage(oob)
+	for _, m := range msgs {
+		if m.Header.Level == syscall.SOL_SOCKET && m.Header.Type == syscall.SCM_TIMESTAMPNS && len(m.Data) >= 16 {
+			ts := (*syscall.Timespec)(unsafe.Pointer(&m.Data[0]))
+			return time.Unix(ts.Unix())
+		}
+	}
+	return time.Time{}
+}
+
+// wait waits for the readers and returns when the kernel received each
+// stream's first event, and when it was read.
+func (r *eventReader) wait(b *testing.B) (in, read []time.Time) {
 	r.done.Wait()
 	if err := r.failed.Load(); err != nil {
 		b.Fatal(*err)
@@ -381,7 +460,7 @@ func (r *eventReader) wait(b *testing.B) []time.Time {
 	if left := r.left.Load(); left > 0 {
 		b.Fatalf("%d streams of %d did not get their first event in time", left, len(r.fds))
 	}
-	return slices.Clone(r.at)
+	return slices.Clone(r.in), slices.Clone(r.read)
 }
 
 // event decodes the first event stream i read.
