@@ -3,10 +3,13 @@ package as4_test
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -185,5 +188,43 @@ func TestReceiverClaimsWhileDecrypting(t *testing.T) {
 	}
 	if n := len(w.deliveries()); n != 1 {
 		t.Errorf("%d deliveries after a duplicate, want 1", n)
+	}
+}
+
+// yieldSpy starts a goroutine in Sign and checks in Encrypt whether it ran.
+type yieldSpy struct {
+	as4.Security
+	ran, checked atomic.Bool
+	ranBetween   *atomic.Bool
+}
+
+func (y *yieldSpy) Sign(env *etree.Document, parts []as4.Part, id keys.Identity, alg pmode.Security) error {
+	err := y.Security.Sign(env, parts, id, alg)
+	go y.ran.Store(true)
+	return err
+}
+
+func (y *yieldSpy) Encrypt(env *etree.Document, parts []as4.Part, recipient *x509.Certificate, alg pmode.Security, rnd io.Reader) ([]as4.Part, error) {
+	if !y.checked.Swap(true) {
+		y.ranBetween.Store(y.ran.Load())
+	}
+	return y.Security.Encrypt(env, parts, recipient, alg, rnd)
+}
+
+// TestSenderYieldsAfterSigning: after its RSA signature the sender lets
+// waiting goroutines run (on one processor, a goroutine started during the
+// signature runs before encryption starts), so that a store writer back
+// from its fsync does not wait for the crypto to be preempted.
+func TestSenderYieldsAfterSigning(t *testing.T) {
+	w := newWorld(t, 1)
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	var ranBetween atomic.Bool
+	s := w.memSender()
+	s.Security = &yieldSpy{Security: as4.WSS(), ranBetween: &ranBetween}
+	if _, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>")))); err != nil {
+		t.Fatal(err)
+	}
+	if !ranBetween.Load() {
+		t.Error("no other goroutine ran between signing and encrypting")
 	}
 }

@@ -384,6 +384,7 @@ func (r *Receiver) secure(in *inbound, spool *Spool) error {
 	id := in.user.MessageID
 	if sec.Encrypt {
 		parts, err := r.security().Decrypt(in.doc, in.parts, r.Identity, spool.File)
+		yieldAfterRSA()
 		if err != nil {
 			return AsError(err, id, ErrFailedDecryption)
 		}

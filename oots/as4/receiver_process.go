@@ -84,7 +84,9 @@ func (r *Receiver) receipt(in *inbound, rec *receiptRecord) ([]byte, error) {
 	sig := &SignalMessage{MessageID: rec.id, RefToMessageID: in.user.MessageID, Timestamp: rec.at, Receipt: rc}
 	doc := NewEnvelope(&Messaging{Signals: []*SignalMessage{sig}})
 	if in.pm.Security.Sign {
-		if err := r.security().Sign(doc, nil, r.Identity, in.pm.Security); err != nil {
+		err := r.security().Sign(doc, nil, r.Identity, in.pm.Security)
+		yieldAfterRSA()
+		if err != nil {
 			return nil, ErrOther.With(in.user.MessageID, fmt.Errorf("signing the receipt: %w", err))
 		}
 	}

@@ -82,7 +82,9 @@ func (s *Sender) build(rec *outboxRecord, spool *Spool) (*outgoing, error) {
 	out := &outgoing{id: rec.MessageID, pm: pm, responder: responder}
 	sec := pm.Security
 	if sec.Sign {
-		if err := s.security().Sign(doc, parts, s.Identity, sec); err != nil {
+		err := s.security().Sign(doc, parts, s.Identity, sec)
+		yieldAfterRSA()
+		if err != nil {
 			return fail("sign: %w", err)
 		}
 		out.sentRefs = signedReferences(doc)
