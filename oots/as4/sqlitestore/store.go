@@ -54,7 +54,12 @@ CREATE TABLE IF NOT EXISTS as4_outbox (
 	detail      TEXT NOT NULL DEFAULT '',
 	finished_at INTEGER
 );
-CREATE INDEX IF NOT EXISTS as4_outbox_pending ON as4_outbox(status, created_at);
+-- Only unsent entries are indexed: a sent message leaves the index (one
+-- page written instead of an entry moved, and no index bytes kept for the
+-- finished rows). as4_outbox_pending indexed every row by (status,
+-- created_at) in older files.
+DROP INDEX IF EXISTS as4_outbox_pending;
+CREATE INDEX IF NOT EXISTS as4_outbox_unsent ON as4_outbox(created_at) WHERE status = '';
 -- The record a message is built from, while it is pending or failed. It
 -- leaves as4_outbox (data = x'') so that a sent message's row shrinks to
 -- its id and outcome and the record's pages are reused (as4_outbox.data
@@ -81,6 +86,11 @@ const (
 	sqlClaim    = `INSERT INTO as4_received(message_id, claimed_at) VALUES(?, ?) ON CONFLICT(message_id) DO UPDATE SET claimed_at = excluded.claimed_at WHERE as4_received.done_at IS NULL AND as4_received.claimed_at <= ?`
 	sqlComplete = `INSERT INTO as4_received(message_id, claimed_at, done_at, receipt) VALUES(?, ?, ?, ?) ON CONFLICT(message_id) DO UPDATE SET done_at = excluded.done_at, receipt = excluded.receipt`
 )
+
+// sqlPending lists unsent entries, oldest first (as4_outbox_unsent).
+const sqlPending = `SELECT o.message_id, coalesce(d.data, o.data), o.created_at FROM as4_outbox o
+	LEFT JOIN as4_outbox_data d ON d.message_id = o.message_id
+	WHERE o.status = '' ORDER BY o.created_at LIMIT ?`
 
 var hotQueries = []string{sqlAddEntry, sqlAddData, sqlFinish, sqlDropData, sqlClaim, sqlComplete}
 
@@ -276,10 +286,7 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]as4.OutboxEntry, erro
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT o.message_id, coalesce(d.data, o.data), o.created_at FROM as4_outbox o
-		 LEFT JOIN as4_outbox_data d ON d.message_id = o.message_id
-		 WHERE o.status = '' ORDER BY o.created_at LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, sqlPending, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox pending: %w", err)
 	}

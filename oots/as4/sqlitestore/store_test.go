@@ -335,3 +335,56 @@ func TestGroupCommitKeepsEachWritesOutcome(t *testing.T) {
 		t.Fatalf("claim after reopen: %v %q %v", state, receipt, err)
 	}
 }
+
+// TestPendingUsesTheUnsentIndex: Pending reads the partial index of unsent
+// entries, a file with the older (status, created_at) index loses it on
+// opening, and sent or failed entries leave the index.
+func TestPendingUsesTheUnsentIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "as4.db")
+	s := open(t, path)
+	if _, err := s.db.ExecContext(ctx, `CREATE INDEX as4_outbox_pending ON as4_outbox(status, created_at)`); err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range []string{"sent", "failed", "pending"} {
+		if err := s.Add(ctx, as4.OutboxEntry{MessageID: id, Data: []byte(id), Created: time.Unix(0, int64(i))}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s = open(t, path)
+	for _, id := range []string{"sent", "failed"} {
+		if err := s.Finish(ctx, id, id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var old int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master WHERE name = 'as4_outbox_pending'`).Scan(&old); err != nil || old != 0 {
+		t.Fatalf("older index still there (%d, %v)", old, err)
+	}
+	var indexed int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM as4_outbox INDEXED BY as4_outbox_unsent WHERE status = ''`).Scan(&indexed); err != nil || indexed != 1 {
+		t.Fatalf("%d entries in the unsent index (%v), want 1", indexed, err)
+	}
+	rows, err := s.db.QueryContext(ctx, `EXPLAIN QUERY PLAN `+sqlPending, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	rows.Close()
+	if !strings.Contains(strings.Join(plan, "; "), "as4_outbox_unsent") {
+		t.Errorf("Pending's plan does not use the unsent index: %v", plan)
+	}
+	got, err := s.Pending(ctx, 10)
+	if err != nil || len(got) != 1 || got[0].MessageID != "pending" {
+		t.Fatalf("pending: %+v, %v", got, err)
+	}
+}
