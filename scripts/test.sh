@@ -10,6 +10,7 @@ unset LC_ALL LC_MESSAGES LANGUAGE
 run_en() { env LANG=en_US.UTF-8 "$@"; }
 
 step() { echo; echo "== $*"; }
+app_tags=$(cat scripts/app-tags) # the tags the app is built with
 
 mkdir -p build
 step "gofmt"
@@ -19,7 +20,7 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go')
 step "go vet"
 go vet ./...
 CGO_ENABLED=0 go vet -tags ci ./...
-go vet -tags "$(cat scripts/app-tags)" ./oots/store/
+go vet -tags "$app_tags" ./oots/store/
 
 step "PostgreSQL for the store tests"
 if url=$(scripts/postgres.sh); then
@@ -35,15 +36,15 @@ fi
 step "unit tests (race detector)"
 run_en go test -race -count=1 -timeout 30m ./... 2>&1 | tee build/test.log
 
-step "the app's store: SQLite only (-tags $(cat scripts/app-tags))"
-env -u VIENREIZ_TEST_POSTGRES go test -count=1 -tags "$(cat scripts/app-tags)" -run 'WithoutPostgres|SQLite|AllOrNothing' ./oots/store/
+step "the app's store: SQLite only (-tags $app_tags)"
+env -u VIENREIZ_TEST_POSTGRES go test -count=1 -tags "$app_tags" -run 'WithoutPostgres|SQLite|AllOrNothing' ./oots/store/
 
 step "pure-Go build (CGO_ENABLED=0, -tags ci)"
 CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
 CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
 
 step "cgo build of the app"
-go build -tags "$(cat scripts/app-tags)" -o build/vienreiz .
+go build -tags "$app_tags" -o build/vienreiz .
 
 step "smoke test under Xvfb"
 scripts/smoke.sh build/vienreiz

@@ -48,17 +48,23 @@ func xvfb(tb testing.TB) string {
 	return ""
 }
 
+// appTags are the tags the desktop app is built with (scripts/app-tags).
+func appTags(tb testing.TB) string {
+	tb.Helper()
+	tags, err := os.ReadFile("../../scripts/app-tags")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return strings.TrimSpace(string(tags))
+}
+
 // build compiles the package pkg (cgo, with the tags the desktop app is
 // built with, scripts/app-tags, and tags) into dir and returns the
 // program's path.
 func build(tb testing.TB, dir, pkg string, tags ...string) string {
 	tb.Helper()
 	out := filepath.Join(dir, strings.Join(append([]string{filepath.Base(pkg)}, tags...), "-"))
-	appTags, err := os.ReadFile("../../scripts/app-tags")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cmd := exec.Command("go", "build", "-tags", strings.Join(append([]string{strings.TrimSpace(string(appTags))}, tags...), ","), "-o", out, pkg)
+	cmd := exec.Command("go", "build", "-tags", strings.Join(append([]string{appTags(tb)}, tags...), ","), "-o", out, pkg)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=1")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		tb.Fatalf("go build %s: %v\n%s", pkg, err, msg)
@@ -189,11 +195,7 @@ func runningService(tb testing.TB, dir string) string {
 // data in SQLite (issue 16 item 5: the driver's code was 3.7 MiB of the
 // app's resident memory).
 func TestAppBuildLeavesPostgresOut(t *testing.T) {
-	tags, err := os.ReadFile("../../scripts/app-tags")
-	if err != nil {
-		t.Fatal(err)
-	}
-	deps, err := exec.Command("go", "list", "-deps", "-tags", strings.TrimSpace(string(tags)), "github.com/vienreiz/vienreiz").Output()
+	deps, err := exec.Command("go", "list", "-deps", "-tags", appTags(t), "github.com/vienreiz/vienreiz").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
