@@ -527,17 +527,26 @@ func TestRunSendsSubmittedMessages(t *testing.T) {
 	}
 }
 
-func TestResubmittedMessageIDRefused(t *testing.T) {
-	w := newWorld(t, 1)
-	s := w.memSender()
-	big := bytes.Repeat([]byte("A"), 100<<10) // stored as a file, not inline
+// queuedOnce submits a message of 100 KiB payload (stored as a file, not
+// inline) with MessageId fixed@lv to a new sender, and returns the world,
+// the sender, that payload and another submission with the same MessageId.
+func queuedOnce(t *testing.T) (w *world, s *as4.Sender, big []byte, again *as4.Submission) {
+	t.Helper()
+	w = newWorld(t, 1)
+	s = w.memSender()
+	big = bytes.Repeat([]byte("A"), 100<<10)
 	sub := querySubmission(payload("p@x", as4.MimeEbRS, big))
 	sub.MessageID = "fixed@lv"
 	if _, err := s.Submit(context.Background(), sub); err != nil {
 		t.Fatal(err)
 	}
-	again := querySubmission(payload("p@x", as4.MimeEbRS, bytes.Repeat([]byte("B"), 100<<10)))
+	again = querySubmission(payload("p@x", as4.MimeEbRS, bytes.Repeat([]byte("B"), 100<<10)))
 	again.MessageID = "fixed@lv"
+	return w, s, big, again
+}
+
+func TestResubmittedMessageIDRefused(t *testing.T) {
+	w, s, big, again := queuedOnce(t)
 	if _, err := s.Submit(context.Background(), again); !errors.Is(err, as4.ErrExists) {
 		t.Fatalf("second submit: %v", err)
 	}

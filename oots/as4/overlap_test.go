@@ -1,7 +1,6 @@
 package as4_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -103,16 +102,7 @@ func TestSendSignsWhileTheOutboxCommits(t *testing.T) {
 // MessageId is queued already) is built but never posted, and leaves no
 // files.
 func TestSendRefusedByOutboxPostsNothing(t *testing.T) {
-	w := newWorld(t, 1)
-	s := w.memSender()
-	big := bytes.Repeat([]byte("A"), 100<<10) // stored as a file, not inline
-	sub := querySubmission(payload("p@x", as4.MimeEbRS, big))
-	sub.MessageID = "fixed@lv"
-	if _, err := s.Submit(context.Background(), sub); err != nil {
-		t.Fatal(err)
-	}
-	again := querySubmission(payload("p@x", as4.MimeEbRS, bytes.Repeat([]byte("B"), 100<<10)))
-	again.MessageID = "fixed@lv"
+	w, s, _, again := queuedOnce(t)
 	if _, err := s.Send(context.Background(), again); !errors.Is(err, as4.ErrExists) {
 		t.Fatalf("Send of a queued MessageId: %v, want ErrExists", err)
 	}

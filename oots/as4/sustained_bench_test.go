@@ -297,6 +297,21 @@ func sustainedChild(b *testing.B, role, dir, workDir, url string, env ...string)
 	return sustainedProc{cmd: p.Cmd, stdin: p.Stdin, stdout: p.Stdout}
 }
 
+// recordUntilEnd starts a recording (a CPU profile, an execution trace)
+// into the file path, and stops it when the test ends.
+func recordUntilEnd(t *testing.T, path string, start func(io.Writer) error, stop func()) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	if err := start(f); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop) // runs before the file's Close
+}
+
 // TestSustainedChild is the body of the sender and receiver processes of
 // BenchmarkSustained; it does nothing on its own.
 func TestSustainedChild(t *testing.T) {
@@ -309,26 +324,10 @@ func TestSustainedChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	if prof := os.Getenv(envSustainedProfile); prof != "" {
-		f, err := os.Create(filepath.Join(prof, role+".cpu"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			t.Fatal(err)
-		}
-		defer pprof.StopCPUProfile()
+		recordUntilEnd(t, filepath.Join(prof, role+".cpu"), pprof.StartCPUProfile, pprof.StopCPUProfile)
 	}
 	if tr := os.Getenv(envSustainedTrace); tr != "" {
-		f, err := os.Create(filepath.Join(tr, role+".trace"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			t.Fatal(err)
-		}
-		defer trace.Stop()
+		recordUntilEnd(t, filepath.Join(tr, role+".trace"), trace.Start, trace.Stop)
 	}
 	lv, de := readIdentity(t, filepath.Join(dir, "lv")), readIdentity(t, filepath.Join(dir, "de"))
 	ca := readCerts(t, filepath.Join(dir, "ca"))
