@@ -116,8 +116,10 @@ func run(args []string, stderr io.Writer) (code int) {
 	// as well; the app's Quit would then close windows of a terminated
 	// GLFW (a panic), the driver's does nothing the second time.
 	go closeInOrder(ctx, st, func() { fyne.Do(a.Driver().Quit) }, loopEnded, 5*time.Second, os.Exit, log)
+	stopped := takeOverStopHook(a)
 	win.ShowAndRun()
 	close(loopEnded)
+	stopped()
 	return st.finish(log)
 }
 

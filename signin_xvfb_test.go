@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
 )
@@ -339,20 +338,26 @@ func (d *desktop) signInInBrowser(t *testing.T, app *appProcess, account, level 
 	defer cancelAlloc()
 	ctx, cancelCtx := context.WithTimeout(alloc, 2*time.Minute)
 	defer cancelCtx()
-	var page target.ID
+	// The page the app opened is found, and its address opened again in a
+	// tab chromedp creates: attaching to a tab that exists already races in
+	// chromedp 0.24.0 (its attach walks the page's nodes on the caller's
+	// goroutine while its event loop reads them; seen by the race detector
+	// in CI).
+	var page string
 	waitFor(t, 30*time.Second, "the sign-in page's tab", func() bool {
 		probe, cancel := chromedp.NewContext(ctx)
 		defer cancel()
 		tabs, err := chromedp.Targets(probe)
 		for _, tg := range tabs {
 			if err == nil && tg.Type == "page" && (strings.Contains(tg.URL, "/authorize?") || strings.Contains(tg.URL, "/login")) {
-				page = tg.TargetID
+				page = tg.URL
 			}
 		}
 		return page != ""
 	})
-	tab, cancelTab := chromedp.NewContext(ctx, chromedp.WithTargetID(page))
+	tab, cancelTab := chromedp.NewContext(ctx)
 	defer cancelTab()
+	must(t, chromedp.Do(tab, chromedp.Navigate(page)))
 	must(t, chromedp.Do(tab,
 		chromedp.WaitVisible(chromedp.CSS("#development-only")),
 		chromedp.Click(chromedp.CSS(account)),
