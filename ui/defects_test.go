@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -358,5 +360,76 @@ func TestTimelineRowsKeepTheirExpectedByDate(t *testing.T) {
 	}
 	if mw := w.Content().MinSize().Width; mw > 360 {
 		t.Fatalf("the request page needs %.0f px", mw)
+	}
+}
+
+// The country picker lists countries by their names in the app's
+// language, not by code (found trying the app: Germany, Estonia, Latvia).
+func TestCountryPickerListsCountriesByName(t *testing.T) {
+	for language, want := range map[string]string{
+		"en": "Estonia,Germany,Latvia",
+		"lv": "Igaunija,Latvija,Vācija",
+	} {
+		t.Run(language, func(t *testing.T) {
+			w, _ := newApp(t, language)
+			sc := servicesScreen(t, w)
+			sc.OpenService("lv-register-business")
+			eventually(t, "the service page", func() bool { return len(find[*wrapButton](w.Content())) > 0 })
+			for _, b := range find[*wrapButton](w.Content()) {
+				if b.Text == lang.L("detail.request_evidence") {
+					test.Tap(b)
+					break
+				}
+			}
+			overlay := w.Canvas().Overlays().Top()
+			if overlay == nil {
+				t.Fatal("no country dialog")
+			}
+			selects := find[*widget.Select](overlay)
+			if len(selects) != 1 {
+				t.Fatalf("found %d country choices", len(selects))
+			}
+			if got := strings.Join(selects[0].Options, ","); got != want {
+				t.Fatalf("countries offered in the order %s, want %s", got, want)
+			}
+		})
+	}
+}
+
+func TestByNameIgnoresAccentsAndCase(t *testing.T) {
+	names := []string{"Polska", "Österreich", "Éire", "čechy", "Danmark"}
+	got := strings.Join(byName(names, func(n string) string { return n }), ",")
+	if want := "čechy,Danmark,Éire,Österreich,Polska"; got != want {
+		t.Fatalf("ordered %s, want %s", got, want)
+	}
+}
+
+// A dialog's title is Fyne's own where it fits on one line (a wrapped
+// copy in the body left an empty title band above it, found trying the
+// app), and in the body, wrapping, where it does not (a phone).
+func TestDialogTitleGoesInTheBodyOnlyWhenTooLong(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w.Resize(fyne.NewSize(360, 640))
+	short := "Request this evidence"
+	long := strings.Repeat("A title far too long for one line of a phone ", 3)
+	for _, c := range []struct {
+		title  string
+		inBody bool
+	}{{short, false}, {long, true}} {
+		d := newDialog(w, c.title, widget.NewLabel("body"))
+		d.Show()
+		scrolls := find[*container.Scroll](w.Canvas().Overlays().Top())
+		if len(scrolls) == 0 {
+			t.Fatal("no dialog body")
+		}
+		body := labels(scrolls[0])
+		if strings.Contains(body, c.title) != c.inBody {
+			t.Errorf("title %q in the body: %v, want %v (body: %s)", c.title, !c.inBody, c.inBody, body)
+		}
+		if !strings.Contains(labels(w.Canvas().Overlays().Top()), c.title) {
+			t.Errorf("title %q not shown", c.title)
+		}
+		d.Hide()
 	}
 }

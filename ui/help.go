@@ -53,14 +53,26 @@ func showProblem(win fyne.Window, p app.Problem) {
 	showDialog(win, lang.L("dialog.problem"), body)
 }
 
-// newDialog is a dialog over win with a title that wraps like its text:
-// a Fyne dialog's own title stays on one line and, at a large text size,
-// made the dialog wider than a phone. It has no buttons yet.
+// newDialog is a dialog over win with a title, in Fyne's title where it
+// fits on one line, else wrapping like the text: a Fyne dialog's own title
+// stays on one line and, at a large text size, made the dialog wider than
+// a phone. It has no buttons yet.
 func newDialog(win fyne.Window, title string, content fyne.CanvasObject) *dialog.CustomDialog {
+	if titleFits(win, title) {
+		return dialog.NewCustomWithoutButtons(title, dialogBody(win, content), win)
+	}
+	// Fyne's title does not wrap: a long one goes into the body, where it
+	// does (a phone's narrow window).
 	heading := wrapped(title)
 	heading.TextStyle = fyne.TextStyle{Bold: true}
 	heading.SizeName = theme.SizeNameSubHeadingText
 	return dialog.NewCustomWithoutButtons("", dialogBody(win, container.NewVBox(heading, content)), win)
+}
+
+// titleFits says whether title fits on one line of a dialog over win.
+func titleFits(win fyne.Window, title string) bool {
+	size := fyne.MeasureText(title, theme.Size(theme.SizeNameSubHeadingText), fyne.TextStyle{Bold: true})
+	return size.Width <= dialogWidth(win)-2*theme.Padding()
 }
 
 // showDialog shows content under title over win, with a Close button.
@@ -70,11 +82,17 @@ func showDialog(win fyne.Window, title string, content fyne.CanvasObject) {
 	d.Show()
 }
 
+// dialogWidth is how wide a dialog's content is over win: as wide as fits,
+// at most 480.
+func dialogWidth(win fyne.Window) float32 {
+	return min(480, max(win.Canvas().Size().Width-80, 200))
+}
+
 // dialogBody sizes a dialog's content to the window: as wide as fits (at
 // most 480), scrolling when long, so text wraps on a phone.
 func dialogBody(win fyne.Window, content fyne.CanvasObject) fyne.CanvasObject {
 	size := win.Canvas().Size()
-	w := min(480, max(size.Width-80, 200))
+	w := dialogWidth(win)
 	// Wrapped labels know their height once they know their width.
 	content.Resize(fyne.NewSize(w, content.MinSize().Height))
 	h := min(content.MinSize().Height, max(size.Height*0.6, 200))

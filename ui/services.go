@@ -3,8 +3,11 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/catalogue"
@@ -259,6 +263,7 @@ func (s *ServicesScreen) chooseCountry(svc catalogue.Service, e catalogue.Eviden
 // pickCountry is the country dialog: Start is enabled once a country is
 // chosen.
 func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence, countries []string) {
+	countries = byName(countries, countryName) // in the language shown
 	names := make([]string, len(countries))
 	for i, c := range countries {
 		names[i] = countryName(c)
@@ -307,4 +312,25 @@ func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, coun
 // countryName is the translated name of an ISO 3166 code, or the code.
 func countryName(code string) string {
 	return lang.X("country."+code, code)
+}
+
+// byName orders codes by their names, as a reader looks them up: accents
+// and case aside ("Österreich" under O).
+func byName(codes []string, name func(code string) string) []string {
+	sorted := slices.Clone(codes)
+	slices.SortStableFunc(sorted, func(a, b string) int {
+		return strings.Compare(lookupKey(name(a)), lookupKey(name(b)))
+	})
+	return sorted
+}
+
+// lookupKey is name in lower case without its accents.
+func lookupKey(name string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(name) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
 }
