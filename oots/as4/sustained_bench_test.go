@@ -319,6 +319,7 @@ func TestSustainedChild(t *testing.T) {
 	if role == "" {
 		t.Skip("child process of BenchmarkSustained")
 	}
+	as4.SetDefaultGC() // as the server does
 	dir, work := os.Getenv("VIENREIZ_LARGE_DIR"), os.Getenv("VIENREIZ_SUSTAINED_WORK")
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)
