@@ -178,18 +178,37 @@ func TestHubWritesWhatAStreamIsOwedAtOnce(t *testing.T) {
 	first := read(1) // the hub is now writing event 0, and waits for the rest to be read
 	h.Publish("a", api.Event{RequestID: "1"})
 	h.Publish("a", api.Event{RequestID: "2"}, api.Event{RequestID: "3"})
+	var want string
+	for _, id := range []string{"1", "2", "3"} {
+		want += string(appendFrame(nil, api.Event{RequestID: id}))
+	}
+	// Publish only queues: the rest of event 0 is read once the hub has
+	// put events 1-3 behind it (read earlier, the write of event 0 could
+	// end before events 2 and 3 came, which then went out in a write of
+	// their own: seen once in a full run).
+	for give := time.Now().Add(10 * time.Second); owedTo(h, "a") != want; time.Sleep(time.Millisecond) {
+		if time.Now().After(give) {
+			t.Fatalf("the stream is owed %q, want events 1-3", owedTo(h, "a"))
+		}
+	}
 	first += read(64 << 10)
 	if !strings.Contains(first, `"request_id":"0"`) || strings.Count(first, "event: request") != 1 {
 		t.Fatalf("first write %q", first)
 	}
 	second := read(64 << 10)
-	var want string
-	for _, id := range []string{"1", "2", "3"} {
-		want += string(appendFrame(nil, api.Event{RequestID: id}))
-	}
 	if second != want {
 		t.Fatalf("second write %q, want events 1-3 together: %q", second, want)
 	}
+}
+
+// owedTo is what subject's first stream is owed behind the write going on.
+func owedTo(h *Hub, subject string) string {
+	h.mu.Lock()
+	s := h.streams[subject][0]
+	h.mu.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return string(s.behind)
 }
 
 // TestHubDropsAStreamThatDoesNotRead: a reader that stopped reading does
