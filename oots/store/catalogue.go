@@ -22,53 +22,53 @@ func (s *Store) SeedCatalogue(ctx context.Context, c *catalogue.Catalogue) (bool
 	if err := c.Validate(); err != nil {
 		return false, err
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("store: seeding catalogue: %w", err)
-	}
-	defer tx.Rollback()
-	var stored string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT value FROM meta WHERE key = ?`), catalogueVersionKey).Scan(&stored)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return false, fmt.Errorf("store: reading catalogue version: %w", err)
-	}
-	if v, _ := strconv.Atoi(stored); v >= c.Version {
-		return false, nil
-	}
-	for _, stmt := range []string{`DELETE FROM services`, `DELETE FROM categories`, `DELETE FROM meta WHERE key = ?`} {
-		var args []any
-		if strings.Contains(stmt, "?") {
-			args = append(args, catalogueVersionKey)
+	loaded := false
+	err := s.inTx(ctx, "seeding catalogue", func(tx *sql.Tx) error {
+		var stored string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT value FROM meta WHERE key = ?`), catalogueVersionKey).Scan(&stored)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: reading catalogue version: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, s.q(stmt), args...); err != nil {
-			return false, fmt.Errorf("store: replacing catalogue: %w", err)
+		if v, _ := strconv.Atoi(stored); v >= c.Version {
+			return nil
 		}
-	}
-	for i, cat := range c.Categories {
-		doc, err := json.Marshal(cat)
-		if err != nil {
-			return false, err
+		for _, stmt := range []string{`DELETE FROM services`, `DELETE FROM categories`, `DELETE FROM meta WHERE key = ?`} {
+			var args []any
+			if strings.Contains(stmt, "?") {
+				args = append(args, catalogueVersionKey)
+			}
+			if _, err := tx.ExecContext(ctx, s.q(stmt), args...); err != nil {
+				return fmt.Errorf("store: replacing catalogue: %w", err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO categories (id, position, doc) VALUES (?, ?, ?)`), cat.ID, i, string(doc)); err != nil {
-			return false, fmt.Errorf("store: category %s: %w", cat.ID, err)
+		for i, cat := range c.Categories {
+			doc, err := json.Marshal(cat)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO categories (id, position, doc) VALUES (?, ?, ?)`), cat.ID, i, string(doc)); err != nil {
+				return fmt.Errorf("store: category %s: %w", cat.ID, err)
+			}
 		}
-	}
-	for i := range c.Services {
-		svc := &c.Services[i]
-		doc, err := json.Marshal(svc)
-		if err != nil {
-			return false, err
+		for i := range c.Services {
+			svc := &c.Services[i]
+			doc, err := json.Marshal(svc)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO services (id, country, category, position, search_text, doc) VALUES (?, ?, ?, ?, ?, ?)`),
+				svc.ID, svc.Country, svc.Category, i, svc.SearchText(), string(doc)); err != nil {
+				return fmt.Errorf("store: service %s: %w", svc.ID, err)
+			}
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO services (id, country, category, position, search_text, doc) VALUES (?, ?, ?, ?, ?, ?)`),
-			svc.ID, svc.Country, svc.Category, i, svc.SearchText(), string(doc)); err != nil {
-			return false, fmt.Errorf("store: service %s: %w", svc.ID, err)
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)`), catalogueVersionKey, strconv.Itoa(c.Version)); err != nil {
+			return fmt.Errorf("store: catalogue version: %w", err)
 		}
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO meta (key, value) VALUES (?, ?)`), catalogueVersionKey, strconv.Itoa(c.Version)); err != nil {
-		return false, fmt.Errorf("store: catalogue version: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("store: seeding catalogue: %w", err)
+		loaded = true
+		return nil
+	})
+	if err != nil || !loaded {
+		return false, err
 	}
 	s.catalogue.forget()
 	return true, nil

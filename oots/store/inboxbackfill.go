@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
@@ -12,48 +13,46 @@ import (
 // with several processes one does the work and the others find it done.
 // It returns how many items it stored.
 func (s *Store) BackfillInbox(ctx context.Context, items func(RequestRecord, []TimelineEntry) []InboxItem) (int, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, fmt.Errorf("store: inbox backfill: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM inbox_backfill`)
-	if err != nil {
-		return 0, fmt.Errorf("store: inbox backfill: %w", err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return 0, err // done before
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id NOT IN (SELECT request_id FROM inbox) ORDER BY created_at, id`)
-	if err != nil {
-		return 0, fmt.Errorf("store: inbox backfill: %w", err)
-	}
-	var recs []RequestRecord
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		recs = append(recs, *r)
-	}
-	if err := rows.Close(); err != nil {
-		return 0, fmt.Errorf("store: inbox backfill: %w", err)
-	}
 	stored := 0
-	for _, r := range recs {
-		tl, err := s.timeline(ctx, tx, r.ID)
+	err := s.inTx(ctx, "inbox backfill", func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM inbox_backfill`)
 		if err != nil {
-			return 0, err
+			return fmt.Errorf("store: inbox backfill: %w", err)
 		}
-		add := items(r, tl)
-		if err := s.addInbox(ctx, tx, r.ID, r.State, add); err != nil {
-			return 0, err
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // done before
 		}
-		stored += len(add)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("store: inbox backfill: %w", err)
+		rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id NOT IN (SELECT request_id FROM inbox) ORDER BY created_at, id`)
+		if err != nil {
+			return fmt.Errorf("store: inbox backfill: %w", err)
+		}
+		var recs []RequestRecord
+		for rows.Next() {
+			r, err := scanRequest(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			recs = append(recs, *r)
+		}
+		if err := rows.Close(); err != nil {
+			return fmt.Errorf("store: inbox backfill: %w", err)
+		}
+		for _, r := range recs {
+			tl, err := s.timeline(ctx, tx, r.ID)
+			if err != nil {
+				return err
+			}
+			add := items(r, tl)
+			if err := s.addInbox(ctx, tx, r.ID, r.State, add); err != nil {
+				return err
+			}
+			stored += len(add)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	return stored, nil
 }

@@ -175,55 +175,53 @@ func (q Jobs) Claim(ctx context.Context, owner string, now time.Time, lease time
 	}
 	s := q.s
 	nowUS, until := now.UnixMicro(), now.Add(lease)
-	tx, err := s.w.BeginTx(ctx, nil)
+	err = s.inTx(ctx, "claim", func(tx *sql.Tx) error {
+		// Rows another claimer holds are skipped, never waited for.
+		lock := ""
+		if s.dialect.name == "postgres" {
+			lock = " FOR UPDATE SKIP LOCKED"
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, kind, payload, state, attempts, max_attempts FROM jobs
+			WHERE state <> 'dead' AND run_at_us <= ? ORDER BY run_at_us, id LIMIT ?`+lock), nowUS, limit)
+		if err != nil {
+			return fmt.Errorf("store: claim: %w", err)
+		}
+		for rows.Next() {
+			var (
+				j     Job
+				state string
+			)
+			if err := rows.Scan(&j.ID, &j.Kind, &j.Payload, &state, &j.Attempt, &j.MaxAttempts); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: claim: %w", err)
+			}
+			if state == "running" && j.Attempt >= j.MaxAttempts {
+				dead = append(dead, j)
+				continue
+			}
+			j.Attempt++
+			j.LeaseUntil = until
+			jobs = append(jobs, j)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: claim: %w", err)
+		}
+		for _, j := range dead {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'dead', lease_owner = '', last_error = 'lease ran out on the last attempt' WHERE id = ?`), j.ID); err != nil {
+				return fmt.Errorf("store: claim: marking job %s dead: %w", j.ID, err)
+			}
+		}
+		for _, j := range jobs {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'running', attempts = ?, lease_owner = ?, lease_until_us = ?, run_at_us = ? WHERE id = ?`),
+				j.Attempt, owner, until.UnixMicro(), until.UnixMicro(), j.ID); err != nil {
+				return fmt.Errorf("store: claim job %s: %w", j.ID, err)
+			}
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("store: claim: %w", err)
-	}
-	defer tx.Rollback()
-	// Rows another claimer holds are skipped, never waited for.
-	lock := ""
-	if s.dialect.name == "postgres" {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
-	rows, err := tx.QueryContext(ctx, s.q(`SELECT id, kind, payload, state, attempts, max_attempts FROM jobs
-		WHERE state <> 'dead' AND run_at_us <= ? ORDER BY run_at_us, id LIMIT ?`+lock), nowUS, limit)
-	if err != nil {
-		return nil, nil, fmt.Errorf("store: claim: %w", err)
-	}
-	for rows.Next() {
-		var (
-			j     Job
-			state string
-		)
-		if err := rows.Scan(&j.ID, &j.Kind, &j.Payload, &state, &j.Attempt, &j.MaxAttempts); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("store: claim: %w", err)
-		}
-		if state == "running" && j.Attempt >= j.MaxAttempts {
-			dead = append(dead, j)
-			continue
-		}
-		j.Attempt++
-		j.LeaseUntil = until
-		jobs = append(jobs, j)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("store: claim: %w", err)
-	}
-	for _, j := range dead {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'dead', lease_owner = '', last_error = 'lease ran out on the last attempt' WHERE id = ?`), j.ID); err != nil {
-			return nil, nil, fmt.Errorf("store: claim: marking job %s dead: %w", j.ID, err)
-		}
-	}
-	for _, j := range jobs {
-		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = 'running', attempts = ?, lease_owner = ?, lease_until_us = ?, run_at_us = ? WHERE id = ?`),
-			j.Attempt, owner, until.UnixMicro(), until.UnixMicro(), j.ID); err != nil {
-			return nil, nil, fmt.Errorf("store: claim job %s: %w", j.ID, err)
-		}
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, nil, fmt.Errorf("store: claim: %w", err)
+		return nil, nil, err
 	}
 	return jobs, dead, nil
 }
@@ -298,33 +296,28 @@ func (q Jobs) Fail(ctx context.Context, id, owner string, now time.Time, reason 
 		reason = reason[:1024]
 	}
 	s := q.s
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return false, fmt.Errorf("store: fail job %s: %w", id, err)
-	}
-	defer tx.Rollback()
-	var attempts, maxAttempts int
-	err = tx.QueryRowContext(ctx, s.q(`SELECT attempts, max_attempts FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ?`+s.forUpdate()), id, owner).
-		Scan(&attempts, &maxAttempts)
-	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return false, fmt.Errorf("store: fail job %s by %s: %w", id, owner, ErrLeaseLost)
+	err = s.inTx(ctx, "fail job "+id, func(tx *sql.Tx) error {
+		var attempts, maxAttempts int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT attempts, max_attempts FROM jobs WHERE id = ? AND state = 'running' AND lease_owner = ?`+s.forUpdate()), id, owner).
+			Scan(&attempts, &maxAttempts)
+		if err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("store: fail job %s by %s: %w", id, owner, ErrLeaseLost)
+			}
+			return fmt.Errorf("store: fail job %s: %w", id, err)
 		}
-		return false, fmt.Errorf("store: fail job %s: %w", id, err)
-	}
-	dead = attempts >= maxAttempts
-	state, runAt := "queued", now.Add(Backoff(attempts))
-	if dead {
-		state = "dead"
-	}
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = ?, run_at_us = ?, lease_owner = '', lease_until_us = 0, last_error = ? WHERE id = ?`),
-		state, runAt.UnixMicro(), strings.ToValidUTF8(strings.ReplaceAll(reason, "\x00", ""), "?"), id); err != nil {
-		return false, fmt.Errorf("store: fail job %s: %w", id, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return false, fmt.Errorf("store: fail job %s: %w", id, err)
-	}
-	return dead, nil
+		dead = attempts >= maxAttempts
+		state, runAt := "queued", now.Add(Backoff(attempts))
+		if dead {
+			state = "dead"
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE jobs SET state = ?, run_at_us = ?, lease_owner = '', lease_until_us = 0, last_error = ? WHERE id = ?`),
+			state, runAt.UnixMicro(), strings.ToValidUTF8(strings.ReplaceAll(reason, "\x00", ""), "?"), id); err != nil {
+			return fmt.Errorf("store: fail job %s: %w", id, err)
+		}
+		return nil
+	})
+	return dead && err == nil, err
 }
 
 // Backoff is the wait before the next run after attempts failed runs.

@@ -42,17 +42,13 @@ func (s *Store) forUpdate() string {
 // AppendEntry implements ledger.Storage.
 func (l LedgerStore) AppendEntry(ctx context.Context, chain string, build func(ledger.Head) (ledger.Entry, error)) (ledger.Entry, error) {
 	s := l.s
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return ledger.Entry{}, fmt.Errorf("store: ledger append: %w", err)
-	}
-	defer tx.Rollback()
-	e, err := s.appendLedger(ctx, tx, chain, build)
+	var e ledger.Entry
+	err := s.inTx(ctx, "ledger append", func(tx *sql.Tx) (err error) {
+		e, err = s.appendLedger(ctx, tx, chain, build)
+		return err
+	})
 	if err != nil {
 		return ledger.Entry{}, err
-	}
-	if err := tx.Commit(); err != nil {
-		return ledger.Entry{}, fmt.Errorf("store: ledger append entry %d: %w", e.Seq, err)
 	}
 	return e, nil
 }
@@ -75,21 +71,12 @@ func (s *Store) appendRecords(ctx context.Context, tx *sql.Tx, records []ledger.
 // at) in the same one: a register change and its ledger lines are kept
 // together or not at all.
 func (s *Store) withRecords(ctx context.Context, at time.Time, records []ledger.Record, change func(tx *sql.Tx) error) error {
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	defer tx.Rollback()
-	if err := change(tx); err != nil {
-		return err
-	}
-	if err := s.appendRecords(ctx, tx, records, at); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: %w", err)
-	}
-	return nil
+	return s.inTx(ctx, "register change", func(tx *sql.Tx) error {
+		if err := change(tx); err != nil {
+			return err
+		}
+		return s.appendRecords(ctx, tx, records, at)
+	})
 }
 
 // lockHead locks the head row of chain in tx, creating it for a new
@@ -308,44 +295,43 @@ func (l LedgerStore) PurgeBefore(ctx context.Context, cutoff time.Time) (int, er
 // purgeChain deletes the oldest run of entries of chain before cutoff and
 // moves its anchor to the last one deleted.
 func (s *Store) purgeChain(ctx context.Context, chain string, cutoff time.Time) (int, error) {
-	tx, err := s.w.BeginTx(ctx, nil)
+	var n int64
+	err := s.inTx(ctx, "ledger purge", func(tx *sql.Tx) error {
+		var anchorSeq, headSeq int64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT anchor_seq, head_seq FROM ledger_heads WHERE chain = ?`+s.forUpdate()), chain).Scan(&anchorSeq, &headSeq); err != nil {
+			return fmt.Errorf("store: ledger purge of chain %q: %w", chain, err)
+		}
+		var first sql.NullInt64
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(seq) FROM ledger_entries WHERE chain = ? AND at_us >= ?`), chain, cutoff.UnixMicro()).Scan(&first); err != nil {
+			return fmt.Errorf("store: ledger purge: %w", err)
+		}
+		last := headSeq
+		if first.Valid {
+			last = first.Int64 - 1
+		}
+		if last <= anchorSeq {
+			return nil
+		}
+		var hash string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT hash FROM ledger_entries WHERE chain = ? AND seq = ?`), chain, last).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: ledger purge: entry %d of chain %q, the new anchor, is missing: %w", last, chain, ledger.ErrTampered)
+		}
+		if err != nil {
+			return fmt.Errorf("store: ledger purge: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, s.q(`DELETE FROM ledger_entries WHERE chain = ? AND seq <= ?`), chain, last)
+		if err != nil {
+			return fmt.Errorf("store: ledger purge: %w", err)
+		}
+		n, _ = res.RowsAffected()
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE ledger_heads SET anchor_seq = ?, anchor_hash = ? WHERE chain = ?`), last, hash, chain); err != nil {
+			return fmt.Errorf("store: ledger purge: %w", err)
+		}
+		return nil
+	})
 	if err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
-	}
-	defer tx.Rollback()
-	var anchorSeq, headSeq int64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT anchor_seq, head_seq FROM ledger_heads WHERE chain = ?`+s.forUpdate()), chain).Scan(&anchorSeq, &headSeq); err != nil {
-		return 0, fmt.Errorf("store: ledger purge of chain %q: %w", chain, err)
-	}
-	var first sql.NullInt64
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT MIN(seq) FROM ledger_entries WHERE chain = ? AND at_us >= ?`), chain, cutoff.UnixMicro()).Scan(&first); err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
-	}
-	last := headSeq
-	if first.Valid {
-		last = first.Int64 - 1
-	}
-	if last <= anchorSeq {
-		return 0, nil
-	}
-	var hash string
-	err = tx.QueryRowContext(ctx, s.q(`SELECT hash FROM ledger_entries WHERE chain = ? AND seq = ?`), chain, last).Scan(&hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("store: ledger purge: entry %d of chain %q, the new anchor, is missing: %w", last, chain, ledger.ErrTampered)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
-	}
-	res, err := tx.ExecContext(ctx, s.q(`DELETE FROM ledger_entries WHERE chain = ? AND seq <= ?`), chain, last)
-	if err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
-	}
-	n, _ := res.RowsAffected()
-	if _, err := tx.ExecContext(ctx, s.q(`UPDATE ledger_heads SET anchor_seq = ?, anchor_hash = ? WHERE chain = ?`), last, hash, chain); err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return 0, fmt.Errorf("store: ledger purge: %w", err)
+		return 0, err
 	}
 	return int(n), nil
 }

@@ -110,21 +110,7 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 		}
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: creating request: %w", err)
-	}
-	defer tx.Rollback()
-	if err := create(tx); err != nil {
-		return err
-	}
-	if err := s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: creating request: %w", err)
-	}
-	return nil
+	return s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error { return create(tx) })
 }
 
 // UpdateRequest replaces the request's state and document if its stored
@@ -136,35 +122,23 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 	if len(timeline) == 0 {
 		return fmt.Errorf("store: updating request %s: no timeline entry", r.ID)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store: updating request: %w", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, s.q(`UPDATE requests SET state = ?, doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
-		r.State, string(r.Doc), formatTime(r.UpdatedAt), r.ID, r.Version)
-	if err != nil {
-		return fmt.Errorf("store: updating request %s: %w", r.ID, err)
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: updating request %s: %w", r.ID, err)
-	} else if n == 0 {
-		return fmt.Errorf("request %s: %w", r.ID, ErrConflict)
-	}
-	var seq int
-	if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM request_timeline WHERE request_id = ?`), r.ID).Scan(&seq); err != nil {
-		return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
-	}
-	if err := s.storeChange(ctx, tx, r.ID, seq, timeline, fx); err != nil {
-		return err
-	}
-	if err := s.appendRecords(ctx, tx, fx.Ledger, timeline[len(timeline)-1].At); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: updating request: %w", err)
-	}
-	return nil
+	return s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE requests SET state = ?, doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			r.State, string(r.Doc), formatTime(r.UpdatedAt), r.ID, r.Version)
+		if err != nil {
+			return fmt.Errorf("store: updating request %s: %w", r.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: updating request %s: %w", r.ID, err)
+		} else if n == 0 {
+			return fmt.Errorf("request %s: %w", r.ID, ErrConflict)
+		}
+		var seq int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(seq), 0) + 1 FROM request_timeline WHERE request_id = ?`), r.ID).Scan(&seq); err != nil {
+			return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
+		}
+		return s.storeChange(ctx, tx, r.ID, seq, timeline, fx)
+	})
 }
 
 // storeChange appends the timeline entries of a change from seq on and

@@ -145,6 +145,25 @@ func dollarPlaceholders(q string) string {
 
 func (s *Store) q(query string) string { return s.dialect.rebind(query) }
 
+// inTx runs work in a transaction of the writer, committed when work
+// returns nil and rolled back otherwise. The errors of beginning and
+// committing are wrapped with what the transaction is for; work's own
+// are returned as they are.
+func (s *Store) inTx(ctx context.Context, what string, work func(tx *sql.Tx) error) error {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	defer tx.Rollback()
+	if err := work(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
+	}
+	return nil
+}
+
 // writeAll runs a change that only writes, all or nothing. On PostgreSQL
 // its statements go to the server as one batch in one round trip, where
 // they form one implicit transaction that commits at the batch's end or
@@ -158,13 +177,5 @@ func (s *Store) writeAll(ctx context.Context, write func(ex execer) error) error
 	if s.dialect.name == "postgres" {
 		return sendBatch(ctx, s.w, write)
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := write(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return s.inTx(ctx, "writing", func(tx *sql.Tx) error { return write(tx) })
 }
