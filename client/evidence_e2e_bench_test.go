@@ -238,6 +238,7 @@ func TestEvidenceEndToEndChild(t *testing.T) {
 		defer pprof.StopCPUProfile()
 	}
 	warnings := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	as4.SetDefaultGC() // both roles are servers, which set it so
 	switch role {
 	case "service":
 		size, err := strconv.ParseInt(os.Getenv(envE2ESize), 10, 64)
