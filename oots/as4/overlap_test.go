@@ -218,3 +218,83 @@ func TestSenderYieldsAfterSigning(t *testing.T) {
 		t.Error("no other goroutine ran between signing and encrypting")
 	}
 }
+
+// heldFinish is an Outbox whose queued outcomes wait for release; with
+// drop, they are never written (the process died first).
+type heldFinish struct {
+	as4.Outbox
+	release chan struct{}
+	drop    bool
+	queued  atomic.Int32
+}
+
+func (h *heldFinish) QueueFinish(ctx context.Context, id, status, detail string, done func(error)) {
+	h.queued.Add(1)
+	go func() {
+		<-h.release
+		if h.drop {
+			return
+		}
+		done(h.Outbox.Finish(ctx, id, status, detail))
+	}()
+}
+
+// TestSendReturnsBeforeSentIsCommitted: Send returns with the receipt
+// while the outbox still commits the message's "sent"; Resume leaves the
+// message meanwhile. When the process dies before that commit, the
+// restarted sender sends the message again and the receiver's duplicate
+// elimination answers with its first receipt: delivered once.
+func TestSendReturnsBeforeSentIsCommitted(t *testing.T) {
+	w := newWorld(t, 1)
+	ctx := context.Background()
+	store := as4.NewMemStore()
+	dir := t.TempDir()
+	outbox := &heldFinish{Outbox: store, release: make(chan struct{}), drop: true}
+	s := w.sender(outbox, dir)
+	posts := func() int {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		return len(w.requests)
+	}
+	sent := make(chan error, 1)
+	go func() {
+		_, err := s.Send(ctx, querySubmission(payload("q@lv", as4.MimeEbRS, []byte("<q/>"))))
+		sent <- err
+	}()
+	select {
+	case err := <-sent:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Send waited for the outbox to commit its outcome")
+	}
+	if outbox.queued.Load() != 1 {
+		t.Fatalf("%d outcomes queued, want 1", outbox.queued.Load())
+	}
+	if err := s.Resume(ctx); err != nil {
+		t.Fatalf("Resume while the outcome is queued: %v", err)
+	}
+	if n := posts(); n != 1 {
+		t.Fatalf("%d posts before the crash, want 1 (Resume took the acknowledged message)", n)
+	}
+
+	close(outbox.release) // the process dies: the queued "sent" is lost
+	pending, err := store.Pending(ctx, 0)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending after the crash: %d, %v; want the message", len(pending), err)
+	}
+	restarted := w.sender(store, dir)
+	if err := restarted.Resume(ctx); err != nil {
+		t.Fatalf("Resume after the crash: %v", err)
+	}
+	if n := posts(); n != 2 {
+		t.Fatalf("%d posts after the restart, want 2", n)
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Fatalf("delivered %d times, want once", n)
+	}
+	if pending, err = store.Pending(ctx, 0); err != nil || len(pending) != 0 {
+		t.Fatalf("pending after the resend: %d, %v; want none", len(pending), err)
+	}
+}

@@ -109,7 +109,6 @@ func (s *Sender) Send(ctx context.Context, sub *Submission) (*Result, error) {
 		s.refuse(rec, true)
 		return nil, err
 	}
-	defer s.unclaim(rec.MessageID)
 	return s.dispatch(ctx, rec, msg, buildErr)
 }
 
@@ -343,8 +342,14 @@ func (s *Sender) unclaim(id string) {
 
 // finish records the outcome; the outbox folder goes with a final state.
 func (s *Sender) finish(ctx context.Context, rec *outboxRecord, status, detail string) {
+	s.finished(rec, status, s.Outbox.Finish(context.WithoutCancel(ctx), rec.MessageID, status, detail))
+}
+
+// finished follows the outbox's Finish: it logs a failure to record the
+// outcome, else removes the message's folder.
+func (s *Sender) finished(rec *outboxRecord, status string, err error) {
 	id := rec.MessageID
-	if err := s.Outbox.Finish(context.WithoutCancel(ctx), id, status, detail); err != nil {
+	if err != nil {
 		s.logger().Error("as4 outbox finish", "message", id, "status", status, "err", err)
 		return
 	}
@@ -368,11 +373,11 @@ func (s *Sender) deliver(ctx context.Context, rec *outboxRecord) (*Result, error
 	if !s.claim(rec.MessageID) {
 		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
 	}
-	defer s.unclaim(rec.MessageID)
 	return s.deliverClaimed(ctx, rec)
 }
 
-// deliverClaimed is deliver for a message the caller has claimed.
+// deliverClaimed is deliver for a message the caller has claimed; it
+// releases the claim.
 func (s *Sender) deliverClaimed(ctx context.Context, rec *outboxRecord) (*Result, error) {
 	spool := &Spool{Dir: s.Dir, Pool: &s.files}
 	defer spool.Cleanup()
@@ -380,10 +385,17 @@ func (s *Sender) deliverClaimed(ctx context.Context, rec *outboxRecord) (*Result
 	return s.dispatch(ctx, rec, msg, err)
 }
 
-// dispatch posts msg, built from rec (buildErr: it could not be), and
-// records the outcome in the outbox.
+// dispatch posts msg, built from rec (buildErr: it could not be), records
+// the outcome in the outbox and releases the caller's claim on rec.
+//
+// An acknowledged message is marked sent without waiting for the commit
+// when the Outbox can queue it (FinishQueuer): the claim is held until the
+// mark is committed, so Resume leaves the message meanwhile, and a crash
+// before that only sends it again, which the receiver's duplicate
+// elimination answers with the receipt it gave (issue 16 item 2).
 func (s *Sender) dispatch(ctx context.Context, rec *outboxRecord, msg *outgoing, buildErr error) (*Result, error) {
 	if buildErr != nil {
+		defer s.unclaim(rec.MessageID)
 		s.finish(ctx, rec, "failed", buildErr.Error())
 		return nil, buildErr
 	}
@@ -391,13 +403,27 @@ func (s *Sender) dispatch(ctx context.Context, rec *outboxRecord, msg *outgoing,
 	res, err := s.post(ctx, msg, log)
 	switch {
 	case err == nil:
-		s.finish(ctx, rec, "sent", res.Receipt.MessageID)
 		log.Info("as4 message acknowledged", "endpoint", res.Endpoint, "attempts", res.Attempts)
+		if q, ok := s.Outbox.(FinishQueuer); ok {
+			q.QueueFinish(ctx, rec.MessageID, "sent", res.Receipt.MessageID, func(err error) {
+				// done runs in the store's writer: the folder (large
+				// payloads only) goes in a goroutine of its own.
+				go func() {
+					defer s.unclaim(rec.MessageID)
+					s.finished(rec, "sent", err)
+				}()
+			})
+			return res, nil
+		}
+		defer s.unclaim(rec.MessageID)
+		s.finish(ctx, rec, "sent", res.Receipt.MessageID)
 		return res, nil
 	case ctx.Err() != nil:
+		s.unclaim(rec.MessageID)
 		log.Warn("as4 send interrupted; message stays in the outbox", "err", err)
 		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, err)
 	default:
+		defer s.unclaim(rec.MessageID)
 		s.finish(ctx, rec, "failed", err.Error())
 		log.Error("as4 message failed", "err", err)
 		return nil, err

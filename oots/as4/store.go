@@ -30,6 +30,17 @@ type Outbox interface {
 	Finish(ctx context.Context, messageID, status, detail string) error
 }
 
+// FinishQueuer is an Outbox that can record an outcome without its caller
+// waiting for the commit. QueueFinish queues what Finish would write and
+// calls done with Finish's error once it is committed (or failed); done
+// must not block. Until then the entry reads as before it (a crash loses
+// the outcome, as a power failure may lose a lazy Finish); the Outbox's
+// own reads (Pending) see queued writes. The Sender records a receipted
+// message's "sent" so, and keeps the message from Resume until done.
+type FinishQueuer interface {
+	QueueFinish(ctx context.Context, messageID, status, detail string, done func(error))
+}
+
 // ClaimState is the answer of DuplicateStore.Claim.
 type ClaimState int
 

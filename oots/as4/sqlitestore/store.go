@@ -38,11 +38,15 @@ type write struct {
 	// done receives false when the write was committed (or failed: err),
 	// true when its writer is to commit the queue itself.
 	done chan bool
+	// queued, for a write its caller does not wait for (QueueFinish), is
+	// called with its outcome instead.
+	queued func(error)
 }
 
 var (
 	_ as4.Outbox         = (*Store)(nil)
 	_ as4.DuplicateStore = (*Store)(nil)
+	_ as4.FinishQueuer   = (*Store)(nil)
 )
 
 const schema = `
@@ -140,34 +144,72 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // group with any write that is not lazy is committed with FULL.
 func (s *Store) inTx(ctx context.Context, lazy bool, fn func(tx *sql.Tx) error) error {
 	w := &write{ctx: ctx, lazy: lazy, fn: fn, done: make(chan bool, 1)}
-	s.mu.Lock()
-	s.queue = append(s.queue, w)
-	lead := !s.writing
-	s.writing = true
-	s.mu.Unlock()
-	if !lead && !<-w.done {
+	if !s.enqueue(w) && !<-w.done {
 		return w.err
 	}
-	// This writer commits the queue, its own write among it, then hands
-	// the next queue to the first writer waiting in it.
+	s.lead(w)
+	return w.err
+}
+
+// enqueue adds w to the queue and reports whether its caller is to commit
+// the queue (no writer is committing).
+func (s *Store) enqueue(w *write) (lead bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.queue = append(s.queue, w)
+	lead = !s.writing
+	s.writing = true
+	return lead
+}
+
+// lead commits the queue (self's write among it; self is nil for a
+// goroutine leading for queued writes nobody waits for), then hands the
+// next queue to the first writer waiting in it, so no caller serves others
+// indefinitely; when only queued writes are left, a goroutine commits them.
+func (s *Store) lead(self *write) {
 	s.mu.Lock()
 	group := s.queue
 	s.queue = nil
 	s.mu.Unlock()
-	s.commit(context.WithoutCancel(ctx), group)
+	ctx := context.Background()
+	if self != nil {
+		ctx = context.WithoutCancel(self.ctx)
+	}
+	s.commit(ctx, group)
 	for _, o := range group {
-		if o != w {
+		switch {
+		case o == self:
+		case o.queued != nil:
+			o.queued(o.err)
+		default:
 			o.done <- false
 		}
 	}
 	s.mu.Lock()
-	if len(s.queue) > 0 {
-		s.queue[0].done <- true
-	} else {
-		s.writing = false
+	defer s.mu.Unlock()
+	for _, o := range s.queue {
+		if o.queued == nil {
+			o.done <- true
+			return
+		}
 	}
+	if len(s.queue) > 0 {
+		go s.lead(nil)
+		return
+	}
+	s.writing = false
+}
+
+// flush returns once every write queued before it is committed (Status,
+// Pending and Close see what QueueFinish queued).
+func (s *Store) flush(ctx context.Context) error {
+	s.mu.Lock()
+	idle := !s.writing
 	s.mu.Unlock()
-	return w.err
+	if idle {
+		return nil
+	}
+	return s.inTx(ctx, true, func(*sql.Tx) error { return nil })
 }
 
 // commit runs the writes of group in one transaction and sets their err.
@@ -244,12 +286,13 @@ func (s *Store) exec(ctx context.Context, tx *sql.Tx, query string, args ...any)
 	return tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 }
 
-// Close closes the database.
+// Close commits the queued writes and closes the database.
 func (s *Store) Close() error {
+	ferr := s.flush(context.Background())
 	for _, st := range s.stmts {
 		st.Close()
 	}
-	return s.db.Close()
+	return errors.Join(ferr, s.db.Close())
 }
 
 // Add implements as4.Outbox.
@@ -286,6 +329,9 @@ func (s *Store) Pending(ctx context.Context, limit int) ([]as4.OutboxEntry, erro
 	if limit <= 0 {
 		limit = 1000
 	}
+	if err := s.flush(ctx); err != nil {
+		return nil, fmt.Errorf("sqlitestore: outbox pending: %w", err)
+	}
 	rows, err := s.db.QueryContext(ctx, sqlPending, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlitestore: outbox pending: %w", err)
@@ -316,8 +362,30 @@ func (s *Store) Finish(ctx context.Context, messageID, status, detail string) er
 	if status == "" {
 		return errors.New("sqlitestore: outbox finish: empty status")
 	}
+	return s.finishErr(messageID, s.inTx(ctx, status == "sent", s.finishTx(ctx, messageID, status, detail)))
+}
+
+// QueueFinish implements as4.FinishQueuer: Finish without waiting for the
+// commit, which is lazy like Finish's for "sent". done is called with
+// Finish's error once the write is committed or failed; it must not block.
+// Status, Pending and Close wait for queued writes first.
+func (s *Store) QueueFinish(ctx context.Context, messageID, status, detail string, done func(error)) {
+	if status == "" {
+		done(errors.New("sqlitestore: outbox finish: empty status"))
+		return
+	}
+	ctx = context.WithoutCancel(ctx)
+	w := &write{ctx: ctx, lazy: status == "sent", fn: s.finishTx(ctx, messageID, status, detail),
+		queued: func(err error) { done(s.finishErr(messageID, err)) }}
+	if s.enqueue(w) {
+		go s.lead(nil)
+	}
+}
+
+// finishTx is the write of Finish.
+func (s *Store) finishTx(ctx context.Context, messageID, status, detail string) func(tx *sql.Tx) error {
 	sent := status == "sent"
-	err := s.inTx(ctx, sent, func(tx *sql.Tx) error {
+	return func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx,
 			sqlFinish,
 			status, detail, s.now().UnixNano(), sent, messageID)
@@ -331,7 +399,10 @@ func (s *Store) Finish(ctx context.Context, messageID, status, detail string) er
 			_, err = s.exec(ctx, tx, sqlDropData, messageID)
 		}
 		return err
-	})
+	}
+}
+
+func (s *Store) finishErr(messageID string, err error) error {
 	if err != nil {
 		return fmt.Errorf("sqlitestore: outbox finish %s: %w", messageID, err)
 	}
@@ -342,6 +413,9 @@ func (s *Store) Finish(ctx context.Context, messageID, status, detail string) er
 // it is pending, "sent" or "failed") with its detail, or an error wrapping
 // sql.ErrNoRows when the outbox never held messageID.
 func (s *Store) Status(ctx context.Context, messageID string) (status, detail string, err error) {
+	if err := s.flush(ctx); err != nil {
+		return "", "", fmt.Errorf("sqlitestore: outbox status %s: %w", messageID, err)
+	}
 	err = s.db.QueryRowContext(ctx, `SELECT status, detail FROM as4_outbox WHERE message_id = ?`, messageID).Scan(&status, &detail)
 	if err != nil {
 		return "", "", fmt.Errorf("sqlitestore: outbox status %s: %w", messageID, err)

@@ -2,6 +2,7 @@ package sqlitestore
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -386,5 +387,73 @@ func TestPendingUsesTheUnsentIndex(t *testing.T) {
 	got, err := s.Pending(ctx, 10)
 	if err != nil || len(got) != 1 || got[0].MessageID != "pending" {
 		t.Fatalf("pending: %+v, %v", got, err)
+	}
+}
+
+// TestQueuedFinishIsSeenByReads: QueueFinish returns while the writer is
+// busy; Status, Pending and Close see the queued outcome, and done gets
+// Finish's error.
+func TestQueuedFinishIsSeenByReads(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "as4.db")
+	s := open(t, path)
+	for _, id := range []string{"a", "b", "c"} {
+		if err := s.Add(ctx, as4.OutboxEntry{MessageID: id, Data: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A write that holds the writer until released.
+	release, holding := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- s.inTx(ctx, false, func(*sql.Tx) error { close(holding); <-release; return nil })
+	}()
+	<-holding
+	outcomes := make(chan error, 3)
+	done := func(err error) { outcomes <- err }
+	s.QueueFinish(ctx, "a", "sent", "r-a", done)
+	s.QueueFinish(ctx, "zzz", "sent", "", done)
+	select {
+	case err := <-outcomes:
+		t.Fatalf("a queued outcome was done (%v) while the writer was busy", err)
+	default:
+	}
+	status := make(chan string, 1)
+	go func() {
+		st, _, err := s.Status(ctx, "a")
+		if err != nil {
+			t.Error(err)
+		}
+		status <- st
+	}()
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if st := <-status; st != "sent" {
+		t.Fatalf("Status after QueueFinish: %q, want sent", st)
+	}
+	var errs []error
+	for range 2 {
+		errs = append(errs, <-outcomes)
+	}
+	if (errs[0] == nil) == (errs[1] == nil) {
+		t.Fatalf("outcomes %v: want nil for a and an error for zzz", errs)
+	}
+	pending, err := s.Pending(ctx, 0)
+	if err != nil || len(pending) != 2 {
+		t.Fatalf("pending: %d, %v; want b and c", len(pending), err)
+	}
+	// Close commits what is queued.
+	s.QueueFinish(ctx, "b", "sent", "r-b", done)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-outcomes; err != nil {
+		t.Fatal(err)
+	}
+	s = open(t, path)
+	if st, detail, err := s.Status(ctx, "b"); err != nil || st != "sent" || detail != "r-b" {
+		t.Fatalf("b after Close and reopen: %q %q %v; want sent r-b", st, detail, err)
 	}
 }
