@@ -122,6 +122,20 @@ func TestServiceDownShowsABannerWithRetryAndHelp(t *testing.T) {
 	}
 }
 
+// countryDialog is the country dialog shown over w, and its one choice.
+func countryDialog(t *testing.T, w fyne.Window) (fyne.CanvasObject, *widget.Select) {
+	t.Helper()
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil {
+		t.Fatal("no country dialog")
+	}
+	selects := find[*widget.Select](overlay)
+	if len(selects) != 1 {
+		t.Fatalf("found %d country choices", len(selects))
+	}
+	return overlay, selects[0]
+}
+
 // TestCountryPickerOffersOnlyKnownCountries (defect 5): the picker
 // offered Finland for social-security contributions (EB:ERR:0001 at
 // once), and Start with no country did nothing. Now it lists only the
@@ -141,15 +155,8 @@ func TestCountryPickerOffersOnlyKnownCountries(t *testing.T) {
 		t.Fatalf("found %d request buttons, want one per evidence (2)", len(ask))
 	}
 	test.Tap(ask[0]) // proof of social security contributions
-	overlay := w.Canvas().Overlays().Top()
-	if overlay == nil {
-		t.Fatal("no country dialog")
-	}
-	selects := find[*widget.Select](overlay)
-	if len(selects) != 1 {
-		t.Fatalf("found %d country choices", len(selects))
-	}
-	options := strings.Join(selects[0].Options, ",")
+	overlay, choice := countryDialog(t, w)
+	options := strings.Join(choice.Options, ",")
 	if strings.Contains(options, "Finland") || options == "" {
 		t.Fatalf("countries offered: %s", options)
 	}
@@ -162,7 +169,7 @@ func TestCountryPickerOffersOnlyKnownCountries(t *testing.T) {
 	if start == nil || !start.Disabled() {
 		t.Fatal("Start is enabled before a country is chosen")
 	}
-	selects[0].SetSelectedIndex(0)
+	choice.SetSelectedIndex(0)
 	if start.Disabled() {
 		t.Fatal("Start stays disabled after a country is chosen")
 	}
@@ -381,15 +388,8 @@ func TestCountryPickerListsCountriesByName(t *testing.T) {
 					break
 				}
 			}
-			overlay := w.Canvas().Overlays().Top()
-			if overlay == nil {
-				t.Fatal("no country dialog")
-			}
-			selects := find[*widget.Select](overlay)
-			if len(selects) != 1 {
-				t.Fatalf("found %d country choices", len(selects))
-			}
-			if got := strings.Join(selects[0].Options, ","); got != want {
+			_, choice := countryDialog(t, w)
+			if got := strings.Join(choice.Options, ","); got != want {
 				t.Fatalf("countries offered in the order %s, want %s", got, want)
 			}
 		})
