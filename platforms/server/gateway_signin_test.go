@@ -71,6 +71,7 @@ func TestServerWithANetworkFileSignsInThroughTheConfiguredProvider(t *testing.T)
 		t.Fatal(err)
 	}
 	t.Setenv("VIENREIZ_TEST_KEY_PASSWORD", networkPassword)
+	addrs := freeAddrs(t, 2)
 	base := fmt.Sprintf(`
 [party]
 name = "LV"
@@ -95,7 +96,7 @@ default_partner = "DE"
 
 [directory]
 url = "http://%[2]s"
-`, freeAddr(t), freeAddr(t))
+`, addrs[0], addrs[1])
 	section := fmt.Sprintf(`
 [identity]
 issuer = %q

@@ -56,9 +56,9 @@ func TestExchangeBetweenProcessesConfiguredByNetworkFiles(t *testing.T) {
 		t.Skip("needs PostgreSQL: set " + pgtest.Env + " (CI does; scripts/postgres.sh prints one)")
 	}
 	tmp := t.TempDir()
-	a1, a2, b1, b2 := freeAddr(t), freeAddr(t), freeAddr(t), freeAddr(t)
-	a2API := freeAddr(t)
-	bPreview, bDirectory := freeAddr(t), freeAddr(t)
+	addrs := freeAddrs(t, 7)
+	a1, a2, b1, b2 := addrs[0], addrs[1], addrs[2], addrs[3]
+	a2API, bPreview, bDirectory := addrs[4], addrs[5], addrs[6]
 	b1Proxy := startStallingProxy(t, b1) // A reaches B's primary through it
 	s, err := demo.New(demo.Options{RequesterName: "LV", ProviderName: "DE",
 		RequesterEndpoints: []string{"http://" + a1 + "/as4", "http://" + a2 + "/as4"},

@@ -34,7 +34,8 @@ func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
 	}
 	tmp := t.TempDir()
 	msDir := filepath.Join(tmp, "member-state")
-	pa, pb := freeAddr(t), freeAddr(t)
+	addrs := freeAddrs(t, 2)
+	pa, pb := addrs[0], addrs[1]
 	ms := startProcess(t, "demo member state listening", "-demo-member-state", "-data-dir", msDir,
 		"-answer-to", "http://"+pa+"/as4,http://"+pb+"/as4")
 	procs := []*serverProcess{
@@ -147,13 +148,20 @@ func countLogs(p *serverProcess, msg, field string) map[string]int {
 	return out
 }
 
-// freeAddr returns a loopback address with a port free right now.
-func freeAddr(t *testing.T) string {
+// freeAddrs returns n loopback addresses with ports free right now, each
+// a different one: all n are held until the last is taken. (One at a time,
+// a port given back could be handed out again at once: two processes of a
+// test were given the same one, seen in CI.)
+func freeAddrs(t *testing.T, n int) []string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	addrs := make([]string, n)
+	for i := range addrs {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		addrs[i] = l.Addr().String()
 	}
-	defer l.Close()
-	return l.Addr().String()
+	return addrs
 }
