@@ -1,7 +1,10 @@
 package as4_test
 
 import (
+	"bytes"
 	"context"
+	"crypto"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"io"
@@ -296,5 +299,62 @@ func TestSendReturnsBeforeSentIsCommitted(t *testing.T) {
 	}
 	if pending, err = store.Pending(ctx, 0); err != nil || len(pending) != 0 {
 		t.Fatalf("pending after the resend: %d, %v; want none", len(pending), err)
+	}
+}
+
+// keySpy is a receiver's RSA key whose signatures fire signed and whose
+// decryptions wait for a signature: they can only succeed when the
+// receipt is signed while the message is decrypted.
+type keySpy struct {
+	*rsa.PrivateKey
+	signed *signal
+}
+
+func (k keySpy) Sign(rnd io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	k.signed.fire()
+	return k.PrivateKey.Sign(rnd, digest, opts)
+}
+
+func (k keySpy) Decrypt(rnd io.Reader, msg []byte, opts crypto.DecrypterOpts) ([]byte, error) {
+	if !k.signed.wait() {
+		return nil, errors.New("no receipt was signed while the message was decrypted")
+	}
+	return k.PrivateKey.Decrypt(rnd, msg, opts)
+}
+
+// TestReceiverSignsReceiptWhileDecrypting: the receiver signs its receipt
+// while it decrypts and stores the message (the two RSA operations run
+// side by side), and sends it only for a message that passed: one whose
+// attachment does not match its signed digest gets an error, not the
+// receipt signed meanwhile.
+func TestReceiverSignsReceiptWhileDecrypting(t *testing.T) {
+	w := newWorld(t, 1)
+	r := w.recv[0]
+	key, ok := r.Identity.Key.(*rsa.PrivateKey)
+	if !ok {
+		t.Fatalf("receiver key %T, want RSA", r.Identity.Key)
+	}
+	r.Identity.Key = keySpy{PrivateKey: key, signed: newSignal()}
+	s := w.memSender()
+	res, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>"))))
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if res.Receipt == nil || len(w.deliveries()) != 1 {
+		t.Fatalf("receipt %v, %d deliveries; want a receipt and one delivery", res.Receipt, len(w.deliveries()))
+	}
+
+	// A message whose encrypted attachment was changed on the way: its
+	// receipt is signed beside the decryption, then dropped.
+	ct, body := w.craft(userMessage("tamper@lv", "p@x", true), []as4.Part{as4.BytesPart("p@x", as4.MimeEbRS, []byte("<q/>"))},
+		craftOpts{sign: true, encrypt: true, signer: w.lvID})
+	i := bytes.LastIndex(body, []byte("--crafted--")) - 5
+	body[i] ^= 0xff
+	_, m, raw := post(t, w.servers[0].URL, ct, body)
+	if e := ebmsError(m); e == nil || !errors.Is(e, as4.ErrFailedDecryption) || m.Signals[0].Receipt != nil {
+		t.Fatalf("a tampered message was answered %.400s; want EBMS:0102", raw)
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Errorf("%d deliveries after the tampered message, want 1", n)
 	}
 }

@@ -22,11 +22,11 @@ import (
 
 // envelopeVerifier is the optional step of a Security that checks the
 // signature of the envelope before the attachments are read. It returns
-// the signer and the rest of the check, verifyParts, to call with the
-// decrypted parts: both together check what Verify does, each signature
-// and digest once.
+// the signer, the signed references (for the receipt) and the rest of the
+// check, verifyParts, to call with the decrypted parts: both together
+// check what Verify does, each signature and digest once.
 type envelopeVerifier interface {
-	VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, now time.Time) (signer *x509.Certificate, verifyParts partsVerifier, err error)
+	VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, now time.Time) (signer *x509.Certificate, refs []*etree.Element, verifyParts partsVerifier, err error)
 }
 
 // partsVerifier completes an envelopeVerifier's check with the parts and
@@ -34,12 +34,12 @@ type envelopeVerifier interface {
 type partsVerifier func(parts []Part) (*x509.Certificate, []*etree.Element, error)
 
 // VerifyEnvelope calls wss.VerifyEnvelope, and its VerifyParts after.
-func (wssSecurity) VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, now time.Time) (*x509.Certificate, partsVerifier, error) {
+func (wssSecurity) VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, now time.Time) (*x509.Certificate, []*etree.Element, partsVerifier, error) {
 	s, err := wss.VerifyEnvelope(env, trust, now)
 	if err != nil {
-		return nil, nil, mapWSS(err)
+		return nil, nil, nil, mapWSS(err)
 	}
-	return s.Cert, func(parts []Part) (*x509.Certificate, []*etree.Element, error) {
+	return s.Cert, s.References, func(parts []Part) (*x509.Certificate, []*etree.Element, error) {
 		v, err := s.VerifyParts(toWSS(parts))
 		if err != nil {
 			return nil, nil, mapWSS(err)
@@ -54,14 +54,14 @@ func (wssSecurity) VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, n
 func (r *Receiver) admit(in *inbound) (release func(), err error) {
 	id := in.user.MessageID
 	if v, ok := r.security().(envelopeVerifier); ok && in.pm.Security.Sign {
-		cert, verifyParts, err := v.VerifyEnvelope(in.doc, r.Trust, r.verifyAt())
+		cert, refs, verifyParts, err := v.VerifyEnvelope(in.doc, r.Trust, r.verifyAt())
 		if err != nil {
 			return nil, AsError(err, id, ErrFailedAuthentication)
 		}
 		if in.from.Cert != nil && !cert.Equal(in.from.Cert) {
 			return nil, ErrFailedAuthentication.Withf(id, "signed by %q, which is not the certificate of party %q", cert.Subject, in.from.Name)
 		}
-		in.verifyParts = verifyParts
+		in.refs, in.verifyParts = refs, verifyParts
 	}
 	if in.declared >= 0 && in.declared <= DefaultMemLimit {
 		// The whole message stays in memory (the spool's MemLimit), so it

@@ -14,8 +14,13 @@ import (
 type SignedEnvelope struct {
 	// Cert is the signer's certificate, checked against the trust store.
 	Cert *x509.Certificate
-	e    envelope
-	sig  *signature
+	// References are copies of the signed ds:Reference elements, as
+	// Verified has them. Those of the attachments are not checked until
+	// VerifyParts; a receiver may build its receipt from them meanwhile,
+	// but must not send it before VerifyParts succeeded.
+	References []*etree.Element
+	e          envelope
+	sig        *signature
 }
 
 // VerifyEnvelope checks what can be checked of a signed message before its
@@ -29,7 +34,7 @@ func VerifyEnvelope(env *etree.Document, trust *keys.TrustStore, now time.Time) 
 	if err != nil {
 		return nil, err
 	}
-	return &SignedEnvelope{Cert: sig.cert, e: e, sig: sig}, nil
+	return &SignedEnvelope{Cert: sig.cert, References: verified(sig).References, e: e, sig: sig}, nil
 }
 
 // VerifyParts finishes what VerifyEnvelope began, with the message's
@@ -54,5 +59,5 @@ func (s *SignedEnvelope) VerifyParts(parts []Part) (*Verified, error) {
 			return nil, err
 		}
 	}
-	return verified(s.sig), nil
+	return &Verified{Cert: s.Cert, References: s.References}, nil
 }
