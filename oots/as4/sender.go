@@ -142,7 +142,8 @@ func (s *Sender) Resume(ctx context.Context) error {
 		var rec outboxRecord
 		if err := json.Unmarshal(e.Data, &rec); err != nil {
 			errs = append(errs, fmt.Errorf("resume %s: outbox record: %w", e.MessageID, err))
-			s.finish(ctx, &outboxRecord{MessageID: e.MessageID}, "failed", err.Error())
+			s.finished(&outboxRecord{MessageID: e.MessageID}, "failed",
+				s.Outbox.Finish(context.WithoutCancel(ctx), e.MessageID, "failed", err.Error()))
 			continue
 		}
 		if _, err := s.deliver(ctx, &rec); err != nil && !errors.Is(err, errBusy) {
@@ -340,9 +341,28 @@ func (s *Sender) unclaim(id string) {
 	s.mu.Unlock()
 }
 
-// finish records the outcome; the outbox folder goes with a final state.
-func (s *Sender) finish(ctx context.Context, rec *outboxRecord, status, detail string) {
-	s.finished(rec, status, s.Outbox.Finish(context.WithoutCancel(ctx), rec.MessageID, status, detail))
+// conclude records the outcome of a message and then gives back the claim
+// on it. An Outbox that can queue the write (FinishQueuer) lets the caller
+// go on at once: the claim is held until the write is committed, so that
+// Resume leaves the message meanwhile. A crash before that commit leaves
+// the message pending, and it is sent again; for a sent message the
+// receiver's duplicate elimination answers with the receipt it gave
+// (issue 16 item 2).
+func (s *Sender) conclude(ctx context.Context, rec *outboxRecord, status, detail string) {
+	ctx = context.WithoutCancel(ctx)
+	if q, ok := s.Outbox.(FinishQueuer); ok {
+		q.QueueFinish(ctx, rec.MessageID, status, detail, func(err error) {
+			// done runs in the store's writer: the folder (large payloads
+			// only) goes in a goroutine of its own.
+			go func() {
+				s.finished(rec, status, err)
+				s.unclaim(rec.MessageID)
+			}()
+		})
+		return
+	}
+	s.finished(rec, status, s.Outbox.Finish(ctx, rec.MessageID, status, detail))
+	s.unclaim(rec.MessageID)
 }
 
 // finished follows the outbox's Finish: it logs a failure to record the
@@ -386,17 +406,10 @@ func (s *Sender) deliverClaimed(ctx context.Context, rec *outboxRecord) (*Result
 }
 
 // dispatch posts msg, built from rec (buildErr: it could not be), records
-// the outcome in the outbox and releases the caller's claim on rec.
-//
-// An acknowledged message is marked sent without waiting for the commit
-// when the Outbox can queue it (FinishQueuer): the claim is held until the
-// mark is committed, so Resume leaves the message meanwhile, and a crash
-// before that only sends it again, which the receiver's duplicate
-// elimination answers with the receipt it gave (issue 16 item 2).
+// the outcome in the outbox and gives back the caller's claim on rec.
 func (s *Sender) dispatch(ctx context.Context, rec *outboxRecord, msg *outgoing, buildErr error) (*Result, error) {
 	if buildErr != nil {
-		defer s.unclaim(rec.MessageID)
-		s.finish(ctx, rec, "failed", buildErr.Error())
+		s.conclude(ctx, rec, "failed", buildErr.Error())
 		return nil, buildErr
 	}
 	log := s.logger().With("message", rec.MessageID, "pmode", rec.PModeID)
@@ -404,27 +417,14 @@ func (s *Sender) dispatch(ctx context.Context, rec *outboxRecord, msg *outgoing,
 	switch {
 	case err == nil:
 		log.Info("as4 message acknowledged", "endpoint", res.Endpoint, "attempts", res.Attempts)
-		if q, ok := s.Outbox.(FinishQueuer); ok {
-			q.QueueFinish(ctx, rec.MessageID, "sent", res.Receipt.MessageID, func(err error) {
-				// done runs in the store's writer: the folder (large
-				// payloads only) goes in a goroutine of its own.
-				go func() {
-					defer s.unclaim(rec.MessageID)
-					s.finished(rec, "sent", err)
-				}()
-			})
-			return res, nil
-		}
-		defer s.unclaim(rec.MessageID)
-		s.finish(ctx, rec, "sent", res.Receipt.MessageID)
+		s.conclude(ctx, rec, "sent", res.Receipt.MessageID)
 		return res, nil
 	case ctx.Err() != nil:
 		s.unclaim(rec.MessageID)
 		log.Warn("as4 send interrupted; message stays in the outbox", "err", err)
 		return nil, fmt.Errorf("sender %s: %w", rec.MessageID, err)
 	default:
-		defer s.unclaim(rec.MessageID)
-		s.finish(ctx, rec, "failed", err.Error())
+		s.conclude(ctx, rec, "failed", err.Error())
 		log.Error("as4 message failed", "err", err)
 		return nil, err
 	}
