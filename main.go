@@ -30,6 +30,7 @@ import (
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	_ "github.com/vienreiz/vienreiz/internal/clocale" // before Fyne reads the locale
+	"github.com/vienreiz/vienreiz/internal/gcgoal"
 	"github.com/vienreiz/vienreiz/platforms/device"
 	"github.com/vienreiz/vienreiz/platforms/secrets"
 	"github.com/vienreiz/vienreiz/ui"
@@ -238,11 +239,7 @@ func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.W
 	// goes back to the system now rather than when the scavenger gets
 	// to it.
 	debug.FreeOSMemory()
-	// From now on the heap may grow by half its live size before a
-	// collection, not by all of it: the app's live heap is mostly fonts
-	// and screens, and the lower goal keeps its resident memory ~6 MiB
-	// lower (issue 16 item 5) for little work.
-	debug.SetGCPercent(50)
+	gcgoal.Set(gcgoal.App)
 }
 
 // begin reports whether start-up may begin: not once the app closes.

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/gcgoal"
 	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"log/slog"
@@ -238,7 +239,7 @@ func TestEvidenceEndToEndChild(t *testing.T) {
 		defer pprof.StopCPUProfile()
 	}
 	warnings := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	as4.SetDefaultGC() // both roles are servers, which set it so
+	gcgoal.Set(gcgoal.Server) // both roles are servers, which set it so
 	switch role {
 	case "service":
 		size, err := strconv.ParseInt(os.Getenv(envE2ESize), 10, 64)

@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"fmt"
+	"github.com/vienreiz/vienreiz/internal/gcgoal"
 	"github.com/vienreiz/vienreiz/internal/testproc"
 	"io"
 	"net"
@@ -319,7 +320,7 @@ func TestSustainedChild(t *testing.T) {
 	if role == "" {
 		t.Skip("child process of BenchmarkSustained")
 	}
-	as4.SetDefaultGC() // as the server does
+	gcgoal.Set(gcgoal.Server) // as the server does
 	dir, work := os.Getenv("VIENREIZ_LARGE_DIR"), os.Getenv("VIENREIZ_SUSTAINED_WORK")
 	if err := os.MkdirAll(work, 0o700); err != nil {
 		t.Fatal(err)

@@ -22,8 +22,8 @@ import (
 	"unsafe"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/internal/gcgoal"
 	"github.com/vienreiz/vienreiz/internal/testproc"
-	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -495,7 +495,7 @@ func TestEventStreamServerProcess(t *testing.T) {
 		t.Skip("only run by BenchmarkEventStreamsHTTP")
 	}
 	raiseFileLimit(t)
-	as4.SetDefaultGC() // as the server sets it
+	gcgoal.Set(gcgoal.Server) // as the server sets it
 	s := start(t, exchange.Config{DataDir: t.TempDir(), Auth: people, Limits: exchange.Limits{
 		Conns: 20000, ConnsPerHost: 20000, Streams: 20000, StreamsPerPrincipal: 20000}})
 	fmt.Println(s.URL())

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
-	"github.com/vienreiz/vienreiz/oots/as4"
+	"github.com/vienreiz/vienreiz/internal/gcgoal"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/platforms"
@@ -43,7 +43,7 @@ Flags (each can also be set by the environment variable shown):
 `
 
 func main() {
-	as4.SetDefaultGC()
+	gcgoal.Set(gcgoal.Server)
 	os.Exit(run(os.Args[1:], os.Stderr))
 }
 
