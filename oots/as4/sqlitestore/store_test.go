@@ -457,3 +457,83 @@ func TestQueuedFinishIsSeenByReads(t *testing.T) {
 		t.Fatalf("b after Close and reopen: %q %q %v; want sent r-b", st, detail, err)
 	}
 }
+
+// TestOlderFilesLoseTheAgeIndex: a file with the as4_received_age index of
+// older versions loses it on opening and keeps its records, and Purge
+// still removes exactly the records finished before the window: done
+// received messages and finished outbox entries, never claims in progress
+// or pending entries.
+func TestOlderFilesLoseTheAgeIndex(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "as4.db")
+	s := open(t, path)
+	if _, err := s.db.ExecContext(ctx, `CREATE INDEX as4_received_age ON as4_received(claimed_at)`); err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) { s.now = func() time.Time { return t0.Add(d) } }
+	at(0)
+	for _, id := range []string{"old-done", "old-claim", "new-done"} {
+		if state, _, err := s.Claim(ctx, id, time.Hour); err != nil || state != as4.Fresh {
+			t.Fatalf("claim %s: %v %v", id, state, err)
+		}
+	}
+	for _, id := range []string{"old-sent", "old-pending", "new-sent"} {
+		if err := s.Add(ctx, as4.OutboxEntry{MessageID: id, Data: []byte(id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	at(time.Minute)
+	if err := s.Complete(ctx, "old-done", []byte("r1")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, "old-sent", "sent", "r"); err != nil {
+		t.Fatal(err)
+	}
+	at(time.Hour)
+	if err := s.Complete(ctx, "new-done", []byte("r2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, "new-sent", "failed", "EBMS:0301"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+
+	s = open(t, path)
+	s.now = func() time.Time { return t0.Add(2 * time.Hour) }
+	var indexes []string
+	rows, err := s.db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'as4_received' AND sql IS NOT NULL`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var name string
+		rows.Scan(&name)
+		indexes = append(indexes, name)
+	}
+	rows.Close()
+	if len(indexes) != 0 {
+		t.Fatalf("as4_received keeps the indexes %v after opening, want none", indexes)
+	}
+	n, err := s.Purge(ctx, t0.Add(30*time.Minute))
+	if err != nil || n != 2 {
+		t.Fatalf("purge: %d rows, %v; want old-done and old-sent", n, err)
+	}
+	for id, want := range map[string]as4.ClaimState{"old-done": as4.Fresh, "old-claim": as4.InProgress, "new-done": as4.Done} {
+		if state, _, err := s.Claim(ctx, id, 24*time.Hour); err != nil || state != want {
+			t.Errorf("%s after purge: %v %v, want %v", id, state, err, want)
+		}
+	}
+	for id, want := range map[string]string{"old-pending": "", "new-sent": "failed"} {
+		if status, _, err := s.Status(ctx, id); err != nil || status != want {
+			t.Errorf("%s after purge: %q %v, want %q", id, status, err, want)
+		}
+	}
+	if _, _, err := s.Status(ctx, "old-sent"); !errors.Is(err, sql.ErrNoRows) {
+		t.Errorf("old-sent after purge: %v, want no rows", err)
+	}
+	pending, err := s.Pending(ctx, 0)
+	if err != nil || len(pending) != 1 || string(pending[0].Data) != "old-pending" {
+		t.Fatalf("pending after purge: %+v %v", pending, err)
+	}
+}
