@@ -342,15 +342,19 @@ func (s *Sender) unclaim(id string) {
 }
 
 // conclude records the outcome of a message and then gives back the claim
-// on it. An Outbox that can queue the write (FinishQueuer) lets the caller
-// go on at once: the claim is held until the write is committed, so that
-// Resume leaves the message meanwhile. A crash before that commit leaves
-// the message pending, and it is sent again; for a sent message the
-// receiver's duplicate elimination answers with the receipt it gave
-// (issue 16 item 2).
+// on it.
+//
+// A sent message is marked without the caller waiting for the commit when
+// the Outbox can queue the write (FinishQueuer): the claim is held until
+// the mark is committed, so that Resume leaves the message meanwhile. A
+// crash before that commit leaves the message pending and it is sent
+// again, which the receiver's duplicate elimination answers with the
+// receipt it gave (issue 16 item 2). A failed message is marked before
+// the caller hears of the failure: sent again after a crash, it could be
+// delivered after its sender was told it failed.
 func (s *Sender) conclude(ctx context.Context, rec *outboxRecord, status, detail string) {
 	ctx = context.WithoutCancel(ctx)
-	if q, ok := s.Outbox.(FinishQueuer); ok {
+	if q, ok := s.Outbox.(FinishQueuer); ok && status == "sent" {
 		q.QueueFinish(ctx, rec.MessageID, status, detail, func(err error) {
 			// done runs in the store's writer: the folder (large payloads
 			// only) goes in a goroutine of its own.
