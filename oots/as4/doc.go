@@ -9,7 +9,11 @@
 // synchronous receipts or ebMS errors). WS-Security is done by package wss,
 // P-Modes by package pmode and keys by package keys.
 //
-// Send order: compress, sign, encrypt, MIME. Receive order: MIME, decrypt,
-// verify, decompress, deliver, receipt. Payloads are re-readable streams
+// Send order: compress, sign, encrypt, MIME; the outbox entry commits while
+// the message is signed, and the message is posted once it has. Receive
+// order: MIME, the envelope's signature, decrypt, verify the parts,
+// decompress, deliver, record, receipt; the MessageId is claimed and the
+// receipt signed while the message is decrypted, and the receipt goes out
+// only once the message is recorded. Payloads are re-readable streams
 // backed by temporary files, so large attachments never sit in memory.
 package as4
