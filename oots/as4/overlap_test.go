@@ -22,6 +22,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
 
 // signal is closed once, by the first of any number of callers.
@@ -184,22 +185,24 @@ func TestReceiverClaimsWhileDecrypting(t *testing.T) {
 	}
 }
 
-// yieldSpy starts a goroutine in Sign and checks in Encrypt whether it ran.
+// yieldSpy starts a goroutine in Sign and counts in Encrypt the messages
+// for which it ran in between.
 type yieldSpy struct {
 	as4.Security
-	ran, checked atomic.Bool
-	ranBetween   *atomic.Bool
+	ran        atomic.Bool
+	ranBetween atomic.Int32
 }
 
 func (y *yieldSpy) Sign(env *etree.Document, parts []as4.Part, id keys.Identity, alg pmode.Security) error {
 	err := y.Security.Sign(env, parts, id, alg)
+	y.ran.Store(false)
 	go y.ran.Store(true)
 	return err
 }
 
 func (y *yieldSpy) Encrypt(env *etree.Document, parts []as4.Part, recipient *x509.Certificate, alg pmode.Security, rnd io.Reader) ([]as4.Part, error) {
-	if !y.checked.Swap(true) {
-		y.ranBetween.Store(y.ran.Load())
+	if y.ran.Load() {
+		y.ranBetween.Add(1)
 	}
 	return y.Security.Encrypt(env, parts, recipient, alg, rnd)
 }
@@ -207,18 +210,24 @@ func (y *yieldSpy) Encrypt(env *etree.Document, parts []as4.Part, recipient *x50
 // TestSenderYieldsAfterSigning: after its RSA signature the sender lets
 // waiting goroutines run (on one processor, a goroutine started during the
 // signature runs before encryption starts), so that a store writer back
-// from its fsync does not wait for the crypto to be preempted.
+// from its fsync does not wait for the crypto to be preempted. The
+// scheduler now and then runs the yielding goroutine again first (it
+// takes from its global queue every 61st time), so most messages, not
+// all, must show it; without the yield next to none do.
 func TestSenderYieldsAfterSigning(t *testing.T) {
 	w := newWorld(t, 1)
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
-	var ranBetween atomic.Bool
 	s := w.memSender()
-	s.Security = &yieldSpy{Security: as4.WSS(), ranBetween: &ranBetween}
-	if _, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>")))); err != nil {
-		t.Fatal(err)
+	spy := &yieldSpy{Security: as4.WSS()}
+	s.Security = spy
+	const messages = 6
+	for range messages {
+		if _, err := s.Send(context.Background(), querySubmission(payload("p@x", as4.MimeEbRS, []byte("<q/>")))); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if !ranBetween.Load() {
-		t.Error("no other goroutine ran between signing and encrypting")
+	if n := spy.ranBetween.Load(); n < messages/2 {
+		t.Errorf("another goroutine ran between signing and encrypting for %d of %d messages, want most", n, messages)
 	}
 }
 
@@ -380,5 +389,73 @@ func TestFailedSendIsMarkedBeforeSendReturns(t *testing.T) {
 	}
 	if pending, err := store.Pending(ctx, 0); err != nil || len(pending) != 0 {
 		t.Fatalf("pending after the failure: %d, %v; want none (marked failed)", len(pending), err)
+	}
+}
+
+// gatedKey is a receiver's RSA key whose first signature (the receipt's)
+// fires started and then waits for the gate to open; later ones (the
+// error signal's) do not wait.
+type gatedKey struct {
+	*rsa.PrivateKey
+	started *signal
+	gate    chan struct{}
+	first   *atomic.Bool
+}
+
+func (k gatedKey) Sign(rnd io.Reader, digest []byte, opts crypto.SignerOpts) ([]byte, error) {
+	if k.first.CompareAndSwap(true, false) {
+		k.started.fire()
+		<-k.gate
+	}
+	return k.PrivateKey.Sign(rnd, digest, opts)
+}
+
+// TestRefusedMessageWaitsForItsReceiptSignature: a message refused after
+// its receipt began to be signed is answered only once that signature has
+// ended: no work of a request outlives it (an authenticated peer sending
+// bad messages cannot pile up signatures in the background).
+func TestRefusedMessageWaitsForItsReceiptSignature(t *testing.T) {
+	w := newWorld(t, 1)
+	r := w.recv[0]
+	key := gatedKey{PrivateKey: r.Identity.Key.(*rsa.PrivateKey), started: newSignal(), gate: make(chan struct{}), first: &atomic.Bool{}}
+	key.first.Store(true)
+	r.Identity.Key = key
+	u := userMessage("zstd@lv", "p@x", false)
+	u.Parts[0].Properties = append(u.Parts[0].Properties, as4.Property{Name: as4.PartPropCompression, Value: "application/zstd"})
+	ct, body := w.craft(u, []as4.Part{as4.BytesPart("p@x", as4.MimeEbRS, []byte("<q/>"))},
+		craftOpts{sign: true, encrypt: true, signer: w.lvID})
+	answered := make(chan struct{})
+	var raw []byte
+	var postErr error
+	go func() {
+		defer close(answered)
+		resp, err := http.Post(w.servers[0].URL, ct, bytes.NewReader(body))
+		if err != nil {
+			postErr = err
+			return
+		}
+		defer resp.Body.Close()
+		raw, postErr = io.ReadAll(resp.Body)
+	}()
+	if !key.started.wait() {
+		t.Fatal("the receipt was not signed beside the processing")
+	}
+	select {
+	case <-answered:
+		t.Fatal("the refused message was answered while its receipt was still being signed")
+	case <-time.After(200 * time.Millisecond):
+	}
+	close(key.gate)
+	<-answered
+	if postErr != nil {
+		t.Fatal(postErr)
+	}
+	doc, err := xmlsafe.ParseBytes(raw)
+	if err != nil {
+		t.Fatalf("answer: %v\n%s", err, raw)
+	}
+	m, err := as4.ParseEnvelope(doc)
+	if e := ebmsError(m); err != nil || e == nil || !errors.Is(e, as4.ErrValueNotRecognized) {
+		t.Fatalf("answer %v (%v), want EBMS:0007 for the unknown compression\n%s", e, err, raw)
 	}
 }

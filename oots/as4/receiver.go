@@ -183,7 +183,8 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 	}
 	defer release()
 	rec := &receiptRecord{}
-	receipt := r.startReceipt(in, rec)
+	receipt, settle := r.startReceipt(in, rec)
+	defer settle()
 	if !in.pm.Reliability.DuplicateDetection {
 		if err := r.readAndSecure(msg, in, spool); err != nil {
 			return nil, err
@@ -242,27 +243,26 @@ func (r *Receiver) receive(ctx context.Context, req *http.Request, spool *Spool,
 // runs beside the decryption's instead of after it (issue 16 item 2).
 // That needs the signed references, which admit knows when the Security
 // checks the envelope first; without them the receipt is built when asked
-// for. The returned func waits for the receipt. The receiver sends it
-// only once the message was checked and stored; a message that fails
-// drops it unsent.
-func (r *Receiver) startReceipt(in *inbound, rec *receiptRecord) func() ([]byte, error) {
+// for. receipt waits for it; settle waits for the work to end, so that
+// none outlives the request. The receiver sends the receipt only once the
+// message was checked and stored; a message that fails drops it unsent.
+func (r *Receiver) startReceipt(in *inbound, rec *receiptRecord) (receipt func() ([]byte, error), settle func()) {
 	if in.pm.Security.NonRepudiation && in.pm.Security.Sign && in.refs == nil {
-		return func() ([]byte, error) { return r.receipt(in, rec) }
+		return func() ([]byte, error) { return r.receipt(in, rec) }, func() {}
 	}
-	type result struct {
-		b   []byte
-		err error
-	}
-	done := make(chan result, 1)
+	done := make(chan struct{})
+	var signed []byte
+	var err error
 	admitted := *in // what admit knew: readAndSecure changes in meanwhile
 	go func() {
-		b, err := r.receipt(&admitted, rec)
-		done <- result{b, err}
+		defer close(done)
+		signed, err = r.receipt(&admitted, rec)
 	}()
-	return func() ([]byte, error) {
-		res := <-done
-		return res.b, res.err
+	receipt = func() ([]byte, error) {
+		<-done
+		return signed, err
 	}
+	return receipt, func() { <-done }
 }
 
 // readAndSecure reads the attachments of in, then decrypts and verifies
