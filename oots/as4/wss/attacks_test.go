@@ -265,7 +265,8 @@ func TestVerifyUntamperedStillPasses(t *testing.T) {
 	p := getPKI(t)
 	m := newSigned(t, p.sender)
 	before, _ := m.env.WriteToString()
-	if _, err := Verify(m.env, m.parts, p.trust, testNow); err != nil {
+	full, err := Verify(m.env, m.parts, p.trust, testNow)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if after, _ := m.env.WriteToString(); after != before {
@@ -275,8 +276,17 @@ func TestVerifyUntamperedStillPasses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if v, err := se.VerifyParts(m.parts); err != nil || !v.Cert.Equal(p.sender.Cert) || len(v.References) != 3 {
+	if len(se.References) != 3 {
+		t.Fatalf("VerifyEnvelope named %d signed references, want 3 (eb:Messaging, the Body, the part)", len(se.References))
+	}
+	v, err := se.VerifyParts(m.parts)
+	if err != nil || !v.Cert.Equal(p.sender.Cert) || len(v.References) != 3 {
 		t.Fatalf("VerifyParts: %v, %+v", err, v)
+	}
+	for i, ref := range full.References {
+		if want, got := elementText(ref), elementText(se.References[i]); got != want {
+			t.Errorf("VerifyEnvelope's reference %d\n%s\ndiffers from Verify's\n%s", i, got, want)
+		}
 	}
 	if _, err := Verify(m.env, m.parts, nil, testNow); !errors.Is(err, ErrFailedAuthentication) {
 		t.Fatalf("no trust store: error = %v", err)
@@ -313,4 +323,12 @@ func TestRememberedTokenCertificatesKeepEveryCheck(t *testing.T) {
 	if err != nil || !v.Cert.Equal(p.receiver.Cert) {
 		t.Fatalf("another signer's token: %v, %v", v, err)
 	}
+}
+
+// elementText writes a copy of el as a document of its own.
+func elementText(el *etree.Element) string {
+	d := etree.NewDocument()
+	d.SetRoot(el.Copy())
+	s, _ := d.WriteToString()
+	return s
 }
