@@ -501,18 +501,57 @@ func (s *Store) ReleaseClaims(ctx context.Context) (int64, error) {
 // returns how many rows went.
 func (s *Store) Purge(ctx context.Context, before time.Time) (int64, error) {
 	t := before.UnixNano()
-	r1, err := s.db.ExecContext(ctx, `DELETE FROM as4_received WHERE done_at IS NOT NULL AND done_at < ?`, t)
+	n1, err := s.purgeOldest(ctx, "as4_received", "claimed_at", "done_at IS NOT NULL AND done_at < ?", t)
 	if err != nil {
 		return 0, fmt.Errorf("sqlitestore: purge received: %w", err)
 	}
-	r2, err := s.db.ExecContext(ctx, `DELETE FROM as4_outbox WHERE status != '' AND finished_at < ?`, t)
+	n2, err := s.purgeOldest(ctx, "as4_outbox", "created_at", "status != '' AND finished_at < ?", t)
 	if err != nil {
-		return 0, fmt.Errorf("sqlitestore: purge outbox: %w", err)
+		return n1, fmt.Errorf("sqlitestore: purge outbox: %w", err)
 	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM as4_outbox_data WHERE message_id NOT IN (SELECT message_id FROM as4_outbox)`); err != nil {
-		return 0, fmt.Errorf("sqlitestore: purge outbox data: %w", err)
+	err = s.inTx(ctx, false, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM as4_outbox_data WHERE message_id NOT IN (SELECT message_id FROM as4_outbox)`)
+		return err
+	})
+	if err != nil {
+		return n1 + n2, fmt.Errorf("sqlitestore: purge outbox data: %w", err)
 	}
-	n1, _ := r1.RowsAffected()
-	n2, _ := r2.RowsAffected()
 	return n1 + n2, nil
+}
+
+// purgeBatch is how many rows one of Purge's transactions looks at.
+var purgeBatch = 256
+
+// purgeOldest deletes the rows of table for which expired (a condition on
+// the cutoff t) holds, walking the table in rowid order, the order rows
+// were added, a batch per transaction so that writers wait for no more
+// than one batch. The walk ends at a batch whose rows were all added at or
+// after t (age column): it reads the expired rows and a batch more, not
+// the whole table, and needs no index on age.
+func (s *Store) purgeOldest(ctx context.Context, table, age, expired string, t int64) (int64, error) {
+	var deleted, last int64
+	for {
+		var end sql.NullInt64
+		var rows, young int
+		var n int64
+		err := s.inTx(ctx, false, func(tx *sql.Tx) error {
+			err := tx.QueryRowContext(ctx, `SELECT max(rowid), count(*), coalesce(sum(`+age+` >= ?), 0)
+				FROM (SELECT rowid, `+age+` FROM `+table+` WHERE rowid > ? ORDER BY rowid LIMIT ?)`,
+				t, last, purgeBatch).Scan(&end, &rows, &young)
+			if n = 0; err != nil || rows == 0 {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE rowid > ? AND rowid <= ? AND `+expired, last, end.Int64, t)
+			if err != nil {
+				return err
+			}
+			n, _ = res.RowsAffected()
+			return nil
+		})
+		deleted += n
+		if err != nil || rows == 0 || young == rows {
+			return deleted, err
+		}
+		last = end.Int64
+	}
 }

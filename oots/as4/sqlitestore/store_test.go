@@ -537,3 +537,75 @@ func TestOlderFilesLoseTheAgeIndex(t *testing.T) {
 		t.Fatalf("pending after purge: %+v %v", pending, err)
 	}
 }
+
+// TestPurgeWalksTheOldestRows: Purge deletes expired records in batches
+// in the order they were added, keeps claims in progress and pending
+// entries among them, and stops at the first batch of records added
+// after the cutoff instead of reading the whole table (so a record that
+// expired behind a batch of newer ones waits for a later Purge).
+func TestPurgeWalksTheOldestRows(t *testing.T) {
+	defer func(n int) { purgeBatch = n }(purgeBatch)
+	purgeBatch = 10
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "as4.db"))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(d time.Duration) { s.now = func() time.Time { return t0.Add(d) } }
+	receive := func(id string, done bool) {
+		if _, _, err := s.Claim(ctx, id, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if done {
+			if err := s.Complete(ctx, id, []byte("r")); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	send := func(id, status string) {
+		if err := s.Add(ctx, as4.OutboxEntry{MessageID: id, Data: []byte(id), Created: s.now()}); err != nil {
+			t.Fatal(err)
+		}
+		if status != "" {
+			if err := s.Finish(ctx, id, status, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	at(0)
+	for i := range 35 { // expired, over several batches, with some in progress
+		receive(fmt.Sprintf("old-%d", i), i%7 != 3)
+		send(fmt.Sprintf("old-%d", i), map[bool]string{true: "sent", false: ""}[i%7 != 3])
+	}
+	at(2 * time.Hour)
+	for i := range 2 * purgeBatch { // a whole batch of newer records, wherever batches start
+		receive(fmt.Sprintf("new-%d", i), true)
+		send(fmt.Sprintf("new-%d", i), "failed")
+	}
+	at(0)
+	receive("late", true) // expired, but added after the newer batch
+	send("late", "sent")
+
+	n, err := s.Purge(ctx, t0.Add(time.Hour))
+	if err != nil || n != 2*30 {
+		t.Fatalf("purge: %d rows, %v; want the 30 finished old records on each side", n, err)
+	}
+	count := func(q string) int {
+		var c int
+		if err := s.db.QueryRowContext(ctx, q).Scan(&c); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	if got := count(`SELECT count(*) FROM as4_received WHERE message_id LIKE 'old-%'`); got != 5 {
+		t.Errorf("%d old received records left, want the 5 in progress", got)
+	}
+	if got := count(`SELECT count(*) FROM as4_outbox WHERE message_id LIKE 'old-%' AND status = ''`); got != 5 {
+		t.Errorf("%d old pending entries left, want 5", got)
+	}
+	if got := count(`SELECT count(*) FROM as4_received WHERE message_id LIKE 'new-%' OR message_id = 'late'`) +
+		count(`SELECT count(*) FROM as4_outbox WHERE message_id LIKE 'new-%' OR message_id = 'late'`); got != 42 {
+		t.Errorf("%d newer and late records left, want 42: the walk stopped at the newer batch", got)
+	}
+	if got := count(`SELECT count(*) FROM as4_outbox_data`); got != 5+20 {
+		t.Errorf("%d outbox records left, want the 5 pending and 20 failed ones", got)
+	}
+}
