@@ -452,9 +452,30 @@ func TestQueuedFinishIsSeenByReads(t *testing.T) {
 	if err := <-outcomes; err != nil {
 		t.Fatal(err)
 	}
+	// After Close, a queued outcome fails instead of waiting forever.
+	s.QueueFinish(ctx, "c", "sent", "r-c", done)
+	select {
+	case err := <-outcomes:
+		if err == nil {
+			t.Fatal("an outcome queued after Close was committed")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an outcome queued after Close never got its error")
+	}
 	s = open(t, path)
 	if st, detail, err := s.Status(ctx, "b"); err != nil || st != "sent" || detail != "r-b" {
 		t.Fatalf("b after Close and reopen: %q %q %v; want sent r-b", st, detail, err)
+	}
+	// Queued outcomes alone on an idle store are committed without a read
+	// asking for them.
+	s.QueueFinish(ctx, "c", "sent", "r-c", done)
+	select {
+	case err := <-outcomes:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("an outcome queued on an idle store was not committed")
 	}
 }
 
