@@ -11,6 +11,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+	"github.com/vienreiz/vienreiz/oots/as4/sqlitestore"
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 )
 
@@ -46,6 +47,9 @@ type Config struct {
 	PreviewTTL time.Duration
 	// ResendInterval is how often unsent answers are tried again.
 	ResendInterval time.Duration
+	// Retention is how long as4.db keeps duplicate-detection records and
+	// sent answers (0: sqlitestore.DefaultRetention).
+	Retention time.Duration
 	// Client posts our answers (nil: as4.NewHTTPClient(nil)).
 	Client *http.Client
 	// Logger defaults to slog.Default; Now to time.Now (preview clock).
@@ -78,8 +82,8 @@ func (c Config) withDefaults() (Config, error) {
 	if u, err := url.Parse(c.PreviewURL); err != nil || u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		errs = append(errs, fmt.Errorf("PreviewURL: %q is not an https URL without query", c.PreviewURL))
 	}
-	if c.PreviewTTL < 0 || c.ResendInterval < 0 {
-		errs = append(errs, errors.New("PreviewTTL and ResendInterval must not be negative"))
+	if c.PreviewTTL < 0 || c.ResendInterval < 0 || c.Retention < 0 {
+		errs = append(errs, errors.New("PreviewTTL, ResendInterval and Retention must not be negative"))
 	}
 	if len(errs) > 0 {
 		return c, fmt.Errorf("provider: config: %w", errors.Join(errs...))
@@ -89,6 +93,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.ResendInterval == 0 {
 		c.ResendInterval = DefaultResendInterval
+	}
+	if c.Retention == 0 {
+		c.Retention = sqlitestore.DefaultRetention
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()

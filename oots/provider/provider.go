@@ -141,15 +141,17 @@ func (p *Provider) Close() error {
 }
 
 // sendLoop sends the outbox whenever an answer was queued and every
-// ResendInterval.
+// ResendInterval, and purges as4.db's records older than Retention.
 func (p *Provider) sendLoop(ctx context.Context) {
 	defer p.wg.Done()
 	t := time.NewTicker(p.cfg.ResendInterval)
 	defer t.Stop()
+	purger := &sqlitestore.Purger{Store: p.as4db, Retention: p.cfg.Retention}
 	for {
 		if err := p.sender.Resume(ctx); err != nil && ctx.Err() == nil {
 			p.cfg.Logger.Warn("provider: answers not sent yet", "err", err)
 		}
+		purger.Due(ctx, p.cfg.Now(), p.cfg.Logger)
 		select {
 		case <-ctx.Done():
 			return

@@ -11,6 +11,7 @@ import (
 	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode"
+	"github.com/vienreiz/vienreiz/oots/as4/sqlitestore"
 )
 
 // DefaultResendInterval is how often Run sends unsent outbox entries when
@@ -18,9 +19,8 @@ import (
 const DefaultResendInterval = 10 * time.Second
 
 // DefaultRetention is how long received MessageIds (duplicate detection)
-// and finished outbox entries are kept when Config.Retention is zero: far
-// beyond any retry window of the OOTS P-Modes.
-const DefaultRetention = 30 * 24 * time.Hour
+// and finished outbox entries are kept when Config.Retention is zero.
+const DefaultRetention = sqlitestore.DefaultRetention
 
 // Config configures a Requester. From a pmode/demo setup s, PModes,
 // Identity and Trust are s.Requester.Config, s.Requester.Identity and

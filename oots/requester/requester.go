@@ -79,9 +79,6 @@ func New(ctx context.Context, cfg Config) (*Requester, error) {
 // at both is delivered once.
 func (r *Requester) AS4Handlers() []http.Handler { return append([]http.Handler(nil), r.handlers...) }
 
-// purgeInterval is how often Run purges records older than the retention.
-const purgeInterval = time.Hour
-
 // Run sends what the outbox holds (left by an earlier run, or by Send
 // calls whose context ended) now and then every Config.ResendInterval,
 // until ctx ends (returning its error) or Close is called (returning nil).
@@ -107,19 +104,12 @@ func (r *Requester) Run(ctx context.Context) error {
 	}()
 	t := time.NewTicker(r.cfg.ResendInterval)
 	defer t.Stop()
-	var purged time.Time
+	purger := &sqlitestore.Purger{Store: r.db, Retention: r.cfg.Retention}
 	for {
 		if err := r.sender.Resume(ctx); err != nil && ctx.Err() == nil {
 			r.cfg.Logger.Warn("requester: outbox entries not sent yet", "err", err)
 		}
-		if now := r.cfg.Now(); now.Sub(purged) >= purgeInterval {
-			purged = now
-			if n, err := r.db.Purge(ctx, now.Add(-r.cfg.Retention)); err != nil && ctx.Err() == nil {
-				r.cfg.Logger.Warn("requester: purge of old AS4 records failed", "err", err)
-			} else if n > 0 {
-				r.cfg.Logger.Info("requester: old AS4 records purged", "rows", n)
-			}
-		}
+		purger.Due(ctx, r.cfg.Now(), r.cfg.Logger)
 		select {
 		case <-ctx.Done():
 			select {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vienreiz/vienreiz/oots/as4"
 	"github.com/vienreiz/vienreiz/oots/as4/pmode/demo"
 )
 
@@ -61,5 +62,36 @@ func TestRunStops(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// TestRunPurgesOldAS4Records: Run purges the duplicate-detection records
+// older than the retention: a MessageId received a retention ago is
+// claimed afresh (a new message), not answered as a duplicate.
+func TestRunPurgesOldAS4Records(t *testing.T) {
+	r := newTestRequester(t)
+	defer r.Close()
+	ctx := context.Background()
+	if _, _, err := r.db.Claim(ctx, "old@de", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.db.Complete(ctx, "old@de", []byte("receipt")); err != nil {
+		t.Fatal(err)
+	}
+	r.cfg.Now = func() time.Time { return time.Now().Add(r.cfg.Retention + 24*time.Hour) }
+	go r.Run(ctx)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		state, _, err := r.db.Claim(ctx, "old@de", time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if state == as4.Fresh {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the record of a MessageId received a retention ago is still there (%v)", state)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -598,5 +599,38 @@ func (s *Store) purgeOldest(ctx context.Context, table, age, expired string, t i
 			return deleted, err
 		}
 		last = end.Int64
+	}
+}
+
+// DefaultRetention is how long received MessageIds (duplicate detection)
+// and finished outbox entries are kept when nothing else is configured:
+// far longer than any sender retries a message.
+const DefaultRetention = 30 * 24 * time.Hour
+
+// PurgeInterval is how often a Purger purges.
+const PurgeInterval = time.Hour
+
+// Purger purges a Store's records older than Retention, at most once a
+// PurgeInterval, for a loop that wakes more often (a sender's resend
+// loop). Without it the file grows by every message for ever.
+type Purger struct {
+	Store     *Store
+	Retention time.Duration
+	last      time.Time
+}
+
+// Due purges when PurgeInterval has passed since the last purge (or there
+// was none) and logs what went, or why not.
+func (p *Purger) Due(ctx context.Context, now time.Time, log *slog.Logger) {
+	if !p.last.IsZero() && now.Sub(p.last) < PurgeInterval {
+		return
+	}
+	p.last = now
+	n, err := p.Store.Purge(ctx, now.Add(-p.Retention))
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Warn("purge of old AS4 records failed", "err", err)
+	case n > 0:
+		log.Info("old AS4 records purged", "rows", n, "older_than", p.Retention)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -628,5 +630,47 @@ func TestPurgeWalksTheOldestRows(t *testing.T) {
 	}
 	if got := count(`SELECT count(*) FROM as4_outbox_data`); got != 5+20 {
 		t.Errorf("%d outbox records left, want the 5 pending and 20 failed ones", got)
+	}
+}
+
+// TestPurgerPurgesOnceAnInterval: a Purger purges at its first call and
+// then at most once a PurgeInterval, whatever how often its loop wakes; it
+// removes the records older than its retention and keeps the others.
+func TestPurgerPurgesOnceAnInterval(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "as4.db"))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s.now = func() time.Time { return t0 }
+	received := func() int {
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM as4_received`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	done := func(id string) {
+		if _, _, err := s.Claim(ctx, id, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Complete(ctx, id, []byte("r")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done("first")
+	p := &Purger{Store: s, Retention: 24 * time.Hour}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+
+	p.Due(ctx, t0.Add(25*time.Hour), log) // the first call purges
+	if n := received(); n != 0 {
+		t.Fatalf("%d records after the first purge, want 0", n)
+	}
+	done("second")                                       // at t0: expired too
+	p.Due(ctx, t0.Add(25*time.Hour+30*time.Minute), log) // within the interval
+	if n := received(); n != 1 {
+		t.Fatalf("%d records after a call within the interval, want 1 (not purged yet)", n)
+	}
+	p.Due(ctx, t0.Add(25*time.Hour+PurgeInterval), log) // an interval after the first
+	if n := received(); n != 0 {
+		t.Fatalf("%d records an interval later, want 0", n)
 	}
 }
