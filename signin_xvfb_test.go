@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/remote"
+
+	"github.com/vienreiz/vienreiz/internal/xvfb"
 )
 
 // desktop is an X display (Xvfb) with a home folder whose default web
@@ -47,22 +48,7 @@ func startScreen(t *testing.T, size string) *desktop {
 	t.Helper()
 	needTools(t, "Xvfb", "xdotool", "xdg-open", "chromium", "import")
 	dir := t.TempDir()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	xvfb := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size+"x24", "-nolisten", "tcp")
-	xvfb.ExtraFiles = []*os.File{w}
-	if err := xvfb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	w.Close()
-	t.Cleanup(func() { xvfb.Process.Kill(); xvfb.Wait() })
-	line, err := bufio.NewReader(r).ReadString('\n')
-	if err != nil {
-		t.Fatalf("Xvfb did not start: %v", err)
-	}
-	d := &desktop{display: ":" + strings.TrimSpace(line), home: filepath.Join(dir, "home"), dir: dir}
+	d := &desktop{display: xvfb.Start(t, size), home: filepath.Join(dir, "home"), dir: dir}
 	// The default browser: a launcher that starts Chromium on the display
 	// with a DevTools port the test connects to.
 	launcher := filepath.Join(dir, "browser.sh")

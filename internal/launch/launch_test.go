@@ -3,7 +3,6 @@ package launch
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -15,38 +14,11 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/internal/xvfb"
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 	"github.com/vienreiz/vienreiz/platforms"
 )
-
-// xvfb starts a virtual X display for the test and returns its name.
-func xvfb(tb testing.TB) string {
-	tb.Helper()
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		tb.Fatal("needs Xvfb (apt-get install xvfb; make test installs it)")
-	}
-	for n := 140; n < 200; n++ {
-		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-			continue
-		}
-		display := fmt.Sprintf(":%d", n)
-		cmd := exec.Command("Xvfb", display, "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset")
-		if err := cmd.Start(); err != nil {
-			tb.Fatal(err)
-		}
-		tb.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		for range 100 {
-			if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
-				return display
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		tb.Fatalf("Xvfb %s did not start", display)
-	}
-	tb.Fatal("no free X display number")
-	return ""
-}
 
 // appTags are the tags the desktop app is built with (scripts/app-tags).
 func appTags(tb testing.TB) string {
@@ -78,7 +50,7 @@ func TestRunSeesTheWindowAndTheMemory(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a cgo program and starts an X display")
 	}
-	display := xvfb(t)
+	display := xvfb.Start(t, "1280x800")
 	hello := build(t, t.TempDir(), "./testdata/hello")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -109,7 +81,7 @@ func TestRunSeesTheWindowAndTheMemory(t *testing.T) {
 // Goals (issue 16 item 5): launch ≤ 1.3 × hello-world; RSS < 150 MiB or
 // within 15 MiB of hello-world.
 func BenchmarkAppLaunch(b *testing.B) {
-	display := xvfb(b)
+	display := xvfb.Start(b, "1280x800")
 	dir := b.TempDir()
 	hello := build(b, dir, "./testdata/hello")
 	appBin := build(b, dir, "github.com/vienreiz/vienreiz")
@@ -253,7 +225,7 @@ func builtInServiceIsUsed(t *testing.T, bin string) {
 	}
 	cmd := exec.Command(bin)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "VIENREIZ_SERVICE=", "DISPLAY="+xvfb(t), "HOME="+filepath.Join(dir, "home"),
+	cmd.Env = append(os.Environ(), "VIENREIZ_SERVICE=", "DISPLAY="+xvfb.Start(t, "1280x800"), "HOME="+filepath.Join(dir, "home"),
 		"VIENREIZ_APP_PIN=1234", "DBUS_SESSION_BUS_ADDRESS=disabled:", "LANG=en_US.UTF-8")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
