@@ -204,7 +204,7 @@ func (s *Store) enqueue(w *write) (lead bool) {
 // lead commits the queue (self's write among it; self is nil for a
 // goroutine leading for queued writes nobody waits for), then hands the
 // next queue to the first writer waiting in it, so no caller serves others
-// indefinitely; when only queued writes are left, a goroutine commits them.
+// indefinitely; when only queued writes are left, the committer takes them (startQueued).
 func (s *Store) lead(self *write) {
 	s.mu.Lock()
 	group := s.queue
