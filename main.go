@@ -98,7 +98,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	a.SetIcon(fyne.NewStaticResource("icon.png", assets.IconPNG()))
 	app.NewLanguage(a.Preferences()) // the remembered language, for the first frame too
 	win := a.NewWindow("Vienreiz")
-	win.SetContent(ui.Starting())
+	ui.Show(win, ui.Starting())
 	win.Resize(fyne.NewSize(1024, 720))
 	win.SetCloseIntercept(closeApp)
 	// The window comes first; the secret store, the sign-in provider and
@@ -213,7 +213,7 @@ func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.W
 	st.parts, st.startErr = startParts(ctx, sf, a, askPIN(ctx, win), log)
 	if st.startErr != nil {
 		fmt.Fprintf(stderr, "vienreiz: %v\n", st.startErr)
-		fyne.Do(func() { win.SetContent(ui.StartFailed(st.startErr.Error(), a.Quit)) })
+		fyne.Do(func() { ui.Show(win, ui.StartFailed(st.startErr.Error(), a.Quit)) })
 		return
 	}
 	parts := st.parts
@@ -400,7 +400,7 @@ func askPIN(ctx context.Context, win fyne.Window) device.AskPIN {
 		given := make(chan string, 1)
 		fyne.Do(func() {
 			ui.ShowPINScreen(win, setting, problem, func(pin string) {
-				win.SetContent(ui.Starting())
+				ui.Show(win, ui.Starting())
 				given <- pin
 			})
 		})

@@ -52,7 +52,7 @@ func (l *Relock) Back() bool {
 
 func (l *Relock) ask(screen fyne.CanvasObject, problem string) {
 	ShowPINScreen(l.Win, false, problem, func(pin string) {
-		l.Win.SetContent(Starting())
+		Show(l.Win, Starting())
 		l.Background(func() {
 			ok := l.Check(pin)
 			fyne.Do(func() {
@@ -63,7 +63,7 @@ func (l *Relock) ask(screen fyne.CanvasObject, problem string) {
 				l.mu.Lock()
 				l.locked = false
 				l.mu.Unlock()
-				l.Win.SetContent(screen)
+				Show(l.Win, screen)
 			})
 		})
 	})

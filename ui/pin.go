@@ -63,7 +63,7 @@ func ShowPINScreen(win fyne.Window, setting bool, problem string, submit func(pi
 	text := widget.NewLabel(body)
 	text.Wrapping = fyne.TextWrapWord
 	head := widget.NewLabelWithStyle(title, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	win.SetContent(container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 320),
+	Show(win, container.NewCenter(container.NewGridWrap(fyne.NewSize(420, 320),
 		container.NewVBox(head, text, fields, message, container.NewCenter(button)))))
 	win.Canvas().Focus(pin)
 }

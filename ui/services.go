@@ -75,14 +75,10 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 	s.count = widget.NewLabel("")
 	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
-	busy := widget.NewProgressBarInfinite()
-	busy.Hide()
+	busy := newBusyBar()
 	model.Busy.AddListener(binding.NewDataListener(func() {
-		if b, _ := model.Busy.Get(); b {
-			busy.Show()
-		} else {
-			busy.Hide()
-		}
+		b, _ := model.Busy.Get()
+		busy.set(b)
 	}))
 
 	s.Results = widget.NewListWithData(model.Results, newTwoLineRow, s.updateRow)

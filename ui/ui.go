@@ -23,7 +23,7 @@ func Build(win fyne.Window, s *app.Session) {
 		win.SetTitle(lang.L("app.title"))
 		shell = NewShell(win, s)
 		shell.Select(selected)
-		win.SetContent(shell.Content())
+		Show(win, shell.Content())
 	}
 	draw()
 	s.Language.OnChange(func(string) { draw() })

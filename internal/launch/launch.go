@@ -34,6 +34,10 @@ type Result struct {
 	// RSS is the process's resident memory Settle after the window was
 	// mapped, in bytes.
 	RSS int64
+	// SettleCPU is the processor time the process used in the settle
+	// time after its window was mapped: an app that has started and is
+	// left alone should use next to none.
+	SettleCPU time.Duration
 }
 
 // Run starts cmd on display (e.g. ":91"), waits until a top-level window
@@ -83,13 +87,51 @@ func Run(ctx context.Context, display string, cmd *exec.Cmd, settle time.Duratio
 	case <-ctx.Done():
 		return r, fmt.Errorf("no window mapped: %w", ctx.Err())
 	}
+	before, err := CPUTime(cmd.Process.Pid)
+	if err != nil {
+		return r, err
+	}
 	select {
 	case <-time.After(settle):
 	case <-ctx.Done():
 		return r, ctx.Err()
 	}
+	after, err := CPUTime(cmd.Process.Pid)
+	if err != nil {
+		return r, err
+	}
+	r.SettleCPU = after - before
 	r.RSS, err = rss(cmd.Process.Pid)
 	return r, err
+}
+
+// ticksPerSecond is the unit of /proc's processor times (USER_HZ), 100 on
+// every Linux.
+const ticksPerSecond = 100
+
+// CPUTime is the processor time (user and system) process pid has used so
+// far, from /proc.
+func CPUTime(pid int) (time.Duration, error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The fields after the command's name, which is in parentheses and
+	// may hold spaces: state is the first, utime the 12th, stime the 13th.
+	end := strings.LastIndexByte(string(stat), ')')
+	f := strings.Fields(string(stat[end+1:]))
+	if end < 0 || len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
+	var ticks int64
+	for _, field := range f[11:13] {
+		n, err := strconv.ParseInt(field, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / ticksPerSecond, nil
 }
 
 // rss reads the resident set size of process pid from /proc.

@@ -69,10 +69,35 @@ func TestRunSeesTheWindowAndTheMemory(t *testing.T) {
 	}
 }
 
+// TestCPUTimeCountsWork: the processor time read for this process grows
+// while it works (it spins until its time has grown by 100 ms).
+func TestCPUTimeCountsWork(t *testing.T) {
+	start, err := CPUTime(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for n := 0; ; n++ {
+		if n%1_000_000 == 0 {
+			now, err := CPUTime(os.Getpid())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if now-start >= 100*time.Millisecond {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("20 s of spinning counted as %v of processor time", now-start)
+			}
+		}
+	}
+}
+
 // BenchmarkAppLaunch starts a Fyne hello-world and the app, built the
 // same way, one after the other, and reports each app's time to its first
-// window and its resident memory 5 s later, and their ratios and
-// differences to hello-world's. The app runs three ways: as deployed,
+// window, its resident memory 5 s later and the processor time it used
+// in those 5 s (as a share of one core), and their ratios and differences
+// to hello-world's. The app runs three ways: as deployed,
 // built with -tags noservice (no exchange service linked) and -service
 // naming an exchange service that runs on its own (here in the
 // benchmark's process); the default build with that -service; and as
@@ -98,10 +123,11 @@ func BenchmarkAppLaunch(b *testing.B) {
 	embedded := app(appBin, "-data-dir", filepath.Join(dir, "data"))
 	remote := app(appBin, "-data-dir", filepath.Join(dir, "remote"), "-service", service)
 	deployed := app(deployedBin, "-data-dir", filepath.Join(dir, "deployed"), "-service", service)
+	const settle = 5 * time.Second
 	run := func(cmd *exec.Cmd) Result {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		r, err := Run(ctx, display, cmd, 5*time.Second)
+		r, err := Run(ctx, display, cmd, settle)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -129,8 +155,10 @@ func BenchmarkAppLaunch(b *testing.B) {
 	}
 	ms := func(r Result) float64 { return float64(r.Mapped.Microseconds()) / 1000 }
 	mib := func(r Result) float64 { return float64(r.RSS) / (1 << 20) }
+	cpu := func(r Result) float64 { return 100 * r.SettleCPU.Seconds() / settle.Seconds() }
 	b.ReportMetric(median(hellos, ms), "hello-launch-ms")
 	b.ReportMetric(median(hellos, mib), "hello-RSS-MiB")
+	b.ReportMetric(median(hellos, cpu), "hello-settle-CPU-%")
 	for _, app := range []struct {
 		name string
 		rs   []Result
@@ -139,6 +167,7 @@ func BenchmarkAppLaunch(b *testing.B) {
 		b.ReportMetric(median(app.rs, ms)/median(hellos, ms), app.name+"-launch-ratio")
 		b.ReportMetric(median(app.rs, mib), app.name+"-RSS-MiB")
 		b.ReportMetric(median(app.rs, mib)-median(hellos, mib), app.name+"-RSS-over-hello-MiB")
+		b.ReportMetric(median(app.rs, cpu), app.name+"-settle-CPU-%")
 	}
 }
 

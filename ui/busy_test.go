@@ -1,0 +1,96 @@
+package ui
+
+import (
+	"sync"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// animations counts the animations a test app's widgets have started and
+// not stopped (the test driver runs none: it ticks each once).
+type animations struct {
+	fyne.Driver
+	mu      sync.Mutex
+	running map[*fyne.Animation]bool
+}
+
+func (d *animations) StartAnimation(a *fyne.Animation) {
+	d.mu.Lock()
+	d.running[a] = true
+	d.mu.Unlock()
+	d.Driver.StartAnimation(a)
+}
+
+func (d *animations) StopAnimation(a *fyne.Animation) {
+	d.mu.Lock()
+	delete(d.running, a)
+	d.mu.Unlock()
+	d.Driver.StopAnimation(a)
+}
+
+func (d *animations) count() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.running)
+}
+
+// appWithDriver is the test app with its driver replaced.
+type appWithDriver struct {
+	fyne.App
+	driver fyne.Driver
+}
+
+func (a appWithDriver) Driver() fyne.Driver { return a.driver }
+
+// countAnimations makes the current (test) app count its animations.
+func countAnimations(t *testing.T) *animations {
+	t.Helper()
+	current := fyne.CurrentApp()
+	d := &animations{Driver: current.Driver(), running: map[*fyne.Animation]bool{}}
+	fyne.SetCurrentApp(appWithDriver{App: current, driver: d})
+	t.Cleanup(func() { fyne.SetCurrentApp(current) })
+	return d
+}
+
+// TestSearchLeavesNoAnimationRunning: the catalogue's progress bar
+// animates while a search runs and stops with it. Before, the hidden bar
+// went on animating (Fyne's ProgressBarInfinite stops only when its
+// renderer expires, a minute later), so the window repainted every frame
+// after every search: this test saw one animation left running.
+func TestSearchLeavesNoAnimationRunning(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	sc.delay = 0
+	anims := countAnimations(t)
+	s.Catalogue.Busy.Set(true)
+	if n := anims.count(); n != 1 {
+		t.Fatalf("%d animations run while a search runs, want the progress bar's", n)
+	}
+	s.Catalogue.Busy.Set(false)
+	test.Type(sc.Search, "pension")
+	eventually(t, "pension services", func() bool { return s.Catalogue.Results.Length() == 2 })
+	sc.Search.FocusLost() // its cursor blinks while it has the focus
+	if n := anims.count(); n != 0 {
+		t.Fatalf("%d animations still run after the search", n)
+	}
+}
+
+// TestStartingScreenStopsWhenReplaced: the start-up screen's bar animates
+// until Show replaces the screen (before, it ran on, out of the window,
+// for about a minute after every start).
+func TestStartingScreenStopsWhenReplaced(t *testing.T) {
+	test.NewTempApp(t)
+	anims := countAnimations(t)
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Show(w, Starting())
+	if n := anims.count(); n != 1 {
+		t.Fatalf("%d animations run on the start-up screen, want its bar's", n)
+	}
+	Show(w, widget.NewLabel("the catalogue"))
+	if n := anims.count(); n != 0 {
+		t.Fatalf("%d animations still run once the start-up screen is replaced", n)
+	}
+}
