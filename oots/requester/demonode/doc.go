@@ -7,6 +7,7 @@
 // and kept in the data folder, sealed with Options.Password, so they
 // persist across restarts; the endpoints are rewritten to the addresses
 // actually listened on each time. The preview space's TLS certificate is
-// issued at each start by a fresh test CA (keys/testpki) whose root is
-// Node.PreviewRoots. Not for production: every key comes from testpki.
+// issued at each start by a fresh CA (ECDSA P-256, previewTLS) whose root
+// is Node.PreviewRoots. Not for production: the AS4 keys come from
+// keys/testpki.
 package demonode
