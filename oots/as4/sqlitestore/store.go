@@ -195,6 +195,11 @@ func (s *Store) inTx(ctx context.Context, lazy bool, fn func(tx *sql.Tx) error) 
 func (s *Store) enqueue(w *write) (lead bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.push(w)
+}
+
+// push is enqueue with s.mu held: it takes the writer when it was free.
+func (s *Store) push(w *write) (lead bool) {
 	s.queue = append(s.queue, w)
 	lead = !s.writing
 	s.writing = true
@@ -424,9 +429,7 @@ func (s *Store) QueueFinish(ctx context.Context, messageID, status, detail strin
 		queued: func(err error) { done(s.finishErr(messageID, err)) }}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.queue = append(s.queue, w)
-	if !s.writing {
-		s.writing = true
+	if s.push(w) {
 		s.startQueued()
 	}
 }
