@@ -119,8 +119,11 @@ func CPUTime(pid int) (time.Duration, error) {
 	// The fields after the command's name, which is in parentheses and
 	// may hold spaces: state is the first, utime the 12th, stime the 13th.
 	end := strings.LastIndexByte(string(stat), ')')
+	if end < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
+	}
 	f := strings.Fields(string(stat[end+1:]))
-	if end < 0 || len(f) < 13 {
+	if len(f) < 13 {
 		return 0, fmt.Errorf("/proc/%d/stat: unexpected format", pid)
 	}
 	var ticks int64
