@@ -484,25 +484,26 @@ func (s *Store) Status(ctx context.Context, messageID string) (status, detail st
 func (s *Store) Claim(ctx context.Context, messageID string, lease time.Duration) (as4.ClaimState, []byte, error) {
 	now := s.now()
 	var claimed int64
+	var done sql.NullInt64
+	var receipt []byte
+	// The record a claim conflicts with is read in the same transaction:
+	// read after it, a Purge in between could have removed it.
 	err := s.inTx(ctx, true, func(tx *sql.Tx) error {
 		res, err := s.exec(ctx, tx, sqlClaim,
 			messageID, now.UnixNano(), now.Add(-lease).UnixNano())
 		if err == nil {
 			claimed, err = res.RowsAffected()
 		}
-		return err
+		if err != nil || claimed == 1 {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT done_at, receipt FROM as4_received WHERE message_id = ?`, messageID).Scan(&done, &receipt)
 	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("sqlitestore: claim %s: %w", messageID, err)
 	}
 	if claimed == 1 {
 		return as4.Fresh, nil, nil
-	}
-	var done sql.NullInt64
-	var receipt []byte
-	err = s.db.QueryRowContext(ctx, `SELECT done_at, receipt FROM as4_received WHERE message_id = ?`, messageID).Scan(&done, &receipt)
-	if err != nil {
-		return 0, nil, fmt.Errorf("sqlitestore: claim %s: %w", messageID, err)
 	}
 	if done.Valid {
 		return as4.Done, receipt, nil

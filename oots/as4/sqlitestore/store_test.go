@@ -674,3 +674,45 @@ func TestPurgerPurgesOnceAnInterval(t *testing.T) {
 		t.Fatalf("%d records an interval later, want 0", n)
 	}
 }
+
+// TestClaimWhileItsRecordIsPurged: a MessageId claimed again while Purge
+// removes its old record is either answered from the record (Done) or
+// claimed afresh, never an error. Claim read the record after its
+// transaction, so a purge in between left it nothing to read ("sql: no
+// rows in result set", seen in a CI run of TestRunPurgesOldAS4Records).
+// Each round races one Claim with one Purge of the same record.
+func TestClaimWhileItsRecordIsPurged(t *testing.T) {
+	ctx := context.Background()
+	s := open(t, filepath.Join(t.TempDir(), "as4.db"))
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	now := t0
+	s.now = func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	setNow := func(t time.Time) { mu.Lock(); now = t; mu.Unlock() }
+	for i := range 1000 {
+		id := fmt.Sprintf("old-%d", i)
+		setNow(t0)
+		if _, _, err := s.Claim(ctx, id, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Complete(ctx, id, []byte("receipt")); err != nil {
+			t.Fatal(err)
+		}
+		setNow(t0.Add(48 * time.Hour))
+		purged := make(chan error, 1)
+		go func() {
+			_, err := s.Purge(ctx, t0.Add(time.Hour))
+			purged <- err
+		}()
+		state, _, err := s.Claim(ctx, id, time.Hour)
+		if perr := <-purged; perr != nil {
+			t.Fatal(perr)
+		}
+		if err != nil {
+			t.Fatalf("round %d: claim while its record is purged: %v", i, err)
+		}
+		if state != as4.Done && state != as4.Fresh {
+			t.Fatalf("round %d: %v, want Done or Fresh", i, state)
+		}
+	}
+}
