@@ -461,22 +461,31 @@ func workerName(dataDir string) string {
 }
 
 // makePrivate takes group and other permissions off dir and everything
-// in it (symbolic links are left alone).
+// in it (symbolic links are left alone). What goes while it walks (SQLite
+// removes its -shm and -wal files as a database closes) needs nothing.
 func makePrivate(dir string) error {
 	return filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+		if err == nil {
+			err = makeEntryPrivate(path, d)
 		}
-		if d.Type()&fs.ModeSymlink != 0 {
+		if errors.Is(err, fs.ErrNotExist) && path != dir {
 			return nil
 		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if perm := info.Mode().Perm(); perm&0o077 != 0 {
-			return os.Chmod(path, perm&0o700)
-		}
-		return nil
+		return err
 	})
+}
+
+// makeEntryPrivate is makePrivate for one entry.
+func makeEntryPrivate(path string, d fs.DirEntry) error {
+	if d.Type()&fs.ModeSymlink != 0 {
+		return nil
+	}
+	info, err := d.Info()
+	if err != nil {
+		return err
+	}
+	if perm := info.Mode().Perm(); perm&0o077 != 0 {
+		return os.Chmod(path, perm&0o700)
+	}
+	return nil
 }
