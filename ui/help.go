@@ -133,7 +133,7 @@ func newBanner(s *app.Session) fyne.CanvasObject {
 	msg.Importance = widget.WarningImportance
 	retry := newWrapButton(lang.L("offline.retry"), theme.ViewRefreshIcon(), func() { s.Background(s.Connection.Retry) })
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
-	box := container.NewStack(bg, container.NewBorder(nil, nil, nil, retry, msg))
+	box := container.NewStack(bg, beside(msg, retry))
 	box.Hide()
 	s.Connection.Banner.AddListener(binding.NewDataListener(func() {
 		if b, _ := s.Connection.Banner.Get(); b == "" {

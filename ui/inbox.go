@@ -45,7 +45,7 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	markAll.SetImportance(widget.LowImportance)
 	title := widget.NewLabelWithStyle(lang.L("nav.inbox"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewBorder(nil, nil, nil, markAll, title)
+	top := beside(title, markAll)
 	empty := NewEmptyState(theme.MailComposeIcon(), "inbox")
 	update := func() {
 		unread, _ := model.Unread.Get()

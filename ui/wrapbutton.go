@@ -283,3 +283,45 @@ func newDisclosure(title string, content fyne.CanvasObject) *fyne.Container {
 	}
 	return box
 }
+
+// beside lays content out with an action at its trailing edge (a title
+// and "Mark all read", a message and "Try again"). The action is as wide
+// as its text on one line while that takes at most half the width, else
+// half (a wrapButton's text then wraps); content takes the rest. In a
+// Border's trailing slot a wrapButton got only its minimum width, the
+// width of its widest letter, and stood one letter a line.
+func beside(content, action fyne.CanvasObject) *fyne.Container {
+	return container.New(trailingAction{}, content, action)
+}
+
+type trailingAction struct{}
+
+// actionWidth is the action's width in a row of width.
+func (trailingAction) actionWidth(action fyne.CanvasObject, width float32) float32 {
+	return min(leadingColumn{}.natural(action), max(action.MinSize().Width, width/2))
+}
+
+func (l trailingAction) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	content, action := objects[0], objects[1]
+	if !action.Visible() {
+		content.Resize(size)
+		content.Move(fyne.Position{})
+		return
+	}
+	w := l.actionWidth(action, size.Width)
+	action.Resize(fyne.NewSize(w, action.Size().Height)) // a wrapButton's height follows its width
+	h := min(action.MinSize().Height, size.Height)
+	action.Resize(fyne.NewSize(w, h))
+	action.Move(fyne.NewPos(size.Width-w, (size.Height-h)/2))
+	content.Resize(fyne.NewSize(max(size.Width-w-theme.Padding(), 0), size.Height))
+	content.Move(fyne.Position{})
+}
+
+func (trailingAction) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	content, action := objects[0].MinSize(), objects[1]
+	if !action.Visible() {
+		return content
+	}
+	a := action.MinSize()
+	return fyne.NewSize(content.Width+theme.Padding()+a.Width, max(content.Height, a.Height))
+}
