@@ -165,6 +165,9 @@ func (in *Inbox) Take(e api.Event) {
 // the last reload are also shown as OS notifications.
 func (in *Inbox) Refresh(ctx context.Context) error {
 	box, err := in.api.Inbox(ctx)
+	if calledOff(err) {
+		return err // the messages shown stay, with their problem if any
+	}
 	if _, signedOut := SignInNeeded(err); signedOut {
 		in.log.Debug("no inbox while nobody is signed in")
 		return err // the screen asks to sign in

@@ -101,6 +101,11 @@ func ProblemOfCode(code, detail string) Problem {
 	return Problem{Code: code, Text: lang.X("code."+code, detail)}
 }
 
+// calledOff reports whether err only says that whoever made the call gave
+// it up (its context was cancelled, e.g. the inbox reconnecting after a
+// sign-in): nothing to show, and nothing about the service.
+func calledOff(err error) bool { return errors.Is(err, context.Canceled) }
+
 // UserMessage turns an error into a translated sentence a person can act on.
 func UserMessage(err error) string { return ProblemOf(err).Text }
 
@@ -126,9 +131,10 @@ func NewConnection() *Connection {
 
 // Report records the outcome of the load called name: an unavailable
 // service keeps retry to run again and shows the banner; success clears
-// it. Other errors are the screen's own to show.
+// it. Other errors are the screen's own to show; a load called off
+// (calledOff) tells nothing.
 func (c *Connection) Report(name string, err error, retry func()) {
-	if c == nil {
+	if c == nil || calledOff(err) {
 		return
 	}
 	unavailable := err != nil && (errors.Is(err, client.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded))

@@ -146,6 +146,9 @@ func (r *Requests) Refresh(ctx context.Context) error {
 		return nil
 	}
 	list, err := r.api.Requests(ctx)
+	if calledOff(err) {
+		return err // the list shown stays, with its problem if any
+	}
 	r.publish(err)
 	r.conn.Report("requests", err, func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -278,7 +278,7 @@ func (c *Client) get(ctx context.Context, path string, params url.Values, out an
 		return err
 	}
 	resp, err := req.SetQueryParamsFromValues(params).SetResult(out).Get(path)
-	return answer(resp, err, http.MethodGet, path)
+	return answer(ctx, resp, err, http.MethodGet, path)
 }
 
 func (c *Client) send(ctx context.Context, method, path string, body, out any) error {
@@ -291,20 +291,32 @@ func (c *Client) send(ctx context.Context, method, path string, body, out any) e
 		req.SetBody(body)
 	}
 	resp, err := req.Execute(method, path)
-	return answer(resp, err, method, path)
+	return answer(ctx, resp, err, method, path)
 }
 
 // answer turns a resty result into nil or an error: ErrUnavailable when
-// the service was not reached, *APIError for an error answer.
-func answer(resp *resty.Response, err error, method, path string) error {
+// the service was not reached (see unreached), *APIError for an error
+// answer.
+func answer(ctx context.Context, resp *resty.Response, err error, method, path string) error {
 	if err != nil {
-		return fmt.Errorf("%w: %s %s: %w", ErrUnavailable, method, path, err)
+		return unreached(ctx, method+" "+path, err)
 	}
 	if resp.IsError() {
 		body, _ := resp.Error().(*api.ErrorBody)
 		return newAPIError(resp.StatusCode(), resp.Status(), body)
 	}
 	return nil
+}
+
+// unreached is the error of call, which got no answer: it wraps
+// ErrUnavailable, unless its caller called it off (ctx cancelled), which
+// says nothing of the service (the app's inbox reconnecting for a new
+// sign-in showed "the service cannot be reached" for a moment).
+func unreached(ctx context.Context, call string, err error) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return fmt.Errorf("%s: called off: %w", call, ctx.Err())
+	}
+	return fmt.Errorf("%w: %s: %w", ErrUnavailable, call, err)
 }
 
 // newAPIError is the *APIError of an error answer with status and, when

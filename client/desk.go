@@ -32,7 +32,7 @@ func (c *Client) AttachResult(ctx context.Context, id, title, contentType string
 		return nil, err
 	}
 	resp, err := req.SetQueryParam("title", title).SetHeader("Content-Type", contentType).SetBody(data).SetResult(&out).Post(path)
-	return &out, answer(resp, err, http.MethodPost, path)
+	return &out, answer(ctx, resp, err, http.MethodPost, path)
 }
 
 // Trail returns the ledger trail of request id (its owner's, or a clerk's

@@ -88,7 +88,7 @@ func (c *Client) download(ctx context.Context, path string, params url.Values) (
 		if resp != nil && resp.RawBody() != nil {
 			resp.RawBody().Close()
 		}
-		return nil, answer(resp, err, http.MethodGet, path)
+		return nil, answer(ctx, resp, err, http.MethodGet, path)
 	}
 	body := resp.RawBody()
 	if resp.IsError() {

@@ -32,7 +32,7 @@ func (c *Client) Events(ctx context.Context, handle func(api.Event)) error {
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return fmt.Errorf("%w: GET /v1/events: %w", ErrUnavailable, err)
+		return unreached(ctx, "GET /v1/events", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {

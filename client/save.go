@@ -85,9 +85,9 @@ func (c *Client) startDownload(ctx context.Context, path string) (*http.Response
 	}
 	hc := *c.r.GetClient()
 	hc.Timeout = 0
-	ctx, cancel := context.WithCancel(ctx)
+	waiting, cancel := context.WithCancel(ctx)
 	headers := time.AfterFunc(DefaultTimeout, cancel)
-	resp, err := hc.Do(req.WithContext(ctx))
+	resp, err := hc.Do(req.WithContext(waiting))
 	if !headers.Stop() || err != nil {
 		if resp != nil {
 			resp.Body.Close()
@@ -96,7 +96,7 @@ func (c *Client) startDownload(ctx context.Context, path string) (*http.Response
 		if err == nil {
 			err = fmt.Errorf("no answer within %v", DefaultTimeout)
 		}
-		return nil, fmt.Errorf("%w: GET %s: %w", ErrUnavailable, path, err)
+		return nil, unreached(ctx, "GET "+path, err)
 	}
 	resp.Body = cancelOnClose{resp.Body, cancel}
 	if resp.StatusCode >= 400 {
