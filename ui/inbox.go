@@ -19,8 +19,7 @@ import (
 // message opens its request and counts as read.
 func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)) fyne.CanvasObject {
 	model := s.Inbox
-	list := widget.NewListWithData(model.Messages, newMessageRow, func(item binding.DataItem, obj fyne.CanvasObject) {
-		v, _ := item.(binding.Untyped).Get()
+	list := newValueList(model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
 		if m, ok := v.(app.Message); ok {
 			setMessageRow(obj, m)
 		}

@@ -61,8 +61,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, openURL: fyne.CurrentApp().OpenURL}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
-	r.list = widget.NewListWithData(model.List, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
-		v, _ := item.(binding.Untyped).Get()
+	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
 			setTwoLineRow(obj, evidenceTitle(req, s.Language.Code()), requestSummary(req))
 		}

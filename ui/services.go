@@ -81,7 +81,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 		busy.set(b)
 	}))
 
-	s.Results = widget.NewListWithData(model.Results, newTwoLineRow, s.updateRow)
+	s.Results = newValueList(model.Results, newTwoLineRow, s.updateRow)
 	s.Results.OnSelected = func(id widget.ListItemID) {
 		s.Results.Unselect(id)
 		item, err := model.Results.GetValue(id)
@@ -127,10 +127,9 @@ func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
 // Navigation returns the screen's page stack (list, then detail).
 func (s *ServicesScreen) Navigation() *pages { return s.nav }
 
-func (s *ServicesScreen) updateRow(item binding.DataItem, obj fyne.CanvasObject) {
-	v, err := item.(binding.Untyped).Get()
+func (s *ServicesScreen) updateRow(v any, obj fyne.CanvasObject) {
 	svc, ok := v.(catalogue.Service)
-	if err != nil || !ok {
+	if !ok {
 		return
 	}
 	code := s.lang.Code()

@@ -42,8 +42,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.saver = newSaver(win, s)
 	ws.openURL = fyne.CurrentApp().OpenURL
 	model := s.Wallet
-	ws.list = widget.NewListWithData(model.Items, newTwoLineRow, func(item binding.DataItem, obj fyne.CanvasObject) {
-		v, _ := item.(binding.Untyped).Get()
+	ws.list = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
 			ws.setRow(obj, it)
 		}
