@@ -59,6 +59,7 @@ const (
 type connState struct {
 	host    string
 	waiting bool // idle keep-alive, or no request read yet
+	used    bool // a request was read
 	since   time.Time
 }
 
@@ -91,7 +92,7 @@ func (cl *connLimiter) track(c net.Conn, s http.ConnState) {
 		}
 	case http.StateActive:
 		if st := cl.conns[c]; st != nil {
-			st.waiting = false
+			st.waiting, st.used = false, true
 		}
 	case http.StateIdle:
 		if st := cl.conns[c]; st != nil {
@@ -139,6 +140,21 @@ func (cl *connLimiter) forget(c net.Conn) {
 	delete(cl.conns, c)
 	if cl.byHost[st.host]--; cl.byHost[st.host] <= 0 {
 		delete(cl.byHost, st.host)
+	}
+}
+
+// closeUnused closes the connections that have not sent a request. It
+// runs as Shutdown begins (RegisterOnShutdown), once the listener is
+// closed: http.Server.Shutdown counts such a connection as busy for its
+// first 5 seconds, so Close waited for a client's spare connection, or
+// one whose request was called off while it was dialled.
+func (cl *connLimiter) closeUnused() {
+	cl.mu.Lock()
+	defer cl.mu.Unlock()
+	for c, st := range cl.conns {
+		if !st.used {
+			_ = c.Close()
+		}
 	}
 }
 

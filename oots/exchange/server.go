@@ -309,6 +309,7 @@ func newServer(limits Limits, log *slog.Logger, ln net.Listener, scheme string, 
 		},
 	}
 	s.http.ConnState = s.conns.track
+	s.http.RegisterOnShutdown(s.conns.closeUnused)
 	return s
 }
 
