@@ -349,8 +349,6 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 		ServiceURL: svc.url,
 		DataDir:    svc.dataDir,
 	}, log)
-	// VIENREIZ_DESK=1 shows the clerk's desk (for a clerk's sign-in).
-	p.session.Clerk = os.Getenv("VIENREIZ_DESK") == "1"
 	p.session.UseAccount(account)
 	p.session.Go(func(ctx context.Context) { p.session.Inbox.Run(ctx, api) })
 	// A session kept from an earlier run carries on without a browser.

@@ -91,6 +91,19 @@ func (a *Account) Person() (p signin.Person, ok bool) {
 	return a.session.person(), true
 }
 
+// ShowsDesk reports whether the clerk's desk is for this session: Clerk
+// is set, or the person signed in is a clerk (their ID token's role).
+func (s *Session) ShowsDesk() bool {
+	if s.Clerk {
+		return true
+	}
+	if s.Account == nil {
+		return false
+	}
+	p, ok := s.Account.Person()
+	return ok && p.Role == identity.RoleClerk
+}
+
 // SignedIn reports whether a person is signed in.
 func (a *Account) SignedIn() bool {
 	_, ok := a.Person()

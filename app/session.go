@@ -57,7 +57,9 @@ type Session struct {
 	// direct links to screens.
 	Handoff *Handoff
 	Links   *Links
-	// Desk is the clerk's desk, shown when Clerk is set (role clerk).
+	// Desk is the clerk's desk, shown while a clerk is signed in
+	// (ShowsDesk). Clerk shows it whoever signs in: a session on a
+	// clerk's fixed token (tests, scripts).
 	Desk  *Desk
 	Clerk bool
 	// Acting is for whom new requests are made (acting-as switcher).

@@ -390,17 +390,40 @@ func stepName(s api.Step, code string) string {
 // is there for clerks only.
 const TabDesk = TabProfile + 1
 
-// addDesk adds the clerk's desk to the shell when the person is a clerk,
-// and lets desk links (vienreiz://desk/ID) open its applications.
+// addDesk adds the clerk's desk to the shell, its destination shown
+// while a clerk is signed in (Session.ShowsDesk: a clerk's sign-in
+// brings it, a sign-out takes it away), and lets desk links
+// (vienreiz://desk/ID) open its applications.
 func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource, string, fyne.CanvasObject)) {
-	if !s.Clerk {
+	if s.Desk == nil {
 		return
 	}
 	desk := NewDeskScreen(win, s)
 	add(theme.ListIcon(), "nav.desk", gated(win, s, desk, lang.L("signin.for_desk")))
+	showDesk := func() {
+		b := sh.buttons[TabDesk]
+		if s.ShowsDesk() == b.Visible() {
+			return
+		}
+		if s.ShowsDesk() {
+			b.Show()
+		} else {
+			b.Hide()
+			if sh.selected == TabDesk {
+				sh.Select(TabServices)
+			}
+		}
+		if sh.content != nil {
+			sh.content.Refresh()
+		}
+	}
+	showDesk()
+	if s.Account != nil {
+		s.Account.OnChange(func() { fyne.Do(showDesk) })
+	}
 	show := s.Links.Show
 	s.Links.Show = func(l app.Link) {
-		if l.Screen != app.ScreenDesk {
+		if l.Screen != app.ScreenDesk || !s.ShowsDesk() {
 			show(l)
 			return
 		}

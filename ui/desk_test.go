@@ -418,3 +418,41 @@ func TestDeskBarKeepsOneLine(t *testing.T) {
 		}
 	}
 }
+
+// TestClerksSignInBringsTheDesk: the desk's destination is there while a
+// clerk is signed in, from the role in their ID token, and goes when
+// they sign out; a citizen's sign-in does not bring it. Found by trying
+// the app: Anna Ozola, a clerk, signed in and saw only "My evidence
+// requests"; the desk came only with VIENREIZ_DESK=1 in the app's
+// environment, which nothing documented.
+func TestClerksSignInBringsTheDesk(t *testing.T) {
+	world := newSignInWorldAs(t, false)
+	w := world.w
+	visible := func() int { return len(find[*navButton](w.Content())) }
+	if n := visible(); n != 5 {
+		t.Fatalf("signed out: %d destinations, want the 5 without the desk", n)
+	}
+	signIn := func(user string) {
+		world.user = user
+		test.Tap(navButtons(t, w)[TabRequests])
+		tapIn(t, w.Content(), "Sign in")
+		eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
+	}
+	signIn("anna") // a clerk of the Register of Enterprises
+	eventually(t, "the desk after a clerk's sign-in", func() bool { return visible() == 6 })
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	eventually(t, "the clerk's queue", func() bool {
+		desk := find[*DeskScreen](w.Content())
+		return len(desk) == 1 && desk[0].count.Text == "0 applications"
+	})
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	eventually(t, "the desk to go at sign-out", func() bool { return visible() == 5 })
+	signIn("janis") // a citizen
+	if n := visible(); n != 5 {
+		t.Fatalf("a citizen signed in: %d destinations, want 5", n)
+	}
+	if err := world.s.Links.Follow("vienreiz://desk"); err == nil && len(find[*DeskScreen](w.Content())) != 0 {
+		t.Fatal("a desk link opened the desk for a citizen")
+	}
+}

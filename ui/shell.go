@@ -123,14 +123,21 @@ type shellLayout struct {
 	mobile bool
 	placed bool // the navigation's arrangement has been set once
 	narrow bool // the navigation is at the bottom
+	shown  int  // destinations shown (the desk's is for clerks only)
 }
 
 func (l *shellLayout) arrange(width float32) {
 	narrow := l.mobile || width < NarrowWidth
-	if l.placed && narrow == l.narrow {
+	shown := 0
+	for _, o := range l.nav.Objects {
+		if o.Visible() {
+			shown++
+		}
+	}
+	if l.placed && narrow == l.narrow && shown == l.shown {
 		return
 	}
-	l.placed, l.narrow = true, narrow
+	l.placed, l.narrow, l.shown = true, narrow, shown
 	for _, o := range l.nav.Objects {
 		if b, ok := o.(*navButton); ok {
 			b.compact = narrow
@@ -138,7 +145,7 @@ func (l *shellLayout) arrange(width float32) {
 		}
 	}
 	if narrow {
-		l.nav.Layout = layout.NewGridLayoutWithColumns(len(l.nav.Objects))
+		l.nav.Layout = layout.NewGridLayoutWithColumns(shown)
 	} else {
 		l.nav.Layout = layout.NewVBoxLayout()
 	}

@@ -47,6 +47,11 @@ type Person struct {
 	DateOfBirth string
 	// Level is the OOTS level of assurance of the sign-in.
 	Level string
+	// Role is identity.RoleClerk or identity.RoleAdministrator where the
+	// provider assigns one, "" for a citizen. The app shows the screens of
+	// the role by it; the service decides what the person may do by the
+	// access token.
+	Role string
 }
 
 // Client signs in with one provider.
@@ -230,7 +235,8 @@ func (c *Client) session(ctx context.Context, conf *oauth2.Config, tok *oauth2.T
 	}
 	text := func(name string) string { s, _ := claims[name].(string); return s }
 	names := c.provider.Claims
-	p := Person{Identifier: text(names.Identifier), GivenName: text(names.GivenName), FamilyName: text(names.FamilyName), DateOfBirth: text(names.DateOfBirth)}
+	p := Person{Identifier: text(names.Identifier), GivenName: text(names.GivenName), FamilyName: text(names.FamilyName), DateOfBirth: text(names.DateOfBirth),
+		Role: text(names.Role)}
 	p.Level, _ = identity.LevelFromACR(text(names.ACR))
 	if p.Identifier == "" {
 		return nil, fmt.Errorf("sign-in: the provider gave no person identifier (claim %q)", names.Identifier)
