@@ -33,3 +33,19 @@ type RoleList struct {
 type RoleRemoval struct {
 	Subject string `json:"subject"`
 }
+
+// Me is the answer of GET /v1/me: who the caller is to this service, with
+// the role it gives them (one an administrator assigned first, else the
+// one their sign-in named).
+type Me struct {
+	// Subject is the person's eIDAS identifier.
+	Subject    string `json:"subject"`
+	GivenName  string `json:"given_name,omitempty"`
+	FamilyName string `json:"family_name,omitempty"`
+	// Role is "citizen", "clerk" or "administrator".
+	Role string `json:"role"`
+	// Institution is the authority a clerk works for.
+	Institution string `json:"institution,omitempty"`
+	// LevelOfAssurance is the sign-in's level (Low, Substantial, High).
+	LevelOfAssurance string `json:"level_of_assurance,omitempty"`
+}

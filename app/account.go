@@ -91,8 +91,15 @@ func (a *Account) Person() (p signin.Person, ok bool) {
 	return a.session.person(), true
 }
 
+// MeAPI tells who the caller is to the service (GET /v1/me).
+type MeAPI interface {
+	Me(ctx context.Context) (*api.Me, error)
+}
+
 // ShowsDesk reports whether the clerk's desk is for this session: Clerk
-// is set, or the person signed in is a clerk (their ID token's role).
+// is set, or the person signed in is a clerk: by the role the service
+// gives them (an administrator may have assigned it), or, until the
+// service has said, by their ID token's.
 func (s *Session) ShowsDesk() bool {
 	if s.Clerk {
 		return true
@@ -101,7 +108,32 @@ func (s *Session) ShowsDesk() bool {
 		return false
 	}
 	p, ok := s.Account.Person()
-	return ok && p.Role == identity.RoleClerk
+	if !ok {
+		return false
+	}
+	if role, _ := s.Role.Get(); role != "" {
+		return role == identity.RoleClerk
+	}
+	return p.Role == identity.RoleClerk
+}
+
+// refreshRole asks the service which role it gives the person signed in
+// (Role); when it cannot say, the ID token's role stands.
+func (s *Session) refreshRole(ctx context.Context) {
+	role := ""
+	if p, ok := s.Account.Person(); ok {
+		role = p.Role
+		if role == "" {
+			role = identity.RoleCitizen
+		}
+		if s.me != nil {
+			// An older service, or none reached: the sign-in's stands.
+			if me, err := s.me.Me(ctx); err == nil {
+				role = me.Role
+			}
+		}
+	}
+	fyne.DoAndWait(func() { _ = s.Role.Set(role) })
 }
 
 // SignedIn reports whether a person is signed in.
@@ -267,12 +299,14 @@ func (s *Session) UseAccount(a *Account) {
 				s.Requests.Forget()
 				_ = s.Wallet.Items.Set(nil)
 				s.Inbox.Forget()
+				_ = s.Role.Set("")
 			})
 			return
 		}
 		s.Background(func() {
 			ctx, cancel := s.call()
 			defer cancel()
+			s.refreshRole(ctx)
 			_ = s.Acting.Refresh(ctx)
 			if s.Mandates != nil {
 				_ = s.Mandates.Refresh(ctx)

@@ -6,6 +6,7 @@ package app
 
 import (
 	"context"
+	"fyne.io/fyne/v2/data/binding"
 	"log/slog"
 	"sync"
 	"time"
@@ -62,6 +63,11 @@ type Session struct {
 	// clerk's fixed token (tests, scripts).
 	Desk  *Desk
 	Clerk bool
+	// Role is the role the service gives the person signed in (GET
+	// /v1/me: "citizen", "clerk", "administrator"); "" while nobody is
+	// signed in or before the service has answered.
+	Role binding.String
+	me   MeAPI // nil when the service API does not say
 	// Acting is for whom new requests are made (acting-as switcher).
 	Acting *Acting
 	// Mandates is the register of the person's mandates (Profile), and
@@ -171,7 +177,9 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Desk:       NewDesk(svc),
 		Links:      NewLinks(prefs, about.ServiceURL),
 		Acting:     NewActing(svc),
+		Role:       binding.NewString(),
 	}
+	s.me, _ = svc.(MeAPI)
 	s.Background = func(task func()) { s.Go(func(context.Context) { task() }) }
 	s.Requests.mandate = s.Acting.MandateID
 	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}

@@ -29,3 +29,13 @@ func (c *Client) RemoveRole(ctx context.Context, subject string) error {
 	var out api.RoleRemoval
 	return c.send(ctx, http.MethodPost, "/v1/admin/roles/remove", api.RoleRemoval{Subject: subject}, &out)
 }
+
+// Me returns who the caller is to the service, with the role it gives
+// them.
+func (c *Client) Me(ctx context.Context) (*api.Me, error) {
+	var out api.Me
+	if err := c.get(ctx, "/v1/me", nil, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

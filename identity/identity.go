@@ -138,8 +138,9 @@ func (p Provider) Normalized() (Provider, error) {
 }
 
 // Roles a provider may grant in the Role claim; a person without one is a
-// citizen.
+// citizen (RoleCitizen, as the service names it).
 const (
 	RoleClerk         = "clerk"
 	RoleAdministrator = "administrator"
+	RoleCitizen       = "citizen"
 )

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fyne.io/fyne/v2/data/binding"
 	"io"
 	"slices"
 	"strings"
@@ -417,10 +418,8 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 			sh.content.Refresh()
 		}
 	}
-	showDesk()
-	if s.Account != nil {
-		s.Account.OnChange(func() { fyne.Do(showDesk) })
-	}
+	// The role comes after the sign-in, from the service (Session.Role).
+	s.Role.AddListener(binding.NewDataListener(showDesk))
 	show := s.Links.Show
 	s.Links.Show = func(l app.Link) {
 		if l.Screen != app.ScreenDesk || !s.ShowsDesk() {

@@ -455,4 +455,15 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	if err := world.s.Links.Follow("vienreiz://desk"); err == nil && len(find[*DeskScreen](w.Content())) != 0 {
 		t.Fatal("a desk link opened the desk for a citizen")
 	}
+
+	// Mari's token names no role; an administrator makes her a clerk of
+	// the civil registry, and her next sign-in brings the desk.
+	mari := demoPerson(t, "mari")
+	if _, err := personClient(t, world, "admin").AssignRole(context.Background(), api.RoleAssignment{Subject: mari.Identifier, Role: api.RoleClerk, Institution: "LV-DZS"}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	signIn("mari")
+	eventually(t, "the desk of a clerk an administrator assigned", func() bool { return visible() == 6 })
 }

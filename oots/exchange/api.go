@@ -140,6 +140,7 @@ func (a *restAPI) routes() []route {
 		{"POST /v1/devices/pair", a.pairDevice},
 		{"POST /v1/devices/refresh", a.refreshDevice},
 		{"GET /v1/devices", a.signedIn(a.listDevices)},
+		{"GET /v1/me", a.signedIn(a.me)},
 		{"POST /v1/devices/{id}/revoke", a.signedIn(a.revokeDevice)},
 		{"POST /v1/devices/revoke", a.signedIn(a.revokeDevices)},
 		{"GET /v1/admin/roles", a.signedIn(a.listRoles)},

@@ -151,3 +151,14 @@ func (a *restAPI) removeRole(w http.ResponseWriter, r *http.Request, who Princip
 	}
 	a.answer(w, r, http.StatusOK, in, err)
 }
+
+// me answers who the caller is, with the role this service gives them
+// (the app shows the clerk's desk by it).
+func (a *restAPI) me(w http.ResponseWriter, r *http.Request, who Principal) {
+	role := who.Role
+	if role == "" {
+		role = RoleCitizen
+	}
+	writeJSON(w, http.StatusOK, api.Me{Subject: who.Subject, GivenName: who.GivenName, FamilyName: who.FamilyName,
+		Role: role, Institution: who.Institution, LevelOfAssurance: who.LevelOfAssurance})
+}

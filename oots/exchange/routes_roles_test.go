@@ -94,6 +94,7 @@ var routeAccess = map[string][callers]int{
 	"POST /v1/devices/pair":     {400, 400, 400, 400, 400, 400}, // anyone, signed out: an unknown code
 	"POST /v1/devices/refresh":  {401, 401, 401, 401, 401, 401}, // anyone: an unknown refresh token
 	"GET /v1/devices":           {401, 200, 200, 200, 200, 200},
+	"GET /v1/me":                {401, 200, 200, 200, 200, 200},
 	"POST /v1/devices/revoke":   {401, 200, 200, 200, 200, 200},
 	// {id}: another device the owner paired.
 	"POST /v1/devices/{id}/revoke": {401, 200, 404, 404, 404, 404},
@@ -385,5 +386,44 @@ func TestAdministratorAssignsRoles(t *testing.T) {
 	}
 	if code := statusOnly(t, base, "token-admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/999999-99999"}); code != http.StatusNotFound {
 		t.Errorf("removing again: %d, want 404", code)
+	}
+}
+
+// TestMeSaysTheRoleTheServiceGives: GET /v1/me names the caller with the
+// role this service gives them: the sign-in's, or one an administrator
+// assigned, which comes first and goes when removed. The app shows the
+// clerk's desk by it.
+func TestMeSaysTheRoleTheServiceGives(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	me := func(token string) api.Me {
+		t.Helper()
+		var m api.Me
+		if code := call(t, base, token, "GET", "/v1/me", nil, &m); code != http.StatusOK {
+			t.Fatalf("GET /v1/me as %s: %d", token, code)
+		}
+		return m
+	}
+	for token, want := range map[string]api.Me{
+		"token-owner": {Subject: "LV/LV/010190-12345", GivenName: "Jānis", FamilyName: "Bērziņš", Role: "citizen"},
+		"token-clerk": {Subject: "LV/LV/230388-11111", GivenName: "Anna", FamilyName: "Ozola", Role: "clerk", Institution: "LV-DZS"},
+		"token-admin": {Subject: "LV/LV/050580-12121", GivenName: "Pēteris", FamilyName: "Admins", Role: "administrator"},
+	} {
+		if got := me(token); got != want {
+			t.Errorf("%s: %+v, want %+v", token, got, want)
+		}
+	}
+	if got := me("token-assigned"); got.Role != "citizen" {
+		t.Fatalf("before any assignment: %+v", got)
+	}
+	call(t, base, "token-admin", "POST", "/v1/admin/roles", api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-UR"}, nil)
+	if got := me("token-assigned"); got.Role != "clerk" || got.Institution != "LV-UR" {
+		t.Fatalf("assigned a clerk of LV-UR: %+v", got)
+	}
+	call(t, base, "token-admin", "POST", "/v1/admin/roles/remove", api.RoleRemoval{Subject: "LV/LV/999999-99999"}, nil)
+	if got := me("token-assigned"); got.Role != "citizen" || got.Institution != "" {
+		t.Fatalf("after the removal: %+v", got)
+	}
+	if code := statusOnly(t, base, "", "GET", "/v1/me", nil); code != http.StatusUnauthorized {
+		t.Errorf("nobody signed in: %d, want 401", code)
 	}
 }
