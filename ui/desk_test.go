@@ -467,3 +467,21 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	signIn("mari")
 	eventually(t, "the desk of a clerk an administrator assigned", func() bool { return visible() == 6 })
 }
+
+// TestDeskFilterShowsItsChoiceWhole: the desk's filter, in a row with
+// room to spare, shows the chosen filter's name whole; it was cut to
+// "All applicat…" in a window 1,000 wide (found by trying the desk).
+func TestDeskFilterShowsItsChoiceWhole(t *testing.T) {
+	w, _, _, _ := deskApp(t)
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	desks := find[*DeskScreen](w.Content())
+	if len(desks) != 1 {
+		t.Fatal("no desk")
+	}
+	filter := desks[0].Filter
+	for _, text := range find[*canvas.Text](filter) {
+		if strings.Contains(text.Text, "…") {
+			t.Errorf("the filter shows %q (of %q), %.0f px wide", text.Text, filter.Selected, filter.Size().Width)
+		}
+	}
+}

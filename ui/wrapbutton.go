@@ -165,10 +165,25 @@ func buttons(objects ...fyne.CanvasObject) *fyne.Container {
 type leadingColumn struct{}
 
 func (leadingColumn) natural(o fyne.CanvasObject) float32 {
-	if n, ok := o.(interface{ naturalWidth() float32 }); ok {
+	switch n := o.(type) {
+	case interface{ naturalWidth() float32 }:
 		return max(n.naturalWidth(), o.MinSize().Width)
+	case *widget.Select:
+		return max(selectWidth(n), o.MinSize().Width)
 	}
 	return o.MinSize().Width
+}
+
+// selectWidth is the width of a choice with its longest option shown
+// whole: Fyne's Select is only as wide as its placeholder and cuts what
+// is longer ("All applicat…" on the desk), as its renderer measures.
+func selectWidth(s *widget.Select) float32 {
+	style := fyne.TextStyle{}
+	text := fyne.MeasureText(s.PlaceHolder, theme.TextSize(), style).Width
+	for _, o := range s.Options {
+		text = max(text, fyne.MeasureText(o, theme.TextSize(), style).Width)
+	}
+	return text + 4*theme.InnerPadding() + theme.Size(theme.SizeNameInlineIcon)
 }
 
 func (l leadingColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
