@@ -142,15 +142,23 @@ func HandoffProblem(err error) Problem {
 // RedeemImage reads the QR code in an image (PNG or JPEG: a screenshot of
 // the portal, a photo) and redeems its link.
 func (h *Handoff) RedeemImage(ctx context.Context, r io.Reader) (*api.Request, error) {
-	link, err := ReadQR(r)
+	link, err := HandoffInImage(r)
 	if err != nil {
 		return nil, err
 	}
-	l, err := ParseLink(link)
-	if err != nil || l.Screen != ScreenHandoff {
-		return nil, errNotHandoff
-	}
 	return h.RedeemLink(ctx, link)
+}
+
+// HandoffInImage returns the handoff link of the QR code in an image.
+func HandoffInImage(r io.Reader) (string, error) {
+	link, err := ReadQR(r)
+	if err != nil {
+		return "", err
+	}
+	if l, err := ParseLink(link); err != nil || l.Screen != ScreenHandoff {
+		return "", errNotHandoff
+	}
+	return link, nil
 }
 
 // ReadQR returns the text of the QR code in a PNG or JPEG image.

@@ -168,3 +168,44 @@ func TestCopyLinkCopiesTheWebForm(t *testing.T) {
 		t.Fatalf("the copied link reads as %+v, %v", l, err)
 	}
 }
+
+// TestSignedOutCodeCarriesOnAfterSignIn: signed out, a portal's code
+// (typed, Enter sends it) or its QR picture asks to sign in and, once the
+// person has, starts the request and opens it. Before, a problem said to
+// sign in elsewhere and type the code again (found by trying the app).
+func TestSignedOutCodeCarriesOnAfterSignIn(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	code, qr := portalHandoff(t, s)
+	test.Tap(navButtons(t, w)[TabServices])
+	tapButton(t, w, "Enter a code")
+	entries := find[*widget.Entry](w.Canvas().Overlays().Top())
+	if len(entries) != 1 {
+		t.Fatalf("the code dialog has %d entries", len(entries))
+	}
+	test.Type(entries[0], code)
+	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	eventually(t, "the question to sign in", func() bool {
+		return strings.Contains(dialogText(t, w), "Sign in")
+	})
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	requestOpened(t, w)
+	if list, _ := s.Requests.List.Get(); len(list) != 1 {
+		t.Fatalf("after sign-in the code started %d requests, want 1", len(list))
+	}
+
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	test.Tap(navButtons(t, w)[TabServices])
+	sh := find[*ServicesScreen](w.Content())[0]
+	_, qr = portalHandoff(t, s)
+	redeemPicture(w, s, sh.onRequested, io.NopCloser(bytes.NewReader(qr)))
+	eventually(t, "the question to sign in for the picture", func() bool {
+		return strings.Contains(dialogText(t, w), "Sign in")
+	})
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	requestOpened(t, w)
+	if list, _ := s.Requests.List.Get(); len(list) != 2 {
+		t.Fatalf("after sign-in the picture started %d requests in all, want 2", len(list))
+	}
+}

@@ -38,10 +38,17 @@ func handoffBar(win fyne.Window, s *app.Session, open func(id string)) fyne.Canv
 }
 
 // redeemPicture redeems the QR code in the picture file r and closes it.
+// The picture is read once: a redeem tried again after a sign-in uses the
+// link it held.
 func redeemPicture(win fyne.Window, s *app.Session, open func(id string), r io.ReadCloser) {
-	redeem(win, s, open, func(ctx context.Context) (*api.Request, error) {
-		defer r.Close()
-		return s.Handoff.RedeemImage(ctx, r)
+	call(s, func(context.Context) {
+		link, err := app.HandoffInImage(r)
+		r.Close()
+		if err != nil {
+			fyne.Do(func() { showProblem(win, app.HandoffProblem(err)) })
+			return
+		}
+		redeem(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemLink(ctx, link) })
 	})
 }
 
@@ -57,12 +64,14 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 				redeem(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemCode(ctx, code) })
 			}
 		}, win)
+	entry.OnSubmitted = func(string) { form.Submit() } // Enter sends the code
 	form.Show()
 	win.Canvas().Focus(entry)
 }
 
 // redeem runs a redeem call in the background, then opens the request it
-// started or says why it was refused.
+// started or says why it was refused. Signed out, a code for a signed-in
+// person asks to sign in and is redeemed once the person has.
 func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall func(context.Context) (*api.Request, error)) {
 	call(s, func(ctx context.Context) {
 		req, err := redeemCall(ctx)
@@ -71,6 +80,8 @@ func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall fu
 		}
 		fyne.Do(func() {
 			switch {
+			case errors.Is(err, app.ErrNotPairing) && s.Account != nil:
+				askSignIn(win, s, lang.L("handoff.sign_in_to_continue"), "", func() { redeem(win, s, open, redeemCall) })
 			case err != nil:
 				showProblem(win, app.HandoffProblem(err))
 			case req == nil: // a pairing signed this device in
