@@ -91,20 +91,19 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	// in one row on a desktop, in more on a phone.
 	top := container.NewVBox(searchBox(d.Search, "desk.search", "desk.search_hint"), newWrapRow(d.Filter, reload, feedback), d.count)
 	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
-	d.Reload()
-	if s.Account != nil { // the queue is the signed-in clerk's: read it again for whoever signs in
-		s.Account.OnChange(func() { fyne.Do(d.Reload) })
-	}
+	// The queue is the signed-in clerk's: it is read now and again for
+	// whoever signs in, once the service has said their role.
+	s.Role.AddListener(binding.NewDataListener(d.Reload))
 	return d
 }
 
 // CreateRenderer draws the page stack.
 func (d *DeskScreen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(d.nav) }
 
-// Reload reads the queue again with the search text; signed out, there
-// is none to read.
+// Reload reads the queue again with the search text; signed out, or for
+// someone who is no clerk, there is none to read.
 func (d *DeskScreen) Reload() {
-	if d.sess.Account != nil && !d.sess.Account.SignedIn() {
+	if d.sess.Account != nil && !d.sess.Account.SignedIn() || !d.sess.ShowsDesk() {
 		d.items = nil
 		d.count.SetText("")
 		d.Queue.Refresh()
@@ -399,9 +398,17 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 	if s.Desk == nil {
 		return
 	}
-	desk := NewDeskScreen(win, s)
-	add(theme.ListIcon(), "nav.desk", gated(win, s, desk, lang.L("signin.for_desk")))
+	// The desk is made when a clerk first signs in: a citizen's app
+	// builds none of it.
+	var desk *DeskScreen
+	slot := container.NewStack()
+	add(theme.ListIcon(), "nav.desk", slot)
 	showDesk := func() {
+		if s.ShowsDesk() && desk == nil {
+			desk = NewDeskScreen(win, s)
+			slot.Objects = []fyne.CanvasObject{gated(win, s, desk, lang.L("signin.for_desk"))}
+			slot.Refresh()
+		}
 		b := sh.buttons[TabDesk]
 		if s.ShowsDesk() == b.Visible() {
 			return
@@ -427,6 +434,7 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 			return
 		}
 		fyne.Do(func() {
+			showDesk()
 			sh.Select(TabDesk)
 			if l.ID != "" {
 				desk.Open(l.ID)
