@@ -6,10 +6,11 @@ package app
 
 import (
 	"context"
-	"fyne.io/fyne/v2/data/binding"
 	"log/slog"
 	"sync"
 	"time"
+
+	"fyne.io/fyne/v2/data/binding"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"

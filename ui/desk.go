@@ -2,13 +2,13 @@ package ui
 
 import (
 	"context"
-	"fyne.io/fyne/v2/data/binding"
 	"io"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
@@ -404,16 +404,17 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 	slot := container.NewStack()
 	add(theme.ListIcon(), "nav.desk", slot)
 	showDesk := func() {
-		if s.ShowsDesk() && desk == nil {
+		shows := s.ShowsDesk()
+		if shows && desk == nil {
 			desk = NewDeskScreen(win, s)
 			slot.Objects = []fyne.CanvasObject{gated(win, s, desk, lang.L("signin.for_desk"))}
 			slot.Refresh()
 		}
 		b := sh.buttons[TabDesk]
-		if s.ShowsDesk() == b.Visible() {
+		if shows == b.Visible() {
 			return
 		}
-		if s.ShowsDesk() {
+		if shows {
 			b.Show()
 		} else {
 			b.Hide()
