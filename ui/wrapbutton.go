@@ -92,15 +92,20 @@ func (r *wrapButtonRenderer) Layout(size fyne.Size) {
 		r.icon.Move(fyne.NewPos(x+pad, (size.Height-s)/2))
 		x += s + 2*pad
 	}
-	r.b.label.Resize(fyne.NewSize(size.Width-x-pad, r.labelHeight(size.Width-x-pad)))
+	fitWidth(r.b.label, size.Width-x-pad)
 	r.b.label.Move(fyne.NewPos(x, (size.Height-r.b.label.Size().Height)/2))
 }
 
-// labelHeight is the text's height when it wraps within width.
-func (r *wrapButtonRenderer) labelHeight(width float32) float32 {
-	old := r.b.label.Size()
-	r.b.label.Resize(fyne.NewSize(width, old.Height))
-	return r.b.label.MinSize().Height
+// heightAt resizes o to width and returns the height it then needs: a
+// wrapping text's (a wrapButton's) follows its width.
+func heightAt(o fyne.CanvasObject, width float32) float32 {
+	o.Resize(fyne.NewSize(width, o.Size().Height))
+	return o.MinSize().Height
+}
+
+// fitWidth resizes o to width and the height it needs at that width.
+func fitWidth(o fyne.CanvasObject, width float32) {
+	o.Resize(fyne.NewSize(width, heightAt(o, width)))
 }
 
 func (r *wrapButtonRenderer) MinSize() fyne.Size {
@@ -192,12 +197,9 @@ func (l leadingColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		if !o.Visible() {
 			continue
 		}
-		w := min(l.natural(o), size.Width)
-		o.Resize(fyne.NewSize(w, o.Size().Height))
-		h := o.MinSize().Height
-		o.Resize(fyne.NewSize(w, h))
+		fitWidth(o, min(l.natural(o), size.Width))
 		o.Move(fyne.NewPos(0, y))
-		y += h + theme.Padding()
+		y += o.Size().Height + theme.Padding()
 	}
 }
 
@@ -261,8 +263,7 @@ func (l *wrapRow) place(objects []fyne.CanvasObject, width float32, at func(o fy
 func (l *wrapRow) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	l.width = size.Width
 	l.place(objects, size.Width, func(o fyne.CanvasObject, pos fyne.Position, s fyne.Size) {
-		o.Resize(s) // a wrapButton's height follows its width
-		o.Resize(fyne.NewSize(s.Width, o.MinSize().Height))
+		fitWidth(o, s.Width)
 		o.Move(pos)
 	})
 }
@@ -324,8 +325,7 @@ func (l trailingAction) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		return
 	}
 	w := l.actionWidth(action, size.Width)
-	action.Resize(fyne.NewSize(w, action.Size().Height)) // a wrapButton's height follows its width
-	h := min(action.MinSize().Height, size.Height)
+	h := min(heightAt(action, w), size.Height)
 	action.Resize(fyne.NewSize(w, h))
 	action.Move(fyne.NewPos(size.Width-w, (size.Height-h)/2))
 	content.Resize(fyne.NewSize(max(size.Width-w-theme.Padding(), 0), size.Height))
