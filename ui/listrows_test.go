@@ -11,11 +11,6 @@ import (
 	"github.com/vienreiz/vienreiz/catalogue"
 )
 
-// listRows is the text of the rows a list shows now.
-func listRows(l *widget.List) string {
-	return labels(l)
-}
-
 // TestListRowsFollowTheirValues: a list's rows show the values they hold
 // now when the values change and their number does not. Fyne's list
 // redraws its rows only when the number changes. Found by trying the
@@ -26,14 +21,7 @@ func listRows(l *widget.List) string {
 func TestListRowsFollowTheirValues(t *testing.T) {
 	w, s, _ := newAppWithService(t, "en")
 	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
 	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -50,11 +38,11 @@ func TestListRowsFollowTheirValues(t *testing.T) {
 	}
 	test.Tap(navButtons(t, w)[TabInbox])
 	inbox := find[*widget.List](w.Content())[0]
-	if rows := listRows(inbox); !strings.Contains(rows, "●") {
+	if rows := labels(inbox); !strings.Contains(rows, "●") {
 		t.Fatalf("no unread message shown:\n%s", rows)
 	}
 	tapButton(t, w, "Mark all read")
-	if rows := listRows(inbox); strings.Contains(rows, "●") {
+	if rows := labels(inbox); strings.Contains(rows, "●") {
 		t.Errorf("after Mark all read the inbox still shows messages unread:\n%s", rows)
 	}
 	for _, l := range find[*widget.Label](inbox) {
@@ -73,7 +61,7 @@ func TestListRowsFollowTheirValues(t *testing.T) {
 			svc, ok := v.(catalogue.Service)
 			return err == nil && ok && s.Catalogue.Results.Length() == 2 && strings.Contains(strings.ToLower(svc.Name.In("en")), q)
 		})
-		rows := strings.ToLower(listRows(sc.Results))
+		rows := strings.ToLower(labels(sc.Results))
 		if strings.Count(rows, q) < 2 {
 			t.Errorf("after searching %q the rows show:\n%s", q, rows)
 		}

@@ -42,14 +42,7 @@ func checkOneLine(t *testing.T, b *wrapButton, where string) {
 func TestTrailingButtonsKeepTheirTextOnOneLine(t *testing.T) {
 	w, s, stop := newAppWithService(t, "en")
 	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
 	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
