@@ -209,3 +209,28 @@ func TestSignedOutCodeCarriesOnAfterSignIn(t *testing.T) {
 		t.Fatalf("after sign-in the picture started %d requests in all, want 2", len(list))
 	}
 }
+
+// TestSignedOutHandoffLinkIsRedeemedOnce: a portal's link opened while
+// signed out asks to sign in; after it the request is started once and
+// opened, with no "already used" problem from a second redeem.
+func TestSignedOutHandoffLinkIsRedeemedOnce(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	_, qr := portalHandoff(t, s)
+	link, err := app.ReadQR(bytes.NewReader(qr))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Links.Follow(link); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, "the question to sign in", func() bool { return strings.Contains(dialogText(t, w), "Sign in") })
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+	requestOpened(t, w)
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Fatalf("after sign-in a dialog is left:\n%s", labels(top))
+	}
+	if list, _ := s.Requests.List.Get(); len(list) != 1 {
+		t.Fatalf("the link started %d requests, want 1", len(list))
+	}
+}

@@ -48,7 +48,7 @@ func redeemPicture(win fyne.Window, s *app.Session, open func(id string), r io.R
 			fyne.Do(func() { showProblem(win, app.HandoffProblem(err)) })
 			return
 		}
-		redeem(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemLink(ctx, link) })
+		redeemAgain(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemLink(ctx, link) })
 	})
 }
 
@@ -61,7 +61,7 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 		func(ok bool) {
 			if ok {
 				code := entry.Text
-				redeem(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemCode(ctx, code) })
+				redeemAgain(win, s, open, func(ctx context.Context) (*api.Request, error) { return s.Handoff.RedeemCode(ctx, code) })
 			}
 		}, win)
 	entry.OnSubmitted = func(string) { form.Submit() } // Enter sends the code
@@ -69,10 +69,16 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 	win.Canvas().Focus(entry)
 }
 
+// redeemAgain is redeem for a typed code or a picture's link: after the
+// sign-in it asked for, it is redeemed again.
+func redeemAgain(win fyne.Window, s *app.Session, open func(id string), redeemCall func(context.Context) (*api.Request, error)) {
+	redeem(win, s, open, redeemCall, func() { redeemAgain(win, s, open, redeemCall) })
+}
+
 // redeem runs a redeem call in the background, then opens the request it
 // started or says why it was refused. Signed out, a code for a signed-in
-// person asks to sign in and is redeemed once the person has.
-func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall func(context.Context) (*api.Request, error)) {
+// person asks to sign in, then runs afterSignIn.
+func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall func(context.Context) (*api.Request, error), afterSignIn func()) {
 	call(s, func(ctx context.Context) {
 		req, err := redeemCall(ctx)
 		if err == nil {
@@ -81,7 +87,7 @@ func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall fu
 		fyne.Do(func() {
 			switch {
 			case errors.Is(err, app.ErrNotPairing) && s.Account != nil:
-				askSignIn(win, s, lang.L("handoff.sign_in_to_continue"), "", func() { redeem(win, s, open, redeemCall) })
+				askSignIn(win, s, lang.L("handoff.sign_in_to_continue"), "", afterSignIn)
 			case err != nil:
 				showProblem(win, app.HandoffProblem(err))
 			case req == nil: // a pairing signed this device in
@@ -120,13 +126,15 @@ func linkShower(win fyne.Window, s *app.Session, sh *Shell, services *ServicesSc
 				sh.Select(TabProfile)
 			case app.ScreenHandoff:
 				link := l.App()
+				// Signed out, the link waits in Links, which follows it
+				// again after any sign-in: nothing more to do after it.
 				redeem(win, s, openRequest, func(ctx context.Context) (*api.Request, error) {
 					req, err := s.Handoff.RedeemLink(ctx, link)
 					if errors.Is(err, app.ErrNotPairing) {
-						s.Links.Wait(l) // redeemed after sign-in
+						s.Links.Wait(l)
 					}
 					return req, err
-				})
+				}, func() {})
 			}
 		})
 	}
