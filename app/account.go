@@ -297,7 +297,7 @@ func (s *Session) UseAccount(a *Account) {
 			}
 			fyne.DoAndWait(func() {
 				s.Requests.Forget()
-				_ = s.Wallet.Items.Set(nil)
+				s.Wallet.set(nil)
 				s.Inbox.Forget()
 				_ = s.Role.Set("")
 			})

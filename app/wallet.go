@@ -162,11 +162,15 @@ type Wallet struct {
 	log *slog.Logger
 	// Items holds WalletItem values, newest delivery first.
 	Items binding.UntypedList
+	// Loads counts the times Items was set: its listeners hear every
+	// load, where those of Items hear only a change in the number of
+	// documents.
+	Loads binding.Int
 }
 
 // NewWallet returns an empty wallet over a; Update fills it.
 func NewWallet(a WalletAPI, log *slog.Logger) *Wallet {
-	return &Wallet{api: a, log: log, Items: binding.NewUntypedList()}
+	return &Wallet{api: a, log: log, Items: binding.NewUntypedList(), Loads: binding.NewInt()}
 }
 
 // Refresh reloads the wallet from the service's list of the user's
@@ -183,8 +187,15 @@ func (w *Wallet) Refresh(ctx context.Context) error {
 	for i := range list {
 		items[i] = list[i]
 	}
-	fyne.DoAndWait(func() { _ = w.Items.Set(items) })
+	fyne.DoAndWait(func() { w.set(items) })
 	return nil
+}
+
+// set makes items the wallet's content; it runs on the main goroutine.
+func (w *Wallet) set(items []any) {
+	_ = w.Items.Set(items)
+	n, _ := w.Loads.Get()
+	_ = w.Loads.Set(n + 1)
 }
 
 // Holding returns the newest document in the wallet that meets

@@ -433,3 +433,28 @@ func TestDialogTitleGoesInTheBodyOnlyWhenTooLong(t *testing.T) {
 		d.Hide()
 	}
 }
+
+// TestOpenServicePageFollowsTheWallet: a service page left open while its
+// evidence arrived kept offering Apply for that evidence, and Apply asked
+// for it again (seen: the pension page, opened before its contributions
+// statement was delivered, found again under Services afterwards). The
+// page follows the wallet: the evidence shows as held, and Apply goes.
+func TestOpenServicePageFollowsTheWallet(t *testing.T) {
+	w, s := newApp(t, "en")
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+
+	deliverRequest(t, s)
+	eventually(t, "the open page saying all is in the wallet", func() bool {
+		return strings.Contains(labels(w.Content()), "already in your wallet")
+	})
+	for _, b := range find[*widget.Button](w.Content()) {
+		if b.Text == "Apply" {
+			t.Fatal("the open page still offers Apply for evidence in the wallet")
+		}
+	}
+	if sc.Navigation().Depth() != 1 {
+		t.Fatalf("%d pages above the list, want the service page alone", sc.Navigation().Depth())
+	}
+}

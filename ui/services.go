@@ -51,6 +51,12 @@ type ServicesScreen struct {
 	Results  *widget.List
 	count    *widget.Label
 
+	// shown is the service whose page is open, page that page and held
+	// what of its evidence the wallet held when it was drawn.
+	shown *catalogue.Service
+	page  fyne.CanvasObject
+	held  string
+
 	mu         sync.Mutex
 	timer      *time.Timer
 	categories []catalogue.Category
@@ -96,6 +102,14 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 
+	first := true // AddListener calls at once: nothing is open yet
+	s.wallet.Loads.AddListener(binding.NewDataListener(func() {
+		if !first {
+			s.followWallet()
+		}
+		first = false
+	}))
+
 	s.sess.Background(s.loadFacets)
 	s.searchNow()
 	return s
@@ -103,8 +117,37 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 // showService pushes the page of svc.
 func (s *ServicesScreen) showService(svc catalogue.Service) {
+	s.nav.Open(s.servicePage(svc), svc.Name.In(s.lang.Code()))
+}
+
+// servicePage draws the page of svc and remembers it as the open one.
+func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
 	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding)
-	s.nav.Open(container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail), svc.Name.In(s.lang.Code()))
+	s.shown, s.held = &svc, s.heldOf(svc)
+	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
+	return s.page
+}
+
+// followWallet redraws the open service page when what the wallet holds
+// of its evidence changed: a page left open while its evidence arrived
+// offered to ask for it again.
+func (s *ServicesScreen) followWallet() {
+	if s.shown == nil || s.nav.Depth() == 0 || s.nav.Top() != s.page || s.heldOf(*s.shown) == s.held {
+		return
+	}
+	s.nav.Replace(s.servicePage(*s.shown), s.nav.Title())
+}
+
+// heldOf names the wallet's documents that meet svc's evidence.
+func (s *ServicesScreen) heldOf(svc catalogue.Service) string {
+	var b strings.Builder
+	for _, e := range svc.Evidence {
+		if it, ok := s.wallet.Holding(e.Requirement); ok {
+			fmt.Fprintf(&b, "%s/%d", it.RequestID, it.Index)
+		}
+		b.WriteByte(';')
+	}
+	return b.String()
 }
 
 // OpenService shows the page of the service with id on top of the list
