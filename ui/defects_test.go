@@ -458,3 +458,30 @@ func TestOpenServicePageFollowsTheWallet(t *testing.T) {
 		t.Fatalf("%d pages above the list, want the service page alone", sc.Navigation().Depth())
 	}
 }
+
+// TestRailKeepsItsWidthWhicheverIsSelected: the side rail was as wide as
+// its widest caption as drawn, and the selected one is bold, so opening
+// Requests ("Requests" in bold is the widest) moved every screen 3 px
+// right and opening another moved it back. The rail's width is the same
+// whichever destination is open.
+func TestRailKeepsItsWidthWhicheverIsSelected(t *testing.T) {
+	w, _ := newApp(t, "en")
+	w.Resize(fyne.NewSize(1000, 700)) // wide enough for the rail
+	var widths []float32
+	for i := range navButtons(t, w) {
+		test.Tap(navButtons(t, w)[i])
+		if navButtons(t, w)[i].compact {
+			t.Fatal("the destinations are in the bottom bar, not the rail")
+		}
+		var widest float32 // the rail's width
+		for _, b := range navButtons(t, w) {
+			widest = max(widest, b.MinSize().Width)
+		}
+		widths = append(widths, widest)
+	}
+	for i, width := range widths {
+		if width != widths[0] {
+			t.Fatalf("the rail is %v px wide with %q open, %v with %q", widths[0], navButtons(t, w)[0].label, width, navButtons(t, w)[i].label)
+		}
+	}
+}

@@ -137,7 +137,11 @@ func (r *navButtonRenderer) fitCaption(width float32) {
 func (r *navButtonRenderer) MinSize() fyne.Size {
 	pad := theme.Padding()
 	t := r.text.MinSize()
-	w := max(t.Width, navIconSize) + 2*pad
+	// The caption's width in bold, as when selected: a rail as wide as
+	// its captions as drawn moved every screen when the widest caption's
+	// destination was opened.
+	bold := fyne.MeasureText(r.text.Text, r.text.TextSize, fyne.TextStyle{Bold: true})
+	w := max(t.Width, bold.Width, navIconSize) + 2*pad
 	if r.b.compact {
 		// The caption may be wider than this: five destinations share a
 		// 360 px phone, and the bar gives each a fifth of it.
