@@ -485,3 +485,31 @@ func TestDeskFilterShowsItsChoiceWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestClerksRequestsSayWhoseTheyAre: a clerk's Requests destination was
+// titled "My evidence requests" while it lists their institution's
+// requests too (GET /v1/requests answers a clerk so). Its title says so
+// while a clerk is signed in, and is a citizen's again after sign-out.
+func TestClerksRequestsSayWhoseTheyAre(t *testing.T) {
+	world := newSignInWorldAs(t, false)
+	w := world.w
+	title := func() string { // of the Requests destination, once it shows
+		test.Tap(find[*navButton](w.Content())[TabRequests])
+		if screens := find[*RequestsScreen](w.Content()); len(screens) == 1 {
+			return screens[0].nav.Title()
+		}
+		return ""
+	}
+	signIn := func(user string) {
+		world.user = user
+		test.Tap(find[*navButton](w.Content())[TabRequests])
+		tapIn(t, w.Content(), "Sign in")
+		eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
+	}
+	signIn("anna") // a clerk of the Register of Enterprises
+	eventually(t, "the clerk's title", func() bool { return title() == "Evidence requests: yours and your institution's" })
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	signIn("janis") // a citizen
+	eventually(t, "a citizen's title", func() bool { return title() == "My evidence requests" })
+}

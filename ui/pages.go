@@ -17,8 +17,7 @@ import (
 // title. Here the stack lives in the widget; a renderer only draws it.
 type pages struct {
 	widget.BaseWidget
-	rootTitle string
-	stack     []page // stack[0] is the root page
+	stack []page // stack[0] is the root page
 }
 
 type page struct {
@@ -27,7 +26,7 @@ type page struct {
 }
 
 func newPages(root fyne.CanvasObject, title string) *pages {
-	p := &pages{rootTitle: title, stack: []page{{root, title}}}
+	p := &pages{stack: []page{{root, title}}}
 	p.ExtendBaseWidget(p)
 	return p
 }
@@ -58,6 +57,14 @@ func (p *pages) Replace(content fyne.CanvasObject, title string) {
 func (p *pages) Back() {
 	if len(p.stack) > 1 {
 		p.stack = p.stack[:len(p.stack)-1]
+		p.Refresh()
+	}
+}
+
+// SetRootTitle names the root page anew.
+func (p *pages) SetRootTitle(title string) {
+	if p.stack[0].title != title {
+		p.stack[0].title = title
 		p.Refresh()
 	}
 }
