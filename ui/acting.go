@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -64,6 +66,16 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 		}
 	}))
 	return box
+}
+
+// actsFor reports whether the person signed in made req for someone else
+// under a mandate (api.Request names people "Name (identifier)").
+func actsFor(s *app.Session, req *api.Request) bool {
+	if s.Account == nil || req.Representative == "" {
+		return false
+	}
+	me, ok := s.Account.Person()
+	return ok && req.Representative != "" && strings.HasSuffix(req.Representative, "("+me.Identifier+")")
 }
 
 // representedLine says who made a request for whom, for a request made

@@ -342,9 +342,13 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		if svc != nil {
 			legal = svc.LegalBasis.In(r.sess.Language.Code())
 		}
-		text := lang.L("request.explicit_body", map[string]any{
+		key := "request.explicit_body"
+		if actsFor(r.sess, req) {
+			key = "request.explicit_body_for"
+		}
+		text := lang.L(key, map[string]any{
 			"Evidence": evidenceTitle(*req, r.sess.Language.Code()), "Provider": provider,
-			"Country": countryName(req.Country), "LegalBasis": legal,
+			"Country": countryName(req.Country), "LegalBasis": legal, "Citizen": req.Citizen,
 		})
 		give := newWrapButton(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) {

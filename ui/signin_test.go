@@ -307,9 +307,24 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	if text := labels(w.Content()); !strings.Contains(text, "Made by Līga Kalniņa") || !strings.Contains(text, "for Jānis Bērziņš") {
 		t.Fatalf("the request page does not name both:\n%s", text)
 	}
+	// The explicit request she gives is for his application, not hers.
+	if text := labels(w.Content()); !strings.Contains(text, "handling the application of Jānis Bērziņš") || strings.Contains(text, "your application") {
+		t.Fatalf("the explicit request does not say whose application it is for:\n%s", text)
+	}
 	his, err := janis.Requests(ctx)
 	if err != nil || len(his) != 1 || !strings.Contains(his[0].Representative, "Līga Kalniņa") {
 		t.Fatalf("Jānis's own list: %+v, %v", his, err)
+	}
+	// Jānis, signed in on this device, reads the same request as his own.
+	test.Tap(navButtons(t, w)[TabProfile])
+	tapButton(t, w, "Sign out")
+	world.user = "janis"
+	tapButton(t, w, "Sign in")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(his[0].ID)
+	eventually(t, "Jānis's view of the request", func() bool { return strings.Contains(labels(w.Content()), "Made by Līga Kalniņa") })
+	if text := labels(w.Content()); !strings.Contains(text, "handling your application") {
+		t.Fatalf("Jānis's explicit request is not for his application:\n%s", text)
 	}
 }
 
