@@ -89,6 +89,23 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 	}
 }
 
+// buttonCount is the number of buttons in o, plain or wrapping, that say
+// text.
+func buttonCount(o fyne.CanvasObject, text string) int {
+	n := 0
+	for _, b := range find[*widget.Button](o) {
+		if b.Text == text {
+			n++
+		}
+	}
+	for _, b := range find[*wrapButton](o) {
+		if b.Text == text {
+			n++
+		}
+	}
+	return n
+}
+
 // tapButton taps the visible button with text, failing the test if there
 // is none.
 func tapButton(t *testing.T, w fyne.Window, text string) {

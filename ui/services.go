@@ -102,13 +102,17 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	list := container.NewBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 
-	first := true // AddListener calls at once: nothing is open yet
-	s.wallet.Loads.AddListener(binding.NewDataListener(func() {
-		if !first {
-			s.followWallet()
-		}
-		first = false
-	}))
+	// The open service page follows what the wallet holds and for whom
+	// the person acts. AddListener calls at once: nothing is open yet.
+	for _, data := range []binding.DataItem{s.wallet.Loads, sess.Acting.Label} {
+		first := true
+		data.AddListener(binding.NewDataListener(func() {
+			if !first {
+				s.followHoldings()
+			}
+			first = false
+		}))
+	}
 
 	s.sess.Background(s.loadFacets)
 	s.searchNow()
@@ -122,16 +126,27 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 
 // servicePage draws the page of svc and remembers it as the open one.
 func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
-	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.wallet.Holding)
+	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.holding)
 	s.shown, s.held = &svc, s.heldOf(svc)
 	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
 	return s.page
 }
 
-// followWallet redraws the open service page when what the wallet holds
-// of its evidence changed: a page left open while its evidence arrived
-// offered to ask for it again.
-func (s *ServicesScreen) followWallet() {
+// holding is the wallet's newest document that meets requirement, for
+// the person acted for: none while the person acts for another under a
+// mandate, as the wallet holds their own documents (Līga's birth record
+// was offered for Jānis's application).
+func (s *ServicesScreen) holding(requirement string) (app.WalletItem, bool) {
+	if s.sess.Acting.MandateID() != "" {
+		return app.WalletItem{}, false
+	}
+	return s.wallet.Holding(requirement)
+}
+
+// followHoldings redraws the open service page when what it counts as
+// held of its evidence changed: a page left open while its evidence
+// arrived offered to ask for it again.
+func (s *ServicesScreen) followHoldings() {
 	if s.shown == nil || s.nav.Depth() == 0 || s.nav.Top() != s.page || s.heldOf(*s.shown) == s.held {
 		return
 	}
@@ -142,7 +157,7 @@ func (s *ServicesScreen) followWallet() {
 func (s *ServicesScreen) heldOf(svc catalogue.Service) string {
 	var b strings.Builder
 	for _, e := range svc.Evidence {
-		if it, ok := s.wallet.Holding(e.Requirement); ok {
+		if it, ok := s.holding(e.Requirement); ok {
 			fmt.Fprintf(&b, "%s/%d", it.RequestID, it.Index)
 		}
 		b.WriteByte(';')

@@ -249,41 +249,8 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	ctx := context.Background()
 	world := newSignInWorld(t)
 	w, s := world.w, world.s
-	var liga devidp.Person
-	for _, p := range devidp.DemoPeople() {
-		if p.Username == "liga" {
-			liga = p
-		}
-	}
-	// Jānis's own client (the world's access tokens live 2 s: a fresh
-	// one for each call).
-	janis := client.New(s.About.ServiceURL).WithTokenFunc(func() (string, error) {
-		tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "janis", identity.LevelHigh)
-		if err != nil {
-			return "", err
-		}
-		return tok.AccessToken, nil
-	})
-	if _, err := janis.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
-		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().Add(24 * time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-
-	world.user = "liga"
-	test.Tap(navButtons(t, w)[TabProfile])
-	tapButton(t, w, "Sign in")
-	if !s.Account.SignedIn() {
-		t.Fatal("not signed in")
-	}
-	var choice *widget.Select
-	for _, sel := range find[*widget.Select](w.Content()) {
-		if len(sel.Options) == 2 && sel.Options[0] == "Myself" {
-			choice = sel
-		}
-	}
-	if choice == nil {
-		t.Fatalf("no acting-as switcher in the header:\n%s", labels(w.Content()))
-	}
+	janis := ligaActsForJanis(t, world)
+	choice := actingSwitcher(t, w)
 	if !strings.Contains(choice.Options[1], "Jānis Bērziņš") {
 		t.Fatalf("the switcher offers %v", choice.Options)
 	}
@@ -326,6 +293,82 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	if text := labels(w.Content()); !strings.Contains(text, "handling your application") {
 		t.Fatalf("Jānis's explicit request is not for his application:\n%s", text)
 	}
+}
+
+// ligaActsForJanis: Jānis gives Līga a mandate for the birth-certificate
+// service and Līga signs in on the world's app. It returns Jānis's own
+// client (the world's access tokens live 2 s: a fresh one for each call).
+func ligaActsForJanis(t *testing.T, world *signInWorld) *client.Client {
+	t.Helper()
+	ctx := context.Background()
+	var liga devidp.Person
+	for _, p := range devidp.DemoPeople() {
+		if p.Username == "liga" {
+			liga = p
+		}
+	}
+	janis := client.New(world.s.About.ServiceURL).WithTokenFunc(func() (string, error) {
+		tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "janis", identity.LevelHigh)
+		if err != nil {
+			return "", err
+		}
+		return tok.AccessToken, nil
+	})
+	if _, err := janis.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
+		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().Add(24 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	world.user = "liga"
+	test.Tap(navButtons(t, world.w)[TabProfile])
+	tapButton(t, world.w, "Sign in")
+	if !world.s.Account.SignedIn() {
+		t.Fatal("not signed in")
+	}
+	return janis
+}
+
+// actingSwitcher is the header's acting-as choice.
+func actingSwitcher(t *testing.T, w fyne.Window) *widget.Select {
+	t.Helper()
+	for _, sel := range find[*widget.Select](w.Content()) {
+		if len(sel.Options) == 2 && sel.Options[0] == "Myself" {
+			return sel
+		}
+	}
+	t.Fatalf("no acting-as switcher in the header:\n%s", labels(w.Content()))
+	return nil
+}
+
+// TestActingForSomeoneOffersNoneOfOnesOwnEvidence: Līga's own birth
+// record in her wallet was offered for Jānis's application while she
+// acted for him: the service page said "Already in your wallet … you need
+// not ask again" and Apply passed it over. Acting for another, the page
+// counts nothing of the wallet (it holds her documents, not his); it
+// follows the switch while open.
+func TestActingForSomeoneOffersNoneOfOnesOwnEvidence(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	ligaActsForJanis(t, world)
+	if err := s.Account.SignIn(context.Background(), identity.LevelHigh); err != nil { // as the birth record needs
+		t.Fatal(err)
+	}
+	deliverRequest(t, s) // her own birth record
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	held := func() bool { return strings.Contains(labels(sc.Navigation()), "already in your wallet") }
+	eventually(t, "her page saying her record is held", held)
+
+	actingSwitcher(t, w).SetSelectedIndex(1)
+	eventually(t, "the page acting for Jānis", func() bool { return !held() })
+	if !strings.Contains(labels(sc.Navigation()), "Evidence needed") {
+		t.Fatalf("the service page is gone:\n%s", labels(sc.Navigation()))
+	}
+	if buttonCount(sc.Navigation(), "Apply") != 1 {
+		t.Fatal("acting for Jānis, Apply is not offered for his birth record")
+	}
+	actingSwitcher(t, w).SetSelectedIndex(0)
+	eventually(t, "her own page again", held)
 }
 
 // TestSignInOffersThePagesAddress: while the app waits for the sign-in,
