@@ -63,6 +63,9 @@ type Config struct {
 	// People signs people in; nil serves the portal signed out only.
 	People People
 	Log    *slog.Logger
+	// Location is the time zone of the times the pages give (a handoff
+	// code's expiry); nil is the service's local time zone (TZ).
+	Location *time.Location
 }
 
 // sessionCookie holds the signed-in person's access token.
@@ -85,7 +88,7 @@ func Handler(cfg Config) http.Handler {
 		cfg.Log = slog.Default()
 	}
 	p := &portal{cfg: cfg, texts: loadTexts()}
-	p.pages = parsePages(p.texts)
+	p.pages = parsePages(p.texts, cfg.Location)
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /portal/static/", http.StripPrefix("/portal/static/", http.FileServerFS(static)))
@@ -105,11 +108,11 @@ func Handler(cfg Config) http.Handler {
 	return securityHeaders(mux)
 }
 
-func parsePages(tx texts) map[string]*template.Template {
+func parsePages(tx texts, loc *time.Location) map[string]*template.Template {
 	funcs := template.FuncMap{
 		"t":    tx.text,
 		"in":   func(code string, t catalogue.Text) string { return t.In(code) },
-		"time": func(t time.Time) string { return t.UTC().Format("15:04 UTC") },
+		"time": func(t time.Time) string { return clock(t, loc) },
 		"app":  appURL,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
@@ -118,6 +121,15 @@ func parsePages(tx texts) map[string]*template.Template {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name+".html"))
 	}
 	return pages
+}
+
+// clock is the time of day of t in the zone loc (nil: the local zone),
+// with the zone's name: "20:21 EET". UTC alone read two hours off in Riga.
+func clock(t time.Time, loc *time.Location) string {
+	if loc == nil {
+		loc = time.Local
+	}
+	return t.In(loc).Format("15:04 MST")
 }
 
 // pageData is what every page template gets.

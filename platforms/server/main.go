@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"syscall"
 	"time"
+	_ "time/tzdata" // TZ=Europe/Riga works on a machine without the zone files
 
 	"github.com/vienreiz/vienreiz/internal/buildinfo"
 	"github.com/vienreiz/vienreiz/internal/gcgoal"
@@ -38,6 +39,9 @@ Scale-out on one PostgreSQL, sharing one demo member state:
       -answer-to http://10.0.0.1:8080/as4,http://10.0.0.2:8080/as4
   vienreiz-server -listen 10.0.0.1:8080 -data-dir /srv/a -database postgres://… -member-state /srv/demo
   vienreiz-server -listen 10.0.0.2:8080 -data-dir /srv/b -database postgres://… -member-state /srv/demo
+
+The portal gives times (a handoff code's expiry) in the local time zone:
+set TZ, e.g. TZ=Europe/Riga.
 
 Flags (each can also be set by the environment variable shown):
 `
