@@ -12,16 +12,18 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 )
 
-// TestReloadCalledOffRaisesNoAlarm: an inbox or requests reload whose
-// caller gives it up while the service is still answering (the inbox
-// reconnecting for the person who has just signed in) shows no banner
-// and no problem, and logs no warning. Found by trying the app: at every
-// start with a remembered sign-in it logged "reading the inbox … context
-// canceled" as a warning and set the "service cannot be reached" banner
-// until the next reload. A service that is not there still raises both.
+// TestReloadCalledOffRaisesNoAlarm: an inbox, requests or catalogue load
+// whose caller gives it up while the service is still answering (the
+// inbox reconnecting for the person who has just signed in; a search as
+// the session closes) shows no banner and no problem, and logs no
+// warning. Found by trying the app: at every start with a remembered
+// sign-in it logged "reading the inbox … context canceled" as a warning
+// and set the "service cannot be reached" banner until the next reload.
+// A service that is not there still raises both.
 func TestReloadCalledOffRaisesNoAlarm(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
@@ -40,6 +42,13 @@ func TestReloadCalledOffRaisesNoAlarm(t *testing.T) {
 			in.conn = conn
 			_ = in.Refresh(ctx)
 			p, _ := in.Problem.Get()
+			return p
+		},
+		"catalogue search": func(ctx context.Context, url string, conn *Connection) string {
+			c := NewCatalogue(client.New(url), log)
+			c.conn = conn
+			_ = c.Search(ctx, catalogue.Query{Text: "pension"})
+			p, _ := c.Problem.Get()
 			return p
 		},
 		"requests": func(ctx context.Context, url string, conn *Connection) string {

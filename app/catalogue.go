@@ -56,7 +56,7 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 	fyne.DoAndWait(func() { _ = c.Busy.Set(true) })
 
 	list, err := c.search(ctx, q)
-	if err != nil {
+	if err != nil && !calledOff(err) {
 		c.log.Warn("catalogue search failed", "query", q.Text, "category", q.Category, "country", q.Country, "err", err)
 	}
 	c.conn.Report("search", err, func() { c.retry(q) })
@@ -65,6 +65,10 @@ func (c *Catalogue) Search(ctx context.Context, q catalogue.Query) error {
 	latest := mine == c.seq
 	c.mu.Unlock()
 	if !latest {
+		return err
+	}
+	if calledOff(err) { // its caller gave it up: what is shown stays
+		fyne.DoAndWait(func() { _ = c.Busy.Set(false) })
 		return err
 	}
 	fyne.DoAndWait(func() {
