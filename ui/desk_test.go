@@ -507,7 +507,7 @@ func TestClerksRequestsSayWhoseTheyAre(t *testing.T) {
 		eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
 	}
 	signIn("anna") // a clerk of the Register of Enterprises
-	eventually(t, "the clerk's title", func() bool { return title() == "Evidence requests: yours and your institution's" })
+	eventually(t, "the clerk's title", func() bool { return title() == "Your and your institution's requests" })
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
 	signIn("janis") // a citizen
