@@ -42,7 +42,7 @@ type DeskScreen struct {
 
 // NewDeskScreen builds the desk and loads the queue.
 func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
-	d := &DeskScreen{sess: s, win: win, count: widget.NewLabel(""), chooseFile: chooseFileDialog, shows: map[string]app.Show{}}
+	d := &DeskScreen{sess: s, win: win, count: wrapped(""), chooseFile: chooseFileDialog, shows: map[string]app.Show{}}
 	d.ExtendBaseWidget(d)
 	d.Search = widget.NewEntry()
 	d.Search.OnSubmitted = func(string) { d.Reload() }
@@ -118,10 +118,22 @@ func (d *DeskScreen) Reload() {
 				return
 			}
 			d.items = items
-			d.count.SetText(lang.N("desk.count", len(items), map[string]any{"Count": len(items)}))
+			d.count.SetText(deskCount(len(items), text != "" || show != app.ShowAll))
 			d.Queue.Refresh()
 		})
 	})
+}
+
+// deskCount counts the applications shown; an empty queue says why:
+// nobody applied yet, or nothing matches the search or filter.
+func deskCount(n int, narrowed bool) string {
+	switch {
+	case n > 0:
+		return lang.N("desk.count", n, map[string]any{"Count": n})
+	case narrowed:
+		return lang.L("desk.none_match")
+	}
+	return lang.L("desk.none_yet")
 }
 
 // Open shows the page of application id.

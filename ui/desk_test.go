@@ -338,9 +338,17 @@ func TestDeskAsksTheClerkToSignIn(t *testing.T) {
 	tapIn(t, w.Content(), "Sign in")
 	eventually(t, "the queue after the clerk's sign-in", func() bool {
 		desk := find[*DeskScreen](w.Content())
-		return len(desk) == 1 && desk[0].count.Text == "0 applications"
+		return len(desk) == 1 && desk[0].count.Text == deskEmpty
 	})
+	// An empty queue says why: nobody applied yet, or nothing matches.
+	desk := find[*DeskScreen](w.Content())[0]
+	desk.Search.SetText("Bērziņš")
+	desk.Reload()
+	eventually(t, "the queue searched", func() bool { return desk.count.Text == "No application matches the search or the filter." })
 }
+
+// deskEmpty is what an empty work queue says.
+const deskEmpty = "No applications yet: they appear here when people apply for your institution's services."
 
 // TestClerkHandsTheCaseToTheCitizensPhone: on the application page the
 // clerk shows a QR code; the citizen's phone reads it and opens the same
@@ -443,7 +451,7 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	test.Tap(find[*navButton](w.Content())[TabDesk])
 	eventually(t, "the clerk's queue", func() bool {
 		desk := find[*DeskScreen](w.Content())
-		return len(desk) == 1 && desk[0].count.Text == "0 applications"
+		return len(desk) == 1 && desk[0].count.Text == deskEmpty
 	})
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
