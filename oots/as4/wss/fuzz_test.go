@@ -7,8 +7,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/vienreiz/vienreiz/oots/as4/keys"
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
@@ -96,4 +98,28 @@ type zeroReader struct{}
 func (zeroReader) Read(p []byte) (int, error) {
 	clear(p)
 	return len(p), nil
+}
+
+// FuzzSameIssuer feeds arbitrary X509IssuerName text, as a peer writes it
+// in an EncryptedKey, to the distinguished-name parser behind sameIssuer.
+// It may not panic; a name that matches the certificate's issuer must
+// still match with its (ASCII) letters in upper case, and the issuer's
+// own RFC 4514 text always matches.
+func FuzzSameIssuer(f *testing.F) {
+	cert := fuzzIdentity(f).Cert
+	for _, seed := range []string{
+		issuerName(cert), "c=lv, o=vienreiz  interop, cn=CN First Test CA", "C=LV,O=Vienreiz\\, Interop,CN=x",
+		`CN="quoted, value",O=\41\42`, "OID.2.5.4.3=x+OU=y", "=,=+", "CN=\\", "2.5.4.3.=x", "",
+	} {
+		f.Add(seed)
+	}
+	if !sameIssuer(issuerName(cert), cert) {
+		f.Fatal("the issuer's own name does not match")
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		ascii := !strings.ContainsFunc(name, func(r rune) bool { return r > unicode.MaxASCII })
+		if ascii && sameIssuer(name, cert) && !sameIssuer(strings.ToUpper(name), cert) {
+			t.Fatalf("%q matches but not in upper case", name)
+		}
+	})
 }
