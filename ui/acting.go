@@ -75,7 +75,7 @@ func actsFor(s *app.Session, req *api.Request) bool {
 		return false
 	}
 	me, ok := s.Account.Person()
-	return ok && req.Representative != "" && strings.HasSuffix(req.Representative, "("+me.Identifier+")")
+	return ok && strings.HasSuffix(req.Representative, "("+me.Identifier+")")
 }
 
 // representedLine says who made a request for whom, for a request made
