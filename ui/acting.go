@@ -21,9 +21,7 @@ import (
 func newActingBar(s *app.Session) fyne.CanvasObject {
 	choice := widget.NewSelect(nil, nil)
 	var ids []string
-	banner := wrapped("")
-	banner.Importance = widget.HighImportance
-	banner.TextStyle.Bold = true
+	banner := acting("") // the Label listener below names the person
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	box := container.NewStack(bg, container.NewVBox(newWrapRow(widget.NewLabel(lang.L("acting.as")), choice), banner))
 	box.Hide()
@@ -58,7 +56,7 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 	}))
 	s.Acting.Label.AddListener(binding.NewDataListener(func() {
 		name, _ := s.Acting.Label.Get()
-		banner.SetText(lang.L("acting.banner", map[string]any{"Name": name}))
+		banner.SetText(actingText(name))
 		if name == "" {
 			banner.Hide()
 		} else {
@@ -66,6 +64,20 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 		}
 	}))
 	return box
+}
+
+// actingText says for whom new requests are made.
+func actingText(name string) string {
+	return lang.L("acting.banner", map[string]any{"Name": name})
+}
+
+// acting is the line that says for whom new requests are made, as the
+// header's banner shows it.
+func acting(name string) *widget.Label {
+	l := wrapped(actingText(name))
+	l.Importance = widget.HighImportance
+	l.TextStyle = fyne.TextStyle{Bold: true}
+	return l
 }
 
 // actsFor reports whether the person signed in made req for someone else

@@ -340,6 +340,9 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 		wrapped(lang.L("request.new_body", map[string]any{"Evidence": e.Name.In(s.lang.Code())})),
 		newFacts(widget.NewFormItem(lang.L("request.new_country"), choice)),
 	)
+	if name, _ := s.sess.Acting.Label.Get(); name != "" { // the banner is dimmed behind the dialog
+		body.Objects = append([]fyne.CanvasObject{acting(name)}, body.Objects...)
+	}
 	d = newDialog(s.win, lang.L("request.new_title"), body)
 	d.SetButtons([]fyne.CanvasObject{back, start})
 	d.Show()

@@ -268,6 +268,10 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
 	tapIn(t, sc.Navigation(), "Request it online")
 	country := w.Canvas().Overlays().Top()
+	// The dialog, over the banner's dimmed screen, says for whom too.
+	if text := labels(country); !strings.Contains(text, "You are acting for Jānis Bērziņš") {
+		t.Fatalf("the country choice does not say the request is for Jānis:\n%s", text)
+	}
 	find[*widget.Select](country)[0].SetSelected("Latvia")
 	tapIn(t, country, "Start")
 	eventually(t, "the request made for Jānis", func() bool { return s.Requests.List.Length() == 1 })
