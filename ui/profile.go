@@ -60,7 +60,8 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	cards.Add(help)
 	cards.Add(forPerson(s, newRecordsCard(newSaver(win, s), s.Records)))
 	cards.Add(about)
-	return container.NewVScroll(cards)
+	page, _ := newFormPage(cards)
+	return page
 }
 
 // newRecordsCard offers the user's own records as files: the ledger of

@@ -296,8 +296,8 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		box.Add(wrapped(lang.L("request.archive_body")))
 		box.Add(buttons(archive))
 	}
-	scroll = container.NewVScroll(container.NewPadded(box))
-	return scroll
+	page, scroll := newFormPage(container.NewPadded(box)) // its questions are fields
+	return page
 }
 
 // nextStep is what the user can do now: answer the directory's questions
