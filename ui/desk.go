@@ -261,7 +261,8 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	body.Add(bold("desk.result"))
 	body.Add(d.resultForm(a))
 	body.Add(newWrapRow(copyLinkButton(d.win, d.sess.Links, app.Link{Screen: app.ScreenDesk, ID: req.ID}), pairButton(d.win, d.sess, req.ID, "desk.pair")))
-	return container.NewVScroll(container.NewPadded(body))
+	page, _ := newFormPage(container.NewPadded(body))
+	return page
 }
 
 // run carries out a clerk's action on application id in the background

@@ -52,6 +52,9 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 	if text := labels(w.Content()); !strings.Contains(text, "Jānis Bērziņš") || !strings.Contains(text, "Request started") {
 		t.Fatalf("the application page:\n%s", text)
 	}
+	if len(find[*wheelLayer](w.Content())) == 0 { // TestWheelScrollsAFormOverItsFields
+		t.Fatal("the application page's fields keep the mouse wheel from the page")
+	}
 	say := func(text, button string) {
 		t.Helper()
 		entries := find[*widget.Entry](w.Content())

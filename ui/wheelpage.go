@@ -15,8 +15,8 @@ import (
 // page; taps, drags, hovering and the keyboard reach the fields beneath
 // it, as the window looks for those by other interfaces.
 //
-// Only for pages whose fields are single lines: a multi-line field under
-// the layer scrolls its text by keyboard alone.
+// A multi-line field under the layer (the desk's message) scrolls its
+// text as its cursor moves, not by the wheel.
 func newFormPage(content fyne.CanvasObject) (*fyne.Container, *container.Scroll) {
 	page := container.NewVScroll(content)
 	layer := &wheelLayer{page: page}
