@@ -103,16 +103,9 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.nav = newPages(list, lang.L("services.title"))
 
 	// The open service page follows what the wallet holds and for whom
-	// the person acts. AddListener calls at once: nothing is open yet.
-	for _, data := range []binding.DataItem{s.wallet.Loads, sess.Acting.Label} {
-		first := true
-		data.AddListener(binding.NewDataListener(func() {
-			if !first {
-				s.followHoldings()
-			}
-			first = false
-		}))
-	}
+	// the person acts.
+	onChange(s.wallet.Loads, s.followHoldings)
+	onChange(sess.Acting.Label, s.followHoldings)
 
 	s.sess.Background(s.loadFacets)
 	s.searchNow()

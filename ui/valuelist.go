@@ -38,20 +38,15 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 				continue
 			}
 			// A new item: the list grew (perhaps after it shrank, which
-			// replaced the items past its end). AddListener calls the
-			// listener at once: its value was just read, and the Refresh
-			// below draws it (16 rows drawn twice took 0.13 s at start).
-			added := true
-			item.AddListener(binding.NewDataListener(func() {
-				if added {
-					added = false
-					return
-				}
+			// replaced the items past its end). Its value was just read,
+			// and the Refresh below draws it: only its changes to come
+			// are followed (16 rows drawn twice took 0.13 s at start).
+			onChange(item, func() {
 				if i < len(values) {
 					values[i], _ = item.(binding.Untyped).Get()
 					l.RefreshItem(i)
 				}
-			}))
+			})
 			if i < len(watched) {
 				watched[i] = item
 			} else {
@@ -61,4 +56,17 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 		l.Refresh()
 	}))
 	return l
+}
+
+// onChange calls f whenever data changes from now on. Fyne's AddListener
+// also calls a new listener at once, for the value data has already.
+func onChange(data binding.DataItem, f func()) {
+	now := true
+	data.AddListener(binding.NewDataListener(func() {
+		if now {
+			now = false
+			return
+		}
+		f()
+	}))
 }
