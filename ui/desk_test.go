@@ -443,13 +443,7 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	if n := visible(); n != 5 {
 		t.Fatalf("signed out: %d destinations, want the 5 without the desk", n)
 	}
-	signIn := func(user string) {
-		world.user = user
-		test.Tap(navButtons(t, w)[TabRequests])
-		tapIn(t, w.Content(), "Sign in")
-		eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
-	}
-	signIn("anna") // a clerk of the Register of Enterprises
+	world.signInAs(t, "anna") // a clerk of the Register of Enterprises
 	eventually(t, "the desk after a clerk's sign-in", func() bool { return visible() == 6 })
 	test.Tap(find[*navButton](w.Content())[TabDesk])
 	eventually(t, "the clerk's queue", func() bool {
@@ -459,7 +453,7 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
 	eventually(t, "the desk to go at sign-out", func() bool { return visible() == 5 })
-	signIn("janis") // a citizen
+	world.signInAs(t, "janis") // a citizen
 	if n := visible(); n != 5 {
 		t.Fatalf("a citizen signed in: %d destinations, want 5", n)
 	}
@@ -475,7 +469,7 @@ func TestClerksSignInBringsTheDesk(t *testing.T) {
 	}
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
-	signIn("mari")
+	world.signInAs(t, "mari")
 	eventually(t, "the desk of a clerk an administrator assigned", func() bool { return visible() == 6 })
 }
 
@@ -511,16 +505,10 @@ func TestClerksRequestsSayWhoseTheyAre(t *testing.T) {
 		}
 		return ""
 	}
-	signIn := func(user string) {
-		world.user = user
-		test.Tap(find[*navButton](w.Content())[TabRequests])
-		tapIn(t, w.Content(), "Sign in")
-		eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
-	}
-	signIn("anna") // a clerk of the Register of Enterprises
+	world.signInAs(t, "anna") // a clerk of the Register of Enterprises
 	eventually(t, "the clerk's title", func() bool { return title() == "Your and your institution's requests" })
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
-	signIn("janis") // a citizen
+	world.signInAs(t, "janis") // a citizen
 	eventually(t, "a citizen's title", func() bool { return title() == "My evidence requests" })
 }

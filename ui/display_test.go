@@ -166,12 +166,7 @@ func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 		if world.s.Account.SignedIn() {
 			tapButton(t, w, lang.L("signin.sign_out"))
 		}
-		world.user = user
-		test.Tap(navButtons(t, w)[TabProfile])
-		tapButton(t, w, lang.L("signin.button"))
-		if !world.s.Account.SignedIn() {
-			t.Fatalf("%s: %s is not signed in", how, user)
-		}
+		world.signInAs(t, user)
 	}
 	signInAs("janis")
 	check("the Profile signed in, with the mandates card")

@@ -185,14 +185,19 @@ func TestSignedOutCodeCarriesOnAfterSignIn(t *testing.T) {
 	}
 	test.Type(entries[0], code)
 	entries[0].TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
-	eventually(t, "the question to sign in", func() bool {
-		return strings.Contains(dialogText(t, w), "Sign in")
-	})
-	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
-	requestOpened(t, w)
-	if list, _ := s.Requests.List.Get(); len(list) != 1 {
-		t.Fatalf("after sign-in the code started %d requests, want 1", len(list))
+	// It asks to sign in, and once signed in starts the request and opens it.
+	signInAndOpen := func(what string, requests int) {
+		t.Helper()
+		eventually(t, "the question to sign in for the "+what, func() bool {
+			return strings.Contains(dialogText(t, w), "Sign in")
+		})
+		tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
+		requestOpened(t, w)
+		if list, _ := s.Requests.List.Get(); len(list) != requests {
+			t.Fatalf("after sign-in the %s made %d requests in all, want %d", what, len(list), requests)
+		}
 	}
+	signInAndOpen("code", 1)
 
 	test.Tap(find[*navButton](w.Content())[TabProfile])
 	tapButton(t, w, "Sign out")
@@ -200,14 +205,7 @@ func TestSignedOutCodeCarriesOnAfterSignIn(t *testing.T) {
 	sh := find[*ServicesScreen](w.Content())[0]
 	_, qr = portalHandoff(t, s)
 	redeemPicture(w, s, sh.onRequested, io.NopCloser(bytes.NewReader(qr)))
-	eventually(t, "the question to sign in for the picture", func() bool {
-		return strings.Contains(dialogText(t, w), "Sign in")
-	})
-	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
-	requestOpened(t, w)
-	if list, _ := s.Requests.List.Get(); len(list) != 2 {
-		t.Fatalf("after sign-in the picture started %d requests in all, want 2", len(list))
-	}
+	signInAndOpen("picture", 2)
 }
 
 // TestSignedOutHandoffLinkIsRedeemedOnce: a portal's link opened while

@@ -21,18 +21,7 @@ import (
 func TestListRowsFollowTheirValues(t *testing.T) {
 	w, s, _ := newAppWithService(t, "en")
 	ctx := context.Background()
-	req := startRequest(t, s, "lv-birth-certificate", "LV")
-	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, s, req.ID, "preview_required")
-	if _, err := s.Requests.OpenPreview(ctx, req.ID); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Requests.Decide(ctx, req.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, s, req.ID, "delivered") // "Evidence delivered", unread, asks nothing of the user
+	deliverRequest(t, s) // "Evidence delivered", unread, asks nothing of the user
 	if err := s.Inbox.Refresh(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -322,13 +323,18 @@ func ligaActsForJanis(t *testing.T, world *signInWorld) *client.Client {
 		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	world.user = "liga"
-	test.Tap(navButtons(t, world.w)[TabProfile])
-	tapButton(t, world.w, "Sign in")
-	if !world.s.Account.SignedIn() {
-		t.Fatal("not signed in")
-	}
+	world.signInAs(t, "liga")
 	return janis
+}
+
+// signInAs signs user in on the world's app from the Profile destination
+// and waits until the app has them.
+func (world *signInWorld) signInAs(t *testing.T, user string) {
+	t.Helper()
+	world.user = user
+	test.Tap(find[*navButton](world.w.Content())[TabProfile])
+	tapButton(t, world.w, lang.L("signin.button"))
+	eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
 }
 
 // actingSwitcher is the header's acting-as choice.
