@@ -399,7 +399,8 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 }
 
 // previewCard shows the evidence field by field with its source and legal
-// basis, and the approve and refuse buttons.
+// basis, and the approve and refuse buttons side by side (one under the
+// other on a phone).
 func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	form := newFacts()
 	shared, perField := app.PreviewSources(req.Preview)
@@ -422,7 +423,7 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Decide(ctx, req.ID, false) })
 		})
 	})
-	box := container.NewVBox(form, buttons(approve, refuse))
+	box := container.NewVBox(form, newWrapRow(approve, refuse))
 	if text := app.PreviewLanguageNote(req.Preview, r.sess.Language.Code()); text != "" {
 		note := wrapped(text)
 		note.Importance = widget.WarningImportance

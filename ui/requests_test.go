@@ -230,3 +230,31 @@ func mapValues(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestPreviewDecisionSitsOnOneRow: the preview's two answers, "Approve and
+// send" and "Refuse", stand side by side when the window has room for
+// them, and one under the other on a phone, each whole. Found by trying
+// the app: in a window 1,024 wide, Refuse stood alone on a line under
+// Approve, as if it were another step.
+func TestPreviewDecisionSitsOnOneRow(t *testing.T) {
+	w, s := newApp(t, "en")
+	previewPage(t, w, s, "LV")
+	pos := func(b *wrapButton) fyne.Position {
+		return fyne.CurrentApp().Driver().AbsolutePositionForObject(b)
+	}
+	approve, refuse := wrapButtonNamed(t, w, "Approve and send"), wrapButtonNamed(t, w, "Refuse")
+	if a, r := pos(approve), pos(refuse); a.Y != r.Y || r.X <= a.X+approve.Size().Width {
+		t.Errorf("at 1,024 px Approve is at %v, Refuse at %v: not side by side", a, r)
+	}
+	checkOneLine(t, approve, "the preview at 1,024 px")
+	checkOneLine(t, refuse, "the preview at 1,024 px")
+	w.Resize(fyne.NewSize(360, 740))
+	if mw := w.Content().MinSize().Width; mw > 360 {
+		t.Errorf("the preview needs %.0f px on a 360 px phone", mw)
+	}
+	for _, b := range []*wrapButton{approve, refuse} {
+		if right := pos(b).X + b.Size().Width; right > 360 {
+			t.Errorf("on a phone %q reaches %.0f px, past the screen's 360", b.Text, right)
+		}
+	}
+}
