@@ -258,3 +258,29 @@ func TestPreviewDecisionSitsOnOneRow(t *testing.T) {
 		}
 	}
 }
+
+// TestExplicitRequestNamesProviderAndCountryPlainly: the explicit request
+// named the provider and its country as "Population Register (demo)
+// (Estonia)", two parentheses in a row (found by trying the app). It says
+// "in Estonia" in English; Latvian, whose country names would need their
+// locative case, sets the country between commas.
+func TestExplicitRequestNamesProviderAndCountryPlainly(t *testing.T) {
+	for _, c := range []struct{ language, want string }{
+		{"en", "Population Register (demo) in Estonia to send"},
+		{"lv", "Population Register (demo), Igaunija, nosūtīt"},
+	} {
+		t.Run(c.language, func(t *testing.T) {
+			w, s := newApp(t, c.language)
+			req := startRequest(t, s, "lv-change-of-address", "EE")
+			test.Tap(navButtons(t, w)[TabRequests])
+			find[*RequestsScreen](w.Content())[0].Open(req.ID)
+			text := labels(w.Content())
+			if !strings.Contains(text, c.want) {
+				t.Errorf("the explicit request does not say %q:\n%s", c.want, text)
+			}
+			if strings.Contains(text, ") (") {
+				t.Errorf("the page has two parentheses in a row:\n%s", text)
+			}
+		})
+	}
+}
