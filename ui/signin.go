@@ -184,12 +184,17 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 				}
 			}, win)
 		})
+		// The name and date of birth are what an authority matches its
+		// records by (EDM:ERR:0004's help sends people here to check them).
+		facts := newFacts(
+			widget.NewFormItem(lang.L("signin.name"), wrapped(p.GivenName+" "+p.FamilyName)),
+			widget.NewFormItem(lang.L("signin.identifier"), wrapped(p.Identifier)))
+		if p.DateOfBirth != "" {
+			addFact(facts, lang.L("signin.date_of_birth"), wrapped(p.DateOfBirth))
+		}
+		addFact(facts, lang.L("signin.level"), wrapped(levelName(p.Level)))
 		body.Objects = []fyne.CanvasObject{
-			newFacts(
-				widget.NewFormItem(lang.L("signin.name"), wrapped(p.GivenName+" "+p.FamilyName)),
-				widget.NewFormItem(lang.L("signin.identifier"), wrapped(p.Identifier)),
-				widget.NewFormItem(lang.L("signin.level"), wrapped(levelName(p.Level))),
-			),
+			facts,
 			container.NewHBox(signOut, everywhere),
 		}
 		body.Refresh()

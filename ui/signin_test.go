@@ -188,10 +188,13 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 		return strings.Contains(labels(w.Content()), "Explicit request given")
 	})
 
-	// The profile shows the person.
+	// The profile shows the person, with the name and date of birth an
+	// authority matches its records by: the help of EDM:ERR:0004 ("does
+	// not know you") sends people there to check them, and the date of
+	// birth was not shown (found by trying the app).
 	test.Tap(navButtons(t, w)[TabProfile])
 	text := labels(w.Content())
-	for _, want := range []string{"Jānis Bērziņš", "LV/LV/01019012345", "Level of assurance", "High", "My records"} {
+	for _, want := range []string{"Jānis Bērziņš", "LV/LV/01019012345", "Date of birth", "1990-01-01", "Level of assurance", "High", "My records"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("signed-in profile lacks %q:\n%s", want, text)
 		}
