@@ -78,6 +78,12 @@ func ViewOf(req *api.Request) RequestView {
 	return v
 }
 
+// EndedWithoutEvidence reports whether req ended (refused, failed, expired
+// or cancelled) with no evidence delivered: none will come for it.
+func EndedWithoutEvidence(req *api.Request) bool {
+	return !slices.Contains(openStates, req.State) && req.State != "delivered"
+}
+
 func hasEvent(req *api.Request, event string) bool {
 	return slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == event })
 }

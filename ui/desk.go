@@ -54,8 +54,11 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		top.SetText(evidenceTitle(it.Request, s.Language.Code()) + " · " + stateName(it.Request.State))
 		top.TextStyle = fyne.TextStyle{Bold: it.Unread}
 		due := lang.L("desk.no_due")
-		if !it.Due.IsZero() {
+		switch {
+		case !it.Due.IsZero():
 			due = lang.L("desk.due", map[string]any{"Time": formatTime(it.Due)})
+		case app.EndedWithoutEvidence(&it.Request):
+			due = lang.L("desk.no_due_ended")
 		}
 		bottom.SetText(it.Request.Citizen + " · " + due)
 		bottom.Importance = widget.MediumImportance
@@ -203,7 +206,11 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
 	}
 	if len(evidence.Objects) == 0 {
-		evidence.Add(wrapped(lang.L("desk.no_evidence")))
+		none := "desk.no_evidence"
+		if app.EndedWithoutEvidence(req) {
+			none = "desk.no_evidence_ended"
+		}
+		evidence.Add(wrapped(lang.L(none)))
 	}
 	timeline := container.NewVBox()
 	for _, s := range req.Timeline {

@@ -512,3 +512,38 @@ func TestClerksRequestsSayWhoseTheyAre(t *testing.T) {
 	world.signInAs(t, "janis") // a citizen
 	eventually(t, "a citizen's title", func() bool { return title() == "My evidence requests" })
 }
+
+// TestDeskSaysWhenNoEvidenceWillCome: an application whose evidence
+// request ended without evidence (here the citizen withdrew it; found
+// with a provider that did not know the citizen) said "due date once the
+// evidence has come" in the queue and "No evidence has been delivered
+// yet" on its page, as if it would still come.
+func TestDeskSaysWhenNoEvidenceWillCome(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := citizen.CancelRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	tapButton(t, w, "Reload")
+	queue := labels(find[*DeskScreen](w.Content())[0].Queue)
+	if !strings.Contains(queue, "no evidence will come: the request ended") {
+		t.Errorf("the queue does not say that no evidence will come:\n%s", queue)
+	}
+	openApplication(t, w)
+	page := labels(w.Content())
+	if !strings.Contains(page, "No evidence was delivered: the request ended.") {
+		t.Errorf("the application's page does not say that no evidence came:\n%s", page)
+	}
+	for _, text := range []string{queue, page} {
+		for _, wrong := range []string{"once the evidence has come", "delivered yet"} {
+			if strings.Contains(text, wrong) {
+				t.Errorf("an ended request says %q:\n%s", wrong, text)
+			}
+		}
+	}
+}
