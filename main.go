@@ -350,6 +350,14 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 		DataDir:    svc.dataDir,
 	}, log)
 	p.session.UseAccount(account)
+	open := device.Opener(a.OpenURL)
+	p.session.Open = func(u *url.URL) error {
+		err := open(u)
+		if err != nil {
+			log.Warn("no app opened a file", "url", u.Redacted(), "err", err)
+		}
+		return err
+	}
 	p.session.Go(func(ctx context.Context) { p.session.Inbox.Run(ctx, api) })
 	// A session kept from an earlier run carries on without a browser.
 	p.session.Go(func(ctx context.Context) { account.Resume(ctx) })

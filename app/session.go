@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/url"
 	"sync"
 	"time"
 
@@ -87,6 +88,10 @@ type Session struct {
 	// UI thread; results come back through the bindings. It starts a
 	// goroutine that Close waits for; tests may make it synchronous.
 	Background func(task func())
+	// Open shows a file or a page with the system's app (a PDF in the PDF
+	// reader) and reports when none did; nil uses Fyne's opener, which
+	// does not know. It may take seconds: call it off the UI thread.
+	Open func(*url.URL) error
 
 	// ctx is the session's root context: every call and goroutine of the
 	// session derives from it, and Close ends it at quit.

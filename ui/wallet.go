@@ -40,7 +40,10 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
 	ws.ExtendBaseWidget(ws)
 	ws.saver = newSaver(win, s)
-	ws.openURL = fyne.CurrentApp().OpenURL
+	ws.openURL = s.Open
+	if ws.openURL == nil {
+		ws.openURL = fyne.CurrentApp().OpenURL
+	}
 	model := s.Wallet
 	ws.list = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
@@ -169,19 +172,20 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 
 // openDocument shows the document with the system's viewer (a PDF in the
 // PDF reader): it is checked and written to the app's cache folder under
-// its own name, then opened.
+// its own name, then opened. When no app opens it, the person is told
+// and offered to save a copy.
 func (ws *WalletScreen) openDocument(it app.WalletItem) {
 	call(ws.sess, func(ctx context.Context) {
 		path, err := ws.sess.Wallet.Cache(ctx, it, it.FileName(ws.sess.Language.Code()))
-		fyne.Do(func() {
-			if err != nil {
-				showProblem(ws.win, app.ProblemOf(err))
-				return
-			}
-			if err := ws.openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
-				showProblem(ws.win, app.ProblemOf(err))
-			}
-		})
+		if err != nil {
+			fyne.Do(func() { showProblem(ws.win, app.ProblemOf(err)) })
+			return
+		}
+		if err := ws.openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+			fyne.Do(func() {
+				showProblem(ws.win, app.Problem{Code: "no_viewer", Text: lang.L("error.no_viewer", map[string]any{"Kind": app.DocumentKind(it.ContentType)})})
+			})
+		}
 	})
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"net/url"
 	"os"
@@ -156,6 +157,16 @@ func TestWalletShowsDeliveredEvidenceAndSavesIt(t *testing.T) {
 	if data, err := os.ReadFile(opened.Path); err != nil || len(data) != int(file.Size) {
 		t.Fatalf("the opened file: %d bytes, %v", len(data), err)
 	}
+	// No app opens the document (xdg-open found none, found by trying the
+	// app under a bare X server): the person is told, not left with a
+	// button that does nothing.
+	ws.openURL = func(*url.URL) error { return errors.New("xdg-open: exit status 3") }
+	tapButton(t, w, "Open")
+	if text := dialogText(t, w); !strings.Contains(text, "No app on this device opened the document (PDF document)") || !strings.Contains(text, "Save a copy") {
+		t.Fatalf("with no app to open the document the app says:\n%s", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
 
 	path := filepath.Join(t.TempDir(), "copy.xml")
 	var suggested string
