@@ -28,7 +28,7 @@ type Problem struct {
 // the AS4 transport (EBMS) — in the order the help centre lists them.
 var HelpCodes = []string{
 	"unavailable", "offline_data", "not_found", "query_too_long", "invalid_filter",
-	"digest_mismatch", "too_large", "no_viewer", "no_country", "provider_refused", "provider_unavailable", "generic",
+	"digest_mismatch", "too_large", "no_viewer", "no_browser", "no_country", "provider_refused", "provider_unavailable", "generic",
 	"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "DSD:ERR:0005",
 	"EDM:ERR:0001", "EDM:ERR:0002", "EDM:ERR:0003", "EDM:ERR:0004", "EDM:ERR:0005", "EDM:ERR:0006",
 	"EBMS:0004", "EBMS:0005", "EBMS:0301",

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -79,6 +80,15 @@ func TestPreviewAtTheProviderInTheBrowser(t *testing.T) {
 	if len(opened) != 1 || !strings.Contains(opened[0].String(), "returnurl=") {
 		t.Fatalf("opened %v; want the request's preview URL once", opened)
 	}
+	// No browser opened it: the person is told (Fyne's opener did not
+	// know, and a failure showed Go's error text).
+	screen.openURL = func(*url.URL) error { return errors.New("xdg-open: exit status 3") }
+	tapButton(t, w, "Open the provider's preview")
+	if text := dialogText(t, w); !strings.Contains(text, "No browser opened the provider’s preview") {
+		t.Fatalf("with no browser the app says:\n%s", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
 	at, _, err := networktest.Browser(net.browser, opened[0].String(), exchange.DemoCitizen().Subject, "approve")
 	if err != nil || !strings.HasSuffix(at, "/open/requests/"+req.ID) {
 		t.Fatalf("the browser ended at %q (%v), want the request's link", at, err)

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -58,7 +57,7 @@ type RequestsScreen struct {
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, openURL: fyne.CurrentApp().OpenURL}
+	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, openURL: systemOpener(s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
@@ -363,11 +362,16 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		// A real network: the provider shows the evidence on its own site,
 		// and its preview space sends the browser back to the request.
 		open := newWrapButton(lang.L("request.preview_browser_open"), theme.ComputerIcon(), func() {
-			if u, err := url.Parse(req.PreviewURL); err == nil {
-				if err := r.openURL(u); err != nil {
-					dialog.ShowError(err, r.win)
-				}
+			u, err := url.Parse(req.PreviewURL)
+			if err != nil {
+				showProblem(r.win, app.ProblemOf(err))
+				return
 			}
+			call(r.sess, func(context.Context) {
+				if err := r.openURL(u); err != nil {
+					fyne.Do(func() { showProblem(r.win, app.Problem{Code: "no_browser", Text: lang.L("error.no_browser")}) })
+				}
+			})
 		})
 		open.SetImportance(widget.HighImportance)
 		back := newWrapButton(lang.L("request.preview_back"), theme.ConfirmIcon(), func() {

@@ -40,10 +40,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
 	ws.ExtendBaseWidget(ws)
 	ws.saver = newSaver(win, s)
-	ws.openURL = s.Open
-	if ws.openURL == nil {
-		ws.openURL = fyne.CurrentApp().OpenURL
-	}
+	ws.openURL = systemOpener(s)
 	model := s.Wallet
 	ws.list = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
@@ -168,6 +165,15 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 		})
 	})
 	return card
+}
+
+// systemOpener is how the session opens files and pages with the system's
+// apps: Session.Open, else Fyne's opener.
+func systemOpener(s *app.Session) func(*url.URL) error {
+	if s.Open != nil {
+		return s.Open
+	}
+	return fyne.CurrentApp().OpenURL
 }
 
 // openDocument shows the document with the system's viewer (a PDF in the
