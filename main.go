@@ -13,7 +13,6 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
-	"os/exec"
 	"os/signal"
 	"runtime"
 	"runtime/debug"
@@ -376,25 +375,17 @@ func (p *appParts) close(log *slog.Logger) {
 }
 
 // openBrowser shows the identity provider's sign-in page in the system
-// browser.
+// browser (device.Opener: on Linux xdg-open, which also serves Fyne's
+// mobile simulation, whose own opener opens nothing), and reports when no
+// browser showed it.
 func openBrowser(a fyne.App) func(string) error {
+	open := device.Opener(a.OpenURL)
 	return func(raw string) error {
 		u, err := url.Parse(raw)
 		if err != nil {
 			return err
 		}
-		err = a.OpenURL(u)
-		if err != nil && runtime.GOOS == "linux" {
-			// Fyne's mobile simulation (-tags mobile) opens no URLs; the
-			// desktop's opener can.
-			if xdg, lookErr := exec.LookPath("xdg-open"); lookErr == nil {
-				cmd := exec.Command(xdg, u.String())
-				if err = cmd.Start(); err == nil {
-					go cmd.Wait()
-				}
-			}
-		}
-		return err
+		return open(u)
 	}
 }
 

@@ -26,7 +26,7 @@ const signInTimeout = 10 * time.Minute
 func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 	ctx, cancel := context.WithTimeout(s.Context(), signInTimeout)
 	waiting, pageOpened := signInWaiting(win, cancel)
-	ctx = signin.WithPageOpened(ctx, func(page string) { fyne.Do(func() { pageOpened(page) }) })
+	ctx = signin.WithPageOpened(ctx, func(page string, browserErr error) { fyne.Do(func() { pageOpened(page, browserErr) }) })
 	waiting.Show()
 	s.Background(func() {
 		err := s.Account.SignIn(ctx, level)
@@ -48,17 +48,25 @@ func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 // signInWaiting is the dialog shown while the person signs in at the
 // provider's page, which cancel ends; pageOpened lets the person copy the
 // page's address from it, for a browser that did not show the page (none
-// is set up, or it failed to start). The dialog is sized once, so the
-// button is there, disabled, from the start.
-func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageOpened func(page string)) {
+// is set up, or it failed to start), and, told that the browser failed,
+// says so instead of saying the page opened. The dialog is sized once, so
+// the button is there, disabled, from the start.
+func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageOpened func(page string, browserErr error)) {
 	copyPage := widget.NewButtonWithIcon(lang.L("signin.copy_page"), theme.ContentCopyIcon(), nil)
 	copyPage.Disable()
-	body := container.NewVBox(wrapped(lang.L("signin.waiting_body")), wrapped(lang.L("signin.no_browser")), container.NewHBox(copyPage))
+	opened, noPage := wrapped(lang.L("signin.waiting_body")), wrapped(lang.L("signin.no_browser"))
+	body := container.NewVBox(opened, noPage, container.NewHBox(copyPage))
 	waiting = dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"), dialogBody(win, body), win)
 	waiting.SetOnClosed(cancel)
-	return waiting, func(page string) {
+	return waiting, func(page string, browserErr error) {
 		copyPage.OnTapped = func() { fyne.CurrentApp().Clipboard().SetContent(page) }
 		copyPage.Enable()
+		if browserErr != nil {
+			opened.SetText(lang.L("signin.browser_failed"))
+			opened.Importance = widget.WarningImportance
+			noPage.Hide()
+			body.Refresh()
+		}
 	}
 }
 

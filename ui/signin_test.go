@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/url"
@@ -410,9 +411,15 @@ func TestSignInOffersThePagesAddress(t *testing.T) {
 		t.Fatal("the page's address can be copied before it is known")
 	}
 	const page = "https://idp.example/authorize?client_id=vienreiz&state=s1"
-	pageOpened(page)
+	pageOpened(page, nil)
 	if copyPage().Disabled() {
 		t.Fatal("the page's address cannot be copied once the page was opened")
+	}
+	// The browser failed (as root, xdg-open found none that would start):
+	// the dialog no longer says the page opened.
+	pageOpened(page, errors.New("xdg-open: exit status 3"))
+	if text := dialogText(t, w); strings.Contains(text, "has opened in your browser") || !strings.Contains(text, "Your browser could not be opened. Copy the sign-in page’s address") {
+		t.Fatalf("after the browser failed the dialog says:\n%s", text)
 	}
 	tapIn(t, w.Canvas().Overlays().Top(), "Copy the page's address")
 	if got := fyne.CurrentApp().Clipboard().Content(); got != page {

@@ -112,10 +112,12 @@ type Session struct {
 type pageOpenedKey struct{}
 
 // WithPageOpened returns ctx with opened attached: SignIn calls it with
-// the address of the provider's sign-in page once the browser was asked
-// to open it, so that a person whose browser did not show it can open
-// it themselves.
-func WithPageOpened(ctx context.Context, opened func(page string)) context.Context {
+// the address of the provider's sign-in page as it asks the browser to
+// open it (browserErr nil), so that a person whose browser did not show
+// it can open it themselves, and once more with the browser's failure if
+// it failed. With opened attached, a browser that fails does not end the
+// sign-in: the person may still open the page by hand.
+func WithPageOpened(ctx context.Context, opened func(page string, browserErr error)) context.Context {
 	return context.WithValue(ctx, pageOpenedKey{}, opened)
 }
 
@@ -169,11 +171,17 @@ func (c *Client) SignIn(ctx context.Context, level string) (*Session, error) {
 	go srv.Serve(ln)
 	defer srv.Close()
 	page := conf.AuthCodeURL(state, opts...)
-	if err := c.OpenBrowser(page); err != nil {
+	if opened, ok := ctx.Value(pageOpenedKey{}).(func(string, error)); ok {
+		opened(page, nil)
+		// The opener may wait seconds for the browser's verdict.
+		go func() {
+			if err := c.OpenBrowser(page); err != nil {
+				c.log.Warn("sign-in: the browser did not open the sign-in page", "err", err)
+				opened(page, err)
+			}
+		}()
+	} else if err := c.OpenBrowser(page); err != nil {
 		return nil, fmt.Errorf("sign-in: opening the browser: %w", err)
-	}
-	if opened, ok := ctx.Value(pageOpenedKey{}).(func(string)); ok {
-		opened(page)
 	}
 	var res result
 	select {

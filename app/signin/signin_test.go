@@ -150,27 +150,49 @@ func TestStepUpAboveTheAccountIsRefused(t *testing.T) {
 
 // TestSignInTellsWhichPageItOpened: a browser that did not show the page
 // (none set up, or it failed to start) leaves the person with the address
-// WithPageOpened gives; opened by hand, the sign-in goes on.
+// WithPageOpened gives; opened by hand, the sign-in goes on. A browser
+// that says it failed (xdg-open found none: found by trying the app as
+// root, where the browser refuses to start) is told through the same
+// function and does not end the sign-in.
 func TestSignInTellsWhichPageItOpened(t *testing.T) {
 	ctx := context.Background()
 	idp := startIdP(t)
-	var asked string
-	noBrowser := func(page string) error { asked = page; return nil }
-	c, err := signin.New(ctx, idp.Provider(), secrets.Memory(), noBrowser, quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
-	pages := make(chan string, 1)
-	byHand := make(chan error, 1)
-	go func() { byHand <- devidptest.Browser(ctx, "mari", "")(<-pages) }()
-	s, err := c.SignIn(signin.WithPageOpened(ctx, func(page string) { pages <- page }), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := <-byHand; err != nil {
-		t.Fatalf("opening the page by hand: %v", err)
-	}
-	if s.Person.Identifier != "EE/EE/48504152718" || asked == "" {
-		t.Fatalf("signed in as %+v; the browser was asked for %q", s.Person, asked)
+	for _, c := range []struct {
+		name    string
+		failure error
+	}{{"silent", nil}, {"failing", errors.New("xdg-open: exit status 3")}} {
+		t.Run(c.name, func(t *testing.T) {
+			asked := make(chan string, 1)
+			browser := func(page string) error { asked <- page; return c.failure }
+			client, err := signin.New(ctx, idp.Provider(), secrets.Memory(), browser, quiet())
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := make(chan string, 1)
+			failures := make(chan error, 1)
+			byHand := make(chan error, 1)
+			go func() { byHand <- devidptest.Browser(ctx, "mari", "")(<-pages) }()
+			s, err := client.SignIn(signin.WithPageOpened(ctx, func(page string, browserErr error) {
+				if browserErr != nil {
+					failures <- browserErr
+					return
+				}
+				pages <- page
+			}), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := <-byHand; err != nil {
+				t.Fatalf("opening the page by hand: %v", err)
+			}
+			if s.Person.Identifier != "EE/EE/48504152718" || <-asked == "" {
+				t.Fatalf("signed in as %+v", s.Person)
+			}
+			if c.failure != nil {
+				if err := <-failures; !errors.Is(err, c.failure) {
+					t.Fatalf("the browser's failure was told as %v", err)
+				}
+			}
+		})
 	}
 }
