@@ -193,6 +193,17 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	if req.ExpectedBy != nil {
 		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
+	if req.ErrorCode != "" {
+		// The OOTS code with the provider's own words; the help page is
+		// the one the citizen's request page points to.
+		problem := req.ErrorCode
+		if req.Problem != "" {
+			problem += ": " + req.Problem
+		}
+		help := newWrapButton(lang.L("desk.problem_help"), theme.HelpIcon(), func() { showHelp(d.win, req.ErrorCode) })
+		help.SetImportance(widget.LowImportance)
+		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(problem), buttons(help)))
+	}
 	evidence, results := container.NewVBox(), container.NewVBox()
 	source := ""
 	if req.Provider != nil {

@@ -547,3 +547,48 @@ func TestDeskSaysWhenNoEvidenceWillCome(t *testing.T) {
 		}
 	}
 }
+
+// TestDeskNamesTheProblem: when the evidence request failed, the clerk
+// saw only "Error" and the provider's words ("Object not found") in the
+// timeline, and not the OOTS code the citizen was given (found with a
+// provider that did not know the citizen). The application's page names
+// the code with the provider's words, and opens the help page the citizen
+// was pointed to.
+func TestDeskNamesTheProblem(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration, Country: "EE"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 400 {
+		if r, err := citizen.Request(ctx, req.ID); err == nil && r.State == "ready" {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if _, err := citizen.GiveExplicitRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	var failed *api.Request
+	for range 400 {
+		if r, err := citizen.Request(ctx, req.ID); err == nil && r.State == "failed" {
+			failed = r
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if failed == nil || failed.ErrorCode != "EDM:ERR:0004" {
+		t.Fatalf("the request did not fail with EDM:ERR:0004: %+v", failed)
+	}
+	openApplication(t, w)
+	page := labels(w.Content())
+	if want := "EDM:ERR:0004: " + failed.Problem; failed.Problem == "" || !strings.Contains(page, want) {
+		t.Fatalf("the application's page does not name the problem %q:\n%s", want, page)
+	}
+	tapButton(t, w, "What the citizen was told")
+	if text := dialogText(t, w); !strings.Contains(text, "The authority does not know you") {
+		t.Fatalf("the help the citizen was pointed to is not shown:\n%s", text)
+	}
+}
