@@ -36,9 +36,11 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 			_ = model.MarkRead(ctx, m)
 		})
 	}
-	markAll := newWrapButton(lang.L("inbox.mark_all_read"), theme.MailSendIcon(), func() {
+	markAll := newWrapButton(lang.L("inbox.mark_all_read"), theme.ConfirmIcon(), func() {
 		call(s, func(ctx context.Context) {
-			_ = model.MarkAllRead(ctx)
+			if err := model.MarkAllRead(ctx); err != nil {
+				fyne.Do(func() { showProblem(win, app.ProblemOf(err)) })
+			}
 		})
 	})
 	markAll.SetImportance(widget.LowImportance)

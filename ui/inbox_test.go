@@ -145,3 +145,25 @@ func messages(t *testing.T, s *app.Session) []app.Message {
 	}
 	return out
 }
+
+// TestMarkAllReadSaysWhenItCannot: "Mark all read" with the service down
+// did nothing and said nothing (its error was dropped); the messages
+// stayed unread. Now the person is told why.
+func TestMarkAllReadSaysWhenItCannot(t *testing.T) {
+	w, s, stop := newAppWithService(t, "en")
+	ctx := context.Background()
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, s, req.ID, "preview_required")
+	if err := s.Inbox.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabInbox])
+	stop()
+	tapButton(t, w, "Mark all read")
+	if text := dialogText(t, w); !strings.Contains(text, "cannot be reached") && !strings.Contains(text, "not reachable") {
+		t.Fatalf("marking all read with the service down says:\n%s", text)
+	}
+}
