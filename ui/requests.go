@@ -459,13 +459,18 @@ func evidenceTitle(req api.Request, code string) string {
 	return lang.L("request.evidence")
 }
 
+// requestSummary is a request row's second line: its state, country and
+// when its next step is due, or, once it ended, when that was.
 func requestSummary(req api.Request) string {
 	s := stateName(req.State) + " · " + countryName(req.Country)
 	if req.Archived {
 		s = lang.L("event.archived") + " · " + s
 	}
-	if req.ExpectedBy != nil {
+	switch {
+	case req.ExpectedBy != nil:
 		s += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*req.ExpectedBy)})
+	case !req.UpdatedAt.IsZero():
+		s += " · " + formatTime(req.UpdatedAt) // when it ended
 	}
 	return s
 }

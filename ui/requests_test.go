@@ -284,3 +284,25 @@ func TestExplicitRequestNamesProviderAndCountryPlainly(t *testing.T) {
 		})
 	}
 }
+
+// TestRequestsListSaysWhenEachEnded: an ended request's row said only
+// its state and country ("Delivered · Estonia"), so two requests for the
+// same evidence could not be told apart; an open one says when its next
+// step is due. The row of an ended one says when it ended.
+func TestRequestsListSaysWhenEachEnded(t *testing.T) {
+	w, s := newApp(t, "en")
+	ctx := context.Background()
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	cancelled, err := s.Requests.Cancel(ctx, req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Requests.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	want := "Withdrawn · Latvia · " + formatTime(cancelled.UpdatedAt)
+	if text := labels(find[*RequestsScreen](w.Content())[0].list); !strings.Contains(text, want) {
+		t.Fatalf("the list does not say %q:\n%s", want, text)
+	}
+}
