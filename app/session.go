@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2/data/binding"
@@ -101,6 +102,8 @@ type Session struct {
 	mu     sync.Mutex
 	closed bool
 	work   sync.WaitGroup
+	// calls counts the Background tasks that have not ended (Settle).
+	calls atomic.Int64
 }
 
 // Context is the session's root context; it ends when the session closes.
@@ -110,17 +113,48 @@ func (s *Session) Context() context.Context { return s.ctx }
 // task must return once that context ends. Close waits for it. Once Close
 // has begun, Go runs nothing: the window may be gone, and a late task's
 // screen updates would reach none.
-func (s *Session) Go(task func(ctx context.Context)) {
+func (s *Session) Go(task func(ctx context.Context)) { s.start(nil, task) }
+
+// background is the default Background: Go, with the task counted while
+// it runs (Settle).
+func (s *Session) background(task func()) {
+	s.start(&s.calls, func(context.Context) { task() })
+}
+
+// start runs task as Go does, counted in running unless that is nil.
+func (s *Session) start(running *atomic.Int64, task func(ctx context.Context)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
 		return
 	}
 	s.work.Add(1)
+	if running != nil {
+		running.Add(1)
+	}
 	go func() {
 		defer s.work.Done()
+		if running != nil {
+			defer running.Add(-1)
+		}
 		task(s.ctx)
 	}()
+}
+
+// Settle returns once none of the work started with Background runs (the
+// first screens' loads have ended), or with ctx's error when ctx ends
+// first. Streams (Go) are not waited for.
+func (s *Session) Settle(ctx context.Context) error {
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for s.calls.Load() > 0 {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
 }
 
 // Close ends the session at quit: it ends the root context, so streams
@@ -186,7 +220,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Role:       binding.NewString(),
 	}
 	s.me, _ = svc.(MeAPI)
-	s.Background = func(task func()) { s.Go(func(context.Context) { task() }) }
+	s.Background = s.background
 	s.Requests.mandate = s.Acting.MandateID
 	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}
 	if d, ok := svc.(DevicesAPI); ok {

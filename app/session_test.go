@@ -79,14 +79,47 @@ func TestClosedSessionStartsNoWork(t *testing.T) {
 	}
 }
 
+// TestSettleWaitsForTheScreensLoads: Settle returns once the work
+// started with Background has ended (the app then gives start-up's
+// garbage back to the system), not while a load runs, and gives up when
+// its context ends; a stream started with Go is not waited for.
+func TestSettleWaitsForTheScreensLoads(t *testing.T) {
+	test.NewTempApp(t)
+	s := NewSession(&streamingService{streams: make(chan struct{}, 1)}, &memPrefs{}, About{}, quiet())
+	defer s.Close(time.Second)
+	s.Go(func(ctx context.Context) { <-ctx.Done() }) // a stream
+	if err := s.Settle(context.Background()); err != nil {
+		t.Fatalf("an idle session did not settle: %v", err)
+	}
+	release := make(chan struct{})
+	s.Background(func() { <-release })
+	short, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	if err := s.Settle(short); err == nil {
+		t.Fatal("the session settled while a load ran")
+	}
+	settled := make(chan error, 1)
+	go func() { settled <- s.Settle(context.Background()) }()
+	close(release)
+	select {
+	case err := <-settled:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the session did not settle once the load ended")
+	}
+}
+
 // appGoroutines counts the goroutines the session started (created by
-// Session.Go, which Background uses too) or that run the inbox stream.
+// Session.Go and Background, in Session.start) or that run the inbox
+// stream.
 func appGoroutines() int {
 	buf := make([]byte, 1<<20)
 	buf = buf[:runtime.Stack(buf, true)]
 	n := 0
 	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "app.(*Session).Go") || strings.Contains(g, "app.(*Inbox).Run") {
+		if strings.Contains(g, "app.(*Session).start") || strings.Contains(g, "app.(*Inbox).Run") {
 			n++
 		}
 	}
