@@ -216,9 +216,18 @@ func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.W
 		return
 	}
 	parts := st.parts
-	built := make(chan struct{})
-	fyne.Do(func() {
-		defer close(built)
+	// Start-up's garbage (the PIN's key derivation alone uses 64 MiB)
+	// goes back to the system now rather than when the scavenger gets
+	// to it, and the heap grows by a fifth from here on (the screens are
+	// built under the app's goal: built under the default, they left
+	// 3 MiB more resident). Again once the first screens' loads have
+	// ended (with the embedded service answering them) and the loop has
+	// shown their results: the runtime kept the ~3 MiB they left for as
+	// long as the app ran (150.7 MiB resident from 3 s to 70 s after
+	// start).
+	debug.FreeOSMemory()
+	gcgoal.Set(gcgoal.App)
+	built := onUI(ctx, func() {
 		ui.Build(win, parts.session)
 		if parts.pinFile != nil { // the PIN again after a while away
 			lock := &ui.Relock{Win: win, After: ui.RelockAfter, Check: parts.pinFile.CheckPIN,
@@ -236,23 +245,30 @@ func (st *startUp) run(ctx context.Context, sf *appFlags, a fyne.App, win fyne.W
 			}
 		}
 	})
-	// Start-up's garbage (the PIN's key derivation alone uses 64 MiB)
-	// goes back to the system now rather than when the scavenger gets
-	// to it; and again once the first screens' loads have ended (with the
-	// embedded service answering them): the runtime kept the 3 MiB they
-	// left for as long as the app ran (150.7 MiB resident from 3 s to
-	// 70 s after start; 147.3 MiB with this, a copied binary).
-	debug.FreeOSMemory()
-	gcgoal.Set(gcgoal.App)
-	select {
-	case <-built:
-	case <-ctx.Done(): // closing: the loop may never build the screens
+	if !built {
 		return
 	}
 	settle, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	if parts.session.Settle(settle) == nil {
+	if parts.session.Settle(settle) == nil && onUI(ctx, func() {}) {
 		debug.FreeOSMemory()
+	}
+}
+
+// onUI runs f on Fyne's loop and waits until it has run, or until ctx
+// ends (as the app closes, the loop may never run it); it reports
+// whether f ran.
+func onUI(ctx context.Context, f func()) bool {
+	done := make(chan struct{})
+	fyne.Do(func() {
+		defer close(done)
+		f()
+	})
+	select {
+	case <-done:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }
 
