@@ -3,6 +3,8 @@
 package ui
 
 import (
+	"net/url"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/lang"
 
@@ -34,4 +36,13 @@ func applyDisplay(d *app.Display) {
 	if settings := fyne.CurrentApp().Settings(); settings != nil {
 		settings.SetTheme(newAppTheme(settings.Theme(), d))
 	}
+}
+
+// systemOpener is how the session opens files and pages with the system's
+// apps: Session.Open, else Fyne's opener.
+func systemOpener(s *app.Session) func(*url.URL) error {
+	if s.Open != nil {
+		return s.Open
+	}
+	return fyne.CurrentApp().OpenURL
 }

@@ -167,15 +167,6 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 	return card
 }
 
-// systemOpener is how the session opens files and pages with the system's
-// apps: Session.Open, else Fyne's opener.
-func systemOpener(s *app.Session) func(*url.URL) error {
-	if s.Open != nil {
-		return s.Open
-	}
-	return fyne.CurrentApp().OpenURL
-}
-
 // openDocument shows the document with the system's viewer (a PDF in the
 // PDF reader): it is checked and written to the app's cache folder under
 // its own name, then opened. When no app opens it, the person is told

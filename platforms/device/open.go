@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -24,7 +25,8 @@ const openWait = 5 * time.Second
 // Call the opener off the UI thread: it may take those 5 s.
 func Opener(fallback func(*url.URL) error) func(*url.URL) error {
 	xdg, err := exec.LookPath("xdg-open")
-	if !desktopLinux || err != nil || os.Getenv("FLATPAK_ID") != "" {
+	// GOOS is "android" on Android: its opener is Fyne's.
+	if runtime.GOOS != "linux" || err != nil || os.Getenv("FLATPAK_ID") != "" {
 		return fallback
 	}
 	return func(u *url.URL) error { return runOpener(xdg, u.String(), openWait) }

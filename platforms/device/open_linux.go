@@ -1,6 +1,0 @@
-//go:build linux && !android
-
-package device
-
-// desktopLinux: the system opens files with xdg-open.
-const desktopLinux = true

@@ -1,5 +1,0 @@
-//go:build !linux || android
-
-package device
-
-const desktopLinux = false
