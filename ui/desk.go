@@ -200,9 +200,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		if req.Problem != "" {
 			problem += ": " + req.Problem
 		}
-		help := newWrapButton(lang.L("desk.problem_help"), theme.HelpIcon(), func() { showHelp(d.win, req.ErrorCode) })
-		help.SetImportance(widget.LowImportance)
-		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(problem), buttons(help)))
+		addProblem(d.win, facts, problem, req.ErrorCode, lang.L("desk.problem_help"))
 	}
 	evidence, results := container.NewVBox(), container.NewVBox()
 	source := ""

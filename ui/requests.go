@@ -241,9 +241,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	if req.ErrorCode != "" {
 		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
-		help := newWrapButton(lang.L("help.open"), theme.HelpIcon(), func() { showHelp(r.win, p.Code) })
-		help.SetImportance(widget.LowImportance)
-		addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(p.Text+" ("+p.Code+")"), buttons(help)))
+		addProblem(r.win, facts, p.Text+" ("+p.Code+")", p.Code, lang.L("help.open"))
 	}
 	box := container.NewVBox(facts, container.New(&sideBySide{}, copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
 	if step := r.nextStep(req, svc); step != nil {
@@ -436,6 +434,14 @@ func (r *RequestsScreen) previewCard(req *api.Request) fyne.CanvasObject {
 	title := wrapped(req.Preview.Title)
 	title.TextStyle = fyne.TextStyle{Bold: true}
 	return titledCard("", "", container.NewVBox(title, wrapped(req.Preview.Provider), box))
+}
+
+// addProblem adds the fact "Problem: text" to facts, with a button
+// (named open) to the help centre's page of code.
+func addProblem(win fyne.Window, facts *fyne.Container, text, code, open string) {
+	help := newWrapButton(open, theme.HelpIcon(), func() { showHelp(win, code) })
+	help.SetImportance(widget.LowImportance)
+	addFact(facts, lang.L("request.problem"), container.NewVBox(wrapped(text), buttons(help)))
 }
 
 // captionNote is a small wrapping note under a value.
