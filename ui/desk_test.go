@@ -306,24 +306,28 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 func deliverAsCitizen(t *testing.T, c *client.Client, id string) {
 	t.Helper()
 	ctx := context.Background()
-	wait := func(state string) {
-		t.Helper()
-		for range 400 {
-			if r, err := c.Request(ctx, id); err == nil && r.State == state {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
-		}
-		t.Fatalf("request %s did not reach %s", id, state)
-	}
-	wait("preview_required")
+	waitState(t, c, id, "preview_required")
 	if _, err := c.OpenPreview(ctx, id); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := c.DecidePreview(ctx, id, "approve"); err != nil {
 		t.Fatal(err)
 	}
-	wait("delivered")
+	waitState(t, c, id, "delivered")
+}
+
+// waitState waits up to 20 s for request id, as c reads it, to reach
+// state, and returns it.
+func waitState(t *testing.T, c *client.Client, id, state string) *api.Request {
+	t.Helper()
+	for range 400 {
+		if r, err := c.Request(context.Background(), id); err == nil && r.State == state {
+			return r
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("request %s did not reach %s", id, state)
+	return nil
 }
 
 // TestDeskAsksTheClerkToSignIn: signed out, the desk offers sign-in and
@@ -562,24 +566,12 @@ func TestDeskNamesTheProblem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 400 {
-		if r, err := citizen.Request(ctx, req.ID); err == nil && r.State == "ready" {
-			break
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	waitState(t, citizen, req.ID, "ready")
 	if _, err := citizen.GiveExplicitRequest(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
-	var failed *api.Request
-	for range 400 {
-		if r, err := citizen.Request(ctx, req.ID); err == nil && r.State == "failed" {
-			failed = r
-			break
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	if failed == nil || failed.ErrorCode != "EDM:ERR:0004" {
+	failed := waitState(t, citizen, req.ID, "failed")
+	if failed.ErrorCode != "EDM:ERR:0004" {
 		t.Fatalf("the request did not fail with EDM:ERR:0004: %+v", failed)
 	}
 	openApplication(t, w)

@@ -151,6 +151,18 @@ func messages(t *testing.T, s *app.Session) []app.Message {
 // stayed unread. Now the person is told why.
 func TestMarkAllReadSaysWhenItCannot(t *testing.T) {
 	w, s, stop := newAppWithService(t, "en")
+	openInboxWithAMessage(t, w, s)
+	stop()
+	tapButton(t, w, "Mark all read")
+	if text := dialogText(t, w); !strings.Contains(text, "cannot be reached") && !strings.Contains(text, "not reachable") {
+		t.Fatalf("marking all read with the service down says:\n%s", text)
+	}
+}
+
+// openInboxWithAMessage takes a birth-certificate request to its preview,
+// so that the inbox holds an unread message, and opens the inbox.
+func openInboxWithAMessage(t *testing.T, w fyne.Window, s *app.Session) {
+	t.Helper()
 	ctx := context.Background()
 	req := startRequest(t, s, "lv-birth-certificate", "LV")
 	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
@@ -161,9 +173,4 @@ func TestMarkAllReadSaysWhenItCannot(t *testing.T) {
 		t.Fatal(err)
 	}
 	test.Tap(navButtons(t, w)[TabInbox])
-	stop()
-	tapButton(t, w, "Mark all read")
-	if text := dialogText(t, w); !strings.Contains(text, "cannot be reached") && !strings.Contains(text, "not reachable") {
-		t.Fatalf("marking all read with the service down says:\n%s", text)
-	}
 }

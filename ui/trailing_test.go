@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -41,16 +40,7 @@ func checkOneLine(t *testing.T, b *wrapButton, where string) {
 // window 1,000 wide.
 func TestTrailingButtonsKeepTheirTextOnOneLine(t *testing.T) {
 	w, s, stop := newAppWithService(t, "en")
-	ctx := context.Background()
-	req := startRequest(t, s, "lv-birth-certificate", "LV")
-	if _, err := s.Requests.GiveExplicitRequest(ctx, req.ID); err != nil {
-		t.Fatal(err)
-	}
-	waitFor(t, s, req.ID, "preview_required")
-	if err := s.Inbox.Refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	test.Tap(navButtons(t, w)[TabInbox])
+	openInboxWithAMessage(t, w, s)
 	markAll := wrapButtonNamed(t, w, "Mark all read")
 	if markAll.Disabled() {
 		t.Fatal("Mark all read is disabled with an unread message")
