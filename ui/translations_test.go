@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/vienreiz/vienreiz/app"
@@ -92,5 +93,47 @@ func TestEveryStringIsTranslated(t *testing.T) {
 				t.Errorf("%s.json lacks %q, which the app uses", code, key)
 			}
 		}
+	}
+}
+
+// TestLatvianAddressesEveryoneAlike: the Latvian texts address the person
+// with the polite "jūs", whose participles are plural ("esat
+// pieteikušies"), and so do not say whether they speak to a man or a
+// woman. Some said "Jūs neesat pieteicies" or "esat izgājis", singular
+// and masculine, and the acting-as choice offered Līga "Es pats" (found
+// on a phone in Latvian).
+func TestLatvianAddressesEveryoneAlike(t *testing.T) {
+	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	// esat/neesat/būsiet, maybe one word between, then a singular
+	// masculine active participle (-is, -ies: pieteicies, izgājis, devis;
+	// the plural's -ušies ends alike and is let through below).
+	singular := regexp.MustCompile(`(?i)\b(esat|neesat|būsiet)( \pL+)? \pL+(is|ies)\b`)
+	var texts func(key string, v any)
+	texts = func(key string, v any) {
+		switch v := v.(type) {
+		case string:
+			for _, found := range singular.FindAllString(v, -1) {
+				if !strings.HasSuffix(found, "ušies") {
+					t.Errorf("%s says %q: a singular participle with the polite jūs", key, found)
+				}
+			}
+			if strings.Contains(v, "Es pats") || strings.Contains(v, "Es pati") {
+				t.Errorf("%s says who acts by the speaker's gender: %q", key, v)
+			}
+		case map[string]any:
+			for k, x := range v {
+				texts(key+"."+k, x)
+			}
+		}
+	}
+	for k, v := range m {
+		texts(k, v)
 	}
 }
