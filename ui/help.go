@@ -141,6 +141,7 @@ func newBanner(s *app.Session) fyne.CanvasObject {
 		} else {
 			box.Show()
 		}
+		relayout(box)
 	}))
 	return box
 }

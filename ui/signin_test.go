@@ -430,3 +430,31 @@ func TestSignInOffersThePagesAddress(t *testing.T) {
 		t.Error("Cancel did not end the sign-in")
 	}
 }
+
+// TestActingBannerShowsAtOnce: on a phone, choosing to act for Jānis left
+// the header as high as before: the banner that says so did not show (it
+// overlapped the screen below in the test window) until the window's size
+// changed (found on a phone in Latvian). The header grows as the banner
+// shows, and the screen below starts under it.
+func TestActingBannerShowsAtOnce(t *testing.T) {
+	world := newSignInWorld(t)
+	ligaActsForJanis(t, world)
+	w := world.w
+	w.Resize(fyne.NewSize(360, 740))
+	actingSwitcher(t, w).SetSelectedIndex(1)
+	var banner *widget.Label
+	for _, l := range find[*widget.Label](w.Content()) {
+		if strings.HasPrefix(l.Text, "You are acting for Jānis Bērziņš") && l.Visible() {
+			banner = l
+		}
+	}
+	if banner == nil {
+		t.Fatalf("no banner says for whom Līga acts:\n%s", labels(w.Content()))
+	}
+	d := fyne.CurrentApp().Driver()
+	bottom := d.AbsolutePositionForObject(banner).Y + banner.Size().Height
+	card := cardTitled(t, w.Content(), "Sign-in")
+	if top := d.AbsolutePositionForObject(card).Y; banner.Size().Height < banner.MinSize().Height || bottom > top {
+		t.Fatalf("the banner (%v high, needs %v) ends at %.0f, the screen below starts at %.0f", banner.Size().Height, banner.MinSize().Height, bottom, top)
+	}
+}

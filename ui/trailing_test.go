@@ -53,6 +53,5 @@ func TestTrailingButtonsKeepTheirTextOnOneLine(t *testing.T) {
 	sc.delay = 0
 	test.Type(sc.Search, "pension")
 	eventually(t, "the offline banner", func() bool { return strings.Contains(labels(w.Content()), "loaded at") })
-	w.Content().Refresh() // lays the window out again, as the driver does when a size changes
 	checkOneLine(t, wrapButtonNamed(t, w, "Try again"), "the offline banner")
 }
