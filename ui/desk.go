@@ -229,9 +229,8 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		}
 		timeline.Add(wrapped(line))
 	}
-	message := widget.NewMultiLineEntry()
+	message := newGrowingEntry()
 	message.SetPlaceHolder(lang.L("desk.message_placeholder"))
-	message.Wrapping = fyne.TextWrapWord
 	act := func(run func(ctx context.Context, text string) error) func() {
 		return func() {
 			text := strings.TrimSpace(message.Text)

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -582,5 +583,37 @@ func TestDeskNamesTheProblem(t *testing.T) {
 	tapButton(t, w, "What the citizen was told")
 	if text := dialogText(t, w); !strings.Contains(text, "The authority does not know you") {
 		t.Fatalf("the help the citizen was pointed to is not shown:\n%s", text)
+	}
+}
+
+// TestDeskMessageGrowsWithItsText: the desk's message of a few paragraphs
+// showed three lines of them, and its text could be scrolled only by
+// moving the cursor, as the page of forms takes the mouse wheel. The
+// field grows with its text, whole lines and wrapped ones, and shrinks
+// back.
+func TestDeskMessageGrowsWithItsText(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	if _, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}); err != nil {
+		t.Fatal(err)
+	}
+	openApplication(t, w)
+	var message *widget.Entry
+	for _, e := range find[*widget.Entry](w.Content()) {
+		if e.MultiLine {
+			message = e
+		}
+	}
+	if message == nil {
+		t.Fatal("no message field on the application's page")
+	}
+	empty := message.Size().Height
+	line := fyne.MeasureText("M", theme.TextSize(), fyne.TextStyle{}).Height
+	message.SetText(strings.Repeat("A paragraph of the decision.\n", 11) + strings.Repeat("a long line that wraps ", 40))
+	if got, want := message.Size().Height, empty+10*line; got < want {
+		t.Fatalf("with 11 lines and a long wrapped one the field is %.0f high (%.0f empty), want at least %.0f", got, empty, want)
+	}
+	message.SetText("")
+	if got := message.Size().Height; got > empty+1 {
+		t.Fatalf("emptied, the field stays %.0f high (%.0f before)", got, empty)
 	}
 }

@@ -35,8 +35,7 @@ func (r *RequestsScreen) feedbackCard(req *api.Request) fyne.CanvasObject {
 	}
 	rating := widget.NewSelect(names, nil)
 	rating.PlaceHolder = lang.L("select.placeholder")
-	text := widget.NewMultiLineEntry()
-	text.Wrapping = fyne.TextWrapWord
+	text := newGrowingEntry()
 	text.SetPlaceHolder(lang.L("feedback.text_hint"))
 	send := newWrapButton(lang.L("feedback.send"), theme.MailSendIcon(), func() {
 		i := rating.SelectedIndex()
