@@ -366,7 +366,11 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 		store = secrets.Memory() // sessions last this run only
 	}
 	p.pinFile, _ = store.(*secrets.File)
-	flow, err := signin.New(ctx, svc.signIn, store, openBrowser(a), log)
+	// Files, pages and the sign-in page open with the system's apps
+	// (device.Opener: on Linux xdg-open, which also serves Fyne's mobile
+	// simulation, whose own opener opens nothing), told when none did.
+	open := device.Opener(a.OpenURL)
+	flow, err := signin.New(ctx, svc.signIn, store, openBrowser(open), log)
 	if err != nil {
 		return nil, err
 	}
@@ -380,7 +384,6 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 		DataDir:    svc.dataDir,
 	}, log)
 	p.session.UseAccount(account)
-	open := device.Opener(a.OpenURL)
 	p.session.Open = func(u *url.URL) error {
 		err := open(u)
 		if err != nil {
@@ -405,12 +408,9 @@ func (p *appParts) close(log *slog.Logger) {
 	}
 }
 
-// openBrowser shows the identity provider's sign-in page in the system
-// browser (device.Opener: on Linux xdg-open, which also serves Fyne's
-// mobile simulation, whose own opener opens nothing), and reports when no
-// browser showed it.
-func openBrowser(a fyne.App) func(string) error {
-	open := device.Opener(a.OpenURL)
+// openBrowser shows the identity provider's sign-in page with open, and
+// reports when no browser showed it.
+func openBrowser(open func(*url.URL) error) func(string) error {
 	return func(raw string) error {
 		u, err := url.Parse(raw)
 		if err != nil {

@@ -68,18 +68,6 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 	return box
 }
 
-// relayout lays the window that holds o out again. A part of the header
-// that shows, hides or wraps its text anew changes the header's height,
-// which Fyne noticed only when the window's size changed: the acting-as
-// banner had no height on a phone until then. Twice: the first pass gives
-// a wrapping text its width, the second the height it then needs.
-func relayout(o fyne.CanvasObject) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.Content() != nil {
-		c.Content().Refresh()
-		c.Content().Refresh()
-	}
-}
-
 // actingText says for whom new requests are made.
 func actingText(name string) string {
 	return lang.L("acting.banner", map[string]any{"Name": name})

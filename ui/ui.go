@@ -46,3 +46,16 @@ func systemOpener(s *app.Session) func(*url.URL) error {
 	}
 	return fyne.CurrentApp().OpenURL
 }
+
+// relayout lays the window that holds o out again. A part of a screen
+// that shows, hides or grows (a header's banner, a growing field) changes
+// the height of what holds it, which Fyne noticed only when the window's
+// size changed: the acting-as banner had no height on a phone until then.
+// Twice: the first pass gives a wrapping text its width, the second the
+// height it then needs.
+func relayout(o fyne.CanvasObject) {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.Content() != nil {
+		c.Content().Refresh()
+		c.Content().Refresh()
+	}
+}
