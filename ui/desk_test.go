@@ -342,7 +342,7 @@ func TestDeskAsksTheClerkToSignIn(t *testing.T) {
 		strings.Contains(text, "Something went wrong") {
 		t.Fatalf("the signed-out desk shows:\n%s", text)
 	}
-	world.user = "anna" // a clerk of the Register of Enterprises
+	world.setUser("anna") // a clerk of the Register of Enterprises
 	tapIn(t, w.Content(), "Sign in")
 	eventually(t, "the queue after the clerk's sign-in", func() bool {
 		desk := find[*DeskScreen](w.Content())

@@ -166,7 +166,7 @@ func TestAdministratorScreenAssignsRolesAndCompanyMandates(t *testing.T) {
 	ctx := context.Background()
 	world := newSignInWorld(t)
 	w := world.w
-	world.user = "admin"
+	world.setUser("admin")
 	mari, liga := demoPerson(t, "mari"), demoPerson(t, "liga")
 	company, companyName := devidp.DemoCompany()
 	test.Tap(navButtons(t, w)[TabProfile])

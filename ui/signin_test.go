@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,12 +32,31 @@ import (
 // development provider's tokens, with a stand-in for the system browser
 // that signs in on the provider's page as the person named by user, at the
 // level the app asked for (as a person accepting the page's choice does).
+// The app opens the browser on a goroutine of its own, so the test reads
+// and sets the browser's state under mu (the race detector found the
+// counter shared without it, in CI).
 type signInWorld struct {
-	w     fyne.Window
-	s     *app.Session
-	idp   *devidp.Server
-	user  string
-	pages int // sign-in pages the browser was sent to
+	w   fyne.Window
+	s   *app.Session
+	idp *devidp.Server
+
+	mu    sync.Mutex
+	user  string // who signs in at the next page
+	pages int    // sign-in pages the browser was sent to
+}
+
+// setUser makes user the one who signs in at the next sign-in page.
+func (world *signInWorld) setUser(user string) {
+	world.mu.Lock()
+	defer world.mu.Unlock()
+	world.user = user
+}
+
+// pageCount is the number of sign-in pages the browser was sent to.
+func (world *signInWorld) pageCount() int {
+	world.mu.Lock()
+	defer world.mu.Unlock()
+	return world.pages
 }
 
 func newSignInWorld(t *testing.T) *signInWorld {
@@ -75,13 +95,16 @@ func newSignInWorldIn(t *testing.T, clerk bool, language string) *signInWorld {
 	t.Cleanup(func() { srv.Close(context.Background()) })
 	world := &signInWorld{idp: idp, user: "janis"}
 	browser := func(authURL string) error {
+		world.mu.Lock()
 		world.pages++
+		user := world.user
+		world.mu.Unlock()
 		u, err := url.Parse(authURL)
 		if err != nil {
 			return err
 		}
 		level, _ := identity.LevelFromACR(u.Query().Get("acr_values"))
-		return devidptest.Browser(ctx, world.user, level)(authURL)
+		return devidptest.Browser(ctx, user, level)(authURL)
 	}
 	flow, err := signin.New(ctx, idp.Provider(), secrets.Memory(), browser, log)
 	if err != nil {
@@ -182,8 +205,8 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 		t.Fatalf("the step-up question says:\n%s", text)
 	}
 	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
-	if !s.Account.Has(identity.LevelHigh) || world.pages != 2 {
-		t.Fatalf("the step-up did not raise the level to High (%d sign-in pages)", world.pages)
+	if !s.Account.Has(identity.LevelHigh) || world.pageCount() != 2 {
+		t.Fatalf("the step-up did not raise the level to High (%d sign-in pages)", world.pageCount())
 	}
 	eventually(t, "the explicit request after the step-up", func() bool {
 		return strings.Contains(labels(w.Content()), "Explicit request given")
@@ -220,14 +243,14 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 	tapIn(t, sc.Navigation(), "Request it online")
 	country = w.Canvas().Overlays().Top()
 	find[*widget.Select](country)[0].SetSelected("Latvia")
-	pages := world.pages
+	pages := world.pageCount()
 	tapIn(t, country, "Start")
 	if text := dialogText(t, w); !strings.Contains(text, "Your session has ended") {
 		t.Fatalf("after the session ended elsewhere the app says:\n%s", text)
 	}
 	tapIn(t, w.Canvas().Overlays().Top(), "Sign in")
-	if world.pages != pages+1 {
-		t.Fatalf("the browser was sent to %d sign-in pages, want 1", world.pages-pages)
+	if n := world.pageCount() - pages; n != 1 {
+		t.Fatalf("the browser was sent to %d sign-in pages, want 1", n)
 	}
 	eventually(t, "the second request after signing in again", func() bool { return s.Requests.List.Length() == 2 })
 
@@ -294,7 +317,7 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	// Jānis, signed in on this device, reads the same request as his own.
 	test.Tap(navButtons(t, w)[TabProfile])
 	tapButton(t, w, "Sign out")
-	world.user = "janis"
+	world.setUser("janis")
 	tapButton(t, w, "Sign in")
 	test.Tap(navButtons(t, w)[TabRequests])
 	find[*RequestsScreen](w.Content())[0].Open(his[0].ID)
@@ -335,7 +358,7 @@ func ligaActsForJanis(t *testing.T, world *signInWorld) *client.Client {
 // and waits until the app has them.
 func (world *signInWorld) signInAs(t *testing.T, user string) {
 	t.Helper()
-	world.user = user
+	world.setUser(user)
 	test.Tap(find[*navButton](world.w.Content())[TabProfile])
 	tapButton(t, world.w, lang.L("signin.button"))
 	eventually(t, user+" signed in", func() bool { _, ok := world.s.Account.Person(); return ok })
