@@ -46,7 +46,16 @@ type RequestView struct {
 	// Waiting: the next change is the provider's, after the explicit
 	// request; the page follows the request until it changes.
 	Waiting bool
+	// AskElsewhere (with StepRetry): the look-up found that the country
+	// asked holds no evidence of the kind, so another country is the way
+	// on; looking up the same one again finds the same.
+	AskElsewhere bool
 }
+
+// notHeldThere are the look-up answers that say the country asked holds
+// no such evidence: the Evidence Broker knows no evidence type of it
+// there, or the Data Service Directory names no provider there.
+var notHeldThere = []string{"EB:ERR:0001", "DSD:ERR:0001"}
 
 // openStates are the request states in which the request goes on.
 var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
@@ -72,6 +81,7 @@ func ViewOf(req *api.Request) RequestView {
 		v.Step = StepDecide
 	case req.State == "failed" && !given:
 		v.Step = StepRetry
+		v.AskElsewhere = slices.Contains(notHeldThere, req.ErrorCode)
 	case req.State == "delivered":
 		v.Step = StepDelivered
 	}

@@ -24,6 +24,8 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 		"preview to fetch":     {api.Request{State: "preview_required"}, RequestView{Step: StepOpenPreview, CanCancel: true}},
 		"preview shown":        {api.Request{State: "preview_required", Preview: &api.Preview{}}, RequestView{Step: StepDecide, CanCancel: true}},
 		"failed look-up":       {api.Request{State: "failed"}, RequestView{Step: StepRetry, CanArchive: true, CanGiveFeedback: true}},
+		"not held there":       {api.Request{State: "failed", ErrorCode: "EB:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
+		"no provider there":    {api.Request{State: "failed", ErrorCode: "DSD:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
 		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{CanArchive: true, CanGiveFeedback: true}},
 		"delivered":            {api.Request{State: "delivered", Timeline: given}, RequestView{Step: StepDelivered, CanArchive: true, CanGiveFeedback: true}},
 		"rated":                {api.Request{State: "delivered", Timeline: given, FeedbackRating: 4}, RequestView{Step: StepDelivered, CanArchive: true}},

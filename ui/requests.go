@@ -45,6 +45,10 @@ type RequestsScreen struct {
 	// OpenService, when set, shows a catalogue service's page: the
 	// services a delivered document also serves lead there.
 	OpenService func(id string)
+	// AskElsewhere, when set, offers the country choice of a service's
+	// evidence (requirement) again: a request to a country that holds no
+	// such evidence leads there.
+	AskElsewhere func(serviceID, requirement string)
 
 	mu       sync.Mutex
 	services map[string]*catalogue.Service // fetched once, by id
@@ -300,7 +304,8 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 // nextStep is what the user can do now: answer the directory's questions
 // or give the explicit request; nil when the next step is not theirs.
 func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
-	switch app.ViewOf(req).Step {
+	view := app.ViewOf(req)
+	switch view.Step {
 	case app.StepAnswer:
 		form := widget.NewForm()
 		answers := map[string]func() string{}
@@ -388,6 +393,15 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		retry := newWrapButton(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
 		})
+		if view.AskElsewhere && r.AskElsewhere != nil {
+			// Looking up the same country again finds the same: another
+			// country comes first, the look-up stays for a register that
+			// has changed since.
+			elsewhere := newWrapButton(lang.L("request.elsewhere"), theme.NavigateNextIcon(), func() { r.AskElsewhere(req.ServiceID, req.Requirement) })
+			elsewhere.SetImportance(widget.HighImportance)
+			return titledCard(lang.L("request.elsewhere_title"), "", container.NewVBox(
+				wrapped(lang.L("request.elsewhere_body", map[string]any{"Country": countryName(req.Country)})), elsewhere, retry))
+		}
 		retry.SetImportance(widget.HighImportance)
 		return titledCard(lang.L("request.retry_title"), "", container.NewVBox(wrapped(lang.L("request.retry_body")), retry))
 	case app.StepDelivered:

@@ -306,3 +306,53 @@ func TestRequestsListSaysWhenEachEnded(t *testing.T) {
 		t.Fatalf("the list does not say %q:\n%s", want, text)
 	}
 }
+
+// TestNotHeldThereOffersAnotherCountry: a request whose look-up found that
+// the country holds no such evidence (EB:ERR:0001: Finland and the
+// pension's social-security contributions, as a portal code once made
+// it) offered only "Try again", which finds the same. Its page now offers
+// to choose another country, which opens the country choice of the same
+// evidence (the countries the Evidence Broker knows it in) and starts the
+// new request there.
+func TestNotHeldThereOffersAnotherCountry(t *testing.T) {
+	w, s := newApp(t, "en")
+	pension, err := s.Catalogue.Service(context.Background(), "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed, err := s.Requests.Create(context.Background(), pension.ID, pension.Evidence[0].Requirement, "FI")
+	if err != nil || failed.State != "failed" || failed.ErrorCode != "EB:ERR:0001" {
+		t.Fatalf("request to FI: %+v, %v", failed, err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(failed.ID)
+	if text := labels(w.Content()); !strings.Contains(text, "Ask another country") || !strings.Contains(text, "No authority in Finland gives evidence of this kind") {
+		t.Fatalf("the failed request's page:\n%s", text)
+	}
+	tapButton(t, w, "Choose another country")
+	var choice *widget.Select
+	eventually(t, "the country choice", func() bool {
+		if top := w.Canvas().Overlays().Top(); top != nil {
+			if selects := find[*widget.Select](top); len(selects) == 1 {
+				choice = selects[0]
+			}
+		}
+		return choice != nil
+	})
+	if !slices.Equal(choice.Options, []string{"Latvia", "Lithuania"}) {
+		t.Fatalf("the country choice offers %v", choice.Options)
+	}
+	choice.SetSelected("Lithuania")
+	tapIn(t, w.Canvas().Overlays().Top(), "Start")
+	eventually(t, "the new request", func() bool { return s.Requests.List.Length() == 2 })
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the new request is not open")
+	}
+	list, _ := s.Requests.List.Get()
+	if !slices.ContainsFunc(list, func(v any) bool {
+		r := v.(api.Request)
+		return r.Country == "LT" && r.ServiceID == pension.ID && r.Requirement == pension.Evidence[0].Requirement
+	}) {
+		t.Fatalf("no request to Lithuania for the same evidence: %+v", list)
+	}
+}

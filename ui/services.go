@@ -7,7 +7,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -16,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"golang.org/x/text/unicode/norm"
 
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/catalogue"
@@ -167,6 +165,25 @@ func (s *ServicesScreen) OpenService(id string) {
 			return
 		}
 		fyne.Do(func() { s.showService(*svc) })
+	})
+}
+
+// AskForEvidence shows the page of the service with id and asks which
+// country should give its evidence requirement (see askForEvidence).
+func (s *ServicesScreen) AskForEvidence(id, requirement string) {
+	call(s.sess, func(ctx context.Context) {
+		svc, err := s.model.Service(ctx, id)
+		if err != nil {
+			fyne.Do(func() { showProblem(s.win, app.ProblemOf(err)) })
+			return
+		}
+		i := slices.IndexFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == requirement })
+		fyne.Do(func() {
+			s.showService(*svc)
+			if i >= 0 {
+				s.askForEvidence(*svc, svc.Evidence[i])
+			}
+		})
 	})
 }
 
@@ -368,18 +385,7 @@ func countryName(code string) string {
 func byName(codes []string, name func(code string) string) []string {
 	sorted := slices.Clone(codes)
 	slices.SortStableFunc(sorted, func(a, b string) int {
-		return strings.Compare(lookupKey(name(a)), lookupKey(name(b)))
+		return strings.Compare(catalogue.Fold(name(a)), catalogue.Fold(name(b)))
 	})
 	return sorted
-}
-
-// lookupKey is name in lower case without its accents.
-func lookupKey(name string) string {
-	var b strings.Builder
-	for _, r := range norm.NFD.String(name) {
-		if !unicode.Is(unicode.Mn, r) {
-			b.WriteRune(unicode.ToLower(r))
-		}
-	}
-	return b.String()
 }

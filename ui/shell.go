@@ -54,6 +54,10 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.Select(TabServices)
 		services.OpenService(id)
 	}
+	requests.AskElsewhere = func(id, requirement string) {
+		sh.Select(TabServices)
+		services.AskForEvidence(id, requirement)
+	}
 	s.Links.Show = linkShower(win, s, sh, services, requests)
 	add(theme.SearchIcon(), "nav.services", services)
 	add(theme.DocumentIcon(), "nav.requests", gated(win, s, requests, lang.L("signin.for_requests")))

@@ -14,6 +14,9 @@ func (a *restAPI) mountPortal(mux *http.ServeMux) {
 	if a.handoffs != nil {
 		cfg.Handoffs = a.handoffs
 	}
+	if a.reqs != nil {
+		cfg.Countries = a.reqs
+	}
 	if a.auth != nil {
 		cfg.People = portalPeople{a.auth}
 	}

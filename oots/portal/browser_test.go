@@ -118,7 +118,7 @@ func TestPortalHandoffInChromium(t *testing.T) {
 	checkAccessible(t, ctx, "service page")
 
 	must(t, chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS("#continue")),
+		chromedp.Click(chromedp.CSS("#continue-0")),
 		chromedp.WaitVisible(chromedp.CSS("#qr")),
 	))
 	code, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#code")))
@@ -189,7 +189,7 @@ func TestPortalHandoffInChromium(t *testing.T) {
 		}
 		checkAccessible(t, ctx, "Latvian "+p)
 	}
-	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/portal/services/lv-birth-certificate"), chromedp.Click(chromedp.CSS("#continue")), chromedp.WaitVisible(chromedp.CSS("#qr"))))
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/portal/services/lv-birth-certificate"), chromedp.Click(chromedp.CSS("#continue-0")), chromedp.WaitVisible(chromedp.CSS("#qr"))))
 	checkAccessible(t, ctx, "Latvian QR page")
 	if d := os.Getenv("VIENREIZ_SCREENSHOTS"); d != "" {
 		lv, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,6 +36,12 @@ type Catalogue interface {
 	SearchServices(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error)
 	Service(ctx context.Context, id string) (*catalogue.Service, error)
 	Facets(ctx context.Context) (*catalogue.Facets, error)
+}
+
+// Countries tells in which member states the EU Evidence Broker knows an
+// evidence type that proves a requirement: the only ones worth asking.
+type Countries interface {
+	EvidenceCountries(ctx context.Context, requirement string) ([]string, error)
 }
 
 // Handoffs makes the one-time links the QR codes hold.
@@ -60,6 +67,9 @@ type Config struct {
 	Catalogue Catalogue
 	// Handoffs makes handoff links; nil hides "Continue in the app".
 	Handoffs Handoffs
+	// Countries narrows each piece of evidence's choice of country; nil
+	// offers every country of the catalogue.
+	Countries Countries
 	// People signs people in; nil serves the portal signed out only.
 	People People
 	Log    *slog.Logger
@@ -146,7 +156,7 @@ type pageData struct {
 	Facets     *catalogue.Facets
 	Services   []catalogue.Service
 	Service    *catalogue.Service
-	Countries  []country
+	Choices    []evidenceChoice // one per piece of evidence the service needs
 	Handoff    *api.Handoff
 	QR         template.URL // data: URL of the QR code image
 	Evidence   string       // the chosen evidence's name
@@ -157,6 +167,13 @@ type pageData struct {
 }
 
 type country struct{ Code, Name string }
+
+// evidenceChoice is one piece of evidence a service needs, with the
+// countries it can be asked for in.
+type evidenceChoice struct {
+	Evidence  catalogue.Evidence
+	Countries []country
+}
 
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
 	if person, ok := p.person(r); ok {
@@ -240,12 +257,45 @@ func (p *portal) service(w http.ResponseWriter, r *http.Request) {
 
 func (p *portal) serviceData(r *http.Request, svc *catalogue.Service, problem string) pageData {
 	d := pageData{Title: svc.Name.In(language(r)), Service: svc, CanHandoff: p.cfg.Handoffs != nil, Problem: problem, AppLink: "vienreiz://services/" + svc.ID}
-	if f, err := p.cfg.Catalogue.Facets(r.Context()); err == nil {
-		for _, c := range f.Countries {
-			d.Countries = append(d.Countries, country{Code: c, Name: p.countryName(r, c)})
-		}
+	if !d.CanHandoff {
+		return d
+	}
+	for _, e := range svc.Evidence {
+		choice := evidenceChoice{Evidence: e}
+		choice.Countries = p.countries(r, p.evidenceCountries(r, e.Requirement))
+		d.Choices = append(d.Choices, choice)
 	}
 	return d
+}
+
+// evidenceCountries lists the countries requirement can be asked for in:
+// those the Evidence Broker knows it in or, when it cannot be asked (or
+// no Countries is set), every country of the catalogue; the request then
+// finds out when it starts.
+func (p *portal) evidenceCountries(r *http.Request, requirement string) []string {
+	if p.cfg.Countries != nil {
+		list, err := p.cfg.Countries.EvidenceCountries(r.Context(), requirement)
+		if err == nil {
+			return list
+		}
+		p.cfg.Log.Warn("portal: the Evidence Broker did not say where the evidence is held; every country is offered", "requirement", requirement, "err", err)
+	}
+	f, err := p.cfg.Catalogue.Facets(r.Context())
+	if err != nil {
+		return nil
+	}
+	return f.Countries
+}
+
+// countries names codes in the page's language, in the order of their
+// names there.
+func (p *portal) countries(r *http.Request, codes []string) []country {
+	out := make([]country, len(codes))
+	for i, c := range codes {
+		out[i] = country{Code: c, Name: p.countryName(r, c)}
+	}
+	slices.SortStableFunc(out, func(a, b country) int { return strings.Compare(catalogue.Fold(a.Name), catalogue.Fold(b.Name)) })
+	return out
 }
 
 // countryName names an ISO country code in the page's language.
@@ -277,6 +327,15 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 	}
 	if evidence == "" || countryCode == "" {
 		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r, svc, p.t(r, "portal.choose")))
+		return
+	}
+	if codes := p.evidenceCountries(r, requirement); !slices.Contains(codes, countryCode) {
+		var names []string
+		for _, c := range p.countries(r, codes) {
+			names = append(names, c.Name)
+		}
+		p.render(w, r, http.StatusBadRequest, "service", p.serviceData(r, svc, p.t(r, "portal.not_held_there",
+			"Evidence", evidence, "Country", p.countryName(r, countryCode), "Countries", strings.Join(names, ", "))))
 		return
 	}
 	var subject string

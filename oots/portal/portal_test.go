@@ -30,7 +30,7 @@ func TestPortalAnswers(t *testing.T) {
 		{"GET", "/portal/services/..%2Fetc", nil, http.StatusNotFound, ""},
 		{"GET", "/portal/nothing-here", nil, http.StatusNotFound, "Page not found"},
 		{"POST", "/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {"x"}, "country": {"LV"}}, http.StatusBadRequest, "Choose the evidence"},
-		{"POST", "/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {"https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"}, "country": {"XX1"}}, http.StatusBadRequest, "cannot be given this request"},
+		{"POST", "/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {"https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"}, "country": {"XX1"}}, http.StatusBadRequest, "cannot be asked for in XX1"},
 		{"POST", "/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {"https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"}, "country": {"LV"}}, http.StatusOK, "The code works once"},
 		{"POST", "/portal/sign-in", url.Values{"token": {"wrong"}}, http.StatusUnauthorized, "not known"},
 		{"POST", "/portal/sign-in", url.Values{"token": {janisToken}}, http.StatusSeeOther, ""},
@@ -141,5 +141,52 @@ func TestPortalSpeaksLatvianAndEnglish(t *testing.T) {
 	}
 	if _, body := get(t, base, "/portal/?lang=xx", "", nil); !strings.Contains(body, `<html lang="lv">`) {
 		t.Fatal("an unknown language is not ignored")
+	}
+}
+
+// TestPortalOffersTheCountriesThatHoldTheEvidence: each piece of evidence
+// a service needs gets its own choice of country, listing only the member
+// states where the EU Evidence Broker knows it, as the app's country
+// choice does. Found by trying the portal as a citizen: it offered every
+// country for every piece of evidence, so "Proof of social security
+// contributions" from Finland made a code whose request failed at once
+// with EB:ERR:0001. A country outside the list, sent by hand, makes no
+// code and says where the evidence can be asked for.
+func TestPortalOffersTheCountriesThatHoldTheEvidence(t *testing.T) {
+	const contributions = "https://sr.oots.tech.europa.eu/requirements/fc6cedff-8d00-5c37-9411-af37e2d4519d"
+	base := startService(t, t.TempDir())
+	_, body := get(t, base, "/portal/services/lv-pension-claim", "en", nil)
+	forms := regexp.MustCompile(`(?s)<form method="post" action="/portal/services/lv-pension-claim/continue">.*?</form>`).FindAllString(body, -1)
+	if len(forms) != 2 {
+		t.Fatalf("%d forms for the pension's two pieces of evidence:\n%s", len(forms), body)
+	}
+	for _, form := range forms {
+		if strings.Contains(form, contributions) {
+			if !strings.Contains(form, ">Latvia<") || !strings.Contains(form, ">Lithuania<") || strings.Contains(form, ">Finland<") {
+				t.Errorf("the contributions' countries (Latvia and Lithuania only):\n%s", form)
+			}
+		}
+	}
+
+	post := func(country string) (int, string) {
+		form := url.Values{"evidence": {contributions}, "country": {country}}
+		req, _ := http.NewRequest("POST", base+"/portal/services/lv-pension-claim/continue", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "en")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	status, page := post("FI")
+	if status != http.StatusBadRequest || strings.Contains(page, `id="qr"`) ||
+		!strings.Contains(page, "Proof of social security contributions cannot be asked for in Finland") || !strings.Contains(page, "Latvia, Lithuania") {
+		t.Fatalf("Finland, sent by hand: %d\n%s", status, page)
+	}
+	if status, page := post("LT"); status != http.StatusOK || !strings.Contains(page, `id="qr"`) {
+		t.Fatalf("Lithuania: %d\n%.300s", status, page)
 	}
 }

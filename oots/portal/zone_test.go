@@ -15,7 +15,8 @@ import (
 	"github.com/vienreiz/vienreiz/oots/portal"
 )
 
-// oneService is a catalogue of one service needing one piece of evidence.
+// oneService is a catalogue of one service needing one piece of evidence,
+// in Latvia.
 type oneService struct{ svc catalogue.Service }
 
 func (c oneService) SearchServices(context.Context, catalogue.Query) ([]catalogue.Service, error) {
@@ -30,7 +31,7 @@ func (c oneService) Service(_ context.Context, id string) (*catalogue.Service, e
 }
 
 func (c oneService) Facets(context.Context) (*catalogue.Facets, error) {
-	return &catalogue.Facets{}, nil
+	return &catalogue.Facets{Countries: []string{"LV"}}, nil
 }
 
 // handoffUntil makes handoffs that end at a fixed time.
