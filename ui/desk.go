@@ -51,7 +51,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		it := d.items[i]
 		box := o.(*fyne.Container)
 		top, bottom := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
-		top.SetText(evidenceTitle(it.Request, s.Language.Code()) + " · " + stateName(it.Request.State))
+		top.SetText(evidenceTitle(it.Request, nil, s.Language.Code()) + " · " + stateName(it.Request.State))
 		top.TextStyle = fyne.TextStyle{Bold: it.Unread}
 		due := lang.L("desk.no_due")
 		switch {
@@ -148,7 +148,7 @@ func (d *DeskScreen) Open(id string) {
 				showProblem(d.win, app.ProblemOf(err))
 				return
 			}
-			d.nav.Open(d.page(a), evidenceTitle(a.Request, d.sess.Language.Code()))
+			d.nav.Open(d.page(a), evidenceTitle(a.Request, nil, d.sess.Language.Code()))
 		})
 	})
 }
@@ -163,7 +163,7 @@ func (d *DeskScreen) show(id string) {
 			showProblem(d.win, app.ProblemOf(err))
 			return
 		}
-		d.nav.Replace(d.page(a), evidenceTitle(a.Request, d.sess.Language.Code()))
+		d.nav.Replace(d.page(a), evidenceTitle(a.Request, nil, d.sess.Language.Code()))
 		d.Reload()
 	})
 }

@@ -52,6 +52,7 @@ type RequestsScreen struct {
 
 	mu       sync.Mutex
 	services map[string]*catalogue.Service // fetched once, by id
+	fetching map[string]bool               // services the list asked for
 	// unfollow ends the following of the request page shown (UI goroutine).
 	unfollow func()
 	// openURL opens the provider's preview space in the browser (tests
@@ -61,12 +62,12 @@ type RequestsScreen struct {
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, openURL: systemOpener(s)}
+	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, fetching: map[string]bool{}, openURL: systemOpener(s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
-			setTwoLineRow(obj, evidenceTitle(req, s.Language.Code()), requestSummary(req))
+			setTwoLineRow(obj, evidenceTitle(req, r.listedService(req), s.Language.Code()), requestSummary(req))
 		}
 	})
 	r.list.OnSelected = func(id widget.ListItemID) {
@@ -161,15 +162,43 @@ func (r *RequestsScreen) service(ctx context.Context, id string) *catalogue.Serv
 	return svc
 }
 
+// listedService is the service of a listed request whose title needs it
+// (the Evidence Broker named no evidence type: the service's name of the
+// evidence stands in), nil until fetched: the first asking fetches it in
+// the background and redraws the list.
+func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
+	if req.EvidenceType != nil {
+		return nil
+	}
+	r.mu.Lock()
+	svc, ok := r.services[req.ServiceID]
+	asked := r.fetching[req.ServiceID]
+	r.fetching[req.ServiceID] = true
+	r.mu.Unlock()
+	if ok || asked {
+		return svc
+	}
+	call(r.sess, func(ctx context.Context) {
+		if r.service(ctx, req.ServiceID) != nil {
+			fyne.Do(r.list.Refresh)
+			return
+		}
+		r.mu.Lock()
+		delete(r.fetching, req.ServiceID) // the next drawing asks again
+		r.mu.Unlock()
+	})
+	return nil
+}
+
 // show puts the page of req above the list: as the only page when open
 // is set (a request opened from anywhere does not pile up behind the
 // next), else in place of the current page (the same request redrawn).
 func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open bool) {
 	if open {
-		r.nav.Open(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
+		r.nav.Open(r.page(req, svc), evidenceTitle(*req, svc, r.sess.Language.Code()))
 		return
 	}
-	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, r.sess.Language.Code()))
+	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, svc, r.sess.Language.Code()))
 }
 
 // follow has the page of req redrawn when the event stream says its
@@ -349,7 +378,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			key = "request.explicit_body_for"
 		}
 		text := lang.L(key, map[string]any{
-			"Evidence": evidenceTitle(*req, r.sess.Language.Code()), "Provider": provider,
+			"Evidence": evidenceTitle(*req, svc, r.sess.Language.Code()), "Provider": provider,
 			"Country": countryName(req.Country), "LegalBasis": legal, "Citizen": req.Citizen,
 		})
 		give := newWrapButton(lang.L("request.explicit_give"), theme.ConfirmIcon(), func() {
@@ -466,13 +495,22 @@ func captionNote(text string) *widget.Label {
 	return note
 }
 
-// evidenceTitle names what a request asks for, in the user's language.
-func evidenceTitle(req api.Request, code string) string {
+// evidenceTitle names what a request asks for, in the user's language:
+// the evidence type the Evidence Broker named or, before or without one,
+// the service's (svc, may be nil) name of the evidence it needs.
+func evidenceTitle(req api.Request, svc *catalogue.Service, code string) string {
 	if req.EvidenceType != nil {
 		// The directory's language codes are upper case (EN, LV).
 		for _, l := range []string{strings.ToUpper(code), "EN"} {
 			if t := req.EvidenceType.Title[l]; t != "" {
 				return t
+			}
+		}
+	}
+	if svc != nil {
+		for _, e := range svc.Evidence {
+			if e.Requirement == req.Requirement {
+				return e.Name.In(code)
 			}
 		}
 	}

@@ -325,7 +325,16 @@ func TestNotHeldThereOffersAnotherCountry(t *testing.T) {
 		t.Fatalf("request to FI: %+v, %v", failed, err)
 	}
 	test.Tap(navButtons(t, w)[TabRequests])
+	// Its row and page are named by the evidence the service needs: the
+	// Evidence Broker named no evidence type, and they said only
+	// "Evidence" (found by trying the app).
+	eventually(t, "the row named by the evidence", func() bool {
+		return strings.Contains(labels(w.Content()), "Proof of social security contributions")
+	})
 	find[*RequestsScreen](w.Content())[0].Open(failed.ID)
+	if title := find[*RequestsScreen](w.Content())[0].nav.Title(); title != "Proof of social security contributions" {
+		t.Fatalf("the page's title: %q", title)
+	}
 	if text := labels(w.Content()); !strings.Contains(text, "Ask another country") || !strings.Contains(text, "No authority in Finland gives evidence of this kind") {
 		t.Fatalf("the failed request's page:\n%s", text)
 	}
