@@ -11,8 +11,10 @@ import (
 const ClientID = "vienreiz-app"
 
 // RedirectURIs are where the provider may send the app back: the desktop's
-// loopback listener (any port, RFC 8252) and the phone's URL scheme.
-var RedirectURIs = []string{"http://127.0.0.1/callback", "http://localhost/callback", "vienreiz://signin"}
+// loopback listener (any port, RFC 8252) and the phone's URL scheme; and
+// the demo portal of an exchange service on this machine (any port).
+var RedirectURIs = []string{"http://127.0.0.1/callback", "http://localhost/callback", "vienreiz://signin",
+	"http://127.0.0.1/portal/callback", "http://localhost/portal/callback"}
 
 // client is the app as a native, public OpenID Connect client (op.Client):
 // PKCE instead of a secret, JWT access tokens, refresh tokens.

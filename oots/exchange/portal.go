@@ -19,6 +19,7 @@ func (a *restAPI) mountPortal(mux *http.ServeMux) {
 	}
 	if a.auth != nil {
 		cfg.People = portalPeople{a.auth}
+		cfg.SignIn = a.signInWith
 	}
 	h := portal.Handler(cfg)
 	for _, prefix := range []string{"/portal", "/portal/", "/open/"} {

@@ -268,3 +268,36 @@ func must(t *testing.T, err error) {
 		t.Fatal(fmt.Errorf("browser: %w", err))
 	}
 }
+
+// TestPortalSignInInChromium: in a real browser, Sign in goes to the
+// identity provider's page and, signed in there, back to the portal,
+// which names the person on this page and the next. The error page of an
+// answer for no sign-in passes axe-core.
+func TestPortalSignInInChromium(t *testing.T) {
+	base, _ := startSignInService(t)
+	ctx := browser(t)
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/portal/?lang=en"),
+		chromedp.Click(chromedp.CSS(`a[href^="/portal/sign-in"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#user-janis")),
+		chromedp.Click(chromedp.CSS("#user-janis")),
+		chromedp.Click(chromedp.CSS("#sign-in")),
+		chromedp.WaitVisible(chromedp.CSS(".who")),
+	))
+	who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".who")))
+	must(t, err)
+	if !strings.Contains(who, "Jānis Bērziņš") {
+		t.Fatalf("after signing in at the provider the portal says %q", who)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/portal/services/lv-birth-certificate")))
+	if who, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".who"))); err != nil || !strings.Contains(who, "Jānis") {
+		t.Fatalf("on the next page: %q, %v", who, err)
+	}
+	must(t, chromedp.Do(ctx, chromedp.Navigate(base+"/portal/callback?code=x&state=forged")))
+	heading, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("h1")))
+	must(t, err)
+	if heading != "Sign-in not completed" {
+		t.Fatalf("an answer for no sign-in shows %q", heading)
+	}
+	checkAccessible(t, ctx, "sign-in not completed")
+}

@@ -23,6 +23,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
+	"github.com/vienreiz/vienreiz/identity"
 )
 
 //go:embed templates/*.html
@@ -72,6 +73,11 @@ type Config struct {
 	Countries Countries
 	// People signs people in; nil serves the portal signed out only.
 	People People
+	// SignIn is the OpenID Connect provider people sign in at, the
+	// portal's redirect URI https://HOST/portal/callback registered with
+	// its client; without one (no Issuer) the portal asks for an access
+	// token (the service's -demo-tokens).
+	SignIn identity.Provider
 	Log    *slog.Logger
 	// Location is the time zone of the times the pages give (a handoff
 	// code's expiry); nil is the service's local time zone (TZ).
@@ -89,6 +95,7 @@ type portal struct {
 	cfg   Config
 	pages map[string]*template.Template
 	texts texts
+	web   *webSignIn // nil: the access-token form
 }
 
 // Handler serves the portal below /portal/ and the direct links below
@@ -98,6 +105,9 @@ func Handler(cfg Config) http.Handler {
 		cfg.Log = slog.Default()
 	}
 	p := &portal{cfg: cfg, texts: loadTexts()}
+	if cfg.SignIn.Issuer != "" && cfg.People != nil {
+		p.web = &webSignIn{provider: cfg.SignIn}
+	}
 	p.pages = parsePages(p.texts, cfg.Location)
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFiles, "static")
@@ -110,6 +120,7 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("POST /portal/services/{id}/continue", p.continueInApp)
 	mux.HandleFunc("GET /portal/sign-in", p.signInPage)
 	mux.HandleFunc("POST /portal/sign-in", p.signIn)
+	mux.HandleFunc("GET "+callbackPath, p.callback)
 	mux.HandleFunc("POST /portal/sign-out", p.signOut)
 	mux.HandleFunc("GET /open/{path...}", p.open)
 	mux.HandleFunc("/portal/", func(w http.ResponseWriter, r *http.Request) {
@@ -164,6 +175,16 @@ type pageData struct {
 	CanHandoff bool
 	AppLink    string
 	Portal     string // the portal page of an /open/ link, if any
+	// Here is the page's path, where Sign in comes back to (GET pages).
+	Here string
+}
+
+// keepLanguage keeps the language chosen with the switch (?lang=) in a
+// cookie for the next pages.
+func keepLanguage(w http.ResponseWriter, r *http.Request) {
+	if chosen := r.URL.Query().Get("lang"); chosen != "" && chosen == language(r) {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: chosen, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	}
 }
 
 type country struct{ Code, Name string }
@@ -181,8 +202,9 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	}
 	d.Lang = language(r)
 	d.Languages = switchLinks(r, d.Lang)
-	if r.URL.Query().Get("lang") == d.Lang { // chosen with the switch: kept
-		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: d.Lang, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	keepLanguage(w, r)
+	if r.Method == http.MethodGet {
+		d.Here = r.URL.Path
 	}
 	var b strings.Builder
 	if err := p.pages[page].ExecuteTemplate(&b, "layout.html", d); err != nil {
@@ -360,7 +382,13 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+// signInPage sends the browser to the identity provider or, without one,
+// asks for an access token.
 func (p *portal) signInPage(w http.ResponseWriter, r *http.Request) {
+	if p.web != nil {
+		p.startSignIn(w, r)
+		return
+	}
 	p.render(w, r, http.StatusOK, "sign-in", pageData{Title: p.t(r, "portal.sign_in")})
 }
 
@@ -375,12 +403,12 @@ func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnauthorized, "sign-in", pageData{Title: p.t(r, "portal.sign_in"), Problem: p.t(r, "portal.unknown_token")})
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	setSession(w, r, token)
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }
 
 func (p *portal) signOut(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }
 

@@ -110,29 +110,37 @@ func get(ctx context.Context, c *http.Client, u string) (*http.Response, error) 
 func Browser(ctx context.Context, username, level string) func(authURL string) error {
 	return func(authURL string) error {
 		jar, _ := cookiejar.New(nil)
-		browser := &http.Client{Jar: jar}
-		page, err := get(ctx, browser, authURL)
-		if err != nil {
-			return err
-		}
-		id := page.Request.URL.Query().Get("authRequestID")
-		if page.StatusCode != http.StatusOK || id == "" {
-			return fmt.Errorf("no sign-in page at %s: %s", page.Request.URL, page.Status)
-		}
-		if level == "" {
-			level = identity.LevelSubstantial
-		}
-		form := url.Values{"authRequestID": {id}, "username": {username}, "level": {level}}
-		req, _ := http.NewRequestWithContext(ctx, http.MethodPost, page.Request.URL.String(), strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		resp, err := browser.Do(req)
-		if err != nil {
-			return err
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("after signing in: %s", resp.Status)
-		}
-		return nil
+		_, err := SignInAt(ctx, &http.Client{Jar: jar}, authURL, username, level)
+		return err
 	}
+}
+
+// SignInAt is browser (which keeps its cookies: a jar) signing in as the
+// demo account username at level: it opens start, which leads to the
+// provider's sign-in page, sends the page's form and follows the
+// redirects back to the relying party. It returns where they ended.
+func SignInAt(ctx context.Context, browser *http.Client, start, username, level string) (*url.URL, error) {
+	page, err := get(ctx, browser, start)
+	if err != nil {
+		return nil, err
+	}
+	id := page.Request.URL.Query().Get("authRequestID")
+	if page.StatusCode != http.StatusOK || id == "" {
+		return nil, fmt.Errorf("no sign-in page at %s: %s", page.Request.URL, page.Status)
+	}
+	if level == "" {
+		level = identity.LevelSubstantial
+	}
+	form := url.Values{"authRequestID": {id}, "username": {username}, "level": {level}}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, page.Request.URL.String(), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := browser.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return resp.Request.URL, fmt.Errorf("after signing in: %s at %s", resp.Status, resp.Request.URL)
+	}
+	return resp.Request.URL, nil
 }

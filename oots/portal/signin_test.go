@@ -1,0 +1,217 @@
+package portal_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/identity/devidp"
+	"github.com/vienreiz/vienreiz/identity/devidp/devidptest"
+	"github.com/vienreiz/vienreiz/oots/demonet"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// startSignInService is an exchange service whose portal signs people in
+// at the development identity provider, as `make run` has it.
+func startSignInService(t *testing.T) (base string, idp *devidp.Server) {
+	t.Helper()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	idp, err := devidp.Start(ctx, devidp.Options{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Close(context.Background()) })
+	auth, err := exchange.NewOIDCTokens(ctx, idp.Provider(), exchange.OIDCOptions{Log: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Auth: auth, SignIn: idp.Provider(), Network: demonet.Embedded{},
+		HandoffKey: serviceKey, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s.URL(), idp
+}
+
+// browserWithJar is a stand-in browser that keeps cookies.
+func browserWithJar() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar}
+}
+
+// fetch GETs or POSTs (form not nil) u with browser, in English.
+func fetch(t *testing.T, browser *http.Client, u string, form url.Values) (int, string) {
+	t.Helper()
+	method, body := http.MethodGet, io.Reader(nil)
+	if form != nil {
+		method, body = http.MethodPost, strings.NewReader(form.Encode())
+	}
+	req, _ := http.NewRequest(method, u, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Accept-Language", "en")
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// TestPortalSignsInAtTheIdentityProvider: the portal's Sign in asked for
+// a pasted access token (the demo's -demo-tokens), which no citizen has.
+// With an identity provider, as `make run` has, it sends the browser to
+// the provider's sign-in page and back (code flow, PKCE, nonce); the
+// portal then names the person, and the code it makes works for that
+// person only. Tried as an attacker: an answer for another sign-in
+// (state), one with no sign-in started in this browser, a code redeemed
+// twice and a refusal by the provider sign nobody in.
+func TestPortalSignsInAtTheIdentityProvider(t *testing.T) {
+	ctx := context.Background()
+	base, idp := startSignInService(t)
+	browser := browserWithJar()
+	// Sign in from a service page comes back to it.
+	if _, page := fetch(t, browser, base+"/portal/services/lv-birth-certificate", nil); !strings.Contains(page, `href="/portal/sign-in?next=%2fportal%2fservices%2flv-birth-certificate"`) {
+		t.Fatalf("the service page's Sign in does not come back to it:\n%.1500s", page)
+	}
+	landed, err := devidptest.SignInAt(ctx, browser, base+"/portal/sign-in?next=/portal/services/lv-birth-certificate", "janis", identity.LevelSubstantial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if landed.Path != "/portal/services/lv-birth-certificate" {
+		t.Fatalf("after signing in the browser is at %s", landed)
+	}
+	// Tried as an attacker: a sign-in link that would send the browser on
+	// to another site, or out of the portal, lands on the portal's front.
+	for _, next := range []string{"//evil.example/portal/", "https://evil.example/portal/", "/portal/../v1/requests", "/\\evil.example/portal/", "/portal/callback"} {
+		landed, err := devidptest.SignInAt(ctx, browserWithJar(), base+"/portal/sign-in?next="+url.QueryEscape(next), "janis", "")
+		if err != nil || landed.Host != mustURL(t, base).Host || landed.Path != "/portal/" {
+			t.Errorf("next=%s: landed at %v (%v)", next, landed, err)
+		}
+	}
+	if _, page := fetch(t, browser, base+"/portal/", nil); !strings.Contains(page, "Jānis Bērziņš") {
+		t.Fatalf("the portal does not name the person signed in:\n%.2000s", page)
+	}
+
+	// The code made signed in is Jānis's: another person cannot redeem it.
+	const birth = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"
+	status, page := fetch(t, browser, base+"/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {birth}, "country": {"LV"}})
+	if status != http.StatusOK || !strings.Contains(page, `id="code"`) {
+		t.Fatalf("continue in the app: %d\n%.500s", status, page)
+	}
+	code := strings.SplitN(strings.SplitN(page, `id="code"`, 2)[1], ">", 2)[1]
+	code = code[:strings.Index(code, "<")]
+	as := func(user string) *client.Client {
+		tok, err := devidptest.SignIn(ctx, idp.Issuer(), user, identity.LevelSubstantial)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return client.New(base).WithToken(tok.AccessToken)
+	}
+	if _, err := as("liga").Redeem(ctx, api.Redeem{Code: code}); err == nil {
+		t.Fatal("Līga redeemed the code Jānis made signed in")
+	}
+	req, err := as("janis").Redeem(ctx, api.Redeem{Code: code})
+	if err != nil || req.ServiceID != "lv-birth-certificate" {
+		t.Fatalf("Jānis redeeming his code: %+v, %v", req, err)
+	}
+
+	// Sign out ends the portal's session.
+	fetch(t, browser, base+"/portal/sign-out", url.Values{})
+	if _, page := fetch(t, browser, base+"/portal/", nil); strings.Contains(page, "Jānis") {
+		t.Fatal("still signed in after signing out")
+	}
+
+	// Answers that belong to no sign-in of this browser. Each case starts
+	// its own sign-in: an answer, good or bad, ends the one pending.
+	started := func() (*http.Client, *url.URL) {
+		b := browserWithJar()
+		b.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		resp, err := b.Get(base + "/portal/sign-in")
+		if err != nil || resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("sign-in start: %v %v", resp, err)
+		}
+		resp.Body.Close()
+		provider, _ := url.Parse(resp.Header.Get("Location"))
+		return b, provider
+	}
+	if _, provider := started(); provider.Query().Get("code_challenge_method") != "S256" || provider.Query().Get("nonce") == "" {
+		t.Fatalf("the sign-in is sent without PKCE or nonce: %s", provider)
+	}
+	for _, c := range []struct {
+		name  string
+		query func(state string) string
+		fresh bool // the answer comes to a browser with no sign-in started
+		says  string
+	}{
+		{"another sign-in's state", func(string) string { return "code=x&state=forged" }, false, "another sign-in (state)"},
+		{"no sign-in started here", func(st string) string { return "code=x&state=" + st }, true, "no sign-in was started in this browser"},
+		{"refused by the provider", func(st string) string { return "error=access_denied&error_description=cancelled&state=" + st }, false, "access_denied"},
+		{"a made-up code", func(st string) string { return "code=made-up&state=" + st }, false, "redeeming the code"},
+	} {
+		b, provider := started()
+		if c.fresh {
+			b = browserWithJar()
+		}
+		status, page := fetch(t, b, base+"/portal/callback?"+c.query(provider.Query().Get("state")), nil)
+		if status != http.StatusBadRequest || !strings.Contains(page, "Sign-in not completed") || !strings.Contains(page, c.says) {
+			t.Errorf("%s: %d\n%.300s", c.name, status, page)
+		}
+		for _, ck := range b.Jar.Cookies(mustURL(t, base+"/portal/")) {
+			if ck.Name == "vienreiz_portal" {
+				t.Errorf("%s: a session was kept", c.name)
+			}
+		}
+	}
+}
+
+// TestPortalSignInWithTheProviderDown: the portal starts while the
+// identity provider does not answer, and Sign in then says so instead of
+// failing blank.
+func TestPortalSignInWithTheProviderDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	down := "http://" + ln.Addr().String()
+	ln.Close()
+	ctx := context.Background()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	s, err := exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Auth: people, SignIn: identity.Provider{Issuer: down, ClientID: devidp.ClientID},
+		Network: demonet.Embedded{}, HandoffKey: serviceKey, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		s.Close(ctx)
+	}()
+	status, page := fetch(t, browserWithJar(), s.URL()+"/portal/sign-in", nil)
+	if status != http.StatusServiceUnavailable || !strings.Contains(page, "The sign-in service does not answer just now") {
+		t.Fatalf("%d\n%.500s", status, page)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
