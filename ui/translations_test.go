@@ -102,6 +102,9 @@ func TestEveryStringIsTranslated(t *testing.T) {
 // woman. Some said "Jūs neesat pieteicies" or "esat izgājis", singular
 // and masculine, a button "Esmu atgriezies", and the acting-as choice
 // offered Līga "Es pats" (found on a phone in Latvian).
+// pierakstities finds the other words for signing in and out.
+var pierakstities = regexp.MustCompile(`(?i)\b(pierakst|izrakst)\pL*`)
+
 func TestLatvianAddressesEveryoneAlike(t *testing.T) {
 	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
 	if err != nil {
@@ -127,6 +130,12 @@ func TestLatvianAddressesEveryoneAlike(t *testing.T) {
 			}
 			if strings.Contains(v, "Es pats") || strings.Contains(v, "Es pati") {
 				t.Errorf("%s says who acts by the speaker's gender: %q", key, v)
+			}
+			// Signing in is pieteikties and signing out iziet everywhere:
+			// the pairing and handoff texts said pierakstīties and
+			// izrakstīt (found by trying a portal code on a phone).
+			if w := pierakstities.FindString(v); w != "" {
+				t.Errorf("%s says %q: the app's word is pieteikties / iziet", key, w)
 			}
 		case map[string]any:
 			for k, x := range v {
