@@ -49,7 +49,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	}))
 
 	person, institution := widget.NewEntry(), widget.NewEntry()
-	person.SetPlaceHolder("LV/LV/23038811111")
+	person.SetPlaceHolder(lang.L("form.person_id_hint"))
 	institution.SetPlaceHolder("LV-UR")
 	clerk, administrator := lang.L("admin.role_clerk"), lang.L("admin.role_administrator")
 	role := widget.NewRadioGroup([]string{clerk, administrator}, func(v string) {

@@ -109,12 +109,12 @@ func mandateProblem(err error) app.Problem {
 // gets the form and a function that clears it once given.
 func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, func())) fyne.CanvasObject {
 	repID, repName := widget.NewEntry(), widget.NewEntry()
-	repID.SetPlaceHolder("LV/LV/12087510402")
+	repID.SetPlaceHolder(lang.L("form.person_id_hint"))
 	orgID, orgName := widget.NewEntry(), widget.NewEntry()
-	orgID.SetPlaceHolder("LV/LV/40003012345")
+	orgID.SetPlaceHolder(lang.L("form.company_id_hint"))
 	from, until := widget.NewEntry(), widget.NewEntry()
-	from.SetPlaceHolder(time.DateOnly)
-	until.SetPlaceHolder(time.DateOnly)
+	from.SetPlaceHolder(lang.L("form.date_hint"))
+	until.SetPlaceHolder(lang.L("form.date_hint"))
 	reset := func() {
 		for _, e := range []*widget.Entry{repID, repName, orgID, orgName} {
 			e.SetText("")

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,35 @@ func TestAdministratorScreenAssignsRolesAndCompanyMandates(t *testing.T) {
 	}
 	tapButton(t, w, "Sign out")
 	eventually(t, "the administration card to go", func() bool { return !strings.Contains(labels(w.Content()), "Administration") })
+}
+
+// TestFormHintsShowTheFormatNotAPerson: the mandate form's identifier
+// field showed LV/LV/12087510402 as its hint, Līga's own identifier, on
+// Līga's own screen, as if she were to name herself (found by trying the
+// app as her); the administrator's form showed Anna's, and the date
+// fields Go's layout date 2006-01-02 once cleared. The hints now show the
+// format: no demo person's or company's identifier, no layout date.
+func TestFormHintsShowTheFormatNotAPerson(t *testing.T) {
+	w, s := newApp(t, "en")
+	company, _ := devidp.DemoCompany()
+	taken := []string{company, "2006-01-02"}
+	for _, p := range devidp.DemoPeople() {
+		taken = append(taken, p.Identifier)
+	}
+	for name, form := range map[string]fyne.CanvasObject{
+		"mandate":               newMandateForm(s, false, nil),
+		"company mandate":       newMandateForm(s, true, nil),
+		"administrator's roles": newAdminCard(w, s),
+	} {
+		form.Show() // the administrator's card shows for administrators only
+		entries := find[*widget.Entry](form)
+		if len(entries) == 0 {
+			t.Fatalf("%s: no fields", name)
+		}
+		for _, e := range entries {
+			if slices.Contains(taken, e.PlaceHolder) {
+				t.Errorf("%s: a field's hint is %q", name, e.PlaceHolder)
+			}
+		}
+	}
 }
