@@ -1,8 +1,8 @@
 package ui
 
 import (
-	"math"
 	"strings"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -56,8 +56,8 @@ func newGrowingEntry() *widget.Entry {
 	e.SetMinRowsVisible(growingRows)
 	shown := growingRows
 	e.OnChanged = func(text string) {
-		// The text's width inside the field's padding, a little less so
-		// that a line the words wrap early is counted.
+		// The width the field wraps its text at, inside its padding, less
+		// a little: a line that just fits here may wrap there.
 		width := e.Size().Width - 2*theme.InnerPadding() - theme.Padding()
 		if rows := max(growingRows, textRows(text, width, e.TextStyle)); rows != shown {
 			shown = rows
@@ -68,15 +68,55 @@ func newGrowingEntry() *widget.Entry {
 	return e
 }
 
-// textRows is how many lines text takes at width (none: one per line).
+// textRows is how many lines text takes at width, wrapped at words as
+// the field wraps it (width 0: one per line).
 func textRows(text string, width float32, style fyne.TextStyle) int {
+	measure := func(s string) float32 { return fyne.MeasureText(s, theme.TextSize(), style).Width }
 	rows := 0
-	for _, line := range strings.Split(text, "\n") {
-		n := 1
-		if w := fyne.MeasureText(line, theme.TextSize(), style).Width; width > 0 && w > width {
-			n = int(math.Ceil(float64(w / width)))
-		}
-		rows += n
+	for _, paragraph := range strings.Split(text, "\n") {
+		rows += paragraphRows(paragraph, width, measure)
 	}
 	return rows
+}
+
+// paragraphRows counts the lines a paragraph wraps to at width: words
+// stay whole on a line unless one alone is wider, which then breaks.
+func paragraphRows(paragraph string, width float32, measure func(string) float32) int {
+	if width <= 0 {
+		return 1
+	}
+	rows, line := 1, ""
+	for _, word := range strings.Split(paragraph, " ") {
+		joined := word
+		if line != "" {
+			joined = line + " " + word
+		}
+		if measure(joined) <= width {
+			line = joined
+			continue
+		}
+		if line != "" {
+			rows++
+		}
+		for measure(word) > width { // too wide alone: broken where it fills a line
+			word = word[fitting(word, width, measure):]
+			rows++
+		}
+		line = word
+	}
+	return rows
+}
+
+// fitting is the length in bytes of the longest start of word (at least
+// one rune) that fits in width.
+func fitting(word string, width float32, measure func(string) float32) int {
+	n := 0
+	for i, r := range word {
+		end := i + utf8.RuneLen(r)
+		if n > 0 && measure(word[:end]) > width {
+			break
+		}
+		n = end
+	}
+	return n
 }
