@@ -300,4 +300,16 @@ func TestPortalSignInInChromium(t *testing.T) {
 		t.Fatalf("an answer for no sign-in shows %q", heading)
 	}
 	checkAccessible(t, ctx, "sign-in not completed")
+
+	// A session that ran out is told on the next page (a stale cookie
+	// stands in for an expired token).
+	must(t, chromedp.Do(ctx,
+		chromedp.Navigate(base+"/portal/"),
+		chromedp.Click(chromedp.CSS(`form[action="/portal/sign-out"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`a[href^="/portal/sign-in"]`)),
+		chromedp.Evaluate[chromedp.Void](`document.cookie = "vienreiz_portal=stale; path=/portal/"`),
+		chromedp.Navigate(base+"/portal/services/lv-birth-certificate"),
+		chromedp.WaitVisible(chromedp.CSS(".notice")),
+	))
+	checkAccessible(t, ctx, "sign-in ended")
 }

@@ -158,6 +158,7 @@ type pageData struct {
 	Title   string
 	Person  *Person
 	Problem string
+	Notice  string // news that is no problem (a sign-in that ended)
 	// Lang is the page's language; Languages the switch to the others.
 	Lang      string
 	Languages []langLink
@@ -199,6 +200,11 @@ type evidenceChoice struct {
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
 	if person, ok := p.person(r); ok {
 		d.Person = &person
+	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		// The session (the provider's access token) ran out: said once,
+		// then forgotten.
+		clearSession(w)
+		d.Notice = p.t(r, "portal.session_ended")
 	}
 	d.Lang = language(r)
 	d.Languages = switchLinks(r, d.Lang)
@@ -408,7 +414,7 @@ func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *portal) signOut(w http.ResponseWriter, r *http.Request) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+	clearSession(w)
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }
 

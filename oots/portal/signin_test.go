@@ -215,3 +215,28 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// TestPortalSaysWhenItsSignInEnded: the portal keeps the provider's access
+// token as its session, which ends with the token (5 minutes at the
+// development provider). It then showed the pages signed out without a
+// word, and a code made next was no longer bound to the person, who had
+// no reason to think so. The first page after says the sign-in ended,
+// and the stale cookie is removed.
+func TestPortalSaysWhenItsSignInEnded(t *testing.T) {
+	base, _ := startSignInService(t)
+	browser := browserWithJar()
+	u := mustURL(t, base+"/portal/")
+	browser.Jar.SetCookies(u, []*http.Cookie{{Name: "vienreiz_portal", Value: "an.expired.token", Path: "/portal/"}})
+	_, page := fetch(t, browser, base+"/portal/services/lv-birth-certificate", nil)
+	if !strings.Contains(page, "Your sign-in on the portal has ended") || !strings.Contains(page, `href="/portal/sign-in`) {
+		t.Fatalf("an ended session is not told:\n%.2500s", page)
+	}
+	for _, ck := range browser.Jar.Cookies(u) {
+		if ck.Name == "vienreiz_portal" {
+			t.Fatal("the ended session's cookie is kept")
+		}
+	}
+	if _, page := fetch(t, browser, base+"/portal/", nil); strings.Contains(page, "has ended") {
+		t.Fatal("the next page says it again")
+	}
+}
