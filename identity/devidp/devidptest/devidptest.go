@@ -64,18 +64,10 @@ func SignIn(ctx context.Context, issuer, username, level string) (*oauth2.Token,
 	if page.StatusCode != http.StatusOK {
 		return nil, fmt.Errorf("sign-in page: %s", page.Status)
 	}
-	id := page.Request.URL.Query().Get("authRequestID")
-	if level == "" {
-		level = identity.LevelSubstantial
-	}
-	form := url.Values{"authRequestID": {id}, "username": {username}, "level": {level}}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, page.Request.URL.String(), strings.NewReader(form.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := browser.Do(req)
+	resp, err := submitLogin(ctx, browser, page, username, level)
 	if err != nil {
 		return nil, err
 	}
-	resp.Body.Close()
 	back, err := url.Parse(resp.Header.Get("Location"))
 	if err != nil || resp.StatusCode/100 != 3 || !strings.HasPrefix(back.String(), redirectURI) {
 		return nil, fmt.Errorf("sign-in as %q was not accepted: %s", username, resp.Status)
@@ -124,14 +116,27 @@ func SignInAt(ctx context.Context, browser *http.Client, start, username, level 
 	if err != nil {
 		return nil, err
 	}
-	id := page.Request.URL.Query().Get("authRequestID")
-	if page.StatusCode != http.StatusOK || id == "" {
+	if page.StatusCode != http.StatusOK || page.Request.URL.Query().Get("authRequestID") == "" {
 		return nil, fmt.Errorf("no sign-in page at %s: %s", page.Request.URL, page.Status)
 	}
+	resp, err := submitLogin(ctx, browser, page, username, level)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return resp.Request.URL, fmt.Errorf("after signing in: %s at %s", resp.Status, resp.Request.URL)
+	}
+	return resp.Request.URL, nil
+}
+
+// submitLogin sends the provider's sign-in page's form (page is the
+// answer that showed it) as the demo account username at level (""
+// Substantial); the body of the answer is closed.
+func submitLogin(ctx context.Context, browser *http.Client, page *http.Response, username, level string) (*http.Response, error) {
 	if level == "" {
 		level = identity.LevelSubstantial
 	}
-	form := url.Values{"authRequestID": {id}, "username": {username}, "level": {level}}
+	form := url.Values{"authRequestID": {page.Request.URL.Query().Get("authRequestID")}, "username": {username}, "level": {level}}
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, page.Request.URL.String(), strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	resp, err := browser.Do(req)
@@ -139,8 +144,5 @@ func SignInAt(ctx context.Context, browser *http.Client, start, username, level 
 		return nil, err
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return resp.Request.URL, fmt.Errorf("after signing in: %s at %s", resp.Status, resp.Request.URL)
-	}
-	return resp.Request.URL, nil
+	return resp, nil
 }
