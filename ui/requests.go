@@ -178,14 +178,12 @@ func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
 	if ok || asked {
 		return svc
 	}
+	// Asked once: a failed fetch (offline) is not repeated at every
+	// drawing of the row; opening the request fetches the service again.
 	call(r.sess, func(ctx context.Context) {
 		if r.service(ctx, req.ServiceID) != nil {
 			fyne.Do(r.list.Refresh)
-			return
 		}
-		r.mu.Lock()
-		delete(r.fetching, req.ServiceID) // the next drawing asks again
-		r.mu.Unlock()
 	})
 	return nil
 }
