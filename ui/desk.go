@@ -148,7 +148,7 @@ func (d *DeskScreen) Open(id string) {
 				showProblem(d.win, app.ProblemOf(err))
 				return
 			}
-			d.nav.Open(d.page(a), evidenceTitle(a.Request, nil, d.sess.Language.Code()))
+			d.nav.Open(d.page(a), evidenceTitle(a.Request, a.Service, d.sess.Language.Code()))
 		})
 	})
 }
@@ -163,7 +163,7 @@ func (d *DeskScreen) show(id string) {
 			showProblem(d.win, app.ProblemOf(err))
 			return
 		}
-		d.nav.Replace(d.page(a), evidenceTitle(a.Request, nil, d.sess.Language.Code()))
+		d.nav.Replace(d.page(a), evidenceTitle(a.Request, a.Service, d.sess.Language.Code()))
 		d.Reload()
 	})
 }

@@ -617,3 +617,22 @@ func TestDeskMessageGrowsWithItsText(t *testing.T) {
 		t.Fatalf("emptied, the field stays %.0f high (%.0f before)", got, empty)
 	}
 }
+
+// TestDeskNamesAnApplicationByItsEvidence: an application whose look-up
+// failed before the Evidence Broker named an evidence type (EB:ERR:0001:
+// the country holds none) was titled "Evidence" on the desk; its page
+// names the service's evidence, as the citizen's page does.
+func TestDeskNamesAnApplicationByItsEvidence(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration, Country: "FI"})
+	if err != nil || req.State != "failed" || req.ErrorCode != "EB:ERR:0001" {
+		t.Fatalf("a request to Finland: %+v, %v", req, err)
+	}
+	desk := openApplication(t, w)
+	eventually(t, "the application's page", func() bool { return desk.nav.Depth() == 1 })
+	if title := desk.nav.Title(); title == "Evidence" || !strings.Contains(strings.ToLower(title), "registration") {
+		t.Fatalf("the application's page is titled %q", title)
+	}
+}
