@@ -90,15 +90,20 @@ func dialogWidth(win fyne.Window) float32 {
 
 // dialogBody sizes a dialog's content to the window: as wide as fits (at
 // most 480), scrolling when long, so text wraps on a phone.
-func dialogBody(win fyne.Window, content fyne.CanvasObject) fyne.CanvasObject {
-	size := win.Canvas().Size()
+func dialogBody(win fyne.Window, content fyne.CanvasObject) *container.Scroll {
+	scroll := container.NewVScroll(content)
+	fitDialogBody(win, scroll)
+	return scroll
+}
+
+// fitDialogBody sizes a dialog's body (dialogBody) to its content as it is
+// now: after a part of it was hidden, the dialog may shrink.
+func fitDialogBody(win fyne.Window, body *container.Scroll) {
 	w := dialogWidth(win)
 	// Wrapped labels know their height once they know their width.
-	content.Resize(fyne.NewSize(w, content.MinSize().Height))
-	h := min(content.MinSize().Height, max(size.Height*0.6, 200))
-	scroll := container.NewVScroll(content)
-	scroll.SetMinSize(fyne.NewSize(w, h))
-	return scroll
+	body.Content.Resize(fyne.NewSize(w, body.Content.MinSize().Height))
+	h := min(body.Content.MinSize().Height, max(win.Canvas().Size().Height*0.6, 200))
+	body.SetMinSize(fyne.NewSize(w, h))
 }
 
 // newProblemLabel shows a translated problem of the last call in the

@@ -56,7 +56,8 @@ func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageO
 	copyPage.Disable()
 	opened, noPage := wrapped(lang.L("signin.waiting_body")), wrapped(lang.L("signin.no_browser"))
 	body := container.NewVBox(opened, noPage, container.NewHBox(copyPage))
-	waiting = dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"), dialogBody(win, body), win)
+	scroll := dialogBody(win, body)
+	waiting = dialog.NewCustom(lang.L("signin.waiting_title"), lang.L("signin.cancel"), scroll, win)
 	waiting.SetOnClosed(cancel)
 	return waiting, func(page string, browserErr error) {
 		copyPage.OnTapped = func() { fyne.CurrentApp().Clipboard().SetContent(page) }
@@ -66,6 +67,8 @@ func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageO
 			opened.Importance = widget.WarningImportance
 			noPage.Hide()
 			body.Refresh()
+			fitDialogBody(win, scroll) // no room left for the hidden text
+			waiting.Resize(waiting.MinSize())
 		}
 	}
 }

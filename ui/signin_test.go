@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -412,8 +413,7 @@ func TestActingForSomeoneOffersNoneOfOnesOwnEvidence(t *testing.T) {
 // its dialog lets the person copy the provider page's address once the
 // browser was asked to show it, for a browser that did not.
 func TestSignInOffersThePagesAddress(t *testing.T) {
-	test.NewTempApp(t)
-	w := test.NewTempWindow(t, widget.NewLabel(""))
+	w, _ := newApp(t, "en") // the texts in English, also when this test runs alone
 	w.Resize(fyne.NewSize(800, 600))
 	cancelled := false
 	waiting, pageOpened := signInWaiting(w, func() { cancelled = true })
@@ -440,9 +440,17 @@ func TestSignInOffersThePagesAddress(t *testing.T) {
 	}
 	// The browser failed (as root, xdg-open found none that would start):
 	// the dialog no longer says the page opened.
+	bodyHeight := func() float32 { return find[*container.Scroll](w.Canvas().Overlays().Top())[0].MinSize().Height }
+	before := bodyHeight()
 	pageOpened(page, errors.New("xdg-open: exit status 3"))
 	if text := dialogText(t, w); strings.Contains(text, "has opened in your browser") || !strings.Contains(text, "Your browser could not be opened. Copy the sign-in page’s address") {
 		t.Fatalf("after the browser failed the dialog says:\n%s", text)
+	}
+	// The dialog shrinks to its one text: it kept the height of two, and
+	// an empty band showed under the button (seen in the app every session
+	// since).
+	if after := bodyHeight(); after >= before {
+		t.Errorf("the dialog's body is %.0f px high after the browser failed, %.0f before: it kept the room of the hidden text", after, before)
 	}
 	tapIn(t, w.Canvas().Overlays().Top(), "Copy the page's address")
 	if got := fyne.CurrentApp().Clipboard().Content(); got != page {
