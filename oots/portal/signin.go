@@ -24,6 +24,10 @@ import (
 // callback: its state, nonce and PKCE verifier.
 const pendingCookie = "vienreiz_portal_signin"
 
+// errNoSignIn answers a callback with no pending sign-in (or a mangled
+// one) in its browser.
+var errNoSignIn = errors.New("no sign-in was started in this browser, or it took over 10 minutes")
+
 // callbackPath is where the provider sends the browser back; it is
 // registered with the provider as the portal's redirect URI
 // (https://HOST/portal/callback).
@@ -118,11 +122,11 @@ func (p *portal) redeem(r *http.Request) (token, next string, err error) {
 	}
 	c, err := r.Cookie(pendingCookie)
 	if err != nil {
-		return "", "", errors.New("no sign-in was started in this browser, or it took over 10 minutes")
+		return "", "", errNoSignIn
 	}
 	parts := strings.Split(c.Value, ".")
 	if len(parts) != 4 {
-		return "", "", errors.New("no sign-in was started in this browser, or it took over 10 minutes")
+		return "", "", errNoSignIn
 	}
 	state, nonce, verifier := parts[0], parts[1], parts[2]
 	back, _ := base64.RawURLEncoding.DecodeString(parts[3])
