@@ -49,8 +49,8 @@ func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 // provider's page, which cancel ends; pageOpened lets the person copy the
 // page's address from it, for a browser that did not show the page (none
 // is set up, or it failed to start), and, told that the browser failed,
-// says so instead of saying the page opened. The dialog is sized once, so
-// the button is there, disabled, from the start.
+// says so instead of saying the page opened, and shrinks to that one
+// text. The button is there, disabled, from the start.
 func signInWaiting(win fyne.Window, cancel func()) (waiting dialog.Dialog, pageOpened func(page string, browserErr error)) {
 	copyPage := widget.NewButtonWithIcon(lang.L("signin.copy_page"), theme.ContentCopyIcon(), nil)
 	copyPage.Disable()
