@@ -88,6 +88,15 @@ const (
 	CodeMandateOutOfScope  = "mandate_out_of_scope"
 )
 
+// Refusals of a request for evidence about another kind of subject (422):
+// the evidence is about a company and the request is not made for one
+// (under a company's mandate), or the evidence is about a person and the
+// request is made for a company.
+const (
+	CodeEvidenceForCompanies = "evidence_for_companies"
+	CodeEvidenceForPersons   = "evidence_for_persons"
+)
+
 // CountryList is the answer of GET /v1/evidence-countries: the member
 // states in which the Evidence Broker knows evidence for a requirement.
 type CountryList struct {

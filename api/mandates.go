@@ -32,7 +32,10 @@ type Mandate struct {
 	ValidFrom          time.Time `json:"valid_from"`
 	ValidUntil         time.Time `json:"valid_until"`
 	CreatedBy          string    `json:"created_by"`
-	RevokedAt          time.Time `json:"revoked_at,omitzero"`
+	// Company is set when Represented is a company (an administrator
+	// registered the mandate): requests under it are about the company.
+	Company   bool      `json:"company,omitempty"`
+	RevokedAt time.Time `json:"revoked_at,omitzero"`
 	// Status is "active", "not_yet_valid", "expired" or "revoked".
 	Status string `json:"status"`
 }

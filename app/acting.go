@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // MandatesAPI lists the caller's mandates; *client.Client satisfies it.
@@ -110,6 +111,27 @@ func (a *Acting) MandateID() string {
 		return ""
 	}
 	return a.for_.ID
+}
+
+// ForCompany reports whether new requests are made for a company (under
+// a company's mandate), which evidence about a company needs.
+func (a *Acting) ForCompany() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.for_ != nil && a.for_.Company
+}
+
+// SubjectProblem is the Problem of asking for e while acting as now: evidence
+// about a company needs acting for one, and evidence about a person
+// acting for a person; ok is false when e may be asked for.
+func (a *Acting) SubjectProblem(e catalogue.Evidence) (p Problem, ok bool) {
+	switch company := a.ForCompany(); {
+	case e.ForCompany() && !company:
+		return problemOfCode(api.CodeEvidenceForCompanies), true
+	case !e.ForCompany() && company:
+		return problemOfCode(api.CodeEvidenceForPersons), true
+	}
+	return Problem{}, false
 }
 
 func containsMandate(list []api.Mandate, id string) bool {

@@ -28,7 +28,8 @@ type Problem struct {
 // the AS4 transport (EBMS) — in the order the help centre lists them.
 var HelpCodes = []string{
 	"unavailable", "offline_data", "not_found", "query_too_long", "invalid_filter",
-	"digest_mismatch", "too_large", "no_viewer", "no_browser", "no_country", "provider_refused", "provider_unavailable", "generic",
+	"digest_mismatch", "too_large", "no_viewer", "no_browser", "no_country", "provider_refused", "provider_unavailable",
+	api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons, "generic",
 	"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "DSD:ERR:0005",
 	"EDM:ERR:0001", "EDM:ERR:0002", "EDM:ERR:0003", "EDM:ERR:0004", "EDM:ERR:0005", "EDM:ERR:0006",
 	"EBMS:0004", "EBMS:0005", "EBMS:0301",
@@ -82,7 +83,8 @@ func ProblemOf(err error) Problem {
 		code = "result_title"
 	case errors.Is(err, ErrStillOpen):
 		code = "still_open"
-	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeProviderRefused || apiErr.Code == api.CodeProviderUnavailable):
+	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeProviderRefused || apiErr.Code == api.CodeProviderUnavailable ||
+		apiErr.Code == api.CodeEvidenceForCompanies || apiErr.Code == api.CodeEvidenceForPersons):
 		code = apiErr.Code
 	case errors.Is(err, client.ErrNotFound):
 		code = "not_found"
@@ -91,6 +93,11 @@ func ProblemOf(err error) Problem {
 	default:
 		code = "generic"
 	}
+	return problemOfCode(code)
+}
+
+// problemOfCode is the Problem of one of our own error codes.
+func problemOfCode(code string) Problem {
 	return Problem{Code: code, Text: lang.L("error." + code)}
 }
 

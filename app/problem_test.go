@@ -105,10 +105,52 @@ func TestSystemLanguageWithARegion(t *testing.T) {
 // answers about the evidence provider lead to their own help pages, not
 // to "something went wrong".
 func TestProviderRefusalAndOutageHaveTheirOwnPages(t *testing.T) {
-	for _, code := range []string{api.CodeProviderRefused, api.CodeProviderUnavailable} {
+	for _, code := range []string{api.CodeProviderRefused, api.CodeProviderUnavailable, api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons} {
 		p := ProblemOf(fmt.Errorf("opening the preview: %w", &client.APIError{Status: 502, Code: code, Message: "x"}))
 		if p.Code != code || p.Text == ProblemOf(errors.New("x")).Text || Help(code).Title == Help("generic").Title {
 			t.Errorf("%s: problem %+v, help %q", code, p, Help(code).Title)
+		}
+	}
+}
+
+type heldMandates []api.Mandate
+
+func (h heldMandates) Mandates(context.Context) (*api.MandateList, error) {
+	return &api.MandateList{Held: h}, nil
+}
+
+// TestActingSaysWhomEvidenceIsAbout: evidence about a company is asked for
+// acting for a company, evidence about a person acting for oneself or for
+// a person; the other way round, the provider would not know whom it is
+// asked about, and the problem says whom to act for.
+func TestActingSaysWhomEvidenceIsAbout(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	a := NewActing(heldMandates{
+		{ID: "company", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", Company: true, Status: "active"},
+		{ID: "mother", Represented: "LV/LV/01015012345", RepresentedName: "Ilze Bērziņa", Status: "active"},
+	})
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	registration := catalogue.Evidence{Requirement: "https://x/company", About: catalogue.AboutCompany}
+	birth := catalogue.Evidence{Requirement: "https://x/birth"}
+	for _, tc := range []struct {
+		acting   string
+		evidence catalogue.Evidence
+		want     string // the problem's code, "" for none
+	}{
+		{"", registration, api.CodeEvidenceForCompanies},
+		{"", birth, ""},
+		{"mother", registration, api.CodeEvidenceForCompanies},
+		{"mother", birth, ""},
+		{"company", registration, ""},
+		{"company", birth, api.CodeEvidenceForPersons},
+	} {
+		a.Set(tc.acting)
+		p, wrong := a.SubjectProblem(tc.evidence)
+		if wrong != (tc.want != "") || p.Code != tc.want || (wrong && !strings.Contains(p.Text, "Acting as")) {
+			t.Errorf("acting as %q for %s: %+v, %v; want %q", tc.acting, tc.evidence.Requirement, p, wrong, tc.want)
 		}
 	}
 }

@@ -59,7 +59,19 @@ type Provider struct {
 type Evidence struct {
 	Requirement string `json:"requirement"`
 	Name        Text   `json:"name"`
+	// About is whom the evidence is about: "" for the person applying (or
+	// the person they act for), AboutCompany for a company, asked for by
+	// someone acting for it under a mandate. The same requirement may be
+	// about a person in one service and about a company in another (an
+	// employer's social security contributions).
+	About string `json:"about,omitempty"`
 }
+
+// AboutCompany is Evidence.About for evidence about a company.
+const AboutCompany = "company"
+
+// ForCompany reports whether the evidence is about a company.
+func (e Evidence) ForCompany() bool { return e.About == AboutCompany }
 
 // Service is one public service of the catalogue.
 type Service struct {
@@ -168,6 +180,9 @@ func (s *Service) validate(categories map[string]bool) error {
 		}
 		if err := complete(e.Name); err != nil {
 			return fmt.Errorf("evidence[%d].name: %w", j, err)
+		}
+		if e.About != "" && e.About != AboutCompany {
+			return fmt.Errorf("evidence[%d].about: %q is neither empty (a person) nor %q", j, e.About, AboutCompany)
 		}
 	}
 	return nil

@@ -23,6 +23,15 @@ func TestDemoCatalogueIsValid(t *testing.T) {
 	if !countries["LV"] || len(countries) < 3 {
 		t.Fatalf("demo catalogue countries = %v, want Latvia and at least two other member states", countries)
 	}
+	// A company proves its registration: the business services' evidence
+	// is about the company, the others' about the person.
+	for _, s := range c.Services {
+		for _, e := range s.Evidence {
+			if business := s.Category == "business"; e.ForCompany() != business {
+				t.Errorf("%s: %q is about a company: %v, want %v", s.ID, e.Name["en"], e.ForCompany(), business)
+			}
+		}
+	}
 }
 
 func TestParseRejectsIncompleteServices(t *testing.T) {
@@ -39,6 +48,7 @@ func TestParseRejectsIncompleteServices(t *testing.T) {
 		{"no evidence", `"evidence":[{"requirement":"https://x/r","name":{"en":"E","lv":"E"}}]`, `"evidence":[]`, `no evidence`},
 		{"plain-http requirement", `https://x/r`, `http://x/r`, `not an https URI`},
 		{"unknown field", `"processing_days":3`, `"processing_days":3,"colour":"red"`, `unknown field`},
+		{"evidence about someone unknown", `"name":{"en":"E","lv":"E"}}`, `"name":{"en":"E","lv":"E"},"about":"animal"}`, `evidence[0].about: "animal"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -372,13 +372,13 @@ func TestTimelineRowsKeepTheirExpectedByDate(t *testing.T) {
 // language, not by code (found trying the app: Germany, Estonia, Latvia).
 func TestCountryPickerListsCountriesByName(t *testing.T) {
 	for language, want := range map[string]string{
-		"en": "Estonia,Germany,Latvia",
-		"lv": "Igaunija,Latvija,Vācija",
+		"en": "Estonia,Finland,Germany,Latvia,Lithuania",
+		"lv": "Igaunija,Latvija,Lietuva,Somija,Vācija",
 	} {
 		t.Run(language, func(t *testing.T) {
 			w, _ := newApp(t, language)
 			sc := servicesScreen(t, w)
-			sc.OpenService("lv-register-business")
+			sc.OpenService("lv-birth-certificate")
 			eventually(t, "the service page", func() bool { return len(find[*wrapButton](w.Content())) > 0 })
 			for _, b := range find[*wrapButton](w.Content()) {
 				if b.Text == lang.L("detail.request_evidence") {
@@ -479,5 +479,37 @@ func TestRailKeepsItsWidthWhicheverIsSelected(t *testing.T) {
 		if width != widths[0] {
 			t.Fatalf("the rail is %v px wide with %q open, %v with %q", widths[0], navButtons(t, w)[0].label, width, navButtons(t, w)[i].label)
 		}
+	}
+}
+
+// TestCompanyEvidenceAsksToActForTheCompany: Jānis, acting for himself,
+// pressed Apply on "Register a business activity" and chose a country; the
+// request went out and failed with "The other country's authority does not
+// know you. Check your details in your profile." (found trying the app: the
+// evidence is a company's registration). The service page now says the
+// evidence is about the company, and asking for it while acting for
+// oneself says to act for the company, with its help page; no request is
+// made.
+func TestCompanyEvidenceAsksToActForTheCompany(t *testing.T) {
+	w, s := newApp(t, "en")
+	servicesScreen(t, w).OpenService("lv-register-business")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(w.Content()), "Evidence needed") })
+	if page := labels(w.Content()); strings.Count(page, "About the company that applies") != 2 {
+		t.Fatalf("the page does not say that both pieces of evidence are about the company:\n%s", page)
+	}
+	tapButton(t, w, "Apply")
+	text := dialogText(t, w)
+	if !strings.Contains(text, "This evidence is about a company") || !strings.Contains(text, "Acting as") {
+		t.Fatalf("Apply said:\n%s", text)
+	}
+	if len(find[*widget.Select](w.Canvas().Overlays().Top())) != 0 {
+		t.Fatal("a country choice was offered")
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "What does this mean?")
+	if text := dialogText(t, w); !strings.Contains(text, "Mandates") {
+		t.Fatalf("the help page does not say where the company's mandate is:\n%s", text)
+	}
+	if n := s.Requests.List.Length(); n != 0 {
+		t.Fatalf("%d requests were made", n)
 	}
 }

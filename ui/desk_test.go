@@ -114,7 +114,8 @@ func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *clien
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
 		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen(), "clerk": exchange.DemoClerk(),
-			"ieva": {Subject: "LV/LV/02028554321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02"}}})
+			"ieva":  {Subject: "LV/LV/02028554321", GivenName: "Ieva", FamilyName: "Kalniņa", DateOfBirth: "1985-02-02"},
+			"admin": {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", Role: exchange.RoleAdministrator}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,6 +131,23 @@ func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *clien
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 800))
 	return w, s, client.New(srv.URL()).WithToken("citizen"), session("citizen")
+}
+
+// companyRegistration is the requirement of a company's proof of
+// registration, which the Register of Enterprises' services ask for.
+const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
+
+// forACompany has the administrator register a mandate for the citizen of
+// deskApp to act for a company, and returns its id: the Register of
+// Enterprises' services ask for evidence about a company.
+func forACompany(t *testing.T, citizen *client.Client) string {
+	t.Helper()
+	m, err := citizen.WithToken("admin").GiveMandate(context.Background(), api.NewMandate{Representative: exchange.DemoCitizen().Subject,
+		RepresentativeName: "Jānis Bērziņš", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().AddDate(1, 0, 0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m.ID
 }
 
 // TestDeskShowsTheRepresentative: an application made under a mandate
@@ -557,31 +575,22 @@ func TestDeskSaysWhenNoEvidenceWillCome(t *testing.T) {
 // saw only "Error" and the provider's words ("Object not found") in the
 // timeline, and not the OOTS code the citizen was given (found with a
 // provider that did not know the citizen). The application's page names
-// the code with the provider's words, and opens the help page the citizen
-// was pointed to.
+// the code with the words of whoever refused (here the Evidence Broker),
+// and opens the help page the citizen was pointed to.
 func TestDeskNamesTheProblem(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
-	ctx := context.Background()
-	const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration, Country: "EE"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, citizen, req.ID, "ready")
-	if _, err := citizen.GiveExplicitRequest(ctx, req.ID); err != nil {
-		t.Fatal(err)
-	}
-	failed := waitState(t, citizen, req.ID, "failed")
-	if failed.ErrorCode != "EDM:ERR:0004" {
-		t.Fatalf("the request did not fail with EDM:ERR:0004: %+v", failed)
+	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration,
+		Country: "FI", MandateID: forACompany(t, citizen)})
+	if err != nil || req.ErrorCode != "EB:ERR:0001" {
+		t.Fatalf("the request did not fail with EB:ERR:0001: %+v, %v", req, err)
 	}
 	openApplication(t, w)
 	page := labels(w.Content())
-	if want := "EDM:ERR:0004: " + failed.Problem; failed.Problem == "" || !strings.Contains(page, want) {
+	if want := "EB:ERR:0001: " + req.Problem; req.Problem == "" || !strings.Contains(page, want) {
 		t.Fatalf("the application's page does not name the problem %q:\n%s", want, page)
 	}
 	tapButton(t, w, "What the citizen was told")
-	if text := dialogText(t, w); !strings.Contains(text, "The authority does not know you") {
+	if text := dialogText(t, w); !strings.Contains(text, "This evidence is not registered for that country") {
 		t.Fatalf("the help the citizen was pointed to is not shown:\n%s", text)
 	}
 }
@@ -624,9 +633,8 @@ func TestDeskMessageGrowsWithItsText(t *testing.T) {
 // names the service's evidence, as the citizen's page does.
 func TestDeskNamesAnApplicationByItsEvidence(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
-	ctx := context.Background()
-	const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration, Country: "FI"})
+	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration,
+		Country: "FI", MandateID: forACompany(t, citizen)})
 	if err != nil || req.State != "failed" || req.ErrorCode != "EB:ERR:0001" {
 		t.Fatalf("a request to Finland: %+v, %v", req, err)
 	}

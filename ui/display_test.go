@@ -94,7 +94,7 @@ func walkPhoneScreens(t *testing.T, w fyne.Window, s *app.Session, how string) {
 		check(navButtons(t, w)[i].label)
 	}
 	test.Tap(navButtons(t, w)[TabServices])
-	servicesScreen(t, w).OpenService("lv-register-business")
+	servicesScreen(t, w).OpenService("lv-pension-claim")
 	check("a service page")
 	tapButton(t, w, lang.L("detail.apply"))
 	if w.Canvas().Overlays().Top() == nil {

@@ -33,7 +33,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		given.Objects, held.Objects = nil, nil
 		for _, m := range list.Given {
 			row := container.NewVBox(wrapped(mandateLine(m.RepresentativeName, m.Representative, m)))
-			if m.CreatedBy != m.Represented { // registered by an administrator for a company
+			if m.Company { // registered by an administrator for a company
 				row.Add(wrapped(lang.L("mandates.for_company", map[string]any{"Name": m.RepresentedName, "ID": m.Represented})))
 			}
 			if m.Status == "active" || m.Status == "not_yet_valid" {

@@ -35,13 +35,17 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 	evidence := container.NewVBox()
 	for _, e := range svc.Evidence {
 		ask := newWrapButton(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
-		content := fyne.CanvasObject(buttons(ask))
+		content := container.NewVBox()
+		if e.ForCompany() {
+			content.Add(wrapped(lang.L("detail.about_company")))
+		}
 		if it, ok := held(e.Requirement); ok {
 			// Once-only: the document is already in the wallet.
 			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Issuer(code), "Date": formatTime(it.DeliveredAt)}))
 			have.Importance = widget.SuccessImportance
-			content = container.NewVBox(have, buttons(ask))
+			content.Add(have)
 		}
+		content.Add(buttons(ask))
 		evidence.Add(titledCard("", e.Name.In(code), content))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))

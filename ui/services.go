@@ -300,9 +300,17 @@ func (s *ServicesScreen) categoryName(id string) string {
 
 // askForEvidence asks which country holds the evidence — offering only
 // those where the Evidence Broker knows it — then starts the request and
-// opens it.
+// opens it. Evidence about a company is asked for acting for one, and
+// evidence about a person acting for a person: otherwise the dialog says
+// how to.
 func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evidence) {
-	withPerson(s.win, s.sess, func() { s.chooseCountry(svc, e) })
+	withPerson(s.win, s.sess, func() {
+		if p, wrong := s.sess.Acting.SubjectProblem(e); wrong { // the provider would not know whom it is asked about
+			showProblem(s.win, p)
+			return
+		}
+		s.chooseCountry(svc, e)
+	})
 }
 
 // chooseCountry offers the countries where the Evidence Broker knows the

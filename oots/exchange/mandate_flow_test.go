@@ -208,3 +208,50 @@ func TestRoleChangesAreInTheLedger(t *testing.T) {
 		t.Fatalf("the ledger's role changes for Mari: %v", actions)
 	}
 }
+
+// TestEvidenceAboutACompanyIsAskedForOne: Jānis asked, for himself, for the
+// proof of registration a company gives to register a business activity.
+// The request went to the provider, which answered that it did not know him
+// (EDM:ERR:0004), and the app told him to check his profile. Evidence the
+// catalogue says is about a company is now refused for a person before
+// anything is sent (422 evidence_for_companies), as is evidence about a
+// person asked for a company (evidence_for_persons); acting for the
+// company, both of the service's pieces of evidence come.
+func TestEvidenceAboutACompanyIsAskedForOne(t *testing.T) {
+	base := mandateServer(t)
+	registration := reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5"
+	var refused api.ErrorBody
+	code := call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business", Requirement: registration, Country: "LV"}, &refused)
+	if code != 422 || refused.Error.Code != api.CodeEvidenceForCompanies || !strings.Contains(refused.Error.Message, "company") {
+		t.Fatalf("a person asking for a company's registration: %d %+v", code, refused)
+	}
+	var mine api.RequestList
+	if call(t, base, janisToken, "GET", "/v1/requests", nil, &mine); mine.Count != 0 {
+		t.Fatalf("the refused request was made: %+v", mine)
+	}
+
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: "LV/LV/12087510402", RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 || !m.Company {
+		t.Fatalf("the company mandate: %d %+v", code, m)
+	}
+	code = call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV", MandateID: m.ID}, &refused)
+	if code != 422 || refused.Error.Code != api.CodeEvidenceForPersons {
+		t.Fatalf("a company asking for a proof of birth: %d %+v", code, refused)
+	}
+	for _, requirement := range []string{registration, reqBase + "13173c25-a0a9-518b-a3d1-89d554b00d6b"} { // and no tax debt
+		var r api.Request
+		if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business", Requirement: requirement, Country: "LV", MandateID: m.ID}, &r); code != 201 {
+			t.Fatalf("the company's %s: %d %+v", requirement, code, r)
+		}
+		if r = throughPreview(t, base, ligaToken, r.ID); len(r.Evidence) == 0 {
+			t.Fatalf("the company's %s came without evidence: %+v", requirement, r)
+		}
+	}
+
+	var self api.Mandate
+	if code := call(t, base, janisToken, "POST", "/v1/mandates", api.NewMandate{Representative: "LV/LV/12087510402", RepresentativeName: "Līga Kalniņa",
+		ValidUntil: time.Now().Add(24 * time.Hour)}, &self); code != 201 || self.Company {
+		t.Fatalf("a person's own mandate: %d %+v", code, self)
+	}
+}

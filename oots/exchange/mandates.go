@@ -164,10 +164,15 @@ func mandateView(m store.Mandate, now time.Time) api.Mandate {
 	return api.Mandate{
 		ID: m.ID, Representative: m.Representative, RepresentativeName: m.RepresentativeName,
 		Represented: m.Represented, RepresentedName: m.RepresentedName, Services: m.Services,
-		ValidFrom: m.ValidFrom, ValidUntil: m.ValidUntil, CreatedBy: m.CreatedBy, RevokedAt: m.RevokedAt,
-		Status: mandateStatus(m, now),
+		ValidFrom: m.ValidFrom, ValidUntil: m.ValidUntil, CreatedBy: m.CreatedBy, Company: forCompany(m),
+		RevokedAt: m.RevokedAt, Status: mandateStatus(m, now),
 	}
 }
+
+// forCompany reports whether m lets its representative act for a company:
+// a person gives a mandate for themselves, and only an administrator
+// registers one for someone else, which is a company (GiveMandate).
+func forCompany(m store.Mandate) bool { return m.CreatedBy != m.Represented }
 
 // validText reports whether s is 1 to max bytes of valid, printable text.
 func validText(s string, max int) bool {
@@ -250,11 +255,12 @@ func (q *Requests) createUnderMandate(ctx context.Context, who Principal, svc *c
 	}
 	subject := Principal{Subject: m.Represented, GivenName: m.RepresentedGivenName, FamilyName: m.RepresentedFamilyName,
 		DateOfBirth: m.RepresentedDateOfBirth, LevelOfAssurance: who.LevelOfAssurance}
-	// A mandate registered by an administrator for a company carries no
-	// person's attributes: the request is about the company.
 	legalName := ""
-	if m.RepresentedDateOfBirth == "" {
+	if forCompany(*m) {
 		legalName = m.RepresentedName
+	}
+	if err := checkSubject(svc, in.Requirement, legalName != ""); err != nil {
+		return nil, err
 	}
 	representative := who
 	q.log.Info("request under a mandate", "mandate", m.ID, "representative", who.Subject, "represented", m.Represented, "company", legalName != "", "service", svc.ID)

@@ -177,6 +177,9 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	if in.MandateID != "" {
 		return q.createUnderMandate(ctx, who, svc, in)
 	}
+	if err := checkSubject(svc, in.Requirement, false); err != nil {
+		return nil, err
+	}
 	return q.start(ctx, who, who.Subject, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 		return doc.step("created", ""), nil
 	})
@@ -257,6 +260,34 @@ func (q *Requests) checkNew(ctx context.Context, in api.NewRequest) (*catalogue.
 		return nil, fmt.Errorf("%w: country %q is not one of the catalogue's countries (GET /v1/facets)", ErrInvalid, in.Country)
 	}
 	return svc, nil
+}
+
+// SubjectRefusedError refuses a request for evidence about another kind
+// of subject than the request's: evidence about a company asked for a
+// person, or the other way round. The provider would only answer that it
+// holds no record of them (EDM:ERR:0004); Code is the API's error code.
+type SubjectRefusedError struct{ Code, Evidence string }
+
+func (e *SubjectRefusedError) Error() string {
+	if e.Code == api.CodeEvidenceForCompanies {
+		return fmt.Sprintf("%q is evidence about a company: ask for it acting for the company, under its mandate", e.Evidence)
+	}
+	return fmt.Sprintf("%q is evidence about a person: ask for it for yourself, or under the mandate of the person it is about", e.Evidence)
+}
+
+// checkSubject refuses a request for the evidence of requirement in svc
+// when the evidence is about a company and the request is not (company
+// false), or the other way round.
+func checkSubject(svc *catalogue.Service, requirement string, company bool) error {
+	i := slices.IndexFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == requirement })
+	if i < 0 || svc.Evidence[i].ForCompany() == company {
+		return nil
+	}
+	code := api.CodeEvidenceForPersons
+	if svc.Evidence[i].ForCompany() {
+		code = api.CodeEvidenceForCompanies
+	}
+	return &SubjectRefusedError{Code: code, Evidence: svc.Evidence[i].Name["en"]}
 }
 
 // Get returns one of who's requests with its timeline; a clerk of its

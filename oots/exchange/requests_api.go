@@ -165,10 +165,13 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		low     *LevelTooLowError
 		refusal *ProviderRefusal
 		mandate *MandateRefusedError
+		subject *SubjectRefusedError
 	)
 	switch {
 	case errors.As(err, &mandate):
 		writeError(w, http.StatusForbidden, mandate.Code, err.Error())
+	case errors.As(err, &subject):
+		writeError(w, http.StatusUnprocessableEntity, subject.Code, err.Error())
 	case errors.Is(err, ErrNoSuchMandate):
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such mandate")
 	case err == nil:

@@ -166,6 +166,16 @@ func TestPortalOffersTheCountriesThatHoldTheEvidence(t *testing.T) {
 				t.Errorf("the contributions' countries (Latvia and Lithuania only):\n%s", form)
 			}
 		}
+		if strings.Contains(form, "about the company") {
+			t.Errorf("a citizen's pension evidence is said to be about a company:\n%s", form)
+		}
+	}
+	// An employer's contributions are the company's: the app asks for them
+	// acting for it (found in the app: asked for oneself, the provider did
+	// not know the person).
+	_, body = get(t, base, "/portal/services/lv-employer-registration", "en", nil)
+	if n := strings.Count(body, "This evidence is about the company that applies"); n != 2 {
+		t.Errorf("the employer's two pieces of evidence: %d say they are about the company:\n%s", n, body)
 	}
 
 	post := func(country string) (int, string) {

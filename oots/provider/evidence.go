@@ -83,6 +83,20 @@ func kindOf(title string) evidenceKind {
 	return kindGeneric
 }
 
+// keptFor reports whether the demo registers keep evidence of kind k for
+// companies (company) or for persons: a company's registration only for
+// companies; tax and social security contributions for both (an employer
+// pays them too); the rest only for persons.
+func (k evidenceKind) keptFor(company bool) bool {
+	switch k {
+	case kindCompany:
+		return company
+	case kindTax, kindSocial:
+		return true
+	}
+	return !company
+}
+
 // subjectKey returns the identifier of the evidence subject, "" when the
 // request carries none.
 func subjectKey(req *edm.QueryRequest) string {
@@ -117,8 +131,8 @@ func previewerKey(req *edm.QueryRequest) string {
 // caller checks that the provider offers it (viewLanguage), and the values
 // are the same in both but for their words. The demo registers know every
 // subject identified by an identifier; a person given only by name and
-// birth date cannot be matched reliably and is unknown, as is a company
-// asked for personal evidence and the other way round.
+// birth date cannot be matched reliably and is unknown, as is a subject
+// the registers keep no such evidence for (kind.keptFor).
 func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language string) (*document, error) {
 	subject := subjectKey(req)
 	if subject == "" {
@@ -129,7 +143,7 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 		title = o.Type.Titles[0].Value
 	}
 	kind := kindOf(title)
-	if (kind == kindCompany) != (req.LegalPerson != nil) {
+	if !kind.keptFor(req.LegalPerson != nil) {
 		return nil, fmt.Errorf("%w: %q is not kept for this kind of subject", errUnknownSubject, title)
 	}
 	sp := speech{latvian: language == "lv"}
@@ -161,7 +175,7 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 		add("Company identifier", subject)
 		add("Legal name", sp.orUnknown(req.LegalPerson.LegalName))
 	}
-	kindFields(kind, o.Country, s.Provider.Address.PostCityName, &r, sp, add)
+	kindFields(kind, req.LegalPerson != nil, o.Country, s.Provider.Address.PostCityName, &r, sp, add)
 	add("Issuing date", d.IssuingDate)
 	var err error
 	switch d.Format {
@@ -176,12 +190,13 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 	return d, nil
 }
 
-// kindFields adds the fields particular to a kind of evidence; places in
+// kindFields adds the fields particular to a kind of evidence (about a
+// company when company is set); places in
 // the record are in the registry's own city (registryCity, from the
 // directory) where it has one, so a Berlin register never records Munich.
 // Every choice is drawn from r whatever the language, so a record says
 // the same in English and Latvian.
-func kindFields(kind evidenceKind, country, registryCity string, r *detRand, sp speech, add func(name, value string)) {
+func kindFields(kind evidenceKind, company bool, country, registryCity string, r *detRand, sp speech, add func(name, value string)) {
 	cities := map[string][]string{
 		"LV": {"Rīga", "Daugavpils", "Liepāja"}, "EE": {"Tallinn", "Tartu", "Pärnu"},
 		"LT": {"Vilnius", "Kaunas", "Klaipėda"}, "FI": {"Helsinki", "Tampere", "Turku"},
@@ -224,7 +239,11 @@ func kindFields(kind evidenceKind, country, registryCity string, r *detRand, sp 
 		add("Registered office", city+", "+country)
 		add("Status", sp.say("active", "aktīvs"))
 	case kindSocial:
-		add("Insured periods (months)", fmt.Sprint(60+r.intn(400)))
+		if company {
+			add("Employees insured", fmt.Sprint(3+r.intn(200)))
+		} else {
+			add("Insured periods (months)", fmt.Sprint(60+r.intn(400)))
+		}
 		add("Contributions paid (EUR)", fmt.Sprintf("%d.00", 5000+r.intn(90000)))
 	case kindHealth:
 		add("Insured", sp.say("yes", "jā"))

@@ -14,6 +14,20 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
+// demoCatalog is the catalogue of the demo directory's offers.
+func demoCatalog(t *testing.T) *catalog {
+	t.Helper()
+	dir, err := demodir.Directory()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := newCatalog(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
 // demoRequest is a request for the evidence type of c whose title holds
 // word, for a person with identifier id.
 func demoRequest(t *testing.T, c *catalog, country, word, id, format string) (*offer, commonsvc.DataService, *edm.QueryRequest) {
@@ -34,14 +48,7 @@ func demoRequest(t *testing.T, c *catalog, country, word, id, format string) (*o
 // TestDemoEvidenceGolden: the generated documents are deterministic per
 // subject, type and language (golden files), and differ between subjects.
 func TestDemoEvidenceGolden(t *testing.T) {
-	dir, err := demodir.Directory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newCatalog(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := demoCatalog(t)
 	for _, tc := range []struct{ country, word, format, language, golden string }{
 		{"LV", "birth", "application/xml", "en", "lv-birth.xml"},
 		{"LV", "birth", "application/xml", "lv", "lv-birth.lv.xml"},
@@ -76,5 +83,46 @@ func TestDemoEvidenceGolden(t *testing.T) {
 				t.Fatal("two subjects got the same document")
 			}
 		})
+	}
+}
+
+// TestDemoRegistersKnowCompaniesForTheirEvidence: a company registering a
+// business activity proves that it owes no tax; the demo registers kept
+// tax and social security records for persons only and answered a
+// company's request with EDM:ERR:0004. They keep them for both now, a
+// company's registration for companies only, and a birth for persons only.
+func TestDemoRegistersKnowCompaniesForTheirEvidence(t *testing.T) {
+	c := demoCatalog(t)
+	for _, tc := range []struct {
+		word            string
+		person, company bool
+		companyField    string
+	}{
+		{"tax", true, true, "Tax debt"},
+		{"social", true, true, "Employees insured"},
+		{"company", false, true, "Legal form"},
+		{"birth", true, false, ""},
+	} {
+		o, s, req := demoRequest(t, c, "LV", tc.word, "LV/LV/12345612345", "application/xml")
+		if _, err := generate(o, s, req, "en"); (err == nil) != tc.person {
+			t.Errorf("%s for a person: %v, want kept %v", tc.word, err, tc.person)
+		}
+		req.NaturalPerson = nil
+		req.LegalPerson = &edm.LegalPerson{LegalPersonIdentifier: edm.Identifier{Value: "LV/LV/40003012345", SchemeID: "eidas"}, LegalName: "Baltic Timber SIA"}
+		d, err := generate(o, s, req, "en")
+		if (err == nil) != tc.company {
+			t.Errorf("%s for a company: %v, want kept %v", tc.word, err, tc.company)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		fields := map[string]string{}
+		for _, f := range d.Fields {
+			fields[f.Name] = f.Value
+		}
+		if _, ok := fields[tc.companyField]; !ok || fields["Legal name"] != "Baltic Timber SIA" {
+			t.Errorf("%s for a company lacks %q or the company's name: %v", tc.word, tc.companyField, fields)
+		}
 	}
 }

@@ -2,21 +2,12 @@ package provider
 
 import (
 	"testing"
-
-	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // TestEveryDemoTypeHasAKind: each evidence type of the demo directory gets
 // specific demo fields, not the generic record.
 func TestEveryDemoTypeHasAKind(t *testing.T) {
-	dir, err := demodir.Directory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newCatalog(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := demoCatalog(t)
 	if len(c.offers) < 25 {
 		t.Fatalf("catalog has %d evidence types, want every demo type (27)", len(c.offers))
 	}

@@ -19,6 +19,7 @@ var latvian = map[string]string{
 	"Family name":                    "Uzvārds",
 	"Given name":                     "Vārds",
 	"Date of birth":                  "Dzimšanas datums",
+	"Employees insured":              "Apdrošināto darbinieku skaits",
 	"Company identifier":             "Uzņēmuma identifikators",
 	"Legal name":                     "Juridiskais nosaukums",
 	"Issuing date":                   "Izdošanas datums",

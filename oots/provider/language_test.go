@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 	"github.com/vienreiz/vienreiz/oots/edm"
 	"github.com/vienreiz/vienreiz/oots/xmlsafe"
 )
@@ -17,14 +16,7 @@ import (
 // title, field names, values, source and legal basis, the same record as
 // in English but for its words — and one that is not keeps English.
 func TestEvidenceComesInOfferedLanguagesOnly(t *testing.T) {
-	dir, err := demodir.Directory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newCatalog(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := demoCatalog(t)
 	checked := 0
 	for _, o := range c.offers {
 		for _, s := range o.Services {

@@ -5,8 +5,6 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
-
-	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
 )
 
 // TestPDFKeepsLatvianLetters (issue 15 defect 6): the demo PDF's text, as
@@ -62,14 +60,7 @@ func pdfText(t *testing.T, pdf []byte) string {
 // demo record places the person in the register's own city — the Berlin
 // registration office's record named München before.
 func TestDemoRecordsNameTheRegistrysCity(t *testing.T) {
-	dir, err := demodir.Directory()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := newCatalog(dir, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := demoCatalog(t)
 	cities := map[string]map[string]bool{} // country → the cities its registers are in
 	for _, o := range c.offers {
 		for _, s := range o.Services {
