@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
@@ -127,7 +129,11 @@ func (a *Acting) ForCompany() bool {
 func (a *Acting) SubjectProblem(e catalogue.Evidence) (p Problem, ok bool) {
 	switch company := a.ForCompany(); {
 	case e.ForCompany() && !company:
-		return problemOfCode(api.CodeEvidenceForCompanies), true
+		p := problemOfCode(api.CodeEvidenceForCompanies)
+		if !slices.ContainsFunc(a.Held(), func(m api.Mandate) bool { return m.Company }) { // no company to choose
+			p.Text = lang.L("error.evidence_for_companies_none")
+		}
+		return p, true
 	case !e.ForCompany() && company:
 		return problemOfCode(api.CodeEvidenceForPersons), true
 	}

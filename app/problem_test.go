@@ -153,4 +153,13 @@ func TestActingSaysWhomEvidenceIsAbout(t *testing.T) {
 			t.Errorf("acting as %q for %s: %+v, %v; want %q", tc.acting, tc.evidence.Requirement, p, wrong, tc.want)
 		}
 	}
+	// Jānis, with no company's mandate, has no "Acting as" to choose from:
+	// he is told who registers one instead.
+	none := NewActing(heldMandates{})
+	if err := none.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if p, wrong := none.SubjectProblem(registration); !wrong || p.Code != api.CodeEvidenceForCompanies || strings.Contains(p.Text, "Acting as") || !strings.Contains(p.Text, "administrator") {
+		t.Errorf("with no company's mandate: %+v, %v", p, wrong)
+	}
 }

@@ -499,7 +499,7 @@ func TestCompanyEvidenceAsksToActForTheCompany(t *testing.T) {
 	}
 	tapButton(t, w, "Apply")
 	text := dialogText(t, w)
-	if !strings.Contains(text, "This evidence is about a company") || !strings.Contains(text, "Acting as") {
+	if !strings.Contains(text, "This evidence is about a company") || !strings.Contains(text, "administrator") {
 		t.Fatalf("Apply said:\n%s", text)
 	}
 	if len(find[*widget.Select](w.Canvas().Overlays().Top())) != 0 {
