@@ -43,7 +43,7 @@ func (f *embeddedFlags) startEmbedded(ctx context.Context, ask device.AskPIN, lo
 	if err != nil {
 		return service{}, nil, fmt.Errorf("sign-in: %w", err)
 	}
-	cfg.Auth, cfg.SignIn = id.Auth, id.Provider
+	cfg.Auth, cfg.SignIn, cfg.CompanyMandates = id.Auth, id.Provider, id.CompanyMandates
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		id.Close(context.Background())

@@ -3,6 +3,9 @@
 package platforms
 
 import (
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/identity/devidp"
 	"github.com/vienreiz/vienreiz/oots/demonet"
 	"github.com/vienreiz/vienreiz/oots/exchange"
@@ -25,6 +28,21 @@ func demoCitizens() []exchange.Principal {
 	for _, p := range devidp.DemoPeople() {
 		if p.Role == "" && p.GivenName != out[0].GivenName {
 			out = append(out, exchange.Principal{Subject: p.Identifier, GivenName: p.GivenName, FamilyName: p.FamilyName, DateOfBirth: p.DateOfBirth})
+		}
+	}
+	return out
+}
+
+// demoCompanyMandates let the development provider's company
+// representatives act for their company (exchange.Config.CompanyMandates):
+// Līga for Baltic Timber SIA, for a year from the service's first start.
+func demoCompanyMandates() []api.NewMandate {
+	id, name := devidp.DemoCompany()
+	var out []api.NewMandate
+	for _, p := range devidp.DemoPeople() {
+		if p.Represents == id {
+			out = append(out, api.NewMandate{Representative: p.Identifier, RepresentativeName: p.GivenName + " " + p.FamilyName,
+				Represented: id, RepresentedName: name, ValidUntil: time.Now().AddDate(1, 0, 0)})
 		}
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/identity"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
@@ -22,7 +23,11 @@ type Identity struct {
 	Auth exchange.Authenticator
 	// Development is true when Provider is the development provider.
 	Development bool
-	stop        func(context.Context) error
+	// CompanyMandates let the development provider's company
+	// representatives act for their company (exchange.Config's); none
+	// with another provider.
+	CompanyMandates []api.NewMandate
+	stop            func(context.Context) error
 }
 
 // Close stops the development provider, if it runs.
@@ -58,7 +63,7 @@ func StartIdentity(ctx context.Context, configured identity.Provider, production
 		if err != nil {
 			return nil, err
 		}
-		id.Provider, id.stop, id.Development = p, stop, true
+		id.Provider, id.stop, id.Development, id.CompanyMandates = p, stop, true, demoCompanyMandates()
 	}
 	tokens, err := exchange.NewOIDCTokens(ctx, id.Provider, exchange.OIDCOptions{Log: log})
 	if err != nil {

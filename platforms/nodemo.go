@@ -5,6 +5,7 @@ package platforms
 import (
 	"errors"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
@@ -15,3 +16,6 @@ func demoNetwork(string, string) (exchange.Network, error) {
 
 // demoCitizens is empty: a nodemo build has no demo people.
 func demoCitizens() []exchange.Principal { return nil }
+
+// demoCompanyMandates is empty: a nodemo build has no demo companies.
+func demoCompanyMandates() []api.NewMandate { return nil }

@@ -21,6 +21,9 @@ type Person struct {
 	// MaxLevel is the highest level of assurance the account can sign in
 	// at (its "eID means"); identity.LevelHigh when empty.
 	MaxLevel string
+	// Represents is the identifier of the company the account may act
+	// for (DemoCompany), "" for none.
+	Represents string
 }
 
 // DemoPeople are the development provider's accounts: citizens of Latvia,
@@ -35,7 +38,7 @@ func DemoPeople() []Person {
 		{Username: "lukas", Identifier: "DE/DE/T220001293", GivenName: "Lukas", FamilyName: "Müller", DateOfBirth: "1978-11-30",
 			About: "citizen of Germany; eID card at level substantial", MaxLevel: identity.LevelSubstantial},
 		{Username: "liga", Identifier: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12",
-			About: "board member of Baltic Timber SIA (company LV/LV/40003012345), its representative"},
+			About: "board member of Baltic Timber SIA (company LV/LV/40003012345), its representative", Represents: "LV/LV/40003012345"},
 		{Username: "anna", Identifier: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", DateOfBirth: "1988-03-23",
 			Role: identity.RoleClerk, Institution: "LV-UR", About: "clerk at the Register of Enterprises of Latvia (LV-UR)"},
 		{Username: "admin", Identifier: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05",

@@ -1,6 +1,7 @@
 package exchange_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
@@ -253,5 +254,53 @@ func TestEvidenceAboutACompanyIsAskedForOne(t *testing.T) {
 	if code := call(t, base, janisToken, "POST", "/v1/mandates", api.NewMandate{Representative: "LV/LV/12087510402", RepresentativeName: "Līga Kalniņa",
 		ValidUntil: time.Now().Add(24 * time.Hour)}, &self); code != 201 || self.Company {
 		t.Fatalf("a person's own mandate: %d %+v", code, self)
+	}
+}
+
+// TestDemoCompanyMandatesAreRegisteredOnce: the development provider's
+// page says Līga represents Baltic Timber SIA, yet she could act for
+// nobody until an administrator registered the mandate (found trying the
+// clerk's desk with make run: the Register of Enterprises' services need a
+// company, and nobody could act for one). The service registers the demo
+// data's company mandates at start: once, and not again after an
+// administrator revoked one.
+func TestDemoCompanyMandatesAreRegisteredOnce(t *testing.T) {
+	dir := t.TempDir()
+	tokens := exchange.BearerTokens{
+		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", Role: exchange.RoleAdministrator},
+		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12"},
+	}
+	seed := []api.NewMandate{{Representative: "LV/LV/12087510402", RepresentativeName: "Līga Kalniņa", Represented: company,
+		RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().AddDate(1, 0, 0)}}
+	held := func(base string) []api.Mandate {
+		var list api.MandateList
+		if code := call(t, base, ligaToken, "GET", "/v1/mandates", nil, &list); code != 200 {
+			t.Fatalf("Līga's mandates: %d", code)
+		}
+		return list.Held
+	}
+	restart := func(prev *exchange.Server) *exchange.Server {
+		if prev != nil {
+			if err := prev.Close(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return start(t, exchange.Config{DataDir: dir, Auth: tokens, CompanyMandates: seed})
+	}
+	srv := restart(nil)
+	first := held(srv.URL())
+	if len(first) != 1 || !first[0].Company || first[0].Represented != company || first[0].Status != "active" || first[0].CreatedBy != exchange.DemoRegistrar {
+		t.Fatalf("Līga's mandates after the first start: %+v", first)
+	}
+	srv = restart(srv)
+	if again := held(srv.URL()); len(again) != 1 || again[0].ID != first[0].ID {
+		t.Fatalf("after a restart: %+v", again)
+	}
+	if code := call(t, srv.URL(), adminToken, "POST", "/v1/mandates/"+first[0].ID+"/revoke", nil, nil); code != 200 {
+		t.Fatalf("the administrator revoking it: %d", code)
+	}
+	srv = restart(srv)
+	if after := held(srv.URL()); len(after) != 1 || after[0].Status != "revoked" {
+		t.Fatalf("after a revocation and a restart: %+v", after)
 	}
 }

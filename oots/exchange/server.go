@@ -15,9 +15,11 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/assets"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/identity"
@@ -77,7 +79,17 @@ type Config struct {
 	// change, links signed with the old key are refused (their short
 	// codes still work).
 	HandoffKey []byte
+	// CompanyMandates are registered at start, each unless its
+	// representative already holds a mandate of its company: the demo's
+	// company representative acts for the company from the first sign-in,
+	// as the development provider's page says. They are the demo data's
+	// act (ledger actor DemoRegistrar); an administrator may revoke them.
+	CompanyMandates []api.NewMandate
 }
+
+// DemoRegistrar is the registrar of Config.CompanyMandates: the demo data,
+// with the administrator role for this one act.
+const DemoRegistrar = "vienreiz-demo-data"
 
 // Server is a running exchange service.
 type Server struct {
@@ -142,6 +154,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		Worker: workerName(cfg.DataDir), MaxEvidenceSize: cfg.MaxEvidenceSize, Log: log,
 	})
 	backfillInbox(ctx, reqs, log)
+	registerCompanyMandates(ctx, reqs, cfg.CompanyMandates, log)
 	answers.relayTo(reqs)
 	guard := newLedgerGuard(led, log)
 	mux.Handle("/", NewHandler(HandlerConfig{Catalogue: st, Requests: reqs, Auth: cfg.Auth, Log: log, Ledger: guard.health, Limits: cfg.Limits, AppLinks: cfg.AppLinks, HandoffKey: cfg.HandoffKey, SignIn: cfg.SignIn}))
@@ -224,6 +237,28 @@ func connect(ctx context.Context, network Network, site Site, release *cleanup) 
 
 // backfillInbox fills the inbox from the requests made before it, once
 // per database; a failure is tried again at the next start.
+// registerCompanyMandates registers each of list whose representative
+// holds no mandate of its company yet (revoked or expired ones too: a
+// revocation stands across restarts). A failure is logged: the service
+// runs without it.
+func registerCompanyMandates(ctx context.Context, reqs *Requests, list []api.NewMandate, log *slog.Logger) {
+	registrar := Principal{Subject: DemoRegistrar, GivenName: "Vienreiz", FamilyName: "demo data", Role: RoleAdministrator}
+	for _, m := range list {
+		held, err := reqs.store.MandatesOf(ctx, m.Representative)
+		if err == nil && slices.ContainsFunc(held, func(h store.Mandate) bool {
+			return h.Represented == m.Represented && h.Representative == m.Representative
+		}) {
+			continue
+		}
+		if err == nil {
+			_, err = reqs.GiveMandate(ctx, registrar, m)
+		}
+		if err != nil {
+			log.Error("demo company mandate not registered", "company", m.Represented, "representative", m.Representative, "err", err)
+		}
+	}
+}
+
 func backfillInbox(ctx context.Context, reqs *Requests, log *slog.Logger) {
 	if n, err := reqs.BackfillInbox(ctx); err != nil {
 		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)

@@ -109,7 +109,7 @@ func run(args []string, stderr io.Writer) int {
 		return 1
 	}
 	defer id.Close(context.Background())
-	cfg.Auth, cfg.SignIn = id.Auth, id.Provider
+	cfg.Auth, cfg.SignIn, cfg.CompanyMandates = id.Auth, id.Provider, id.CompanyMandates
 	srv, err := exchange.Start(ctx, cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "vienreiz-server: %v\n", err)
