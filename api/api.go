@@ -342,6 +342,11 @@ const (
 	EventResultAttached = "result_attached"
 )
 
+// EventOffered is the timeline step that offers the citizen the other
+// services the evidence just delivered also serves; its detail is their
+// catalogue identifiers, comma-separated, for the app to name.
+const EventOffered = "offered"
+
 // ByClerk reports whether event is one a clerk makes (its step names the
 // institution in From).
 func ByClerk(event string) bool {

@@ -140,6 +140,9 @@ type Application struct {
 	Request api.Request
 	// Service is the catalogue service applied for; nil when unknown.
 	Service *catalogue.Service
+	// Offered are the other services the delivered evidence serves (the
+	// offered step names them by identifier), those the catalogue knows.
+	Offered []catalogue.Service
 	// Trail is the application's ledger trail, oldest first; nil when it
 	// could not be read (TrailErr says why).
 	Trail    []api.LedgerEntry
@@ -156,6 +159,13 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 	out := &Application{Request: *req}
 	if svc, err := d.api.Service(ctx, req.ServiceID); err == nil {
 		out.Service = svc
+	}
+	if i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == api.EventOffered }); i >= 0 {
+		for _, id := range strings.Split(req.Timeline[i].Detail, ",") {
+			if svc, err := d.api.Service(ctx, id); err == nil {
+				out.Offered = append(out.Offered, *svc)
+			}
+		}
 	}
 	if trail, err := d.api.Trail(ctx, id); err == nil {
 		out.Trail = trail.Entries

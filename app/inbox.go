@@ -289,7 +289,7 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 		if it.Detail != "" {
 			m.Body = it.Detail // the clerk's own words
 		}
-	case "offered":
+	case api.EventOffered:
 		m.Body = in.offer(ctx, it.Detail, code)
 	}
 	if it.From.Kind == api.SenderRepresentative {

@@ -223,9 +223,16 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}
 	timeline := container.NewVBox()
 	for _, s := range req.Timeline {
-		line := formatTime(s.At) + " · " + stepName(s, code)
-		if s.Detail != "" {
-			line += "\n" + s.Detail
+		line, detail := formatTime(s.At)+" · "+stepName(s, code), s.Detail
+		if s.Event == api.EventOffered && len(a.Offered) > 0 { // the services by name, not identifier
+			names := make([]string, len(a.Offered))
+			for i, svc := range a.Offered {
+				names[i] = svc.Name.In(code)
+			}
+			detail = strings.Join(names, ", ")
+		}
+		if detail != "" {
+			line += "\n" + detail
 		}
 		timeline.Add(wrapped(line))
 	}

@@ -644,3 +644,34 @@ func TestDeskNamesAnApplicationByItsEvidence(t *testing.T) {
 		t.Fatalf("the application's page is titled %q", title)
 	}
 }
+
+// TestDeskNamesTheApplicantAndTheOtherServices: a company's application
+// showed the company as "Citizen", and its timeline's last step listed the
+// other services the evidence serves by their identifiers
+// ("lv-employer-registration,ee-business-activity"; found trying the desk
+// with make run). The page says "Applicant" and names the services.
+func TestDeskNamesTheApplicantAndTheOtherServices(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration,
+		Country: "LV", MandateID: forACompany(t, citizen)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, citizen, req.ID, "ready")
+	if _, err := citizen.GiveExplicitRequest(context.Background(), req.ID); err != nil {
+		t.Fatal(err)
+	}
+	deliverAsCitizen(t, citizen, req.ID)
+	openApplication(t, w)
+	page := labels(w.Content())
+	for _, want := range []string{"Applicant", "Baltic Timber SIA", "Register as an employer, Notify a business activity in Estonia"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the application's page does not say %q:\n%s", want, page)
+		}
+	}
+	for _, wrong := range []string{"Citizen", "lv-employer-registration"} {
+		if strings.Contains(page, wrong) {
+			t.Errorf("the application's page says %q:\n%s", wrong, page)
+		}
+	}
+}

@@ -558,7 +558,7 @@ func setTwoLineRow(obj fyne.CanvasObject, top, bottom string) {
 // none. The services' names are fetched in the background; relayout
 // makes room for their buttons when they arrive.
 func (r *RequestsScreen) offers(req *api.Request, relayout func()) fyne.CanvasObject {
-	i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == "offered" })
+	i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == api.EventOffered })
 	if i < 0 || r.OpenService == nil {
 		return nil
 	}

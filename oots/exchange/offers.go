@@ -5,16 +5,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
 // EventOffered is the timeline step (and event) that offers the citizen
 // the other services the evidence just delivered also serves: once-only
-// in practice (principle P10, offers). Its detail is the services'
-// catalogue ids, comma-separated, for the app to name in the user's
-// language.
-const EventOffered = "offered"
+// in practice (principle P10, offers); see api.EventOffered.
+const EventOffered = api.EventOffered
 
 // offerStep is the offered step of a request whose evidence was just
 // delivered, false when no other service needs the same requirement. A
