@@ -38,6 +38,9 @@ type restAPI struct {
 	guesses *guessLimiter
 	// signInWith is the identity provider apps sign in with.
 	signInWith identity.Provider
+	// sessionSecret is HandlerConfig.HandoffKey, which the portal's
+	// session key is derived from (nil: the portal makes its own).
+	sessionSecret []byte
 }
 
 // HandlerConfig is what the REST API serves.
@@ -70,7 +73,8 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	}
 	limits := cfg.Limits.withDefaults()
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
-		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now), signInWith: cfg.SignIn}
+		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now), signInWith: cfg.SignIn,
+		sessionSecret: cfg.HandoffKey}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests, cfg.HandoffKey)
 		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens

@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"crypto/hkdf"
+	"crypto/sha256"
 	"net/http"
 	"strings"
 
@@ -20,6 +22,10 @@ func (a *restAPI) mountPortal(mux *http.ServeMux) {
 	if a.auth != nil {
 		cfg.People = portalPeople{a.auth}
 		cfg.SignIn = a.signInWith
+	}
+	if a.sessionSecret != nil {
+		// A key of its own, derived from the one every process shares.
+		cfg.SessionKey, _ = hkdf.Key(sha256.New, a.sessionSecret, nil, "vienreiz portal session", 32)
 	}
 	h := portal.Handler(cfg)
 	for _, prefix := range []string{"/portal", "/portal/", "/open/"} {

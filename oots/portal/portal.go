@@ -78,14 +78,15 @@ type Config struct {
 	// its client; without one (no Issuer) the portal asks for an access
 	// token (the service's -demo-tokens).
 	SignIn identity.Provider
-	Log    *slog.Logger
+	// SessionKey (32 bytes) seals the session cookie, which holds the
+	// provider's tokens; every process serving the portal needs the same
+	// one. Nil: a random key, for this process only.
+	SessionKey []byte
+	Log        *slog.Logger
 	// Location is the time zone of the times the pages give (a handoff
 	// code's expiry); nil is the service's local time zone (TZ).
 	Location *time.Location
 }
-
-// sessionCookie holds the signed-in person's access token.
-const sessionCookie = "vienreiz_portal"
 
 // qrModule is the side of one QR code module, in pixels: a whole number
 // (a fixed image size scales modules unevenly, which some readers fail on).
@@ -96,6 +97,7 @@ type portal struct {
 	pages map[string]*template.Template
 	texts texts
 	web   *webSignIn // nil: the access-token form
+	seal  *sessionSeal
 }
 
 // Handler serves the portal below /portal/ and the direct links below
@@ -104,7 +106,12 @@ func Handler(cfg Config) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
-	p := &portal{cfg: cfg, texts: loadTexts()}
+	seal, err := newSessionSeal(cfg.SessionKey)
+	if err != nil {
+		cfg.Log.Error("portal: sessions are sealed with a key of this process only", "err", err)
+		seal, _ = newSessionSeal(nil)
+	}
+	p := &portal{cfg: cfg, texts: loadTexts(), seal: seal}
 	if cfg.SignIn.Issuer != "" && cfg.People != nil {
 		p.web = &webSignIn{provider: cfg.SignIn}
 	}
@@ -126,7 +133,7 @@ func Handler(cfg Config) http.Handler {
 	mux.HandleFunc("/portal/", func(w http.ResponseWriter, r *http.Request) {
 		p.problem(w, r, http.StatusNotFound, "portal.not_found", "portal.not_found_body")
 	})
-	return securityHeaders(mux)
+	return securityHeaders(withSessionState(mux))
 }
 
 func parsePages(tx texts, loc *time.Location) map[string]*template.Template {
@@ -198,12 +205,9 @@ type evidenceChoice struct {
 }
 
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
-	if person, ok := p.person(r); ok {
+	if person, ok, ended := p.session(w, r); ok {
 		d.Person = &person
-	} else if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		// The session (the provider's access token) ran out: said once,
-		// then forgotten.
-		clearSession(w)
+	} else if ended { // said once: the session is forgotten
 		d.Notice = p.t(r, "portal.session_ended")
 	}
 	d.Lang = language(r)
@@ -367,7 +371,7 @@ func (p *portal) continueInApp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var subject string
-	if person, ok := p.person(r); ok {
+	if person, ok, _ := p.session(w, r); ok {
 		subject = person.Subject
 	}
 	h, err := p.cfg.Handoffs.Create(r.Context(), subject, api.NewHandoff{ServiceID: svc.ID, Requirement: requirement, Country: countryCode}, baseURL(r))
@@ -409,22 +413,13 @@ func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
 		p.render(w, r, http.StatusUnauthorized, "sign-in", pageData{Title: p.t(r, "portal.sign_in"), Problem: p.t(r, "portal.unknown_token")})
 		return
 	}
-	setSession(w, r, token)
+	p.setSession(w, r, sessionTokens{Access: token})
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }
 
 func (p *portal) signOut(w http.ResponseWriter, r *http.Request) {
 	clearSession(w)
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
-}
-
-// person is who is signed in on the portal, if anyone.
-func (p *portal) person(r *http.Request) (Person, bool) {
-	c, err := r.Cookie(sessionCookie)
-	if err != nil || c.Value == "" || p.cfg.People == nil {
-		return Person{}, false
-	}
-	return p.cfg.People.Person(r, c.Value)
 }
 
 // open answers an https direct link in a browser: a page that opens the

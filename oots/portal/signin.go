@@ -66,7 +66,7 @@ func (s *webSignIn) config(r *http.Request, p *oidc.Provider) *oauth2.Config {
 		ClientID:    s.provider.ClientID,
 		Endpoint:    p.Endpoint(),
 		RedirectURL: baseURL(r) + callbackPath,
-		Scopes:      []string{oidc.ScopeOpenID, "profile"},
+		Scopes:      []string{oidc.ScopeOpenID, "profile", oidc.ScopeOfflineAccess},
 	}
 }
 
@@ -90,8 +90,8 @@ func (p *portal) startSignIn(w http.ResponseWriter, r *http.Request) {
 }
 
 // callback ends a sign-in: the code is redeemed, the ID token checked
-// against the sign-in's nonce, and the access token kept as the portal's
-// session, which ends with it.
+// against the sign-in's nonce, and the tokens kept as the portal's
+// session, which the refresh token renews (session).
 func (p *portal) callback(w http.ResponseWriter, r *http.Request) {
 	if p.web == nil {
 		p.problem(w, r, http.StatusNotFound, "portal.not_found", "portal.not_found_body")
@@ -99,57 +99,57 @@ func (p *portal) callback(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.SetCookie(w, &http.Cookie{Name: pendingCookie, Value: "", Path: callbackPath, MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-	token, next, err := p.redeem(r)
+	tokens, next, err := p.redeem(r)
 	if err != nil {
 		p.cfg.Log.Warn("portal: sign-in not completed", "err", err)
 		p.problem(w, r, http.StatusBadRequest, "portal.sign_in_failed", "portal.sign_in_failed_body", err.Error())
 		return
 	}
-	if _, ok := p.cfg.People.Person(r, token); !ok {
+	if _, ok := p.cfg.People.Person(r, tokens.Access); !ok {
 		p.problem(w, r, http.StatusForbidden, "portal.sign_in_failed", "portal.sign_in_refused")
 		return
 	}
-	setSession(w, r, token)
+	p.setSession(w, r, tokens)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // redeem checks the provider's answer against the pending sign-in and
-// returns the access token it gives and the portal page to go back to.
-func (p *portal) redeem(r *http.Request) (token, next string, err error) {
+// returns the tokens it gives and the portal page to go back to.
+func (p *portal) redeem(r *http.Request) (tokens sessionTokens, next string, err error) {
 	q := r.URL.Query()
 	if e := q.Get("error"); e != "" {
-		return "", "", fmt.Errorf("the identity provider answered %s %s", e, q.Get("error_description"))
+		return sessionTokens{}, "", fmt.Errorf("the identity provider answered %s %s", e, q.Get("error_description"))
 	}
 	c, err := r.Cookie(pendingCookie)
 	if err != nil {
-		return "", "", errNoSignIn
+		return sessionTokens{}, "", errNoSignIn
 	}
 	parts := strings.Split(c.Value, ".")
 	if len(parts) != 4 {
-		return "", "", errNoSignIn
+		return sessionTokens{}, "", errNoSignIn
 	}
 	state, nonce, verifier := parts[0], parts[1], parts[2]
 	back, _ := base64.RawURLEncoding.DecodeString(parts[3])
 	if got := q.Get("state"); got == "" || subtle.ConstantTimeCompare([]byte(got), []byte(state)) != 1 {
-		return "", "", errors.New("the answer belongs to another sign-in (state)")
+		return sessionTokens{}, "", errors.New("the answer belongs to another sign-in (state)")
 	}
 	provider, idVerifier, err := p.web.discover(r.Context())
 	if err != nil {
-		return "", "", err
+		return sessionTokens{}, "", err
 	}
 	tok, err := p.web.config(r, provider).Exchange(r.Context(), q.Get("code"), oauth2.VerifierOption(verifier))
 	if err != nil {
-		return "", "", fmt.Errorf("redeeming the code: %w", err)
+		return sessionTokens{}, "", fmt.Errorf("redeeming the code: %w", err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	id, err := idVerifier.Verify(r.Context(), raw)
 	if err != nil {
-		return "", "", fmt.Errorf("the ID token is not valid: %w", err)
+		return sessionTokens{}, "", fmt.Errorf("the ID token is not valid: %w", err)
 	}
 	if subtle.ConstantTimeCompare([]byte(id.Nonce), []byte(nonce)) != 1 {
-		return "", "", errors.New("the ID token belongs to another sign-in (nonce)")
+		return sessionTokens{}, "", errors.New("the ID token belongs to another sign-in (nonce)")
 	}
-	return tok.AccessToken, returnPath(string(back)), nil
+	return sessionTokens{Access: tok.AccessToken, Refresh: tok.RefreshToken}, returnPath(string(back)), nil
 }
 
 // returnPath is next when it is a page of the portal, else the portal's
@@ -164,19 +164,6 @@ func returnPath(next string) string {
 		return "/portal/"
 	}
 	return (&url.URL{Path: clean}).EscapedPath()
-}
-
-// setSession keeps token as the portal's session. SameSite=Lax, not
-// Strict: the way back from a provider on another site is a navigation
-// that site started, on which browsers hold back Strict cookies; Lax ones
-// still stay out of other sites' forms (POST).
-func setSession(w http.ResponseWriter, r *http.Request, token string) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
-}
-
-// clearSession forgets the portal's session.
-func clearSession(w http.ResponseWriter) {
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 }
 
 // randomText is 32 random bytes, base64url.

@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // FuzzReturnPath: whatever a sign-in link's next says (it comes from the
@@ -24,6 +25,31 @@ func FuzzReturnPath(f *testing.F) {
 		}
 		if u.Path == callbackPath {
 			t.Fatalf("next %q leads back to the callback", next)
+		}
+	})
+}
+
+// FuzzSessionCookie: whatever a browser sends as the session cookie, it is
+// opened without a panic, and only a value this key sealed opens; a sealed
+// value opens to what was sealed.
+func FuzzSessionCookie(f *testing.F) {
+	seal, err := newSessionSeal(nil)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(seal.seal(sessionTokens{Access: "a.b.c", Refresh: "r"}), "a.b.c", "r")
+	f.Add("an.expired.token", "x", "")
+	f.Add("", "x", "y")
+	f.Fuzz(func(t *testing.T, cookie, access, refresh string) {
+		if got, ok := seal.open(cookie); ok && got.Access == "" {
+			t.Fatalf("%q opened to no access token", cookie)
+		}
+		if access == "" || !utf8.ValidString(access) || !utf8.ValidString(refresh) { // tokens are text (RFC 6749: visible ASCII)
+			return
+		}
+		want := sessionTokens{Access: access, Refresh: refresh}
+		if got, ok := seal.open(seal.seal(want)); !ok || got != want {
+			t.Fatalf("sealed %+v, opened %+v (%v)", want, got, ok)
 		}
 	})
 }

@@ -25,9 +25,16 @@ import (
 // at the development identity provider, as `make run` has it.
 func startSignInService(t *testing.T) (base string, idp *devidp.Server) {
 	t.Helper()
+	return startSignInServiceTTL(t, 0)
+}
+
+// startSignInServiceTTL is startSignInService with the provider's access
+// tokens living ttl (0: its default).
+func startSignInServiceTTL(t *testing.T, ttl time.Duration) (base string, idp *devidp.Server) {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	idp, err := devidp.Start(ctx, devidp.Options{Log: log})
+	idp, err := devidp.Start(ctx, devidp.Options{Log: log, AccessTokenTTL: ttl})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -238,5 +245,58 @@ func TestPortalSaysWhenItsSignInEnded(t *testing.T) {
 	}
 	if _, page := fetch(t, browser, base+"/portal/", nil); strings.Contains(page, "has ended") {
 		t.Fatal("the next page says it again")
+	}
+}
+
+// TestPortalSessionOutlivesItsAccessToken: the portal's session was the
+// provider's access token and ended with it, 5 minutes after signing in
+// at the development provider (noted in the last closing notes). The
+// cookie now seals the refresh token with it: once the access token has
+// run out, the next page renews it and the person stays signed in, and a
+// code made then is still bound to them (one renewal per page: the
+// provider takes each refresh token once). Tried as an attacker: the
+// cookie does not show the tokens, and one changed character ends the
+// session.
+func TestPortalSessionOutlivesItsAccessToken(t *testing.T) {
+	base, _ := startSignInServiceTTL(t, time.Second)
+	browser := browserWithJar()
+	if _, err := devidptest.SignInAt(context.Background(), browser, base+"/portal/sign-in", "janis", identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	u := mustURL(t, base+"/portal/")
+	cookie := func() string {
+		for _, c := range browser.Jar.Cookies(u) {
+			if c.Name == "vienreiz_portal" {
+				return c.Value
+			}
+		}
+		return ""
+	}
+	first := cookie()
+	if first == "" || strings.Contains(first, "eyJ") {
+		t.Fatalf("the session cookie: %q", first)
+	}
+	for round := range 2 {
+		time.Sleep(1500 * time.Millisecond) // the access token runs out
+		if round == 0 {
+			if _, page := fetch(t, browser, base+"/portal/services/lv-birth-certificate", nil); !strings.Contains(page, "Jānis Bērziņš") || strings.Contains(page, "has ended") {
+				t.Fatalf("after the access token ran out:\n%.2000s", page)
+			}
+			continue
+		}
+		const birth = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"
+		status, page := fetch(t, browser, base+"/portal/services/lv-birth-certificate/continue", url.Values{"evidence": {birth}, "country": {"LV"}})
+		if status != http.StatusOK || !strings.Contains(page, "only for Jānis Bērziņš") || strings.Contains(page, "has ended") {
+			t.Fatalf("a code made after the access token ran out again: %d\n%.2500s", status, page)
+		}
+	}
+	if cookie() == first {
+		t.Fatal("the renewed tokens were not sealed into the cookie")
+	}
+	value := []byte(cookie())
+	value[len(value)/2] ^= 1
+	browser.Jar.SetCookies(u, []*http.Cookie{{Name: "vienreiz_portal", Value: string(value), Path: "/portal/"}})
+	if _, page := fetch(t, browser, base+"/portal/", nil); !strings.Contains(page, "Your sign-in on the portal has ended") || strings.Contains(page, "Jānis Bērziņš") {
+		t.Fatalf("a changed cookie:\n%.2000s", page)
 	}
 }

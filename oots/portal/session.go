@@ -1,0 +1,164 @@
+package portal
+
+import (
+	"context"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"golang.org/x/oauth2"
+)
+
+// sessionCookie holds the signed-in person's session: the provider's
+// tokens, sealed (sessionSeal).
+const sessionCookie = "vienreiz_portal"
+
+// sessionTokens are what the session cookie seals: the access token the
+// portal acts with and, from a sign-in at the provider, the refresh token
+// that renews it when it runs out (5 minutes at the development provider).
+type sessionTokens struct {
+	Access  string `json:"a"`
+	Refresh string `json:"r,omitempty"`
+}
+
+// sessionSeal encrypts and authenticates the session cookie (AES-256-GCM):
+// the browser keeps the refresh token but cannot read or change it, and
+// every process with the same key (Config.SessionKey) opens it.
+type sessionSeal struct{ aead cipher.AEAD }
+
+func newSessionSeal(key []byte) (*sessionSeal, error) {
+	if key == nil {
+		key = make([]byte, 32)
+		_, _ = rand.Read(key)
+	}
+	if len(key) != 32 {
+		return nil, errors.New("portal: the session key must be 32 bytes")
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &sessionSeal{aead: aead}, nil
+}
+
+func (s *sessionSeal) seal(t sessionTokens) string {
+	plain, _ := json.Marshal(t)
+	nonce := make([]byte, s.aead.NonceSize())
+	_, _ = rand.Read(nonce)
+	return base64.RawURLEncoding.EncodeToString(s.aead.Seal(nonce, nonce, plain, []byte(sessionCookie)))
+}
+
+// open returns the tokens of a cookie value sealed with the key, false for
+// anything else (another key, a changed or an older, unsealed cookie).
+func (s *sessionSeal) open(value string) (sessionTokens, bool) {
+	raw, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(raw) < s.aead.NonceSize() {
+		return sessionTokens{}, false
+	}
+	n := s.aead.NonceSize()
+	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(sessionCookie))
+	var t sessionTokens
+	if err != nil || json.Unmarshal(plain, &t) != nil || t.Access == "" {
+		return sessionTokens{}, false
+	}
+	return t, true
+}
+
+// sessionState is one request's reading of the session, made once (a
+// refresh uses up the refresh token).
+type sessionState struct {
+	read   bool
+	person Person
+	ok     bool
+	ended  bool // there was a session, and it could not be renewed
+}
+
+type sessionKey struct{}
+
+// withSessionState gives each request its sessionState.
+func withSessionState(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), sessionKey{}, &sessionState{})))
+	})
+}
+
+// session is who is signed in on the portal, if anyone. An access token
+// that ran out is renewed with the refresh token, and the new tokens
+// sealed into the cookie; a session that cannot be renewed is forgotten
+// and reported as ended (the page says so once).
+func (p *portal) session(w http.ResponseWriter, r *http.Request) (person Person, ok, ended bool) {
+	st, _ := r.Context().Value(sessionKey{}).(*sessionState)
+	if st == nil {
+		st = &sessionState{}
+	}
+	if !st.read {
+		st.read = true
+		st.person, st.ok, st.ended = p.readSession(w, r)
+	}
+	return st.person, st.ok, st.ended
+}
+
+func (p *portal) readSession(w http.ResponseWriter, r *http.Request) (Person, bool, bool) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" || p.cfg.People == nil {
+		return Person{}, false, false
+	}
+	t, sealed := p.seal.open(c.Value)
+	if sealed {
+		if person, ok := p.cfg.People.Person(r, t.Access); ok {
+			return person, true, false
+		}
+		if renewed, ok := p.renew(r, t.Refresh); ok {
+			if person, ok := p.cfg.People.Person(r, renewed.Access); ok {
+				p.setSession(w, r, renewed)
+				return person, true, false
+			}
+		}
+	}
+	clearSession(w)
+	return Person{}, false, true
+}
+
+// renew asks the provider for new tokens with refresh, false when there
+// is no provider or refresh token, or the provider refuses.
+func (p *portal) renew(r *http.Request, refresh string) (sessionTokens, bool) {
+	if refresh == "" || p.web == nil {
+		return sessionTokens{}, false
+	}
+	provider, _, err := p.web.discover(r.Context())
+	if err != nil {
+		p.cfg.Log.Warn("portal: renewing a session", "err", err)
+		return sessionTokens{}, false
+	}
+	tok, err := p.web.config(r, provider).TokenSource(r.Context(), &oauth2.Token{RefreshToken: refresh}).Token()
+	if err != nil {
+		p.cfg.Log.Info("portal: a session could not be renewed", "err", err)
+		return sessionTokens{}, false
+	}
+	next := sessionTokens{Access: tok.AccessToken, Refresh: tok.RefreshToken}
+	if next.Refresh == "" { // a provider that does not rotate them
+		next.Refresh = refresh
+	}
+	return next, true
+}
+
+// setSession keeps t as the portal's session. SameSite=Lax, not Strict:
+// the way back from a provider on another site is a navigation that site
+// started, on which browsers hold back Strict cookies; Lax ones still
+// stay out of other sites' forms (POST).
+func (p *portal) setSession(w http.ResponseWriter, r *http.Request, t sessionTokens) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: p.seal.seal(t), Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+}
+
+// clearSession forgets the portal's session.
+func clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/portal/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
