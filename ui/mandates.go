@@ -123,6 +123,9 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		until.SetText(time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
 	}
 	reset()
+	status := wrapped("")
+	status.Importance = widget.SuccessImportance
+	status.Hide()
 	// The services to tick, one row each with a label that wraps (a
 	// CheckGroup's long names would widen a phone's screen).
 	services := container.NewVBox()
@@ -180,7 +183,19 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 				}
 			}
 		}
-		submit(f, reset)
+		// Said under the button: the list of mandates may be out of view
+		// (the administrator's form is a card below it).
+		given := lang.L("mandates.given_done", map[string]any{"Representative": strings.TrimSpace(f.RepresentativeName), "Until": strings.TrimSpace(f.Until)})
+		if company {
+			given = lang.L("admin.company_mandate_given", map[string]any{"Representative": strings.TrimSpace(f.RepresentativeName),
+				"Company": strings.TrimSpace(f.RepresentedName), "Until": strings.TrimSpace(f.Until)})
+		}
+		status.Hide()
+		submit(f, func() {
+			reset()
+			status.SetText(given)
+			status.Show()
+		})
 	})
-	return container.NewVBox(newFacts(items...), buttons(give))
+	return container.NewVBox(newFacts(items...), buttons(give), status)
 }

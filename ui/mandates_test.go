@@ -132,6 +132,9 @@ func TestGivingAndRevokingAMandateInTheProfile(t *testing.T) {
 	}
 	tapIn(t, card, "Give mandate")
 	text := labels(card)
+	if !strings.Contains(text, "Given: Līga Kalniņa may act for you until "+until) {
+		t.Errorf("giving the mandate is not confirmed:\n%s", text)
+	}
 	if !strings.Contains(text, "Līga Kalniņa ("+liga.Identifier+") · lv-birth-certificate · ") || !strings.Contains(text, until+" · active") {
 		t.Fatalf("the given mandate is not listed:\n%s", text)
 	}
@@ -208,6 +211,11 @@ func TestAdministratorScreenAssignsRolesAndCompanyMandates(t *testing.T) {
 	fill(t, admin, "Representative's identifier", liga.Identifier)
 	fill(t, admin, "Representative's name", "Līga Kalniņa")
 	tapIn(t, admin, "Register company mandate")
+	// Said beside the form: the list is in the card above, out of view
+	// (found trying the administrator's screen: the form only emptied).
+	if text := labels(admin); !strings.Contains(text, "Registered: Līga Kalniņa may act for "+companyName+" until ") {
+		t.Fatalf("the administrator is not told the mandate was registered:\n%s", text)
+	}
 	mandates := cardTitled(t, w.Content(), "Mandates")
 	if text := labels(mandates); !strings.Contains(text, "For "+companyName+" ("+company+"), registered by an administrator") {
 		t.Fatalf("the company mandate is not listed:\n%s", text)

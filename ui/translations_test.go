@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -30,6 +31,11 @@ func TestEveryStringIsTranslated(t *testing.T) {
 			t.Fatalf("%s.json: %v", code, err)
 		}
 		files[code] = m
+		// A key written twice keeps only its last text: a new message
+		// named like an old one took the place of a heading.
+		for _, key := range duplicateKeys(t, data) {
+			t.Errorf("%s.json has %q twice", code, key)
+		}
 	}
 	for key := range files["en"] {
 		if _, ok := files["lv"][key]; !ok {
@@ -146,4 +152,31 @@ func TestLatvianAddressesEveryoneAlike(t *testing.T) {
 	for k, v := range m {
 		texts(k, v)
 	}
+}
+
+// duplicateKeys lists the keys of a JSON object that appear more than
+// once at its top level.
+func duplicateKeys(t *testing.T, data []byte) []string {
+	t.Helper()
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		t.Fatalf("not a JSON object: %v", err)
+	}
+	seen, twice := map[string]bool{}, []string{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := tok.(string)
+		if seen[key] {
+			twice = append(twice, key)
+		}
+		seen[key] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return twice
 }
