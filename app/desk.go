@@ -8,7 +8,10 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
@@ -53,6 +56,8 @@ type DeskItem struct {
 	Unread bool
 	// Decided: the clerk approved or refused the application.
 	Decided bool
+	// Service is the catalogue service applied for; nil when unknown.
+	Service *catalogue.Service
 }
 
 // Desk is the clerk's desk: the work queue of the clerk's institution and
@@ -60,6 +65,9 @@ type DeskItem struct {
 type Desk struct {
 	api DeskAPI
 	now func() time.Time
+
+	mu       sync.Mutex
+	services map[string]*catalogue.Service // the queue's services, read once
 }
 
 // NewDesk returns the desk over the exchange service.
@@ -77,9 +85,18 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 	now := d.now()
 	var out []DeskItem
 	for _, r := range list {
-		hay := catalogue.Fold(strings.Join([]string{r.Citizen, r.ServiceID, r.Requirement, r.State, r.Country}, " "))
+		svc := d.service(ctx, r.ServiceID)
+		// What the row shows is what can be searched for: the service's
+		// name (in every language), the applicant, the state as shown.
+		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, lang.X("state."+r.State, r.State), r.Country}
+		if svc != nil {
+			for _, name := range svc.Name {
+				fields = append(fields, name)
+			}
+		}
+		hay := catalogue.Fold(strings.Join(fields, " "))
 		if !slices.ContainsFunc(words, func(w string) bool { return !strings.Contains(hay, w) }) {
-			it := DeskItem{Request: r}
+			it := DeskItem{Request: r, Service: svc}
 			if r.DecisionBy != nil { // the date the citizen sees too
 				it.Due = *r.DecisionBy
 			}
@@ -104,6 +121,28 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 		it.Overdue = !it.Due.IsZero() && now.After(it.Due) && !it.Decided
 	}
 	return slices.DeleteFunc(out, func(it DeskItem) bool { return !show.holds(it) }), nil
+}
+
+// service is the catalogue service id, read once per desk; nil when it
+// cannot be read (the row then names none).
+func (d *Desk) service(ctx context.Context, id string) *catalogue.Service {
+	d.mu.Lock()
+	svc, ok := d.services[id]
+	d.mu.Unlock()
+	if ok {
+		return svc
+	}
+	svc, err := d.api.Service(ctx, id)
+	if err != nil {
+		return nil
+	}
+	d.mu.Lock()
+	if d.services == nil {
+		d.services = map[string]*catalogue.Service{}
+	}
+	d.services[id] = svc
+	d.mu.Unlock()
+	return svc
 }
 
 // Show filters the work queue.
@@ -157,12 +196,10 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 		return nil, err
 	}
 	out := &Application{Request: *req}
-	if svc, err := d.api.Service(ctx, req.ServiceID); err == nil {
-		out.Service = svc
-	}
+	out.Service = d.service(ctx, req.ServiceID)
 	if i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == api.EventOffered }); i >= 0 {
 		for _, id := range strings.Split(req.Timeline[i].Detail, ",") {
-			if svc, err := d.api.Service(ctx, id); err == nil {
+			if svc := d.service(ctx, id); svc != nil {
 				out.Offered = append(out.Offered, *svc)
 			}
 		}

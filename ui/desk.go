@@ -60,7 +60,11 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		case app.EndedWithoutEvidence(&it.Request):
 			due = lang.L("desk.no_due_ended")
 		}
-		bottom.SetText(it.Request.Citizen + " · " + due)
+		who := it.Request.Citizen
+		if it.Service != nil {
+			who = it.Service.Name.In(s.Language.Code()) + " · " + who
+		}
+		bottom.SetText(who + " · " + due)
 		bottom.Importance = widget.MediumImportance
 		if it.Overdue {
 			top.Importance, bottom.Importance = widget.DangerImportance, widget.DangerImportance
