@@ -275,12 +275,12 @@ func TestInboxSaysWhatAMessageIsAboutAndFromWhom(t *testing.T) {
 		"lv-birth-certificate": {"en": "Birth certificate copy", "lv": "Dzimšanas apliecības kopija"},
 		"lv-pension-claim":     {"en": "Claim an old-age pension", "lv": "Vecuma pensijas pieprasīšana"},
 	}
-	in.ServiceName = func(_ context.Context, id string) (catalogue.Text, error) {
+	in.Services = NewServiceCache(func(_ context.Context, id string) (*catalogue.Service, error) {
 		if n, ok := names[id]; ok {
-			return n, nil
+			return &catalogue.Service{ID: id, Name: n}, nil
 		}
 		return nil, errors.New("no such service")
-	}
+	})
 	ctx := context.Background()
 	if err := in.Refresh(ctx); err != nil {
 		t.Fatal(err)

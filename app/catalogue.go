@@ -144,3 +144,40 @@ func (c *Catalogue) Facets(ctx context.Context) (*catalogue.Facets, error) {
 	c.facets = f
 	return f, nil
 }
+
+// ServiceCache reads catalogue services by id, each once: the catalogue
+// does not change while the app runs. A service that could not be read is
+// read again when next asked for.
+type ServiceCache struct {
+	read  func(ctx context.Context, id string) (*catalogue.Service, error)
+	mu    sync.Mutex
+	known map[string]*catalogue.Service
+}
+
+// NewServiceCache returns a cache over read.
+func NewServiceCache(read func(ctx context.Context, id string) (*catalogue.Service, error)) *ServiceCache {
+	return &ServiceCache{read: read, known: map[string]*catalogue.Service{}}
+}
+
+// Get returns the service id, nil when it cannot be read.
+func (c *ServiceCache) Get(ctx context.Context, id string) *catalogue.Service {
+	if svc, ok := c.Known(id); ok {
+		return svc
+	}
+	svc, err := c.read(ctx, id)
+	if err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	c.known[id] = svc
+	c.mu.Unlock()
+	return svc
+}
+
+// Known returns the service id when it was read already.
+func (c *ServiceCache) Known(id string) (*catalogue.Service, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	svc, ok := c.known[id]
+	return svc, ok
+}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2/lang"
@@ -66,12 +65,13 @@ type Desk struct {
 	api DeskAPI
 	now func() time.Time
 
-	mu       sync.Mutex
-	services map[string]*catalogue.Service // the queue's services, read once
+	services *ServiceCache
 }
 
 // NewDesk returns the desk over the exchange service.
-func NewDesk(a DeskAPI) *Desk { return &Desk{api: a, now: time.Now} }
+func NewDesk(a DeskAPI) *Desk {
+	return &Desk{api: a, now: time.Now, services: NewServiceCache(a.Service)}
+}
 
 // Queue returns the applications matching text (citizen, service,
 // evidence, state; any case), soonest due first; those whose evidence has
@@ -85,7 +85,7 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 	now := d.now()
 	var out []DeskItem
 	for _, r := range list {
-		svc := d.service(ctx, r.ServiceID)
+		svc := d.services.Get(ctx, r.ServiceID)
 		// What the row shows is what can be searched for: the service's
 		// name (in every language), the applicant, the state as shown.
 		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, lang.X("state."+r.State, r.State), r.Country}
@@ -121,28 +121,6 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 		it.Overdue = !it.Due.IsZero() && now.After(it.Due) && !it.Decided
 	}
 	return slices.DeleteFunc(out, func(it DeskItem) bool { return !show.holds(it) }), nil
-}
-
-// service is the catalogue service id, read once per desk; nil when it
-// cannot be read (the row then names none).
-func (d *Desk) service(ctx context.Context, id string) *catalogue.Service {
-	d.mu.Lock()
-	svc, ok := d.services[id]
-	d.mu.Unlock()
-	if ok {
-		return svc
-	}
-	svc, err := d.api.Service(ctx, id)
-	if err != nil {
-		return nil
-	}
-	d.mu.Lock()
-	if d.services == nil {
-		d.services = map[string]*catalogue.Service{}
-	}
-	d.services[id] = svc
-	d.mu.Unlock()
-	return svc
 }
 
 // Show filters the work queue.
@@ -196,10 +174,10 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 		return nil, err
 	}
 	out := &Application{Request: *req}
-	out.Service = d.service(ctx, req.ServiceID)
+	out.Service = d.services.Get(ctx, req.ServiceID)
 	if i := slices.IndexFunc(req.Timeline, func(s api.Step) bool { return s.Event == api.EventOffered }); i >= 0 {
 		for _, id := range strings.Split(req.Timeline[i].Detail, ",") {
-			if svc := d.service(ctx, id); svc != nil {
+			if svc := d.services.Get(ctx, id); svc != nil {
 				out.Offered = append(out.Offered, *svc)
 			}
 		}

@@ -61,9 +61,8 @@ type Inbox struct {
 	// ProblemCode names its help centre page.
 	Problem     binding.String
 	ProblemCode binding.String
-	// ServiceName, when set, fetches a catalogue service's name in every
-	// language; the inbox keeps what it fetched.
-	ServiceName func(ctx context.Context, id string) (catalogue.Text, error)
+	// Services, when set, reads the catalogue services the messages name.
+	Services *ServiceCache
 	// Language gives the user's language code; "en" when nil.
 	Language func() string
 	// OnEvent, when set, runs for every event (the session refreshes the
@@ -76,7 +75,6 @@ type Inbox struct {
 	items  []api.InboxItem
 	seen   map[string]bool // item ids already shown, so only new ones notify
 	loaded bool
-	names  map[string]catalogue.Text
 	hangUp context.CancelFunc // ends the stream Run follows now
 	wake   chan struct{}      // ends Run's pause before reconnecting
 }
@@ -84,7 +82,7 @@ type Inbox struct {
 // NewInbox returns an empty inbox over a.
 func NewInbox(a InboxAPI, log *slog.Logger) *Inbox {
 	return &Inbox{api: a, log: log, Messages: binding.NewUntypedList(), Unread: binding.NewInt(), Problem: binding.NewString(),
-		ProblemCode: binding.NewString(), seen: map[string]bool{}, names: map[string]catalogue.Text{}, wake: make(chan struct{}, 1)}
+		ProblemCode: binding.NewString(), seen: map[string]bool{}, wake: make(chan struct{}, 1)}
 }
 
 // Reconnect ends the event stream and opens a new one at once (which
@@ -324,24 +322,14 @@ func (in *Inbox) offer(ctx context.Context, detail, code string) string {
 	return lang.L("inbox.offered_body", map[string]any{"Services": strings.Join(names, "; ")})
 }
 
-// serviceName is the name of catalogue service id, fetched once; nil
+// serviceName is the name of catalogue service id in every language; nil
 // when it cannot be had.
 func (in *Inbox) serviceName(ctx context.Context, id string) catalogue.Text {
-	if id == "" || in.ServiceName == nil {
+	if id == "" || in.Services == nil {
 		return nil
 	}
-	in.mu.Lock()
-	name, ok := in.names[id]
-	in.mu.Unlock()
-	if ok {
-		return name
+	if svc := in.Services.Get(ctx, id); svc != nil {
+		return svc.Name
 	}
-	name, err := in.ServiceName(ctx, id)
-	if err != nil {
-		return nil
-	}
-	in.mu.Lock()
-	in.names[id] = name
-	in.mu.Unlock()
-	return name
+	return nil
 }

@@ -244,13 +244,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		defer cancel()
 		_ = s.Wallet.Refresh(ctx)
 	}
-	s.Inbox.ServiceName = func(ctx context.Context, id string) (catalogue.Text, error) {
-		svc, err := s.Catalogue.Service(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		return svc.Name, nil
-	}
+	s.Inbox.Services = NewServiceCache(s.Catalogue.Service)
 	s.Inbox.Language = s.Language.Code
 	s.Language.OnChange(func(string) {
 		s.Background(func() {

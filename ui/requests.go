@@ -51,8 +51,8 @@ type RequestsScreen struct {
 	AskElsewhere func(serviceID, requirement string)
 
 	mu       sync.Mutex
-	services map[string]*catalogue.Service // fetched once, by id
-	fetching map[string]bool               // services the list asked for
+	services *app.ServiceCache
+	fetching map[string]bool // services the list asked for
 	// unfollow ends the following of the request page shown (UI goroutine).
 	unfollow func()
 	// openURL opens the provider's preview space in the browser (tests
@@ -62,7 +62,7 @@ type RequestsScreen struct {
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: map[string]*catalogue.Service{}, fetching: map[string]bool{}, openURL: systemOpener(s)}
+	r := &RequestsScreen{sess: s, win: win, services: app.NewServiceCache(s.Catalogue.Service), fetching: map[string]bool{}, openURL: systemOpener(s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
@@ -137,29 +137,11 @@ func (r *RequestsScreen) Open(id string) {
 // present shows req's page (see show) with the service it serves, which
 // it fetches first; it runs in the background.
 func (r *RequestsScreen) present(ctx context.Context, req *api.Request, open bool) {
-	svc := r.service(ctx, req.ServiceID)
+	svc := r.services.Get(ctx, req.ServiceID)
 	fyne.Do(func() {
 		r.show(req, svc, open)
 		r.follow(req)
 	})
-}
-
-// service fetches the catalogue service with id once; nil when it cannot.
-func (r *RequestsScreen) service(ctx context.Context, id string) *catalogue.Service {
-	r.mu.Lock()
-	svc, ok := r.services[id]
-	r.mu.Unlock()
-	if ok {
-		return svc
-	}
-	svc, err := r.sess.Catalogue.Service(ctx, id)
-	if err != nil {
-		return nil
-	}
-	r.mu.Lock()
-	r.services[id] = svc
-	r.mu.Unlock()
-	return svc
 }
 
 // listedService is the service of a listed request whose title needs it
@@ -170,8 +152,8 @@ func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
 	if req.EvidenceType != nil {
 		return nil
 	}
+	svc, ok := r.services.Known(req.ServiceID)
 	r.mu.Lock()
-	svc, ok := r.services[req.ServiceID]
 	asked := r.fetching[req.ServiceID]
 	r.fetching[req.ServiceID] = true
 	r.mu.Unlock()
@@ -181,7 +163,7 @@ func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
 	// Asked once: a failed fetch (offline) is not repeated at every
 	// drawing of the row; opening the request fetches the service again.
 	call(r.sess, func(ctx context.Context) {
-		if r.service(ctx, req.ServiceID) != nil {
+		if r.services.Get(ctx, req.ServiceID) != nil {
 			fyne.Do(r.list.Refresh)
 		}
 	})
