@@ -32,6 +32,9 @@ type Handoff struct {
 type Redeem struct {
 	Link string `json:"link,omitempty"`
 	Code string `json:"code,omitempty"`
+	// MandateID, when set, starts the request under that mandate (the
+	// app's "Acting as"), as NewRequest's does; a pairing ignores it.
+	MandateID string `json:"mandate_id,omitempty"`
 }
 
 // Error codes of a refused handoff; the message says what to do.

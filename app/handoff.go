@@ -48,6 +48,10 @@ type Handoff struct {
 	// account, when set (UseAccount), signs a signed-out device in with
 	// a pairing code before anything else is tried.
 	account *Account
+	// mandate, when set, is the mandate new requests are made under
+	// (Acting.MandateID): a handoff starts its request for whom the
+	// person acts for, as a request started here does.
+	mandate func() string
 }
 
 // NewHandoff returns the handoff use cases.
@@ -107,6 +111,9 @@ func (h *Handoff) redeem(ctx context.Context, in api.Redeem) (*api.Request, erro
 		}
 		return &api.Request{ID: g.RequestID}, nil
 	}
+	if h.mandate != nil {
+		in.MandateID = h.mandate()
+	}
 	req, err := h.api.Redeem(ctx, in)
 	if err != nil {
 		h.log.Info("handoff refused", "err", err)
@@ -126,6 +133,10 @@ func HandoffProblem(err error) Problem {
 			return Problem{Code: apiErr.Code, Text: lang.L(strings.Replace(apiErr.Code, "handoff_", "handoff.", 1))}
 		case api.CodeTooManyRequests: // codes that do not exist, tried from one address
 			return Problem{Code: "handoff_too_many", Text: lang.L("handoff.too_many")}
+		case api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons: // nothing was started: the code stays usable
+			p := ProblemOf(err)
+			p.Text += " " + lang.L("handoff.again")
+			return p
 		}
 	}
 	for _, e := range []struct {

@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
 	qrcode "github.com/skip2/go-qrcode"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
 )
 
@@ -46,7 +48,11 @@ func (f *fakeService) Redeem(_ context.Context, in api.Redeem) (*api.Request, er
 	if f.err != nil {
 		return nil, f.err
 	}
-	return &api.Request{ID: "from:" + in.Link + in.Code}, nil
+	id := "from:" + in.Link + in.Code
+	if in.MandateID != "" {
+		id += " for " + in.MandateID
+	}
+	return &api.Request{ID: id}, nil
 }
 
 const handoffLink = "http://127.0.0.1:8080/open/handoff/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBB"
@@ -213,5 +219,34 @@ func TestPairDrawsTheHandoffLinkAsAQRCode(t *testing.T) {
 	link, err := ReadQR(bytes.NewReader(p.QR))
 	if err != nil || link != "https://vienreiz.example/open/handoff/T-req-1" || p.Code != "K7QM-3XPA" {
 		t.Fatalf("the pairing's QR code reads %q (%v), code %q", link, err, p.Code)
+	}
+}
+
+// TestHandoffActsAsTheSessionDoes: a portal's code for a company's
+// evidence, typed by its representative acting for the company, started a
+// request for the representative (the redeem carried no mandate). It is
+// made under the mandate the person acts under, as a request started in
+// the app is.
+func TestHandoffActsAsTheSessionDoes(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &fakeService{held: []api.Mandate{{ID: "m-company", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", Company: true, Status: "active"}}}
+	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	ctx := context.Background()
+	if req, err := s.Handoff.RedeemCode(ctx, "K7QM-3XPA"); err != nil || req.ID != "from:K7QM-3XPA" {
+		t.Fatalf("acting for oneself: %+v, %v", req, err)
+	}
+	if err := s.Acting.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Acting.Set("m-company")
+	if req, err := s.Handoff.RedeemCode(ctx, "K7QM-3XPA"); err != nil || req.ID != "from:K7QM-3XPA for m-company" {
+		t.Fatalf("acting for the company: %+v, %v", req, err)
+	}
+	// Refused for whom it was redeemed, the code is left unused: the
+	// problem says to enter it again.
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	p := HandoffProblem(&client.APIError{Status: 422, Code: api.CodeEvidenceForCompanies, Message: "x"})
+	if p.Code != api.CodeEvidenceForCompanies || !strings.Contains(p.Text, "about a company") || !strings.Contains(p.Text, "enter it again") {
+		t.Fatalf("the refused code's problem: %+v", p)
 	}
 }

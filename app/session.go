@@ -222,6 +222,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	s.me, _ = svc.(MeAPI)
 	s.Background = s.background
 	s.Requests.mandate = s.Acting.MandateID
+	s.Handoff.mandate = s.Acting.MandateID
 	s.Requests.feedback, s.Feedback = svc, &Feedback{api: svc}
 	if d, ok := svc.(DevicesAPI); ok {
 		s.Devices = NewDevices(d)

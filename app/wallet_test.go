@@ -88,12 +88,13 @@ type fakeService struct {
 	fakeInbox
 	requests []api.Request
 	docs     map[string]string // "request/index" → content
+	held     []api.Mandate     // the mandates the person holds
 	err      error
 }
 
 func (f *fakeService) Requests(context.Context) ([]api.Request, error) { return f.requests, f.err }
 func (f *fakeService) Mandates(context.Context) (*api.MandateList, error) {
-	return &api.MandateList{}, nil
+	return &api.MandateList{Held: f.held}, nil
 }
 
 func (f *fakeService) Documents(context.Context) ([]api.Document, error) {

@@ -138,7 +138,7 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		}
 		return req, false, nil
 	}
-	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country})
+	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country, MandateID: in.MandateID})
 	if err != nil {
 		// Nothing was started: give the handoff back.
 		return nil, false, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
@@ -42,5 +43,36 @@ func TestHandoffOverTheAPI(t *testing.T) {
 	}
 	if _, err := client.New(base).Redeem(ctx, api.Redeem{Link: h.Link}); code(err) != api.CodeUnauthorized {
 		t.Fatalf("signed out: %v", err)
+	}
+}
+
+// TestHandoffActsForTheCompany: a code the portal made for a company's
+// proof of registration started, in the app, a request for the person who
+// typed it, never for the company they act for (the redeem had no
+// mandate): the provider could only answer that it did not know them. The
+// redeem takes the app's mandate; without one such evidence is refused
+// (422) and the code stays usable, so that it can be typed again acting
+// for the company.
+func TestHandoffActsForTheCompany(t *testing.T) {
+	ctx := context.Background()
+	base := mandateServer(t)
+	admin, liga := client.New(base).WithToken(adminToken), client.New(base).WithToken(ligaToken)
+	m, err := admin.GiveMandate(ctx, api.NewMandate{Representative: "LV/LV/12087510402", RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	registration := reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5"
+	h, err := liga.CreateHandoff(ctx, api.NewHandoff{ServiceID: "lv-register-business", Requirement: registration, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var apiErr *client.APIError
+	if _, err := liga.Redeem(ctx, api.Redeem{Code: h.Code}); !errors.As(err, &apiErr) || apiErr.Code != api.CodeEvidenceForCompanies {
+		t.Fatalf("redeemed for herself: %v", err)
+	}
+	req, err := liga.Redeem(ctx, api.Redeem{Code: h.Code, MandateID: m.ID})
+	if err != nil || req.Citizen != "Baltic Timber SIA ("+company+")" || req.MandateID != m.ID {
+		t.Fatalf("redeemed acting for the company: %+v, %v", req, err)
 	}
 }
