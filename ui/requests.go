@@ -279,7 +279,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		// expected-by date was cut off.
 		title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
-		below := widget.NewLabel(stateName(s.State))
+		below := wrapped(stateName(s.State))
 		below.SizeName = theme.SizeNameCaptionText
 		if s.From != nil && s.Detail != "" { // a clerk's words, whole
 			below = wrapped(s.Detail)

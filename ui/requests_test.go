@@ -36,7 +36,7 @@ func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 	}
 	screens[0].Open(req.ID)
 	text := labels(w.Content())
-	for _, want := range []string{"Ready", "Your explicit request", "Latvia", "Request started", "Provider found"} {
+	for _, want := range []string{"Waiting for your explicit request", "Your explicit request", "Latvia", "Request started", "Provider found"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("request page lacks %q:\n%s", want, text)
 		}
