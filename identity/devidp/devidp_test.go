@@ -216,3 +216,46 @@ func TestUnreadableStateFileIsRefused(t *testing.T) {
 		t.Fatalf("the damaged file was changed: %q", data)
 	}
 }
+
+// TestRevocationEndsARefreshToken: signing out on one device revokes its
+// refresh token (RFC 7009) and leaves the person's other devices signed
+// in. The provider answered 200 and revoked nothing: the endpoint names a
+// refresh token by its id, which the storage looked up as a token (found
+// when the portal's Sign out was tried with a copy of its cookie).
+func TestRevocationEndsARefreshToken(t *testing.T) {
+	ctx := context.Background()
+	idp := startIdP(t, nil)
+	conf, err := devidptest.Config(ctx, idp.Issuer())
+	if err != nil {
+		t.Fatal(err)
+	}
+	this, err := devidptest.SignIn(ctx, idp.Issuer(), "janis", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := devidptest.SignIn(ctx, idp.Issuer(), "janis", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var disc struct {
+		Revocation string `json:"revocation_endpoint"`
+	}
+	provider, _ := oidc.NewProvider(ctx, idp.Issuer())
+	if err := provider.Claims(&disc); err != nil || disc.Revocation == "" {
+		t.Fatalf("no revocation_endpoint: %v", err)
+	}
+	resp, err := http.PostForm(disc.Revocation, url.Values{"token": {this.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {devidp.ClientID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("revocation: %s", resp.Status)
+	}
+	if _, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: this.RefreshToken}).Token(); err == nil {
+		t.Fatal("the revoked refresh token still works")
+	}
+	if _, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: other.RefreshToken}).Token(); err != nil {
+		t.Fatalf("the other device's refresh token was revoked too: %v", err)
+	}
+}

@@ -352,11 +352,16 @@ func (s *storage) TerminateSession(_ context.Context, userID, clientID string) e
 func (s *storage) RevokeToken(_ context.Context, tokenOrID, _ string, clientID string) *oidc.Error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rt, ok := s.refreshTokens[tokenOrID]; ok {
+	// The revocation endpoint names a refresh token by its id (from
+	// GetRefreshTokenInfo), not by the token itself: it revoked nothing.
+	for token, rt := range s.refreshTokens {
+		if token != tokenOrID && rt.id != tokenOrID {
+			continue
+		}
 		if rt.clientID != clientID {
 			return oidc.ErrInvalidClient().WithDescription("token was not issued to this client")
 		}
-		delete(s.refreshTokens, tokenOrID)
+		delete(s.refreshTokens, token)
 		if err := s.saveLocked(); err != nil {
 			return oidc.ErrServerError().WithParent(err)
 		}

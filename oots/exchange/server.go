@@ -235,8 +235,6 @@ func connect(ctx context.Context, network Network, site Site, release *cleanup) 
 	return conn, nil
 }
 
-// backfillInbox fills the inbox from the requests made before it, once
-// per database; a failure is tried again at the next start.
 // registerCompanyMandates registers each of list whose representative
 // holds no mandate of its company yet (revoked or expired ones too: a
 // revocation stands across restarts). A failure is logged: the service
@@ -259,6 +257,8 @@ func registerCompanyMandates(ctx context.Context, reqs *Requests, list []api.New
 	}
 }
 
+// backfillInbox fills the inbox from the requests made before it, once
+// per database; a failure is tried again at the next start.
 func backfillInbox(ctx context.Context, reqs *Requests, log *slog.Logger) {
 	if n, err := reqs.BackfillInbox(ctx); err != nil {
 		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)

@@ -417,7 +417,14 @@ func (p *portal) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }
 
+// signOut forgets the portal's session and revokes its refresh token at
+// the provider, so that a copy of the cookie renews nothing.
 func (p *portal) signOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if t, ok := p.seal.open(c.Value); ok && t.Refresh != "" {
+			p.revoke(r.Context(), t.Refresh)
+		}
+	}
 	clearSession(w)
 	http.Redirect(w, r, "/portal/", http.StatusSeeOther)
 }

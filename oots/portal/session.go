@@ -8,7 +8,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strings"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -148,6 +152,45 @@ func (p *portal) renew(r *http.Request, refresh string) (sessionTokens, bool) {
 		next.Refresh = refresh
 	}
 	return next, true
+}
+
+// revoke revokes refresh at the provider's revocation endpoint (RFC
+// 7009), when there is one; a failure is logged: the browser forgets the
+// session all the same.
+func (p *portal) revoke(ctx context.Context, refresh string) {
+	if p.web == nil {
+		return
+	}
+	provider, _, err := p.web.discover(ctx)
+	var endpoints struct {
+		Revocation string `json:"revocation_endpoint"`
+	}
+	if err == nil {
+		err = provider.Claims(&endpoints)
+	}
+	if err != nil || endpoints.Revocation == "" {
+		p.cfg.Log.Info("portal: a refresh token was not revoked: the provider names no revocation endpoint", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	form := url.Values{"token": {refresh}, "token_type_hint": {"refresh_token"}, "client_id": {p.web.provider.ClientID}}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoints.Revocation, strings.NewReader(form.Encode()))
+	if err != nil {
+		p.cfg.Log.Warn("portal: revoking a refresh token", "err", err)
+		return
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := http.DefaultClient.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("the provider answered %s", resp.Status)
+		}
+	}
+	if err != nil {
+		p.cfg.Log.Warn("portal: revoking a refresh token", "err", err)
+	}
 }
 
 // setSession keeps t as the portal's session. SameSite=Lax, not Strict:

@@ -258,20 +258,8 @@ func TestPortalSaysWhenItsSignInEnded(t *testing.T) {
 // cookie does not show the tokens, and one changed character ends the
 // session.
 func TestPortalSessionOutlivesItsAccessToken(t *testing.T) {
-	base, _ := startSignInServiceTTL(t, time.Second)
-	browser := browserWithJar()
-	if _, err := devidptest.SignInAt(context.Background(), browser, base+"/portal/sign-in", "janis", identity.LevelSubstantial); err != nil {
-		t.Fatal(err)
-	}
-	u := mustURL(t, base+"/portal/")
-	cookie := func() string {
-		for _, c := range browser.Jar.Cookies(u) {
-			if c.Name == "vienreiz_portal" {
-				return c.Value
-			}
-		}
-		return ""
-	}
+	base, browser, u := signedInBriefly(t)
+	cookie := func() string { return sessionCookieIn(browser, u) }
 	first := cookie()
 	if first == "" || strings.Contains(first, "eyJ") {
 		t.Fatalf("the session cookie: %q", first)
@@ -299,4 +287,47 @@ func TestPortalSessionOutlivesItsAccessToken(t *testing.T) {
 	if _, page := fetch(t, browser, base+"/portal/", nil); !strings.Contains(page, "Your sign-in on the portal has ended") || strings.Contains(page, "Jānis Bērziņš") {
 		t.Fatalf("a changed cookie:\n%.2000s", page)
 	}
+}
+
+// TestPortalSignOutRevokesTheSession: the session cookie now holds a
+// refresh token, so Sign out revokes it at the provider. Tried as an
+// attacker with a copy of the cookie taken before Sign out: once its
+// access token has run out it renews nothing, and the page says the
+// sign-in ended.
+func TestPortalSignOutRevokesTheSession(t *testing.T) {
+	base, browser, u := signedInBriefly(t)
+	copied := sessionCookieIn(browser, u)
+	if status, _ := fetch(t, browser, base+"/portal/sign-out", url.Values{}); status != http.StatusOK {
+		t.Fatalf("sign out: %d", status)
+	}
+	time.Sleep(1500 * time.Millisecond) // the copy's access token runs out
+	thief := browserWithJar()
+	thief.Jar.SetCookies(u, []*http.Cookie{{Name: "vienreiz_portal", Value: copied, Path: "/portal/"}})
+	if _, page := fetch(t, thief, base+"/portal/", nil); strings.Contains(page, "Jānis Bērziņš") || !strings.Contains(page, "has ended") {
+		t.Fatalf("a copy of the signed-out cookie:\n%.2000s", page)
+	}
+}
+
+// sessionCookieIn is the portal's session cookie browser holds for u, ""
+// for none.
+func sessionCookieIn(browser *http.Client, u *url.URL) string {
+	for _, c := range browser.Jar.Cookies(u) {
+		if c.Name == "vienreiz_portal" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+// signedInBriefly signs Jānis in on the portal of a service whose
+// provider's access tokens live a second; it returns the service, the
+// browser and the portal's address.
+func signedInBriefly(t *testing.T) (base string, browser *http.Client, portal *url.URL) {
+	t.Helper()
+	base, _ = startSignInServiceTTL(t, time.Second)
+	browser = browserWithJar()
+	if _, err := devidptest.SignInAt(context.Background(), browser, base+"/portal/sign-in", "janis", identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	return base, browser, mustURL(t, base+"/portal/")
 }
