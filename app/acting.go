@@ -23,6 +23,9 @@ type MandatesAPI interface {
 // chosen mandate, and every screen says for whom.
 type Acting struct {
 	api MandatesAPI
+	// prefs, when set, keeps for whom the person acts across restarts
+	// (actingKey); a sign-out forgets it.
+	prefs Preferences
 
 	mu   sync.Mutex
 	held []api.Mandate // active mandates the person holds
@@ -35,9 +38,13 @@ type Acting struct {
 	loads   int
 }
 
-// NewActing returns a switcher acting for the person themselves.
-func NewActing(a MandatesAPI) *Acting {
-	return &Acting{api: a, Label: binding.NewString(), Choices: binding.NewInt()}
+// actingKey is the preference holding the mandate the person acts under.
+const actingKey = "acting"
+
+// NewActing returns a switcher acting for the person themselves, or, once
+// the mandates are loaded, under the mandate prefs kept (nil: none kept).
+func NewActing(a MandatesAPI, prefs Preferences) *Acting {
+	return &Acting{api: a, prefs: prefs, Label: binding.NewString(), Choices: binding.NewInt()}
 }
 
 // Refresh loads the active mandates the person holds; acting for someone
@@ -57,7 +64,11 @@ func (a *Acting) Refresh(ctx context.Context) error {
 	a.held = held
 	keep := a.for_ != nil && containsMandate(held, a.for_.ID)
 	a.mu.Unlock()
-	if !keep {
+	switch kept := a.kept(); {
+	case keep:
+	case kept != "" && containsMandate(held, kept): // as before the restart
+		a.Set(kept)
+	default:
 		a.Set("")
 	}
 	a.changed()
@@ -97,12 +108,23 @@ func (a *Acting) Set(id string) {
 			a.for_ = &a.held[i]
 		}
 	}
-	label := ""
+	label, kept := "", ""
 	if a.for_ != nil {
-		label = a.for_.RepresentedName
+		label, kept = a.for_.RepresentedName, a.for_.ID
 	}
 	a.mu.Unlock()
+	if a.prefs != nil {
+		a.prefs.SetString(actingKey, kept)
+	}
 	fyne.DoAndWait(func() { _ = a.Label.Set(label) })
+}
+
+// kept is the mandate the preferences hold, "" for none.
+func (a *Acting) kept() string {
+	if a.prefs == nil {
+		return ""
+	}
+	return a.prefs.String(actingKey)
 }
 
 // MandateID is the mandate new requests are made under, "" for none.

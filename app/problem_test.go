@@ -129,7 +129,7 @@ func TestActingSaysWhomEvidenceIsAbout(t *testing.T) {
 	a := NewActing(heldMandates{
 		{ID: "company", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", Company: true, Status: "active"},
 		{ID: "mother", Represented: "LV/LV/01015012345", RepresentedName: "Ilze Bērziņa", Status: "active"},
-	})
+	}, nil)
 	if err := a.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -155,11 +155,42 @@ func TestActingSaysWhomEvidenceIsAbout(t *testing.T) {
 	}
 	// Jānis, with no company's mandate, has no "Acting as" to choose from:
 	// he is told who registers one instead.
-	none := NewActing(heldMandates{})
+	none := NewActing(heldMandates{}, nil)
 	if err := none.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if p, wrong := none.SubjectProblem(registration); !wrong || p.Code != api.CodeEvidenceForCompanies || strings.Contains(p.Text, "Acting as") || !strings.Contains(p.Text, "administrator") {
 		t.Errorf("with no company's mandate: %+v, %v", p, wrong)
+	}
+}
+
+// TestActingIsKeptAcrossRestarts: Līga chose to act for Baltic Timber SIA
+// and, after the app restarted, was acting for herself again (noted trying
+// the app). The choice is kept while the mandate stands; a sign-out
+// forgets it, and a mandate no longer held is not taken up.
+func TestActingIsKeptAcrossRestarts(t *testing.T) {
+	test.NewTempApp(t)
+	ctx := context.Background()
+	prefs := &memPrefs{m: map[string]string{}}
+	held := heldMandates{{ID: "company", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", Company: true, Status: "active"}}
+	start := func(list heldMandates) *Acting {
+		a := NewActing(list, prefs)
+		if err := a.Refresh(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	start(held).Set("company")
+	if got := start(held).MandateID(); got != "company" {
+		t.Fatalf("after a restart the app acts under %q", got)
+	}
+	if got := start(nil).MandateID(); got != "" {
+		t.Fatalf("with the mandate gone the app acts under %q", got)
+	}
+	a := start(held)
+	a.Set("company")
+	a.Clear() // signed out
+	if got := start(held).MandateID(); got != "" {
+		t.Fatalf("after a sign-out the app acts under %q", got)
 	}
 }

@@ -216,7 +216,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		Handoff:    NewHandoff(svc, log),
 		Desk:       NewDesk(svc),
 		Links:      NewLinks(prefs, about.ServiceURL),
-		Acting:     NewActing(svc),
+		Acting:     NewActing(svc, prefs),
 		Role:       binding.NewString(),
 	}
 	s.me, _ = svc.(MeAPI)
