@@ -51,7 +51,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		it := d.items[i]
 		box := o.(*fyne.Container)
 		top, bottom := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
-		top.SetText(evidenceTitle(it.Request, nil, s.Language.Code()) + " · " + stateName(it.Request.State))
+		top.SetText(evidenceTitle(it.Request, it.Service, s.Language.Code()) + " · " + stateName(it.Request.State))
 		top.TextStyle = fyne.TextStyle{Bold: it.Unread}
 		due := lang.L("desk.no_due")
 		switch {

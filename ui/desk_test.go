@@ -639,6 +639,9 @@ func TestDeskNamesAnApplicationByItsEvidence(t *testing.T) {
 		t.Fatalf("a request to Finland: %+v, %v", req, err)
 	}
 	desk := openApplication(t, w)
+	if row := labels(desk.Queue); strings.Contains(row, "Evidence ·") || !strings.Contains(row, "Proof of registration of a company") {
+		t.Errorf("the queue's row is not named by the evidence:\n%s", row)
+	}
 	eventually(t, "the application's page", func() bool { return desk.nav.Depth() == 1 })
 	if title := desk.nav.Title(); title == "Evidence" || !strings.Contains(strings.ToLower(title), "registration") {
 		t.Fatalf("the application's page is titled %q", title)
