@@ -141,6 +141,21 @@ func extension(media string) string {
 	return ""
 }
 
+// EvidenceItem is delivered evidence document f of req as a WalletItem,
+// for opening it as the wallet does (a clerk's desk opens the documents
+// its institution received).
+func EvidenceItem(req *api.Request, f api.EvidenceFile) WalletItem {
+	it := WalletItem{RequestID: req.ID, ServiceID: req.ServiceID, Requirement: req.Requirement, Index: f.Index, Country: req.Country,
+		ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256}
+	if req.EvidenceType != nil {
+		it.Titles = req.EvidenceType.Title
+	}
+	if req.Provider != nil {
+		it.Provider, it.ProviderNames = req.Provider.Name, req.Provider.Names
+	}
+	return it
+}
+
 // itemsOf turns the service's list of the user's documents (newest
 // first) into wallet items.
 func itemsOf(docs []api.Document) []WalletItem {

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"io"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -38,11 +39,14 @@ type DeskScreen struct {
 	// chooseFile asks for the result document's file (a file dialog;
 	// tests choose their own).
 	chooseFile func(win fyne.Window, got func(data []byte, err error))
+	// openURL opens an evidence document with the system's viewer (tests
+	// record it).
+	openURL func(*url.URL) error
 }
 
 // NewDeskScreen builds the desk and loads the queue.
 func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
-	d := &DeskScreen{sess: s, win: win, count: wrapped(""), chooseFile: chooseFileDialog, shows: map[string]app.Show{}}
+	d := &DeskScreen{sess: s, win: win, count: wrapped(""), chooseFile: chooseFileDialog, openURL: systemOpener(s), shows: map[string]app.Show{}}
 	d.ExtendBaseWidget(d)
 	d.Search = widget.NewEntry()
 	d.Search.OnSubmitted = func(string) { d.Reload() }
@@ -216,7 +220,10 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 			results.Add(wrapped(lang.L("desk.result_line", map[string]any{"Title": f.Title, "Type": f.ContentType, "Time": formatTime(f.IssuedAt)})))
 			continue
 		}
+		it := app.EvidenceItem(req, f)
+		open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { openDocument(d.win, d.sess, d.openURL, it) })
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
+		evidence.Add(buttons(open))
 	}
 	if len(evidence.Objects) == 0 {
 		none := "desk.no_evidence"

@@ -6,6 +6,7 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -655,16 +656,7 @@ func TestDeskNamesAnApplicationByItsEvidence(t *testing.T) {
 // with make run). The page says "Applicant" and names the services.
 func TestDeskNamesTheApplicantAndTheOtherServices(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
-	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration,
-		Country: "LV", MandateID: forACompany(t, citizen)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitState(t, citizen, req.ID, "ready")
-	if _, err := citizen.GiveExplicitRequest(context.Background(), req.ID); err != nil {
-		t.Fatal(err)
-	}
-	deliverAsCitizen(t, citizen, req.ID)
+	deliveredForACompany(t, citizen)
 	openApplication(t, w)
 	page := labels(w.Content())
 	for _, want := range []string{"Applicant", "Baltic Timber SIA", "Register as an employer, Notify a business activity in Estonia"} {
@@ -704,4 +696,52 @@ func TestDeskQueueNamesTheService(t *testing.T) {
 	eventually(t, "the row naming the service", func() bool {
 		return strings.Contains(labels(desk.Queue), "Register a business activity · Baltic Timber SIA")
 	})
+}
+
+// deliveredForACompany has the citizen of deskApp, acting for a company,
+// ask for its proof of registration and take it to delivery; it returns
+// the request.
+func deliveredForACompany(t *testing.T, citizen *client.Client) *api.Request {
+	t.Helper()
+	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-register-business", Requirement: companyRegistration,
+		Country: "LV", MandateID: forACompany(t, citizen)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitState(t, citizen, req.ID, "ready")
+	if _, err := citizen.GiveExplicitRequest(context.Background(), req.ID); err != nil {
+		t.Fatal(err)
+	}
+	deliverAsCitizen(t, citizen, req.ID)
+	return req
+}
+
+// TestDeskOpensTheEvidence: the application's page listed the evidence
+// received by its type and SHA-256, with no way to read it (found trying
+// the desk with make run). Open writes the checked document to the cache
+// folder and hands it to the system's viewer: the bytes the citizen was
+// delivered.
+func TestDeskOpensTheEvidence(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	w, _, citizen, _ := deskApp(t)
+	req := deliveredForACompany(t, citizen)
+	desk := openApplication(t, w)
+	var opened string
+	desk.openURL = func(u *url.URL) error { opened = u.Path; return nil }
+	eventually(t, "the application's page", func() bool { return desk.nav.Depth() == 1 })
+	tapButton(t, w, "Open")
+	eventually(t, "the document handed to the viewer", func() bool { return opened != "" })
+	got, err := os.ReadFile(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := citizen.Evidence(context.Background(), req.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer doc.Body.Close()
+	want, _ := io.ReadAll(doc.Body)
+	if len(want) == 0 || !bytes.Equal(got, want) || !strings.HasSuffix(opened, ".pdf") {
+		t.Fatalf("opened %s (%d bytes), the citizen's document has %d", opened, len(got), len(want))
+	}
 }

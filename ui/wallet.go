@@ -172,15 +172,22 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 // its own name, then opened. When no app opens it, the person is told
 // and offered to save a copy.
 func (ws *WalletScreen) openDocument(it app.WalletItem) {
-	call(ws.sess, func(ctx context.Context) {
-		path, err := ws.sess.Wallet.Cache(ctx, it, it.FileName(ws.sess.Language.Code()))
+	openDocument(ws.win, ws.sess, ws.openURL, it)
+}
+
+// openDocument checks document it, writes it to the app's cache folder
+// under its own name and opens it with openURL (the system's viewer); the
+// person is told when that fails or no app opens it.
+func openDocument(win fyne.Window, s *app.Session, openURL func(*url.URL) error, it app.WalletItem) {
+	call(s, func(ctx context.Context) {
+		path, err := s.Wallet.Cache(ctx, it, it.FileName(s.Language.Code()))
 		if err != nil {
-			fyne.Do(func() { showProblem(ws.win, app.ProblemOf(err)) })
+			fyne.Do(func() { showProblem(win, app.ProblemOf(err)) })
 			return
 		}
-		if err := ws.openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+		if err := openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
 			fyne.Do(func() {
-				showProblem(ws.win, app.Problem{Code: "no_viewer", Text: lang.L("error.no_viewer", map[string]any{"Kind": app.DocumentKind(it.ContentType)})})
+				showProblem(win, app.Problem{Code: "no_viewer", Text: lang.L("error.no_viewer", map[string]any{"Kind": app.DocumentKind(it.ContentType)})})
 			})
 		}
 	})

@@ -391,3 +391,40 @@ func TestUnreadIsKeptPerClerk(t *testing.T) {
 		t.Fatal("the citizen's list carries the clerk's unread mark")
 	}
 }
+
+// TestClerkReadsTheDeliveredEvidence: the evidence is sent to the
+// institution handling the application, yet its clerk's desk showed only
+// its type and SHA-256 and the service refused the clerk the document
+// (404; found trying the desk with make run). A clerk of the institution
+// now downloads the same bytes the citizen was delivered, and the download
+// is in the citizen's ledger under the clerk's name; a clerk of another
+// institution gets 404, as before.
+func TestClerkReadsTheDeliveredEvidence(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	var app api.Request
+	if code := call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-university-admission", Requirement: proofOfSecondaryEducation, Country: "LV"}, &app); code != 201 {
+		t.Fatalf("create: %d", code)
+	}
+	app = deliverAs(t, base, janisToken, app.ID)
+	download := func(token string) (int, string) {
+		status, _, body := get(t, base, token, "/v1/requests/"+app.ID+"/evidence/0")
+		return status, body
+	}
+	status, mine := download(janisToken)
+	if status != 200 || len(mine) == 0 {
+		t.Fatalf("the citizen's download: %d", status)
+	}
+	if status, theirs := download("clerk-lu"); status != 200 || theirs != mine {
+		t.Fatalf("the university's clerk: %d, %d bytes (the citizen got %d)", status, len(theirs), len(mine))
+	}
+	if status, _ := download("clerk-dzs"); status != 404 {
+		t.Fatalf("a clerk of another institution: %d", status)
+	}
+	var byClerk bool
+	for _, e := range ledgerOf(t, base, janisToken, app.ID) {
+		byClerk = byClerk || (e.Action == "evidence_downloaded" && e.Actor == "LV/LV/230388-33333")
+	}
+	if !byClerk {
+		t.Fatalf("the clerk's download is not in the citizen's ledger: %+v", ledgerOf(t, base, janisToken, app.ID))
+	}
+}

@@ -247,11 +247,12 @@ func (q *Requests) keepEvidence(ctx context.Context, doc *requestDoc, a requeste
 	return nil
 }
 
-// Evidence opens who's delivered evidence document n of request id,
-// seekable for Range requests (RecordDownload puts it in the ledger).
-// Close the reader.
+// Evidence opens delivered evidence document n of request id for who:
+// its owner or representative, or a clerk of the institution the evidence
+// was sent to; seekable for Range requests (RecordDownload puts each
+// download in the owner's ledger, the clerk's too). Close the reader.
 func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int) (*store.EvidenceDoc, io.ReadSeekCloser, error) {
-	_, doc, err := q.load(ctx, who, id)
+	_, doc, err := q.loadAs(ctx, who, id, true)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -264,7 +265,7 @@ func (q *Requests) Evidence(ctx context.Context, who Principal, id string, n int
 // RecordDownload puts who's download of a document of request id in the
 // ledger; call it once per download (see countsAsDownload).
 func (q *Requests) RecordDownload(ctx context.Context, who Principal, id string) error {
-	_, doc, err := q.load(ctx, who, id)
+	_, doc, err := q.loadAs(ctx, who, id, true)
 	if err != nil {
 		return err
 	}
