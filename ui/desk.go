@@ -40,14 +40,16 @@ type DeskScreen struct {
 	// tests choose their own).
 	chooseFile func(win fyne.Window, got func(data []byte, err error))
 	// openURL opens an evidence document with the system's viewer (tests
-	// record it).
+	// record it); saver saves a copy of one.
 	openURL func(*url.URL) error
+	saver   *saver
 }
 
 // NewDeskScreen builds the desk and loads the queue.
 func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d := &DeskScreen{sess: s, win: win, count: wrapped(""), chooseFile: chooseFileDialog, openURL: systemOpener(s), shows: map[string]app.Show{}}
 	d.ExtendBaseWidget(d)
+	d.saver = newSaver(win, s)
 	d.Search = widget.NewEntry()
 	d.Search.OnSubmitted = func(string) { d.Reload() }
 	d.Search.OnChanged = func(string) { d.Reload() }
@@ -223,7 +225,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		it := app.EvidenceItem(req, f)
 		open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { openDocument(d.win, d.sess, d.openURL, it) })
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
-		evidence.Add(buttons(open))
+		evidence.Add(newWrapRow(open, saveDocumentButton(d.saver, d.sess, it)))
 	}
 	if len(evidence.Objects) == 0 {
 		none := "desk.no_evidence"

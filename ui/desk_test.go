@@ -729,6 +729,9 @@ func TestDeskOpensTheEvidence(t *testing.T) {
 	var opened string
 	desk.openURL = func(u *url.URL) error { opened = u.Path; return nil }
 	eventually(t, "the application's page", func() bool { return desk.nav.Depth() == 1 })
+	if buttonCount(w.Content(), "Save a copy…") != 1 { // what the no-viewer message offers
+		t.Error("the evidence has no Save a copy…")
+	}
 	tapButton(t, w, "Open")
 	eventually(t, "the document handed to the viewer", func() bool { return opened != "" })
 	got, err := os.ReadFile(opened)

@@ -111,12 +111,7 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 	details := newDisclosure(lang.L("wallet.technical"), technical)
 	open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { ws.openDocument(it) })
 	open.SetImportance(widget.HighImportance)
-	save := newWrapButton(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
-		ws.saver.save(it.FileName(code), func(ctx context.Context, w io.Writer) error { return ws.sess.Wallet.Save(ctx, it, w) },
-			func(name, folder string) (string, string) {
-				return lang.L("wallet.saved_title"), savedText("wallet.saved", name, folder)
-			})
-	})
+	save := saveDocumentButton(ws.saver, ws.sess, it)
 	request := newWrapButton(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
 		ws.openRequest(it.RequestID)
 	})
@@ -173,6 +168,17 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 // and offered to save a copy.
 func (ws *WalletScreen) openDocument(it app.WalletItem) {
 	openDocument(ws.win, ws.sess, ws.openURL, it)
+}
+
+// saveDocumentButton is "Save a copy…" of document it: checked as the
+// wallet's Save checks it, where the person chooses.
+func saveDocumentButton(sv *saver, s *app.Session, it app.WalletItem) *wrapButton {
+	return newWrapButton(lang.L("wallet.save"), theme.DocumentSaveIcon(), func() {
+		sv.save(it.FileName(s.Language.Code()), func(ctx context.Context, w io.Writer) error { return s.Wallet.Save(ctx, it, w) },
+			func(name, folder string) (string, string) {
+				return lang.L("wallet.saved_title"), savedText("wallet.saved", name, folder)
+			})
+	})
 }
 
 // openDocument checks document it, writes it to the app's cache folder
