@@ -151,15 +151,27 @@ func (a *Acting) ForCompany() bool {
 func (a *Acting) SubjectProblem(e catalogue.Evidence) (p Problem, ok bool) {
 	switch company := a.ForCompany(); {
 	case e.ForCompany() && !company:
-		p := problemOfCode(api.CodeEvidenceForCompanies)
-		if !slices.ContainsFunc(a.Held(), func(m api.Mandate) bool { return m.Company }) { // no company to choose
-			p.Text = lang.L("error.evidence_for_companies_none")
-		}
-		return p, true
+		return a.ForWhom(problemOfCode(api.CodeEvidenceForCompanies)), true
 	case !e.ForCompany() && company:
 		return problemOfCode(api.CodeEvidenceForPersons), true
 	}
 	return Problem{}, false
+}
+
+// ForWhom adjusts p, a refused request's or code's problem, to whom the
+// person may act for: told to choose a company under "Acting as", someone
+// who may act for none is told who registers a company's mandate instead
+// (the code would only be refused again).
+func (a *Acting) ForWhom(p Problem) Problem {
+	if p.Code == api.CodeEvidenceForCompanies && !a.mayActForACompany() {
+		p.Text = lang.L("error.evidence_for_companies_none")
+	}
+	return p
+}
+
+// mayActForACompany reports whether a company's mandate is among those held.
+func (a *Acting) mayActForACompany() bool {
+	return slices.ContainsFunc(a.Held(), func(m api.Mandate) bool { return m.Company })
 }
 
 func containsMandate(list []api.Mandate, id string) bool {

@@ -249,4 +249,16 @@ func TestHandoffActsAsTheSessionDoes(t *testing.T) {
 	if p.Code != api.CodeEvidenceForCompanies || !strings.Contains(p.Text, "about a company") || !strings.Contains(p.Text, "enter it again") {
 		t.Fatalf("the refused code's problem: %+v", p)
 	}
+	if q := s.Acting.ForWhom(p); q != p {
+		t.Fatalf("to someone who may act for the company the problem became %+v", q)
+	}
+	// Someone who may act for no company was told to choose one under
+	// "Acting as", which they do not have, and to enter the code again.
+	nobody := NewActing(heldMandates{}, nil)
+	if err := nobody.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if q := nobody.ForWhom(p); strings.Contains(q.Text, "Acting as") || strings.Contains(q.Text, "enter it again") || !strings.Contains(q.Text, "administrator") {
+		t.Fatalf("to someone who may act for no company: %+v", q)
+	}
 }

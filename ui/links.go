@@ -89,7 +89,7 @@ func redeem(win fyne.Window, s *app.Session, open func(id string), redeemCall fu
 			case errors.Is(err, app.ErrNotPairing) && s.Account != nil:
 				askSignIn(win, s, lang.L("handoff.sign_in_to_continue"), "", afterSignIn)
 			case err != nil:
-				showProblem(win, app.HandoffProblem(err))
+				showProblem(win, s.Acting.ForWhom(app.HandoffProblem(err)))
 			case req == nil: // a pairing signed this device in
 				showSignedInByPairing(win, s)
 			default:
