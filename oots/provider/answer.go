@@ -67,11 +67,11 @@ func (p *Provider) first(ctx context.Context, in *inbound, req *edm.QueryRequest
 		r.Message.(*edm.ExceptionResponse).Exception.Message = MessageNoPreview
 		return r, nil
 	}
-	if _, err := generate(o, svc, req, "en"); err != nil {
+	now := p.cfg.Now()
+	if _, err := generate(o, svc, req, "en", now); err != nil {
 		return p.fail(req, agent, edm.CodeObjectNotFound, err.Error()), nil
 	}
 	token := previewToken(p.tokenKey, in.Requester, in.ExchangeID)
-	now := p.cfg.Now()
 	pv, err := p.store.insertOnce(ctx, &preview{
 		TokenHash: hashToken(token), ExchangeID: in.ExchangeID, Requester: in.Requester,
 		ProviderURN: svc.PartyID.URN(), EvidenceType: o.Type.Classification,
@@ -145,7 +145,7 @@ func (p *Provider) second(ctx context.Context, in *inbound, req *edm.QueryReques
 	case err != nil:
 		return nil, err
 	}
-	doc, err := generate(o, svc, req, pv.Language) // the document previewed
+	doc, err := generate(o, svc, req, pv.Language, pv.Created) // the document previewed
 	if err != nil {
 		return withLoc(p.fail(req, agent, edm.CodeObjectNotFound, err.Error())), nil
 	}

@@ -126,14 +126,16 @@ func previewerKey(req *edm.QueryRequest) string {
 }
 
 // generate makes the demo evidence of type o for the subject of req,
-// from service s, deterministically: the same subject and type give the
-// same document. Its texts are in language, "lv" or else English; the
+// from service s, issued on the day of issued (the preview's creation, so
+// that what is shown is what is released), deterministically: the same
+// subject, type and day give the same document, and its facts (a diploma's
+// year, an address) are the same whatever the day. Its texts are in language, "lv" or else English; the
 // caller checks that the provider offers it (viewLanguage), and the values
 // are the same in both but for their words. The demo registers know every
 // subject identified by an identifier; a person given only by name and
 // birth date cannot be matched reliably and is unknown, as is a subject
 // the registers keep no such evidence for (kind.keptFor).
-func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language string) (*document, error) {
+func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language string, issued time.Time) (*document, error) {
 	subject := subjectKey(req)
 	if subject == "" {
 		return nil, fmt.Errorf("%w: the request carries no identifier of the subject", errUnknownSubject)
@@ -155,14 +157,16 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 	r := detRand{seed: seed}
 	source := providerName(s, sp.code())
 	basis := sp.say("Regulation (EU) 2018/1724 Art. 14; register law of ", "Regula (ES) 2018/1724, 14. pants; reģistru likums: ") + o.Country
+	issuing := issued.UTC().Format(time.DateOnly)
 	d := &document{
-		ID:          uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://vienreiz.lv/demo/evidence/"+subject+"/"+o.Type.Classification)).String(),
+		ID:          uuid.NewSHA1(uuid.NameSpaceURL, []byte("https://vienreiz.lv/demo/evidence/"+subject+"/"+o.Type.Classification+"/"+issuing)).String(),
 		Language:    sp.code(),
 		Title:       title,
 		Format:      dist.Format,
 		ConformsTo:  dist.ConformsTo,
-		IssuingDate: time.Date(2020+r.intn(5), time.Month(1+r.intn(12)), 1+r.intn(28), 0, 0, 0, 0, time.UTC).Format(time.DateOnly),
+		IssuingDate: issuing,
 	}
+	life := lifetime{issued: issued.UTC().Year(), born: bornIn(req)}
 	add := func(name, value string) {
 		d.Fields = append(d.Fields, Field{Name: sp.name(name), Value: value, Source: source, LegalBasis: basis})
 	}
@@ -175,7 +179,7 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 		add("Company identifier", subject)
 		add("Legal name", sp.orUnknown(req.LegalPerson.LegalName))
 	}
-	kindFields(kind, req.LegalPerson != nil, o.Country, s.Provider.Address.PostCityName, &r, sp, add)
+	kindFields(kind, req.LegalPerson != nil, o.Country, s.Provider.Address.PostCityName, life, &r, sp, add)
 	add("Issuing date", d.IssuingDate)
 	var err error
 	switch d.Format {
@@ -196,7 +200,7 @@ func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language
 // directory) where it has one, so a Berlin register never records Munich.
 // Every choice is drawn from r whatever the language, so a record says
 // the same in English and Latvian.
-func kindFields(kind evidenceKind, company bool, country, registryCity string, r *detRand, sp speech, add func(name, value string)) {
+func kindFields(kind evidenceKind, company bool, country, registryCity string, life lifetime, r *detRand, sp speech, add func(name, value string)) {
 	cities := map[string][]string{
 		"LV": {"Rīga", "Daugavpils", "Liepāja"}, "EE": {"Tallinn", "Tartu", "Pärnu"},
 		"LT": {"Vilnius", "Kaunas", "Klaipėda"}, "FI": {"Helsinki", "Tampere", "Turku"},
@@ -215,16 +219,16 @@ func kindFields(kind evidenceKind, company bool, country, registryCity string, r
 		add("Birth record number", fmt.Sprintf("%s-%06d", country, r.intn(1000000)))
 	case kindResidence:
 		add("Registered address", fmt.Sprintf(sp.say("%d Main Street, %s", "Galvenā iela %d, %s"), 1+r.intn(120), city))
-		add("Registered since", fmt.Sprintf("%d-%02d-01", 2005+r.intn(18), 1+r.intn(12)))
+		add("Registered since", fmt.Sprintf("%d-%02d-01", life.year(r, 18), 1+r.intn(12)))
 	case kindSecondary:
 		add("Qualification", sp.say("General secondary education", "Vispārējā vidējā izglītība"))
 		add("Institution", sp.ofCity(city, "State Gymnasium", "Valsts ģimnāzija"))
-		add("Year of award", fmt.Sprint(2000+r.intn(24)))
+		add("Year of award", fmt.Sprint(life.year(r, 18)))
 	case kindHigher:
 		i := r.intn(2)
 		add("Qualification", sp.say([]string{"Bachelor of Science", "Master of Arts"}[i], []string{"Dabaszinātņu bakalaurs", "Humanitāro zinātņu maģistrs"}[i]))
 		add("Institution", sp.ofCity(city, "University", "Universitāte"))
-		add("Year of award", fmt.Sprint(2000+r.intn(24)))
+		add("Year of award", fmt.Sprint(life.year(r, 21+2*i)))
 	case kindIncome:
 		add("Taxable income last year (EUR)", fmt.Sprintf("%d.00", 12000+r.intn(60000)))
 	case kindTax:
@@ -247,10 +251,40 @@ func kindFields(kind evidenceKind, company bool, country, registryCity string, r
 		add("Contributions paid (EUR)", fmt.Sprintf("%d.00", 5000+r.intn(90000)))
 	case kindHealth:
 		add("Insured", sp.say("yes", "jā"))
-		add("Insured until", fmt.Sprintf("%d-12-31", 2026+r.intn(3)))
+		add("Insured until", fmt.Sprintf("%d-12-31", life.issued+r.intn(3)))
 	default:
 		add("Record number", fmt.Sprintf("%s-%08d", country, r.intn(100000000)))
 	}
+}
+
+// lifetime bounds the years a record names: none after the record's
+// issue, none before its subject could have lived them.
+type lifetime struct {
+	issued int // the year the record is issued
+	born   int // the subject's year of birth; 0 when unknown
+}
+
+// bornIn is the year of birth of req's person, 0 when it gives none.
+func bornIn(req *edm.QueryRequest) int {
+	if req.NaturalPerson == nil {
+		return 0
+	}
+	d, err := time.Parse(time.DateOnly, strings.TrimSpace(req.NaturalPerson.DateOfBirth))
+	if err != nil {
+		return 0
+	}
+	return d.Year()
+}
+
+// year draws a year within ten from the one the subject turned atLeast
+// (from 2000 when the birth is unknown), and not after the issue: the same
+// year whatever the day of issue, unless that would be in the future.
+func (l lifetime) year(r *detRand, atLeast int) int {
+	first := 2000
+	if l.born > 0 {
+		first = l.born + atLeast
+	}
+	return min(first+r.intn(10), l.issued)
 }
 
 // pickDistribution returns the distribution with the requested format, or

@@ -5,7 +5,9 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/oots/commonsvc"
 	"github.com/vienreiz/vienreiz/oots/commonsvc/demodir"
@@ -57,7 +59,7 @@ func TestDemoEvidenceGolden(t *testing.T) {
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
 			o, s, req := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/12345612345", tc.format)
-			d, err := generate(o, s, req, tc.language)
+			d, err := generate(o, s, req, tc.language, issuedOn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +77,7 @@ func TestDemoEvidenceGolden(t *testing.T) {
 				t.Fatalf("document differs from %s:\n%s", path, d.Data)
 			}
 			_, _, other := demoRequest(t, c, tc.country, tc.word, "LV/"+tc.country+"/55555555555", tc.format)
-			d2, err := generate(o, s, other, tc.language)
+			d2, err := generate(o, s, other, tc.language, issuedOn)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -104,12 +106,12 @@ func TestDemoRegistersKnowCompaniesForTheirEvidence(t *testing.T) {
 		{"birth", true, false, ""},
 	} {
 		o, s, req := demoRequest(t, c, "LV", tc.word, "LV/LV/12345612345", "application/xml")
-		if _, err := generate(o, s, req, "en"); (err == nil) != tc.person {
+		if _, err := generate(o, s, req, "en", issuedOn); (err == nil) != tc.person {
 			t.Errorf("%s for a person: %v, want kept %v", tc.word, err, tc.person)
 		}
 		req.NaturalPerson = nil
 		req.LegalPerson = &edm.LegalPerson{LegalPersonIdentifier: edm.Identifier{Value: "LV/LV/40003012345", SchemeID: "eidas"}, LegalName: "Baltic Timber SIA"}
-		d, err := generate(o, s, req, "en")
+		d, err := generate(o, s, req, "en", issuedOn)
 		if (err == nil) != tc.company {
 			t.Errorf("%s for a company: %v, want kept %v", tc.word, err, tc.company)
 			continue
@@ -123,6 +125,72 @@ func TestDemoRegistersKnowCompaniesForTheirEvidence(t *testing.T) {
 		}
 		if _, ok := fields[tc.companyField]; !ok || fields["Legal name"] != "Baltic Timber SIA" {
 			t.Errorf("%s for a company lacks %q or the company's name: %v", tc.word, tc.companyField, fields)
+		}
+	}
+}
+
+// issuedOn is the day the tests' demo records are issued.
+var issuedOn = time.Date(2026, 3, 9, 10, 30, 0, 0, time.UTC)
+
+// TestDemoEvidenceAgreesWithItsSubjectAndDay: a citizen born in 1985
+// previewed a diploma "issued" 2021-02-20 for a degree awarded in 2023,
+// and a tax certificate "valid for 3 months from the issuing date" was
+// issued years ago: the demo registers drew every year at random. A
+// record is issued on the day it is made, names no year after that day
+// nor before its subject was old enough, and states the same facts on
+// another day (those that had happened by the first).
+func TestDemoEvidenceAgreesWithItsSubjectAndDay(t *testing.T) {
+	c := demoCatalog(t)
+	later := issuedOn.AddDate(1, 2, 3)
+	for _, word := range []string{"diploma", "secondary", "residence", "tax", "health"} {
+		for _, born := range []string{"1985-04-15", "2004-11-30"} {
+			o, s, req := demoRequest(t, c, "LV", word, "LV/LV/120485-"+born[:4], "application/xml")
+			req.NaturalPerson.DateOfBirth = born
+			d, err := generate(o, s, req, "en", issuedOn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := generate(o, s, req, "en", later)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.IssuingDate != "2026-03-09" || again.IssuingDate != "2027-05-12" || d.ID == again.ID {
+				t.Errorf("%s: issued %s and %s (IDs %s, %s), want the days they were made, under two IDs", word, d.IssuingDate, again.IssuingDate, d.ID, again.ID)
+			}
+			birth, _ := strconv.Atoi(born[:4])
+			facts := map[string]string{}
+			for _, f := range again.Fields {
+				facts[f.Name] = f.Value
+			}
+			for _, f := range d.Fields {
+				var year int
+				switch f.Name {
+				case "Year of award":
+					year, _ = strconv.Atoi(f.Value)
+					if year < birth+18 {
+						t.Errorf("%s for someone born %s: awarded in %d", word, born, year)
+					}
+					if year < issuedOn.Year() && facts[f.Name] != f.Value {
+						t.Errorf("%s: awarded in %s, a year later in %s", word, f.Value, facts[f.Name])
+					}
+				case "Registered since":
+					year, _ = strconv.Atoi(f.Value[:4])
+					if year < birth {
+						t.Errorf("%s for someone born %s: registered since %s", word, born, f.Value)
+					}
+				case "Insured until":
+					year, _ = strconv.Atoi(f.Value[:4])
+					if year < issuedOn.Year() {
+						t.Errorf("%s: insured until %s on a record issued %s", word, f.Value, d.IssuingDate)
+					}
+					continue
+				default:
+					continue
+				}
+				if year > issuedOn.Year() {
+					t.Errorf("%s: %s %s after the record's issue on %s", word, f.Name, f.Value, d.IssuingDate)
+				}
+			}
 		}
 	}
 }

@@ -31,11 +31,11 @@ func TestEvidenceComesInOfferedLanguagesOnly(t *testing.T) {
 			if got := viewLanguage(s, "de"); got != "en" {
 				t.Errorf("%s: evidence in %q for a German reader, want en", s.Provider.Names.Get("EN"), got)
 			}
-			en, err := generate(o, s, req, "en")
+			en, err := generate(o, s, req, "en", issuedOn)
 			if err != nil {
 				t.Fatal(err)
 			}
-			d, err := generate(o, s, req, language)
+			d, err := generate(o, s, req, language, issuedOn)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -84,7 +84,7 @@ func TestDemoRecordsNameTheRegistrysCity(t *testing.T) {
 				continue
 			}
 			_, _, req := demoRequest(t, c, o.Country, o.Type.Titles.Get("EN"), "DE/DE/123456789", "application/xml")
-			d, err := generate(o, s, req, "en")
+			d, err := generate(o, s, req, "en", issuedOn)
 			if err != nil {
 				t.Fatal(err)
 			}

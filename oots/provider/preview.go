@@ -128,7 +128,7 @@ func (p *Provider) view(w http.ResponseWriter, r *http.Request) {
 	// The evidence is shown, and released after the approval, in the
 	// citizen's language where the provider offers it.
 	language := viewLanguage(svc, in.Language)
-	doc, err := generate(o, svc, req, language)
+	doc, err := generate(o, svc, req, language, pv.Created)
 	if err != nil {
 		p.previewFail(w, r, &previewError{http.StatusNotFound, "The register holds no such evidence."})
 		return
