@@ -52,6 +52,16 @@ type RequestView struct {
 	AskElsewhere bool
 }
 
+// YourTurn reports whether the step is the request owner's to take (the
+// request's next date is then theirs to keep, not the provider's).
+func (v RequestView) YourTurn() bool {
+	switch v.Step {
+	case StepAnswer, StepExplicitRequest, StepPreviewInBrowser, StepOpenPreview, StepDecide:
+		return true
+	}
+	return false
+}
+
 // notHeldThere are the look-up answers that say the country asked holds
 // no such evidence: the Evidence Broker knows no evidence type of it
 // there, or the Data Service Directory names no provider there.

@@ -55,14 +55,15 @@ type RequestsScreen struct {
 	fetching map[string]bool // services the list asked for
 	// unfollow ends the following of the request page shown (UI goroutine).
 	unfollow func()
-	// openURL opens the provider's preview space in the browser (tests
-	// record it).
+	// openURL opens the provider's preview space in the browser, and a
+	// delivered document in the system's viewer (tests record it).
 	openURL func(*url.URL) error
+	saver   *saver
 }
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: app.NewServiceCache(s.Catalogue.Service), fetching: map[string]bool{}, openURL: systemOpener(s)}
+	r := &RequestsScreen{sess: s, win: win, services: app.NewServiceCache(s.Catalogue.Service), fetching: map[string]bool{}, openURL: systemOpener(s), saver: newSaver(win, s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
@@ -247,7 +248,11 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		addFact(facts, lang.L("request.asked_by"), wrapped(lang.L("request.asked_by_body", map[string]any{"Institution": req.AskedBy.Name.In(code)})))
 	}
 	if req.ExpectedBy != nil {
-		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
+		label := "request.expected_by"
+		if app.ViewOf(req).YourTurn() {
+			label = "request.answer_by" // the date is the person's, not the provider's
+		}
+		addFact(facts, lang.L(label), wrapped(formatTime(*req.ExpectedBy)))
 	}
 	if req.DecisionBy != nil {
 		addFact(facts, lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
@@ -417,6 +422,11 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		box := container.NewVBox(wrapped(lang.L("request.delivered_body")))
 		for _, f := range req.Evidence {
 			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, r.sess.Language.Code())})))
+			if f.Issuer == nil { // the evidence itself, as the wallet opens it
+				it := app.EvidenceItem(req, f)
+				open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { openDocument(r.win, r.sess, r.openURL, it) })
+				box.Add(newWrapRow(open, saveDocumentButton(r.saver, r.sess, it)))
+			}
 		}
 		return titledCard(lang.L("request.delivered_title"), "", box)
 	}

@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
 )
 
 // TestRequestPageLeadsThroughTheExplicitRequest starts a request as the
@@ -363,5 +367,75 @@ func TestNotHeldThereOffersAnotherCountry(t *testing.T) {
 		return r.Country == "LT" && r.ServiceID == pension.ID && r.Requirement == pension.Evidence[0].Requirement
 	}) {
 		t.Fatalf("no request to Lithuania for the same evidence: %+v", list)
+	}
+}
+
+// TestDeliveredRequestOpensItsEvidence: the request page said "Evidence
+// delivered" and the document's kind and size, and nothing more: to see
+// what was sent, the citizen had to find the document in the wallet. The
+// page opens it in the system's viewer, and saves a copy, as the wallet
+// does.
+func TestDeliveredRequestOpensItsEvidence(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	w, s := newApp(t, "en")
+	req := deliverRequest(t, s)
+	test.Tap(navButtons(t, w)[TabRequests])
+	screen := find[*RequestsScreen](w.Content())[0]
+	var opened string
+	screen.openURL = func(u *url.URL) error { opened = u.Path; return nil }
+	screen.Open(req.ID)
+	eventually(t, "the delivered page", func() bool { return strings.Contains(labels(w.Content()), "Evidence delivered") })
+	if buttonCount(w.Content(), "Save a copy…") != 1 {
+		t.Errorf("the delivered evidence has no Save a copy…:\n%s", labels(w.Content()))
+	}
+	tapButton(t, w, "Open")
+	eventually(t, "the document handed to the viewer", func() bool { return opened != "" })
+	got, err := os.ReadFile(opened)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	if err := s.Wallet.Save(context.Background(), app.EvidenceItem(req, req.Evidence[0]), &want); err != nil {
+		t.Fatal(err)
+	}
+	if want.Len() == 0 || !bytes.Equal(got, want.Bytes()) {
+		t.Fatalf("opened %s (%d bytes), the delivered document has %d", opened, len(got), want.Len())
+	}
+}
+
+// TestRequestPageSaysWhoseDateItIs: waiting for Mari's explicit request,
+// her request page read "Next step expected by 2027-01-05", as if someone
+// else were to act by then. While the step is the person's, the date is
+// theirs: "Your answer is needed by"; while the provider's, it stays the
+// next step expected.
+func TestRequestPageSaysWhoseDateItIs(t *testing.T) {
+	w, s := newApp(t, "en")
+	ctx := context.Background()
+	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req = waitRequest(t, s, req.ID, "ready")
+	if req.ExpectedBy == nil {
+		t.Fatal("a request waiting for the explicit request has no date")
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	screen := find[*RequestsScreen](w.Content())[0]
+	screen.Open(req.ID)
+	eventually(t, "the request's page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
+	if text := labels(w.Content()); !strings.Contains(text, "Your answer is needed by") || strings.Contains(text, "Next step expected by") {
+		t.Errorf("waiting for the person, the page says:\n%s", text)
+	}
+	for _, tc := range []struct {
+		state string
+		yours bool
+	}{{"needs_attributes", true}, {"ready", true}, {"sent", false}, {"approved", false}, {"preview_required", true}, {"delivered", false}} {
+		if got := app.ViewOf(&api.Request{State: tc.state}).YourTurn(); got != tc.yours {
+			t.Errorf("%s: YourTurn %v, want %v", tc.state, got, tc.yours)
+		}
 	}
 }
