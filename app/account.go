@@ -118,9 +118,10 @@ func (s *Session) ShowsDesk() bool {
 }
 
 // refreshRole asks the service which role it gives the person signed in
-// (Role); when it cannot say, the ID token's role stands.
+// (Role), and a clerk's institution (Institution); when it cannot say,
+// the ID token's role stands.
 func (s *Session) refreshRole(ctx context.Context) {
-	role := ""
+	role, institution := "", ""
 	if p, ok := s.Account.Person(); ok {
 		role = p.Role
 		if role == "" {
@@ -129,11 +130,14 @@ func (s *Session) refreshRole(ctx context.Context) {
 		if s.me != nil {
 			// An older service, or none reached: the sign-in's stands.
 			if me, err := s.me.Me(ctx); err == nil {
-				role = me.Role
+				role, institution = me.Role, me.Institution
 			}
 		}
 	}
-	fyne.DoAndWait(func() { _ = s.Role.Set(role) })
+	fyne.DoAndWait(func() {
+		_ = s.Institution.Set(institution)
+		_ = s.Role.Set(role)
+	})
 }
 
 // SignedIn reports whether a person is signed in.
@@ -299,6 +303,7 @@ func (s *Session) UseAccount(a *Account) {
 				s.Requests.Forget()
 				s.Wallet.set(nil)
 				s.Inbox.Forget()
+				_ = s.Institution.Set("")
 				_ = s.Role.Set("")
 			})
 			return

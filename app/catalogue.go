@@ -119,6 +119,21 @@ func (c *Catalogue) Named(ctx context.Context, ids []string) []catalogue.Service
 	return out
 }
 
+// InstitutionName names the authority id in language code by the
+// catalogue's services it provides; "" when it provides none.
+func (c *Catalogue) InstitutionName(ctx context.Context, id, code string) string {
+	list, err := c.search(ctx, catalogue.Query{})
+	if err != nil {
+		return ""
+	}
+	for _, svc := range list {
+		if svc.Provider.ID == id {
+			return svc.Provider.Name.In(code)
+		}
+	}
+	return ""
+}
+
 // EvidenceCountries returns the countries in which the Evidence Broker
 // knows evidence for requirement: the only ones the user is offered.
 func (c *Catalogue) EvidenceCountries(ctx context.Context, requirement string) ([]string, error) {

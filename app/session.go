@@ -70,7 +70,10 @@ type Session struct {
 	// /v1/me: "citizen", "clerk", "administrator"); "" while nobody is
 	// signed in or before the service has answered.
 	Role binding.String
-	me   MeAPI // nil when the service API does not say
+	// Institution is the authority the clerk signed in works for (GET
+	// /v1/me), set before Role; "" for anyone else.
+	Institution binding.String
+	me          MeAPI // nil when the service API does not say
 	// Acting is for whom new requests are made (acting-as switcher).
 	Acting *Acting
 	// Mandates is the register of the person's mandates (Profile), and
@@ -204,20 +207,21 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	ctx, stop := context.WithCancel(context.Background())
 	s := &Session{
 		ctx: ctx, stop: stop,
-		Language:   NewLanguage(prefs),
-		Display:    NewDisplay(prefs),
-		Catalogue:  NewCatalogue(svc, log),
-		Requests:   NewRequests(svc, log),
-		About:      about,
-		Inbox:      NewInbox(svc, log),
-		Wallet:     NewWallet(svc, log),
-		Records:    NewRecords(svc, log),
-		Connection: NewConnection(),
-		Handoff:    NewHandoff(svc, log),
-		Desk:       NewDesk(svc),
-		Links:      NewLinks(prefs, about.ServiceURL),
-		Acting:     NewActing(svc, prefs),
-		Role:       binding.NewString(),
+		Language:    NewLanguage(prefs),
+		Display:     NewDisplay(prefs),
+		Catalogue:   NewCatalogue(svc, log),
+		Requests:    NewRequests(svc, log),
+		About:       about,
+		Inbox:       NewInbox(svc, log),
+		Wallet:      NewWallet(svc, log),
+		Records:     NewRecords(svc, log),
+		Connection:  NewConnection(),
+		Handoff:     NewHandoff(svc, log),
+		Desk:        NewDesk(svc),
+		Links:       NewLinks(prefs, about.ServiceURL),
+		Acting:      NewActing(svc, prefs),
+		Role:        binding.NewString(),
+		Institution: binding.NewString(),
 	}
 	s.me, _ = svc.(MeAPI)
 	s.Background = s.background

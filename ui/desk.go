@@ -107,6 +107,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	// The queue is the signed-in clerk's: it is read now and again for
 	// whoever signs in, once the service has said their role.
 	s.Role.AddListener(binding.NewDataListener(d.Reload))
+	s.Institution.AddListener(binding.NewDataListener(d.nameInstitution))
 	return d
 }
 
@@ -437,6 +438,27 @@ func stepName(s api.Step, code string) string {
 // TabDesk is the desk's destination, after the five of every person; it
 // is there for clerks only.
 const TabDesk = TabProfile + 1
+
+// nameInstitution titles the queue with the clerk's institution, by its
+// name in the catalogue (the queue is of its services alone).
+func (d *DeskScreen) nameInstitution() {
+	id, _ := d.sess.Institution.Get()
+	if id == "" {
+		d.nav.SetRootTitle(lang.L("desk.title"))
+		return
+	}
+	call(d.sess, func(ctx context.Context) {
+		name := d.sess.Catalogue.InstitutionName(ctx, id, d.sess.Language.Code())
+		if name == "" {
+			name = id
+		}
+		fyne.Do(func() {
+			if now, _ := d.sess.Institution.Get(); now == id {
+				d.nav.SetRootTitle(lang.L("desk.title_of", map[string]any{"Institution": name}))
+			}
+		})
+	})
+}
 
 // addDesk adds the clerk's desk to the shell, its destination shown
 // while a clerk is signed in (Session.ShowsDesk: a clerk's sign-in

@@ -748,3 +748,27 @@ func TestDeskOpensTheEvidence(t *testing.T) {
 		t.Fatalf("opened %s (%d bytes), the citizen's document has %d", opened, len(got), len(want))
 	}
 }
+
+// TestDeskNamesTheClerksInstitution: Anna's desk was titled "Work queue"
+// and said "your institution's services" without saying which; GET
+// /v1/me names her institution. The title names it, and a citizen
+// signed in after her sees no trace of it.
+func TestDeskNamesTheClerksInstitution(t *testing.T) {
+	world := newSignInWorldAs(t, false)
+	w := world.w
+	world.signInAs(t, "anna") // a clerk of the Register of Enterprises
+	eventually(t, "the desk", func() bool { return find[*navButton](w.Content())[TabDesk].Visible() })
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	want := "Work queue · Register of Enterprises of the Republic of Latvia"
+	eventually(t, want, func() bool {
+		desk := find[*DeskScreen](w.Content())
+		return len(desk) == 1 && desk[0].nav.Title() == want
+	})
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	eventually(t, "the institution forgotten", func() bool { id, _ := world.s.Institution.Get(); return id == "" })
+	world.signInAs(t, "janis")
+	if id, _ := world.s.Institution.Get(); id != "" {
+		t.Fatalf("a citizen signed in after a clerk has institution %q", id)
+	}
+}
