@@ -26,8 +26,11 @@ TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils
 #   SQLite, so the PostgreSQL driver stays out (3.7 MiB less resident code).
 APP_TAGS := $(shell cat scripts/app-tags)
 
+# go run stamps no commit: the linker is given it, for About and -version.
+COMMIT := $(shell git rev-parse --short=8 HEAD 2>/dev/null)
+
 run: deps-run
-	$(GO) run -tags $(APP_TAGS) .
+	$(GO) run -tags $(APP_TAGS) -ldflags "-X github.com/vienreiz/vienreiz/internal/buildinfo.commit=$(COMMIT)" .
 
 test: deps-test
 	scripts/test.sh

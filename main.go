@@ -52,6 +52,7 @@ func run(args []string, stderr io.Writer) (code int) {
 	fs.SetOutput(stderr)
 	var sf appFlags
 	sf.register(fs)
+	version := fs.Bool("version", false, "print the app's version (with the commit it was built from) and exit")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "vienreiz starts the Vienreiz app "+startsWhat+".\n\nUsage:\n  vienreiz [flags] [LINK]\n\nLINK (vienreiz://… or https://HOST/open/…) opens that screen, e.g. vienreiz://services/lv-birth-certificate.\n\nFlags (each can also be set by the environment variable shown):\n")
 		fs.PrintDefaults()
@@ -61,6 +62,10 @@ func run(args []string, stderr io.Writer) (code int) {
 			return 0
 		}
 		return 2
+	}
+	if *version {
+		fmt.Fprintln(stderr, "vienreiz", buildinfo.Version())
+		return 0
 	}
 	// The app first: its metadata may name the service (a phone app's
 	// package does); creating it needs no display yet.

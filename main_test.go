@@ -6,6 +6,8 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/vienreiz/vienreiz/internal/buildinfo"
 )
 
 // TestMain lets a test run the command itself in a child process (with
@@ -42,5 +44,21 @@ func TestHelpIsQuietUnderTheCLocale(t *testing.T) {
 	}
 	if strings.Contains(out.String(), "Fyne error") || strings.Contains(out.String(), "locale") {
 		t.Fatalf("vienreiz -help under LANG=C.UTF-8 printed an error:\n%s", out.String())
+	}
+}
+
+// TestVersionNamesTheBuild: About said "(devel)" and nothing else under
+// make run (go run stamps no commit), so a report could not say which
+// build it came from. -version prints what About shows and exits (the
+// commit: internal/buildinfo's test, and scripts/test.sh of a real build).
+func TestVersionNamesTheBuild(t *testing.T) {
+	cmd := exec.Command(os.Args[0], "-version")
+	cmd.Env = append(os.Environ(), "VIENREIZ_TEST_RUN_MAIN=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("vienreiz -version: %v\n%s", err, out)
+	}
+	if got, want := strings.TrimSpace(string(out)), "vienreiz "+buildinfo.Version(); got != want {
+		t.Fatalf("vienreiz -version printed %q, want %q", got, want)
 	}
 }

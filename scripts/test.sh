@@ -45,6 +45,15 @@ CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
 
 step "cgo build of the app"
 go build -tags "$app_tags" -o build/vienreiz .
+# About and -version name the commit a build was made from (Go stamps it
+# from the checkout; make run gives it to the linker).
+if commit=$(git rev-parse --short=8 HEAD 2>/dev/null); then
+	version=$(build/vienreiz -version 2>&1)
+	case "$version" in
+	*"$commit"*) echo "$version" ;;
+	*) echo "build/vienreiz -version says \"$version\", not commit $commit" >&2; exit 1 ;;
+	esac
+fi
 
 step "smoke test under Xvfb"
 scripts/smoke.sh build/vienreiz
