@@ -44,10 +44,11 @@ CGO_ENABLED=0 go build -tags ci -o build/vienreiz-ci .
 CGO_ENABLED=0 go build -o build/vienreiz-server ./platforms/server
 
 step "cgo build of the app"
-go build -tags "$app_tags" -o build/vienreiz .
-# About and -version name the commit a build was made from (Go stamps it
-# from the checkout; make run gives it to the linker).
-if commit=$(git rev-parse --short=8 HEAD 2>/dev/null); then
+# About and -version name the commit a build was made from: given to the
+# linker as make run gives it (Go's own stamp may be off: -buildvcs=false).
+commit=$(git rev-parse --short=8 HEAD 2>/dev/null || true)
+go build -tags "$app_tags" -ldflags "-X github.com/vienreiz/vienreiz/internal/buildinfo.commit=$commit" -o build/vienreiz .
+if [ -n "$commit" ]; then
 	version=$(build/vienreiz -version 2>&1)
 	case "$version" in
 	*"$commit"*) echo "$version" ;;
