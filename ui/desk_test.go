@@ -216,7 +216,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	if len(selects) != 2 {
 		t.Fatalf("the ask form has %d choices, want evidence and country", len(selects))
 	}
-	tapButton(t, w, "Ask the citizen")
+	tapButton(t, w, "Ask the applicant")
 	if text := dialogText(t, w); !strings.Contains(text, "Choose the evidence and the country first.") {
 		t.Fatalf("asking with nothing chosen shows %q", text)
 	}
@@ -232,7 +232,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 			e.SetText(message)
 		}
 	}
-	tapButton(t, w, "Ask the citizen")
+	tapButton(t, w, "Ask the applicant")
 	list, err := citizen.Requests(ctx)
 	if err != nil || len(list) != 2 {
 		t.Fatalf("the citizen has %d requests (%v), want the application and the asked one", len(list), err)
@@ -388,7 +388,7 @@ func TestClerkHandsTheCaseToTheCitizensPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	openApplication(t, w)
-	tapButton(t, w, "Hand to the citizen's phone")
+	tapButton(t, w, "Hand to the applicant's phone")
 	top := w.Canvas().Overlays().Top()
 	if top == nil || !strings.Contains(labels(top), "The same application opens there") {
 		t.Fatalf("no pairing dialog")
@@ -590,7 +590,7 @@ func TestDeskNamesTheProblem(t *testing.T) {
 	if want := "EB:ERR:0001: " + req.Problem; req.Problem == "" || !strings.Contains(page, want) {
 		t.Fatalf("the application's page does not name the problem %q:\n%s", want, page)
 	}
-	tapButton(t, w, "What the citizen was told")
+	tapButton(t, w, "What the applicant was told")
 	if text := dialogText(t, w); !strings.Contains(text, "This evidence is not registered for that country") {
 		t.Fatalf("the help the citizen was pointed to is not shown:\n%s", text)
 	}

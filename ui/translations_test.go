@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -179,4 +180,27 @@ func duplicateKeys(t *testing.T, data []byte) []string {
 		}
 	}
 	return twice
+}
+
+// TestDeskSpeaksOfTheApplicant: a company applies too (its
+// representative signs in), yet the desk told the clerk to "Ask the
+// citizen" and "Hand to the citizen's phone" after its heading had become
+// "Applicant". No text of the desk says citizen, in either language.
+func TestDeskSpeaksOfTheApplicant(t *testing.T) {
+	for code, word := range map[string]string{"en": "citizen", "lv": "iedzīvotāj"} {
+		data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/" + code + ".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any // a plural's forms are an object
+		if err := json.Unmarshal(data, &m); err != nil {
+			t.Fatal(err)
+		}
+		for key, v := range m {
+			text := fmt.Sprint(v)
+			if strings.HasPrefix(key, "desk.") && strings.Contains(strings.ToLower(text), word) {
+				t.Errorf("%s.json %s says %q: %s", code, key, word, text)
+			}
+		}
+	}
 }
