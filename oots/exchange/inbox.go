@@ -29,7 +29,7 @@ var inboxEvents = map[string]inboxEvent{
 	string(lifecycle.EvidenceDelivered): {from: api.SenderProvider},
 	string(lifecycle.ProviderError):     {from: api.SenderProvider},
 	string(lifecycle.TimedOut):          {from: api.SenderService},
-	EventOffered:                        {from: api.SenderService},
+	api.EventOffered:                    {from: api.SenderService},
 	api.EventStatusPosted:               {from: api.SenderInstitution},
 	api.EventApplicationApproved:        {from: api.SenderInstitution},
 	api.EventApplicationRefused:         {from: api.SenderInstitution},

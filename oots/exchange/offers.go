@@ -10,14 +10,11 @@ import (
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
-// EventOffered is the timeline step (and event) that offers the citizen
-// the other services the evidence just delivered also serves: once-only
-// in practice (principle P10, offers); see api.EventOffered.
-const EventOffered = api.EventOffered
-
-// offerStep is the offered step of a request whose evidence was just
-// delivered, false when no other service needs the same requirement. A
-// catalogue that cannot be read costs the offer, not the delivery.
+// offerStep is the offered step (api.EventOffered) of a request whose
+// evidence was just delivered: the other services the evidence also
+// serves, once-only in practice (principle P10, offers); false when no
+// other service needs the same requirement. A catalogue that cannot be
+// read costs the offer, not the delivery.
 func (q *Requests) offerStep(ctx context.Context, doc *requestDoc) (store.TimelineEntry, bool) {
 	services, err := q.store.SearchServices(ctx, catalogue.Query{})
 	if err != nil {
@@ -33,5 +30,5 @@ func (q *Requests) offerStep(ctx context.Context, doc *requestDoc) (store.Timeli
 	if len(ids) == 0 {
 		return store.TimelineEntry{}, false
 	}
-	return doc.step(EventOffered, strings.Join(ids, ",")), true
+	return doc.step(api.EventOffered, strings.Join(ids, ",")), true
 }
