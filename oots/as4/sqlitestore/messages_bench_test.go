@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -18,7 +19,8 @@ import (
 )
 
 // BenchmarkMessages makes each side's store writes per message as the AS4
-// sender and receiver make them, with 8 messages in flight and random
+// sender and receiver make them, with 8 messages in flight (or
+// VIENREIZ_MESSAGES_IN_FLIGHT: few make small groups to commit) and random
 // MessageIds, and reports the WAL frames (pages written) per message, the
 // file's bytes per message after a checkpoint and the process's CPU time
 // per message: the store's share of BenchmarkSustained (oots/as4) without
@@ -42,7 +44,10 @@ func BenchmarkMessages(b *testing.B) {
 			for i := range ids {
 				ids[i] = fmt.Sprintf("%08x-%04x-4%03x-8%03x-%012x@lv", rnd.Uint32(), rnd.Uint32N(1<<16), rnd.Uint32N(1<<12), rnd.Uint32N(1<<12), rnd.Uint64N(1<<48))
 			}
-			const inFlight = 8
+			inFlight := 8
+			if n, err := strconv.Atoi(os.Getenv("VIENREIZ_MESSAGES_IN_FLIGHT")); err == nil && n > 0 {
+				inFlight = n
+			}
 			var wg sync.WaitGroup
 			var usage0, usage1 syscall.Rusage
 			if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage0); err != nil {
