@@ -22,14 +22,7 @@ import (
 // from its page.
 func TestRequestPageLeadsThroughTheExplicitRequest(t *testing.T) {
 	w, s := newApp(t, "en")
-	svc, err := s.Catalogue.Service(context.Background(), "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
 	test.Tap(navButtons(t, w)[TabRequests])
 	if s.Requests.List.Length() != 1 {
 		t.Fatalf("requests list has %d entries", s.Requests.List.Length())
@@ -410,16 +403,7 @@ func TestDeliveredRequestOpensItsEvidence(t *testing.T) {
 // next step expected.
 func TestRequestPageSaysWhoseDateItIs(t *testing.T) {
 	w, s := newApp(t, "en")
-	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req = waitRequest(t, s, req.ID, "ready")
+	req := waitRequest(t, s, startRequest(t, s, "lv-birth-certificate", "LV").ID, "ready")
 	if req.ExpectedBy == nil {
 		t.Fatal("a request waiting for the explicit request has no date")
 	}

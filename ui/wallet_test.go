@@ -34,14 +34,7 @@ func deliverRequest(t *testing.T, s *app.Session) *api.Request {
 func deliverFor(t *testing.T, s *app.Session, service string) *api.Request {
 	t.Helper()
 	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, service)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := s.Requests.Create(ctx, svc.ID, svc.Evidence[0].Requirement, "LV")
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := startRequest(t, s, service, "LV")
 	if _, err := s.Requests.GiveExplicitRequest(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
