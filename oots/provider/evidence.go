@@ -128,8 +128,9 @@ func previewerKey(req *edm.QueryRequest) string {
 // generate makes the demo evidence of type o for the subject of req,
 // from service s, issued on the day of issued (the preview's creation, so
 // that what is shown is what is released), deterministically: the same
-// subject, type and day give the same document, and its facts (a diploma's
-// year, an address) are the same whatever the day. Its texts are in language, "lv" or else English; the
+// subject, type and day give the same document, and its facts (a
+// diploma's year, an address) are the same whatever the day. Its texts
+// are in language, "lv" or else English; the
 // caller checks that the provider offers it (viewLanguage), and the values
 // are the same in both but for their words. The demo registers know every
 // subject identified by an identifier; a person given only by name and
