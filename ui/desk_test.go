@@ -750,9 +750,10 @@ func TestDeskOpensTheEvidence(t *testing.T) {
 }
 
 // TestDeskNamesTheClerksInstitution: Anna's desk was titled "Work queue"
-// and said "your institution's services" without saying which; GET
-// /v1/me names her institution. The title names it, and a citizen
-// signed in after her sees no trace of it.
+// and said "your institution's services" without saying which, and her
+// profile no role; GET /v1/me names both. The desk's title names the
+// institution, the profile the role with it, and a citizen signed in
+// after her sees no trace of either.
 func TestDeskNamesTheClerksInstitution(t *testing.T) {
 	world := newSignInWorldAs(t, false)
 	w := world.w
@@ -764,11 +765,18 @@ func TestDeskNamesTheClerksInstitution(t *testing.T) {
 		desk := find[*DeskScreen](w.Content())
 		return len(desk) == 1 && desk[0].nav.Title() == want
 	})
+	// The profile says it too, with the role.
 	test.Tap(find[*navButton](w.Content())[TabProfile])
+	role := "Clerk · Register of Enterprises of the Republic of Latvia"
+	eventually(t, "the profile's "+role, func() bool { return strings.Contains(labels(w.Content()), role) })
 	tapButton(t, w, "Sign out")
 	eventually(t, "the institution forgotten", func() bool { id, _ := world.s.Institution.Get(); return id == "" })
 	world.signInAs(t, "janis")
 	if id, _ := world.s.Institution.Get(); id != "" {
 		t.Fatalf("a citizen signed in after a clerk has institution %q", id)
+	}
+	eventually(t, "a citizen's role", func() bool { r, _ := world.s.Role.Get(); return r == "citizen" })
+	if text := labels(w.Content()); strings.Contains(text, "Clerk") || strings.Contains(text, "Role") {
+		t.Fatalf("a citizen's profile names a role:\n%s", text)
 	}
 }

@@ -6,11 +6,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/app/signin"
 )
@@ -204,6 +206,9 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			addFact(facts, lang.L("signin.date_of_birth"), wrapped(p.DateOfBirth))
 		}
 		addFact(facts, lang.L("signin.level"), wrapped(levelName(p.Level)))
+		if role := roleLine(s); role != nil {
+			addFact(facts, lang.L("admin.role"), role)
+		}
 		body.Objects = []fyne.CanvasObject{
 			facts,
 			container.NewHBox(signOut, everywhere),
@@ -212,7 +217,36 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	}
 	draw()
 	s.Account.OnChange(func() { fyne.Do(draw) })
+	// The role comes from the service after the sign-in (GET /v1/me).
+	s.Role.AddListener(binding.NewDataListener(draw))
 	return card
+}
+
+// roleLine says the role the service gives the person signed in, a
+// clerk's with their institution ("Clerk · Register of Enterprises…");
+// nil for a citizen.
+func roleLine(s *app.Session) *widget.Label {
+	role, _ := s.Role.Get()
+	switch role {
+	case api.RoleAdministrator:
+		return wrapped(lang.L("admin.role_administrator"))
+	case api.RoleClerk:
+	default:
+		return nil
+	}
+	line := wrapped(lang.L("admin.role_clerk"))
+	id, _ := s.Institution.Get()
+	if id == "" {
+		return line
+	}
+	call(s, func(ctx context.Context) {
+		name := s.Catalogue.InstitutionName(ctx, id, s.Language.Code())
+		if name == "" {
+			name = id
+		}
+		fyne.Do(func() { line.SetText(lang.L("admin.role_clerk") + " · " + name) })
+	})
+	return line
 }
 
 // forPerson shows obj only while someone is signed in (always in the
