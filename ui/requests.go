@@ -233,6 +233,11 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	facts := newFacts()
 	if svc != nil {
 		addFact(facts, lang.L("request.service"), wrapped(svc.Name.In(code)))
+		// The page is titled by the provider's evidence type; the service
+		// page named the need it meets otherwise.
+		if need := neededEvidence(svc, req.Requirement, code); need != "" && need != evidenceTitle(*req, svc, code) {
+			addFact(facts, lang.L("request.meets"), wrapped(need))
+		}
 	}
 	addFacts(facts,
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
@@ -485,6 +490,17 @@ func captionNote(text string) *widget.Label {
 	return note
 }
 
+// neededEvidence is the name the service gives the evidence of
+// requirement, in language code ("" when it names none).
+func neededEvidence(svc *catalogue.Service, requirement, code string) string {
+	for _, e := range svc.Evidence {
+		if e.Requirement == requirement {
+			return e.Name.In(code)
+		}
+	}
+	return ""
+}
+
 // evidenceTitle names what a request asks for, in the user's language:
 // the evidence type the Evidence Broker named or, before or without one,
 // the service's (svc, may be nil) name of the evidence it needs.
@@ -498,10 +514,8 @@ func evidenceTitle(req api.Request, svc *catalogue.Service, code string) string 
 		}
 	}
 	if svc != nil {
-		for _, e := range svc.Evidence {
-			if e.Requirement == req.Requirement {
-				return e.Name.In(code)
-			}
+		if need := neededEvidence(svc, req.Requirement, code); need != "" {
+			return need
 		}
 	}
 	return lang.L("request.evidence")

@@ -423,3 +423,22 @@ func TestRequestPageSaysWhoseDateItIs(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestPageSaysWhichNeedItMeets: the service page asked for "Proof
+// of a tertiary education diploma" and the request it started was titled
+// "Higher education diploma record" (the provider's evidence type), with
+// nothing linking the two. The page names the service's need too, when
+// it is named otherwise.
+func TestRequestPageSaysWhichNeedItMeets(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := waitRequest(t, s, startRequest(t, s, "lv-birth-certificate", "LV").ID, "ready")
+	if req.EvidenceType == nil || req.EvidenceType.Title["EN"] == "Proof of birth" {
+		t.Fatalf("the demo's evidence type is named as the service's need: %+v", req.EvidenceType)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	eventually(t, "the request's page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
+	if text := labels(w.Content()); !strings.Contains(text, "Evidence the service needs\nProof of birth") {
+		t.Errorf("the page does not name the need it meets:\n%s", text)
+	}
+}
