@@ -530,7 +530,11 @@ func requestSummary(req api.Request) string {
 	}
 	switch {
 	case req.ExpectedBy != nil:
-		s += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*req.ExpectedBy)})
+		key := "request.next_by"
+		if app.ViewOf(&req).YourTurn() {
+			key = "request.answer_by_row"
+		}
+		s += " · " + lang.L(key, map[string]any{"Time": formatTime(*req.ExpectedBy)})
 	case !req.UpdatedAt.IsZero():
 		s += " · " + formatTime(req.UpdatedAt) // when it ended
 	}

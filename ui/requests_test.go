@@ -414,6 +414,10 @@ func TestRequestPageSaysWhoseDateItIs(t *testing.T) {
 	if text := labels(w.Content()); !strings.Contains(text, "Your answer is needed by") || strings.Contains(text, "Next step expected by") {
 		t.Errorf("waiting for the person, the page says:\n%s", text)
 	}
+	// The list's row too ("Preview waiting for you · Latvia · next step by").
+	if row := requestSummary(*req); !strings.Contains(row, "your answer by") {
+		t.Errorf("waiting for the person, the row says %q", row)
+	}
 	for _, tc := range []struct {
 		state string
 		yours bool
