@@ -120,18 +120,19 @@ func (c *Catalogue) Named(ctx context.Context, ids []string) []catalogue.Service
 }
 
 // InstitutionName names the authority id in language code by the
-// catalogue's services it provides; "" when it provides none.
+// catalogue's services it provides; id itself when it provides none (or
+// the catalogue cannot be read).
 func (c *Catalogue) InstitutionName(ctx context.Context, id, code string) string {
 	list, err := c.search(ctx, catalogue.Query{})
 	if err != nil {
-		return ""
+		return id
 	}
 	for _, svc := range list {
 		if svc.Provider.ID == id {
 			return svc.Provider.Name.In(code)
 		}
 	}
-	return ""
+	return id
 }
 
 // EvidenceCountries returns the countries in which the Evidence Broker

@@ -449,9 +449,6 @@ func (d *DeskScreen) nameInstitution() {
 	}
 	call(d.sess, func(ctx context.Context) {
 		name := d.sess.Catalogue.InstitutionName(ctx, id, d.sess.Language.Code())
-		if name == "" {
-			name = id
-		}
 		fyne.Do(func() {
 			if now, _ := d.sess.Institution.Get(); now == id {
 				d.nav.SetRootTitle(lang.L("desk.title_of", map[string]any{"Institution": name}))

@@ -241,9 +241,6 @@ func roleLine(s *app.Session) *widget.Label {
 	}
 	call(s, func(ctx context.Context) {
 		name := s.Catalogue.InstitutionName(ctx, id, s.Language.Code())
-		if name == "" {
-			name = id
-		}
 		fyne.Do(func() { line.SetText(lang.L("admin.role_clerk") + " · " + name) })
 	})
 	return line
