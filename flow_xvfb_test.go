@@ -151,26 +151,33 @@ func (s *screenReader) seen(t *testing.T, phrase string, limit time.Duration) (x
 // scrolledTo scrolls the page down until phrase shows, and returns where.
 func (s *screenReader) scrolledTo(t *testing.T, phrase string) (int, int) {
 	t.Helper()
-	x, y := 640, 500 // the middle of the desktop's page
-	if s.phone {
-		x, y = 360, 1100 // low on the phone's page, above the navigation
-	}
 	for i := 0; i < 8; i++ {
 		if px, py, ok := locate(s.read(t), phrase); ok {
 			return px, py
 		}
-		if s.phone { // a finger's swipe upwards
-			s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "mousedown", "1")
-			for step := 1; step <= 10; step++ {
-				s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y-step*y/20))
-			}
-			s.d.run(t, "xdotool", "mouseup", "1")
-		} else { // the mouse wheel, three notches
-			s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "--repeat", "3", "--delay", "50", "5")
-		}
-		time.Sleep(500 * time.Millisecond)
+		s.scrollDown(t)
 	}
 	return s.seen(t, phrase, 0)
+}
+
+// scrollDown moves the page down by about half a phone's screen or three
+// notches of the desktop's mouse wheel.
+func (s *screenReader) scrollDown(t *testing.T) {
+	t.Helper()
+	x, y := 640, 500 // the middle of the desktop's page
+	if s.phone {
+		x, y = 360, 1100 // low on the phone's page, above the navigation
+	}
+	if s.phone { // a finger's swipe upwards
+		s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "mousedown", "1")
+		for step := 1; step <= 10; step++ {
+			s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y-step*y/20))
+		}
+		s.d.run(t, "xdotool", "mouseup", "1")
+	} else { // the mouse wheel, three notches
+		s.d.run(t, "xdotool", "mousemove", strconv.Itoa(x), strconv.Itoa(y), "click", "--repeat", "3", "--delay", "50", "5")
+	}
+	time.Sleep(500 * time.Millisecond)
 }
 
 // tap taps (clicks) at phrase once it shows.
@@ -456,21 +463,29 @@ func deliveredEvidence(t *testing.T, path string) (sum string, size int64) {
 func (s *screenReader) tapPrimary(t *testing.T, phrase string) {
 	t.Helper()
 	s.seen(t, phrase, 30*time.Second)
-	f, err := os.Open(s.last)
-	must(t, err)
-	img, err := png.Decode(f)
-	f.Close()
-	must(t, err)
 	scale := 1
 	if s.phone {
 		scale = 2
 	}
-	x, y, ok := primaryButton(img, scale)
-	if !ok {
-		s.keep(t, "failed")
-		t.Fatalf("no button in the primary colour near %q", phrase)
+	// The button may be just below the screen's edge, under its phrase
+	// (the last line of a card): the page is moved on once.
+	for attempt := 0; ; attempt++ {
+		f, err := os.Open(s.last)
+		must(t, err)
+		img, err := png.Decode(f)
+		f.Close()
+		must(t, err)
+		if x, y, ok := primaryButton(img, scale); ok {
+			s.tapAt(t, x, y)
+			return
+		}
+		if attempt == 1 {
+			s.keep(t, "failed")
+			t.Fatalf("no button in the primary colour near %q", phrase)
+		}
+		s.scrollDown(t)
+		s.read(t)
 	}
-	s.tapAt(t, x, y)
 }
 
 // primaryButton finds the lowest band of rows where the primary colour
