@@ -224,9 +224,8 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 			continue
 		}
 		it := app.EvidenceItem(req, f)
-		open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { openDocument(d.win, d.sess, d.openURL, it) })
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
-		evidence.Add(newWrapRow(open, saveDocumentButton(d.saver, d.sess, it)))
+		evidence.Add(newWrapRow(openDocumentButton(d.win, d.sess, &d.openURL, it), saveDocumentButton(d.saver, d.sess, it)))
 	}
 	if len(evidence.Objects) == 0 {
 		none := "desk.no_evidence"

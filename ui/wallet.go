@@ -109,7 +109,7 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 		widget.NewFormItem(lang.L("wallet.request"), wrapped(it.RequestID)),
 	)
 	details := newDisclosure(lang.L("wallet.technical"), technical)
-	open := newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { ws.openDocument(it) })
+	open := openDocumentButton(ws.win, ws.sess, &ws.openURL, it)
 	open.SetImportance(widget.HighImportance)
 	save := saveDocumentButton(ws.saver, ws.sess, it)
 	request := newWrapButton(lang.L("wallet.open_request"), theme.DocumentIcon(), func() {
@@ -162,12 +162,13 @@ func (ws *WalletScreen) contents(it app.WalletItem) fyne.CanvasObject {
 	return card
 }
 
-// openDocument shows the document with the system's viewer (a PDF in the
-// PDF reader): it is checked and written to the app's cache folder under
-// its own name, then opened. When no app opens it, the person is told
-// and offered to save a copy.
-func (ws *WalletScreen) openDocument(it app.WalletItem) {
-	openDocument(ws.win, ws.sess, ws.openURL, it)
+// openDocumentButton is "Open" of document it: it shows the document with
+// the system's viewer (a PDF in the PDF reader), checked and written to
+// the app's cache folder under its own name (openDocument). When no app
+// opens it, the person is told and offered to save a copy. openURL is
+// the screen's opener, read when the button is tapped (tests set it).
+func openDocumentButton(win fyne.Window, s *app.Session, openURL *func(*url.URL) error, it app.WalletItem) *wrapButton {
+	return newWrapButton(lang.L("wallet.open"), theme.FileIcon(), func() { openDocument(win, s, *openURL, it) })
 }
 
 // saveDocumentButton is "Save a copy…" of document it: checked as the
