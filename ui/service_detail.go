@@ -15,8 +15,10 @@ import (
 
 // NewServiceDetail shows one service: what it is, who provides it, the
 // evidence it needs, how long it takes and on which legal basis. Each
-// piece of evidence can be requested; request is called with it.
-func NewServiceDetail(svc catalogue.Service, code, categoryName string, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
+// piece of evidence can be requested; request is called with it. Evidence
+// about a company says so, and, when the person acts for a company
+// (forCompany), evidence about a person does.
+func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompany bool, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(svc.Name.In(code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	title.SizeName = "subHeadingText"
@@ -36,8 +38,11 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, request 
 	for _, e := range svc.Evidence {
 		ask := newWrapButton(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
 		content := container.NewVBox()
-		if e.ForCompany() {
+		switch {
+		case e.ForCompany():
 			content.Add(wrapped(lang.L("detail.about_company")))
+		case forCompany:
+			content.Add(wrapped(lang.L("detail.about_person")))
 		}
 		if it, ok := held(e.Requirement); ok {
 			// Once-only: the document is already in the wallet.

@@ -49,11 +49,11 @@ type ServicesScreen struct {
 	Results  *widget.List
 	count    *widget.Label
 
-	// shown is the service whose page is open, page that page and held
-	// what of its evidence the wallet held when it was drawn.
+	// shown is the service whose page is open, page that page and drawn
+	// what the page was drawn from (pageState).
 	shown *catalogue.Service
 	page  fyne.CanvasObject
-	held  string
+	drawn string
 
 	mu         sync.Mutex
 	timer      *time.Timer
@@ -117,8 +117,8 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 
 // servicePage draws the page of svc and remembers it as the open one.
 func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
-	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.askForEvidence, s.holding)
-	s.shown, s.held = &svc, s.heldOf(svc)
+	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.sess.Acting.ForCompany(), s.askForEvidence, s.holding)
+	s.shown, s.drawn = &svc, s.pageState(svc)
 	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
 	return s.page
 }
@@ -134,19 +134,22 @@ func (s *ServicesScreen) holding(requirement string) (app.WalletItem, bool) {
 	return s.wallet.Holding(requirement)
 }
 
-// followHoldings redraws the open service page when what it counts as
-// held of its evidence changed: a page left open while its evidence
-// arrived offered to ask for it again.
+// followHoldings redraws the open service page when what it was drawn
+// from changed: a page left open while its evidence arrived offered to ask
+// for it again.
 func (s *ServicesScreen) followHoldings() {
-	if s.shown == nil || s.nav.Depth() == 0 || s.nav.Top() != s.page || s.heldOf(*s.shown) == s.held {
+	if s.shown == nil || s.nav.Depth() == 0 || s.nav.Top() != s.page || s.pageState(*s.shown) == s.drawn {
 		return
 	}
 	s.nav.Replace(s.servicePage(*s.shown), s.nav.Title())
 }
 
-// heldOf names the wallet's documents that meet svc's evidence.
-func (s *ServicesScreen) heldOf(svc catalogue.Service) string {
+// pageState names what the page of svc shows that can change while it is
+// open: the wallet's documents that meet its evidence, and whether the
+// person acts for a company (which of its evidence they may ask for).
+func (s *ServicesScreen) pageState(svc catalogue.Service) string {
 	var b strings.Builder
+	fmt.Fprintf(&b, "company=%t;", s.sess.Acting.ForCompany())
 	for _, e := range svc.Evidence {
 		if it, ok := s.holding(e.Requirement); ok {
 			fmt.Fprintf(&b, "%s/%d", it.RequestID, it.Index)

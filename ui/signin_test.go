@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -488,4 +489,47 @@ func TestActingBannerShowsAtOnce(t *testing.T) {
 	if top := d.AbsolutePositionForObject(card).Y; banner.Size().Height < banner.MinSize().Height || bottom > top {
 		t.Fatalf("the banner (%v high, needs %v) ends at %.0f, the screen below starts at %.0f", banner.Size().Height, banner.MinSize().Height, bottom, top)
 	}
+}
+
+// TestPersonEvidenceSaysSoActingForACompany: Līga, acting for Baltic
+// Timber SIA, opened "Claim an old-age pension": the page offered Apply
+// like any other, and only the tap said that the evidence is about a
+// person (found trying the app). A page for a company's evidence says so
+// before; acting for a company, a person's evidence now says so too, and
+// the page follows the switch back.
+func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
+	world := newSignInWorld(t)
+	ctx := context.Background()
+	admin := client.New(world.s.About.ServiceURL).WithTokenFunc(func() (string, error) {
+		tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "admin", identity.LevelHigh)
+		if err != nil {
+			return "", err
+		}
+		return tok.AccessToken, nil
+	})
+	company, name := devidp.DemoCompany()
+	liga := devidp.DemoPeople()[slices.IndexFunc(devidp.DemoPeople(), func(p devidp.Person) bool { return p.Represents == company })]
+	if _, err := admin.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: name, ValidUntil: time.Now().AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	world.signInAs(t, "liga")
+	w := world.w
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-pension-claim")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(sc.Navigation()), "Evidence needed") })
+	const aboutPerson = "About the person who applies"
+	if page := labels(sc.Navigation()); strings.Contains(page, aboutPerson) {
+		t.Fatalf("acting for herself, the page says:\n%s", page)
+	}
+	actingSwitcher(t, w).SetSelectedIndex(1) // Baltic Timber SIA
+	eventually(t, "the page acting for the company", func() bool { return strings.Count(labels(sc.Navigation()), aboutPerson) == 2 })
+	tapButton(t, w, "Apply")
+	if text := dialogText(t, w); !strings.Contains(text, "This evidence is about a person") {
+		t.Fatalf("Apply said:\n%s", text)
+	}
+	tapIn(t, w.Canvas().Overlays().Top(), "Close")
+	actingSwitcher(t, w).SetSelectedIndex(0)
+	eventually(t, "the page acting for herself again", func() bool { return !strings.Contains(labels(sc.Navigation()), aboutPerson) })
 }
