@@ -329,12 +329,15 @@ func TestInboxIsQuietWhileSignedOut(t *testing.T) {
 }
 
 // TestInboxNamesTheRepresentative: a step a representative took for the
-// person is from them, and says it was under the person's mandate.
+// person is from them, and says it was under the person's mandate. The
+// request's state after an explicit request is "ready" until the query
+// is sent, which the message calls being sent, not awaiting the explicit
+// request it reports.
 func TestInboxNamesTheRepresentative(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
 	box := &fakeInbox{}
-	box.add(api.InboxItem{ID: "m1", RequestID: "r1", ServiceID: "lv-birth-certificate", Event: "explicit_request_given", State: "sent",
+	box.add(api.InboxItem{ID: "m1", RequestID: "r1", ServiceID: "lv-birth-certificate", Event: "explicit_request_given", State: "ready",
 		From: api.Sender{Kind: api.SenderRepresentative, ID: "LV/LV/12087510402", Names: map[string]string{"en": "Līga Kalniņa", "lv": "Līga Kalniņa"}}})
 	in := NewInbox(box, quiet())
 	if err := in.Refresh(context.Background()); err != nil {
@@ -345,7 +348,7 @@ func TestInboxNamesTheRepresentative(t *testing.T) {
 		t.Fatal(err)
 	}
 	m := v.(Message)
-	if m.From != "Līga Kalniņa" || m.Title != "Your evidence was asked for" || !strings.Contains(m.Body, "By Līga Kalniņa under the mandate you gave") {
+	if m.From != "Līga Kalniņa" || m.Title != "Your evidence was asked for" || !strings.Contains(m.Body, "By Līga Kalniņa under the mandate you gave") || !strings.Contains(m.Body, "Sending the request") {
 		t.Fatalf("message %+v", m)
 	}
 }

@@ -88,7 +88,7 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 		svc := d.services.Get(ctx, r.ServiceID)
 		// What the row shows is what can be searched for: the service's
 		// name (in every language), the applicant, the state as shown.
-		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, lang.X("state."+r.State, r.State), r.Country}
+		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, lang.X("state."+ShownState(&r), r.State), r.Country}
 		if svc != nil {
 			for _, name := range svc.Name {
 				fields = append(fields, name)

@@ -268,10 +268,11 @@ func (in *Inbox) language() string {
 // evidence, from whom, in the user's language.
 func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 	code := in.language()
+	state := lang.X("state."+shownState(it.State, it.Event == explicitRequestGiven), it.State)
 	m := Message{
 		ID: it.ID, RequestID: it.RequestID, At: it.At, Read: it.Read, ActionNeeded: it.ActionNeeded,
 		Title: lang.X("inbox."+it.Event, it.Event),
-		Body:  lang.L("inbox.body", map[string]any{"State": lang.X("state."+it.State, it.State)}),
+		Body:  lang.L("inbox.body", map[string]any{"State": state}),
 		From:  in.sender(it.From, code),
 	}
 	var about []string
@@ -291,7 +292,7 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 		m.Body = in.offer(ctx, it.Detail, code)
 	}
 	if it.From.Kind == api.SenderRepresentative {
-		m.Body = lang.L("inbox.by_representative", map[string]any{"Name": m.From, "State": lang.X("state."+it.State, it.State)})
+		m.Body = lang.L("inbox.by_representative", map[string]any{"Name": m.From, "State": state})
 	}
 	return m
 }

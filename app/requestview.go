@@ -75,7 +75,7 @@ func ViewOf(req *api.Request) RequestView {
 	v := RequestView{CanCancel: slices.Contains(openStates, req.State)}
 	v.CanArchive = !v.CanCancel && !req.Archived
 	v.CanGiveFeedback = !v.CanCancel && req.FeedbackRating == 0
-	given := hasEvent(req, "explicit_request_given")
+	given := hasEvent(req, explicitRequestGiven)
 	switch {
 	case req.State == "needs_attributes":
 		v.Step = StepAnswer
@@ -97,6 +97,38 @@ func ViewOf(req *api.Request) RequestView {
 	}
 	return v
 }
+
+// StateSending is the state a request is shown in from its explicit
+// request until the provider's access point takes the query: the request
+// stays "ready" that long, for as long as the access point is slow or
+// down, and "ready" reads as the explicit request awaited.
+const StateSending = "sending"
+
+// ShownState is the state req is shown in: its own, or StateSending.
+func ShownState(req *api.Request) string {
+	return shownState(req.State, hasEvent(req, explicitRequestGiven))
+}
+
+// ShownStates are the states req's timeline steps are shown in, one per
+// step, as ShownState shows the request's.
+func ShownStates(req *api.Request) []string {
+	out := make([]string, len(req.Timeline))
+	given := false
+	for i, s := range req.Timeline {
+		given = given || s.Event == explicitRequestGiven
+		out[i] = shownState(s.State, given)
+	}
+	return out
+}
+
+func shownState(state string, given bool) string {
+	if state == "ready" && given {
+		return StateSending
+	}
+	return state
+}
+
+const explicitRequestGiven = "explicit_request_given"
 
 // EndedWithoutEvidence reports whether req ended (refused, failed, expired
 // or cancelled) with no evidence delivered: none will come for it.

@@ -57,7 +57,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		it := d.items[i]
 		box := o.(*fyne.Container)
 		top, bottom := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
-		top.SetText(evidenceTitle(it.Request, it.Service, s.Language.Code()) + " · " + stateName(it.Request.State))
+		top.SetText(evidenceTitle(it.Request, it.Service, s.Language.Code()) + " · " + stateName(app.ShownState(&it.Request)))
 		top.TextStyle = fyne.TextStyle{Bold: it.Unread}
 		due := lang.L("desk.no_due")
 		switch {
@@ -191,7 +191,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	facts := newFacts(
 		widget.NewFormItem(lang.L("desk.citizen"), wrapped(req.Citizen)),
 		widget.NewFormItem(lang.L("desk.service"), wrapped(service)),
-		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
+		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(app.ShownState(req)))),
 	)
 	if req.Representative != "" {
 		addFact(facts, lang.L("desk.representative"), wrapped(req.Representative))

@@ -240,7 +240,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		}
 	}
 	addFacts(facts,
-		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(req.State))),
+		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(app.ShownState(req)))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(req.Country))),
 	)
 	if req.Provider != nil {
@@ -280,7 +280,8 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		box.Add(offers)
 	}
 	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-	for _, s := range req.Timeline {
+	states := app.ShownStates(req)
+	for i, s := range req.Timeline {
 		line := stepName(s, code) + " · " + formatTime(s.At)
 		if s.ExpectedBy != nil {
 			line += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*s.ExpectedBy)})
@@ -289,7 +290,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		// expected-by date was cut off.
 		title := widget.NewLabelWithStyle(line, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		title.Wrapping = fyne.TextWrapWord
-		below := wrapped(stateName(s.State))
+		below := wrapped(stateName(states[i]))
 		below.SizeName = theme.SizeNameCaptionText
 		if s.From != nil && s.Detail != "" { // a clerk's words, whole
 			below = wrapped(s.Detail)
@@ -523,7 +524,7 @@ func evidenceTitle(req api.Request, svc *catalogue.Service, code string) string 
 // requestSummary is a request row's second line: its state, country and
 // when its next step is due, or, once it ended, when that was.
 func requestSummary(req api.Request) string {
-	s := stateName(req.State) + " · " + countryName(req.Country)
+	s := stateName(app.ShownState(&req)) + " · " + countryName(req.Country)
 	if req.Archived {
 		s = lang.L("event.archived") + " · " + s
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -444,5 +445,35 @@ func TestRequestPageSaysWhichNeedItMeets(t *testing.T) {
 	eventually(t, "the request's page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
 	if text := labels(w.Content()); !strings.Contains(text, "Evidence the service needs\nProof of birth") {
 		t.Errorf("the page does not name the need it meets:\n%s", text)
+	}
+}
+
+// TestGivenExplicitRequestIsNotAwaited: Līga gave the explicit request
+// for her company's registration extract, and its timeline row read
+// "Explicit request given · … Waiting for your explicit request" (found
+// trying the app). The request stays "ready" until the provider's access
+// point takes the query, for as long as the access point is slow or
+// down; the page, its timeline and the list said all that time that
+// her explicit request was awaited. They now say the request is being
+// sent.
+func TestGivenExplicitRequestIsNotAwaited(t *testing.T) {
+	w, _ := newApp(t, "en")
+	test.Tap(navButtons(t, w)[TabRequests])
+	r := find[*RequestsScreen](w.Content())[0]
+	at := time.Now()
+	req := &api.Request{ID: "r1", ServiceID: "lv-birth-certificate", Country: "LV", State: "ready", Timeline: []api.Step{
+		{At: at, Event: "created", State: "draft"},
+		{At: at, Event: "provider_found", State: "ready"},
+		{At: at, Event: "explicit_request_given", State: "ready"},
+	}}
+	page := labels(r.page(req, nil))
+	if n := strings.Count(page, "Waiting for your explicit request"); n != 1 {
+		t.Errorf("%d lines say the explicit request is awaited, want 1 (the provider found):\n%s", n, page)
+	}
+	if n := strings.Count(page, "Sending the request"); n != 2 {
+		t.Errorf("%d lines say the request is being sent, want 2 (its state and the explicit request's step):\n%s", n, page)
+	}
+	if row := requestSummary(*req); !strings.HasPrefix(row, "Sending the request") {
+		t.Errorf("the list's row reads %q", row)
 	}
 }
