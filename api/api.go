@@ -228,6 +228,11 @@ type Document struct {
 	// the application (Provider holds its English name, Requirement is
 	// empty: it is no evidence for another service).
 	Issuer *catalogue.Provider `json:"issuer,omitempty"`
+	// For is set on the document of a request the caller made for someone
+	// else under their mandate: the identifier of the person or company
+	// it is about, ForName their name.
+	For     string `json:"for,omitempty"`
+	ForName string `json:"for_name,omitempty"`
 }
 
 // DocumentList is the answer of GET /v1/evidence, newest first.

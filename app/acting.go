@@ -137,6 +137,17 @@ func (a *Acting) MandateID() string {
 	return a.for_.ID
 }
 
+// Represented is the identifier of the person or company new requests are
+// made for under a mandate, "" while the person acts for themselves.
+func (a *Acting) Represented() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.for_ == nil {
+		return ""
+	}
+	return a.for_.Represented
+}
+
 // ForCompany reports whether new requests are made for a company (under
 // a company's mandate), which evidence about a company needs.
 func (a *Acting) ForCompany() bool {

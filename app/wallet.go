@@ -53,6 +53,10 @@ type WalletItem struct {
 	ContentType   string
 	Size          int64
 	SHA256        string
+	// For is whom the document is about when the user asked for it under
+	// their mandate (their identifier; ForName their name), "" for the
+	// user's own.
+	For, ForName string
 }
 
 // Title is the evidence type's name in language code (e.g. "lv"), else in
@@ -164,7 +168,7 @@ func itemsOf(docs []api.Document) []WalletItem {
 		out = append(out, WalletItem{
 			RequestID: d.RequestID, ServiceID: d.ServiceID, Requirement: d.Requirement, Index: d.File.Index,
 			Titles: d.Title, Provider: d.Provider, ProviderNames: d.ProviderNames, Country: d.Country, DeliveredAt: d.DeliveredAt,
-			ContentType: d.File.ContentType, Size: d.File.Size, SHA256: d.File.SHA256,
+			ContentType: d.File.ContentType, Size: d.File.Size, SHA256: d.File.SHA256, For: d.For, ForName: d.ForName,
 		})
 	}
 	return out
@@ -214,12 +218,13 @@ func (w *Wallet) set(items []any) {
 }
 
 // Holding returns the newest document in the wallet that meets
-// requirement, false when there is none: a service that needs it can use
-// it instead of asking again.
-func (w *Wallet) Holding(requirement string) (WalletItem, bool) {
+// requirement and is about subject (WalletItem.For; "" for the user's
+// own), false when there is none: a service that needs it can use it
+// instead of asking again.
+func (w *Wallet) Holding(requirement, subject string) (WalletItem, bool) {
 	items, _ := w.Items.Get()
 	for _, v := range items {
-		if it, ok := v.(WalletItem); ok && it.Requirement == requirement {
+		if it, ok := v.(WalletItem); ok && it.Requirement == requirement && it.For == subject {
 			return it, true // newest first
 		}
 	}

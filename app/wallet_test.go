@@ -75,6 +75,9 @@ func documentsOf(requests []api.Request) []api.Document {
 			if r.Provider != nil {
 				d.Provider = r.Provider.Name
 			}
+			if r.MandateID != "" { // made for Citizen under their mandate
+				d.For, d.ForName = r.Citizen, r.Citizen
+			}
 			out = append(out, d)
 		}
 	}
@@ -193,23 +196,33 @@ func TestWalletSaveChecksTheDocument(t *testing.T) {
 }
 
 // TestWalletHoldingFindsTheNewestDocumentOfARequirement: a service page
-// asks the wallet whether the evidence it needs is already there.
+// asks the wallet whether the evidence it needs is already there, for the
+// user or for whom they act: a document asked for another under their
+// mandate is theirs, not the user's.
 func TestWalletHoldingFindsTheNewestDocumentOfARequirement(t *testing.T) {
 	test.NewTempApp(t)
 	older := delivered("older", t0, "<a/>")
 	newer := delivered("newer", t0.Add(time.Hour), "<b/>")
+	his := delivered("his", t0.Add(90*time.Minute), "<h/>")
 	other := delivered("other", t0.Add(2*time.Hour), "<c/>")
-	older.Requirement, newer.Requirement, other.Requirement = "birth", "birth", "residence"
+	older.Requirement, newer.Requirement, his.Requirement, other.Requirement = "birth", "birth", "birth", "residence"
+	his.MandateID, his.Citizen = "m1", "LV/LV/010101-10101"
 	// The service lists the documents newest first.
-	w := NewWallet(&fakeService{requests: []api.Request{other, newer, older}}, quiet())
+	w := NewWallet(&fakeService{requests: []api.Request{other, his, newer, older}}, quiet())
 	if err := w.Refresh(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if it, ok := w.Holding("birth"); !ok || it.RequestID != "newer" || it.Requirement != "birth" {
+	if it, ok := w.Holding("birth", ""); !ok || it.RequestID != "newer" || it.Requirement != "birth" {
 		t.Fatalf("Holding(birth) = %+v, %v; want the newer birth record", it, ok)
 	}
-	if _, ok := w.Holding("diploma"); ok {
+	if it, ok := w.Holding("birth", his.Citizen); !ok || it.RequestID != "his" || it.For != his.Citizen {
+		t.Fatalf("Holding(birth) for him = %+v, %v; want his birth record", it, ok)
+	}
+	if _, ok := w.Holding("diploma", ""); ok {
 		t.Fatal("Holding found a document for a requirement nobody delivered")
+	}
+	if _, ok := w.Holding("residence", his.Citizen); ok {
+		t.Fatal("Holding found the user's own document for someone else")
 	}
 }
 

@@ -123,15 +123,12 @@ func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
 	return s.page
 }
 
-// holding is the wallet's newest document that meets requirement, for
-// the person acted for: none while the person acts for another under a
-// mandate, as the wallet holds their own documents (Līga's birth record
-// was offered for Jānis's application).
+// holding is the wallet's newest document that meets requirement, of
+// the person acted for: the wallet holds the person's own documents and
+// those they asked for others (Līga's birth record was offered for
+// Jānis's application).
 func (s *ServicesScreen) holding(requirement string) (app.WalletItem, bool) {
-	if s.sess.Acting.MandateID() != "" {
-		return app.WalletItem{}, false
-	}
-	return s.wallet.Holding(requirement)
+	return s.wallet.Holding(requirement, s.sess.Acting.Represented())
 }
 
 // followHoldings redraws the open service page when what it was drawn

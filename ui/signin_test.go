@@ -533,3 +533,42 @@ func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
 	actingSwitcher(t, w).SetSelectedIndex(0)
 	eventually(t, "the page acting for herself again", func() bool { return !strings.Contains(labels(sc.Navigation()), aboutPerson) })
 }
+
+// TestActingForSomeoneCountsTheirDocuments: Līga, acting for Baltic
+// Timber SIA, had the company's registration extract delivered, and the
+// service page acting for the company still offered Apply for it: acting
+// for another, the page counted nothing of the wallet, though the wallet
+// listed the company's document among hers as "My evidence", saying not
+// whose it was (found trying the app). The wallet's documents now say for
+// whom they were asked; acting for someone, the page counts theirs, and
+// acting for herself, hers alone.
+func TestActingForSomeoneCountsTheirDocuments(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	ligaActsForJanis(t, world)
+	if err := s.Account.SignIn(context.Background(), identity.LevelHigh); err != nil { // as the birth record needs
+		t.Fatal(err)
+	}
+	actingSwitcher(t, w).SetSelectedIndex(1)
+	deliverRequest(t, s) // his birth record, asked for by her
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	held := func() bool { return strings.Contains(labels(sc.Navigation()), "already in your wallet") }
+	eventually(t, "the page acting for Jānis saying his record is held", held)
+
+	actingSwitcher(t, w).SetSelectedIndex(0)
+	eventually(t, "her own page, where his record is not hers", func() bool { return !held() })
+	if buttonCount(sc.Navigation(), "Apply") != 1 {
+		t.Fatal("acting for herself, Apply is not offered for her birth record")
+	}
+	test.Tap(navButtons(t, w)[TabWallet])
+	if page := labels(w.Content()); !strings.Contains(page, "For Jānis Bērziņš") {
+		t.Fatalf("the wallet does not say whose the record is:\n%s", page)
+	}
+	find[*widget.List](find[*WalletScreen](w.Content())[0])[0].Select(0)
+	eventually(t, "the document's page", func() bool { return strings.Contains(labels(w.Content()), "Issued by") })
+	if page := labels(w.Content()); !strings.Contains(page, "About\nJānis Bērziņš") {
+		t.Fatalf("the document's page does not say whose it is:\n%s", page)
+	}
+}

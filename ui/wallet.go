@@ -96,6 +96,9 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
 	)
+	if it.For != "" {
+		addFact(facts, lang.L("wallet.about"), wrapped(it.ForName))
+	}
 	if service != "" {
 		addFact(facts, lang.L("request.service"), wrapped(service))
 	}
@@ -208,12 +211,17 @@ func (ws *WalletScreen) title(it app.WalletItem) string {
 	return lang.L("request.evidence")
 }
 
-// setRow fills a wallet row: the document, then who issued it, where and
-// when it came. The row is a list row, so all of it opens the document,
-// and its lines are cut short rather than widen a phone's screen.
+// setRow fills a wallet row: the document, then for whom it was asked
+// when not for the user, who issued it, where and when it came. The row is
+// a list row, so all of it opens the document, and its lines are cut short
+// rather than widen a phone's screen.
 func (ws *WalletScreen) setRow(obj fyne.CanvasObject, it app.WalletItem) {
-	setTwoLineRow(obj, ws.title(it), it.Issuer(ws.sess.Language.Code())+" · "+countryName(it.Country)+" · "+
-		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)}))
+	about := it.Issuer(ws.sess.Language.Code()) + " · " + countryName(it.Country) + " · " +
+		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)})
+	if it.For != "" {
+		about = lang.L("wallet.for", map[string]any{"Name": it.ForName}) + " · " + about
+	}
+	setTwoLineRow(obj, ws.title(it), about)
 }
 
 // formatSize shows a byte count the way people read it (e.g. 12.5 KB),

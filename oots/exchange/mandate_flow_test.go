@@ -101,6 +101,17 @@ func TestRepresentativesActionsReachTheRepresentedPerson(t *testing.T) {
 		t.Fatalf("Jānis reads citizen %q, representative %q, evidence %d", his.Citizen, his.Representative, len(his.Evidence))
 	}
 
+	// The document is his own in his list, and his in hers.
+	var hisDocs, herDocs api.DocumentList
+	call(t, base, janisToken, "GET", "/v1/evidence", nil, &hisDocs)
+	call(t, base, ligaToken, "GET", "/v1/evidence", nil, &herDocs)
+	if len(hisDocs.Documents) != 1 || hisDocs.Documents[0].For != "" {
+		t.Errorf("Jānis's documents: %+v", hisDocs.Documents)
+	}
+	if len(herDocs.Documents) != 1 || herDocs.Documents[0].For != janis || herDocs.Documents[0].ForName != "Jānis Bērziņš" {
+		t.Errorf("Līga's documents: %+v", herDocs.Documents)
+	}
+
 	entries := ledgerOf(t, base, janisToken, r.ID)
 	var hers []string
 	for _, e := range entries {
@@ -152,7 +163,10 @@ func TestRepresentativesActionsReachTheRepresentedPerson(t *testing.T) {
 // registration proof goes to the provider with the company as the
 // LegalPerson (the demo register answers company evidence only for a
 // LegalPerson) and is delivered; the company's name is on the request.
-// Nobody but an administrator registers a mandate for someone else.
+// Nobody but an administrator registers a mandate for someone else. In
+// Līga's list of documents the company's document says whose it is: her
+// wallet showed it as hers, and acting for the company her app could not
+// tell that the company held it.
 func TestRequestForACompanyUnderAMandate(t *testing.T) {
 	base := mandateServer(t)
 	liga := "LV/LV/12087510402"
@@ -181,8 +195,11 @@ func TestRequestForACompanyUnderAMandate(t *testing.T) {
 	if len(r.Evidence) == 0 {
 		t.Fatalf("delivered without evidence: %+v", r)
 	}
-	var preview api.Request
-	call(t, base, ligaToken, "GET", "/v1/requests/"+r.ID, nil, &preview)
+	var docs api.DocumentList
+	call(t, base, ligaToken, "GET", "/v1/evidence", nil, &docs)
+	if len(docs.Documents) != 1 || docs.Documents[0].For != company || docs.Documents[0].ForName != "Baltic Timber SIA" {
+		t.Fatalf("Līga's documents: %+v", docs.Documents)
+	}
 	if code := call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &refused); code != 404 {
 		t.Fatalf("someone else reads the company's request: %d", code)
 	}

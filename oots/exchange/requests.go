@@ -361,14 +361,20 @@ func (q *Requests) markUnread(ctx context.Context, who Principal, list []api.Req
 
 // citizen names the person the request is for, as a clerk's desk shows it.
 func (d *requestDoc) citizen() string {
-	name := strings.TrimSpace(d.Subject.GivenName + " " + d.Subject.FamilyName)
-	if d.LegalName != "" {
-		name = d.LegalName
-	}
+	name := d.subjectName()
 	if name == "" {
 		return d.Subject.Subject
 	}
 	return name + " (" + d.Subject.Subject + ")"
+}
+
+// subjectName is the name of whom the request is about: the person's, or
+// the company's legal name; "" when unknown.
+func (d *requestDoc) subjectName() string {
+	if d.LegalName != "" {
+		return d.LegalName
+	}
+	return strings.TrimSpace(d.Subject.GivenName + " " + d.Subject.FamilyName)
 }
 
 // maxAnswer bounds the answer to one directory question (an address line

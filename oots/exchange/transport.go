@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -288,8 +289,12 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 			return nil, err
 		}
 		v := doc.Facts
+		var forID, forName string
+		if rec.Owner != who.Subject { // made under the owner's mandate
+			forID, forName = rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
+		}
 		for _, f := range v.Evidence {
-			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f.toAPI()}
+			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f.toAPI(), For: forID, ForName: forName}
 			switch {
 			case f.Issuer != nil: // a clerk's result: evidence of nothing else
 				d.Issuer, d.Title, d.DeliveredAt = f.Issuer.toCatalogue(), map[string]string{"EN": f.Title}, f.IssuedAt
