@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
@@ -88,7 +87,7 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 		svc := d.services.Get(ctx, r.ServiceID)
 		// What the row shows is what can be searched for: the service's
 		// name (in every language), the applicant, the state as shown.
-		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, lang.X("state."+ShownState(&r), r.State), r.Country}
+		fields := []string{r.Citizen, r.ServiceID, r.Requirement, r.State, DeskStateName(ShownState(&r)), r.Country}
 		if svc != nil {
 			for _, name := range svc.Name {
 				fields = append(fields, name)
@@ -164,6 +163,9 @@ type Application struct {
 	// could not be read (TrailErr says why).
 	Trail    []api.LedgerEntry
 	TrailErr error
+	// Related are the applicant's other requests for the same service, in
+	// the queue's order: the rest of the evidence of the application.
+	Related []api.Request
 }
 
 // Application reads one application with its evidence and timeline, and
@@ -186,6 +188,15 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 		out.Trail = trail.Entries
 	} else {
 		out.TrailErr = err
+	}
+	list, err := d.api.Requests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		if r.ID != req.ID && r.ServiceID == req.ServiceID && r.Citizen == req.Citizen {
+			out.Related = append(out.Related, r)
+		}
 	}
 	return out, nil
 }

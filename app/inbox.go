@@ -268,7 +268,7 @@ func (in *Inbox) language() string {
 // evidence, from whom, in the user's language.
 func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 	code := in.language()
-	state := lang.X("state."+shownState(it.State, it.Event == explicitRequestGiven), it.State)
+	state := StateName(shownState(it.State, it.Event == explicitRequestGiven))
 	m := Message{
 		ID: it.ID, RequestID: it.RequestID, At: it.At, Read: it.Read, ActionNeeded: it.ActionNeeded,
 		Title: lang.X("inbox."+it.Event, it.Event),

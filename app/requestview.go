@@ -1,6 +1,7 @@
 package app
 
 import (
+	"fyne.io/fyne/v2/lang"
 	"slices"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -120,6 +121,15 @@ func ShownStates(req *api.Request) []string {
 	}
 	return out
 }
+
+// StateName is the name of a request's state (ShownState) as its owner
+// reads it.
+func StateName(state string) string { return lang.X("state."+state, state) }
+
+// DeskStateName is the name of a request's state as a clerk reads it:
+// the states in which the applicant is to act name the applicant ("Waiting
+// for the applicant's explicit request"), not "your".
+func DeskStateName(state string) string { return lang.X("desk_state."+state, StateName(state)) }
 
 func shownState(state string, given bool) string {
 	if state == "ready" && given {

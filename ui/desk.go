@@ -57,7 +57,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		it := d.items[i]
 		box := o.(*fyne.Container)
 		top, bottom := box.Objects[0].(*widget.Label), box.Objects[1].(*widget.Label)
-		top.SetText(evidenceTitle(it.Request, it.Service, s.Language.Code()) + " · " + stateName(app.ShownState(&it.Request)))
+		top.SetText(evidenceTitle(it.Request, it.Service, s.Language.Code()) + " · " + app.DeskStateName(app.ShownState(&it.Request)))
 		top.TextStyle = fyne.TextStyle{Bold: it.Unread}
 		due := lang.L("desk.no_due")
 		switch {
@@ -191,7 +191,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	facts := newFacts(
 		widget.NewFormItem(lang.L("desk.citizen"), wrapped(req.Citizen)),
 		widget.NewFormItem(lang.L("desk.service"), wrapped(service)),
-		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(app.ShownState(req)))),
+		widget.NewFormItem(lang.L("request.state"), wrapped(app.DeskStateName(app.ShownState(req)))),
 	)
 	if req.Representative != "" {
 		addFact(facts, lang.L("desk.representative"), wrapped(req.Representative))
@@ -278,6 +278,13 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	bold := func(key string) fyne.CanvasObject { return boldWrapped(lang.L(key)) }
 	body := container.NewVBox(facts,
 		bold("desk.evidence"), evidence)
+	if len(a.Related) > 0 {
+		body.Add(bold("desk.related"))
+		for _, r := range a.Related {
+			open := newWrapButton(evidenceTitle(r, a.Service, code)+" · "+app.DeskStateName(app.ShownState(&r)), theme.NavigateNextIcon(), func() { d.Open(r.ID) })
+			body.Add(open)
+		}
+	}
 	if len(results.Objects) > 0 {
 		body.Add(bold("desk.results"))
 		body.Add(results)

@@ -780,3 +780,47 @@ func TestDeskNamesTheClerksInstitution(t *testing.T) {
 		t.Fatalf("a citizen's profile names a role:\n%s", text)
 	}
 }
+
+// TestDeskShowsTheApplicantsOtherEvidence: Līga applied for Baltic Timber
+// SIA to "Register a business activity", which needs the company's
+// registration and its tax certificate; she asked for each, and Anna's
+// queue held two applications, each page showing one document and
+// nothing of the other (found trying the desk). An application's page
+// lists the same applicant's other requests for the service, with their
+// state, and opens each. The desk names a state from the clerk's side: it
+// said "Waiting for your explicit request" to Anna.
+func TestDeskShowsTheApplicantsOtherEvidence(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	mandate := forACompany(t, citizen)
+	var ids []string
+	for _, requirement := range []string{companyRegistration, "https://sr.oots.tech.europa.eu/requirements/13173c25-a0a9-518b-a3d1-89d554b00d6b"} {
+		r, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-register-business", Requirement: requirement, Country: "LV", MandateID: mandate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, r.ID)
+	}
+	// Another service's request of the same applicant is not listed.
+	if _, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-employer-registration", Requirement: companyRegistration, Country: "LV", MandateID: mandate}); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	desk := find[*DeskScreen](w.Content())[0]
+	desk.Open(ids[0])
+	eventually(t, "the registration's page", func() bool { return strings.Contains(labels(w.Content()), "Evidence received") })
+	page := labels(w.Content())
+	if !strings.Contains(page, "Certificate of no tax debt · Waiting for the applicant's explicit request") {
+		t.Fatalf("the page does not list the tax certificate's request:\n%s", page)
+	}
+	if strings.Contains(page, "your explicit request") {
+		t.Fatalf("the desk speaks to the clerk as to the applicant:\n%s", page)
+	}
+	if strings.Count(page, "Extract from the Register of Enterprises ·") != 0 {
+		t.Fatalf("the page lists a request that is not this service's, or itself:\n%s", page)
+	}
+	tapButton(t, w, "Certificate of no tax debt · Waiting for the applicant's explicit request")
+	eventually(t, "the tax certificate's page", func() bool {
+		return strings.Contains(labels(w.Content()), "Extract from the Register of Enterprises · Waiting for the applicant's explicit request")
+	})
+}

@@ -541,7 +541,7 @@ func requestSummary(req api.Request) string {
 	return s
 }
 
-func stateName(state string) string { return lang.X("state."+state, state) }
+func stateName(state string) string { return app.StateName(state) }
 
 func formatTime(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
 
