@@ -3,6 +3,8 @@ package app
 import (
 	"context"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -123,16 +125,31 @@ func (c *Catalogue) Named(ctx context.Context, ids []string) []catalogue.Service
 // catalogue's services it provides; id itself when it provides none (or
 // the catalogue cannot be read).
 func (c *Catalogue) InstitutionName(ctx context.Context, id, code string) string {
-	list, err := c.search(ctx, catalogue.Query{})
-	if err != nil {
-		return id
-	}
-	for _, svc := range list {
-		if svc.Provider.ID == id {
-			return svc.Provider.Name.In(code)
-		}
+	list, _ := c.Institutions(ctx, code)
+	if i := slices.IndexFunc(list, func(i Institution) bool { return i.ID == id }); i >= 0 {
+		return list[i].Name
 	}
 	return id
+}
+
+// Institution is an authority that provides services of the catalogue.
+type Institution struct{ ID, Name string }
+
+// Institutions lists the authorities that provide the catalogue's
+// services, named in language code, sorted by name.
+func (c *Catalogue) Institutions(ctx context.Context, code string) ([]Institution, error) {
+	list, err := c.search(ctx, catalogue.Query{})
+	if err != nil {
+		return nil, err
+	}
+	var out []Institution
+	for _, svc := range list {
+		if !slices.ContainsFunc(out, func(i Institution) bool { return i.ID == svc.Provider.ID }) {
+			out = append(out, Institution{ID: svc.Provider.ID, Name: svc.Provider.Name.In(code)})
+		}
+	}
+	slices.SortFunc(out, func(a, b Institution) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }
 
 // EvidenceCountries returns the countries in which the Evidence Broker

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"cmp"
 	"context"
 
 	"fyne.io/fyne/v2"
@@ -28,13 +29,18 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			}
 		})
 	}
+	// The catalogue's institutions: a clerk's is chosen among them by name
+	// (typed by hand, a typo made a clerk of none, with an empty queue).
+	institution := widget.NewSelect(nil, nil)
+	institution.PlaceHolder = lang.L("admin.institution_choose")
+	idOf, nameOf := map[string]string{}, map[string]string{}
 	roles := container.NewVBox()
-	s.Admin.Loads.AddListener(binding.NewDataListener(func() {
+	drawRoles := func() {
 		roles.Objects = nil
 		for _, r := range s.Admin.Roles() {
 			text := lang.L("admin.role_administrator_line", map[string]any{"ID": r.Subject})
 			if r.Role == api.RoleClerk {
-				text = lang.L("admin.role_clerk_line", map[string]any{"ID": r.Subject, "Institution": r.Institution})
+				text = lang.L("admin.role_clerk_line", map[string]any{"ID": r.Subject, "Institution": cmp.Or(nameOf[r.Institution], r.Institution)})
 			}
 			subject := r.Subject
 			roles.Add(container.NewBorder(nil, nil, nil,
@@ -46,11 +52,29 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			roles.Add(wrapped(lang.L("admin.no_roles")))
 		}
 		roles.Refresh()
-	}))
+	}
+	s.Admin.Loads.AddListener(binding.NewDataListener(drawRoles))
+	loadInstitutions := func() {
+		call(s, func(ctx context.Context) {
+			list, err := s.Catalogue.Institutions(ctx, s.Language.Code())
+			fyne.Do(func() {
+				if err != nil {
+					showProblem(win, app.ProblemOf(err))
+					return
+				}
+				var names []string
+				for _, i := range list {
+					idOf[i.Name], nameOf[i.ID] = i.ID, i.Name
+					names = append(names, i.Name)
+				}
+				institution.SetOptions(names)
+				drawRoles()
+			})
+		})
+	}
 
-	person, institution := widget.NewEntry(), widget.NewEntry()
+	person := widget.NewEntry()
 	person.SetPlaceHolder(lang.L("form.person_id_hint"))
-	institution.SetPlaceHolder("LV-UR")
 	clerk, administrator := lang.L("admin.role_clerk"), lang.L("admin.role_administrator")
 	role := widget.NewRadioGroup([]string{clerk, administrator}, func(v string) {
 		if v == clerk {
@@ -61,13 +85,13 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	})
 	role.SetSelected(clerk)
 	assign := widget.NewButtonWithIcon(lang.L("admin.assign"), theme.ConfirmIcon(), func() {
-		r := api.RoleClerk
+		r, of := api.RoleClerk, idOf[institution.Selected]
 		if role.Selected == administrator {
-			r = api.RoleAdministrator
+			r, of = api.RoleAdministrator, ""
 		}
-		run(func(ctx context.Context) error { return s.Admin.Assign(ctx, person.Text, r, institution.Text) }, func() {
+		run(func(ctx context.Context) error { return s.Admin.Assign(ctx, person.Text, r, of) }, func() {
 			person.SetText("")
-			institution.SetText("")
+			institution.ClearSelected()
 		})
 	})
 	assignForm := container.NewVBox(newFacts(
@@ -92,6 +116,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	show := func() {
 		if ok, _ := s.Admin.Allowed.Get(); ok {
 			card.Show()
+			loadInstitutions()
 		} else {
 			card.Hide()
 		}

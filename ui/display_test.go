@@ -206,7 +206,7 @@ func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 	signInAs("admin")
 	admin := cardTitled(t, w.Content(), lang.L("admin.title"))
 	fill(t, admin, lang.L("admin.person"), demoPerson(t, "mari").Identifier)
-	fill(t, admin, lang.L("admin.institution"), "LV-UR")
+	chooseInstitution(t, admin, "Latvijas Republikas Uzņēmumu reģistrs")
 	tapIn(t, admin, lang.L("admin.assign"))
 	company, companyName := devidp.DemoCompany()
 	fill(t, admin, lang.L("mandates.company_id"), company)
@@ -214,7 +214,7 @@ func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 	fill(t, admin, lang.L("mandates.representative_id"), liga.Identifier)
 	fill(t, admin, lang.L("mandates.representative_name"), "Līga Kalniņa")
 	tapIn(t, admin, lang.L("admin.company_mandate_button"))
-	if text := labels(w.Content()); !strings.Contains(text, companyName) || !strings.Contains(text, "LV-UR") {
+	if text := labels(w.Content()); !strings.Contains(text, companyName) || !strings.Contains(text, "Latvijas Republikas Uzņēmumu reģistrs") {
 		t.Fatalf("%s: the role and the company mandate are not listed:\n%s", how, text)
 	}
 	check("the administration card with a role and a company mandate")

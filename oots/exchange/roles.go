@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -84,6 +86,11 @@ func (q *Requests) AssignRole(ctx context.Context, who Principal, in api.RoleAss
 	case in.Subject == who.Subject && in.Role != api.RoleAdministrator:
 		return nil, fmt.Errorf("%w: an administrator cannot take their own role away", ErrInvalid)
 	}
+	if in.Role == api.RoleClerk {
+		if err := q.knownInstitution(ctx, in.Institution); err != nil {
+			return nil, err
+		}
+	}
 	a := store.RoleAssignment{Subject: in.Subject, Role: in.Role, Institution: in.Institution, AssignedBy: who.Subject, AssignedAt: q.now().UTC()}
 	what := a.Role
 	if a.Institution != "" {
@@ -94,6 +101,20 @@ func (q *Requests) AssignRole(ctx context.Context, who Principal, in api.RoleAss
 	}
 	q.log.Info("role assigned", "subject", a.Subject, "role", a.Role, "institution", a.Institution, "by", who.Subject)
 	return &api.RoleAssignment{Subject: a.Subject, Role: a.Role, Institution: a.Institution, AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt}, nil
+}
+
+// knownInstitution refuses an institution that provides none of the
+// catalogue's services: its clerk would have an empty queue (a typo of
+// the identifier showed no error).
+func (q *Requests) knownInstitution(ctx context.Context, id string) error {
+	services, err := q.store.SearchServices(ctx, catalogue.Query{})
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(services, func(s catalogue.Service) bool { return s.Provider.ID == id }) {
+		return fmt.Errorf("%w: institution %q provides none of the catalogue's services (GET /v1/services lists them with their providers)", ErrInvalid, id)
+	}
+	return nil
 }
 
 // RemoveRole takes a person's assigned role away; administrators only.

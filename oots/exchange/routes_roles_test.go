@@ -365,6 +365,7 @@ func TestAdministratorAssignsRoles(t *testing.T) {
 	}
 	bad := map[string]api.RoleAssignment{
 		"clerk without institution":    {Subject: "LV/LV/1", Role: api.RoleClerk},
+		"institution of no service":    {Subject: "LV/LV/1", Role: api.RoleClerk, Institution: "LV-URR"}, // a typo: a clerk with an empty queue
 		"unknown role":                 {Subject: "LV/LV/1", Role: "king"},
 		"no subject":                   {Role: api.RoleAdministrator},
 		"administrator with institute": {Subject: "LV/LV/1", Role: api.RoleAdministrator, Institution: "X"},
