@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
