@@ -132,8 +132,9 @@ func (c *Catalogue) InstitutionName(ctx context.Context, id, code string) string
 	return id
 }
 
-// Institution is an authority that provides services of the catalogue.
-type Institution struct{ ID, Name string }
+// Institution is an authority that provides services of the catalogue,
+// in Country (ISO 3166 alpha-2).
+type Institution struct{ ID, Name, Country string }
 
 // Institutions lists the authorities that provide the catalogue's
 // services, named in language code, sorted by name.
@@ -145,7 +146,7 @@ func (c *Catalogue) Institutions(ctx context.Context, code string) ([]Institutio
 	var out []Institution
 	for _, svc := range list {
 		if !slices.ContainsFunc(out, func(i Institution) bool { return i.ID == svc.Provider.ID }) {
-			out = append(out, Institution{ID: svc.Provider.ID, Name: svc.Provider.Name.In(code)})
+			out = append(out, Institution{ID: svc.Provider.ID, Name: svc.Provider.Name.In(code), Country: svc.Country})
 		}
 	}
 	slices.SortFunc(out, func(a, b Institution) int { return strings.Compare(a.Name, b.Name) })

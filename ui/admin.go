@@ -64,8 +64,9 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 				}
 				var names []string
 				for _, i := range list {
-					idOf[i.Name], nameOf[i.ID] = i.ID, i.Name
-					names = append(names, i.Name)
+					option := i.Name + " · " + countryName(i.Country) // "Civil registry office" is Estonia's
+					idOf[option], nameOf[i.ID] = i.ID, i.Name
+					names = append(names, option)
 				}
 				institution.SetOptions(names)
 				drawRoles()

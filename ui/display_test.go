@@ -206,7 +206,7 @@ func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 	signInAs("admin")
 	admin := cardTitled(t, w.Content(), lang.L("admin.title"))
 	fill(t, admin, lang.L("admin.person"), demoPerson(t, "mari").Identifier)
-	chooseInstitution(t, admin, "Latvijas Republikas Uzņēmumu reģistrs")
+	chooseInstitution(t, admin, "Latvijas Republikas Uzņēmumu reģistrs · Latvija")
 	tapIn(t, admin, lang.L("admin.assign"))
 	company, companyName := devidp.DemoCompany()
 	fill(t, admin, lang.L("mandates.company_id"), company)

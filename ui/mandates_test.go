@@ -183,7 +183,7 @@ func TestAdministratorScreenAssignsRolesAndCompanyMandates(t *testing.T) {
 	}
 
 	fill(t, admin, "Person's identifier", mari.Identifier)
-	chooseInstitution(t, admin, "Register of Enterprises of the Republic of Latvia")
+	chooseInstitution(t, admin, "Register of Enterprises of the Republic of Latvia · Latvia")
 	tapIn(t, admin, "Assign role")
 	if text := labels(admin); !strings.Contains(text, mari.Identifier+" · clerk of Register of Enterprises of the Republic of Latvia") {
 		t.Fatalf("the clerk is not listed:\n%s", text)
