@@ -418,7 +418,7 @@ func trailOf(a *app.Application) fyne.CanvasObject {
 		box.Add(wrapped(app.UserMessage(a.TrailErr)))
 	}
 	for _, e := range a.Trail {
-		actor := e.Actor
+		actor := personNamed(e.Actor, &a.Request)
 		if actor == "service" {
 			actor = lang.L("desk.by_service")
 		}
@@ -429,6 +429,17 @@ func trailOf(a *app.Application) fyne.CanvasObject {
 		box.Add(wrapped(line))
 	}
 	return box
+}
+
+// personNamed is the applicant or the representative of req as the page
+// names them, "Name (identifier)", when id is theirs; else id.
+func personNamed(id string, req *api.Request) string {
+	for _, p := range []string{req.Citizen, req.Representative} {
+		if strings.HasSuffix(p, " ("+id+")") {
+			return p
+		}
+	}
+	return id
 }
 
 // stepName is a timeline step as a person reads it: a clerk's step names

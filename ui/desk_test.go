@@ -195,7 +195,8 @@ func openApplication(t *testing.T, w fyne.Window) *DeskScreen {
 // it in the citizen's wallet, issued by the civil registry; a text file is
 // refused with a sentence saying why and attaches nothing. The citizen's
 // request page shows the clerk's message whole under the institution's
-// name.
+// name. The ledger trail names the applicant by name as the rest of the
+// page does (it gave the identifier alone).
 func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	w, _, citizen, mine := deskApp(t)
 	ctx := context.Background()
@@ -313,7 +314,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 		t.Fatalf("the citizen's result documents: %+v", results)
 	}
 	text = labels(w.Content())
-	for _, want := range []string{"Decision on your application (application/pdf)", "Ledger trail", "Explicit request given · by LV/LV/01019012345",
+	for _, want := range []string{"Decision on your application (application/pdf)", "Ledger trail", "Explicit request given · by Jānis Bērziņš (LV/LV/01019012345)",
 		"Evidence delivered · by the exchange service", "Result document attached · by LV/LV/clerk0001\nDecision on your application (sha256 "} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the application page lacks %q:\n%s", want, text)
