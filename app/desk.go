@@ -167,6 +167,31 @@ type Application struct {
 	Related []api.Request
 }
 
+// EvidenceStatus is what an application has of a piece of evidence.
+type EvidenceStatus int
+
+const (
+	EvidenceMissing  EvidenceStatus = iota // no request of it, or none that can still bring it
+	EvidenceAsked                          // a request of it goes on
+	EvidenceReceived                       // a request of it delivered
+)
+
+// EvidenceOf is what application a has of the evidence of requirement,
+// by its request and the applicant's other requests for the service.
+func (a *Application) EvidenceOf(requirement string) EvidenceStatus {
+	has := EvidenceMissing
+	for _, r := range append([]api.Request{a.Request}, a.Related...) {
+		switch {
+		case r.Requirement != requirement:
+		case r.State == "delivered":
+			return EvidenceReceived
+		case !EndedWithoutEvidence(&r):
+			has = EvidenceAsked
+		}
+	}
+	return has
+}
+
 // Application reads one application with its evidence and timeline, and
 // the service it is for.
 func (d *Desk) Application(ctx context.Context, id string) (*Application, error) {

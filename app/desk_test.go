@@ -131,3 +131,23 @@ func TestAttachResultChecksTheDocumentFirst(t *testing.T) {
 		t.Fatalf("the service's 409: %v", err)
 	}
 }
+
+// TestApplicationSaysWhatEvidenceItHas: the desk's ask form says which
+// evidence an application has, by its request and the applicant's other
+// requests for the service: received once one delivered, asked for while
+// one goes on, missing when none can bring it.
+func TestApplicationSaysWhatEvidenceItHas(t *testing.T) {
+	a := &Application{Request: api.Request{Requirement: "birth", State: "ready"}, Related: []api.Request{
+		{Requirement: "tax", State: "failed"},
+		{Requirement: "school", State: "sent"},
+		{Requirement: "school", State: "delivered"},
+		{Requirement: "diploma", State: "cancelled"},
+	}}
+	for requirement, want := range map[string]EvidenceStatus{
+		"birth": EvidenceAsked, "tax": EvidenceMissing, "school": EvidenceReceived, "diploma": EvidenceMissing, "residence": EvidenceMissing,
+	} {
+		if got := a.EvidenceOf(requirement); got != want {
+			t.Errorf("%s: %d, want %d", requirement, got, want)
+		}
+	}
+}

@@ -330,8 +330,15 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 	var names []string
 	byName := map[string]string{}
 	for _, e := range a.Service.Evidence {
-		names = append(names, e.Name.In(code))
-		byName[e.Name.In(code)] = e.Requirement
+		name := e.Name.In(code)
+		switch a.EvidenceOf(e.Requirement) {
+		case app.EvidenceReceived:
+			name += " · " + lang.L("desk.ask_received")
+		case app.EvidenceAsked:
+			name += " · " + lang.L("desk.ask_asked")
+		}
+		names = append(names, name)
+		byName[name] = e.Requirement
 	}
 	countries := map[string]string{} // country name → code
 	country := widget.NewSelect(nil, nil)

@@ -222,7 +222,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 		t.Fatalf("asking with nothing chosen shows %q", text)
 	}
 	w.Canvas().Overlays().Top().Hide()
-	selects[0].SetSelected("Proof of birth")
+	selects[0].SetSelected("Proof of birth · asked for") // the application's own, asked again
 	if !slices.Contains(selects[1].Options, "Latvia") || !slices.IsSorted(selects[1].Options) {
 		t.Fatalf("countries offered for a proof of birth, by name: %v", selects[1].Options)
 	}
@@ -788,7 +788,8 @@ func TestDeskNamesTheClerksInstitution(t *testing.T) {
 // queue held two applications, each page showing one document and
 // nothing of the other (found trying the desk). An application's page
 // lists the same applicant's other requests for the service, with their
-// state, and opens each. The desk names a state from the clerk's side: it
+// state, and opens each; the evidence to ask for says which of it was
+// asked for already. The desk names a state from the clerk's side: it
 // said "Waiting for your explicit request" to Anna.
 func TestDeskShowsTheApplicantsOtherEvidence(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
@@ -819,6 +820,16 @@ func TestDeskShowsTheApplicantsOtherEvidence(t *testing.T) {
 	}
 	if strings.Count(page, "Extract from the Register of Enterprises ·") != 0 {
 		t.Fatalf("the page lists a request that is not this service's, or itself:\n%s", page)
+	}
+	// Asking for missing evidence says which the application has already.
+	var asked []string
+	for _, sel := range find[*widget.Select](w.Content()) {
+		if sel.PlaceHolder == "Evidence" {
+			asked = sel.Options
+		}
+	}
+	if want := []string{"Proof of registration of a company · asked for", "Proof of no outstanding tax debt · asked for"}; !slices.Equal(asked, want) {
+		t.Fatalf("the evidence to ask for: %q, want %q", asked, want)
 	}
 	tapButton(t, w, "Certificate of no tax debt · Waiting for the applicant's explicit request")
 	eventually(t, "the tax certificate's page", func() bool {
