@@ -21,7 +21,7 @@ import (
 func newActingBar(s *app.Session) fyne.CanvasObject {
 	choice := widget.NewSelect(nil, nil)
 	var ids []string
-	banner := acting("") // the Label listener below names the person
+	banner := acting("", false) // the Label listener below names the person
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	box := container.NewStack(bg, container.NewVBox(newWrapRow(widget.NewLabel(lang.L("acting.as")), choice), banner))
 	box.Hide()
@@ -36,7 +36,11 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 		options := []string{lang.L("acting.myself")}
 		ids = []string{""}
 		for _, m := range held {
-			options = append(options, lang.L("acting.for", map[string]any{"Name": m.RepresentedName, "ID": m.Represented}))
+			key := "acting.for"
+			if m.Company {
+				key = "acting.for_company"
+			}
+			options = append(options, lang.L(key, map[string]any{"Name": m.RepresentedName, "ID": m.Represented}))
 			ids = append(ids, m.ID)
 		}
 		setting = true
@@ -57,7 +61,7 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 	}))
 	s.Acting.Label.AddListener(binding.NewDataListener(func() {
 		name, _ := s.Acting.Label.Get()
-		banner.SetText(actingText(name))
+		banner.SetText(actingText(name, s.Acting.ForCompany()))
 		if name == "" {
 			banner.Hide()
 		} else {
@@ -68,15 +72,19 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 	return box
 }
 
-// actingText says for whom new requests are made.
-func actingText(name string) string {
+// actingText says for whom new requests are made: a person, or a company
+// (in Latvian a company is no "persona").
+func actingText(name string, company bool) string {
+	if company {
+		return lang.L("acting.banner_company", map[string]any{"Name": name})
+	}
 	return lang.L("acting.banner", map[string]any{"Name": name})
 }
 
 // acting is the line that says for whom new requests are made, as the
 // header's banner shows it.
-func acting(name string) *widget.Label {
-	l := wrapped(actingText(name))
+func acting(name string, company bool) *widget.Label {
+	l := wrapped(actingText(name, company))
 	l.Importance = widget.HighImportance
 	l.TextStyle = fyne.TextStyle{Bold: true}
 	return l

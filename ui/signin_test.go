@@ -370,7 +370,7 @@ func (world *signInWorld) signInAs(t *testing.T, user string) {
 func actingSwitcher(t *testing.T, w fyne.Window) *widget.Select {
 	t.Helper()
 	for _, sel := range find[*widget.Select](w.Content()) {
-		if len(sel.Options) == 2 && sel.Options[0] == "Myself" {
+		if len(sel.Options) == 2 && sel.Options[0] == lang.L("acting.myself") {
 			return sel
 		}
 	}
@@ -499,21 +499,7 @@ func TestActingBannerShowsAtOnce(t *testing.T) {
 // the page follows the switch back.
 func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
 	world := newSignInWorld(t)
-	ctx := context.Background()
-	admin := client.New(world.s.About.ServiceURL).WithTokenFunc(func() (string, error) {
-		tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "admin", identity.LevelHigh)
-		if err != nil {
-			return "", err
-		}
-		return tok.AccessToken, nil
-	})
-	company, name := devidp.DemoCompany()
-	liga := devidp.DemoPeople()[slices.IndexFunc(devidp.DemoPeople(), func(p devidp.Person) bool { return p.Represents == company })]
-	if _, err := admin.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
-		Represented: company, RepresentedName: name, ValidUntil: time.Now().AddDate(1, 0, 0)}); err != nil {
-		t.Fatal(err)
-	}
-	world.signInAs(t, "liga")
+	ligaActsForHerCompany(t, world)
 	w := world.w
 	test.Tap(navButtons(t, w)[TabServices])
 	sc := servicesScreen(t, w)
@@ -532,6 +518,49 @@ func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
 	tapIn(t, w.Canvas().Overlays().Top(), "Close")
 	actingSwitcher(t, w).SetSelectedIndex(0)
 	eventually(t, "the page acting for herself again", func() bool { return !strings.Contains(labels(sc.Navigation()), aboutPerson) })
+}
+
+// ligaActsForHerCompany has the administrator register Līga's mandate for
+// Baltic Timber SIA and signs her in on the world's app.
+func ligaActsForHerCompany(t *testing.T, world *signInWorld) {
+	t.Helper()
+	ctx := context.Background()
+	admin := client.New(world.s.About.ServiceURL).WithTokenFunc(func() (string, error) {
+		tok, err := devidptest.SignIn(ctx, world.idp.Issuer(), "admin", identity.LevelHigh)
+		if err != nil {
+			return "", err
+		}
+		return tok.AccessToken, nil
+	})
+	company, name := devidp.DemoCompany()
+	liga := devidp.DemoPeople()[slices.IndexFunc(devidp.DemoPeople(), func(p devidp.Person) bool { return p.Represents == company })]
+	if _, err := admin.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: name, ValidUntil: time.Now().AddDate(1, 0, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	world.signInAs(t, "liga")
+}
+
+// TestActingForACompanyCallsItOne: in Latvian, Līga's choice read
+// "Personas Baltic Timber SIA (…) vārdā" and the banner "Jūs rīkojaties
+// personas Baltic Timber SIA vārdā": a company is no person (found trying
+// the app in Latvian). A company is called one.
+func TestActingForACompanyCallsItOne(t *testing.T) {
+	world := newSignInWorldIn(t, false, "lv")
+	ligaActsForHerCompany(t, world)
+	company, name := devidp.DemoCompany()
+	switcher := actingSwitcher(t, world.w)
+	if want := "Uzņēmuma " + name + " (" + company + ") vārdā"; switcher.Options[1] != want {
+		t.Errorf("the choice reads %q, want %q", switcher.Options[1], want)
+	}
+	switcher.SetSelectedIndex(1)
+	page := labels(world.w.Content())
+	if want := "Jūs rīkojaties uzņēmuma " + name + " vārdā"; !strings.Contains(page, want) {
+		t.Errorf("no %q:\n%s", want, page)
+	}
+	if strings.Contains(page, "personas "+name) || strings.Contains(page, "Personas "+name) {
+		t.Errorf("the company is called a person:\n%s", page)
+	}
 }
 
 // TestActingForSomeoneCountsTheirDocuments: Līga, acting for Baltic
