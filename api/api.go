@@ -140,6 +140,11 @@ type Request struct {
 	// mandate ("Name (identifier)"); MandateID is that mandate.
 	Representative string `json:"representative,omitempty"`
 	MandateID      string `json:"mandate_id,omitempty"`
+	// For, in the list and GET /v1/requests/{id} of the representative who
+	// made the request under a mandate, is whom it is for (the person's or
+	// company's identifier), ForName their name; "" for the owner.
+	For     string `json:"for,omitempty"`
+	ForName string `json:"for_name,omitempty"`
 	// AskedBy is the institution whose clerk asked for this evidence for
 	// application ForApplication (the citizen confirms it with the
 	// explicit request); nil for a request the citizen started.

@@ -521,10 +521,14 @@ func evidenceTitle(req api.Request, svc *catalogue.Service, code string) string 
 	return lang.L("request.evidence")
 }
 
-// requestSummary is a request row's second line: its state, country and
-// when its next step is due, or, once it ended, when that was.
+// requestSummary is a request row's second line: for whom it was made
+// when not for the person, its state, country and when its next step is
+// due, or, once it ended, when that was.
 func requestSummary(req api.Request) string {
 	s := stateName(app.ShownState(&req)) + " · " + countryName(req.Country)
+	if req.For != "" {
+		s = lang.L("for_whom", map[string]any{"Name": req.ForName}) + " · " + s
+	}
 	if req.Archived {
 		s = lang.L("event.archived") + " · " + s
 	}

@@ -568,9 +568,10 @@ func TestActingForACompanyCallsItOne(t *testing.T) {
 // service page acting for the company still offered Apply for it: acting
 // for another, the page counted nothing of the wallet, though the wallet
 // listed the company's document among hers as "My evidence", saying not
-// whose it was (found trying the app). The wallet's documents now say for
-// whom they were asked; acting for someone, the page counts theirs, and
-// acting for herself, hers alone.
+// whose it was (found trying the app); her requests list did not either.
+// The wallet's documents and the list's requests now say for whom they
+// were asked; acting for someone, the page counts theirs, and acting for
+// herself, hers alone.
 func TestActingForSomeoneCountsTheirDocuments(t *testing.T) {
 	world := newSignInWorld(t)
 	w, s := world.w, world.s
@@ -590,6 +591,10 @@ func TestActingForSomeoneCountsTheirDocuments(t *testing.T) {
 	eventually(t, "her own page, where his record is not hers", func() bool { return !held() })
 	if buttonCount(sc.Navigation(), "Apply") != 1 {
 		t.Fatal("acting for herself, Apply is not offered for her birth record")
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	if page := labels(w.Content()); !strings.Contains(page, "For Jānis Bērziņš · Delivered") {
+		t.Fatalf("the requests list does not say for whom the request was made:\n%s", page)
 	}
 	test.Tap(navButtons(t, w)[TabWallet])
 	if page := labels(w.Content()); !strings.Contains(page, "For Jānis Bērziņš") {

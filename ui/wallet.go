@@ -219,7 +219,7 @@ func (ws *WalletScreen) setRow(obj fyne.CanvasObject, it app.WalletItem) {
 	about := it.Issuer(ws.sess.Language.Code()) + " · " + countryName(it.Country) + " · " +
 		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)})
 	if it.For != "" {
-		about = lang.L("wallet.for", map[string]any{"Name": it.ForName}) + " · " + about
+		about = lang.L("for_whom", map[string]any{"Name": it.ForName}) + " · " + about
 	}
 	setTwoLineRow(obj, ws.title(it), about)
 }

@@ -101,6 +101,20 @@ func TestRepresentativesActionsReachTheRepresentedPerson(t *testing.T) {
 		t.Fatalf("Jānis reads citizen %q, representative %q, evidence %d", his.Citizen, his.Representative, len(his.Evidence))
 	}
 
+	// The request is his own in his list, and his in hers.
+	var hisList, herList api.RequestList
+	call(t, base, janisToken, "GET", "/v1/requests", nil, &hisList)
+	call(t, base, ligaToken, "GET", "/v1/requests", nil, &herList)
+	if len(hisList.Requests) != 1 || hisList.Requests[0].For != "" {
+		t.Errorf("Jānis's requests: %+v", hisList.Requests)
+	}
+	if len(herList.Requests) != 1 || herList.Requests[0].For != janis || herList.Requests[0].ForName != "Jānis Bērziņš" {
+		t.Errorf("Līga's requests: %+v", herList.Requests)
+	}
+	var herView api.Request
+	if call(t, base, ligaToken, "GET", "/v1/requests/"+r.ID, nil, &herView); herView.For != janis {
+		t.Errorf("Līga reads his request as for %q", herView.For)
+	}
 	// The document is his own in his list, and his in hers.
 	var hisDocs, herDocs api.DocumentList
 	call(t, base, janisToken, "GET", "/v1/evidence", nil, &hisDocs)

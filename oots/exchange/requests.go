@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -298,7 +299,11 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 		return nil, err
 	}
 	if rec.Owner == who.Subject || !q.clerkOf(ctx, who, rec.ServiceID) { // the owner, or their representative
-		return q.view(ctx, doc)
+		v, err := q.view(ctx, doc)
+		if err == nil {
+			markFor(v, who, rec, doc)
+		}
+		return v, err
 	}
 	v, err := q.seen(ctx, who, doc)
 	if err != nil {
@@ -333,6 +338,7 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		v := doc.Facts.toAPI()
 		v.Citizen = doc.citizen()
 		doc.showRepresentative(&v)
+		markFor(&v, who, &rec, doc)
 		q.setPreviewURL(&v)
 		out = append(out, v)
 	}
@@ -357,6 +363,14 @@ func (q *Requests) markUnread(ctx context.Context, who Principal, list []api.Req
 		list[i].Unread = unseen[list[i].ID]
 	}
 	return list, nil
+}
+
+// markFor sets v.For and v.ForName when who made the request rec for its
+// owner under a mandate.
+func markFor(v *api.Request, who Principal, rec *store.RequestRecord, doc *requestDoc) {
+	if rec.Owner != who.Subject && rec.Representative == who.Subject {
+		v.For, v.ForName = rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
+	}
 }
 
 // citizen names the person the request is for, as a clerk's desk shows it.
