@@ -50,19 +50,28 @@ func (h *Handoffs) Create(ctx context.Context, subject string, in api.NewHandoff
 	return h.make(ctx, store.Handoff{ServiceID: in.ServiceID, Requirement: in.Requirement, Country: in.Country, Subject: subject}, base)
 }
 
-// Pair makes a handoff that opens request id on another device: the
-// owner's phone, or the citizen's when a clerk of the request's
-// institution hands the case over. It is bound to the request's owner.
-// Made by the owner, it also signs a signed-out phone in as signedIn: the
-// owner as they signed in, without a role an administrator assigned.
+// Pair makes a handoff that opens request id on another device: the phone
+// of whoever made it (the owner, or their representative), or, when a
+// clerk of the request's institution hands the case over, the applicant's.
+// It is bound to that person: a company's applicant is the representative
+// who acts for it (no one signs in as a company). Made by that person, it
+// also signs a signed-out phone in as signedIn: as they signed in, without
+// a role an administrator assigned.
 func (h *Handoffs) Pair(ctx context.Context, who, signedIn Principal, id, base string) (*api.Handoff, error) {
 	rec, doc, err := h.reqs.loadAs(ctx, who, id, true)
 	if err != nil {
 		return nil, err
 	}
+	holder := rec.Owner
+	switch {
+	case who.Subject == rec.Representative:
+		holder = who.Subject
+	case doc.LegalName != "" && rec.Representative != "":
+		holder = rec.Representative
+	}
 	v := doc.Facts
-	pairing := store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: rec.Owner, RequestID: id}
-	if signedIn.Subject == rec.Owner { // the owner's own phone may be signed out: the code signs it in
+	pairing := store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: holder, RequestID: id}
+	if signedIn.Subject == holder { // their own phone may be signed out: the code signs it in
 		grant, err := json.Marshal(signedIn)
 		if err != nil {
 			return nil, err

@@ -335,3 +335,64 @@ func TestDemoCompanyMandatesAreRegisteredOnce(t *testing.T) {
 		t.Fatalf("after a revocation and a restart: %+v", after)
 	}
 }
+
+// TestRepresentativeContinuesOnHerPhone: Līga opened her company's request
+// on the desktop, chose "Continue on my phone" and typed the code into her
+// signed-out phone, which answered "This code is for a signed-in person"
+// although the dialog said a signed-out phone is signed in as her (found
+// trying the app): the code was bound to the company, which no one signs in
+// as, so signed in it would have been another person's. A representative's
+// code signs her phone in and opens the request there, or opens it on her
+// signed-in phone; someone else is refused. A clerk's handover of a
+// company's request goes to the person who acts for the company.
+func TestRepresentativeContinuesOnHerPhone(t *testing.T) {
+	const clerkToken = "token-ur-clerk"
+	tokens := exchange.BearerTokens{
+		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
+		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
+		clerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
+		janisToken: people[janisToken],
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	liga := tokens[ligaToken].Subject
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: liga, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
+		t.Fatalf("the company mandate: %d", code)
+	}
+	var r api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
+		t.Fatalf("request for the company: %d", code)
+	}
+	handoff := func(token string) api.Handoff {
+		t.Helper()
+		var h api.Handoff
+		if code := call(t, base, token, "POST", "/v1/handoffs", api.NewHandoff{RequestID: r.ID}, &h); code != 201 {
+			t.Fatalf("%s's handoff of the request: %d", token, code)
+		}
+		return h
+	}
+
+	var phone api.DeviceGrant
+	if code := call(t, base, "", "POST", "/v1/devices/pair", api.DevicePairing{Code: handoff(ligaToken).Code, Device: "Līga's phone"}, &phone); code != 201 ||
+		phone.Person.Identifier != liga || phone.RequestID != r.ID {
+		t.Fatalf("her signed-out phone: %d %+v", code, phone)
+	}
+	var onPhone api.Request
+	if code := call(t, base, phone.AccessToken, "GET", "/v1/requests/"+r.ID, nil, &onPhone); code != 200 || onPhone.For != company {
+		t.Fatalf("her phone reads the request: %d %+v", code, onPhone)
+	}
+
+	var opened api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(ligaToken).Code}, &opened); code != 200 || opened.ID != r.ID {
+		t.Fatalf("her signed-in phone: %d %+v", code, opened)
+	}
+	var refused api.ErrorBody
+	if code := call(t, base, janisToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(ligaToken).Code}, &refused); code != 403 || refused.Error.Code != api.CodeHandoffOtherPerson {
+		t.Fatalf("someone else redeems her code: %d %+v", code, refused)
+	}
+	if code := call(t, base, ligaToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(clerkToken).Code}, &opened); code != 200 || opened.ID != r.ID {
+		t.Fatalf("the clerk's handover on her phone: %d %+v", code, opened)
+	}
+}
