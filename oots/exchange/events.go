@@ -93,15 +93,24 @@ func appendFrame(f []byte, e api.Event) []byte {
 	return append(f, "\n\n"...)
 }
 
-// attach adds conn, on which streamHead was written, as one of subject's
+// attach writes streamHead on conn and adds it as one of subject's
 // streams; release is called once the stream ends. It reports false,
-// keeping nothing, when the hub is closed.
+// keeping nothing, when the hub is closed or the head cannot be written.
 func (h *Hub) attach(subject string, conn net.Conn, release func()) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return false
 	}
+	// The head goes out once the stream is one of subject's, under the
+	// lock Publish takes: a client that has read it hears every event
+	// published after (written before, the events of a change made at
+	// once went to no stream). A new connection's buffer takes it at once.
+	_ = conn.SetDeadline(time.Now().Add(streamWriteTimeout))
+	if _, err := io.WriteString(conn, streamHead); err != nil {
+		return false
+	}
+	_ = conn.SetDeadline(time.Time{})
 	s := &stream{subject: subject, at: len(h.streams[subject]), conn: conn, release: release}
 	if sc, ok := conn.(syscall.Conn); ok {
 		s.socket, _ = sc.SyscallConn()
@@ -335,13 +344,6 @@ func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Princi
 		writeError(w, http.StatusHTTPVersionNotSupported, api.CodeBadRequest, "event streams need HTTP/1.1")
 		return
 	}
-	_ = conn.SetDeadline(time.Now().Add(streamWriteTimeout))
-	if _, err := io.WriteString(conn, streamHead); err != nil {
-		conn.Close()
-		release()
-		return
-	}
-	_ = conn.SetDeadline(time.Time{})
 	if !a.reqs.hub.attach(who.Subject, conn, release) {
 		conn.Close()
 		release()

@@ -27,11 +27,25 @@ func attachStream(t *testing.T, h *Hub, subject string) *testStream {
 	t.Helper()
 	server, client := net.Pipe()
 	s := &testStream{client: client, events: bufio.NewReader(client)}
+	head := make(chan error, 1)
+	go func() { head <- s.readHead() }() // a pipe's write waits for its reader
 	if !h.attach(subject, server, func() { s.released.Add(1) }) {
 		t.Fatal("the hub refused a stream")
 	}
+	if err := <-head; err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { client.Close() })
 	return s
+}
+
+// readHead reads the head attach writes before the events (streamHead).
+func (s *testStream) readHead() error {
+	head := make([]byte, len(streamHead))
+	if _, err := io.ReadFull(s.events, head); err != nil || string(head) != streamHead {
+		return fmt.Errorf("the stream's head: %q, %v", head, err)
+	}
+	return nil
 }
 
 // attachTCPStream is attachStream over a real loopback TCP connection
@@ -59,6 +73,9 @@ func attachTCPStream(t *testing.T, h *Hub, subject string) *testStream {
 	s := &testStream{client: client, events: bufio.NewReader(client)}
 	if !h.attach(subject, server, func() { s.released.Add(1) }) {
 		t.Fatal("the hub refused a stream")
+	}
+	if err := s.readHead(); err != nil {
+		t.Fatal(err)
 	}
 	return s
 }

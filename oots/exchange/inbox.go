@@ -53,8 +53,13 @@ var representativeActs = map[string]bool{
 
 // inboxItems are the owner's inbox items of a change's timeline steps:
 // what each is about and who it is from. The first step of a change a
-// representative made is from them.
+// representative made is from them. A company's items go to the
+// representative who made its request: nobody signs in as a company.
 func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry) []store.InboxItem {
+	owner := rec.Owner
+	if doc.LegalName != "" && rec.Representative != "" {
+		owner = rec.Representative
+	}
 	var out []store.InboxItem
 	for i, st := range steps {
 		ev, ok := inboxEvents[st.Event]
@@ -70,7 +75,7 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 			id = uuid.New()
 		}
 		it := store.InboxItem{
-			ID: id.String(), Owner: rec.Owner, RequestID: doc.Facts.ID, ServiceID: doc.Facts.ServiceID,
+			ID: id.String(), Owner: owner, RequestID: doc.Facts.ID, ServiceID: doc.Facts.ServiceID,
 			Requirement: doc.Facts.Requirement, Event: st.Event, State: st.State, Detail: st.Detail,
 			SenderKind: ev.from, Awaits: string(ev.awaits), At: st.At,
 		}

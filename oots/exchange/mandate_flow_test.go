@@ -1,7 +1,9 @@
 package exchange_test
 
 import (
+	"bufio"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -394,5 +396,90 @@ func TestRepresentativeContinuesOnHerPhone(t *testing.T) {
 	}
 	if code := call(t, base, ligaToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(clerkToken).Code}, &opened); code != 200 || opened.ID != r.ID {
 		t.Fatalf("the clerk's handover on her phone: %d %+v", code, opened)
+	}
+}
+
+// TestCompanyApplicationReachesItsRepresentative: nobody signs in as a
+// company, yet everything about Baltic Timber SIA's application went to
+// the company alone: the clerk's messages and the provider's steps to its
+// inbox, the live events to its streams, and a clerk's ask for missing
+// evidence became a request of the company's that no one could list or
+// confirm (and that would have asked the provider about a person with the
+// company's identifier). Līga, who made the application, now hears of it
+// (inbox and events) and finds the ask among her requests, about the
+// company and under her mandate, and takes it to the delivery.
+func TestCompanyApplicationReachesItsRepresentative(t *testing.T) {
+	const clerkToken = "token-ur-clerk"
+	tokens := exchange.BearerTokens{
+		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
+		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
+		clerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: tokens[ligaToken].Subject, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
+		t.Fatalf("the company mandate: %d", code)
+	}
+	var app api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &app); code != 201 {
+		t.Fatalf("the application: %d", code)
+	}
+
+	// Her event stream hears of the clerk's message.
+	stream, err := http.NewRequest("GET", base+"/v1/events", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	stream = stream.WithContext(ctx)
+	stream.Header.Set("Authorization", "Bearer "+ligaToken)
+	resp, err := http.DefaultClient.Do(stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	heard := make(chan string, 1)
+	go func() {
+		lines := bufio.NewScanner(resp.Body)
+		for lines.Scan() {
+			if strings.Contains(lines.Text(), api.EventStatusPosted) {
+				heard <- lines.Text()
+				return
+			}
+		}
+		close(heard)
+	}()
+	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+app.ID+"/status", api.StatusChange{Message: "We are checking the registration."}, nil); code != 200 {
+		t.Fatalf("the clerk's message: %d", code)
+	}
+	if line, ok := <-heard; !ok || !strings.Contains(line, app.ID) {
+		t.Fatalf("her stream did not hear of the clerk's message (%q)", line)
+	}
+	var inbox api.Inbox
+	call(t, base, ligaToken, "GET", "/v1/inbox", nil, &inbox)
+	if !slices.ContainsFunc(inbox.Items, func(it api.InboxItem) bool { return it.RequestID == app.ID && it.Event == api.EventStatusPosted }) {
+		t.Fatalf("her inbox has no word of the clerk's message: %+v", inbox.Items)
+	}
+
+	taxDebt := reqBase + "13173c25-a0a9-518b-a3d1-89d554b00d6b"
+	var asked api.Request
+	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+app.ID+"/ask-evidence", api.EvidenceAsk{Requirement: taxDebt, Country: "LV", Message: "We need the tax certificate."}, &asked); code != 201 && code != 200 {
+		t.Fatalf("the ask: %d", code)
+	}
+	var list api.RequestList
+	call(t, base, ligaToken, "GET", "/v1/requests", nil, &list)
+	i := slices.IndexFunc(list.Requests, func(r api.Request) bool { return r.ID == asked.ID })
+	if i < 0 || list.Requests[i].For != company || list.Requests[i].MandateID != m.ID {
+		t.Fatalf("the ask among her requests: %+v", list.Requests)
+	}
+	call(t, base, ligaToken, "GET", "/v1/inbox", nil, &inbox)
+	if !slices.ContainsFunc(inbox.Items, func(it api.InboxItem) bool { return it.RequestID == asked.ID && it.Event == api.EventEvidenceAsked }) {
+		t.Fatalf("her inbox has no word of the ask: %+v", inbox.Items)
+	}
+	if r := throughPreview(t, base, ligaToken, asked.ID); len(r.Evidence) == 0 {
+		t.Fatalf("the asked evidence was not delivered: %+v", r)
 	}
 }

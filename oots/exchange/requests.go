@@ -848,6 +848,9 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 		}
 	}
 	q.hub.Publish(rec.Owner, events...)
+	if rec.Representative != "" && rec.Representative != rec.Owner { // who acts on it follows it too
+		q.hub.Publish(rec.Representative, events...)
+	}
 	return nil
 }
 
