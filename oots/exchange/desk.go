@@ -53,10 +53,13 @@ func (q *Requests) AskEvidence(ctx context.Context, who Principal, id string, in
 	asked, err := q.start(ctx, app.Subject, rec.Owner, svc, api.NewRequest{ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country},
 		func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 			doc.Facts.AskedBy, doc.Facts.ForApplication = storedInstitutionOf(&institution), id
-			// About whom the application is, and who made it under which
-			// mandate: a company's ask is the company's (its LegalPerson),
-			// which its representative confirms.
-			doc.LegalName, doc.Representative, doc.MandateID = app.LegalName, app.Representative, app.MandateID
+			// A company's ask is about the company (its LegalPerson) and
+			// made under the mandate of the representative who applied:
+			// they confirm it, as nobody signs in as a company. A person
+			// confirms their own.
+			if app.LegalName != "" {
+				doc.LegalName, doc.Representative, doc.MandateID = app.LegalName, app.Representative, app.MandateID
+			}
 			return doc.step(api.EventEvidenceAsked, msg), []ledger.Record{{
 				Actor: who.Subject, OnBehalfOf: rec.Owner, Action: api.EventEvidenceAsked,
 				What: in.Requirement, LegalBasis: doc.Facts.LegalBasis, RequestID: doc.Facts.ID,
