@@ -54,7 +54,8 @@ var representativeActs = map[string]bool{
 // inboxItems are the owner's inbox items of a change's timeline steps:
 // what each is about and who it is from. The first step of a change a
 // representative made is from them. A company's items go to the
-// representative who made its request: nobody signs in as a company.
+// representative who made its request, without the steps they took:
+// nobody signs in as a company.
 func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry) []store.InboxItem {
 	owner := rec.Owner
 	if doc.LegalName != "" && rec.Representative != "" {
@@ -69,6 +70,9 @@ func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc
 		}
 		if !ok || (st.Event == api.EventEvidenceAsked && doc.Facts.AskedBy == nil) {
 			continue // the application's note of an ask: the asked request's item tells
+		}
+		if byRepresentative && owner != rec.Owner {
+			continue // a company's: the representative took the step and reads the inbox
 		}
 		id, err := uuid.NewV7() // time-ordered: the items of one change list in their order
 		if err != nil {

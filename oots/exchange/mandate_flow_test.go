@@ -463,6 +463,9 @@ func TestCompanyApplicationReachesItsRepresentative(t *testing.T) {
 	if !slices.ContainsFunc(inbox.Items, func(it api.InboxItem) bool { return it.RequestID == app.ID && it.Event == api.EventStatusPosted }) {
 		t.Fatalf("her inbox has no word of the clerk's message: %+v", inbox.Items)
 	}
+	if slices.ContainsFunc(inbox.Items, func(it api.InboxItem) bool { return it.From.Kind == api.SenderRepresentative }) {
+		t.Fatalf("her inbox tells her of her own steps as a representative's: %+v", inbox.Items)
+	}
 
 	taxDebt := reqBase + "13173c25-a0a9-518b-a3d1-89d554b00d6b"
 	var asked api.Request
