@@ -338,6 +338,36 @@ func TestDemoCompanyMandatesAreRegisteredOnce(t *testing.T) {
 	}
 }
 
+// urClerkToken is a clerk of the Register of Enterprises, whose services a
+// company applies for.
+const urClerkToken = "token-ur-clerk"
+
+// companyApplication starts a service with Līga, an administrator, Jānis
+// and a clerk of the Register of Enterprises, has the administrator
+// register Līga's mandate for Baltic Timber SIA and Līga apply for the
+// company's registration proof under it; it returns the service's URL,
+// the request and the mandate's id.
+func companyApplication(t *testing.T) (base string, r api.Request, mandate string) {
+	t.Helper()
+	tokens := exchange.BearerTokens{
+		adminToken:   {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
+		ligaToken:    {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
+		urClerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
+		janisToken:   people[janisToken],
+	}
+	base = start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: tokens[ligaToken].Subject, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
+		t.Fatalf("the company mandate: %d", code)
+	}
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
+		t.Fatalf("the application for the company: %d", code)
+	}
+	return base, r, m.ID
+}
+
 // TestRepresentativeContinuesOnHerPhone: Līga opened her company's request
 // on the desktop, chose "Continue on my phone" and typed the code into her
 // signed-out phone, which answered "This code is for a signed-in person"
@@ -348,25 +378,8 @@ func TestDemoCompanyMandatesAreRegisteredOnce(t *testing.T) {
 // signed-in phone; someone else is refused. A clerk's handover of a
 // company's request goes to the person who acts for the company.
 func TestRepresentativeContinuesOnHerPhone(t *testing.T) {
-	const clerkToken = "token-ur-clerk"
-	tokens := exchange.BearerTokens{
-		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
-		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
-		clerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
-		janisToken: people[janisToken],
-	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
-	liga := tokens[ligaToken].Subject
-	var m api.Mandate
-	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: liga, RepresentativeName: "Līga Kalniņa",
-		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
-		t.Fatalf("the company mandate: %d", code)
-	}
-	var r api.Request
-	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
-		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
-		t.Fatalf("request for the company: %d", code)
-	}
+	base, r, _ := companyApplication(t)
+	liga := "LV/LV/12087510402"
 	handoff := func(token string) api.Handoff {
 		t.Helper()
 		var h api.Handoff
@@ -394,7 +407,7 @@ func TestRepresentativeContinuesOnHerPhone(t *testing.T) {
 	if code := call(t, base, janisToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(ligaToken).Code}, &refused); code != 403 || refused.Error.Code != api.CodeHandoffOtherPerson {
 		t.Fatalf("someone else redeems her code: %d %+v", code, refused)
 	}
-	if code := call(t, base, ligaToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(clerkToken).Code}, &opened); code != 200 || opened.ID != r.ID {
+	if code := call(t, base, ligaToken, "POST", "/v1/handoffs/redeem", api.Redeem{Code: handoff(urClerkToken).Code}, &opened); code != 200 || opened.ID != r.ID {
 		t.Fatalf("the clerk's handover on her phone: %d %+v", code, opened)
 	}
 }
@@ -409,23 +422,7 @@ func TestRepresentativeContinuesOnHerPhone(t *testing.T) {
 // (inbox and events) and finds the ask among her requests, about the
 // company and under her mandate, and takes it to the delivery.
 func TestCompanyApplicationReachesItsRepresentative(t *testing.T) {
-	const clerkToken = "token-ur-clerk"
-	tokens := exchange.BearerTokens{
-		adminToken: {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
-		ligaToken:  {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
-		clerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
-	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
-	var m api.Mandate
-	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: tokens[ligaToken].Subject, RepresentativeName: "Līga Kalniņa",
-		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
-		t.Fatalf("the company mandate: %d", code)
-	}
-	var app api.Request
-	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
-		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &app); code != 201 {
-		t.Fatalf("the application: %d", code)
-	}
+	base, app, mandate := companyApplication(t)
 
 	// Her event stream hears of the clerk's message.
 	stream, err := http.NewRequest("GET", base+"/v1/events", nil)
@@ -452,7 +449,7 @@ func TestCompanyApplicationReachesItsRepresentative(t *testing.T) {
 		}
 		close(heard)
 	}()
-	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+app.ID+"/status", api.StatusChange{Message: "We are checking the registration."}, nil); code != 200 {
+	if code := call(t, base, urClerkToken, "POST", "/v1/requests/"+app.ID+"/status", api.StatusChange{Message: "We are checking the registration."}, nil); code != 200 {
 		t.Fatalf("the clerk's message: %d", code)
 	}
 	if line, ok := <-heard; !ok || !strings.Contains(line, app.ID) {
@@ -469,13 +466,13 @@ func TestCompanyApplicationReachesItsRepresentative(t *testing.T) {
 
 	taxDebt := reqBase + "13173c25-a0a9-518b-a3d1-89d554b00d6b"
 	var asked api.Request
-	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+app.ID+"/ask-evidence", api.EvidenceAsk{Requirement: taxDebt, Country: "LV", Message: "We need the tax certificate."}, &asked); code != 201 && code != 200 {
+	if code := call(t, base, urClerkToken, "POST", "/v1/requests/"+app.ID+"/ask-evidence", api.EvidenceAsk{Requirement: taxDebt, Country: "LV", Message: "We need the tax certificate."}, &asked); code != 201 && code != 200 {
 		t.Fatalf("the ask: %d", code)
 	}
 	var list api.RequestList
 	call(t, base, ligaToken, "GET", "/v1/requests", nil, &list)
 	i := slices.IndexFunc(list.Requests, func(r api.Request) bool { return r.ID == asked.ID })
-	if i < 0 || list.Requests[i].For != company || list.Requests[i].MandateID != m.ID {
+	if i < 0 || list.Requests[i].For != company || list.Requests[i].MandateID != mandate {
 		t.Fatalf("the ask among her requests: %+v", list.Requests)
 	}
 	call(t, base, ligaToken, "GET", "/v1/inbox", nil, &inbox)
