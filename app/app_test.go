@@ -352,3 +352,29 @@ func TestInboxNamesTheRepresentative(t *testing.T) {
 		t.Fatalf("message %+v", m)
 	}
 }
+
+// TestInboxSaysForWhom: Līga's inbox said "Your application was approved ·
+// Register a business activity" of Baltic Timber SIA's application, which
+// she made for the company (found trying the app): as her requests list
+// and wallet do, a message of a request made for someone says for whom,
+// once the requests list knows it, and not of her own.
+func TestInboxSaysForWhom(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	box := &fakeInbox{}
+	box.add(api.InboxItem{ID: "m1", RequestID: "company", ServiceID: "lv-register-business", Event: api.EventApplicationApproved, State: "delivered"})
+	box.add(api.InboxItem{ID: "m2", RequestID: "own", ServiceID: "lv-birth-certificate", Event: "evidence_delivered", State: "delivered"})
+	in := NewInbox(box, quiet())
+	if err := in.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	in.SetRequests(context.Background(), []api.Request{{ID: "company", For: "LV/LV/40003012345", ForName: "Baltic Timber SIA"}, {ID: "own"}})
+	about := map[string]string{}
+	for i := range in.Messages.Length() {
+		v, _ := in.Messages.GetValue(i)
+		about[v.(Message).ID] = v.(Message).About
+	}
+	if !strings.HasPrefix(about["m1"], "For Baltic Timber SIA") || strings.Contains(about["m2"], "For ") {
+		t.Fatalf("the messages are about %q", about)
+	}
+}

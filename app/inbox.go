@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"strings"
 	"sync"
 	"time"
@@ -71,12 +72,15 @@ type Inbox struct {
 	// conn hears whether the service answered.
 	conn *Connection
 
-	mu     sync.Mutex
-	items  []api.InboxItem
-	seen   map[string]bool // item ids already shown, so only new ones notify
-	loaded bool
-	hangUp context.CancelFunc // ends the stream Run follows now
-	wake   chan struct{}      // ends Run's pause before reconnecting
+	mu    sync.Mutex
+	items []api.InboxItem
+	// forWhom names, by request id, whom a request the user made for
+	// someone else is for (api.Request.ForName).
+	forWhom map[string]string
+	seen    map[string]bool // item ids already shown, so only new ones notify
+	loaded  bool
+	hangUp  context.CancelFunc // ends the stream Run follows now
+	wake    chan struct{}      // ends Run's pause before reconnecting
 }
 
 // NewInbox returns an empty inbox over a.
@@ -206,6 +210,25 @@ func (in *Inbox) Refresh(ctx context.Context) error {
 	return nil
 }
 
+// SetRequests learns from the user's requests list for whom each was
+// made, and shows the messages again when that changed: a message of a
+// request made for someone says so.
+func (in *Inbox) SetRequests(ctx context.Context, list []api.Request) {
+	forWhom := map[string]string{}
+	for _, r := range list {
+		if r.For != "" {
+			forWhom[r.ID] = r.ForName
+		}
+	}
+	in.mu.Lock()
+	changed := !maps.Equal(forWhom, in.forWhom)
+	in.forWhom = forWhom
+	in.mu.Unlock()
+	if changed {
+		in.Relabel(ctx)
+	}
+}
+
 // Relabel puts the messages into the current language again.
 func (in *Inbox) Relabel(ctx context.Context) {
 	unread, _ := in.Unread.Get()
@@ -281,6 +304,12 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 	}
 	if ev := catalogue.Text(it.Evidence).In(code); ev != "" {
 		about = append(about, ev)
+	}
+	in.mu.Lock()
+	name := in.forWhom[it.RequestID]
+	in.mu.Unlock()
+	if name != "" {
+		about = append([]string{lang.L("for_whom", map[string]any{"Name": name})}, about...)
 	}
 	m.About = strings.Join(about, " · ")
 	switch it.Event {

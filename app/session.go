@@ -244,10 +244,11 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		l.SetLanguage(s.Language.Code())
 		s.Language.OnChange(l.SetLanguage)
 	}
-	s.Requests.OnRefresh = func([]api.Request) {
+	s.Requests.OnRefresh = func(list []api.Request) {
 		ctx, cancel := s.call()
 		defer cancel()
 		_ = s.Wallet.Refresh(ctx)
+		s.Inbox.SetRequests(ctx, list)
 	}
 	s.Inbox.Services = NewServiceCache(s.Catalogue.Service)
 	s.Inbox.Language = s.Language.Code
