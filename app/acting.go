@@ -148,6 +148,22 @@ func (a *Acting) Represented() string {
 	return a.for_.Represented
 }
 
+// SubjectOf is whom req is about as the wallet counts it (WalletItem.For):
+// the represented person or company when the person made req under a
+// mandate they hold, "" for their own (also a request someone made for
+// them).
+func (a *Acting) SubjectOf(req *api.Request) string {
+	if req.MandateID == "" {
+		return ""
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if i := slices.IndexFunc(a.held, func(m api.Mandate) bool { return m.ID == req.MandateID }); i >= 0 {
+		return a.held[i].Represented
+	}
+	return ""
+}
+
 // ForCompany reports whether new requests are made for a company (under
 // a company's mandate), which evidence about a company needs.
 func (a *Acting) ForCompany() bool {

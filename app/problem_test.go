@@ -194,3 +194,20 @@ func TestActingIsKeptAcrossRestarts(t *testing.T) {
 		t.Fatalf("after a sign-out the app acts under %q", got)
 	}
 }
+
+// TestActingSaysWhomARequestIsAbout: the wallet is asked for the documents
+// of whom a request is about: the represented company for one made under a
+// company's mandate the person holds, the person's own for their own and
+// for one someone else made for them (a mandate they gave, not hold).
+func TestActingSaysWhomARequestIsAbout(t *testing.T) {
+	test.NewTempApp(t)
+	a := NewActing(heldMandates{{ID: "company", Represented: "LV/LV/40003012345", Company: true, Status: "active"}}, nil)
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for mandate, want := range map[string]string{"company": "LV/LV/40003012345", "": "", "given-by-me": ""} {
+		if got := a.SubjectOf(&api.Request{MandateID: mandate}); got != want {
+			t.Errorf("a request under mandate %q is about %q, want %q", mandate, got, want)
+		}
+	}
+}

@@ -378,7 +378,14 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			})
 		})
 		give.SetImportance(widget.HighImportance)
-		return titledCard(lang.L("request.explicit_title"), "", container.NewVBox(wrapped(text), give))
+		body := container.NewVBox(wrapped(text), give)
+		if it, ok := r.sess.Wallet.Holding(req.Requirement, r.sess.Acting.SubjectOf(req)); ok && it.RequestID != req.ID {
+			// Once-only: said before the evidence is asked for again.
+			have := wrapped(lang.L("request.held", map[string]any{"Provider": it.Issuer(r.sess.Language.Code()), "Date": formatTime(it.DeliveredAt)}))
+			have.Importance = widget.SuccessImportance
+			body.Objects = append([]fyne.CanvasObject{have}, body.Objects...)
+		}
+		return titledCard(lang.L("request.explicit_title"), "", body)
 	case app.StepWait:
 		return titledCard(lang.L("request.waiting_title"), "", wrapped(lang.L("request.waiting_body")))
 	case app.StepPreviewInBrowser:

@@ -477,3 +477,22 @@ func TestGivenExplicitRequestIsNotAwaited(t *testing.T) {
 		t.Errorf("the list's row reads %q", row)
 	}
 }
+
+// TestExplicitRequestSaysTheWalletHasIt: Līga, for Baltic Timber SIA,
+// continued from the portal to the company's tax certificate and got a new
+// request waiting for her explicit request, though the company's
+// certificate was in her wallet since that morning, and nothing said so
+// (found trying the portal with the app). Before the explicit request, a
+// request whose evidence the wallet holds for the same person says so: it
+// need not be asked again (a newer one may still be).
+func TestExplicitRequestSaysTheWalletHasIt(t *testing.T) {
+	w, s := newApp(t, "en")
+	deliverRequest(t, s)
+	again := startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(again.ID)
+	eventually(t, "the explicit request", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
+	if page := labels(w.Content()); !strings.Contains(page, "Already in your wallet: delivered by Office of Citizenship and Migration Affairs (demo)") {
+		t.Fatalf("the page does not say the wallet has the evidence:\n%s", page)
+	}
+}
