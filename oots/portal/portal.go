@@ -138,10 +138,11 @@ func Handler(cfg Config) http.Handler {
 
 func parsePages(tx texts, loc *time.Location) map[string]*template.Template {
 	funcs := template.FuncMap{
-		"t":    tx.text,
-		"in":   func(code string, t catalogue.Text) string { return t.In(code) },
-		"time": func(t time.Time) string { return clock(t, loc) },
-		"app":  appURL,
+		"t":       tx.text,
+		"in":      func(code string, t catalogue.Text) string { return t.In(code) },
+		"time":    func(t time.Time) string { return clock(t, loc) },
+		"app":     appURL,
+		"country": tx.countryName,
 	}
 	layout := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
 	pages := map[string]*template.Template{}
@@ -332,10 +333,7 @@ func (p *portal) countries(r *http.Request, codes []string) []country {
 
 // countryName names an ISO country code in the page's language.
 func (p *portal) countryName(r *http.Request, code string) string {
-	if n := p.t(r, "country."+code); n != "country."+code {
-		return n
-	}
-	return code
+	return p.texts.countryName(language(r), code)
 }
 
 // continueInApp makes a handoff for the chosen evidence and country and

@@ -103,8 +103,8 @@ func TestPortalSpeaksLatvianAndEnglish(t *testing.T) {
 		lang                 string
 		says                 []string
 	}{
-		{"/portal/", "", nil, "lv", []string{"Publiskie pakalpojumi", "16 pakalpojumi", "Pieprasīt dzimšanas apliecību", `href="/portal/?lang=en"`}},
-		{"/portal/", "de-DE,en;q=0.8", nil, "en", []string{"Public services", "16 services", "Request a birth certificate", "5 days"}},
+		{"/portal/", "", nil, "lv", []string{"Publiskie pakalpojumi", "16 pakalpojumi", "Pieprasīt dzimšanas apliecību", `href="/portal/?lang=en"`, "Latvijas Republikas Uzņēmumu reģistrs · Latvija · 5 dienas"}},
+		{"/portal/", "de-DE,en;q=0.8", nil, "en", []string{"Public services", "16 services", "Request a birth certificate", "Register of Enterprises of the Republic of Latvia · Latvia · 5 days"}},
 		{"/portal/?q=European+Health+Insurance+Card", "en", nil, "en", []string{"1 service<"}},
 		{"/portal/?q=Eiropas+vesel%C4%ABbas+apdro%C5%A1in%C4%81%C5%A1anas+karti", "lv", nil, "lv", []string{"1 pakalpojums<"}},
 		{"/portal/services/lv-birth-certificate", "lv-LV,lv;q=0.9", nil, "lv", []string{"Dzimšanas fakta apliecinājums", "Turpināt lietotnē", "Latvija", "5 dienas"}},
