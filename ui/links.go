@@ -150,12 +150,20 @@ func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Butto
 	})
 }
 
+// onMobile reports whether the app runs on a phone or tablet (a test may
+// pretend it does).
+var onMobile = func() bool { return fyne.CurrentDevice().IsMobile() }
+
 // pairButton shows a QR code and a short code that open request id on
-// another device: the person's phone, or (label desk.pair) the citizen's.
+// another device: the person's phone (on a phone, their other device), or
+// (label desk.pair) the citizen's.
 func pairButton(win fyne.Window, s *app.Session, id, label string) *wrapButton {
 	body := "pair.body"
-	if label == "desk.pair" {
+	switch {
+	case label == "desk.pair":
 		body = "desk.pair_body"
+	case onMobile():
+		label, body = "pair.button_mobile", "pair.body_mobile"
 	}
 	return newWrapButton(lang.L(label), phoneIcon, func() {
 		call(s, func(ctx context.Context) {

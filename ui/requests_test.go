@@ -496,3 +496,25 @@ func TestExplicitRequestSaysTheWalletHasIt(t *testing.T) {
 		t.Fatalf("the page does not say the wallet has the evidence:\n%s", page)
 	}
 }
+
+// TestPhoneContinuesOnAnotherDevice: on Līga's phone the request page
+// offered "Continue on my phone" (found trying the app on a phone's
+// screen). On a phone it offers to continue on another device, and the
+// code's dialog speaks of that device.
+func TestPhoneContinuesOnAnotherDevice(t *testing.T) {
+	mobile := onMobile
+	t.Cleanup(func() { onMobile = mobile })
+	onMobile = func() bool { return true }
+	w, s := newApp(t, "en")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	eventually(t, "the request page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
+	if buttonCount(w.Content(), "Continue on my phone") != 0 {
+		t.Fatal("a phone offers to continue on the phone")
+	}
+	tapButton(t, w, "Continue on another device")
+	if text := dialogText(t, w); !strings.Contains(text, "on the other device") || strings.Contains(text, "phone") {
+		t.Fatalf("the code's dialog says:\n%s", text)
+	}
+}
