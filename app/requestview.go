@@ -1,8 +1,9 @@
 package app
 
 import (
-	"fyne.io/fyne/v2/lang"
 	"slices"
+
+	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
 )

@@ -368,9 +368,16 @@ func (q *Requests) markUnread(ctx context.Context, who Principal, list []api.Req
 // markFor sets v.For and v.ForName when who made the request rec for its
 // owner under a mandate.
 func markFor(v *api.Request, who Principal, rec *store.RequestRecord, doc *requestDoc) {
+	v.For, v.ForName = madeFor(who, rec, doc)
+}
+
+// madeFor is the owner of rec and their name when who made it for them
+// under a mandate, "" and "" otherwise.
+func madeFor(who Principal, rec *store.RequestRecord, doc *requestDoc) (id, name string) {
 	if rec.Owner != who.Subject && rec.Representative == who.Subject {
-		v.For, v.ForName = rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
+		return rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
 	}
+	return "", ""
 }
 
 // citizen names the person the request is for, as a clerk's desk shows it.

@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -289,10 +288,7 @@ func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document
 			return nil, err
 		}
 		v := doc.Facts
-		var forID, forName string
-		if rec.Owner != who.Subject { // made under the owner's mandate
-			forID, forName = rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
-		}
+		forID, forName := madeFor(who, &rec, doc)
 		for _, f := range v.Evidence {
 			d := api.Document{RequestID: v.ID, ServiceID: v.ServiceID, File: f.toAPI(), For: forID, ForName: forName}
 			switch {

@@ -58,15 +58,6 @@ func loadTexts() texts {
 // text is key in language code, English when the language lacks it, the
 // key itself when both do. args are name, value pairs for the text's
 // {{.Name}}s; a "Count" picks the plural form.
-// countryName names the ISO country code country in language code; the
-// code itself when it has no name there.
-func (t texts) countryName(code, country string) string {
-	if n := t.text(code, "country."+country); n != "country."+country {
-		return n
-	}
-	return country
-}
-
 func (t texts) text(code, key string, args ...any) string {
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {
@@ -90,6 +81,15 @@ func (t texts) text(code, key string, args ...any) string {
 		}
 	}
 	return key
+}
+
+// countryName names the ISO country code country in language code; the
+// code itself when it has no name there.
+func (t texts) countryName(code, country string) string {
+	if n := t.text(code, "country."+country); n != "country."+country {
+		return n
+	}
+	return country
 }
 
 // language is the page's language: the one chosen with the switch (?lang=,
