@@ -518,3 +518,34 @@ func TestPhoneContinuesOnAnotherDevice(t *testing.T) {
 		t.Fatalf("the code's dialog says:\n%s", text)
 	}
 }
+
+// TestVehicleCanBeAskedFromGermany: Lukas, a German citizen, wanted to
+// register his car in Latvia, and the app offered to ask Latvia or
+// Lithuania for its registration, not Germany (found trying the app as
+// him): the demo member states knew vehicle registrations there only. The
+// demo's German Federal Motor Transport Authority now holds them, and a
+// request to it is previewed and delivered.
+func TestVehicleCanBeAskedFromGermany(t *testing.T) {
+	_, s := newApp(t, "en")
+	ctx := context.Background()
+	svc, err := s.Catalogue.Service(ctx, "lv-vehicle-registration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vehicle := svc.Evidence[0].Requirement
+	countries, err := s.Catalogue.EvidenceCountries(ctx, vehicle)
+	if err != nil || !slices.Contains(countries, "DE") {
+		t.Fatalf("a vehicle registration can be asked from %v (%v)", countries, err)
+	}
+	r, err := s.Requests.Create(ctx, svc.ID, vehicle, "DE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Requests.GiveExplicitRequest(ctx, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	r = waitRequest(t, s, r.ID, "preview_required")
+	if r.Provider == nil || !strings.Contains(r.Provider.Name, "Motor Transport") {
+		t.Fatalf("the provider: %+v", r.Provider)
+	}
+}
