@@ -153,15 +153,24 @@ func (a *Acting) Represented() string {
 // mandate they hold, "" for their own (also a request someone made for
 // them).
 func (a *Acting) SubjectOf(req *api.Request) string {
+	if m, ok := a.MandateOf(req); ok {
+		return m.Represented
+	}
+	return ""
+}
+
+// MandateOf is the held mandate req was made under, false when the person
+// holds none it was (their own request, or one made for them).
+func (a *Acting) MandateOf(req *api.Request) (api.Mandate, bool) {
 	if req.MandateID == "" {
-		return ""
+		return api.Mandate{}, false
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if i := slices.IndexFunc(a.held, func(m api.Mandate) bool { return m.ID == req.MandateID }); i >= 0 {
-		return a.held[i].Represented
+		return a.held[i], true
 	}
-	return ""
+	return api.Mandate{}, false
 }
 
 // ForCompany reports whether new requests are made for a company (under

@@ -101,10 +101,15 @@ func actsFor(s *app.Session, req *api.Request) bool {
 }
 
 // representedLine says who made a request for whom, for a request made
-// under a mandate; "" otherwise.
-func representedLine(req *api.Request) string {
+// under a mandate (a company's, when the person holds it as such); ""
+// otherwise.
+func representedLine(s *app.Session, req *api.Request) string {
 	if req.Representative == "" {
 		return ""
 	}
-	return lang.L("acting.request", map[string]any{"Representative": req.Representative, "Citizen": req.Citizen})
+	key := "acting.request"
+	if m, ok := s.Acting.MandateOf(req); ok && m.Company {
+		key = "acting.request_company"
+	}
+	return lang.L(key, map[string]any{"Representative": req.Representative, "Citizen": req.Citizen})
 }

@@ -246,7 +246,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	if req.Provider != nil {
 		addFact(facts, lang.L("detail.provider"), wrapped(providerName(req.Provider, code)))
 	}
-	if line := representedLine(req); line != "" {
+	if line := representedLine(r.sess, req); line != "" {
 		addFact(facts, lang.L("acting.mandate"), wrapped(line))
 	}
 	if req.AskedBy != nil {

@@ -544,7 +544,8 @@ func ligaActsForHerCompany(t *testing.T, world *signInWorld) {
 // TestActingForACompanyCallsItOne: in Latvian, Līga's choice read
 // "Personas Baltic Timber SIA (…) vārdā" and the banner "Jūs rīkojaties
 // personas Baltic Timber SIA vārdā": a company is no person (found trying
-// the app in Latvian). A company is called one.
+// the app in Latvian), and so did the page of a request made for it. A
+// company is called one.
 func TestActingForACompanyCallsItOne(t *testing.T) {
 	world := newSignInWorldIn(t, false, "lv")
 	ligaActsForHerCompany(t, world)
@@ -560,6 +561,14 @@ func TestActingForACompanyCallsItOne(t *testing.T) {
 	}
 	if strings.Contains(page, "personas "+name) || strings.Contains(page, "Personas "+name) {
 		t.Errorf("the company is called a person:\n%s", page)
+	}
+	// So does the page of a request she made for it.
+	r := startRequest(t, world.s, "lv-register-business", "LV")
+	test.Tap(navButtons(t, world.w)[TabRequests])
+	find[*RequestsScreen](world.w.Content())[0].Open(r.ID)
+	eventually(t, "the company's request", func() bool { return strings.Contains(labels(world.w.Content()), "Pilnvarojums") })
+	if page := labels(world.w.Content()); !strings.Contains(page, "uzņēmuma "+name+" ("+company+") vārdā saskaņā ar pilnvarojumu") {
+		t.Errorf("the request page does not call the company one:\n%s", page)
 	}
 }
 
