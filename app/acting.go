@@ -159,8 +159,8 @@ func (a *Acting) SubjectOf(req *api.Request) string {
 	return ""
 }
 
-// MandateOf is the held mandate req was made under, false when the person
-// holds none it was (their own request, or one made for them).
+// MandateOf is the mandate req was made under when the person holds it;
+// false for their own request, or one someone made for them.
 func (a *Acting) MandateOf(req *api.Request) (api.Mandate, bool) {
 	if req.MandateID == "" {
 		return api.Mandate{}, false
