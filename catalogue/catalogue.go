@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -72,6 +73,16 @@ const AboutCompany = "company"
 
 // ForCompany reports whether the evidence is about a company.
 func (e Evidence) ForCompany() bool { return e.About == AboutCompany }
+
+// EvidenceOf is the first of the service's evidence that meets
+// requirement; false when none does.
+func (s *Service) EvidenceOf(requirement string) (Evidence, bool) {
+	i := slices.IndexFunc(s.Evidence, func(e Evidence) bool { return e.Requirement == requirement })
+	if i < 0 {
+		return Evidence{}, false
+	}
+	return s.Evidence[i], true
+}
 
 // Service is one public service of the catalogue.
 type Service struct {

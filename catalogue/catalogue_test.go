@@ -124,3 +124,15 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// TestServiceEvidenceOf: a service's evidence is found by its requirement,
+// the first one that meets it; a requirement it does not need finds none.
+func TestServiceEvidenceOf(t *testing.T) {
+	s := Service{Evidence: []Evidence{{Requirement: "https://x/birth", About: ""}, {Requirement: "https://x/company", About: AboutCompany}, {Requirement: "https://x/company"}}}
+	if e, ok := s.EvidenceOf("https://x/company"); !ok || !e.ForCompany() {
+		t.Fatalf("company evidence: %+v, %v", e, ok)
+	}
+	if e, ok := s.EvidenceOf("https://x/diploma"); ok {
+		t.Fatalf("a requirement the service does not need: %+v", e)
+	}
+}

@@ -500,10 +500,8 @@ func captionNote(text string) *widget.Label {
 // neededEvidence is the name the service gives the evidence of
 // requirement, in language code ("" when it names none).
 func neededEvidence(svc *catalogue.Service, requirement, code string) string {
-	for _, e := range svc.Evidence {
-		if e.Requirement == requirement {
-			return e.Name.In(code)
-		}
+	if e, ok := svc.EvidenceOf(requirement); ok {
+		return e.Name.In(code)
 	}
 	return ""
 }

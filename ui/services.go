@@ -177,11 +177,11 @@ func (s *ServicesScreen) AskForEvidence(id, requirement string) {
 			fyne.Do(func() { showProblem(s.win, app.ProblemOf(err)) })
 			return
 		}
-		i := slices.IndexFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == requirement })
+		e, ok := svc.EvidenceOf(requirement)
 		fyne.Do(func() {
 			s.showService(*svc)
-			if i >= 0 {
-				s.askForEvidence(*svc, svc.Evidence[i])
+			if ok {
+				s.askForEvidence(*svc, e)
 			}
 		})
 	})

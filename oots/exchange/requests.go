@@ -280,15 +280,15 @@ func (e *SubjectRefusedError) Error() string {
 // when the evidence is about a company and the request is not (company
 // false), or the other way round.
 func checkSubject(svc *catalogue.Service, requirement string, company bool) error {
-	i := slices.IndexFunc(svc.Evidence, func(e catalogue.Evidence) bool { return e.Requirement == requirement })
-	if i < 0 || svc.Evidence[i].ForCompany() == company {
+	e, ok := svc.EvidenceOf(requirement)
+	if !ok || e.ForCompany() == company {
 		return nil
 	}
 	code := api.CodeEvidenceForPersons
-	if svc.Evidence[i].ForCompany() {
+	if e.ForCompany() {
 		code = api.CodeEvidenceForCompanies
 	}
-	return &SubjectRefusedError{Code: code, Evidence: svc.Evidence[i].Name["en"]}
+	return &SubjectRefusedError{Code: code, Evidence: e.Name["en"]}
 }
 
 // Get returns one of who's requests with its timeline; a clerk of its
