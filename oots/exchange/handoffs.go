@@ -62,12 +62,9 @@ func (h *Handoffs) Pair(ctx context.Context, who, signedIn Principal, id, base s
 	if err != nil {
 		return nil, err
 	}
-	holder := rec.Owner
-	switch {
-	case who.Subject == rec.Representative:
+	holder := applicant(rec, doc)
+	if who.Subject == rec.Representative {
 		holder = who.Subject
-	case doc.LegalName != "" && rec.Representative != "":
-		holder = rec.Representative
 	}
 	v := doc.Facts
 	pairing := store.Handoff{ServiceID: v.ServiceID, Requirement: v.Requirement, Country: v.Country, Subject: holder, RequestID: id}

@@ -57,10 +57,7 @@ var representativeActs = map[string]bool{
 // representative who made its request, without the steps they took:
 // nobody signs in as a company.
 func (q *Requests) inboxItems(ctx context.Context, rec *store.RequestRecord, doc *requestDoc, steps []store.TimelineEntry) []store.InboxItem {
-	owner := rec.Owner
-	if doc.LegalName != "" && rec.Representative != "" {
-		owner = rec.Representative
-	}
+	owner := applicant(rec, doc)
 	var out []store.InboxItem
 	for i, st := range steps {
 		ev, ok := inboxEvents[st.Event]

@@ -380,6 +380,15 @@ func madeFor(who Principal, rec *store.RequestRecord, doc *requestDoc) (id, name
 	return "", ""
 }
 
+// applicant is who acts on rec for its owner: the owner, or for a
+// company, whom nobody signs in as, the representative who made it.
+func applicant(rec *store.RequestRecord, doc *requestDoc) string {
+	if doc.LegalName != "" && rec.Representative != "" {
+		return rec.Representative
+	}
+	return rec.Owner
+}
+
 // citizen names the person the request is for, as a clerk's desk shows it.
 func (d *requestDoc) citizen() string {
 	name := d.subjectName()
