@@ -127,26 +127,23 @@ func (a *Acting) kept() string {
 	return a.prefs.String(actingKey)
 }
 
-// MandateID is the mandate new requests are made under, "" for none.
-func (a *Acting) MandateID() string {
+// current is the mandate new requests are made under, the zero Mandate
+// while the person acts for themselves.
+func (a *Acting) current() api.Mandate {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.for_ == nil {
-		return ""
+		return api.Mandate{}
 	}
-	return a.for_.ID
+	return *a.for_
 }
+
+// MandateID is the mandate new requests are made under, "" for none.
+func (a *Acting) MandateID() string { return a.current().ID }
 
 // Represented is the identifier of the person or company new requests are
 // made for under a mandate, "" while the person acts for themselves.
-func (a *Acting) Represented() string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.for_ == nil {
-		return ""
-	}
-	return a.for_.Represented
-}
+func (a *Acting) Represented() string { return a.current().Represented }
 
 // SubjectOf is whom req is about as the wallet counts it (WalletItem.For):
 // the represented person or company when the person made req under a
@@ -175,11 +172,7 @@ func (a *Acting) MandateOf(req *api.Request) (api.Mandate, bool) {
 
 // ForCompany reports whether new requests are made for a company (under
 // a company's mandate), which evidence about a company needs.
-func (a *Acting) ForCompany() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.for_ != nil && a.for_.Company
-}
+func (a *Acting) ForCompany() bool { return a.current().Company }
 
 // SubjectProblem is the Problem of asking for e while acting as now: evidence
 // about a company needs acting for one, and evidence about a person
