@@ -130,12 +130,12 @@ func previewerKey(req *edm.QueryRequest) string {
 // that what is shown is what is released), deterministically: the same
 // subject, type and day give the same document, and its facts (a
 // diploma's year, an address) are the same whatever the day. Its texts
-// are in language, "lv" or else English; the
-// caller checks that the provider offers it (viewLanguage), and the values
-// are the same in both but for their words. The demo registers know every
-// subject identified by an identifier; a person given only by name and
-// birth date cannot be matched reliably and is unknown, as is a subject
-// the registers keep no such evidence for (kind.keptFor).
+// are in language, "lv" or else English; the caller checks that the
+// provider offers it (viewLanguage), and the values are the same in both
+// but for their words. The demo registers know every subject identified
+// by an identifier; a person given only by name and birth date cannot be
+// matched reliably and is unknown, as is a subject the registers keep no
+// such evidence for (kind.keptFor).
 func generate(o *offer, s commonsvc.DataService, req *edm.QueryRequest, language string, issued time.Time) (*document, error) {
 	subject := subjectKey(req)
 	if subject == "" {
