@@ -75,6 +75,13 @@ func startRequest(t *testing.T, s *app.Session, service, country string) *api.Re
 	return req
 }
 
+// openRequest opens the page of request id on w's Requests destination.
+func openRequest(t *testing.T, w fyne.Window, id string) {
+	t.Helper()
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(id)
+}
+
 // TestRequestsBackLeadsToTheListAtOnce (defect 7): requests opened one
 // after another (from the inbox, the wallet, a new request) do not pile
 // up; one Back returns to the list.
@@ -190,8 +197,7 @@ func previewPage(t *testing.T, w fyne.Window, s *app.Session, country string) st
 	if _, err := s.Requests.OpenPreview(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	return labels(w.Content())
 }
 
@@ -221,8 +227,7 @@ func TestLatvianPreviewIsInLatvian(t *testing.T) {
 func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
 	w, s := newApp(t, "lv")
 	req := startRequest(t, s, "lv-ehic", "LV")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	tapButton(t, w, "Atsaukt pieprasījumu")
 	var texts []string
 	for _, b := range find[*widget.Button](w.Canvas().Overlays().Top()) {
@@ -349,8 +354,7 @@ func TestTimelineRowsKeepTheirExpectedByDate(t *testing.T) {
 	w, s := newApp(t, "lv")
 	w.Resize(fyne.NewSize(360, 740))
 	req := startRequest(t, s, "lv-birth-certificate", "LV")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	seen := 0
 	for _, l := range find[*widget.Label](w.Content()) {
 		if strings.Contains(l.Text, "nākamais solis līdz") {

@@ -440,8 +440,7 @@ func TestRequestPageSaysWhichNeedItMeets(t *testing.T) {
 	if req.EvidenceType == nil || req.EvidenceType.Title["EN"] == "Proof of birth" {
 		t.Fatalf("the demo's evidence type is named as the service's need: %+v", req.EvidenceType)
 	}
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	eventually(t, "the request's page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
 	if text := labels(w.Content()); !strings.Contains(text, "Evidence the service needs\nProof of birth") {
 		t.Errorf("the page does not name the need it meets:\n%s", text)
@@ -489,8 +488,7 @@ func TestExplicitRequestSaysTheWalletHasIt(t *testing.T) {
 	w, s := newApp(t, "en")
 	deliverRequest(t, s)
 	again := startRequest(t, s, "lv-birth-certificate", "LV")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(again.ID)
+	openRequest(t, w, again.ID)
 	eventually(t, "the explicit request", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
 	if page := labels(w.Content()); !strings.Contains(page, "Already in your wallet: delivered by Office of Citizenship and Migration Affairs (demo)") {
 		t.Fatalf("the page does not say the wallet has the evidence:\n%s", page)
@@ -507,8 +505,7 @@ func TestPhoneContinuesOnAnotherDevice(t *testing.T) {
 	onMobile = func() bool { return true }
 	w, s := newApp(t, "en")
 	req := startRequest(t, s, "lv-birth-certificate", "LV")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	eventually(t, "the request page", func() bool { return strings.Contains(labels(w.Content()), "Your explicit request") })
 	if buttonCount(w.Content(), "Continue on my phone") != 0 {
 		t.Fatal("a phone offers to continue on the phone")

@@ -321,8 +321,7 @@ func TestActingForSomeoneWhoGaveAMandate(t *testing.T) {
 	tapButton(t, w, "Sign out")
 	world.setUser("janis")
 	tapButton(t, w, "Sign in")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(his[0].ID)
+	openRequest(t, w, his[0].ID)
 	eventually(t, "Jānis's view of the request", func() bool { return strings.Contains(labels(w.Content()), "Made by Līga Kalniņa") })
 	if text := labels(w.Content()); !strings.Contains(text, "handling your application") {
 		t.Fatalf("Jānis's explicit request is not for his application:\n%s", text)
