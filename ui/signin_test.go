@@ -385,16 +385,8 @@ func actingSwitcher(t *testing.T, w fyne.Window) *widget.Select {
 // follows the switch while open.
 func TestActingForSomeoneOffersNoneOfOnesOwnEvidence(t *testing.T) {
 	world := newSignInWorld(t)
-	w, s := world.w, world.s
-	ligaActsForJanis(t, world)
-	if err := s.Account.SignIn(context.Background(), identity.LevelHigh); err != nil { // as the birth record needs
-		t.Fatal(err)
-	}
-	deliverRequest(t, s) // her own birth record
-	test.Tap(navButtons(t, w)[TabServices])
-	sc := servicesScreen(t, w)
-	sc.OpenService("lv-birth-certificate")
-	held := func() bool { return strings.Contains(labels(sc.Navigation()), "already in your wallet") }
+	w := world.w
+	sc, held := birthRecordPage(t, world, false) // her own birth record
 	eventually(t, "her page saying her record is held", held)
 
 	actingSwitcher(t, w).SetSelectedIndex(1)
@@ -407,6 +399,27 @@ func TestActingForSomeoneOffersNoneOfOnesOwnEvidence(t *testing.T) {
 	}
 	actingSwitcher(t, w).SetSelectedIndex(0)
 	eventually(t, "her own page again", held)
+}
+
+// birthRecordPage has Līga, signed in at level High (as a birth record
+// needs) and holding Jānis's mandate, have a birth record delivered, hers
+// or, acting for him, his (forJanis), and opens the birth certificate's
+// service page; held reports whether the page counts a record as held.
+func birthRecordPage(t *testing.T, world *signInWorld, forJanis bool) (*ServicesScreen, func() bool) {
+	t.Helper()
+	w, s := world.w, world.s
+	ligaActsForJanis(t, world)
+	if err := s.Account.SignIn(context.Background(), identity.LevelHigh); err != nil {
+		t.Fatal(err)
+	}
+	if forJanis {
+		actingSwitcher(t, w).SetSelectedIndex(1)
+	}
+	deliverRequest(t, s)
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-birth-certificate")
+	return sc, func() bool { return strings.Contains(labels(sc.Navigation()), "already in your wallet") }
 }
 
 // TestSignInOffersThePagesAddress: while the app waits for the sign-in,
@@ -582,17 +595,8 @@ func TestActingForACompanyCallsItOne(t *testing.T) {
 // herself, hers alone.
 func TestActingForSomeoneCountsTheirDocuments(t *testing.T) {
 	world := newSignInWorld(t)
-	w, s := world.w, world.s
-	ligaActsForJanis(t, world)
-	if err := s.Account.SignIn(context.Background(), identity.LevelHigh); err != nil { // as the birth record needs
-		t.Fatal(err)
-	}
-	actingSwitcher(t, w).SetSelectedIndex(1)
-	deliverRequest(t, s) // his birth record, asked for by her
-	test.Tap(navButtons(t, w)[TabServices])
-	sc := servicesScreen(t, w)
-	sc.OpenService("lv-birth-certificate")
-	held := func() bool { return strings.Contains(labels(sc.Navigation()), "already in your wallet") }
+	w := world.w
+	sc, held := birthRecordPage(t, world, true) // his birth record, asked for by her
 	eventually(t, "the page acting for Jānis saying his record is held", held)
 
 	actingSwitcher(t, w).SetSelectedIndex(0)
