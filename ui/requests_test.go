@@ -521,7 +521,7 @@ func TestPhoneContinuesOnAnotherDevice(t *testing.T) {
 // Lithuania for its registration, not Germany (found trying the app as
 // him): the demo member states knew vehicle registrations there only. The
 // demo's German Federal Motor Transport Authority now holds them, and a
-// request to it is previewed and delivered.
+// request to it reaches the preview.
 func TestVehicleCanBeAskedFromGermany(t *testing.T) {
 	_, s := newApp(t, "en")
 	ctx := context.Background()
