@@ -516,33 +516,41 @@ func TestPhoneContinuesOnAnotherDevice(t *testing.T) {
 	}
 }
 
-// TestVehicleCanBeAskedFromGermany: Lukas, a German citizen, wanted to
-// register his car in Latvia, and the app offered to ask Latvia or
-// Lithuania for its registration, not Germany (found trying the app as
-// him): the demo member states knew vehicle registrations there only. The
-// demo's German Federal Motor Transport Authority now holds them, and a
-// request to it reaches the preview.
-func TestVehicleCanBeAskedFromGermany(t *testing.T) {
+// TestEvidenceCanBeAskedWhereItsPersonLives: people asked the demo
+// member states for evidence their own country holds, and were offered
+// other countries only (found trying the app as each): Lukas, a German
+// citizen registering his car in Latvia, was offered Latvia or Lithuania
+// for its registration, not Germany; Mari, an Estonian applying for a
+// Latvian study loan, was offered Latvia or Lithuania for her income, not
+// Estonia. The demo's German Federal Motor Transport Authority now holds
+// vehicle registrations and Estonia's Tax and Customs Board income
+// statements, and a request to each reaches the preview.
+func TestEvidenceCanBeAskedWhereItsPersonLives(t *testing.T) {
 	_, s := newApp(t, "en")
 	ctx := context.Background()
-	svc, err := s.Catalogue.Service(ctx, "lv-vehicle-registration")
-	if err != nil {
-		t.Fatal(err)
-	}
-	vehicle := svc.Evidence[0].Requirement
-	countries, err := s.Catalogue.EvidenceCountries(ctx, vehicle)
-	if err != nil || !slices.Contains(countries, "DE") {
-		t.Fatalf("a vehicle registration can be asked from %v (%v)", countries, err)
-	}
-	r, err := s.Requests.Create(ctx, svc.ID, vehicle, "DE")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Requests.GiveExplicitRequest(ctx, r.ID); err != nil {
-		t.Fatal(err)
-	}
-	r = waitRequest(t, s, r.ID, "preview_required")
-	if r.Provider == nil || !strings.Contains(r.Provider.Name, "Motor Transport") {
-		t.Fatalf("the provider: %+v", r.Provider)
+	for _, c := range []struct{ service, country, provider string }{
+		{"lv-vehicle-registration", "DE", "Motor Transport"},
+		{"lv-study-grant", "EE", "Tax and Customs"},
+	} {
+		svc, err := s.Catalogue.Service(ctx, c.service)
+		if err != nil {
+			t.Fatal(err)
+		}
+		need := svc.Evidence[0].Requirement
+		countries, err := s.Catalogue.EvidenceCountries(ctx, need)
+		if err != nil || !slices.Contains(countries, c.country) {
+			t.Fatalf("%s: the evidence can be asked from %v (%v)", c.service, countries, err)
+		}
+		r, err := s.Requests.Create(ctx, svc.ID, need, c.country)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Requests.GiveExplicitRequest(ctx, r.ID); err != nil {
+			t.Fatal(err)
+		}
+		r = waitRequest(t, s, r.ID, "preview_required")
+		if r.Provider == nil || !strings.Contains(r.Provider.Name, c.provider) {
+			t.Fatalf("%s: the provider: %+v", c.service, r.Provider)
+		}
 	}
 }
