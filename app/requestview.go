@@ -32,6 +32,11 @@ const (
 	StepRetry Step = "retry"
 	// StepDelivered: the evidence came.
 	StepDelivered Step = "delivered"
+	// StepAskAgain: the request ended without evidence after its
+	// explicit request (refused, its preview expired, or the provider
+	// could not give it); the same evidence may be asked again, from the
+	// same country or another.
+	StepAskAgain Step = "ask_again"
 )
 
 // RequestView is what a request page offers: the step now and the
@@ -96,6 +101,8 @@ func ViewOf(req *api.Request) RequestView {
 		v.AskElsewhere = slices.Contains(notHeldThere, req.ErrorCode)
 	case req.State == "delivered":
 		v.Step = StepDelivered
+	case req.State == "refused", req.State == "expired", req.State == "failed":
+		v.Step = StepAskAgain
 	}
 	return v
 }

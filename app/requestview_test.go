@@ -26,10 +26,13 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 		"failed look-up":       {api.Request{State: "failed"}, RequestView{Step: StepRetry, CanArchive: true, CanGiveFeedback: true}},
 		"not held there":       {api.Request{State: "failed", ErrorCode: "EB:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
 		"no provider there":    {api.Request{State: "failed", ErrorCode: "DSD:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
-		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{CanArchive: true, CanGiveFeedback: true}},
+		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},
+		"refused":              {api.Request{State: "refused", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},
+		"expired":              {api.Request{State: "expired", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},
+		"withdrawn":            {api.Request{State: "cancelled", Timeline: given}, RequestView{CanArchive: true, CanGiveFeedback: true}},
 		"delivered":            {api.Request{State: "delivered", Timeline: given}, RequestView{Step: StepDelivered, CanArchive: true, CanGiveFeedback: true}},
 		"rated":                {api.Request{State: "delivered", Timeline: given, FeedbackRating: 4}, RequestView{Step: StepDelivered, CanArchive: true}},
-		"archived":             {api.Request{State: "refused", Archived: true}, RequestView{CanGiveFeedback: true}},
+		"archived":             {api.Request{State: "refused", Archived: true}, RequestView{Step: StepAskAgain, CanGiveFeedback: true}},
 	} {
 		if got := ViewOf(&c.req); got != c.want {
 			t.Errorf("%s: %+v, want %+v", name, got, c.want)

@@ -45,10 +45,10 @@ type RequestsScreen struct {
 	// OpenService, when set, shows a catalogue service's page: the
 	// services a delivered document also serves lead there.
 	OpenService func(id string)
-	// AskElsewhere, when set, offers the country choice of a service's
+	// AskAgain, when set, offers the country choice of a service's
 	// evidence (requirement) again: a request to a country that holds no
-	// such evidence leads there.
-	AskElsewhere func(serviceID, requirement string)
+	// such evidence leads there, and one that ended without evidence.
+	AskAgain func(serviceID, requirement string)
 
 	mu       sync.Mutex
 	services *app.ServiceCache
@@ -420,11 +420,11 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		retry := newWrapButton(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
 			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
 		})
-		if view.AskElsewhere && r.AskElsewhere != nil {
+		if view.AskElsewhere && r.AskAgain != nil {
 			// Looking up the same country again finds the same: another
 			// country comes first, the look-up stays for a register that
 			// has changed since.
-			elsewhere := newWrapButton(lang.L("request.elsewhere"), theme.NavigateNextIcon(), func() { r.AskElsewhere(req.ServiceID, req.Requirement) })
+			elsewhere := newWrapButton(lang.L("request.elsewhere"), theme.NavigateNextIcon(), func() { r.AskAgain(req.ServiceID, req.Requirement) })
 			elsewhere.SetImportance(widget.HighImportance)
 			return titledCard(lang.L("request.elsewhere_title"), "", container.NewVBox(
 				wrapped(lang.L("request.elsewhere_body", map[string]any{"Country": countryName(req.Country)})), elsewhere, retry))
@@ -441,6 +441,12 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			}
 		}
 		return titledCard(lang.L("request.delivered_title"), "", box)
+	case app.StepAskAgain:
+		if r.AskAgain == nil || req.ServiceID == "" {
+			return nil
+		}
+		again := newWrapButton(lang.L("request.again"), theme.ViewRefreshIcon(), func() { r.AskAgain(req.ServiceID, req.Requirement) })
+		return titledCard(lang.L("request.again_title"), "", container.NewVBox(wrapped(lang.L("request.again_body_"+req.State)), again))
 	}
 	return nil
 }

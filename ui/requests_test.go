@@ -554,3 +554,51 @@ func TestEvidenceCanBeAskedWhereItsPersonLives(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedEvidenceCanBeAskedAgain: Mari refused the income statement
+// Latvia's tax office previewed (it was not the income she meant), and
+// the page said "Refused" and nothing more; the way on was to find the
+// service again (found by trying the app). An ended request without
+// evidence (refused, its preview expired, or failed after the explicit
+// request) offers to ask for the same evidence again, from the same
+// country or another; one the person withdrew does not.
+func TestRefusedEvidenceCanBeAskedAgain(t *testing.T) {
+	w, s := newApp(t, "en")
+	previewPage(t, w, s, "LV")
+	tapButton(t, w, "Refuse")
+	tapIn(t, w.Canvas().Overlays().Top(), "Refuse")
+	eventually(t, "the refused request's page", func() bool {
+		text := labels(w.Content())
+		return strings.Contains(text, "Refused") && strings.Contains(text, "Ask again")
+	})
+	if text := labels(w.Content()); !strings.Contains(text, "You refused this evidence, so the authority did not receive it.") {
+		t.Fatalf("the refused request's page:\n%s", text)
+	}
+	tapButton(t, w, "Ask for it again")
+	var overlay fyne.CanvasObject
+	var choice *widget.Select
+	eventually(t, "the country choice", func() bool {
+		if overlay = w.Canvas().Overlays().Top(); overlay != nil {
+			if selects := find[*widget.Select](overlay); len(selects) == 1 {
+				choice = selects[0]
+			}
+		}
+		return choice != nil
+	})
+	if !slices.Contains(choice.Options, "Estonia") {
+		t.Fatalf("the country choice offers %v", choice.Options)
+	}
+	choice.SetSelected("Estonia")
+	tapIn(t, overlay, "Start")
+	eventually(t, "the new request", func() bool { return s.Requests.List.Length() == 2 })
+
+	withdrawn := startRequest(t, s, "lv-birth-certificate", "LV")
+	if _, err := s.Requests.Cancel(context.Background(), withdrawn.ID); err != nil {
+		t.Fatal(err)
+	}
+	openRequest(t, w, withdrawn.ID)
+	eventually(t, "the withdrawn request's page", func() bool { return strings.Contains(labels(w.Content()), "Withdrawn") })
+	if buttonCount(w.Content(), "Ask for it again") != 0 {
+		t.Fatal("a withdrawn request offers to ask again")
+	}
+}

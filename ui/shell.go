@@ -54,7 +54,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 		sh.Select(TabServices)
 		services.OpenService(id)
 	}
-	requests.AskElsewhere = func(id, requirement string) {
+	requests.AskAgain = func(id, requirement string) {
 		sh.Select(TabServices)
 		services.AskForEvidence(id, requirement)
 	}
