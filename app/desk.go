@@ -53,6 +53,10 @@ type DeskItem struct {
 	Unread bool
 	// Decided: the clerk approved or refused the application.
 	Decided bool
+	// Superseded: the request ended without evidence and its applicant
+	// asked for the same evidence for the service again later; the later
+	// request is the one to work on.
+	Superseded bool
 	// Service is the catalogue service applied for; nil when unknown.
 	Service *catalogue.Service
 }
@@ -81,6 +85,7 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 	}
 	words := catalogue.Query{Text: text}.Words()
 	now := d.now()
+	asked := lastAsked(list)
 	var out []DeskItem
 	for _, r := range list {
 		svc := d.services.Get(ctx, r.ServiceID)
@@ -116,9 +121,28 @@ func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, e
 	for i := range out {
 		it := &out[i]
 		it.Decided, it.Unread = it.Request.Decision != "", it.Request.Unread
+		it.Superseded = EndedWithoutEvidence(&it.Request) && asked[evidenceAsked(it.Request)].After(it.Request.CreatedAt)
 		it.Overdue = !it.Due.IsZero() && now.After(it.Due) && !it.Decided
 	}
 	return slices.DeleteFunc(out, func(it DeskItem) bool { return !show.holds(it) }), nil
+}
+
+// askedKey is a piece of evidence an applicant asked for a service.
+type askedKey struct{ citizen, service, requirement string }
+
+func evidenceAsked(r api.Request) askedKey {
+	return askedKey{r.Citizen, r.ServiceID, r.Requirement}
+}
+
+// lastAsked is when each piece of evidence in list was last asked for.
+func lastAsked(list []api.Request) map[askedKey]time.Time {
+	out := map[askedKey]time.Time{}
+	for _, r := range list {
+		if k := evidenceAsked(r); r.CreatedAt.After(out[k]) {
+			out[k] = r.CreatedAt
+		}
+	}
+	return out
 }
 
 // Show filters the work queue.
@@ -139,7 +163,7 @@ func Shows() []Show { return []Show{ShowAll, ShowUndecided, ShowOverdue, ShowUnr
 func (s Show) holds(it DeskItem) bool {
 	switch s {
 	case ShowUndecided:
-		return !it.Decided
+		return !it.Decided && !it.Superseded
 	case ShowOverdue:
 		return it.Overdue
 	case ShowUnread:

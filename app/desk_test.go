@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,8 +64,8 @@ func TestDeskQueueSortsByDueDateAndMarksOverdueAndUnread(t *testing.T) {
 		"late":     {ID: "late", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-1), Citizen: "Jānis Bērziņš", Unread: true},
 		"decided":  {ID: "decided", ServiceID: "fast", CreatedAt: started, DecisionBy: due(-2), Citizen: "Ieva Kalniņa", Decision: api.DecisionApproved},
 		"later":    {ID: "later", ServiceID: "slow", CreatedAt: started, DecisionBy: due(20), Citizen: "Ieva Kalniņa"},
-		"waiting":  {ID: "waiting", ServiceID: "slow", CreatedAt: started.Add(time.Hour), Citizen: "Jānis Bērziņš", Unread: true},
-		"waiting0": {ID: "waiting0", ServiceID: "slow", CreatedAt: started, Citizen: "Jānis Bērziņš", Unread: true},
+		"waiting":  {ID: "waiting", ServiceID: "slow", State: "sent", CreatedAt: started.Add(time.Hour), Citizen: "Jānis Bērziņš", Unread: true},
+		"waiting0": {ID: "waiting0", ServiceID: "slow", State: "sent", CreatedAt: started, Citizen: "Jānis Bērziņš", Unread: true},
 	}})
 	d.now = func() time.Time { return now }
 	q, err := d.Queue(context.Background(), "", ShowAll)
@@ -169,5 +170,41 @@ func TestApplicationOpensWithoutItsRelated(t *testing.T) {
 	a, err := d.Application(context.Background(), "a")
 	if err != nil || a.Request.ID != "a" || len(a.Related) != 0 {
 		t.Fatalf("the application: %+v, %v", a, err)
+	}
+}
+
+// TestDeskQueueSetsAsideARequestAskedAgain: Mari refused the income
+// statement Latvia's tax office previewed and asked Estonia's instead;
+// the agency's queue then held the refused request as an undecided
+// application, beside the delivered one, with nothing for the clerk to
+// do (found by trying the desk). A request that ended without evidence
+// and that its applicant asked again for the same service later is
+// superseded: listed, but not undecided work. One not asked again, or
+// asked again by someone else or for other evidence, still is.
+func TestDeskQueueSetsAsideARequestAskedAgain(t *testing.T) {
+	t0 := time.Date(2026, 12, 6, 11, 0, 0, 0, time.UTC)
+	d := NewDesk(fakeDesk{reqs: map[string]api.Request{
+		"refused":   {ID: "refused", ServiceID: "slow", Requirement: "income", State: "refused", CreatedAt: t0, Citizen: "Mari Tamm"},
+		"again":     {ID: "again", ServiceID: "slow", Requirement: "income", State: "delivered", CreatedAt: t0.Add(time.Hour), Citizen: "Mari Tamm"},
+		"alone":     {ID: "alone", ServiceID: "slow", Requirement: "income", State: "expired", CreatedAt: t0, Citizen: "Jānis Bērziņš"},
+		"other":     {ID: "other", ServiceID: "slow", Requirement: "diploma", State: "sent", CreatedAt: t0.Add(2 * time.Hour), Citizen: "Jānis Bērziņš"},
+		"elsewhere": {ID: "elsewhere", ServiceID: "fast", Requirement: "income", State: "sent", CreatedAt: t0.Add(2 * time.Hour), Citizen: "Jānis Bērziņš"},
+	}})
+	all, err := d.Queue(context.Background(), "", ShowAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var superseded []string
+	for _, it := range all {
+		if it.Superseded {
+			superseded = append(superseded, it.Request.ID)
+		}
+	}
+	if len(all) != 5 || strings.Join(superseded, ",") != "refused" {
+		t.Fatalf("%d listed, superseded %v", len(all), superseded)
+	}
+	undecided, _ := d.Queue(context.Background(), "", ShowUndecided)
+	if slices.ContainsFunc(undecided, func(it DeskItem) bool { return it.Request.ID == "refused" }) || len(undecided) != 4 {
+		t.Fatalf("undecided: %v", undecided)
 	}
 }

@@ -63,6 +63,8 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 		switch {
 		case !it.Due.IsZero():
 			due = lang.L("desk.due", map[string]any{"Time": formatTime(it.Due)})
+		case it.Superseded:
+			due = lang.L("desk.no_due_asked_again")
 		case app.EndedWithoutEvidence(&it.Request):
 			due = lang.L("desk.no_due_ended")
 		}

@@ -573,6 +573,34 @@ func TestDeskSaysWhenNoEvidenceWillCome(t *testing.T) {
 	}
 }
 
+// TestDeskSaysARequestWasAskedAgain: a request the applicant asked
+// again later (Mari refused one income statement and asked another
+// country) said "no evidence will come", as if the application had to be
+// decided without it (found by trying the desk). It says it was asked
+// again, and the newer request stands beside it.
+func TestDeskSaysARequestWasAskedAgain(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	ask := api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}
+	first, err := citizen.CreateRequest(ctx, ask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := citizen.CancelRequest(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	ask.Country = "EE"
+	if _, err := citizen.CreateRequest(ctx, ask); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	tapButton(t, w, "Reload")
+	queue := labels(find[*DeskScreen](w.Content())[0].Queue)
+	if !strings.Contains(queue, "asked again: see the newer request") || strings.Contains(queue, "no evidence will come") {
+		t.Errorf("the queue does not say the request was asked again:\n%s", queue)
+	}
+}
+
 // TestDeskNamesTheProblem: when the evidence request failed, the clerk
 // saw only "Error" and the provider's words ("Object not found") in the
 // timeline, and not the OOTS code the citizen was given (found with a
