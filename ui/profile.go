@@ -60,7 +60,12 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	cards.Add(help)
 	cards.Add(forPerson(s, newRecordsCard(newSaver(win, s), s.Records)))
 	cards.Add(about)
-	page, _ := newFormPage(cards)
+	page, scroll := newFormPage(cards)
+	if s.Account != nil {
+		// Signed in or out, the Sign-in card at the top is what changed;
+		// the place kept from the other page would be past its end.
+		s.Account.OnChange(func() { fyne.Do(scroll.ScrollToTop) })
+	}
 	return page
 }
 

@@ -129,3 +129,34 @@ func is[T any](v any) bool {
 	_, ok := v.(T)
 	return ok
 }
+
+// TestProfileShowsSignInAfterSignOut: signed out from the bottom of the
+// profile's Sign-in card, the page kept its place, now far below the end
+// of the shorter signed-out page, and showed the settings: the "Sign in"
+// button and "You are not signed in" were above the view (found trying
+// the app as the administrator). Signing in or out shows the page from
+// its top.
+func TestProfileShowsSignInAfterSignOut(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	w.Resize(fyne.NewSize(800, 420))
+	if err := s.Account.SignIn(context.Background(), identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabProfile])
+	var page *container.Scroll
+	for _, sc := range find[*container.Scroll](w.Content()) {
+		if sc.Visible() && strings.Contains(labels(sc.Content), "Sign out") {
+			page = sc
+		}
+	}
+	if page == nil {
+		t.Fatal("no profile page")
+	}
+	page.ScrollToOffset(fyne.NewPos(0, 300))
+	tapButton(t, w, "Sign out")
+	eventually(t, "the signed-out profile", func() bool { return !s.Account.SignedIn() })
+	if page.Offset.Y != 0 {
+		t.Fatalf("after sign-out the profile shows from %v, not its top", page.Offset)
+	}
+}
