@@ -283,7 +283,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	states := app.ShownStates(req)
 	for i, s := range req.Timeline {
 		line := stepName(s, code) + " · " + formatTime(s.At)
-		if s.ExpectedBy != nil {
+		// Only the step under way has a date to wait for: an earlier
+		// step's was met or replaced by the next.
+		if s.ExpectedBy != nil && i == len(req.Timeline)-1 {
 			line += " · " + lang.L("request.next_by", map[string]any{"Time": formatTime(*s.ExpectedBy)})
 		}
 		// Every step on as many lines as it takes: on a phone the

@@ -602,3 +602,28 @@ func TestRefusedEvidenceCanBeAskedAgain(t *testing.T) {
 		t.Fatal("a withdrawn request offers to ask again")
 	}
 }
+
+// TestTimelineDatesOnlyTheNextStep: every step of the timeline said
+// "next step by …", also those long past: "Provider found · 11:18 · next
+// step by 2027-01-05 11:18" stood above "Explicit request given · 11:18"
+// (found by trying the app as Mari): a date that was met, or that the
+// next step replaced, read as still to wait for. Only the last step, the
+// one under way, says by when the next is expected.
+func TestTimelineDatesOnlyTheNextStep(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	if len(req.Timeline) < 2 {
+		t.Fatalf("the new request's timeline: %+v", req.Timeline)
+	}
+	openRequest(t, w, req.ID)
+	var dated []string
+	for _, l := range find[*widget.Label](w.Content()) {
+		if strings.Contains(l.Text, "next step by") {
+			dated = append(dated, l.Text)
+		}
+	}
+	last := req.Timeline[len(req.Timeline)-1]
+	if len(dated) != 1 || !strings.Contains(dated[0], formatTime(*last.ExpectedBy)) {
+		t.Fatalf("the steps with a next date: %q; the last step's is %v", dated, last.ExpectedBy)
+	}
+}
