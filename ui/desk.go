@@ -222,11 +222,11 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}
 	for _, f := range req.Evidence {
 		if f.Issuer != nil {
-			results.Add(wrapped(lang.L("desk.result_line", map[string]any{"Title": f.Title, "Type": f.ContentType, "Time": formatTime(f.IssuedAt)})))
+			results.Add(wrapped(lang.L("desk.result_line", map[string]any{"Title": f.Title, "Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, code), "Time": formatTime(f.IssuedAt)})))
 			continue
 		}
 		it := app.EvidenceItem(req, f)
-		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": f.ContentType, "Source": source, "SHA": f.SHA256})))
+		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, code), "Source": source, "SHA": f.SHA256})))
 		evidence.Add(newWrapRow(openDocumentButton(d.win, d.sess, &d.openURL, it), saveDocumentButton(d.saver, d.sess, it)))
 	}
 	if len(evidence.Objects) == 0 {

@@ -314,7 +314,7 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 		t.Fatalf("the citizen's result documents: %+v", results)
 	}
 	text = labels(w.Content())
-	for _, want := range []string{"Decision on your application (application/pdf)", "Ledger trail", "Explicit request given · by Jānis Bērziņš (LV/LV/01019012345)",
+	for _, want := range []string{"Decision on your application (PDF document, ", "Ledger trail", "Explicit request given · by Jānis Bērziņš (LV/LV/01019012345)",
 		"Evidence delivered · by the exchange service", "Result document attached · by LV/LV/clerk0001\nDecision on your application (sha256 "} {
 		if !strings.Contains(text, want) {
 			t.Fatalf("the application page lacks %q:\n%s", want, text)
@@ -775,6 +775,23 @@ func TestDeskOpensTheEvidence(t *testing.T) {
 	want, _ := io.ReadAll(doc.Body)
 	if len(want) == 0 || !bytes.Equal(got, want) || !strings.HasSuffix(opened, ".pdf") {
 		t.Fatalf("opened %s (%d bytes), the citizen's document has %d", opened, len(got), len(want))
+	}
+}
+
+// TestDeskSaysWhatKindOfDocument: the application's page listed the
+// evidence as "Document 1 (application/pdf)", a media type where the
+// citizen's page says "PDF document, 14.0 KB" (found by trying the desk as
+// the State Education Development Agency's clerk). It names the kind and
+// the size as the citizen's page does.
+func TestDeskSaysWhatKindOfDocument(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	deliveredForACompany(t, citizen)
+	openApplication(t, w)
+	eventually(t, "the evidence on the application's page", func() bool {
+		return strings.Contains(labels(w.Content()), "Document 1: PDF document, ")
+	})
+	if text := labels(w.Content()); strings.Contains(text, "application/pdf") {
+		t.Fatalf("the page names a media type:\n%s", text)
 	}
 }
 
