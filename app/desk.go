@@ -295,6 +295,17 @@ func (d *Desk) Post(ctx context.Context, id, message string) (*api.Request, erro
 	return d.api.PostStatusChange(ctx, id, api.StatusChange{Message: message})
 }
 
+// DecidedAt is when the decision req stands under was taken: the time of
+// its last approval or refusal; false while it is undecided.
+func DecidedAt(req *api.Request) (time.Time, bool) {
+	for i := len(req.Timeline) - 1; i >= 0; i-- {
+		if e := req.Timeline[i].Event; e == api.EventApplicationApproved || e == api.EventApplicationRefused {
+			return req.Timeline[i].At, true
+		}
+	}
+	return time.Time{}, false
+}
+
 // Decide approves or refuses the application, with reasons.
 func (d *Desk) Decide(ctx context.Context, id string, approve bool, reasons string) (*api.Request, error) {
 	decision := api.DecisionRefused

@@ -206,6 +206,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	if req.ExpectedBy != nil {
 		addFact(facts, lang.L("request.expected_by"), wrapped(formatTime(*req.ExpectedBy)))
 	}
+	addDecision(facts, req)
 	if req.ErrorCode != "" {
 		// The OOTS code with the provider's own words; the help page is
 		// the one the citizen's request page points to.
@@ -267,15 +268,23 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		_, err := d.sess.Desk.Post(ctx, req.ID, t)
 		return err
 	}))
-	approve := widget.NewButtonWithIcon(lang.L("desk.approve"), theme.ConfirmIcon(), act(func(ctx context.Context, t string) error {
-		_, err := d.sess.Desk.Decide(ctx, req.ID, true, t)
-		return err
-	}))
+	decide := func(label string, approve bool) func() {
+		run := act(func(ctx context.Context, t string) error {
+			_, err := d.sess.Desk.Decide(ctx, req.ID, approve, t)
+			return err
+		})
+		decided, wasDecided := app.DecidedAt(req)
+		if req.Decision == "" || !wasDecided {
+			return run
+		}
+		// A decision stands: deciding again is asked, not taken by a tap.
+		return func() {
+			confirm(d.win, lang.L("desk.decide_again"), lang.L("desk.decide_again_body_"+req.Decision, map[string]any{"Time": formatTime(decided)}), label, run)
+		}
+	}
+	approve := widget.NewButtonWithIcon(lang.L("desk.approve"), theme.ConfirmIcon(), decide(lang.L("desk.approve"), true))
 	approve.Importance = widget.SuccessImportance
-	refuse := widget.NewButtonWithIcon(lang.L("desk.refuse"), theme.CancelIcon(), act(func(ctx context.Context, t string) error {
-		_, err := d.sess.Desk.Decide(ctx, req.ID, false, t)
-		return err
-	}))
+	refuse := widget.NewButtonWithIcon(lang.L("desk.refuse"), theme.CancelIcon(), decide(lang.L("desk.refuse"), false))
 	refuse.Importance = widget.DangerImportance
 	bold := func(key string) fyne.CanvasObject { return boldWrapped(lang.L(key)) }
 	body := container.NewVBox(facts,

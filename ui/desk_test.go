@@ -99,6 +99,64 @@ func TestClerkDeskPostsAndDecides(t *testing.T) {
 	}
 }
 
+// TestDeskSaysTheDecision: after Jānis approved Mari's study grant, the
+// page opened again at its top with the state "Delivered" and nothing
+// of the decision but a line at the end of the timeline, and Approve and
+// Refuse waited as before: a second tap decided again, unasked (found by
+// trying the desk). The page says the decision with its time, or by when
+// one is expected; deciding again asks first, naming the decision taken.
+func TestDeskSaysTheDecision(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	req := deliveredForACompany(t, citizen)
+	openApplication(t, w)
+	eventually(t, "the application's page", func() bool { return strings.Contains(labels(w.Content()), "Decision expected by") })
+	say := func(text, button string) {
+		t.Helper()
+		for _, e := range find[*widget.Entry](w.Content()) {
+			if e.MultiLine {
+				e.SetText(text)
+			}
+		}
+		tapButton(t, w, button)
+	}
+	say("Approved.", "Approve")
+	decided, err := citizen.Request(context.Background(), req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := decided.Timeline[len(decided.Timeline)-1].At
+	want := "Approved on " + formatTime(at)
+	eventually(t, "the decision on the page", func() bool { return strings.Contains(labels(w.Content()), want) })
+	say("Refused after all.", "Refuse")
+	top := w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(labels(top), "This application was approved on "+formatTime(at)) {
+		t.Fatalf("deciding again does not ask first: %v", top != nil)
+	}
+	tapIn(t, top, "Refuse")
+	eventually(t, "the new decision", func() bool { return strings.Contains(labels(w.Content()), "Refused on ") })
+}
+
+// TestRequestPageSaysTheDecision: the citizen's request page kept saying
+// "Decision expected by …" after the clerk had decided; the decision was
+// a line at the end of the timeline. It says the decision with its time.
+func TestRequestPageSaysTheDecision(t *testing.T) {
+	_, _, citizen, mine := deskApp(t)
+	req := deliveredForACompany(t, citizen)
+	decided, err := citizen.WithToken("clerk").PostStatusChange(context.Background(), req.ID, api.StatusChange{Message: "Refused: the extract is out of date.", Decision: api.DecisionRefused})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, widget.NewLabel(""))
+	Build(w, mine)
+	w.Resize(fyne.NewSize(1000, 800))
+	openRequest(t, w, req.ID)
+	want := "Refused on " + formatTime(decided.Timeline[len(decided.Timeline)-1].At)
+	eventually(t, "the decision on the request page", func() bool { return strings.Contains(labels(w.Content()), want) })
+	if strings.Contains(labels(w.Content()), "Decision expected by") {
+		t.Fatalf("the decided request's page still expects a decision:\n%s", labels(w.Content()))
+	}
+}
+
 // deskApp starts a real exchange service and builds the app for its demo
 // clerk in a test window; it returns the clerk's window and session, a
 // client of the demo citizen, and the citizen's session on the same

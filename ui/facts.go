@@ -3,9 +3,13 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/app"
 )
 
 // newFacts lists items (their Text is the caption, Widget the value) as
@@ -118,4 +122,16 @@ func titledCard(title, subtitle string, content fyne.CanvasObject) *widget.Card 
 	}
 	box.Add(content)
 	return widget.NewCard("", "", box)
+}
+
+// addDecision adds the decision on the application req serves to facts:
+// the decision with its time once taken, else by when it is expected.
+func addDecision(facts *fyne.Container, req *api.Request) {
+	if at, ok := app.DecidedAt(req); ok && req.Decision != "" {
+		addFact(facts, lang.L("request.decision"), wrapped(lang.L("request.decided_"+req.Decision, map[string]any{"Time": formatTime(at)})))
+		return
+	}
+	if req.DecisionBy != nil {
+		addFact(facts, lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
+	}
 }

@@ -259,9 +259,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		}
 		addFact(facts, lang.L(label), wrapped(formatTime(*req.ExpectedBy)))
 	}
-	if req.DecisionBy != nil {
-		addFact(facts, lang.L("request.decision_by"), wrapped(formatTime(*req.DecisionBy)))
-	}
+	addDecision(facts, req)
 	if req.ErrorCode != "" {
 		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
 		addProblem(r.win, facts, p.Text+" ("+p.Code+")", p.Code, lang.L("help.open"))
