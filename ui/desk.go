@@ -199,7 +199,11 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		addFact(facts, lang.L("desk.representative"), wrapped(req.Representative))
 	}
 	for _, m := range req.Mandates {
-		addFact(facts, lang.L("desk.mandate"), wrapped(lang.L("desk.mandate_line", map[string]any{
+		line := "desk.mandate_line"
+		if m.Company {
+			line = "desk.mandate_line_company"
+		}
+		addFact(facts, lang.L("desk.mandate"), wrapped(lang.L(line, map[string]any{
 			"Representative": m.RepresentativeName + " (" + m.Representative + ")", "Represented": m.RepresentedName + " (" + m.Represented + ")",
 			"Until": formatTime(m.ValidUntil)})))
 	}

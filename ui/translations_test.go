@@ -155,6 +155,43 @@ func TestLatvianAddressesEveryoneAlike(t *testing.T) {
 	}
 }
 
+// TestLatvianNamesNeedNoCase: Latvian declines names, and the app has
+// them in the nominative only, so a name stands where the nominative is
+// right: after a noun that carries the case ("personas Jānis Bērziņš
+// vārdā", "uzņēmuma … vārdā") or after a colon. The desk said "Ieva
+// Kalniņa drīkst rīkoties Jānis Bērziņš vārdā" and the administrator's
+// card "… rīkoties Baltic Timber SIA vārdā", and the rows "Par Jānis
+// Bērziņš" (found reading the Latvian desk and wallet).
+func TestLatvianNamesNeedNoCase(t *testing.T) {
+	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	name := `\{\{\.(Name|Represented|Representative|Citizen|Company)\}\}`
+	// A name (maybe with its identifier) before "vārdā" without the noun
+	// that carries the genitive; a preposition right before a name.
+	genitive := regexp.MustCompile(`(\pL+ )?` + name + `( \([^)]*\))? vārdā`)
+	preposition := regexp.MustCompile(`(?i)\b(par|no|pie|ar|uz) ` + name)
+	for k, x := range m {
+		v, ok := x.(string)
+		if !ok { // the plural forms name no one
+			continue
+		}
+		for _, found := range genitive.FindAllStringSubmatch(v, -1) {
+			if before := strings.ToLower(strings.TrimSpace(found[1])); before != "personas" && before != "uzņēmuma" {
+				t.Errorf("%s: %q puts a name in the genitive", k, found[0])
+			}
+		}
+		if found := preposition.FindString(v); found != "" {
+			t.Errorf("%s: %q puts a name after a preposition", k, found)
+		}
+	}
+}
+
 // duplicateKeys lists the keys of a JSON object that appear more than
 // once at its top level.
 func duplicateKeys(t *testing.T, data []byte) []string {
