@@ -299,10 +299,11 @@ func (in *Inbox) message(ctx context.Context, it api.InboxItem) Message {
 		From:  in.sender(it.From, code),
 	}
 	var about []string
-	if svc := in.serviceName(ctx, it.ServiceID); svc != nil {
-		about = append(about, svc.In(code))
+	svc := in.service(ctx, it.ServiceID)
+	if svc != nil {
+		about = append(about, svc.Name.In(code))
 	}
-	if ev := catalogue.Text(it.Evidence).In(code); ev != "" {
+	if ev := EvidenceName(it.Evidence, NeedOf(svc, it.Requirement), code); ev != "" {
 		about = append(about, ev)
 	}
 	in.mu.Lock()
@@ -342,8 +343,8 @@ func (in *Inbox) sender(s api.Sender, code string) string {
 func (in *Inbox) offer(ctx context.Context, detail, code string) string {
 	var names []string
 	for _, id := range strings.Split(detail, ",") {
-		if n := in.serviceName(ctx, id); n != nil {
-			names = append(names, n.In(code))
+		if svc := in.service(ctx, id); svc != nil {
+			names = append(names, svc.Name.In(code))
 		}
 	}
 	if len(names) == 0 {
@@ -352,14 +353,10 @@ func (in *Inbox) offer(ctx context.Context, detail, code string) string {
 	return lang.L("inbox.offered_body", map[string]any{"Services": strings.Join(names, "; ")})
 }
 
-// serviceName is the name of catalogue service id in every language; nil
-// when it cannot be had.
-func (in *Inbox) serviceName(ctx context.Context, id string) catalogue.Text {
+// service is catalogue service id; nil when it cannot be had.
+func (in *Inbox) service(ctx context.Context, id string) *catalogue.Service {
 	if id == "" || in.Services == nil {
 		return nil
 	}
-	if svc := in.Services.Get(ctx, id); svc != nil {
-		return svc.Name
-	}
-	return nil
+	return in.Services.Get(ctx, id)
 }

@@ -61,14 +61,7 @@ type WalletItem struct {
 
 // Title is the evidence type's name in language code (e.g. "lv"), else in
 // English, else "".
-func (it WalletItem) Title(code string) string {
-	for _, l := range []string{strings.ToUpper(code), "EN"} {
-		if t := it.Titles[l]; t != "" {
-			return t
-		}
-	}
-	return ""
-}
+func (it WalletItem) Title(code string) string { return ProviderName(it.Titles, code) }
 
 // Issuer names who issued the document in language code where the
 // directory gives that name, else in English.

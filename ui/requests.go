@@ -5,7 +5,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"sync"
+
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,9 +50,7 @@ type RequestsScreen struct {
 	// such evidence leads there, and one that ended without evidence.
 	AskAgain func(serviceID, requirement string)
 
-	mu       sync.Mutex
-	services *app.ServiceCache
-	fetching map[string]bool // services the list asked for
+	services *listedServices
 	// unfollow ends the following of the request page shown (UI goroutine).
 	unfollow func()
 	// openURL opens the provider's preview space in the browser, and a
@@ -63,7 +61,7 @@ type RequestsScreen struct {
 
 // NewRequestsScreen builds the requests screen and loads the list.
 func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
-	r := &RequestsScreen{sess: s, win: win, services: app.NewServiceCache(s.Catalogue.Service), fetching: map[string]bool{}, openURL: systemOpener(s), saver: newSaver(win, s)}
+	r := &RequestsScreen{sess: s, win: win, services: newListedServices(s), openURL: systemOpener(s), saver: newSaver(win, s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
@@ -71,6 +69,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			setTwoLineRow(obj, evidenceTitle(req, r.listedService(req), s.Language.Code()), requestSummary(req))
 		}
 	})
+	r.services.redraw = r.list.Refresh
 	r.list.OnSelected = func(id widget.ListItemID) {
 		r.list.Unselect(id)
 		if v, err := model.List.GetValue(id); err == nil {
@@ -138,37 +137,21 @@ func (r *RequestsScreen) Open(id string) {
 // present shows req's page (see show) with the service it serves, which
 // it fetches first; it runs in the background.
 func (r *RequestsScreen) present(ctx context.Context, req *api.Request, open bool) {
-	svc := r.services.Get(ctx, req.ServiceID)
+	svc := r.services.cache.Get(ctx, req.ServiceID)
 	fyne.Do(func() {
 		r.show(req, svc, open)
 		r.follow(req)
 	})
 }
 
-// listedService is the service of a listed request whose title needs it
-// (the Evidence Broker named no evidence type: the service's name of the
-// evidence stands in), nil until fetched: the first asking fetches it in
-// the background and redraws the list.
+// listedService is the catalogue service of a listed request, which names
+// its evidence when the provider did not in the user's language; nil
+// until read (see listedServices).
 func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
-	if req.EvidenceType != nil {
+	if req.EvidenceType != nil && req.EvidenceType.Title[strings.ToUpper(r.sess.Language.Code())] != "" {
 		return nil
 	}
-	svc, ok := r.services.Known(req.ServiceID)
-	r.mu.Lock()
-	asked := r.fetching[req.ServiceID]
-	r.fetching[req.ServiceID] = true
-	r.mu.Unlock()
-	if ok || asked {
-		return svc
-	}
-	// Asked once: a failed fetch (offline) is not repeated at every
-	// drawing of the row; opening the request fetches the service again.
-	call(r.sess, func(ctx context.Context) {
-		if r.services.Get(ctx, req.ServiceID) != nil {
-			fyne.Do(r.list.Refresh)
-		}
-	})
-	return nil
+	return r.services.of(req.ServiceID)
 }
 
 // show puts the page of req above the list: as the only page when open
@@ -238,6 +221,10 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		if need := neededEvidence(svc, req.Requirement, code); need != "" && need != evidenceTitle(*req, svc, code) {
 			addFact(facts, lang.L("request.meets"), wrapped(need))
 		}
+	}
+	// Named as the service does, the evidence keeps the provider's name.
+	if own := app.ProviderName(typeTitles(*req), code); own != "" && own != evidenceTitle(*req, svc, code) {
+		addFact(facts, lang.L("request.provider_name"), wrapped(own))
 	}
 	addFacts(facts,
 		widget.NewFormItem(lang.L("request.state"), wrapped(stateName(app.ShownState(req)))),
@@ -506,30 +493,26 @@ func captionNote(text string) *widget.Label {
 // neededEvidence is the name the service gives the evidence of
 // requirement, in language code ("" when it names none).
 func neededEvidence(svc *catalogue.Service, requirement, code string) string {
-	if e, ok := svc.EvidenceOf(requirement); ok {
-		return e.Name.In(code)
-	}
-	return ""
+	return app.NeedOf(svc, requirement).In(code)
 }
 
-// evidenceTitle names what a request asks for, in the user's language:
-// the evidence type the Evidence Broker named or, before or without one,
-// the service's (svc, may be nil) name of the evidence it needs.
+// evidenceTitle names what a request asks for, in the user's language
+// (app.EvidenceName): the evidence type the Evidence Broker named or the
+// service's (svc, may be nil) name of the evidence it needs.
 func evidenceTitle(req api.Request, svc *catalogue.Service, code string) string {
-	if req.EvidenceType != nil {
-		// The directory's language codes are upper case (EN, LV).
-		for _, l := range []string{strings.ToUpper(code), "EN"} {
-			if t := req.EvidenceType.Title[l]; t != "" {
-				return t
-			}
-		}
-	}
-	if svc != nil {
-		if need := neededEvidence(svc, req.Requirement, code); need != "" {
-			return need
-		}
+	if name := app.EvidenceName(typeTitles(req), app.NeedOf(svc, req.Requirement), code); name != "" {
+		return name
 	}
 	return lang.L("request.evidence")
+}
+
+// typeTitles are the names of req's evidence type by language, nil before
+// the Evidence Broker named one.
+func typeTitles(req api.Request) map[string]string {
+	if req.EvidenceType == nil {
+		return nil
+	}
+	return req.EvidenceType.Title
 }
 
 // requestSummary is a request row's second line: for whom it was made

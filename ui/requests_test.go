@@ -627,3 +627,43 @@ func TestTimelineDatesOnlyTheNextStep(t *testing.T) {
 		t.Fatalf("the steps with a next date: %q; the last step's is %v", dated, last.ExpectedBy)
 	}
 }
+
+// TestForeignEvidenceIsNamedInTheUsersLanguage: Mari, using the app in
+// Latvian, found her Estonian income statement listed as "Statement of
+// declared income": Estonia's office names it in Estonian and English
+// only, and the app fell back to English (found on her phone). Where the
+// provider gives no name in the user's language, the request, its page,
+// the wallet and the inbox name the evidence as the service does, in the user's
+// language ("Ienākumu apliecinājums"); the page keeps the provider's own
+// name as a fact.
+func TestForeignEvidenceIsNamedInTheUsersLanguage(t *testing.T) {
+	w, s := newApp(t, "lv")
+	req := deliverFrom(t, s, "lv-study-grant", "EE")
+	if req.EvidenceType.Title["LV"] != "" || req.EvidenceType.Title["EN"] != "Statement of declared income" {
+		t.Fatalf("the Estonian evidence type's names: %v", req.EvidenceType.Title)
+	}
+	const latvian = "Ienākumu apliecinājums"
+	test.Tap(navButtons(t, w)[TabRequests])
+	eventually(t, "the request listed in Latvian", func() bool {
+		return strings.Contains(labels(find[*RequestsScreen](w.Content())[0].list), latvian)
+	})
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	if title := find[*RequestsScreen](w.Content())[0].nav.Title(); title != latvian {
+		t.Errorf("the page's title: %q", title)
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Statement of declared income") {
+		t.Errorf("the page does not keep the provider's name:\n%s", text)
+	}
+	test.Tap(navButtons(t, w)[TabWallet])
+	eventually(t, "the document in the wallet in Latvian", func() bool {
+		return strings.Contains(labels(find[*WalletScreen](w.Content())[0]), latvian)
+	})
+	if err := s.Inbox.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabInbox])
+	eventually(t, "the inbox in Latvian", func() bool {
+		text := labels(w.Content())
+		return strings.Contains(text, latvian) && !strings.Contains(text, "Statement of declared income")
+	})
+}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // WalletScreen is "my evidence" (P4): the delivered evidence documents as
@@ -28,6 +29,9 @@ type WalletScreen struct {
 	nav         *pages
 	list        *widget.List
 	openRequest func(id string)
+	// services name the documents the providers did not name in the
+	// user's language.
+	services *listedServices
 	// saver saves copies of documents.
 	saver *saver
 	// openURL opens a file with the system's viewer (tests record it).
@@ -37,7 +41,7 @@ type WalletScreen struct {
 // NewWalletScreen builds the wallet over the session's wallet model;
 // openRequest shows a request's page.
 func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string)) *WalletScreen {
-	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest}
+	ws := &WalletScreen{sess: s, win: win, openRequest: openRequest, services: newListedServices(s)}
 	ws.ExtendBaseWidget(ws)
 	ws.saver = newSaver(win, s)
 	ws.openURL = systemOpener(s)
@@ -47,6 +51,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 			ws.setRow(obj, it)
 		}
 	})
+	ws.services.redraw = ws.list.Refresh
 	ws.list.OnSelected = func(id widget.ListItemID) {
 		ws.list.Unselect(id)
 		if v, err := model.Items.GetValue(id); err == nil {
@@ -96,6 +101,9 @@ func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObjec
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
 	)
+	if own := it.Title(code); own != "" && own != ws.title(it) {
+		addFact(facts, lang.L("request.provider_name"), wrapped(own))
+	}
 	if it.For != "" {
 		addFact(facts, lang.L("wallet.about"), wrapped(it.ForName))
 	}
@@ -203,9 +211,15 @@ func openDocument(win fyne.Window, s *app.Session, openURL func(*url.URL) error,
 	})
 }
 
-// title names the document's evidence type in the user's language.
+// title names the document's evidence in the user's language
+// (app.EvidenceName).
 func (ws *WalletScreen) title(it app.WalletItem) string {
-	if t := it.Title(ws.sess.Language.Code()); t != "" {
+	code := ws.sess.Language.Code()
+	var svc *catalogue.Service
+	if it.Titles[strings.ToUpper(code)] == "" {
+		svc = ws.services.of(it.ServiceID)
+	}
+	if t := app.EvidenceName(it.Titles, app.NeedOf(svc, it.Requirement), code); t != "" {
 		return t
 	}
 	return lang.L("request.evidence")

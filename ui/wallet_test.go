@@ -33,8 +33,14 @@ func deliverRequest(t *testing.T, s *app.Session) *api.Request {
 // deliverFor is deliverRequest for the first evidence of service.
 func deliverFor(t *testing.T, s *app.Session, service string) *api.Request {
 	t.Helper()
+	return deliverFrom(t, s, service, "LV")
+}
+
+// deliverFrom is deliverFor with the evidence from country.
+func deliverFrom(t *testing.T, s *app.Session, service, country string) *api.Request {
+	t.Helper()
 	ctx := context.Background()
-	r := startRequest(t, s, service, "LV")
+	r := startRequest(t, s, service, country)
 	if _, err := s.Requests.GiveExplicitRequest(ctx, r.ID); err != nil {
 		t.Fatal(err)
 	}
