@@ -148,6 +148,24 @@ func shownState(state string, given bool) string {
 
 const explicitRequestGiven = "explicit_request_given"
 
+// EventNames are the names of a timeline's events (or a ledger trail's
+// actions), in order, as a person reads them: the query sent after the
+// preview was approved asks for the approved evidence, and is not
+// "Request sent" a second time.
+func EventNames(events []string) []string {
+	out := make([]string, len(events))
+	approved := false
+	for i, e := range events {
+		key := "event." + e
+		if e == "query_sent" && approved {
+			key = "event.query_sent_approved"
+		}
+		approved = approved || e == "preview_approved"
+		out[i] = lang.X(key, e)
+	}
+	return out
+}
+
 // EndedWithoutEvidence reports whether req ended (refused, failed, expired
 // or cancelled) with no evidence delivered: none will come for it.
 func EndedWithoutEvidence(req *api.Request) bool {

@@ -242,8 +242,9 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 		evidence.Add(wrapped(lang.L(none)))
 	}
 	timeline := container.NewVBox()
-	for _, s := range req.Timeline {
-		line, detail := formatTime(s.At)+" · "+stepName(s, code), s.Detail
+	names := app.EventNames(timelineEvents(req.Timeline))
+	for i, s := range req.Timeline {
+		line, detail := formatTime(s.At)+" · "+stepName(s, names[i], code), s.Detail
 		if s.Event == api.EventOffered && len(a.Offered) > 0 { // the services by name, not identifier
 			names := make([]string, len(a.Offered))
 			for i, svc := range a.Offered {
@@ -439,12 +440,17 @@ func trailOf(a *app.Application) fyne.CanvasObject {
 	if a.TrailErr != nil {
 		box.Add(wrapped(app.UserMessage(a.TrailErr)))
 	}
-	for _, e := range a.Trail {
+	actions := make([]string, len(a.Trail))
+	for i, e := range a.Trail {
+		actions[i] = e.Action
+	}
+	names := app.EventNames(actions)
+	for i, e := range a.Trail {
 		actor := personNamed(e.Actor, &a.Request)
 		if actor == "service" {
 			actor = lang.L("desk.by_service")
 		}
-		line := lang.L("desk.trail_line", map[string]any{"Time": formatTime(e.Time), "Action": lang.X("event."+e.Action, e.Action), "Actor": actor})
+		line := lang.L("desk.trail_line", map[string]any{"Time": formatTime(e.Time), "Action": names[i], "Actor": actor})
 		if e.What != "" && api.ByClerk(e.Action) {
 			line += "\n" + e.What
 		}
@@ -464,10 +470,10 @@ func personNamed(id string, req *api.Request) string {
 	return id
 }
 
-// stepName is a timeline step as a person reads it: a clerk's step names
-// the institution ("Civil registry office: Message").
-func stepName(s api.Step, code string) string {
-	name := lang.X("event."+s.Event, s.Event)
+// stepName is a timeline step named name (app.EventNames) as a person
+// reads it: a clerk's step names the institution ("Civil registry office:
+// Message").
+func stepName(s api.Step, name, code string) string {
 	if s.From != nil {
 		return lang.L("step.from", map[string]any{"Institution": s.From.Name.In(code), "Event": name})
 	}

@@ -266,8 +266,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	box.Add(widget.NewLabelWithStyle(lang.L("request.timeline"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	states := app.ShownStates(req)
+	names := app.EventNames(timelineEvents(req.Timeline))
 	for i, s := range req.Timeline {
-		line := stepName(s, code) + " · " + formatTime(s.At)
+		line := stepName(s, names[i], code) + " · " + formatTime(s.At)
 		// Only the step under way has a date to wait for: an earlier
 		// step's was met or replaced by the next.
 		if s.ExpectedBy != nil && i == len(req.Timeline)-1 {
@@ -599,4 +600,13 @@ func providerName(p *api.Provider, code string) string {
 		return n
 	}
 	return p.Name
+}
+
+// timelineEvents are the events of a timeline's steps, in order.
+func timelineEvents(steps []api.Step) []string {
+	out := make([]string, len(steps))
+	for i, s := range steps {
+		out[i] = s.Event
+	}
+	return out
 }

@@ -667,3 +667,19 @@ func TestForeignEvidenceIsNamedInTheUsersLanguage(t *testing.T) {
 		return strings.Contains(text, latvian) && !strings.Contains(text, "Statement of declared income")
 	})
 }
+
+// TestTimelineNamesTheApprovedEvidenceAsked: after the preview was
+// approved the timeline said "Request sent" a second time, and the desk's
+// ledger trail too, as if the request had gone out twice (found reading
+// Mari's delivered income statement at the desk). The query that asks
+// for the approved evidence is named so.
+func TestTimelineNamesTheApprovedEvidenceAsked(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := deliverRequest(t, s)
+	openRequest(t, w, req.ID)
+	eventually(t, "the delivered request's page", func() bool { return strings.Contains(labels(w.Content()), "Evidence delivered") })
+	text := labels(w.Content())
+	if strings.Count(text, "Request sent") != 1 || !strings.Contains(text, "Approved evidence asked for") {
+		t.Fatalf("the timeline:\n%s", text)
+	}
+}
