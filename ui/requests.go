@@ -216,6 +216,9 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	facts := newFacts()
 	if svc != nil {
 		addFact(facts, lang.L("request.service"), wrapped(svc.Name.In(code)))
+		// The catalogue holds other member states' services too: the
+		// authority that receives the evidence is the service's.
+		addFact(facts, lang.L("request.handled_by"), wrapped(svc.Provider.Name.In(code)+" ("+countryName(svc.Country)+")"))
 		// The page is titled by the provider's evidence type; the service
 		// page named the need it meets otherwise.
 		if need := neededEvidence(svc, req.Requirement, code); need != "" && need != evidenceTitle(*req, svc, code) {

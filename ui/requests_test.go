@@ -683,3 +683,20 @@ func TestTimelineNamesTheApprovedEvidenceAsked(t *testing.T) {
 		t.Fatalf("the timeline:\n%s", text)
 	}
 }
+
+// TestRequestNamesTheAuthorityThatHandlesIt: the catalogue lists other
+// member states' services too, and asking evidence for Germany's vehicle
+// registration the explicit request said it would go "to the Latvian
+// authority handling your application", as did the preview (found reading
+// the texts of a request for a German service). The texts speak of the
+// authority handling the application, and the page names it.
+func TestRequestNamesTheAuthorityThatHandlesIt(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := startRequest(t, s, "de-vehicle-registration", "LV")
+	openRequest(t, w, req.ID)
+	eventually(t, "the explicit request", func() bool { return strings.Contains(labels(w.Content()), "I request this evidence") })
+	text := labels(w.Content())
+	if strings.Contains(text, "Latvian authority") || !strings.Contains(text, "Vehicle registration authority (Germany)") {
+		t.Fatalf("the German service's request page:\n%s", text)
+	}
+}
