@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/client"
 )
 
@@ -44,7 +45,11 @@ type WalletItem struct {
 	// Index is the document's number within its request (api.EvidenceFile.Index).
 	Index int
 	// Titles names the evidence type by upper-case language code (EN, LV).
-	Titles   map[string]string
+	Titles map[string]string
+	// Need is the service's name of the evidence it needs, by language,
+	// where known: it names the document in a language the provider did
+	// not name it in (Name).
+	Need     catalogue.Text
 	Provider string // in English
 	// ProviderNames names the provider by upper-case language code.
 	ProviderNames map[string]string
@@ -63,6 +68,10 @@ type WalletItem struct {
 // English, else "".
 func (it WalletItem) Title(code string) string { return ProviderName(it.Titles, code) }
 
+// Name is the document's name in language code as the app shows it
+// (EvidenceName), "" when nothing names it.
+func (it WalletItem) Name(code string) string { return EvidenceName(it.Titles, it.Need, code) }
+
 // Issuer names who issued the document in language code where the
 // directory gives that name, else in English.
 func (it WalletItem) Issuer(code string) string {
@@ -73,7 +82,7 @@ func (it WalletItem) Issuer(code string) string {
 }
 
 // FileName suggests a name to save the document under, after what it is
-// in language code and when it came, e.g. "Izziņa no dzimšanas reģistra
+// in language code (Name) and when it came, e.g. "Izziņa no dzimšanas reģistra
 // 2026-03-01.pdf"; a request's second document gets " (2)".
 func (it WalletItem) FileName(code string) string {
 	ext := ".bin"
@@ -84,7 +93,7 @@ func (it WalletItem) FileName(code string) string {
 			ext = exts[0]
 		}
 	}
-	title := it.Title(code)
+	title := it.Name(code)
 	if title == "" {
 		title = lang.L("request.evidence")
 	}

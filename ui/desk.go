@@ -231,6 +231,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 			continue
 		}
 		it := app.EvidenceItem(req, f)
+		it.Need = app.NeedOf(a.Service, req.Requirement)
 		evidence.Add(wrapped(lang.L("desk.document", map[string]any{"N": f.Index + 1, "Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, code), "Source": source, "SHA": f.SHA256})))
 		evidence.Add(newWrapRow(openDocumentButton(d.win, d.sess, &d.openURL, it), saveDocumentButton(d.saver, d.sess, it)))
 	}

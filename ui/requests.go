@@ -428,6 +428,7 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 			box.Add(wrapped(lang.L("request.delivered_file", map[string]any{"Type": app.DocumentKind(f.ContentType), "Size": formatSize(f.Size, r.sess.Language.Code())})))
 			if f.Issuer == nil { // the evidence itself, as the wallet opens it
 				it := app.EvidenceItem(req, f)
+				it.Need = app.NeedOf(svc, req.Requirement)
 				box.Add(newWrapRow(openDocumentButton(r.win, r.sess, &r.openURL, it), saveDocumentButton(r.saver, r.sess, it)))
 			}
 		}

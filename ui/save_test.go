@@ -115,3 +115,24 @@ func TestSaveDialogSize(t *testing.T) {
 		t.Errorf("in 360×740: %v", got)
 	}
 }
+
+// TestSavedCopyIsNamedInTheUsersLanguage: the copy of Mari's Estonian
+// income statement was proposed as "Statement of declared income
+// 2026-12-06.pdf" in the Latvian app, which names the document
+// "Ienākumu apliecinājums" everywhere else (app.EvidenceName). The
+// proposed file name is the name the app shows.
+func TestSavedCopyIsNamedInTheUsersLanguage(t *testing.T) {
+	w, s := newApp(t, "lv")
+	deliverFrom(t, s, "lv-study-grant", "EE")
+	test.Tap(navButtons(t, w)[TabWallet])
+	ws := walletScreen(t, w)
+	var proposed string
+	ws.saver.choose = func(name string, done func(fyne.URIWriteCloser, error)) { proposed = name; done(nil, nil) }
+	eventually(t, "the document in the wallet", func() bool { return len(find[*widget.List](ws)) > 0 && find[*widget.List](ws)[0].Length() == 1 })
+	find[*widget.List](ws)[0].Select(0)
+	eventually(t, "the document page", func() bool { return strings.Contains(labels(w.Content()), "Izsniedza") })
+	tapButton(t, w, "Saglabāt kopiju…")
+	if !strings.HasPrefix(proposed, "Ienākumu apliecinājums ") || !strings.HasSuffix(proposed, ".pdf") {
+		t.Fatalf("the copy is proposed as %q", proposed)
+	}
+}

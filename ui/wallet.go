@@ -16,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/vienreiz/vienreiz/app"
-	"github.com/vienreiz/vienreiz/catalogue"
 )
 
 // WalletScreen is "my evidence" (P4): the delivered evidence documents as
@@ -95,6 +94,7 @@ func (ws *WalletScreen) Open(it app.WalletItem) {
 // the technical details are one tap away.
 func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObject {
 	code := ws.sess.Language.Code()
+	it = ws.named(it) // its name, and its copy's
 	facts := newFacts(
 		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(ws.title(it))),
 		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Issuer(code))),
@@ -214,15 +214,20 @@ func openDocument(win fyne.Window, s *app.Session, openURL func(*url.URL) error,
 // title names the document's evidence in the user's language
 // (app.EvidenceName).
 func (ws *WalletScreen) title(it app.WalletItem) string {
-	code := ws.sess.Language.Code()
-	var svc *catalogue.Service
-	if it.Titles[strings.ToUpper(code)] == "" {
-		svc = ws.services.of(it.ServiceID)
-	}
-	if t := app.EvidenceName(it.Titles, app.NeedOf(svc, it.Requirement), code); t != "" {
+	if t := ws.named(it).Name(ws.sess.Language.Code()); t != "" {
 		return t
 	}
 	return lang.L("request.evidence")
+}
+
+// named is it with the service's name of its evidence (WalletItem.Need)
+// when the provider did not name it in the user's language and the
+// service was read.
+func (ws *WalletScreen) named(it app.WalletItem) app.WalletItem {
+	if it.Titles[strings.ToUpper(ws.sess.Language.Code())] == "" {
+		it.Need = app.NeedOf(ws.services.of(it.ServiceID), it.Requirement)
+	}
+	return it
 }
 
 // setRow fills a wallet row: the document, then for whom it was asked
