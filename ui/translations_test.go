@@ -103,6 +103,21 @@ func TestEveryStringIsTranslated(t *testing.T) {
 	}
 }
 
+// latvianTexts are the Latvian translations by key (plural forms as
+// objects).
+func latvianTexts(t *testing.T) map[string]any {
+	t.Helper()
+	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(data, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
 // TestLatvianAddressesEveryoneAlike: the Latvian texts address the person
 // with the polite "jūs", whose participles are plural ("esat
 // pieteikušies"), and so do not say whether they speak to a man or a
@@ -113,14 +128,7 @@ func TestEveryStringIsTranslated(t *testing.T) {
 var pierakstities = regexp.MustCompile(`(?i)\b(pierakst|izrakst)\pL*`)
 
 func TestLatvianAddressesEveryoneAlike(t *testing.T) {
-	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := latvianTexts(t)
 	// esat/neesat/būsiet (or the first person's esmu), maybe one word
 	// between, then a singular masculine active participle (-is, -ies:
 	// pieteicies, izgājis, devis; the plural's -ušies ends alike and is
@@ -163,14 +171,7 @@ func TestLatvianAddressesEveryoneAlike(t *testing.T) {
 // card "… rīkoties Baltic Timber SIA vārdā", and the rows "Par Jānis
 // Bērziņš" (found reading the Latvian desk and wallet).
 func TestLatvianNamesNeedNoCase(t *testing.T) {
-	data, err := assets.Translations.ReadFile(assets.TranslationsDir + "/lv.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
-		t.Fatal(err)
-	}
+	m := latvianTexts(t)
 	name := `\{\{\.(Name|Represented|Representative|Citizen|Company)\}\}`
 	// A name (maybe with its identifier) before "vārdā" without the noun
 	// that carries the genitive; a preposition right before a name.
