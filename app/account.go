@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 
@@ -44,14 +46,23 @@ type Account struct {
 	// devices and deviceStore sign this device in by pairing (UsePairing).
 	devices     *client.Client
 	deviceStore secrets.Store
+	// resumeWait is Resume's first wait for a provider out of reach.
+	resumeWait time.Duration
 }
+
+// The waits of Resume for a sign-in provider out of reach: the first,
+// doubled at each try up to the last.
+const (
+	resumeFirstWait = 15 * time.Second
+	resumeLastWait  = 5 * time.Minute
+)
 
 // NewAccount returns a signed-out account that signs in through flow.
 func NewAccount(flow SignInFlow, log *slog.Logger) *Account {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Account{flow: flow, log: log}
+	return &Account{flow: flow, log: log, resumeWait: resumeFirstWait}
 }
 
 // OnChange registers f to run (on the caller's goroutine) whenever
@@ -162,17 +173,34 @@ func (a *Account) Has(level string) bool {
 }
 
 // Resume continues the session of an earlier run, if one was kept; it
-// reports whether someone is signed in now.
+// reports whether someone is signed in now. A sign-in provider out of
+// reach is asked again, less and less often, until it answers or ctx
+// ends: only its answer ends a kept session.
 func (a *Account) Resume(ctx context.Context) bool {
-	s, err := a.flow.Resume(ctx)
-	if err != nil {
-		if !errors.Is(err, signin.ErrNoSession) {
+	for wait := a.resumeWait; ; wait = min(2*wait, resumeLastWait) {
+		s, err := a.flow.Resume(ctx)
+		switch {
+		case err == nil:
+			a.start(providerSession{s})
+			return true
+		case errors.Is(err, signin.ErrProviderUnavailable):
+			// Started offline: the kept session waits for the provider's
+			// answer, it is not ended.
+			a.log.Warn("the kept session waits for the sign-in provider", "err", err, "retry_in", wait)
+			select {
+			case <-ctx.Done():
+				return false
+			case <-time.After(wait):
+			}
+			if a.SignedIn() { // signed in meanwhile
+				return true
+			}
+			continue
+		case !errors.Is(err, signin.ErrNoSession):
 			a.log.Warn("the kept session could not be resumed", "err", err)
 		}
 		return a.resumeDevice()
 	}
-	a.start(providerSession{s})
-	return true
 }
 
 // SignIn signs a person in at level ("" for the provider's default); a
@@ -234,7 +262,9 @@ func (a *Account) SignOut(ctx context.Context, everywhere bool) error {
 // Token is the bearer token of the app's calls: a fresh access token of
 // the session, or "" (an anonymous call) when nobody is signed in. When
 // the session has ended at the provider, the account is signed out and
-// marked expired, so the app asks the person to sign in again.
+// marked expired, so the app asks the person to sign in again; when the
+// provider cannot be reached, the error wraps client.ErrUnavailable and
+// the session stays.
 func (a *Account) Token() (string, error) {
 	a.mu.Lock()
 	s := a.session
@@ -245,6 +275,11 @@ func (a *Account) Token() (string, error) {
 	tok, err := s.AccessToken()
 	if err == nil {
 		return tok, nil
+	}
+	if errors.Is(err, signin.ErrProviderUnavailable) {
+		// Out of reach, as the service can be: the session is kept, the
+		// app offers to try again.
+		return "", fmt.Errorf("%w: %w", client.ErrUnavailable, err)
 	}
 	if !errors.Is(err, signin.ErrNoSession) {
 		return "", err

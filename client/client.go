@@ -125,7 +125,8 @@ func (c *Client) WithToken(token string) *Client {
 // WithTokenFunc returns a client that asks token for the bearer token of
 // every call, so a signed-in session can refresh it when it expires. An
 // empty token makes the call anonymously (the catalogue needs nobody);
-// when token fails, the call is not made and its error wraps ErrSignedOut.
+// when token fails, the call is not made and its error wraps ErrSignedOut,
+// or ErrUnavailable when token's does (a sign-in provider out of reach).
 func (c *Client) WithTokenFunc(token func() (string, error)) *Client {
 	return &Client{r: c.r.Clone(), baseURL: c.baseURL, token: token}
 }
@@ -137,6 +138,9 @@ func (c *Client) authorization() (string, error) {
 		return "", nil
 	}
 	t, err := c.token()
+	if errors.Is(err, ErrUnavailable) { // no token for now, the sign-in stands
+		return "", err
+	}
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSignedOut, err)
 	}

@@ -3,12 +3,15 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -17,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"golang.org/x/oauth2"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
@@ -616,5 +620,49 @@ func TestActingForSomeoneCountsTheirDocuments(t *testing.T) {
 	eventually(t, "the document's page", func() bool { return strings.Contains(labels(w.Content()), "Issued by") })
 	if page := labels(w.Content()); !strings.Contains(page, "About\nJānis Bērziņš") {
 		t.Fatalf("the document's page does not say whose it is:\n%s", page)
+	}
+}
+
+// providerOutage is a transport to the sign-in provider that fails every
+// call while down, as a phone without network does.
+type providerOutage struct{ down atomic.Bool }
+
+func (o *providerOutage) RoundTrip(r *http.Request) (*http.Response, error) {
+	if o.down.Load() {
+		return nil, fmt.Errorf("dial tcp %s: connect: connection refused", r.URL.Host)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestSignInProviderOutageIsNotASignOut: with the service and its
+// sign-in provider stopped under Mari's signed-in phone, the requests
+// screen said "Your session has ended. Sign in again" and the app forgot
+// her session, though nothing had ended it (found by stopping the desktop
+// app that served her phone). While the provider is out of reach the app
+// stays signed in and says the service is unreachable, offering to try
+// again; once it answers, the same session carries on.
+func TestSignInProviderOutageIsNotASignOut(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	net := &providerOutage{}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: net})
+	if err := s.Account.SignIn(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	net.down.Store(true)
+	err := s.Requests.Refresh(context.Background())
+	if _, needed := app.SignInNeeded(err); err == nil || needed || !errors.Is(err, client.ErrUnavailable) {
+		t.Fatalf("a call while the provider is out of reach: %v (sign-in asked: %v), want the service unavailable", err, needed)
+	}
+	if !s.Account.SignedIn() {
+		t.Fatal("the outage signed the person out")
+	}
+	if text := labels(w.Content()); strings.Contains(text, "session has ended") || strings.Contains(text, "to see your evidence requests") {
+		t.Fatalf("the requests screen during the outage:\n%s", text)
+	}
+	net.down.Store(false)
+	if err := s.Requests.Refresh(context.Background()); err != nil {
+		t.Fatalf("after the outage: %v", err)
 	}
 }

@@ -36,8 +36,15 @@ const (
 	levelName        = "oidc/level"
 )
 
-// ErrNoSession is returned by Resume when no session was kept.
+// ErrNoSession is returned by Resume when no session was kept, and by
+// both Resume and AccessToken when the provider ended the session.
 var ErrNoSession = errors.New("not signed in")
+
+// ErrProviderUnavailable is wrapped by the errors of Resume and
+// AccessToken when the provider could not be asked for a fresh token (out
+// of reach, or failing): the session is kept and carries on once the
+// provider answers again.
+var ErrProviderUnavailable = errors.New("the sign-in provider cannot be reached")
 
 // Person is who signed in, from the ID token.
 type Person struct {
@@ -218,6 +225,9 @@ func (c *Client) Resume(ctx context.Context) (*Session, error) {
 	}
 	conf := c.config("")
 	tok, err := conf.TokenSource(ctx, &oauth2.Token{RefreshToken: rt}).Token()
+	if err != nil && !refused(err) {
+		return nil, fmt.Errorf("%w: resuming the kept session: %w", ErrProviderUnavailable, err)
+	}
 	if err != nil {
 		// Revoked or expired at the provider: the person signs in again.
 		_ = c.store.Delete(refreshTokenName)
@@ -225,6 +235,19 @@ func (c *Client) Resume(ctx context.Context) (*Session, error) {
 		return nil, fmt.Errorf("%w: the kept session has ended (%v)", ErrNoSession, err)
 	}
 	return c.session(ctx, conf, tok, "")
+}
+
+// refused reports whether err, from a token refresh, is the provider's
+// answer that the refresh token is no good (revoked, expired, not its
+// own: an OAuth error, RFC 6749 section 5.2, 400 or 401). Anything else (a
+// provider out of reach, a time-out, a server error) says nothing of the
+// session.
+func refused(err error) bool {
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.Response == nil {
+		return false
+	}
+	return re.Response.StatusCode == http.StatusBadRequest || re.Response.StatusCode == http.StatusUnauthorized
 }
 
 // session checks tok's ID token, keeps its refresh token and wraps it.
@@ -292,6 +315,9 @@ func (s *Session) AccessToken() (string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	tok, err := s.source.Token()
+	if err != nil && !refused(err) {
+		return "", fmt.Errorf("%w: %w", ErrProviderUnavailable, err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("%w: the session has ended, sign in again (%v)", ErrNoSession, err)
 	}

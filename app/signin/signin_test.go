@@ -3,10 +3,15 @@ package signin_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
+
+	"golang.org/x/oauth2"
 
 	"github.com/vienreiz/vienreiz/app/signin"
 	"github.com/vienreiz/vienreiz/identity"
@@ -194,5 +199,70 @@ func TestSignInTellsWhichPageItOpened(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// outage is a transport that fails every call while down, as a network
+// without the provider does.
+type outage struct {
+	down atomic.Bool
+}
+
+func (o *outage) RoundTrip(r *http.Request) (*http.Response, error) {
+	if o.down.Load() {
+		return nil, fmt.Errorf("dial tcp %s: connect: connection refused", r.URL.Host)
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestAProviderOutageKeepsTheSession: with the sign-in provider out of
+// reach (its host down, the phone offline), the access token's refresh
+// failed and the app said "Your session has ended", forgot the kept
+// refresh token, and at the next start asked for a new eID sign-in (found
+// by stopping the service and its provider under a signed-in phone). An
+// outage ends nothing: the refresh fails with ErrProviderUnavailable, the
+// token is kept, and once the provider answers again the same session
+// carries on, and resumes after a restart. Only the provider's own "no"
+// (a refresh token it refuses) ends it.
+func TestAProviderOutageKeepsTheSession(t *testing.T) {
+	net := &outage{}
+	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: net})
+	idp := startIdP(t)
+	store, err := secrets.OpenFile(filepath.Join(t.TempDir(), "secrets.json"), "4321")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := signin.New(ctx, idp.Provider(), store, devidptest.Browser(ctx, "mari", ""), quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := c.SignIn(ctx, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	signin.Expire(ctx, s)
+	net.down.Store(true)
+	if _, err := s.AccessToken(); errors.Is(err, signin.ErrNoSession) || !errors.Is(err, signin.ErrProviderUnavailable) {
+		t.Fatalf("refreshing while the provider is out of reach: %v, want ErrProviderUnavailable", err)
+	}
+	if _, err := c.Resume(ctx); errors.Is(err, signin.ErrNoSession) || !errors.Is(err, signin.ErrProviderUnavailable) {
+		t.Fatalf("resuming while the provider is out of reach: %v, want ErrProviderUnavailable", err)
+	}
+	if kept, err := store.Get("oidc/refresh-token"); err != nil || kept == "" {
+		t.Fatalf("the outage lost the kept session: %q, %v", kept, err)
+	}
+	net.down.Store(false)
+	if tok, err := s.AccessToken(); err != nil || tok == "" {
+		t.Fatalf("after the outage: %q, %v", tok, err)
+	}
+	if resumed, err := c.Resume(ctx); err != nil || resumed.Person.Identifier != "EE/EE/48504152718" {
+		t.Fatalf("resuming after the outage: %+v, %v", resumed, err)
+	}
+	// The provider's refusal still ends the session.
+	if err := store.Set("oidc/refresh-token", "not-a-token-it-issued"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Resume(ctx); !errors.Is(err, signin.ErrNoSession) {
+		t.Fatalf("a refresh token the provider refuses: %v, want ErrNoSession", err)
 	}
 }
