@@ -402,13 +402,16 @@ func ResultType(media string) bool {
 // /v1/requests/{id}/ledger): who did what, for whom, when, with the
 // entry's hash in its person's chain.
 type LedgerEntry struct {
-	Seq        int64     `json:"seq"`
-	Time       time.Time `json:"time"`
-	Actor      string    `json:"actor"`
-	OnBehalfOf string    `json:"on_behalf_of"`
-	Action     string    `json:"action"`
-	What       string    `json:"what,omitempty"`
-	Hash       string    `json:"hash"`
+	Seq   int64     `json:"seq"`
+	Time  time.Time `json:"time"`
+	Actor string    `json:"actor"`
+	// ActorName names an actor the service gave a role (a clerk), as
+	// they signed in; empty for others.
+	ActorName  string `json:"actor_name,omitempty"`
+	OnBehalfOf string `json:"on_behalf_of"`
+	Action     string `json:"action"`
+	What       string `json:"what,omitempty"`
+	Hash       string `json:"hash"`
 }
 
 // LedgerTrail is the answer of GET /v1/requests/{id}/ledger.

@@ -17,6 +17,9 @@ type RoleAssignment struct {
 	Role string `json:"role"`
 	// Institution is the authority a clerk works for; required for clerks.
 	Institution string `json:"institution,omitempty"`
+	// Name is the person's name as they last signed in, set by the
+	// service (empty until their first call with the role).
+	Name string `json:"name,omitempty"`
 	// AssignedBy and AssignedAt are set by the service.
 	AssignedBy string    `json:"assigned_by,omitempty"`
 	AssignedAt time.Time `json:"assigned_at,omitzero"`

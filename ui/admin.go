@@ -38,9 +38,10 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	drawRoles := func() {
 		roles.Objects = nil
 		for _, r := range s.Admin.Roles() {
-			text := lang.L("admin.role_administrator_line", map[string]any{"ID": r.Subject})
+			who := namedPerson(r.Name, r.Subject)
+			text := lang.L("admin.role_administrator_line", map[string]any{"ID": who})
 			if r.Role == api.RoleClerk {
-				text = lang.L("admin.role_clerk_line", map[string]any{"ID": r.Subject, "Institution": cmp.Or(nameOf[r.Institution], r.Institution)})
+				text = lang.L("admin.role_clerk_line", map[string]any{"ID": who, "Institution": cmp.Or(nameOf[r.Institution], r.Institution)})
 			}
 			subject := r.Subject
 			roles.Add(container.NewBorder(nil, nil, nil,

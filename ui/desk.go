@@ -204,7 +204,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 			line = "desk.mandate_line_company"
 		}
 		addFact(facts, lang.L("desk.mandate"), wrapped(lang.L(line, map[string]any{
-			"Representative": m.RepresentativeName + " (" + m.Representative + ")", "Represented": m.RepresentedName + " (" + m.Represented + ")",
+			"Representative": namedPerson(m.RepresentativeName, m.Representative), "Represented": namedPerson(m.RepresentedName, m.Represented),
 			"Until": formatTime(m.ValidUntil)})))
 	}
 	if req.ExpectedBy != nil {
@@ -448,6 +448,9 @@ func trailOf(a *app.Application) fyne.CanvasObject {
 	names := app.EventNames(actions)
 	for i, e := range a.Trail {
 		actor := personNamed(e.Actor, &a.Request)
+		if actor == e.Actor {
+			actor = namedPerson(e.ActorName, e.Actor) // a clerk
+		}
 		if actor == "service" {
 			actor = lang.L("desk.by_service")
 		}
@@ -458,6 +461,15 @@ func trailOf(a *app.Application) fyne.CanvasObject {
 		box.Add(wrapped(line))
 	}
 	return box
+}
+
+// namedPerson is a person as the app names them, "Name (identifier)", or
+// the identifier alone where the name is not known.
+func namedPerson(name, id string) string {
+	if name == "" {
+		return id
+	}
+	return name + " (" + id + ")"
 }
 
 // personNamed is the applicant or the representative of req as the page

@@ -853,6 +853,30 @@ func TestDeskSaysWhatKindOfDocument(t *testing.T) {
 	}
 }
 
+// TestDeskTrailNamesTheClerk: the ledger trail named the clerk who
+// decided by identifier alone, "Application approved · by
+// LV/LV/01019012345", where it names the applicant (found deciding Mari's
+// study grant as Jānis). A clerk the administrator gave the role is named
+// as they signed in.
+func TestDeskTrailNamesTheClerk(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	ctx := context.Background()
+	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	anna := exchange.DemoClerk()
+	if _, err := citizen.WithToken("admin").AssignRole(ctx, api.RoleAssignment{Subject: anna.Subject, Role: api.RoleClerk, Institution: "LV-DZS"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := citizen.WithToken("clerk").PostStatusChange(ctx, req.ID, api.StatusChange{Message: "Approved.", Decision: api.DecisionApproved}); err != nil {
+		t.Fatal(err)
+	}
+	openApplication(t, w)
+	want := "Application approved · by Anna Ozola (" + anna.Subject + ")"
+	eventually(t, want, func() bool { return strings.Contains(labels(w.Content()), want) })
+}
+
 // TestDeskNamesTheClerksInstitution: Anna's desk was titled "Work queue"
 // and said "your institution's services" without saying which, and her
 // profile no role; GET /v1/me names both. The desk's title names the

@@ -207,6 +207,17 @@ func TestAdministratorScreenAssignsRolesAndCompanyMandates(t *testing.T) {
 	if roles, err := service.Roles(ctx); err != nil || len(roles) != 1 || roles[0].Role != api.RoleAdministrator {
 		t.Fatalf("after making Mari an administrator: %+v, %v", roles, err)
 	}
+	// Once she has called the service with the role, the list names her
+	// as she signed in (it gave her identifier alone).
+	if _, err := personClient(t, world, "mari").Me(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := world.s.Admin.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if text := labels(admin); !strings.Contains(text, "Mari Tamm ("+mari.Identifier+") · administrator") {
+		t.Fatalf("the administrator is not named:\n%s", text)
+	}
 
 	fill(t, admin, "Company's identifier", company)
 	fill(t, admin, "Company's name", companyName)

@@ -164,8 +164,16 @@ func (q *Requests) Trail(ctx context.Context, who Principal, id string) (*api.Le
 		return nil, err
 	}
 	out := &api.LedgerTrail{RequestID: id, Entries: make([]api.LedgerEntry, 0, len(es))}
+	names := map[string]string{} // of the actors with a role
 	for _, e := range es {
-		out.Entries = append(out.Entries, api.LedgerEntry{Seq: e.Seq, Time: e.Time, Actor: e.Actor, OnBehalfOf: e.OnBehalfOf, Action: e.Action, What: e.What, Hash: e.Hash.String()})
+		name, known := names[e.Actor]
+		if !known {
+			if a, err := q.store.Role(ctx, e.Actor); err == nil {
+				name = a.Name
+			}
+			names[e.Actor] = name
+		}
+		out.Entries = append(out.Entries, api.LedgerEntry{Seq: e.Seq, Time: e.Time, Actor: e.Actor, ActorName: name, OnBehalfOf: e.OnBehalfOf, Action: e.Action, What: e.What, Hash: e.Hash.String()})
 	}
 	return out, nil
 }

@@ -35,7 +35,8 @@ func (q *Requests) clerkOf(ctx context.Context, who Principal, serviceID string)
 }
 
 // withAssignedRole gives who the role an administrator assigned them, if
-// any; it takes precedence over the role the identity provider named.
+// any; it takes precedence over the role the identity provider named. The
+// role's record takes the name who signed in with, when it changed.
 func (q *Requests) withAssignedRole(ctx context.Context, who Principal) (Principal, error) {
 	a, err := q.store.Role(ctx, who.Subject)
 	if errors.Is(err, store.ErrNotFound) {
@@ -44,9 +45,18 @@ func (q *Requests) withAssignedRole(ctx context.Context, who Principal) (Princip
 	if err != nil {
 		return who, err
 	}
+	if name := who.Name(); name != "" && name != a.Name {
+		if err := q.store.NameRole(ctx, who.Subject, name); err != nil {
+			return who, err
+		}
+	}
 	who.Role, who.Institution = a.Role, a.Institution
 	return who, nil
 }
+
+// Name is the person's name as they signed in; "" where the sign-in
+// gave none.
+func (p Principal) Name() string { return strings.TrimSpace(p.GivenName + " " + p.FamilyName) }
 
 // ListRoles returns every assigned role; administrators only.
 func (q *Requests) ListRoles(ctx context.Context, who Principal) ([]api.RoleAssignment, error) {
@@ -59,7 +69,7 @@ func (q *Requests) ListRoles(ctx context.Context, who Principal) ([]api.RoleAssi
 	}
 	out := make([]api.RoleAssignment, 0, len(list))
 	for _, a := range list {
-		out = append(out, api.RoleAssignment{Subject: a.Subject, Role: a.Role, Institution: a.Institution, AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt})
+		out = append(out, api.RoleAssignment{Subject: a.Subject, Role: a.Role, Institution: a.Institution, Name: a.Name, AssignedBy: a.AssignedBy, AssignedAt: a.AssignedAt})
 	}
 	return out, nil
 }

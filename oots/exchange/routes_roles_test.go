@@ -390,6 +390,46 @@ func TestAdministratorAssignsRoles(t *testing.T) {
 	}
 }
 
+// TestRolesAndTrailsNameTheirPeople: the administrator's list of roles
+// gave "LV/LV/01019012345 · clerk of State Education Development Agency",
+// and the desk's ledger trail "Application approved · by
+// LV/LV/01019012345": identifiers nobody reads as a person (found giving
+// Jānis the clerk role and deciding Mari's study grant). A person with a
+// role is named as they signed in, from their first call after it (an
+// administrator need not type, and cannot mistype, the name); the trail
+// names the clerks who acted.
+func TestRolesAndTrailsNameTheirPeople(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	var r api.Request
+	call(t, base, "token-owner", "POST", "/v1/requests", routeBodies["POST /v1/requests"], &r)
+	if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-DZS"}, nil); code != 200 {
+		t.Fatalf("assign: %d", code)
+	}
+	var list api.RoleList
+	call(t, base, "token-admin", "GET", "/v1/admin/roles", nil, &list)
+	if list.Count != 1 || list.Roles[0].Name != "" {
+		t.Fatalf("before the clerk's first call: %+v", list.Roles)
+	}
+	if code := statusOnly(t, base, "token-assigned", "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Approved.", Decision: api.DecisionApproved}); code != http.StatusOK {
+		t.Fatalf("the clerk decides: %d", code)
+	}
+	call(t, base, "token-admin", "GET", "/v1/admin/roles", nil, &list)
+	if list.Count != 1 || list.Roles[0].Name != "Ieva Kalniņa" {
+		t.Fatalf("after the clerk's call: %+v", list.Roles)
+	}
+	var trail api.LedgerTrail
+	call(t, base, "token-assigned", "GET", "/v1/requests/"+r.ID+"/ledger", nil, &trail)
+	var named bool
+	for _, e := range trail.Entries {
+		if e.Actor == "LV/LV/999999-99999" {
+			named = e.ActorName == "Ieva Kalniņa"
+		}
+	}
+	if !named {
+		t.Fatalf("the trail does not name the clerk: %+v", trail.Entries)
+	}
+}
+
 // TestMeSaysTheRoleTheServiceGives: GET /v1/me names the caller with the
 // role this service gives them: the sign-in's, or one an administrator
 // assigned, which comes first and goes when removed. The app shows the

@@ -18,8 +18,10 @@ type RoleAssignment struct {
 	Role string
 	// Institution is the authority a clerk works for; empty otherwise.
 	Institution string
-	AssignedBy  string
-	AssignedAt  time.Time
+	// Name is the person's name as they last signed in; "" before.
+	Name       string
+	AssignedBy string
+	AssignedAt time.Time
 }
 
 // PutRole gives a.Subject the role a names, replacing an earlier one.
@@ -35,6 +37,16 @@ func (s *Store) PutRole(ctx context.Context, a RoleAssignment, records ...ledger
 		}
 		return nil
 	})
+}
+
+// NameRole records name as the name of subject, who has a role, when it
+// changed; nothing happens for a person without a role.
+func (s *Store) NameRole(ctx context.Context, subject, name string) error {
+	_, err := s.db.ExecContext(ctx, s.q(`UPDATE role_assignments SET name = ? WHERE subject = ? AND name <> ?`), name, subject, name)
+	if err != nil {
+		return fmt.Errorf("store: naming %s: %w", subject, err)
+	}
+	return nil
 }
 
 // DeleteRole takes subject's assigned role away; ErrNotFound when none.
@@ -69,7 +81,7 @@ func (s *Store) Roles(ctx context.Context) ([]RoleAssignment, error) {
 }
 
 func (s *Store) roles(ctx context.Context, where string, args ...any) ([]RoleAssignment, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT subject, role, institution, assigned_by, assigned_at FROM role_assignments `+where), args...)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT subject, role, institution, name, assigned_by, assigned_at FROM role_assignments `+where), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: roles: %w", err)
 	}
@@ -80,7 +92,7 @@ func (s *Store) roles(ctx context.Context, where string, args ...any) ([]RoleAss
 			a  RoleAssignment
 			at string
 		)
-		if err := rows.Scan(&a.Subject, &a.Role, &a.Institution, &a.AssignedBy, &at); err != nil {
+		if err := rows.Scan(&a.Subject, &a.Role, &a.Institution, &a.Name, &a.AssignedBy, &at); err != nil {
 			return nil, fmt.Errorf("store: roles: %w", err)
 		}
 		if a.AssignedAt, err = parseTime(at); err != nil {
