@@ -8,19 +8,35 @@ bin=$(realpath "$1")
 out=${SMOKE_OUT:-build/smoke}
 mkdir -p "$out"
 work=$(mktemp -d)
-# Xvfb picks a free display number and writes it to fd 3 once it accepts clients.
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
-xvfb=$!
-app=""
+xvfb="" app=""
 cleanup() {
   [ -n "$app" ] && kill "$app" 2>/dev/null || true
-  kill "$xvfb" 2>/dev/null || true
+  [ -n "$xvfb" ] && kill "$xvfb" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
-for i in $(seq 1 300); do [ -s "$work/display" ] && break; sleep 0.1; done
-[ -s "$work/display" ] || { echo "smoke: Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
-display=":$(tr -d '[:space:]' <"$work/display")"
+# start_display starts Xvfb, which picks a free display number and writes
+# it to fd 3, and waits until a client can connect: once a CI run's app
+# found no display on the number Xvfb had written (the server gone, its
+# log lost), so the server is checked and its log kept.
+start_display() {
+  : >"$work/display"
+  Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
+  xvfb=$!
+  for i in $(seq 1 300); do [ -s "$work/display" ] && break; sleep 0.1; done
+  [ -s "$work/display" ] || return 1
+  display=":$(tr -d '[:space:]' <"$work/display")"
+  for i in $(seq 1 50); do
+    DISPLAY=$display xdotool getdisplaygeometry >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+if ! start_display; then
+  echo "smoke: Xvfb did not take clients; starting another:"; cat "$work/xvfb.log"
+  kill "$xvfb" 2>/dev/null || true
+  start_display || { echo "smoke: Xvfb did not start:"; cat "$work/xvfb.log"; exit 1; }
+fi
 
 # No OS keyring here: the app keeps its secrets in the PIN-sealed file.
 export DISPLAY=$display VIENREIZ_DATA_DIR="$work/data" HOME="$work/home" VIENREIZ_APP_PIN=smoke-test-pin
