@@ -9,9 +9,9 @@ import (
 // EvidenceName names evidence in language code: the provider's name of
 // its evidence type (titles, keyed by language code in upper case, as the
 // directory gives them, or lower case, as the inbox does) in that
-// language; else the name the service gives the evidence
-// it needs (need, which the catalogue gives in every language of the
-// app); else the provider's English name. "" when nothing names it.
+// language; else the name the service gives the evidence it needs (need,
+// which the catalogue gives in every language of the app); else the
+// provider's English name. "" when nothing names it.
 //
 // A provider names its evidence in its own languages and English, so a
 // Latvian reading Estonian evidence gets the service's Latvian name
