@@ -193,6 +193,24 @@ func TestLatvianNamesNeedNoCase(t *testing.T) {
 	}
 }
 
+// TestLatvianCallsEvidenceOneWay: the Latvian texts called evidence
+// "apliecinājums" in the app and the catalogue ("Ienākumu apliecinājums")
+// but "pierādījums" at the desk, in the portal and in some messages, and
+// named the Evidence Broker both "apliecinājumu brokeris" and
+// "Pierādījumu brokeris"; Mari's inbox read "Jūsu iesniegumam pieprasīti
+// pierādījumi" over a request titled "Dzīvesvietas apliecinājums" (found
+// on her phone in Latvian). One word, apliecinājums, everywhere.
+func TestLatvianCallsEvidenceOneWay(t *testing.T) {
+	word := regexp.MustCompile(`(?i)pierādījum\pL*`)
+	for k, x := range latvianTexts(t) {
+		if v, ok := x.(string); ok {
+			if w := word.FindString(v); w != "" {
+				t.Errorf("%s says %q: the app's word is apliecinājums", k, w)
+			}
+		}
+	}
+}
+
 // duplicateKeys lists the keys of a JSON object that appear more than
 // once at its top level.
 func duplicateKeys(t *testing.T, data []byte) []string {
