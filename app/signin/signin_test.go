@@ -32,14 +32,10 @@ func startIdP(t *testing.T) *devidp.Server {
 	return idp
 }
 
-// TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere: the
-// desktop flow (loopback redirect, PKCE) against the development provider;
-// the refresh token goes to the secret store (here its encrypted file), a
-// new client resumes from it, a step-up signs in again at High, and
-// signing out everywhere ends both.
-func TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere(t *testing.T) {
-	ctx := context.Background()
-	idp := startIdP(t)
+// mariSignsIn is a client of idp whose browser signs Mari in, over an
+// encrypted secret file, with ctx's HTTP client; it returns the store too.
+func mariSignsIn(t *testing.T, ctx context.Context, idp *devidp.Server) (*signin.Client, secrets.Store) {
+	t.Helper()
 	store, err := secrets.OpenFile(filepath.Join(t.TempDir(), "secrets.json"), "4321")
 	if err != nil {
 		t.Fatal(err)
@@ -48,6 +44,18 @@ func TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c, store
+}
+
+// TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere: the
+// desktop flow (loopback redirect, PKCE) against the development provider;
+// the refresh token goes to the secret store (here its encrypted file), a
+// new client resumes from it, a step-up signs in again at High, and
+// signing out everywhere ends both.
+func TestSignInKeepsTheSessionAcrossRestartsAndSignsOutEverywhere(t *testing.T) {
+	ctx := context.Background()
+	idp := startIdP(t)
+	c, store := mariSignsIn(t, ctx, idp)
 	if _, err := c.Resume(ctx); !errors.Is(err, signin.ErrNoSession) {
 		t.Fatalf("Resume before any sign-in: %v, want ErrNoSession", err)
 	}
@@ -228,14 +236,7 @@ func TestAProviderOutageKeepsTheSession(t *testing.T) {
 	net := &outage{}
 	ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: net})
 	idp := startIdP(t)
-	store, err := secrets.OpenFile(filepath.Join(t.TempDir(), "secrets.json"), "4321")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := signin.New(ctx, idp.Provider(), store, devidptest.Browser(ctx, "mari", ""), quiet())
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, store := mariSignsIn(t, ctx, idp)
 	s, err := c.SignIn(ctx, "")
 	if err != nil {
 		t.Fatal(err)
