@@ -17,26 +17,27 @@ import (
 // Latvian reading Estonian evidence gets the service's Latvian name
 // rather than the English one.
 func EvidenceName(titles map[string]string, need catalogue.Text, code string) string {
-	if t := titleIn(titles, code); t != "" {
+	if t := TitleIn(titles, code); t != "" {
 		return t
 	}
 	if n := need.In(code); n != "" {
 		return n
 	}
-	return titleIn(titles, "en")
+	return TitleIn(titles, "en")
 }
 
 // ProviderName is the provider's own name of its evidence type in
 // language code, else in English; "" when it gave none.
 func ProviderName(titles map[string]string, code string) string {
-	if t := titleIn(titles, code); t != "" {
+	if t := TitleIn(titles, code); t != "" {
 		return t
 	}
-	return titleIn(titles, "en")
+	return TitleIn(titles, "en")
 }
 
-// titleIn is titles' text in language code, keyed in either case.
-func titleIn(titles map[string]string, code string) string {
+// TitleIn is titles' text in language code, keyed in either case; ""
+// when the provider gave none in it.
+func TitleIn(titles map[string]string, code string) string {
 	if t := titles[strings.ToUpper(code)]; t != "" {
 		return t
 	}

@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -148,7 +147,7 @@ func (r *RequestsScreen) present(ctx context.Context, req *api.Request, open boo
 // its evidence when the provider did not in the user's language; nil
 // until read (see listedServices).
 func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
-	if req.EvidenceType != nil && req.EvidenceType.Title[strings.ToUpper(r.sess.Language.Code())] != "" {
+	if app.TitleIn(typeTitles(req), r.sess.Language.Code()) != "" {
 		return nil
 	}
 	return r.services.of(req.ServiceID)
@@ -213,6 +212,7 @@ func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, err
 // page is the request's page: facts, the next step and the timeline.
 func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.CanvasObject {
 	code := r.sess.Language.Code()
+	named := evidenceTitle(*req, svc, code) // as the page is titled
 	facts := newFacts()
 	if svc != nil {
 		addFact(facts, lang.L("request.service"), wrapped(svc.Name.In(code)))
@@ -221,12 +221,12 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 		addFact(facts, lang.L("request.handled_by"), wrapped(svc.Provider.Name.In(code)+" ("+countryName(svc.Country)+")"))
 		// The page is titled by the provider's evidence type; the service
 		// page named the need it meets otherwise.
-		if need := neededEvidence(svc, req.Requirement, code); need != "" && need != evidenceTitle(*req, svc, code) {
+		if need := neededEvidence(svc, req.Requirement, code); need != "" && need != named {
 			addFact(facts, lang.L("request.meets"), wrapped(need))
 		}
 	}
 	// Named as the service does, the evidence keeps the provider's name.
-	if own := app.ProviderName(typeTitles(*req), code); own != "" && own != evidenceTitle(*req, svc, code) {
+	if own := app.ProviderName(typeTitles(*req), code); own != "" && own != named {
 		addFact(facts, lang.L("request.provider_name"), wrapped(own))
 	}
 	addFacts(facts,

@@ -95,13 +95,14 @@ func (ws *WalletScreen) Open(it app.WalletItem) {
 func (ws *WalletScreen) page(it app.WalletItem, service string) fyne.CanvasObject {
 	code := ws.sess.Language.Code()
 	it = ws.named(it) // its name, and its copy's
+	named := ws.title(it)
 	facts := newFacts(
-		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(ws.title(it))),
+		widget.NewFormItem(lang.L("wallet.evidence"), wrapped(named)),
 		widget.NewFormItem(lang.L("wallet.issued_by"), wrapped(it.Issuer(code))),
 		widget.NewFormItem(lang.L("detail.country"), wrapped(countryName(it.Country))),
 		widget.NewFormItem(lang.L("wallet.delivered"), wrapped(formatTime(it.DeliveredAt))),
 	)
-	if own := it.Title(code); own != "" && own != ws.title(it) {
+	if own := it.Title(code); own != "" && own != named {
 		addFact(facts, lang.L("request.provider_name"), wrapped(own))
 	}
 	if it.For != "" {
@@ -224,7 +225,7 @@ func (ws *WalletScreen) title(it app.WalletItem) string {
 // when the provider did not name it in the user's language and the
 // service was read.
 func (ws *WalletScreen) named(it app.WalletItem) app.WalletItem {
-	if it.Titles[strings.ToUpper(ws.sess.Language.Code())] == "" {
+	if app.TitleIn(it.Titles, ws.sess.Language.Code()) == "" {
 		it.Need = app.NeedOf(ws.services.of(it.ServiceID), it.Requirement)
 	}
 	return it
