@@ -108,6 +108,15 @@ func ProblemOfCode(code, detail string) Problem {
 	return Problem{Code: code, Text: lang.X("code."+code, detail)}
 }
 
+// RequestProblem is the Problem a failed request shows: its code's, said
+// of the answers when the directory found no provider for them.
+func RequestProblem(req *api.Request) Problem {
+	if NoneForTheAnswers(req) {
+		return Problem{Code: req.ErrorCode, Text: lang.L("code.DSD:ERR:0001.answers")}
+	}
+	return ProblemOfCode(req.ErrorCode, req.Problem)
+}
+
 // calledOff reports whether err only says that whoever made the call gave
 // it up (its context was cancelled, e.g. the inbox reconnecting after a
 // sign-in): nothing to show, and nothing about the service.

@@ -191,9 +191,10 @@ func (r *Requests) GiveAttributes(ctx context.Context, id string, values map[str
 	return r.after(ctx, out, err)
 }
 
-// Retry looks a failed request up again (nothing was sent for it yet).
-func (r *Requests) Retry(ctx context.Context, id string) (*api.Request, error) {
-	out, err := r.api.RetryRequest(ctx, id, nil)
+// Retry looks a failed request up again (nothing was sent for it yet),
+// with new answers to the directory's questions (nil: the answers given).
+func (r *Requests) Retry(ctx context.Context, id string, answers map[string]string) (*api.Request, error) {
+	out, err := r.api.RetryRequest(ctx, id, answers)
 	return r.after(ctx, out, err)
 }
 

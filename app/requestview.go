@@ -57,6 +57,10 @@ type RequestView struct {
 	// asked holds no evidence of the kind, so another country is the way
 	// on; looking up the same one again finds the same.
 	AskElsewhere bool
+	// ChangeAnswers (with StepRetry): the look-up found no provider for
+	// the answers to the directory's questions, or refused an answer;
+	// other answers may find one.
+	ChangeAnswers bool
 }
 
 // YourTurn reports whether the step is the request owner's to take (the
@@ -73,6 +77,17 @@ func (v RequestView) YourTurn() bool {
 // no such evidence: the Evidence Broker knows no evidence type of it
 // there, or the Data Service Directory names no provider there.
 var notHeldThere = []string{"EB:ERR:0001", "DSD:ERR:0001"}
+
+// answerRefused is the Data Service Directory's answer to a value it
+// does not take (a region code that is not one, say).
+const answerRefused = "DSD:ERR:0006"
+
+// NoneForTheAnswers reports whether the Data Service Directory named no
+// provider for the answers the person gave its questions: another answer
+// may find one where the country has providers for some regions only.
+func NoneForTheAnswers(req *api.Request) bool {
+	return req.ErrorCode == "DSD:ERR:0001" && len(req.Answers) > 0
+}
 
 // openStates are the request states in which the request goes on.
 var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview_required", "approved"}
@@ -99,6 +114,7 @@ func ViewOf(req *api.Request) RequestView {
 	case req.State == "failed" && !given:
 		v.Step = StepRetry
 		v.AskElsewhere = slices.Contains(notHeldThere, req.ErrorCode)
+		v.ChangeAnswers = len(req.Questions) > 0 && (NoneForTheAnswers(req) || req.ErrorCode == answerRefused)
 	case req.State == "delivered":
 		v.Step = StepDelivered
 	case req.State == "refused", req.State == "expired", req.State == "failed":

@@ -13,6 +13,7 @@ import (
 // state gives each page its step and the actions it allows.
 func TestViewOfDecidesStepAndActions(t *testing.T) {
 	given := []api.Step{{Event: "created"}, {Event: "explicit_request_given"}}
+	region := []api.Question{{Name: "q", Values: []string{"DE2", "DE3"}}}
 	for name, c := range map[string]struct {
 		req  api.Request
 		want RequestView
@@ -26,6 +27,9 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 		"failed look-up":       {api.Request{State: "failed"}, RequestView{Step: StepRetry, CanArchive: true, CanGiveFeedback: true}},
 		"not held there":       {api.Request{State: "failed", ErrorCode: "EB:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
 		"no provider there":    {api.Request{State: "failed", ErrorCode: "DSD:ERR:0001"}, RequestView{Step: StepRetry, AskElsewhere: true, CanArchive: true, CanGiveFeedback: true}},
+		"none for the answers": {api.Request{State: "failed", ErrorCode: "DSD:ERR:0001", Questions: region, Answers: map[string]string{"q": "DE2"}}, RequestView{Step: StepRetry, AskElsewhere: true, ChangeAnswers: true, CanArchive: true, CanGiveFeedback: true}},
+		"answer refused":       {api.Request{State: "failed", ErrorCode: "DSD:ERR:0006", Questions: region, Answers: map[string]string{"q": "X"}}, RequestView{Step: StepRetry, ChangeAnswers: true, CanArchive: true, CanGiveFeedback: true}},
+		"down after answers":   {api.Request{State: "failed", ErrorCode: "DSD:ERR:0004", Questions: region, Answers: map[string]string{"q": "DE2"}}, RequestView{Step: StepRetry, CanArchive: true, CanGiveFeedback: true}},
 		"failed after sending": {api.Request{State: "failed", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},
 		"refused":              {api.Request{State: "refused", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},
 		"expired":              {api.Request{State: "expired", Timeline: given}, RequestView{Step: StepAskAgain, CanArchive: true, CanGiveFeedback: true}},

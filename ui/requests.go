@@ -251,7 +251,7 @@ func (r *RequestsScreen) page(req *api.Request, svc *catalogue.Service) fyne.Can
 	}
 	addDecision(facts, req)
 	if req.ErrorCode != "" {
-		p := app.ProblemOfCode(req.ErrorCode, req.Problem)
+		p := app.RequestProblem(req)
 		addProblem(r.win, facts, p.Text+" ("+p.Code+")", p.Code, lang.L("help.open"))
 	}
 	box := container.NewVBox(facts, container.New(&sideBySide{}, copyLinkButton(r.win, r.sess.Links, app.RequestLink(req.ID)), pairButton(r.win, r.sess, req.ID, "pair.button")))
@@ -318,36 +318,11 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 	view := app.ViewOf(req)
 	switch view.Step {
 	case app.StepAnswer:
-		form := widget.NewForm()
-		answers := map[string]func() string{}
-		for _, q := range req.Questions {
-			label, note := app.QuestionText(q, r.sess.Language.Code())
-			if len(q.Values) > 0 {
-				sel := widget.NewSelect(app.ChoiceLabels(q), nil)
-				sel.PlaceHolder = lang.L("select.placeholder")
-				answers[q.Name] = func() string {
-					if i := sel.SelectedIndex(); i >= 0 {
-						return q.Values[i]
-					}
-					return ""
-				}
-				form.AppendItem(&widget.FormItem{Text: label, Widget: sel, HintText: note})
-				continue
-			}
-			entry := widget.NewEntry()
-			answers[q.Name] = func() string { return entry.Text }
-			form.AppendItem(&widget.FormItem{Text: label, Widget: entry, HintText: note})
-		}
-		form.SubmitText = lang.L("request.give_attributes")
-		form.OnSubmit = func() {
-			values := map[string]string{}
-			for name, get := range answers {
-				values[name] = get()
-			}
+		form := r.answersForm(req, lang.L("request.give_attributes"), func(values map[string]string) {
 			r.act(func(ctx context.Context) (*api.Request, error) {
 				return r.sess.Requests.GiveAttributes(ctx, req.ID, values)
 			})
-		}
+		})
 		return titledCard(lang.L("request.attributes_title"), lang.L("request.attributes_body"), form)
 	case app.StepExplicitRequest:
 		provider := providerName(req.Provider, r.sess.Language.Code())
@@ -408,8 +383,11 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 	case app.StepDecide:
 		return r.previewCard(req)
 	case app.StepRetry:
+		if view.ChangeAnswers {
+			return r.changeAnswersCard(req, view)
+		}
 		retry := newWrapButton(lang.L("request.retry"), theme.ViewRefreshIcon(), func() {
-			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID) })
+			r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID, nil) })
 		})
 		if view.AskElsewhere && r.AskAgain != nil {
 			// Looking up the same country again finds the same: another
@@ -441,6 +419,64 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		return titledCard(lang.L("request.again_title"), "", container.NewVBox(wrapped(lang.L("request.again_body_"+req.State)), again))
 	}
 	return nil
+}
+
+// answersForm asks the directory's questions of req, each holding the
+// answer given before, and hands the answers to submit.
+func (r *RequestsScreen) answersForm(req *api.Request, submitText string, submit func(map[string]string)) *widget.Form {
+	form := widget.NewForm()
+	answers := map[string]func() string{}
+	for _, q := range req.Questions {
+		label, note := app.QuestionText(q, r.sess.Language.Code())
+		given := req.Answers[q.Name]
+		if len(q.Values) > 0 {
+			sel := widget.NewSelect(app.ChoiceLabels(q), nil)
+			sel.PlaceHolder = lang.L("select.placeholder")
+			if i := slices.Index(q.Values, given); i >= 0 {
+				sel.SetSelectedIndex(i)
+			}
+			answers[q.Name] = func() string {
+				if i := sel.SelectedIndex(); i >= 0 {
+					return q.Values[i]
+				}
+				return ""
+			}
+			form.AppendItem(&widget.FormItem{Text: label, Widget: sel, HintText: note})
+			continue
+		}
+		entry := widget.NewEntry()
+		entry.SetText(given)
+		answers[q.Name] = func() string { return entry.Text }
+		form.AppendItem(&widget.FormItem{Text: label, Widget: entry, HintText: note})
+	}
+	form.SubmitText = submitText
+	form.OnSubmit = func() {
+		values := map[string]string{}
+		for name, get := range answers {
+			values[name] = get()
+		}
+		submit(values)
+	}
+	return form
+}
+
+// changeAnswersCard is the way on from a look-up that found no provider
+// for the answers given (or refused one): the questions again, holding
+// those answers, to look up again with others; and another country, when
+// the country may hold none at all.
+func (r *RequestsScreen) changeAnswersCard(req *api.Request, view app.RequestView) fyne.CanvasObject {
+	form := r.answersForm(req, lang.L("request.answers_again"), func(values map[string]string) {
+		r.act(func(ctx context.Context) (*api.Request, error) { return r.sess.Requests.Retry(ctx, req.ID, values) })
+	})
+	body := "request.answers_body_refused"
+	if app.NoneForTheAnswers(req) {
+		body = "request.answers_body"
+	}
+	box := container.NewVBox(wrapped(lang.L(body, map[string]any{"Country": countryName(req.Country)})), form)
+	if view.AskElsewhere && r.AskAgain != nil {
+		box.Add(newWrapButton(lang.L("request.elsewhere"), theme.NavigateNextIcon(), func() { r.AskAgain(req.ServiceID, req.Requirement) }))
+	}
+	return titledCard(lang.L("request.answers_title"), "", box)
 }
 
 // previewCard shows the evidence field by field with its source and legal

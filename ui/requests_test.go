@@ -700,3 +700,62 @@ func TestRequestNamesTheAuthorityThatHandlesIt(t *testing.T) {
 		t.Fatalf("the German service's request page:\n%s", text)
 	}
 }
+
+// TestNoAuthorityForAnAnswerOffersToChangeIt: Lukas, born in Bavaria,
+// answered the German directory's question with DE2; no registry office
+// there answers through the once-only system, and the page said "No
+// authority in Germany gives evidence of this kind", though Berlin's and
+// Hamburg's do, and offered only another country or the same look-up
+// again (found by trying the app). The page says the answers found no
+// authority, shows them to correct, and looks up again with the new ones.
+func TestNoAuthorityForAnAnswerOffersToChangeIt(t *testing.T) {
+	w, s := newApp(t, "en")
+	ctx := context.Background()
+	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	birth := pension.Evidence[1].Requirement
+	req, err := s.Requests.Create(ctx, pension.ID, birth, "DE")
+	if err != nil || req.State != "needs_attributes" || len(req.Questions) != 1 {
+		t.Fatalf("request to DE: %+v, %v", req, err)
+	}
+	q := req.Questions[0]
+	if req, err = s.Requests.GiveAttributes(ctx, req.ID, map[string]string{q.Name: "DE2"}); err != nil || req.State != "failed" || req.ErrorCode != "DSD:ERR:0001" {
+		t.Fatalf("answered DE2: %+v, %v", req, err)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	text := labels(w.Content())
+	for _, want := range []string{
+		"No authority gives this evidence online for your answers yet.",
+		"Check your answers",
+		"No authority in Germany gives this evidence through the once-only system for your answers",
+		"Choose another country",
+	} {
+		if !strings.Contains(text, want) {
+			t.Fatalf("the page does not say %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "No authority in Germany gives evidence of this kind") {
+		t.Fatalf("the page says Germany holds none:\n%s", text)
+	}
+	var region *widget.Select
+	for _, sel := range find[*widget.Select](w.Content()) {
+		if slices.Contains(sel.Options, "DE3 — BERLIN") {
+			region = sel
+		}
+	}
+	if region == nil || region.Selected != "DE2 — BAYERN" {
+		t.Fatalf("no region choice holding the answer given:\n%s", labels(w.Content()))
+	}
+	region.SetSelected("DE3 — BERLIN")
+	tapButton(t, w, "Look again")
+	got, err := s.Requests.Get(ctx, req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "ready" || got.Answers[q.Name] != "DE3" || got.Provider == nil {
+		t.Fatalf("after changing the answer to Berlin: %s with answers %v, provider %+v", got.State, got.Answers, got.Provider)
+	}
+}
