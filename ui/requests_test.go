@@ -346,7 +346,7 @@ func TestNotHeldThereOffersAnotherCountry(t *testing.T) {
 		}
 		return choice != nil
 	})
-	if !slices.Equal(choice.Options, []string{"Latvia", "Lithuania"}) {
+	if !slices.Equal(choice.Options, []string{"Germany", "Latvia", "Lithuania"}) {
 		t.Fatalf("the country choice offers %v", choice.Options)
 	}
 	choice.SetSelected("Lithuania")
@@ -531,6 +531,7 @@ func TestEvidenceCanBeAskedWhereItsPersonLives(t *testing.T) {
 	for _, c := range []struct{ service, country, provider string }{
 		{"lv-vehicle-registration", "DE", "Motor Transport"},
 		{"lv-study-grant", "EE", "Tax and Customs"},
+		{"lv-pension-claim", "DE", "Pension Insurance"},
 	} {
 		svc, err := s.Catalogue.Service(ctx, c.service)
 		if err != nil {
