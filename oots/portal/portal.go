@@ -24,6 +24,7 @@ import (
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/identity"
+	"github.com/vienreiz/vienreiz/oots/eidas"
 )
 
 //go:embed templates/*.html
@@ -199,10 +200,32 @@ func keepLanguage(w http.ResponseWriter, r *http.Request) {
 type country struct{ Code, Name string }
 
 // evidenceChoice is one piece of evidence a service needs, with the
-// countries it can be asked for in.
+// countries it can be asked for in and the one chosen to begin with.
 type evidenceChoice struct {
 	Evidence  catalogue.Evidence
 	Countries []country
+	Chosen    string
+}
+
+// chooseCountries chooses, for each piece of evidence, the country of the
+// person signed in (that of their eID) where it can be asked for there,
+// else the service's country.
+func (d *pageData) chooseCountries() {
+	home := ""
+	if d.Person != nil {
+		if id, err := eidas.ParseID(d.Person.Subject); err == nil {
+			home = id.Origin
+			if home == "EL" { // eIDAS names Greece EL, the catalogue GR
+				home = "GR"
+			}
+		}
+	}
+	for i, c := range d.Choices {
+		d.Choices[i].Chosen = d.Service.Country
+		if slices.ContainsFunc(c.Countries, func(o country) bool { return o.Code == home }) {
+			d.Choices[i].Chosen = home
+		}
+	}
 }
 
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
@@ -211,6 +234,7 @@ func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page
 	} else if ended { // said once: the session is forgotten
 		d.Notice = p.t(r, "portal.session_ended")
 	}
+	d.chooseCountries()
 	d.Lang = language(r)
 	d.Languages = switchLinks(r, d.Lang)
 	keepLanguage(w, r)

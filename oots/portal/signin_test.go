@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -330,4 +332,40 @@ func signedInBriefly(t *testing.T) (base string, browser *http.Client, portal *u
 		t.Fatal(err)
 	}
 	return base, browser, mustURL(t, base+"/portal/")
+}
+
+// TestPortalOffersTheSignedInPersonsCountryFirst: Lukas, a German signed
+// in on the Latvian pension's page, found Latvia chosen for his proof of
+// birth and his contributions; one Continue would have asked Latvia for a
+// German's birth (found by trying the portal). A signed-in person's
+// country is chosen where the evidence can be asked for there; the
+// service's stays chosen where it cannot, and for nobody signed in.
+func TestPortalOffersTheSignedInPersonsCountryFirst(t *testing.T) {
+	const page = "/portal/services/lv-pension-claim"
+	base, _ := startSignInService(t)
+	chosen := func(body string) []string {
+		var out []string
+		for _, m := range regexp.MustCompile(`<option value="([A-Z]{2})" selected>`).FindAllStringSubmatch(body, -1) {
+			out = append(out, m[1])
+		}
+		return out
+	}
+	if _, body := fetch(t, browserWithJar(), base+page, nil); !slices.Equal(chosen(body), []string{"LV", "LV"}) {
+		t.Fatalf("nobody signed in: chosen %v, want the service's country for both", chosen(body))
+	}
+	lukas := browserWithJar()
+	if _, err := devidptest.SignInAt(context.Background(), lukas, base+"/portal/sign-in?next="+page, "lukas", identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	if _, body := fetch(t, lukas, base+page, nil); !slices.Equal(chosen(body), []string{"DE", "DE"}) {
+		t.Fatalf("Lukas signed in: chosen %v, want Germany for both", chosen(body))
+	}
+	mari := browserWithJar()
+	if _, err := devidptest.SignInAt(context.Background(), mari, base+"/portal/sign-in?next="+page, "mari", identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	// Estonia holds no contributions: the service's country stays chosen.
+	if _, body := fetch(t, mari, base+page, nil); !slices.Equal(chosen(body), []string{"LV", "EE"}) {
+		t.Fatalf("Mari signed in: chosen %v, want Latvia for the contributions, Estonia for her birth", chosen(body))
+	}
 }
