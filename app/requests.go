@@ -98,7 +98,6 @@ func (r *Requests) Changed(ctx context.Context, id string) {
 func (r *Requests) publishList() {
 	show, _ := r.ShowArchived.Get()
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	var items []any
 	archived := 0
 	for _, req := range r.all {
@@ -110,8 +109,23 @@ func (r *Requests) publishList() {
 		}
 		items = append(items, req)
 	}
+	r.mu.Unlock() // the list's listeners may ask (UnderWay)
 	_ = r.List.Set(items)
 	_ = r.Archived.Set(archived)
+}
+
+// UnderWay is the newest request still under way (one that may be
+// withdrawn) for requirement of service and about subject, as subjectOf
+// tells whom a request is about (Acting.SubjectOf).
+func (r *Requests) UnderWay(service, requirement, subject string, subjectOf func(*api.Request) string) (api.Request, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, req := range r.all { // newest first
+		if req.ServiceID == service && req.Requirement == requirement && ViewOf(&req).CanCancel && subjectOf(&req) == subject {
+			return req, true
+		}
+	}
+	return api.Request{}, false
 }
 
 // Forget empties the list (after a sign-out); it runs on the UI goroutine.

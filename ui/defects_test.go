@@ -517,3 +517,47 @@ func TestCompanyEvidenceAsksToActForTheCompany(t *testing.T) {
 		t.Fatalf("%d requests were made", n)
 	}
 }
+
+// TestServicePageLeadsToARequestUnderWay: Lukas asked Germany for his
+// contributions to the pension claim and came back to the service page
+// to ask for his birth; the page offered "Request it online" for the
+// contributions as for evidence never asked, and Apply started them again
+// (found by trying the app). A request under way is named on the page
+// with its state and opens from there, and Apply goes to evidence not
+// asked for yet.
+func TestServicePageLeadsToARequestUnderWay(t *testing.T) {
+	w, s := newApp(t, "en")
+	ctx := context.Background()
+	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	asked, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[0].Requirement, "DE")
+	if err != nil || asked.State != "ready" {
+		t.Fatalf("contributions from Germany: %+v, %v", asked, err)
+	}
+	sc := servicesScreen(t, w)
+	sc.OpenService(pension.ID)
+	eventually(t, "the request named on the service page", func() bool {
+		return strings.Contains(labels(w.Content()), "Asked from Germany: Waiting for your explicit request")
+	})
+	if text := labels(w.Content()); !strings.Contains(text, "Waiting for your explicit request") {
+		t.Fatalf("the page does not say where the request stands:\n%s", text)
+	}
+	if n := buttonCount(w.Content(), "Request it online"); n != 1 {
+		t.Fatalf("%d Request it online buttons, want the birth's alone", n)
+	}
+	tapButton(t, w, "Apply")
+	overlay := w.Canvas().Overlays().Top()
+	if overlay == nil || !strings.Contains(labels(overlay), "Proof of birth") {
+		t.Fatal("Apply did not ask for the proof of birth")
+	}
+	w.Canvas().Overlays().Remove(overlay)
+	tapButton(t, w, "Open the request")
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the request is not open")
+	}
+	if title := find[*RequestsScreen](w.Content())[0].nav.Title(); !strings.Contains(title, "Insurance record") {
+		t.Fatalf("the page open is %q", title)
+	}
+}

@@ -9,16 +9,27 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/catalogue"
 )
 
+// evidenceStatus is what a service page knows of the person's evidence:
+// the wallet's document that meets a requirement, and a request for it
+// under way, which openRequest opens.
+type evidenceStatus struct {
+	held        func(requirement string) (app.WalletItem, bool)
+	underWay    func(requirement string) (api.Request, bool)
+	openRequest func(id string)
+}
+
 // NewServiceDetail shows one service: what it is, who provides it, the
 // evidence it needs, how long it takes and on which legal basis. Each
-// piece of evidence can be requested; request is called with it. Evidence
-// about a company says so, and, when the person acts for a company
-// (forCompany), evidence about a person does.
-func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompany bool, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
+// piece of evidence can be requested; request is called with it; one
+// asked for already leads to its request. Evidence about a company says
+// so, and, when the person acts for a company (forCompany), evidence
+// about a person does.
+func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompany bool, request func(catalogue.Service, catalogue.Evidence), status evidenceStatus) fyne.CanvasObject {
 	title := widget.NewLabelWithStyle(svc.Name.In(code), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	title.SizeName = "subHeadingText"
@@ -44,17 +55,25 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 		case forCompany:
 			content.Add(wrapped(lang.L("detail.about_person")))
 		}
-		if it, ok := held(e.Requirement); ok {
+		if it, ok := status.held(e.Requirement); ok {
 			// Once-only: the document is already in the wallet.
 			have := wrapped(lang.L("detail.in_wallet", map[string]any{"Provider": it.Issuer(code), "Date": formatTime(it.DeliveredAt)}))
 			have.Importance = widget.SuccessImportance
 			content.Add(have)
 		}
-		content.Add(buttons(ask))
+		if req, ok := status.underWay(e.Requirement); ok {
+			// Asked for already: the way on is that request, not another.
+			content.Add(wrapped(lang.L("detail.under_way", map[string]any{"Country": countryName(req.Country), "State": app.StateName(app.ShownState(&req))})))
+			open := newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
+			open.SetImportance(widget.HighImportance)
+			content.Add(buttons(open))
+		} else {
+			content.Add(buttons(ask))
+		}
 		evidence.Add(titledCard("", e.Name.In(code), content))
 	}
 	legal := wrapped(svc.LegalBasis.In(code))
-	apply := applyAction(svc, request, held)
+	apply := applyAction(svc, request, status)
 
 	body := container.NewVBox(
 		title, desc, apply, facts,
@@ -68,18 +87,26 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 }
 
 // applyAction is the service page's main action: Apply starts the request
-// of the first evidence the service needs that is not in the wallet yet;
-// when all of it is, the page says so instead.
-func applyAction(svc catalogue.Service, request func(catalogue.Service, catalogue.Evidence), held func(requirement string) (app.WalletItem, bool)) fyne.CanvasObject {
+// of the first evidence the service needs that is neither in the wallet
+// nor asked for; when all of it is in the wallet, the page says so
+// instead.
+func applyAction(svc catalogue.Service, request func(catalogue.Service, catalogue.Evidence), status evidenceStatus) fyne.CanvasObject {
 	if len(svc.Evidence) == 0 {
 		return container.NewVBox()
 	}
+	all := true
 	for _, e := range svc.Evidence {
-		if _, ok := held(e.Requirement); !ok {
+		_, held := status.held(e.Requirement)
+		_, asked := status.underWay(e.Requirement)
+		all = all && held
+		if !held && !asked {
 			b := newWrapButton(lang.L("detail.apply"), theme.ConfirmIcon(), func() { request(svc, e) })
 			b.SetImportance(widget.HighImportance)
 			return buttons(b)
 		}
+	}
+	if !all { // the rest is asked for: its requests lead on
+		return container.NewVBox()
 	}
 	ready := wrapped(lang.L("detail.apply_ready"))
 	ready.Importance = widget.SuccessImportance

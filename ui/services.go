@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/catalogue"
 )
@@ -104,6 +105,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	// the person acts.
 	onChange(s.wallet.Loads, s.followHoldings)
 	onChange(sess.Acting.Label, s.followHoldings)
+	onChange(s.requests.List, s.followHoldings)
 
 	s.sess.Background(s.loadFacets)
 	s.searchNow()
@@ -117,7 +119,8 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 
 // servicePage draws the page of svc and remembers it as the open one.
 func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
-	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.sess.Acting.ForCompany(), s.askForEvidence, s.holding)
+	status := evidenceStatus{held: s.holding, underWay: func(requirement string) (api.Request, bool) { return s.underWay(svc.ID, requirement) }, openRequest: s.onRequested}
+	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.sess.Acting.ForCompany(), s.askForEvidence, status)
 	s.shown, s.drawn = &svc, s.pageState(svc)
 	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
 	return s.page
@@ -131,6 +134,12 @@ func (s *ServicesScreen) holding(requirement string) (app.WalletItem, bool) {
 	return s.wallet.Holding(requirement, s.sess.Acting.Represented())
 }
 
+// underWay is the request under way for requirement of service, made for
+// the person acted for.
+func (s *ServicesScreen) underWay(service, requirement string) (api.Request, bool) {
+	return s.requests.UnderWay(service, requirement, s.sess.Acting.Represented(), s.sess.Acting.SubjectOf)
+}
+
 // followHoldings redraws the open service page when what it was drawn
 // from changed: a page left open while its evidence arrived offered to ask
 // for it again.
@@ -142,14 +151,18 @@ func (s *ServicesScreen) followHoldings() {
 }
 
 // pageState names what the page of svc shows that can change while it is
-// open: the wallet's documents that meet its evidence, and whether the
-// person acts for a company (which of its evidence they may ask for).
+// open: the wallet's documents that meet its evidence, the requests for it
+// under way and where they stand, and whether the person acts for a
+// company (which of its evidence they may ask for).
 func (s *ServicesScreen) pageState(svc catalogue.Service) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "company=%t;", s.sess.Acting.ForCompany())
 	for _, e := range svc.Evidence {
 		if it, ok := s.holding(e.Requirement); ok {
 			fmt.Fprintf(&b, "%s/%d", it.RequestID, it.Index)
+		}
+		if req, ok := s.underWay(svc.ID, e.Requirement); ok {
+			fmt.Fprintf(&b, "+%s/%s", req.ID, app.ShownState(&req))
 		}
 		b.WriteByte(';')
 	}

@@ -238,6 +238,12 @@ func TestSignInInTheAppKeepsThePlace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The first request withdrawn, the service page offers to ask again
+	// (while it is under way, it leads to it).
+	list, _ := s.Requests.List.Get()
+	if _, err := s.Requests.Cancel(context.Background(), list[0].(api.Request).ID); err != nil {
+		t.Fatal(err)
+	}
 	elsewhere, err := other.SignIn(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
