@@ -65,7 +65,12 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	model := s.Requests
 	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
-			setTwoLineRow(obj, evidenceTitle(req, r.listedService(req), s.Language.Code()), requestSummary(req))
+			svc := r.listedService(req)
+			service := ""
+			if svc != nil {
+				service = svc.Name.In(s.Language.Code())
+			}
+			setTwoLineRow(obj, evidenceTitle(req, svc, s.Language.Code()), requestSummary(req, service))
 		}
 	})
 	r.services.redraw = r.list.Refresh
@@ -143,13 +148,11 @@ func (r *RequestsScreen) present(ctx context.Context, req *api.Request, open boo
 	})
 }
 
-// listedService is the catalogue service of a listed request, which names
-// its evidence when the provider did not in the user's language; nil
-// until read (see listedServices).
+// listedService is the catalogue service of a listed request: its row
+// ends with the service's name, and the service names the evidence when
+// the provider did not in the user's language; nil until read (see
+// listedServices).
 func (r *RequestsScreen) listedService(req api.Request) *catalogue.Service {
-	if app.TitleIn(typeTitles(req), r.sess.Language.Code()) != "" {
-		return nil
-	}
 	return r.services.of(req.ServiceID)
 }
 
@@ -558,8 +561,9 @@ func typeTitles(req api.Request) map[string]string {
 
 // requestSummary is a request row's second line: for whom it was made
 // when not for the person, its state, country and when its next step is
-// due, or, once it ended, when that was.
-func requestSummary(req api.Request) string {
+// due, or, once it ended, when that was; then the service it is for
+// ("" while unknown).
+func requestSummary(req api.Request, service string) string {
 	s := stateName(app.ShownState(&req)) + " · " + countryName(req.Country)
 	if req.For != "" {
 		s = lang.L("for_whom", map[string]any{"Name": req.ForName}) + " · " + s
@@ -576,6 +580,9 @@ func requestSummary(req api.Request) string {
 		s += " · " + lang.L(key, map[string]any{"Time": formatTime(*req.ExpectedBy)})
 	case !req.UpdatedAt.IsZero():
 		s += " · " + formatTime(req.UpdatedAt) // when it ended
+	}
+	if service != "" {
+		s += " · " + service
 	}
 	return s
 }

@@ -416,7 +416,7 @@ func TestRequestPageSaysWhoseDateItIs(t *testing.T) {
 		t.Errorf("waiting for the person, the page says:\n%s", text)
 	}
 	// The list's row too ("Preview waiting for you · Latvia · next step by").
-	if row := requestSummary(*req); !strings.Contains(row, "your answer by") {
+	if row := requestSummary(*req, ""); !strings.Contains(row, "your answer by") {
 		t.Errorf("waiting for the person, the row says %q", row)
 	}
 	for _, tc := range []struct {
@@ -472,7 +472,7 @@ func TestGivenExplicitRequestIsNotAwaited(t *testing.T) {
 	if n := strings.Count(page, "Sending the request"); n != 2 {
 		t.Errorf("%d lines say the request is being sent, want 2 (its state and the explicit request's step):\n%s", n, page)
 	}
-	if row := requestSummary(*req); !strings.HasPrefix(row, "Sending the request") {
+	if row := requestSummary(*req, ""); !strings.HasPrefix(row, "Sending the request") {
 		t.Errorf("the list's row reads %q", row)
 	}
 }
@@ -759,4 +759,22 @@ func TestNoAuthorityForAnAnswerOffersToChangeIt(t *testing.T) {
 	if got.State != "ready" || got.Answers[q.Name] != "DE3" || got.Provider == nil {
 		t.Fatalf("after changing the answer to Berlin: %s with answers %v, provider %+v", got.State, got.Answers, got.Provider)
 	}
+}
+
+// TestRequestsListNamesTheService: Lukas's requests list read "Certificate
+// of birth · Failed · Germany" with nothing saying which application it
+// was for; the same evidence asked for two services made two rows alike
+// (found by trying the app). Each row ends with its service's name.
+func TestRequestsListNamesTheService(t *testing.T) {
+	w, s := newApp(t, "en")
+	startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	eventually(t, "the row naming its service", func() bool {
+		for _, line := range strings.Split(labels(find[*RequestsScreen](w.Content())[0].list), "\n") {
+			if strings.HasPrefix(line, "Waiting for your explicit request · Latvia · ") && strings.HasSuffix(line, " · Request a birth certificate") {
+				return true
+			}
+		}
+		return false
+	})
 }
