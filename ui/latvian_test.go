@@ -22,15 +22,26 @@ import (
 // text, buttons, cards, form items, choices and their placeholders,
 // entries' placeholders and the navigation's captions.
 func texts(root fyne.CanvasObject) []string {
+	// A note that the giver does not offer the user's language declares
+	// the text it stands under as the giver's, not ours (a label's text
+	// is also its rich text's).
+	note := strings.Split(lang.L("text.other_language", map[string]any{"Language": "\x01", "Wanted": "\x01"}), "\x01")[0]
+	givers := map[string]bool{}
+	labels := find[*widget.Label](root)
+	for i, l := range labels {
+		if i+1 < len(labels) && strings.HasPrefix(labels[i+1].Text, note) {
+			givers[l.Text] = true
+		}
+	}
 	var out []string
 	add := func(s ...string) {
 		for _, t := range s {
-			if strings.TrimSpace(t) != "" {
+			if strings.TrimSpace(t) != "" && !givers[t] {
 				out = append(out, t)
 			}
 		}
 	}
-	for _, l := range find[*widget.Label](root) {
+	for _, l := range labels {
 		add(l.Text)
 	}
 	for _, r := range find[*widget.RichText](root) {
@@ -42,9 +53,6 @@ func texts(root fyne.CanvasObject) []string {
 	for _, c := range find[*widget.Card](root) {
 		add(c.Title, c.Subtitle)
 	}
-	// A note that the giver does not offer the user's language declares
-	// the text it stands under as the giver's, not ours.
-	note := strings.Split(lang.L("text.other_language", map[string]any{"Language": "\x01", "Wanted": "\x01"}), "\x01")[0]
 	for _, f := range find[*widget.Form](root) {
 		if f.OnSubmit != nil {
 			add(f.SubmitText)

@@ -425,12 +425,19 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 }
 
 // answersForm asks the directory's questions of req, each holding the
-// answer given before, and hands the answers to submit.
-func (r *RequestsScreen) answersForm(req *api.Request, submitText string, submit func(map[string]string)) *widget.Form {
-	form := widget.NewForm()
+// answer given before, and hands the answers to submit. The questions
+// stand one under the other, each label wrapped with its note (the
+// directory's language) under it: side by side, as a widget.Form puts
+// them, they did not fit a phone.
+func (r *RequestsScreen) answersForm(req *api.Request, submitText string, submit func(map[string]string)) fyne.CanvasObject {
+	box := container.NewVBox()
 	answers := map[string]func() string{}
 	for _, q := range req.Questions {
 		label, note := app.QuestionText(q, r.sess.Language.Code())
+		box.Add(boldWrapped(label))
+		if note != "" {
+			box.Add(captionNote(note))
+		}
 		given := req.Answers[q.Name]
 		if len(q.Values) > 0 {
 			sel := widget.NewSelect(app.ChoiceLabels(q), nil)
@@ -444,23 +451,24 @@ func (r *RequestsScreen) answersForm(req *api.Request, submitText string, submit
 				}
 				return ""
 			}
-			form.AppendItem(&widget.FormItem{Text: label, Widget: sel, HintText: note})
+			box.Add(sel)
 			continue
 		}
 		entry := widget.NewEntry()
 		entry.SetText(given)
 		answers[q.Name] = func() string { return entry.Text }
-		form.AppendItem(&widget.FormItem{Text: label, Widget: entry, HintText: note})
+		box.Add(entry)
 	}
-	form.SubmitText = submitText
-	form.OnSubmit = func() {
+	send := newWrapButton(submitText, theme.ConfirmIcon(), func() {
 		values := map[string]string{}
 		for name, get := range answers {
 			values[name] = get()
 		}
 		submit(values)
-	}
-	return form
+	})
+	send.SetImportance(widget.HighImportance)
+	box.Add(buttons(send))
+	return box
 }
 
 // changeAnswersCard is the way on from a look-up that found no provider

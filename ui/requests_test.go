@@ -778,3 +778,32 @@ func TestRequestsListNamesTheService(t *testing.T) {
 		return false
 	})
 }
+
+// TestDirectoryQuestionsFitAPhone: on Lukas's phone, in Latvian, the
+// German directory's question ("Land (federal state) of the place of
+// birth (NUTS1)" beside its choice, and the note under it that it is
+// given in English only, on one line) needed 813 px, and the window grew
+// past the phone's screen (found by trying the app). The questions stand
+// one under the other, their labels and notes wrapped, when a request
+// asks them and when a look-up asks to check the answers.
+func TestDirectoryQuestionsFitAPhone(t *testing.T) {
+	w, s := newApp(t, "lv")
+	ctx := context.Background()
+	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[1].Requirement, "DE")
+	if err != nil || req.State != "needs_attributes" {
+		t.Fatalf("request to DE: %+v, %v", req, err)
+	}
+	check, _ := phoneChecks(t, w, "Latvian")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	check("the directory's questions")
+	if req, err = s.Requests.GiveAttributes(ctx, req.ID, map[string]string{req.Questions[0].Name: "DE2"}); err != nil || req.State != "failed" {
+		t.Fatalf("answered DE2: %+v, %v", req, err)
+	}
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	check("the answers to check")
+}
