@@ -28,7 +28,10 @@ type Handoff struct {
 }
 
 // Redeem is the body of POST /v1/handoffs/redeem: a handoff link (either
-// form, as read from a QR code) or its short code.
+// form, as read from a QR code) or its short code. The answer is the
+// request started (201), or the one opened (200): a pairing's, or the
+// caller's request for the same evidence from the same country that is
+// under way.
 type Redeem struct {
 	Link string `json:"link,omitempty"`
 	Code string `json:"code,omitempty"`

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -106,8 +107,9 @@ func (h *Handoffs) make(ctx context.Context, rec store.Handoff, base string) (*a
 	}, nil
 }
 
-// Redeem starts, for who, the request a handoff link or code stands for,
-// and marks it used. A forged, unknown, expired, used or other person's
+// Redeem starts, for who, the request a handoff link or code stands for
+// (or opens theirs for the same evidence that is under way), and marks
+// it used. A forged, unknown, expired, used or other person's
 // handoff is refused with its handoff error, and nothing is started.
 func (h *Handoffs) Redeem(ctx context.Context, who Principal, in api.Redeem) (*api.Request, error) {
 	req, _, err := h.redeem(ctx, who, in)
@@ -115,7 +117,8 @@ func (h *Handoffs) Redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 }
 
 // redeem is Redeem that also says whether it started the request (a
-// pairing opens one that was there).
+// pairing, or a code for evidence asked already, opens one that was
+// there).
 func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*api.Request, bool, error) {
 	rec, err := h.find(ctx, in)
 	if err != nil {
@@ -144,7 +147,14 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		}
 		return req, false, nil
 	}
-	req, err := h.reqs.Create(ctx, who, api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country, MandateID: in.MandateID})
+	want := api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country, MandateID: in.MandateID}
+	if req, ok := h.underWay(ctx, who, want); ok { // asked already: not twice
+		if err := h.reqs.store.FinishHandoff(ctx, rec.ID, req.ID); err != nil {
+			h.reqs.log.Warn("handoff: request opened but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
+		}
+		return req, false, nil
+	}
+	req, err := h.reqs.Create(ctx, who, want)
 	if err != nil {
 		// Nothing was started: give the handoff back.
 		return nil, false, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))
@@ -153,6 +163,27 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		h.reqs.log.Warn("handoff: request started but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
 	}
 	return req, true, nil
+}
+
+// underWay is who's request for what want asks (the same service,
+// evidence, country and mandate) that has not ended, if any: a second
+// code for it opens it rather than asking the provider twice.
+func (h *Handoffs) underWay(ctx context.Context, who Principal, want api.NewRequest) (*api.Request, bool) {
+	if who.IsClerk() { // a clerk's list is the institution's
+		return nil, false
+	}
+	list, err := h.reqs.List(ctx, who)
+	if err != nil {
+		h.reqs.log.Warn("handoff: the person's requests could not be read; a new one is started", "err", err)
+		return nil, false
+	}
+	for _, r := range list {
+		if r.ServiceID == want.ServiceID && r.Requirement == want.Requirement && r.Country == want.Country &&
+			r.MandateID == want.MandateID && !lifecycle.State(r.State).Terminal() {
+			return &r, true
+		}
+	}
+	return nil, false
 }
 
 // find returns the stored handoff a link or code names.
@@ -236,7 +267,7 @@ func (a *restAPI) redeemHandoff(w http.ResponseWriter, r *http.Request, who Prin
 		return
 	}
 	status := http.StatusCreated
-	if !started { // a pairing opened a request that was there
+	if !started { // a request that was there was opened
 		status = http.StatusOK
 	}
 	a.answer(w, r, status, out, err)

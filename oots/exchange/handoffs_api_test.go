@@ -76,3 +76,42 @@ func TestHandoffActsForTheCompany(t *testing.T) {
 		t.Fatalf("redeemed acting for the company: %+v, %v", req, err)
 	}
 }
+
+// TestHandoffOpensTheRequestUnderWay: Lukas went from the portal to the
+// app for his contributions and, back on the portal, did it again: each
+// code started a request of its own, the same evidence asked from the
+// same country twice (found by trying the portal). A code for evidence
+// whose request is under way opens that request; another country, or
+// the same once the first has ended, starts a new one.
+func TestHandoffOpensTheRequestUnderWay(t *testing.T) {
+	ctx := context.Background()
+	janis := client.New(requestServer(t)).WithToken(janisToken)
+	redeem := func(country string) *api.Request {
+		t.Helper()
+		h, err := janis.CreateHandoff(ctx, api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: country})
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, err := janis.Redeem(ctx, api.Redeem{Code: h.Code})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return req
+	}
+	first := redeem("LV")
+	if again := redeem("LV"); again.ID != first.ID {
+		t.Fatalf("the second code started %s beside %s, under way", again.ID, first.ID)
+	}
+	if other := redeem("EE"); other.ID == first.ID {
+		t.Fatal("a code for another country opened the request to Latvia")
+	}
+	if _, err := janis.CancelRequest(ctx, first.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after := redeem("LV"); after.ID == first.ID {
+		t.Fatal("a code after the request was withdrawn opened it")
+	}
+	if list, err := janis.Requests(ctx); err != nil || len(list) != 3 {
+		t.Fatalf("%d requests (%v), want 3", len(list), err)
+	}
+}
