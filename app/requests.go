@@ -109,23 +109,31 @@ func (r *Requests) publishList() {
 		}
 		items = append(items, req)
 	}
-	r.mu.Unlock() // the list's listeners may ask (UnderWay)
+	r.mu.Unlock() // the list's listeners may ask (Latest)
 	_ = r.List.Set(items)
 	_ = r.Archived.Set(archived)
 }
 
-// UnderWay is the newest request still under way (one that may be
-// withdrawn) for requirement of service and about subject, as subjectOf
-// tells whom a request is about (Acting.SubjectOf).
-func (r *Requests) UnderWay(service, requirement, subject string, subjectOf func(*api.Request) string) (api.Request, bool) {
+// Latest is the newest request (archived ones aside) for requirement of
+// service and about subject, as subjectOf tells whom a request is about
+// (Acting.SubjectOf): a service page says where it stands.
+func (r *Requests) Latest(service, requirement, subject string, subjectOf func(*api.Request) string) (api.Request, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	for _, req := range r.all { // newest first
-		if req.ServiceID == service && req.Requirement == requirement && ViewOf(&req).CanCancel && subjectOf(&req) == subject {
+		if req.ServiceID == service && req.Requirement == requirement && !req.Archived && subjectOf(&req) == subject {
 			return req, true
 		}
 	}
 	return api.Request{}, false
+}
+
+// EndedWithout reports whether req ended without its evidence in a way
+// that leaves something to do: it failed, was refused or expired (not
+// withdrawn).
+func EndedWithout(req *api.Request) bool {
+	step := ViewOf(req).Step
+	return step == StepRetry || step == StepAskAgain
 }
 
 // Forget empties the list (after a sign-out); it runs on the UI goroutine.

@@ -561,3 +561,34 @@ func TestServicePageLeadsToARequestUnderWay(t *testing.T) {
 		t.Fatalf("the page open is %q", title)
 	}
 }
+
+// TestServicePageNamesAFailedRequest: the pension's page offered "Request
+// it online" for Lukas's proof of birth and nothing more, though his
+// request to Germany had failed for the region he gave; he learnt it only
+// in the requests list (found by trying the app). A piece of evidence
+// whose last request ended without it names that request, which opens
+// from there, beside asking again.
+func TestServicePageNamesAFailedRequest(t *testing.T) {
+	w, s := newApp(t, "en")
+	ctx := context.Background()
+	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	failed, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[0].Requirement, "FI")
+	if err != nil || failed.State != "failed" {
+		t.Fatalf("contributions from Finland: %+v, %v", failed, err)
+	}
+	sc := servicesScreen(t, w)
+	sc.OpenService(pension.ID)
+	eventually(t, "the failed request named on the service page", func() bool {
+		return strings.Contains(labels(w.Content()), "Your last request, from Finland: Failed.")
+	})
+	if n := buttonCount(w.Content(), "Request it online"); n != 2 {
+		t.Fatalf("%d Request it online buttons, want one for each piece of evidence", n)
+	}
+	tapButton(t, w, "Open the request")
+	if !navButtons(t, w)[TabRequests].selected {
+		t.Fatal("the request is not open")
+	}
+}

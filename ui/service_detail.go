@@ -15,12 +15,18 @@ import (
 )
 
 // evidenceStatus is what a service page knows of the person's evidence:
-// the wallet's document that meets a requirement, and a request for it
-// under way, which openRequest opens.
+// the wallet's document that meets a requirement, and the latest request
+// for it, which openRequest opens.
 type evidenceStatus struct {
 	held        func(requirement string) (app.WalletItem, bool)
-	underWay    func(requirement string) (api.Request, bool)
+	latest      func(requirement string) (api.Request, bool)
 	openRequest func(id string)
+}
+
+// underWay is the request for requirement that has not ended, if any.
+func (s evidenceStatus) underWay(requirement string) (api.Request, bool) {
+	req, ok := s.latest(requirement)
+	return req, ok && app.ViewOf(&req).CanCancel
 }
 
 // NewServiceDetail shows one service: what it is, who provides it, the
@@ -61,13 +67,22 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 			have.Importance = widget.SuccessImportance
 			content.Add(have)
 		}
-		if req, ok := status.underWay(e.Requirement); ok {
+		req, asked := status.latest(e.Requirement)
+		stateLine := func(key string) {
+			content.Add(wrapped(lang.L(key, map[string]any{"Country": countryName(req.Country), "State": app.StateName(app.ShownState(&req))})))
+		}
+		open := newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
+		switch {
+		case asked && app.ViewOf(&req).CanCancel:
 			// Asked for already: the way on is that request, not another.
-			content.Add(wrapped(lang.L("detail.under_way", map[string]any{"Country": countryName(req.Country), "State": app.StateName(app.ShownState(&req))})))
-			open := newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
+			stateLine("detail.under_way")
 			open.SetImportance(widget.HighImportance)
 			content.Add(buttons(open))
-		} else {
+		case asked && app.EndedWithout(&req):
+			// Its last request ended without it: said, beside asking again.
+			stateLine("detail.last_ended")
+			content.Add(newWrapRow(open, ask))
+		default:
 			content.Add(buttons(ask))
 		}
 		evidence.Add(titledCard("", e.Name.In(code), content))

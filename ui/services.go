@@ -119,7 +119,7 @@ func (s *ServicesScreen) showService(svc catalogue.Service) {
 
 // servicePage draws the page of svc and remembers it as the open one.
 func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
-	status := evidenceStatus{held: s.holding, underWay: func(requirement string) (api.Request, bool) { return s.underWay(svc.ID, requirement) }, openRequest: s.onRequested}
+	status := evidenceStatus{held: s.holding, latest: func(requirement string) (api.Request, bool) { return s.latest(svc.ID, requirement) }, openRequest: s.onRequested}
 	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.sess.Acting.ForCompany(), s.askForEvidence, status)
 	s.shown, s.drawn = &svc, s.pageState(svc)
 	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
@@ -134,10 +134,10 @@ func (s *ServicesScreen) holding(requirement string) (app.WalletItem, bool) {
 	return s.wallet.Holding(requirement, s.sess.Acting.Represented())
 }
 
-// underWay is the request under way for requirement of service, made for
-// the person acted for.
-func (s *ServicesScreen) underWay(service, requirement string) (api.Request, bool) {
-	return s.requests.UnderWay(service, requirement, s.sess.Acting.Represented(), s.sess.Acting.SubjectOf)
+// latest is the newest request for requirement of service, made for the
+// person acted for.
+func (s *ServicesScreen) latest(service, requirement string) (api.Request, bool) {
+	return s.requests.Latest(service, requirement, s.sess.Acting.Represented(), s.sess.Acting.SubjectOf)
 }
 
 // followHoldings redraws the open service page when what it was drawn
@@ -151,8 +151,8 @@ func (s *ServicesScreen) followHoldings() {
 }
 
 // pageState names what the page of svc shows that can change while it is
-// open: the wallet's documents that meet its evidence, the requests for it
-// under way and where they stand, and whether the person acts for a
+// open: the wallet's documents that meet its evidence, the latest
+// requests for it and where they stand, and whether the person acts for a
 // company (which of its evidence they may ask for).
 func (s *ServicesScreen) pageState(svc catalogue.Service) string {
 	var b strings.Builder
@@ -161,7 +161,7 @@ func (s *ServicesScreen) pageState(svc catalogue.Service) string {
 		if it, ok := s.holding(e.Requirement); ok {
 			fmt.Fprintf(&b, "%s/%d", it.RequestID, it.Index)
 		}
-		if req, ok := s.underWay(svc.ID, e.Requirement); ok {
+		if req, ok := s.latest(svc.ID, e.Requirement); ok {
 			fmt.Fprintf(&b, "+%s/%s", req.ID, app.ShownState(&req))
 		}
 		b.WriteByte(';')
