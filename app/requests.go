@@ -128,14 +128,6 @@ func (r *Requests) Latest(service, requirement, subject string, subjectOf func(*
 	return api.Request{}, false
 }
 
-// EndedWithout reports whether req ended without its evidence in a way
-// that leaves something to do: it failed, was refused or expired (not
-// withdrawn).
-func EndedWithout(req *api.Request) bool {
-	step := ViewOf(req).Step
-	return step == StepRetry || step == StepAskAgain
-}
-
 // Forget empties the list (after a sign-out); it runs on the UI goroutine.
 func (r *Requests) Forget() {
 	r.mu.Lock()

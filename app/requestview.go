@@ -188,6 +188,13 @@ func EndedWithoutEvidence(req *api.Request) bool {
 	return !slices.Contains(openStates, req.State) && req.State != "delivered"
 }
 
+// EndedWithout is EndedWithoutEvidence but for a request its owner
+// withdrew: it failed, was refused or expired, which leaves the person
+// something to do.
+func EndedWithout(req *api.Request) bool {
+	return EndedWithoutEvidence(req) && req.State != "cancelled"
+}
+
 func hasEvent(req *api.Request, event string) bool {
 	return slices.ContainsFunc(req.Timeline, func(s api.Step) bool { return s.Event == event })
 }

@@ -71,17 +71,20 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 		stateLine := func(key string) {
 			content.Add(wrapped(lang.L(key, map[string]any{"Country": countryName(req.Country), "State": app.StateName(app.ShownState(&req))})))
 		}
-		open := newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
+		open := func() *wrapButton {
+			return newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
+		}
 		switch {
 		case asked && app.ViewOf(&req).CanCancel:
 			// Asked for already: the way on is that request, not another.
 			stateLine("detail.under_way")
-			open.SetImportance(widget.HighImportance)
-			content.Add(buttons(open))
+			b := open()
+			b.SetImportance(widget.HighImportance)
+			content.Add(buttons(b))
 		case asked && app.EndedWithout(&req):
 			// Its last request ended without it: said, beside asking again.
 			stateLine("detail.last_ended")
-			content.Add(newWrapRow(open, ask))
+			content.Add(newWrapRow(open(), ask))
 		default:
 			content.Add(buttons(ask))
 		}
