@@ -64,11 +64,18 @@ func TestServicesSurviveAnExpiredRenderer(t *testing.T) {
 // country through the session.
 func startRequest(t *testing.T, s *app.Session, service, country string) *api.Request {
 	t.Helper()
+	return startRequestOf(t, s, service, 0, country)
+}
+
+// startRequestOf is startRequest for the service's evidence number
+// evidence (0 is the first).
+func startRequestOf(t *testing.T, s *app.Session, service string, evidence int, country string) *api.Request {
+	t.Helper()
 	svc, err := s.Catalogue.Service(context.Background(), service)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[0].Requirement, country)
+	req, err := s.Requests.Create(context.Background(), svc.ID, svc.Evidence[evidence].Requirement, country)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -527,17 +534,11 @@ func TestCompanyEvidenceAsksToActForTheCompany(t *testing.T) {
 // asked for yet.
 func TestServicePageLeadsToARequestUnderWay(t *testing.T) {
 	w, s := newApp(t, "en")
-	ctx := context.Background()
-	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	asked, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[0].Requirement, "DE")
-	if err != nil || asked.State != "ready" {
-		t.Fatalf("contributions from Germany: %+v, %v", asked, err)
+	if asked := startRequest(t, s, "lv-pension-claim", "DE"); asked.State != "ready" {
+		t.Fatalf("contributions from Germany: %+v", asked)
 	}
 	sc := servicesScreen(t, w)
-	sc.OpenService(pension.ID)
+	sc.OpenService("lv-pension-claim")
 	eventually(t, "the request named on the service page", func() bool {
 		return strings.Contains(labels(w.Content()), "Asked from Germany: Waiting for your explicit request")
 	})
@@ -570,17 +571,11 @@ func TestServicePageLeadsToARequestUnderWay(t *testing.T) {
 // from there, beside asking again.
 func TestServicePageNamesAFailedRequest(t *testing.T) {
 	w, s := newApp(t, "en")
-	ctx := context.Background()
-	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	failed, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[0].Requirement, "FI")
-	if err != nil || failed.State != "failed" {
-		t.Fatalf("contributions from Finland: %+v, %v", failed, err)
+	if failed := startRequest(t, s, "lv-pension-claim", "FI"); failed.State != "failed" {
+		t.Fatalf("contributions from Finland: %+v", failed)
 	}
 	sc := servicesScreen(t, w)
-	sc.OpenService(pension.ID)
+	sc.OpenService("lv-pension-claim")
 	eventually(t, "the failed request named on the service page", func() bool {
 		return strings.Contains(labels(w.Content()), "Your last request, from Finland: Failed.")
 	})

@@ -712,21 +712,16 @@ func TestRequestNamesTheAuthorityThatHandlesIt(t *testing.T) {
 func TestNoAuthorityForAnAnswerOffersToChangeIt(t *testing.T) {
 	w, s := newApp(t, "en")
 	ctx := context.Background()
-	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	birth := pension.Evidence[1].Requirement
-	req, err := s.Requests.Create(ctx, pension.ID, birth, "DE")
-	if err != nil || req.State != "needs_attributes" || len(req.Questions) != 1 {
-		t.Fatalf("request to DE: %+v, %v", req, err)
+	req := startRequestOf(t, s, "lv-pension-claim", 1, "DE") // proof of birth
+	if req.State != "needs_attributes" || len(req.Questions) != 1 {
+		t.Fatalf("request to DE: %+v", req)
 	}
 	q := req.Questions[0]
-	if req, err = s.Requests.GiveAttributes(ctx, req.ID, map[string]string{q.Name: "DE2"}); err != nil || req.State != "failed" || req.ErrorCode != "DSD:ERR:0001" {
+	req, err := s.Requests.GiveAttributes(ctx, req.ID, map[string]string{q.Name: "DE2"})
+	if err != nil || req.State != "failed" || req.ErrorCode != "DSD:ERR:0001" {
 		t.Fatalf("answered DE2: %+v, %v", req, err)
 	}
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	text := labels(w.Content())
 	for _, want := range []string{
 		"No authority gives this evidence online for your answers yet.",
@@ -788,20 +783,15 @@ func TestRequestsListNamesTheService(t *testing.T) {
 // asks them and when a look-up asks to check the answers.
 func TestDirectoryQuestionsFitAPhone(t *testing.T) {
 	w, s := newApp(t, "lv")
-	ctx := context.Background()
-	pension, err := s.Catalogue.Service(ctx, "lv-pension-claim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := s.Requests.Create(ctx, pension.ID, pension.Evidence[1].Requirement, "DE")
-	if err != nil || req.State != "needs_attributes" {
-		t.Fatalf("request to DE: %+v, %v", req, err)
+	req := startRequestOf(t, s, "lv-pension-claim", 1, "DE") // proof of birth
+	if req.State != "needs_attributes" {
+		t.Fatalf("request to DE: %+v", req)
 	}
 	check, _ := phoneChecks(t, w, "Latvian")
-	test.Tap(navButtons(t, w)[TabRequests])
-	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	openRequest(t, w, req.ID)
 	check("the directory's questions")
-	if req, err = s.Requests.GiveAttributes(ctx, req.ID, map[string]string{req.Questions[0].Name: "DE2"}); err != nil || req.State != "failed" {
+	req, err := s.Requests.GiveAttributes(context.Background(), req.ID, map[string]string{req.Questions[0].Name: "DE2"})
+	if err != nil || req.State != "failed" {
 		t.Fatalf("answered DE2: %+v, %v", req, err)
 	}
 	find[*RequestsScreen](w.Content())[0].Open(req.ID)
