@@ -129,7 +129,10 @@ func UserMessage(err error) string { return ProblemOf(err).Text }
 // fails because it cannot be reached (or its database is down), Banner
 // says so, and that what the screens show is the copy loaded before;
 // Retry runs the failed loads again. The first call that succeeds clears
-// the banner.
+// the banner and runs the other failed loads again, so that no screen
+// keeps the copy or the problem of the outage once the service is back.
+// While loads fail, they are retried on their own, after 5 s, then after
+// twice as long each time up to a minute.
 type Connection struct {
 	// Banner is "" while the service answers, else a translated sentence.
 	Banner binding.String
@@ -138,27 +141,61 @@ type Connection struct {
 	failing map[string]func() // failed loads by name, to run again
 	lastOK  time.Time
 	now     func() time.Time
+	// run runs the failed loads again once the service answers (go f();
+	// the session's Background).
+	run func(func())
+	// after calls f once d has passed (time.AfterFunc) and returns what
+	// stops it; cancelRetry stops the retry armed, wait is how long the
+	// next one waits.
+	after       func(d time.Duration, f func()) (stop func() bool)
+	cancelRetry func() bool
+	wait        time.Duration
+	// ended: the session is over, nothing is retried any more.
+	ended bool
 }
+
+// Waits between the automatic retries of failed loads.
+const (
+	firstRetry = 5 * time.Second
+	lastRetry  = time.Minute
+)
 
 // NewConnection returns a connection that has not failed yet.
 func NewConnection() *Connection {
-	return &Connection{Banner: binding.NewString(), failing: map[string]func(){}, now: time.Now}
+	return &Connection{Banner: binding.NewString(), failing: map[string]func(){}, now: time.Now,
+		run: func(f func()) { go f() }, wait: firstRetry,
+		after: func(d time.Duration, f func()) func() bool { return time.AfterFunc(d, f).Stop }}
 }
 
 // Report records the outcome of the load called name: an unavailable
 // service keeps retry to run again and shows the banner; success clears
-// it. Other errors are the screen's own to show; a load called off
-// (calledOff) tells nothing.
+// it and runs the other failed loads again. Other errors are the
+// screen's own to show; a load called off (calledOff) tells nothing.
 func (c *Connection) Report(name string, err error, retry func()) {
 	if c == nil || calledOff(err) {
 		return
 	}
 	unavailable := err != nil && (errors.Is(err, client.ErrUnavailable) || errors.Is(err, context.DeadlineExceeded))
+	var again []func()
 	c.mu.Lock()
 	switch {
 	case unavailable:
 		c.failing[name] = retry
+		if c.cancelRetry == nil && !c.ended {
+			c.cancelRetry = c.after(c.wait, c.retryLater)
+			c.wait = min(2*c.wait, lastRetry)
+		}
 	case err == nil:
+		if c.cancelRetry != nil {
+			c.cancelRetry()
+			c.cancelRetry = nil
+		}
+		c.wait = firstRetry
+		for other, f := range c.failing {
+			if other != name && f != nil {
+				again = append(again, f)
+			}
+		}
 		c.failing = map[string]func(){}
 		c.lastOK = c.now()
 	}
@@ -171,17 +208,52 @@ func (c *Connection) Report(name string, err error, retry func()) {
 	}
 	c.mu.Unlock()
 	fyne.DoAndWait(func() { _ = c.Banner.Set(banner) })
+	if len(again) > 0 {
+		c.run(func() {
+			for _, f := range again {
+				f()
+			}
+		})
+	}
 }
 
-// Retry runs the failed loads again (each reports its outcome).
+// end stops the automatic retries: the session is over.
+func (c *Connection) end() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ended = true
+	if c.cancelRetry != nil {
+		c.cancelRetry()
+		c.cancelRetry = nil
+	}
+}
+
+// retryLater is the automatic retry: failing loads arm the next one.
+func (c *Connection) retryLater() {
+	c.mu.Lock()
+	c.cancelRetry = nil
+	c.mu.Unlock()
+	c.run(c.Retry)
+}
+
+// Retry runs the failed loads again (each reports its outcome) until one
+// succeeds: that one runs the others (Report).
 func (c *Connection) Retry() {
 	c.mu.Lock()
 	retries := make([]func(), 0, len(c.failing))
 	for _, f := range c.failing {
-		retries = append(retries, f)
+		if f != nil {
+			retries = append(retries, f)
+		}
 	}
 	c.mu.Unlock()
 	for _, f := range retries {
 		f()
+		c.mu.Lock()
+		back := len(c.failing) == 0
+		c.mu.Unlock()
+		if back {
+			return
+		}
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 
@@ -209,5 +211,108 @@ func TestActingSaysWhomARequestIsAbout(t *testing.T) {
 		if got := a.SubjectOf(&api.Request{MandateID: mandate}); got != want {
 			t.Errorf("a request under mandate %q is about %q, want %q", mandate, got, want)
 		}
+	}
+}
+
+// TestServiceBackLeavesNoProblemOfTheOutage: found by trying the app as
+// Jānis on his phone while the service did not answer. Starting a request
+// failed ("the service cannot be reached", in a dialog, rightly), but the
+// requests list, which had not failed, showed the same sentence in red
+// until something reloaded it, long after the service was back; and a
+// list whose own load had failed kept its old copy after the inbox stream
+// had reconnected and cleared the banner. A failed change now raises the
+// banner and leaves the list's problem alone, and the first call that
+// succeeds reloads what had failed.
+func TestServiceBackLeavesNoProblemOfTheOutage(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	fake := &fakeService{requests: []api.Request{{ID: "r1", State: "ready"}}}
+	conn := NewConnection()
+	conn.run = func(f func()) { f() }
+	r := NewRequests(fake, quiet())
+	r.conn = conn
+	ctx := context.Background()
+	if err := r.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	down := fmt.Errorf("POST /v1/requests: %w", client.ErrUnavailable)
+
+	fake.err = down
+	if _, err := r.Create(ctx, "lv-vehicle", "https://x/registration", "DE"); err == nil {
+		t.Fatal("the request was started although the service is down")
+	}
+	if p, _ := r.Problem.Get(); p != "" {
+		t.Errorf("the list, which did not fail, says %q after a failed start", p)
+	}
+	if b, _ := conn.Banner.Get(); !strings.Contains(b, "cannot be reached") {
+		t.Errorf("banner %q after a start the service did not answer", b)
+	}
+	fake.err = nil
+	fake.requests = append(fake.requests, api.Request{ID: "r2", State: "ready"})
+	conn.Report("inbox", nil, nil) // the event stream is back
+	if b, _ := conn.Banner.Get(); b != "" {
+		t.Errorf("banner %q once the service answers", b)
+	}
+	if n := r.List.Length(); n != 2 {
+		t.Errorf("%d requests listed once the service is back, want the 2 it has now", n)
+	}
+
+	fake.err = down // the list's own load fails
+	_ = r.Refresh(ctx)
+	if p, _ := r.Problem.Get(); !strings.Contains(p, "cannot be reached") {
+		t.Fatalf("a list that could not be loaded says %q", p)
+	}
+	fake.err = nil
+	fake.requests = append(fake.requests, api.Request{ID: "r3", State: "ready"})
+	conn.Report("inbox", nil, nil)
+	if p, _ := r.Problem.Get(); p != "" || r.List.Length() != 3 {
+		t.Errorf("once the service is back the list says %q with %d requests, want none and 3", p, r.List.Length())
+	}
+}
+
+// TestFailedLoadsAreRetriedOnTheirOwn: with the service paused and back
+// (found so: SIGSTOP and SIGCONT of the service under the phone), nothing
+// loaded again until the person tapped Try again; the event stream was
+// still open and told nothing. Failed loads are now retried on their own,
+// after 5 s and then twice as long each time up to a minute, until the
+// service answers; the next outage starts again at 5 s.
+func TestFailedLoadsAreRetriedOnTheirOwn(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	fake := &fakeService{err: fmt.Errorf("GET /v1/requests: %w", client.ErrUnavailable)}
+	conn := NewConnection()
+	conn.run = func(f func()) { f() }
+	var waits []time.Duration
+	var armed func()
+	conn.after = func(d time.Duration, f func()) func() bool {
+		waits, armed = append(waits, d), f
+		return func() bool { armed = nil; return true }
+	}
+	r := NewRequests(fake, quiet())
+	r.conn = conn
+	_ = r.Refresh(context.Background())
+	for range 6 {
+		if armed == nil {
+			t.Fatalf("no retry armed after %v", waits)
+		}
+		next := armed
+		armed = nil
+		next()
+	}
+	want := []time.Duration{5 * time.Second, 10 * time.Second, 20 * time.Second, 40 * time.Second, time.Minute, time.Minute, time.Minute}
+	if !slices.Equal(waits, want) {
+		t.Fatalf("retries waited %v, want %v", waits, want)
+	}
+	fake.err, fake.requests = nil, []api.Request{{ID: "r1", State: "ready"}}
+	next := armed
+	armed = nil
+	next()
+	if b, _ := conn.Banner.Get(); b != "" || r.List.Length() != 1 || armed != nil {
+		t.Fatalf("after the service answered a retry: banner %q, %d requests, retry armed %v", b, r.List.Length(), armed != nil)
+	}
+	fake.err = fmt.Errorf("GET /v1/requests: %w", client.ErrUnavailable)
+	_ = r.Refresh(context.Background())
+	if last := waits[len(waits)-1]; last != 5*time.Second {
+		t.Fatalf("the next outage's first retry waits %v, want 5s", last)
 	}
 }

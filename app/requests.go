@@ -164,11 +164,7 @@ func (r *Requests) Refresh(ctx context.Context) error {
 		return err // the list shown stays, with its problem if any
 	}
 	r.publish(err)
-	r.conn.Report("requests", err, func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		_ = r.Refresh(ctx)
-	})
+	r.conn.Report("requests", err, r.reload)
 	if err != nil {
 		return err
 	}
@@ -180,6 +176,13 @@ func (r *Requests) Refresh(ctx context.Context) error {
 		r.OnRefresh(list)
 	}
 	return nil
+}
+
+// reload refreshes the list on its own time: the Connection's retry.
+func (r *Requests) reload() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	_ = r.Refresh(ctx)
 }
 
 // Create starts a request for one requirement of a service from country.
@@ -265,10 +268,16 @@ func (r *Requests) PreviewReturned(ctx context.Context, id string) (*api.Request
 	return r.after(ctx, out, err)
 }
 
-// after publishes the outcome of a change and reloads the list.
+// after reloads the list once a change is made. A change that failed is
+// its caller's to show (the list did not fail); one that could not reach
+// the service raises the banner, which reloads the list once the service
+// answers again.
 func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api.Request, error) {
-	r.publish(err)
 	if err != nil {
+		if !calledOff(err) {
+			r.log.Warn("evidence request call failed", "err", err)
+		}
+		r.conn.Report("requests", err, r.reload)
 		return nil, err
 	}
 	_ = r.Refresh(ctx)

@@ -161,13 +161,15 @@ func (s *Session) Settle(ctx context.Context) error {
 }
 
 // Close ends the session at quit: it ends the root context, so streams
-// and calls stop, and waits up to wait for the session's goroutines to
-// return. It reports false when some did not return in time.
+// and calls stop (and failed loads are no longer retried), and waits up
+// to wait for the session's goroutines to return. It reports false when
+// some did not return in time.
 func (s *Session) Close(wait time.Duration) bool {
 	s.mu.Lock()
 	s.closed = true
 	s.mu.Unlock()
 	s.stop()
+	s.Connection.end()
 	done := make(chan struct{})
 	go func() { s.work.Wait(); close(done) }()
 	select {
@@ -238,6 +240,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		s.Admin = NewAdmin(roles)
 	}
 	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
+	s.Connection.run = func(f func()) { s.Background(f) }
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.
 	if l, ok := svc.(interface{ SetLanguage(code string) }); ok {

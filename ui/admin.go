@@ -21,12 +21,13 @@ import (
 // registered for companies.
 func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	run := func(work func(ctx context.Context) error, done func()) {
-		call(s, func(ctx context.Context) {
-			if err := work(ctx); err != nil {
-				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
-			} else if done != nil {
-				fyne.Do(done)
+		perform(win, s, func(ctx context.Context) func() {
+			if err := work(ctx); stopped(err) {
+				return nil
+			} else if err != nil {
+				return func() { showProblem(win, mandateProblem(err)) }
 			}
+			return done
 		})
 	}
 	// The catalogue's institutions: a clerk's is chosen among them by name

@@ -15,15 +15,23 @@ import (
 // nobody touching it (issue 16 item 5). A bar here is stopped whenever it
 // stops showing.
 
-// busyBar shows an infinite progress bar while work runs.
+// busyBar shows an infinite progress bar while work runs. It is a widget:
+// a type that only embedded a *fyne.Container was a canvas object Fyne
+// neither drew nor looked into, and its bar was never seen.
 type busyBar struct {
-	*fyne.Container // the bar while busy, nothing otherwise
-	bar             *widget.ProgressBarInfinite
+	widget.BaseWidget
+	box *fyne.Container // the bar while busy, nothing otherwise
+	bar *widget.ProgressBarInfinite
 }
 
 func newBusyBar() *busyBar {
-	return &busyBar{Container: container.NewStack()}
+	b := &busyBar{box: container.NewStack()}
+	b.ExtendBaseWidget(b)
+	return b
 }
+
+// CreateRenderer draws the bar's box.
+func (b *busyBar) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(b.box) }
 
 // set shows a fresh bar when busy, and stops and removes it when not.
 func (b *busyBar) set(busy bool) {
@@ -32,13 +40,15 @@ func (b *busyBar) set(busy bool) {
 	}
 	if busy {
 		b.bar = widget.NewProgressBarInfinite()
-		b.Objects = []fyne.CanvasObject{b.bar}
+		b.box.Objects = []fyne.CanvasObject{b.bar}
 	} else {
 		b.bar.Stop()
 		b.bar = nil
-		b.Objects = nil
+		b.box.Objects = nil
 	}
+	b.box.Refresh()
 	b.Refresh()
+	relayout(b) // the bar takes its height, or gives it back
 }
 
 // Show makes content win's screen. A start-up screen it replaces stops its

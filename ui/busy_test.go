@@ -94,3 +94,41 @@ func TestStartingScreenStopsWhenReplaced(t *testing.T) {
 		t.Fatalf("%d animations still run once the start-up screen is replaced", n)
 	}
 }
+
+// TestProgressBarsArePainted: found by trying the app while the service
+// did not answer: the dialog that says the app waits for it showed no
+// progress bar, and neither did the start-up screen or a slow search.
+// busyBar embedded a *fyne.Container, which made it a canvas object Fyne
+// neither draws nor descends into: the bar was animated and never shown.
+// Each bar is now reached from its window the way Fyne paints, and the
+// middle of the start-up screen's bar is not the colour around it.
+func TestProgressBarsArePainted(t *testing.T) {
+	w, s := newApp(t, "en")
+	s.Catalogue.Busy.Set(true)
+	if n := len(find[*widget.ProgressBarInfinite](w.Content())); n != 1 {
+		t.Errorf("%d progress bars drawn while a search runs, want 1", n)
+	}
+	s.Catalogue.Busy.Set(false)
+
+	starting := test.NewTempWindow(t, widget.NewLabel(""))
+	starting.Resize(fyne.NewSize(400, 300))
+	Show(starting, Starting())
+	bars := find[*widget.ProgressBarInfinite](starting.Content())
+	if len(bars) != 1 {
+		t.Fatalf("%d progress bars drawn on the start-up screen, want 1", len(bars))
+	}
+	img := starting.Canvas().Capture()
+	scale := float32(img.Bounds().Dx()) / starting.Canvas().Size().Width
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(bars[0]).Add(fyne.NewPos(bars[0].Size().Width/2, bars[0].Size().Height/2))
+	if bar, around := img.At(int(at.X*scale), int(at.Y*scale)), img.At(1, 1); bar == around {
+		t.Errorf("the start-up screen's bar is painted %v, the colour around it", bar)
+	}
+	Show(starting, widget.NewLabel("the catalogue"))
+
+	waits := &waiting{win: w, stop: func() {}}
+	waits.show()
+	if n := len(find[*widget.ProgressBarInfinite](w.Canvas().Overlays().Top())); n != 1 {
+		t.Errorf("%d progress bars drawn in the waiting dialog, want 1", n)
+	}
+	waits.done()
+}

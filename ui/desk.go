@@ -327,12 +327,14 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 // run carries out a clerk's action on application id in the background
 // and shows the page again with its outcome, or the problem.
 func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
-	call(d.sess, func(ctx context.Context) {
-		if err := action(ctx); err != nil {
-			fyne.Do(func() { showProblem(d.win, app.ProblemOf(err)) })
-			return
+	perform(d.win, d.sess, func(ctx context.Context) func() {
+		if err := action(ctx); stopped(err) {
+			return nil
+		} else if err != nil {
+			return func() { showProblem(d.win, app.ProblemOf(err)) }
 		}
 		d.show(id)
+		return nil
 	})
 }
 

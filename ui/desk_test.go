@@ -181,7 +181,7 @@ func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *clien
 	t.Cleanup(func() { srv.Close(context.Background()) })
 	session := func(token string) *app.Session {
 		s := app.NewSession(client.New(srv.URL()).WithToken(token), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
-		s.Background = func(task func()) { task() }
+		runInPlace(t, s)
 		return s
 	}
 	s := session("clerk")

@@ -54,7 +54,7 @@ func newPhoneWithBrowser(t *testing.T, world *signInWorld, store secrets.Store, 
 	c := client.New(url).WithTokenFunc(account.Token)
 	c.OnRefused(account.Refused)
 	s := app.NewSession(c, memPrefs{"language": "en"}, app.About{ServiceURL: url}, log)
-	s.Background = func(task func()) { task() }
+	runInPlace(t, s)
 	s.UseAccount(account)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)

@@ -36,7 +36,7 @@ func openApp(t *testing.T, srv *exchange.Server, language string) (fyne.Window, 
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
-	s.Background = func(task func()) { task() }
+	runInPlace(t, s)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 700))

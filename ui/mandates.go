@@ -22,10 +22,11 @@ import (
 func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	given, held := container.NewVBox(), container.NewVBox()
 	run := func(work func(ctx context.Context) error) {
-		call(s, func(ctx context.Context) {
-			if err := work(ctx); err != nil {
-				fyne.Do(func() { showProblem(win, mandateProblem(err)) })
+		perform(win, s, func(ctx context.Context) func() {
+			if err := work(ctx); err != nil && !stopped(err) {
+				return func() { showProblem(win, mandateProblem(err)) }
 			}
+			return nil
 		})
 	}
 	s.Mandates.Loads.AddListener(binding.NewDataListener(func() {

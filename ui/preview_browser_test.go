@@ -54,7 +54,7 @@ func TestPreviewAtTheProviderInTheBrowser(t *testing.T) {
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
 	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": "en"}, app.About{ServiceURL: srv.URL()}, log)
-	s.Background = func(task func()) { task() }
+	runInPlace(t, s)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 700))

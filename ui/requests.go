@@ -198,17 +198,20 @@ func (r *RequestsScreen) follow(req *api.Request) {
 
 // act runs a change in the background and redraws the page with its result.
 func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
-	call(r.sess, func(ctx context.Context) {
+	perform(r.win, r.sess, func(ctx context.Context) func() {
 		req, err := change(ctx)
+		if stopped(err) {
+			return nil
+		}
 		if err != nil {
-			fyne.Do(func() {
+			return func() {
 				if !signInAgain(r.win, r.sess, err, func() { r.act(change) }) {
 					showProblem(r.win, app.ProblemOf(err))
 				}
-			})
-			return
+			}
 		}
 		r.present(ctx, req, false)
+		return nil
 	})
 }
 

@@ -381,9 +381,12 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 
 // start starts the request and opens it.
 func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, country string) {
-	call(s.sess, func(ctx context.Context) {
+	perform(s.win, s.sess, func(ctx context.Context) func() {
 		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
-		fyne.Do(func() {
+		if stopped(err) {
+			return nil
+		}
+		return func() {
 			if err != nil && signInAgain(s.win, s.sess, err, func() { s.start(svc, e, country) }) {
 				return
 			}
@@ -392,7 +395,7 @@ func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, coun
 				return
 			}
 			s.onRequested(req.ID)
-		})
+		}
 	})
 }
 

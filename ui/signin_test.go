@@ -119,7 +119,7 @@ func newSignInWorldIn(t *testing.T, clerk bool, language string) *signInWorld {
 	account := app.NewAccount(flow, log)
 	account.UsePairing(client.New(srv.URL()), secrets.Memory()) // as main does
 	s := app.NewSession(client.New(srv.URL()).WithTokenFunc(account.Token), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
-	s.Background = func(task func()) { task() }
+	runInPlace(t, s)
 	s.Clerk = clerk
 	s.UseAccount(account)
 	w := test.NewTempWindow(t, widget.NewLabel(""))

@@ -38,6 +38,13 @@ func newApp(t *testing.T, language string) (fyne.Window, *app.Session) {
 // exchange service.
 func newAppWithService(t *testing.T, language string) (fyne.Window, *app.Session, func()) {
 	t.Helper()
+	return newAppOver(t, language, func(c *client.Client) app.ServiceAPI { return c })
+}
+
+// newAppOver is newAppWithService whose session calls the service through
+// wrap's API (a test's hook around some calls).
+func newAppOver(t *testing.T, language string, wrap func(*client.Client) app.ServiceAPI) (fyne.Window, *app.Session, func()) {
+	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{}, Auth: exchange.BearerTokens{"t": exchange.DemoCitizen()}})
@@ -47,10 +54,8 @@ func newAppWithService(t *testing.T, language string) (fyne.Window, *app.Session
 	var once sync.Once
 	stop := func() { once.Do(func() { srv.Close(context.Background()) }) }
 	t.Cleanup(stop)
-	s := app.NewSession(client.New(srv.URL()).WithToken("t"), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
-	// The test driver runs fyne.Do on the calling goroutine, so background
-	// work must stay on the test's goroutine to keep widget access single-threaded.
-	s.Background = func(task func()) { task() }
+	s := app.NewSession(wrap(client.New(srv.URL()).WithToken("t")), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	runInPlace(t, s)
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 700))
@@ -248,4 +253,13 @@ func TestEmptyDestinationsSayWhatWillBeThere(t *testing.T) {
 			t.Errorf("destination %s still shows the services screen", key)
 		}
 	}
+}
+
+// runInPlace makes s run its background work on the caller's goroutine
+// (the test driver runs fyne.Do there too, so widgets stay
+// single-threaded) and ends s with the test, so that no retry of a failed
+// load outlives it.
+func runInPlace(t *testing.T, s *app.Session) {
+	s.Background = func(task func()) { task() }
+	t.Cleanup(func() { s.Close(time.Second) })
 }
