@@ -94,7 +94,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
-	return a.logged(mux)
+	return a.logged(carriedThrough(mux))
 }
 
 // route is one endpoint: "METHOD /path" and its handler. The OpenAPI

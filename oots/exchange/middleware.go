@@ -1,11 +1,12 @@
 package exchange
 
 import (
-	"github.com/vienreiz/vienreiz/api"
-
+	"context"
 	"net/http"
 	"runtime/debug"
 	"time"
+
+	"github.com/vienreiz/vienreiz/api"
 )
 
 // statusRecorder remembers the status code written by a handler.
@@ -40,5 +41,27 @@ func (a *restAPI) logged(next http.Handler) http.Handler {
 			level("http", "method", r.Method, "path", r.URL.Path, "status", rec.status, "duration", time.Since(start))
 		}()
 		next.ServeHTTP(rec, r)
+	})
+}
+
+// changeTimeout bounds a change that goes on after its caller stopped
+// waiting (carriedThrough).
+const changeTimeout = 2 * time.Minute
+
+// carriedThrough carries a change (any method but GET and HEAD) out whole
+// even when its caller stops waiting for the answer: a person who gave up
+// waiting on a slow network did not take back the approval they sent, and
+// a change cut off halfway may have reached a provider (its preview space
+// recording an approval) without being recorded here. The app learns the
+// outcome from the event stream. Reading ends with its caller.
+func carriedThrough(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), changeTimeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
