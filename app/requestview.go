@@ -50,9 +50,6 @@ type RequestView struct {
 	// CanGiveFeedback: the application finished and its owner has not
 	// rated it yet (P14).
 	CanGiveFeedback bool
-	// Waiting: the next change is the provider's, after the explicit
-	// request; the page follows the request until it changes.
-	Waiting bool
 	// AskElsewhere (with StepRetry): the look-up found that the country
 	// asked holds no evidence of the kind, so another country is the way
 	// on; looking up the same one again finds the same.
@@ -104,7 +101,7 @@ func ViewOf(req *api.Request) RequestView {
 	case req.State == "ready" && !given:
 		v.Step = StepExplicitRequest
 	case req.State == "ready", req.State == "sent", req.State == "approved":
-		v.Step, v.Waiting = StepWait, given
+		v.Step = StepWait
 	case req.State == "preview_required" && req.PreviewURL != "":
 		v.Step = StepPreviewInBrowser
 	case req.State == "preview_required" && req.Preview == nil:

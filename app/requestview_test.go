@@ -20,7 +20,7 @@ func TestViewOfDecidesStepAndActions(t *testing.T) {
 	}{
 		"questions":            {api.Request{State: "needs_attributes"}, RequestView{Step: StepAnswer, CanCancel: true}},
 		"explicit request":     {api.Request{State: "ready"}, RequestView{Step: StepExplicitRequest, CanCancel: true}},
-		"sent":                 {api.Request{State: "sent", Timeline: given}, RequestView{Step: StepWait, CanCancel: true, Waiting: true}},
+		"sent":                 {api.Request{State: "sent", Timeline: given}, RequestView{Step: StepWait, CanCancel: true}},
 		"preview in browser":   {api.Request{State: "preview_required", PreviewURL: "https://p/x"}, RequestView{Step: StepPreviewInBrowser, CanCancel: true}},
 		"preview to fetch":     {api.Request{State: "preview_required"}, RequestView{Step: StepOpenPreview, CanCancel: true}},
 		"preview shown":        {api.Request{State: "preview_required", Preview: &api.Preview{}}, RequestView{Step: StepDecide, CanCancel: true}},

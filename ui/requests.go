@@ -168,15 +168,14 @@ func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open boo
 }
 
 // follow has the page of req redrawn when the event stream says its
-// request changed, while the next step is the provider's; a page shown
-// since ends the following of the one before.
+// request changed state, whatever its next step: the provider's answer,
+// and a change made elsewhere (one the person stopped waiting for, on
+// another device, by a clerk). A page shown since ends the following of
+// the one before.
 func (r *RequestsScreen) follow(req *api.Request) {
 	if r.unfollow != nil {
 		r.unfollow()
 		r.unfollow = nil
-	}
-	if !app.ViewOf(req).Waiting {
-		return
 	}
 	changed := func(next *api.Request) {
 		if next.State == req.State {

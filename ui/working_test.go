@@ -111,3 +111,29 @@ func TestAnActionSaysItIsWaiting(t *testing.T) {
 		t.Fatal("no problem shown after the service did not answer the start")
 	}
 }
+
+// TestAPageFollowsItsRequestWhileItWaitsForThePerson: found by trying the
+// app as Jānis with the service paused: he gave his explicit request,
+// stopped waiting, and the service, resumed, carried it out; the event
+// stream told the app (the inbox counted one more), but the page still
+// asked for his explicit request, since a page followed its request only
+// while the provider's step was next. A page now follows its request
+// whatever the next step: a change made elsewhere (a change he stopped
+// waiting for, another device, a clerk) redraws it.
+func TestAPageFollowsItsRequestWhileItWaitsForThePerson(t *testing.T) {
+	w, s := newApp(t, "en")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	test.Tap(navButtons(t, w)[TabRequests])
+	find[*RequestsScreen](w.Content())[0].Open(req.ID)
+	if !strings.Contains(labels(w.Content()), "I request this evidence") {
+		t.Fatal("the page does not ask for the explicit request")
+	}
+	if _, err := s.Requests.GiveExplicitRequest(context.Background(), req.ID); err != nil {
+		t.Fatal(err)
+	}
+	waitRequest(t, s, req.ID, "preview_required")
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "preview_requested", State: "preview_required"})
+	if text := labels(w.Content()); strings.Contains(text, "I request this evidence") || !strings.Contains(text, "Show the evidence") {
+		t.Fatalf("after the explicit request was given elsewhere the page shows:\n%s", text)
+	}
+}
