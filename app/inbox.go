@@ -69,6 +69,9 @@ type Inbox struct {
 	// OnEvent, when set, runs for every event (the session refreshes the
 	// requests list with it).
 	OnEvent func(api.Event)
+	// OnResume, when set, is called after the event stream reconnected on
+	// its own: events may have gone by unheard while it was down.
+	OnResume func()
 	// conn hears whether the service answered.
 	conn *Connection
 
@@ -119,6 +122,7 @@ func (in *Inbox) Forget() {
 // pause when the service is unreachable.
 func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 	pause := time.Second
+	resumed := false // the stream before this one ended on its own
 	for ctx.Err() == nil {
 		start := time.Now()
 		stream, hangUp := context.WithCancel(ctx)
@@ -126,12 +130,16 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 		in.hangUp = hangUp
 		in.mu.Unlock()
 		_ = in.Refresh(stream) // what came while the stream was down
+		if resumed && in.OnResume != nil {
+			in.OnResume()
+		}
 		err := events.Events(stream, in.Take)
 		hungUp := stream.Err() != nil
 		hangUp()
 		if ctx.Err() != nil {
 			return
 		}
+		resumed = !hungUp
 		if hungUp { // Reconnect: a new person, or none
 			pause = time.Second
 			continue

@@ -316,3 +316,54 @@ func TestFailedLoadsAreRetriedOnTheirOwn(t *testing.T) {
 		t.Fatalf("the next outage's first retry waits %v, want 5s", last)
 	}
 }
+
+// oneRequest is a fakeService whose Request answers its list's request.
+type oneRequest struct{ fakeService }
+
+func (f *oneRequest) Request(_ context.Context, id string) (*api.Request, error) {
+	for i := range f.requests {
+		if f.requests[i].ID == id {
+			return &f.requests[i], nil
+		}
+	}
+	return nil, client.ErrNotFound
+}
+
+// TestAStreamBackResyncsTheRequests: a stream that ended on its own
+// (the service gone or silent: client.StreamSilence) may have missed
+// events. Once it is back, the inbox says so (OnResume, not at the first
+// connection) and the requests list and the request page shown are
+// reloaded: the page of a request whose preview came while the stream
+// was down shows it.
+func TestAStreamBackResyncsTheRequests(t *testing.T) {
+	test.NewTempApp(t)
+	box := &fakeInbox{}
+	in := NewInbox(box, quiet())
+	resumed := make(chan struct{}, 4)
+	in.OnResume = func() { resumed <- struct{}{} }
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	done := make(chan struct{})
+	go func() { in.Run(ctx, &flakyEvents{inbox: box}); close(done) }()
+	select {
+	case <-resumed:
+	case <-ctx.Done():
+		t.Fatal("the stream came back and no resync was asked")
+	}
+	cancel()
+	<-done
+	if n := len(resumed); n != 0 {
+		t.Fatalf("%d more resyncs asked, want one (for the one reconnection)", n)
+	}
+
+	fake := &oneRequest{fakeService{requests: []api.Request{{ID: "r1", State: "sent"}}}}
+	r := NewRequests(fake, quiet())
+	var shown []string
+	stop := r.Follow("r1", func(req *api.Request) { shown = append(shown, req.State) })
+	defer stop()
+	fake.requests[0].State = "preview_required" // while the stream was down
+	r.Resync(context.Background())
+	if len(shown) != 1 || shown[0] != "preview_required" || r.List.Length() != 1 {
+		t.Fatalf("after a resync the page was given %v and the list has %d requests", shown, r.List.Length())
+	}
+}

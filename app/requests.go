@@ -93,6 +93,23 @@ func (r *Requests) Changed(ctx context.Context, id string) {
 	}
 }
 
+// Resync reloads the list and the requests of the pages following one,
+// after the event stream was down: their events may have gone by unheard.
+func (r *Requests) Resync(ctx context.Context) {
+	if r.Refresh(ctx) != nil {
+		return
+	}
+	r.mu.Lock()
+	ids := make([]string, 0, len(r.followers))
+	for id := range r.followers {
+		ids = append(ids, id)
+	}
+	r.mu.Unlock()
+	for _, id := range ids {
+		r.Changed(ctx, id)
+	}
+}
+
 // publishList shows the loaded requests, without the archived ones unless
 // ShowArchived is set; it runs on the UI goroutine.
 func (r *Requests) publishList() {

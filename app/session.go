@@ -264,6 +264,13 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	})
 	// The event stream is the one way changes reach the screens: the
 	// list, and the open request page that follows its request.
+	s.Inbox.OnResume = func() {
+		s.Background(func() {
+			ctx, cancel := s.call()
+			defer cancel()
+			s.Requests.Resync(ctx)
+		})
+	}
 	s.Inbox.OnEvent = func(e api.Event) {
 		s.Background(func() {
 			ctx, cancel := s.call()
