@@ -366,4 +366,16 @@ func TestAStreamBackResyncsTheRequests(t *testing.T) {
 	if len(shown) != 1 || shown[0] != "preview_required" || r.List.Length() != 1 {
 		t.Fatalf("after a resync the page was given %v and the list has %d requests", shown, r.List.Length())
 	}
+
+	// A resync that finds the service gone is run again once it is back.
+	conn := NewConnection()
+	conn.run = func(f func()) { f() }
+	r.conn = conn
+	fake.err = fmt.Errorf("GET /v1/requests: %w", client.ErrUnavailable)
+	r.Resync(context.Background())
+	fake.err, fake.requests[0].State = nil, "delivered"
+	conn.Report("inbox", nil, nil)
+	if shown[len(shown)-1] != "delivered" {
+		t.Fatalf("once the service was back the page was given %v, want the delivered request", shown)
+	}
 }

@@ -195,11 +195,13 @@ func (r *Requests) Refresh(ctx context.Context) error {
 	return nil
 }
 
-// reload refreshes the list on its own time: the Connection's retry.
+// reload refreshes the list and the requests of the pages following one
+// on its own time (Resync): the Connection's retry once the service is
+// back, when their events may have gone by unheard.
 func (r *Requests) reload() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_ = r.Refresh(ctx)
+	r.Resync(ctx)
 }
 
 // Create starts a request for one requirement of a service from country.

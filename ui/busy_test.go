@@ -1,12 +1,15 @@
 package ui
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/vienreiz/vienreiz/client"
 )
 
 // animations counts the animations a test app's widgets have started and
@@ -131,4 +134,38 @@ func TestProgressBarsArePainted(t *testing.T) {
 		t.Errorf("%d progress bars drawn in the waiting dialog, want 1", n)
 	}
 	waits.done()
+}
+
+// drawnOnly is the test driver with CanvasForObject as the desktop's: it
+// knows an object only once a frame has drawn it, and none is drawn here.
+type drawnOnly struct{ fyne.Driver }
+
+func (drawnOnly) CanvasForObject(fyne.CanvasObject) fyne.Canvas { return nil }
+
+// TestTheBannerTakesItsRoomWhenItShows: found by trying the app on a
+// phone whose network went silent: the log said the service could not be
+// reached, but the request page showed no banner until another tab was
+// opened. relayout found the window of the banner with CanvasForObject,
+// which on the desktop knows only objects drawn before, and the banner
+// had been hidden since the start: nothing was laid out again and it had
+// no room. relayout now lays out the app's windows when it cannot find
+// the object's own.
+func TestTheBannerTakesItsRoomWhenItShows(t *testing.T) {
+	w, s := newApp(t, "en")
+	current := fyne.CurrentApp()
+	fyne.SetCurrentApp(appWithDriver{App: current, driver: drawnOnly{current.Driver()}})
+	t.Cleanup(func() { fyne.SetCurrentApp(current) })
+	s.Connection.Report("test", client.ErrUnavailable, func() {})
+	var banner *widget.Label
+	for _, l := range find[*widget.Label](w.Content()) {
+		if strings.Contains(l.Text, "cannot be reached") {
+			banner = l
+		}
+	}
+	if banner == nil {
+		t.Fatal("no banner shown")
+	}
+	if h := banner.Size().Height; h < 10 {
+		t.Fatalf("the banner is %v px high: it was given no room", h)
+	}
 }

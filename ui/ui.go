@@ -52,10 +52,22 @@ func systemOpener(s *app.Session) func(*url.URL) error {
 // the height of what holds it, which Fyne noticed only when the window's
 // size changed: the acting-as banner had no height on a phone until then.
 // Twice: the first pass gives a wrapping text its width, the second the
-// height it then needs.
+// height it then needs. The desktop driver knows the window of an object
+// only once a frame has drawn it, so a part shown for the first time (the
+// banner of a service that cannot be reached) lays out every window.
 func relayout(o fyne.CanvasObject) {
-	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil && c.Content() != nil {
-		c.Content().Refresh()
-		c.Content().Refresh()
+	var canvases []fyne.Canvas
+	if c := fyne.CurrentApp().Driver().CanvasForObject(o); c != nil {
+		canvases = append(canvases, c)
+	} else {
+		for _, w := range fyne.CurrentApp().Driver().AllWindows() {
+			canvases = append(canvases, w.Canvas())
+		}
+	}
+	for _, c := range canvases {
+		if c.Content() != nil {
+			c.Content().Refresh()
+			c.Content().Refresh()
+		}
 	}
 }
