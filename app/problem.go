@@ -150,8 +150,8 @@ type Connection struct {
 	after       func(d time.Duration, f func()) (stop func() bool)
 	cancelRetry func() bool
 	wait        time.Duration
-	// ended: the session is over, nothing is retried any more.
-	ended bool
+	// stopped: nothing is retried on its own any more (Stop).
+	stopped bool
 }
 
 // Waits between the automatic retries of failed loads.
@@ -181,7 +181,7 @@ func (c *Connection) Report(name string, err error, retry func()) {
 	switch {
 	case unavailable:
 		c.failing[name] = retry
-		if c.cancelRetry == nil && !c.ended {
+		if c.cancelRetry == nil && !c.stopped {
 			c.cancelRetry = c.after(c.wait, c.retryLater)
 			c.wait = min(2*c.wait, lastRetry)
 		}
@@ -192,7 +192,7 @@ func (c *Connection) Report(name string, err error, retry func()) {
 		}
 		c.wait = firstRetry
 		for other, f := range c.failing {
-			if other != name && f != nil {
+			if other != name && f != nil && !c.stopped {
 				again = append(again, f)
 			}
 		}
@@ -217,11 +217,14 @@ func (c *Connection) Report(name string, err error, retry func()) {
 	}
 }
 
-// end stops the automatic retries: the session is over.
-func (c *Connection) end() {
+// Stop ends what the connection does on its own: the timed retries, and
+// running the failed loads again once the service answers (Retry still
+// runs them). The session stops it at Close; a test that runs the
+// session's work in place stops it at once, having no goroutine for it.
+func (c *Connection) Stop() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.ended = true
+	c.stopped = true
 	if c.cancelRetry != nil {
 		c.cancelRetry()
 		c.cancelRetry = nil

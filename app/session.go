@@ -160,6 +160,20 @@ func (s *Session) Settle(ctx context.Context) error {
 	return nil
 }
 
+// HomeCountry is the catalogue's code of the country of the eID of whom
+// the app acts for (the represented person or company under a mandate,
+// else the person signed in): the country a request most often asks; ""
+// when nobody is signed in.
+func (s *Session) HomeCountry() string {
+	who := s.Acting.Represented()
+	if who == "" && s.Account != nil {
+		if p, ok := s.Account.Person(); ok {
+			who = p.Identifier
+		}
+	}
+	return catalogue.CountryOfEID(who)
+}
+
 // Close ends the session at quit: it ends the root context, so streams
 // and calls stop (and failed loads are no longer retried), and waits up
 // to wait for the session's goroutines to return. It reports false when
@@ -169,7 +183,7 @@ func (s *Session) Close(wait time.Duration) bool {
 	s.closed = true
 	s.mu.Unlock()
 	s.stop()
-	s.Connection.end()
+	s.Connection.Stop()
 	done := make(chan struct{})
 	go func() { s.work.Wait(); close(done) }()
 	select {

@@ -207,3 +207,17 @@ func complete(t Text) error {
 	}
 	return nil
 }
+
+// CountryOfEID is the catalogue's code of the country whose eID gave the
+// eIDAS identifier id ("XX/YY/unique": XX), "" for none. eIDAS names
+// Greece EL; the catalogue, as ISO 3166, GR.
+func CountryOfEID(id string) string {
+	origin, _, ok := strings.Cut(id, "/")
+	if !ok || len(origin) != 2 {
+		return ""
+	}
+	if origin == "EL" {
+		return "GR"
+	}
+	return origin
+}

@@ -136,3 +136,17 @@ func TestServiceEvidenceOf(t *testing.T) {
 		t.Fatalf("a requirement the service does not need: %+v", e)
 	}
 }
+
+// TestCountryOfEID: the country of an eIDAS identifier's eID, as the
+// catalogue writes it (Greece GR, where eIDAS says EL); nothing for what
+// is not an identifier.
+func TestCountryOfEID(t *testing.T) {
+	for id, want := range map[string]string{
+		"LV/LV/01019012345": "LV", "DE/LV/T220001293": "DE", "EL/LV/123456789": "GR",
+		"": "", "LV": "", "LVA/LV/1": "",
+	} {
+		if got := CountryOfEID(id); got != want {
+			t.Errorf("CountryOfEID(%q) = %q, want %q", id, got, want)
+		}
+	}
+}

@@ -48,7 +48,6 @@ func (b *busyBar) set(busy bool) {
 	}
 	b.box.Refresh()
 	b.Refresh()
-	relayout(b) // the bar takes its height, or gives it back
 }
 
 // Show makes content win's screen. A start-up screen it replaces stops its

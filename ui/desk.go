@@ -166,19 +166,18 @@ func (d *DeskScreen) Open(id string) {
 	})
 }
 
-// show redraws the open application page after an action changed it.
-func (d *DeskScreen) show(id string) {
-	ctx, cancel := context.WithTimeout(d.sess.Context(), callTimeout)
-	defer cancel()
+// load reads application id after an action changed it and returns what
+// redraws its page (or shows the problem), to run on the UI goroutine.
+func (d *DeskScreen) load(ctx context.Context, id string) func() {
 	a, err := d.sess.Desk.Application(ctx, id)
-	fyne.Do(func() {
+	return func() {
 		if err != nil {
 			showProblem(d.win, app.ProblemOf(err))
 			return
 		}
 		d.nav.Replace(d.page(a), evidenceTitle(a.Request, a.Service, d.sess.Language.Code()))
 		d.Reload()
-	})
+	}
 }
 
 // page shows an application: who it is for, the evidence with its source,
@@ -333,8 +332,7 @@ func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
 		} else if err != nil {
 			return func() { showProblem(d.win, app.ProblemOf(err)) }
 		}
-		d.show(id)
-		return nil
+		return d.load(ctx, id)
 	})
 }
 

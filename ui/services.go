@@ -366,6 +366,9 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 	start.Importance = widget.HighImportance
 	start.Disable()
 	choice.OnChanged = func(string) { start.Enable() }
+	if i := slices.Index(countries, s.sess.HomeCountry()); i >= 0 {
+		choice.SetSelectedIndex(i) // the person's own country, as the portal does
+	}
 	back := widget.NewButton(lang.L("request.new_back"), func() { d.Hide() })
 	body := container.NewVBox(
 		wrapped(lang.L("request.new_body", map[string]any{"Evidence": e.Name.In(s.lang.Code())})),

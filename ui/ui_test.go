@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -257,9 +258,17 @@ func TestEmptyDestinationsSayWhatWillBeThere(t *testing.T) {
 
 // runInPlace makes s run its background work on the caller's goroutine
 // (the test driver runs fyne.Do there too, so widgets stay
-// single-threaded) and ends s with the test, so that no retry of a failed
-// load outlives it.
+// single-threaded): its connection retries nothing on its own, from a
+// timer's or the event stream's goroutine, and s ends with the test.
 func runInPlace(t *testing.T, s *app.Session) {
 	s.Background = func(task func()) { task() }
+	s.Connection.Stop()
 	t.Cleanup(func() { s.Close(time.Second) })
+}
+
+// TestMain shows the waiting dialog of an action at once (perform): its
+// timer would draw it from another goroutine than the test's.
+func TestMain(m *testing.M) {
+	workingAfter = 0
+	os.Exit(m.Run())
 }

@@ -35,9 +35,7 @@ func (c creationWatched) CreateRequest(ctx context.Context, in api.NewRequest) (
 // without an error and without starting anything, and a problem is shown
 // once the dialog has gone.
 func TestAnActionSaysItIsWaiting(t *testing.T) {
-	was := workingAfter
-	workingAfter = 0 // shown at once: the test's calls are quick
-	t.Cleanup(func() { workingAfter = was })
+	// workingAfter is 0 in the tests (TestMain): the dialog shows at once.
 	var w fyne.Window
 	var shown string
 	stop, down := false, false
@@ -135,5 +133,32 @@ func TestAPageFollowsItsRequestWhileItWaitsForThePerson(t *testing.T) {
 	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "preview_requested", State: "preview_required"})
 	if text := labels(w.Content()); strings.Contains(text, "I request this evidence") || !strings.Contains(text, "Show the evidence") {
 		t.Fatalf("after the explicit request was given elsewhere the page shows:\n%s", text)
+	}
+}
+
+// TestCountryDialogChoosesTheCountryOfTheEID: found by trying the app as
+// Jānis, a Latvian, asking for his proof of birth: the dialog said
+// "Choose a country" with Latvia among five, where the portal has chosen
+// the signed-in person's country since the last round. The app's dialog
+// now chooses the country of the eID of whom the app acts for (Germany
+// for Lukas), Start ready; another can still be chosen.
+func TestCountryDialogChoosesTheCountryOfTheEID(t *testing.T) {
+	for _, tc := range []struct{ user, want string }{{"janis", "Latvia"}, {"lukas", "Germany"}} {
+		world := newSignInWorld(t)
+		world.signInAs(t, tc.user)
+		test.Tap(navButtons(t, world.w)[TabServices])
+		sc := servicesScreen(t, world.w)
+		sc.OpenService("lv-pension-claim")
+		eventually(t, "the service page", func() bool { return strings.Contains(labels(world.w.Content()), "Evidence needed") })
+		tapButton(t, world.w, "Request it online")
+		overlay, choice := countryDialog(t, world.w)
+		if choice.Selected != tc.want {
+			t.Errorf("%s: the dialog chose %q among %v, want %s", tc.user, choice.Selected, choice.Options, tc.want)
+		}
+		for _, b := range find[*widget.Button](overlay) {
+			if b.Text == "Start" && b.Disabled() {
+				t.Errorf("%s: Start is disabled with %q chosen", tc.user, choice.Selected)
+			}
+		}
 	}
 }

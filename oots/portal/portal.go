@@ -24,7 +24,6 @@ import (
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/identity"
-	"github.com/vienreiz/vienreiz/oots/eidas"
 )
 
 //go:embed templates/*.html
@@ -213,12 +212,7 @@ type evidenceChoice struct {
 func (d *pageData) chooseCountries() {
 	home := ""
 	if d.Person != nil {
-		if id, err := eidas.ParseID(d.Person.Subject); err == nil {
-			home = id.Origin
-			if home == "EL" { // eIDAS names Greece EL, the catalogue GR
-				home = "GR"
-			}
-		}
+		home = catalogue.CountryOfEID(d.Person.Subject)
 	}
 	for i, c := range d.Choices {
 		d.Choices[i].Chosen = d.Service.Country
