@@ -57,7 +57,7 @@ func perform(win fyne.Window, s *app.Session, work func(ctx context.Context) (sh
 // for (or a session that ended): nothing to show.
 func stopped(err error) bool { return errors.Is(err, context.Canceled) }
 
-// waiting is act's dialog; its fields are used on the UI goroutine only.
+// waiting is perform's dialog; its fields are used on the UI goroutine only.
 type waiting struct {
 	win    fyne.Window
 	stop   func()
