@@ -311,6 +311,9 @@ const (
 	// CodeProviderUnavailable: the evidence provider's service could not
 	// be reached or failed (502 with Retry-After).
 	CodeProviderUnavailable = "provider_unavailable"
+	// CodeDecidedMeanwhile (409): the application was decided after the
+	// clerk's page was read (StatusChange.Replaces is not what stands).
+	CodeDecidedMeanwhile = "decided_meanwhile"
 )
 
 // Event is one change of a request, as GET /v1/events streams it
@@ -333,6 +336,10 @@ type StatusChange struct {
 	// Decision, when set, decides the application: DecisionApproved or
 	// DecisionRefused, with Message as the reasons.
 	Decision string `json:"decision,omitempty"`
+	// Replaces is the decision that stood when the clerk decided ("" for
+	// none): a decision taken meanwhile is not overridden unseen (409
+	// CodeDecidedMeanwhile).
+	Replaces string `json:"replaces,omitempty"`
 }
 
 // Decisions a clerk takes on an application (StatusChange.Decision).

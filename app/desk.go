@@ -306,11 +306,13 @@ func DecidedAt(req *api.Request) (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// Decide approves or refuses the application, with reasons.
-func (d *Desk) Decide(ctx context.Context, id string, approve bool, reasons string) (*api.Request, error) {
+// Decide approves or refuses the application, with reasons, in place of
+// the decision that stood when the clerk read it (replaces, "" for none):
+// one taken meanwhile is not overridden (api.CodeDecidedMeanwhile).
+func (d *Desk) Decide(ctx context.Context, id string, approve bool, reasons, replaces string) (*api.Request, error) {
 	decision := api.DecisionRefused
 	if approve {
 		decision = api.DecisionApproved
 	}
-	return d.api.PostStatusChange(ctx, id, api.StatusChange{Message: reasons, Decision: decision})
+	return d.api.PostStatusChange(ctx, id, api.StatusChange{Message: reasons, Decision: decision, Replaces: replaces})
 }

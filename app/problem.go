@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"net/http"
 	"sync"
 	"time"
 
@@ -83,6 +84,8 @@ func ProblemOf(err error) Problem {
 		code = "result_title"
 	case errors.Is(err, ErrStillOpen):
 		code = "still_open"
+	case errors.As(err, &apiErr) && apiErr.Code == api.CodeDecidedMeanwhile:
+		code = api.CodeDecidedMeanwhile
 	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeProviderRefused || apiErr.Code == api.CodeProviderUnavailable ||
 		apiErr.Code == api.CodeEvidenceForCompanies || apiErr.Code == api.CodeEvidenceForPersons):
 		code = apiErr.Code
@@ -94,6 +97,14 @@ func ProblemOf(err error) Problem {
 		code = "generic"
 	}
 	return problemOfCode(code)
+}
+
+// OutOfDate reports whether err refused a change made on a copy that has
+// changed since (409: e.g. an application decided meanwhile): the screen
+// reads it again.
+func OutOfDate(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict
 }
 
 // problemOfCode is the Problem of one of our own error codes.

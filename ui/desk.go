@@ -275,7 +275,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}))
 	decide := func(label string, approve bool) func() {
 		run := act(func(ctx context.Context, t string) error {
-			_, err := d.sess.Desk.Decide(ctx, req.ID, approve, t)
+			_, err := d.sess.Desk.Decide(ctx, req.ID, approve, t, req.Decision)
 			return err
 		})
 		decided, wasDecided := app.DecidedAt(req)
@@ -330,7 +330,12 @@ func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
 		if err := action(ctx); stopped(err) {
 			return nil
 		} else if err != nil {
-			return func() { showProblem(d.win, app.ProblemOf(err)) }
+			problem := func() { showProblem(d.win, app.ProblemOf(err)) }
+			if !app.OutOfDate(err) {
+				return problem
+			}
+			page := d.load(ctx, id) // read again, under the problem
+			return func() { page(); problem() }
 		}
 		return d.load(ctx, id)
 	})

@@ -963,3 +963,46 @@ func TestDeskShowsTheApplicantsOtherEvidence(t *testing.T) {
 		return strings.Contains(labels(w.Content()), "Extract from the Register of Enterprises · Waiting for the applicant's explicit request")
 	})
 }
+
+// TestDeskSaysADecisionTakenMeanwhile: a decision taken while the page
+// was open (a colleague's, or one this clerk stopped waiting for, which
+// the service carried out: found by trying the desk with the network gone
+// silent) was taken again by Approve, unasked, and the company had two
+// approvals. The service now refuses it (409 decided_meanwhile); the page
+// is read again, showing the decision that stands, and says so.
+func TestDeskSaysADecisionTakenMeanwhile(t *testing.T) {
+	w, _, citizen, _ := deskApp(t)
+	req := deliveredForACompany(t, citizen)
+	openApplication(t, w)
+	eventually(t, "the application's page", func() bool { return strings.Contains(labels(w.Content()), "Decision expected by") })
+	colleague := citizen.WithToken("clerk")
+	if _, err := colleague.PostStatusChange(context.Background(), req.ID, api.StatusChange{Message: "Approved by a colleague.", Decision: api.DecisionApproved}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range find[*widget.Entry](w.Content()) {
+		if e.MultiLine {
+			e.SetText("Approved.")
+		}
+	}
+	tapButton(t, w, "Approve")
+	top := w.Canvas().Overlays().Top()
+	if top == nil || !strings.Contains(labels(top), "decided meanwhile") {
+		t.Fatal("no word of the decision taken meanwhile")
+	}
+	if text := labels(w.Content()); !strings.Contains(text, "Approved on ") || strings.Contains(text, "Decision expected by") {
+		t.Fatalf("the page was not read again:\n%s", text)
+	}
+	got, err := citizen.Request(context.Background(), req.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range got.Timeline {
+		if s.Event == "application_approved" {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Fatalf("%d approvals on the company's timeline, want the colleague's one", n)
+	}
+}

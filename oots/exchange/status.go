@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -35,6 +36,9 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 	}
 	return q.clerkStep(ctx, who, id, func(rec *store.RequestRecord, doc *requestDoc) (store.TimelineEntry, store.Effects, error) {
 		if in.Decision != "" {
+			if doc.Facts.Decision != in.Replaces {
+				return store.TimelineEntry{}, store.Effects{}, fmt.Errorf("%w: it is %s now", ErrDecidedMeanwhile, doc.Facts.Decision)
+			}
 			doc.Facts.Decision = in.Decision
 		}
 		posted := ledger.Record{
@@ -44,6 +48,11 @@ func (q *Requests) PostStatus(ctx context.Context, who Principal, id string, in 
 		return doc.note(event, msg, q.now().UTC()), store.Effects{Ledger: []ledger.Record{posted}}, nil
 	})
 }
+
+// ErrDecidedMeanwhile: the application was decided after the clerk read
+// it (api.StatusChange.Replaces is not the decision that stands); the
+// clerk decides again having seen it.
+var ErrDecidedMeanwhile = errors.New("the application was decided meanwhile")
 
 // clerkMessage checks a clerk's message to the citizen: not empty, and
 // storable in the ledger as it is (line breaks allowed).

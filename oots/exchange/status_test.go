@@ -87,3 +87,55 @@ func TestClerkDecidesWithReasons(t *testing.T) {
 		}
 	}
 }
+
+// TestADecisionTakenMeanwhileIsNotTakenAgain: found by trying the desk as
+// Anna with the network gone silent: she approved Baltic Timber's
+// application, stopped waiting, and the service carried the approval out;
+// her page still offered Approve without a word, and a second tap sent the
+// company a second approval. Two clerks on the same application would do
+// the same. A decision now names the one it replaces as the clerk saw it
+// (none at first); one taken meanwhile is answered 409
+// decided_meanwhile and changes nothing, and a decision changed on
+// purpose (the page said what stood) is taken.
+func TestADecisionTakenMeanwhileIsNotTakenAgain(t *testing.T) {
+	tokens := exchange.BearerTokens{clerkToken: exchange.DemoClerk()}
+	for k, v := range people {
+		tokens[k] = v
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	var r api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	decide := func(decision, replaces string) (int, api.ErrorBody) {
+		var e api.ErrorBody
+		code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Reasons.", Decision: decision, Replaces: replaces}, &e)
+		return code, e
+	}
+	decisions := func() (n int) {
+		var mine api.Request
+		call(t, base, janisToken, "GET", "/v1/requests/"+r.ID, nil, &mine)
+		for _, s := range mine.Timeline {
+			if s.Event == "application_approved" || s.Event == "application_refused" {
+				n++
+			}
+		}
+		return n
+	}
+	if code, _ := decide(api.DecisionApproved, ""); code != 200 {
+		t.Fatalf("the first approval: %d", code)
+	}
+	if code, e := decide(api.DecisionApproved, ""); code != 409 || e.Error.Code != api.CodeDecidedMeanwhile {
+		t.Fatalf("an approval from a page that saw no decision, after one: %d %+v, want 409 %s", code, e.Error, api.CodeDecidedMeanwhile)
+	}
+	if n := decisions(); n != 1 {
+		t.Fatalf("%d decisions on the timeline, want the one", n)
+	}
+	if code, _ := decide(api.DecisionRefused, api.DecisionApproved); code != 200 {
+		t.Fatalf("a refusal replacing the approval the clerk saw: %d, want 200", code)
+	}
+	if code, _ := decide(api.DecisionApproved, api.DecisionApproved); code != 409 {
+		t.Fatalf("an approval replacing an approval no longer standing: %d, want 409", code)
+	}
+	if n := decisions(); n != 2 {
+		t.Fatalf("%d decisions on the timeline, want 2", n)
+	}
+}
