@@ -10,16 +10,24 @@ import (
 
 const clerkToken = "token-clerk"
 
-// TestClerkPostsStatusTheCitizenReads: the status register (P8) — only a
-// clerk may post; the message lands on the owner's timeline.
-func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
+// applicationForTheClerk starts a service with the demo clerk (clerkToken)
+// and the test people, and Jānis's request for his proof of birth: the
+// application the clerk posts on and decides.
+func applicationForTheClerk(t *testing.T) (base string, r api.Request) {
+	t.Helper()
 	tokens := exchange.BearerTokens{clerkToken: exchange.DemoClerk()}
 	for k, v := range people {
 		tokens[k] = v
 	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
-	var r api.Request
+	base = start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	return base, r
+}
+
+// TestClerkPostsStatusTheCitizenReads: the status register (P8) — only a
+// clerk may post; the message lands on the owner's timeline.
+func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
+	base, r := applicationForTheClerk(t)
 
 	var e api.ErrorBody
 	if code := call(t, base, janisToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "approved by myself"}, &e); code != 403 || e.Error.Code != api.CodeForbidden {
@@ -59,13 +67,7 @@ func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
 // TestClerkDecidesWithReasons: a decision is its own timeline event with
 // the reasons whole; an unknown decision is refused and changes nothing.
 func TestClerkDecidesWithReasons(t *testing.T) {
-	tokens := exchange.BearerTokens{clerkToken: exchange.DemoClerk()}
-	for k, v := range people {
-		tokens[k] = v
-	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
-	var r api.Request
-	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	base, r := applicationForTheClerk(t)
 	var e api.ErrorBody
 	if code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "x", Decision: "maybe"}, &e); code != 400 {
 		t.Fatalf("unknown decision: %d", code)
@@ -98,13 +100,7 @@ func TestClerkDecidesWithReasons(t *testing.T) {
 // decided_meanwhile and changes nothing, and a decision changed on
 // purpose (the page said what stood) is taken.
 func TestADecisionTakenMeanwhileIsNotTakenAgain(t *testing.T) {
-	tokens := exchange.BearerTokens{clerkToken: exchange.DemoClerk()}
-	for k, v := range people {
-		tokens[k] = v
-	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
-	var r api.Request
-	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &r)
+	base, r := applicationForTheClerk(t)
 	decide := func(decision, replaces string) (int, api.ErrorBody) {
 		var e api.ErrorBody
 		code := call(t, base, clerkToken, "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Reasons.", Decision: decision, Replaces: replaces}, &e)
