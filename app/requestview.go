@@ -91,7 +91,7 @@ var openStates = []string{"draft", "needs_attributes", "ready", "sent", "preview
 
 // ViewOf is the page's view of req.
 func ViewOf(req *api.Request) RequestView {
-	v := RequestView{CanCancel: slices.Contains(openStates, req.State)}
+	v := RequestView{CanCancel: StillOpen(req)}
 	v.CanArchive = !v.CanCancel && !req.Archived
 	v.CanGiveFeedback = !v.CanCancel && req.FeedbackRating == 0
 	given := hasEvent(req, explicitRequestGiven)
@@ -184,6 +184,10 @@ func EventNames(events []string) []string {
 func EndedWithoutEvidence(req *api.Request) bool {
 	return !slices.Contains(openStates, req.State) && req.State != "delivered"
 }
+
+// StillOpen reports whether req has not ended: it may be withdrawn, and a
+// service page leads to it rather than asking again.
+func StillOpen(req *api.Request) bool { return slices.Contains(openStates, req.State) }
 
 // EndedWithout is EndedWithoutEvidence but for a request its owner
 // withdrew: it failed, was refused or expired, which leaves the person

@@ -26,7 +26,7 @@ type evidenceStatus struct {
 // underWay is the request for requirement that has not ended, if any.
 func (s evidenceStatus) underWay(requirement string) (api.Request, bool) {
 	req, ok := s.latest(requirement)
-	return req, ok && app.ViewOf(&req).CanCancel
+	return req, ok && app.StillOpen(&req)
 }
 
 // NewServiceDetail shows one service: what it is, who provides it, the
@@ -75,7 +75,7 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 			return newWrapButton(lang.L("detail.open_request"), theme.NavigateNextIcon(), func() { status.openRequest(req.ID) })
 		}
 		switch {
-		case asked && app.ViewOf(&req).CanCancel:
+		case asked && app.StillOpen(&req):
 			// Asked for already: the way on is that request, not another.
 			stateLine("detail.under_way")
 			b := open()
