@@ -22,9 +22,7 @@ import (
 func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	run := func(work func(ctx context.Context) error, done func()) {
 		perform(win, s, func(ctx context.Context) func() {
-			if err := work(ctx); stopped(err) {
-				return nil
-			} else if err != nil {
+			if err := work(ctx); err != nil {
 				return func() { showProblem(win, mandateProblem(err)) }
 			}
 			return done

@@ -327,9 +327,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 // and shows the page again with its outcome, or the problem.
 func (d *DeskScreen) run(id string, action func(ctx context.Context) error) {
 	perform(d.win, d.sess, func(ctx context.Context) func() {
-		if err := action(ctx); stopped(err) {
-			return nil
-		} else if err != nil {
+		if err := action(ctx); err != nil {
 			problem := func() { showProblem(d.win, app.ProblemOf(err)) }
 			if !app.OutOfDate(err) {
 				return problem

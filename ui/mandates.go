@@ -23,7 +23,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	given, held := container.NewVBox(), container.NewVBox()
 	run := func(work func(ctx context.Context) error) {
 		perform(win, s, func(ctx context.Context) func() {
-			if err := work(ctx); err != nil && !stopped(err) {
+			if err := work(ctx); err != nil {
 				return func() { showProblem(win, mandateProblem(err)) }
 			}
 			return nil

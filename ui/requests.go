@@ -199,9 +199,6 @@ func (r *RequestsScreen) follow(req *api.Request) {
 func (r *RequestsScreen) act(change func(ctx context.Context) (*api.Request, error)) {
 	perform(r.win, r.sess, func(ctx context.Context) func() {
 		req, err := change(ctx)
-		if stopped(err) {
-			return nil
-		}
 		if err != nil {
 			return func() {
 				if !signInAgain(r.win, r.sess, err, func() { r.act(change) }) {

@@ -386,9 +386,6 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 func (s *ServicesScreen) start(svc catalogue.Service, e catalogue.Evidence, country string) {
 	perform(s.win, s.sess, func(ctx context.Context) func() {
 		req, err := s.requests.Create(ctx, svc.ID, e.Requirement, country)
-		if stopped(err) {
-			return nil
-		}
 		return func() {
 			if err != nil && signInAgain(s.win, s.sess, err, func() { s.start(svc, e, country) }) {
 				return

@@ -24,11 +24,13 @@ var workingAfter = 400 * time.Millisecond
 // progress bar and Stop waiting: the window takes no second tap that would
 // do the action again, and a person with a service that does not answer
 // is not left looking at a page that seems to ignore them. Stop waiting
-// ends the call (its error is then context.Canceled: see stopped).
+// ends the call.
 //
 // work returns what to show of the outcome (a problem, the next page), or
 // nil; it runs on the UI goroutine once the dialog has gone, since Fyne's
-// hiding of an overlay takes the overlays above it along.
+// hiding of an overlay takes the overlays above it along. A call called
+// off (Stop waiting, or the session ending) shows nothing: the page
+// follows what the service did with it.
 func perform(win fyne.Window, s *app.Session, work func(ctx context.Context) (show func())) {
 	s.Background(func() {
 		ctx, cancel := context.WithTimeout(s.Context(), callTimeout)
@@ -44,6 +46,9 @@ func perform(win fyne.Window, s *app.Session, work func(ctx context.Context) (sh
 		if timer != nil {
 			timer.Stop()
 		}
+		if errors.Is(ctx.Err(), context.Canceled) {
+			show = nil
+		}
 		fyne.DoAndWait(func() {
 			w.done()
 			if show != nil {
@@ -52,10 +57,6 @@ func perform(win fyne.Window, s *app.Session, work func(ctx context.Context) (sh
 		})
 	})
 }
-
-// stopped says that err only tells of a call the person stopped waiting
-// for (or a session that ended): nothing to show.
-func stopped(err error) bool { return errors.Is(err, context.Canceled) }
 
 // waiting is perform's dialog; its fields are used on the UI goroutine only.
 type waiting struct {
