@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -389,6 +390,13 @@ func startParts(ctx context.Context, sf *appFlags, a fyne.App, ask device.AskPIN
 		DataDir:    svc.dataDir,
 	}, log)
 	p.session.UseAccount(account)
+	// The copies of documents given to the system's viewer live in the
+	// user's cache folder while they are needed; what an earlier run left
+	// (a crash, a power cut) goes now.
+	if cache, err := os.UserCacheDir(); err == nil {
+		p.session.Wallet.Opened = app.NewOpenedDocuments(filepath.Join(cache, "vienreiz", "documents"), log)
+	}
+	p.session.Wallet.Opened.Clear()
 	p.session.Open = func(u *url.URL) error {
 		err := open(u)
 		if err != nil {

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -74,5 +76,24 @@ func TestRealAppClosesOnSIGTERMInOrder(t *testing.T) {
 		if log := app.logged(); strings.Contains(log, "Error in Fyne call thread") {
 			t.Fatalf("a screen update ran off Fyne's UI goroutine as the app closed:\n%s", log)
 		}
+	}
+}
+
+// TestRealAppRemovesTheCopiesAnEarlierRunLeft: the copies of documents
+// given to the system's viewer are a person's evidence in the clear; a run
+// that ended without closing (a crash, a power cut) left them in the cache
+// folder, and the next start removes them (found trying the app as a
+// shared computer is used).
+func TestRealAppRemovesTheCopiesAnEarlierRunLeft(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real app and Xvfb")
+	}
+	d := startDesktop(t)
+	left := filepath.Join(d.home, ".cache", "vienreiz", "documents", "Vehicle registration certificate.pdf")
+	must(t, os.MkdirAll(filepath.Dir(left), 0o700))
+	must(t, os.WriteFile(left, []byte("%PDF-1.7 Jānis Bērziņš"), 0o600))
+	app := d.startApp(t, filepath.Join(d.dir, "data"))
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the copy an earlier run left is still there once the app has started (%v); its log:\n%s", err, app.logged())
 	}
 }

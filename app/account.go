@@ -326,6 +326,7 @@ func (s *Session) UseAccount(a *Account) {
 	s.Requests.signedIn = a.SignedIn
 	a.OnChange(func() {
 		s.Inbox.Reconnect()
+		s.Wallet.Opened.Clear() // the last person's, or for no one now
 		if !a.SignedIn() {
 			s.Acting.Clear()
 			if s.Mandates != nil {

@@ -184,6 +184,7 @@ func (s *Session) Close(wait time.Duration) bool {
 	s.mu.Unlock()
 	s.stop()
 	s.Connection.Stop()
+	s.Wallet.Opened.Clear()
 	done := make(chan struct{})
 	go func() { s.work.Wait(); close(done) }()
 	select {

@@ -9,8 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"mime"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -187,11 +185,13 @@ type Wallet struct {
 	// load, where those of Items hear only a change in the number of
 	// documents.
 	Loads binding.Int
+	// Opened holds the copies handed to the system's viewer (Cache).
+	Opened *OpenedDocuments
 }
 
 // NewWallet returns an empty wallet over a; Update fills it.
 func NewWallet(a WalletAPI, log *slog.Logger) *Wallet {
-	return &Wallet{api: a, log: log, Items: binding.NewUntypedList(), Loads: binding.NewInt()}
+	return &Wallet{api: a, log: log, Items: binding.NewUntypedList(), Loads: binding.NewInt(), Opened: NewOpenedDocuments("", log)}
 }
 
 // Refresh reloads the wallet from the service's list of the user's
@@ -261,30 +261,9 @@ func (w *Wallet) save(ctx context.Context, item WalletItem, dst io.Writer) error
 	return nil
 }
 
-// Cache writes item's document, checked as Save checks it, to the app's
-// cache folder under name and returns its path, for the system's viewer.
-// A copy that fails its check is removed.
+// Cache writes item's document, checked as Save checks it, to a copy
+// named name among the opened documents (Opened) and returns its path, for
+// the system's viewer. A copy that fails its check is removed.
 func (w *Wallet) Cache(ctx context.Context, item WalletItem, name string) (string, error) {
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	dir = filepath.Join(dir, "vienreiz", "documents")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	path := filepath.Join(dir, filepath.Base(name))
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return "", err
-	}
-	err = w.Save(ctx, item, f)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(path)
-		return "", err
-	}
-	return path, nil
+	return w.Opened.Write(name, func(f io.Writer) error { return w.Save(ctx, item, f) })
 }

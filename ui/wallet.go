@@ -194,9 +194,10 @@ func saveDocumentButton(sv *saver, s *app.Session, it app.WalletItem) *wrapButto
 	})
 }
 
-// openDocument checks document it, writes it to the app's cache folder
-// under its own name and opens it with openURL (the system's viewer); the
-// person is told when that fails or no app opens it.
+// openDocument checks document it, writes a copy under its own name
+// (app.OpenedDocuments) and opens it with openURL (the system's viewer);
+// the person is told when that fails or no app opens it, and the copy no
+// app opened is not kept.
 func openDocument(win fyne.Window, s *app.Session, openURL func(*url.URL) error, it app.WalletItem) {
 	call(s, func(ctx context.Context) {
 		path, err := s.Wallet.Cache(ctx, it, it.FileName(s.Language.Code()))
@@ -205,6 +206,7 @@ func openDocument(win fyne.Window, s *app.Session, openURL func(*url.URL) error,
 			return
 		}
 		if err := openURL(&url.URL{Scheme: "file", Path: path}); err != nil {
+			s.Wallet.Opened.Discard(path)
 			fyne.Do(func() {
 				showProblem(win, app.Problem{Code: "no_viewer", Text: lang.L("error.no_viewer", map[string]any{"Kind": app.DocumentKind(it.ContentType)})})
 			})

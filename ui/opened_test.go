@@ -1,0 +1,68 @@
+package ui
+
+import (
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+)
+
+// TestOpenedDocumentsAreNotLeftBehind: found by trying the app as a shared
+// computer is used (Jānis signed in at a public service centre's desktop,
+// opened his vehicle registration certificate, signed out): the copy the
+// app gave the system's viewer stayed in the cache folder in the clear, for
+// the next person at the desk to find, after sign-out, after the app quit,
+// and even when no app had opened it. A copy no app opened goes at once;
+// the others when he signs out.
+func TestOpenedDocumentsAreNotLeftBehind(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	world.signInAs(t, "janis")
+	deliverFor(t, s, "lv-vehicle-registration") // at level substantial
+	test.Tap(navButtons(t, w)[TabWallet])
+	ws := walletScreen(t, w)
+	eventually(t, "the document in the wallet", func() bool { return s.Wallet.Items.Length() == 1 })
+	find[*widget.List](ws)[0].Select(0)
+	eventually(t, "the document page", func() bool { return strings.Contains(labels(w.Content()), "Issued by") })
+
+	// No app opens it: the copy is not kept.
+	var tried *url.URL
+	ws.openURL = func(u *url.URL) error { tried = u; return errors.New("xdg-open: exit status 3") }
+	tapButton(t, w, "Open")
+	if tried == nil {
+		t.Fatal("Open handed nothing to the system's viewer")
+	}
+	dialogText(t, w) // the person is told
+	w.Canvas().Overlays().Remove(w.Canvas().Overlays().Top())
+	if _, err := os.Stat(tried.Path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the copy no app opened is still there (%v): %s", err, tried.Path)
+	}
+
+	// A viewer opens it: the copy stays while he is signed in.
+	var opened *url.URL
+	ws.openURL = func(u *url.URL) error { opened = u; return nil }
+	tapButton(t, w, "Open")
+	if opened == nil {
+		t.Fatal("Open handed nothing to the system's viewer")
+	}
+	if _, err := os.Stat(opened.Path); err != nil {
+		t.Fatalf("the opened copy is gone while the viewer has it: %v", err)
+	}
+
+	test.Tap(navButtons(t, w)[TabProfile])
+	tapButton(t, w, "Sign out")
+	eventually(t, "signed out", func() bool { return !s.Account.SignedIn() })
+	eventually(t, "the opened copy removed at sign-out", func() bool {
+		_, err := os.Stat(opened.Path)
+		return errors.Is(err, os.ErrNotExist)
+	})
+	left, _ := os.ReadDir(filepath.Dir(opened.Path))
+	if len(left) != 0 {
+		t.Fatalf("after sign-out the documents folder holds %d files", len(left))
+	}
+}
