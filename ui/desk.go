@@ -152,6 +152,9 @@ func deskCount(n int, narrowed bool) string {
 	return lang.L("desk.none_yet")
 }
 
+// Home shows the queue, the application's page closed.
+func (d *DeskScreen) Home() { d.nav.Home() }
+
 // Open shows the page of application id.
 func (d *DeskScreen) Open(id string) {
 	call(d.sess, func(ctx context.Context) {
@@ -535,6 +538,7 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 		shows := s.ShowsDesk()
 		if shows && desk == nil {
 			desk = NewDeskScreen(win, s)
+			sh.homes = append(sh.homes, desk)
 			slot.Objects = []fyne.CanvasObject{gated(win, s, desk, lang.L("signin.for_desk"))}
 			slot.Refresh()
 		}

@@ -66,3 +66,44 @@ func TestOpenedDocumentsAreNotLeftBehind(t *testing.T) {
 		t.Fatalf("after sign-out the documents folder holds %d files", len(left))
 	}
 }
+
+// TestTheNextPersonSeesNoneOfTheLastOnesPages: found trying the app as a
+// shared computer is used. Jānis left his delivered vehicle certificate's
+// page open, signed out, and Lukas signed in at the same desk: the
+// Requests destination showed Jānis's page, with his dates, his timeline
+// and Open and Save a copy (the service answered 404 to them). Every
+// destination goes back to its first page when the person changes; a
+// person signing in where nobody was keeps the place (the sign-in tests).
+func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
+	world := newSignInWorld(t)
+	w, s := world.w, world.s
+	world.signInAs(t, "janis")
+	r := deliverFor(t, s, "lv-vehicle-registration")
+	test.Tap(navButtons(t, w)[TabServices])
+	services := servicesScreen(t, w)
+	services.OpenService(r.ServiceID)
+	eventually(t, "the service's page", func() bool { return services.Navigation().Depth() == 1 })
+	test.Tap(navButtons(t, w)[TabWallet])
+	ws := walletScreen(t, w)
+	eventually(t, "the document in the wallet", func() bool { return s.Wallet.Items.Length() == 1 })
+	find[*widget.List](ws)[0].Select(0)
+	eventually(t, "the document page", func() bool { return ws.nav.Depth() == 1 })
+	test.Tap(navButtons(t, w)[TabRequests])
+	requests := find[*RequestsScreen](w.Content())[0]
+	requests.Open(r.ID)
+	eventually(t, "the request's page", func() bool { return requests.nav.Depth() == 1 })
+
+	test.Tap(navButtons(t, w)[TabProfile])
+	tapButton(t, w, "Sign out")
+	eventually(t, "signed out", func() bool { return !s.Account.SignedIn() })
+	world.signInAs(t, "lukas")
+	for name, nav := range map[string]*pages{"Services": services.Navigation(), "Wallet": ws.nav, "Requests": requests.nav} {
+		if nav.Depth() != 0 {
+			t.Errorf("Lukas, signed in after Jānis, finds %s showing Jānis's page %q", name, nav.Title())
+		}
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	if text := labels(w.Content()); strings.Contains(text, "Vehicle registration certificate") {
+		t.Errorf("Lukas's Requests show Jānis's request:\n%s", text)
+	}
+}

@@ -61,6 +61,14 @@ func (p *pages) Back() {
 	}
 }
 
+// Home closes every page above the root.
+func (p *pages) Home() {
+	if len(p.stack) > 1 {
+		p.stack = p.stack[:1]
+		p.Refresh()
+	}
+}
+
 // SetRootTitle names the root page anew.
 func (p *pages) SetRootTitle(title string) {
 	if p.stack[0].title != title {

@@ -167,6 +167,15 @@ func (r *RequestsScreen) show(req *api.Request, svc *catalogue.Service, open boo
 	r.nav.Replace(r.page(req, svc), evidenceTitle(*req, svc, r.sess.Language.Code()))
 }
 
+// Home shows the list, the request page closed and no longer followed.
+func (r *RequestsScreen) Home() {
+	r.nav.Home()
+	if r.unfollow != nil {
+		r.unfollow()
+		r.unfollow = nil
+	}
+}
+
 // follow has the page of req redrawn when the event stream says its
 // request changed state, whatever its next step: the provider's answer,
 // and a change made elsewhere (one the person stopped waiting for, on

@@ -208,6 +208,9 @@ func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
 // Navigation returns the screen's page stack (list, then detail).
 func (s *ServicesScreen) Navigation() *pages { return s.nav }
 
+// Home shows the catalogue, every page opened from it closed.
+func (s *ServicesScreen) Home() { s.nav.Home() }
+
 func (s *ServicesScreen) updateRow(v any, obj fyne.CanvasObject) {
 	svc, ok := v.(catalogue.Service)
 	if !ok {

@@ -30,6 +30,7 @@ const (
 // bar at the bottom on a phone and at the side on a desktop.
 type Shell struct {
 	screens  []fyne.CanvasObject
+	homes    []homed // the destinations with pages of their own
 	buttons  []*navButton
 	selected int
 	layout   *shellLayout
@@ -61,7 +62,10 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	s.Links.Show = linkShower(win, s, sh, services, requests)
 	add(theme.SearchIcon(), "nav.services", services)
 	add(theme.DocumentIcon(), "nav.requests", gated(win, s, requests, lang.L("signin.for_requests")))
-	add(theme.FolderIcon(), "nav.wallet", gated(win, s, NewWalletScreen(win, s, openRequest), lang.L("signin.for_wallet")))
+	wallet := NewWalletScreen(win, s, openRequest)
+	sh.homes = append(sh.homes, services, requests, wallet)
+	sh.pagesForOnePerson(s)
+	add(theme.FolderIcon(), "nav.wallet", gated(win, s, wallet, lang.L("signin.for_wallet")))
 	add(theme.MailComposeIcon(), "nav.inbox", gated(win, s, NewInboxScreen(win, s, openRequest), lang.L("signin.for_inbox")))
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
 	addDesk(win, s, sh, add)
@@ -81,6 +85,44 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	sh.Select(TabServices)
 	sh.addShortcuts(win)
 	return sh
+}
+
+// homed is a destination with pages of its own; Home closes them.
+type homed interface{ Home() }
+
+// pagesForOnePerson sends every destination back to its first page when
+// the person changes: at a sign-out, and when someone other than the last
+// person signs in after that person's session ended. What one person
+// opened (a request, a document, an application at the desk) is not shown
+// to whoever uses the app next, on a shared computer or a handed-on phone.
+// Signing in where nobody was, or again, keeps the place.
+func (sh *Shell) pagesForOnePerson(s *app.Session) {
+	if s.Account == nil {
+		return
+	}
+	last := "" // who the pages were opened for
+	if p, ok := s.Account.Person(); ok {
+		last = p.Identifier
+	}
+	s.Account.OnChange(func() {
+		p, in := s.Account.Person()
+		ended := s.Account.Expired()
+		fyne.Do(func() {
+			switch {
+			case in && (last == "" || last == p.Identifier):
+			case !in && ended:
+				return // asked to sign in again: most often the same person
+			default:
+				for _, h := range sh.homes {
+					h.Home()
+				}
+			}
+			last = ""
+			if in {
+				last = p.Identifier
+			}
+		})
+	})
 }
 
 // Content is the object to put in the window.

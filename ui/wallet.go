@@ -78,6 +78,9 @@ func (ws *WalletScreen) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(ws.nav)
 }
 
+// Home shows the list, the document's page closed.
+func (ws *WalletScreen) Home() { ws.nav.Home() }
+
 // Open shows the page of one document on top of the list.
 func (ws *WalletScreen) Open(it app.WalletItem) {
 	call(ws.sess, func(ctx context.Context) {
