@@ -107,3 +107,22 @@ func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
 		t.Errorf("Lukas's Requests show Jānis's request:\n%s", text)
 	}
 }
+
+// TestTheDeskClosesTheApplicationAtSignOut: the clerk's page of an
+// application (a citizen's name, documents and decisions) closes when the
+// clerk signs out, as the other destinations' pages do.
+func TestTheDeskClosesTheApplicationAtSignOut(t *testing.T) {
+	world := newSignInWorldAs(t, true)
+	w, s := world.w, world.s
+	world.signInAs(t, "anna")
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	eventually(t, "the desk", func() bool { return len(find[*DeskScreen](w.Content())) == 1 })
+	desk := find[*DeskScreen](w.Content())[0]
+	desk.nav.Push(widget.NewLabel("Jānis Bērziņš applies to register a business activity"), "Extract of the register")
+	test.Tap(find[*navButton](w.Content())[TabProfile])
+	tapButton(t, w, "Sign out")
+	eventually(t, "signed out", func() bool { return !s.Account.SignedIn() })
+	if desk.nav.Depth() != 0 {
+		t.Fatalf("after the clerk signed out the desk still shows %q", desk.nav.Title())
+	}
+}
