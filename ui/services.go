@@ -208,8 +208,14 @@ func (s *ServicesScreen) CreateRenderer() fyne.WidgetRenderer {
 // Navigation returns the screen's page stack (list, then detail).
 func (s *ServicesScreen) Navigation() *pages { return s.nav }
 
-// Home shows the catalogue, every page opened from it closed.
-func (s *ServicesScreen) Home() { s.nav.Home() }
+// Home shows the whole catalogue: every page opened from it closed, the
+// search and the filters cleared (what one looked for can say much).
+func (s *ServicesScreen) Home() {
+	s.nav.Home()
+	s.Search.SetText("")
+	s.Category.SetSelectedIndex(0)
+	s.Country.SetSelectedIndex(0)
+}
 
 func (s *ServicesScreen) updateRow(v any, obj fyne.CanvasObject) {
 	svc, ok := v.(catalogue.Service)

@@ -74,6 +74,7 @@ func TestOpenedDocumentsAreNotLeftBehind(t *testing.T) {
 // and Open and Save a copy (the service answered 404 to them). Every
 // destination goes back to its first page when the person changes; a
 // person signing in where nobody was keeps the place (the sign-in tests).
+// The catalogue's search goes too.
 func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
 	world := newSignInWorld(t)
 	w, s := world.w, world.s
@@ -81,6 +82,7 @@ func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
 	r := deliverFor(t, s, "lv-vehicle-registration")
 	test.Tap(navButtons(t, w)[TabServices])
 	services := servicesScreen(t, w)
+	services.Search.SetText("vehicle")
 	services.OpenService(r.ServiceID)
 	eventually(t, "the service's page", func() bool { return services.Navigation().Depth() == 1 })
 	test.Tap(navButtons(t, w)[TabWallet])
@@ -101,6 +103,9 @@ func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
 		if nav.Depth() != 0 {
 			t.Errorf("Lukas, signed in after Jānis, finds %s showing Jānis's page %q", name, nav.Title())
 		}
+	}
+	if services.Search.Text != "" {
+		t.Errorf("Lukas finds Jānis's search %q", services.Search.Text)
 	}
 	test.Tap(navButtons(t, w)[TabRequests])
 	if text := labels(w.Content()); strings.Contains(text, "Vehicle registration certificate") {
