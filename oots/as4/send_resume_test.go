@@ -2,6 +2,7 @@ package as4_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -57,6 +58,50 @@ func TestResumeDoesNotTakeASendsMessage(t *testing.T) {
 	}
 	if _, err := s.Send(ctx, querySubmission(payload("q@lv", as4.MimeEbRS, []byte("<q/>")))); err != nil {
 		t.Fatalf("Send while Resume ran: %v", err)
+	}
+	if err := <-resumed; err != nil {
+		t.Fatalf("Resume: %v", err)
+	}
+	if n := len(w.deliveries()); n != 1 {
+		t.Fatalf("delivered %d times, want once", n)
+	}
+}
+
+// TestSendOfAMessageResumeIsPostingSaysItExists: a kill -9 in the middle
+// of an exchange left a request in the outbox; after the restart Resume
+// (Run) posted it while the requester, taking up its job again, sent the
+// same message. Send failed with "message is already being sent", which
+// the requester took for a failure of the request, though the message was
+// acknowledged a moment later (TestKill9MidExchangeEveryRequestCompletes
+// Once failed so in a CI run). A message that is being sent is in the
+// outbox: Send says ErrExists, as for any message the outbox holds, and
+// the message is delivered once.
+func TestSendOfAMessageResumeIsPostingSaysItExists(t *testing.T) {
+	w := newWorld(t, 1)
+	posting := make(chan struct{}, 4)
+	release := make(chan struct{})
+	w.deliver = func(context.Context, *as4.Delivery) error {
+		posting <- struct{}{}
+		<-release
+		return nil
+	}
+	ctx := context.Background()
+	s := w.memSender()
+	message := func() *as4.Submission {
+		sub := querySubmission(payload("q@lv", as4.MimeEbRS, []byte("<q/>")))
+		sub.MessageID = "left-by-a-crash@lv"
+		return sub
+	}
+	if _, err := s.Submit(ctx, message()); err != nil {
+		t.Fatal(err)
+	}
+	resumed := make(chan error, 1)
+	go func() { resumed <- s.Resume(ctx) }()
+	<-posting
+	_, err := s.Send(ctx, message())
+	close(release)
+	if !errors.Is(err, as4.ErrExists) {
+		t.Fatalf("Send of the message Resume is posting: %v, want ErrExists", err)
 	}
 	if err := <-resumed; err != nil {
 		t.Fatalf("Resume: %v", err)

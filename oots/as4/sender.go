@@ -180,6 +180,7 @@ func (s *Sender) Run(ctx context.Context, interval time.Duration) error {
 // With claimed, the message is claimed for the caller before it enters the
 // outbox, so that Resume (Run) cannot take it while the caller is about to
 // post it itself (a Send then failed with errBusy); the caller unclaims it.
+// A message claimed already fails with ErrExists.
 func (s *Sender) prepare(sub *Submission, claimed bool) (*outboxRecord, []byte, error) {
 	if s.Config == nil || s.Outbox == nil || s.Dir == "" {
 		return nil, nil, errors.New("sender: Config, Outbox and Dir are required")
@@ -232,8 +233,11 @@ func (s *Sender) prepare(sub *Submission, claimed bool) (*outboxRecord, []byte, 
 		return nil, nil, fmt.Errorf("sender: outbox record: %w", err)
 	}
 	if claimed && !s.claim(rec.MessageID) {
+		// Resume is posting it, or another Send has it: either way the
+		// outbox holds it (a caller taking a job up again after a crash
+		// asks what became of it).
 		os.RemoveAll(dir)
-		return nil, nil, fmt.Errorf("sender %s: %w", rec.MessageID, errBusy)
+		return nil, nil, fmt.Errorf("sender %s: %w: %w", rec.MessageID, errBusy, ErrExists)
 	}
 	return rec, data, nil
 }
