@@ -98,6 +98,7 @@ func (f *ServiceFlags) Register(fs *flag.FlagSet, defaultListen string) {
 	fs.IntVar(&f.Limits.ConnsPerHost, "max-conns-per-host", exchange.DefaultLimits.ConnsPerHost, "most API connections from one address (raise it behind a reverse proxy)")
 	fs.IntVar(&f.Limits.StreamsPerPrincipal, "max-streams-per-person", exchange.DefaultLimits.StreamsPerPrincipal, "most event streams one person may hold open (429 beyond)")
 	fs.IntVar(&f.Limits.Streams, "max-streams", exchange.DefaultLimits.Streams, "most event streams open at once (503 beyond)")
+	fs.DurationVar(&f.Limits.PortalIdle, "portal-idle", exchange.DefaultLimits.PortalIdle, "how long a sign-in on the web portal lasts unused; then the person is signed out")
 	fs.IntVar(&f.Limits.CodeGuesses, "max-code-guesses", exchange.DefaultLimits.CodeGuesses, "most pairing codes that do not exist one address may try in 10 minutes (429 beyond; raise it behind a reverse proxy)")
 	fs.StringVar(&f.Network, "network", os.Getenv("VIENREIZ_NETWORK"), "network file (TOML, see docs/network.md): run against a real OOTS network; without it the demo network starts (VIENREIZ_NETWORK)")
 	fs.StringVar(&f.EvidenceKeyFile, "evidence-key-file", os.Getenv("VIENREIZ_EVIDENCE_KEY_FILE"), "file holding the key (64 hex digits) that encrypts evidence documents at rest; without it they are kept in clear (VIENREIZ_EVIDENCE_KEY_FILE)")

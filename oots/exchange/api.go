@@ -41,6 +41,8 @@ type restAPI struct {
 	// sessionSecret is HandlerConfig.HandoffKey, which the portal's
 	// session key is derived from (nil: the portal makes its own).
 	sessionSecret []byte
+	// portalIdle is Limits.PortalIdle.
+	portalIdle time.Duration
 }
 
 // HandlerConfig is what the REST API serves.
@@ -74,7 +76,7 @@ func NewHandler(cfg HandlerConfig) http.Handler {
 	limits := cfg.Limits.withDefaults()
 	a := &restAPI{cat: cfg.Catalogue, reqs: cfg.Requests, auth: cfg.Auth, log: cfg.Log, ledger: cfg.Ledger,
 		streams: newStreamLimiter(limits), guesses: newGuessLimiter(limits.CodeGuesses, time.Now), signInWith: cfg.SignIn,
-		sessionSecret: cfg.HandoffKey}
+		sessionSecret: cfg.HandoffKey, portalIdle: limits.PortalIdle}
 	if cfg.Requests != nil {
 		a.handoffs = NewHandoffs(cfg.Requests, cfg.HandoffKey)
 		if a.auth != nil { // devices signed in by pairing, beside the identity provider's tokens

@@ -30,10 +30,14 @@ type Limits struct {
 	// may try at POST /v1/devices/pair within 10 minutes; beyond it: 429.
 	// Behind a reverse proxy every caller is the proxy: raise it.
 	CodeGuesses int
+	// PortalIdle is how long a sign-in on the web portal lasts without a
+	// page asked for; then the person is signed out (a portal left open on
+	// a shared computer).
+	PortalIdle time.Duration
 }
 
 // DefaultLimits are the limits used for zero fields of Limits.
-var DefaultLimits = Limits{Conns: 8192, ConnsPerHost: 1024, Streams: 4096, StreamsPerPrincipal: 8, CodeGuesses: 10}
+var DefaultLimits = Limits{Conns: 8192, ConnsPerHost: 1024, Streams: 4096, StreamsPerPrincipal: 8, CodeGuesses: 10, PortalIdle: 30 * time.Minute}
 
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits
@@ -41,6 +45,9 @@ func (l Limits) withDefaults() Limits {
 		if *f.v <= 0 {
 			*f.v = *f.def
 		}
+	}
+	if l.PortalIdle <= 0 {
+		l.PortalIdle = d.PortalIdle
 	}
 	return l
 }

@@ -12,7 +12,7 @@ import (
 // mountPortal serves the demo web portal at /portal/ and the https form
 // of the app's direct links at /open/.
 func (a *restAPI) mountPortal(mux *http.ServeMux) {
-	cfg := portal.Config{Catalogue: a.cat, Log: a.log}
+	cfg := portal.Config{Catalogue: a.cat, Log: a.log, SessionIdle: a.portalIdle}
 	if a.handoffs != nil {
 		cfg.Handoffs = a.handoffs
 	}

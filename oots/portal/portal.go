@@ -82,7 +82,10 @@ type Config struct {
 	// provider's tokens; every process serving the portal needs the same
 	// one. Nil: a random key, for this process only.
 	SessionKey []byte
-	Log        *slog.Logger
+	// SessionIdle is how long a sign-in lasts without a page asked for;
+	// then the person is signed out. Zero: 30 minutes.
+	SessionIdle time.Duration
+	Log         *slog.Logger
 	// Location is the time zone of the times the pages give (a handoff
 	// code's expiry); nil is the service's local time zone (TZ).
 	Location *time.Location
@@ -105,6 +108,9 @@ type portal struct {
 func Handler(cfg Config) http.Handler {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
+	}
+	if cfg.SessionIdle <= 0 {
+		cfg.SessionIdle = 30 * time.Minute
 	}
 	seal, err := newSessionSeal(cfg.SessionKey)
 	if err != nil {
@@ -225,8 +231,13 @@ func (d *pageData) chooseCountries() {
 func (p *portal) render(w http.ResponseWriter, r *http.Request, status int, page string, d pageData) {
 	if person, ok, ended := p.session(w, r); ok {
 		d.Person = &person
-	} else if ended { // said once: the session is forgotten
-		d.Notice = p.t(r, "portal.session_ended")
+	} else if ended != "" { // said once: the session is forgotten
+		d.Notice = p.t(r, ended)
+	}
+	if _, err := r.Cookie(sessionCookie); err == nil {
+		// Made for a signed-in person: not kept by the browser, whose
+		// Back would show it again after a sign-out.
+		w.Header().Set("Cache-Control", "no-store")
 	}
 	d.chooseCountries()
 	d.Lang = language(r)

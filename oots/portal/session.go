@@ -27,6 +27,9 @@ const sessionCookie = "vienreiz_portal"
 type sessionTokens struct {
 	Access  string `json:"a"`
 	Refresh string `json:"r,omitempty"`
+	// Seen is when the person last asked for a page (Unix milliseconds);
+	// Config.SessionIdle after it the session ends.
+	Seen int64 `json:"s,omitempty"`
 }
 
 // sessionSeal encrypts and authenticates the session cookie (AES-256-GCM):
@@ -82,7 +85,9 @@ type sessionState struct {
 	read   bool
 	person Person
 	ok     bool
-	ended  bool // there was a session, and it could not be renewed
+	// ended is the notice of a session that ended here ("" for none):
+	// left idle, or not renewed.
+	ended string
 }
 
 type sessionKey struct{}
@@ -96,9 +101,10 @@ func withSessionState(next http.Handler) http.Handler {
 
 // session is who is signed in on the portal, if anyone. An access token
 // that ran out is renewed with the refresh token, and the new tokens
-// sealed into the cookie; a session that cannot be renewed is forgotten
-// and reported as ended (the page says so once).
-func (p *portal) session(w http.ResponseWriter, r *http.Request) (person Person, ok, ended bool) {
+// sealed into the cookie; a session left idle (Config.SessionIdle) or
+// that cannot be renewed is forgotten and reported as ended, by the
+// text key of its notice (the page says so once).
+func (p *portal) session(w http.ResponseWriter, r *http.Request) (person Person, ok bool, ended string) {
 	st, _ := r.Context().Value(sessionKey{}).(*sessionState)
 	if st == nil {
 		st = &sessionState{}
@@ -110,25 +116,37 @@ func (p *portal) session(w http.ResponseWriter, r *http.Request) (person Person,
 	return st.person, st.ok, st.ended
 }
 
-func (p *portal) readSession(w http.ResponseWriter, r *http.Request) (Person, bool, bool) {
+func (p *portal) readSession(w http.ResponseWriter, r *http.Request) (Person, bool, string) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" || p.cfg.People == nil {
-		return Person{}, false, false
+		return Person{}, false, ""
 	}
 	t, sealed := p.seal.open(c.Value)
+	now := time.Now()
+	if sealed && t.Seen != 0 && now.Sub(time.UnixMilli(t.Seen)) > p.cfg.SessionIdle {
+		if t.Refresh != "" {
+			p.revoke(r.Context(), t.Refresh) // a copy of the cookie renews nothing
+		}
+		clearSession(w)
+		return Person{}, false, "portal.session_idle"
+	}
 	if sealed {
 		if person, ok := p.cfg.People.Person(r, t.Access); ok {
-			return person, true, false
+			// The time of use is sealed anew now and then, not at every page.
+			if now.Sub(time.UnixMilli(t.Seen)) > p.cfg.SessionIdle/10 {
+				p.setSession(w, r, t)
+			}
+			return person, true, ""
 		}
 		if renewed, ok := p.renew(r, t.Refresh); ok {
 			if person, ok := p.cfg.People.Person(r, renewed.Access); ok {
 				p.setSession(w, r, renewed)
-				return person, true, false
+				return person, true, ""
 			}
 		}
 	}
 	clearSession(w)
-	return Person{}, false, true
+	return Person{}, false, "portal.session_ended"
 }
 
 // renew asks the provider for new tokens with refresh, false when there
@@ -198,6 +216,7 @@ func (p *portal) revoke(ctx context.Context, refresh string) {
 // started, on which browsers hold back Strict cookies; Lax ones still
 // stay out of other sites' forms (POST).
 func (p *portal) setSession(w http.ResponseWriter, r *http.Request, t sessionTokens) {
+	t.Seen = time.Now().UnixMilli()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: p.seal.seal(t), Path: "/portal/", HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
 }
 

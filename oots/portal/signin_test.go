@@ -34,6 +34,12 @@ func startSignInService(t *testing.T) (base string, idp *devidp.Server) {
 // tokens living ttl (0: its default).
 func startSignInServiceTTL(t *testing.T, ttl time.Duration) (base string, idp *devidp.Server) {
 	t.Helper()
+	return startSignInServiceWith(t, ttl, exchange.Limits{})
+}
+
+// startSignInServiceWith is startSignInServiceTTL with the service's limits.
+func startSignInServiceWith(t *testing.T, ttl time.Duration, limits exchange.Limits) (base string, idp *devidp.Server) {
+	t.Helper()
 	ctx := context.Background()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	idp, err := devidp.Start(ctx, devidp.Options{Log: log, AccessTokenTTL: ttl})
@@ -46,7 +52,7 @@ func startSignInServiceTTL(t *testing.T, ttl time.Duration) (base string, idp *d
 		t.Fatal(err)
 	}
 	s, err := exchange.Start(ctx, exchange.Config{DataDir: t.TempDir(), Auth: auth, SignIn: idp.Provider(), Network: demonet.Embedded{},
-		HandoffKey: serviceKey, Logger: log})
+		HandoffKey: serviceKey, Logger: log, Limits: limits})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,5 +373,49 @@ func TestPortalOffersTheSignedInPersonsCountryFirst(t *testing.T) {
 	// Estonia holds no contributions: the service's country stays chosen.
 	if _, body := fetch(t, mari, base+page, nil); !slices.Equal(chosen(body), []string{"LV", "EE"}) {
 		t.Fatalf("Mari signed in: chosen %v, want Latvia for the contributions, Estonia for her birth", chosen(body))
+	}
+}
+
+// TestPortalSignsOutASessionLeftIdle: found trying the portal as a shared
+// computer is used. Mari signed in at a library's computer, looked at a
+// service and signed out; the browser's Back showed the page again,
+// "Signed in as Mari Tamm", from its cache; and a portal left open stayed
+// signed in as long as the browser ran. Pages made for a signed-in person
+// are not kept by the browser (Cache-Control: no-store), and a sign-in
+// not used for Limits.PortalIdle ends: the page says why, and the refresh
+// token is revoked, so a copy of the cookie renews nothing either. A
+// person who goes on using the portal stays signed in.
+func TestPortalSignsOutASessionLeftIdle(t *testing.T) {
+	const idle = 3 * time.Second
+	base, _ := startSignInServiceWith(t, time.Second, exchange.Limits{PortalIdle: idle})
+	browser := browserWithJar()
+	if _, err := devidptest.SignInAt(context.Background(), browser, base+"/portal/sign-in", "mari", identity.LevelSubstantial); err != nil {
+		t.Fatal(err)
+	}
+	u := mustURL(t, base+"/portal/")
+	resp, err := browser.Get(base + "/portal/services/lv-birth-certificate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(page), "Mari Tamm") || !strings.Contains(resp.Header.Get("Cache-Control"), "no-store") {
+		t.Fatalf("a signed-in page: Cache-Control %q\n%.1500s", resp.Header.Get("Cache-Control"), page)
+	}
+	for range 3 { // in use: 6 s in all, twice the idle time
+		time.Sleep(idle * 2 / 3)
+		if _, page := fetch(t, browser, base+"/portal/", nil); !strings.Contains(page, "Mari Tamm") {
+			t.Fatalf("signed out while in use:\n%.1500s", page)
+		}
+	}
+	copied := sessionCookieIn(browser, u)
+	time.Sleep(idle + idle/2)
+	if _, page := fetch(t, browser, base+"/portal/", nil); strings.Contains(page, "Mari Tamm") || !strings.Contains(page, "was not used for a while") {
+		t.Fatalf("a sign-in left idle:\n%.2000s", page)
+	}
+	thief := browserWithJar()
+	thief.Jar.SetCookies(u, []*http.Cookie{{Name: "vienreiz_portal", Value: copied, Path: "/portal/"}})
+	if _, page := fetch(t, thief, base+"/portal/", nil); strings.Contains(page, "Mari Tamm") {
+		t.Fatalf("a copy of the idle session's cookie:\n%.2000s", page)
 	}
 }
