@@ -317,7 +317,7 @@ func (*signedOutInbox) Inbox(context.Context) (*api.Inbox, error) { return nil, 
 func TestInboxIsQuietWhileSignedOut(t *testing.T) {
 	test.NewTempApp(t)
 	in := NewInbox(&signedOutInbox{}, quiet())
-	in.conn = NewConnection()
+	in.conn = testConnection(t)
 	if err := in.Refresh(context.Background()); err == nil {
 		t.Fatal("no error while signed out")
 	}
@@ -377,4 +377,23 @@ func TestInboxSaysForWhom(t *testing.T) {
 	if !strings.HasPrefix(about["m1"], "For Baltic Timber SIA") || strings.Contains(about["m2"], "For ") {
 		t.Fatalf("the messages are about %q", about)
 	}
+}
+
+// testSession is NewSession over svc, closed when the test ends: the
+// connection's timed retries of a failed load stop with it, rather than
+// fire in a later test (the race detector caught one translating while
+// the next test loaded its translations).
+func testSession(t *testing.T, svc ServiceAPI) *Session {
+	t.Helper()
+	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	t.Cleanup(func() { s.Close(time.Second) })
+	return s
+}
+
+// testConnection is NewConnection, stopped when the test ends.
+func testConnection(t *testing.T) *Connection {
+	t.Helper()
+	c := NewConnection()
+	t.Cleanup(c.Stop)
+	return c
 }

@@ -62,7 +62,7 @@ func TestReloadCalledOffRaisesNoAlarm(t *testing.T) {
 	for name, reload := range reloads {
 		t.Run(name, func(t *testing.T) {
 			logged.Reset()
-			conn := NewConnection()
+			conn := testConnection(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(50*time.Millisecond, cancel)
 			problem := reload(ctx, slow.URL, conn)

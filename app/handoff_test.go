@@ -230,7 +230,7 @@ func TestPairDrawsTheHandoffLinkAsAQRCode(t *testing.T) {
 func TestHandoffActsAsTheSessionDoes(t *testing.T) {
 	test.NewTempApp(t)
 	svc := &fakeService{held: []api.Mandate{{ID: "m-company", Represented: "LV/LV/40003012345", RepresentedName: "Baltic Timber SIA", Company: true, Status: "active"}}}
-	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s := testSession(t, svc)
 	ctx := context.Background()
 	if req, err := s.Handoff.RedeemCode(ctx, "K7QM-3XPA"); err != nil || req.ID != "from:K7QM-3XPA" {
 		t.Fatalf("acting for oneself: %+v, %v", req, err)

@@ -51,7 +51,7 @@ func TestOpenedDocumentsLastNoLongerThanNeeded(t *testing.T) {
 // TestClosingTheSessionClearsOpenedDocuments: the app's quit leaves no
 // copy behind.
 func TestClosingTheSessionClearsOpenedDocuments(t *testing.T) {
-	s := NewSession(&fakeService{}, &memPrefs{}, About{}, quiet())
+	s := testSession(t, &fakeService{})
 	path, err := s.Wallet.Opened.Write("Certificate.pdf", func(w io.Writer) error { return nil })
 	if err != nil {
 		t.Fatal(err)

@@ -57,7 +57,7 @@ func TestUnavailableServiceShowsABannerAndKeepsTheResults(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
 	fake := &fakeAPI{services: services()}
-	conn := NewConnection()
+	conn := testConnection(t)
 	c := NewCatalogue(fake, quiet())
 	c.conn = conn
 	if err := c.Search(context.Background(), catalogue.Query{Text: "pension"}); err != nil {
@@ -227,7 +227,7 @@ func TestServiceBackLeavesNoProblemOfTheOutage(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
 	fake := &fakeService{requests: []api.Request{{ID: "r1", State: "ready"}}}
-	conn := NewConnection()
+	conn := testConnection(t)
 	conn.run = func(f func()) { f() }
 	r := NewRequests(fake, quiet())
 	r.conn = conn
@@ -280,7 +280,7 @@ func TestFailedLoadsAreRetriedOnTheirOwn(t *testing.T) {
 	test.NewTempApp(t)
 	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
 	fake := &fakeService{err: fmt.Errorf("GET /v1/requests: %w", client.ErrUnavailable)}
-	conn := NewConnection()
+	conn := testConnection(t)
 	conn.run = func(f func()) { f() }
 	var waits []time.Duration
 	var armed func()
@@ -368,7 +368,7 @@ func TestAStreamBackResyncsTheRequests(t *testing.T) {
 	}
 
 	// A resync that finds the service gone is run again once it is back.
-	conn := NewConnection()
+	conn := testConnection(t)
 	conn.run = func(f func()) { f() }
 	r.conn = conn
 	fake.err = fmt.Errorf("GET /v1/requests: %w", client.ErrUnavailable)

@@ -60,7 +60,7 @@ func (f *followedService) Request(_ context.Context, id string) (*api.Request, e
 func TestAFollowedRequestIsHandedOnByEvents(t *testing.T) {
 	test.NewTempApp(t)
 	svc := &followedService{state: "sent"}
-	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s := testSession(t, svc)
 	s.Background = func(task func()) { task() }
 	var got []string
 	stop := s.Requests.Follow("r1", func(r *api.Request) { got = append(got, r.ID+":"+r.State) })

@@ -41,7 +41,7 @@ func TestSessionEndsItsWorkAtClose(t *testing.T) {
 	}
 	before := appGoroutines()
 	svc := &streamingService{streams: make(chan struct{}, 1)}
-	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s := testSession(t, svc)
 	s.Go(func(ctx context.Context) { s.Inbox.Run(ctx, svc) })
 	<-svc.streams // the stream is open
 	waited := make(chan error, 1)

@@ -150,7 +150,7 @@ func (f *fakeService) Evidence(_ context.Context, id string, n int) (*client.Doc
 func TestSessionRebuildsTheWalletWhenRequestsReload(t *testing.T) {
 	test.NewTempApp(t)
 	svc := &fakeService{}
-	s := NewSession(svc, &memPrefs{}, About{}, quiet())
+	s := testSession(t, svc)
 	if err := s.Requests.Refresh(context.Background()); err != nil || s.Wallet.Items.Length() != 0 {
 		t.Fatalf("wallet before delivery: %d items, %v", s.Wallet.Items.Length(), err)
 	}
