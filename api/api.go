@@ -78,6 +78,13 @@ type NewRequest struct {
 	// caller that mandate: it is theirs, and the caller is its
 	// representative.
 	MandateID string `json:"mandate_id,omitempty"`
+	// Key, when set (8 to 64 letters, digits, "-" or "_"), names the
+	// caller's intent to make this request: a POST repeated with the same
+	// key, its answer lost (a network gone, the person stopped waiting),
+	// answers with the request the first one made instead of making
+	// another. The app makes one per Start and keeps it until an answer
+	// arrives. A key reused for another request is refused (409).
+	Key string `json:"key,omitempty"`
 }
 
 // Refusals of a request made under a mandate (403), each with its code.

@@ -2,6 +2,8 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 
 	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
 )
 
 // RequestsAPI is what the app needs of the exchange service for evidence
@@ -58,6 +61,9 @@ type Requests struct {
 
 	mu  sync.Mutex
 	all []api.Request // as last loaded, archived ones too
+	// keys are the keys of Starts that got no answer, by what they asked
+	// for (Create).
+	keys map[api.NewRequest]string
 	// followers are the pages following a request, by its id.
 	followers map[string]func(*api.Request)
 }
@@ -145,10 +151,11 @@ func (r *Requests) Latest(service, requirement, subject string, subjectOf func(*
 	return api.Request{}, false
 }
 
-// Forget empties the list (after a sign-out); it runs on the UI goroutine.
+// Forget empties the list and the unanswered Starts' keys (after a
+// sign-out); it runs on the UI goroutine.
 func (r *Requests) Forget() {
 	r.mu.Lock()
-	r.all = nil
+	r.all, r.keys = nil, nil
 	r.mu.Unlock()
 	r.publishList()
 }
@@ -205,13 +212,43 @@ func (r *Requests) reload() {
 }
 
 // Create starts a request for one requirement of a service from country.
+//
+// A Start whose answer did not come (the service unreachable, the person
+// stopped waiting, a time-out, a gateway's 5xx) may have made the request
+// all the same: the next Start for the same evidence carries the same key
+// (api.NewRequest.Key), and the service answers with that request instead
+// of making another. Once the service has answered, the key is done with.
 func (r *Requests) Create(ctx context.Context, serviceID, requirement, country string) (*api.Request, error) {
 	in := api.NewRequest{ServiceID: serviceID, Requirement: requirement, Country: country}
 	if r.mandate != nil {
 		in.MandateID = r.mandate()
 	}
-	out, err := r.api.CreateRequest(ctx, in)
+	keyed := in
+	keyed.Key = r.key(in)
+	out, err := r.api.CreateRequest(ctx, keyed)
+	var refused *client.APIError
+	if err == nil || errors.As(err, &refused) && refused.Status < 500 {
+		r.mu.Lock()
+		delete(r.keys, in)
+		r.mu.Unlock()
+	}
 	return r.after(ctx, out, err)
+}
+
+// key is the key of a Start for in: the one of an earlier Start that got
+// no answer, else a new one.
+func (r *Requests) key(in api.NewRequest) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if k, ok := r.keys[in]; ok {
+		return k
+	}
+	if r.keys == nil {
+		r.keys = map[api.NewRequest]string{}
+	}
+	k := rand.Text()
+	r.keys[in] = k
+	return k
 }
 
 // Get fetches one request with its timeline.

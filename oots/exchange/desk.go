@@ -50,7 +50,7 @@ func (q *Requests) AskEvidence(ctx context.Context, who Principal, id string, in
 		return nil, err
 	}
 	institution := svc.Provider
-	asked, err := q.start(ctx, app.Subject, rec.Owner, svc, api.NewRequest{ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country},
+	asked, err := q.start(ctx, newRequestID(), app.Subject, rec.Owner, svc, api.NewRequest{ServiceID: svc.ID, Requirement: in.Requirement, Country: in.Country},
 		func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 			doc.Facts.AskedBy, doc.Facts.ForApplication = storedInstitutionOf(&institution), id
 			// A company's ask is about the company (its LegalPerson) and

@@ -264,7 +264,7 @@ func (q *Requests) createUnderMandate(ctx context.Context, who Principal, svc *c
 	}
 	representative := who
 	q.log.Info("request under a mandate", "mandate", m.ID, "representative", who.Subject, "represented", m.Represented, "company", legalName != "", "service", svc.ID)
-	return q.start(ctx, subject, m.Represented, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
+	return q.start(ctx, requestID(who.Subject, in), subject, m.Represented, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 		doc.Representative, doc.MandateID, doc.LegalName = &representative, m.ID, legalName
 		doc.actedBy = &representative
 		return doc.step("created", "by "+doc.representativeName()+" under a mandate"), nil

@@ -171,6 +171,27 @@ type requestDoc struct {
 // Create starts a request of who for the evidence of one requirement of a
 // catalogue service, from one country, and runs its directory look-up.
 func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
+	if in.Key == "" {
+		return q.create(ctx, who, in)
+	}
+	if !validKey(in.Key) {
+		return nil, fmt.Errorf("%w: key %q: 8 to 64 letters, digits, - or _", ErrInvalid, in.Key)
+	}
+	if made, err := q.madeBefore(ctx, who, in); made != nil || err != nil {
+		return made, err
+	}
+	v, err := q.create(ctx, who, in)
+	if err != nil {
+		// Two POSTs of the key at once: the other one stored it first.
+		if made, merr := q.madeBefore(ctx, who, in); made != nil || errors.Is(merr, ErrKeyReused) {
+			return made, merr
+		}
+	}
+	return v, err
+}
+
+// create is Create of a new request.
+func (q *Requests) create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
 	svc, err := q.checkNew(ctx, in)
 	if err != nil {
 		return nil, err
@@ -181,20 +202,20 @@ func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest)
 	if err := checkSubject(svc, in.Requirement, false); err != nil {
 		return nil, err
 	}
-	return q.start(ctx, who, who.Subject, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
+	return q.start(ctx, requestID(who.Subject, in), who, who.Subject, svc, in, func(doc *requestDoc) (store.TimelineEntry, []ledger.Record) {
 		return doc.step("created", ""), nil
 	})
 }
 
-// start makes a request for subject, owned by owner, for checked input in
-// of service svc, and runs its directory look-up; first gives its first
-// timeline entry and the ledger records stored with it.
-func (q *Requests) start(ctx context.Context, subject Principal, owner string, svc *catalogue.Service, in api.NewRequest,
+// start makes request id (requestID) for subject, owned by owner, for
+// checked input in of service svc, and runs its directory look-up; first
+// gives its first timeline entry and the ledger records stored with it.
+func (q *Requests) start(ctx context.Context, id string, subject Principal, owner string, svc *catalogue.Service, in api.NewRequest,
 	first func(*requestDoc) (store.TimelineEntry, []ledger.Record)) (*api.Request, error) {
 	now := q.now().UTC()
 	timings := lifecycle.Defaults()
 	timings.ProcessingDays = svc.ProcessingDays
-	lc, effects := lifecycle.New(requester.NewExchangeID(), timings, now) // the id is the ExchangeId of its messages
+	lc, effects := lifecycle.New(id, timings, now) // the id is the ExchangeId of its messages
 	var requirementEN string
 	for _, e := range svc.Evidence {
 		if e.Requirement == in.Requirement {

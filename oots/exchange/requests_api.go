@@ -186,6 +186,8 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		writeError(w, http.StatusUnsupportedMediaType, api.CodeBadRequest, err.Error())
 	case errors.Is(err, ErrStillOpen):
 		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
+	case errors.Is(err, ErrKeyReused):
+		writeError(w, http.StatusConflict, api.CodeConflict, err.Error())
 	case errors.Is(err, ErrDecidedMeanwhile):
 		writeError(w, http.StatusConflict, api.CodeDecidedMeanwhile, err.Error())
 	case errors.Is(err, ErrForbidden):
