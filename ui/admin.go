@@ -43,7 +43,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 				text = lang.L("admin.role_clerk_line", map[string]any{"ID": who, "Institution": cmp.Or(nameOf[r.Institution], r.Institution)})
 			}
 			subject := r.Subject
-			roles.Add(container.NewBorder(nil, nil, nil,
+			roles.Add(newBorder(nil, nil, nil,
 				widget.NewButtonWithIcon(lang.L("admin.remove"), theme.DeleteIcon(), func() {
 					run(func(ctx context.Context) error { return s.Admin.Remove(ctx, subject) }, nil)
 				}), wrapped(text)))

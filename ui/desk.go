@@ -105,7 +105,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	// The search has a line of its own; the filter and the buttons follow
 	// in one row on a desktop, in more on a phone.
 	top := container.NewVBox(searchBox(d.Search, "desk.search", "desk.search_hint"), newWrapRow(d.Filter, reload, feedback), d.count)
-	d.nav = newPages(container.NewBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
+	d.nav = newPages(newBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
 	// The queue is the signed-in clerk's: it is read now and again for
 	// whoever signs in, once the service has said their role.
 	s.Role.AddListener(binding.NewDataListener(d.Reload))

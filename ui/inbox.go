@@ -68,7 +68,7 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
-	return container.NewBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(list, empty))
+	return newBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(list, empty))
 }
 
 // newMessageRow is a message's list row: what happened (bold while

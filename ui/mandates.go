@@ -150,7 +150,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 					id := svc.ID
 					check := widget.NewCheck("", func(on bool) { chosen[id] = on })
 					check.SetChecked(chosen[id])
-					services.Add(container.NewBorder(nil, nil, check, nil, wrapped(svc.Name.In(s.Language.Code()))))
+					services.Add(newBorder(nil, nil, check, nil, wrapped(svc.Name.In(s.Language.Code()))))
 				}
 				services.Refresh()
 			})

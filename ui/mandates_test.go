@@ -117,9 +117,9 @@ func TestGivingAndRevokingAMandateInTheProfile(t *testing.T) {
 	var tick *widget.Check
 	eventually(t, "the services to choose", func() bool {
 		for _, c := range find[*fyne.Container](card) {
-			if len(c.Objects) == 2 {
-				name, ok := c.Objects[0].(*widget.Label)
-				if check, isCheck := c.Objects[1].(*widget.Check); ok && isCheck && name.Text == birth.Name.In("en") {
+			if len(c.Objects) == 2 { // a service's tick box beside its name
+				check, isCheck := c.Objects[0].(*widget.Check)
+				if name, ok := c.Objects[1].(*widget.Label); ok && isCheck && name.Text == birth.Name.In("en") {
 					tick = check
 				}
 			}

@@ -92,8 +92,8 @@ func (p *pages) CreateRenderer() fyne.WidgetRenderer {
 	r.title.Truncation = fyne.TextTruncateEllipsis
 	r.back = widget.NewButtonWithIcon("", theme.NavigateBackIcon(), p.Back)
 	r.back.Importance = widget.LowImportance
-	r.bar = container.NewBorder(nil, nil, r.back, nil, r.title)
-	r.all = container.NewBorder(r.bar, nil, nil, nil, r.body)
+	r.bar = newBorder(nil, nil, r.back, nil, r.title)
+	r.all = newBorder(r.bar, nil, nil, nil, r.body)
 	r.Refresh()
 	return r
 }

@@ -104,7 +104,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			showArchived.Show()
 		}
 	}))
-	r.nav = newPages(container.NewBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), requestsTitle(s))
+	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), requestsTitle(s))
 	// A clerk's list holds their institution's requests too.
 	s.Role.AddListener(binding.NewDataListener(func() { r.nav.SetRootTitle(requestsTitle(s)) }))
 	call(s, func(ctx context.Context) {

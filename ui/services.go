@@ -98,7 +98,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
 	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, busy, problem, s.count)
-	list := container.NewBorder(top, nil, nil, nil, s.Results)
+	list := newBorder(top, nil, nil, nil, s.Results)
 	s.nav = newPages(list, lang.L("services.title"))
 
 	// The open service page follows what the wallet holds and for whom
@@ -122,7 +122,7 @@ func (s *ServicesScreen) servicePage(svc catalogue.Service) fyne.CanvasObject {
 	status := evidenceStatus{held: s.holding, latest: func(requirement string) (api.Request, bool) { return s.latest(svc.ID, requirement) }, openRequest: s.onRequested}
 	detail := NewServiceDetail(svc, s.lang.Code(), s.categoryName(svc.Category), s.sess.Acting.ForCompany(), s.askForEvidence, status)
 	s.shown, s.drawn = &svc, s.pageState(svc)
-	s.page = container.NewBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
+	s.page = newBorder(nil, container.NewHBox(copyLinkButton(s.win, s.links, app.ServiceLink(svc.ID))), nil, nil, detail)
 	return s.page
 }
 

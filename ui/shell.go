@@ -81,7 +81,7 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	}
 	divider := canvas.NewRectangle(theme.Color(theme.ColorNameSeparator))
 	sh.layout = &shellLayout{nav: nav, mobile: fyne.CurrentDevice().IsMobile()}
-	sh.content = container.New(sh.layout, container.NewBorder(container.NewVBox(newBanner(s), newActingBar(s)), nil, nil, nil, container.NewStack(sh.screens...)), nav, divider)
+	sh.content = container.New(sh.layout, newBorder(container.NewVBox(newBanner(s), newActingBar(s)), nil, nil, nil, container.NewStack(sh.screens...)), nav, divider)
 	sh.Select(TabServices)
 	sh.addShortcuts(win)
 	return sh

@@ -4,9 +4,12 @@ package ui
 
 import (
 	"net/url"
+	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
 
 	"github.com/vienreiz/vienreiz/app"
 )
@@ -70,4 +73,19 @@ func relayout(o fyne.CanvasObject) {
 			c.Content().Refresh()
 		}
 	}
+}
+
+// newBorder is container.NewBorder with its parts in the order they are
+// read: top, left, the middle, right, bottom. That is the order Tab moves
+// the keyboard's focus in. Fyne's puts the middle first: Tab went from
+// the catalogue's filters to the navigation, past the results, and on a
+// page the back button came after the page.
+func newBorder(top, bottom, left, right fyne.CanvasObject, middle ...fyne.CanvasObject) *fyne.Container {
+	var parts []fyne.CanvasObject
+	for _, o := range slices.Concat([]fyne.CanvasObject{top, left}, middle, []fyne.CanvasObject{right, bottom}) {
+		if o != nil {
+			parts = append(parts, o)
+		}
+	}
+	return container.New(layout.NewBorderLayout(top, bottom, left, right), parts...)
 }
