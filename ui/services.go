@@ -212,9 +212,14 @@ func (s *ServicesScreen) Navigation() *pages { return s.nav }
 // search and the filters cleared (what one looked for can say much).
 func (s *ServicesScreen) Home() {
 	s.nav.Home()
-	s.Search.SetText("")
-	s.Category.SetSelectedIndex(0)
-	s.Country.SetSelectedIndex(0)
+	if s.Search.Text != "" {
+		s.Search.SetText("")
+	}
+	for _, filter := range []*widget.Select{s.Category, s.Country} {
+		if filter.SelectedIndex() != 0 {
+			filter.SetSelectedIndex(0)
+		}
+	}
 }
 
 func (s *ServicesScreen) updateRow(v any, obj fyne.CanvasObject) {

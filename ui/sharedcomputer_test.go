@@ -82,6 +82,7 @@ func TestTheNextPersonSeesNoneOfTheLastOnesPages(t *testing.T) {
 	r := deliverFor(t, s, "lv-vehicle-registration")
 	test.Tap(navButtons(t, w)[TabServices])
 	services := servicesScreen(t, w)
+	services.delay = 0 // searches at once, on the test's goroutine
 	services.Search.SetText("vehicle")
 	services.OpenService(r.ServiceID)
 	eventually(t, "the service's page", func() bool { return services.Navigation().Depth() == 1 })
