@@ -326,7 +326,7 @@ func (s *Session) UseAccount(a *Account) {
 	s.Requests.signedIn = a.SignedIn
 	a.OnChange(func() {
 		s.Inbox.Reconnect()
-		s.Wallet.Opened.Clear() // the last person's, or for no one now
+		s.Wallet.Opened.Clear() // at every sign-in and sign-out; a viewer keeps what it read
 		if !a.SignedIn() {
 			s.Acting.Clear()
 			if s.Mandates != nil {
