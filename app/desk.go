@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -68,6 +69,27 @@ type Desk struct {
 	now func() time.Time
 
 	services *ServiceCache
+
+	mu        sync.Mutex
+	followers []func(id string)
+}
+
+// Follow has f told of every application the event stream says changed
+// (Changed): a clerk's stream hears of all of the institution's.
+func (d *Desk) Follow(f func(id string)) {
+	d.mu.Lock()
+	d.followers = append(d.followers, f)
+	d.mu.Unlock()
+}
+
+// Changed tells the followers that application id changed.
+func (d *Desk) Changed(id string) {
+	d.mu.Lock()
+	fs := slices.Clone(d.followers)
+	d.mu.Unlock()
+	for _, f := range fs {
+		f(id)
+	}
 }
 
 // NewDesk returns the desk over the exchange service.

@@ -293,6 +293,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 			_ = s.Requests.Refresh(ctx)
 			s.Requests.Changed(ctx, e.RequestID)
 		})
+		s.Desk.Changed(e.RequestID)
 	}
 	return s
 }

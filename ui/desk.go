@@ -43,6 +43,12 @@ type DeskScreen struct {
 	// record it); saver saves a copy of one.
 	openURL func(*url.URL) error
 	saver   *saver
+	// shown is the application whose page was drawn last, drafts the
+	// page's fields the clerk writes in, and stale its notice that the
+	// application changed while the clerk was writing (follow).
+	shown  string
+	drafts []*widget.Entry
+	stale  *fyne.Container
 }
 
 // NewDeskScreen builds the desk and loads the queue.
@@ -53,6 +59,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d.Search = widget.NewEntry()
 	d.Search.OnSubmitted = func(string) { d.Reload() }
 	d.Search.OnChanged = func(string) { d.Reload() }
+	s.Desk.Follow(func(id string) { fyne.Do(func() { d.follow(id) }) })
 	d.Queue = widget.NewList(func() int { return len(d.items) }, newTwoLineRow, func(i widget.ListItemID, o fyne.CanvasObject) {
 		it := d.items[i]
 		box := o.(*fyne.Container)
@@ -155,6 +162,30 @@ func deskCount(n int, narrowed bool) string {
 // Home shows the queue, the application's page closed.
 func (d *DeskScreen) Home() { d.nav.Home() }
 
+// follow takes in a change to application id the event stream told of:
+// the queue is read again, and the page of id, when shown, redrawn; not
+// under a message the clerk is writing, where the page says instead that
+// the application changed.
+func (d *DeskScreen) follow(id string) {
+	if d.nav.Depth() == 0 || d.shown != id {
+		d.Reload()
+		return
+	}
+	for _, e := range d.drafts {
+		if strings.TrimSpace(e.Text) != "" {
+			d.stale.Show()
+			d.Reload()
+			return
+		}
+	}
+	d.redraw(id)
+}
+
+// redraw reads application id again and draws its page (and the queue).
+func (d *DeskScreen) redraw(id string) {
+	call(d.sess, func(ctx context.Context) { fyne.Do(d.load(ctx, id)) })
+}
+
 // Open shows the page of application id.
 func (d *DeskScreen) Open(id string) {
 	call(d.sess, func(ctx context.Context) {
@@ -188,6 +219,10 @@ func (d *DeskScreen) load(ctx context.Context, id string) func() {
 // clerk's actions.
 func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	req, code := &a.Request, d.sess.Language.Code()
+	d.shown, d.drafts = req.ID, nil
+	d.stale = container.NewVBox(wrapped(lang.L("desk.changed")),
+		newWrapRow(newWrapButton(lang.L("desk.show_now"), theme.ViewRefreshIcon(), func() { d.redraw(req.ID) })))
+	d.stale.Hide()
 	service := req.ServiceID
 	if a.Service != nil {
 		service = a.Service.Name.In(code)
@@ -262,6 +297,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	}
 	message := newGrowingEntry()
 	message.SetPlaceHolder(lang.L("desk.message_placeholder"))
+	d.drafts = append(d.drafts, message)
 	act := func(run func(ctx context.Context, text string) error) func() {
 		return func() {
 			text := strings.TrimSpace(message.Text)
@@ -295,7 +331,7 @@ func (d *DeskScreen) page(a *app.Application) fyne.CanvasObject {
 	refuse := widget.NewButtonWithIcon(lang.L("desk.refuse"), theme.CancelIcon(), decide(lang.L("desk.refuse"), false))
 	refuse.Importance = widget.DangerImportance
 	bold := func(key string) fyne.CanvasObject { return boldWrapped(lang.L(key)) }
-	body := container.NewVBox(facts,
+	body := container.NewVBox(d.stale, facts,
 		bold("desk.evidence"), evidence)
 	if len(a.Related) > 0 {
 		body.Add(bold("desk.related"))
@@ -407,6 +443,7 @@ func (d *DeskScreen) askForm(a *app.Application, act func(func(context.Context, 
 func (d *DeskScreen) resultForm(a *app.Application) fyne.CanvasObject {
 	title := widget.NewEntry()
 	title.SetPlaceHolder(lang.L("desk.result_title"))
+	d.drafts = append(d.drafts, title)
 	institution := ""
 	if a.Service != nil {
 		institution = a.Service.Provider.Name.In(d.sess.Language.Code())

@@ -3,8 +3,10 @@ package exchange
 import (
 	"encoding/json"
 	"io"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"sync"
 	"syscall"
 	"time"
@@ -48,7 +50,10 @@ var keepAlive = []byte(": keep-alive\n\n")
 type Hub struct {
 	mu      sync.Mutex
 	streams map[string][]*stream // by person, in about the order they opened
-	queue   []delivery           // waiting for the dispatcher
+	// groups are the people with streams in each group (the clerks of an
+	// institution), with how many streams each.
+	groups  map[string]map[string]int
+	queue   []delivery // waiting for the dispatcher
 	closed  bool
 	timeout time.Duration // streamWriteTimeout but in tests
 	wake    chan struct{}
@@ -58,7 +63,8 @@ type Hub struct {
 // stream is one open event stream.
 type stream struct {
 	subject string
-	at      int // its index in the hub's streams of subject; -1 once ended
+	group   string // the group it joined, "" for none
+	at      int    // its index in the hub's streams of subject; -1 once ended
 	conn    net.Conn
 	socket  syscall.RawConn // conn's socket, for writes that do not wait; nil if it has none
 	release func()          // gives back its place in the stream limits
@@ -80,7 +86,7 @@ func NewHub() *Hub { return newHub(streamWriteTimeout) }
 
 // newHub returns a hub that drops a stream after timeout without room.
 func newHub(timeout time.Duration) *Hub {
-	h := &Hub{streams: map[string][]*stream{}, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	h := &Hub{streams: map[string][]*stream{}, groups: map[string]map[string]int{}, timeout: timeout, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	go h.dispatch()
 	return h
 }
@@ -94,9 +100,10 @@ func appendFrame(f []byte, e api.Event) []byte {
 }
 
 // attach writes streamHead on conn and adds it as one of subject's
-// streams; release is called once the stream ends. It reports false,
-// keeping nothing, when the hub is closed or the head cannot be written.
-func (h *Hub) attach(subject string, conn net.Conn, release func()) bool {
+// streams, a member of group unless that is ""; release is called once the
+// stream ends. It reports false, keeping nothing, when the hub is closed
+// or the head cannot be written.
+func (h *Hub) attach(subject, group string, conn net.Conn, release func()) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
@@ -111,7 +118,13 @@ func (h *Hub) attach(subject string, conn net.Conn, release func()) bool {
 		return false
 	}
 	_ = conn.SetDeadline(time.Time{})
-	s := &stream{subject: subject, at: len(h.streams[subject]), conn: conn, release: release}
+	s := &stream{subject: subject, group: group, at: len(h.streams[subject]), conn: conn, release: release}
+	if group != "" {
+		if h.groups[group] == nil {
+			h.groups[group] = map[string]int{}
+		}
+		h.groups[group][subject]++
+	}
 	if sc, ok := conn.(syscall.Conn); ok {
 		s.socket, _ = sc.SyscallConn()
 	}
@@ -131,13 +144,45 @@ func (h *Hub) watch(s *stream) {
 // Publish queues events, each encoded once, for subject's streams; they
 // reach each stream in one write.
 func (h *Hub) Publish(subject string, events ...api.Event) {
+	if frames := framesOf(events); frames != nil {
+		h.enqueue(delivery{subject: subject, frame: frames})
+	}
+}
+
+// PublishGroup is Publish for every member of group.
+func (h *Hub) PublishGroup(group string, events ...api.Event) {
+	members := h.members(group)
+	if len(members) == 0 {
+		return
+	}
+	frames := framesOf(events)
+	for _, subject := range members {
+		h.enqueue(delivery{subject: subject, frame: frames})
+	}
+}
+
+// HasGroups reports whether any stream is in a group: publishers can
+// spare the work of finding a change's group while none is.
+func (h *Hub) HasGroups() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.groups) > 0
+}
+
+// members are the people with streams in group, in no order.
+func (h *Hub) members(group string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Collect(maps.Keys(h.groups[group]))
+}
+
+// framesOf is events encoded, each once, one after the other.
+func framesOf(events []api.Event) []byte {
 	var frames []byte
 	for _, e := range events {
 		frames = appendFrame(frames, e)
 	}
-	if frames != nil {
-		h.enqueue(delivery{subject: subject, frame: frames})
-	}
+	return frames
 }
 
 func (h *Hub) enqueue(d delivery) {
@@ -285,6 +330,14 @@ func (h *Hub) end(s *stream) {
 			h.streams[s.subject] = streams
 		}
 		s.at = -1
+		if members := h.groups[s.group]; members != nil {
+			if members[s.subject]--; members[s.subject] == 0 {
+				delete(members, s.subject)
+			}
+			if len(members) == 0 {
+				delete(h.groups, s.group)
+			}
+		}
 	}
 	h.mu.Unlock()
 	if open {
@@ -344,7 +397,7 @@ func (a *restAPI) serveEvents(w http.ResponseWriter, r *http.Request, who Princi
 		writeError(w, http.StatusHTTPVersionNotSupported, api.CodeBadRequest, "event streams need HTTP/1.1")
 		return
 	}
-	if !a.reqs.hub.attach(who.Subject, conn, release) {
+	if !a.reqs.hub.attach(who.Subject, clerksOf(who), conn, release) {
 		conn.Close()
 		release()
 	}

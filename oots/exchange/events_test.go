@@ -25,11 +25,17 @@ type testStream struct {
 
 func attachStream(t *testing.T, h *Hub, subject string) *testStream {
 	t.Helper()
+	return attachStreamIn(t, h, subject, "")
+}
+
+// attachStreamIn is attachStream for a stream that joins group ("" none).
+func attachStreamIn(t *testing.T, h *Hub, subject, group string) *testStream {
+	t.Helper()
 	server, client := net.Pipe()
 	s := &testStream{client: client, events: bufio.NewReader(client)}
 	head := make(chan error, 1)
 	go func() { head <- s.readHead() }() // a pipe's write waits for its reader
-	if !h.attach(subject, server, func() { s.released.Add(1) }) {
+	if !h.attach(subject, group, server, func() { s.released.Add(1) }) {
 		t.Fatal("the hub refused a stream")
 	}
 	if err := <-head; err != nil {
@@ -71,7 +77,7 @@ func attachTCPStream(t *testing.T, h *Hub, subject string) *testStream {
 		t.Fatal("cannot make the socket buffers small")
 	}
 	s := &testStream{client: client, events: bufio.NewReader(client)}
-	if !h.attach(subject, server, func() { s.released.Add(1) }) {
+	if !h.attach(subject, "", server, func() { s.released.Add(1) }) {
 		t.Fatal("the hub refused a stream")
 	}
 	if err := s.readHead(); err != nil {
@@ -356,7 +362,7 @@ func TestHubCloseEndsEveryStream(t *testing.T) {
 	}
 	server, client := net.Pipe()
 	defer client.Close()
-	if h.attach("a", server, func() {}) {
+	if h.attach("a", "", server, func() {}) {
 		t.Fatal("a closed hub took a stream")
 	}
 	h.Publish("a", api.Event{RequestID: "late"}) // does nothing, blocks nothing
@@ -374,5 +380,42 @@ func TestFrameIsOneSSEEvent(t *testing.T) {
 	data := strings.TrimSuffix(strings.TrimPrefix(f, "event: request\ndata: "), "\n\n")
 	if err := json.Unmarshal([]byte(data), &back); err != nil || !back.At.Equal(e.At) || back.Detail != e.Detail || back.RequestID != e.RequestID {
 		t.Fatalf("data %s decodes to %+v, %v", data, back, err)
+	}
+}
+
+// TestHubSendsAGroupsEventsToItsMembers: a clerk's streams join their
+// institution's group; an event published to the group reaches each
+// member's streams once, and nobody outside it; a member whose streams
+// have all ended is no longer in it.
+func TestHubSendsAGroupsEventsToItsMembers(t *testing.T) {
+	h := NewHub()
+	defer h.Close()
+	anna1 := attachStreamIn(t, h, "anna", "clerks:LV-UR")
+	anna2 := attachStreamIn(t, h, "anna", "clerks:LV-UR")
+	peteris := attachStreamIn(t, h, "peteris", "clerks:LV-UR")
+	other := attachStreamIn(t, h, "ilze", "clerks:LV-CSDD")
+	citizen := attachStream(t, h, "janis")
+	h.PublishGroup("clerks:LV-UR", api.Event{RequestID: "business"})
+	h.PublishGroup("clerks:LV-CSDD", api.Event{RequestID: "vehicle"})
+	h.Publish("janis", api.Event{RequestID: "his own"})
+	for name, s := range map[string]*testStream{"anna's first": anna1, "anna's second": anna2, "Pēteris's": peteris} {
+		if got := s.next(t); got != "business" {
+			t.Errorf("%s stream got %q, want the group's event", name, got)
+		}
+	}
+	if got := other.next(t); got != "vehicle" {
+		t.Errorf("another institution's clerk got %q first", got)
+	}
+	if got := citizen.next(t); got != "his own" {
+		t.Errorf("the citizen got %q first", got)
+	}
+	peteris.client.Close()
+	for deadline := time.Now().Add(5 * time.Second); peteris.released.Load() == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("Pēteris's stream did not end")
+		}
+	}
+	if members := h.members("clerks:LV-UR"); fmt.Sprint(members) != "[anna]" {
+		t.Fatalf("the group's members after Pēteris left: %v", members)
 	}
 }

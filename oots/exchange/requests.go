@@ -888,6 +888,12 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 	if rec.Representative != "" && rec.Representative != rec.Owner { // who acts on it follows it too
 		q.hub.Publish(rec.Representative, events...)
 	}
+	if q.hub.HasGroups() { // the clerks at their desks
+		if inst := q.institution(ctx, rec.ServiceID); inst != nil {
+			q.hub.PublishGroup(institutionClerks(inst.ID), events...)
+		}
+		q.hub.PublishGroup(institutionClerks(""), events...)
+	}
 	return nil
 }
 

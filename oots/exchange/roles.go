@@ -34,6 +34,20 @@ func (q *Requests) clerkOf(ctx context.Context, who Principal, serviceID string)
 	return err == nil && svc.Provider.ID == who.Institution
 }
 
+// clerksOf is the event group of who's institution's clerks, "" for
+// anyone but a clerk: a clerk's event streams hear of every change to the
+// institution's applications (save), so the desk follows them.
+func clerksOf(who Principal) string {
+	if !who.IsClerk() {
+		return ""
+	}
+	return institutionClerks(who.Institution)
+}
+
+// institutionClerks is the event group of the clerks of institution; that
+// of "" holds the clerks who serve every institution (clerkOf).
+func institutionClerks(institution string) string { return "clerks:" + institution }
+
 // withAssignedRole gives who the role an administrator assigned them, if
 // any; it takes precedence over the role the identity provider named. The
 // role's record takes the name who signed in with, when it changed.

@@ -1,0 +1,71 @@
+package exchange_test
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// TestAClerksStreamHearsOfTheInstitutionsApplications: the desk was not
+// live (the last sessions' notes): a clerk's event stream heard only of
+// the clerk's own requests, so an application page stayed as read until
+// Reload. A clerk's stream now hears of every change to the applications
+// of the clerk's institution, and of no other institution's.
+func TestAClerksStreamHearsOfTheInstitutionsApplications(t *testing.T) {
+	tokens := exchange.BearerTokens{
+		adminToken:   {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", Role: exchange.RoleAdministrator},
+		ligaToken:    {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
+		urClerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
+		janisToken:   people[janisToken],
+	}
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+urClerkToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	heard := make(chan api.Event, 16)
+	go func() {
+		defer close(heard)
+		lines := bufio.NewScanner(resp.Body)
+		for lines.Scan() {
+			var e api.Event
+			if data, ok := strings.CutPrefix(lines.Text(), "data: "); ok && json.Unmarshal([]byte(data), &e) == nil {
+				heard <- e
+			}
+		}
+	}()
+
+	// Jānis's proof of birth is the civil registry's: Anna hears nothing of it.
+	var birth api.Request
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &birth)
+	var m api.Mandate
+	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: tokens[ligaToken].Subject, RepresentativeName: "Līga Kalniņa",
+		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
+		t.Fatalf("the company mandate: %d", code)
+	}
+	var business api.Request
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &business); code != 201 {
+		t.Fatalf("the company's application: %d", code)
+	}
+	select {
+	case e, ok := <-heard:
+		if !ok || e.RequestID != business.ID {
+			t.Fatalf("Anna's stream heard first %+v (open %v), want the company's application %s (the birth request is %s)", e, ok, business.ID, birth.ID)
+		}
+	case <-ctx.Done():
+		t.Fatal("Anna's stream heard nothing of her institution's new application")
+	}
+}
