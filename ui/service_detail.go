@@ -55,10 +55,10 @@ func NewServiceDetail(svc catalogue.Service, code, categoryName string, forCompa
 	for _, e := range svc.Evidence {
 		ask := newWrapButton(lang.L("detail.request_evidence"), theme.MailSendIcon(), func() { request(svc, e) })
 		content := container.NewVBox()
-		switch {
-		case e.ForCompany():
+		switch { // said when the person acts for the other kind of subject
+		case e.ForCompany() && !forCompany:
 			content.Add(wrapped(lang.L("detail.about_company")))
-		case forCompany:
+		case !e.ForCompany() && forCompany:
 			content.Add(wrapped(lang.L("detail.about_person")))
 		}
 		if it, ok := status.held(e.Requirement); ok {

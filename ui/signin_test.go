@@ -672,3 +672,21 @@ func TestSignInProviderOutageIsNotASignOut(t *testing.T) {
 		t.Fatalf("after the outage: %v", err)
 	}
 }
+
+// TestCompanyEvidenceNoteGoesActingForTheCompany: found trying the app as
+// Līga acting for Baltic Timber SIA on her phone: the business service's
+// page told her to ask for the company's evidence "acting for the
+// company", which she was, its banner above. The note shows while she
+// acts for herself only.
+func TestCompanyEvidenceNoteGoesActingForTheCompany(t *testing.T) {
+	world := newSignInWorld(t)
+	ligaActsForHerCompany(t, world)
+	w := world.w
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.OpenService("lv-register-business")
+	const aboutCompany = "About the company that applies"
+	eventually(t, "the service page acting for herself", func() bool { return strings.Count(labels(sc.Navigation()), aboutCompany) == 2 })
+	actingSwitcher(t, w).SetSelectedIndex(1) // Baltic Timber SIA
+	eventually(t, "the page acting for the company", func() bool { return !strings.Contains(labels(sc.Navigation()), aboutCompany) })
+}
