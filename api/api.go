@@ -334,6 +334,9 @@ type Event struct {
 	Detail string `json:"detail,omitempty"`
 	// From is the institution whose clerk made the change (ByClerk events).
 	From *catalogue.Provider `json:"from,omitempty"`
+	// Desk marks an event a clerk hears of an application of their
+	// institution, not of a request of their own.
+	Desk bool `json:"desk,omitempty"`
 }
 
 // StatusChange is the body of POST /v1/requests/{id}/status: a clerk's

@@ -161,10 +161,14 @@ func (in *Inbox) Run(ctx context.Context, events EventsAPI) {
 }
 
 // Take handles one event of the stream: any change of a request may add
-// a message or clear one that is out of date, so the inbox is reloaded.
+// a message or clear one that is out of date, so the inbox is reloaded;
+// a clerk's desk events (api.Event.Desk) add none to the clerk's inbox.
 func (in *Inbox) Take(e api.Event) {
 	if in.OnEvent != nil {
 		in.OnEvent(e)
+	}
+	if e.Desk {
+		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
 )
@@ -66,5 +68,38 @@ func TestAStartRepeatedAfterNoAnswerIsTheSameRequest(t *testing.T) {
 			t.Fatalf("keys after answers: %q, each Start after an answer wants a new one", svc.keys[4:])
 		}
 		seen[k] = true
+	}
+}
+
+// countedInbox counts the inbox reads.
+type countedInbox struct {
+	fakeInbox
+	reads int
+}
+
+func (c *countedInbox) Inbox(ctx context.Context) (*api.Inbox, error) {
+	c.reads++
+	return c.fakeInbox.Inbox(ctx)
+}
+
+// TestADeskEventDoesNotReadTheInbox: a clerk's stream hears of every
+// change to the institution's applications (api.Event.Desk); those are
+// for the desk, which follows them, and the clerk's own inbox holds
+// nothing of them: it is not read again at each (an event of the clerk's
+// own request still reads it).
+func TestADeskEventDoesNotReadTheInbox(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &countedInbox{}
+	in := NewInbox(svc, quiet())
+	in.conn = testConnection(t)
+	var heard []string
+	in.OnEvent = func(e api.Event) { heard = append(heard, e.RequestID) }
+	in.Take(api.Event{RequestID: "company-application", Desk: true})
+	if svc.reads != 0 || len(heard) != 1 {
+		t.Fatalf("a desk event: %d inbox reads, %d events passed on; want 0 and 1", svc.reads, len(heard))
+	}
+	in.Take(api.Event{RequestID: "own"})
+	if svc.reads != 1 || len(heard) != 2 {
+		t.Fatalf("the clerk's own event: %d inbox reads, %d events passed on; want 1 and 2", svc.reads, len(heard))
 	}
 }

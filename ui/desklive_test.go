@@ -32,7 +32,7 @@ func TestTheDeskFollowsItsApplications(t *testing.T) {
 	if _, err := citizen.GiveExplicitRequest(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
-	s.Inbox.OnEvent(api.Event{RequestID: req.ID, Event: "explicit_request_given"})
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "explicit_request_given", Desk: true})
 	eventually(t, "the page redrawn", func() bool {
 		return !strings.Contains(labels(w.Content()), "Waiting for the applicant's explicit request")
 	})
@@ -43,7 +43,7 @@ func TestTheDeskFollowsItsApplications(t *testing.T) {
 		break
 	}
 	before := desk.nav.Top()
-	s.Inbox.OnEvent(api.Event{RequestID: req.ID, Event: "explicit_request_given"})
+	s.Inbox.Take(api.Event{RequestID: req.ID, Event: "explicit_request_given", Desk: true})
 	if desk.nav.Top() != before {
 		t.Fatal("the page was redrawn under the clerk's unsent message")
 	}

@@ -62,8 +62,8 @@ func TestAClerksStreamHearsOfTheInstitutionsApplications(t *testing.T) {
 	}
 	select {
 	case e, ok := <-heard:
-		if !ok || e.RequestID != business.ID {
-			t.Fatalf("Anna's stream heard first %+v (open %v), want the company's application %s (the birth request is %s)", e, ok, business.ID, birth.ID)
+		if !ok || e.RequestID != business.ID || !e.Desk {
+			t.Fatalf("Anna's stream heard first %+v (open %v), want the company's application %s marked for the desk (the birth request is %s)", e, ok, business.ID, birth.ID)
 		}
 	case <-ctx.Done():
 		t.Fatal("Anna's stream heard nothing of her institution's new application")

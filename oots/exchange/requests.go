@@ -889,10 +889,15 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 		q.hub.Publish(rec.Representative, events...)
 	}
 	if q.hub.HasGroups() { // the clerks at their desks
-		if inst := q.institution(ctx, rec.ServiceID); inst != nil {
-			q.hub.PublishGroup(institutionClerks(inst.ID), events...)
+		desk := make([]api.Event, len(events))
+		for i, e := range events {
+			e.Desk = true
+			desk[i] = e
 		}
-		q.hub.PublishGroup(institutionClerks(""), events...)
+		if inst := q.institution(ctx, rec.ServiceID); inst != nil {
+			q.hub.PublishGroup(institutionClerks(inst.ID), desk...)
+		}
+		q.hub.PublishGroup(institutionClerks(""), desk...)
 	}
 	return nil
 }
