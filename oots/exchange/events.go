@@ -152,7 +152,7 @@ func (h *Hub) Publish(subject string, events ...api.Event) {
 // PublishGroup is Publish for every member of group.
 func (h *Hub) PublishGroup(group string, events ...api.Event) {
 	members := h.members(group)
-	if len(members) == 0 {
+	if len(members) == 0 || len(events) == 0 {
 		return
 	}
 	frames := framesOf(events)
