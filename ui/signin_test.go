@@ -520,13 +520,7 @@ func TestActingBannerShowsAtOnce(t *testing.T) {
 // before; acting for a company, a person's evidence now says so too, and
 // the page follows the switch back.
 func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
-	world := newSignInWorld(t)
-	ligaActsForHerCompany(t, world)
-	w := world.w
-	test.Tap(navButtons(t, w)[TabServices])
-	sc := servicesScreen(t, w)
-	sc.OpenService("lv-pension-claim")
-	eventually(t, "the service page", func() bool { return strings.Contains(labels(sc.Navigation()), "Evidence needed") })
+	w, sc := ligaOnServicePage(t, "lv-pension-claim")
 	const aboutPerson = "About the person who applies"
 	if page := labels(sc.Navigation()); strings.Contains(page, aboutPerson) {
 		t.Fatalf("acting for herself, the page says:\n%s", page)
@@ -679,14 +673,22 @@ func TestSignInProviderOutageIsNotASignOut(t *testing.T) {
 // company", which she was, its banner above. The note shows while she
 // acts for herself only.
 func TestCompanyEvidenceNoteGoesActingForTheCompany(t *testing.T) {
-	world := newSignInWorld(t)
-	ligaActsForHerCompany(t, world)
-	w := world.w
-	test.Tap(navButtons(t, w)[TabServices])
-	sc := servicesScreen(t, w)
-	sc.OpenService("lv-register-business")
+	w, sc := ligaOnServicePage(t, "lv-register-business")
 	const aboutCompany = "About the company that applies"
 	eventually(t, "the service page acting for herself", func() bool { return strings.Count(labels(sc.Navigation()), aboutCompany) == 2 })
 	actingSwitcher(t, w).SetSelectedIndex(1) // Baltic Timber SIA
 	eventually(t, "the page acting for the company", func() bool { return !strings.Contains(labels(sc.Navigation()), aboutCompany) })
+}
+
+// ligaOnServicePage signs Līga in, able to act for Baltic Timber SIA
+// (acting for herself yet), and opens the page of service.
+func ligaOnServicePage(t *testing.T, service string) (fyne.Window, *ServicesScreen) {
+	t.Helper()
+	world := newSignInWorld(t)
+	ligaActsForHerCompany(t, world)
+	test.Tap(navButtons(t, world.w)[TabServices])
+	sc := servicesScreen(t, world.w)
+	sc.OpenService(service)
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(sc.Navigation()), "Evidence needed") })
+	return world.w, sc
 }

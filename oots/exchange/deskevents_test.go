@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
-	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
 // TestAClerksStreamHearsOfTheInstitutionsApplications: the desk was not
@@ -19,13 +18,7 @@ import (
 // Reload. A clerk's stream now hears of every change to the applications
 // of the clerk's institution, and of no other institution's.
 func TestAClerksStreamHearsOfTheInstitutionsApplications(t *testing.T) {
-	tokens := exchange.BearerTokens{
-		adminToken:   {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", Role: exchange.RoleAdministrator},
-		ligaToken:    {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
-		urClerkToken: {Subject: "LV/LV/23038811111", GivenName: "Anna", FamilyName: "Ozola", Role: exchange.RoleClerk, Institution: "LV-UR"},
-		janisToken:   people[janisToken],
-	}
-	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: tokens}).URL()
+	base, mandate := companyMandate(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/v1/events", nil)
@@ -50,14 +43,9 @@ func TestAClerksStreamHearsOfTheInstitutionsApplications(t *testing.T) {
 	// Jānis's proof of birth is the civil registry's: Anna hears nothing of it.
 	var birth api.Request
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &birth)
-	var m api.Mandate
-	if code := call(t, base, adminToken, "POST", "/v1/mandates", api.NewMandate{Representative: tokens[ligaToken].Subject, RepresentativeName: "Līga Kalniņa",
-		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
-		t.Fatalf("the company mandate: %d", code)
-	}
 	var business api.Request
 	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
-		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &business); code != 201 {
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: mandate}, &business); code != 201 {
 		t.Fatalf("the company's application: %d", code)
 	}
 	select {

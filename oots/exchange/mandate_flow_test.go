@@ -349,6 +349,18 @@ const urClerkToken = "token-ur-clerk"
 // the request and the mandate's id.
 func companyApplication(t *testing.T) (base string, r api.Request, mandate string) {
 	t.Helper()
+	base, mandate = companyMandate(t)
+	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
+		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: mandate}, &r); code != 201 {
+		t.Fatalf("the application for the company: %d", code)
+	}
+	return base, r, mandate
+}
+
+// companyMandate starts the service of companyApplication, with Līga's
+// mandate for Baltic Timber SIA registered, and returns the mandate's id.
+func companyMandate(t *testing.T) (base, mandate string) {
+	t.Helper()
 	tokens := exchange.BearerTokens{
 		adminToken:   {Subject: "LV/LV/05058012121", GivenName: "Pēteris", FamilyName: "Admins", DateOfBirth: "1980-05-05", Role: exchange.RoleAdministrator},
 		ligaToken:    {Subject: "LV/LV/12087510402", GivenName: "Līga", FamilyName: "Kalniņa", DateOfBirth: "1975-08-12", LevelOfAssurance: "High"},
@@ -361,11 +373,7 @@ func companyApplication(t *testing.T) (base string, r api.Request, mandate strin
 		Represented: company, RepresentedName: "Baltic Timber SIA", ValidUntil: time.Now().Add(24 * time.Hour)}, &m); code != 201 {
 		t.Fatalf("the company mandate: %d", code)
 	}
-	if code := call(t, base, ligaToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-register-business",
-		Requirement: reqBase + "d8237836-055a-5ad1-a8a2-104614ee0ad5", Country: "LV", MandateID: m.ID}, &r); code != 201 {
-		t.Fatalf("the application for the company: %d", code)
-	}
-	return base, r, m.ID
+	return base, m.ID
 }
 
 // TestRepresentativeContinuesOnHerPhone: Līga opened her company's request
