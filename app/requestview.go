@@ -182,7 +182,7 @@ func EventNames(events []string) []string {
 // EndedWithoutEvidence reports whether req ended (refused, failed, expired
 // or cancelled) with no evidence delivered: none will come for it.
 func EndedWithoutEvidence(req *api.Request) bool {
-	return !slices.Contains(openStates, req.State) && req.State != "delivered"
+	return !StillOpen(req) && req.State != "delivered"
 }
 
 // StillOpen reports whether req has not ended: it may be withdrawn, and a

@@ -167,18 +167,19 @@ func (d *DeskScreen) Home() { d.nav.Home() }
 // under a message the clerk is writing, where the page says instead that
 // the application changed.
 func (d *DeskScreen) follow(id string) {
-	if d.nav.Depth() == 0 || d.shown != id {
-		d.Reload()
-		return
-	}
-	for _, e := range d.drafts {
-		if strings.TrimSpace(e.Text) != "" {
-			d.stale.Show()
-			d.Reload()
+	if d.nav.Depth() > 0 && d.shown == id {
+		if !d.writing() {
+			d.redraw(id) // the queue with it
 			return
 		}
+		d.stale.Show()
 	}
-	d.redraw(id)
+	d.Reload()
+}
+
+// writing reports whether the clerk has written in a field of the page.
+func (d *DeskScreen) writing() bool {
+	return slices.ContainsFunc(d.drafts, func(e *widget.Entry) bool { return strings.TrimSpace(e.Text) != "" })
 }
 
 // redraw reads application id again and draws its page (and the queue).
