@@ -356,6 +356,19 @@ func (h *Hub) Close() {
 		return
 	}
 	h.closed = true
+	h.mu.Unlock()
+	h.EndStreams()
+	select {
+	case h.wake <- struct{}{}:
+	default:
+	}
+	<-h.done
+}
+
+// EndStreams ends every open stream: their readers reconnect, and read
+// again what they may have missed.
+func (h *Hub) EndStreams() {
+	h.mu.Lock()
 	var all []*stream
 	for _, streams := range h.streams {
 		all = append(all, streams...)
@@ -364,11 +377,6 @@ func (h *Hub) Close() {
 	for _, s := range all {
 		h.end(s)
 	}
-	select {
-	case h.wake <- struct{}{}:
-	default:
-	}
-	<-h.done
 }
 
 // Streams reports how many event streams are open.

@@ -55,6 +55,8 @@ type Requests struct {
 	now       func() time.Time
 	// hub tells the owners' open event streams about every change.
 	hub *Hub
+	// share tells the other processes on the database (nil: none).
+	share *eventShare
 	// maxEvidence is RequestsConfig.MaxEvidenceSize.
 	maxEvidence int64
 	// worker names this process in the job queue; stable across restarts.
@@ -123,12 +125,16 @@ func NewRequests(cfg RequestsConfig) *Requests {
 	if claim == nil {
 		claim = cfg.Store.Jobs().Claim
 	}
-	return &Requests{
+	q := &Requests{
 		store: cfg.Store, dir: cfg.Directory, transport: cfg.Transport,
 		preview: cfg.Preview, previewReturn: strings.TrimSuffix(cfg.PreviewReturn, "/"), authority: cfg.Requester,
 		worker: worker, ledger: led, log: cfg.Log, now: now,
 		hub: NewHub(), maxEvidence: cfg.MaxEvidenceSize, claim: claim,
 	}
+	if cfg.Store.Shared() {
+		q.share = newEventShare(cfg.Store, q.hub, cfg.Log)
+	}
+	return q
 }
 
 // requestDoc is what the store keeps of a request (RequestRecord.Doc),
@@ -884,22 +890,42 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 			events[i].From = q.institution(ctx, rec.ServiceID)
 		}
 	}
-	q.hub.Publish(rec.Owner, events...)
-	if rec.Representative != "" && rec.Representative != rec.Owner { // who acts on it follows it too
-		q.hub.Publish(rec.Representative, events...)
-	}
-	if q.hub.HasGroups() { // the clerks at their desks
-		desk := make([]api.Event, len(events))
-		for i, e := range events {
-			e.Desk = true
-			desk[i] = e
-		}
-		if inst := q.institution(ctx, rec.ServiceID); inst != nil {
-			q.hub.PublishGroup(institutionClerks(inst.ID), desk...)
-		}
-		q.hub.PublishGroup(institutionClerks(""), desk...)
-	}
+	q.publish(q.publications(ctx, rec, events))
 	return nil
+}
+
+// publications are the events of a change of rec for the streams of its
+// owner, of its representative (who acts on it follows it too) and, while
+// any clerk may have one open, of the clerks of the service's institution
+// at their desks.
+func (q *Requests) publications(ctx context.Context, rec *store.RequestRecord, events []api.Event) []publication {
+	pubs := []publication{{Subject: rec.Owner, Events: events}}
+	if rec.Representative != "" && rec.Representative != rec.Owner {
+		pubs = append(pubs, publication{Subject: rec.Representative, Events: events})
+	}
+	if q.share == nil && !q.hub.HasGroups() { // another process's clerks may have
+		return pubs
+	}
+	desk := make([]api.Event, len(events))
+	for i, e := range events {
+		e.Desk = true
+		desk[i] = e
+	}
+	if inst := q.institution(ctx, rec.ServiceID); inst != nil {
+		pubs = append(pubs, publication{Group: institutionClerks(inst.ID), Events: desk})
+	}
+	return append(pubs, publication{Group: institutionClerks(""), Events: desk})
+}
+
+// publish publishes pubs on this process's streams and, in a scale-out,
+// on the other processes'.
+func (q *Requests) publish(pubs []publication) {
+	for _, p := range pubs {
+		p.publishOn(q.hub)
+	}
+	if q.share != nil {
+		q.share.add(pubs)
+	}
 }
 
 // institution is the authority that runs service id, whose clerks work

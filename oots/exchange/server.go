@@ -161,10 +161,17 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 	s := newServer(cfg.Limits, log, ln, scheme, mux, startBackground(reqs, guard), release)
 	s.store = st
 	s.http.RegisterOnShutdown(reqs.hub.Close)
+	if reqs.share != nil && !reqs.share.waitListening(listenWait) {
+		log.Warn("not hearing the other processes' events yet: streams open here miss their changes until then")
+	}
 	s.serve()
 	log.Info("exchange service listening", "url", s.URL(), "database", st.Dialect(), "network", conn.Name)
 	return s, nil
 }
+
+// listenWait is how long Start waits for the process to hear the others'
+// events (a scale-out's): a stream opened before misses their changes.
+const listenWait = 5 * time.Second
 
 // check reports what is missing or wrong in cfg before anything is
 // opened, and returns its logger (slog.Default when none).
@@ -311,6 +318,9 @@ func startBackground(reqs *Requests, guard *ledgerGuard) background {
 		defer close(b.done)
 		var wg sync.WaitGroup
 		wg.Go(func() { guard.run(ctx, ledgerCheckpointEvery, ledgerVerifyEvery) })
+		if reqs.share != nil {
+			wg.Go(func() { reqs.share.run(ctx) })
+		}
 		reqs.RunJobs(ctx, time.Second)
 		wg.Wait()
 	}()

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -110,3 +111,35 @@ var errNotSentYet = errors.New("store: the statement's batch is not sent yet")
 
 func (notSentYet) LastInsertId() (int64, error) { return 0, errNotSentYet }
 func (notSentYet) RowsAffected() (int64, error) { return 0, errNotSentYet }
+
+// listenPostgres is Store.Listen on the database named by dsn.
+func listenPostgres(ctx context.Context, dsn string, ready func(), hear func(payload string)) error {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("store: postgres: %w", err)
+	}
+	cfg.ConnConfig.RuntimeParams["application_name"] = listenerName
+	conn, err := pgx.ConnectConfig(ctx, cfg.ConnConfig)
+	if err != nil {
+		return fmt.Errorf("store: listening: %w", err)
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		conn.Close(ctx)
+	}()
+	if _, err := conn.Exec(ctx, "LISTEN "+broadcastChannel); err != nil {
+		return fmt.Errorf("store: listening: %w", err)
+	}
+	ready()
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("store: listening: %w", err)
+		}
+		hear(n.Payload)
+	}
+}

@@ -16,6 +16,8 @@ var errNoPostgres = errors.New("store: this program was built without PostgreSQL
 
 func openPostgres(context.Context, string) (*sql.DB, error) { return nil, errNoPostgres }
 
+func listenPostgres(context.Context, string, func(), func(string)) error { return errNoPostgres }
+
 func sendBatch(context.Context, *sql.DB, func(ex execer) error) error { return errNoPostgres }
 
 // largeObjects is never used in this build: no store opens PostgreSQL.

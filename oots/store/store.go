@@ -32,7 +32,9 @@ type Store struct {
 	// under WAL. On PostgreSQL both are the same bounded pool.
 	db, w   *sql.DB
 	dialect dialect
-	log     *slog.Logger
+	// dsn names the PostgreSQL database, for Listen's own connection.
+	dsn string
+	log *slog.Logger
 	// stopCheckpoints ends the SQLite checkpointer; checkpointsDone
 	// closes when it has (both nil on PostgreSQL).
 	stopCheckpoints chan struct{}
@@ -74,7 +76,7 @@ func Open(ctx context.Context, dsn string, log *slog.Logger) (*Store, error) {
 	}
 	s := &Store{db: db, w: w, dialect: d, log: log, blobs: fileBlobs{dir: dsn + ".evidence"}, catalogue: catalogueCache{now: time.Now}}
 	if d.name == "postgres" {
-		s.blobs = largeObjects{db: db}
+		s.blobs, s.dsn = largeObjects{db: db}, dsn
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()

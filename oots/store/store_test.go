@@ -258,3 +258,21 @@ func BenchmarkSearchServices(b *testing.B) {
 		}
 	})
 }
+
+// Only a PostgreSQL database is shared: an SQLite file has one process,
+// which has nobody to tell of its changes.
+func TestOnlyPostgresIsShared(t *testing.T) {
+	for name, s := range testStores(t) {
+		if got := s.Shared(); got != (name == "postgres") {
+			t.Errorf("%s: Shared() = %v", name, got)
+		}
+		if name == "sqlite" {
+			if err := s.Broadcast(context.Background(), "x"); !errors.Is(err, ErrNotShared) {
+				t.Errorf("sqlite: Broadcast = %v, want ErrNotShared", err)
+			}
+			if err := s.Listen(context.Background(), func() { t.Error("sqlite: Listen ready") }, func(string) {}); !errors.Is(err, ErrNotShared) {
+				t.Errorf("sqlite: Listen = %v, want ErrNotShared", err)
+			}
+		}
+	}
+}

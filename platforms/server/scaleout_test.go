@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
@@ -22,6 +24,8 @@ import (
 // evidence downloaded from either), all at once. Both processes send
 // requests, and yet the member state answers every exchange exactly
 // twice (preview required, then the evidence): no exchange is done twice.
+// The citizen's event stream, open on either process, hears of every step
+// of every request, whichever process made it.
 // Then the first process is killed and the second, the other access
 // point, receives the answers of a new exchange alone.
 func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
@@ -44,6 +48,7 @@ func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
 	}
 	clients := []*client.Client{client.New(procs[0].url).WithToken(citizenToken), client.New(procs[1].url).WithToken(citizenToken)}
 	ctx := context.Background()
+	streams := []*heard{listen(t, clients[0]), listen(t, clients[1])}
 
 	const n = 16
 	ids := make([]string, n)
@@ -78,6 +83,14 @@ func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
 		}
 	}
 
+	for i, s := range streams {
+		for _, id := range ids {
+			if !s.waitFor(id, "evidence_delivered", 15*time.Second) {
+				t.Errorf("the event stream on process %d did not hear of request %s's evidence (heard %v)", i, id, s.of(id))
+			}
+		}
+	}
+
 	answers := countLogs(ms, "provider: answer queued", "exchange")
 	for _, id := range ids {
 		if answers[id] != 2 {
@@ -109,6 +122,48 @@ func TestTwoProcessesOnOnePostgresShareTheWork(t *testing.T) {
 	for _, p := range []*serverProcess{procs[1], ms} {
 		p.stop()
 	}
+}
+
+// heard is what one event stream heard, by request.
+type heard struct {
+	mu     sync.Mutex
+	events map[string][]string
+}
+
+// listen opens c's event stream until the test ends. (It may open after
+// the first steps of the test: the steps awaited come seconds later.)
+func listen(t *testing.T, c *client.Client) *heard {
+	t.Helper()
+	h := &heard{events: map[string][]string{}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	t.Cleanup(func() { cancel(); <-done })
+	go func() {
+		defer close(done)
+		_ = c.Events(ctx, func(e api.Event) {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			h.events[e.RequestID] = append(h.events[e.RequestID], e.Event)
+		})
+	}()
+	return h
+}
+
+// of is what h heard of request id.
+func (h *heard) of(id string) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return slices.Clone(h.events[id])
+}
+
+// waitFor reports whether h hears event of request id within d.
+func (h *heard) waitFor(id, event string, d time.Duration) bool {
+	for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if slices.Contains(h.of(id), event) {
+			return true
+		}
+	}
+	return false
 }
 
 // inParallel calls f for every id at once and fails on the first error.

@@ -1,0 +1,99 @@
+package exchange_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/vienreiz/vienreiz/api"
+	"github.com/vienreiz/vienreiz/client"
+	"github.com/vienreiz/vienreiz/internal/pgtest"
+	"github.com/vienreiz/vienreiz/oots/exchange"
+)
+
+// TestEventsReachStreamsOnEveryProcess: in a scale-out (several processes
+// on one PostgreSQL database, behind one address), a citizen's event
+// stream heard only of the changes made by the process it was open on,
+// so the answers that came to the other access point never reached the
+// app (seen with the scale-out test's streams). Each process now hears
+// the others' events. When a process stops hearing them (its listening
+// connection was cut: here by pg_terminate_backend), it listens again and
+// then ends its streams, whose readers reconnect and read again what they
+// missed.
+func TestEventsReachStreamsOnEveryProcess(t *testing.T) {
+	dsn := pgtest.Fresh(t)
+	if dsn == "" {
+		t.Skipf("PostgreSQL only: set %s (make test starts one; CI requires it)", pgtest.Env)
+	}
+	tokens := exchange.BearerTokens{janisToken: people[janisToken]}
+	a := start(t, exchange.Config{Database: dsn, Auth: tokens})
+	b := start(t, exchange.Config{Database: dsn, Auth: tokens})
+	onA, onB := client.New(a.URL()).WithToken(janisToken), client.New(b.URL()).WithToken(janisToken)
+	ctx := context.Background()
+	create := func() string {
+		t.Helper()
+		r, err := onB.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.ID
+	}
+
+	heard, ended := listenOn(t, onA)
+	id := create()
+	awaitEvent(t, heard, id, "created")
+
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'vienreiz events' AND datname = current_database()"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ended:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the stream on the process that stopped hearing the others was not ended")
+	}
+
+	heard, _ = listenOn(t, onA)
+	id = create()
+	awaitEvent(t, heard, id, "created")
+}
+
+// listenOn reads c's event stream until the test ends; ended is closed
+// when the service ends it.
+func listenOn(t *testing.T, c *client.Client) (heard <-chan api.Event, ended <-chan struct{}) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	events, done := make(chan api.Event, 64), make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = c.Events(ctx, func(e api.Event) {
+			select {
+			case events <- e:
+			default:
+			}
+		})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return events, done
+}
+
+// awaitEvent waits up to 10 s for event of request id on heard.
+func awaitEvent(t *testing.T, heard <-chan api.Event, id, event string) {
+	t.Helper()
+	deadline := time.After(10 * time.Second)
+	for {
+		select {
+		case e := <-heard:
+			if e.RequestID == id && e.Event == event {
+				return
+			}
+		case <-deadline:
+			t.Fatalf("no %s event of request %s heard", event, id)
+		}
+	}
+}
