@@ -86,6 +86,43 @@ func (s *Service) SearchText() string {
 	return Fold(b.String())
 }
 
+// Relevance ranks a service the query matches: 0 when its name holds
+// every word (in one of its languages or across them), 1 when its name
+// and description do, 2 when its other texts are needed too (provider,
+// evidence, procedure). Lower comes first; services of one rank keep the
+// catalogue's order (as all do for a query without words).
+func (q Query) Relevance(s *Service) int {
+	words := q.Words()
+	name := foldAll(s.Name)
+	switch {
+	case containsAll(name, words):
+		return 0
+	case containsAll(name+" "+foldAll(s.Description), words):
+		return 1
+	}
+	return 2
+}
+
+// foldAll is t in every language, folded.
+func foldAll(t Text) string {
+	var b strings.Builder
+	for _, l := range Languages {
+		b.WriteString(t[l])
+		b.WriteByte(' ')
+	}
+	return Fold(b.String())
+}
+
+// containsAll reports whether every word occurs in text.
+func containsAll(text string, words []string) bool {
+	for _, w := range words {
+		if !strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
 // Matches reports whether the service satisfies the query; the store uses
 // the same rule in SQL, and tests hold the two together.
 func (q Query) Matches(s *Service) bool {
@@ -95,11 +132,5 @@ func (q Query) Matches(s *Service) bool {
 	if q.Country != "" && s.Country != q.Country {
 		return false
 	}
-	text := s.SearchText()
-	for _, w := range q.Words() {
-		if !strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
+	return containsAll(s.SearchText(), q.Words())
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -74,8 +75,9 @@ func (s *Store) SeedCatalogue(ctx context.Context, c *catalogue.Catalogue) (bool
 	return true, nil
 }
 
-// SearchServices returns the services matching q in catalogue order. The
-// rule is catalogue.Query.Matches, expressed in SQL.
+// SearchServices returns the services matching q, the most relevant
+// first (catalogue.Query.Relevance), else in catalogue order. The rule is
+// catalogue.Query.Matches, expressed in SQL.
 func (s *Store) SearchServices(ctx context.Context, q catalogue.Query) ([]catalogue.Service, error) {
 	if err := q.Validate(); err != nil {
 		return nil, err
@@ -118,7 +120,15 @@ func (s *Store) SearchServices(ctx context.Context, q catalogue.Query) ([]catalo
 		}
 		out = append(out, svc)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rank := make(map[string]int, len(out))
+	for i := range out {
+		rank[out[i].ID] = q.Relevance(&out[i])
+	}
+	slices.SortStableFunc(out, func(a, b catalogue.Service) int { return rank[a.ID] - rank[b.ID] })
+	return out, nil
 }
 
 // Service returns one service by id, or ErrNotFound, from the catalogue

@@ -69,7 +69,7 @@ func TestCatalogueSeedSearchAndRead(t *testing.T) {
 			queries := []catalogue.Query{
 				{Text: "pension"}, {Text: "uzņēmumu"}, {Text: "UZNEMUMU"}, {Text: "vehicle germany"},
 				{Country: "EE"}, {Category: "education"}, {Category: "education", Country: "LV"},
-				{Text: "100%"}, {Text: "a_b"}, {Text: "zzzz"},
+				{Text: "100%"}, {Text: "a_b"}, {Text: "zzzz"}, {Text: "birth"}, {Text: "residence"},
 			}
 			for _, q := range queries {
 				got, err := s.SearchServices(ctx, q)
@@ -77,9 +77,11 @@ func TestCatalogueSeedSearchAndRead(t *testing.T) {
 					t.Fatalf("%+v: %v", q, err)
 				}
 				var want []string
-				for i := range cat.Services {
-					if q.Matches(&cat.Services[i]) {
-						want = append(want, cat.Services[i].ID)
+				for rank := range 3 { // the rule: the most relevant first, else in catalogue order
+					for i := range cat.Services {
+						if q.Matches(&cat.Services[i]) && q.Relevance(&cat.Services[i]) == rank {
+							want = append(want, cat.Services[i].ID)
+						}
 					}
 				}
 				if len(got) != len(want) {
@@ -110,6 +112,43 @@ func TestCatalogueSeedSearchAndRead(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSearchPutsTheServicesNamedFirst: typing "birth" on the phone listed
+// university admission and the old-age pension (which ask for a proof of
+// birth) above "Request a birth certificate", in catalogue order (found
+// trying the app). The services whose name holds every word come first,
+// then those whose description does, then the rest, each in catalogue
+// order; in any language the catalogue has.
+func TestSearchPutsTheServicesNamedFirst(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			if _, err := s.SeedCatalogue(ctx, demoCatalogue(t)); err != nil {
+				t.Fatal(err)
+			}
+			for text, first := range map[string]string{
+				"birth": "lv-birth-certificate", "dzimšanas": "lv-birth-certificate",
+				"residence": "ee-proof-of-residence", "record": "fi-pension-information",
+			} {
+				got, err := s.SearchServices(ctx, catalogue.Query{Text: text})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) < 2 || got[0].ID != first {
+					t.Errorf("%q: found %v, want %s first of several", text, serviceIDs(got), first)
+				}
+			}
+		})
+	}
+}
+
+func serviceIDs(list []catalogue.Service) []string {
+	ids := make([]string, len(list))
+	for i, s := range list {
+		ids[i] = s.ID
+	}
+	return ids
 }
 
 func TestSeedReplacesOlderCatalogueVersion(t *testing.T) {
