@@ -64,7 +64,7 @@ func TestSignedInPagesScroll(t *testing.T) {
 func TestWheelScrollsAFormOverItsFields(t *testing.T) {
 	world := newSignInWorld(t)
 	w := world.w
-	w.Resize(fyne.NewSize(800, 900))
+	w.Resize(fyne.NewSize(800, 960))
 	test.Tap(navButtons(t, w)[TabProfile])
 	tapButton(t, w, "Sign in")
 	var field *widget.Entry
@@ -77,7 +77,7 @@ func TestWheelScrollsAFormOverItsFields(t *testing.T) {
 	if field == nil {
 		t.Fatal("no field for the representative's identifier")
 	}
-	w.Resize(fyne.NewSize(800, 901)) // lays out the cards filled in after sign-in
+	w.Resize(fyne.NewSize(800, 961)) // lays out the cards filled in after sign-in
 	if field.Size().Width <= 0 {
 		t.Fatalf("the field is %v", field.Size())
 	}

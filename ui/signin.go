@@ -211,7 +211,7 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 		body.Objects = []fyne.CanvasObject{
 			facts,
-			container.NewHBox(signOut, everywhere),
+			buttons(signOut, everywhere), // side by side they need 540 px at 200 % in English
 		}
 		body.Refresh()
 	}
