@@ -238,6 +238,11 @@ func TestConfirmButtonsSpeakTheUsersLanguage(t *testing.T) {
 	tapButton(t, w, "Atsaukt pieprasījumu")
 	var texts []string
 	for _, b := range find[*widget.Button](w.Canvas().Overlays().Top()) {
+		if b.Text != "" {
+			texts = append(texts, b.Text)
+		}
+	}
+	for _, b := range find[*wrapButton](w.Canvas().Overlays().Top()) {
 		texts = append(texts, b.Text)
 	}
 	got := strings.Join(texts, ",")

@@ -168,7 +168,7 @@ func TestPhoneIsSignedInByPairing(t *testing.T) {
 		t.Fatalf("the phone was not signed in again:\n%s", dialogText(t, again.w))
 	}
 	tapButton(t, w, "Sign out everywhere")
-	tapIn(t, w.Canvas().Overlays().Top(), "Yes")
+	tapIn(t, w.Canvas().Overlays().Top(), "Sign out everywhere") // the question names the action
 	_ = again.s.Requests.Refresh(ctx)
 	if again.s.Account.SignedIn() || s.Account.SignedIn() {
 		t.Fatalf("after signing out everywhere: phone %v, desktop %v", again.s.Account.SignedIn(), s.Account.SignedIn())

@@ -159,7 +159,7 @@ func walkDeskScreens(t *testing.T, w fyne.Window, citizen *client.Client, how st
 func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 	t.Helper()
 	w := world.w
-	check, _ := phoneChecks(t, w, how)
+	check, closeOverlays := phoneChecks(t, w, how)
 	signInAs := func(user string) {
 		t.Helper()
 		if world.s.Account.SignedIn() {
@@ -169,6 +169,9 @@ func walkAccountScreens(t *testing.T, world *signInWorld, how string) {
 	}
 	signInAs("janis")
 	check("the Profile signed in, with the mandates card")
+	tapButton(t, w, lang.L("signin.sign_out_everywhere"))
+	check("the question before signing out everywhere")
+	closeOverlays()
 	card := cardTitled(t, w.Content(), lang.L("mandates.title"))
 	liga := demoPerson(t, "liga")
 	fill(t, card, lang.L("mandates.representative_id"), liga.Identifier)

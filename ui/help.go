@@ -53,20 +53,44 @@ func showProblem(win fyne.Window, p app.Problem) {
 	showDialog(win, lang.L("dialog.problem"), body)
 }
 
-// newDialog is a dialog over win with a title, in Fyne's title where it
-// fits on one line, else wrapping like the text: a Fyne dialog's own title
-// stays on one line and, at a large text size, made the dialog wider than
-// a phone. It has no buttons yet.
-func newDialog(win fyne.Window, title string, content fyne.CanvasObject) *dialog.CustomDialog {
-	if titleFits(win, title) {
-		return dialog.NewCustomWithoutButtons(title, dialogBody(win, content), win)
+// newDialog is a dialog over win with a title and actions (buttons), laid
+// out to fit a phone at any text size: the title in Fyne's title where it
+// fits on one line, else wrapping like the text (Fyne's own stays on one
+// line); the actions in Fyne's row where they fit side by side, else one
+// under another at the end of the body (Fyne gives each the width of the
+// widest). Either made the dialog wider than a phone at 200 %.
+func newDialog(win fyne.Window, title string, content fyne.CanvasObject, actions ...fyne.CanvasObject) *dialog.CustomDialog {
+	parts := []fyne.CanvasObject{content}
+	if !titleFits(win, title) {
+		heading := wrapped(title)
+		heading.TextStyle = fyne.TextStyle{Bold: true}
+		heading.SizeName = theme.SizeNameSubHeadingText
+		parts, title = append([]fyne.CanvasObject{heading}, parts...), ""
 	}
-	// Fyne's title does not wrap: a long one goes into the body, where it
-	// does (a phone's narrow window).
-	heading := wrapped(title)
-	heading.TextStyle = fyne.TextStyle{Bold: true}
-	heading.SizeName = theme.SizeNameSubHeadingText
-	return dialog.NewCustomWithoutButtons("", dialogBody(win, container.NewVBox(heading, content)), win)
+	inRow := actionsFit(win, actions)
+	if !inRow {
+		parts = append(parts, buttons(actions...))
+	}
+	body := content
+	if len(parts) > 1 {
+		body = container.NewVBox(parts...)
+	}
+	d := dialog.NewCustomWithoutButtons(title, dialogBody(win, body), win)
+	if inRow {
+		d.SetButtons(actions)
+	}
+	return d
+}
+
+// actionsFit says whether actions fit side by side in a dialog over win,
+// each as wide as the widest (as Fyne lays them out).
+func actionsFit(win fyne.Window, actions []fyne.CanvasObject) bool {
+	widest := float32(0)
+	for _, a := range actions {
+		widest = max(widest, leadingColumn{}.natural(a)) // a wrapButton's on one line
+	}
+	n := float32(len(actions))
+	return n*widest+(n+1)*theme.Padding() <= dialogWidth(win)
 }
 
 // titleFits says whether title fits on one line of a dialog over win.
@@ -77,8 +101,8 @@ func titleFits(win fyne.Window, title string) bool {
 
 // showDialog shows content under title over win, with a Close button.
 func showDialog(win fyne.Window, title string, content fyne.CanvasObject) {
-	d := newDialog(win, title, content)
-	d.SetButtons([]fyne.CanvasObject{widget.NewButton(lang.L("dialog.close"), d.Hide)})
+	var d *dialog.CustomDialog
+	d = newDialog(win, title, content, widget.NewButton(lang.L("dialog.close"), func() { d.Hide() }))
 	d.Show()
 }
 
@@ -153,13 +177,15 @@ func newBanner(s *app.Session) fyne.CanvasObject {
 
 // confirm asks a yes-or-no question in the user's language: yes names
 // the action (e.g. "Cancel the request"), the other button goes back.
+// Its title wraps as newDialog's.
 func confirm(win fyne.Window, title, message, yes string, onYes func()) {
-	d := dialog.NewConfirm(title, message, func(ok bool) {
-		if ok {
-			onYes()
-		}
-	}, win)
-	d.SetConfirmText(yes)
-	d.SetDismissText(lang.L("request.new_back"))
+	var d *dialog.CustomDialog
+	ok := newWrapButton(yes, theme.ConfirmIcon(), func() {
+		d.Hide()
+		onYes()
+	})
+	ok.SetImportance(widget.HighImportance)
+	back := newWrapButton(lang.L("request.new_back"), theme.CancelIcon(), func() { d.Hide() })
+	d = newDialog(win, title, wrapped(message), back, ok)
 	d.Show()
 }

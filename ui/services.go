@@ -391,8 +391,7 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 	if name, _ := s.sess.Acting.Label.Get(); name != "" { // the banner is dimmed behind the dialog
 		body.Objects = append([]fyne.CanvasObject{acting(name, s.sess.Acting.ForCompany())}, body.Objects...)
 	}
-	d = newDialog(s.win, lang.L("request.new_title"), body)
-	d.SetButtons([]fyne.CanvasObject{back, start})
+	d = newDialog(s.win, lang.L("request.new_title"), body, back, start)
 	d.Show()
 }
 

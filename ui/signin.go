@@ -85,8 +85,7 @@ func askSignIn(win fyne.Window, s *app.Session, reason, level string, then func(
 	})
 	now.Importance = widget.HighImportance
 	later := widget.NewButton(lang.L("signin.later"), func() { d.Hide() })
-	d = dialog.NewCustomWithoutButtons(lang.L("signin.title"), dialogBody(win, wrapped(reason)), win)
-	d.SetButtons([]fyne.CanvasObject{later, now})
+	d = newDialog(win, lang.L("signin.title"), wrapped(reason), later, now)
 	d.Show()
 }
 
@@ -191,11 +190,7 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 		signOut := widget.NewButtonWithIcon(lang.L("signin.sign_out"), theme.LogoutIcon(), func() { out(false) })
 		everywhere := widget.NewButtonWithIcon(lang.L("signin.sign_out_everywhere"), theme.LogoutIcon(), func() {
-			dialog.ShowConfirm(lang.L("signin.sign_out_everywhere"), lang.L("signin.sign_out_everywhere_body"), func(yes bool) {
-				if yes {
-					out(true)
-				}
-			}, win)
+			confirm(win, lang.L("signin.sign_out_everywhere"), lang.L("signin.sign_out_everywhere_body"), lang.L("signin.sign_out_everywhere"), func() { out(true) })
 		})
 		// The name and date of birth are what an authority matches its
 		// records by (EDM:ERR:0004's help sends people here to check them).

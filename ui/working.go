@@ -74,8 +74,7 @@ func (w *waiting) show() {
 	w.bar = newBusyBar()
 	w.bar.set(true)
 	stop := widget.NewButton(lang.L("working.stop"), w.stop)
-	d := newDialog(w.win, lang.L("working.title"), container.NewVBox(wrapped(lang.L("working.body")), w.bar))
-	d.SetButtons([]fyne.CanvasObject{stop})
+	d := newDialog(w.win, lang.L("working.title"), container.NewVBox(wrapped(lang.L("working.body")), w.bar), stop)
 	w.dialog = d
 	d.Show()
 }
