@@ -34,8 +34,10 @@ type DeskScreen struct {
 	Filter *widget.Select
 	shows  map[string]app.Show
 	Queue  *widget.List
-	items  []app.DeskItem
-	count  *widget.Label
+	// queueRows makes the queue's rows as tall as their text.
+	queueRows *rowFitter
+	items     []app.DeskItem
+	count     *widget.Label
 	// chooseFile asks for the result document's file (a file dialog;
 	// tests choose their own).
 	chooseFile func(win fyne.Window, got func(data []byte, err error))
@@ -112,7 +114,9 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	// The search has a line of its own; the filter and the buttons follow
 	// in one row on a desktop, in more on a phone.
 	top := container.NewVBox(searchBox(d.Search, "desk.search", "desk.search_hint"), newWrapRow(d.Filter, reload, feedback), d.count)
-	d.nav = newPages(newBorder(top, nil, nil, nil, d.Queue), lang.L("desk.title"))
+	var queue fyne.CanvasObject
+	d.queueRows, queue = fitRows(d.Queue)
+	d.nav = newPages(newBorder(top, nil, nil, nil, queue), lang.L("desk.title"))
 	// The queue is the signed-in clerk's: it is read now and again for
 	// whoever signs in, once the service has said their role.
 	s.Role.AddListener(binding.NewDataListener(d.Reload))
@@ -129,6 +133,7 @@ func (d *DeskScreen) Reload() {
 	if d.sess.Account != nil && !d.sess.Account.SignedIn() || !d.sess.ShowsDesk() {
 		d.items = nil
 		d.count.SetText("")
+		d.queueRows.fit()
 		d.Queue.Refresh()
 		return
 	}
@@ -142,6 +147,7 @@ func (d *DeskScreen) Reload() {
 			}
 			d.items = items
 			d.count.SetText(deskCount(len(items), text != "" || show != app.ShowAll))
+			d.queueRows.fit()
 			d.Queue.Refresh()
 		})
 	})

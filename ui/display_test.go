@@ -370,3 +370,55 @@ func luminance(c color.Color) float64 {
 	}
 	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
 }
+
+// TestListRowsShowWholeNamesAt200Percent: at 200 % on a phone the
+// catalogue showed "Register a vehicle from another member state" and
+// "Register a vehicle in Germany" both as "Register a vehicle…" (found
+// trying the app); the requests, wallet, inbox and desk rows were cut the
+// same way. A list row's text wraps, and the row is as tall as it needs
+// at the list's width: no label is cut or squeezed (but the inbox's
+// preview of a message's start).
+func TestListRowsShowWholeNamesAt200Percent(t *testing.T) {
+	w, s := newApp(t, "en")
+	s.Display = app.NewDisplay(memPrefs{"text_size": "200"}) // as chosen in Profile
+	Build(w, s)
+	w.Resize(fyne.NewSize(360, 740))
+	deliverRequest(t, s)
+	wholeRows := func(where string, list *widget.List) {
+		t.Helper()
+		w.Resize(fyne.NewSize(359, 740)) // lays the screen out, as a real window's next frame does
+		w.Resize(fyne.NewSize(360, 740))
+		shown := find[*widget.Label](list)
+		if len(shown) == 0 {
+			t.Fatalf("%s: no rows shown", where)
+		}
+		for _, l := range shown {
+			preview := l.SizeName == theme.SizeNameCaptionText && where == "the inbox" // the message's start, cut
+			if l.Truncation != fyne.TextTruncateOff && !preview {
+				t.Errorf("%s: %q is cut to its width", where, l.Text)
+			}
+			if l.Text != "" && l.Size().Height < l.MinSize().Height-0.5 {
+				t.Errorf("%s: %q is %.0f px tall, its lines need %.0f", where, l.Text, l.Size().Height, l.MinSize().Height)
+			}
+		}
+	}
+	test.Tap(navButtons(t, w)[TabServices])
+	sc := servicesScreen(t, w)
+	sc.delay = 0
+	sc.Search.SetText("vehicle")
+	eventually(t, "the vehicle services", func() bool { return strings.Contains(labels(sc.Results), "Germany") })
+	wholeRows("the catalogue", sc.Results)
+	names := labels(sc.Results)
+	if !strings.Contains(names, "Register a vehicle from another member state") {
+		t.Errorf("the catalogue's rows do not name the service whole:\n%s", names)
+	}
+	test.Tap(navButtons(t, w)[TabRequests])
+	wholeRows("the requests", find[*RequestsScreen](w.Content())[0].list)
+	test.Tap(navButtons(t, w)[TabWallet])
+	wholeRows("the wallet", find[*widget.List](walletScreen(t, w))[0])
+	if err := s.Inbox.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabInbox])
+	wholeRows("the inbox", find[*widget.List](w.Content())[0])
+}

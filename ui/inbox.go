@@ -7,7 +7,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -19,7 +18,7 @@ import (
 // message opens its request and counts as read.
 func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)) fyne.CanvasObject {
 	model := s.Inbox
-	list := newValueList(model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
+	list, listed := newValueList(model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
 		if m, ok := v.(app.Message); ok {
 			setMessageRow(obj, m)
 		}
@@ -68,20 +67,20 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
-	return newBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(list, empty))
+	return newBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(listed, empty))
 }
 
 // newMessageRow is a message's list row: what happened (bold while
 // unread), what it is about, and who sent it when.
 func newMessageRow() fyne.CanvasObject {
 	title := widget.NewLabel("")
-	title.Truncation = fyne.TextTruncateEllipsis
+	title.Wrapping = fyne.TextWrapWord // the list makes the row tall enough (rowFitter)
 	about := widget.NewLabel("")
-	about.Truncation = fyne.TextTruncateEllipsis
-	meta := widget.NewLabel("")
+	about.Wrapping = fyne.TextWrapWord
+	meta := widget.NewLabel("") // who, when and the start of the message: a preview, cut
 	meta.Truncation = fyne.TextTruncateEllipsis
 	meta.SizeName = theme.SizeNameCaptionText
-	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), title, about, meta)
+	return newRowLines(title, about, meta)
 }
 
 func setMessageRow(obj fyne.CanvasObject, m app.Message) {

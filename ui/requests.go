@@ -63,7 +63,8 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	r := &RequestsScreen{sess: s, win: win, services: newListedServices(s), openURL: systemOpener(s), saver: newSaver(win, s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
-	r.list = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	var listed fyne.CanvasObject
+	r.list, listed = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
 			svc := r.listedService(req)
 			service := ""
@@ -84,7 +85,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	}
 	empty := NewEmptyState(theme.DocumentIcon(), "requests")
 	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
-	body := container.NewStack(r.list, empty)
+	body := container.NewStack(listed, empty)
 	model.List.AddListener(binding.NewDataListener(func() {
 		if model.List.Length() == 0 {
 			empty.Show()
@@ -612,11 +613,11 @@ func newTwoLineRow() fyne.CanvasObject { return newTwoLineRowWith("", "") }
 
 func newTwoLineRowWith(top, bottom string) fyne.CanvasObject {
 	name := widget.NewLabelWithStyle(top, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	name.Truncation = fyne.TextTruncateEllipsis
+	name.Wrapping = fyne.TextWrapWord // a value list makes the row tall enough (rowFitter)
 	meta := widget.NewLabel(bottom)
-	meta.Truncation = fyne.TextTruncateEllipsis
+	meta.Wrapping = fyne.TextWrapWord
 	meta.SizeName = theme.SizeNameCaptionText
-	return container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), name, meta)
+	return newRowLines(name, meta)
 }
 
 func setTwoLineRow(obj fyne.CanvasObject, top, bottom string) {

@@ -86,7 +86,8 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 		busy.set(b)
 	}))
 
-	s.Results = newValueList(model.Results, newTwoLineRow, s.updateRow)
+	var results fyne.CanvasObject
+	s.Results, results = newValueList(model.Results, newTwoLineRow, s.updateRow)
 	s.Results.OnSelected = func(id widget.ListItemID) {
 		s.Results.Unselect(id)
 		item, err := model.Results.GetValue(id)
@@ -98,7 +99,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
 	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, busy, problem, s.count)
-	list := newBorder(top, nil, nil, nil, s.Results)
+	list := newBorder(top, nil, nil, nil, results)
 	s.nav = newPages(list, lang.L("services.title"))
 
 	// The open service page follows what the wallet holds and for whom

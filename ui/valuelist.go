@@ -2,7 +2,9 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/data/binding"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -16,7 +18,11 @@ import (
 // The rows are drawn from a copy of the values that the listeners keep:
 // an item's listener may run while the list is being set, with its lock
 // held, so reading the list from there would wait for ever.
-func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fill func(v any, row fyne.CanvasObject)) *widget.List {
+//
+// Each row is as tall as its content at the list's width (rowFitter):
+// wrapping text takes the lines it needs. The list goes on screen as
+// view, which holds it.
+func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fill func(v any, row fyne.CanvasObject)) (list *widget.List, view fyne.CanvasObject) {
 	var values []any
 	var watched []binding.DataItem // the items whose listener updates values
 	l := widget.NewList(func() int { return len(values) }, create, func(i widget.ListItemID, row fyne.CanvasObject) {
@@ -24,6 +30,7 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 			fill(values[i], row)
 		}
 	})
+	fitter, view := fitRows(l)
 	data.AddListener(binding.NewDataListener(func() { // the number of values changed
 		values = values[:0]
 		watched = watched[:min(len(watched), data.Length())]
@@ -44,6 +51,7 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 			onChange(item, func() {
 				if i < len(values) {
 					values[i], _ = item.(binding.Untyped).Get()
+					fitter.fitRow(i)
 					l.RefreshItem(i)
 				}
 			})
@@ -53,10 +61,58 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 				watched = append(watched, item)
 			}
 		}
+		fitter.fit()
 		l.Refresh()
 	}))
-	return l
+	return l, view
 }
+
+// rowFitter lays out a list and makes each of its rows as tall as the
+// row's content at the list's width, again when the width changes: a
+// row's text wraps rather than being cut (at 200 % on a phone the services
+// "Register a vehicle from another member state" and "Register a vehicle
+// in Germany" both showed as "Register a vehicle…"). Whoever changes the
+// list's rows calls fit (a value list does).
+type rowFitter struct {
+	list  *widget.List
+	row   fyne.CanvasObject // a row of the list, filled with each item to measure it
+	width float32
+}
+
+// fitRows returns list's rowFitter and the view that holds the list on
+// screen.
+func fitRows(list *widget.List) (*rowFitter, fyne.CanvasObject) {
+	f := &rowFitter{list: list, row: list.CreateItem()}
+	return f, container.New(f, list)
+}
+
+// fit sets the height of every row for the list's width.
+func (f *rowFitter) fit() {
+	for i := range f.list.Length() {
+		f.fitRow(i)
+	}
+}
+
+// fitRow sets the height of row i for the list's width.
+func (f *rowFitter) fitRow(i int) {
+	if f.width <= 0 || i >= f.list.Length() {
+		return
+	}
+	f.list.UpdateItem(i, f.row)
+	f.row.Resize(fyne.NewSize(f.width, f.row.MinSize().Height)) // wrapped text knows its height once it knows its width
+	f.list.SetItemHeight(i, f.row.MinSize().Height)
+}
+
+func (f *rowFitter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	if size.Width != f.width {
+		f.width = size.Width
+		f.fit()
+	}
+	objects[0].Move(fyne.NewPos(0, 0))
+	objects[0].Resize(size)
+}
+
+func (f *rowFitter) MinSize(objects []fyne.CanvasObject) fyne.Size { return objects[0].MinSize() }
 
 // onChange calls f whenever data changes from now on. Fyne's AddListener
 // also calls a new listener at once, for the value data has already.
@@ -69,4 +125,46 @@ func onChange(data binding.DataItem, f func()) {
 		}
 		f()
 	}))
+}
+
+// rowLines lays out a list row's lines one under another, each as wide as
+// the row and as tall as its text wrapped at that width, overlapping by
+// their padding as the tight VBox before it did. (Fyne's VBox asks a
+// wrapping label its height before telling it its width: a name that
+// needed two lines got the height of one.)
+type rowLines struct{}
+
+// newRowLines returns a row of lines.
+func newRowLines(lines ...fyne.CanvasObject) *fyne.Container {
+	return container.New(rowLines{}, lines...)
+}
+
+func (rowLines) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	y := float32(0)
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		fitWidth(o, size.Width)
+		o.Move(fyne.NewPos(0, y))
+		y += o.Size().Height - 2*theme.Padding()
+	}
+}
+
+func (rowLines) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		n++
+	}
+	if n > 1 {
+		s.Height -= float32(n-1) * 2 * theme.Padding()
+	}
+	return s
 }

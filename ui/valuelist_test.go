@@ -16,10 +16,10 @@ import (
 func TestValueListRowsFollowEverySet(t *testing.T) {
 	test.NewTempApp(t)
 	data := binding.NewUntypedList()
-	l := newValueList(data, func() fyne.CanvasObject { return widget.NewLabel("") }, func(v any, row fyne.CanvasObject) {
+	l, view := newValueList(data, func() fyne.CanvasObject { return widget.NewLabel("") }, func(v any, row fyne.CanvasObject) {
 		row.(*widget.Label).SetText(v.(string))
 	})
-	w := test.NewTempWindow(t, l)
+	w := test.NewTempWindow(t, view)
 	w.Resize(fyne.NewSize(300, 400))
 	for _, set := range [][]any{{"a", "b", "c"}, {"x", "y", "z"}, {"p"}, {"q", "r", "s"}, {"t", "u", "v"}, {}, {"k", "l"}} {
 		if err := data.Set(set); err != nil {

@@ -45,7 +45,8 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.saver = newSaver(win, s)
 	ws.openURL = systemOpener(s)
 	model := s.Wallet
-	ws.list = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	var listed fyne.CanvasObject
+	ws.list, listed = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
 			ws.setRow(obj, it)
 		}
@@ -69,7 +70,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 			ws.list.Show()
 		}
 	}))
-	ws.nav = newPages(container.NewStack(ws.list, empty), lang.L("wallet.title"))
+	ws.nav = newPages(container.NewStack(listed, empty), lang.L("wallet.title"))
 	return ws
 }
 
