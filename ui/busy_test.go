@@ -169,3 +169,25 @@ func TestTheBannerTakesItsRoomWhenItShows(t *testing.T) {
 		t.Fatalf("the banner is %v px high: it was given no room", h)
 	}
 }
+
+// TestTheListStaysPutWhileASearchRuns: after start the catalogue's list
+// sat under a blank band as tall as the busy bar (seen in the running
+// app, with the service remote): the bar had pushed the list down during
+// the first search and nothing laid the screen out again when it went.
+// The bar now shows in the place of the results' count, so the list does
+// not move when a search starts or ends.
+func TestTheListStaysPutWhileASearchRuns(t *testing.T) {
+	w, s := newApp(t, "en")
+	w.Resize(fyne.NewSize(1024, 720))
+	sc := servicesScreen(t, w)
+	d := fyne.CurrentApp().Driver()
+	idle := d.AbsolutePositionForObject(sc.Results).Y
+	_ = s.Catalogue.Busy.Set(true)
+	eventually(t, "the busy bar", func() bool { return len(find[*widget.ProgressBarInfinite](w.Content())) == 1 })
+	w.Resize(fyne.NewSize(1024, 721)) // lays the screen out, as a real window's next frame does
+	if busy := d.AbsolutePositionForObject(sc.Results).Y; busy != idle {
+		t.Errorf("the list is at y=%.0f while a search runs, at %.0f otherwise", busy, idle)
+	}
+	_ = s.Catalogue.Busy.Set(false)
+	eventually(t, "the busy bar gone", func() bool { return len(find[*widget.ProgressBarInfinite](w.Content())) == 0 })
+}

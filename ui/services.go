@@ -84,6 +84,8 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Busy.AddListener(binding.NewDataListener(func() {
 		b, _ := model.Busy.Get()
 		busy.set(b)
+		s.count.Hidden = b // the bar takes the count's place: the list does not move
+		s.count.Refresh()
 	}))
 
 	var results fyne.CanvasObject
@@ -98,7 +100,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
-	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, busy, problem, s.count)
+	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, problem, container.NewStack(s.count, busy))
 	list := newBorder(top, nil, nil, nil, results)
 	s.nav = newPages(list, lang.L("services.title"))
 
