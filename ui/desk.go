@@ -36,8 +36,11 @@ type DeskScreen struct {
 	Queue  *widget.List
 	// queueRows makes the queue's rows as tall as their text.
 	queueRows *rowFitter
-	items     []app.DeskItem
-	count     *widget.Label
+	// reading is set while the queue is read; readAgain when another
+	// read was asked for meanwhile (Reload).
+	reading, readAgain bool
+	items              []app.DeskItem
+	count              *widget.Label
 	// chooseFile asks for the result document's file (a file dialog;
 	// tests choose their own).
 	chooseFile func(win fyne.Window, got func(data []byte, err error))
@@ -128,8 +131,18 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 func (d *DeskScreen) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(d.nav) }
 
 // Reload reads the queue again with the search text; signed out, or for
-// someone who is no clerk, there is none to read.
+// someone who is no clerk, there is none to read. One read runs at a
+// time: asked for while one is under way, the queue is read once more
+// when that one is in, and what it read is not shown (it may be for other
+// words, or another person). At a busy institution every change the
+// clerk's stream hears asks for a read; a burst of them made as many
+// reads, and typing a search one per letter, whose answers could come
+// in another order.
 func (d *DeskScreen) Reload() {
+	if d.reading {
+		d.readAgain = true
+		return
+	}
 	if d.sess.Account != nil && !d.sess.Account.SignedIn() || !d.sess.ShowsDesk() {
 		d.items = nil
 		d.count.SetText("")
@@ -138,9 +151,16 @@ func (d *DeskScreen) Reload() {
 		return
 	}
 	text, show := d.Search.Text, d.shows[d.Filter.Selected]
+	d.reading = true
 	call(d.sess, func(ctx context.Context) {
 		items, err := d.sess.Desk.Queue(ctx, text, show)
 		fyne.Do(func() {
+			d.reading = false
+			if d.readAgain {
+				d.readAgain = false
+				d.Reload()
+				return
+			}
 			if err != nil {
 				d.count.SetText(app.UserMessage(err))
 				return

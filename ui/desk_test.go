@@ -6,11 +6,15 @@ import (
 	"image/png"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -169,6 +173,13 @@ func deskApp(t *testing.T) (fyne.Window, *app.Session, *client.Client, *app.Sess
 // deskAppIn is deskApp with both apps in language.
 func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *client.Client, *app.Session) {
 	t.Helper()
+	return deskAppThrough(t, language, func(service string) string { return service })
+}
+
+// deskAppThrough is deskAppIn with the clerk's app reaching the service
+// at the address front gives for the service's.
+func deskAppThrough(t *testing.T, language string, front func(service string) string) (fyne.Window, *app.Session, *client.Client, *app.Session) {
+	t.Helper()
 	test.NewTempApp(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv, err := exchange.Start(context.Background(), exchange.Config{DataDir: t.TempDir(), Logger: log, Network: demonet.Embedded{},
@@ -179,17 +190,17 @@ func deskAppIn(t *testing.T, language string) (fyne.Window, *app.Session, *clien
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { srv.Close(context.Background()) })
-	session := func(token string) *app.Session {
-		s := app.NewSession(client.New(srv.URL()).WithToken(token), memPrefs{"language": language}, app.About{ServiceURL: srv.URL()}, log)
+	session := func(url, token string) *app.Session {
+		s := app.NewSession(client.New(url).WithToken(token), memPrefs{"language": language}, app.About{ServiceURL: url}, log)
 		runInPlace(t, s)
 		return s
 	}
-	s := session("clerk")
+	s := session(front(srv.URL()), "clerk")
 	s.Clerk = true
 	w := test.NewTempWindow(t, widget.NewLabel(""))
 	Build(w, s)
 	w.Resize(fyne.NewSize(1000, 800))
-	return w, s, client.New(srv.URL()).WithToken("citizen"), session("citizen")
+	return w, s, client.New(srv.URL()).WithToken("citizen"), session(srv.URL(), "citizen")
 }
 
 // companyRegistration is the requirement of a company's proof of
@@ -1004,5 +1015,52 @@ func TestDeskSaysADecisionTakenMeanwhile(t *testing.T) {
 	}
 	if n != 1 {
 		t.Fatalf("%d approvals on the company's timeline, want the colleague's one", n)
+	}
+}
+
+// TestTheDeskReadsItsQueueOnceForABurstOfChanges: every change the clerk's
+// stream heard read the whole queue again, one read per change: twenty
+// changes at a busy institution made twenty reads. A read asked for while
+// one runs is done once, when that one is in.
+func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
+	var reads atomic.Int32
+	w, s, citizen, _ := deskAppThrough(t, "en", func(service string) string {
+		target, _ := url.Parse(service)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/requests" {
+				reads.Add(1)
+			}
+			proxy.ServeHTTP(rw, r)
+		}))
+		t.Cleanup(front.Close)
+		return front.URL
+	})
+	r, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	desk := find[*DeskScreen](w.Content())[0]
+	desk.Reload()
+	eventually(t, "the queue", func() bool { return len(desk.items) == 1 })
+	// The app's calls wait until the test runs them: the first read is
+	// under way while the other changes are heard.
+	var waiting []func()
+	s.Background = func(task func()) { waiting = append(waiting, task) }
+	before := reads.Load()
+	for range 20 {
+		s.Desk.Changed(r.ID)
+	}
+	for len(waiting) > 0 {
+		task := waiting[0]
+		waiting = waiting[1:]
+		task()
+	}
+	if n := reads.Load() - before; n != 2 {
+		t.Errorf("20 changes heard while a read ran read the queue %d times, want 2 (the one under way, one after)", n)
+	}
+	if len(desk.items) != 1 {
+		t.Errorf("the queue shows %d applications after the reads, want 1", len(desk.items))
 	}
 }
