@@ -38,9 +38,9 @@ func TestRealAppRestsWhenLeftAlone(t *testing.T) {
 	}
 	rests("started")
 	win := strings.Fields(d.run(t, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Vienreiz$"))[0]
-	// The search field (the cursor's blinking while it has the focus is
-	// Fyne's), then Tab to the category filter.
-	d.run(t, "xdotool", "mousemove", "--window", win, "500", "143", "click", "1")
+	// The search field, the first place Tab goes (the cursor's blinking
+	// while it has the focus is Fyne's), then Tab to the category filter.
+	d.run(t, "xdotool", "key", "--window", win, "Tab")
 	d.run(t, "xdotool", "type", "--delay", "50", "pension")
 	(&screenReader{d: d, prefix: "idle"}).seen(t, "2 services", 30*time.Second)
 	d.run(t, "xdotool", "key", "--window", win, "Tab")

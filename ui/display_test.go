@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
@@ -421,4 +423,42 @@ func TestListRowsShowWholeNamesAt200Percent(t *testing.T) {
 	}
 	test.Tap(navButtons(t, w)[TabInbox])
 	wholeRows("the inbox", find[*widget.List](w.Content())[0])
+}
+
+// TestTheCatalogueShowsItsServicesAt200Percent: at 200 % on a phone the
+// catalogue's header (the portal's hint and buttons, the search and its
+// hint, the filters, the count) took all but a hand's breadth of the
+// screen, where one service showed, cut (found trying the app). The
+// header takes at most about half of the screen and scrolls; the services
+// have the rest.
+func TestTheCatalogueShowsItsServicesAt200Percent(t *testing.T) {
+	w, s := newApp(t, "en")
+	s.Display = app.NewDisplay(memPrefs{"text_size": "200"})
+	Build(w, s)
+	w.Resize(fyne.NewSize(360, 740))
+	w.Resize(fyne.NewSize(360, 741))
+	sc := servicesScreen(t, w)
+	screen := w.Canvas().Size().Height
+	if h := sc.Results.Size().Height; h < screen/3 {
+		t.Errorf("the services have %.0f px of a %.0f px screen", h, screen)
+	}
+	// The search shows at the top, whole.
+	d := fyne.CurrentApp().Driver()
+	if top := d.AbsolutePositionForObject(sc.Search).Y + sc.Search.Size().Height; top > screen/2 || sc.Search.Size().Height < sc.Search.MinSize().Height {
+		t.Errorf("the search ends at y=%.0f, %.0f px tall", top, sc.Search.Size().Height)
+	}
+	// At 100 % on a desktop nothing of the header is hidden.
+	s.Display = app.NewDisplay(memPrefs{"text_size": "100"})
+	Build(w, s)
+	w.Resize(fyne.NewSize(1000, 800))
+	w.Resize(fyne.NewSize(1000, 801))
+	sc = servicesScreen(t, w)
+	if y := d.AbsolutePositionForObject(sc.count).Y + sc.count.Size().Height; y > d.AbsolutePositionForObject(sc.Results).Y+1 {
+		t.Errorf("at 100 %% the count ends at y=%.0f, under the list's top %.0f", y, d.AbsolutePositionForObject(sc.Results).Y)
+	}
+	for _, scroll := range find[*container.Scroll](w.Content()) {
+		if slices.Contains(find[*widget.Entry](scroll.Content), sc.Search) && scroll.Size().Height < scroll.Content.MinSize().Height-1 {
+			t.Errorf("at 100 %% on a desktop the header scrolls: %.0f of %.0f px shown", scroll.Size().Height, scroll.Content.MinSize().Height)
+		}
+	}
 }

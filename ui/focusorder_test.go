@@ -39,7 +39,7 @@ func TestTabFollowsTheScreensOrder(t *testing.T) {
 	w, _ := newApp(t, "en")
 	sc := servicesScreen(t, w)
 	got := strings.Join(focusOrder(w, 7), ", ")
-	if want := "button Enter a code, button Open a QR picture…, Entry, Select, Select, List, nav"; got != want {
+	if want := "Entry, Select, Select, button Enter a code, button Open a QR picture…, List, nav"; got != want {
 		t.Fatalf("Tab on the catalogue goes: %s\nwant: %s", got, want)
 	}
 	sc.OpenService("lv-vehicle-registration")

@@ -100,8 +100,11 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Results.AddListener(binding.NewDataListener(s.updateCount))
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
-	top := container.NewVBox(handoffBar(win, sess, onRequested), searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, problem, container.NewStack(s.count, busy))
-	list := newBorder(top, nil, nil, nil, results)
+	// The search comes first: on a phone at a large text size the header
+	// scrolls (newCappedHeader), and the search is what most people came
+	// for; those who come from a portal find its code's place under it.
+	top := container.NewVBox(searchBox(s.Search, "services.search_placeholder", "services.search_hint"), filters, handoffBar(win, sess, onRequested), problem, container.NewStack(s.count, busy))
+	list := newCappedHeader(top, results, 0.5)
 	s.nav = newPages(list, lang.L("services.title"))
 
 	// The open service page follows what the wallet holds and for whom

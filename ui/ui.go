@@ -89,3 +89,29 @@ func newBorder(top, bottom, left, right fyne.CanvasObject, middle ...fyne.Canvas
 	}
 	return container.New(layout.NewBorderLayout(top, bottom, left, right), parts...)
 }
+
+// newCappedHeader lays header out over body: the header as tall as it
+// needs up to share of the height, scrolling beyond it, and the body in
+// the rest. At 200 % on a phone the catalogue's header (the portal's hint
+// and buttons, the search, the filters) left its list one cut row.
+func newCappedHeader(header, body fyne.CanvasObject, share float32) *fyne.Container {
+	return container.New(&cappedHeader{share: share}, container.NewVScroll(header), body)
+}
+
+// cappedHeader is newCappedHeader's layout; objects are the header's
+// scroll and the body.
+type cappedHeader struct{ share float32 }
+
+func (c *cappedHeader) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	head, body := objects[0].(*container.Scroll), objects[1]
+	h := min(heightAt(head.Content, size.Width), size.Height*c.share)
+	head.Move(fyne.NewPos(0, 0))
+	head.Resize(fyne.NewSize(size.Width, h))
+	body.Move(fyne.NewPos(0, h))
+	body.Resize(fyne.NewSize(size.Width, size.Height-h))
+}
+
+func (c *cappedHeader) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	head, body := objects[0].MinSize(), objects[1].MinSize() // the header's scroll: a line of it
+	return fyne.NewSize(max(head.Width, body.Width), head.Height+body.Height)
+}
