@@ -84,8 +84,11 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	model.Busy.AddListener(binding.NewDataListener(func() {
 		b, _ := model.Busy.Get()
 		busy.set(b)
-		s.count.Hidden = b // the bar takes the count's place: the list does not move
-		s.count.Refresh()
+		if b { // the bar takes the count's place: the list does not move
+			s.count.Hide()
+		} else {
+			s.count.Show()
+		}
 	}))
 
 	var results fyne.CanvasObject

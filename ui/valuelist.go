@@ -99,8 +99,7 @@ func (f *rowFitter) fitRow(i int) {
 		return
 	}
 	f.list.UpdateItem(i, f.row)
-	f.row.Resize(fyne.NewSize(f.width, f.row.MinSize().Height)) // wrapped text knows its height once it knows its width
-	f.list.SetItemHeight(i, f.row.MinSize().Height)
+	f.list.SetItemHeight(i, heightAt(f.row, f.width))
 }
 
 func (f *rowFitter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
