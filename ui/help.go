@@ -99,11 +99,13 @@ func titleFits(win fyne.Window, title string) bool {
 	return size.Width <= dialogWidth(win)-2*theme.Padding()
 }
 
-// showDialog shows content under title over win, with a Close button.
-func showDialog(win fyne.Window, title string, content fyne.CanvasObject) {
+// showDialog shows content under title over win, with a Close button,
+// and returns the dialog.
+func showDialog(win fyne.Window, title string, content fyne.CanvasObject) dialog.Dialog {
 	var d *dialog.CustomDialog
 	d = newDialog(win, title, content, widget.NewButton(lang.L("dialog.close"), func() { d.Hide() }))
 	d.Show()
+	return d
 }
 
 // dialogWidth is how wide a dialog's content is over win: as wide as fits,

@@ -189,10 +189,7 @@ func showPairing(win fyne.Window, p *app.Pairing, title, body string) dialog.Dia
 	code := widget.NewLabelWithStyle(p.Code, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	code.SizeName = theme.SizeNameHeadingText
 	content := container.NewVBox(qr, code, wrapped(lang.L(body, map[string]any{"Time": p.ExpiresAt.Local().Format("15:04")})))
-	var d *dialog.CustomDialog
-	d = newDialog(win, lang.L(title), content, widget.NewButton(lang.L("dialog.close"), func() { d.Hide() }))
-	d.Show()
-	return d
+	return showDialog(win, lang.L(title), content)
 }
 
 // showSignedInByPairing says who this device is now signed in as.

@@ -139,31 +139,9 @@ func newRowLines(lines ...fyne.CanvasObject) *fyne.Container {
 }
 
 func (rowLines) Layout(objects []fyne.CanvasObject, size fyne.Size) {
-	y := float32(0)
-	for _, o := range objects {
-		if !o.Visible() {
-			continue
-		}
-		fitWidth(o, size.Width)
-		o.Move(fyne.NewPos(0, y))
-		y += o.Size().Height - 2*theme.Padding()
-	}
+	stackDown(objects, -2*theme.Padding(), func(fyne.CanvasObject) float32 { return size.Width })
 }
 
 func (rowLines) MinSize(objects []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	n := 0
-	for _, o := range objects {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-		n++
-	}
-	if n > 1 {
-		s.Height -= float32(n-1) * 2 * theme.Padding()
-	}
-	return s
+	return stackMinSize(objects, -2*theme.Padding())
 }

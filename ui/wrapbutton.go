@@ -192,18 +192,33 @@ func selectWidth(s *widget.Select) float32 {
 }
 
 func (l leadingColumn) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	stackDown(objects, theme.Padding(), func(o fyne.CanvasObject) float32 { return min(l.natural(o), size.Width) })
+}
+
+func (leadingColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	return stackMinSize(objects, theme.Padding())
+}
+
+// stackDown places the visible objects one under another from the top,
+// gap apart (a negative gap overlaps them), each as wide as width says
+// and as tall as it needs at that width: told its width before its height
+// is asked, as a wrapping text must be. It lays out leadingColumn and
+// rowLines.
+func stackDown(objects []fyne.CanvasObject, gap float32, width func(fyne.CanvasObject) float32) {
 	y := float32(0)
 	for _, o := range objects {
 		if !o.Visible() {
 			continue
 		}
-		fitWidth(o, min(l.natural(o), size.Width))
+		fitWidth(o, width(o))
 		o.Move(fyne.NewPos(0, y))
-		y += o.Size().Height + theme.Padding()
+		y += o.Size().Height + gap
 	}
 }
 
-func (leadingColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
+// stackMinSize is the least size of the visible objects stacked down gap
+// apart: the widest one's width and their heights added.
+func stackMinSize(objects []fyne.CanvasObject, gap float32) fyne.Size {
 	var s fyne.Size
 	n := 0
 	for _, o := range objects {
@@ -216,7 +231,7 @@ func (leadingColumn) MinSize(objects []fyne.CanvasObject) fyne.Size {
 		n++
 	}
 	if n > 1 {
-		s.Height += float32(n-1) * theme.Padding()
+		s.Height += float32(n-1) * gap
 	}
 	return s
 }
