@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -426,5 +427,57 @@ func TestClerkReadsTheDeliveredEvidence(t *testing.T) {
 	}
 	if !byClerk {
 		t.Fatalf("the clerk's download is not in the citizen's ledger: %+v", ledgerOf(t, base, janisToken, app.ID))
+	}
+}
+
+// TestAClerksQueueHoldsTheInstitutionsWork: a clerk's list was the 200
+// newest requests of every institution, of which the clerk's own were
+// kept; at a service shared by several institutions another's busy day
+// emptied the desk, and an application older than the 200 newest left
+// it undecided (found as a clerk of a busy institution). The list holds
+// every application of the clerk's institution not yet decided, however
+// old and however many others came since, beside its newest decided ones;
+// another institution's stay out.
+func TestAClerksQueueHoldsTheInstitutionsWork(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
+	apply := func(token, service, requirement string) api.Request {
+		t.Helper()
+		var r api.Request
+		if code := call(t, base, token, "POST", "/v1/requests", api.NewRequest{ServiceID: service, Requirement: requirement, Country: "LV"}, &r); code != 201 {
+			t.Fatalf("%s applying for %s: %d", token, service, code)
+		}
+		return r
+	}
+	admission := apply(janisToken, "lv-university-admission", proofOfSecondaryEducation)
+	oldest := apply(janisToken, "lv-birth-certificate", proofOfBirth)
+	const busyDay = 210 // more than any limit of the list's
+	for range busyDay {
+		r := apply(ievaToken, "lv-birth-certificate", proofOfBirth)
+		if code := call(t, base, "clerk-dzs", "POST", "/v1/requests/"+r.ID+"/status", api.StatusChange{Message: "Refused: not needed.", Decision: api.DecisionRefused}, nil); code != 200 {
+			t.Fatalf("deciding %s: %d", r.ID, code)
+		}
+	}
+	holds := func(list []api.Request, id string) bool {
+		return slices.ContainsFunc(list, func(r api.Request) bool { return r.ID == id })
+	}
+	university := myRequests(t, base, "clerk-lu")
+	if len(university) != 1 || university[0].ID != admission.ID {
+		t.Fatalf("the university's clerk lists %d requests (first %v), want its one application %s", len(university), university[:min(len(university), 1)], admission.ID)
+	}
+	registry := myRequests(t, base, "clerk-dzs")
+	if !holds(registry, oldest.ID) {
+		t.Fatalf("the registry's clerk lists %d requests without its oldest undecided application", len(registry))
+	}
+	if holds(registry, admission.ID) {
+		t.Fatal("the registry's clerk lists the university's application")
+	}
+	decided := 0
+	for _, r := range registry {
+		if r.Decision != "" {
+			decided++
+		}
+	}
+	if decided == 0 || decided == busyDay {
+		t.Fatalf("the registry's clerk lists %d of %d decided applications, want its newest few", decided, busyDay)
 	}
 }

@@ -340,15 +340,23 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 	return v, err
 }
 
-// clerkListLimit bounds the requests a clerk's list shows.
-const clerkListLimit = 200
+// clerkListRecent is how many of an institution's newest requests a
+// clerk's list shows whatever they are; older ones show while they await
+// a decision.
+const clerkListRecent = 200
 
 // List returns who's requests, newest first, without timelines; a clerk
-// gets the newest requests made to their institution.
+// gets their institution's (deskQuery).
 func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, error) {
-	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	var recs []store.RequestRecord
+	var err error
 	if who.IsClerk() {
-		recs, err = q.store.RecentRequests(ctx, clerkListLimit)
+		var dq store.DeskQuery
+		if dq, err = q.deskQuery(ctx, who); err == nil {
+			recs, err = q.store.DeskRequests(ctx, dq)
+		}
+	} else {
+		recs, err = q.store.RequestsOf(ctx, who.Subject)
 	}
 	if err != nil {
 		return nil, err

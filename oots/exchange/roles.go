@@ -12,6 +12,7 @@ import (
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/catalogue"
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
+	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -32,6 +33,24 @@ func (q *Requests) clerkOf(ctx context.Context, who Principal, serviceID string)
 	}
 	svc, err := q.store.Service(ctx, serviceID)
 	return err == nil && svc.Provider.ID == who.Institution
+}
+
+// deskQuery selects what clerk who's list holds: the newest applications
+// to their institution's services and every older one in progress or
+// delivered that no clerk decided.
+func (q *Requests) deskQuery(ctx context.Context, who Principal) (store.DeskQuery, error) {
+	dq := store.DeskQuery{Recent: clerkListRecent, Decisions: []string{api.EventApplicationApproved, api.EventApplicationRefused}}
+	for _, s := range lifecycle.States() {
+		if !s.Terminal() || s == lifecycle.Delivered {
+			dq.Awaiting = append(dq.Awaiting, string(s))
+		}
+	}
+	if who.Institution == "" {
+		return dq, nil // a clerk of every institution (clerkOf)
+	}
+	services, err := q.store.ServicesOf(ctx, who.Institution)
+	dq.Services = services
+	return dq, err
 }
 
 // clerksOf is the event group of who's institution's clerks, "" for

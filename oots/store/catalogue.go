@@ -145,6 +145,24 @@ func (s *Store) Service(ctx context.Context, id string) (*catalogue.Service, err
 	return cloneService(svc), nil
 }
 
+// ServicesOf returns the ids of the services institution provides (by
+// the catalogue as last read, see catalogueFresh), sorted; none is an
+// empty list.
+func (s *Store) ServicesOf(ctx context.Context, institution string) ([]string, error) {
+	snap, err := s.snapshot(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for id, svc := range snap.services {
+		if svc.Provider.ID == institution {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
 // Facets returns the categories in catalogue order and the countries that
 // have services, sorted.
 func (s *Store) Facets(ctx context.Context) (*catalogue.Facets, error) {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vienreiz/vienreiz/oots/exchange/ledger"
@@ -194,10 +196,67 @@ func (s *Store) RequestsOf(ctx context.Context, owner string) ([]RequestRecord, 
 	return s.listRequests(ctx, `WHERE owner = ? OR representative = ? ORDER BY created_at DESC, id`, owner, owner)
 }
 
-// RecentRequests returns the newest requests of everyone, at most limit,
-// for the clerks' desk.
-func (s *Store) RecentRequests(ctx context.Context, limit int) ([]RequestRecord, error) {
-	return s.listRequests(ctx, `ORDER BY created_at DESC, id LIMIT ?`, limit)
+// DeskQuery selects the requests a clerks' desk lists.
+type DeskQuery struct {
+	// Services are the institution's services; nil means every service.
+	Services []string
+	// Recent is how many of the newest requests are listed whatever they
+	// are.
+	Recent int
+	// Awaiting are the states of requests listed however old, unless a
+	// timeline event of Decisions decided them: the clerks' work.
+	Awaiting, Decisions []string
+}
+
+// DeskRequests returns the requests q selects, newest first: the newest
+// q.Recent, and beyond them every one awaiting a decision. The work is
+// never cut off by a busy day of another institution's or by its own
+// decided applications.
+func (s *Store) DeskRequests(ctx context.Context, q DeskQuery) ([]RequestRecord, error) {
+	where, args := "", []any{}
+	if q.Services != nil {
+		if len(q.Services) == 0 {
+			return []RequestRecord{}, nil
+		}
+		where = `service_id IN (` + placeholders(len(q.Services)) + `)`
+		for _, id := range q.Services {
+			args = append(args, id)
+		}
+	}
+	recent, err := s.listRequests(ctx, whereClause(where)+` ORDER BY created_at DESC, id LIMIT ?`, append(args, q.Recent)...)
+	if err != nil || len(recent) < q.Recent || len(q.Awaiting) == 0 {
+		return recent, err // all of them, or no work asked for
+	}
+	awaiting := `state IN (` + placeholders(len(q.Awaiting)) + `)`
+	if len(q.Decisions) > 0 {
+		awaiting += ` AND NOT EXISTS (SELECT 1 FROM request_timeline t
+		WHERE t.request_id = requests.id AND t.event IN (` + placeholders(len(q.Decisions)) + `))`
+	}
+	args = slices.Clone(args)
+	for _, v := range slices.Concat(q.Awaiting, q.Decisions) {
+		args = append(args, v)
+	}
+	if where != "" {
+		awaiting = where + ` AND ` + awaiting
+	}
+	// Older than the newest listed: those are in already.
+	last := recent[len(recent)-1]
+	work, err := s.listRequests(ctx, `WHERE `+awaiting+` AND (created_at < ? OR (created_at = ? AND id > ?)) ORDER BY created_at DESC, id`,
+		append(args, formatTime(last.CreatedAt), formatTime(last.CreatedAt), last.ID)...)
+	return append(recent, work...), err
+}
+
+// placeholders is n comma-separated ? placeholders.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// whereClause is WHERE condition, or nothing for no condition.
+func whereClause(condition string) string {
+	if condition == "" {
+		return ""
+	}
+	return `WHERE ` + condition
 }
 
 // listRequests returns the requests that the clause (WHERE, ORDER BY,

@@ -213,3 +213,66 @@ func TestUpdateRequestAppendsLedgerInItsTransaction(t *testing.T) {
 		})
 	}
 }
+
+// TestDeskRequestsListTheWorkHoweverOld: a desk's list is its services'
+// newest requests, and beyond them the older ones in an awaiting state
+// that no decision event decided, newest first; other services' never.
+func TestDeskRequestsListTheWorkHoweverOld(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			add := func(id, service, state string, at time.Time, events ...string) {
+				t.Helper()
+				r := RequestRecord{ID: id, Owner: "LV/LV/010101-12345", ServiceID: service, State: state, Doc: []byte(`{}`), CreatedAt: at, UpdatedAt: at}
+				steps := []TimelineEntry{{At: at, Event: "created", State: state}}
+				for _, e := range events {
+					steps = append(steps, TimelineEntry{At: at, Event: e, State: state})
+				}
+				if err := s.CreateRequest(ctx, r, steps, Effects{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			add("old-waiting", "ours", "delivered", t0)
+			add("old-decided", "ours", "delivered", t0.Add(time.Minute), "approved")
+			add("old-failed", "ours", "failed", t0.Add(2*time.Minute))
+			add("old-sent", "ours", "sent", t0.Add(3*time.Minute))
+			for i := range 3 {
+				add(fmt.Sprintf("new-%d", i), "ours", "delivered", t0.Add(time.Hour), "approved") // one time: ordered by id
+			}
+			add("theirs-waiting", "theirs", "sent", t0)
+			add("theirs-new", "theirs", "sent", t0.Add(2*time.Hour))
+
+			q := DeskQuery{Services: []string{"ours", "also-ours"}, Recent: 2, Awaiting: []string{"sent", "delivered"}, Decisions: []string{"approved", "refused"}}
+			ids := func(q DeskQuery) string {
+				t.Helper()
+				list, err := s.DeskRequests(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var out []string
+				for _, r := range list {
+					out = append(out, r.ID)
+				}
+				return fmt.Sprint(out)
+			}
+			if got, want := ids(q), "[new-0 new-1 old-sent old-waiting]"; got != want {
+				t.Fatalf("desk list %s, want %s", got, want)
+			}
+			q.Recent = 3 // the newest fill the limit, tied on time
+			if got, want := ids(q), "[new-0 new-1 new-2 old-sent old-waiting]"; got != want {
+				t.Fatalf("desk list of 3 recent %s, want %s", got, want)
+			}
+			q.Recent = 10 // fewer than the limit: all of them
+			if got, want := ids(q), "[new-0 new-1 new-2 old-sent old-failed old-decided old-waiting]"; got != want {
+				t.Fatalf("desk list of 10 recent %s, want %s", got, want)
+			}
+			if got, want := ids(DeskQuery{Services: []string{}, Recent: 10}), "[]"; got != want {
+				t.Fatalf("an institution without services lists %s", got)
+			}
+			if got, want := ids(DeskQuery{Recent: 1, Awaiting: []string{"sent"}}), "[theirs-new old-sent theirs-waiting]"; got != want {
+				t.Fatalf("every service's desk lists %s, want %s", got, want)
+			}
+		})
+	}
+}
