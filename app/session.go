@@ -105,6 +105,9 @@ type Session struct {
 	mu     sync.Mutex
 	closed bool
 	work   sync.WaitGroup
+	// listReads reads the requests list for the events heard, one read
+	// at a time (a busy institution's clerk hears hundreds in a burst).
+	listReads rerun
 	// calls counts the Background tasks that have not ended (Settle).
 	calls atomic.Int64
 }
@@ -287,10 +290,14 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		})
 	}
 	s.Inbox.OnEvent = func(e api.Event) {
-		s.Background(func() {
+		s.listReads.ask(s.Background, func() {
 			ctx, cancel := s.call()
 			defer cancel()
 			_ = s.Requests.Refresh(ctx)
+		})
+		s.Background(func() {
+			ctx, cancel := s.call()
+			defer cancel()
 			s.Requests.Changed(ctx, e.RequestID)
 		})
 		s.Desk.Changed(e.RequestID)
