@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 )
 
 // MarkSeen records that subject (a clerk) has seen request id up to its
@@ -23,14 +22,10 @@ func (s *Store) Unseen(ctx context.Context, subject string, ids []string) (map[s
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := []any{subject}
-	for _, id := range ids {
-		args = append(args, id)
-	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT t.request_id FROM request_timeline t
 		LEFT JOIN desk_reads r ON r.request_id = t.request_id AND r.subject = ?
-		WHERE t.request_id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)
-		GROUP BY t.request_id, r.seen_seq HAVING MAX(t.seq) > COALESCE(r.seen_seq, 0)`), args...)
+		WHERE t.request_id IN (`+placeholders(len(ids))+`)
+		GROUP BY t.request_id, r.seen_seq HAVING MAX(t.seq) > COALESCE(r.seen_seq, 0)`), append([]any{subject}, anys(ids)...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unseen requests: %w", err)
 	}

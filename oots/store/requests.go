@@ -213,36 +213,30 @@ type DeskQuery struct {
 // never cut off by a busy day of another institution's or by its own
 // decided applications.
 func (s *Store) DeskRequests(ctx context.Context, q DeskQuery) ([]RequestRecord, error) {
-	where, args := "", []any{}
+	var conds []string
+	args := anys(q.Services)
 	if q.Services != nil {
 		if len(q.Services) == 0 {
 			return []RequestRecord{}, nil
 		}
-		where = `service_id IN (` + placeholders(len(q.Services)) + `)`
-		for _, id := range q.Services {
-			args = append(args, id)
-		}
+		conds = append(conds, `service_id IN (`+placeholders(len(q.Services))+`)`)
 	}
-	recent, err := s.listRequests(ctx, whereClause(where)+` ORDER BY created_at DESC, id LIMIT ?`, append(args, q.Recent)...)
+	recent, err := s.listRequests(ctx, whereAll(conds)+` ORDER BY created_at DESC, id LIMIT ?`, append(slices.Clip(args), q.Recent)...)
 	if err != nil || len(recent) < q.Recent || len(q.Awaiting) == 0 {
 		return recent, err // all of them, or no work asked for
 	}
-	awaiting := `state IN (` + placeholders(len(q.Awaiting)) + `)`
+	conds = append(conds, `state IN (`+placeholders(len(q.Awaiting))+`)`)
+	args = append(args, anys(q.Awaiting)...)
 	if len(q.Decisions) > 0 {
-		awaiting += ` AND NOT EXISTS (SELECT 1 FROM request_timeline t
-		WHERE t.request_id = requests.id AND t.event IN (` + placeholders(len(q.Decisions)) + `))`
-	}
-	args = slices.Clone(args)
-	for _, v := range slices.Concat(q.Awaiting, q.Decisions) {
-		args = append(args, v)
-	}
-	if where != "" {
-		awaiting = where + ` AND ` + awaiting
+		conds = append(conds, `NOT EXISTS (SELECT 1 FROM request_timeline t
+			WHERE t.request_id = requests.id AND t.event IN (`+placeholders(len(q.Decisions))+`))`)
+		args = append(args, anys(q.Decisions)...)
 	}
 	// Older than the newest listed: those are in already.
 	last := recent[len(recent)-1]
-	work, err := s.listRequests(ctx, `WHERE `+awaiting+` AND (created_at < ? OR (created_at = ? AND id > ?)) ORDER BY created_at DESC, id`,
-		append(args, formatTime(last.CreatedAt), formatTime(last.CreatedAt), last.ID)...)
+	conds = append(conds, `(created_at < ? OR (created_at = ? AND id > ?))`)
+	args = append(args, formatTime(last.CreatedAt), formatTime(last.CreatedAt), last.ID)
+	work, err := s.listRequests(ctx, whereAll(conds)+` ORDER BY created_at DESC, id`, args...)
 	return append(recent, work...), err
 }
 
@@ -251,12 +245,24 @@ func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
-// whereClause is WHERE condition, or nothing for no condition.
-func whereClause(condition string) string {
-	if condition == "" {
+// anys is ss as query arguments; nil for nil.
+func anys(ss []string) []any {
+	if ss == nil {
+		return nil
+	}
+	out := make([]any, len(ss))
+	for i, v := range ss {
+		out[i] = v
+	}
+	return out
+}
+
+// whereAll is WHERE with all the conditions, or nothing for none.
+func whereAll(conds []string) string {
+	if len(conds) == 0 {
 		return ""
 	}
-	return `WHERE ` + condition
+	return `WHERE ` + strings.Join(conds, ` AND `)
 }
 
 // listRequests returns the requests that the clause (WHERE, ORDER BY,
