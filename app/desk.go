@@ -19,7 +19,7 @@ import (
 // DeskAPI is what the clerk's desk needs of the exchange service;
 // *client.Client satisfies it.
 type DeskAPI interface {
-	Requests(ctx context.Context) ([]api.Request, error)
+	DeskQueue(ctx context.Context) ([]api.Request, error)
 	Request(ctx context.Context, id string) (*api.Request, error)
 	PostStatusChange(ctx context.Context, id string, in api.StatusChange) (*api.Request, error)
 	Service(ctx context.Context, id string) (*catalogue.Service, error)
@@ -101,7 +101,7 @@ func NewDesk(a DeskAPI) *Desk {
 // evidence, state; any case), soonest due first; those whose evidence has
 // not come yet (no due date) follow, oldest first.
 func (d *Desk) Queue(ctx context.Context, text string, show Show) ([]DeskItem, error) {
-	list, err := d.api.Requests(ctx)
+	list, err := d.api.DeskQueue(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (d *Desk) Application(ctx context.Context, id string) (*Application, error)
 	} else {
 		out.TrailErr = err
 	}
-	list, _ := d.api.Requests(ctx) // unread, the page shows the application alone
+	list, _ := d.api.DeskQueue(ctx) // unread, the page shows the application alone
 	for _, r := range list {
 		if r.ID != req.ID && r.ServiceID == req.ServiceID && r.Citizen == req.Citizen {
 			out.Related = append(out.Related, r)

@@ -20,7 +20,7 @@ type fakeDesk struct {
 	listErr  error     // the answer of Requests, when set
 }
 
-func (f fakeDesk) Requests(context.Context) ([]api.Request, error) {
+func (f fakeDesk) DeskQueue(context.Context) ([]api.Request, error) {
 	if f.listErr != nil {
 		return nil, f.listErr
 	}

@@ -21,6 +21,8 @@ import (
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
 )
 
+func (f *fakeService) DeskQueue(context.Context) ([]api.Request, error) { return nil, f.err }
+
 func (f *fakeService) PostStatusChange(context.Context, string, api.StatusChange) (*api.Request, error) {
 	return nil, f.err
 }

@@ -290,11 +290,13 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		})
 	}
 	s.Inbox.OnEvent = func(e api.Event) {
-		s.listReads.ask(s.Background, func() {
-			ctx, cancel := s.call()
-			defer cancel()
-			_ = s.Requests.Refresh(ctx)
-		})
+		if !e.Desk { // a clerk's institution's application: not in their list
+			s.listReads.ask(s.Background, func() {
+				ctx, cancel := s.call()
+				defer cancel()
+				_ = s.Requests.Refresh(ctx)
+			})
+		}
 		s.Background(func() {
 			ctx, cancel := s.call()
 			defer cancel()

@@ -176,6 +176,16 @@ func (c *Client) Requests(ctx context.Context) ([]api.Request, error) {
 	return out.Requests, nil
 }
 
+// DeskQueue is a clerk's queue: their institution's applications (GET
+// /v1/desk).
+func (c *Client) DeskQueue(ctx context.Context) ([]api.Request, error) {
+	var out api.RequestList
+	if err := c.get(ctx, "/v1/desk", nil, &out); err != nil {
+		return nil, err
+	}
+	return out.Requests, nil
+}
+
 // Documents lists the caller's delivered evidence documents, newest
 // first; Evidence downloads one.
 func (c *Client) Documents(ctx context.Context) ([]api.Document, error) {

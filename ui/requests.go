@@ -105,22 +105,11 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			showArchived.Show()
 		}
 	}))
-	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), requestsTitle(s))
-	// A clerk's list holds their institution's requests too.
-	s.Role.AddListener(binding.NewDataListener(func() { r.nav.SetRootTitle(requestsTitle(s)) }))
+	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
 	return r
-}
-
-// requestsTitle names the list: a citizen's own requests, or a clerk's
-// with their institution's.
-func requestsTitle(s *app.Session) string {
-	if s.ShowsDesk() {
-		return lang.L("requests.title_clerk")
-	}
-	return lang.L("requests.title")
 }
 
 // CreateRenderer draws the navigation stack.

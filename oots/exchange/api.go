@@ -117,6 +117,7 @@ func (a *restAPI) routes() []route {
 		{"GET /v1/evidence-countries", a.evidenceCountries},
 		{"POST /v1/requests", a.signedIn(a.createRequest)},
 		{"GET /v1/requests", a.signedIn(a.listRequests)},
+		{"GET /v1/desk", a.signedIn(a.listDesk)},
 		{"GET /v1/requests/{id}", a.signedIn(a.getRequest)},
 		{"POST /v1/requests/{id}/attributes", a.signedIn(a.giveAttributes)},
 		{"POST /v1/requests/{id}/explicit-request", a.signedIn(a.giveExplicitRequest)},

@@ -169,9 +169,6 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 // evidence, country and mandate) that has not ended, if any: a second
 // code for it opens it rather than asking the provider twice.
 func (h *Handoffs) underWay(ctx context.Context, who Principal, want api.NewRequest) (*api.Request, bool) {
-	if who.IsClerk() { // a clerk's list is the institution's
-		return nil, false
-	}
 	list, err := h.reqs.List(ctx, who)
 	if err != nil {
 		h.reqs.log.Warn("handoff: the person's requests could not be read; a new one is started", "err", err)

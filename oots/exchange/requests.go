@@ -341,26 +341,44 @@ func (q *Requests) Get(ctx context.Context, who Principal, id string) (*api.Requ
 }
 
 // clerkListRecent is how many of an institution's newest requests a
-// clerk's list shows whatever they are; older ones show while they await
+// clerk's queue shows whatever they are; older ones show while they await
 // a decision.
 const clerkListRecent = 200
 
-// List returns who's requests, newest first, without timelines; a clerk
-// gets their institution's (deskQuery).
+// List returns who's requests, newest first, without timelines: those
+// they made, for themselves or under a mandate for another.
 func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, error) {
-	var recs []store.RequestRecord
-	var err error
-	if who.IsClerk() {
-		var dq store.DeskQuery
-		if dq, err = q.deskQuery(ctx, who); err == nil {
-			recs, err = q.store.DeskRequests(ctx, dq)
-		}
-	} else {
-		recs, err = q.store.RequestsOf(ctx, who.Subject)
-	}
+	recs, err := q.store.RequestsOf(ctx, who.Subject)
 	if err != nil {
 		return nil, err
 	}
+	return q.listed(ctx, who, recs)
+}
+
+// Desk returns the queue of clerk who: their institution's applications
+// (deskQuery), newest first, without timelines, each marked unread when
+// it moved on since the clerk last opened it.
+func (q *Requests) Desk(ctx context.Context, who Principal) ([]api.Request, error) {
+	if !who.IsClerk() {
+		return nil, fmt.Errorf("%w: only a clerk has a desk", ErrForbidden)
+	}
+	dq, err := q.deskQuery(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := q.store.DeskRequests(ctx, dq)
+	if err != nil {
+		return nil, err
+	}
+	list, err := q.listed(ctx, who, recs)
+	if err != nil {
+		return nil, err
+	}
+	return q.markUnread(ctx, who, list)
+}
+
+// listed is recs as who sees them, those who may not see left out.
+func (q *Requests) listed(ctx context.Context, who Principal, recs []store.RequestRecord) ([]api.Request, error) {
 	out := make([]api.Request, 0, len(recs))
 	for _, rec := range recs {
 		if rec.Owner != who.Subject && rec.Representative != who.Subject && !q.clerkOf(ctx, who, rec.ServiceID) {
@@ -376,9 +394,6 @@ func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, erro
 		markFor(&v, who, &rec, doc)
 		q.setPreviewURL(&v)
 		out = append(out, v)
-	}
-	if who.IsClerk() {
-		return q.markUnread(ctx, who, out)
 	}
 	return out, nil
 }

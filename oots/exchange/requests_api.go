@@ -59,6 +59,11 @@ func (a *restAPI) listRequests(w http.ResponseWriter, r *http.Request, who Princ
 	a.answer(w, r, http.StatusOK, api.RequestList{Requests: list, Count: len(list)}, err)
 }
 
+func (a *restAPI) listDesk(w http.ResponseWriter, r *http.Request, who Principal) {
+	list, err := a.reqs.Desk(r.Context(), who)
+	a.answer(w, r, http.StatusOK, api.RequestList{Requests: list, Count: len(list)}, err)
+}
+
 func (a *restAPI) listEvidence(w http.ResponseWriter, r *http.Request, who Principal) {
 	docs, err := a.reqs.Documents(r.Context(), who)
 	a.answer(w, r, http.StatusOK, api.DocumentList{Documents: docs, Count: len(docs)}, err)

@@ -61,6 +61,7 @@ var routeAccess = map[string][callers]int{
 	"GET /v1/evidence-countries":              {200, 200, 200, 200, 200, 200},
 	"POST /v1/requests":                       {401, 201, 201, 201, 201, 201},
 	"GET /v1/requests":                        {401, 200, 200, 200, 200, 200},
+	"GET /v1/desk":                            {401, 403, 403, 200, 200, 403},
 	"GET /v1/requests/{id}":                   {401, 200, 404, 200, 404, 404},
 	"POST /v1/requests/{id}/attributes":       {401, 409, 404, 404, 404, 404},
 	"POST /v1/requests/{id}/explicit-request": {401, 200, 404, 404, 404, 404},
@@ -347,7 +348,7 @@ func TestAdministratorAssignsRoles(t *testing.T) {
 		t.Fatalf("a clerk of the tax office (LV-VID) posts on a birth-certificate request: %d, want 404", code)
 	}
 	var desk api.RequestList
-	if call(t, base, "token-assigned", "GET", "/v1/requests", nil, &desk); desk.Count != 0 {
+	if call(t, base, "token-assigned", "GET", "/v1/desk", nil, &desk); desk.Count != 0 {
 		t.Fatalf("the tax office's clerk lists %d requests of the civil registry", desk.Count)
 	}
 	if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", api.RoleAssignment{Subject: "LV/LV/999999-99999", Role: api.RoleClerk, Institution: "LV-DZS"}, &a); code != 200 {
@@ -356,7 +357,7 @@ func TestAdministratorAssignsRoles(t *testing.T) {
 	if code := post("token-assigned"); code != http.StatusOK {
 		t.Fatalf("after the assignment to LV-DZS the clerk posts: %d, want 200", code)
 	}
-	if call(t, base, "token-assigned", "GET", "/v1/requests", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
+	if call(t, base, "token-assigned", "GET", "/v1/desk", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
 		t.Fatalf("the civil registry's clerk lists %+v", desk)
 	}
 	var list api.RoleList

@@ -42,7 +42,7 @@ func TestClerkPostsStatusTheCitizenReads(t *testing.T) {
 		t.Fatalf("unknown request: %d", code)
 	}
 	var desk api.RequestList
-	if call(t, base, clerkToken, "GET", "/v1/requests", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
+	if call(t, base, clerkToken, "GET", "/v1/desk", nil, &desk); desk.Count != 1 || desk.Requests[0].ID != r.ID {
 		t.Fatalf("the clerk's list: %+v", desk)
 	}
 	var read api.Request
