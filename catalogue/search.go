@@ -68,17 +68,11 @@ func Fold(s string) string {
 // description, provider, evidence and procedure in every language.
 func (s *Service) SearchText() string {
 	var b strings.Builder
-	add := func(t Text) {
-		for _, l := range Languages {
-			b.WriteString(t[l])
-			b.WriteByte(' ')
-		}
-	}
-	add(s.Name)
-	add(s.Description)
-	add(s.Provider.Name)
+	writeAll(&b, s.Name)
+	writeAll(&b, s.Description)
+	writeAll(&b, s.Provider.Name)
 	for _, e := range s.Evidence {
-		add(e.Name)
+		writeAll(&b, e.Name)
 	}
 	b.WriteString(s.Procedure)
 	b.WriteByte(' ')
@@ -106,11 +100,16 @@ func (q Query) Relevance(s *Service) int {
 // foldAll is t in every language, folded.
 func foldAll(t Text) string {
 	var b strings.Builder
+	writeAll(&b, t)
+	return Fold(b.String())
+}
+
+// writeAll writes t in every language to b, each followed by a space.
+func writeAll(b *strings.Builder, t Text) {
 	for _, l := range Languages {
 		b.WriteString(t[l])
 		b.WriteByte(' ')
 	}
-	return Fold(b.String())
 }
 
 // containsAll reports whether every word occurs in text.
