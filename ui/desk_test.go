@@ -37,10 +37,7 @@ import (
 // citizen reads both whole on the timeline.
 func TestClerkDeskPostsAndDecides(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
-	req, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	buttons := find[*navButton](w.Content())
 	if len(buttons) != 6 {
 		t.Fatalf("a clerk has %d destinations, want 6 (with the desk)", len(buttons))
@@ -203,6 +200,18 @@ func deskAppThrough(t *testing.T, language string, front func(service string) st
 	return w, s, client.New(srv.URL()).WithToken("citizen"), session(srv.URL(), "citizen")
 }
 
+// appliesForBirth has citizen apply for a birth certificate from Latvia
+// (the civil registry's service, on the demo clerk's desk) and returns the
+// request.
+func appliesForBirth(t *testing.T, citizen *client.Client) *api.Request {
+	t.Helper()
+	r, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
 // companyRegistration is the requirement of a company's proof of
 // registration, which the Register of Enterprises' services ask for.
 const companyRegistration = "https://sr.oots.tech.europa.eu/requirements/d8237836-055a-5ad1-a8a2-104614ee0ad5"
@@ -269,10 +278,7 @@ func openApplication(t *testing.T, w fyne.Window) *DeskScreen {
 func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 	w, _, citizen, mine := deskApp(t)
 	ctx := context.Background()
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	if _, err := citizen.GiveMandate(ctx, api.NewMandate{Representative: "LV/LV/02028554321", RepresentativeName: "Ieva Kalniņa",
 		Services: []string{"lv-birth-certificate"}, ValidUntil: time.Date(2030, 1, 1, 12, 0, 0, 0, time.UTC)}); err != nil {
 		t.Fatal(err)
@@ -453,10 +459,7 @@ const deskEmpty = "No applications yet: they appear here when people apply for y
 func TestClerkHandsTheCaseToTheCitizensPhone(t *testing.T) {
 	w, _, citizen, phone := deskApp(t)
 	ctx := context.Background()
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	openApplication(t, w)
 	tapButton(t, w, "Hand to the applicant's phone")
 	top := w.Canvas().Overlays().Top()
@@ -596,10 +599,7 @@ func TestDeskFilterShowsItsChoiceWhole(t *testing.T) {
 func TestAClerksRequestsAreTheirOwn(t *testing.T) {
 	w, s, citizen, _ := deskApp(t)
 	ctx := context.Background()
-	application, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	application := appliesForBirth(t, citizen)
 	own, err := s.Requests.Create(ctx, "lv-birth-certificate", proofOfBirth, "LV")
 	if err != nil {
 		t.Fatal(err)
@@ -634,10 +634,7 @@ func TestAClerksRequestsAreTheirOwn(t *testing.T) {
 func TestDeskSaysWhenNoEvidenceWillCome(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
 	ctx := context.Background()
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	if _, err := citizen.CancelRequest(ctx, req.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -720,9 +717,7 @@ func TestDeskNamesTheProblem(t *testing.T) {
 // back.
 func TestDeskMessageGrowsWithItsText(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
-	if _, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}); err != nil {
-		t.Fatal(err)
-	}
+	appliesForBirth(t, citizen)
 	openApplication(t, w)
 	var message *widget.Entry
 	for _, e := range find[*widget.Entry](w.Content()) {
@@ -891,10 +886,7 @@ func TestDeskSaysWhatKindOfDocument(t *testing.T) {
 func TestDeskTrailNamesTheClerk(t *testing.T) {
 	w, _, citizen, _ := deskApp(t)
 	ctx := context.Background()
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	anna := exchange.DemoClerk()
 	if _, err := citizen.WithToken("admin").AssignRole(ctx, api.RoleAssignment{Subject: anna.Subject, Role: api.RoleClerk, Institution: "LV-DZS"}); err != nil {
 		t.Fatal(err)
@@ -1055,10 +1047,7 @@ func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
 		t.Cleanup(front.Close)
 		return front.URL
 	})
-	r, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := appliesForBirth(t, citizen)
 	test.Tap(find[*navButton](w.Content())[TabDesk])
 	desk := find[*DeskScreen](w.Content())[0]
 	desk.Reload()

@@ -19,10 +19,7 @@ import (
 func TestTheDeskFollowsItsApplications(t *testing.T) {
 	w, s, citizen, _ := deskApp(t)
 	ctx := context.Background()
-	req, err := citizen.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := appliesForBirth(t, citizen)
 	desk := openApplication(t, w)
 	eventually(t, "the application's page", func() bool { return desk.nav.Depth() == 1 })
 	if !strings.Contains(labels(w.Content()), "Waiting for the applicant's explicit request") {

@@ -18,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
 	"github.com/vienreiz/vienreiz/client"
 	"github.com/vienreiz/vienreiz/identity/devidp"
@@ -128,9 +127,7 @@ func walkPhoneScreens(t *testing.T, w fyne.Window, s *app.Session, how string) {
 func walkDeskScreens(t *testing.T, w fyne.Window, citizen *client.Client, how string) {
 	t.Helper()
 	check, closeOverlays := phoneChecks(t, w, how)
-	if _, err := citizen.CreateRequest(context.Background(), api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}); err != nil {
-		t.Fatal(err)
-	}
+	appliesForBirth(t, citizen)
 	test.Tap(find[*navButton](w.Content())[TabDesk])
 	tapButton(t, w, lang.L("desk.reload"))
 	desk := find[*DeskScreen](w.Content())
