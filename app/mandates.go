@@ -37,6 +37,8 @@ type Mandates struct {
 
 	mu   sync.Mutex
 	list api.MandateList
+	// names are the names of the services the mandates are limited to.
+	names map[string]catalogue.Text
 	// Loads counts the loads of the list; listeners redraw from List.
 	Loads binding.Int
 	loads int
@@ -54,16 +56,52 @@ func (m *Mandates) Refresh(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.set(*list)
+	names, err := m.serviceNames(ctx, *list)
+	if err != nil {
+		return err
+	}
+	m.set(*list, names)
 	return nil
 }
 
-// Clear forgets the list (after sign-out).
-func (m *Mandates) Clear() { m.set(api.MandateList{}) }
+// serviceNames are the names of the services list's mandates are limited
+// to, from the catalogue (nil when none is limited).
+func (m *Mandates) serviceNames(ctx context.Context, list api.MandateList) (map[string]catalogue.Text, error) {
+	limited := false
+	for _, md := range append(list.Given, list.Held...) {
+		limited = limited || len(md.Services) > 0
+	}
+	if !limited {
+		return nil, nil
+	}
+	services, err := m.Services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]catalogue.Text, len(services))
+	for _, svc := range services {
+		names[svc.ID] = svc.Name
+	}
+	return names, nil
+}
 
-func (m *Mandates) set(list api.MandateList) {
+// ServiceName is the name in language code of service id, which a listed
+// mandate is limited to; the id itself if the catalogue no longer has it.
+func (m *Mandates) ServiceName(id, code string) string {
 	m.mu.Lock()
-	m.list = list
+	defer m.mu.Unlock()
+	if name := m.names[id].In(code); name != "" {
+		return name
+	}
+	return id
+}
+
+// Clear forgets the list (after sign-out).
+func (m *Mandates) Clear() { m.set(api.MandateList{}, nil) }
+
+func (m *Mandates) set(list api.MandateList, names map[string]catalogue.Text) {
+	m.mu.Lock()
+	m.list, m.names = list, names
 	m.loads++
 	n := m.loads
 	m.mu.Unlock()

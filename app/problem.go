@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,10 +31,18 @@ type Problem struct {
 var HelpCodes = []string{
 	"unavailable", "offline_data", "not_found", "query_too_long", "invalid_filter",
 	"digest_mismatch", "too_large", "no_viewer", "no_browser", "no_country", "provider_refused", "provider_unavailable",
-	api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons, "generic",
+	api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons,
+	api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope, "generic",
 	"EB:ERR:0001", "DSD:ERR:0001", "DSD:ERR:0002", "DSD:ERR:0005",
 	"EDM:ERR:0001", "EDM:ERR:0002", "EDM:ERR:0003", "EDM:ERR:0004", "EDM:ERR:0005", "EDM:ERR:0006",
 	"EBMS:0004", "EBMS:0005", "EBMS:0301",
+}
+
+// serviceCodesWithPages are the service's error codes that have a
+// sentence and a help centre page of their own.
+var serviceCodesWithPages = []string{
+	api.CodeProviderRefused, api.CodeProviderUnavailable, api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons,
+	api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope,
 }
 
 // HelpPage is one help centre page in the current language.
@@ -86,8 +95,7 @@ func ProblemOf(err error) Problem {
 		code = "still_open"
 	case errors.As(err, &apiErr) && apiErr.Code == api.CodeDecidedMeanwhile:
 		code = api.CodeDecidedMeanwhile
-	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeProviderRefused || apiErr.Code == api.CodeProviderUnavailable ||
-		apiErr.Code == api.CodeEvidenceForCompanies || apiErr.Code == api.CodeEvidenceForPersons):
+	case errors.As(err, &apiErr) && slices.Contains(serviceCodesWithPages, apiErr.Code):
 		code = apiErr.Code
 	case errors.Is(err, client.ErrNotFound):
 		code = "not_found"

@@ -115,6 +115,25 @@ func TestProviderRefusalAndOutageHaveTheirOwnPages(t *testing.T) {
 	}
 }
 
+// TestMandateRefusalsSayWhatEnded: Mari opened Jānis's document after he
+// revoked her mandate and read "Something went wrong. Try again in a
+// minute" — the service had answered 403 mandate_revoked, and trying
+// again never helps. Each refusal of a mandate has its own sentence and
+// help page.
+func TestMandateRefusalsSayWhatEnded(t *testing.T) {
+	texts := map[string]bool{}
+	for _, code := range []string{api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope} {
+		p := ProblemOf(fmt.Errorf("evidence 1/0: %w", &client.APIError{Status: 403, Code: code, Message: "the mandate cannot be used"}))
+		if p.Code != code || p.Text == ProblemOf(errors.New("x")).Text || Help(code).Title == Help("generic").Title || !slices.Contains(HelpCodes, code) {
+			t.Errorf("%s: problem %+v, help %q", code, p, Help(code).Title)
+		}
+		texts[p.Text] = true
+	}
+	if len(texts) != 4 {
+		t.Errorf("the four refusals share sentences: %v", texts)
+	}
+}
+
 type heldMandates []api.Mandate
 
 func (h heldMandates) Mandates(context.Context) (*api.MandateList, error) {

@@ -33,7 +33,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		list := s.Mandates.List()
 		given.Objects, held.Objects = nil, nil
 		for _, m := range list.Given {
-			row := container.NewVBox(wrapped(mandateLine(m.RepresentativeName, m.Representative, m)))
+			row := container.NewVBox(wrapped(mandateLine(s, m.RepresentativeName, m.Representative, m)))
 			if m.Company { // registered by an administrator for a company
 				row.Add(wrapped(lang.L("mandates.for_company", map[string]any{"Name": m.RepresentedName, "ID": m.Represented})))
 			}
@@ -49,7 +49,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			given.Add(wrapped(lang.L("mandates.none_given")))
 		}
 		for _, m := range list.Held {
-			held.Add(wrapped(mandateLine(m.RepresentedName, m.Represented, m)))
+			held.Add(wrapped(mandateLine(s, m.RepresentedName, m.Represented, m)))
 		}
 		if len(list.Held) == 0 {
 			held.Add(wrapped(lang.L("mandates.none_held")))
@@ -82,11 +82,15 @@ func heading(text string) *widget.Label {
 }
 
 // mandateLine describes a mandate for the other party name (id): its
-// scope, period and state.
-func mandateLine(name, id string, m api.Mandate) string {
+// scope (the services by name), period and state.
+func mandateLine(s *app.Session, name, id string, m api.Mandate) string {
 	scope := lang.L("mandates.all_services")
 	if len(m.Services) > 0 {
-		scope = strings.Join(m.Services, ", ")
+		names := make([]string, len(m.Services))
+		for i, svc := range m.Services {
+			names[i] = s.Mandates.ServiceName(svc, s.Language.Code())
+		}
+		scope = strings.Join(names, ", ")
 	}
 	return lang.L("mandates.line", map[string]any{
 		"Name": name, "ID": id, "Scope": scope,
@@ -157,6 +161,21 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		})
 	})
 	scope.SetSelected(all)
+	clearAll := func() { // what the last mandate was given for too
+		reset()
+		clear(chosen)
+		scope.SetSelected(all)
+	}
+	if s.Account != nil { // the next person starts from an empty form
+		s.Account.OnChange(func() {
+			if !s.Account.SignedIn() {
+				fyne.Do(func() {
+					clearAll()
+					status.Hide()
+				})
+			}
+		})
+	}
 	items := []*widget.FormItem{}
 	if company {
 		items = append(items, widget.NewFormItem(lang.L("mandates.company_id"), orgID), widget.NewFormItem(lang.L("mandates.company_name"), orgName))
@@ -193,7 +212,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		}
 		status.Hide()
 		submit(f, func() {
-			reset()
+			clearAll()
 			status.SetText(given)
 			status.Show()
 		})

@@ -114,19 +114,23 @@ func TestGivingAndRevokingAMandateInTheProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tick *widget.Check
-	eventually(t, "the services to choose", func() bool {
-		for _, c := range find[*fyne.Container](card) {
-			if len(c.Objects) == 2 { // a service's tick box beside its name
-				check, isCheck := c.Objects[0].(*widget.Check)
-				if name, ok := c.Objects[1].(*widget.Label); ok && isCheck && name.Text == birth.Name.In("en") {
-					tick = check
+	tickFor := func(service string) *widget.Check {
+		t.Helper()
+		var tick *widget.Check
+		eventually(t, "the services to choose", func() bool {
+			for _, c := range find[*fyne.Container](card) {
+				if len(c.Objects) == 2 { // a service's tick box beside its name
+					check, isCheck := c.Objects[0].(*widget.Check)
+					if name, ok := c.Objects[1].(*widget.Label); ok && isCheck && name.Text == service && check.Visible() {
+						tick = check
+					}
 				}
 			}
-		}
-		return tick != nil
-	})
-	test.Tap(tick)
+			return tick != nil
+		})
+		return tick
+	}
+	test.Tap(tickFor(birth.Name.In("en")))
 	if mw := w.Content().MinSize().Width; mw > 360 {
 		t.Errorf("the mandate form with its services needs %.0f px, more than a 360 px phone", mw)
 	}
@@ -135,8 +139,23 @@ func TestGivingAndRevokingAMandateInTheProfile(t *testing.T) {
 	if !strings.Contains(text, "Given: Līga Kalniņa may act for you until "+until) {
 		t.Errorf("giving the mandate is not confirmed:\n%s", text)
 	}
-	if !strings.Contains(text, "Līga Kalniņa ("+liga.Identifier+") · lv-birth-certificate · ") || !strings.Contains(text, until+" · active") {
-		t.Fatalf("the given mandate is not listed:\n%s", text)
+	if !strings.Contains(text, "Līga Kalniņa ("+liga.Identifier+") · "+birth.Name.In("en")+" · ") || !strings.Contains(text, until+" · active") {
+		t.Fatalf("the given mandate is not listed by its service's name:\n%s", text)
+	}
+	scopeShown := func() string {
+		for _, r := range find[*widget.RadioGroup](card) {
+			return r.Selected
+		}
+		return ""
+	}
+	if got := scopeShown(); got != "All services" {
+		t.Errorf("after giving, the form still limits the next mandate: %q", got)
+	}
+	for _, r := range find[*widget.RadioGroup](card) {
+		r.SetSelected("Only these services")
+	}
+	if tickFor(birth.Name.In("en")).Checked {
+		t.Error("after giving, the form still ticks the last mandate's service")
 	}
 
 	her := personClient(t, world, "liga")
@@ -157,6 +176,17 @@ func TestGivingAndRevokingAMandateInTheProfile(t *testing.T) {
 	_, err = her.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: birth.Evidence[0].Requirement, Country: "LV", MandateID: mandate})
 	if apiErr, ok := err.(*client.APIError); !ok || apiErr.Code != api.CodeMandateRevoked {
 		t.Fatalf("a request under the revoked mandate: %v", err)
+	}
+
+	// What Jānis chose in the form is not there for the next person.
+	for _, r := range find[*widget.RadioGroup](card) {
+		r.SetSelected("Only these services")
+	}
+	fill(t, card, "Representative's name", "Mari Tamm")
+	tapButton(t, w, "Sign out")
+	tapButton(t, w, "Sign in")
+	if got := scopeShown(); got != "All services" || strings.Contains(labels(card), "Mari Tamm") {
+		t.Errorf("after signing out the form still says %q:\n%s", got, labels(card))
 	}
 }
 

@@ -72,3 +72,52 @@ func TestMandateRegister(t *testing.T) {
 		t.Errorf("the representative sees %+v", held.Held[0])
 	}
 }
+
+// TestARepresentativesCopiesEndWithTheMandate: Mari made and approved a
+// request for Jānis under his mandate; once Jānis revoked it, her app
+// still listed his request and his birth extract in her wallet, and
+// opening either failed ("Something went wrong", the service answering
+// 403 mandate_revoked). A representative lists a represented person's
+// requests and documents while the mandate stands, as they read them;
+// the represented person keeps both.
+func TestARepresentativesCopiesEndWithTheMandate(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: exchange.BearerTokens{janisToken: people[janisToken], "token-mari": roleTokens["token-other"]}}).URL()
+	var m api.Mandate
+	give := api.NewMandate{Representative: "EE/EE/48504152718", RepresentativeName: "Mari Tamm", Services: []string{"lv-birth-certificate"}, ValidUntil: time.Now().AddDate(1, 0, 0)}
+	if code := call(t, base, janisToken, "POST", "/v1/mandates", give, &m); code != http.StatusCreated {
+		t.Fatalf("give: %d", code)
+	}
+	in := routeBodies["POST /v1/requests"].(api.NewRequest)
+	in.MandateID = m.ID
+	var r api.Request
+	if code := call(t, base, "token-mari", "POST", "/v1/requests", in, &r); code != http.StatusCreated {
+		t.Fatalf("request under the mandate: %d", code)
+	}
+	deliverAs(t, base, "token-mari", r.ID)
+	holds := func(token string) (requests, documents int) {
+		t.Helper()
+		var docs api.DocumentList
+		if code := call(t, base, token, "GET", "/v1/evidence", nil, &docs); code != http.StatusOK {
+			t.Fatalf("%s's documents: %d", token, code)
+		}
+		return len(myRequests(t, base, token)), len(docs.Documents)
+	}
+	for _, token := range []string{janisToken, "token-mari"} {
+		if reqs, docs := holds(token); reqs != 1 || docs != 1 {
+			t.Fatalf("while the mandate stands %s lists %d requests and %d documents, want 1 and 1", token, reqs, docs)
+		}
+	}
+
+	if code := call(t, base, janisToken, "POST", "/v1/mandates/"+m.ID+"/revoke", nil, nil); code != http.StatusOK {
+		t.Fatalf("revoke: %d", code)
+	}
+	if reqs, docs := holds("token-mari"); reqs != 0 || docs != 0 {
+		t.Errorf("after the revocation the representative lists %d requests and %d documents, want none", reqs, docs)
+	}
+	if code := statusOnly(t, base, "token-mari", "GET", "/v1/requests/"+r.ID+"/evidence/0", nil); code != http.StatusForbidden {
+		t.Errorf("the representative downloading the document after the revocation: %d, want 403", code)
+	}
+	if reqs, docs := holds(janisToken); reqs != 1 || docs != 1 {
+		t.Errorf("after the revocation Jānis lists %d requests and %d documents, want 1 and 1", reqs, docs)
+	}
+}

@@ -348,11 +348,45 @@ const clerkListRecent = 200
 // List returns who's requests, newest first, without timelines: those
 // they made, for themselves or under a mandate for another.
 func (q *Requests) List(ctx context.Context, who Principal) ([]api.Request, error) {
-	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	recs, err := q.requestsOf(ctx, who)
 	if err != nil {
 		return nil, err
 	}
 	return q.listed(who, recs)
+}
+
+// requestsOf returns who's requests, newest first: those they own, and
+// those they made for another while the mandate they made them under
+// stands, by the rule of loadAs. A representative's copies end with the
+// mandate; the represented person keeps the requests.
+func (q *Requests) requestsOf(ctx context.Context, who Principal) ([]store.RequestRecord, error) {
+	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	if err != nil {
+		return nil, err
+	}
+	kept := recs[:0]
+	for _, rec := range recs {
+		if representedBy(&rec, who) {
+			doc, err := decodeDoc(&rec)
+			if err == nil {
+				_, err = q.usableMandate(ctx, who, doc.MandateID, rec.ServiceID)
+			}
+			var refused *MandateRefusedError
+			if errors.As(err, &refused) || errors.Is(err, ErrNoSuchMandate) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+		kept = append(kept, rec)
+	}
+	return kept, nil
+}
+
+// representedBy reports whether who made rec for another person.
+func representedBy(rec *store.RequestRecord, who Principal) bool {
+	return rec.Representative != "" && rec.Representative == who.Subject && rec.Owner != who.Subject
 }
 
 // Desk returns the queue of clerk who: their institution's applications
@@ -849,7 +883,7 @@ func (q *Requests) load(ctx context.Context, who Principal, id string) (*store.R
 // request; a missing or forbidden request is ErrNotYours either way.
 func (q *Requests) loadAs(ctx context.Context, who Principal, id string, clerkMayRead bool) (*store.RequestRecord, *requestDoc, error) {
 	rec, doc, err := q.loadAny(ctx, id)
-	representing := err == nil && rec.Representative != "" && rec.Representative == who.Subject && rec.Owner != who.Subject
+	representing := err == nil && representedBy(rec, who)
 	if errors.Is(err, store.ErrNotFound) || (err == nil && rec.Owner != who.Subject && !representing && !(clerkMayRead && q.clerkOf(ctx, who, rec.ServiceID))) {
 		return nil, nil, fmt.Errorf("%w: %s", ErrNotYours, id)
 	}

@@ -277,7 +277,7 @@ func (q *Requests) RecordDownload(ctx context.Context, who Principal, id string)
 // came with: the evidence of delivered requests and the result documents
 // clerks attached; a clerk's list is their own too.
 func (q *Requests) Documents(ctx context.Context, who Principal) ([]api.Document, error) {
-	recs, err := q.store.RequestsOf(ctx, who.Subject)
+	recs, err := q.requestsOf(ctx, who)
 	if err != nil {
 		return nil, err
 	}
