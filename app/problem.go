@@ -42,7 +42,6 @@ var HelpCodes = []string{
 // sentence and a help centre page of their own.
 var serviceCodesWithPages = []string{
 	api.CodeProviderRefused, api.CodeProviderUnavailable, api.CodeEvidenceForCompanies, api.CodeEvidenceForPersons,
-	api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope,
 }
 
 // HelpPage is one help centre page in the current language.
@@ -95,7 +94,7 @@ func ProblemOf(err error) Problem {
 		code = "still_open"
 	case errors.As(err, &apiErr) && apiErr.Code == api.CodeDecidedMeanwhile:
 		code = api.CodeDecidedMeanwhile
-	case errors.As(err, &apiErr) && slices.Contains(serviceCodesWithPages, apiErr.Code):
+	case errors.As(err, &apiErr) && (slices.Contains(serviceCodesWithPages, apiErr.Code) || slices.Contains(mandateCodes, apiErr.Code)):
 		code = apiErr.Code
 	case errors.Is(err, client.ErrNotFound):
 		code = "not_found"
@@ -106,6 +105,16 @@ func ProblemOf(err error) Problem {
 	}
 	return problemOfCode(code)
 }
+
+// MandateRefused reports whether err is the service refusing the use of a
+// mandate: it was revoked, has ended, has not started or does not cover
+// the service.
+func MandateRefused(err error) bool {
+	var apiErr *client.APIError
+	return errors.As(err, &apiErr) && slices.Contains(mandateCodes, apiErr.Code)
+}
+
+var mandateCodes = []string{api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope}
 
 // OutOfDate reports whether err refused a change made on a copy that has
 // changed since (409: e.g. an application decided meanwhile): the screen

@@ -121,6 +121,8 @@ func TestProviderRefusalAndOutageHaveTheirOwnPages(t *testing.T) {
 // again never helps. Each refusal of a mandate has its own sentence and
 // help page.
 func TestMandateRefusalsSayWhatEnded(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
 	texts := map[string]bool{}
 	for _, code := range []string{api.CodeMandateRevoked, api.CodeMandateExpired, api.CodeMandateNotYetValid, api.CodeMandateOutOfScope} {
 		p := ProblemOf(fmt.Errorf("evidence 1/0: %w", &client.APIError{Status: 403, Code: code, Message: "the mandate cannot be used"}))

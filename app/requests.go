@@ -35,6 +35,9 @@ type RequestsAPI interface {
 // requests, newest first, and the calls that move one on.
 type Requests struct {
 	api RequestsAPI
+	// mandateRefused, when set, hears that the service refused a mandate
+	// the request was made under (the session reloads what it gave).
+	mandateRefused func()
 	// feedback sends the owner's feedback on a finished application.
 	feedback FeedbackAPI
 	log      *slog.Logger
@@ -333,6 +336,7 @@ func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api
 		if !calledOff(err) {
 			r.log.Warn("evidence request call failed", "err", err)
 		}
+		r.heardRefusal(err)
 		r.conn.Report("requests", err, r.reload)
 		return nil, err
 	}
@@ -340,10 +344,18 @@ func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api
 	return out, nil
 }
 
+// heardRefusal passes on a refusal of a mandate (mandateRefused).
+func (r *Requests) heardRefusal(err error) {
+	if MandateRefused(err) && r.mandateRefused != nil {
+		r.mandateRefused()
+	}
+}
+
 func (r *Requests) publish(err error) {
 	if err != nil {
 		r.log.Warn("evidence request call failed", "err", err)
 	}
+	r.heardRefusal(err)
 	p := ProblemOf(err)
 	fyne.DoAndWait(func() {
 		_ = r.Problem.Set(p.Text)

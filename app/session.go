@@ -258,6 +258,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		s.Admin = NewAdmin(roles)
 	}
 	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
+	s.Requests.mandateRefused, s.Wallet.mandateRefused = s.mandateEnded, s.mandateEnded
 	s.Connection.run = func(f func()) { s.Background(f) }
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.
@@ -305,4 +306,21 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		s.Desk.Changed(e.RequestID)
 	}
 	return s
+}
+
+// mandateEnded reloads what mandates gave the person — whom they may act
+// for, their mandates, and the requests and documents made under them —
+// after the service refused one: it ended since they were loaded (the
+// represented person revoked it, say), and what it gave is no longer theirs
+// to see.
+func (s *Session) mandateEnded() {
+	s.Background(func() {
+		ctx, cancel := s.call()
+		defer cancel()
+		_ = s.Acting.Refresh(ctx)
+		if s.Mandates != nil {
+			_ = s.Mandates.Refresh(ctx)
+		}
+		_ = s.Requests.Refresh(ctx)
+	})
 }

@@ -187,6 +187,9 @@ type Wallet struct {
 	Loads binding.Int
 	// Opened holds the copies handed to the system's viewer (Cache).
 	Opened *OpenedDocuments
+	// mandateRefused, when set, hears that a download was refused for a
+	// mandate that ended (the session reloads what it gave).
+	mandateRefused func()
 }
 
 // NewWallet returns an empty wallet over a; Update fills it.
@@ -240,6 +243,9 @@ func (w *Wallet) Save(ctx context.Context, item WalletItem, dst io.Writer) error
 	err := w.save(ctx, item, dst)
 	if err != nil {
 		w.log.Warn("saving a wallet document failed", "request", item.RequestID, "index", item.Index, "err", err)
+	}
+	if MandateRefused(err) && w.mandateRefused != nil {
+		w.mandateRefused()
 	}
 	return err
 }

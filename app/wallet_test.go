@@ -93,6 +93,8 @@ type fakeService struct {
 	docs     map[string]string // "request/index" → content
 	held     []api.Mandate     // the mandates the person holds
 	err      error
+	// refused, when set, is what a download answers instead.
+	refused error
 }
 
 func (f *fakeService) Requests(context.Context) ([]api.Request, error) { return f.requests, f.err }
@@ -136,6 +138,9 @@ func (f *fakeService) Events(ctx context.Context, _ func(api.Event)) error { ret
 func (f *fakeService) Evidence(_ context.Context, id string, n int) (*client.Document, error) {
 	if f.err != nil {
 		return nil, f.err
+	}
+	if f.refused != nil {
+		return nil, f.refused
 	}
 	c, ok := f.docs[id+"/"+string(rune('0'+n))]
 	if !ok {
@@ -254,5 +259,42 @@ func TestRecordsPassTheExportsThrough(t *testing.T) {
 	svc.err = client.ErrUnavailable
 	if err := r.Calendar(context.Background(), &b); !errors.Is(err, client.ErrUnavailable) || !strings.Contains(err.Error(), "calendar") {
 		t.Fatalf("Calendar with the service down: %v", err)
+	}
+}
+
+// TestARefusedMandateReloadsWhatItGave: Jānis revoked Mari's mandate while
+// her app showed his document in her wallet and "For Jānis" under
+// "Acting as"; opening the document was refused (403 mandate_revoked) and
+// both stayed. A refusal of a mandate reloads whom the person may act for
+// and their requests and documents: the document leaves the wallet, and
+// the app acts for Mari herself again.
+func TestARefusedMandateReloadsWhatItGave(t *testing.T) {
+	test.NewTempApp(t)
+	mandate := api.Mandate{ID: "m1", Represented: "LV/LV/01019012345", RepresentedName: "Jānis Bērziņš", Status: "active"}
+	r := delivered("r1", t0, "<birth/>")
+	r.MandateID = mandate.ID
+	svc := &fakeService{requests: []api.Request{r}, held: []api.Mandate{mandate}, docs: map[string]string{"r1/0": "<birth/>"}}
+	s := testSession(t, svc)
+	ctx := context.Background()
+	if err := s.Acting.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	s.Acting.Set(mandate.ID)
+	if err := s.Requests.Refresh(ctx); err != nil || s.Wallet.Items.Length() != 1 {
+		t.Fatalf("before the revocation the wallet holds %d documents, %v", s.Wallet.Items.Length(), err)
+	}
+	v, _ := s.Wallet.Items.GetValue(0)
+
+	svc.held, svc.requests = nil, nil // Jānis revokes the mandate
+	svc.refused = &client.APIError{Status: 403, Code: api.CodeMandateRevoked, Message: "the mandate cannot be used: it was revoked on 2026-12-07"}
+	if err := s.Wallet.Save(ctx, v.(WalletItem), io.Discard); ProblemOf(err).Code != api.CodeMandateRevoked {
+		t.Fatalf("opening the document: %v", err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for s.Wallet.Items.Length() != 0 || s.Acting.MandateID() != "" {
+		if time.Now().After(deadline) {
+			t.Fatalf("after the refusal the wallet holds %d documents and the app acts under %q", s.Wallet.Items.Length(), s.Acting.MandateID())
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
