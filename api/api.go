@@ -374,6 +374,13 @@ const (
 // catalogue identifiers, comma-separated, for the app to name.
 const EventOffered = "offered"
 
+// Events of the mandate register, on the streams of the representative
+// and of the represented person; they name no request.
+const (
+	EventMandateGiven   = "mandate_given"
+	EventMandateRevoked = "mandate_revoked"
+)
+
 // ByClerk reports whether event is one a clerk makes (its step names the
 // institution in From).
 func ByClerk(event string) bool {

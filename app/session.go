@@ -258,7 +258,7 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		s.Admin = NewAdmin(roles)
 	}
 	s.Catalogue.conn, s.Requests.conn, s.Inbox.conn = s.Connection, s.Connection, s.Connection
-	s.Requests.mandateRefused, s.Wallet.mandateRefused = s.mandateEnded, s.mandateEnded
+	s.Requests.mandateRefused, s.Wallet.mandateRefused = s.mandatesChanged, s.mandatesChanged
 	s.Connection.run = func(f func()) { s.Background(f) }
 	// The service gives texts of others (a provider's preview) in the
 	// user's language where they are offered.
@@ -291,6 +291,10 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		})
 	}
 	s.Inbox.OnEvent = func(e api.Event) {
+		if e.Event == api.EventMandateGiven || e.Event == api.EventMandateRevoked {
+			s.mandatesChanged() // of no request
+			return
+		}
 		if !e.Desk { // a clerk's institution's application: not in their list
 			s.listReads.ask(s.Background, func() {
 				ctx, cancel := s.call()
@@ -308,12 +312,12 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 	return s
 }
 
-// mandateEnded reloads what mandates gave the person — whom they may act
-// for, their mandates, and the requests and documents made under them —
-// after the service refused one: it ended since they were loaded (the
-// represented person revoked it, say), and what it gave is no longer theirs
-// to see.
-func (s *Session) mandateEnded() {
+// mandatesChanged reloads what mandates give the person — whom they may
+// act for, their mandates, and the requests and documents made under
+// them — once one was given or revoked (an event), or the service refused
+// one: it ended since they were loaded, and what it gave is no longer
+// theirs to see.
+func (s *Session) mandatesChanged() {
 	s.Background(func() {
 		ctx, cancel := s.call()
 		defer cancel()

@@ -298,3 +298,25 @@ func TestARefusedMandateReloadsWhatItGave(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestAMandateEventReloadsWhomOneMayActFor: Jānis gave Mari a mandate
+// while her app was open, and "Acting as" did not offer him until she
+// signed in again. The event of a mandate given or revoked reloads whom
+// the person may act for.
+func TestAMandateEventReloadsWhomOneMayActFor(t *testing.T) {
+	test.NewTempApp(t)
+	svc := &fakeService{}
+	s := testSession(t, svc)
+	if err := s.Acting.Refresh(context.Background()); err != nil || len(s.Acting.Held()) != 0 {
+		t.Fatalf("before the mandate: %+v, %v", s.Acting.Held(), err)
+	}
+	svc.held = []api.Mandate{{ID: "m1", Represented: "LV/LV/01019012345", RepresentedName: "Jānis Bērziņš", Status: "active"}}
+	s.Inbox.OnEvent(api.Event{Event: api.EventMandateGiven, At: t0})
+	deadline := time.Now().Add(5 * time.Second)
+	for len(s.Acting.Held()) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("the mandate given is not offered under Acting as")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -78,8 +78,17 @@ func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMan
 		return nil, err
 	}
 	q.log.Info("mandate given", "mandate", m.ID, "representative", m.Representative, "represented", m.Represented, "by", who.Subject)
+	q.announceMandate(&m, api.EventMandateGiven, now)
 	out := mandateView(m, now)
 	return &out, nil
+}
+
+// announceMandate tells the open apps of m's representative and of the
+// person it represents that m was given or revoked (event): whom the one
+// may act for, and what the other gave, changed.
+func (q *Requests) announceMandate(m *store.Mandate, event string, at time.Time) {
+	e := []api.Event{{Event: event, At: at}}
+	q.publish([]publication{{Subject: m.Representative, Events: e}, {Subject: m.Represented, Events: e}})
 }
 
 // Mandates lists the mandates who holds, and those given for them or
@@ -142,6 +151,7 @@ func (q *Requests) RevokeMandate(ctx context.Context, who Principal, id string) 
 	}
 	m.RevokedAt, m.RevokedBy = now, who.Subject
 	q.log.Info("mandate revoked", "mandate", id, "by", who.Subject)
+	q.announceMandate(m, api.EventMandateRevoked, now)
 	out := mandateView(*m, now)
 	return &out, nil
 }

@@ -121,3 +121,26 @@ func TestARepresentativesCopiesEndWithTheMandate(t *testing.T) {
 		t.Errorf("after the revocation Jānis lists %d requests and %d documents, want 1 and 1", reqs, docs)
 	}
 }
+
+// TestMandatesReachTheOpenApps: Jānis gave Mari a mandate while her app
+// was open, and it offered nothing to act for until she signed in again;
+// a revocation reached her app only when a tap was refused. Giving and
+// revoking a mandate is an event on the streams of the representative and
+// of the represented person, with no request.
+func TestMandatesReachTheOpenApps(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	maris, _ := listenOn(t, base, "token-other")
+	janis, _ := listenOn(t, base, "token-owner")
+	var m api.Mandate
+	give := api.NewMandate{Representative: "EE/EE/48504152718", RepresentativeName: "Mari Tamm", ValidUntil: time.Now().AddDate(1, 0, 0)}
+	if code := call(t, base, "token-owner", "POST", "/v1/mandates", give, &m); code != http.StatusCreated {
+		t.Fatalf("give: %d", code)
+	}
+	awaitEvent(t, maris, "", api.EventMandateGiven)
+	awaitEvent(t, janis, "", api.EventMandateGiven)
+	if code := call(t, base, "token-owner", "POST", "/v1/mandates/"+m.ID+"/revoke", nil, nil); code != http.StatusOK {
+		t.Fatalf("revoke: %d", code)
+	}
+	awaitEvent(t, maris, "", api.EventMandateRevoked)
+	awaitEvent(t, janis, "", api.EventMandateRevoked)
+}
