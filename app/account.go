@@ -36,10 +36,12 @@ type Account struct {
 	flow SignInFlow
 	log  *slog.Logger
 
+	// changed hear of every sign-in and sign-out (OnChange).
+	changed hooks[func()]
+
 	mu      sync.Mutex
 	session personSession
 	expired bool // the last session ended on its own (not signed out)
-	changed []func()
 	// signedIn run once after each successful sign-in (the link follower
 	// opens a link kept for it).
 	signedIn []func()
@@ -66,12 +68,8 @@ func NewAccount(flow SignInFlow, log *slog.Logger) *Account {
 }
 
 // OnChange registers f to run (on the caller's goroutine) whenever
-// someone signs in or out, or the session ends.
-func (a *Account) OnChange(f func()) {
-	a.mu.Lock()
-	a.changed = append(a.changed, f)
-	a.mu.Unlock()
-}
+// someone signs in or out, or the session ends, until remove is called.
+func (a *Account) OnChange(f func()) (remove func()) { return a.changed.add(f) }
 
 // OnSignIn registers f to run after every sign-in.
 func (a *Account) OnSignIn(f func()) {
@@ -81,8 +79,8 @@ func (a *Account) OnSignIn(f func()) {
 }
 
 func (a *Account) notify(signedIn bool) {
+	fs := a.changed.all()
 	a.mu.Lock()
-	fs := append([]func(){}, a.changed...)
 	if signedIn {
 		fs = append(fs, a.signedIn...)
 	}

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -70,24 +69,17 @@ type Desk struct {
 
 	services *ServiceCache
 
-	mu        sync.Mutex
-	followers []func(id string)
+	followers hooks[func(id string)]
 }
 
 // Follow has f told of every application the event stream says changed
-// (Changed): a clerk's stream hears of all of the institution's.
-func (d *Desk) Follow(f func(id string)) {
-	d.mu.Lock()
-	d.followers = append(d.followers, f)
-	d.mu.Unlock()
-}
+// (Changed), until stop is called: a clerk's stream hears of all of the
+// institution's.
+func (d *Desk) Follow(f func(id string)) (stop func()) { return d.followers.add(f) }
 
 // Changed tells the followers that application id changed.
 func (d *Desk) Changed(id string) {
-	d.mu.Lock()
-	fs := slices.Clone(d.followers)
-	d.mu.Unlock()
-	for _, f := range fs {
+	for _, f := range d.followers.all() {
 		f(id)
 	}
 }

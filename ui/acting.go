@@ -6,7 +6,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -31,7 +30,7 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 			s.Acting.Set(ids[i])
 		}
 	}
-	s.Acting.Choices.AddListener(binding.NewDataListener(func() {
+	listen(s, s.Acting.Choices, func() {
 		held := s.Acting.Held()
 		options := []string{lang.L("acting.myself")}
 		ids = []string{""}
@@ -58,8 +57,8 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 			box.Show()
 		}
 		relayout(box)
-	}))
-	s.Acting.Label.AddListener(binding.NewDataListener(func() {
+	})
+	listen(s, s.Acting.Label, func() {
 		name, _ := s.Acting.Label.Get()
 		banner.SetText(actingText(name, s.Acting.ForCompany()))
 		if name == "" {
@@ -68,7 +67,7 @@ func newActingBar(s *app.Session) fyne.CanvasObject {
 			banner.Show()
 		}
 		relayout(box)
-	}))
+	})
 	return box
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -53,7 +52,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 		roles.Refresh()
 	}
-	s.Admin.Loads.AddListener(binding.NewDataListener(drawRoles))
+	listen(s, s.Admin.Loads, drawRoles)
 	loadInstitutions := func() {
 		call(s, func(ctx context.Context) {
 			list, err := s.Catalogue.Institutions(ctx, s.Language.Code())
@@ -123,6 +122,6 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 	}
 	show()
-	s.Admin.Allowed.AddListener(binding.NewDataListener(show))
+	listen(s, s.Admin.Allowed, show)
 	return card
 }

@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
@@ -64,7 +63,7 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d.Search = widget.NewEntry()
 	d.Search.OnSubmitted = func(string) { d.Reload() }
 	d.Search.OnChanged = func(string) { d.Reload() }
-	s.Desk.Follow(func(id string) { fyne.Do(func() { d.follow(id) }) })
+	whileDrawn(s, s.Desk.Follow(func(id string) { fyne.Do(func() { d.follow(id) }) }))
 	d.Queue = widget.NewList(func() int { return len(d.items) }, newTwoLineRow, func(i widget.ListItemID, o fyne.CanvasObject) {
 		it := d.items[i]
 		box := o.(*fyne.Container)
@@ -122,8 +121,8 @@ func NewDeskScreen(win fyne.Window, s *app.Session) *DeskScreen {
 	d.nav = newPages(newBorder(top, nil, nil, nil, queue), lang.L("desk.title"))
 	// The queue is the signed-in clerk's: it is read now and again for
 	// whoever signs in, once the service has said their role.
-	s.Role.AddListener(binding.NewDataListener(d.Reload))
-	s.Institution.AddListener(binding.NewDataListener(d.nameInstitution))
+	listen(s, s.Role, d.Reload)
+	listen(s, s.Institution, d.nameInstitution)
 	return d
 }
 
@@ -623,7 +622,7 @@ func addDesk(win fyne.Window, s *app.Session, sh *Shell, add func(fyne.Resource,
 		}
 	}
 	// The role comes after the sign-in, from the service (Session.Role).
-	s.Role.AddListener(binding.NewDataListener(showDesk))
+	listen(s, s.Role, showDesk)
 	show := s.Links.Show
 	s.Links.Show = func(l app.Link) {
 		if l.Screen != app.ScreenDesk || !s.ShowsDesk() {

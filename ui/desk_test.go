@@ -1072,3 +1072,46 @@ func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
 		t.Errorf("the queue shows %d applications after the reads, want 1", len(desk.items))
 	}
 }
+
+// TestALanguageSwitchLeavesNoOldScreensListening: each language switch
+// draws the screens anew, and the old ones stayed on the session's models:
+// after four switches a change heard read the clerk's queue five times,
+// once for each desk ever drawn. The screens of a drawing stop listening
+// when the next one replaces them.
+func TestALanguageSwitchLeavesNoOldScreensListening(t *testing.T) {
+	var reads atomic.Int32
+	w, s, citizen, _ := deskAppThrough(t, "en", func(service string) string {
+		target, _ := url.Parse(service)
+		proxy := httputil.NewSingleHostReverseProxy(target)
+		front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/v1/desk" {
+				reads.Add(1)
+			}
+			proxy.ServeHTTP(rw, r)
+		}))
+		t.Cleanup(front.Close)
+		return front.URL
+	})
+	r := appliesForBirth(t, citizen)
+	for _, code := range []string{"lv", "en", "lv", "en"} {
+		if err := s.Language.Set(code); err != nil {
+			t.Fatal(err)
+		}
+	}
+	test.Tap(find[*navButton](w.Content())[TabDesk])
+	desk := find[*DeskScreen](w.Content())[0]
+	desk.Reload()
+	eventually(t, "the queue", func() bool { return len(desk.items) == 1 })
+	var waiting []func()
+	s.Background = func(task func()) { waiting = append(waiting, task) }
+	before := reads.Load()
+	s.Desk.Changed(r.ID)
+	for len(waiting) > 0 {
+		task := waiting[0]
+		waiting = waiting[1:]
+		task()
+	}
+	if n := reads.Load() - before; n != 1 {
+		t.Errorf("one change heard after four language switches read the queue %d times, want 1", n)
+	}
+}

@@ -76,7 +76,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		})
 	})
 	if s.Account != nil {
-		s.Account.OnChange(reload)
+		whileDrawn(s, s.Account.OnChange(reload))
 	}
 	reload()
 	return titledCard(lang.L("devices.title"), "", container.NewVBox(wrapped(lang.L("devices.body")), container.NewHBox(pair), list))

@@ -135,8 +135,9 @@ func fitDialogBody(win fyne.Window, body *container.Scroll) {
 // newProblemLabel shows a translated problem of the last call in the
 // danger colour, with a button to its help centre page (code); it takes
 // no room while text is empty.
-func newProblemLabel(win fyne.Window, text, code binding.String) fyne.CanvasObject {
+func newProblemLabel(win fyne.Window, s *app.Session, text, code binding.String) fyne.CanvasObject {
 	l := widget.NewLabelWithData(text)
+	whileDrawn(s, l.Unbind)
 	l.Importance = widget.DangerImportance
 	l.Wrapping = fyne.TextWrapWord
 	help := newWrapButton(lang.L("help.open"), theme.HelpIcon(), func() {
@@ -146,13 +147,13 @@ func newProblemLabel(win fyne.Window, text, code binding.String) fyne.CanvasObje
 	help.SetImportance(widget.LowImportance)
 	box := container.NewVBox(l, buttons(help))
 	box.Hide()
-	text.AddListener(binding.NewDataListener(func() {
+	listen(s, text, func() {
 		if p, _ := text.Get(); p == "" {
 			box.Hide()
 		} else {
 			box.Show()
 		}
-	}))
+	})
 	return box
 }
 
@@ -160,20 +161,21 @@ func newProblemLabel(win fyne.Window, text, code binding.String) fyne.CanvasObje
 // cannot be reached: what it means for what is shown, and a retry.
 func newBanner(s *app.Session) fyne.CanvasObject {
 	msg := widget.NewLabelWithData(s.Connection.Banner)
+	whileDrawn(s, msg.Unbind)
 	msg.Wrapping = fyne.TextWrapWord
 	msg.Importance = widget.WarningImportance
 	retry := newWrapButton(lang.L("offline.retry"), theme.ViewRefreshIcon(), func() { s.Background(s.Connection.Retry) })
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameHover))
 	box := container.NewStack(bg, beside(msg, retry))
 	box.Hide()
-	s.Connection.Banner.AddListener(binding.NewDataListener(func() {
+	listen(s, s.Connection.Banner, func() {
 		if b, _ := s.Connection.Banner.Get(); b == "" {
 			box.Hide()
 		} else {
 			box.Show()
 		}
 		relayout(box)
-	}))
+	})
 	return box
 }
 

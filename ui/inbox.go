@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -18,7 +17,7 @@ import (
 // message opens its request and counts as read.
 func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)) fyne.CanvasObject {
 	model := s.Inbox
-	list, listed := newValueList(model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
+	list, listed := newValueList(s, model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
 		if m, ok := v.(app.Message); ok {
 			setMessageRow(obj, m)
 		}
@@ -62,12 +61,12 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 			list.Show()
 		}
 	}
-	model.Messages.AddListener(binding.NewDataListener(update))
-	model.Unread.AddListener(binding.NewDataListener(update))
+	listen(s, model.Messages, update)
+	listen(s, model.Unread, update)
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
-	return newBorder(container.NewVBox(top, newProblemLabel(win, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(listed, empty))
+	return newBorder(container.NewVBox(top, newProblemLabel(win, s, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(listed, empty))
 }
 
 // newMessageRow is a message's list row: what happened (bold while

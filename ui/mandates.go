@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -29,7 +28,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 			return nil
 		})
 	}
-	s.Mandates.Loads.AddListener(binding.NewDataListener(func() {
+	listen(s, s.Mandates.Loads, func() {
 		list := s.Mandates.List()
 		given.Objects, held.Objects = nil, nil
 		for _, m := range list.Given {
@@ -56,7 +55,7 @@ func newMandatesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		}
 		given.Refresh()
 		held.Refresh()
-	}))
+	})
 	form := newMandateForm(s, false, func(f app.MandateForm, done func()) {
 		run(func(ctx context.Context) error {
 			_, err := s.Mandates.Give(ctx, f)
@@ -167,14 +166,14 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		scope.SetSelected(all)
 	}
 	if s.Account != nil { // the next person starts from an empty form
-		s.Account.OnChange(func() {
+		whileDrawn(s, s.Account.OnChange(func() {
 			if !s.Account.SignedIn() {
 				fyne.Do(func() {
 					clearAll()
 					status.Hide()
 				})
 			}
-		})
+		}))
 	}
 	items := []*widget.FormItem{}
 	if company {

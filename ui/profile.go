@@ -64,7 +64,7 @@ func NewProfileScreen(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	if s.Account != nil {
 		// Signed in or out, the Sign-in card at the top is what changed;
 		// the place kept from the other page would be past its end.
-		s.Account.OnChange(func() { fyne.Do(scroll.ScrollToTop) })
+		whileDrawn(s, s.Account.OnChange(func() { fyne.Do(scroll.ScrollToTop) }))
 	}
 	return page
 }

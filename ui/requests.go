@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -64,7 +63,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	r.ExtendBaseWidget(r)
 	model := s.Requests
 	var listed fyne.CanvasObject
-	r.list, listed = newValueList(model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	r.list, listed = newValueList(s, model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
 			svc := r.listedService(req)
 			service := ""
@@ -84,9 +83,9 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 		}
 	}
 	empty := NewEmptyState(theme.DocumentIcon(), "requests")
-	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
+	problem := newProblemLabel(win, s, model.Problem, model.ProblemCode)
 	body := container.NewStack(listed, empty)
-	model.List.AddListener(binding.NewDataListener(func() {
+	listen(s, model.List, func() {
 		if model.List.Length() == 0 {
 			empty.Show()
 			r.list.Hide()
@@ -94,9 +93,10 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			empty.Hide()
 			r.list.Show()
 		}
-	}))
+	})
 	showArchived := widget.NewCheckWithData("", model.ShowArchived)
-	model.Archived.AddListener(binding.NewDataListener(func() {
+	whileDrawn(s, showArchived.Unbind)
+	listen(s, model.Archived, func() {
 		n, _ := model.Archived.Get()
 		showArchived.SetText(lang.L("requests.show_archived", map[string]any{"Count": n}))
 		if n == 0 {
@@ -104,7 +104,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 		} else {
 			showArchived.Show()
 		}
-	}))
+	})
 	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)

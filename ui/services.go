@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -79,9 +78,9 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	s.Country.SetSelectedIndex(0)
 
 	s.count = widget.NewLabel("")
-	problem := newProblemLabel(win, model.Problem, model.ProblemCode)
+	problem := newProblemLabel(win, sess, model.Problem, model.ProblemCode)
 	busy := newBusyBar()
-	model.Busy.AddListener(binding.NewDataListener(func() {
+	listen(sess, model.Busy, func() {
 		b, _ := model.Busy.Get()
 		busy.set(b)
 		if b { // the bar takes the count's place: the list does not move
@@ -89,10 +88,10 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 		} else {
 			s.count.Show()
 		}
-	}))
+	})
 
 	var results fyne.CanvasObject
-	s.Results, results = newValueList(model.Results, newTwoLineRow, s.updateRow)
+	s.Results, results = newValueList(sess, model.Results, newTwoLineRow, s.updateRow)
 	s.Results.OnSelected = func(id widget.ListItemID) {
 		s.Results.Unselect(id)
 		item, err := model.Results.GetValue(id)
@@ -100,7 +99,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 			s.showService(svc)
 		}
 	}
-	model.Results.AddListener(binding.NewDataListener(s.updateCount))
+	listen(sess, model.Results, s.updateCount)
 
 	filters := container.New(&sideBySide{}, s.Category, s.Country)
 	// The search comes first: on a phone at a large text size the header
@@ -112,9 +111,9 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 
 	// The open service page follows what the wallet holds and for whom
 	// the person acts.
-	onChange(s.wallet.Loads, s.followHoldings)
-	onChange(sess.Acting.Label, s.followHoldings)
-	onChange(s.requests.List, s.followHoldings)
+	onChange(sess, s.wallet.Loads, s.followHoldings)
+	onChange(sess, sess.Acting.Label, s.followHoldings)
+	onChange(sess, s.requests.List, s.followHoldings)
 
 	s.sess.Background(s.loadFacets)
 	s.searchNow()

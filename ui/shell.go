@@ -4,7 +4,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
@@ -70,10 +69,10 @@ func NewShell(win fyne.Window, s *app.Session) *Shell {
 	add(theme.AccountIcon(), "nav.profile", NewProfileScreen(win, s))
 	addDesk(win, s, sh, add)
 	inbox := sh.buttons[TabInbox]
-	s.Inbox.Unread.AddListener(binding.NewDataListener(func() {
+	listen(s, s.Inbox.Unread, func() {
 		n, _ := s.Inbox.Unread.Get()
 		inbox.setBadge(n)
-	}))
+	})
 
 	nav := container.NewVBox()
 	for _, b := range sh.buttons {
@@ -104,7 +103,7 @@ func (sh *Shell) pagesForOnePerson(s *app.Session) {
 	if p, ok := s.Account.Person(); ok {
 		last = p.Identifier
 	}
-	s.Account.OnChange(func() {
+	whileDrawn(s, s.Account.OnChange(func() {
 		p, in := s.Account.Person()
 		ended := s.Account.Expired()
 		fyne.Do(func() {
@@ -122,7 +121,7 @@ func (sh *Shell) pagesForOnePerson(s *app.Session) {
 				last = p.Identifier
 			}
 		})
-	})
+	}))
 }
 
 // Content is the object to put in the window.

@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
@@ -150,7 +149,7 @@ func gated(win fyne.Window, s *app.Session, screen fyne.CanvasObject, body strin
 		}
 	}
 	update()
-	s.Account.OnChange(func() { fyne.Do(update) })
+	whileDrawn(s, s.Account.OnChange(func() { fyne.Do(update) }))
 	return container.NewStack(screen, pageScroll)
 }
 
@@ -211,9 +210,9 @@ func newAccountCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 		body.Refresh()
 	}
 	draw()
-	s.Account.OnChange(func() { fyne.Do(draw) })
+	whileDrawn(s, s.Account.OnChange(func() { fyne.Do(draw) }))
 	// The role comes from the service after the sign-in (GET /v1/me).
-	s.Role.AddListener(binding.NewDataListener(draw))
+	listen(s, s.Role, draw)
 	return card
 }
 
@@ -255,6 +254,6 @@ func forPerson(s *app.Session, obj fyne.CanvasObject) fyne.CanvasObject {
 		}
 	}
 	update()
-	s.Account.OnChange(func() { fyne.Do(update) })
+	whileDrawn(s, s.Account.OnChange(func() { fyne.Do(update) }))
 	return obj
 }

@@ -15,7 +15,8 @@ import (
 )
 
 // Build fills win with the app for session s and redraws it whenever the
-// language changes, keeping the tab the user was on.
+// language changes, keeping the tab the user was on; the screens it
+// replaces stop hearing the session (drawing).
 func Build(win fyne.Window, s *app.Session) {
 	applyDisplay(s.Display)
 	s.Display.OnChange(func() { applyDisplay(s.Display) })
@@ -26,9 +27,11 @@ func Build(win fyne.Window, s *app.Session) {
 			selected = shell.Selected()
 		}
 		win.SetTitle(lang.L("app.title"))
+		replaced := newDrawing(s)
 		shell = NewShell(win, s)
 		shell.Select(selected)
 		Show(win, shell.Content())
+		replaced.end()
 	}
 	draw()
 	s.Language.OnChange(func(string) { draw() })

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+	"github.com/vienreiz/vienreiz/app"
 )
 
 // newValueList is a list of the values in data: create makes a row and
@@ -22,7 +23,7 @@ import (
 // Each row is as tall as its content at the list's width (rowFitter):
 // wrapping text takes the lines it needs. The list goes on screen as
 // view, which holds it.
-func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fill func(v any, row fyne.CanvasObject)) (list *widget.List, view fyne.CanvasObject) {
+func newValueList(s *app.Session, data binding.UntypedList, create func() fyne.CanvasObject, fill func(v any, row fyne.CanvasObject)) (list *widget.List, view fyne.CanvasObject) {
 	var values []any
 	var watched []binding.DataItem // the items whose listener updates values
 	l := widget.NewList(func() int { return len(values) }, create, func(i widget.ListItemID, row fyne.CanvasObject) {
@@ -31,7 +32,7 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 		}
 	})
 	fitter, view := fitRows(l)
-	data.AddListener(binding.NewDataListener(func() { // the number of values changed
+	listen(s, data, func() { // the number of values changed
 		values = values[:0]
 		watched = watched[:min(len(watched), data.Length())]
 		for i := range data.Length() {
@@ -48,7 +49,7 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 			// replaced the items past its end). Its value was just read,
 			// and the Refresh below draws it: only its changes to come
 			// are followed (16 rows drawn twice took 0.13 s at start).
-			onChange(item, func() {
+			onChange(s, item, func() {
 				if i < len(values) {
 					values[i], _ = item.(binding.Untyped).Get()
 					fitter.fitRow(i)
@@ -63,7 +64,7 @@ func newValueList(data binding.UntypedList, create func() fyne.CanvasObject, fil
 		}
 		fitter.fit()
 		l.Refresh()
-	}))
+	})
 	return l, view
 }
 
@@ -112,19 +113,6 @@ func (f *rowFitter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 }
 
 func (f *rowFitter) MinSize(objects []fyne.CanvasObject) fyne.Size { return objects[0].MinSize() }
-
-// onChange calls f whenever data changes from now on. Fyne's AddListener
-// also calls a new listener at once, for the value data has already.
-func onChange(data binding.DataItem, f func()) {
-	now := true
-	data.AddListener(binding.NewDataListener(func() {
-		if now {
-			now = false
-			return
-		}
-		f()
-	}))
-}
 
 // rowLines lays out a list row's lines one under another, each as wide as
 // the row and as tall as its text wrapped at that width, overlapping by

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+	"github.com/vienreiz/vienreiz/app"
 )
 
 // TestValueListRowsFollowEverySet: whatever the values' number does from
@@ -16,7 +17,7 @@ import (
 func TestValueListRowsFollowEverySet(t *testing.T) {
 	test.NewTempApp(t)
 	data := binding.NewUntypedList()
-	l, view := newValueList(data, func() fyne.CanvasObject { return widget.NewLabel("") }, func(v any, row fyne.CanvasObject) {
+	l, view := newValueList(new(app.Session), data, func() fyne.CanvasObject { return widget.NewLabel("") }, func(v any, row fyne.CanvasObject) {
 		row.(*widget.Label).SetText(v.(string))
 	})
 	w := test.NewTempWindow(t, view)

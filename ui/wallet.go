@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -46,7 +45,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.openURL = systemOpener(s)
 	model := s.Wallet
 	var listed fyne.CanvasObject
-	ws.list, listed = newValueList(model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	ws.list, listed = newValueList(s, model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
 			ws.setRow(obj, it)
 		}
@@ -61,7 +60,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 		}
 	}
 	empty := NewEmptyState(theme.FolderIcon(), "wallet")
-	model.Items.AddListener(binding.NewDataListener(func() {
+	listen(s, model.Items, func() {
 		if model.Items.Length() == 0 {
 			empty.Show()
 			ws.list.Hide()
@@ -69,7 +68,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 			empty.Hide()
 			ws.list.Show()
 		}
-	}))
+	})
 	ws.nav = newPages(container.NewStack(listed, empty), lang.L("wallet.title"))
 	return ws
 }
