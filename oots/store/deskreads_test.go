@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -54,6 +55,33 @@ func TestDeskReadsFollowTheTimeline(t *testing.T) {
 			}
 			if got := unseen("anna"); got["r1"] {
 				t.Fatalf("an older read took the newer back: %v", got)
+			}
+		})
+	}
+}
+
+// TestUnseenOfAQueueBeyondTheParameterLimit: Unseen bound one parameter
+// per listed application, and SQLite takes at most 32,766 in a statement
+// (PostgreSQL 65,535): a desk of 40,000 applications awaiting a decision
+// could not be read at all. The ids are asked for in parts.
+func TestUnseenOfAQueueBeyondTheParameterLimit(t *testing.T) {
+	ctx := context.Background()
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			now := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+			ids := make([]string, 70000)
+			for i := range ids {
+				ids[i] = fmt.Sprintf("r%05d", i)
+			}
+			for _, id := range []string{ids[0], ids[len(ids)-1]} {
+				if err := s.CreateRequest(ctx, RequestRecord{ID: id, Owner: "LV/LV/1", ServiceID: "svc", State: "ready", Doc: []byte("{}"), CreatedAt: now, UpdatedAt: now},
+					[]TimelineEntry{{At: now, Event: "created", State: "ready"}}, Effects{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := s.Unseen(ctx, "anna", ids)
+			if err != nil || len(got) != 2 || !got[ids[0]] || !got[ids[len(ids)-1]] {
+				t.Fatalf("unseen of 70,000 ids: %v, %v", got, err)
 			}
 		})
 	}
