@@ -187,6 +187,16 @@ func (a *Acting) SubjectProblem(e catalogue.Evidence) (p Problem, ok bool) {
 	return Problem{}, false
 }
 
+// ScopeProblem is the Problem of asking for evidence for service while
+// acting as now: a mandate limited to other services does not cover it;
+// ok is false when it does (or the person acts for themselves).
+func (a *Acting) ScopeProblem(service string) (p Problem, ok bool) {
+	if m := a.current(); len(m.Services) > 0 && !slices.Contains(m.Services, service) {
+		return problemOfCode(api.CodeMandateOutOfScope), true
+	}
+	return Problem{}, false
+}
+
 // ForWhom adjusts p, a refused request's or code's problem, to whom the
 // person may act for: told to choose a company under "Acting as", someone
 // who may act for none is told who registers a company's mandate instead

@@ -136,6 +136,37 @@ func TestMandateRefusalsSayWhatEnded(t *testing.T) {
 	}
 }
 
+// TestActingSaysWhatTheMandateCovers: Mari, acting for Jānis under a
+// mandate for the university's admission only, could start a request for
+// a pension from the catalogue: she chose the country, and the service
+// refused it. Asked before, the mandate's scope is told at once.
+func TestActingSaysWhatTheMandateCovers(t *testing.T) {
+	test.NewTempApp(t)
+	NewLanguage(&memPrefs{m: map[string]string{"language": "en"}})
+	a := NewActing(heldMandates{
+		{ID: "admission", Represented: "LV/LV/01019012345", RepresentedName: "Jānis Bērziņš", Services: []string{"lv-university-admission"}, Status: "active"},
+		{ID: "all", Represented: "LV/LV/01015012345", RepresentedName: "Ilze Bērziņa", Status: "active"},
+	}, nil)
+	if err := a.Refresh(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		acting, service string
+		outOfScope      bool
+	}{
+		{"admission", "lv-university-admission", false},
+		{"admission", "lv-pension", true},
+		{"all", "lv-pension", false},
+		{"", "lv-pension", false},
+	} {
+		a.Set(tc.acting)
+		p, out := a.ScopeProblem(tc.service)
+		if out != tc.outOfScope || (out && (p.Code != api.CodeMandateOutOfScope || p.Text != ProblemOf(&client.APIError{Code: api.CodeMandateOutOfScope}).Text)) {
+			t.Errorf("acting as %q for %s: %+v, %v", tc.acting, tc.service, p, out)
+		}
+	}
+}
+
 type heldMandates []api.Mandate
 
 func (h heldMandates) Mandates(context.Context) (*api.MandateList, error) {

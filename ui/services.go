@@ -336,10 +336,14 @@ func (s *ServicesScreen) categoryName(id string) string {
 // askForEvidence asks which country holds the evidence — offering only
 // those where the Evidence Broker knows it — then starts the request and
 // opens it. Evidence about a company is asked for acting for one, and
-// evidence about a person acting for a person: otherwise the dialog says
-// how to.
+// evidence about a person acting for a person, under a mandate that covers
+// the service: otherwise the dialog says how to.
 func (s *ServicesScreen) askForEvidence(svc catalogue.Service, e catalogue.Evidence) {
 	withPerson(s.win, s.sess, func() {
+		if p, wrong := s.sess.Acting.ScopeProblem(svc.ID); wrong { // the service would refuse it
+			showProblem(s.win, p)
+			return
+		}
 		if p, wrong := s.sess.Acting.SubjectProblem(e); wrong { // the provider would not know whom it is asked about
 			showProblem(s.win, p)
 			return

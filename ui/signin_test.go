@@ -537,8 +537,9 @@ func TestPersonEvidenceSaysSoActingForACompany(t *testing.T) {
 }
 
 // ligaActsForHerCompany has the administrator register Līga's mandate for
-// Baltic Timber SIA and signs her in on the world's app.
-func ligaActsForHerCompany(t *testing.T, world *signInWorld) {
+// Baltic Timber SIA, for services (none: all), and signs her in on the
+// world's app.
+func ligaActsForHerCompany(t *testing.T, world *signInWorld, services ...string) {
 	t.Helper()
 	ctx := context.Background()
 	admin := client.New(world.s.About.ServiceURL).WithTokenFunc(func() (string, error) {
@@ -551,7 +552,7 @@ func ligaActsForHerCompany(t *testing.T, world *signInWorld) {
 	company, name := devidp.DemoCompany()
 	liga := devidp.DemoPeople()[slices.IndexFunc(devidp.DemoPeople(), func(p devidp.Person) bool { return p.Represents == company })]
 	if _, err := admin.GiveMandate(ctx, api.NewMandate{Representative: liga.Identifier, RepresentativeName: "Līga Kalniņa",
-		Represented: company, RepresentedName: name, ValidUntil: time.Now().AddDate(1, 0, 0)}); err != nil {
+		Represented: company, RepresentedName: name, Services: services, ValidUntil: time.Now().AddDate(1, 0, 0)}); err != nil {
 		t.Fatal(err)
 	}
 	world.signInAs(t, "liga")
@@ -691,4 +692,22 @@ func ligaOnServicePage(t *testing.T, service string) (fyne.Window, *ServicesScre
 	sc.OpenService(service)
 	eventually(t, "the service page", func() bool { return strings.Contains(labels(sc.Navigation()), "Evidence needed") })
 	return world.w, sc
+}
+
+// TestAMandateForOtherServicesSaysSoAtOnce: acting under a mandate for
+// other services, Apply asked for the country and the service then
+// refused the request ("Something went wrong"). The page's Apply says at
+// once that the mandate does not cover the service.
+func TestAMandateForOtherServicesSaysSoAtOnce(t *testing.T) {
+	world := newSignInWorld(t)
+	ligaActsForHerCompany(t, world, "lv-register-business")
+	test.Tap(navButtons(t, world.w)[TabServices])
+	sc := servicesScreen(t, world.w)
+	actingSwitcher(t, world.w).SetSelectedIndex(1) // Baltic Timber SIA
+	sc.OpenService("lv-employer-registration")
+	eventually(t, "the service page", func() bool { return strings.Contains(labels(sc.Navigation()), "Evidence needed") })
+	tapButton(t, world.w, "Apply")
+	if text := dialogText(t, world.w); !strings.Contains(text, "Your mandate does not cover this service") {
+		t.Fatalf("Apply said:\n%s", text)
+	}
 }
