@@ -73,7 +73,7 @@ func (q *Requests) GiveMandate(ctx context.Context, who Principal, in api.NewMan
 	}
 	given := ledger.Record{Actor: who.Subject, OnBehalfOf: m.Represented, Action: "mandate_given",
 		What: fmt.Sprintf("%s (%s) may act for %s in %s from %s until %s", m.RepresentativeName, m.Representative, m.RepresentedName,
-			scope, m.ValidFrom.Format(time.DateOnly), m.ValidUntil.Format(time.DateOnly))}
+			scope, m.ValidFrom.Format(ledgerInstant), m.ValidUntil.Format(ledgerInstant))}
 	if err := q.store.PutMandate(ctx, m, given); err != nil {
 		return nil, err
 	}
@@ -90,6 +90,11 @@ func (q *Requests) announceMandate(m *store.Mandate, event string, at time.Time)
 	e := []api.Event{{Event: event, At: at}}
 	q.publish([]publication{{Subject: m.Representative, Events: e}, {Subject: m.Represented, Events: e}})
 }
+
+// ledgerInstant is how a mandate's record in the ledger states the
+// instants it runs from and ends at (UTC): a day alone was the day after
+// the last one, or that day, by the time zone.
+const ledgerInstant = "2006-01-02 15:04 UTC"
 
 // Mandates lists the mandates who holds, and those given for them or
 // registered by them (an administrator's for companies).

@@ -2,6 +2,7 @@ package exchange_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,4 +144,31 @@ func TestMandatesReachTheOpenApps(t *testing.T) {
 	}
 	awaitEvent(t, maris, "", api.EventMandateRevoked)
 	awaitEvent(t, janis, "", api.EventMandateRevoked)
+}
+
+// TestTheLedgerSaysWhenAMandateEnds: Jānis gave Mari a mandate until
+// 2027-12-07 (the app sends the end of that day, the next midnight) and
+// his ledger export said "until 2027-12-08": the record named the day of
+// the instant the mandate ends, which is the day after its last one, or
+// the day itself, by the time zone. The record states the instants, in
+// UTC, that the mandate runs from and ends at.
+func TestTheLedgerSaysWhenAMandateEnds(t *testing.T) {
+	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: roleTokens}).URL()
+	riga := time.FixedZone("EET", 2*60*60)
+	from, until := time.Now().Add(time.Hour).Truncate(time.Minute), time.Date(2027, 12, 8, 0, 0, 0, 0, riga)
+	give := api.NewMandate{Representative: "EE/EE/48504152718", RepresentativeName: "Mari Tamm", ValidFrom: from, ValidUntil: until}
+	if code := call(t, base, "token-owner", "POST", "/v1/mandates", give, nil); code != http.StatusCreated {
+		t.Fatalf("give: %d", code)
+	}
+	var export struct {
+		Entries []api.LedgerEntry `json:"entries"`
+	}
+	if code := call(t, base, "token-owner", "GET", "/v1/ledger?format=json", nil, &export); code != 200 || len(export.Entries) == 0 {
+		t.Fatalf("ledger export: %d, %d entries", code, len(export.Entries))
+	}
+	what := export.Entries[len(export.Entries)-1].What
+	want := "from " + from.UTC().Format("2006-01-02 15:04") + " UTC until 2027-12-07 22:00 UTC"
+	if !strings.Contains(what, want) {
+		t.Errorf("the ledger says %q, want it to say %q", what, want)
+	}
 }
