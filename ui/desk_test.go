@@ -1029,11 +1029,9 @@ func TestDeskSaysADecisionTakenMeanwhile(t *testing.T) {
 	}
 }
 
-// TestTheDeskReadsItsQueueOnceForABurstOfChanges: every change the clerk's
-// stream heard read the whole queue again, one read per change: twenty
-// changes at a busy institution made twenty reads. A read asked for while
-// one runs is done once, when that one is in.
-func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
+// countedDesk is deskApp with the clerk's reads of the queue counted.
+func countedDesk(t *testing.T) (fyne.Window, *app.Session, *client.Client, *atomic.Int32) {
+	t.Helper()
 	var reads atomic.Int32
 	w, s, citizen, _ := deskAppThrough(t, "en", func(service string) string {
 		target, _ := url.Parse(service)
@@ -1047,25 +1045,46 @@ func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
 		t.Cleanup(front.Close)
 		return front.URL
 	})
-	r := appliesForBirth(t, citizen)
+	return w, s, citizen, &reads
+}
+
+// openDesk taps the desk and waits for its queue of n applications.
+func openDesk(t *testing.T, w fyne.Window, n int) *DeskScreen {
+	t.Helper()
 	test.Tap(find[*navButton](w.Content())[TabDesk])
 	desk := find[*DeskScreen](w.Content())[0]
 	desk.Reload()
-	eventually(t, "the queue", func() bool { return len(desk.items) == 1 })
-	// The app's calls wait until the test runs them: the first read is
-	// under way while the other changes are heard.
+	eventually(t, "the queue", func() bool { return len(desk.items) == n })
+	return desk
+}
+
+// readsOfChanges tells s's desk that application id changed times times,
+// with the app's calls waiting until then (the first read is under way
+// while the other changes are heard), and returns the queue reads made.
+func readsOfChanges(s *app.Session, reads *atomic.Int32, id string, times int) int32 {
 	var waiting []func()
 	s.Background = func(task func()) { waiting = append(waiting, task) }
 	before := reads.Load()
-	for range 20 {
-		s.Desk.Changed(r.ID)
+	for range times {
+		s.Desk.Changed(id)
 	}
 	for len(waiting) > 0 {
 		task := waiting[0]
 		waiting = waiting[1:]
 		task()
 	}
-	if n := reads.Load() - before; n != 2 {
+	return reads.Load() - before
+}
+
+// TestTheDeskReadsItsQueueOnceForABurstOfChanges: every change the clerk's
+// stream heard read the whole queue again, one read per change: twenty
+// changes at a busy institution made twenty reads. A read asked for while
+// one runs is done once, when that one is in.
+func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
+	w, s, citizen, reads := countedDesk(t)
+	r := appliesForBirth(t, citizen)
+	desk := openDesk(t, w, 1)
+	if n := readsOfChanges(s, reads, r.ID, 20); n != 2 {
 		t.Errorf("20 changes heard while a read ran read the queue %d times, want 2 (the one under way, one after)", n)
 	}
 	if len(desk.items) != 1 {
@@ -1079,39 +1098,15 @@ func TestTheDeskReadsItsQueueOnceForABurstOfChanges(t *testing.T) {
 // once for each desk ever drawn. The screens of a drawing stop listening
 // when the next one replaces them.
 func TestALanguageSwitchLeavesNoOldScreensListening(t *testing.T) {
-	var reads atomic.Int32
-	w, s, citizen, _ := deskAppThrough(t, "en", func(service string) string {
-		target, _ := url.Parse(service)
-		proxy := httputil.NewSingleHostReverseProxy(target)
-		front := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-			if r.Method == http.MethodGet && r.URL.Path == "/v1/desk" {
-				reads.Add(1)
-			}
-			proxy.ServeHTTP(rw, r)
-		}))
-		t.Cleanup(front.Close)
-		return front.URL
-	})
+	w, s, citizen, reads := countedDesk(t)
 	r := appliesForBirth(t, citizen)
 	for _, code := range []string{"lv", "en", "lv", "en"} {
 		if err := s.Language.Set(code); err != nil {
 			t.Fatal(err)
 		}
 	}
-	test.Tap(find[*navButton](w.Content())[TabDesk])
-	desk := find[*DeskScreen](w.Content())[0]
-	desk.Reload()
-	eventually(t, "the queue", func() bool { return len(desk.items) == 1 })
-	var waiting []func()
-	s.Background = func(task func()) { waiting = append(waiting, task) }
-	before := reads.Load()
-	s.Desk.Changed(r.ID)
-	for len(waiting) > 0 {
-		task := waiting[0]
-		waiting = waiting[1:]
-		task()
-	}
-	if n := reads.Load() - before; n != 1 {
+	openDesk(t, w, 1)
+	if n := readsOfChanges(s, reads, r.ID, 1); n != 1 {
 		t.Errorf("one change heard after four language switches read the queue %d times, want 1", n)
 	}
 }
