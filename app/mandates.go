@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -68,7 +69,7 @@ func (m *Mandates) Refresh(ctx context.Context) error {
 // to, from the catalogue (nil when none is limited).
 func (m *Mandates) serviceNames(ctx context.Context, list api.MandateList) (map[string]catalogue.Text, error) {
 	limited := false
-	for _, md := range append(list.Given, list.Held...) {
+	for _, md := range slices.Concat(list.Given, list.Held) {
 		limited = limited || len(md.Services) > 0
 	}
 	if !limited {

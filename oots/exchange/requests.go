@@ -365,18 +365,26 @@ func (q *Requests) requestsOf(ctx context.Context, who Principal) ([]store.Reque
 		return nil, err
 	}
 	kept := recs[:0]
+	stands := map[[2]string]bool{} // mandate and service → it covers the service now
 	for _, rec := range recs {
 		if representedBy(&rec, who) {
 			doc, err := decodeDoc(&rec)
-			if err == nil {
-				_, err = q.usableMandate(ctx, who, doc.MandateID, rec.ServiceID)
-			}
-			var refused *MandateRefusedError
-			if errors.As(err, &refused) || errors.Is(err, ErrNoSuchMandate) {
-				continue
-			}
 			if err != nil {
 				return nil, err
+			}
+			key := [2]string{doc.MandateID, rec.ServiceID}
+			ok, known := stands[key]
+			if !known {
+				var refused *MandateRefusedError
+				_, err = q.usableMandate(ctx, who, doc.MandateID, rec.ServiceID)
+				if err != nil && !errors.As(err, &refused) && !errors.Is(err, ErrNoSuchMandate) {
+					return nil, err
+				}
+				ok = err == nil
+				stands[key] = ok
+			}
+			if !ok {
+				continue
 			}
 		}
 		kept = append(kept, rec)
