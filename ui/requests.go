@@ -334,6 +334,9 @@ func (r *RequestsScreen) nextStep(req *api.Request, svc *catalogue.Service) fyne
 		key := "request.explicit_body"
 		if actsFor(r.sess, req) {
 			key = "request.explicit_body_for"
+			if m, ok := r.sess.Acting.MandateOf(req); ok && m.Company {
+				key = "request.explicit_body_for_company"
+			}
 		}
 		text := lang.L(key, map[string]any{
 			"Evidence": evidenceTitle(*req, svc, r.sess.Language.Code()), "Provider": provider,

@@ -587,6 +587,11 @@ func TestActingForACompanyCallsItOne(t *testing.T) {
 	if page := labels(world.w.Content()); !strings.Contains(page, "uzņēmuma "+name+" ("+company+") vārdā saskaņā ar pilnvarojumu") {
 		t.Errorf("the request page does not call the company one:\n%s", page)
 	}
+	// Nor its explicit request, which read "… iestādei, kas izskata
+	// personas Baltic Timber SIA (…) pieteikumu, šīs personas vārdā".
+	if page := labels(world.w.Content()); !strings.Contains(page, "izskata uzņēmuma "+name+" ("+company+") pieteikumu, tā vārdā") || strings.Contains(page, "personas "+name) {
+		t.Errorf("the explicit request does not call the company one:\n%s", page)
+	}
 }
 
 // TestActingForSomeoneCountsTheirDocuments: Līga, acting for Baltic
