@@ -119,14 +119,6 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 	from, until := widget.NewEntry(), widget.NewEntry()
 	from.SetPlaceHolder(lang.L("form.date_hint"))
 	until.SetPlaceHolder(lang.L("form.date_hint"))
-	reset := func() {
-		for _, e := range []*widget.Entry{repID, repName, orgID, orgName} {
-			e.SetText("")
-		}
-		from.SetText(time.Now().Format(time.DateOnly))
-		until.SetText(time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
-	}
-	reset()
 	status := wrapped("")
 	status.Importance = widget.SuccessImportance
 	status.Hide()
@@ -159,17 +151,23 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 			})
 		})
 	})
-	scope.SetSelected(all)
-	clearAll := func() { // what the last mandate was given for too
-		reset()
+	// reset empties the form: no one named, all services, from today for
+	// a year.
+	reset := func() {
+		for _, e := range []*widget.Entry{repID, repName, orgID, orgName} {
+			e.SetText("")
+		}
+		from.SetText(time.Now().Format(time.DateOnly))
+		until.SetText(time.Now().AddDate(1, 0, 0).Format(time.DateOnly))
 		clear(chosen)
 		scope.SetSelected(all)
 	}
+	reset()
 	if s.Account != nil { // the next person starts from an empty form
 		whileDrawn(s, s.Account.OnChange(func() {
 			if !s.Account.SignedIn() {
 				fyne.Do(func() {
-					clearAll()
+					reset()
 					status.Hide()
 				})
 			}
@@ -211,7 +209,7 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 		}
 		status.Hide()
 		submit(f, func() {
-			clearAll()
+			reset()
 			status.SetText(given)
 			status.Show()
 		})

@@ -465,7 +465,7 @@ func markFor(v *api.Request, who Principal, rec *store.RequestRecord, doc *reque
 // madeFor is the owner of rec and their name when who made it for them
 // under a mandate, "" and "" otherwise.
 func madeFor(who Principal, rec *store.RequestRecord, doc *requestDoc) (id, name string) {
-	if rec.Owner != who.Subject && rec.Representative == who.Subject {
+	if representedBy(rec, who) {
 		return rec.Owner, cmp.Or(doc.subjectName(), rec.Owner)
 	}
 	return "", ""
