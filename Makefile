@@ -23,7 +23,11 @@ TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils
 # - no_emoji: the app shows no emoji, and Fyne's bundled colour emoji font
 #   cost 10-19 MiB of memory (parsed once per text style);
 # - nopostgres: the exchange service the app embeds keeps its data in
-#   SQLite, so the PostgreSQL driver stays out (3.7 MiB less resident code).
+#   SQLite, so the PostgreSQL driver stays out (3.7 MiB less resident code);
+# - migrated_fynedo: every screen update runs on Fyne's UI goroutine (fyne.Do),
+#   so Fyne need not check it on each canvas refresh: the check reads the
+#   goroutine's stack, a third of the CPU of redrawing a long list. The tests
+#   are built without it and keep the check (the Xvfb tests fail on its log).
 APP_TAGS := $(shell cat scripts/app-tags)
 
 # go run stamps no commit: the linker is given it, for About and -version.

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -33,5 +34,54 @@ func TestValueListRowsFollowEverySet(t *testing.T) {
 		if got := strings.Fields(labels(l)); strings.Join(got, " ") != strings.Join(want, " ") {
 			t.Fatalf("after Set(%v) the rows show %v", set, got)
 		}
+	}
+}
+
+// TestAReloadRedrawsOnlyTheRowsThatChanged: Fyne's list binding tells
+// every item of a Set, changed or not, and each told row was measured
+// and the whole visible list redrawn; a citizen with 1,553 requests and
+// 543 documents had the app busy for 8 s, 10.8 s of CPU, after one new
+// request (found as a long-time citizen). Setting the same values again
+// draws no row; changing one draws the visible rows once.
+func TestAReloadRedrawsOnlyTheRowsThatChanged(t *testing.T) {
+	test.NewTempApp(t)
+	data := binding.NewUntypedList()
+	fills := 0
+	_, view := newValueList(new(app.Session), data, func() fyne.CanvasObject { return widget.NewLabel("") }, func(v any, row fyne.CanvasObject) {
+		fills++
+		row.(*widget.Label).SetText(v.(string))
+	})
+	w := test.NewTempWindow(t, view)
+	w.Resize(fyne.NewSize(300, 400))
+	values := func(changed int) []any {
+		out := make([]any, 1000)
+		for i := range out {
+			out[i] = fmt.Sprintf("request %d", i)
+		}
+		if changed >= 0 {
+			out[changed] = "request changed"
+		}
+		return out
+	}
+	if err := data.Set(values(-1)); err != nil {
+		t.Fatal(err)
+	}
+	fills = 0
+	if err := data.Set(values(-1)); err != nil {
+		t.Fatal(err)
+	}
+	if fills != 0 {
+		t.Errorf("setting the same 1,000 values again drew %d rows, want 0", fills)
+	}
+	fills = 0
+	if err := data.Set(values(3)); err != nil {
+		t.Fatal(err)
+	}
+	visible := 400 / widget.NewLabel("x").MinSize().Height
+	if float32(fills) > 2*visible+2 {
+		t.Errorf("changing one of 1,000 values drew %d rows, want at most the %.0f visible ones once and the changed one measured", fills, visible)
+	}
+	if !strings.Contains(labels(w.Content()), "request changed") {
+		t.Errorf("the changed value is not shown: %q", labels(w.Content()))
 	}
 }
