@@ -5,6 +5,10 @@ import (
 	"crypto/rand"
 	"errors"
 	"log/slog"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -47,15 +51,20 @@ type Requests struct {
 	List         binding.UntypedList
 	ShowArchived binding.Bool
 	Archived     binding.Int
+	// Loads counts the times List was set: its listeners hear every
+	// change of a request, where those of List hear only a change in the
+	// number of requests.
+	Loads binding.Int
 	// Problem is a translated message when the last call failed, else
 	// ""; ProblemCode names its help centre page.
 	Problem     binding.String
 	ProblemCode binding.String
 	// conn hears whether the service answered.
 	conn *Connection
-	// OnRefresh, when set, runs with the list after every reload (the
-	// session rebuilds the wallet with it).
-	OnRefresh func([]api.Request)
+	// OnRefresh, when set, runs with the list after every reload or
+	// change of it; documents tells whether the person's documents may
+	// have changed with it (the session reloads the wallet then).
+	OnRefresh func(list []api.Request, documents bool)
 	// mandate, when set, gives the mandate new requests are made under.
 	mandate func() string
 	// signedIn, when set, tells whether there is a person whose requests
@@ -69,6 +78,9 @@ type Requests struct {
 	keys map[api.NewRequest]string
 	// followers are the pages following a request, by its id.
 	followers map[string]func(*api.Request)
+	// heard are the ids of the requests the event stream said changed
+	// and that are not read yet (Heard, ReadHeard).
+	heard map[string]bool
 }
 
 // Follow hands the request with id to onChange each time the event
@@ -100,6 +112,97 @@ func (r *Requests) Changed(ctx context.Context, id string) {
 	if req, err := r.api.Request(ctx, id); err == nil {
 		onChange(req)
 	}
+}
+
+// Heard notes that the event stream said the request with id changed;
+// ReadHeard reads it.
+func (r *Requests) Heard(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.heard == nil {
+		r.heard = map[string]bool{}
+	}
+	r.heard[id] = true
+}
+
+// ReadHeard reads each request heard changed (Heard), puts it in the list
+// in place of the one shown (a new one at its place by age) and hands it
+// to the page following it. A long history is not read again for each
+// step of one request. A request the service does not give (no longer the
+// person's: a mandate ended) has the whole list read again.
+func (r *Requests) ReadHeard(ctx context.Context) {
+	r.mu.Lock()
+	ids := slices.Collect(maps.Keys(r.heard))
+	clear(r.heard)
+	r.mu.Unlock()
+	var read []*api.Request
+	whole := false
+	for _, id := range ids {
+		req, err := r.api.Request(ctx, id)
+		if calledOff(err) {
+			return // a sign-out or the end: the list goes with it
+		}
+		if err != nil || req == nil {
+			whole = true
+			continue
+		}
+		read = append(read, req)
+	}
+	if whole {
+		_ = r.Refresh(ctx)
+	} else {
+		r.put(read...)
+	}
+	for _, req := range read {
+		r.mu.Lock()
+		onChange := r.followers[req.ID]
+		r.mu.Unlock()
+		if onChange != nil {
+			onChange(req)
+		}
+	}
+}
+
+// put shows reqs in the list, as the list gives them (without their
+// timelines): each in place of the one with its id unless that one is
+// newer, a new one at its place by age.
+func (r *Requests) put(reqs ...*api.Request) {
+	if len(reqs) == 0 {
+		return
+	}
+	r.mu.Lock()
+	list := slices.Clone(r.all) // the one handed out stays as it was
+	documents := false
+	for _, req := range reqs {
+		in := *req
+		in.Timeline = nil
+		if i := slices.IndexFunc(list, func(o api.Request) bool { return o.ID == in.ID }); i >= 0 {
+			if list[i].UpdatedAt.After(in.UpdatedAt) {
+				continue // a reload meanwhile read a later state
+			}
+			documents = documents || list[i].Archived != in.Archived || !reflect.DeepEqual(list[i].Evidence, in.Evidence)
+			list[i] = in
+			continue
+		}
+		documents = documents || len(in.Evidence) > 0
+		at, _ := slices.BinarySearchFunc(list, in, newestFirst)
+		list = slices.Insert(list, at, in)
+	}
+	r.all = list
+	r.mu.Unlock()
+	fyne.DoAndWait(r.publishList)
+	if r.OnRefresh != nil {
+		r.OnRefresh(list, documents)
+	}
+}
+
+// newestFirst orders requests as the service lists them: the newest
+// first, those made at the same instant by id.
+func newestFirst(a, b api.Request) int {
+	if c := b.CreatedAt.Compare(a.CreatedAt); c != 0 {
+		return c
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 // Resync reloads the list and the requests of the pages following one,
@@ -138,6 +241,8 @@ func (r *Requests) publishList() {
 	r.mu.Unlock() // the list's listeners may ask (Latest)
 	_ = r.List.Set(items)
 	_ = r.Archived.Set(archived)
+	n, _ := r.Loads.Get()
+	_ = r.Loads.Set(n + 1)
 }
 
 // Latest is the newest request (archived ones aside) for requirement of
@@ -175,7 +280,7 @@ func CanArchive(req *api.Request) bool { return ViewOf(req).CanArchive }
 
 // NewRequests returns the view model over a.
 func NewRequests(a RequestsAPI, log *slog.Logger) *Requests {
-	r := &Requests{api: a, log: log, List: binding.NewUntypedList(), ShowArchived: binding.NewBool(), Archived: binding.NewInt(),
+	r := &Requests{api: a, log: log, List: binding.NewUntypedList(), ShowArchived: binding.NewBool(), Archived: binding.NewInt(), Loads: binding.NewInt(),
 		Problem: binding.NewString(), ProblemCode: binding.NewString()}
 	r.ShowArchived.AddListener(binding.NewDataListener(r.publishList))
 	return r
@@ -200,7 +305,7 @@ func (r *Requests) Refresh(ctx context.Context) error {
 	r.mu.Unlock()
 	fyne.DoAndWait(r.publishList)
 	if r.OnRefresh != nil {
-		r.OnRefresh(list)
+		r.OnRefresh(list, true)
 	}
 	return nil
 }
@@ -327,7 +432,7 @@ func (r *Requests) PreviewReturned(ctx context.Context, id string) (*api.Request
 	return r.after(ctx, out, err)
 }
 
-// after reloads the list once a change is made. A change that failed is
+// after shows the request a change answered with in the list. A change that failed is
 // its caller's to show (the list did not fail); one that could not reach
 // the service raises the banner, which reloads the list once the service
 // answers again.
@@ -340,7 +445,9 @@ func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api
 		r.conn.Report("requests", err, r.reload)
 		return nil, err
 	}
-	_ = r.Refresh(ctx)
+	if out != nil {
+		r.put(out)
+	}
 	return out, nil
 }
 

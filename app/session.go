@@ -105,9 +105,9 @@ type Session struct {
 	mu     sync.Mutex
 	closed bool
 	work   sync.WaitGroup
-	// listReads reads the requests list for the events heard, one read
-	// at a time (a busy institution's clerk hears hundreds in a burst).
-	listReads rerun
+	// heardReads reads the requests the events heard name, one batch at
+	// a time (a busy institution's clerk hears hundreds in a burst).
+	heardReads rerun
 	// calls counts the Background tasks that have not ended (Settle).
 	calls atomic.Int64
 }
@@ -266,10 +266,12 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 		l.SetLanguage(s.Language.Code())
 		s.Language.OnChange(l.SetLanguage)
 	}
-	s.Requests.OnRefresh = func(list []api.Request) {
+	s.Requests.OnRefresh = func(list []api.Request, documents bool) {
 		ctx, cancel := s.call()
 		defer cancel()
-		_ = s.Wallet.Refresh(ctx)
+		if documents {
+			_ = s.Wallet.Refresh(ctx)
+		}
 		s.Inbox.SetRequests(ctx, list)
 	}
 	s.Inbox.Services = NewServiceCache(s.Catalogue.Service)
@@ -295,17 +297,20 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 			s.mandatesChanged() // of no request
 			return
 		}
-		if !e.Desk { // a clerk's institution's application: not in their list
-			s.listReads.ask(s.Background, func() {
+		if e.Desk { // a clerk's institution's application: not in their list
+			s.Background(func() {
 				ctx, cancel := s.call()
 				defer cancel()
-				_ = s.Requests.Refresh(ctx)
+				s.Requests.Changed(ctx, e.RequestID)
 			})
+			s.Desk.Changed(e.RequestID)
+			return
 		}
-		s.Background(func() {
+		s.Requests.Heard(e.RequestID)
+		s.heardReads.ask(s.Background, func() {
 			ctx, cancel := s.call()
 			defer cancel()
-			s.Requests.Changed(ctx, e.RequestID)
+			s.Requests.ReadHeard(ctx)
 		})
 		s.Desk.Changed(e.RequestID)
 	}

@@ -113,7 +113,7 @@ func NewServicesScreen(win fyne.Window, sess *app.Session, onRequested func(id s
 	// the person acts.
 	onChange(sess, s.wallet.Loads, s.followHoldings)
 	onChange(sess, sess.Acting.Label, s.followHoldings)
-	onChange(sess, s.requests.List, s.followHoldings)
+	onChange(sess, s.requests.Loads, s.followHoldings)
 
 	s.sess.Background(s.loadFacets)
 	s.searchNow()
