@@ -62,21 +62,22 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 	r := &RequestsScreen{sess: s, win: win, services: newListedServices(s), openURL: systemOpener(s), saver: newSaver(win, s)}
 	r.ExtendBaseWidget(r)
 	model := s.Requests
+	finder := newListFinder(s, model.List, model.Loads, "requests.find", func(v any) string {
+		req, _ := v.(api.Request)
+		top, bottom := r.rowText(req)
+		return top + " " + bottom
+	})
 	var listed fyne.CanvasObject
-	r.list, listed = newValueList(s, model.List, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	r.list, listed = newValueList(s, finder.Shown, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if req, ok := v.(api.Request); ok {
-			svc := r.listedService(req)
-			service := ""
-			if svc != nil {
-				service = svc.Name.In(s.Language.Code())
-			}
-			setTwoLineRow(obj, evidenceTitle(req, svc, s.Language.Code()), requestSummary(req, service))
+			title, summary := r.rowText(req)
+			setTwoLineRow(obj, title, summary)
 		}
 	})
 	r.services.redraw = r.list.Refresh
 	r.list.OnSelected = func(id widget.ListItemID) {
 		r.list.Unselect(id)
-		if v, err := model.List.GetValue(id); err == nil {
+		if v, err := finder.Shown.GetValue(id); err == nil {
 			if req, ok := v.(api.Request); ok {
 				r.Open(req.ID)
 			}
@@ -105,7 +106,7 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			showArchived.Show()
 		}
 	})
-	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived), nil, nil, nil, body), lang.L("requests.title"))
+	r.nav = newPages(newBorder(container.NewVBox(problem, showArchived, finder.Entry, finder.None), nil, nil, nil, body), lang.L("requests.title"))
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
@@ -566,6 +567,17 @@ func typeTitles(req api.Request) map[string]string {
 		return nil
 	}
 	return req.EvidenceType.Title
+}
+
+// rowText is what a request's row in the list shows: the evidence, and
+// its summary (requestSummary).
+func (r *RequestsScreen) rowText(req api.Request) (title, summary string) {
+	svc := r.listedService(req)
+	service := ""
+	if svc != nil {
+		service = svc.Name.In(r.sess.Language.Code())
+	}
+	return evidenceTitle(req, svc, r.sess.Language.Code()), requestSummary(req, service)
 }
 
 // requestSummary is a request row's second line: for whom it was made

@@ -44,8 +44,13 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.saver = newSaver(win, s)
 	ws.openURL = systemOpener(s)
 	model := s.Wallet
+	finder := newListFinder(s, model.Items, model.Loads, "wallet.find", func(v any) string {
+		it, _ := v.(app.WalletItem)
+		top, bottom := ws.rowText(it)
+		return top + " " + bottom
+	})
 	var listed fyne.CanvasObject
-	ws.list, listed = newValueList(s, model.Items, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
+	ws.list, listed = newValueList(s, finder.Shown, newTwoLineRow, func(v any, obj fyne.CanvasObject) {
 		if it, ok := v.(app.WalletItem); ok {
 			ws.setRow(obj, it)
 		}
@@ -53,7 +58,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 	ws.services.redraw = ws.list.Refresh
 	ws.list.OnSelected = func(id widget.ListItemID) {
 		ws.list.Unselect(id)
-		if v, err := model.Items.GetValue(id); err == nil {
+		if v, err := finder.Shown.GetValue(id); err == nil {
 			if it, ok := v.(app.WalletItem); ok {
 				ws.Open(it)
 			}
@@ -69,7 +74,7 @@ func NewWalletScreen(win fyne.Window, s *app.Session, openRequest func(id string
 			ws.list.Show()
 		}
 	})
-	ws.nav = newPages(container.NewStack(listed, empty), lang.L("wallet.title"))
+	ws.nav = newPages(newBorder(container.NewVBox(finder.Entry, finder.None), nil, nil, nil, container.NewStack(listed, empty)), lang.L("wallet.title"))
 	return ws
 }
 
@@ -241,12 +246,19 @@ func (ws *WalletScreen) named(it app.WalletItem) app.WalletItem {
 // a list row, so all of it opens the document, and its lines are cut short
 // rather than widen a phone's screen.
 func (ws *WalletScreen) setRow(obj fyne.CanvasObject, it app.WalletItem) {
-	about := it.Issuer(ws.sess.Language.Code()) + " · " + countryName(it.Country) + " · " +
+	title, about := ws.rowText(it)
+	setTwoLineRow(obj, title, about)
+}
+
+// rowText is what a document's row shows: its title, and who issued it,
+// where and when it came (and for whom, when not for the person).
+func (ws *WalletScreen) rowText(it app.WalletItem) (title, about string) {
+	about = it.Issuer(ws.sess.Language.Code()) + " · " + countryName(it.Country) + " · " +
 		lang.L("wallet.card_received", map[string]any{"Date": formatTime(it.DeliveredAt)})
 	if it.For != "" {
 		about = lang.L("for_whom", map[string]any{"Name": it.ForName}) + " · " + about
 	}
-	setTwoLineRow(obj, ws.title(it), about)
+	return ws.title(it), about
 }
 
 // formatSize shows a byte count the way people read it (e.g. 12.5 KB),
