@@ -102,12 +102,16 @@ type rowFitter struct {
 	list  *widget.List
 	row   fyne.CanvasObject // a row of the list, filled with each item to measure it
 	width float32
+	// template is the height the list gives a row it was not told of (an
+	// empty row's); heights are the rows' heights it was told.
+	template float32
+	heights  map[int]float32
 }
 
 // fitRows returns list's rowFitter and the view that holds the list on
 // screen.
 func fitRows(list *widget.List) (*rowFitter, fyne.CanvasObject) {
-	f := &rowFitter{list: list, row: list.CreateItem()}
+	f := &rowFitter{list: list, row: list.CreateItem(), template: list.CreateItem().MinSize().Height, heights: map[int]float32{}}
 	return f, container.New(f, list)
 }
 
@@ -118,13 +122,20 @@ func (f *rowFitter) fit() {
 	}
 }
 
-// fitRow sets the height of row i for the list's width.
+// fitRow sets the height of row i for the list's width. The list is told
+// only a height it does not have: each telling redraws the visible rows,
+// and 1,553 rows told their heights at start took seconds.
 func (f *rowFitter) fitRow(i int) {
 	if f.width <= 0 || i >= f.list.Length() {
 		return
 	}
 	f.list.UpdateItem(i, f.row)
-	f.list.SetItemHeight(i, heightAt(f.row, f.width))
+	h := heightAt(f.row, f.width)
+	if had, told := f.heights[i]; told && had == h || !told && h == f.template {
+		return
+	}
+	f.heights[i] = h
+	f.list.SetItemHeight(i, h)
 }
 
 func (f *rowFitter) Layout(objects []fyne.CanvasObject, size fyne.Size) {
