@@ -87,7 +87,6 @@ func newValueList(s *app.Session, data binding.UntypedList, create func() fyne.C
 		}
 		clear(changed)
 		fitter.fit()
-		l.Refresh()
 	})
 	return l, view
 }
@@ -115,18 +114,32 @@ func fitRows(list *widget.List) (*rowFitter, fyne.CanvasObject) {
 	return f, container.New(f, list)
 }
 
-// fit sets the height of every row for the list's width.
+// fit sets the height of every row for the list's width and redraws the
+// list where it was scrolled to. The list is told each height while it
+// says it has no rows: each telling redraws the visible rows, and the
+// rows of a long list wrapped on a phone each have a height of their own.
 func (f *rowFitter) fit() {
-	for i := range f.list.Length() {
-		f.fitRow(i)
+	n, length, offset := f.list.Length(), f.list.Length, f.list.GetScrollOffset()
+	f.list.Length = func() int { return 0 }
+	for i := range n {
+		f.measure(i)
+	}
+	f.list.Length = length
+	f.list.Refresh()
+	f.list.ScrollToOffset(offset)
+}
+
+// fitRow sets the height of row i for the list's width.
+func (f *rowFitter) fitRow(i int) {
+	if i < f.list.Length() {
+		f.measure(i)
 	}
 }
 
-// fitRow sets the height of row i for the list's width. The list is told
-// only a height it does not have: each telling redraws the visible rows,
-// and 1,553 rows told their heights at start took seconds.
-func (f *rowFitter) fitRow(i int) {
-	if f.width <= 0 || i >= f.list.Length() {
+// measure tells the list the height of row i at its width. The list is
+// told only a height it does not have, as each telling redraws it.
+func (f *rowFitter) measure(i int) {
+	if f.width <= 0 {
 		return
 	}
 	f.list.UpdateItem(i, f.row)

@@ -90,3 +90,44 @@ func TestAReloadRedrawsOnlyTheRowsThatChanged(t *testing.T) {
 		t.Errorf("the changed value is not shown: %q", labels(w.Content()))
 	}
 }
+
+// TestALongListOfWrappedRowsIsMeasuredOnce: on a phone at a large text
+// size every row wraps, and every row is told a height of its own; each
+// telling redrew the visible rows. The first Set of 1,000 such values
+// measures each row once and draws the visible ones.
+func TestALongListOfWrappedRowsIsMeasuredOnce(t *testing.T) {
+	test.NewTempApp(t)
+	data := binding.NewUntypedList()
+	fills := 0
+	list, view := newValueList(new(app.Session), data, func() fyne.CanvasObject {
+		l := widget.NewLabel("")
+		l.Wrapping = fyne.TextWrapWord
+		return l
+	}, func(v any, row fyne.CanvasObject) {
+		fills++
+		row.(*widget.Label).SetText(v.(string))
+	})
+	w := test.NewTempWindow(t, view)
+	w.Resize(fyne.NewSize(200, 400))
+	values := make([]any, 1000)
+	for i := range values {
+		values[i] = fmt.Sprintf("request %d about a certificate of residence from Estonia", i)
+	}
+	list.ScrollToOffset(0)
+	if err := data.Set(values); err != nil {
+		t.Fatal(err)
+	}
+	visible := 400 / widget.NewLabel("x").MinSize().Height
+	if float32(fills) > 1000+2*visible+2 {
+		t.Errorf("the first 1,000 wrapped values drew %d rows, want each measured once and the visible ones drawn", fills)
+	}
+	list.ScrollToOffset(5000)
+	offset := list.GetScrollOffset()
+	values = append([]any{"a new request at the top"}, values...)
+	if err := data.Set(values); err != nil {
+		t.Fatal(err)
+	}
+	if got := list.GetScrollOffset(); got != offset {
+		t.Errorf("a new row moved the list from %.0f to %.0f", offset, got)
+	}
+}
