@@ -432,10 +432,10 @@ func (r *Requests) PreviewReturned(ctx context.Context, id string) (*api.Request
 	return r.after(ctx, out, err)
 }
 
-// after shows the request a change answered with in the list. A change that failed is
-// its caller's to show (the list did not fail); one that could not reach
-// the service raises the banner, which reloads the list once the service
-// answers again.
+// after shows the request a change answered with in the list. A change
+// that failed is its caller's to show (the list did not fail); one that
+// could not reach the service raises the banner, which reloads the list
+// once the service answers again.
 func (r *Requests) after(ctx context.Context, out *api.Request, err error) (*api.Request, error) {
 	if err != nil {
 		if !calledOff(err) {

@@ -146,7 +146,6 @@ func (d *DeskScreen) Reload() {
 		d.items = nil
 		d.count.SetText("")
 		d.queueRows.fit()
-		d.Queue.Refresh()
 		return
 	}
 	text, show := d.Search.Text, d.shows[d.Filter.Selected]
@@ -167,7 +166,6 @@ func (d *DeskScreen) Reload() {
 			d.items = items
 			d.count.SetText(deskCount(len(items), text != "" || show != app.ShowAll))
 			d.queueRows.fit()
-			d.Queue.Refresh()
 		})
 	})
 }

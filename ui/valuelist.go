@@ -65,8 +65,8 @@ func newValueList(s *app.Session, data binding.UntypedList, create func() fyne.C
 			}
 			// A new item: the list grew (perhaps after it shrank, which
 			// replaced the items past its end). Its value was just read,
-			// and the Refresh below draws it: only its changes to come
-			// are followed (16 rows drawn twice took 0.13 s at start).
+			// and the fit below draws it: only its changes to come are
+			// followed (16 rows drawn twice took 0.13 s at start).
 			onChange(s, item, func() {
 				v, _ := item.(binding.Untyped).Get()
 				if i >= len(values) || reflect.DeepEqual(values[i], v) {
