@@ -100,18 +100,24 @@ func (r *Requests) Follow(id string, onChange func(*api.Request)) (stop func()) 
 	}
 }
 
-// Changed is told of every event of the stream: a followed request is
-// read again and handed to its follower.
+// Changed reads request id again and hands it to the page following it,
+// if one does (a clerk's application heard of at the desk, or after the
+// stream was down: Resync).
 func (r *Requests) Changed(ctx context.Context, id string) {
-	r.mu.Lock()
-	onChange := r.followers[id]
-	r.mu.Unlock()
+	onChange := r.follower(id)
 	if onChange == nil {
 		return
 	}
 	if req, err := r.api.Request(ctx, id); err == nil {
 		onChange(req)
 	}
+}
+
+// follower is the page following request id, nil when none does.
+func (r *Requests) follower(id string) func(*api.Request) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.followers[id]
 }
 
 // Heard notes that the event stream said the request with id changed;
@@ -154,10 +160,7 @@ func (r *Requests) ReadHeard(ctx context.Context) {
 		r.put(read...)
 	}
 	for _, req := range read {
-		r.mu.Lock()
-		onChange := r.followers[req.ID]
-		r.mu.Unlock()
-		if onChange != nil {
+		if onChange := r.follower(req.ID); onChange != nil {
 			onChange(req)
 		}
 	}

@@ -297,13 +297,13 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 			s.mandatesChanged() // of no request
 			return
 		}
+		s.Desk.Changed(e.RequestID)
 		if e.Desk { // a clerk's institution's application: not in their list
 			s.Background(func() {
 				ctx, cancel := s.call()
 				defer cancel()
 				s.Requests.Changed(ctx, e.RequestID)
 			})
-			s.Desk.Changed(e.RequestID)
 			return
 		}
 		s.Requests.Heard(e.RequestID)
@@ -312,7 +312,6 @@ func NewSession(svc ServiceAPI, prefs Preferences, about About, log *slog.Logger
 			defer cancel()
 			s.Requests.ReadHeard(ctx)
 		})
-		s.Desk.Changed(e.RequestID)
 	}
 	return s
 }
