@@ -89,9 +89,9 @@ func (q Query) Relevance(s *Service) int {
 	words := q.Words()
 	name := foldAll(s.Name)
 	switch {
-	case containsAll(name, words):
+	case ContainsAll(name, words):
 		return 0
-	case containsAll(name+" "+foldAll(s.Description), words):
+	case ContainsAll(name+" "+foldAll(s.Description), words):
 		return 1
 	}
 	return 2
@@ -112,8 +112,9 @@ func writeAll(b *strings.Builder, t Text) {
 	}
 }
 
-// containsAll reports whether every word occurs in text.
-func containsAll(text string, words []string) bool {
+// ContainsAll reports whether every word occurs in text (both folded,
+// Fold, for a search that ignores case and diacritics).
+func ContainsAll(text string, words []string) bool {
 	for _, w := range words {
 		if !strings.Contains(text, w) {
 			return false
@@ -131,5 +132,5 @@ func (q Query) Matches(s *Service) bool {
 	if q.Country != "" && s.Country != q.Country {
 		return false
 	}
-	return containsAll(s.SearchText(), q.Words())
+	return ContainsAll(s.SearchText(), q.Words())
 }

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/data/binding"
 	"fyne.io/fyne/v2/lang"
@@ -29,9 +27,8 @@ type listFinder struct {
 	// None tells that words were typed and no value has them.
 	None *widget.Label
 
-	all   binding.UntypedList
-	text  func(v any) string
-	words []string
+	all  binding.UntypedList
+	text func(v any) string
 }
 
 // newListFinder finds in the values of all, read again each time loads
@@ -40,10 +37,7 @@ type listFinder struct {
 func newListFinder(s *app.Session, all binding.UntypedList, loads binding.Int, placeholder string, text func(v any) string) *listFinder {
 	f := &listFinder{Entry: widget.NewEntry(), Shown: binding.NewUntypedList(), None: widget.NewLabel(""), all: all, text: text}
 	f.Entry.SetPlaceHolder(lang.L(placeholder))
-	f.Entry.OnChanged = func(typed string) {
-		f.words = strings.Fields(catalogue.Fold(typed))
-		f.find()
-	}
+	f.Entry.OnChanged = func(string) { f.find() }
 	f.None.Wrapping = fyne.TextWrapWord
 	f.None.Hide()
 	f.Entry.Hide()
@@ -59,30 +53,21 @@ func (f *listFinder) find() {
 	} else {
 		f.Entry.Hide()
 	}
+	words := catalogue.Query{Text: f.Entry.Text}.Words()
 	shown := values
-	if len(f.words) > 0 {
+	if len(words) > 0 {
 		shown = make([]any, 0, len(values))
 		for _, v := range values {
-			if hasAll(catalogue.Fold(f.text(v)), f.words) {
+			if catalogue.ContainsAll(catalogue.Fold(f.text(v)), words) {
 				shown = append(shown, v)
 			}
 		}
 	}
 	_ = f.Shown.Set(shown)
-	if len(f.words) > 0 && len(shown) == 0 {
+	if len(words) > 0 && len(shown) == 0 {
 		f.None.SetText(lang.L("find.none", map[string]any{"Words": f.Entry.Text}))
 		f.None.Show()
 	} else {
 		f.None.Hide()
 	}
-}
-
-// hasAll tells whether text holds every word.
-func hasAll(text string, words []string) bool {
-	for _, w := range words {
-		if !strings.Contains(text, w) {
-			return false
-		}
-	}
-	return true
 }
