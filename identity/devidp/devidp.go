@@ -93,6 +93,9 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	return s, nil
 }
 
+// idTokenTTL is how long ID tokens live.
+const idTokenTTL = 5 * time.Minute
+
 func newServer(ln net.Listener, opts Options, log *slog.Logger) (*Server, error) {
 	issuer := "http://" + ln.Addr().String()
 	people := opts.People
@@ -103,7 +106,10 @@ func newServer(ln net.Listener, opts Options, log *slog.Logger) (*Server, error)
 	if ttl == 0 {
 		ttl = 5 * time.Minute
 	}
-	c := &client{id: ClientID, loginURL: issuer + loginPath, idTokenTTL: ttl}
+	// The ID token is checked once, at the sign-in; it does not follow a
+	// short AccessTokenTTL, which left it as little as a fraction of a
+	// second (its expiry is in whole seconds).
+	c := &client{id: ClientID, loginURL: issuer + loginPath, idTokenTTL: idTokenTTL}
 	names, err := identity.Provider{Issuer: issuer, ClientID: ClientID, Claims: opts.Claims}.Normalized()
 	if err != nil {
 		return nil, err
