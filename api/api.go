@@ -46,6 +46,8 @@ type Error struct {
 	// LevelOfAssurance is the level the call needs, with CodeLevelTooLow:
 	// the app signs in again at that level (step-up).
 	LevelOfAssurance string `json:"level_of_assurance,omitempty"`
+	// RequestID is the request under way, with CodeUnderWay.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // CodeLevelTooLow (403) refuses a call whose sign-in is below the level of
@@ -321,6 +323,10 @@ const (
 	// CodeDecidedMeanwhile (409): the application was decided after the
 	// clerk's page was read (StatusChange.Replaces is not what stands).
 	CodeDecidedMeanwhile = "decided_meanwhile"
+	// CodeUnderWay (409): another request of the person for the same
+	// evidence (service, requirement, country, mandate) is under way
+	// (Error.RequestID); a failed one is not retried beside it.
+	CodeUnderWay = "under_way"
 )
 
 // Event is one change of a request, as GET /v1/events streams it

@@ -92,8 +92,8 @@ func ProblemOf(err error) Problem {
 		code = "result_title"
 	case errors.Is(err, ErrStillOpen):
 		code = "still_open"
-	case errors.As(err, &apiErr) && apiErr.Code == api.CodeDecidedMeanwhile:
-		code = api.CodeDecidedMeanwhile
+	case errors.As(err, &apiErr) && (apiErr.Code == api.CodeDecidedMeanwhile || apiErr.Code == api.CodeUnderWay):
+		code = apiErr.Code
 	case errors.As(err, &apiErr) && (slices.Contains(serviceCodesWithPages, apiErr.Code) || slices.Contains(mandateCodes, apiErr.Code)):
 		code = apiErr.Code
 	case errors.Is(err, client.ErrNotFound):
@@ -118,10 +118,11 @@ var mandateCodes = []string{api.CodeMandateRevoked, api.CodeMandateExpired, api.
 
 // OutOfDate reports whether err refused a change made on a copy that has
 // changed since (409: e.g. an application decided meanwhile): the screen
-// reads it again.
+// reads it again. Evidence under way is a 409 about another request: the
+// screen, and what was typed into it, stay.
 func OutOfDate(err error) bool {
 	var apiErr *client.APIError
-	return errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict
+	return errors.As(err, &apiErr) && apiErr.Status == http.StatusConflict && apiErr.Code != api.CodeUnderWay
 }
 
 // problemOfCode is the Problem of one of our own error codes.

@@ -308,6 +308,20 @@ func TestClerkDeskAsksForEvidenceAndAttachesTheResult(t *testing.T) {
 			e.SetText(message)
 		}
 	}
+	// From Latvia it is the application itself, under way: asked once.
+	tapButton(t, w, "Ask the applicant")
+	if text := dialogText(t, w); !strings.Contains(text, "already has a request for this evidence under way") {
+		t.Fatalf("asking for the evidence the application is fetching shows %q", text)
+	}
+	w.Canvas().Overlays().Top().Hide()
+	if list, err := citizen.Requests(ctx); err != nil || len(list) != 1 {
+		t.Fatalf("after the refused ask the citizen has %d requests (%v), want the application alone", len(list), err)
+	}
+	// The form keeps what the clerk chose and wrote.
+	if selects[0].Selected == "" || selects[1].Selected != "Latvia" || !slices.ContainsFunc(find[*widget.Entry](w.Content()), func(e *widget.Entry) bool { return e.Text == message }) {
+		t.Fatalf("after the refused ask the form is %q, %q without the message", selects[0].Selected, selects[1].Selected)
+	}
+	selects[1].SetSelected("Estonia")
 	tapButton(t, w, "Ask the applicant")
 	list, err := citizen.Requests(ctx)
 	if err != nil || len(list) != 2 {

@@ -230,7 +230,7 @@ func TestClerkAttachesResultDocument(t *testing.T) {
 	base := start(t, exchange.Config{DataDir: t.TempDir(), Auth: deskTokens}).URL()
 	var app, open api.Request
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &app)
-	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &open)
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "EE"}, &open)
 	app = deliverAs(t, base, janisToken, app.ID)
 	evidence := len(app.Evidence)
 	var e api.ErrorBody

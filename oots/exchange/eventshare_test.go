@@ -35,9 +35,9 @@ func TestEventsReachStreamsOnEveryProcess(t *testing.T) {
 	b := start(t, exchange.Config{Database: dsn, Auth: tokens})
 	onB := client.New(b.URL()).WithToken(janisToken)
 	ctx := context.Background()
-	create := func() string {
+	create := func(country string) string {
 		t.Helper()
-		r, err := onB.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+		r, err := onB.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: country})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -45,7 +45,7 @@ func TestEventsReachStreamsOnEveryProcess(t *testing.T) {
 	}
 
 	heard, ended := listenOn(t, a.URL(), janisToken)
-	id := create()
+	id := create("LV")
 	awaitEvent(t, heard, id, "created")
 
 	db, err := sql.Open("pgx", dsn)
@@ -63,7 +63,7 @@ func TestEventsReachStreamsOnEveryProcess(t *testing.T) {
 	}
 
 	heard, _ = listenOn(t, a.URL(), janisToken)
-	id = create()
+	id = create("EE") // another request: the first is under way
 	awaitEvent(t, heard, id, "created")
 }
 

@@ -11,7 +11,6 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/handoff"
-	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
 
@@ -148,39 +147,15 @@ func (h *Handoffs) redeem(ctx context.Context, who Principal, in api.Redeem) (*a
 		return req, false, nil
 	}
 	want := api.NewRequest{ServiceID: rec.ServiceID, Requirement: rec.Requirement, Country: rec.Country, MandateID: in.MandateID}
-	if req, ok := h.underWay(ctx, who, want); ok { // asked already: not twice
-		if err := h.reqs.store.FinishHandoff(ctx, rec.ID, req.ID); err != nil {
-			h.reqs.log.Warn("handoff: request opened but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
-		}
-		return req, false, nil
-	}
-	req, err := h.reqs.Create(ctx, who, want)
+	req, created, err := h.reqs.Start(ctx, who, want) // asked already: that request, not a second
 	if err != nil {
 		// Nothing was started: give the handoff back.
 		return nil, false, errors.Join(err, h.reqs.store.FinishHandoff(context.WithoutCancel(ctx), rec.ID, ""))
 	}
 	if err := h.reqs.store.FinishHandoff(ctx, rec.ID, req.ID); err != nil {
-		h.reqs.log.Warn("handoff: request started but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
+		h.reqs.log.Warn("handoff: request opened but not noted", "handoff", rec.ID, "request", req.ID, "err", err)
 	}
-	return req, true, nil
-}
-
-// underWay is who's request for what want asks (the same service,
-// evidence, country and mandate) that has not ended, if any: a second
-// code for it opens it rather than asking the provider twice.
-func (h *Handoffs) underWay(ctx context.Context, who Principal, want api.NewRequest) (*api.Request, bool) {
-	list, err := h.reqs.List(ctx, who)
-	if err != nil {
-		h.reqs.log.Warn("handoff: the person's requests could not be read; a new one is started", "err", err)
-		return nil, false
-	}
-	for _, r := range list {
-		if r.ServiceID == want.ServiceID && r.Requirement == want.Requirement && r.Country == want.Country &&
-			r.MandateID == want.MandateID && !lifecycle.State(r.State).Terminal() {
-			return &r, true
-		}
-	}
-	return nil, false
+	return req, created, nil
 }
 
 // find returns the stored handoff a link or code names.

@@ -27,7 +27,7 @@ func TestInboxOfAnOlderDatabaseIsFilledOnce(t *testing.T) {
 	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &waiting)
 	call(t, base, janisToken, "POST", "/v1/requests/"+waiting.ID+"/explicit-request", nil, &waiting)
 	waitState(t, base, janisToken, waiting.ID, "preview_required")
-	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}, &delivered)
+	call(t, base, janisToken, "POST", "/v1/requests", api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "EE"}, &delivered)
 	call(t, base, janisToken, "POST", "/v1/requests/"+delivered.ID+"/explicit-request", nil, &delivered)
 	waitState(t, base, janisToken, delivered.ID, "preview_required")
 	call(t, base, janisToken, "POST", "/v1/requests/"+delivered.ID+"/preview", nil, nil)

@@ -390,8 +390,15 @@ func sendsDue(t *testing.T, opts ...func(*RequestsConfig)) (*Requests, Principal
 	q, who, first := explicitRequestStored(t, &now, tr, opts...)
 	ids := []string{first}
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	for len(ids) < jobRunners {
-		r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	// Other evidence than the first's (from other countries, for another
+	// service): one request per evidence is under way at a time.
+	birth := svc.Evidence[0].Requirement
+	for _, in := range []api.NewRequest{
+		{ServiceID: svc.ID, Requirement: birth, Country: "EE"},
+		{ServiceID: svc.ID, Requirement: birth, Country: "LT"},
+		{ServiceID: "lv-university-admission", Requirement: birth, Country: "LV"},
+	}[:jobRunners-1] {
+		r, err := q.Create(ctx, who, in)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -175,25 +175,39 @@ type requestDoc struct {
 }
 
 // Create starts a request of who for the evidence of one requirement of a
-// catalogue service, from one country, and runs its directory look-up.
+// catalogue service, from one country, and runs its directory look-up;
+// while a request of who for the same evidence is under way, it answers
+// that one instead (see Start).
 func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
-	if in.Key == "" {
-		return q.create(ctx, who, in)
-	}
-	if !validKey(in.Key) {
-		return nil, fmt.Errorf("%w: key %q: 8 to 64 letters, digits, - or _", ErrInvalid, in.Key)
-	}
-	if made, err := q.madeBefore(ctx, who, in); made != nil || err != nil {
-		return made, err
-	}
-	v, err := q.create(ctx, who, in)
-	if err != nil {
-		// Two POSTs of the key at once: the other one stored it first.
-		if made, merr := q.madeBefore(ctx, who, in); made != nil || errors.Is(merr, ErrKeyReused) {
-			return made, merr
+	req, _, err := q.Start(ctx, who, in)
+	return req, err
+}
+
+// Start is Create that also tells whether it made a new request: a POST
+// repeated with its key answers the request the first one made, and one
+// for evidence under way (UnderWayError) the request under way.
+func (q *Requests) Start(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, bool, error) {
+	if in.Key != "" {
+		if !validKey(in.Key) {
+			return nil, false, fmt.Errorf("%w: key %q: 8 to 64 letters, digits, - or _", ErrInvalid, in.Key)
+		}
+		if made, err := q.madeBefore(ctx, who, in); made != nil || err != nil {
+			return made, false, err
 		}
 	}
-	return v, err
+	v, err := q.create(ctx, who, in)
+	var open *UnderWayError
+	switch {
+	case errors.As(err, &open):
+		v, err = q.Get(ctx, who, open.RequestID)
+		return v, false, err
+	case err != nil && in.Key != "":
+		// Two POSTs of the key at once: the other one stored it first.
+		if made, merr := q.madeBefore(ctx, who, in); made != nil || errors.Is(merr, ErrKeyReused) {
+			return made, false, merr
+		}
+	}
+	return v, err == nil, err
 }
 
 // create is Create of a new request.
@@ -238,6 +252,11 @@ func (q *Requests) start(ctx context.Context, id string, subject Principal, owne
 		},
 	}
 	step, records := first(doc)
+	if open, err := q.store.OpenRequest(ctx, doc.openKey(owner)); err == nil {
+		return nil, &UnderWayError{RequestID: open.ID} // before asking the directory again
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
 	steps, effects, err := q.settle(ctx, doc, step, effects)
 	if err != nil {
 		return nil, err
@@ -938,12 +957,12 @@ func (q *Requests) save(ctx context.Context, rec *store.RequestRecord, doc *requ
 	fx.Inbox = append(fx.Inbox, q.inboxItems(ctx, rec, doc, steps)...)
 	if create {
 		if err := q.store.CreateRequest(ctx, *rec, steps, fx); err != nil {
-			return err
+			return q.underWayOf(ctx, rec.OpenKey, err)
 		}
 		rec.Version = 1
 	} else {
 		if err := q.store.UpdateRequest(ctx, *rec, steps, fx); err != nil {
-			return err
+			return q.underWayOf(ctx, rec.OpenKey, err)
 		}
 		rec.Version++
 	}
@@ -1033,6 +1052,7 @@ func (doc *requestDoc) encode(rec *store.RequestRecord) error {
 		return err
 	}
 	rec.State, rec.Doc, rec.UpdatedAt = doc.Facts.State, body, doc.Lifecycle.UpdatedAt
+	rec.OpenKey = doc.openKey(rec.Owner)
 	return nil
 }
 

@@ -50,8 +50,12 @@ func (a *restAPI) createRequest(w http.ResponseWriter, r *http.Request, who Prin
 	if !readJSON(w, r, &in) {
 		return
 	}
-	out, err := a.reqs.Create(r.Context(), who, in)
-	a.answer(w, r, http.StatusCreated, out, err)
+	out, created, err := a.reqs.Start(r.Context(), who, in)
+	status := http.StatusOK // the request there was
+	if created {
+		status = http.StatusCreated
+	}
+	a.answer(w, r, status, out, err)
 }
 
 func (a *restAPI) listRequests(w http.ResponseWriter, r *http.Request, who Principal) {
@@ -171,12 +175,15 @@ func (a *restAPI) answer(w http.ResponseWriter, r *http.Request, status int, out
 		refusal *ProviderRefusal
 		mandate *MandateRefusedError
 		subject *SubjectRefusedError
+		open    *UnderWayError
 	)
 	switch {
 	case errors.As(err, &mandate):
 		writeError(w, http.StatusForbidden, mandate.Code, err.Error())
 	case errors.As(err, &subject):
 		writeError(w, http.StatusUnprocessableEntity, subject.Code, err.Error())
+	case errors.As(err, &open):
+		writeJSON(w, http.StatusConflict, api.ErrorBody{Error: api.Error{Code: api.CodeUnderWay, Message: err.Error(), RequestID: open.RequestID}})
 	case errors.Is(err, ErrNoSuchMandate):
 		writeError(w, http.StatusNotFound, api.CodeNotFound, "no such mandate")
 	case err == nil:

@@ -112,12 +112,12 @@ var routeAccess = map[string][callers]int{
 // answers show access, not input checks.
 var routeBodies = map[string]any{
 	"POST /v1/requests/{id}/feedback":         api.NewFeedback{Rating: 5, Text: "Quick."},
-	"POST /v1/requests":                       api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
+	"POST /v1/requests":                       api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "EE"},
 	"POST /v1/requests/{id}/attributes":       api.Attributes{Values: map[string]string{}},
 	"POST /v1/requests/{id}/retry":            api.Attributes{},
 	"POST /v1/requests/{id}/preview/decision": api.Decision{Decision: "refuse"},
 	"POST /v1/requests/{id}/status":           api.StatusChange{Message: "Your application is being processed."},
-	"POST /v1/requests/{id}/ask-evidence":     api.EvidenceAsk{Requirement: proofOfBirth, Country: "LV", Message: "Please confirm the request for your birth record."},
+	"POST /v1/requests/{id}/ask-evidence":     api.EvidenceAsk{Requirement: proofOfBirth, Country: "LT", Message: "Please confirm the request for your birth record."},
 	"POST /v1/requests/{id}/result":           rawBody{"application/pdf", []byte("%PDF-1.4\n%âãÏÓ\n1 0 obj\n")},
 	"POST /v1/handoffs":                       api.NewHandoff{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"},
 	"POST /v1/handoffs/redeem":                api.Redeem{Code: "2345-6789"},
@@ -224,15 +224,33 @@ func TestEveryRouteByRoleAndOwner(t *testing.T) {
 	})
 }
 
+// endEveryRequest cancels every caller's requests under way (an earlier
+// walk's), so that the routes' new requests are new.
+func endEveryRequest(t *testing.T, base string) {
+	for _, tok := range callerTokens[anonymous+1:] {
+		var list api.RequestList
+		call(t, base, tok, "GET", "/v1/requests", nil, &list)
+		for _, r := range list.Requests {
+			statusOnly(t, base, tok, "POST", "/v1/requests/"+r.ID+"/cancel", nil)
+		}
+	}
+}
+
+// ownersApplication is the request each route is called on: other
+// evidence than the routes' own new requests and asks, so that those are
+// new requests too.
+var ownersApplication = api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"}
+
 // walkRouteTable calls every route as every caller (token gives the
 // caller's bearer token) and compares the answers with routeAccess.
 func walkRouteTable(t *testing.T, base string, routes []string, token func(who int) string) {
+	endEveryRequest(t, base)
 	got := map[string][callers]int{}
 	for _, rt := range routes {
 		method, pattern, _ := strings.Cut(rt, " ")
 		for who := range callers {
 			var r api.Request
-			if code := call(t, base, "token-owner", "POST", "/v1/requests", routeBodies["POST /v1/requests"], &r); code != http.StatusCreated {
+			if code := call(t, base, "token-owner", "POST", "/v1/requests", ownersApplication, &r); code != http.StatusCreated {
 				t.Fatalf("creating the owner's request: %d", code)
 			}
 			if code := call(t, base, "token-admin", "POST", "/v1/admin/roles", routeBodies["POST /v1/admin/roles"], nil); code != http.StatusOK {
@@ -260,6 +278,9 @@ func walkRouteTable(t *testing.T, base string, routes []string, token func(who i
 			row := got[rt]
 			row[who] = statusOnly(t, base, token(who), method, path+routeQueries[rt], routeBodies[rt])
 			got[rt] = row
+			// Ended, so that the next call has a new request: one for the
+			// same evidence is under way at a time.
+			statusOnly(t, base, "token-owner", "POST", "/v1/requests/"+r.ID+"/cancel", nil)
 		}
 		if want, ok := routeAccess[rt]; ok && got[rt] != want {
 			var diff []string

@@ -153,7 +153,7 @@ func Start(ctx context.Context, cfg Config) (_ *Server, err error) {
 		PreviewReturn: conn.PreviewReturn, Requester: conn.Requester,
 		Worker: workerName(cfg.DataDir), MaxEvidenceSize: cfg.MaxEvidenceSize, Log: log,
 	})
-	backfillInbox(ctx, reqs, log)
+	backfill(ctx, reqs, log)
 	registerCompanyMandates(ctx, reqs, cfg.CompanyMandates, log)
 	answers.relayTo(reqs)
 	guard := newLedgerGuard(led, log)
@@ -264,13 +264,19 @@ func registerCompanyMandates(ctx context.Context, reqs *Requests, list []api.New
 	}
 }
 
-// backfillInbox fills the inbox from the requests made before it, once
-// per database; a failure is tried again at the next start.
-func backfillInbox(ctx context.Context, reqs *Requests, log *slog.Logger) {
+// backfill fills the inbox from the requests made before it and gives the
+// requests under way made before open keys theirs, once per database; a
+// failure is tried again at the next start.
+func backfill(ctx context.Context, reqs *Requests, log *slog.Logger) {
 	if n, err := reqs.BackfillInbox(ctx); err != nil {
 		log.Warn("the inbox of requests made before it was not filled; trying again at the next start", "err", err)
 	} else if n > 0 {
 		log.Info("inbox filled from the requests made before it", "items", n)
+	}
+	if n, err := reqs.BackfillOpenKeys(ctx); err != nil {
+		log.Warn("the requests under way were not marked so; trying again at the next start", "err", err)
+	} else if n > 0 {
+		log.Info("requests under way marked so: a second request for the same evidence opens them", "requests", n)
 	}
 }
 

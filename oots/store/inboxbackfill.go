@@ -15,12 +15,8 @@ import (
 func (s *Store) BackfillInbox(ctx context.Context, items func(RequestRecord, []TimelineEntry) []InboxItem) (int, error) {
 	stored := 0
 	err := s.inTx(ctx, "inbox backfill", func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM inbox_backfill`)
-		if err != nil {
-			return fmt.Errorf("store: inbox backfill: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // done before
+		if pending, err := claimBackfill(ctx, tx, "inbox_backfill"); !pending || err != nil {
+			return err // done before, or failed
 		}
 		rows, err := tx.QueryContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id NOT IN (SELECT request_id FROM inbox) ORDER BY created_at, id`)
 		if err != nil {
@@ -55,4 +51,16 @@ func (s *Store) BackfillInbox(ctx context.Context, items func(RequestRecord, []T
 		return 0, err
 	}
 	return stored, nil
+}
+
+// claimBackfill removes the marker a migration left in table for a
+// once-per-database backfill, in tx, and reports whether it was there:
+// with several processes one does the work and the others find it done.
+func claimBackfill(ctx context.Context, tx *sql.Tx, table string) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM `+table)
+	if err != nil {
+		return false, fmt.Errorf("store: %s: %w", table, err)
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }

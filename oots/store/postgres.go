@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 )
@@ -142,4 +143,14 @@ func listenPostgres(ctx context.Context, dsn string, ready func(), hear func(pay
 		}
 		hear(n.Payload)
 	}
+}
+
+// postgresUniqueViolation is the unique index that refused a write with
+// err (SQLSTATE 23505), "" when none did.
+func postgresUniqueViolation(err error) string {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) && pg.Code == "23505" {
+		return pg.ConstraintName
+	}
+	return ""
 }

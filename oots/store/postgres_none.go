@@ -30,3 +30,5 @@ func (largeObjects) put(context.Context, func(io.Writer) (string, error)) (strin
 func (largeObjects) open(context.Context, string, int64) (io.ReadSeekCloser, error) {
 	return nil, errNoPostgres
 }
+
+func postgresUniqueViolation(error) string { return "" }

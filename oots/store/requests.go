@@ -16,6 +16,10 @@ import (
 // caller reads it again and retries its transition.
 var ErrConflict = errors.New("the request was changed by someone else")
 
+// ErrUnderWay refuses to store a request with the OpenKey of another one
+// (OpenRequest finds it).
+var ErrUnderWay = errors.New("a request for the same evidence is under way")
+
 // RequestRecord is one stored evidence request. Doc is the exchange
 // service's own JSON document of it; the other fields are what the store
 // filters, orders and guards on.
@@ -27,6 +31,10 @@ type RequestRecord struct {
 	Representative string
 	ServiceID      string
 	State          string
+	// OpenKey names the evidence the request asks for while it is under
+	// way ("" once it has ended): no two requests hold the same one, and
+	// storing a second is ErrUnderWay.
+	OpenKey string
 	// Version counts the changes; Update expects the value it read.
 	Version   int
 	Doc       []byte
@@ -100,19 +108,19 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 		return fmt.Errorf("store: creating request %s: no timeline entry", r.ID)
 	}
 	create := func(ex execer) error {
-		if _, err := ex.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?)`),
-			r.ID, r.Owner, r.Representative, r.ServiceID, r.State, string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
-			return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+		if _, err := ex.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, open_key, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`),
+			r.ID, r.Owner, r.Representative, r.ServiceID, r.State, openKey(r.OpenKey), string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
+			return fmt.Errorf("store: creating request %s: %w", r.ID, underWay(err))
 		}
 		return s.storeChange(ctx, ex, r.ID, 1, timeline, fx)
 	}
 	if len(fx.Ledger) == 0 {
 		if err := s.writeAll(ctx, create); err != nil {
-			return fmt.Errorf("store: creating request %s: %w", r.ID, err)
+			return fmt.Errorf("store: creating request %s: %w", r.ID, underWay(err))
 		}
 		return nil
 	}
-	return s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error { return create(tx) })
+	return underWay(s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error { return create(tx) }))
 }
 
 // UpdateRequest replaces the request's state and document if its stored
@@ -124,9 +132,9 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 	if len(timeline) == 0 {
 		return fmt.Errorf("store: updating request %s: no timeline entry", r.ID)
 	}
-	return s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE requests SET state = ?, doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
-			r.State, string(r.Doc), formatTime(r.UpdatedAt), r.ID, r.Version)
+	return underWay(s.withRecords(ctx, timeline[len(timeline)-1].At, fx.Ledger, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE requests SET state = ?, open_key = ?, doc = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			r.State, openKey(r.OpenKey), string(r.Doc), formatTime(r.UpdatedAt), r.ID, r.Version)
 		if err != nil {
 			return fmt.Errorf("store: updating request %s: %w", r.ID, err)
 		}
@@ -140,7 +148,35 @@ func (s *Store) UpdateRequest(ctx context.Context, r RequestRecord, timeline []T
 			return fmt.Errorf("store: timeline of %s: %w", r.ID, err)
 		}
 		return s.storeChange(ctx, tx, r.ID, seq, timeline, fx)
-	})
+	}))
+}
+
+// openKey stores an empty OpenKey as NULL: the unique index holds any
+// number of those.
+func openKey(k string) any {
+	if k == "" {
+		return nil
+	}
+	return k
+}
+
+// underWay is err as ErrUnderWay when it is the index requests_open_key
+// refusing a second request under way for the same evidence.
+func underWay(err error) error {
+	if err != nil && uniqueViolation(err) == "requests_open_key" {
+		return fmt.Errorf("%w: %w", ErrUnderWay, err)
+	}
+	return err
+}
+
+// OpenRequest is the request whose OpenKey is key, or ErrNotFound.
+func (s *Store) OpenRequest(ctx context.Context, key string) (*RequestRecord, error) {
+	row := s.db.QueryRowContext(ctx, s.q(`SELECT `+requestColumns+` FROM requests WHERE open_key = ?`), key)
+	r, err := scanRequest(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("no request under way for %q: %w", key, ErrNotFound)
+	}
+	return r, err
 }
 
 // storeChange appends the timeline entries of a change from seq on and
@@ -178,7 +214,7 @@ func (s *Store) addTimeline(ctx context.Context, tx execer, id string, seq int, 
 	return nil
 }
 
-const requestColumns = `id, owner, representative, service_id, state, version, doc, created_at, updated_at`
+const requestColumns = `id, owner, representative, service_id, state, COALESCE(open_key, ''), version, doc, created_at, updated_at`
 
 // Request returns one request, or ErrNotFound.
 func (s *Store) Request(ctx context.Context, id string) (*RequestRecord, error) {
@@ -327,7 +363,7 @@ func scanRequest(row scanner) (*RequestRecord, error) {
 		r                RequestRecord
 		doc, created, up string
 	)
-	if err := row.Scan(&r.ID, &r.Owner, &r.Representative, &r.ServiceID, &r.State, &r.Version, &doc, &created, &up); err != nil {
+	if err := row.Scan(&r.ID, &r.Owner, &r.Representative, &r.ServiceID, &r.State, &r.OpenKey, &r.Version, &doc, &created, &up); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, err
 		}

@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/vienreiz/vienreiz/internal/sqlitedsn"
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
+	sqlitelib "modernc.org/sqlite/lib"
 )
 
 // applicationID marks an SQLite file as Vienreiz's ("VZR1"), so that a
@@ -113,4 +115,21 @@ func checkpoints(db *sql.DB, log *slog.Logger, stop <-chan struct{}, done chan<-
 			log.Warn("store: checkpoint of the write-ahead log failed", "err", err)
 		}
 	}
+}
+
+// uniqueViolation is the unique index (or constraint) that refused a
+// write with err, "" when none did. PostgreSQL names the index; SQLite
+// its columns (table.column), read as table_column: the name of each of
+// our one-column unique indexes.
+func uniqueViolation(err error) string {
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		if lite.Code() != sqlitelib.SQLITE_CONSTRAINT_UNIQUE {
+			return ""
+		}
+		_, cols, _ := strings.Cut(lite.Error(), "UNIQUE constraint failed: ")
+		cols, _, _ = strings.Cut(cols, " ")
+		return strings.ReplaceAll(cols, ".", "_")
+	}
+	return postgresUniqueViolation(err)
 }

@@ -24,6 +24,15 @@ import (
 // in the demo member state asks for a preview.
 const proofOfBirth = "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba"
 
+// birthEvidence is the i-th of nine requests for a proof of birth (three
+// services, three countries) that may be under way at once: a person has
+// one request under way per evidence.
+func birthEvidence(i int) api.NewRequest {
+	services := []string{"lv-birth-certificate", "lv-university-admission", "lv-pension-claim"}
+	countries := []string{"LV", "EE", "LT"}
+	return api.NewRequest{ServiceID: services[i%9/3], Requirement: proofOfBirth, Country: countries[i%3]}
+}
+
 // TestKill9MidExchangeEveryRequestCompletesOnce kills the whole service
 // (exchange service, our access points and the embedded demo member
 // state) with SIGKILL twice while exchanges are in flight: once while the
@@ -57,7 +66,7 @@ func onEachStore(t *testing.T, test func(t *testing.T, args ...string)) {
 // killTwiceMidExchange runs the kill test with the server flags args
 // (besides its data folder).
 func killTwiceMidExchange(t *testing.T, args ...string) {
-	const n = 12
+	const n = 9
 	dir := t.TempDir()
 	args = append(args, "-data-dir", dir)
 	p := startServer(t, args...)
@@ -65,7 +74,7 @@ func killTwiceMidExchange(t *testing.T, args ...string) {
 	ctx := context.Background()
 	ids := make([]string, n)
 	for i := range ids {
-		r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+		r, err := c.CreateRequest(ctx, birthEvidence(i))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -83,8 +83,8 @@ func killLoop(t *testing.T, args ...string) {
 	args = append(args, "-data-dir", dir)
 	var (
 		mu    sync.Mutex
-		known []string // every request the service acknowledged
-		open  []string // those not yet delivered
+		known []string         // every request the service acknowledged
+		open  [inFlight]string // each driver's request not yet delivered
 	)
 	var counts loopCounts
 	rng := rand.New(rand.NewPCG(12, 50))
@@ -99,20 +99,19 @@ func killLoop(t *testing.T, args ...string) {
 				defer wg.Done()
 				for ctx.Err() == nil {
 					mu.Lock()
-					id := ""
-					if i < len(open) {
-						id = open[i]
-					}
+					id := open[i]
 					mu.Unlock()
 					if id == "" {
-						r, err := c.CreateRequest(ctx, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: proofOfBirth, Country: "LV"})
+						// Its own evidence: a create whose answer the kill
+						// cut is answered by the next one.
+						r, err := c.CreateRequest(ctx, birthEvidence(i))
 						if err != nil {
 							checkCut(t, ctx, "create", err)
 							continue
 						}
 						mu.Lock()
 						known = append(known, r.ID)
-						open = append(open, r.ID)
+						open[i] = r.ID
 						mu.Unlock()
 						continue
 					}
@@ -123,7 +122,7 @@ func killLoop(t *testing.T, args ...string) {
 					}
 					if delivered {
 						mu.Lock()
-						open = removeID(open, id)
+						open[i] = ""
 						mu.Unlock()
 					}
 					time.Sleep(5 * time.Millisecond)
@@ -225,13 +224,4 @@ func checkCut(t *testing.T, ctx context.Context, what string, err error) {
 	case !errors.As(err, &apiErr) && ctx.Err() == nil:
 		time.Sleep(5 * time.Millisecond) // the kill is under way
 	}
-}
-
-func removeID(ids []string, id string) []string {
-	for i, x := range ids {
-		if x == id {
-			return append(ids[:i], ids[i+1:]...)
-		}
-	}
-	return ids
 }
