@@ -252,11 +252,6 @@ func (q *Requests) start(ctx context.Context, id string, subject Principal, owne
 		},
 	}
 	step, records := first(doc)
-	if open, err := q.store.OpenRequest(ctx, doc.openKey(owner)); err == nil {
-		return nil, &UnderWayError{RequestID: open.ID} // before asking the directory again
-	} else if !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
 	steps, effects, err := q.settle(ctx, doc, step, effects)
 	if err != nil {
 		return nil, err
