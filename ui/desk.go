@@ -499,7 +499,7 @@ func chooseFileDialog(win fyne.Window, got func([]byte, error)) {
 		got(io.ReadAll(io.LimitReader(r, api.MaxResultSize+1)))
 	}, win)
 	dlg.SetFilter(storage.NewExtensionFileFilter([]string{".pdf", ".png", ".jpg", ".jpeg"}))
-	dlg.Show()
+	present(win, dlg, nil)
 }
 
 // trailOf lists the application's ledger trail: when, what, by whom.

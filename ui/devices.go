@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -40,7 +39,7 @@ func newDevicesCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 							showProblem(win, app.ProblemOf(err))
 							return
 						}
-						dialog.ShowInformation(lang.L("devices.title"), lang.L("devices.signed_out", map[string]any{"Device": d.Device}), win)
+						inform(win, lang.L("devices.title"), lang.L("devices.signed_out", map[string]any{"Device": d.Device}))
 						reload()
 					})
 				})

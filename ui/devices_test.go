@@ -68,7 +68,7 @@ func typeCode(t *testing.T, w fyne.Window, code string) {
 	test.Tap(navButtons(t, w)[TabServices])
 	tapButton(t, w, "Enter a code")
 	overlay := w.Canvas().Overlays().Top()
-	test.Type(find[*widget.Entry](overlay)[0], code)
+	test.Type(find[*escapeEntry](overlay)[0], code)
 	tapIn(t, overlay, "Continue")
 }
 

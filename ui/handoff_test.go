@@ -66,7 +66,7 @@ func TestTypedCodeOpensTheStartedRequest(t *testing.T) {
 		test.Tap(navButtons(t, w)[TabServices])
 		tapButton(t, w, "Enter a code")
 		overlay := w.Canvas().Overlays().Top()
-		entries := find[*widget.Entry](overlay)
+		entries := find[*escapeEntry](overlay)
 		if len(entries) != 1 {
 			t.Fatalf("the code dialog has %d entries", len(entries))
 		}
@@ -184,7 +184,7 @@ func TestSignedOutCodeCarriesOnAfterSignIn(t *testing.T) {
 	code, qr := portalHandoff(t, s)
 	test.Tap(navButtons(t, w)[TabServices])
 	tapButton(t, w, "Enter a code")
-	entries := find[*widget.Entry](w.Canvas().Overlays().Top())
+	entries := find[*escapeEntry](w.Canvas().Overlays().Top())
 	if len(entries) != 1 {
 		t.Fatalf("the code dialog has %d entries", len(entries))
 	}

@@ -104,7 +104,7 @@ func titleFits(win fyne.Window, title string) bool {
 func showDialog(win fyne.Window, title string, content fyne.CanvasObject) dialog.Dialog {
 	var d *dialog.CustomDialog
 	d = newDialog(win, title, content, widget.NewButton(lang.L("dialog.close"), func() { d.Hide() }))
-	d.Show()
+	present(win, d, d.Hide)
 	return d
 }
 
@@ -191,5 +191,5 @@ func confirm(win fyne.Window, title, message, yes string, onYes func()) {
 	ok.SetImportance(widget.HighImportance)
 	back := newWrapButton(lang.L("request.new_back"), theme.CancelIcon(), func() { d.Hide() })
 	d = newDialog(win, title, wrapped(message), back, ok)
-	d.Show()
+	present(win, d, d.Hide)
 }

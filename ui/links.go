@@ -31,7 +31,7 @@ func handoffBar(win fyne.Window, s *app.Session, open func(id string)) fyne.Canv
 			redeemPicture(win, s, open, r)
 		}, win)
 		d.SetFilter(storage.NewExtensionFileFilter([]string{".png", ".jpg", ".jpeg"}))
-		d.Show()
+		present(win, d, nil)
 	})
 	hint := wrapped(lang.L("handoff.explained"))
 	return container.NewVBox(hint, container.New(&sideBySide{}, code, picture))
@@ -54,7 +54,7 @@ func redeemPicture(win fyne.Window, s *app.Session, open func(id string), r io.R
 
 // askForCode asks for a handoff's short code and redeems it.
 func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
-	entry := widget.NewEntry()
+	entry := newEscapeEntry(win)
 	entry.SetPlaceHolder(lang.L("handoff.code_placeholder"))
 	form := dialog.NewForm(lang.L("handoff.code_title"), lang.L("handoff.continue"), lang.L("handoff.cancel"),
 		[]*widget.FormItem{widget.NewFormItem(lang.L("handoff.code_label"), entry)},
@@ -65,7 +65,7 @@ func askForCode(win fyne.Window, s *app.Session, open func(id string)) {
 			}
 		}, win)
 	entry.OnSubmitted = func(string) { form.Submit() } // Enter sends the code
-	form.Show()
+	present(win, form, nil)
 	win.Canvas().Focus(entry)
 }
 
@@ -146,7 +146,7 @@ func copyLinkButton(win fyne.Window, links *app.Links, l app.Link) *widget.Butto
 	return widget.NewButtonWithIcon(lang.L("link.copy"), theme.ContentCopyIcon(), func() {
 		link := l.Web(links.Base)
 		fyne.CurrentApp().Clipboard().SetContent(link)
-		dialog.ShowInformation(lang.L("link.copy"), lang.L("link.copied", map[string]any{"Link": link}), win)
+		inform(win, lang.L("link.copy"), lang.L("link.copied", map[string]any{"Link": link}))
 	})
 }
 
@@ -201,6 +201,6 @@ func showSignedInByPairing(win fyne.Window, s *app.Session) {
 	if !ok {
 		return
 	}
-	dialog.ShowInformation(lang.L("pair.signed_in_title"), lang.L("pair.signed_in",
-		map[string]any{"Name": p.GivenName + " " + p.FamilyName, "Level": levelName(p.Level)}), win)
+	inform(win, lang.L("pair.signed_in_title"), lang.L("pair.signed_in",
+		map[string]any{"Name": p.GivenName + " " + p.FamilyName, "Level": levelName(p.Level)}))
 }

@@ -33,7 +33,7 @@ func newSaver(win fyne.Window, sess *app.Session) *saver {
 		d := dialog.NewFileSave(done, win)
 		d.SetFileName(name)
 		d.Resize(saveDialogSize(win.Canvas().Size()))
-		d.Show()
+		present(win, d, nil)
 	}}
 }
 
@@ -55,7 +55,7 @@ func saveDialogSize(window fyne.Size) fyne.Size {
 func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) error, saved func(name, folder string) (title, message string)) {
 	s.choose(name, func(wc fyne.URIWriteCloser, err error) {
 		if err != nil {
-			dialog.ShowError(err, s.win)
+			present(s.win, dialog.NewError(err, s.win), nil)
 			return
 		}
 		if wc == nil {
@@ -75,7 +75,7 @@ func (s *saver) save(name string, write func(ctx context.Context, w io.Writer) e
 					return
 				}
 				title, message := saved(wc.URI().Name(), folderOf(wc.URI()))
-				dialog.ShowInformation(title, message, s.win)
+				inform(s.win, title, message)
 			})
 		})
 	})

@@ -404,7 +404,7 @@ func (s *ServicesScreen) pickCountry(svc catalogue.Service, e catalogue.Evidence
 		body.Objects = append([]fyne.CanvasObject{acting(name, s.sess.Acting.ForCompany())}, body.Objects...)
 	}
 	d = newDialog(s.win, lang.L("request.new_title"), body, back, start)
-	d.Show()
+	present(s.win, d, d.Hide)
 }
 
 // start starts the request and opens it.

@@ -28,7 +28,7 @@ func signIn(win fyne.Window, s *app.Session, level string, then func()) {
 	ctx, cancel := context.WithTimeout(s.Context(), signInTimeout)
 	waiting, pageOpened := signInWaiting(win, cancel)
 	ctx = signin.WithPageOpened(ctx, func(page string, browserErr error) { fyne.Do(func() { pageOpened(page, browserErr) }) })
-	waiting.Show()
+	present(win, waiting, nil) // Escape cancels, as its button does
 	s.Background(func() {
 		err := s.Account.SignIn(ctx, level)
 		cancel()
@@ -85,7 +85,7 @@ func askSignIn(win fyne.Window, s *app.Session, reason, level string, then func(
 	now.Importance = widget.HighImportance
 	later := widget.NewButton(lang.L("signin.later"), func() { d.Hide() })
 	d = newDialog(win, lang.L("signin.title"), wrapped(reason), later, now)
-	d.Show()
+	present(win, d, d.Hide)
 }
 
 // withPerson runs action at once when someone is signed in (or the app

@@ -76,7 +76,7 @@ func (w *waiting) show() {
 	stop := widget.NewButton(lang.L("working.stop"), w.stop)
 	d := newDialog(w.win, lang.L("working.title"), container.NewVBox(wrapped(lang.L("working.body")), w.bar), stop)
 	w.dialog = d
-	d.Show()
+	present(w.win, d, w.stop)
 }
 
 func (w *waiting) done() {
