@@ -110,7 +110,7 @@ func (s *Store) CreateRequest(ctx context.Context, r RequestRecord, timeline []T
 	create := func(ex execer) error {
 		if _, err := ex.ExecContext(ctx, s.q(`INSERT INTO requests (id, owner, representative, service_id, state, open_key, version, doc, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`),
 			r.ID, r.Owner, r.Representative, r.ServiceID, r.State, openKey(r.OpenKey), string(r.Doc), formatTime(r.CreatedAt), formatTime(r.UpdatedAt)); err != nil {
-			return fmt.Errorf("store: creating request %s: %w", r.ID, underWay(err))
+			return fmt.Errorf("store: creating request %s: %w", r.ID, err)
 		}
 		return s.storeChange(ctx, ex, r.ID, 1, timeline, fx)
 	}
