@@ -74,7 +74,7 @@ func newAdminCard(win fyne.Window, s *app.Session) fyne.CanvasObject {
 	}
 
 	person := widget.NewEntry()
-	person.SetPlaceHolder(lang.L("form.person_id_hint"))
+	person.SetPlaceHolder(personIDHint(s))
 	clerk, administrator := lang.L("admin.role_clerk"), lang.L("admin.role_administrator")
 	role := widget.NewRadioGroup([]string{clerk, administrator}, func(v string) {
 		if v == clerk {

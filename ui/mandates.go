@@ -13,6 +13,7 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/app"
+	"github.com/vienreiz/vienreiz/app/signin"
 )
 
 // newMandatesCard is the Profile's register of mandates (P15): the
@@ -107,13 +108,36 @@ func mandateProblem(err error) app.Problem {
 	return app.ProblemOf(err)
 }
 
+// personIDHint is the placeholder of a person's identifier in a form the
+// signed-in person fills: eIDAS's "issuer/destination/code", with the
+// countries of their own identifier (a representative or colleague is
+// most often of the same country; it said LV/LV to an Estonian), LV/LV
+// when it has none.
+func personIDHint(s *app.Session) string {
+	var me signin.Person
+	if s.Account != nil {
+		me, _ = s.Account.Person()
+	}
+	return lang.L("form.person_id_hint", map[string]any{"Countries": idCountries(me.Identifier)})
+}
+
+// idCountries is the "XX/YY" start of an eIDAS identifier, "LV/LV" when
+// id is not one.
+func idCountries(id string) string {
+	parts := strings.SplitN(id, "/", 3)
+	if len(parts) == 3 && len(parts[0]) == 2 && len(parts[1]) == 2 && parts[2] != "" {
+		return parts[0] + "/" + parts[1]
+	}
+	return "LV/LV"
+}
+
 // newMandateForm is the form to give a mandate: who may act (identifier
 // and name), for a company when company is set (administrators), for
 // which services (all, or those ticked) and from when to when. submit
 // gets the form and a function that clears it once given.
 func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, func())) fyne.CanvasObject {
 	repID, repName := widget.NewEntry(), widget.NewEntry()
-	repID.SetPlaceHolder(lang.L("form.person_id_hint"))
+	repID.SetPlaceHolder(personIDHint(s))
 	orgID, orgName := widget.NewEntry(), widget.NewEntry()
 	orgID.SetPlaceHolder(lang.L("form.company_id_hint"))
 	from, until := widget.NewEntry(), widget.NewEntry()
@@ -165,12 +189,13 @@ func newMandateForm(s *app.Session, company bool, submit func(app.MandateForm, f
 	reset()
 	if s.Account != nil { // the next person starts from an empty form
 		whileDrawn(s, s.Account.OnChange(func() {
-			if !s.Account.SignedIn() {
-				fyne.Do(func() {
+			fyne.Do(func() {
+				repID.SetPlaceHolder(personIDHint(s)) // the new person's countries
+				if !s.Account.SignedIn() {
 					reset()
 					status.Hide()
-				})
-			}
+				}
+			})
 		}))
 	}
 	items := []*widget.FormItem{}

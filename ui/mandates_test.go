@@ -318,3 +318,26 @@ func TestFormHintsShowTheFormatNotAPerson(t *testing.T) {
 		}
 	}
 }
+
+// TestTheIdentifierHintIsOfThePersonsCountry: the mandate form's hint for
+// the representative's identifier said "LV/LV/personal code" to Mari, an
+// Estonian (found as a representative); it takes the countries of the
+// signed-in person's own identifier, LV/LV when theirs is not eIDAS's.
+func TestTheIdentifierHintIsOfThePersonsCountry(t *testing.T) {
+	world := newSignInWorld(t)
+	world.signInAs(t, "mari")
+	test.Tap(navButtons(t, world.w)[TabProfile])
+	card := cardTitled(t, world.w.Content(), "Mandates")
+	hints := map[string]bool{}
+	for _, e := range find[*widget.Entry](card) {
+		hints[e.PlaceHolder] = true
+	}
+	if !hints["EE/EE/personal code"] || hints["LV/LV/personal code"] {
+		t.Fatalf("Mari's mandate form hints %v, want EE/EE/personal code", hints)
+	}
+	for id, want := range map[string]string{"LT/LV/38001010000": "LT/LV", "": "LV/LV", "clerk0001": "LV/LV", "E/EE/1": "LV/LV", "EE/EE/": "LV/LV"} {
+		if got := idCountries(id); got != want {
+			t.Errorf("idCountries(%q) = %q, want %q", id, got, want)
+		}
+	}
+}
