@@ -180,11 +180,23 @@ func (c *Client) SignIn(ctx context.Context, level string) (*Session, error) {
 	page := conf.AuthCodeURL(state, opts...)
 	if opened, ok := ctx.Value(pageOpenedKey{}).(func(string, error)); ok {
 		opened(page, nil)
-		// The opener may wait seconds for the browser's verdict.
+		// The opener may wait seconds for the browser's verdict, which is
+		// told only while the sign-in waits: once it has ended (the
+		// browser's last page may fail as the listener closes) nobody
+		// shows it, and the caller has moved on.
+		var (
+			told  sync.Mutex
+			ended bool
+		)
+		defer func() { told.Lock(); ended = true; told.Unlock() }()
 		go func() {
 			if err := c.OpenBrowser(page); err != nil {
 				c.log.Warn("sign-in: the browser did not open the sign-in page", "err", err)
-				opened(page, err)
+				told.Lock()
+				defer told.Unlock()
+				if !ended {
+					opened(page, err)
+				}
 			}
 		}()
 	} else if err := c.OpenBrowser(page); err != nil {
