@@ -148,7 +148,7 @@ func readyRequestAt(t *testing.T, now *time.Time) (*Requests, *acceptingTranspor
 	q := newTestRequests(t, now, withTransport(tr))
 	who := DemoCitizen()
 	svc, _ := q.store.Service(context.Background(), "lv-birth-certificate")
-	r, err := q.Create(context.Background(), who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	r, _, err := q.Start(context.Background(), who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestLookUpIsStoredWithTheChangeThatAskedForIt(t *testing.T) {
 			residence = e.Requirement
 		}
 	}
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: residence, Country: "DE"})
+	r, _, err := q.Start(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: residence, Country: "DE"})
 	if err != nil || r.State != "needs_attributes" {
 		t.Fatalf("create: %+v, %v", r, err)
 	}
@@ -238,7 +238,7 @@ func explicitRequestStored(t *testing.T, now *time.Time, tr Transport, opts ...f
 	q := newTestRequests(t, now, append(opts, withTransport(tr))...)
 	who := DemoCitizen()
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate")
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	r, _, err := q.Start(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func sendsDue(t *testing.T, opts ...func(*RequestsConfig)) (*Requests, Principal
 		{ServiceID: svc.ID, Requirement: birth, Country: "LT"},
 		{ServiceID: "lv-university-admission", Requirement: birth, Country: "LV"},
 	}[:jobRunners-1] {
-		r, err := q.Create(ctx, who, in)
+		r, _, err := q.Start(ctx, who, in)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,7 +42,7 @@ func TestRequestsUnderAMandate(t *testing.T) {
 		return api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV", MandateID: mandate}
 	}
 
-	made, err := q.Create(ctx, ieva, newRequest(birth))
+	made, _, err := q.Start(ctx, ieva, newRequest(birth))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,19 +93,19 @@ func TestRequestsUnderAMandate(t *testing.T) {
 		}
 	}
 	ehic := give([]string{"lv-ehic"}, time.Time{}, now.Add(30*24*time.Hour))
-	_, err = q.Create(ctx, ieva, newRequest(ehic))
+	_, _, err = q.Start(ctx, ieva, newRequest(ehic))
 	refused("a mandate for another service", err, api.CodeMandateOutOfScope)
 	later := give(nil, now.Add(24*time.Hour), now.Add(48*time.Hour))
-	_, err = q.Create(ctx, ieva, newRequest(later))
+	_, _, err = q.Start(ctx, ieva, newRequest(later))
 	refused("a mandate not yet valid", err, api.CodeMandateNotYetValid)
-	if _, err := q.Create(ctx, mari, newRequest(birth)); !errors.Is(err, ErrNoSuchMandate) {
+	if _, _, err := q.Start(ctx, mari, newRequest(birth)); !errors.Is(err, ErrNoSuchMandate) {
 		t.Fatalf("someone else's mandate: %v, want ErrNoSuchMandate", err)
 	}
 
 	// Once the mandate has ended, the representative can neither make
 	// nor move on requests under it; the represented person still can.
 	now = now.Add(31 * 24 * time.Hour)
-	_, err = q.Create(ctx, ieva, newRequest(birth))
+	_, _, err = q.Start(ctx, ieva, newRequest(birth))
 	refused("an expired mandate", err, api.CodeMandateExpired)
 	_, err = q.Cancel(ctx, ieva, made.ID)
 	refused("acting on the request after the mandate expired", err, api.CodeMandateExpired)
@@ -113,7 +113,7 @@ func TestRequestsUnderAMandate(t *testing.T) {
 	if _, err := q.RevokeMandate(ctx, janis, birth); err != nil {
 		t.Fatal(err)
 	}
-	_, err = q.Create(ctx, ieva, newRequest(birth))
+	_, _, err = q.Start(ctx, ieva, newRequest(birth))
 	refused("a revoked mandate", err, api.CodeMandateRevoked)
 	_, err = q.Get(ctx, ieva, made.ID)
 	refused("reading the request after revocation", err, api.CodeMandateRevoked)

@@ -23,7 +23,7 @@ func TestRefusedAnswerOnTimeline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	r, _, err := q.Start(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -174,18 +174,11 @@ type requestDoc struct {
 	PreviewAskedBy string `json:"preview_asked_by,omitempty"`
 }
 
-// Create starts a request of who for the evidence of one requirement of a
-// catalogue service, from one country, and runs its directory look-up;
-// while a request of who for the same evidence is under way, it answers
-// that one instead (see Start).
-func (q *Requests) Create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
-	req, _, err := q.Start(ctx, who, in)
-	return req, err
-}
-
-// Start is Create that also tells whether it made a new request: a POST
-// repeated with its key answers the request the first one made, and one
-// for evidence under way (UnderWayError) the request under way.
+// Start starts a request of who for the evidence of one requirement of a
+// catalogue service, from one country, and runs its directory look-up; it
+// tells whether it made a new request: a POST repeated with its key
+// answers the request the first one made, and one for evidence under way
+// (UnderWayError) the request under way.
 func (q *Requests) Start(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, bool, error) {
 	if in.Key != "" {
 		if !validKey(in.Key) {
@@ -210,7 +203,7 @@ func (q *Requests) Start(ctx context.Context, who Principal, in api.NewRequest) 
 	return v, err == nil, err
 }
 
-// create is Create of a new request.
+// create is Start of a new request.
 func (q *Requests) create(ctx context.Context, who Principal, in api.NewRequest) (*api.Request, error) {
 	svc, err := q.checkNew(ctx, in)
 	if err != nil {

@@ -20,7 +20,7 @@ func TestClerkStepsKeepTheirTimeAndInstitution(t *testing.T) {
 	now := time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)
 	q := newTestRequests(t, &now)
 	citizen := DemoCitizen()
-	r, err := q.Create(ctx, citizen, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba", Country: "LV"})
+	r, _, err := q.Start(ctx, citizen, api.NewRequest{ServiceID: "lv-birth-certificate", Requirement: "https://sr.oots.tech.europa.eu/requirements/0db2683a-c917-51d2-a0b3-08377a50bfba", Country: "LV"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -60,7 +60,7 @@ func TestSignedInPersonIsTheQuerySubject(t *testing.T) {
 	q := newTestRequests(t, &now, withTransport(tr))
 	svc, _ := q.store.Service(ctx, "lv-birth-certificate") // the Latvian birth record needs High
 	send := func(who Principal) error {
-		made, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+		made, _, err := q.Start(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -82,7 +82,7 @@ func TestTimeoutsExpireWaitingRequestsDurably(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := q.Create(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
+	r, _, err := q.Start(ctx, who, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
 	if err != nil || r.State != "ready" || r.ExpectedBy == nil {
 		t.Fatalf("create: %+v, %v", r, err)
 	}
