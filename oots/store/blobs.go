@@ -28,6 +28,10 @@ type blobStore interface {
 // fileBlobs keeps blobs as files named by content address in dir.
 type fileBlobs struct{ dir string }
 
+// UnfinishedBlobPrefix starts the name of an evidence file being written;
+// it is renamed to its content address when whole (a backup skips it).
+const UnfinishedBlobPrefix = ".new-"
+
 func (f fileBlobs) path(name string) string {
 	return filepath.Join(f.dir, name[:2], name)
 }
@@ -36,7 +40,7 @@ func (f fileBlobs) put(_ context.Context, write func(io.Writer) (string, error))
 	if err := os.MkdirAll(f.dir, 0o700); err != nil {
 		return "", fmt.Errorf("store: evidence folder: %w", err)
 	}
-	tmp, err := os.CreateTemp(f.dir, ".new-*")
+	tmp, err := os.CreateTemp(f.dir, UnfinishedBlobPrefix+"*")
 	if err != nil {
 		return "", fmt.Errorf("store: evidence file: %w", err)
 	}

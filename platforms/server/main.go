@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // TZ=Europe/Riga works on a machine without the zone files
@@ -33,6 +34,16 @@ Usage:
   vienreiz-server as4-verify -trust FILE [-at TIME] MESSAGE
       verifies and describes a saved AS4 message (HTTP dump, MIME file or
       SOAP envelope): references, signer, verdict; exit status 1 when invalid
+  vienreiz-server backup [-data-dir DIR] [-evidence-key-file FILE] BACKUP
+      copies DIR, while the service runs, into the new folder BACKUP as one
+      moment (each SQLite database a snapshot, the ledger's anchor file,
+      every evidence document, keys and secrets) and checks the copy
+  vienreiz-server backup-check [-evidence-key-file FILE] BACKUP
+      checks a backup: databases, the ledger against its anchor file, every
+      evidence document's SHA-256; exit status 1 when damaged
+  vienreiz-server restore [-data-dir DIR] BACKUP
+      checks BACKUP and copies it into DIR, which must be empty or missing;
+      stop the service first (docs/backup.md)
 
 Scale-out on one PostgreSQL, sharing one demo member state:
   vienreiz-server -demo-member-state -data-dir /srv/demo \
@@ -56,9 +67,15 @@ func run(args []string, stderr io.Writer) int {
 	if len(args) > 0 && args[0] == "as4-verify" {
 		return runAS4Verify(args[1:], os.Stdout, stderr)
 	}
-	verifyLedger := len(args) > 0 && args[0] == "ledger-verify"
-	if verifyLedger {
-		args = args[1:]
+	command := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		command, args = args[0], args[1:]
+	}
+	switch command {
+	case "", "ledger-verify", "backup", "backup-check", "restore":
+	default:
+		fmt.Fprintf(stderr, "vienreiz-server: unknown command %q (see -help)\n", command)
+		return 2
 	}
 	fs := flag.NewFlagSet("vienreiz-server", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -76,6 +93,14 @@ func run(args []string, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		return 2
+	}
+	switch want, got := wantedArgs(command), fs.NArg(); {
+	case got > want:
+		fmt.Fprintf(stderr, "vienreiz-server: unexpected %q after the flags (see -help)\n", fs.Arg(want))
+		return 2
+	case got < want:
+		fmt.Fprintf(stderr, "vienreiz-server: %s needs the backup folder after the flags (see -help)\n", command)
 		return 2
 	}
 	if *version {
@@ -97,8 +122,11 @@ func run(args []string, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if verifyLedger {
+	switch command {
+	case "ledger-verify":
 		return runLedgerVerify(ctx, cfg, stderr)
+	case "backup", "backup-check", "restore":
+		return runBackup(ctx, command, cfg, fs.Arg(0), stderr)
 	}
 	if *memberState {
 		return runMemberState(ctx, cfg, *answerTo, log, stderr)
@@ -140,5 +168,14 @@ func runLedgerVerify(ctx context.Context, cfg exchange.Config, stderr io.Writer)
 		return 1
 	}
 	fmt.Fprintf(stderr, "vienreiz-server: ledger intact: %d entries verified against the checkpoints in %s\n", n, filepath.Join(cfg.DataDir, ledger.AnchorFile))
+	return 0
+}
+
+// wantedArgs is how many arguments command takes after its flags.
+func wantedArgs(command string) int {
+	switch command {
+	case "backup", "backup-check", "restore":
+		return 1
+	}
 	return 0
 }

@@ -14,7 +14,7 @@ func TestHelpExplainsEveryFlag(t *testing.T) {
 	if code := run([]string{"--help"}, &out); code != 0 {
 		t.Fatalf("--help exit code %d", code)
 	}
-	for _, want := range []string{"-listen", "VIENREIZ_LISTEN", "-data-dir", "VIENREIZ_DATA_DIR", "-database", "postgres://", "-log-level"} {
+	for _, want := range []string{"backup", "backup-check", "restore", "-listen", "VIENREIZ_LISTEN", "-data-dir", "VIENREIZ_DATA_DIR", "-database", "postgres://", "-log-level"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help lacks %q:\n%s", want, out.String())
 		}
@@ -41,6 +41,9 @@ func TestUnusableSettingsExitNonZeroWithAReason(t *testing.T) {
 		{"data dir is a file", []string{"-data-dir", file}, 1, "data directory"},
 		{"unknown log level", []string{"-log-level", "loud"}, 2, "-log-level"},
 		{"unknown flag", []string{"-colour"}, 2, "flag provided but not defined"},
+		// Both used to start the service, the word ignored.
+		{"unknown command", []string{"bakup", "-data-dir", t.TempDir()}, 2, `unknown command "bakup"`},
+		{"a word after the flags", []string{"-data-dir", t.TempDir(), "backup"}, 2, `unexpected "backup"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
