@@ -53,12 +53,16 @@ type InboxItem struct {
 	ActionNeeded bool `json:"action_needed,omitempty"`
 }
 
-// Inbox is the answer of GET /v1/inbox: the newest items (at most 200)
-// and how many of all the caller's items are unread.
+// Inbox is the answer of GET /v1/inbox: a page of the caller's items,
+// newest first (at most 200; with ?before=ID those older than item ID),
+// and how many of all their items are unread.
 type Inbox struct {
 	Items  []InboxItem `json:"items"`
 	Count  int         `json:"count"`
 	Unread int         `json:"unread"`
+	// More is set when older items follow the page's last
+	// (GET /v1/inbox?before=<its id>).
+	More bool `json:"more"`
 }
 
 // InboxRead is the answer of POST /v1/inbox/read and

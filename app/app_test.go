@@ -5,6 +5,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -174,11 +176,13 @@ func TestLanguageSwitchTranslatesAndPersists(t *testing.T) {
 	}
 }
 
-// fakeInbox is the service's inbox of one person.
+// fakeInbox is the service's inbox of one person, in pages of pageSize
+// items (0: one page of all).
 type fakeInbox struct {
-	mu     sync.Mutex
-	items  []api.InboxItem
-	marked []string
+	mu       sync.Mutex
+	items    []api.InboxItem
+	marked   []string
+	pageSize int
 }
 
 func (f *fakeInbox) add(it api.InboxItem) {
@@ -187,10 +191,25 @@ func (f *fakeInbox) add(it api.InboxItem) {
 	f.items = append([]api.InboxItem{it}, f.items...)
 }
 
-func (f *fakeInbox) Inbox(context.Context) (*api.Inbox, error) {
+func (f *fakeInbox) Inbox(ctx context.Context) (*api.Inbox, error) {
+	return f.InboxBefore(ctx, "")
+}
+
+func (f *fakeInbox) InboxBefore(_ context.Context, id string) (*api.Inbox, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := &api.Inbox{Items: append([]api.InboxItem(nil), f.items...), Count: len(f.items)}
+	from := 0
+	if id != "" {
+		from = slices.IndexFunc(f.items, func(it api.InboxItem) bool { return it.ID == id }) + 1
+		if from == 0 {
+			return nil, &client.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest, Message: "before names no message of your inbox"}
+		}
+	}
+	page := f.items[from:]
+	if f.pageSize > 0 && len(page) > f.pageSize {
+		page = page[:f.pageSize]
+	}
+	out := &api.Inbox{Items: append([]api.InboxItem(nil), page...), Count: len(page), More: from+len(page) < len(f.items)}
 	for _, it := range f.items {
 		if !it.Read {
 			out.Unread++

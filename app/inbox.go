@@ -25,6 +25,7 @@ type EventsAPI interface {
 // *client.Client satisfies it.
 type InboxAPI interface {
 	Inbox(ctx context.Context) (*api.Inbox, error)
+	InboxBefore(ctx context.Context, id string) (*api.Inbox, error)
 	MarkRead(ctx context.Context, id string) (int, error)
 }
 
@@ -58,6 +59,9 @@ type Inbox struct {
 	// unread ones (of all, not only those listed).
 	Messages binding.UntypedList
 	Unread   binding.Int
+	// More is set while older messages than those listed are on the
+	// service (LoadOlder lists them).
+	More binding.Bool
 	// Problem is a translated message when the last reload failed;
 	// ProblemCode names its help centre page.
 	Problem     binding.String
@@ -77,6 +81,8 @@ type Inbox struct {
 
 	mu    sync.Mutex
 	items []api.InboxItem
+	// more: older items than those held are on the service.
+	more bool
 	// forWhom names, by request id, whom a request the user made for
 	// someone else is for (api.Request.ForName).
 	forWhom map[string]string
@@ -88,7 +94,7 @@ type Inbox struct {
 
 // NewInbox returns an empty inbox over a.
 func NewInbox(a InboxAPI, log *slog.Logger) *Inbox {
-	return &Inbox{api: a, log: log, Messages: binding.NewUntypedList(), Unread: binding.NewInt(), Problem: binding.NewString(),
+	return &Inbox{api: a, log: log, Messages: binding.NewUntypedList(), Unread: binding.NewInt(), More: binding.NewBool(), Problem: binding.NewString(),
 		ProblemCode: binding.NewString(), seen: map[string]bool{}, wake: make(chan struct{}, 1)}
 }
 
@@ -111,10 +117,11 @@ func (in *Inbox) Reconnect() {
 // person's messages); it runs on the UI goroutine.
 func (in *Inbox) Forget() {
 	in.mu.Lock()
-	in.items, in.seen, in.loaded = nil, map[string]bool{}, false
+	in.items, in.seen, in.loaded, in.more = nil, map[string]bool{}, false, false
 	in.mu.Unlock()
 	_ = in.Messages.Set(nil)
 	_ = in.Unread.Set(0)
+	_ = in.More.Set(false)
 }
 
 // Run follows the event stream until ctx ends, reloading the inbox when
@@ -175,8 +182,9 @@ func (in *Inbox) Take(e api.Event) {
 	_ = in.Refresh(ctx)
 }
 
-// Refresh reloads the inbox from the service; messages that arrived since
-// the last reload are also shown as OS notifications.
+// Refresh reloads the newest messages from the service, keeping the older
+// ones LoadOlder listed; messages that arrived since the last reload are
+// also shown as OS notifications.
 func (in *Inbox) Refresh(ctx context.Context) error {
 	box, err := in.api.Inbox(ctx)
 	if calledOff(err) {
@@ -201,7 +209,11 @@ func (in *Inbox) Refresh(ctx context.Context) error {
 		return err // the messages loaded before stay
 	}
 	in.mu.Lock()
-	in.items = box.Items
+	older := olderThanPage(in.items, box)
+	in.items = append(box.Items, older...)
+	if len(older) == 0 {
+		in.more = box.More
+	}
 	var fresh []api.InboxItem
 	for _, it := range box.Items {
 		if !in.seen[it.ID] && !it.Read && in.loaded {
@@ -219,6 +231,49 @@ func (in *Inbox) Refresh(ctx context.Context) error {
 			}
 		}
 	}
+	return nil
+}
+
+// olderThanPage are the items of held that come after the last of a full
+// page of the newest (the older pages LoadOlder listed), in their order.
+func olderThanPage(held []api.InboxItem, page *api.Inbox) []api.InboxItem {
+	if !page.More || len(page.Items) == 0 {
+		return nil // the page holds every item
+	}
+	last := page.Items[len(page.Items)-1]
+	for i, it := range held {
+		if it.At.Before(last.At) || it.At.Equal(last.At) && it.ID < last.ID {
+			return held[i:]
+		}
+	}
+	return nil
+}
+
+// LoadOlder lists the page of messages older than the last one listed,
+// after them, when the service has more.
+func (in *Inbox) LoadOlder(ctx context.Context) error {
+	in.mu.Lock()
+	if !in.more || len(in.items) == 0 {
+		in.mu.Unlock()
+		return nil
+	}
+	last := in.items[len(in.items)-1].ID
+	in.mu.Unlock()
+	box, err := in.api.InboxBefore(ctx, last)
+	if err != nil {
+		in.log.Warn("reading older messages", "err", err)
+		return err
+	}
+	in.mu.Lock()
+	if len(in.items) > 0 && in.items[len(in.items)-1].ID == last { // else a reload came between
+		in.items = append(in.items, box.Items...)
+		in.more = box.More
+		for _, it := range box.Items {
+			in.seen[it.ID] = true
+		}
+	}
+	in.mu.Unlock()
+	in.show(ctx, box.Unread)
 	return nil
 }
 
@@ -250,7 +305,7 @@ func (in *Inbox) Relabel(ctx context.Context) {
 // show publishes the messages of the items held, in the user's language.
 func (in *Inbox) show(ctx context.Context, unread int) []Message {
 	in.mu.Lock()
-	items := in.items
+	items, more := in.items, in.more
 	in.mu.Unlock()
 	msgs := make([]Message, len(items))
 	values := make([]any, len(items))
@@ -261,6 +316,7 @@ func (in *Inbox) show(ctx context.Context, unread int) []Message {
 	fyne.DoAndWait(func() {
 		_ = in.Messages.Set(values)
 		_ = in.Unread.Set(unread)
+		_ = in.More.Set(more)
 	})
 	return msgs
 }
@@ -281,6 +337,13 @@ func (in *Inbox) mark(ctx context.Context, id string) error {
 		in.log.Warn("marking messages read", "err", err)
 		return err
 	}
+	in.mu.Lock() // the older messages listed are not read again
+	for i := range in.items {
+		if id == "" || in.items[i].ID == id {
+			in.items[i].Read = true
+		}
+	}
+	in.mu.Unlock()
 	return in.Refresh(ctx)
 }
 

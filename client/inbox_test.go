@@ -3,8 +3,10 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"testing"
 
 	"github.com/vienreiz/vienreiz/api"
@@ -15,6 +17,9 @@ import (
 
 // TestInboxThroughTheSDK: a clerk's message reaches the citizen's inbox
 // unread; marking it read is counted, and an unknown id is ErrNotFound.
+// After 204 more messages the inbox lists the newest 200 and says more
+// follow; the page before the last of those holds the other five, the
+// first message last; a page before an unknown message is a 400.
 func TestInboxThroughTheSDK(t *testing.T) {
 	ctx := context.Background()
 	srv, err := exchange.Start(ctx, exchange.Config{
@@ -52,5 +57,24 @@ func TestInboxThroughTheSDK(t *testing.T) {
 	}
 	if n, err := c.MarkRead(ctx, ""); err != nil || n != 0 {
 		t.Fatalf("MarkRead all = %d, %v", n, err)
+	}
+
+	clerk := client.New(srv.URL()).WithToken("clerk")
+	for i := range 204 {
+		if _, err := clerk.PostStatus(ctx, r.ID, fmt.Sprintf("Message %d.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	first, err := c.Inbox(ctx)
+	if err != nil || len(first.Items) != 200 || !first.More || first.Unread != 204 || first.Items[0].Detail != "Message 203." {
+		t.Fatalf("the first page: %d items, more %v, %d unread, %v", len(first.Items), first.More, first.Unread, err)
+	}
+	older, err := c.InboxBefore(ctx, first.Items[199].ID)
+	if err != nil || len(older.Items) != 5 || older.More || older.Items[4].Detail != "We have your application." {
+		t.Fatalf("the page before %s: %+v, %v", first.Items[199].ID, older, err)
+	}
+	var apiErr *client.APIError
+	if _, err := c.InboxBefore(ctx, "no-such-message"); !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
+		t.Fatalf("a page before an unknown message: %v, want a 400", err)
 	}
 }

@@ -14,7 +14,8 @@ import (
 
 // NewInboxScreen lists the user's messages, newest first, unread ones in
 // bold: what happened, to which service and evidence, from whom. A
-// message opens its request and counts as read.
+// message opens its request and counts as read. Below the list, while the
+// service holds older messages, a button lists them.
 func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)) fyne.CanvasObject {
 	model := s.Inbox
 	list, listed := newValueList(s, model.Messages, newMessageRow, func(v any, obj fyne.CanvasObject) {
@@ -42,6 +43,24 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 		})
 	})
 	markAll.SetImportance(widget.LowImportance)
+	older := newWrapButton(lang.L("inbox.older"), theme.HistoryIcon(), func() {
+		shown := model.Messages.Length()
+		call(s, func(ctx context.Context) {
+			err := model.LoadOlder(ctx)
+			fyne.Do(func() {
+				switch {
+				case err != nil:
+					showProblem(win, app.ProblemOf(err))
+				case model.Messages.Length() > shown:
+					// The first of them at the top: from the end, the
+					// list scrolls up until it shows.
+					list.ScrollToBottom()
+					list.ScrollTo(shown)
+				}
+			})
+		})
+	})
+	older.SetImportance(widget.LowImportance)
 	title := widget.NewLabelWithStyle(lang.L("nav.inbox"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Truncation = fyne.TextTruncateEllipsis
 	top := beside(title, markAll)
@@ -53,6 +72,11 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 		} else {
 			markAll.Enable()
 		}
+		if more, _ := model.More.Get(); more {
+			older.Show()
+		} else {
+			older.Hide()
+		}
 		if model.Messages.Length() == 0 {
 			empty.Show()
 			list.Hide()
@@ -63,10 +87,11 @@ func NewInboxScreen(win fyne.Window, s *app.Session, open func(requestID string)
 	}
 	listen(s, model.Messages, update)
 	listen(s, model.Unread, update)
+	listen(s, model.More, update)
 	call(s, func(ctx context.Context) {
 		_ = model.Refresh(ctx)
 	})
-	return newBorder(container.NewVBox(top, newProblemLabel(win, s, model.Problem, model.ProblemCode)), nil, nil, nil, container.NewStack(listed, empty))
+	return newBorder(container.NewVBox(top, newProblemLabel(win, s, model.Problem, model.ProblemCode)), older, nil, nil, container.NewStack(listed, empty))
 }
 
 // newMessageRow is a message's list row: what happened (bold while

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"strings"
@@ -173,4 +174,51 @@ func openInboxWithAMessage(t *testing.T, w fyne.Window, s *app.Session) {
 		t.Fatal(err)
 	}
 	test.Tap(navButtons(t, w)[TabInbox])
+}
+
+// TestOlderMessagesAreOneTapAway: a clerk wrote 203 times about an
+// application. The inbox lists the newest 200 (the service's page) with
+// "Older messages" below; a tap lists the first three too, the clerk's
+// first message last, scrolled to where the person looks, and the
+// button goes. Before, the 201st message and
+// older could not be reached at all.
+func TestOlderMessagesAreOneTapAway(t *testing.T) {
+	test.NewTempApp(t)
+	ctx := context.Background()
+	srv := startIn(t, t.TempDir())
+	t.Cleanup(func() { srv.Close(context.Background()) })
+	w, s := openApp(t, srv, "en")
+	req := startRequest(t, s, "lv-birth-certificate", "LV")
+	clerk := client.New(srv.URL()).WithToken("clerk")
+	for i := range 203 {
+		if _, err := clerk.PostStatus(ctx, req.ID, fmt.Sprintf("Note %d about your application.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Inbox.Refresh(ctx); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(navButtons(t, w)[TabInbox])
+	olderButtons := func() int {
+		n := 0
+		for _, b := range find[*wrapButton](w.Content()) {
+			if b.Text == "Older messages" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := s.Inbox.Messages.Length(); n != 200 || olderButtons() != 1 {
+		t.Fatalf("the inbox lists %d messages with %d buttons for older ones; want 200 and one", n, olderButtons())
+	}
+	list := find[*widget.List](w.Content())[0]
+	tapButton(t, w, "Older messages")
+	eventually(t, "the older messages to be listed", func() bool { return s.Inbox.Messages.Length() == 203 })
+	eventually(t, "the list to show the first of them", func() bool { return list.GetScrollOffset() > 0 })
+	if msgs := messages(t, s); msgs[202].Body != "Note 0 about your application." {
+		t.Errorf("the oldest message listed says %q", msgs[202].Body)
+	}
+	if olderButtons() != 0 {
+		t.Error("the button for older messages stays after all are listed")
+	}
 }

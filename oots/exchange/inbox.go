@@ -135,14 +135,22 @@ func upperKeys(m map[string]string) map[string]string {
 	return out
 }
 
-// Inbox returns who's inbox: their newest items and the unread count.
-func (q *Requests) Inbox(ctx context.Context, who Principal) (*api.Inbox, error) {
-	items, unread, err := q.store.Inbox(ctx, who.Subject)
+// ErrNoSuchMessage: a page of the inbox was asked for before a message
+// the person does not have.
+var ErrNoSuchMessage = errors.New("before names no message of your inbox")
+
+// Inbox returns a page of who's inbox with the unread count: the newest
+// items when before is "", else those older than who's item before.
+func (q *Requests) Inbox(ctx context.Context, who Principal, before string) (*api.Inbox, error) {
+	page, err := q.store.Inbox(ctx, who.Subject, before)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, ErrNoSuchMessage
+	}
 	if err != nil {
 		return nil, err
 	}
-	out := &api.Inbox{Items: make([]api.InboxItem, 0, len(items)), Unread: unread}
-	for _, it := range items {
+	out := &api.Inbox{Items: make([]api.InboxItem, 0, len(page.Items)), Unread: page.Unread, More: page.More}
+	for _, it := range page.Items {
 		out.Items = append(out.Items, api.InboxItem{
 			ID: it.ID, RequestID: it.RequestID, ServiceID: it.ServiceID, Requirement: it.Requirement,
 			Evidence: it.Evidence, Event: it.Event, State: it.State, Detail: it.Detail,
@@ -167,7 +175,7 @@ func (q *Requests) MarkRead(ctx context.Context, who Principal, id string) (*api
 	} else if err != nil {
 		return nil, err
 	}
-	_, unread, err := q.store.Inbox(ctx, who.Subject)
+	unread, err := q.store.InboxUnread(ctx, who.Subject)
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +183,11 @@ func (q *Requests) MarkRead(ctx context.Context, who Principal, id string) (*api
 }
 
 func (a *restAPI) listInbox(w http.ResponseWriter, r *http.Request, who Principal) {
-	out, err := a.reqs.Inbox(r.Context(), who)
+	out, err := a.reqs.Inbox(r.Context(), who, r.URL.Query().Get("before"))
+	if errors.Is(err, ErrNoSuchMessage) {
+		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
+		return
+	}
 	a.answer(w, r, http.StatusOK, out, err)
 }
 

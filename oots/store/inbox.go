@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,9 +36,6 @@ type InboxItem struct {
 	ReadAt time.Time
 }
 
-// inboxLimit bounds the items an inbox lists, newest first.
-const inboxLimit = 200
-
 // addInbox stores the inbox items of a change and removes the items of
 // request id that await a state the request has now left.
 func (s *Store) addInbox(ctx context.Context, tx execer, id, state string, items []InboxItem) error {
@@ -70,28 +68,59 @@ func nonNil(m map[string]string) map[string]string {
 	return m
 }
 
-// Inbox returns owner's inbox items, newest first (at most 200), and how
-// many of all their items are unread.
-func (s *Store) Inbox(ctx context.Context, owner string) ([]InboxItem, int, error) {
-	var unread int
-	if err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM inbox WHERE owner = ? AND read_at = ''`), owner).Scan(&unread); err != nil {
-		return nil, 0, fmt.Errorf("store: counting unread messages: %w", err)
+// InboxPage is a page of a person's inbox.
+type InboxPage struct {
+	// Items are newest first, at most InboxPageSize.
+	Items []InboxItem
+	// Unread counts the unread items of all, not only of the page.
+	Unread int
+	// More is set when older items follow the page's last.
+	More bool
+}
+
+// InboxPageSize bounds the items of one page of an inbox.
+const InboxPageSize = 200
+
+// Inbox returns a page of owner's inbox, newest first: the newest items
+// when before is "", else those older than owner's item before (the last
+// of the page before; ErrNotFound when owner has no such item).
+func (s *Store) Inbox(ctx context.Context, owner, before string) (InboxPage, error) {
+	var page InboxPage
+	var err error
+	if page.Unread, err = s.InboxUnread(ctx, owner); err != nil {
+		return page, err
+	}
+	query, args := `WHERE owner = ?`, []any{owner}
+	if before != "" {
+		var at string
+		err := s.db.QueryRowContext(ctx, s.q(`SELECT at FROM inbox WHERE owner = ? AND id = ?`), owner, before).Scan(&at)
+		if errors.Is(err, sql.ErrNoRows) {
+			return page, fmt.Errorf("message %s: %w", before, ErrNotFound)
+		}
+		if err != nil {
+			return page, fmt.Errorf("store: listing the inbox: %w", err)
+		}
+		query, args = `WHERE owner = ? AND (at < ? OR (at = ? AND id < ?))`, append(args, at, at, before)
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, owner, request_id, service_id, requirement, evidence, event, state, detail, sender_kind, sender_id, sender_names, awaits, at, read_at
-		FROM inbox WHERE owner = ? ORDER BY at DESC, id DESC LIMIT ?`), owner, inboxLimit)
+		FROM inbox `+query+` ORDER BY at DESC, id DESC LIMIT ?`), append(args, InboxPageSize+1)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: listing the inbox: %w", err)
+		return page, fmt.Errorf("store: listing the inbox: %w", err)
 	}
 	defer rows.Close()
-	out := []InboxItem{}
+	page.Items = []InboxItem{}
 	for rows.Next() {
+		if len(page.Items) == InboxPageSize {
+			page.More = true
+			break
+		}
 		var (
 			it                        InboxItem
 			evidence, names, at, read string
 		)
 		if err := rows.Scan(&it.ID, &it.Owner, &it.RequestID, &it.ServiceID, &it.Requirement, &evidence, &it.Event, &it.State, &it.Detail,
 			&it.SenderKind, &it.SenderID, &names, &it.Awaits, &at, &read); err != nil {
-			return nil, 0, fmt.Errorf("store: listing the inbox: %w", err)
+			return page, fmt.Errorf("store: listing the inbox: %w", err)
 		}
 		var e1, e2, e3, e4 error
 		e1 = json.Unmarshal([]byte(evidence), &it.Evidence)
@@ -99,11 +128,20 @@ func (s *Store) Inbox(ctx context.Context, owner string) ([]InboxItem, int, erro
 		it.At, e3 = parseTime(at)
 		it.ReadAt, e4 = parseTime(read)
 		if err := errors.Join(e1, e2, e3, e4); err != nil {
-			return nil, 0, fmt.Errorf("store: inbox item %s: %w", it.ID, err)
+			return page, fmt.Errorf("store: inbox item %s: %w", it.ID, err)
 		}
-		out = append(out, it)
+		page.Items = append(page.Items, it)
 	}
-	return out, unread, rows.Err()
+	return page, rows.Err()
+}
+
+// InboxUnread counts owner's unread inbox items.
+func (s *Store) InboxUnread(ctx context.Context, owner string) (int, error) {
+	var unread int
+	if err := s.db.QueryRowContext(ctx, s.q(`SELECT count(*) FROM inbox WHERE owner = ? AND read_at = ''`), owner).Scan(&unread); err != nil {
+		return 0, fmt.Errorf("store: counting unread messages: %w", err)
+	}
+	return unread, nil
 }
 
 // MarkInboxRead marks owner's item id read at the given time (an item

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -37,7 +38,8 @@ func TestInboxKeepsItemsPerPersonWithReadState(t *testing.T) {
 				Effects{Inbox: []InboxItem{{ID: "m2", Owner: me, RequestID: "r1", Event: "status_posted", State: "preview_required", Detail: "We need it by Friday.", SenderKind: "institution", At: r.UpdatedAt}}}); err != nil {
 				t.Fatal(err)
 			}
-			items, unread, err := s.Inbox(ctx, me)
+			page, err := s.Inbox(ctx, me, "")
+			items, unread := page.Items, page.Unread
 			if err != nil || unread != 2 || len(items) != 2 || items[0].ID != "m2" || items[1].ID != "m1" {
 				t.Fatalf("inbox = %+v, unread %d, %v; want m2, m1 and 2 unread", items, unread, err)
 			}
@@ -54,7 +56,8 @@ func TestInboxKeepsItemsPerPersonWithReadState(t *testing.T) {
 			if err := s.MarkInboxRead(ctx, me, "m2", t0.Add(3*time.Minute)); err != nil {
 				t.Fatalf("marking read again: %v", err)
 			}
-			items, unread, _ = s.Inbox(ctx, me)
+			page, _ = s.Inbox(ctx, me, "")
+			items, unread = page.Items, page.Unread
 			if unread != 1 || !items[0].ReadAt.Equal(t0.Add(2*time.Minute)) {
 				t.Fatalf("after marking m2 read: unread %d, %+v", unread, items[0])
 			}
@@ -65,15 +68,80 @@ func TestInboxKeepsItemsPerPersonWithReadState(t *testing.T) {
 			if err := s.UpdateRequest(ctx, r, []TimelineEntry{{At: r.UpdatedAt, Event: "preview_approved", State: "approved"}}, Effects{}); err != nil {
 				t.Fatal(err)
 			}
-			items, unread, _ = s.Inbox(ctx, me)
+			page, _ = s.Inbox(ctx, me, "")
+			items, unread = page.Items, page.Unread
 			if len(items) != 1 || items[0].ID != "m2" || unread != 0 {
 				t.Fatalf("after the request moved on: %+v, unread %d; want only m2, read", items, unread)
 			}
 			if n, err := s.MarkAllInboxRead(ctx, other, t0); err != nil || n != 1 {
 				t.Fatalf("mark all read: %d, %v", n, err)
 			}
-			if _, unread, _ := s.Inbox(ctx, other); unread != 0 {
-				t.Fatalf("the other person still has %d unread", unread)
+			if page, _ := s.Inbox(ctx, other, ""); page.Unread != 0 {
+				t.Fatalf("the other person still has %d unread", page.Unread)
+			}
+		})
+	}
+}
+
+// TestInboxPagesBackToTheFirstItem: 450 items, many of them at the same
+// instant, are read a page at a time, each page from the last item of the
+// one before: every item comes once, newest first, and the last page says
+// nothing more follows. A page from another person's item, or an unknown
+// one, is ErrNotFound.
+func TestInboxPagesBackToTheFirstItem(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	const me, other = "LV/LV/010101-12345", "EE/EE/48504152718"
+	for name, s := range testStores(t) {
+		t.Run(name, func(t *testing.T) {
+			var items []InboxItem
+			for i := range 450 {
+				// Three items share each instant; ids are not in time order.
+				items = append(items, InboxItem{ID: fmt.Sprintf("m%03d", (i*7)%450), Owner: me, RequestID: "r1", Event: "status_posted", State: "sent", At: t0.Add(time.Duration(i/3) * time.Second)})
+			}
+			r := RequestRecord{ID: "r1", Owner: me, ServiceID: "lv-ehic", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateRequest(ctx, r, []TimelineEntry{{At: t0, Event: "status_posted", State: "sent"}}, Effects{Inbox: items}); err != nil {
+				t.Fatal(err)
+			}
+			theirs := RequestRecord{ID: "r2", Owner: other, ServiceID: "lv-ehic", State: "sent", Doc: []byte(`{}`), CreatedAt: t0, UpdatedAt: t0}
+			if err := s.CreateRequest(ctx, theirs, []TimelineEntry{{At: t0, Event: "status_posted", State: "sent"}},
+				Effects{Inbox: []InboxItem{{ID: "x1", Owner: other, RequestID: "r2", Event: "status_posted", State: "sent", At: t0}}}); err != nil {
+				t.Fatal(err)
+			}
+			var got []InboxItem
+			pages, before := 0, ""
+			for {
+				page, err := s.Inbox(ctx, me, before)
+				if err != nil {
+					t.Fatal(err)
+				}
+				pages++
+				if page.Unread != 450 || len(page.Items) > InboxPageSize {
+					t.Fatalf("page %d: %d items, %d unread", pages, len(page.Items), page.Unread)
+				}
+				got = append(got, page.Items...)
+				if !page.More {
+					break
+				}
+				before = page.Items[len(page.Items)-1].ID
+			}
+			if pages != 3 || len(got) != 450 {
+				t.Fatalf("%d pages of %d items, want 3 of 450", pages, len(got))
+			}
+			seen := map[string]bool{}
+			for i, it := range got {
+				if seen[it.ID] {
+					t.Fatalf("%s listed twice", it.ID)
+				}
+				seen[it.ID] = true
+				if i > 0 && (it.At.After(got[i-1].At) || it.At.Equal(got[i-1].At) && it.ID > got[i-1].ID) {
+					t.Fatalf("item %d (%s at %v) is newer than the one before it (%s at %v)", i, it.ID, it.At, got[i-1].ID, got[i-1].At)
+				}
+			}
+			for _, before := range []string{"x1", "m999"} {
+				if _, err := s.Inbox(ctx, me, before); !errors.Is(err, ErrNotFound) {
+					t.Errorf("a page before %s: %v, want ErrNotFound", before, err)
+				}
 			}
 		})
 	}

@@ -35,7 +35,8 @@ func TestBackfillInboxRunsOnce(t *testing.T) {
 			if err != nil || n != 1 || len(asked) != 1 || asked[0] != "old" {
 				t.Fatalf("backfill stored %d, asked for %v, %v; want 1 item for the old request only", n, asked, err)
 			}
-			got, unread, err := s.Inbox(ctx, me)
+			page, err := s.Inbox(ctx, me, "")
+			got, unread := page.Items, page.Unread
 			if err != nil || len(got) != 2 || unread != 2 {
 				t.Fatalf("inbox after the backfill: %+v, %d unread, %v", got, unread, err)
 			}
