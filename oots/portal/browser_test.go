@@ -313,3 +313,25 @@ func TestPortalSignInInChromium(t *testing.T) {
 	))
 	checkAccessible(t, ctx, "sign-in ended")
 }
+
+// TestPortalSearchFieldFitsTheScreen: the search field takes the width
+// the filters leave, on a desktop (it was 215 px of a 912 px form) and on
+// a 320 px phone (its whole width, without scrolling sideways).
+func TestPortalSearchFieldFitsTheScreen(t *testing.T) {
+	base := startService(t, t.TempDir())
+	ctx := browser(t)
+	for _, screen := range []struct {
+		width    int64
+		minField float64
+	}{{1100, 400}, {320, 230}} {
+		var got struct{ Page, Field float64 }
+		must(t, chromedp.Do(ctx, chromedp.EmulateViewport(screen.width, 700), chromedp.Navigate(base+"/portal/?lang=en")))
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[string](`JSON.stringify({Page: document.documentElement.scrollWidth, Field: document.querySelector('#q').getBoundingClientRect().width})`))
+		must(t, err)
+		must(t, json.Unmarshal([]byte(raw), &got))
+		if got.Field < screen.minField || got.Page > float64(screen.width) {
+			t.Errorf("%d px wide: the search field is %.0f px (want at least %.0f), the page %.0f px", screen.width, got.Field, screen.minField, got.Page)
+		}
+	}
+	checkAccessible(t, ctx, "catalogue on a phone")
+}
