@@ -29,6 +29,9 @@ type listFinder struct {
 
 	all  binding.UntypedList
 	text func(v any) string
+	// finding is set while find runs, again when it was called meanwhile
+	// (a row's text changed while it was being read or drawn).
+	finding, again bool
 }
 
 // newListFinder finds in the values of all, read again each time loads
@@ -45,8 +48,22 @@ func newListFinder(s *app.Session, all binding.UntypedList, loads binding.Int, p
 	return f
 }
 
-// find shows the values that have every word typed.
+// find shows the values that have every word typed. Called again while
+// it runs, it runs once more when done instead of within itself.
 func (f *listFinder) find() {
+	if f.finding {
+		f.again = true
+		return
+	}
+	f.finding = true
+	defer func() { f.finding = false }()
+	for again := true; again; again = f.again {
+		f.again = false
+		f.findOnce()
+	}
+}
+
+func (f *listFinder) findOnce() {
 	values, _ := f.all.Get()
 	if len(values) > findAbove || f.Entry.Text != "" {
 		f.Entry.Show()

@@ -40,6 +40,8 @@ type RequestsScreen struct {
 	win  fyne.Window
 	nav  *pages
 	list *widget.List
+	// finder narrows the list to the rows with the words typed.
+	finder *listFinder
 	// OpenService, when set, shows a catalogue service's page: the
 	// services a delivered document also serves lead there.
 	OpenService func(id string)
@@ -74,7 +76,11 @@ func NewRequestsScreen(win fyne.Window, s *app.Session) *RequestsScreen {
 			setTwoLineRow(obj, title, summary)
 		}
 	})
-	r.services.redraw = r.list.Refresh
+	r.finder = finder
+	r.services.redraw = func() { // a service's name came: a row's text changed
+		finder.find()
+		r.list.Refresh()
+	}
 	r.list.OnSelected = func(id widget.ListItemID) {
 		r.list.Unselect(id)
 		if v, err := finder.Shown.GetValue(id); err == nil {
