@@ -8,13 +8,14 @@ UI_PACKAGES := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrand
 # Tests: a display for the smoke test, independent XML/XSD/Schematron and
 # signature checkers, Java for Apache Santuario, PostgreSQL, and a D-Bus
 # session with gnome-keyring for the secret store; EGL/GLES for Fyne's
-# mobile simulation (-tags mobile) and OCR (tesseract, Latvian) with which
-# the whole-flow tests read the app's screen.
+# mobile simulation (-tags mobile), OCR (tesseract, Latvian) with which
+# the whole-flow tests read the app's screen, and nginx, the reverse proxy
+# the event stream is tried behind.
 TEST_PACKAGES := $(UI_PACKAGES) xvfb x11-utils xdotool imagemagick libxml2-utils poppler-utils \
 	libsaxonhe-java default-jre-headless default-jdk-headless libxml-security-java \
 	xmlsec1 postgresql ca-certificates git chromium \
 	dbus-daemon dbus-x11 gnome-keyring libsecret-tools \
-	libegl-dev libgles-dev tesseract-ocr tesseract-ocr-lav openbox wmctrl
+	libegl-dev libgles-dev tesseract-ocr tesseract-ocr-lav openbox wmctrl nginx-light
 
 .PHONY: run test bench package server deps-run deps-test clean
 

@@ -32,8 +32,10 @@ const streamsPerWriter = 256
 
 // streamHead opens every event stream: the HTTP/1.1 response head (the
 // body lasts until the connection closes) and a first comment.
+// X-Accel-Buffering: no tells nginx, whose default holds a response in its
+// buffer until it fills, to pass each event on as it comes.
 const streamHead = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n" +
-	"X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n: vienreiz events\n\n"
+	"X-Content-Type-Options: nosniff\r\nX-Accel-Buffering: no\r\nConnection: close\r\n\r\n: vienreiz events\n\n"
 
 // keepAlive is the heartbeat comment.
 var keepAlive = []byte(": keep-alive\n\n")
