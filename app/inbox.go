@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -337,12 +338,16 @@ func (in *Inbox) mark(ctx context.Context, id string) error {
 		in.log.Warn("marking messages read", "err", err)
 		return err
 	}
-	in.mu.Lock() // the older messages listed are not read again
-	for i := range in.items {
-		if id == "" || in.items[i].ID == id {
-			in.items[i].Read = true
+	// The older messages listed are not read again: marked here, in a
+	// copy (show may be reading the items held).
+	in.mu.Lock()
+	items := slices.Clone(in.items)
+	for i := range items {
+		if id == "" || items[i].ID == id {
+			items[i].Read = true
 		}
 	}
+	in.items = items
 	in.mu.Unlock()
 	return in.Refresh(ctx)
 }

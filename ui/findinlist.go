@@ -63,6 +63,7 @@ func (f *listFinder) find() {
 	}
 }
 
+// findOnce is one pass of find.
 func (f *listFinder) findOnce() {
 	values, _ := f.all.Get()
 	if len(values) > findAbove || f.Entry.Text != "" {

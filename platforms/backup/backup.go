@@ -5,6 +5,7 @@
 package backup
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -77,10 +78,11 @@ func Make(ctx context.Context, dataDir, dest string, opt Options) (Report, error
 		return r, err
 	}
 	c := copier{src: src, dst: dst, progress: opt.Progress, report: &r}
-	for _, name := range []string{ledger.AnchorKeyFile, ledger.AnchorFile} {
-		if err := c.file(name); err != nil {
-			return r, err
-		}
+	if err := c.file(ledger.AnchorKeyFile, io.Copy); err != nil {
+		return r, err
+	}
+	if err := c.file(ledger.AnchorFile, wholeLines); err != nil {
+		return r, err
 	}
 	dbs, err := databases(src)
 	if err != nil {
@@ -234,9 +236,9 @@ func (c *copier) done(rel string, n int64) {
 	c.report.Bytes += n
 }
 
-// file copies one file, synced, with its permissions; a missing one is
-// left out.
-func (c *copier) file(rel string) error {
+// file copies one file with write (io.Copy, or wholeLines), synced, with
+// its permissions; a missing one is left out.
+func (c *copier) file(rel string, write func(io.Writer, io.Reader) (int64, error)) error {
 	in, err := os.Open(filepath.Join(c.src, rel))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
@@ -257,7 +259,7 @@ func (c *copier) file(rel string) error {
 	if err != nil {
 		return err
 	}
-	n, err := io.CopyBuffer(out, in, make([]byte, 256<<10))
+	n, err := write(out, in)
 	if err == nil {
 		err = out.Sync()
 	}
@@ -269,6 +271,28 @@ func (c *copier) file(rel string) error {
 	}
 	c.done(rel, n)
 	return nil
+}
+
+// wholeLines copies the lines of src that are whole: the anchor file is
+// appended to a line at a time, and one being written as it is read is
+// left out (cut, it would read as tampering).
+func wholeLines(dst io.Writer, src io.Reader) (int64, error) {
+	r := bufio.NewReaderSize(src, 64<<10)
+	var n int64
+	for {
+		line, err := r.ReadBytes('\n')
+		if errors.Is(err, io.EOF) {
+			return n, nil // the rest, if any, is a line not yet whole
+		}
+		if err != nil {
+			return n, err
+		}
+		m, err := dst.Write(line)
+		n += int64(m)
+		if err != nil {
+			return n, err
+		}
+	}
 }
 
 // snapshot writes a consistent copy of the SQLite database rel (VACUUM
@@ -333,18 +357,14 @@ func (c *copier) rest(ctx context.Context, dbs []string) error {
 		rel, _ := filepath.Rel(c.src, path)
 		switch {
 		case e.IsDir():
-			if rel == "." {
-				return nil
-			}
-			_, err := c.target(filepath.Join(rel, "x"))
-			return err
+			return os.MkdirAll(filepath.Join(c.dst, rel), 0o700)
 		case !e.Type().IsRegular():
 			c.say("left out %s: not a regular file", rel)
 			return nil
 		case c.copied[rel] || skip[rel] || strings.HasPrefix(e.Name(), store.UnfinishedBlobPrefix):
 			return nil
 		}
-		if err := c.file(rel); err != nil {
+		if err := c.file(rel, io.Copy); err != nil {
 			return err
 		}
 		if files++; files%1000 == 0 {

@@ -142,3 +142,23 @@ func TestCheckNamesADamagedDatabaseAndLedger(t *testing.T) {
 		t.Fatalf("an overwritten database page: %v, %q", err, r.Problems)
 	}
 }
+
+// TestAnAnchorLineBeingWrittenIsLeftOut: the service is appending a
+// checkpoint to the anchor file as it is copied: the copy ends before the
+// line that is not yet whole, and reads as intact.
+func TestAnAnchorLineBeingWrittenIsLeftOut(t *testing.T) {
+	f := newLiveFolder(t)
+	f.act(t, 3)
+	anchor, err := os.OpenFile(filepath.Join(f.dir, ledger.AnchorFile), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anchor.WriteString(`{"chain":"citizen","seq":4,"ha`); err != nil {
+		t.Fatal(err)
+	}
+	anchor.Close()
+	r, err := Make(context.Background(), f.dir, filepath.Join(t.TempDir(), "b"), Options{})
+	if err != nil || r.LedgerEntries != 3 {
+		t.Fatalf("a backup beside a half-written checkpoint: %d entries, %v", r.LedgerEntries, err)
+	}
+}

@@ -71,9 +71,8 @@ func run(args []string, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		command, args = args[0], args[1:]
 	}
-	switch command {
-	case "", "ledger-verify", "backup", "backup-check", "restore":
-	default:
+	wanted, known := commandArgs[command]
+	if !known {
 		fmt.Fprintf(stderr, "vienreiz-server: unknown command %q (see -help)\n", command)
 		return 2
 	}
@@ -95,11 +94,11 @@ func run(args []string, stderr io.Writer) int {
 		}
 		return 2
 	}
-	switch want, got := wantedArgs(command), fs.NArg(); {
-	case got > want:
-		fmt.Fprintf(stderr, "vienreiz-server: unexpected %q after the flags (see -help)\n", fs.Arg(want))
+	switch got := fs.NArg(); {
+	case got > wanted:
+		fmt.Fprintf(stderr, "vienreiz-server: unexpected %q after the flags (see -help)\n", fs.Arg(wanted))
 		return 2
-	case got < want:
+	case got < wanted:
 		fmt.Fprintf(stderr, "vienreiz-server: %s needs the backup folder after the flags (see -help)\n", command)
 		return 2
 	}
@@ -171,11 +170,6 @@ func runLedgerVerify(ctx context.Context, cfg exchange.Config, stderr io.Writer)
 	return 0
 }
 
-// wantedArgs is how many arguments command takes after its flags.
-func wantedArgs(command string) int {
-	switch command {
-	case "backup", "backup-check", "restore":
-		return 1
-	}
-	return 0
-}
+// commandArgs are the commands (as4-verify has flags of its own; "" runs
+// the service) with how many arguments each takes after its flags.
+var commandArgs = map[string]int{"": 0, "ledger-verify": 0, "backup": 1, "backup-check": 1, "restore": 1}
