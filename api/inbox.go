@@ -54,15 +54,15 @@ type InboxItem struct {
 }
 
 // Inbox is the answer of GET /v1/inbox: a page of the caller's items,
-// newest first (at most 200; with ?before=ID those older than item ID),
-// and how many of all their items are unread.
+// newest first (at most 200), and how many of all their items are unread.
 type Inbox struct {
 	Items  []InboxItem `json:"items"`
 	Count  int         `json:"count"`
 	Unread int         `json:"unread"`
-	// More is set when older items follow the page's last
-	// (GET /v1/inbox?before=<its id>).
-	More bool `json:"more"`
+	// Next, when older items follow, is where their page starts:
+	// GET /v1/inbox?before=<Next>. It stays good when the page's last
+	// item has left the inbox meanwhile.
+	Next string `json:"next,omitempty"`
 }
 
 // InboxRead is the answer of POST /v1/inbox/read and

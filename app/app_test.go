@@ -195,21 +195,26 @@ func (f *fakeInbox) Inbox(ctx context.Context) (*api.Inbox, error) {
 	return f.InboxBefore(ctx, "")
 }
 
-func (f *fakeInbox) InboxBefore(_ context.Context, id string) (*api.Inbox, error) {
+// InboxBefore answers the page after item next (the fake's Next is the
+// last item's id).
+func (f *fakeInbox) InboxBefore(_ context.Context, next string) (*api.Inbox, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	from := 0
-	if id != "" {
-		from = slices.IndexFunc(f.items, func(it api.InboxItem) bool { return it.ID == id }) + 1
+	if next != "" {
+		from = slices.IndexFunc(f.items, func(it api.InboxItem) bool { return it.ID == next }) + 1
 		if from == 0 {
-			return nil, &client.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest, Message: "before names no message of your inbox"}
+			return nil, &client.APIError{Status: http.StatusBadRequest, Code: api.CodeBadRequest, Message: "before is not the next of a page of your inbox"}
 		}
 	}
 	page := f.items[from:]
 	if f.pageSize > 0 && len(page) > f.pageSize {
 		page = page[:f.pageSize]
 	}
-	out := &api.Inbox{Items: append([]api.InboxItem(nil), page...), Count: len(page), More: from+len(page) < len(f.items)}
+	out := &api.Inbox{Items: append([]api.InboxItem(nil), page...), Count: len(page)}
+	if from+len(page) < len(f.items) {
+		out.Next = page[len(page)-1].ID
+	}
 	for _, it := range f.items {
 		if !it.Read {
 			out.Unread++

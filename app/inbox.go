@@ -82,8 +82,9 @@ type Inbox struct {
 
 	mu    sync.Mutex
 	items []api.InboxItem
-	// more: older items than those held are on the service.
-	more bool
+	// next, when older items than those held are on the service, is
+	// where their page starts (api.Inbox.Next).
+	next string
 	// forWhom names, by request id, whom a request the user made for
 	// someone else is for (api.Request.ForName).
 	forWhom map[string]string
@@ -118,7 +119,7 @@ func (in *Inbox) Reconnect() {
 // person's messages); it runs on the UI goroutine.
 func (in *Inbox) Forget() {
 	in.mu.Lock()
-	in.items, in.seen, in.loaded, in.more = nil, map[string]bool{}, false, false
+	in.items, in.seen, in.loaded, in.next = nil, map[string]bool{}, false, ""
 	in.mu.Unlock()
 	_ = in.Messages.Set(nil)
 	_ = in.Unread.Set(0)
@@ -213,7 +214,7 @@ func (in *Inbox) Refresh(ctx context.Context) error {
 	older := olderThanPage(in.items, box)
 	in.items = append(box.Items, older...)
 	if len(older) == 0 {
-		in.more = box.More
+		in.next = box.Next
 	}
 	var fresh []api.InboxItem
 	for _, it := range box.Items {
@@ -238,7 +239,7 @@ func (in *Inbox) Refresh(ctx context.Context) error {
 // olderThanPage are the items of held that come after the last of a full
 // page of the newest (the older pages LoadOlder listed), in their order.
 func olderThanPage(held []api.InboxItem, page *api.Inbox) []api.InboxItem {
-	if !page.More || len(page.Items) == 0 {
+	if page.Next == "" || len(page.Items) == 0 {
 		return nil // the page holds every item
 	}
 	last := page.Items[len(page.Items)-1]
@@ -254,21 +255,20 @@ func olderThanPage(held []api.InboxItem, page *api.Inbox) []api.InboxItem {
 // after them, when the service has more.
 func (in *Inbox) LoadOlder(ctx context.Context) error {
 	in.mu.Lock()
-	if !in.more || len(in.items) == 0 {
-		in.mu.Unlock()
+	next := in.next
+	in.mu.Unlock()
+	if next == "" {
 		return nil
 	}
-	last := in.items[len(in.items)-1].ID
-	in.mu.Unlock()
-	box, err := in.api.InboxBefore(ctx, last)
+	box, err := in.api.InboxBefore(ctx, next)
 	if err != nil {
 		in.log.Warn("reading older messages", "err", err)
 		return err
 	}
 	in.mu.Lock()
-	if len(in.items) > 0 && in.items[len(in.items)-1].ID == last { // else a reload came between
+	if in.next == next { // else another LoadOlder came first
 		in.items = append(in.items, box.Items...)
-		in.more = box.More
+		in.next = box.Next
 		for _, it := range box.Items {
 			in.seen[it.ID] = true
 		}
@@ -306,7 +306,7 @@ func (in *Inbox) Relabel(ctx context.Context) {
 // show publishes the messages of the items held, in the user's language.
 func (in *Inbox) show(ctx context.Context, unread int) []Message {
 	in.mu.Lock()
-	items, more := in.items, in.more
+	items, more := in.items, in.next != ""
 	in.mu.Unlock()
 	msgs := make([]Message, len(items))
 	values := make([]any, len(items))

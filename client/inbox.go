@@ -8,18 +8,18 @@ import (
 	"github.com/vienreiz/vienreiz/api"
 )
 
-// Inbox returns the caller's inbox: the newest items (api.Inbox.More
+// Inbox returns the caller's inbox: the newest items (api.Inbox.Next
 // when older ones follow) and the unread count.
 func (c *Client) Inbox(ctx context.Context) (*api.Inbox, error) {
 	return c.InboxBefore(ctx, "")
 }
 
-// InboxBefore returns the page of the caller's inbox that follows their
-// item id (the last of the page before), with the unread count.
-func (c *Client) InboxBefore(ctx context.Context, id string) (*api.Inbox, error) {
+// InboxBefore returns the page of the caller's inbox that starts at next
+// (api.Inbox.Next of the page before), with the unread count.
+func (c *Client) InboxBefore(ctx context.Context, next string) (*api.Inbox, error) {
 	var params url.Values
-	if id != "" {
-		params = url.Values{"before": {id}}
+	if next != "" {
+		params = url.Values{"before": {next}}
 	}
 	var out api.Inbox
 	if err := c.get(ctx, "/v1/inbox", params, &out); err != nil {

@@ -17,9 +17,9 @@ import (
 
 // TestInboxThroughTheSDK: a clerk's message reaches the citizen's inbox
 // unread; marking it read is counted, and an unknown id is ErrNotFound.
-// After 204 more messages the inbox lists the newest 200 and says more
-// follow; the page before the last of those holds the other five, the
-// first message last; a page before an unknown message is a 400.
+// After 204 more messages the inbox lists the newest 200 and where the
+// next page starts; that page holds the other five, the first message
+// last; a page from anything else (an item's id) is a 400.
 func TestInboxThroughTheSDK(t *testing.T) {
 	ctx := context.Background()
 	srv, err := exchange.Start(ctx, exchange.Config{
@@ -66,15 +66,15 @@ func TestInboxThroughTheSDK(t *testing.T) {
 		}
 	}
 	first, err := c.Inbox(ctx)
-	if err != nil || len(first.Items) != 200 || !first.More || first.Unread != 204 || first.Items[0].Detail != "Message 203." {
-		t.Fatalf("the first page: %d items, more %v, %d unread, %v", len(first.Items), first.More, first.Unread, err)
+	if err != nil || len(first.Items) != 200 || first.Next == "" || first.Unread != 204 || first.Items[0].Detail != "Message 203." {
+		t.Fatalf("the first page: %d items, next %q, %d unread, %v", len(first.Items), first.Next, first.Unread, err)
 	}
-	older, err := c.InboxBefore(ctx, first.Items[199].ID)
-	if err != nil || len(older.Items) != 5 || older.More || older.Items[4].Detail != "We have your application." {
-		t.Fatalf("the page before %s: %+v, %v", first.Items[199].ID, older, err)
+	older, err := c.InboxBefore(ctx, first.Next)
+	if err != nil || len(older.Items) != 5 || older.Next != "" || older.Items[4].Detail != "We have your application." {
+		t.Fatalf("the page at %s: %+v, %v", first.Next, older, err)
 	}
 	var apiErr *client.APIError
-	if _, err := c.InboxBefore(ctx, "no-such-message"); !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
-		t.Fatalf("a page before an unknown message: %v, want a 400", err)
+	if _, err := c.InboxBefore(ctx, first.Items[199].ID); !errors.As(err, &apiErr) || apiErr.Status != http.StatusBadRequest {
+		t.Fatalf("a page from a message's id: %v, want a 400", err)
 	}
 }

@@ -135,21 +135,22 @@ func upperKeys(m map[string]string) map[string]string {
 	return out
 }
 
-// ErrNoSuchMessage: a page of the inbox was asked for before a message
-// the person does not have.
-var ErrNoSuchMessage = errors.New("before names no message of your inbox")
+// ErrNotInTheInbox: a page of the inbox was asked for from a place the
+// inbox did not give (api.Inbox.Next).
+var ErrNotInTheInbox = errors.New("before is not the next of a page of your inbox")
 
 // Inbox returns a page of who's inbox with the unread count: the newest
-// items when before is "", else those older than who's item before.
+// items when before is "", else the page that starts there (the Next of
+// the page before).
 func (q *Requests) Inbox(ctx context.Context, who Principal, before string) (*api.Inbox, error) {
 	page, err := q.store.Inbox(ctx, who.Subject, before)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, ErrNoSuchMessage
+	if errors.Is(err, store.ErrBadCursor) {
+		return nil, ErrNotInTheInbox
 	}
 	if err != nil {
 		return nil, err
 	}
-	out := &api.Inbox{Items: make([]api.InboxItem, 0, len(page.Items)), Unread: page.Unread, More: page.More}
+	out := &api.Inbox{Items: make([]api.InboxItem, 0, len(page.Items)), Unread: page.Unread, Next: page.Next}
 	for _, it := range page.Items {
 		out.Items = append(out.Items, api.InboxItem{
 			ID: it.ID, RequestID: it.RequestID, ServiceID: it.ServiceID, Requirement: it.Requirement,
@@ -184,7 +185,7 @@ func (q *Requests) MarkRead(ctx context.Context, who Principal, id string) (*api
 
 func (a *restAPI) listInbox(w http.ResponseWriter, r *http.Request, who Principal) {
 	out, err := a.reqs.Inbox(r.Context(), who, r.URL.Query().Get("before"))
-	if errors.Is(err, ErrNoSuchMessage) {
+	if errors.Is(err, ErrNotInTheInbox) {
 		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
 		return
 	}

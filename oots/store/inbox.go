@@ -2,10 +2,11 @@ package store
 
 import (
 	"context"
-	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -74,16 +75,39 @@ type InboxPage struct {
 	Items []InboxItem
 	// Unread counts the unread items of all, not only of the page.
 	Unread int
-	// More is set when older items follow the page's last.
-	More bool
+	// Next, when older items follow, is where the next page starts: the
+	// before of the next call.
+	Next string
+}
+
+// ErrBadCursor: a page was asked for from a cursor the store did not give.
+var ErrBadCursor = errors.New("not a place in the inbox")
+
+// inboxCursor is where a page after item (at, id) starts: opaque to the
+// caller, and still good when that item is gone (answered, it leaves).
+func inboxCursor(at, id string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(at + " " + id))
+}
+
+// parseInboxCursor is the (at, id) of a cursor.
+func parseInboxCursor(c string) (at, id string, err error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return "", "", ErrBadCursor
+	}
+	at, id, ok := strings.Cut(string(b), " ")
+	if _, perr := parseTime(at); !ok || perr != nil || id == "" {
+		return "", "", ErrBadCursor
+	}
+	return at, id, nil
 }
 
 // InboxPageSize bounds the items of one page of an inbox.
 const InboxPageSize = 200
 
 // Inbox returns a page of owner's inbox, newest first: the newest items
-// when before is "", else those older than owner's item before (the last
-// of the page before; ErrNotFound when owner has no such item).
+// when before is "", else those after the cursor before (the Next of the
+// page before; ErrBadCursor for another string).
 func (s *Store) Inbox(ctx context.Context, owner, before string) (InboxPage, error) {
 	var page InboxPage
 	var err error
@@ -92,15 +116,11 @@ func (s *Store) Inbox(ctx context.Context, owner, before string) (InboxPage, err
 	}
 	query, args := `WHERE owner = ?`, []any{owner}
 	if before != "" {
-		var at string
-		err := s.db.QueryRowContext(ctx, s.q(`SELECT at FROM inbox WHERE owner = ? AND id = ?`), owner, before).Scan(&at)
-		if errors.Is(err, sql.ErrNoRows) {
-			return page, fmt.Errorf("message %s: %w", before, ErrNotFound)
-		}
+		at, id, err := parseInboxCursor(before)
 		if err != nil {
-			return page, fmt.Errorf("store: listing the inbox: %w", err)
+			return page, err
 		}
-		query, args = `WHERE owner = ? AND (at < ? OR (at = ? AND id < ?))`, append(args, at, at, before)
+		query, args = `WHERE owner = ? AND (at < ? OR (at = ? AND id < ?))`, append(args, at, at, id)
 	}
 	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id, owner, request_id, service_id, requirement, evidence, event, state, detail, sender_kind, sender_id, sender_names, awaits, at, read_at
 		FROM inbox `+query+` ORDER BY at DESC, id DESC LIMIT ?`), append(args, InboxPageSize+1)...)
@@ -111,7 +131,8 @@ func (s *Store) Inbox(ctx context.Context, owner, before string) (InboxPage, err
 	page.Items = []InboxItem{}
 	for rows.Next() {
 		if len(page.Items) == InboxPageSize {
-			page.More = true
+			last := page.Items[len(page.Items)-1]
+			page.Next = inboxCursor(formatTime(last.At), last.ID)
 			break
 		}
 		var (
