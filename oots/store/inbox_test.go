@@ -153,3 +153,25 @@ func TestInboxPagesBackToTheFirstItem(t *testing.T) {
 		})
 	}
 }
+
+// FuzzInboxCursor: the before of GET /v1/inbox comes from outside. Any
+// string parses or is ErrBadCursor, never a panic; what parses is a time
+// and an id that make the same place again.
+func FuzzInboxCursor(f *testing.F) {
+	f.Add(inboxCursor("2026-12-07T10:00:00.000000Z", "01a25002-f5c4-704e-8717-3a57d73e65fc"))
+	f.Add("")
+	f.Add("m999")
+	f.Add(inboxCursor("2026-12-07T10:00:00.000000Z", ""))
+	f.Fuzz(func(t *testing.T, c string) {
+		at, id, err := parseInboxCursor(c)
+		if err != nil {
+			if !errors.Is(err, ErrBadCursor) {
+				t.Fatalf("%q: %v", c, err)
+			}
+			return
+		}
+		if at2, id2, err := parseInboxCursor(inboxCursor(at, id)); err != nil || at2 != at || id2 != id {
+			t.Fatalf("%q: (%q, %q) made again is (%q, %q), %v", c, at, id, at2, id2, err)
+		}
+	})
+}
