@@ -208,3 +208,50 @@ func TestChainsArePerPerson(t *testing.T) {
 		t.Fatalf("Verify = %d, %v", n, err)
 	}
 }
+
+// TestACheckpointTornByACrashIsNotTampering: the machine lost power while
+// a checkpoint line was being appended, leaving its start. The ledger
+// still verifies against the lines before it (it read TAMPERED for good),
+// the next checkpoint goes on a line of its own and counts, and a line
+// that is not the start of one still reads as tampering.
+func TestACheckpointTornByACrashIsNotTampering(t *testing.T) {
+	ctx := context.Background()
+	l, _ := anchored(t, 3)
+	data, err := os.ReadFile(l.Anchor.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(data, []byte("\n"))
+	torn := lines[0][:len(lines[0])/2]
+	appendTo := func(b []byte) {
+		f, err := os.OpenFile(l.Anchor.Path(), os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.Write(b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendTo(torn)
+	if n, err := l.Verify(ctx); err != nil || n != 6 {
+		t.Fatalf("after a torn checkpoint: %d entries, %v", n, err)
+	}
+	if _, err := l.Append(ctx, rec(9)); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := l.Checkpoint(ctx); err != nil || k != 1 {
+		t.Fatalf("the next checkpoint: %d chains, %v", k, err)
+	}
+	latest, err := l.Anchor.Latest()
+	if err != nil || latest[citizen].Seq != 4 {
+		t.Fatalf("the checkpoint after the torn line: %+v, %v", latest[citizen], err)
+	}
+	if n, err := l.Verify(ctx); err != nil || n != 7 {
+		t.Fatalf("after the next checkpoint: %d entries, %v", n, err)
+	}
+	appendTo([]byte("}" + string(lines[0][1:])))
+	if _, err := l.Verify(ctx); !errors.Is(err, ErrTampered) {
+		t.Fatalf("a line that is no checkpoint's start: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -135,17 +136,23 @@ func (a *Anchor) sign(c *Checkpoint) {
 }
 
 // write appends the checkpoints to the file, one JSON line each, and
-// syncs it before returning.
+// syncs it before returning. After a line torn by a crash it starts a line
+// of its own.
 func (a *Anchor) write(cps []Checkpoint) error {
 	var buf bytes.Buffer
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if torn, err := endsTorn(a.path); err != nil {
+		return fmt.Errorf("ledger: anchor file: %w", err)
+	} else if torn {
+		buf.WriteByte('\n')
+	}
 	enc := json.NewEncoder(&buf)
 	for i := range cps {
 		if err := enc.Encode(&cps[i]); err != nil {
 			return err
 		}
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
 	f, err := os.OpenFile(a.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("ledger: anchor file: %w", err)
@@ -161,9 +168,39 @@ func (a *Anchor) write(cps []Checkpoint) error {
 	return f.Close()
 }
 
+// endsTorn reports whether the file at path ends inside a line: a write
+// the machine stopped in.
+func endsTorn(path string) (bool, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.Size() == 0 {
+		return false, err
+	}
+	last := make([]byte, 1)
+	if _, err := f.ReadAt(last, info.Size()-1); err != nil {
+		return false, err
+	}
+	return last[0] != '\n', nil
+}
+
+// tornLine reports whether line is the start of a checkpoint's line and
+// no more: what a crash while appending leaves. Skipping it hides nothing
+// that deleting the line would not: keep the file append-only.
+func tornLine(line []byte) bool {
+	var c Checkpoint
+	return errors.Is(json.NewDecoder(bytes.NewReader(line)).Decode(&c), io.ErrUnexpectedEOF)
+}
+
 // Latest reads the file and returns the latest checkpoint of each chain.
-// A line that does not parse or whose signature is not ours is an error:
-// the file was tampered with.
+// A line that does not parse (but for one torn by a crash) or whose
+// signature is not ours is an error: the file was tampered with.
 func (a *Anchor) Latest() (map[string]Checkpoint, error) {
 	out := map[string]Checkpoint{}
 	f, err := os.Open(a.path)
@@ -181,6 +218,9 @@ func (a *Anchor) Latest() (map[string]Checkpoint, error) {
 		line++
 		var c Checkpoint
 		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			if tornLine(sc.Bytes()) {
+				continue
+			}
 			return nil, fmt.Errorf("ledger: anchor file %s line %d: %v: %w", a.path, line, err, ErrTampered)
 		}
 		if err := c.Check(a.PublicKey()); err != nil {
