@@ -157,8 +157,13 @@ func TestAnAnchorLineBeingWrittenIsLeftOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	anchor.Close()
-	r, err := Make(context.Background(), f.dir, filepath.Join(t.TempDir(), "b"), Options{})
+	dest := filepath.Join(t.TempDir(), "b")
+	r, err := Make(context.Background(), f.dir, dest, Options{})
 	if err != nil || r.LedgerEntries != 3 {
 		t.Fatalf("a backup beside a half-written checkpoint: %d entries, %v", r.LedgerEntries, err)
+	}
+	copied, err := os.ReadFile(filepath.Join(dest, ledger.AnchorFile))
+	if err != nil || !bytes.HasSuffix(copied, []byte("}\n")) || bytes.Contains(copied, []byte(`"seq":4,"ha`)) {
+		t.Fatalf("the copied anchor file ends %q (%v)", copied[max(0, len(copied)-40):], err)
 	}
 }
