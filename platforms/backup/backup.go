@@ -70,13 +70,41 @@ var sqliteMagic = []byte("SQLite format 3\x00")
 // so that each evidence document a database copy names is there (they are
 // written before their rows and never changed). Files that vanish while
 // being copied were in passing (a message being sent or received) and are
-// left out.
+// left out. What a copy that fails has copied is removed: nothing half
+// made is left to be taken for a backup.
 func Make(ctx context.Context, dataDir, dest string, opt Options) (Report, error) {
-	var r Report
 	src, dst, err := folders(dataDir, dest, true)
 	if err != nil {
-		return r, err
+		return Report{}, err
 	}
+	r, err := makeCopy(ctx, src, dst, opt)
+	if err != nil {
+		if rerr := empty(dst); rerr != nil {
+			return r, fmt.Errorf("%w (and removing the unfinished copy %s: %v)", err, dst, rerr)
+		}
+		return r, fmt.Errorf("%w (the unfinished copy was removed)", err)
+	}
+	if opt.Progress != nil {
+		fmt.Fprintf(opt.Progress, "copied %d files, %s, into %s; checking the copy\n", r.Files, size(r.Bytes), dst)
+	}
+	checked, err := Check(ctx, dst, opt)
+	checked.Files, checked.Bytes = r.Files, r.Bytes
+	return checked, err
+}
+
+// empty removes everything in dir, leaving the folder (made by the
+// operator, it may be a mount point or have an owner of its choosing).
+func empty(dir string) error {
+	entries, err := os.ReadDir(dir)
+	for _, e := range entries {
+		err = errors.Join(err, os.RemoveAll(filepath.Join(dir, e.Name())))
+	}
+	return err
+}
+
+// makeCopy copies src into the empty folder dst, as Make says.
+func makeCopy(ctx context.Context, src, dst string, opt Options) (Report, error) {
+	var r Report
 	c := copier{src: src, dst: dst, progress: opt.Progress, report: &r}
 	if err := c.file(ledger.AnchorKeyFile, io.Copy); err != nil {
 		return r, err
@@ -96,13 +124,7 @@ func Make(ctx context.Context, dataDir, dest string, opt Options) (Report, error
 	if err := c.rest(ctx, dbs); err != nil {
 		return r, err
 	}
-	if err := syncFolders(dst); err != nil {
-		return r, err
-	}
-	c.say("copied %d files, %s, into %s; checking the copy", r.Files, size(r.Bytes), dst)
-	checked, err := Check(ctx, dst, opt)
-	checked.Files, checked.Bytes = r.Files, r.Bytes
-	return checked, err
+	return r, syncFolders(dst)
 }
 
 // Restore checks the backup in backupDir and copies it into dataDir, which

@@ -167,3 +167,28 @@ func TestAnAnchorLineBeingWrittenIsLeftOut(t *testing.T) {
 		t.Fatalf("the copied anchor file ends %q (%v)", copied[max(0, len(copied)-40):], err)
 	}
 }
+
+// TestAFailedBackupLeavesNothing: a backup that stops midway (here its
+// context ends) removes what it copied and says so: nothing half made is
+// left to be taken for a backup, and the next try can use the folder.
+func TestAFailedBackupLeavesNothing(t *testing.T) {
+	f := newLiveFolder(t)
+	f.act(t, 3)
+	dest := filepath.Join(t.TempDir(), "b")
+	ctx, cancel := context.WithCancel(context.Background())
+	hook := &progressHook{on: func(line string) {
+		if strings.HasPrefix(line, "database ") {
+			cancel() // after the first database
+		}
+	}}
+	_, err := Make(ctx, f.dir, dest, Options{Progress: hook})
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "unfinished copy was removed") {
+		t.Fatalf("a backup stopped midway: %v", err)
+	}
+	if left, err := os.ReadDir(dest); err != nil || len(left) != 0 {
+		t.Fatalf("the stopped backup left %d files in %s (%v)", len(left), dest, err)
+	}
+	if _, err := Make(context.Background(), f.dir, dest, Options{}); err != nil {
+		t.Fatalf("the next try: %v", err)
+	}
+}
