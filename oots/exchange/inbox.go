@@ -3,6 +3,7 @@ package exchange
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -135,17 +136,13 @@ func upperKeys(m map[string]string) map[string]string {
 	return out
 }
 
-// ErrNotInTheInbox: a page of the inbox was asked for from a place the
-// inbox did not give (api.Inbox.Next).
-var ErrNotInTheInbox = errors.New("before is not the next of a page of your inbox")
-
 // Inbox returns a page of who's inbox with the unread count: the newest
 // items when before is "", else the page that starts there (the Next of
-// the page before).
+// the page before; ErrInvalid for a place the inbox did not give).
 func (q *Requests) Inbox(ctx context.Context, who Principal, before string) (*api.Inbox, error) {
 	page, err := q.store.Inbox(ctx, who.Subject, before)
 	if errors.Is(err, store.ErrBadCursor) {
-		return nil, ErrNotInTheInbox
+		return nil, fmt.Errorf("%w: before is not the next of a page of your inbox", ErrInvalid)
 	}
 	if err != nil {
 		return nil, err
@@ -185,10 +182,6 @@ func (q *Requests) MarkRead(ctx context.Context, who Principal, id string) (*api
 
 func (a *restAPI) listInbox(w http.ResponseWriter, r *http.Request, who Principal) {
 	out, err := a.reqs.Inbox(r.Context(), who, r.URL.Query().Get("before"))
-	if errors.Is(err, ErrNotInTheInbox) {
-		writeError(w, http.StatusBadRequest, api.CodeBadRequest, err.Error())
-		return
-	}
 	a.answer(w, r, http.StatusOK, out, err)
 }
 

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/oots/exchange/lifecycle"
 	"github.com/vienreiz/vienreiz/oots/store"
 )
@@ -29,14 +28,8 @@ func (doc *requestDoc) openKey(owner string) string {
 	if lifecycle.State(doc.Facts.State).Terminal() || doc.Facts.Decision != "" {
 		return ""
 	}
-	return evidenceKey(owner, doc.MandateID, api.NewRequest{ServiceID: doc.Facts.ServiceID, Requirement: doc.Facts.Requirement, Country: doc.Facts.Country})
-}
-
-// evidenceKey is the open key of a request of owner, under mandate, for
-// what in asks.
-func evidenceKey(owner, mandate string, in api.NewRequest) string {
 	h := sha256.New()
-	for _, part := range []string{owner, mandate, in.ServiceID, in.Requirement, in.Country} {
+	for _, part := range []string{owner, doc.MandateID, doc.Facts.ServiceID, doc.Facts.Requirement, doc.Facts.Country} {
 		h.Write([]byte(part))
 		h.Write([]byte{0})
 	}
