@@ -3,8 +3,6 @@ package client_test
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -16,8 +14,6 @@ import (
 
 	"github.com/vienreiz/vienreiz/api"
 	"github.com/vienreiz/vienreiz/client"
-	"github.com/vienreiz/vienreiz/oots/demonet"
-	"github.com/vienreiz/vienreiz/oots/exchange"
 )
 
 // startNginx runs Debian's nginx in front of upstream (host:port) with its
@@ -92,28 +88,14 @@ http {
 // stream up (45 s) and connected again.
 func TestEventsPassABufferingProxy(t *testing.T) {
 	ctx := context.Background()
-	srv, err := exchange.Start(ctx, exchange.Config{
-		Network: demonet.Embedded{}, DataDir: t.TempDir(), Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Auth: exchange.BearerTokens{"citizen": exchange.DemoCitizen()},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Close(ctx)
-	proxied := client.New(startNginx(t, strings.TrimPrefix(srv.URL(), "http://"))).WithToken("citizen")
+	srv := startServer(t)
+	proxied := client.New(startNginx(t, strings.TrimPrefix(srv.URL(), "http://"))).WithToken(janis)
 	events := make(chan api.Event, 16)
 	streamCtx, stop := context.WithCancel(ctx)
 	defer stop()
 	go proxied.Events(streamCtx, func(e api.Event) { events <- e })
 	time.Sleep(500 * time.Millisecond) // the stream is open through the proxy
-	svc, err := proxied.Service(ctx, "lv-birth-certificate")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := proxied.CreateRequest(ctx, api.NewRequest{ServiceID: svc.ID, Requirement: svc.Evidence[0].Requirement, Country: "LV"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := createBirthRequest(t, proxied)
 	select {
 	case e := <-events:
 		if e.RequestID != r.ID {
